@@ -1,0 +1,78 @@
+//! Calendar dates as the store keeps them: `YYYY-MM-DD` text.
+
+use time::{Date, Month, format_description::FormatItem, macros::format_description};
+
+use crate::FieldError;
+
+const FORMAT: &[FormatItem<'static>] = format_description!("[year]-[month]-[day]");
+
+pub fn parse(text: &str) -> Option<Date> {
+    Date::parse(text.trim(), FORMAT).ok()
+}
+
+pub fn format(d: Date) -> String {
+    // The format has no fallible parts for dates in years 0..=9999.
+    d.format(FORMAT).unwrap_or_default()
+}
+
+/// A required date field that must not lie after `today`.
+pub fn past_date(field: &'static str, label: &str, text: &str, today: Date) -> Result<Date, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(FieldError::new(field, "required", format!("请填写{label}")));
+    }
+    let d = parse(text).ok_or_else(|| {
+        FieldError::new(field, "invalid_date", format!("{label}格式应为 年-月-日，如 2021-07-01"))
+    })?;
+    if d > today {
+        return Err(FieldError::new(field, "future_date", format!("{label}不能晚于今天")));
+    }
+    if d.year() < 1900 {
+        return Err(FieldError::new(field, "too_old", format!("{label}不能早于 1900 年")));
+    }
+    Ok(d)
+}
+
+/// Whole years from `from` to `on`, counting a year only once its anniversary is reached.
+pub fn years_between(from: Date, on: Date) -> i32 {
+    let mut years = on.year() - from.year();
+    if (on.month() as u8, on.day()) < (from.month() as u8, from.day()) {
+        years -= 1;
+    }
+    years.max(0)
+}
+
+/// The date `years` years before `on`; 29 February falls back to the 28th.
+pub fn years_before(on: Date, years: i32) -> Date {
+    let y = on.year() - years;
+    Date::from_calendar_date(y, on.month(), on.day())
+        .or_else(|_| Date::from_calendar_date(y, Month::February, 28))
+        .unwrap_or(on)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn years_between_counts_anniversaries() {
+        assert_eq!(years_between(date!(2000 - 03 - 17), date!(2020 - 03 - 16)), 19);
+        assert_eq!(years_between(date!(2000 - 03 - 17), date!(2020 - 03 - 17)), 20);
+        assert_eq!(years_between(date!(2020 - 03 - 17), date!(2000 - 03 - 17)), 0);
+    }
+
+    #[test]
+    fn past_date_rejects_future_and_garbage() {
+        let today = date!(2026 - 11 - 26);
+        assert!(past_date("d", "日期", "2026-11-26", today).is_ok());
+        assert_eq!(past_date("d", "日期", "2026-11-27", today).unwrap_err().code, "future_date");
+        assert_eq!(past_date("d", "日期", "2026-02-30", today).unwrap_err().code, "invalid_date");
+        assert_eq!(past_date("d", "日期", "", today).unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn leap_day_anniversary() {
+        assert_eq!(years_before(date!(2024 - 02 - 29), 1), date!(2023 - 02 - 28));
+    }
+}

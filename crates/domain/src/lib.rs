@@ -1,0 +1,16 @@
+//! The rules of the party-building domain, free of I/O: a newcomer should read this crate first.
+//!
+//! Everything here is deterministic: "today" is always passed in, never read from a clock.
+
+pub mod bands;
+pub mod date;
+pub mod error;
+pub mod id_number;
+pub mod mask;
+pub mod member;
+pub mod org;
+pub mod path;
+pub mod phone;
+pub mod role;
+
+pub use error::FieldError;

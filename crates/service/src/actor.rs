@@ -1,0 +1,76 @@
+use dangjian_domain::role::{Role, in_scope};
+
+use crate::{ServiceError, ServiceResult};
+
+/// The user behind a call, with the subtree they act in.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope_org_id: i64,
+    pub scope_path: String,
+    pub scope_name: String,
+    /// For a member: the member record and the path of their own branch.
+    pub member_id: Option<i64>,
+    pub member_org_path: Option<String>,
+    pub ip: String,
+}
+
+impl Actor {
+    /// The command line acts as the system, over the whole tree.
+    pub fn system(what: &str) -> Actor {
+        Actor {
+            user_id: None,
+            username: format!("system:{what}"),
+            display_name: "系统".into(),
+            role: Role::DistrictAdmin,
+            scope_org_id: 0,
+            scope_path: "/".into(),
+            scope_name: "全部".into(),
+            member_id: None,
+            member_org_path: None,
+            ip: "local".into(),
+        }
+    }
+
+    /// The root of what this actor may read: a member reads their own branch only.
+    pub fn read_root(&self) -> ServiceResult<&str> {
+        if !self.role.reads_registry() {
+            return Err(ServiceError::Forbidden("审计员只能查看审计日志"));
+        }
+        match (self.role, &self.member_org_path) {
+            (Role::Member, Some(p)) => Ok(p),
+            (Role::Member, None) => Err(ServiceError::Forbidden("该账号未关联党员档案")),
+            _ => Ok(&self.scope_path),
+        }
+    }
+
+    /// Fails with NotFound, not Forbidden, so that nothing outside the scope is revealed.
+    pub fn check_visible(&self, path: &str) -> ServiceResult<()> {
+        if in_scope(self.read_root()?, path) {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound)
+        }
+    }
+
+    pub fn check_edit_members(&self, org_path: &str) -> ServiceResult<()> {
+        self.check_visible(org_path)?;
+        if self.role.edits_members() {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden("您的角色不能修改党员信息"))
+        }
+    }
+
+    pub fn check_edit_orgs(&self, org_path: &str) -> ServiceResult<()> {
+        self.check_visible(org_path)?;
+        if self.role.edits_orgs() {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden("您的角色不能调整组织架构"))
+        }
+    }
+}

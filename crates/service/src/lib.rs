@@ -1,0 +1,93 @@
+//! The one door to the data. Every call carries the acting user; whether an object lies in
+//! the actor's subtree is decided here, never in a handler. Every write appends its audit
+//! row in the same transaction.
+
+mod actor;
+pub mod audit;
+pub mod auth;
+mod crypto;
+mod error;
+pub mod members;
+pub mod orgs;
+pub mod stats;
+pub mod users;
+
+use dangjian_store::{Db, setting};
+use time::{Date, OffsetDateTime, UtcOffset};
+
+pub use actor::Actor;
+pub use crypto::{Crypto, KeyError};
+pub use dangjian_store as store;
+pub use error::{ServiceError, ServiceResult};
+
+/// Limits and rules a deployment may change.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub session_idle_ms: i64,
+    pub session_max_ms: i64,
+    pub max_failed_logins: i64,
+    pub lockout_ms: i64,
+    pub min_password_chars: usize,
+    pub member_rules: dangjian_domain::member::MemberRules,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            session_idle_ms: 30 * 60 * 1000,
+            session_max_ms: 12 * 60 * 60 * 1000,
+            max_failed_logins: 5,
+            lockout_ms: 15 * 60 * 1000,
+            min_password_chars: 12,
+            member_rules: Default::default(),
+        }
+    }
+}
+
+/// The application: database, keys and rules.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    crypto: Crypto,
+    pub config: Config,
+}
+
+/// China Standard Time: dates on forms and deadlines are local dates in Chongqing.
+const CST: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};
+
+pub fn today() -> Date {
+    OffsetDateTime::now_utc().to_offset(CST).date()
+}
+
+pub fn now_ms() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+impl App {
+    /// Opens the application on a migrated database, checking that `crypto` is the key the
+    /// data was written with (a fresh database adopts it).
+    pub async fn open(db: Db, crypto: Crypto, config: Config) -> ServiceResult<App> {
+        let mut conn = db.conn().await?;
+        let check = crypto.key_check();
+        match setting::get(&mut conn, setting::KEY_CHECK).await? {
+            Some(stored) if stored != check => return Err(ServiceError::Config(
+                "数据密钥与数据库不匹配：请使用写入这些数据时的密钥（DANGJIAN_DATA_KEY 或密钥文件）".into(),
+            )),
+            Some(_) => {}
+            None => setting::set(&mut conn, setting::KEY_CHECK, &check).await?,
+        }
+        Ok(App { db, crypto, config })
+    }
+
+    pub fn crypto(&self) -> &Crypto {
+        &self.crypto
+    }
+
+    pub async fn is_demo(&self) -> ServiceResult<bool> {
+        let mut conn = self.db.conn().await?;
+        Ok(setting::get(&mut conn, setting::DEMO).await?.as_deref() == Some("1"))
+    }
+}

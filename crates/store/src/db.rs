@@ -1,0 +1,130 @@
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+use crate::{Result, StoreError, migrate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A pool on one of the two engines.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Accepts `sqlite://file.db`, `sqlite:file.db` and `postgres://…`; a SQLite file is
+/// created when missing.
+fn normalise(url: &str) -> Result<(String, Backend)> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((url.to_string(), Backend::Postgres));
+    }
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .ok_or_else(|| StoreError::Other(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）")))?;
+    if rest.is_empty() || rest.starts_with(":memory:") {
+        return Err(StoreError::Other("不支持内存数据库：每个连接会得到各自的空库".into()));
+    }
+    let with_mode = if rest.contains('?') { rest.to_string() } else { format!("{rest}?mode=rwc") };
+    Ok((format!("sqlite://{with_mode}"), Backend::Sqlite))
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> Result<Db> {
+        install_default_drivers();
+        let (url, backend) = normalise(url)?;
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .min_connections(1)
+            // A database that went away must turn into a quick 503, not a hung request.
+            .acquire_timeout(Duration::from_secs(3))
+            .test_before_acquire(true)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                             PRAGMA cache_size = -32000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            });
+        let pool = options.connect(&url).await?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn migrate(&self) -> Result<Vec<String>> {
+        let mut conn = self.conn().await?;
+        migrate::run(&mut conn, self.backend).await
+    }
+
+    pub async fn conn(&self) -> Result<PoolConnection<Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    pub async fn begin(&self) -> Result<Transaction<'static, Any>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        let mut conn = self.conn().await?;
+        conn.execute("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// Pool state for /metrics: (open connections, idle connections).
+    pub fn pool_state(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
+    /// Refreshes the planner's statistics after bulk loads.
+    pub async fn analyze(&self) -> Result<()> {
+        let mut conn = self.conn().await?;
+        conn.execute("ANALYZE").await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(normalise("sqlite://x.db").unwrap(), ("sqlite://x.db?mode=rwc".into(), Backend::Sqlite));
+        assert_eq!(normalise("sqlite:x.db?mode=ro").unwrap().0, "sqlite://x.db?mode=ro");
+        assert_eq!(normalise("postgres://u@h/db").unwrap().1, Backend::Postgres);
+        assert!(normalise("sqlite::memory:").is_err());
+        assert!(normalise("mysql://x").is_err());
+    }
+}

@@ -1,0 +1,26 @@
+//! All SQL of dangjian. One text per query serves SQLite and PostgreSQL through sqlx's `Any`
+//! driver: `$n` placeholders, integer ids, TEXT dates, BIGINT epoch-ms instants.
+//!
+//! Functions take `&mut AnyConnection` so that the service layer decides what runs in one
+//! transaction.
+
+pub mod audit;
+mod db;
+mod error;
+mod migrate;
+pub mod member;
+pub mod org;
+pub mod rollup;
+pub mod session;
+pub mod setting;
+mod sql;
+pub mod user;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+pub use sqlx::AnyConnection as Conn;
+
+/// A transaction on either engine.
+pub type Transaction = sqlx::Transaction<'static, sqlx::Any>;
+
+pub type Result<T> = std::result::Result<T, StoreError>;

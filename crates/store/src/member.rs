@@ -1,0 +1,324 @@
+//! The member registry. Personal identifiers are stored encrypted, found by a keyed blind
+//! index and shown masked; the service layer does the cryptography.
+
+use sqlx::AssertSqlSafe;
+use dangjian_domain::path;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+use crate::sql::{Sql, now_ms};
+
+/// A member as written: the service fills in the cipher texts, indexes and masks.
+#[derive(Debug, Clone)]
+pub struct MemberWrite {
+    pub org_id: i64,
+    pub org_path: String,
+    pub group_id: Option<i64>,
+    pub name: String,
+    pub gender: String,
+    pub ethnicity: String,
+    pub birth_date: String,
+    pub id_cipher: Vec<u8>,
+    pub id_index: String,
+    pub id_masked: String,
+    pub phone_cipher: Option<Vec<u8>>,
+    pub phone_index: Option<String>,
+    pub phone_masked: Option<String>,
+    pub education: String,
+    pub category: String,
+    pub join_date: String,
+    pub confirm_date: Option<String>,
+    pub status: String,
+    pub flowing: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_path: String,
+    pub org_name: String,
+    pub group_id: Option<i64>,
+    pub name: String,
+    pub gender: String,
+    pub ethnicity: String,
+    pub birth_date: String,
+    pub id_masked: String,
+    pub phone_masked: Option<String>,
+    pub education: String,
+    pub category: String,
+    pub join_date: String,
+    pub confirm_date: Option<String>,
+    pub status: String,
+    pub flowing: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLS: &str = "m.id, m.org_id, m.org_path, o.name AS org_name, m.group_id, m.name, m.gender, m.ethnicity, \
+    m.birth_date, m.id_masked, m.phone_masked, m.education, m.category, m.join_date, m.confirm_date, m.status, \
+    m.flowing, m.created_at, m.updated_at";
+
+fn from_row(r: &AnyRow) -> Result<MemberRow> {
+    Ok(MemberRow {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        org_path: r.try_get("org_path")?,
+        org_name: r.try_get("org_name")?,
+        group_id: r.try_get("group_id")?,
+        name: r.try_get("name")?,
+        gender: r.try_get("gender")?,
+        ethnicity: r.try_get("ethnicity")?,
+        birth_date: r.try_get("birth_date")?,
+        id_masked: r.try_get("id_masked")?,
+        phone_masked: r.try_get("phone_masked")?,
+        education: r.try_get("education")?,
+        category: r.try_get("category")?,
+        join_date: r.try_get("join_date")?,
+        confirm_date: r.try_get("confirm_date")?,
+        status: r.try_get("status")?,
+        flowing: r.try_get::<i64, _>("flowing")? != 0,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<MemberRow>> {
+    let sql = format!("SELECT {COLS} FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $1");
+    let r = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?;
+    r.as_ref().map(from_row).transpose()
+}
+
+/// The cipher texts of one member's identifiers, for the rare audited unmasking.
+pub async fn ciphers(conn: &mut AnyConnection, id: i64) -> Result<Option<(Vec<u8>, Option<Vec<u8>>)>> {
+    let r = sqlx::query("SELECT id_cipher, phone_cipher FROM member WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    r.map(|r| Ok((r.try_get("id_cipher")?, r.try_get("phone_cipher")?))).transpose()
+}
+
+pub async fn id_by_index(conn: &mut AnyConnection, id_index: &str) -> Result<Option<i64>> {
+    let r = sqlx::query("SELECT id FROM member WHERE id_index = $1")
+        .bind(id_index)
+        .fetch_optional(conn)
+        .await?;
+    r.map(|r| Ok(r.try_get("id")?)).transpose()
+}
+
+fn push_values(sql: &mut Sql, id: i64, m: &MemberWrite, now: i64) {
+    sql.push("(").int(id).push(", ").int(m.org_id).push(", ").text(m.org_path.clone()).push(", ");
+    sql.opt_int(m.group_id);
+    for v in [&m.name, &m.gender, &m.ethnicity, &m.birth_date] {
+        sql.push(", ").text(v.clone());
+    }
+    sql.push(", ").bytes(m.id_cipher.clone()).push(", ").text(m.id_index.clone()).push(", ").text(m.id_masked.clone());
+    sql.push(", ").opt_bytes(m.phone_cipher.clone());
+    sql.push(", ").opt_text(m.phone_index.clone()).push(", ").opt_text(m.phone_masked.clone());
+    for v in [&m.education, &m.category, &m.join_date] {
+        sql.push(", ").text(v.clone());
+    }
+    sql.push(", ").opt_text(m.confirm_date.clone());
+    sql.push(", ").text(m.status.clone()).push(", ").int(i64::from(m.flowing));
+    sql.push(", ").int(now).push(", ").int(now).push(")");
+}
+
+const INSERT_COLS: &str = "org_id, org_path, group_id, name, gender, ethnicity, birth_date, id_cipher, id_index, id_masked, \
+    phone_cipher, phone_index, phone_masked, education, category, join_date, confirm_date, status, flowing, created_at, updated_at";
+
+pub async fn insert(conn: &mut AnyConnection, m: &MemberWrite) -> Result<i64> {
+    let now = now_ms();
+    let row = sqlx::query(AssertSqlSafe(format!(
+        "INSERT INTO member ({INSERT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id"
+    )))
+    .bind(m.org_id)
+    .bind(&m.org_path)
+    .bind(m.group_id)
+    .bind(&m.name)
+    .bind(&m.gender)
+    .bind(&m.ethnicity)
+    .bind(&m.birth_date)
+    .bind(&m.id_cipher)
+    .bind(&m.id_index)
+    .bind(&m.id_masked)
+    .bind(&m.phone_cipher)
+    .bind(&m.phone_index)
+    .bind(&m.phone_masked)
+    .bind(&m.education)
+    .bind(&m.category)
+    .bind(&m.join_date)
+    .bind(&m.confirm_date)
+    .bind(&m.status)
+    .bind(i64::from(m.flowing))
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Many members with ids chosen by the caller, in statements of a few hundred rows.
+pub async fn insert_bulk(conn: &mut AnyConnection, members: &[(i64, MemberWrite)]) -> Result<()> {
+    let now = now_ms();
+    for chunk in members.chunks(400) {
+        let mut sql = Sql::new(&format!("INSERT INTO member (id, {INSERT_COLS}) VALUES "));
+        for (i, (id, m)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            push_values(&mut sql, *id, m, now);
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+pub async fn update(conn: &mut AnyConnection, id: i64, m: &MemberWrite) -> Result<()> {
+    sqlx::query(
+        "UPDATE member SET org_id = $1, org_path = $2, group_id = $3, name = $4, gender = $5, ethnicity = $6, birth_date = $7, \
+         id_cipher = $8, id_index = $9, id_masked = $10, phone_cipher = $11, phone_index = $12, phone_masked = $13, \
+         education = $14, category = $15, join_date = $16, confirm_date = $17, status = $18, flowing = $19, updated_at = $20 \
+         WHERE id = $21",
+    )
+    .bind(m.org_id)
+    .bind(&m.org_path)
+    .bind(m.group_id)
+    .bind(&m.name)
+    .bind(&m.gender)
+    .bind(&m.ethnicity)
+    .bind(&m.birth_date)
+    .bind(&m.id_cipher)
+    .bind(&m.id_index)
+    .bind(&m.id_masked)
+    .bind(&m.phone_cipher)
+    .bind(&m.phone_index)
+    .bind(&m.phone_masked)
+    .bind(&m.education)
+    .bind(&m.category)
+    .bind(&m.join_date)
+    .bind(&m.confirm_date)
+    .bind(&m.status)
+    .bind(i64::from(m.flowing))
+    .bind(now_ms())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Name,
+    BirthDate,
+    JoinDate,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Sort> {
+        match s {
+            "name" => Some(Sort::Name),
+            "birth_date" => Some(Sort::BirthDate),
+            "join_date" => Some(Sort::JoinDate),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Name => "name",
+            Sort::BirthDate => "birth_date",
+            Sort::JoinDate => "join_date",
+        }
+    }
+}
+
+/// A search of the registry inside one subtree; every field narrows it.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    pub root_path: String,
+    pub name_prefix: Option<String>,
+    pub id_index: Option<String>,
+    pub phone_index: Option<String>,
+    pub status: Option<String>,
+    pub gender: Option<String>,
+    pub education: Option<String>,
+    pub category: Option<String>,
+    /// Inclusive bounds on the birth date (an age band).
+    pub born_from: Option<String>,
+    pub born_to: Option<String>,
+    pub sort: Sort,
+    pub desc: bool,
+}
+
+impl MemberFilter {
+    fn push_where(&self, sql: &mut Sql) {
+        sql.push(" WHERE m.org_path >= ").text(self.root_path.clone());
+        sql.push(" AND m.org_path < ").text(path::upper(&self.root_path));
+        if let Some(p) = &self.name_prefix {
+            // A range, not LIKE, so that SQLite can use the name index.
+            sql.push(" AND m.name >= ").text(p.clone()).push(" AND m.name < ").text(format!("{p}\u{10FFFF}"));
+        }
+        let eq = [
+            ("m.id_index", &self.id_index),
+            ("m.phone_index", &self.phone_index),
+            ("m.status", &self.status),
+            ("m.gender", &self.gender),
+            ("m.education", &self.education),
+            ("m.category", &self.category),
+        ];
+        for (col, v) in eq {
+            if let Some(v) = v {
+                sql.push(&format!(" AND {col} = ")).text(v.clone());
+            }
+        }
+        if let Some(v) = &self.born_from {
+            sql.push(" AND m.birth_date >= ").text(v.clone());
+        }
+        if let Some(v) = &self.born_to {
+            sql.push(" AND m.birth_date <= ").text(v.clone());
+        }
+    }
+
+    /// Whether only the subtree narrows the search, so the rollup already knows the count.
+    pub fn is_whole_subtree(&self) -> bool {
+        self.name_prefix.is_none()
+            && self.id_index.is_none()
+            && self.phone_index.is_none()
+            && self.status.is_none()
+            && self.gender.is_none()
+            && self.education.is_none()
+            && self.category.is_none()
+            && self.born_from.is_none()
+            && self.born_to.is_none()
+    }
+}
+
+pub async fn list(conn: &mut AnyConnection, f: &MemberFilter, limit: i64, offset: i64) -> Result<Vec<MemberRow>> {
+    let mut sql = Sql::new(&format!("SELECT {COLS} FROM member m JOIN org o ON o.id = m.org_id"));
+    f.push_where(&mut sql);
+    let dir = if f.desc { "DESC" } else { "ASC" };
+    let col = match f.sort {
+        Sort::Name => "m.name",
+        Sort::BirthDate => "m.birth_date",
+        Sort::JoinDate => "m.join_date",
+    };
+    sql.push(&format!(" ORDER BY {col} {dir}, m.id {dir} LIMIT ")).int(limit).push(" OFFSET ").int(offset);
+    sql.fetch_all(conn).await?.iter().map(from_row).collect()
+}
+
+pub async fn count(conn: &mut AnyConnection, f: &MemberFilter) -> Result<i64> {
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM member m");
+    f.push_where(&mut sql);
+    Ok(sql.fetch_one(conn).await?.try_get("n")?)
+}
+
+/// Direct counts per org for a rollup rebuild: (org_path, metric column value, count).
+pub async fn counts_by(conn: &mut AnyConnection, expr: &str) -> Result<Vec<(String, Option<String>, i64)>> {
+    let sql = format!("SELECT org_path, {expr} AS k, COUNT(*) AS n FROM member GROUP BY org_path, {expr}");
+    let rs = sqlx::query(AssertSqlSafe(sql)).fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("org_path")?, r.try_get("k")?, r.try_get("n")?)))
+        .collect()
+}

@@ -1,0 +1,308 @@
+//! The organization tree: nodes with materialized paths, and their dated change events.
+
+use sqlx::AssertSqlSafe;
+use dangjian_domain::path;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::sql::{Sql, now_ms};
+use crate::Result;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgRow {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub path: String,
+    pub depth: i64,
+    pub kind: String,
+    pub owner: String,
+    pub name: String,
+    pub code: String,
+    pub secretary: Option<String>,
+    pub opened_on: String,
+    pub closed_on: Option<String>,
+}
+
+const COLS: &str = "id, parent_id, path, depth, kind, owner, name, code, secretary, opened_on, closed_on";
+
+fn from_row(r: &AnyRow) -> Result<OrgRow> {
+    Ok(OrgRow {
+        id: r.try_get("id")?,
+        parent_id: r.try_get("parent_id")?,
+        path: r.try_get("path")?,
+        depth: r.try_get("depth")?,
+        kind: r.try_get("kind")?,
+        owner: r.try_get("owner")?,
+        name: r.try_get("name")?,
+        code: r.try_get("code")?,
+        secretary: r.try_get("secretary")?,
+        opened_on: r.try_get("opened_on")?,
+        closed_on: r.try_get("closed_on")?,
+    })
+}
+
+fn rows(rs: Vec<AnyRow>) -> Result<Vec<OrgRow>> {
+    rs.iter().map(from_row).collect()
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<OrgRow>> {
+    let sql = format!("SELECT {COLS} FROM org WHERE id = $1");
+    let r = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?;
+    r.as_ref().map(from_row).transpose()
+}
+
+pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<OrgRow>> {
+    let sql = format!("SELECT {COLS} FROM org WHERE code = $1");
+    let r = sqlx::query(AssertSqlSafe(sql)).bind(code).fetch_optional(conn).await?;
+    r.as_ref().map(from_row).transpose()
+}
+
+/// The nodes on the way from the root down to `path` (inclusive), in that order.
+pub async fn ancestors(conn: &mut AnyConnection, node_path: &str) -> Result<Vec<OrgRow>> {
+    let ids = path::ids(node_path);
+    let mut sql = Sql::new(&format!("SELECT {COLS} FROM org WHERE id IN ("));
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.int(*id);
+    }
+    sql.push(") ORDER BY depth");
+    rows(sql.fetch_all(conn).await?)
+}
+
+pub async fn children(conn: &mut AnyConnection, parent_id: i64) -> Result<Vec<OrgRow>> {
+    let sql = format!("SELECT {COLS} FROM org WHERE parent_id = $1 ORDER BY closed_on IS NOT NULL, code");
+    rows(sqlx::query(AssertSqlSafe(sql)).bind(parent_id).fetch_all(conn).await?)
+}
+
+/// Open organizations of the given kinds inside a subtree, by code, at most `limit`.
+pub async fn in_subtree(conn: &mut AnyConnection, root_path: &str, kinds: &[&str], limit: i64) -> Result<Vec<OrgRow>> {
+    let mut sql = Sql::new(&format!("SELECT {COLS} FROM org WHERE path >= "));
+    sql.text(root_path).push(" AND path < ").text(path::upper(root_path));
+    sql.push(" AND closed_on IS NULL AND kind IN (");
+    for (i, k) in kinds.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(*k);
+    }
+    sql.push(") ORDER BY path LIMIT ").int(limit);
+    rows(sql.fetch_all(conn).await?)
+}
+
+/// Organizations inside a subtree whose name or code contains `q`.
+pub async fn search(conn: &mut AnyConnection, root_path: &str, q: &str, limit: i64) -> Result<Vec<OrgRow>> {
+    let pattern = format!("%{}%", q.replace(['%', '_', '\\'], ""));
+    let mut sql = Sql::new(&format!("SELECT {COLS} FROM org WHERE path >= "));
+    sql.text(root_path).push(" AND path < ").text(path::upper(root_path));
+    sql.push(" AND (name LIKE ").text(pattern.clone()).push(" OR code LIKE ").text(pattern);
+    sql.push(") ORDER BY depth, code LIMIT ").int(limit);
+    rows(sql.fetch_all(conn).await?)
+}
+
+pub struct NewOrg<'a> {
+    pub parent: Option<&'a OrgRow>,
+    pub kind: &'a str,
+    pub owner: &'a str,
+    pub name: &'a str,
+    pub code: &'a str,
+    pub secretary: Option<&'a str>,
+    pub opened_on: &'a str,
+}
+
+/// Inserts a node; its path needs its id, so the row is written with a placeholder first.
+pub async fn insert(conn: &mut AnyConnection, o: &NewOrg<'_>) -> Result<OrgRow> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "INSERT INTO org (parent_id, path, depth, kind, owner, name, code, secretary, opened_on, created_at, updated_at) \
+         VALUES ($1, $2, 0, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(o.parent.map(|p| p.id))
+    .bind(format!("new:{}", o.code))
+    .bind(o.kind)
+    .bind(o.owner)
+    .bind(o.name)
+    .bind(o.code)
+    .bind(o.secretary)
+    .bind(o.opened_on)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let id: i64 = row.try_get("id")?;
+    let node_path = path::child(o.parent.map(|p| p.path.as_str()), id);
+    sqlx::query("UPDATE org SET path = $1, depth = $2 WHERE id = $3")
+        .bind(&node_path)
+        .bind(i64::from(path::depth(&node_path)))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    get(conn, id)
+        .await?
+        .ok_or_else(|| crate::StoreError::Other("inserted org vanished".into()))
+}
+
+/// Writes many nodes with ids and paths chosen by the caller (demo and imports).
+pub async fn insert_bulk(conn: &mut AnyConnection, orgs: &[OrgRow]) -> Result<()> {
+    let now = now_ms();
+    for chunk in orgs.chunks(500) {
+        let mut sql = Sql::new(
+            "INSERT INTO org (id, parent_id, path, depth, kind, owner, name, code, secretary, opened_on, closed_on, created_at, updated_at) VALUES ",
+        );
+        for (i, o) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(").int(o.id).push(", ");
+            match o.parent_id {
+                Some(p) => sql.int(p),
+                None => sql.push("NULL"),
+            };
+            sql.push(", ").text(o.path.clone()).push(", ").int(o.depth).push(", ").text(o.kind.clone());
+            sql.push(", ").text(o.owner.clone()).push(", ").text(o.name.clone()).push(", ").text(o.code.clone());
+            sql.push(", ");
+            match &o.secretary {
+                Some(s) => sql.text(s.clone()),
+                None => sql.push("NULL"),
+            };
+            sql.push(", ").text(o.opened_on.clone()).push(", ");
+            match &o.closed_on {
+                Some(s) => sql.text(s.clone()),
+                None => sql.push("NULL"),
+            };
+            sql.push(", ").int(now).push(", ").int(now).push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+pub async fn rename(conn: &mut AnyConnection, id: i64, name: &str) -> Result<()> {
+    sqlx::query("UPDATE org SET name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name)
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_secretary(conn: &mut AnyConnection, id: i64, secretary: Option<&str>) -> Result<()> {
+    sqlx::query("UPDATE org SET secretary = $1, updated_at = $2 WHERE id = $3")
+        .bind(secretary)
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn close(conn: &mut AnyConnection, id: i64, on: &str) -> Result<()> {
+    sqlx::query("UPDATE org SET closed_on = $1, updated_at = $2 WHERE id = $3")
+        .bind(on)
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Re-roots the subtree of `node` under `new_parent`: the node's and every descendant's
+/// path and depth, and the denormalised paths of their members.
+pub async fn move_subtree(conn: &mut AnyConnection, node: &OrgRow, new_parent: &OrgRow) -> Result<String> {
+    let new_path = path::child(Some(&new_parent.path), node.id);
+    let shift = path::depth(&new_path) - path::depth(&node.path);
+    let old_len = node.path.chars().count() as i64;
+    let upper = path::upper(&node.path);
+    sqlx::query(
+        "UPDATE org SET path = $1 || substr(path, CAST($2 AS INTEGER)), depth = depth + $3, updated_at = $4 WHERE path >= $5 AND path < $6",
+    )
+    .bind(&new_path)
+    .bind(old_len + 1)
+    .bind(i64::from(shift))
+    .bind(now_ms())
+    .bind(&node.path)
+    .bind(&upper)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE org SET parent_id = $1 WHERE id = $2")
+        .bind(new_parent.id)
+        .bind(node.id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE member SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4")
+        .bind(&new_path)
+        .bind(old_len + 1)
+        .bind(&node.path)
+        .bind(&upper)
+        .execute(&mut *conn)
+        .await?;
+    Ok(new_path)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgEvent {
+    pub kind: String,
+    pub effective_on: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub actor_id: Option<i64>,
+    pub at: i64,
+}
+
+pub async fn add_event(conn: &mut AnyConnection, org_id: i64, e: &OrgEvent) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO org_event (org_id, kind, effective_on, old_value, new_value, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(org_id)
+    .bind(&e.kind)
+    .bind(&e.effective_on)
+    .bind(&e.old_value)
+    .bind(&e.new_value)
+    .bind(e.actor_id)
+    .bind(e.at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn events(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<OrgEvent>> {
+    let rs = sqlx::query(
+        "SELECT kind, effective_on, old_value, new_value, actor_id, at FROM org_event WHERE org_id = $1 ORDER BY effective_on, id",
+    )
+    .bind(org_id)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok(OrgEvent {
+                kind: r.try_get("kind")?,
+                effective_on: r.try_get("effective_on")?,
+                old_value: r.try_get("old_value")?,
+                new_value: r.try_get("new_value")?,
+                actor_id: r.try_get("actor_id")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
+/// Every open node with its path, kind and owner: the input of a rollup rebuild.
+pub async fn all_open(conn: &mut AnyConnection) -> Result<Vec<(String, String, String)>> {
+    let rs = sqlx::query("SELECT path, kind, owner FROM org WHERE closed_on IS NULL").fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("path")?, r.try_get("kind")?, r.try_get("owner")?)))
+        .collect()
+}
+
+/// PostgreSQL identity sequences do not advance when ids are given explicitly.
+pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
+    for table in ["org", "member", "org_event", "app_user"] {
+        let sql = format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        );
+        sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! Counts per org that cover its whole subtree, so that a dashboard reads a few dozen rows
+//! instead of scanning the registry. Every write adds its deltas to the org and all its
+//! ancestors in the same transaction; `rebuild` recomputes everything from the facts.
+
+use std::collections::HashMap;
+
+use dangjian_domain::path;
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+use crate::sql::Sql;
+
+pub const MEMBER_TOTAL: &str = "m.total";
+pub const MEMBER_STATUS: &str = "m.status";
+pub const MEMBER_GENDER: &str = "m.gender";
+pub const MEMBER_EDUCATION: &str = "m.education";
+pub const MEMBER_CATEGORY: &str = "m.category";
+pub const MEMBER_BIRTH_YEAR: &str = "m.birth_year";
+/// Year of confirmation as a full member: party age is counted from it.
+pub const MEMBER_CONFIRM_YEAR: &str = "m.confirm_year";
+pub const MEMBER_FLOWING: &str = "m.flowing";
+/// Open nodes by kind, the node itself included.
+pub const ORG_KIND: &str = "o.kind";
+/// Open grassroots organizations by owner.
+pub const ORG_OWNER: &str = "o.owner";
+
+/// The facts of one member that the rollup counts.
+pub struct MemberFacts<'a> {
+    pub status: &'a str,
+    pub gender: &'a str,
+    pub education: &'a str,
+    pub category: &'a str,
+    pub birth_date: &'a str,
+    pub confirm_date: Option<&'a str>,
+    pub flowing: bool,
+}
+
+pub type Fact = (&'static str, String);
+
+fn year(date: &str) -> String {
+    date.get(..4).unwrap_or_default().to_string()
+}
+
+pub fn member_facts(m: &MemberFacts<'_>) -> Vec<Fact> {
+    let mut facts = vec![
+        (MEMBER_TOTAL, String::new()),
+        (MEMBER_STATUS, m.status.to_string()),
+        (MEMBER_GENDER, m.gender.to_string()),
+        (MEMBER_EDUCATION, m.education.to_string()),
+        (MEMBER_CATEGORY, m.category.to_string()),
+        (MEMBER_BIRTH_YEAR, year(m.birth_date)),
+    ];
+    if let Some(c) = m.confirm_date {
+        facts.push((MEMBER_CONFIRM_YEAR, year(c)));
+    }
+    if m.flowing {
+        facts.push((MEMBER_FLOWING, "1".into()));
+    }
+    facts
+}
+
+pub fn org_facts(kind: &str, owner: &str, grassroots: bool) -> Vec<Fact> {
+    let mut facts = vec![(ORG_KIND, kind.to_string())];
+    if grassroots {
+        facts.push((ORG_OWNER, owner.to_string()));
+    }
+    facts
+}
+
+/// Adds `delta` of every fact to every org of `path` (the node and its ancestors).
+pub async fn apply(conn: &mut AnyConnection, node_path: &str, facts: &[Fact], delta: i64) -> Result<()> {
+    let ids = path::ids(node_path);
+    let mut rows = Vec::with_capacity(ids.len() * facts.len());
+    for id in ids {
+        for (metric, key) in facts {
+            rows.push((id, metric.to_string(), key.clone(), delta));
+        }
+    }
+    upsert(conn, &rows).await
+}
+
+/// Applies the difference between two fact lists (an edit), skipping what did not change.
+pub async fn apply_change(conn: &mut AnyConnection, old_path: &str, old: &[Fact], new_path: &str, new: &[Fact]) -> Result<()> {
+    if old_path == new_path {
+        let removed: Vec<Fact> = old.iter().filter(|f| !new.contains(f)).cloned().collect();
+        let added: Vec<Fact> = new.iter().filter(|f| !old.contains(f)).cloned().collect();
+        apply(conn, old_path, &removed, -1).await?;
+        apply(conn, new_path, &added, 1).await
+    } else {
+        apply(conn, old_path, old, -1).await?;
+        apply(conn, new_path, new, 1).await
+    }
+}
+
+async fn upsert(conn: &mut AnyConnection, rows: &[(i64, String, String, i64)]) -> Result<()> {
+    for chunk in rows.chunks(2000) {
+        let mut sql = Sql::new("INSERT INTO rollup (org_id, metric, key, n) VALUES ");
+        for (i, (id, metric, key, n)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(").int(*id).push(", ").text(metric.clone()).push(", ").text(key.clone()).push(", ").int(*n).push(")");
+        }
+        sql.push(" ON CONFLICT (org_id, metric, key) DO UPDATE SET n = rollup.n + excluded.n");
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// Moves a subtree's totals from its old ancestors to its new ones. The subtree's own rows
+/// (and those of its descendants) describe themselves and stay as they are.
+pub async fn move_subtree(conn: &mut AnyConnection, node_id: i64, old_path: &str, new_path: &str) -> Result<()> {
+    let own = for_org(conn, node_id).await?;
+    let old_parents = path::ids(old_path);
+    let new_parents = path::ids(new_path);
+    let mut rows = Vec::new();
+    for id in &old_parents[..old_parents.len().saturating_sub(1)] {
+        rows.extend(own.iter().map(|(m, k, n)| (*id, m.clone(), k.clone(), -n)));
+    }
+    for id in &new_parents[..new_parents.len().saturating_sub(1)] {
+        rows.extend(own.iter().map(|(m, k, n)| (*id, m.clone(), k.clone(), *n)));
+    }
+    upsert(conn, &rows).await
+}
+
+/// All counters of one org: (metric, key, n).
+pub async fn for_org(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<(String, String, i64)>> {
+    let rs = sqlx::query("SELECT metric, key, n FROM rollup WHERE org_id = $1 AND n <> 0")
+        .bind(org_id)
+        .fetch_all(conn)
+        .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("metric")?, r.try_get("key")?, r.try_get("n")?)))
+        .collect()
+}
+
+/// One counter for each child of `parent_id`: (child id, key, n) for the given metric.
+pub async fn for_children(conn: &mut AnyConnection, parent_id: i64, metric: &str) -> Result<Vec<(i64, String, i64)>> {
+    let rs = sqlx::query(
+        "SELECT r.org_id, r.key, r.n FROM org o JOIN rollup r ON r.org_id = o.id WHERE o.parent_id = $1 AND r.metric = $2",
+    )
+    .bind(parent_id)
+    .bind(metric)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("org_id")?, r.try_get("key")?, r.try_get("n")?)))
+        .collect()
+}
+
+pub async fn get(conn: &mut AnyConnection, org_id: i64, metric: &str, key: &str) -> Result<i64> {
+    let r = sqlx::query("SELECT n FROM rollup WHERE org_id = $1 AND metric = $2 AND key = $3")
+        .bind(org_id)
+        .bind(metric)
+        .bind(key)
+        .fetch_optional(conn)
+        .await?;
+    Ok(match r {
+        Some(r) => r.try_get("n")?,
+        None => 0,
+    })
+}
+
+/// Recomputes every counter from the registry: direct counts per org from the database,
+/// summed up the tree in memory (a few hundred thousand rows even at provincial scale).
+pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
+    let mut totals: HashMap<(i64, &'static str, String), i64> = HashMap::new();
+    let mut add = |node_path: &str, metric: &'static str, key: String, n: i64| {
+        for id in path::ids(node_path) {
+            *totals.entry((id, metric, key.clone())).or_default() += n;
+        }
+    };
+    let member_dims: [(&'static str, &str); 7] = [
+        (MEMBER_TOTAL, "''"),
+        (MEMBER_STATUS, "status"),
+        (MEMBER_GENDER, "gender"),
+        (MEMBER_EDUCATION, "education"),
+        (MEMBER_CATEGORY, "category"),
+        (MEMBER_BIRTH_YEAR, "substr(birth_date, 1, 4)"),
+        (MEMBER_CONFIRM_YEAR, "substr(confirm_date, 1, 4)"),
+    ];
+    for (metric, expr) in member_dims {
+        for (p, key, n) in crate::member::counts_by(conn, expr).await? {
+            if let Some(key) = key {
+                add(&p, metric, key, n);
+            }
+        }
+    }
+    for (p, key, n) in crate::member::counts_by(conn, "CASE WHEN flowing = 1 THEN '1' END").await? {
+        if let Some(key) = key {
+            add(&p, MEMBER_FLOWING, key, n);
+        }
+    }
+    for (p, kind, owner) in crate::org::all_open(conn).await? {
+        let grassroots = dangjian_domain::org::OrgKind::parse(&kind).is_some_and(|k| k.is_grassroots());
+        for (metric, key) in org_facts(&kind, &owner, grassroots) {
+            add(&p, metric, key, 1);
+        }
+    }
+    sqlx::query("DELETE FROM rollup").execute(&mut *conn).await?;
+    let rows: Vec<(i64, String, String, i64)> =
+        totals.into_iter().map(|((id, m, k), n)| (id, m.to_string(), k, n)).collect();
+    upsert(conn, &rows).await
+}
+
+/// Every counter, for comparing an incrementally kept rollup with a rebuilt one.
+pub async fn snapshot(conn: &mut AnyConnection) -> Result<Vec<(i64, String, String, i64)>> {
+    let rs = sqlx::query("SELECT org_id, metric, key, n FROM rollup WHERE n <> 0 ORDER BY org_id, metric, key")
+        .fetch_all(conn)
+        .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("org_id")?, r.try_get("metric")?, r.try_get("key")?, r.try_get("n")?)))
+        .collect()
+}

@@ -1,0 +1,31 @@
+//! Small key–value facts about the deployment (demo marker, key check).
+
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+
+pub const DEMO: &str = "demo";
+pub const KEY_CHECK: &str = "key_check";
+
+pub async fn get(conn: &mut AnyConnection, key: &str) -> Result<Option<String>> {
+    let r = sqlx::query("SELECT value FROM setting WHERE key = $1")
+        .bind(key)
+        .fetch_optional(conn)
+        .await?;
+    r.map(|r| Ok(r.try_get("value")?)).transpose()
+}
+
+pub async fn set(conn: &mut AnyConnection, key: &str, value: &str) -> Result<()> {
+    sqlx::query("INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key)
+        .bind(value)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether the database holds anything beyond an empty schema.
+pub async fn has_data(conn: &mut AnyConnection) -> Result<bool> {
+    let r = sqlx::query("SELECT COUNT(*) AS n FROM (SELECT id FROM org LIMIT 1) t").fetch_one(conn).await?;
+    Ok(r.try_get::<i64, _>("n")? > 0)
+}

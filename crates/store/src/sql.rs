@@ -1,0 +1,97 @@
+//! A small builder that numbers `$n` placeholders itself (sqlx's `QueryBuilder` emits `?`,
+//! which PostgreSQL rejects).
+
+use sqlx::AssertSqlSafe;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection};
+
+use crate::Result;
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Clone)]
+pub enum Arg {
+    // Nulls keep their type: PostgreSQL rejects a text-typed null for a bigint column.
+    Int(Option<i64>),
+    Text(Option<String>),
+    Bytes(Option<Vec<u8>>),
+}
+
+#[derive(Debug, Default)]
+pub struct Sql {
+    pub text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Self { text: text.to_string(), args: Vec::new() }
+    }
+
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder bound to `arg`.
+    pub fn bind(&mut self, arg: Arg) -> &mut Self {
+        self.args.push(arg);
+        let n = self.args.len();
+        self.text.push_str(&format!("${n}"));
+        self
+    }
+
+    pub fn int(&mut self, v: i64) -> &mut Self {
+        self.bind(Arg::Int(Some(v)))
+    }
+
+    pub fn text(&mut self, v: impl Into<String>) -> &mut Self {
+        self.bind(Arg::Text(Some(v.into())))
+    }
+
+    pub fn bytes(&mut self, v: Vec<u8>) -> &mut Self {
+        self.bind(Arg::Bytes(Some(v)))
+    }
+
+    pub fn opt_int(&mut self, v: Option<i64>) -> &mut Self {
+        self.bind(Arg::Int(v))
+    }
+
+    pub fn opt_text(&mut self, v: Option<String>) -> &mut Self {
+        self.bind(Arg::Text(v))
+    }
+
+    pub fn opt_bytes(&mut self, v: Option<Vec<u8>>) -> &mut Self {
+        self.bind(Arg::Bytes(v))
+    }
+
+    fn query(&self) -> Query<'_, Any, AnyArguments> {
+        let mut q = sqlx::query(AssertSqlSafe(self.text.as_str()));
+        for a in &self.args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.as_deref()),
+                Arg::Bytes(v) => q.bind(v.as_deref()),
+            };
+        }
+        q
+    }
+
+    pub async fn fetch_all(&self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>> {
+        Ok(self.query().fetch_all(conn).await?)
+    }
+
+    pub async fn fetch_one(&self, conn: &mut AnyConnection) -> Result<AnyRow> {
+        Ok(self.query().fetch_one(conn).await?)
+    }
+
+    pub async fn execute(&self, conn: &mut AnyConnection) -> Result<u64> {
+        Ok(self.query().execute(conn).await?.rows_affected())
+    }
+}

@@ -1,0 +1,327 @@
+// Browser end-to-end test for dangjian.
+//
+// Starts `dangjian demo` on a fresh SQLite database and a free local port,
+// then drives the system Chromium through playwright-core:
+//   1. log in as the district admin
+//   2. dashboard renders ECharts charts
+//   3. member search by surname
+//   4. member detail page shows a masked ID number
+//   5. new-member form rejects an ID number with a wrong check digit
+//
+// Run:  DANGJIAN_BIN=../target/release/dangjian node --test browser.test.mjs
+// Env:  DANGJIAN_BIN     path to the built binary (default ../target/release/dangjian)
+//       CHROMIUM_PATH    browser executable (default /usr/bin/chromium)
+// Screenshots and the server log go to e2e/artifacts/.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const E2E_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
+const BIN = path.resolve(process.env.DANGJIAN_BIN || path.join(E2E_DIR, '../target/release/dangjian'));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const PASSWORD = 'E2e-Demo-Passw0rd-2024';
+const HEALTH_TIMEOUT_MS = 120_000;
+const UI_TIMEOUT_MS = 15_000;
+const MASKED_ID = /\d{4}\*{10}[\dX]{4}/;
+
+// ---------------------------------------------------------------- helpers
+
+const log = (...args) => console.log('[e2e]', ...args);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Ask the OS for a free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Last `n` lines of a text file, or '' if it cannot be read. */
+function tail(file, n = 40) {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Poll GET url until it answers 200, the child exits, or the deadline passes. */
+async function waitForHealthy(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`server exited early (code ${child.exitCode}, signal ${child.signalCode})`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = err.cause?.code || err.message;
+    }
+    await sleep(500);
+  }
+  throw new Error(`${url} not healthy after ${timeoutMs / 1000} s (last: ${last})`);
+}
+
+/** Stop the server: SIGTERM, then SIGKILL if it is still alive after 5 s. */
+async function stopServer(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const done = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
+  if (!done) {
+    log('server ignored SIGTERM, sending SIGKILL');
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+async function screenshot(page, name) {
+  const file = path.join(ARTIFACTS, name);
+  await page.screenshot({ path: file, fullPage: true });
+  log(`screenshot: ${path.relative(process.cwd(), file)}`);
+}
+
+/** Fill an input if the form has it; returns whether it was there. */
+async function fillIfPresent(page, selector, value) {
+  const el = page.locator(selector).first();
+  if ((await el.count()) === 0) return false;
+  await el.fill(value);
+  return true;
+}
+
+/** Select by value, falling back to label, if the select exists. */
+async function selectIfPresent(page, selector, valueOrLabel) {
+  const el = page.locator(selector).first();
+  if ((await el.count()) === 0) return false;
+  try {
+    await el.selectOption({ value: valueOrLabel }, { timeout: 2_000 });
+  } catch {
+    await el.selectOption({ label: valueOrLabel }, { timeout: 2_000 });
+  }
+  return true;
+}
+
+const pathOf = (u) => new URL(u).pathname;
+
+// ---------------------------------------------------------------- the test
+
+describe('dangjian in a browser', { concurrency: false }, () => {
+  let tmp, server, serverLog, base, account, browser, page;
+  const pageErrors = [];
+  let broken = false; // later steps need the earlier ones (login, etc.)
+
+  /** Run one step; on failure save a screenshot and the server log tail. */
+  function step(name, fn) {
+    it(name, { timeout: 90_000 }, async (t) => {
+      if (broken) return t.skip('an earlier step failed');
+      try {
+        await fn();
+      } catch (err) {
+        broken = true;
+        const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+        if (page) {
+          log(`FAILED at "${name}", page URL: ${page.url()}`);
+          await screenshot(page, `failure-${slug}.png`).catch(() => {});
+        }
+        if (pageErrors.length) log('browser errors so far:\n  ' + pageErrors.join('\n  '));
+        log(`server log tail:\n${tail(serverLog)}`);
+        throw err;
+      }
+    });
+  }
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    try {
+      fs.accessSync(BIN, fs.constants.X_OK);
+    } catch {
+      throw new Error(`dangjian binary not found or not executable: ${BIN} (set DANGJIAN_BIN)`);
+    }
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dangjian-e2e-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const accountsFile = path.join(tmp, 'accounts.json');
+    serverLog = path.join(ARTIFACTS, 'server.log');
+
+    const args = [
+      'demo', '--scale', '0.05', '--seed', '7',
+      '--database-url', `sqlite://${path.join(tmp, 'e2e.db')}`,
+      '--listen', `127.0.0.1:${port}`,
+      '--password', PASSWORD,
+      '--accounts-json', accountsFile,
+    ];
+    log(`starting: ${BIN} ${args.join(' ')}`);
+    const out = fs.openSync(serverLog, 'w');
+    server = spawn(BIN, args, { stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    server.on('exit', (code, sig) => log(`server exited (code ${code}, signal ${sig})`));
+    process.once('exit', () => server.kill('SIGKILL')); // last resort if the runner dies
+
+    try {
+      await waitForHealthy(`${base}/healthz`, server, HEALTH_TIMEOUT_MS);
+    } catch (err) {
+      log(`server log tail:\n${tail(serverLog)}`);
+      throw err;
+    }
+    log(`server healthy at ${base}`);
+
+    const accounts = JSON.parse(fs.readFileSync(accountsFile, 'utf8'));
+    assert.ok(Array.isArray(accounts), 'accounts.json should hold an array');
+    account = accounts.find((a) => a.role === 'district_admin');
+    assert.ok(account, `no district_admin in accounts.json (roles: ${accounts.map((a) => a.role).join(', ')})`);
+    log(`using account ${account.username} (${account.role}, ${account.scope_org_name})`);
+
+    log(`launching ${CHROMIUM}`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+    context.setDefaultTimeout(UI_TIMEOUT_MS);
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
+    });
+  }, { timeout: HEALTH_TIMEOUT_MS + 60_000 });
+
+  after(async () => {
+    if (browser) await browser.close().catch((err) => log(`browser close failed: ${err.message}`));
+    await stopServer(server);
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    if (pageErrors.length) log('browser errors seen during the run:\n  ' + pageErrors.join('\n  '));
+  });
+
+  step('1 login as district admin', async () => {
+    await page.goto(`${base}/login`);
+    const form = page.locator('form:has(input[name=password])');
+    await form.locator('input[name=username]').fill(account.username);
+    await form.locator('input[name=password]').fill(PASSWORD);
+    await form.locator('button[type=submit]').click();
+    await page.waitForURL((u) => u.pathname === '/');
+    log(`logged in, at ${pathOf(page.url())}`);
+  });
+
+  step('2 dashboard shows ECharts charts', async () => {
+    try {
+      await page.waitForFunction(() => {
+        const charts = [...document.querySelectorAll('.chart')];
+        return charts.length >= 3 && charts.every((c) => c.querySelector('canvas'));
+      }, null, { timeout: UI_TIMEOUT_MS });
+    } catch (err) {
+      const counts = await page.evaluate(() => ({
+        charts: document.querySelectorAll('.chart').length,
+        withCanvas: document.querySelectorAll('.chart canvas').length,
+        echarts: typeof window.echarts,
+      }));
+      throw new Error(`expected >= 3 .chart each with a canvas, got ${JSON.stringify(counts)}`, { cause: err });
+    }
+    const n = await page.locator('.chart').count();
+    log(`dashboard: ${n} charts rendered`);
+    await page.waitForTimeout(1_500); // let ECharts finish its entry animation
+    await screenshot(page, 'dashboard.png');
+  });
+
+  let surname;
+  step('3 search members by surname', async () => {
+    await page.goto(`${base}/members`);
+    const firstLink = page.locator('table#member-table a.member-link').first();
+    const firstName = (await firstLink.textContent()).trim();
+    surname = Array.from(firstName)[0];
+    assert.ok(surname, 'first member link has no text');
+    log(`first member "${firstName}", searching for surname "${surname}"`);
+
+    const form = page.locator('form#member-search');
+    await form.locator('input[name=q]').fill(surname);
+    const navigated = page.waitForURL((u) => u.searchParams.get('q') === surname);
+    const submit = form.locator('[type=submit]');
+    if ((await submit.count()) > 0) await submit.first().click();
+    else await form.locator('input[name=q]').press('Enter');
+    await navigated;
+    await page.waitForLoadState();
+
+    const names = (await page.locator('a.member-link').allTextContents()).map((s) => s.trim());
+    assert.ok(names.length > 0, 'search returned no member links');
+    const wrong = names.filter((s) => !s.startsWith(surname));
+    assert.deepEqual(wrong, [], `every result should start with "${surname}"`);
+
+    const totalText = await page.locator('#member-total').textContent();
+    const m = totalText.match(/\d[\d,]*/);
+    assert.ok(m, `#member-total has no number: "${totalText}"`);
+    const total = Number(m[0].replace(/,/g, ''));
+    assert.ok(total > 0, `#member-total should be > 0, got "${totalText}"`);
+    log(`search "${surname}": ${names.length} shown, total ${total}`);
+  });
+
+  step('4 open a member, ID number is masked', async () => {
+    const link = page.locator('a.member-link').first();
+    const name = (await link.textContent()).trim();
+    const from = page.url();
+    await link.click();
+    await page.waitForURL((u) => u.href !== from);
+    await page.locator('h1').first().waitFor();
+    const h1 = await page.locator('h1').first().textContent();
+    assert.ok(h1.includes(name), `h1 "${h1.trim()}" should contain "${name}"`);
+    const text = await page.locator('body').innerText();
+    assert.match(text, MASKED_ID, 'member page should show a masked ID number');
+    log(`member page for ${name}: ${pathOf(page.url())}, masked ID ${text.match(MASKED_ID)[0]}`);
+  });
+
+  step('5 new member form rejects a bad ID check digit', async () => {
+    await page.goto(`${base}/members/new`);
+    await page.locator('input[name=name]').fill('测试党员');
+    await page.locator('input[name=id_number]').fill('500102198503170012'); // wrong check digit
+
+    const org = page.locator('select[name=org_id]');
+    if ((await org.count()) > 0) {
+      const values = await org.locator('option').evaluateAll((os) => os.map((o) => o.value));
+      if (values.length > 1) await org.selectOption(values[1]);
+    }
+    await fillIfPresent(page, 'input[name=birth_date]', '1985-03-17');
+    await selectIfPresent(page, 'select[name=gender]', 'male');
+    await fillIfPresent(page, 'input[name=phone]', '13800138000');
+    await fillIfPresent(page, 'input[name=join_date]', '2010-07-01');
+
+    // Any other required select still empty: take its first real option,
+    // so the browser's own validation does not stop the submit.
+    const form = page.locator('form:has(input[name=id_number])');
+    for (const sel of await form.locator('select[required]').all()) {
+      if ((await sel.inputValue()) === '') {
+        const first = await sel.locator('option').evaluateAll((os) => os.map((o) => o.value).find((v) => v));
+        if (first) await sel.selectOption(first);
+      }
+    }
+    const emptyRequired = await form.locator('input[required]').evaluateAll(
+      (els) => els.filter((e) => !e.value).map((e) => e.name),
+    );
+    if (emptyRequired.length) log(`warning: required inputs left empty: ${emptyRequired.join(', ')}`);
+
+    await form.locator('button[type=submit]').click();
+    const error = page.locator('.field-error[data-field="id_number"]');
+    await error.waitFor({ state: 'visible' });
+    const msg = (await error.textContent()).trim();
+    assert.ok(msg.includes('校验'), `id_number error should mention 校验 (check digit), got "${msg}"`);
+    log(`id_number error shown: "${msg}"`);
+    await screenshot(page, 'form-error.png');
+  });
+});
