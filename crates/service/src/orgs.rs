@@ -80,6 +80,14 @@ impl App {
         Ok(o)
     }
 
+    /// An org by its code, if the actor may see it.
+    pub async fn org_by_code(&self, actor: &Actor, code: &str) -> ServiceResult<OrgRow> {
+        let mut conn = self.db.conn().await?;
+        let o = org::get_by_code(&mut conn, code.trim()).await?.ok_or(ServiceError::NotFound)?;
+        actor.check_visible(&o.path)?;
+        Ok(o)
+    }
+
     /// The org at the root of what the actor may read.
     pub async fn home_org(&self, actor: &Actor) -> ServiceResult<OrgRow> {
         let root = actor.read_root()?;

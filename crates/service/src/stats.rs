@@ -63,6 +63,13 @@ fn slices<T: Copy>(counts: &[(String, String, i64)], metric: &str, all: &[T], co
 }
 
 impl App {
+    /// Members in the subtree of an org in scope.
+    pub async fn member_total(&self, actor: &Actor, org_id: i64) -> ServiceResult<i64> {
+        let org = self.org(actor, org_id).await?;
+        let mut conn = self.db.conn().await?;
+        Ok(rollup::get(&mut conn, org.id, rollup::MEMBER_TOTAL, "").await?)
+    }
+
     /// Figures for `org_id` (default: the actor's home org), which must be in scope.
     pub async fn overview(&self, actor: &Actor, org_id: Option<i64>) -> ServiceResult<Overview> {
         let org = match org_id {

@@ -24,3 +24,10 @@ pub use sqlx::AnyConnection as Conn;
 pub type Transaction = sqlx::Transaction<'static, sqlx::Any>;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Drops everything in PostgreSQL's public schema (demo databases only; the caller checks).
+pub async fn reset_schema(conn: &mut Conn) -> Result<()> {
+    use sqlx::Executor;
+    conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;").await?;
+    Ok(())
+}

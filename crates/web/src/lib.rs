@@ -1,1 +1,88 @@
+//! The HTTP face: HTML pages (askama + htmx) and the JSON API under /api/v1, both calling
+//! the service layer with the acting user. No scope decisions are taken here.
 
+mod api;
+mod assets;
+mod error;
+mod extract;
+mod headers;
+mod metrics;
+mod pages;
+mod session;
+mod view;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::{Router, middleware};
+use dangjian_service::App;
+use tower_http::compression::CompressionLayer;
+
+/// Requests larger than this are refused before any handler sees them.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+pub fn router(app: App) -> Router {
+    let state = AppState { app, metrics: Arc::new(metrics::Metrics::default()) };
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route_layer(middleware::from_fn_with_state(state.clone(), metrics::record))
+        .route("/healthz", get(health))
+        .route("/metrics", get(metrics::render))
+        .merge(assets::routes())
+        .layer(middleware::from_fn_with_state(state.clone(), session::authenticate))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(headers::security))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn health(axum::extract::State(st): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {
+    match st.app.db.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ok"),
+        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
+pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let purge = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = purge.purge_sessions().await {
+                tracing::warn!("session purge failed: {e}");
+            }
+        }
+    });
+    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

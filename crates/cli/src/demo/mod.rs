@@ -1,0 +1,123 @@
+//! `dangjian demo`: a fresh database holding a synthetic district shaped like Fuling.
+
+mod fuling;
+mod people;
+mod tree;
+
+use dangjian_service::members::to_write;
+use dangjian_service::store::org::{self, OrgEvent};
+use dangjian_service::store::{Backend, member, rollup, setting};
+use dangjian_service::users::UserSpec;
+use dangjian_service::{Actor, App, ServiceResult, now_ms, today};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use self::people::People;
+use self::tree::{Tree, scaled};
+
+#[derive(Debug, Serialize)]
+pub struct Account {
+    pub username: String,
+    pub role: String,
+    pub scope_org_id: i64,
+    pub scope_org_name: String,
+}
+
+pub struct Summary {
+    pub orgs: usize,
+    pub members: usize,
+    pub accounts: Vec<Account>,
+}
+
+/// Fills an empty, migrated database. Deterministic for a given seed and scale.
+pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> ServiceResult<Summary> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut t = Tree::build(scale, &mut rng);
+    t.add_grid_groups(scaled(2977.0, scale));
+
+    let mut tx = app.db.begin().await?;
+    org::insert_bulk(&mut tx, &t.orgs).await?;
+    for (code, former, on) in fuling::RENAMED {
+        if let Some(o) = t.orgs.iter().find(|o| o.code == code) {
+            let new_value = o.name.clone();
+            let old_value = new_value.replacen(&former.replace('乡', "镇"), former, 1);
+            let created = OrgEvent { kind: "created".into(), effective_on: o.opened_on.clone(), old_value: None, new_value: Some(old_value.clone()), actor_id: None, at: now_ms() };
+            let renamed = OrgEvent { kind: "renamed".into(), effective_on: on.into(), old_value: Some(old_value), new_value: Some(new_value), actor_id: None, at: now_ms() };
+            org::add_event(&mut tx, o.id, &created).await?;
+            org::add_event(&mut tx, o.id, &renamed).await?;
+        }
+    }
+
+    // Members, drawn branch by branch and written in batches.
+    let total_members = scaled(60_000.0, scale);
+    let weight_sum: f64 = t.holders.iter().map(|h| h.weight).sum();
+    let mut people = People::new(today());
+    let mut batch = Vec::with_capacity(8_000);
+    let mut next_id: i64 = 1;
+    let mut remaining = total_members;
+    let mut baitao_member = None;
+    for (i, h) in t.holders.iter().enumerate() {
+        let n = if i + 1 == t.holders.len() {
+            remaining
+        } else {
+            ((total_members as f64 * h.weight / weight_sum).round() as usize).clamp(3, remaining.max(3)).min(remaining)
+        };
+        remaining -= n;
+        let o = &t.orgs[h.org];
+        for k in 0..n {
+            let draft = people.member(h.sector, &mut rng);
+            let group = (!h.groups.is_empty()).then(|| t.orgs[h.groups[k % h.groups.len()]].id);
+            if Some(h.org) == t.baitao_branch && baitao_member.is_none() {
+                baitao_member = Some(next_id);
+            }
+            batch.push((next_id, to_write(app.crypto(), &draft, o, group)));
+            next_id += 1;
+        }
+        if batch.len() >= 8_000 {
+            member::insert_bulk(&mut tx, &batch).await?;
+            batch.clear();
+        }
+    }
+    member::insert_bulk(&mut tx, &batch).await?;
+    rollup::rebuild(&mut tx).await?;
+    setting::set(&mut tx, setting::DEMO, "1").await?;
+    if app.db.backend() == Backend::Postgres {
+        org::reset_sequences(&mut tx).await?;
+    }
+    tx.commit().await.map_err(dangjian_service::store::StoreError::from)?;
+    app.db.analyze().await?;
+
+    let accounts = accounts(app, &t, baitao_member, password).await?;
+    Ok(Summary { orgs: t.orgs.len(), members: (next_id - 1) as usize, accounts })
+}
+
+async fn accounts(app: &App, t: &Tree, baitao_member: Option<i64>, password: &str) -> ServiceResult<Vec<Account>> {
+    let system = Actor::system("demo");
+    let root = &t.orgs[0];
+    let mut specs: Vec<(String, &str, &str, &dangjian_service::store::org::OrgRow, Option<i64>)> = vec![
+        ("admin".into(), "区委组织部管理员", "district_admin", root, None),
+        ("auditor".into(), "审计员", "auditor", root, None),
+    ];
+    for &town in &t.towns {
+        let o = &t.orgs[town];
+        specs.push((format!("town-{}", o.code), "镇街管理员", "town_admin", o, None));
+    }
+    if let Some(c) = t.baitao_community {
+        specs.push(("baitao-village".into(), "白涛社区管理员", "village_admin", &t.orgs[c], None));
+    }
+    if let Some(b) = t.baitao_branch {
+        specs.push(("baitao-secretary".into(), "白涛支部书记", "branch_secretary", &t.orgs[b], None));
+        if baitao_member.is_some() {
+            specs.push(("baitao-member".into(), "白涛党员", "member", &t.orgs[b], baitao_member));
+        }
+    }
+    let mut out = Vec::new();
+    for (username, display, role, o, member_id) in specs {
+        let scope = o.id.to_string();
+        let spec = UserSpec { username: &username, display_name: display, password, role, scope: &scope, member_id };
+        app.add_user(&system, &spec).await?;
+        out.push(Account { username, role: role.into(), scope_org_id: o.id, scope_org_name: o.name.clone() });
+    }
+    Ok(out)
+}

@@ -1,0 +1,50 @@
+// Draws every `.chart` element with ECharts from its data attributes; no inline scripts,
+// so the Content-Security-Policy can forbid them.
+(function () {
+  "use strict";
+
+  var palette = ["#c8161d", "#e8a33d", "#3b7dd8", "#4caf7a", "#8e5cc4", "#d9534f", "#5bc0de", "#777"];
+
+  function option(kind, data) {
+    if (kind === "pie") {
+      return {
+        color: palette,
+        tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+        legend: { bottom: 0, type: "scroll" },
+        series: [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], data: data,
+                   label: { formatter: "{b}\n{c}" } }]
+      };
+    }
+    var names = data.map(function (d) { return d.name; });
+    var values = data.map(function (d) { return d.value; });
+    var horizontal = kind === "hbar";
+    var cat = { type: "category", data: names, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
+    var val = { type: "value" };
+    return {
+      color: palette,
+      tooltip: { trigger: "axis" },
+      grid: { left: horizontal ? 110 : 40, right: 20, top: 20, bottom: horizontal ? 20 : 60, containLabel: false },
+      xAxis: horizontal ? val : cat,
+      yAxis: horizontal ? Object.assign(cat, { inverse: true }) : val,
+      series: [{ type: "bar", data: values, label: { show: true, position: horizontal ? "right" : "top" } }]
+    };
+  }
+
+  function draw() {
+    if (typeof echarts === "undefined") { return; }
+    var charts = [];
+    document.querySelectorAll(".chart").forEach(function (el) {
+      var data;
+      try { data = JSON.parse(el.getAttribute("data-series") || "[]"); } catch (e) { data = []; }
+      if (el.getAttribute("data-kind") === "hbar") {
+        el.style.height = Math.max(260, data.length * 22 + 40) + "px";
+      }
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(option(el.getAttribute("data-kind"), data));
+      charts.push(chart);
+    });
+    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  }
+
+  document.addEventListener("DOMContentLoaded", draw);
+})();

@@ -1,0 +1,58 @@
+//! The JSON API under /api/v1, described by `openapi.json` (served as is, and checked
+//! against the routes by the integration tests).
+
+mod auth;
+mod members;
+mod orgs;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use dangjian_service::Actor;
+use serde::Serialize;
+
+use crate::AppState;
+
+const OPENAPI: &str = include_str!("openapi.json");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/me", get(auth::me))
+        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route("/orgs/{id}", get(orgs::get).patch(orgs::update))
+        .route("/members", get(members::list).post(members::create))
+        .route("/members/{id}", get(members::get).patch(members::update))
+        .route("/stats/overview", get(orgs::overview))
+        .route("/openapi.json", get(openapi))
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+#[derive(Serialize)]
+pub struct UserJson {
+    id: Option<i64>,
+    username: String,
+    display_name: String,
+    role: &'static str,
+    scope_org_id: i64,
+    scope_org_name: String,
+    member_id: Option<i64>,
+}
+
+impl From<&Actor> for UserJson {
+    fn from(a: &Actor) -> Self {
+        UserJson {
+            id: a.user_id,
+            username: a.username.clone(),
+            display_name: a.display_name.clone(),
+            role: a.role.as_str(),
+            scope_org_id: a.scope_org_id,
+            scope_org_name: a.scope_name.clone(),
+            member_id: a.member_id,
+        }
+    }
+}

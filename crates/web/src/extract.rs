@@ -1,0 +1,83 @@
+//! Extractors whose rejections speak the project's error format instead of axum's plain text.
+
+use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, PageError, Problem};
+
+fn body_problem(status: StatusCode, detail: String, what: &str) -> Problem {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return Problem::new(status, "body_too_large", "请求内容超过 1 MiB 上限");
+    }
+    if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        return Problem::new(status, "unsupported_media_type", format!("请求内容类型不正确，应为 {what}"));
+    }
+    Problem::new(StatusCode::BAD_REQUEST, "malformed_body", format!("请求内容无法解析（{what}）：{detail}"))
+}
+
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(ApiError(json_problem(&e))),
+        }
+    }
+}
+
+fn json_problem(e: &JsonRejection) -> Problem {
+    body_problem(e.status(), e.body_text(), "JSON")
+}
+
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| ApiError(query_problem(&e)))
+    }
+}
+
+fn query_problem(e: &QueryRejection) -> Problem {
+    Problem::new(StatusCode::BAD_REQUEST, "malformed_query", format!("查询参数有误：{}", e.body_text()))
+}
+
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| PageQuery(q.0))
+            .map_err(|e| PageError(query_problem(&e)))
+    }
+}
+
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(PageForm(v)),
+            Err(e) => Err(PageError(form_problem(&e))),
+        }
+    }
+}
+
+fn form_problem(e: &FormRejection) -> Problem {
+    body_problem(e.status(), e.body_text(), "表单")
+}

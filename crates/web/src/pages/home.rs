@@ -1,0 +1,76 @@
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use dangjian_service::stats::{Overview, Slice};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::render;
+use crate::AppState;
+use crate::error::PageResult;
+use crate::extract::PageQuery;
+use crate::session::Auth;
+use crate::view::{ChildView, Layout, OrgView};
+
+pub struct Chart {
+    pub title: &'static str,
+    pub kind: &'static str,
+    pub data: String,
+}
+
+fn chart(title: &'static str, kind: &'static str, slices: &[Slice]) -> Chart {
+    let data: Vec<_> = slices.iter().map(|s| json!({"name": s.label, "value": s.n})).collect();
+    Chart { title, kind, data: serde_json::Value::from(data).to_string() }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: Layout,
+    org: OrgView,
+    trail: Vec<OrgView>,
+    o: Overview,
+    charts: Vec<Chart>,
+    children: Vec<ChildView>,
+}
+
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    org: Option<i64>,
+}
+
+/// 云中心: the figures of the actor's subtree (or of an org inside it).
+pub async fn page(State(st): State<AppState>, auth: Auth, PageQuery(q): PageQuery<HomeQuery>) -> PageResult<Response> {
+    if auth.actor.role.reads_audit() {
+        return Ok(axum::response::IntoResponse::into_response(axum::response::Redirect::to("/audit")));
+    }
+    let o = st.app.overview(&auth.actor, q.org).await?;
+    let trail = st.app.org_trail(&auth.actor, &o.org).await?;
+    let child_slices: Vec<Slice> = o
+        .children
+        .iter()
+        .filter(|c| c.members > 0)
+        .map(|c| Slice { code: c.org.id.to_string(), label: c.org.name.clone(), n: c.members })
+        .collect();
+    let mut charts = vec![
+        chart("基层党组织类型", "pie", &o.orgs_by_kind),
+        chart("党员状态", "pie", &o.by_status),
+        chart("性别", "pie", &o.by_gender),
+        chart("年龄结构", "bar", &o.by_age_band),
+        chart("学历", "bar", &o.by_education),
+        chart("党龄", "bar", &o.by_party_age_band),
+        chart("人员类别", "pie", &o.by_category),
+    ];
+    if !child_slices.is_empty() {
+        charts.push(chart("下级组织党员数", "hbar", &child_slices));
+    }
+    let page = HomePage {
+        l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home"),
+        org: OrgView::from(&o.org),
+        trail: trail.iter().map(OrgView::from).collect(),
+        children: o.children.iter().map(ChildView::from).collect(),
+        charts,
+        o,
+    };
+    Ok(render(&page))
+}

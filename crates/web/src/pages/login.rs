@@ -1,0 +1,92 @@
+use askama::Template;
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_service::ServiceError;
+use dangjian_service::auth::SessionKind;
+use rand::RngCore;
+use serde::Deserialize;
+
+use super::render_with;
+use crate::AppState;
+use crate::error::Problem;
+use crate::extract::PageForm;
+use crate::session::{COOKIE, Caller, clear_cookie, cookie_value, session_cookie};
+
+/// Before a session exists, the login form is protected by a double-submit cookie.
+const LOGIN_COOKIE: &str = "dj_login";
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    username: String,
+    error: Option<String>,
+}
+
+fn fresh_form(status: StatusCode, username: String, error: Option<String>) -> Response {
+    let mut b = [0u8; 16];
+    rand::rng().fill_bytes(&mut b);
+    let token: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let cookie = format!("{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict");
+    let mut res = render_with(status, &LoginPage { csrf: token, username, error });
+    if let Ok(v) = cookie.parse() {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    res
+}
+
+pub async fn form(caller: Caller) -> Response {
+    if caller.auth.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    fresh_form(StatusCode::OK, String::new(), None)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+pub async fn submit(State(st): State<AppState>, caller: Caller, headers: HeaderMap, PageForm(f): PageForm<LoginForm>) -> Response {
+    if f.csrf.is_empty() || cookie_value(&headers, LOGIN_COOKIE) != Some(f.csrf.as_str()) {
+        return fresh_form(StatusCode::FORBIDDEN, f.username, Some("登录页面已过期，请重新输入".into()));
+    }
+    match st.app.login(&f.username, &f.password, &caller.ip, SessionKind::Web).await {
+        Ok(out) => {
+            let mut res = Redirect::to("/").into_response();
+            for c in [session_cookie(&out.token, caller.tls), clear_cookie(LOGIN_COOKIE)] {
+                if let Ok(v) = c.parse() {
+                    res.headers_mut().append(SET_COOKIE, v);
+                }
+            }
+            res
+        }
+        Err(e @ (ServiceError::Unavailable(_) | ServiceError::Internal(_) | ServiceError::Config(_))) => {
+            super::error_page(Problem::from(&e))
+        }
+        Err(e) => {
+            let p = Problem::from(&e);
+            fresh_form(p.status, f.username, Some(p.message))
+        }
+    }
+}
+
+pub async fn logout(State(st): State<AppState>, caller: Caller) -> Response {
+    if let (Some((actor, _)), Some(token)) = (&caller.auth, &caller.token)
+        && let Err(e) = st.app.logout(token, actor).await
+    {
+        return super::error_page(Problem::from(&e));
+    }
+    let mut res = Redirect::to("/login").into_response();
+    if let Ok(v) = clear_cookie(COOKIE).parse() {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    res
+}

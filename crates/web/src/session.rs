@@ -1,0 +1,167 @@
+//! Who is calling: a session cookie (browser, CSRF-checked) or a bearer token (scripts).
+//! The middleware resolves it once per request; handlers take `Auth`.
+
+use std::net::SocketAddr;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use dangjian_service::auth::{Authenticated, SessionKind};
+use dangjian_service::{Actor, ServiceError};
+
+use crate::error::{ApiError, PageError, Problem};
+use crate::{AppState, MAX_BODY_BYTES};
+
+pub const COOKIE: &str = "dj_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// What the middleware learnt about the caller.
+#[derive(Clone)]
+pub struct Caller {
+    pub auth: Option<(Actor, String)>,
+    pub token: Option<String>,
+    pub ip: String,
+    pub tls: bool,
+}
+
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// A cookie for the session; `Secure` when the request reached us over TLS.
+pub fn session_cookie(token: &str, tls: bool) -> String {
+    let secure = if tls { "; Secure" } else { "" };
+    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
+}
+
+pub fn clear_cookie(name: &str) -> String {
+    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+fn is_unsafe(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn reject(api: bool, p: Problem) -> Response {
+    if api { ApiError(p).into_response() } else { PageError(p).into_response() }
+}
+
+fn csrf_problem() -> Problem {
+    Problem::new(StatusCode::FORBIDDEN, "csrf", "页面已过期或来源不明，请刷新页面后重试")
+}
+
+pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let tls = req.headers().get("x-forwarded-proto").is_some_and(|v| v == "https");
+    let bearer_token = bearer(req.headers()).map(str::to_string);
+    let cookie_token = cookie_value(req.headers(), COOKIE).map(str::to_string);
+    let token = bearer_token.clone().or(cookie_token);
+    let auth = match &token {
+        None => None,
+        Some(t) => match st.app.authenticate(t, &ip).await {
+            Ok(a) => Some(a),
+            Err(ServiceError::Unauthenticated) => None,
+            Err(e) => return reject(api, Problem::from(&e)),
+        },
+    };
+    let mut req = req;
+    if let Some(Authenticated { csrf, kind, .. }) = &auth
+        && is_unsafe(req.method())
+    {
+        // Bearer tokens are not sent by browsers on their own, so they need no CSRF token;
+        // a bearer-kind token presented as a cookie does not count as one.
+        let by_bearer = bearer_token.is_some() && *kind == SessionKind::Api;
+        if !by_bearer {
+            let (ok, rebuilt) = check_csrf(req, csrf).await;
+            let Some(r) = rebuilt else {
+                return reject(api, Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求内容超过 1 MiB 上限"));
+            };
+            if !ok {
+                return reject(api, csrf_problem());
+            }
+            req = r;
+        }
+    }
+    let caller = Caller { auth: auth.map(|a| (a.actor, a.csrf)), token, ip, tls };
+    req.extensions_mut().insert(caller);
+    next.run(req).await
+}
+
+/// Accepts the token from the header (htmx, fetch) or from a urlencoded form field.
+async fn check_csrf(req: Request, expected: &str) -> (bool, Option<Request>) {
+    if req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) == Some(expected) {
+        return (true, Some(req));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (false, Some(req));
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return (false, None);
+    };
+    let ok = form_urlencoded::parse(&bytes).any(|(k, v)| k == CSRF_FIELD && v == expected);
+    (ok, Some(Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// A logged-in caller. Missing login: 401 JSON for the API, a redirect for pages.
+pub struct Auth {
+    pub actor: Actor,
+    pub csrf: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let api = parts.uri.path().starts_with("/api/");
+        match parts.extensions.get::<Caller>() {
+            Some(Caller { auth: Some((actor, csrf)), .. }) => Ok(Auth { actor: actor.clone(), csrf: csrf.clone() }),
+            _ if api => Err(ApiError(Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录或提供有效的令牌")).into_response()),
+            _ => Err(axum::response::Redirect::to("/login").into_response()),
+        }
+    }
+}
+
+/// The caller whether logged in or not (login pages, logout).
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Caller>().cloned().unwrap_or(Caller {
+            auth: None,
+            token: None,
+            ip: "unknown".into(),
+            tls: false,
+        }))
+    }
+}

@@ -1,0 +1,204 @@
+//! What templates show: display strings prepared in Rust, so templates hold no logic.
+
+use dangjian_domain::bands::{Category, Education, Status};
+use dangjian_domain::id_number::Gender;
+use dangjian_domain::member::{age, party_age};
+use dangjian_domain::org::{OrgKind, OrgOwner};
+use dangjian_domain::{date, role::Role};
+use dangjian_service::orgs::ChildSummary;
+use dangjian_service::store::member::MemberRow;
+use dangjian_service::store::org::OrgRow;
+use dangjian_service::{Actor, today};
+use serde::Serialize;
+use time::{OffsetDateTime, UtcOffset};
+
+pub fn format_instant(ms: i64) -> String {
+    let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
+    OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .map(|t| {
+            let t = t.to_offset(offset);
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                t.year(),
+                t.month() as u8,
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )
+        })
+        .unwrap_or_default()
+}
+
+pub fn kind_label(code: &str) -> &'static str {
+    OrgKind::parse(code).map_or("未知", OrgKind::label)
+}
+
+pub fn owner_label(code: &str) -> &'static str {
+    OrgOwner::parse(code).map_or("—", OrgOwner::label)
+}
+
+/// What every page's frame needs: who is logged in and the CSRF token.
+pub struct Layout {
+    pub title: String,
+    pub user: String,
+    pub role: &'static str,
+    pub scope: String,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub reads_registry: bool,
+    pub reads_audit: bool,
+    /// JSON for htmx's `hx-headers`, carrying the CSRF token.
+    pub hx_headers: String,
+}
+
+impl Layout {
+    pub fn new(actor: &Actor, csrf: &str, title: impl Into<String>, nav: &'static str) -> Self {
+        Layout {
+            title: title.into(),
+            user: actor.display_name.clone(),
+            role: actor.role.label(),
+            scope: actor.scope_name.clone(),
+            csrf: csrf.to_string(),
+            nav,
+            reads_registry: actor.role.reads_registry(),
+            reads_audit: actor.role == Role::Auditor,
+            hx_headers: serde_json::json!({ "X-CSRF-Token": csrf }).to_string(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct OrgView {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub owner_label: &'static str,
+    pub secretary: String,
+    pub opened_on: String,
+    pub closed_on: String,
+    pub is_group: bool,
+    pub holds_members: bool,
+}
+
+impl From<&OrgRow> for OrgView {
+    fn from(o: &OrgRow) -> Self {
+        let kind = OrgKind::parse(&o.kind);
+        OrgView {
+            id: o.id,
+            name: o.name.clone(),
+            code: o.code.clone(),
+            kind: o.kind.clone(),
+            kind_label: kind_label(&o.kind),
+            owner_label: owner_label(&o.owner),
+            secretary: o.secretary.clone().unwrap_or_default(),
+            opened_on: o.opened_on.clone(),
+            closed_on: o.closed_on.clone().unwrap_or_default(),
+            is_group: kind.is_some_and(OrgKind::is_group),
+            holds_members: kind.is_some_and(OrgKind::holds_members),
+        }
+    }
+}
+
+pub struct ChildView {
+    pub org: OrgView,
+    pub members: i64,
+    pub orgs: i64,
+    pub grid_groups: i64,
+}
+
+impl From<&ChildSummary> for ChildView {
+    fn from(c: &ChildSummary) -> Self {
+        ChildView { org: OrgView::from(&c.org), members: c.members, orgs: c.orgs, grid_groups: c.grid_groups }
+    }
+}
+
+pub struct MemberView {
+    pub id: i64,
+    pub name: String,
+    pub gender: &'static str,
+    pub ethnicity: String,
+    pub birth_date: String,
+    pub age: i32,
+    pub id_masked: String,
+    pub phone_masked: String,
+    pub education: &'static str,
+    pub category: &'static str,
+    pub status: &'static str,
+    pub join_date: String,
+    pub confirm_date: String,
+    pub party_age: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub flowing: bool,
+}
+
+impl From<&MemberRow> for MemberView {
+    fn from(m: &MemberRow) -> Self {
+        let today = today();
+        let birth = date::parse(&m.birth_date);
+        let confirm = m.confirm_date.as_deref().and_then(date::parse);
+        MemberView {
+            id: m.id,
+            name: m.name.clone(),
+            gender: Gender::parse(&m.gender).map_or("", Gender::label),
+            ethnicity: m.ethnicity.clone(),
+            birth_date: m.birth_date.clone(),
+            age: birth.map_or(0, |b| age(b, today)),
+            id_masked: m.id_masked.clone(),
+            phone_masked: m.phone_masked.clone().unwrap_or_default(),
+            education: Education::parse(&m.education).map_or("", Education::label),
+            category: Category::parse(&m.category).map_or("", Category::label),
+            status: Status::parse(&m.status).map_or("", Status::label),
+            join_date: m.join_date.clone(),
+            confirm_date: m.confirm_date.clone().unwrap_or_default(),
+            party_age: party_age(confirm, today).map_or_else(|| "—".to_string(), |y| format!("{y} 年")),
+            org_id: m.org_id,
+            org_name: m.org_name.clone(),
+            flowing: m.flowing,
+        }
+    }
+}
+
+/// A `<select>` option.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str, current: &str) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice { value: code(*v).into(), label: label(*v).into(), selected: code(*v) == current })
+        .collect()
+}
+
+/// Links to other pages of a list, keeping the other query parameters.
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new(base: &[(&str, String)], page: i64, per_page: i64, total: i64) -> Self {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        let link = |p: i64| {
+            let mut s = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in base.iter().filter(|(_, v)| !v.is_empty()) {
+                s.append_pair(k, v);
+            }
+            s.append_pair("page", &p.to_string());
+            format!("?{}", s.finish())
+        };
+        Pager {
+            page,
+            pages,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+}
