@@ -7,7 +7,9 @@ use dangjian_service::store::{Backend, Db, setting};
 use rand::Rng;
 
 fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     Some(PathBuf::from(rest.split('?').next().unwrap_or(rest)))
 }
 
@@ -28,17 +30,28 @@ pub async fn load(url: &str, key_file: Option<&Path>, db: &Db) -> Result<Crypto,
     if let Ok(hex) = std::env::var("DANGJIAN_DATA_KEY") {
         return Crypto::from_hex(&hex).map_err(|e| e.to_string());
     }
-    let path = key_file.map(Path::to_path_buf).unwrap_or_else(|| default_key_file(url));
+    let path = key_file
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| default_key_file(url));
     match std::fs::read_to_string(&path) {
         Ok(text) => Crypto::from_hex(&text).map_err(|e| format!("{}：{e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut conn = db.conn().await.map_err(|e| e.to_string())?;
-            if setting::has_data(&mut conn).await.map_err(|e| e.to_string())? {
-                return Err(format!("找不到数据密钥文件 {}：数据库已有数据，必须使用写入时的密钥", path.display()));
+            if setting::has_data(&mut conn)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                return Err(format!(
+                    "找不到数据密钥文件 {}：数据库已有数据，必须使用写入时的密钥",
+                    path.display()
+                ));
             }
             let hex = Crypto::generate_hex();
             write_private(&path, &hex)?;
-            eprintln!("已生成新的数据密钥：{}（请与数据库分开备份）", path.display());
+            eprintln!(
+                "已生成新的数据密钥：{}（请与数据库分开备份）",
+                path.display()
+            );
             Crypto::from_hex(&hex).map_err(|e| e.to_string())
         }
         Err(e) => Err(format!("无法读取数据密钥 {}：{e}", path.display())),
@@ -69,8 +82,14 @@ pub async fn reset_demo(url: &str, key_file: Option<&Path>) -> Result<(), String
     let db = Db::connect(url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let mut conn = db.conn().await.map_err(|e| e.to_string())?;
-    let has_data = setting::has_data(&mut conn).await.map_err(|e| e.to_string())?;
-    let is_demo = setting::get(&mut conn, setting::DEMO).await.map_err(|e| e.to_string())?.as_deref() == Some("1");
+    let has_data = setting::has_data(&mut conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    let is_demo = setting::get(&mut conn, setting::DEMO)
+        .await
+        .map_err(|e| e.to_string())?
+        .as_deref()
+        == Some("1");
     drop(conn);
     if has_data && !is_demo {
         return Err(format!("{url} 不是演示数据库，拒绝覆盖"));
@@ -90,10 +109,14 @@ pub async fn reset_demo(url: &str, key_file: Option<&Path>) -> Result<(), String
             }
             Backend::Postgres => {
                 let mut conn = db.conn().await.map_err(|e| e.to_string())?;
-                dangjian_service::store::reset_schema(&mut conn).await.map_err(|e| e.to_string())?;
+                dangjian_service::store::reset_schema(&mut conn)
+                    .await
+                    .map_err(|e| e.to_string())?;
             }
         }
-        let key = key_file.map(Path::to_path_buf).unwrap_or_else(|| default_key_file(url));
+        let key = key_file
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| default_key_file(url));
         let _ = std::fs::remove_file(key);
     }
     Ok(())
@@ -102,5 +125,7 @@ pub async fn reset_demo(url: &str, key_file: Option<&Path>) -> Result<(), String
 pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..16)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }

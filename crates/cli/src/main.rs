@@ -1,7 +1,6 @@
 //! `dangjian`: the command line of the party-building cloud.
 
-mod demo;
-mod keys;
+use dangjian::{demo, keys};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +11,11 @@ use dangjian_service::users::UserSpec;
 use dangjian_service::{Actor, App, Config, ServiceError};
 
 #[derive(Parser)]
-#[command(name = "dangjian", version, about = "智慧党建云：区—镇街—村(社区)三级党建平台")]
+#[command(
+    name = "dangjian",
+    version,
+    about = "智慧党建云：区—镇街—村(社区)三级党建平台"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -21,7 +24,11 @@ struct Cli {
 #[derive(Args, Clone)]
 struct DbArgs {
     /// sqlite://FILE or postgres://USER@HOST/DB
-    #[arg(long, env = "DANGJIAN_DATABASE_URL", default_value = "sqlite://dangjian.db")]
+    #[arg(
+        long,
+        env = "DANGJIAN_DATABASE_URL",
+        default_value = "sqlite://dangjian.db"
+    )]
     database_url: String,
     /// File holding the 32-byte data key in hex (default: beside a SQLite file, else ./dangjian.key).
     /// DANGJIAN_DATA_KEY, when set, gives the key itself.
@@ -44,7 +51,11 @@ enum Cmd {
         scale: f64,
         #[arg(long, default_value_t = 2021)]
         seed: u64,
-        #[arg(long, env = "DANGJIAN_DATABASE_URL", default_value = "sqlite://dangjian-demo.db")]
+        #[arg(
+            long,
+            env = "DANGJIAN_DATABASE_URL",
+            default_value = "sqlite://dangjian-demo.db"
+        )]
         database_url: String,
         #[arg(long, env = "DANGJIAN_KEY_FILE")]
         key_file: Option<PathBuf>,
@@ -126,26 +137,39 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 
 fn explain(e: &ServiceError) -> String {
     match e {
-        ServiceError::Invalid(errs) => errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
+        ServiceError::Invalid(errs) => errs
+            .iter()
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join("；"),
         other => other.to_string(),
     }
 }
 
 async fn open(db: &DbArgs) -> Result<App, String> {
-    let database = Db::connect(&db.database_url).await.map_err(|e| e.to_string())?;
+    let database = Db::connect(&db.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     database.migrate().await.map_err(|e| e.to_string())?;
     let crypto = keys::load(&db.database_url, db.key_file.as_deref(), &database).await?;
-    App::open(database, crypto, Config::default()).await.map_err(|e| explain(&e))
+    App::open(database, crypto, Config::default())
+        .await
+        .map_err(|e| explain(&e))
 }
 
 async fn listen(addr: &str) -> Result<tokio::net::TcpListener, String> {
-    tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("无法监听 {addr}：{e}"))
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("无法监听 {addr}：{e}"))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DANGJIAN_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DANGJIAN_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .init();
     let cli = Cli::parse();
     match run(cli.cmd).await {
@@ -160,19 +184,35 @@ async fn run(cmd: Cmd) -> Result<(), String> {
             let app = open(&db).await?;
             let listener = listen(&addr).await?;
             println!("智慧党建云已启动：http://{addr}");
-            dangjian_web::serve(app, listener).await.map_err(|e| e.to_string())
+            dangjian_web::serve(app, listener)
+                .await
+                .map_err(|e| e.to_string())
         }
-        Cmd::Demo { scale, seed, database_url, key_file, listen: addr, password, accounts_json, no_serve } => {
+        Cmd::Demo {
+            scale,
+            seed,
+            database_url,
+            key_file,
+            listen: addr,
+            password,
+            accounts_json,
+            no_serve,
+        } => {
             if !(scale > 0.0 && scale <= 100.0) {
                 return Err("--scale 应在 0 到 100 之间".into());
             }
             let password = password.unwrap_or_else(keys::random_password);
-            let db = DbArgs { database_url, key_file };
+            let db = DbArgs {
+                database_url,
+                key_file,
+            };
             keys::reset_demo(&db.database_url, db.key_file.as_deref()).await?;
             let app = open(&db).await?;
             app.check_password(&password).map_err(|e| explain(&e))?;
             let started = std::time::Instant::now();
-            let summary = demo::generate(&app, scale, seed, &password).await.map_err(|e| explain(&e))?;
+            let summary = demo::generate(&app, scale, seed, &password)
+                .await
+                .map_err(|e| explain(&e))?;
             println!(
                 "演示数据已生成（scale {scale}, seed {seed}）：{} 个组织节点，{} 名党员，用时 {:.1} 秒",
                 summary.orgs,
@@ -181,21 +221,30 @@ async fn run(cmd: Cmd) -> Result<(), String> {
             );
             println!("演示账号（密码均为：{password}）：");
             for a in &summary.accounts {
-                println!("  {:<22} {:<16} {}（#{}）", a.username, a.role, a.scope_org_name, a.scope_org_id);
+                println!(
+                    "  {:<22} {:<16} {}（#{}）",
+                    a.username, a.role, a.scope_org_name, a.scope_org_id
+                );
             }
             if let Some(path) = accounts_json {
-                let json = serde_json::to_string_pretty(&summary.accounts).map_err(|e| e.to_string())?;
-                std::fs::write(&path, json).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+                let json =
+                    serde_json::to_string_pretty(&summary.accounts).map_err(|e| e.to_string())?;
+                std::fs::write(&path, json)
+                    .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
             }
             if no_serve {
                 return Ok(());
             }
             let listener = listen(&addr).await?;
             println!("请访问 http://{addr} 登录");
-            dangjian_web::serve(app, listener).await.map_err(|e| e.to_string())
+            dangjian_web::serve(app, listener)
+                .await
+                .map_err(|e| e.to_string())
         }
         Cmd::Migrate { db } => {
-            let database = Db::connect(&db.database_url).await.map_err(|e| e.to_string())?;
+            let database = Db::connect(&db.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
             let applied = database.migrate().await.map_err(|e| e.to_string())?;
             if applied.is_empty() {
                 println!("数据库已是最新");
@@ -208,34 +257,63 @@ async fn run(cmd: Cmd) -> Result<(), String> {
             let app = open(&db).await?;
             let system = Actor::system("cli");
             match cmd {
-                UserCmd::Add { username, role, scope, name, member, password } => {
+                UserCmd::Add {
+                    username,
+                    role,
+                    scope,
+                    name,
+                    member,
+                    password,
+                } => {
                     let display = name.unwrap_or_else(|| username.clone());
-                    let spec = UserSpec { username: &username, display_name: &display, password: &password, role: &role, scope: &scope, member_id: member };
-                    let id = app.add_user(&system, &spec).await.map_err(|e| explain(&e))?;
+                    let spec = UserSpec {
+                        username: &username,
+                        display_name: &display,
+                        password: &password,
+                        role: &role,
+                        scope: &scope,
+                        member_id: member,
+                    };
+                    let id = app
+                        .add_user(&system, &spec)
+                        .await
+                        .map_err(|e| explain(&e))?;
                     println!("已创建用户 {username}（#{id}）");
                 }
                 UserCmd::Passwd { username, password } => {
-                    app.set_password(&system, &username, &password).await.map_err(|e| explain(&e))?;
+                    app.set_password(&system, &username, &password)
+                        .await
+                        .map_err(|e| explain(&e))?;
                     println!("已为 {username} 设置新密码");
                 }
                 UserCmd::Disable { username } => {
-                    app.set_disabled(&system, &username, true).await.map_err(|e| explain(&e))?;
+                    app.set_disabled(&system, &username, true)
+                        .await
+                        .map_err(|e| explain(&e))?;
                     println!("已停用 {username}");
                 }
                 UserCmd::Enable { username } => {
-                    app.set_disabled(&system, &username, false).await.map_err(|e| explain(&e))?;
+                    app.set_disabled(&system, &username, false)
+                        .await
+                        .map_err(|e| explain(&e))?;
                     println!("已启用 {username}");
                 }
                 UserCmd::List => {
                     for u in app.users().await.map_err(|e| explain(&e))? {
                         let state = if u.disabled { "停用" } else { "正常" };
-                        println!("{:<6} {:<22} {:<16} {:<24} {state}", u.id, u.username, u.role, u.scope_name);
+                        println!(
+                            "{:<6} {:<22} {:<16} {:<24} {state}",
+                            u.id, u.username, u.role, u.scope_name
+                        );
                     }
                 }
             }
             Ok(())
         }
-        Cmd::Audit { db, cmd: AuditCmd::Verify } => {
+        Cmd::Audit {
+            db,
+            cmd: AuditCmd::Verify,
+        } => {
             let app = open(&db).await?;
             let report = app.verify_audit().await.map_err(|e| explain(&e))?;
             match report.problem {

@@ -64,12 +64,62 @@ labelled_enum!(
 
 /// The 56 ethnic groups of China, in the order of GB 3304.
 pub const ETHNICITIES: [&str; 56] = [
-    "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
-    "满族", "侗族", "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族",
-    "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族",
-    "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族",
-    "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族",
-    "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
+    "汉族",
+    "蒙古族",
+    "回族",
+    "藏族",
+    "维吾尔族",
+    "苗族",
+    "彝族",
+    "壮族",
+    "布依族",
+    "朝鲜族",
+    "满族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "土家族",
+    "哈尼族",
+    "哈萨克族",
+    "傣族",
+    "黎族",
+    "傈僳族",
+    "佤族",
+    "畲族",
+    "高山族",
+    "拉祜族",
+    "水族",
+    "东乡族",
+    "纳西族",
+    "景颇族",
+    "柯尔克孜族",
+    "土族",
+    "达斡尔族",
+    "仫佬族",
+    "羌族",
+    "布朗族",
+    "撒拉族",
+    "毛南族",
+    "仡佬族",
+    "锡伯族",
+    "阿昌族",
+    "普米族",
+    "塔吉克族",
+    "怒族",
+    "乌孜别克族",
+    "俄罗斯族",
+    "鄂温克族",
+    "德昂族",
+    "保安族",
+    "裕固族",
+    "京族",
+    "塔塔尔族",
+    "独龙族",
+    "鄂伦春族",
+    "赫哲族",
+    "门巴族",
+    "珞巴族",
+    "基诺族",
 ];
 
 /// A band of whole years `[min, max]`, `max` open-ended when `None`.
@@ -88,7 +138,12 @@ impl Band {
 }
 
 const fn band(code: &'static str, label: &'static str, min: i32, max: Option<i32>) -> Band {
-    Band { code, label, min, max }
+    Band {
+        code,
+        label,
+        min,
+        max,
+    }
 }
 
 /// Age bands of the member statistics.
@@ -127,7 +182,11 @@ mod tests {
     fn bands_cover_every_age_once() {
         for bands in [&AGE_BANDS[..], &PARTY_AGE_BANDS[..]] {
             for years in 0..130 {
-                assert_eq!(bands.iter().filter(|b| b.contains(years)).count(), 1, "{years}");
+                assert_eq!(
+                    bands.iter().filter(|b| b.contains(years)).count(),
+                    1,
+                    "{years}"
+                );
             }
         }
     }

@@ -16,19 +16,36 @@ pub fn format(d: Date) -> String {
 }
 
 /// A required date field that must not lie after `today`.
-pub fn past_date(field: &'static str, label: &str, text: &str, today: Date) -> Result<Date, FieldError> {
+pub fn past_date(
+    field: &'static str,
+    label: &str,
+    text: &str,
+    today: Date,
+) -> Result<Date, FieldError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(FieldError::new(field, "required", format!("请填写{label}")));
     }
     let d = parse(text).ok_or_else(|| {
-        FieldError::new(field, "invalid_date", format!("{label}格式应为 年-月-日，如 2021-07-01"))
+        FieldError::new(
+            field,
+            "invalid_date",
+            format!("{label}格式应为 年-月-日，如 2021-07-01"),
+        )
     })?;
     if d > today {
-        return Err(FieldError::new(field, "future_date", format!("{label}不能晚于今天")));
+        return Err(FieldError::new(
+            field,
+            "future_date",
+            format!("{label}不能晚于今天"),
+        ));
     }
     if d.year() < 1900 {
-        return Err(FieldError::new(field, "too_old", format!("{label}不能早于 1900 年")));
+        return Err(FieldError::new(
+            field,
+            "too_old",
+            format!("{label}不能早于 1900 年"),
+        ));
     }
     Ok(d)
 }
@@ -57,22 +74,47 @@ mod tests {
 
     #[test]
     fn years_between_counts_anniversaries() {
-        assert_eq!(years_between(date!(2000 - 03 - 17), date!(2020 - 03 - 16)), 19);
-        assert_eq!(years_between(date!(2000 - 03 - 17), date!(2020 - 03 - 17)), 20);
-        assert_eq!(years_between(date!(2020 - 03 - 17), date!(2000 - 03 - 17)), 0);
+        assert_eq!(
+            years_between(date!(2000 - 03 - 17), date!(2020 - 03 - 16)),
+            19
+        );
+        assert_eq!(
+            years_between(date!(2000 - 03 - 17), date!(2020 - 03 - 17)),
+            20
+        );
+        assert_eq!(
+            years_between(date!(2020 - 03 - 17), date!(2000 - 03 - 17)),
+            0
+        );
     }
 
     #[test]
     fn past_date_rejects_future_and_garbage() {
         let today = date!(2026 - 11 - 26);
         assert!(past_date("d", "日期", "2026-11-26", today).is_ok());
-        assert_eq!(past_date("d", "日期", "2026-11-27", today).unwrap_err().code, "future_date");
-        assert_eq!(past_date("d", "日期", "2026-02-30", today).unwrap_err().code, "invalid_date");
-        assert_eq!(past_date("d", "日期", "", today).unwrap_err().code, "required");
+        assert_eq!(
+            past_date("d", "日期", "2026-11-27", today)
+                .unwrap_err()
+                .code,
+            "future_date"
+        );
+        assert_eq!(
+            past_date("d", "日期", "2026-02-30", today)
+                .unwrap_err()
+                .code,
+            "invalid_date"
+        );
+        assert_eq!(
+            past_date("d", "日期", "", today).unwrap_err().code,
+            "required"
+        );
     }
 
     #[test]
     fn leap_day_anniversary() {
-        assert_eq!(years_before(date!(2024 - 02 - 29), 1), date!(2023 - 02 - 28));
+        assert_eq!(
+            years_before(date!(2024 - 02 - 29), 1),
+            date!(2023 - 02 - 28)
+        );
     }
 }

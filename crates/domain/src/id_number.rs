@@ -98,7 +98,9 @@ impl IdNumber {
             return Err(err("bad_check_digit", "身份证号码校验位不正确，请核对"));
         }
         let num = |r: std::ops::Range<usize>| -> u32 {
-            first17[r].iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0'))
+            first17[r]
+                .iter()
+                .fold(0, |acc, d| acc * 10 + u32::from(d - b'0'))
         };
         let birth_date = Month::try_from(num(10..12) as u8)
             .ok()
@@ -193,15 +195,31 @@ mod tests {
         // 1985-02-30 with a correct check digit still fails on the date.
         let body = b"50010219850230001";
         let text = format!("{}{}", std::str::from_utf8(body).unwrap(), check_char(body));
-        assert_eq!(IdNumber::parse(&text, TODAY).unwrap_err().code, "bad_birth_date");
+        assert_eq!(
+            IdNumber::parse(&text, TODAY).unwrap_err().code,
+            "bad_birth_date"
+        );
         let future = IdNumber::compose("500102", date!(2030 - 01 - 01), 11).unwrap();
-        assert_eq!(IdNumber::parse(future.as_str(), TODAY).unwrap_err().code, "bad_birth_date");
+        assert_eq!(
+            IdNumber::parse(future.as_str(), TODAY).unwrap_err().code,
+            "bad_birth_date"
+        );
     }
 
     #[test]
     fn length_and_characters() {
-        assert_eq!(IdNumber::parse("50010219850317001", TODAY).unwrap_err().code, "invalid_length");
-        assert_eq!(IdNumber::parse("5001021985031700A3", TODAY).unwrap_err().code, "invalid_character");
+        assert_eq!(
+            IdNumber::parse("50010219850317001", TODAY)
+                .unwrap_err()
+                .code,
+            "invalid_length"
+        );
+        assert_eq!(
+            IdNumber::parse("5001021985031700A3", TODAY)
+                .unwrap_err()
+                .code,
+            "invalid_character"
+        );
         assert_eq!(IdNumber::parse("", TODAY).unwrap_err().code, "required");
     }
 

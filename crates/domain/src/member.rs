@@ -76,21 +76,35 @@ pub fn check_person_name(name: &str, rules: &MemberRules) -> Result<String, Fiel
         ));
     }
     if name.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
-        return Err(FieldError::new("name", "invalid_character", "姓名不能含数字或不可见字符"));
+        return Err(FieldError::new(
+            "name",
+            "invalid_character",
+            "姓名不能含数字或不可见字符",
+        ));
     }
     Ok(name.to_string())
 }
 
-fn pick<T>(field: &'static str, label: &str, text: &str, parse: fn(&str) -> Option<T>) -> Result<T, FieldError> {
+fn pick<T>(
+    field: &'static str,
+    label: &str,
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, FieldError> {
     if text.trim().is_empty() {
         return Err(FieldError::new(field, "required", format!("请选择{label}")));
     }
-    parse(text).ok_or_else(|| FieldError::new(field, "invalid_choice", format!("{label}不在可选范围内")))
+    parse(text)
+        .ok_or_else(|| FieldError::new(field, "invalid_choice", format!("{label}不在可选范围内")))
 }
 
 impl MemberInput {
     /// Checks every field and their agreement with each other; reports all problems at once.
-    pub fn validate(&self, today: Date, rules: &MemberRules) -> Result<MemberDraft, Vec<FieldError>> {
+    pub fn validate(
+        &self,
+        today: Date,
+        rules: &MemberRules,
+    ) -> Result<MemberDraft, Vec<FieldError>> {
         let mut errs = Errors::default();
         let name = errs.take(check_person_name(&self.name, rules));
         let id = errs.take(IdNumber::parse(&self.id_number, today));
@@ -109,12 +123,20 @@ impl MemberInput {
         if let (Some(id), Some(b)) = (&id, birth_date)
             && id.birth_date() != b
         {
-            errs.push(FieldError::new("birth_date", "id_mismatch", "出生日期与身份证号码不一致"));
+            errs.push(FieldError::new(
+                "birth_date",
+                "id_mismatch",
+                "出生日期与身份证号码不一致",
+            ));
         }
         if let (Some(id), Some(g)) = (&id, gender)
             && id.gender() != g
         {
-            errs.push(FieldError::new("gender", "id_mismatch", "性别与身份证号码不一致"));
+            errs.push(FieldError::new(
+                "gender",
+                "id_mismatch",
+                "性别与身份证号码不一致",
+            ));
         }
 
         let ethnicity = self.ethnicity.trim();
@@ -123,7 +145,11 @@ impl MemberInput {
         } else if ETHNICITIES.contains(&ethnicity) {
             Some(ethnicity.to_string())
         } else {
-            errs.push(FieldError::new("ethnicity", "invalid_choice", "民族应为 56 个民族之一，如“汉族”"));
+            errs.push(FieldError::new(
+                "ethnicity",
+                "invalid_choice",
+                "民族应为 56 个民族之一，如“汉族”",
+            ));
             None
         };
         let phone = if self.phone.trim().is_empty() {
@@ -132,7 +158,12 @@ impl MemberInput {
             errs.take(phone::parse_mobile(&self.phone).map(Some))
         };
         let education = errs.take(pick("education", "学历", &self.education, Education::parse));
-        let category = errs.take(pick("category", "人员类别", &self.category, Category::parse));
+        let category = errs.take(pick(
+            "category",
+            "人员类别",
+            &self.category,
+            Category::parse,
+        ));
         let status = errs.take(pick("status", "党员状态", &self.status, Status::parse));
 
         let join_date = errs.take(past_date("join_date", "入党日期", &self.join_date, today));
@@ -148,7 +179,12 @@ impl MemberInput {
         let confirm_date = if self.confirm_date.trim().is_empty() {
             None
         } else {
-            errs.take(past_date("confirm_date", "转正日期", &self.confirm_date, today))
+            errs.take(past_date(
+                "confirm_date",
+                "转正日期",
+                &self.confirm_date,
+                today,
+            ))
         };
         match (status, confirm_date) {
             (Some(Status::Full), None) if !errs.has("confirm_date") => errs.push(FieldError::new(
@@ -166,27 +202,42 @@ impl MemberInput {
         if let (Some(j), Some(c)) = (join_date, confirm_date)
             && c < j
         {
-            errs.push(FieldError::new("confirm_date", "before_join", "转正日期不能早于入党日期"));
+            errs.push(FieldError::new(
+                "confirm_date",
+                "before_join",
+                "转正日期不能早于入党日期",
+            ));
         }
 
         errs.into_result()?;
-        match (name, id, birth_date, gender, ethnicity, phone, education, category, status, join_date) {
-            (Some(name), Some(id_number), Some(birth_date), Some(gender), Some(ethnicity), Some(phone), Some(education), Some(category), Some(status), Some(join_date)) => {
-                Ok(MemberDraft {
-                    name,
-                    gender,
-                    ethnicity,
-                    birth_date,
-                    id_number,
-                    phone,
-                    education,
-                    category,
-                    join_date,
-                    confirm_date,
-                    status,
-                    flowing: self.flowing,
-                })
-            }
+        match (
+            name, id, birth_date, gender, ethnicity, phone, education, category, status, join_date,
+        ) {
+            (
+                Some(name),
+                Some(id_number),
+                Some(birth_date),
+                Some(gender),
+                Some(ethnicity),
+                Some(phone),
+                Some(education),
+                Some(category),
+                Some(status),
+                Some(join_date),
+            ) => Ok(MemberDraft {
+                name,
+                gender,
+                ethnicity,
+                birth_date,
+                id_number,
+                phone,
+                education,
+                category,
+                join_date,
+                confirm_date,
+                status,
+                flowing: self.flowing,
+            }),
             // Every `None` above recorded an error, so this arm is unreachable in practice;
             // answering with a generic error keeps it honest rather than panicking.
             _ => Err(vec![FieldError::new("name", "invalid", "表单内容不完整")]),
@@ -256,45 +307,85 @@ mod tests {
 
     #[test]
     fn blank_birth_date_and_gender_come_from_the_id() {
-        let d = MemberInput { birth_date: "".into(), gender: "".into(), ..good() }
-            .validate(TODAY, &MemberRules::default())
-            .unwrap();
+        let d = MemberInput {
+            birth_date: "".into(),
+            gender: "".into(),
+            ..good()
+        }
+        .validate(TODAY, &MemberRules::default())
+        .unwrap();
         assert_eq!(d.birth_date, date!(1985 - 03 - 17));
     }
 
     #[test]
     fn disagreements_with_the_id_are_reported() {
-        let errs = codes(MemberInput { gender: "female".into(), birth_date: "1985-03-18".into(), ..good() });
+        let errs = codes(MemberInput {
+            gender: "female".into(),
+            birth_date: "1985-03-18".into(),
+            ..good()
+        });
         assert!(errs.contains(&("gender", "id_mismatch")));
         assert!(errs.contains(&("birth_date", "id_mismatch")));
     }
 
     #[test]
     fn too_young_to_join() {
-        let errs = codes(MemberInput { join_date: "2003-03-16".into(), ..good() });
+        let errs = codes(MemberInput {
+            join_date: "2003-03-16".into(),
+            ..good()
+        });
         assert_eq!(errs, vec![("join_date", "too_young")]);
-        assert!(MemberInput { join_date: "2003-03-17".into(), ..good() }
+        assert!(
+            MemberInput {
+                join_date: "2003-03-17".into(),
+                ..good()
+            }
             .validate(TODAY, &MemberRules::default())
-            .is_ok());
+            .is_ok()
+        );
     }
 
     #[test]
     fn status_and_confirmation_agree() {
-        assert_eq!(codes(MemberInput { confirm_date: "".into(), ..good() }), vec![("confirm_date", "required")]);
         assert_eq!(
-            codes(MemberInput { status: "probationary".into(), ..good() }),
+            codes(MemberInput {
+                confirm_date: "".into(),
+                ..good()
+            }),
+            vec![("confirm_date", "required")]
+        );
+        assert_eq!(
+            codes(MemberInput {
+                status: "probationary".into(),
+                ..good()
+            }),
             vec![("confirm_date", "not_confirmed")]
         );
         assert_eq!(
-            codes(MemberInput { confirm_date: "2007-01-01".into(), ..good() }),
+            codes(MemberInput {
+                confirm_date: "2007-01-01".into(),
+                ..good()
+            }),
             vec![("confirm_date", "before_join")]
         );
     }
 
     #[test]
     fn names_empty_or_huge_fail() {
-        assert_eq!(codes(MemberInput { name: "".into(), ..good() }), vec![("name", "required")]);
-        assert_eq!(codes(MemberInput { name: "王".repeat(10_000), ..good() }), vec![("name", "too_long")]);
+        assert_eq!(
+            codes(MemberInput {
+                name: "".into(),
+                ..good()
+            }),
+            vec![("name", "required")]
+        );
+        assert_eq!(
+            codes(MemberInput {
+                name: "王".repeat(10_000),
+                ..good()
+            }),
+            vec![("name", "too_long")]
+        );
     }
 
     #[test]

@@ -69,7 +69,10 @@ impl OrgKind {
     pub fn is_grassroots(self) -> bool {
         matches!(
             self,
-            OrgKind::PartyCommittee | OrgKind::GeneralBranch | OrgKind::Branch | OrgKind::JointBranch
+            OrgKind::PartyCommittee
+                | OrgKind::GeneralBranch
+                | OrgKind::Branch
+                | OrgKind::JointBranch
         )
     }
 
@@ -81,8 +84,13 @@ impl OrgKind {
     pub fn may_contain(self, child: OrgKind) -> bool {
         use OrgKind::*;
         match self {
-            DistrictCommittee => matches!(child, TownCommittee | PartyCommittee | GeneralBranch | Branch | JointBranch),
-            TownCommittee | PartyCommittee => matches!(child, PartyCommittee | GeneralBranch | Branch | JointBranch),
+            DistrictCommittee => matches!(
+                child,
+                TownCommittee | PartyCommittee | GeneralBranch | Branch | JointBranch
+            ),
+            TownCommittee | PartyCommittee => {
+                matches!(child, PartyCommittee | GeneralBranch | Branch | JointBranch)
+            }
             GeneralBranch => matches!(child, Branch | JointBranch),
             Branch | JointBranch => child.is_group(),
             PartyGroup | GridGroup => false,
@@ -151,10 +159,18 @@ pub fn check_name(name: &str) -> Result<String, FieldError> {
         return Err(FieldError::new("name", "required", "请填写组织名称"));
     }
     if len > 60 {
-        return Err(FieldError::new("name", "too_long", "组织名称不能超过 60 个字"));
+        return Err(FieldError::new(
+            "name",
+            "too_long",
+            "组织名称不能超过 60 个字",
+        ));
     }
     if name.chars().any(char::is_control) {
-        return Err(FieldError::new("name", "invalid_character", "组织名称含有不可见字符"));
+        return Err(FieldError::new(
+            "name",
+            "invalid_character",
+            "组织名称含有不可见字符",
+        ));
     }
     Ok(name.to_string())
 }
@@ -169,7 +185,11 @@ pub fn check_code(code: &str) -> Result<String, FieldError> {
     if ok {
         Ok(code.to_string())
     } else {
-        Err(FieldError::new("code", "invalid_code", "组织代码只能由字母、数字和“-”组成，最多 32 位"))
+        Err(FieldError::new(
+            "code",
+            "invalid_code",
+            "组织代码只能由字母、数字和“-”组成，最多 32 位",
+        ))
     }
 }
 
@@ -187,7 +207,11 @@ mod tests {
         }
         assert!(!OrgKind::GridGroup.may_contain(OrgKind::Branch));
         assert!(!OrgKind::Branch.may_contain(OrgKind::Branch));
-        assert!(OrgKind::ALL.iter().all(|k| !k.may_contain(OrgKind::DistrictCommittee)));
+        assert!(
+            OrgKind::ALL
+                .iter()
+                .all(|k| !k.may_contain(OrgKind::DistrictCommittee))
+        );
     }
 
     #[test]

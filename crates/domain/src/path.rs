@@ -34,7 +34,8 @@ pub fn depth(path: &str) -> i32 {
 
 /// The path after moving the subtree `old_root` under a new root `new_root`.
 pub fn rebase(path: &str, old_root: &str, new_root: &str) -> Option<String> {
-    path.strip_prefix(old_root).map(|rest| format!("{new_root}{rest}"))
+    path.strip_prefix(old_root)
+        .map(|rest| format!("{new_root}{rest}"))
 }
 
 #[cfg(test)]
@@ -52,12 +53,17 @@ mod tests {
         assert!(contains("/1/7/", "/1/7/311/"));
         assert!(contains("/1/7/", "/1/7/"));
         assert!(!contains("/1/7/", "/1/70/"));
-        assert_eq!(rebase("/1/7/311/9/", "/1/7/311/", "/1/8/311/").unwrap(), "/1/8/311/9/");
+        assert_eq!(
+            rebase("/1/7/311/9/", "/1/7/311/", "/1/8/311/").unwrap(),
+            "/1/8/311/9/"
+        );
     }
 
     fn arb_path() -> impl Strategy<Value = String> {
-        proptest::collection::vec(1i64..5000, 1..6)
-            .prop_map(|ids| ids.iter().fold(String::from("/"), |p, id| format!("{p}{id}/")))
+        proptest::collection::vec(1i64..5000, 1..6).prop_map(|ids| {
+            ids.iter()
+                .fold(String::from("/"), |p, id| format!("{p}{id}/"))
+        })
     }
 
     proptest! {

@@ -45,8 +45,18 @@ mod tests {
 
     #[test]
     fn rejects_others() {
-        for bad in ["12800138000", "1380013800", "138001380001", "023-72222222", "1380013800a"] {
-            assert_eq!(parse_mobile(bad).unwrap_err().code, "invalid_phone", "{bad}");
+        for bad in [
+            "12800138000",
+            "1380013800",
+            "138001380001",
+            "023-72222222",
+            "1380013800a",
+        ] {
+            assert_eq!(
+                parse_mobile(bad).unwrap_err().code,
+                "invalid_phone",
+                "{bad}"
+            );
         }
         assert_eq!(parse_mobile(" ").unwrap_err().code, "required");
     }

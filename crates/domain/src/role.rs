@@ -65,7 +65,10 @@ impl Role {
     /// May create, rename, move and close organizations inside the scope subtree.
     /// A branch secretary manages people, not the shape of the tree.
     pub fn edits_orgs(self) -> bool {
-        matches!(self, Role::DistrictAdmin | Role::TownAdmin | Role::VillageAdmin)
+        matches!(
+            self,
+            Role::DistrictAdmin | Role::TownAdmin | Role::VillageAdmin
+        )
     }
 
     pub fn reads_audit(self) -> bool {

@@ -68,7 +68,10 @@ impl Audited {
         };
         row.hash = row_hash(&row);
         audit::append(&mut self.tx, &row).await?;
-        self.tx.commit().await.map_err(dangjian_store::StoreError::from)?;
+        self.tx
+            .commit()
+            .await
+            .map_err(dangjian_store::StoreError::from)?;
         Ok(())
     }
 }
@@ -135,7 +138,10 @@ impl App {
                     None
                 };
                 if let Some(p) = problem {
-                    return Ok(VerifyReport { rows, problem: Some((expected_seq, p)) });
+                    return Ok(VerifyReport {
+                        rows,
+                        problem: Some((expected_seq, p)),
+                    });
                 }
                 prev = r.hash;
                 expected_seq += 1;
@@ -144,7 +150,10 @@ impl App {
         }
         let (head_seq, head_hash) = audit::head(&mut conn).await?;
         let problem = if head_seq != rows {
-            Some((rows + 1, format!("日志末尾缺少记录：应有 {head_seq} 条，实有 {rows} 条")))
+            Some((
+                rows + 1,
+                format!("日志末尾缺少记录：应有 {head_seq} 条，实有 {rows} 条"),
+            ))
         } else if head_hash != prev {
             Some((rows, "日志末尾的哈希与链头不符".to_string()))
         } else {
@@ -154,7 +163,13 @@ impl App {
     }
 
     /// The auditor's view of the log, newest first.
-    pub async fn audit_log(&self, actor: &Actor, action: Option<&str>, before: Option<i64>, limit: i64) -> ServiceResult<Vec<AuditRow>> {
+    pub async fn audit_log(
+        &self,
+        actor: &Actor,
+        action: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> ServiceResult<Vec<AuditRow>> {
         if !actor.role.reads_audit() {
             return Err(ServiceError::NotFound);
         }

@@ -1,7 +1,7 @@
 //! Logins, lockout, server-side sessions and API tokens.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use dangjian_domain::role::Role;
 use dangjian_store::session::{self, SessionRow};
 use dangjian_store::user::{self, UserRow};
@@ -54,7 +54,8 @@ pub async fn hash_password(password: String) -> ServiceResult<String> {
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         rand::rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let salt =
+            SaltString::encode_b64(&salt).map_err(|e| ServiceError::Internal(e.to_string()))?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
@@ -67,7 +68,11 @@ pub async fn hash_password(password: String) -> ServiceResult<String> {
 async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -83,8 +88,14 @@ fn bad_credentials() -> ServiceError {
 }
 
 impl App {
-    pub(crate) async fn actor_for(&self, conn: &mut Conn, u: &UserRow, ip: &str) -> ServiceResult<Actor> {
-        let role = Role::parse(&u.role).ok_or_else(|| ServiceError::Internal(format!("unknown role {}", u.role)))?;
+    pub(crate) async fn actor_for(
+        &self,
+        conn: &mut Conn,
+        u: &UserRow,
+        ip: &str,
+    ) -> ServiceResult<Actor> {
+        let role = Role::parse(&u.role)
+            .ok_or_else(|| ServiceError::Internal(format!("unknown role {}", u.role)))?;
         let member_org_path = match u.member_id {
             Some(id) => member::get(conn, id).await?.map(|m| m.org_path),
             None => None,
@@ -103,9 +114,19 @@ impl App {
         })
     }
 
-    pub async fn login(&self, username: &str, password: &str, ip: &str, kind: SessionKind) -> ServiceResult<LoginOutcome> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        ip: &str,
+        kind: SessionKind,
+    ) -> ServiceResult<LoginOutcome> {
         let username = username.trim();
-        if username.is_empty() || username.len() > 64 || password.is_empty() || password.len() > 1024 {
+        if username.is_empty()
+            || username.len() > 64
+            || password.is_empty()
+            || password.len() > 1024
+        {
             return Err(bad_credentials());
         }
         let now = now_ms();
@@ -118,29 +139,48 @@ impl App {
         };
         let Some(u) = found else {
             verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
-            self.audit_alone(&who, Entry::ok("login", "user", username).with_result("unknown_user")).await?;
+            self.audit_alone(
+                &who,
+                Entry::ok("login", "user", username).with_result("unknown_user"),
+            )
+            .await?;
             return Err(bad_credentials());
         };
         who.user_id = Some(u.id);
         if u.locked_until > now {
-            self.audit_alone(&who, Entry::ok("login", "user", u.id).with_result("locked")).await?;
+            self.audit_alone(&who, Entry::ok("login", "user", u.id).with_result("locked"))
+                .await?;
             return Err(ServiceError::Locked(u.locked_until));
         }
         let ok = verify_password(password.to_string(), u.password_hash.clone()).await;
         let mut tx = self.begin_audited().await?;
         if !ok {
-            let lock = (u.failed_logins + 1 >= self.config.max_failed_logins).then_some(now + self.config.lockout_ms);
+            let lock = (u.failed_logins + 1 >= self.config.max_failed_logins)
+                .then_some(now + self.config.lockout_ms);
             user::record_failure(tx.conn(), u.id, lock).await?;
-            let result = if lock.is_some() { "failed_locked" } else { "failed" };
-            tx.commit(&who, Entry::ok("login", "user", u.id).with_result(result)).await?;
+            let result = if lock.is_some() {
+                "failed_locked"
+            } else {
+                "failed"
+            };
+            tx.commit(&who, Entry::ok("login", "user", u.id).with_result(result))
+                .await?;
             return Err(match lock {
                 Some(until) => ServiceError::Locked(until),
                 None => bad_credentials(),
             });
         }
         if u.disabled {
-            tx.commit(&who, Entry::ok("login", "user", u.id).with_result("disabled")).await?;
-            return Err(ServiceError::field("username", "disabled", "该账号已停用，请联系管理员"));
+            tx.commit(
+                &who,
+                Entry::ok("login", "user", u.id).with_result("disabled"),
+            )
+            .await?;
+            return Err(ServiceError::field(
+                "username",
+                "disabled",
+                "该账号已停用，请联系管理员",
+            ));
         }
         user::record_success(tx.conn(), u.id).await?;
         let token = random_hex(32);
@@ -154,7 +194,11 @@ impl App {
         };
         session::insert(tx.conn(), &token_hash(&token), &row).await?;
         let actor = self.actor_for(tx.conn(), &u, ip).await?;
-        tx.commit(&actor, Entry::ok("login", "user", u.id).detail(kind.as_str())).await?;
+        tx.commit(
+            &actor,
+            Entry::ok("login", "user", u.id).detail(kind.as_str()),
+        )
+        .await?;
         Ok(LoginOutcome { token, csrf, actor })
     }
 
@@ -166,9 +210,13 @@ impl App {
         }
         let hash = token_hash(token);
         let mut conn = self.db.conn().await?;
-        let s = session::get(&mut conn, &hash).await?.ok_or(ServiceError::Unauthenticated)?;
+        let s = session::get(&mut conn, &hash)
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
         let now = now_ms();
-        if now - s.last_seen_at > self.config.session_idle_ms || now - s.created_at > self.config.session_max_ms {
+        if now - s.last_seen_at > self.config.session_idle_ms
+            || now - s.created_at > self.config.session_max_ms
+        {
             session::delete(&mut conn, &hash).await?;
             return Err(ServiceError::Unauthenticated);
         }
@@ -176,26 +224,45 @@ impl App {
         if now - s.last_seen_at > 60_000 {
             session::touch(&mut conn, &hash, now).await?;
         }
-        let u = user::by_id(&mut conn, s.user_id).await?.ok_or(ServiceError::Unauthenticated)?;
+        let u = user::by_id(&mut conn, s.user_id)
+            .await?
+            .ok_or(ServiceError::Unauthenticated)?;
         if u.disabled {
             return Err(ServiceError::Unauthenticated);
         }
         let actor = self.actor_for(&mut conn, &u, ip).await?;
-        let kind = if s.kind == "api" { SessionKind::Api } else { SessionKind::Web };
-        Ok(Authenticated { actor, csrf: s.csrf, kind })
+        let kind = if s.kind == "api" {
+            SessionKind::Api
+        } else {
+            SessionKind::Web
+        };
+        Ok(Authenticated {
+            actor,
+            csrf: s.csrf,
+            kind,
+        })
     }
 
     pub async fn logout(&self, token: &str, actor: &Actor) -> ServiceResult<()> {
         let mut tx = self.begin_audited().await?;
         session::delete(tx.conn(), &token_hash(token)).await?;
-        tx.commit(actor, Entry::ok("logout", "user", actor.user_id.unwrap_or_default())).await
+        tx.commit(
+            actor,
+            Entry::ok("logout", "user", actor.user_id.unwrap_or_default()),
+        )
+        .await
     }
 
     /// Removes expired sessions; run now and then.
     pub async fn purge_sessions(&self) -> ServiceResult<u64> {
         let now = now_ms();
         let mut conn = self.db.conn().await?;
-        Ok(session::purge(&mut conn, now - self.config.session_idle_ms, now - self.config.session_max_ms).await?)
+        Ok(session::purge(
+            &mut conn,
+            now - self.config.session_idle_ms,
+            now - self.config.session_max_ms,
+        )
+        .await?)
     }
 }
 

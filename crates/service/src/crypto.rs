@@ -73,7 +73,8 @@ impl Crypto {
 
     /// Deterministic keyed digest of a value: equal inputs match, nothing can be read back.
     pub fn blind_index(&self, kind: &str, value: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key).unwrap_or_else(|_| unreachable!());
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key)
+            .unwrap_or_else(|_| unreachable!());
         mac.update(kind.as_bytes());
         mac.update(b":");
         mac.update(value.as_bytes());

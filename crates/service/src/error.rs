@@ -36,7 +36,9 @@ impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Unavailable(m) => ServiceError::Unavailable(m),
-            StoreError::Duplicate(m) => ServiceError::Internal(format!("unexpected duplicate: {m}")),
+            StoreError::Duplicate(m) => {
+                ServiceError::Internal(format!("unexpected duplicate: {m}"))
+            }
             StoreError::Other(m) => ServiceError::Internal(m),
         }
     }

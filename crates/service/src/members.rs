@@ -73,7 +73,12 @@ fn row_facts(m: &MemberRow) -> Vec<rollup::Fact> {
 }
 
 /// The stored form of a validated member, identifiers encrypted and indexed.
-pub fn to_write(crypto: &Crypto, d: &MemberDraft, org: &OrgRow, group_id: Option<i64>) -> MemberWrite {
+pub fn to_write(
+    crypto: &Crypto,
+    d: &MemberDraft,
+    org: &OrgRow,
+    group_id: Option<i64>,
+) -> MemberWrite {
     let id = d.id_number.as_str();
     MemberWrite {
         org_id: org.id,
@@ -99,12 +104,18 @@ pub fn to_write(crypto: &Crypto, d: &MemberDraft, org: &OrgRow, group_id: Option
 }
 
 fn unknown_org() -> ServiceError {
-    ServiceError::field("org_id", "unknown_org", "所选党组织不存在或不在您的管辖范围内")
+    ServiceError::field(
+        "org_id",
+        "unknown_org",
+        "所选党组织不存在或不在您的管辖范围内",
+    )
 }
 
 fn duplicate_id(e: StoreError) -> ServiceError {
     match e {
-        StoreError::Duplicate(_) => ServiceError::field("id_number", "duplicate", "该身份证号码已登记，不能重复录入"),
+        StoreError::Duplicate(_) => {
+            ServiceError::field("id_number", "duplicate", "该身份证号码已登记，不能重复录入")
+        }
         other => other.into(),
     }
 }
@@ -117,7 +128,10 @@ impl App {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
         };
-        let mut f = MemberFilter { root_path: root.path.clone(), ..Default::default() };
+        let mut f = MemberFilter {
+            root_path: root.path.clone(),
+            ..Default::default()
+        };
         if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let text: String = text.chars().take(40).collect();
             if let Ok(id) = IdNumber::parse(&text, today()) {
@@ -128,27 +142,46 @@ impl App {
                 f.name_prefix = Some(text);
             }
         }
-        let choice = |v: &Option<String>, parse: fn(&str) -> Option<&'static str>, label: &'static str| {
-            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                None => Ok(None),
-                Some(s) => parse(s).map(|c| Some(c.to_string())).ok_or_else(|| {
-                    ServiceError::field(label, "invalid_choice", format!("筛选条件“{s}”无效"))
-                }),
-            }
-        };
-        f.status = choice(&q.status, |s| Status::parse(s).map(Status::as_str), "status")?;
-        f.gender = choice(&q.gender, |s| Gender::parse(s).map(Gender::as_str), "gender")?;
-        f.education = choice(&q.education, |s| Education::parse(s).map(Education::as_str), "education")?;
-        f.category = choice(&q.category, |s| Category::parse(s).map(Category::as_str), "category")?;
+        let choice =
+            |v: &Option<String>, parse: fn(&str) -> Option<&'static str>, label: &'static str| {
+                match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                    None => Ok(None),
+                    Some(s) => parse(s).map(|c| Some(c.to_string())).ok_or_else(|| {
+                        ServiceError::field(label, "invalid_choice", format!("筛选条件“{s}”无效"))
+                    }),
+                }
+            };
+        f.status = choice(
+            &q.status,
+            |s| Status::parse(s).map(Status::as_str),
+            "status",
+        )?;
+        f.gender = choice(
+            &q.gender,
+            |s| Gender::parse(s).map(Gender::as_str),
+            "gender",
+        )?;
+        f.education = choice(
+            &q.education,
+            |s| Education::parse(s).map(Education::as_str),
+            "education",
+        )?;
+        f.category = choice(
+            &q.category,
+            |s| Category::parse(s).map(Category::as_str),
+            "category",
+        )?;
         if let Some(code) = q.age_band.as_deref().filter(|s| !s.is_empty()) {
-            let band = find_band(&AGE_BANDS, code).ok_or_else(|| ServiceError::field("age_band", "invalid_choice", "年龄段无效"))?;
+            let band = find_band(&AGE_BANDS, code)
+                .ok_or_else(|| ServiceError::field("age_band", "invalid_choice", "年龄段无效"))?;
             let (earliest, latest) = birth_range(band.min, band.max, today());
             f.born_from = earliest.map(date::format);
             f.born_to = Some(date::format(latest));
         }
         f.sort = match q.sort.as_deref().filter(|s| !s.is_empty()) {
             None => Sort::Name,
-            Some(s) => Sort::parse(s).ok_or_else(|| ServiceError::field("sort", "invalid_choice", "排序字段无效"))?,
+            Some(s) => Sort::parse(s)
+                .ok_or_else(|| ServiceError::field("sort", "invalid_choice", "排序字段无效"))?,
         };
         f.desc = q.desc.unwrap_or(false);
         let per_page = q.per_page.unwrap_or(20).clamp(1, MAX_PER_PAGE);
@@ -163,64 +196,113 @@ impl App {
             None => member::count(&mut conn, &f).await?,
         };
         let items = member::list(&mut conn, &f, per_page, offset).await?;
-        Ok(MemberPage { items, total, page, per_page })
+        Ok(MemberPage {
+            items,
+            total,
+            page,
+            per_page,
+        })
     }
 
     pub async fn member(&self, actor: &Actor, id: i64) -> ServiceResult<MemberRow> {
         let mut conn = self.db.conn().await?;
-        let m = member::get(&mut conn, id).await?.ok_or(ServiceError::NotFound)?;
+        let m = member::get(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&m.org_path)?;
         Ok(m)
     }
 
     /// The branch a member goes into: inside the actor's scope, able to hold members, open;
     /// the group, if any, one of its groups.
-    async fn placement(&self, conn: &mut Conn, actor: &Actor, p: Placement) -> ServiceResult<OrgRow> {
+    async fn placement(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        p: Placement,
+    ) -> ServiceResult<OrgRow> {
         let o = org::get(conn, p.org_id).await?.ok_or_else(unknown_org)?;
         match actor.check_edit_members(&o.path) {
             Err(ServiceError::NotFound) => return Err(unknown_org()),
             other => other?,
         }
         if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
-            return Err(ServiceError::field("org_id", "not_a_branch", "党员只能编入党支部或联合支部"));
+            return Err(ServiceError::field(
+                "org_id",
+                "not_a_branch",
+                "党员只能编入党支部或联合支部",
+            ));
         }
         if o.closed_on.is_some() {
             return Err(ServiceError::field("org_id", "closed", "该党组织已撤销"));
         }
         if let Some(g) = p.group_id {
             let group = org::get(conn, g).await?;
-            if !group.is_some_and(|g| g.parent_id == Some(o.id) && OrgKind::parse(&g.kind).is_some_and(OrgKind::is_group)) {
-                return Err(ServiceError::field("group_id", "unknown_group", "党小组不属于所选党支部"));
+            if !group.is_some_and(|g| {
+                g.parent_id == Some(o.id) && OrgKind::parse(&g.kind).is_some_and(OrgKind::is_group)
+            }) {
+                return Err(ServiceError::field(
+                    "group_id",
+                    "unknown_group",
+                    "党小组不属于所选党支部",
+                ));
             }
         }
         Ok(o)
     }
 
-    pub async fn create_member(&self, actor: &Actor, at: Placement, input: &MemberInput) -> ServiceResult<MemberRow> {
-        let draft = input.validate(today(), &self.config.member_rules).map_err(ServiceError::Invalid)?;
+    pub async fn create_member(
+        &self,
+        actor: &Actor,
+        at: Placement,
+        input: &MemberInput,
+    ) -> ServiceResult<MemberRow> {
+        let draft = input
+            .validate(today(), &self.config.member_rules)
+            .map_err(ServiceError::Invalid)?;
         let mut tx = self.begin_audited().await?;
         let o = self.placement(tx.conn(), actor, at).await?;
         let w = to_write(self.crypto(), &draft, &o, at.group_id);
         let id = member::insert(tx.conn(), &w).await.map_err(duplicate_id)?;
         rollup::apply(tx.conn(), &w.org_path, &facts(&w), 1).await?;
-        let row = member::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound)?;
-        tx.commit(actor, Entry::ok("member.create", "member", id).detail(format!("{} → {}", w.name, o.name))).await?;
+        let row = member::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        tx.commit(
+            actor,
+            Entry::ok("member.create", "member", id).detail(format!("{} → {}", w.name, o.name)),
+        )
+        .await?;
         Ok(row)
     }
 
     /// The member's current values as a form, identifiers decrypted for re-validation only.
-    pub async fn member_input(&self, actor: &Actor, id: i64) -> ServiceResult<(MemberRow, MemberInput)> {
+    pub async fn member_input(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<(MemberRow, MemberInput)> {
         let m = self.member(actor, id).await?;
         let mut conn = self.db.conn().await?;
-        let (id_c, phone_c) = member::ciphers(&mut conn, id).await?.ok_or(ServiceError::NotFound)?;
-        let decrypt = |c: &[u8]| self.crypto().decrypt(c).ok_or_else(|| ServiceError::Internal("cannot decrypt".into()));
+        let (id_c, phone_c) = member::ciphers(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let decrypt = |c: &[u8]| {
+            self.crypto()
+                .decrypt(c)
+                .ok_or_else(|| ServiceError::Internal("cannot decrypt".into()))
+        };
         let input = MemberInput {
             name: m.name.clone(),
             gender: m.gender.clone(),
             ethnicity: m.ethnicity.clone(),
             birth_date: m.birth_date.clone(),
             id_number: decrypt(&id_c)?,
-            phone: phone_c.as_deref().map(decrypt).transpose()?.unwrap_or_default(),
+            phone: phone_c
+                .as_deref()
+                .map(decrypt)
+                .transpose()?
+                .unwrap_or_default(),
             education: m.education.clone(),
             category: m.category.clone(),
             join_date: m.join_date.clone(),
@@ -231,31 +313,71 @@ impl App {
         Ok((m, input))
     }
 
-    pub async fn update_member(&self, actor: &Actor, id: i64, at: Placement, input: &MemberInput) -> ServiceResult<MemberRow> {
+    pub async fn update_member(
+        &self,
+        actor: &Actor,
+        id: i64,
+        at: Placement,
+        input: &MemberInput,
+    ) -> ServiceResult<MemberRow> {
         let old = self.member(actor, id).await?;
         actor.check_edit_members(&old.org_path)?;
-        let draft = input.validate(today(), &self.config.member_rules).map_err(ServiceError::Invalid)?;
+        let draft = input
+            .validate(today(), &self.config.member_rules)
+            .map_err(ServiceError::Invalid)?;
         let mut tx = self.begin_audited().await?;
         let o = self.placement(tx.conn(), actor, at).await?;
         let w = to_write(self.crypto(), &draft, &o, at.group_id);
-        member::update(tx.conn(), id, &w).await.map_err(duplicate_id)?;
-        rollup::apply_change(tx.conn(), &old.org_path, &row_facts(&old), &w.org_path, &facts(&w)).await?;
-        let row = member::get(tx.conn(), id).await?.ok_or(ServiceError::NotFound)?;
-        let moved = if old.org_id != o.id { format!("，{} → {}", old.org_name, o.name) } else { String::new() };
-        tx.commit(actor, Entry::ok("member.update", "member", id).detail(format!("{}{moved}", w.name))).await?;
+        member::update(tx.conn(), id, &w)
+            .await
+            .map_err(duplicate_id)?;
+        rollup::apply_change(
+            tx.conn(),
+            &old.org_path,
+            &row_facts(&old),
+            &w.org_path,
+            &facts(&w),
+        )
+        .await?;
+        let row = member::get(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let moved = if old.org_id != o.id {
+            format!("，{} → {}", old.org_name, o.name)
+        } else {
+            String::new()
+        };
+        tx.commit(
+            actor,
+            Entry::ok("member.update", "member", id).detail(format!("{}{moved}", w.name)),
+        )
+        .await?;
         Ok(row)
     }
 
     /// Shows a member's full ID number and phone: editors only, with a stated reason, audited.
-    pub async fn unmask_member(&self, actor: &Actor, id: i64, reason: &str) -> ServiceResult<(String, Option<String>)> {
+    pub async fn unmask_member(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason: &str,
+    ) -> ServiceResult<(String, Option<String>)> {
         let reason = reason.trim();
         let m = self.member(actor, id).await?;
         actor.check_edit_members(&m.org_path)?;
         if reason.chars().count() < 4 || reason.chars().count() > 200 {
-            return Err(ServiceError::field("reason", "reason_required", "请填写查看完整信息的事由（4–200 字）"));
+            return Err(ServiceError::field(
+                "reason",
+                "reason_required",
+                "请填写查看完整信息的事由（4–200 字）",
+            ));
         }
         let (_, input) = self.member_input(actor, id).await?;
-        self.audit_alone(actor, Entry::ok("member.unmask", "member", id).detail(reason)).await?;
+        self.audit_alone(
+            actor,
+            Entry::ok("member.unmask", "member", id).detail(reason),
+        )
+        .await?;
         let phone = (!input.phone.is_empty()).then_some(input.phone);
         Ok((input.id_number, phone))
     }
@@ -264,9 +386,20 @@ impl App {
 /// When the search narrows by nothing or one classified field, the rollup holds the count.
 fn single_rollup(f: &MemberFilter) -> Option<(&'static str, String)> {
     let only = |field: &Option<String>, metric: &'static str| -> Option<(&'static str, String)> {
-        let g = MemberFilter { status: None, gender: None, education: None, category: None, ..f.clone() };
-        let set = [&f.status, &f.gender, &f.education, &f.category].iter().filter(|v| v.is_some()).count();
-        (g.is_whole_subtree() && set == 1).then(|| field.clone().map(|k| (metric, k))).flatten()
+        let g = MemberFilter {
+            status: None,
+            gender: None,
+            education: None,
+            category: None,
+            ..f.clone()
+        };
+        let set = [&f.status, &f.gender, &f.education, &f.category]
+            .iter()
+            .filter(|v| v.is_some())
+            .count();
+        (g.is_whole_subtree() && set == 1)
+            .then(|| field.clone().map(|k| (metric, k)))
+            .flatten()
     };
     if f.is_whole_subtree() {
         return Some((rollup::MEMBER_TOTAL, String::new()));

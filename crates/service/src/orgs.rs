@@ -44,13 +44,18 @@ pub struct OrgChange {
 }
 
 fn kind_of(o: &OrgRow) -> ServiceResult<OrgKind> {
-    OrgKind::parse(&o.kind).ok_or_else(|| ServiceError::Internal(format!("unknown org kind {}", o.kind)))
+    OrgKind::parse(&o.kind)
+        .ok_or_else(|| ServiceError::Internal(format!("unknown org kind {}", o.kind)))
 }
 
 fn secretary(s: &str) -> Result<Option<String>, FieldError> {
     let s = s.trim();
     if s.chars().count() > 30 {
-        return Err(FieldError::new("secretary", "too_long", "书记姓名不能超过 30 个字"));
+        return Err(FieldError::new(
+            "secretary",
+            "too_long",
+            "书记姓名不能超过 30 个字",
+        ));
     }
     Ok((!s.is_empty()).then(|| s.to_string()))
 }
@@ -75,7 +80,9 @@ impl App {
     /// An org the actor may see; anything else is NotFound.
     pub async fn org(&self, actor: &Actor, id: i64) -> ServiceResult<OrgRow> {
         let mut conn = self.db.conn().await?;
-        let o = org::get(&mut conn, id).await?.ok_or(ServiceError::NotFound)?;
+        let o = org::get(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&o.path)?;
         Ok(o)
     }
@@ -83,7 +90,9 @@ impl App {
     /// An org by its code, if the actor may see it.
     pub async fn org_by_code(&self, actor: &Actor, code: &str) -> ServiceResult<OrgRow> {
         let mut conn = self.db.conn().await?;
-        let o = org::get_by_code(&mut conn, code.trim()).await?.ok_or(ServiceError::NotFound)?;
+        let o = org::get_by_code(&mut conn, code.trim())
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&o.path)?;
         Ok(o)
     }
@@ -91,7 +100,10 @@ impl App {
     /// The org at the root of what the actor may read.
     pub async fn home_org(&self, actor: &Actor) -> ServiceResult<OrgRow> {
         let root = actor.read_root()?;
-        let id = path::ids(root).last().copied().ok_or(ServiceError::NotFound)?;
+        let id = path::ids(root)
+            .last()
+            .copied()
+            .ok_or(ServiceError::NotFound)?;
         self.org(actor, id).await
     }
 
@@ -100,7 +112,10 @@ impl App {
         let root = actor.read_root()?.to_string();
         let mut conn = self.db.conn().await?;
         let all = org::ancestors(&mut conn, &o.path).await?;
-        Ok(all.into_iter().filter(|a| path::contains(&root, &a.path)).collect())
+        Ok(all
+            .into_iter()
+            .filter(|a| path::contains(&root, &a.path))
+            .collect())
     }
 
     pub async fn org_children(&self, actor: &Actor, id: i64) -> ServiceResult<Vec<ChildSummary>> {
@@ -112,7 +127,11 @@ impl App {
         Ok(children
             .into_iter()
             .map(|c| {
-                let members = members.iter().filter(|(o, _, _)| *o == c.id).map(|(_, _, n)| n).sum();
+                let members = members
+                    .iter()
+                    .filter(|(o, _, _)| *o == c.id)
+                    .map(|(_, _, n)| n)
+                    .sum();
                 let count = |pred: &dyn Fn(OrgKind) -> bool| -> i64 {
                     kinds
                         .iter()
@@ -130,7 +149,12 @@ impl App {
             .collect())
     }
 
-    pub async fn org_search(&self, actor: &Actor, q: &str, limit: i64) -> ServiceResult<Vec<OrgRow>> {
+    pub async fn org_search(
+        &self,
+        actor: &Actor,
+        q: &str,
+        limit: i64,
+    ) -> ServiceResult<Vec<OrgRow>> {
         let root = actor.read_root()?.to_string();
         let q = q.trim();
         if q.is_empty() {
@@ -148,27 +172,55 @@ impl App {
     }
 
     /// Branches (which hold members) inside `under`, for choosing a member's org.
-    pub async fn member_orgs(&self, actor: &Actor, under: i64, limit: i64) -> ServiceResult<Vec<OrgRow>> {
+    pub async fn member_orgs(
+        &self,
+        actor: &Actor,
+        under: i64,
+        limit: i64,
+    ) -> ServiceResult<Vec<OrgRow>> {
         let o = self.org(actor, under).await?;
         let mut conn = self.db.conn().await?;
-        let kinds: Vec<&str> = OrgKind::ALL.iter().filter(|k| k.holds_members()).map(|k| k.as_str()).collect();
+        let kinds: Vec<&str> = OrgKind::ALL
+            .iter()
+            .filter(|k| k.holds_members())
+            .map(|k| k.as_str())
+            .collect();
         Ok(org::in_subtree(&mut conn, &o.path, &kinds, limit).await?)
     }
 
-    pub async fn create_org(&self, actor: &Actor, parent_id: i64, input: &OrgInput) -> ServiceResult<OrgRow> {
+    pub async fn create_org(
+        &self,
+        actor: &Actor,
+        parent_id: i64,
+        input: &OrgInput,
+    ) -> ServiceResult<OrgRow> {
         let parent = self.org(actor, parent_id).await?;
         actor.check_edit_orgs(&parent.path)?;
         let mut errs = dangjian_domain::error::Errors::default();
-        let kind = errs.take(OrgKind::parse(input.kind.trim()).ok_or_else(|| FieldError::new("kind", "invalid_choice", "请选择组织类型")));
-        let owner_text = if input.owner.trim().is_empty() { "none" } else { input.owner.trim() };
-        let owner = errs.take(OrgOwner::parse(owner_text).ok_or_else(|| FieldError::new("owner", "invalid_choice", "所属单位类型不在可选范围内")));
+        let kind = errs.take(
+            OrgKind::parse(input.kind.trim())
+                .ok_or_else(|| FieldError::new("kind", "invalid_choice", "请选择组织类型")),
+        );
+        let owner_text = if input.owner.trim().is_empty() {
+            "none"
+        } else {
+            input.owner.trim()
+        };
+        let owner = errs.take(OrgOwner::parse(owner_text).ok_or_else(|| {
+            FieldError::new("owner", "invalid_choice", "所属单位类型不在可选范围内")
+        }));
         let name = errs.take(check_name(&input.name));
         let code = errs.take(check_code(&input.code));
         let secretary = errs.take(secretary(&input.secretary));
         let opened_on = if input.opened_on.trim().is_empty() {
             Some(today())
         } else {
-            errs.take(date::past_date("opened_on", "成立日期", &input.opened_on, today()))
+            errs.take(date::past_date(
+                "opened_on",
+                "成立日期",
+                &input.opened_on,
+                today(),
+            ))
         };
         let parent_kind = kind_of(&parent)?;
         if let Some(k) = kind
@@ -210,13 +262,28 @@ impl App {
             at: now_ms(),
         };
         org::add_event(tx.conn(), row.id, &event).await?;
-        rollup::apply(tx.conn(), &row.path, &rollup::org_facts(kind.as_str(), owner.as_str(), kind.is_grassroots()), 1).await?;
-        tx.commit(actor, Entry::ok("org.create", "org", row.id).detail(format!("{} {}", code, name))).await?;
+        rollup::apply(
+            tx.conn(),
+            &row.path,
+            &rollup::org_facts(kind.as_str(), owner.as_str(), kind.is_grassroots()),
+            1,
+        )
+        .await?;
+        tx.commit(
+            actor,
+            Entry::ok("org.create", "org", row.id).detail(format!("{} {}", code, name)),
+        )
+        .await?;
         Ok(row)
     }
 
     /// Applies a rename, a change of secretary, a move or a closure, each as a dated event.
-    pub async fn change_org(&self, actor: &Actor, id: i64, change: &OrgChange) -> ServiceResult<OrgRow> {
+    pub async fn change_org(
+        &self,
+        actor: &Actor,
+        id: i64,
+        change: &OrgChange,
+    ) -> ServiceResult<OrgRow> {
         let node = self.org(actor, id).await?;
         actor.check_edit_orgs(&node.path)?;
         let on = effective(change.effective_on.as_deref())?;
@@ -245,42 +312,96 @@ impl App {
             && Some(parent_id) != node.parent_id
         {
             if is_scope_root || node.parent_id.is_none() {
-                return Err(ServiceError::field("parent_id", "not_movable", "不能移动您管辖范围的根组织"));
+                return Err(ServiceError::field(
+                    "parent_id",
+                    "not_movable",
+                    "不能移动您管辖范围的根组织",
+                ));
             }
             let new_parent = org::get(tx.conn(), parent_id).await?.ok_or_else(|| {
-                ServiceError::field("parent_id", "unknown_org", "目标上级组织不存在或不在您的管辖范围内")
+                ServiceError::field(
+                    "parent_id",
+                    "unknown_org",
+                    "目标上级组织不存在或不在您的管辖范围内",
+                )
             })?;
             if actor.check_edit_orgs(&new_parent.path).is_err() {
-                return Err(ServiceError::field("parent_id", "unknown_org", "目标上级组织不存在或不在您的管辖范围内"));
+                return Err(ServiceError::field(
+                    "parent_id",
+                    "unknown_org",
+                    "目标上级组织不存在或不在您的管辖范围内",
+                ));
             }
             if path::contains(&node.path, &new_parent.path) {
-                return Err(ServiceError::field("parent_id", "cycle", "不能把组织移到它自己的下级组织之下"));
+                return Err(ServiceError::field(
+                    "parent_id",
+                    "cycle",
+                    "不能把组织移到它自己的下级组织之下",
+                ));
             }
-            if !kind_of(&new_parent)?.may_contain(kind_of(&node)?) || new_parent.closed_on.is_some() {
-                return Err(ServiceError::field("parent_id", "not_allowed_here", "目标组织下不能设立该类型的组织"));
+            if !kind_of(&new_parent)?.may_contain(kind_of(&node)?) || new_parent.closed_on.is_some()
+            {
+                return Err(ServiceError::field(
+                    "parent_id",
+                    "not_allowed_here",
+                    "目标组织下不能设立该类型的组织",
+                ));
             }
             let new_path = org::move_subtree(tx.conn(), &node, &new_parent).await?;
             rollup::move_subtree(tx.conn(), node.id, &node.path, &new_path).await?;
-            events.push(("moved", node.parent_id.map(|p| p.to_string()), Some(new_parent.id.to_string())));
+            events.push((
+                "moved",
+                node.parent_id.map(|p| p.to_string()),
+                Some(new_parent.id.to_string()),
+            ));
             details.push(format!("迁至 {}", new_parent.name));
         }
         if let Some(closed) = &change.closed_on {
             if is_scope_root {
-                return Err(ServiceError::field("closed_on", "not_closable", "不能撤销您管辖范围的根组织"));
+                return Err(ServiceError::field(
+                    "closed_on",
+                    "not_closable",
+                    "不能撤销您管辖范围的根组织",
+                ));
             }
-            let closed_on = date::past_date("closed_on", "撤销日期", closed, today()).map_err(|e| ServiceError::Invalid(vec![e]))?;
+            let closed_on = date::past_date("closed_on", "撤销日期", closed, today())
+                .map_err(|e| ServiceError::Invalid(vec![e]))?;
             if node.closed_on.is_some() {
-                return Err(ServiceError::field("closed_on", "already_closed", "该组织已撤销"));
+                return Err(ServiceError::field(
+                    "closed_on",
+                    "already_closed",
+                    "该组织已撤销",
+                ));
             }
-            let open_children = org::children(tx.conn(), node.id).await?.iter().any(|c| c.closed_on.is_none());
+            if date::format(closed_on) < node.opened_on {
+                return Err(ServiceError::field(
+                    "closed_on",
+                    "before_opened",
+                    "撤销日期不能早于成立日期",
+                ));
+            }
+            let open_children = org::children(tx.conn(), node.id)
+                .await?
+                .iter()
+                .any(|c| c.closed_on.is_none());
             let members = rollup::get(tx.conn(), node.id, rollup::MEMBER_TOTAL, "").await?;
             if open_children || members > 0 {
-                return Err(ServiceError::field("closed_on", "not_empty", "请先转移党员、撤销下级组织后再撤销本组织"));
+                return Err(ServiceError::field(
+                    "closed_on",
+                    "not_empty",
+                    "请先转移党员、撤销下级组织后再撤销本组织",
+                ));
             }
             let closed_text = date::format(closed_on);
             org::close(tx.conn(), node.id, &closed_text).await?;
             let kind = kind_of(&node)?;
-            rollup::apply(tx.conn(), &node.path, &rollup::org_facts(&node.kind, &node.owner, kind.is_grassroots()), -1).await?;
+            rollup::apply(
+                tx.conn(),
+                &node.path,
+                &rollup::org_facts(&node.kind, &node.owner, kind.is_grassroots()),
+                -1,
+            )
+            .await?;
             events.push(("closed", None, Some(closed_text)));
             details.push("撤销".to_string());
         }
@@ -288,11 +409,24 @@ impl App {
             return Ok(node);
         }
         for (kind, old_value, new_value) in events {
-            let e = OrgEvent { kind: kind.into(), effective_on: on.clone(), old_value, new_value, actor_id: actor.user_id, at: now_ms() };
+            let e = OrgEvent {
+                kind: kind.into(),
+                effective_on: on.clone(),
+                old_value,
+                new_value,
+                actor_id: actor.user_id,
+                at: now_ms(),
+            };
             org::add_event(tx.conn(), node.id, &e).await?;
         }
-        let updated = org::get(tx.conn(), node.id).await?.ok_or(ServiceError::NotFound)?;
-        tx.commit(actor, Entry::ok("org.update", "org", node.id).detail(details.join("；"))).await?;
+        let updated = org::get(tx.conn(), node.id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        tx.commit(
+            actor,
+            Entry::ok("org.update", "org", node.id).detail(details.join("；")),
+        )
+        .await?;
         Ok(updated)
     }
 
@@ -301,6 +435,9 @@ impl App {
         let branch = self.org(actor, branch_id).await?;
         let mut conn = self.db.conn().await?;
         let children = org::children(&mut conn, branch.id).await?;
-        Ok(children.into_iter().filter(|c| OrgKind::parse(&c.kind).is_some_and(OrgKind::is_group)).collect())
+        Ok(children
+            .into_iter()
+            .filter(|c| OrgKind::parse(&c.kind).is_some_and(OrgKind::is_group))
+            .collect())
     }
 }

@@ -1,6 +1,8 @@
 //! The cloud centre's figures for one subtree, read from the rollup.
 
-use dangjian_domain::bands::{AGE_BANDS, Band, Category, Education, PARTY_AGE_BANDS, Status, band_of};
+use dangjian_domain::bands::{
+    AGE_BANDS, Band, Category, Education, PARTY_AGE_BANDS, Status, band_of,
+};
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::org::{OrgKind, OrgOwner};
 use dangjian_store::org::OrgRow;
@@ -39,10 +41,24 @@ pub struct Overview {
     pub children: Vec<ChildSummary>,
 }
 
-fn by_year(counts: &[(String, String, i64)], metric: &str, bands: &[Band], this_year: i32) -> Vec<Slice> {
-    let mut out: Vec<Slice> = bands.iter().map(|b| Slice { code: b.code.into(), label: b.label.into(), n: 0 }).collect();
+fn by_year(
+    counts: &[(String, String, i64)],
+    metric: &str,
+    bands: &[Band],
+    this_year: i32,
+) -> Vec<Slice> {
+    let mut out: Vec<Slice> = bands
+        .iter()
+        .map(|b| Slice {
+            code: b.code.into(),
+            label: b.label.into(),
+            n: 0,
+        })
+        .collect();
     for (_, key, n) in counts.iter().filter(|(m, _, _)| m == metric) {
-        let Ok(year) = key.parse::<i32>() else { continue };
+        let Ok(year) = key.parse::<i32>() else {
+            continue;
+        };
         if let Some(b) = band_of(bands, (this_year - year).max(0))
             && let Some(s) = out.iter_mut().find(|s| s.code == b.code)
         {
@@ -52,12 +68,22 @@ fn by_year(counts: &[(String, String, i64)], metric: &str, bands: &[Band], this_
     out
 }
 
-fn slices<T: Copy>(counts: &[(String, String, i64)], metric: &str, all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<Slice> {
+fn slices<T: Copy>(
+    counts: &[(String, String, i64)],
+    metric: &str,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Slice> {
     all.iter()
         .map(|v| Slice {
             code: code(*v).into(),
             label: label(*v).into(),
-            n: counts.iter().filter(|(m, k, _)| m == metric && k == code(*v)).map(|(_, _, n)| n).sum(),
+            n: counts
+                .iter()
+                .filter(|(m, k, _)| m == metric && k == code(*v))
+                .map(|(_, _, n)| n)
+                .sum(),
         })
         .collect()
 }
@@ -82,10 +108,24 @@ impl App {
         };
         let children = self.org_children(actor, org.id).await?;
         let get = |metric: &str, key: &str| -> i64 {
-            counts.iter().filter(|(m, k, _)| m == metric && k == key).map(|(_, _, n)| n).sum()
+            counts
+                .iter()
+                .filter(|(m, k, _)| m == metric && k == key)
+                .map(|(_, _, n)| n)
+                .sum()
         };
-        let orgs_by_kind = slices(&counts, rollup::ORG_KIND, &OrgKind::ALL, OrgKind::as_str, OrgKind::label);
-        let orgs_total = OrgKind::ALL.iter().filter(|k| k.is_grassroots()).map(|k| get(rollup::ORG_KIND, k.as_str())).sum();
+        let orgs_by_kind = slices(
+            &counts,
+            rollup::ORG_KIND,
+            &OrgKind::ALL,
+            OrgKind::as_str,
+            OrgKind::label,
+        );
+        let orgs_total = OrgKind::ALL
+            .iter()
+            .filter(|k| k.is_grassroots())
+            .map(|k| get(rollup::ORG_KIND, k.as_str()))
+            .sum();
         let year = today().year();
         Ok(Overview {
             orgs_total,
@@ -95,16 +135,52 @@ impl App {
             members_flowing: get(rollup::MEMBER_FLOWING, "1"),
             grid_groups: get(rollup::ORG_KIND, OrgKind::GridGroup.as_str()),
             party_groups: get(rollup::ORG_KIND, OrgKind::PartyGroup.as_str()),
-            orgs_by_kind: orgs_by_kind.into_iter().filter(|s| {
-                OrgKind::parse(&s.code).is_some_and(|k| k.is_grassroots())
-            }).collect(),
-            orgs_by_owner: slices(&counts, rollup::ORG_OWNER, &OrgOwner::ALL, OrgOwner::as_str, OrgOwner::label),
-            by_status: slices(&counts, rollup::MEMBER_STATUS, Status::ALL, Status::as_str, Status::label),
-            by_gender: slices(&counts, rollup::MEMBER_GENDER, &Gender::ALL, Gender::as_str, Gender::label),
-            by_education: slices(&counts, rollup::MEMBER_EDUCATION, Education::ALL, Education::as_str, Education::label),
-            by_category: slices(&counts, rollup::MEMBER_CATEGORY, Category::ALL, Category::as_str, Category::label),
+            orgs_by_kind: orgs_by_kind
+                .into_iter()
+                .filter(|s| OrgKind::parse(&s.code).is_some_and(|k| k.is_grassroots()))
+                .collect(),
+            orgs_by_owner: slices(
+                &counts,
+                rollup::ORG_OWNER,
+                &OrgOwner::ALL,
+                OrgOwner::as_str,
+                OrgOwner::label,
+            ),
+            by_status: slices(
+                &counts,
+                rollup::MEMBER_STATUS,
+                Status::ALL,
+                Status::as_str,
+                Status::label,
+            ),
+            by_gender: slices(
+                &counts,
+                rollup::MEMBER_GENDER,
+                &Gender::ALL,
+                Gender::as_str,
+                Gender::label,
+            ),
+            by_education: slices(
+                &counts,
+                rollup::MEMBER_EDUCATION,
+                Education::ALL,
+                Education::as_str,
+                Education::label,
+            ),
+            by_category: slices(
+                &counts,
+                rollup::MEMBER_CATEGORY,
+                Category::ALL,
+                Category::as_str,
+                Category::label,
+            ),
             by_age_band: by_year(&counts, rollup::MEMBER_BIRTH_YEAR, &AGE_BANDS, year),
-            by_party_age_band: by_year(&counts, rollup::MEMBER_CONFIRM_YEAR, &PARTY_AGE_BANDS, year),
+            by_party_age_band: by_year(
+                &counts,
+                rollup::MEMBER_CONFIRM_YEAR,
+                &PARTY_AGE_BANDS,
+                year,
+            ),
             children,
             org,
         })

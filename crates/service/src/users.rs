@@ -20,11 +20,17 @@ pub struct UserSpec<'a> {
 }
 
 fn check_username(u: &str) -> ServiceResult<()> {
-    let ok = (3..=32).contains(&u.len()) && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    let ok = (3..=32).contains(&u.len())
+        && u.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
     if ok {
         Ok(())
     } else {
-        Err(ServiceError::field("username", "invalid_username", "用户名应为 3–32 位小写字母、数字或 . _ -"))
+        Err(ServiceError::field(
+            "username",
+            "invalid_username",
+            "用户名应为 3–32 位小写字母、数字或 . _ -",
+        ))
     }
 }
 
@@ -39,7 +45,11 @@ impl App {
             ));
         }
         if n > 256 {
-            return Err(ServiceError::field("password", "too_long", "密码不能超过 256 个字符"));
+            return Err(ServiceError::field(
+                "password",
+                "too_long",
+                "密码不能超过 256 个字符",
+            ));
         }
         Ok(())
     }
@@ -53,9 +63,11 @@ impl App {
         };
         match by_id {
             Some(o) => Ok(o),
-            None => org::get_by_code(&mut conn, id_or_code).await?.ok_or_else(|| {
-                ServiceError::field("scope", "unknown_org", format!("找不到组织“{id_or_code}”"))
-            }),
+            None => org::get_by_code(&mut conn, id_or_code)
+                .await?
+                .ok_or_else(|| {
+                    ServiceError::field("scope", "unknown_org", format!("找不到组织“{id_or_code}”"))
+                }),
         }
     }
 
@@ -64,17 +76,31 @@ impl App {
         self.check_password(spec.password)?;
         let role = Role::parse(spec.role).ok_or_else(|| {
             let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-            ServiceError::field("role", "invalid_choice", format!("角色应为：{}", all.join(", ")))
+            ServiceError::field(
+                "role",
+                "invalid_choice",
+                format!("角色应为：{}", all.join(", ")),
+            )
         })?;
         let scope = self.find_org(spec.scope).await?;
         if role == Role::Member {
             let Some(mid) = spec.member_id else {
-                return Err(ServiceError::field("member_id", "required", "党员账号须关联党员档案（--member）"));
+                return Err(ServiceError::field(
+                    "member_id",
+                    "required",
+                    "党员账号须关联党员档案（--member）",
+                ));
             };
             let mut conn = self.db.conn().await?;
-            let m = member::get(&mut conn, mid).await?.ok_or_else(|| ServiceError::field("member_id", "unknown_member", "找不到该党员"))?;
+            let m = member::get(&mut conn, mid).await?.ok_or_else(|| {
+                ServiceError::field("member_id", "unknown_member", "找不到该党员")
+            })?;
             if !dangjian_domain::path::contains(&scope.path, &m.org_path) {
-                return Err(ServiceError::field("member_id", "outside_scope", "党员不在该账号的组织范围内"));
+                return Err(ServiceError::field(
+                    "member_id",
+                    "outside_scope",
+                    "党员不在该账号的组织范围内",
+                ));
             }
         }
         let hash = hash_password(spec.password.to_string()).await?;
@@ -88,37 +114,65 @@ impl App {
             member_id: spec.member_id,
         };
         let id = user::insert(tx.conn(), &new).await.map_err(|e| match e {
-            StoreError::Duplicate(_) => ServiceError::field("username", "duplicate", "用户名已存在"),
+            StoreError::Duplicate(_) => {
+                ServiceError::field("username", "duplicate", "用户名已存在")
+            }
             other => other.into(),
         })?;
-        tx.commit(actor, Entry::ok("user.create", "user", id).detail(format!("{} {} @{}", spec.username, role.as_str(), scope.code))).await?;
+        tx.commit(
+            actor,
+            Entry::ok("user.create", "user", id).detail(format!(
+                "{} {} @{}",
+                spec.username,
+                role.as_str(),
+                scope.code
+            )),
+        )
+        .await?;
         Ok(id)
     }
 
     async fn user_named(&self, username: &str) -> ServiceResult<UserRow> {
         let mut conn = self.db.conn().await?;
-        user::by_username(&mut conn, username).await?.ok_or_else(|| ServiceError::field("username", "unknown_user", "用户不存在"))
+        user::by_username(&mut conn, username)
+            .await?
+            .ok_or_else(|| ServiceError::field("username", "unknown_user", "用户不存在"))
     }
 
     /// Sets a new password, lifts a lockout and ends the user's sessions.
-    pub async fn set_password(&self, actor: &Actor, username: &str, password: &str) -> ServiceResult<()> {
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        username: &str,
+        password: &str,
+    ) -> ServiceResult<()> {
         self.check_password(password)?;
         let u = self.user_named(username).await?;
         let hash = hash_password(password.to_string()).await?;
         let mut tx = self.begin_audited().await?;
         user::set_password(tx.conn(), u.id, &hash).await?;
         session::delete_for_user(tx.conn(), u.id).await?;
-        tx.commit(actor, Entry::ok("user.password", "user", u.id)).await
+        tx.commit(actor, Entry::ok("user.password", "user", u.id))
+            .await
     }
 
-    pub async fn set_disabled(&self, actor: &Actor, username: &str, disabled: bool) -> ServiceResult<()> {
+    pub async fn set_disabled(
+        &self,
+        actor: &Actor,
+        username: &str,
+        disabled: bool,
+    ) -> ServiceResult<()> {
         let u = self.user_named(username).await?;
         let mut tx = self.begin_audited().await?;
         user::set_disabled(tx.conn(), u.id, disabled).await?;
         if disabled {
             session::delete_for_user(tx.conn(), u.id).await?;
         }
-        let action = if disabled { "user.disable" } else { "user.enable" };
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
         tx.commit(actor, Entry::ok(action, "user", u.id)).await
     }
 

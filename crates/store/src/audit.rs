@@ -2,8 +2,8 @@
 //! `audit_head` row is updated first in every audited transaction, which serialises
 //! writers on both engines and hands out gap-free sequence numbers.
 
-use sqlx::AssertSqlSafe;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
@@ -81,12 +81,21 @@ const COLS: &str = "seq, at, actor_id, actor_name, ip, action, object_type, obje
 /// Rows in sequence order starting after `after_seq`, at most `limit`.
 pub async fn page(conn: &mut AnyConnection, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>> {
     let sql = format!("SELECT {COLS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2");
-    let rs = sqlx::query(AssertSqlSafe(sql)).bind(after_seq).bind(limit).fetch_all(conn).await?;
+    let rs = sqlx::query(AssertSqlSafe(sql))
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
     rs.iter().map(from_row).collect()
 }
 
 /// The newest rows first, optionally only one action, for the auditor's page.
-pub async fn recent(conn: &mut AnyConnection, action: Option<&str>, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditRow>> {
+pub async fn recent(
+    conn: &mut AnyConnection,
+    action: Option<&str>,
+    before_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditRow>> {
     let mut sql = Sql::new(&format!("SELECT {COLS} FROM audit_log WHERE 1 = 1"));
     if let Some(a) = action {
         sql.push(" AND action = ").text(a);
@@ -99,6 +108,8 @@ pub async fn recent(conn: &mut AnyConnection, action: Option<&str>, before_seq: 
 }
 
 pub async fn head(conn: &mut AnyConnection) -> Result<(i64, String)> {
-    let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(conn).await?;
+    let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(conn)
+        .await?;
     Ok((r.try_get("seq")?, r.try_get("hash")?))
 }

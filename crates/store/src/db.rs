@@ -37,11 +37,21 @@ fn normalise(url: &str) -> Result<(String, Backend)> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
-        .ok_or_else(|| StoreError::Other(format!("不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）")))?;
+        .ok_or_else(|| {
+            StoreError::Other(format!(
+                "不支持的数据库地址：{url}（应以 sqlite:// 或 postgres:// 开头）"
+            ))
+        })?;
     if rest.is_empty() || rest.starts_with(":memory:") {
-        return Err(StoreError::Other("不支持内存数据库：每个连接会得到各自的空库".into()));
+        return Err(StoreError::Other(
+            "不支持内存数据库：每个连接会得到各自的空库".into(),
+        ));
     }
-    let with_mode = if rest.contains('?') { rest.to_string() } else { format!("{rest}?mode=rwc") };
+    let with_mode = if rest.contains('?') {
+        rest.to_string()
+    } else {
+        format!("{rest}?mode=rwc")
+    };
     Ok((format!("sqlite://{with_mode}"), Backend::Sqlite))
 }
 
@@ -121,8 +131,14 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(normalise("sqlite://x.db").unwrap(), ("sqlite://x.db?mode=rwc".into(), Backend::Sqlite));
-        assert_eq!(normalise("sqlite:x.db?mode=ro").unwrap().0, "sqlite://x.db?mode=ro");
+        assert_eq!(
+            normalise("sqlite://x.db").unwrap(),
+            ("sqlite://x.db?mode=rwc".into(), Backend::Sqlite)
+        );
+        assert_eq!(
+            normalise("sqlite:x.db?mode=ro").unwrap().0,
+            "sqlite://x.db?mode=ro"
+        );
         assert_eq!(normalise("postgres://u@h/db").unwrap().1, Backend::Postgres);
         assert!(normalise("sqlite::memory:").is_err());
         assert!(normalise("mysql://x").is_err());

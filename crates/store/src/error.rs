@@ -13,13 +13,16 @@ pub enum StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Duplicate(format!("{} {}", db.constraint().unwrap_or_default(), db.message()))
-            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(
+                format!("{} {}", db.constraint().unwrap_or_default(), db.message()),
+            ),
             sqlx::Error::Database(db) => {
                 let code = db.code().unwrap_or_default();
                 // SQLite busy/locked; PostgreSQL connection and shutdown classes (08, 57P).
-                if matches!(code.as_ref(), "5" | "6" | "517") || code.starts_with("08") || code.starts_with("57P") {
+                if matches!(code.as_ref(), "5" | "6" | "517")
+                    || code.starts_with("08")
+                    || code.starts_with("57P")
+                {
                     StoreError::Unavailable(e.to_string())
                 } else {
                     StoreError::Other(e.to_string())

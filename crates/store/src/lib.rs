@@ -7,8 +7,8 @@
 pub mod audit;
 mod db;
 mod error;
-mod migrate;
 pub mod member;
+mod migrate;
 pub mod org;
 pub mod rollup;
 pub mod session;
@@ -28,6 +28,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// Drops everything in PostgreSQL's public schema (demo databases only; the caller checks).
 pub async fn reset_schema(conn: &mut Conn) -> Result<()> {
     use sqlx::Executor;
-    conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;").await?;
+    conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        .await?;
     Ok(())
 }

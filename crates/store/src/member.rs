@@ -1,9 +1,9 @@
 //! The member registry. Personal identifiers are stored encrypted, found by a keyed blind
 //! index and shown masked; the service layer does the cryptography.
 
-use sqlx::AssertSqlSafe;
 use dangjian_domain::path;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -87,17 +87,24 @@ fn from_row(r: &AnyRow) -> Result<MemberRow> {
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<MemberRow>> {
     let sql = format!("SELECT {COLS} FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $1");
-    let r = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?;
+    let r = sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     r.as_ref().map(from_row).transpose()
 }
 
 /// The cipher texts of one member's identifiers, for the rare audited unmasking.
-pub async fn ciphers(conn: &mut AnyConnection, id: i64) -> Result<Option<(Vec<u8>, Option<Vec<u8>>)>> {
+pub async fn ciphers(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(Vec<u8>, Option<Vec<u8>>)>> {
     let r = sqlx::query("SELECT id_cipher, phone_cipher FROM member WHERE id = $1")
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    r.map(|r| Ok((r.try_get("id_cipher")?, r.try_get("phone_cipher")?))).transpose()
+    r.map(|r| Ok((r.try_get("id_cipher")?, r.try_get("phone_cipher")?)))
+        .transpose()
 }
 
 pub async fn id_by_index(conn: &mut AnyConnection, id_index: &str) -> Result<Option<i64>> {
@@ -109,19 +116,36 @@ pub async fn id_by_index(conn: &mut AnyConnection, id_index: &str) -> Result<Opt
 }
 
 fn push_values(sql: &mut Sql, id: i64, m: &MemberWrite, now: i64) {
-    sql.push("(").int(id).push(", ").int(m.org_id).push(", ").text(m.org_path.clone()).push(", ");
+    sql.push("(")
+        .int(id)
+        .push(", ")
+        .int(m.org_id)
+        .push(", ")
+        .text(m.org_path.clone())
+        .push(", ");
     sql.opt_int(m.group_id);
     for v in [&m.name, &m.gender, &m.ethnicity, &m.birth_date] {
         sql.push(", ").text(v.clone());
     }
-    sql.push(", ").bytes(m.id_cipher.clone()).push(", ").text(m.id_index.clone()).push(", ").text(m.id_masked.clone());
+    sql.push(", ")
+        .bytes(m.id_cipher.clone())
+        .push(", ")
+        .text(m.id_index.clone())
+        .push(", ")
+        .text(m.id_masked.clone());
     sql.push(", ").opt_bytes(m.phone_cipher.clone());
-    sql.push(", ").opt_text(m.phone_index.clone()).push(", ").opt_text(m.phone_masked.clone());
+    sql.push(", ")
+        .opt_text(m.phone_index.clone())
+        .push(", ")
+        .opt_text(m.phone_masked.clone());
     for v in [&m.education, &m.category, &m.join_date] {
         sql.push(", ").text(v.clone());
     }
     sql.push(", ").opt_text(m.confirm_date.clone());
-    sql.push(", ").text(m.status.clone()).push(", ").int(i64::from(m.flowing));
+    sql.push(", ")
+        .text(m.status.clone())
+        .push(", ")
+        .int(i64::from(m.flowing));
     sql.push(", ").int(now).push(", ").int(now).push(")");
 }
 
@@ -254,11 +278,16 @@ pub struct MemberFilter {
 
 impl MemberFilter {
     fn push_where(&self, sql: &mut Sql) {
-        sql.push(" WHERE m.org_path >= ").text(self.root_path.clone());
-        sql.push(" AND m.org_path < ").text(path::upper(&self.root_path));
+        sql.push(" WHERE m.org_path >= ")
+            .text(self.root_path.clone());
+        sql.push(" AND m.org_path < ")
+            .text(path::upper(&self.root_path));
         if let Some(p) = &self.name_prefix {
             // A range, not LIKE, so that SQLite can use the name index.
-            sql.push(" AND m.name >= ").text(p.clone()).push(" AND m.name < ").text(format!("{p}\u{10FFFF}"));
+            sql.push(" AND m.name >= ")
+                .text(p.clone())
+                .push(" AND m.name < ")
+                .text(format!("{p}\u{10FFFF}"));
         }
         let eq = [
             ("m.id_index", &self.id_index),
@@ -295,8 +324,15 @@ impl MemberFilter {
     }
 }
 
-pub async fn list(conn: &mut AnyConnection, f: &MemberFilter, limit: i64, offset: i64) -> Result<Vec<MemberRow>> {
-    let mut sql = Sql::new(&format!("SELECT {COLS} FROM member m JOIN org o ON o.id = m.org_id"));
+pub async fn list(
+    conn: &mut AnyConnection,
+    f: &MemberFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<MemberRow>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLS} FROM member m JOIN org o ON o.id = m.org_id"
+    ));
     f.push_where(&mut sql);
     let dir = if f.desc { "DESC" } else { "ASC" };
     let col = match f.sort {
@@ -304,7 +340,10 @@ pub async fn list(conn: &mut AnyConnection, f: &MemberFilter, limit: i64, offset
         Sort::BirthDate => "m.birth_date",
         Sort::JoinDate => "m.join_date",
     };
-    sql.push(&format!(" ORDER BY {col} {dir}, m.id {dir} LIMIT ")).int(limit).push(" OFFSET ").int(offset);
+    sql.push(&format!(" ORDER BY {col} {dir}, m.id {dir} LIMIT "))
+        .int(limit)
+        .push(" OFFSET ")
+        .int(offset);
     sql.fetch_all(conn).await?.iter().map(from_row).collect()
 }
 
@@ -314,9 +353,18 @@ pub async fn count(conn: &mut AnyConnection, f: &MemberFilter) -> Result<i64> {
     Ok(sql.fetch_one(conn).await?.try_get("n")?)
 }
 
-/// Direct counts per org for a rollup rebuild: (org_path, metric column value, count).
-pub async fn counts_by(conn: &mut AnyConnection, expr: &str) -> Result<Vec<(String, Option<String>, i64)>> {
-    let sql = format!("SELECT org_path, {expr} AS k, COUNT(*) AS n FROM member GROUP BY org_path, {expr}");
+/// Direct counts per org for a rollup rebuild: (org_path, value of `expr`, count); without
+/// an expression, the plain count per org with an empty value.
+pub async fn counts_by(
+    conn: &mut AnyConnection,
+    expr: Option<&str>,
+) -> Result<Vec<(String, Option<String>, i64)>> {
+    let sql = match expr {
+        Some(expr) => format!(
+            "SELECT org_path, {expr} AS k, COUNT(*) AS n FROM member GROUP BY org_path, {expr}"
+        ),
+        None => "SELECT org_path, '' AS k, COUNT(*) AS n FROM member GROUP BY org_path".to_string(),
+    };
     let rs = sqlx::query(AssertSqlSafe(sql)).fetch_all(conn).await?;
     rs.iter()
         .map(|r| Ok((r.try_get("org_path")?, r.try_get("k")?, r.try_get("n")?)))

@@ -24,9 +24,10 @@ pub async fn run(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<Strin
         "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
     )
     .await?;
-    let row = sqlx::query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) AS v FROM schema_migration")
-        .fetch_one(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) AS v FROM schema_migration")
+            .fetch_one(&mut *conn)
+            .await?;
     let current: i64 = row.try_get("v")?;
     let mut applied = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {

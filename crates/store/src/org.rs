@@ -1,13 +1,13 @@
 //! The organization tree: nodes with materialized paths, and their dated change events.
 
-use sqlx::AssertSqlSafe;
 use dangjian_domain::path;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::sql::{Sql, now_ms};
 use crate::Result;
+use crate::sql::{Sql, now_ms};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OrgRow {
@@ -24,7 +24,8 @@ pub struct OrgRow {
     pub closed_on: Option<String>,
 }
 
-const COLS: &str = "id, parent_id, path, depth, kind, owner, name, code, secretary, opened_on, closed_on";
+const COLS: &str =
+    "id, parent_id, path, depth, kind, owner, name, code, secretary, opened_on, closed_on";
 
 fn from_row(r: &AnyRow) -> Result<OrgRow> {
     Ok(OrgRow {
@@ -48,13 +49,19 @@ fn rows(rs: Vec<AnyRow>) -> Result<Vec<OrgRow>> {
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<OrgRow>> {
     let sql = format!("SELECT {COLS} FROM org WHERE id = $1");
-    let r = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?;
+    let r = sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     r.as_ref().map(from_row).transpose()
 }
 
 pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<OrgRow>> {
     let sql = format!("SELECT {COLS} FROM org WHERE code = $1");
-    let r = sqlx::query(AssertSqlSafe(sql)).bind(code).fetch_optional(conn).await?;
+    let r = sqlx::query(AssertSqlSafe(sql))
+        .bind(code)
+        .fetch_optional(conn)
+        .await?;
     r.as_ref().map(from_row).transpose()
 }
 
@@ -73,14 +80,27 @@ pub async fn ancestors(conn: &mut AnyConnection, node_path: &str) -> Result<Vec<
 }
 
 pub async fn children(conn: &mut AnyConnection, parent_id: i64) -> Result<Vec<OrgRow>> {
-    let sql = format!("SELECT {COLS} FROM org WHERE parent_id = $1 ORDER BY closed_on IS NOT NULL, code");
-    rows(sqlx::query(AssertSqlSafe(sql)).bind(parent_id).fetch_all(conn).await?)
+    let sql =
+        format!("SELECT {COLS} FROM org WHERE parent_id = $1 ORDER BY closed_on IS NOT NULL, code");
+    rows(
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(parent_id)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 /// Open organizations of the given kinds inside a subtree, by code, at most `limit`.
-pub async fn in_subtree(conn: &mut AnyConnection, root_path: &str, kinds: &[&str], limit: i64) -> Result<Vec<OrgRow>> {
+pub async fn in_subtree(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    kinds: &[&str],
+    limit: i64,
+) -> Result<Vec<OrgRow>> {
     let mut sql = Sql::new(&format!("SELECT {COLS} FROM org WHERE path >= "));
-    sql.text(root_path).push(" AND path < ").text(path::upper(root_path));
+    sql.text(root_path)
+        .push(" AND path < ")
+        .text(path::upper(root_path));
     sql.push(" AND closed_on IS NULL AND kind IN (");
     for (i, k) in kinds.iter().enumerate() {
         if i > 0 {
@@ -93,11 +113,21 @@ pub async fn in_subtree(conn: &mut AnyConnection, root_path: &str, kinds: &[&str
 }
 
 /// Organizations inside a subtree whose name or code contains `q`.
-pub async fn search(conn: &mut AnyConnection, root_path: &str, q: &str, limit: i64) -> Result<Vec<OrgRow>> {
+pub async fn search(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    q: &str,
+    limit: i64,
+) -> Result<Vec<OrgRow>> {
     let pattern = format!("%{}%", q.replace(['%', '_', '\\'], ""));
     let mut sql = Sql::new(&format!("SELECT {COLS} FROM org WHERE path >= "));
-    sql.text(root_path).push(" AND path < ").text(path::upper(root_path));
-    sql.push(" AND (name LIKE ").text(pattern.clone()).push(" OR code LIKE ").text(pattern);
+    sql.text(root_path)
+        .push(" AND path < ")
+        .text(path::upper(root_path));
+    sql.push(" AND (name LIKE ")
+        .text(pattern.clone())
+        .push(" OR code LIKE ")
+        .text(pattern);
     sql.push(") ORDER BY depth, code LIMIT ").int(limit);
     rows(sql.fetch_all(conn).await?)
 }
@@ -159,8 +189,18 @@ pub async fn insert_bulk(conn: &mut AnyConnection, orgs: &[OrgRow]) -> Result<()
                 Some(p) => sql.int(p),
                 None => sql.push("NULL"),
             };
-            sql.push(", ").text(o.path.clone()).push(", ").int(o.depth).push(", ").text(o.kind.clone());
-            sql.push(", ").text(o.owner.clone()).push(", ").text(o.name.clone()).push(", ").text(o.code.clone());
+            sql.push(", ")
+                .text(o.path.clone())
+                .push(", ")
+                .int(o.depth)
+                .push(", ")
+                .text(o.kind.clone());
+            sql.push(", ")
+                .text(o.owner.clone())
+                .push(", ")
+                .text(o.name.clone())
+                .push(", ")
+                .text(o.code.clone());
             sql.push(", ");
             match &o.secretary {
                 Some(s) => sql.text(s.clone()),
@@ -188,7 +228,11 @@ pub async fn rename(conn: &mut AnyConnection, id: i64, name: &str) -> Result<()>
     Ok(())
 }
 
-pub async fn set_secretary(conn: &mut AnyConnection, id: i64, secretary: Option<&str>) -> Result<()> {
+pub async fn set_secretary(
+    conn: &mut AnyConnection,
+    id: i64,
+    secretary: Option<&str>,
+) -> Result<()> {
     sqlx::query("UPDATE org SET secretary = $1, updated_at = $2 WHERE id = $3")
         .bind(secretary)
         .bind(now_ms())
@@ -210,7 +254,11 @@ pub async fn close(conn: &mut AnyConnection, id: i64, on: &str) -> Result<()> {
 
 /// Re-roots the subtree of `node` under `new_parent`: the node's and every descendant's
 /// path and depth, and the denormalised paths of their members.
-pub async fn move_subtree(conn: &mut AnyConnection, node: &OrgRow, new_parent: &OrgRow) -> Result<String> {
+pub async fn move_subtree(
+    conn: &mut AnyConnection,
+    node: &OrgRow,
+    new_parent: &OrgRow,
+) -> Result<String> {
     let new_path = path::child(Some(&new_parent.path), node.id);
     let shift = path::depth(&new_path) - path::depth(&node.path);
     let old_len = node.path.chars().count() as i64;
@@ -290,7 +338,9 @@ pub async fn events(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<OrgEven
 
 /// Every open node with its path, kind and owner: the input of a rollup rebuild.
 pub async fn all_open(conn: &mut AnyConnection) -> Result<Vec<(String, String, String)>> {
-    let rs = sqlx::query("SELECT path, kind, owner FROM org WHERE closed_on IS NULL").fetch_all(conn).await?;
+    let rs = sqlx::query("SELECT path, kind, owner FROM org WHERE closed_on IS NULL")
+        .fetch_all(conn)
+        .await?;
     rs.iter()
         .map(|r| Ok((r.try_get("path")?, r.try_get("kind")?, r.try_get("owner")?)))
         .collect()

@@ -68,7 +68,12 @@ pub fn org_facts(kind: &str, owner: &str, grassroots: bool) -> Vec<Fact> {
 }
 
 /// Adds `delta` of every fact to every org of `path` (the node and its ancestors).
-pub async fn apply(conn: &mut AnyConnection, node_path: &str, facts: &[Fact], delta: i64) -> Result<()> {
+pub async fn apply(
+    conn: &mut AnyConnection,
+    node_path: &str,
+    facts: &[Fact],
+    delta: i64,
+) -> Result<()> {
     let ids = path::ids(node_path);
     let mut rows = Vec::with_capacity(ids.len() * facts.len());
     for id in ids {
@@ -80,7 +85,13 @@ pub async fn apply(conn: &mut AnyConnection, node_path: &str, facts: &[Fact], de
 }
 
 /// Applies the difference between two fact lists (an edit), skipping what did not change.
-pub async fn apply_change(conn: &mut AnyConnection, old_path: &str, old: &[Fact], new_path: &str, new: &[Fact]) -> Result<()> {
+pub async fn apply_change(
+    conn: &mut AnyConnection,
+    old_path: &str,
+    old: &[Fact],
+    new_path: &str,
+    new: &[Fact],
+) -> Result<()> {
     if old_path == new_path {
         let removed: Vec<Fact> = old.iter().filter(|f| !new.contains(f)).cloned().collect();
         let added: Vec<Fact> = new.iter().filter(|f| !old.contains(f)).cloned().collect();
@@ -92,14 +103,32 @@ pub async fn apply_change(conn: &mut AnyConnection, old_path: &str, old: &[Fact]
     }
 }
 
+/// Adds the deltas; equal keys are merged first, since PostgreSQL refuses to update one row
+/// twice in a single statement.
 async fn upsert(conn: &mut AnyConnection, rows: &[(i64, String, String, i64)]) -> Result<()> {
+    let mut merged: HashMap<(i64, &str, &str), i64> = HashMap::new();
+    for (id, metric, key, n) in rows {
+        *merged
+            .entry((*id, metric.as_str(), key.as_str()))
+            .or_default() += n;
+    }
+    let mut rows: Vec<_> = merged.into_iter().filter(|(_, n)| *n != 0).collect();
+    rows.sort();
     for chunk in rows.chunks(2000) {
         let mut sql = Sql::new("INSERT INTO rollup (org_id, metric, key, n) VALUES ");
-        for (i, (id, metric, key, n)) in chunk.iter().enumerate() {
+        for (i, ((id, metric, key), n)) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
             }
-            sql.push("(").int(*id).push(", ").text(metric.clone()).push(", ").text(key.clone()).push(", ").int(*n).push(")");
+            sql.push("(")
+                .int(*id)
+                .push(", ")
+                .text(*metric)
+                .push(", ")
+                .text(*key)
+                .push(", ")
+                .int(*n)
+                .push(")");
         }
         sql.push(" ON CONFLICT (org_id, metric, key) DO UPDATE SET n = rollup.n + excluded.n");
         sql.execute(conn).await?;
@@ -109,7 +138,12 @@ async fn upsert(conn: &mut AnyConnection, rows: &[(i64, String, String, i64)]) -
 
 /// Moves a subtree's totals from its old ancestors to its new ones. The subtree's own rows
 /// (and those of its descendants) describe themselves and stay as they are.
-pub async fn move_subtree(conn: &mut AnyConnection, node_id: i64, old_path: &str, new_path: &str) -> Result<()> {
+pub async fn move_subtree(
+    conn: &mut AnyConnection,
+    node_id: i64,
+    old_path: &str,
+    new_path: &str,
+) -> Result<()> {
     let own = for_org(conn, node_id).await?;
     let old_parents = path::ids(old_path);
     let new_parents = path::ids(new_path);
@@ -135,7 +169,11 @@ pub async fn for_org(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<(Strin
 }
 
 /// One counter for each child of `parent_id`: (child id, key, n) for the given metric.
-pub async fn for_children(conn: &mut AnyConnection, parent_id: i64, metric: &str) -> Result<Vec<(i64, String, i64)>> {
+pub async fn for_children(
+    conn: &mut AnyConnection,
+    parent_id: i64,
+    metric: &str,
+) -> Result<Vec<(i64, String, i64)>> {
     let rs = sqlx::query(
         "SELECT r.org_id, r.key, r.n FROM org o JOIN rollup r ON r.org_id = o.id WHERE o.parent_id = $1 AND r.metric = $2",
     )
@@ -170,14 +208,15 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
             *totals.entry((id, metric, key.clone())).or_default() += n;
         }
     };
-    let member_dims: [(&'static str, &str); 7] = [
-        (MEMBER_TOTAL, "''"),
-        (MEMBER_STATUS, "status"),
-        (MEMBER_GENDER, "gender"),
-        (MEMBER_EDUCATION, "education"),
-        (MEMBER_CATEGORY, "category"),
-        (MEMBER_BIRTH_YEAR, "substr(birth_date, 1, 4)"),
-        (MEMBER_CONFIRM_YEAR, "substr(confirm_date, 1, 4)"),
+    let member_dims: [(&'static str, Option<&str>); 8] = [
+        (MEMBER_TOTAL, None),
+        (MEMBER_STATUS, Some("status")),
+        (MEMBER_GENDER, Some("gender")),
+        (MEMBER_EDUCATION, Some("education")),
+        (MEMBER_CATEGORY, Some("category")),
+        (MEMBER_BIRTH_YEAR, Some("substr(birth_date, 1, 4)")),
+        (MEMBER_CONFIRM_YEAR, Some("substr(confirm_date, 1, 4)")),
+        (MEMBER_FLOWING, Some("CASE WHEN flowing = 1 THEN '1' END")),
     ];
     for (metric, expr) in member_dims {
         for (p, key, n) in crate::member::counts_by(conn, expr).await? {
@@ -186,29 +225,38 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
             }
         }
     }
-    for (p, key, n) in crate::member::counts_by(conn, "CASE WHEN flowing = 1 THEN '1' END").await? {
-        if let Some(key) = key {
-            add(&p, MEMBER_FLOWING, key, n);
-        }
-    }
     for (p, kind, owner) in crate::org::all_open(conn).await? {
-        let grassroots = dangjian_domain::org::OrgKind::parse(&kind).is_some_and(|k| k.is_grassroots());
+        let grassroots =
+            dangjian_domain::org::OrgKind::parse(&kind).is_some_and(|k| k.is_grassroots());
         for (metric, key) in org_facts(&kind, &owner, grassroots) {
             add(&p, metric, key, 1);
         }
     }
-    sqlx::query("DELETE FROM rollup").execute(&mut *conn).await?;
-    let rows: Vec<(i64, String, String, i64)> =
-        totals.into_iter().map(|((id, m, k), n)| (id, m.to_string(), k, n)).collect();
+    sqlx::query("DELETE FROM rollup")
+        .execute(&mut *conn)
+        .await?;
+    let rows: Vec<(i64, String, String, i64)> = totals
+        .into_iter()
+        .map(|((id, m, k), n)| (id, m.to_string(), k, n))
+        .collect();
     upsert(conn, &rows).await
 }
 
 /// Every counter, for comparing an incrementally kept rollup with a rebuilt one.
 pub async fn snapshot(conn: &mut AnyConnection) -> Result<Vec<(i64, String, String, i64)>> {
-    let rs = sqlx::query("SELECT org_id, metric, key, n FROM rollup WHERE n <> 0 ORDER BY org_id, metric, key")
-        .fetch_all(conn)
-        .await?;
+    let rs = sqlx::query(
+        "SELECT org_id, metric, key, n FROM rollup WHERE n <> 0 ORDER BY org_id, metric, key",
+    )
+    .fetch_all(conn)
+    .await?;
     rs.iter()
-        .map(|r| Ok((r.try_get("org_id")?, r.try_get("metric")?, r.try_get("key")?, r.try_get("n")?)))
+        .map(|r| {
+            Ok((
+                r.try_get("org_id")?,
+                r.try_get("metric")?,
+                r.try_get("key")?,
+                r.try_get("n")?,
+            ))
+        })
         .collect()
 }

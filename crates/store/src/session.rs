@@ -29,10 +29,12 @@ pub async fn insert(conn: &mut AnyConnection, token_hash: &str, s: &SessionRow) 
 }
 
 pub async fn get(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<SessionRow>> {
-    let r = sqlx::query("SELECT user_id, kind, csrf, created_at, last_seen_at FROM session WHERE token_hash = $1")
-        .bind(token_hash)
-        .fetch_optional(conn)
-        .await?;
+    let r = sqlx::query(
+        "SELECT user_id, kind, csrf, created_at, last_seen_at FROM session WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?;
     r.map(|r| {
         Ok(SessionRow {
             user_id: r.try_get("user_id")?,
@@ -55,12 +57,18 @@ pub async fn touch(conn: &mut AnyConnection, token_hash: &str, at: i64) -> Resul
 }
 
 pub async fn delete(conn: &mut AnyConnection, token_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_hash).execute(conn).await?;
+    sqlx::query("DELETE FROM session WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 pub async fn delete_for_user(conn: &mut AnyConnection, user_id: i64) -> Result<()> {
-    sqlx::query("DELETE FROM session WHERE user_id = $1").bind(user_id).execute(conn).await?;
+    sqlx::query("DELETE FROM session WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

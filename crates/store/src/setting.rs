@@ -26,6 +26,8 @@ pub async fn set(conn: &mut AnyConnection, key: &str, value: &str) -> Result<()>
 
 /// Whether the database holds anything beyond an empty schema.
 pub async fn has_data(conn: &mut AnyConnection) -> Result<bool> {
-    let r = sqlx::query("SELECT COUNT(*) AS n FROM (SELECT id FROM org LIMIT 1) t").fetch_one(conn).await?;
+    let r = sqlx::query("SELECT COUNT(*) AS n FROM (SELECT id FROM org LIMIT 1) t")
+        .fetch_one(conn)
+        .await?;
     Ok(r.try_get::<i64, _>("n")? > 0)
 }

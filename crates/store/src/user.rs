@@ -1,7 +1,7 @@
 //! Accounts: role, scope org, password hash and the lockout counters.
 
-use sqlx::AssertSqlSafe;
 use serde::Serialize;
+use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -47,19 +47,30 @@ fn from_row(r: &AnyRow) -> Result<UserRow> {
 
 pub async fn by_username(conn: &mut AnyConnection, username: &str) -> Result<Option<UserRow>> {
     let sql = format!("{SELECT} WHERE u.username = $1");
-    let r = sqlx::query(AssertSqlSafe(sql)).bind(username).fetch_optional(conn).await?;
+    let r = sqlx::query(AssertSqlSafe(sql))
+        .bind(username)
+        .fetch_optional(conn)
+        .await?;
     r.as_ref().map(from_row).transpose()
 }
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<UserRow>> {
     let sql = format!("{SELECT} WHERE u.id = $1");
-    let r = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(conn).await?;
+    let r = sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     r.as_ref().map(from_row).transpose()
 }
 
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<UserRow>> {
     let sql = format!("{SELECT} ORDER BY u.id");
-    sqlx::query(AssertSqlSafe(sql)).fetch_all(conn).await?.iter().map(from_row).collect()
+    sqlx::query(AssertSqlSafe(sql))
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
 }
 
 pub struct NewUser<'a> {
@@ -89,11 +100,13 @@ pub async fn insert(conn: &mut AnyConnection, u: &NewUser<'_>) -> Result<i64> {
 }
 
 pub async fn set_password(conn: &mut AnyConnection, id: i64, hash: &str) -> Result<()> {
-    sqlx::query("UPDATE app_user SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE id = $2")
-        .bind(hash)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE app_user SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE id = $2",
+    )
+    .bind(hash)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -107,10 +120,19 @@ pub async fn set_disabled(conn: &mut AnyConnection, id: i64, disabled: bool) -> 
 }
 
 /// Records a failed login; returns the new failure count.
-pub async fn record_failure(conn: &mut AnyConnection, id: i64, lock_until: Option<i64>) -> Result<()> {
+pub async fn record_failure(
+    conn: &mut AnyConnection,
+    id: i64,
+    lock_until: Option<i64>,
+) -> Result<()> {
     match lock_until {
-        Some(until) => sqlx::query("UPDATE app_user SET failed_logins = 0, locked_until = $1 WHERE id = $2").bind(until).bind(id),
-        None => sqlx::query("UPDATE app_user SET failed_logins = failed_logins + 1 WHERE id = $1").bind(id),
+        Some(until) => {
+            sqlx::query("UPDATE app_user SET failed_logins = 0, locked_until = $1 WHERE id = $2")
+                .bind(until)
+                .bind(id)
+        }
+        None => sqlx::query("UPDATE app_user SET failed_logins = failed_logins + 1 WHERE id = $1")
+            .bind(id),
     }
     .execute(conn)
     .await?;

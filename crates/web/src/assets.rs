@@ -9,10 +9,26 @@ use axum::routing::get;
 use crate::AppState;
 
 const FILES: &[(&str, &str, &[u8])] = &[
-    ("htmx.min.js", "text/javascript", include_bytes!("../assets/vendor/htmx.min.js")),
-    ("echarts.min.js", "text/javascript", include_bytes!("../assets/vendor/echarts.min.js")),
-    ("app.js", "text/javascript", include_bytes!("../assets/app/app.js")),
-    ("app.css", "text/css", include_bytes!("../assets/app/app.css")),
+    (
+        "htmx.min.js",
+        "text/javascript",
+        include_bytes!("../assets/vendor/htmx.min.js"),
+    ),
+    (
+        "echarts.min.js",
+        "text/javascript",
+        include_bytes!("../assets/vendor/echarts.min.js"),
+    ),
+    (
+        "app.js",
+        "text/javascript",
+        include_bytes!("../assets/app/app.js"),
+    ),
+    (
+        "app.css",
+        "text/css",
+        include_bytes!("../assets/app/app.css"),
+    ),
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -22,7 +38,10 @@ pub fn routes() -> Router<AppState> {
 async fn asset(Path(name): Path<String>) -> Response {
     match FILES.iter().find(|(n, _, _)| *n == name) {
         Some((_, mime, body)) => (
-            [(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=86400")],
+            [
+                (header::CONTENT_TYPE, *mime),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
             *body,
         )
             .into_response(),

@@ -18,16 +18,27 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Problem { status, code, message: message.into(), field: None }
+        Problem {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+        }
     }
 }
 
 impl From<&ServiceError> for Problem {
     fn from(e: &ServiceError) -> Self {
         match e {
-            ServiceError::NotFound => Problem::new(StatusCode::NOT_FOUND, "not_found", "对象不存在或不在您的管辖范围内"),
+            ServiceError::NotFound => Problem::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "对象不存在或不在您的管辖范围内",
+            ),
             ServiceError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, "forbidden", *m),
-            ServiceError::Unauthenticated => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录"),
+            ServiceError::Unauthenticated => {
+                Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录")
+            }
             ServiceError::Invalid(errs) => match errs.first() {
                 Some(f) => Problem {
                     status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -44,11 +55,19 @@ impl From<&ServiceError> for Problem {
             ),
             ServiceError::Unavailable(detail) => {
                 tracing::warn!("database unavailable: {detail}");
-                Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "数据库暂时不可用，请稍后再试")
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "数据库暂时不可用，请稍后再试",
+                )
             }
             ServiceError::Config(m) | ServiceError::Internal(m) => {
                 tracing::error!("internal error: {m}");
-                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请联系管理员")
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务器内部错误，请联系管理员",
+                )
             }
         }
     }

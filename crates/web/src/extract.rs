@@ -13,9 +13,17 @@ fn body_problem(status: StatusCode, detail: String, what: &str) -> Problem {
         return Problem::new(status, "body_too_large", "请求内容超过 1 MiB 上限");
     }
     if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
-        return Problem::new(status, "unsupported_media_type", format!("请求内容类型不正确，应为 {what}"));
+        return Problem::new(
+            status,
+            "unsupported_media_type",
+            format!("请求内容类型不正确，应为 {what}"),
+        );
     }
-    Problem::new(StatusCode::BAD_REQUEST, "malformed_body", format!("请求内容无法解析（{what}）：{detail}"))
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "malformed_body",
+        format!("请求内容无法解析（{what}）：{detail}"),
+    )
 }
 
 pub struct ApiJson<T>(pub T);
@@ -49,7 +57,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 fn query_problem(e: &QueryRejection) -> Problem {
-    Problem::new(StatusCode::BAD_REQUEST, "malformed_query", format!("查询参数有误：{}", e.body_text()))
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "malformed_query",
+        format!("查询参数有误：{}", e.body_text()),
+    )
 }
 
 pub struct PageQuery<T>(pub T);
@@ -80,4 +92,39 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
 
 fn form_problem(e: &FormRejection) -> Problem {
     body_problem(e.status(), e.body_text(), "表单")
+}
+
+/// An id in the path that is not a number names nothing: 404 like any unknown id.
+fn path_problem() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "对象不存在或不在您的管辖范围内",
+    )
+}
+
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|_| ApiError(path_problem()))
+    }
+}
+
+pub struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PagePath<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| PagePath(p.0))
+            .map_err(|_| PageError(path_problem()))
+    }
 }

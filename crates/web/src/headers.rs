@@ -21,6 +21,10 @@ pub async fn security(req: Request, next: Next) -> Response {
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::X_FRAME_OPTIONS, "DENY");
     set(h, header::REFERRER_POLICY, "same-origin");
-    set(h, HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+    set(
+        h,
+        HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
     res
 }

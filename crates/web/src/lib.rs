@@ -30,25 +30,39 @@ pub struct AppState {
 }
 
 pub fn router(app: App) -> Router {
-    let state = AppState { app, metrics: Arc::new(metrics::Metrics::default()) };
+    let state = AppState {
+        app,
+        metrics: Arc::new(metrics::Metrics::default()),
+    };
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
-        .route_layer(middleware::from_fn_with_state(state.clone(), metrics::record))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .route("/healthz", get(health))
         .route("/metrics", get(metrics::render))
         .merge(assets::routes())
-        .layer(middleware::from_fn_with_state(state.clone(), session::authenticate))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::authenticate,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(headers::security))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
 
-async fn health(axum::extract::State(st): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {
+async fn health(
+    axum::extract::State(st): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, &'static str) {
     match st.app.db.ping().await {
         Ok(()) => (axum::http::StatusCode::OK, "ok"),
-        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+        Err(_) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unavailable",
+        ),
     }
 }
 
@@ -64,9 +78,12 @@ pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Resu
             }
         }
     });
-    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
 }
 
 async fn shutdown() {
@@ -75,7 +92,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

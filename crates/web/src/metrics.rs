@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
 
-const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+const BUCKETS: [f64; 11] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -31,7 +33,8 @@ pub struct Metrics {
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         if let Ok(mut r) = self.requests.lock() {
-            *r.entry((method.to_string(), route.to_string(), status)).or_default() += 1;
+            *r.entry((method.to_string(), route.to_string(), status))
+                .or_default() += 1;
         }
         if let Ok(mut l) = self.latency.lock() {
             let h = l.entry(route.to_string()).or_default();
@@ -55,17 +58,27 @@ pub async fn record(State(st): State<AppState>, req: Request, next: Next) -> Res
     let method = req.method().to_string();
     let start = Instant::now();
     let res = next.run(req).await;
-    st.metrics.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
+    st.metrics.observe(
+        &method,
+        &route,
+        res.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
     res
 }
 
 pub async fn render(State(st): State<AppState>) -> impl IntoResponse {
     let mut out = String::new();
-    out.push_str("# HELP dangjian_http_requests_total HTTP requests by method, route and status.\n");
+    out.push_str(
+        "# HELP dangjian_http_requests_total HTTP requests by method, route and status.\n",
+    );
     out.push_str("# TYPE dangjian_http_requests_total counter\n");
     if let Ok(r) = st.metrics.requests.lock() {
         for ((method, route, status), n) in r.iter() {
-            let _ = writeln!(out, "dangjian_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}");
+            let _ = writeln!(
+                out,
+                "dangjian_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
+            );
         }
     }
     out.push_str("# HELP dangjian_http_request_duration_seconds Time to answer, by route.\n");
@@ -73,11 +86,26 @@ pub async fn render(State(st): State<AppState>) -> impl IntoResponse {
     if let Ok(l) = st.metrics.latency.lock() {
         for (route, h) in l.iter() {
             for (le, n) in BUCKETS.iter().zip(h.counts) {
-                let _ = writeln!(out, "dangjian_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{le}\"}} {n}");
+                let _ = writeln!(
+                    out,
+                    "dangjian_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{le}\"}} {n}"
+                );
             }
-            let _ = writeln!(out, "dangjian_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", h.count);
-            let _ = writeln!(out, "dangjian_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-            let _ = writeln!(out, "dangjian_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "dangjian_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "dangjian_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "dangjian_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count
+            );
         }
     }
     let (open, idle) = st.app.db.pool_state();

@@ -23,6 +23,8 @@ pub const CSRF_FIELD: &str = "_csrf";
 #[derive(Clone)]
 pub struct Caller {
     pub auth: Option<(Actor, String)>,
+    /// Whether the request is for the JSON API (decided on the full path, before nesting).
+    pub api: bool,
     pub token: Option<String>,
     pub ip: String,
     pub tls: bool,
@@ -63,11 +65,19 @@ fn is_unsafe(m: &Method) -> bool {
 }
 
 fn reject(api: bool, p: Problem) -> Response {
-    if api { ApiError(p).into_response() } else { PageError(p).into_response() }
+    if api {
+        ApiError(p).into_response()
+    } else {
+        PageError(p).into_response()
+    }
 }
 
 fn csrf_problem() -> Problem {
-    Problem::new(StatusCode::FORBIDDEN, "csrf", "页面已过期或来源不明，请刷新页面后重试")
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "csrf",
+        "页面已过期或来源不明，请刷新页面后重试",
+    )
 }
 
 pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) -> Response {
@@ -77,7 +87,10 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
-    let tls = req.headers().get("x-forwarded-proto").is_some_and(|v| v == "https");
+    let tls = req
+        .headers()
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v == "https");
     let bearer_token = bearer(req.headers()).map(str::to_string);
     let cookie_token = cookie_value(req.headers(), COOKIE).map(str::to_string);
     let token = bearer_token.clone().or(cookie_token);
@@ -99,7 +112,14 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
         if !by_bearer {
             let (ok, rebuilt) = check_csrf(req, csrf).await;
             let Some(r) = rebuilt else {
-                return reject(api, Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求内容超过 1 MiB 上限"));
+                return reject(
+                    api,
+                    Problem::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body_too_large",
+                        "请求内容超过 1 MiB 上限",
+                    ),
+                );
             };
             if !ok {
                 return reject(api, csrf_problem());
@@ -107,7 +127,13 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
             req = r;
         }
     }
-    let caller = Caller { auth: auth.map(|a| (a.actor, a.csrf)), token, ip, tls };
+    let caller = Caller {
+        auth: auth.map(|a| (a.actor, a.csrf)),
+        api,
+        token,
+        ip,
+        tls,
+    };
     req.extensions_mut().insert(caller);
     next.run(req).await
 }
@@ -143,10 +169,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let api = parts.uri.path().starts_with("/api/");
         match parts.extensions.get::<Caller>() {
-            Some(Caller { auth: Some((actor, csrf)), .. }) => Ok(Auth { actor: actor.clone(), csrf: csrf.clone() }),
-            _ if api => Err(ApiError(Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录或提供有效的令牌")).into_response()),
+            Some(Caller {
+                auth: Some((actor, csrf)),
+                ..
+            }) => Ok(Auth {
+                actor: actor.clone(),
+                csrf: csrf.clone(),
+            }),
+            Some(Caller { api: true, .. }) => Err(ApiError(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "请先登录或提供有效的令牌",
+            ))
+            .into_response()),
             _ => Err(axum::response::Redirect::to("/login").into_response()),
         }
     }
@@ -159,6 +195,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(parts.extensions.get::<Caller>().cloned().unwrap_or(Caller {
             auth: None,
+            api: false,
             token: None,
             ip: "unknown".into(),
             tls: false,

@@ -111,7 +111,12 @@ pub struct ChildView {
 
 impl From<&ChildSummary> for ChildView {
     fn from(c: &ChildSummary) -> Self {
-        ChildView { org: OrgView::from(&c.org), members: c.members, orgs: c.orgs, grid_groups: c.grid_groups }
+        ChildView {
+            org: OrgView::from(&c.org),
+            members: c.members,
+            orgs: c.orgs,
+            grid_groups: c.grid_groups,
+        }
     }
 }
 
@@ -154,7 +159,8 @@ impl From<&MemberRow> for MemberView {
             status: Status::parse(&m.status).map_or("", Status::label),
             join_date: m.join_date.clone(),
             confirm_date: m.confirm_date.clone().unwrap_or_default(),
-            party_age: party_age(confirm, today).map_or_else(|| "—".to_string(), |y| format!("{y} 年")),
+            party_age: party_age(confirm, today)
+                .map_or_else(|| "—".to_string(), |y| format!("{y} 年")),
             org_id: m.org_id,
             org_name: m.org_name.clone(),
             flowing: m.flowing,
@@ -169,9 +175,18 @@ pub struct Choice {
     pub selected: bool,
 }
 
-pub fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str, current: &str) -> Vec<Choice> {
+pub fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    current: &str,
+) -> Vec<Choice> {
     all.iter()
-        .map(|v| Choice { value: code(*v).into(), label: label(*v).into(), selected: code(*v) == current })
+        .map(|v| Choice {
+            value: code(*v).into(),
+            label: label(*v).into(),
+            selected: code(*v) == current,
+        })
         .collect()
 }
 

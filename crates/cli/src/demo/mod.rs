@@ -42,8 +42,22 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         if let Some(o) = t.orgs.iter().find(|o| o.code == code) {
             let new_value = o.name.clone();
             let old_value = new_value.replacen(&former.replace('乡', "镇"), former, 1);
-            let created = OrgEvent { kind: "created".into(), effective_on: o.opened_on.clone(), old_value: None, new_value: Some(old_value.clone()), actor_id: None, at: now_ms() };
-            let renamed = OrgEvent { kind: "renamed".into(), effective_on: on.into(), old_value: Some(old_value), new_value: Some(new_value), actor_id: None, at: now_ms() };
+            let created = OrgEvent {
+                kind: "created".into(),
+                effective_on: o.opened_on.clone(),
+                old_value: None,
+                new_value: Some(old_value.clone()),
+                actor_id: None,
+                at: now_ms(),
+            };
+            let renamed = OrgEvent {
+                kind: "renamed".into(),
+                effective_on: on.into(),
+                old_value: Some(old_value),
+                new_value: Some(new_value),
+                actor_id: None,
+                at: now_ms(),
+            };
             org::add_event(&mut tx, o.id, &created).await?;
             org::add_event(&mut tx, o.id, &renamed).await?;
         }
@@ -61,7 +75,9 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         let n = if i + 1 == t.holders.len() {
             remaining
         } else {
-            ((total_members as f64 * h.weight / weight_sum).round() as usize).clamp(3, remaining.max(3)).min(remaining)
+            ((total_members as f64 * h.weight / weight_sum).round() as usize)
+                .clamp(3, remaining.max(3))
+                .min(remaining)
         };
         remaining -= n;
         let o = &t.orgs[h.org];
@@ -85,39 +101,98 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;
     }
-    tx.commit().await.map_err(dangjian_service::store::StoreError::from)?;
+    tx.commit()
+        .await
+        .map_err(dangjian_service::store::StoreError::from)?;
     app.db.analyze().await?;
 
     let accounts = accounts(app, &t, baitao_member, password).await?;
-    Ok(Summary { orgs: t.orgs.len(), members: (next_id - 1) as usize, accounts })
+    Ok(Summary {
+        orgs: t.orgs.len(),
+        members: (next_id - 1) as usize,
+        accounts,
+    })
 }
 
-async fn accounts(app: &App, t: &Tree, baitao_member: Option<i64>, password: &str) -> ServiceResult<Vec<Account>> {
+async fn accounts(
+    app: &App,
+    t: &Tree,
+    baitao_member: Option<i64>,
+    password: &str,
+) -> ServiceResult<Vec<Account>> {
     let system = Actor::system("demo");
     let root = &t.orgs[0];
-    let mut specs: Vec<(String, &str, &str, &dangjian_service::store::org::OrgRow, Option<i64>)> = vec![
-        ("admin".into(), "区委组织部管理员", "district_admin", root, None),
+    let mut specs: Vec<(
+        String,
+        &str,
+        &str,
+        &dangjian_service::store::org::OrgRow,
+        Option<i64>,
+    )> = vec![
+        (
+            "admin".into(),
+            "区委组织部管理员",
+            "district_admin",
+            root,
+            None,
+        ),
         ("auditor".into(), "审计员", "auditor", root, None),
     ];
     for &town in &t.towns {
         let o = &t.orgs[town];
-        specs.push((format!("town-{}", o.code), "镇街管理员", "town_admin", o, None));
+        specs.push((
+            format!("town-{}", o.code),
+            "镇街管理员",
+            "town_admin",
+            o,
+            None,
+        ));
     }
     if let Some(c) = t.baitao_community {
-        specs.push(("baitao-village".into(), "白涛社区管理员", "village_admin", &t.orgs[c], None));
+        specs.push((
+            "baitao-village".into(),
+            "白涛社区管理员",
+            "village_admin",
+            &t.orgs[c],
+            None,
+        ));
     }
     if let Some(b) = t.baitao_branch {
-        specs.push(("baitao-secretary".into(), "白涛支部书记", "branch_secretary", &t.orgs[b], None));
+        specs.push((
+            "baitao-secretary".into(),
+            "白涛支部书记",
+            "branch_secretary",
+            &t.orgs[b],
+            None,
+        ));
         if baitao_member.is_some() {
-            specs.push(("baitao-member".into(), "白涛党员", "member", &t.orgs[b], baitao_member));
+            specs.push((
+                "baitao-member".into(),
+                "白涛党员",
+                "member",
+                &t.orgs[b],
+                baitao_member,
+            ));
         }
     }
     let mut out = Vec::new();
     for (username, display, role, o, member_id) in specs {
         let scope = o.id.to_string();
-        let spec = UserSpec { username: &username, display_name: display, password, role, scope: &scope, member_id };
+        let spec = UserSpec {
+            username: &username,
+            display_name: display,
+            password,
+            role,
+            scope: &scope,
+            member_id,
+        };
         app.add_user(&system, &spec).await?;
-        out.push(Account { username, role: role.into(), scope_org_id: o.id, scope_org_name: o.name.clone() });
+        out.push(Account {
+            username,
+            role: role.into(),
+            scope_org_id: o.id,
+            scope_org_name: o.name.clone(),
+        });
     }
     Ok(out)
 }

@@ -14,7 +14,13 @@ use super::fuling::{GIVEN, SURNAMES};
 use super::tree::Sector;
 
 /// Address codes of ID numbers: mostly Fuling, some from elsewhere in Chongqing.
-const AREAS: [(&str, u32); 5] = [("500102", 80), ("500101", 5), ("500103", 5), ("500114", 5), ("500230", 5)];
+const AREAS: [(&str, u32); 5] = [
+    ("500102", 80),
+    ("500101", 5),
+    ("500103", 5),
+    ("500114", 5),
+    ("500230", 5),
+];
 
 pub struct People {
     surnames_total: u32,
@@ -67,10 +73,26 @@ impl People {
 
     fn age(sector: Sector, rng: &mut ChaCha8Rng) -> i32 {
         let bands: &[((i32, i32), f64)] = match sector {
-            Sector::Village => &[((22, 35), 0.12), ((36, 50), 0.2), ((51, 60), 0.23), ((61, 70), 0.25), ((71, 92), 0.2)],
-            Sector::Community => &[((22, 35), 0.12), ((36, 50), 0.15), ((51, 60), 0.18), ((61, 70), 0.28), ((71, 95), 0.27)],
-            Sector::Agency | Sector::Institution => &[((23, 35), 0.35), ((36, 50), 0.4), ((51, 60), 0.25)],
-            Sector::Enterprise | Sector::Social => &[((22, 35), 0.45), ((36, 50), 0.4), ((51, 62), 0.15)],
+            Sector::Village => &[
+                ((22, 35), 0.12),
+                ((36, 50), 0.2),
+                ((51, 60), 0.23),
+                ((61, 70), 0.25),
+                ((71, 92), 0.2),
+            ],
+            Sector::Community => &[
+                ((22, 35), 0.12),
+                ((36, 50), 0.15),
+                ((51, 60), 0.18),
+                ((61, 70), 0.28),
+                ((71, 95), 0.27),
+            ],
+            Sector::Agency | Sector::Institution => {
+                &[((23, 35), 0.35), ((36, 50), 0.4), ((51, 60), 0.25)]
+            }
+            Sector::Enterprise | Sector::Social => {
+                &[((22, 35), 0.45), ((36, 50), 0.4), ((51, 62), 0.15)]
+            }
         };
         let (lo, hi) = pick(rng, bands);
         rng.random_range(lo..=hi)
@@ -78,12 +100,29 @@ impl People {
 
     fn category(sector: Sector, age: i32, rng: &mut ChaCha8Rng) -> Category {
         if age >= 62 {
-            return if matches!(sector, Sector::Village) && rng.random_bool(0.6) { Category::Farmer } else { Category::Retired };
+            return if matches!(sector, Sector::Village) && rng.random_bool(0.6) {
+                Category::Farmer
+            } else {
+                Category::Retired
+            };
         }
         let mix: &[(Category, f64)] = match sector {
-            Sector::Village => &[(Category::Farmer, 0.7), (Category::InService, 0.1), (Category::Other, 0.12), (Category::Unemployed, 0.08)],
-            Sector::Community => &[(Category::InService, 0.35), (Category::Retired, 0.35), (Category::Other, 0.15), (Category::Unemployed, 0.1), (Category::Student, 0.05)],
-            Sector::Agency | Sector::Institution => &[(Category::InService, 0.97), (Category::Other, 0.03)],
+            Sector::Village => &[
+                (Category::Farmer, 0.7),
+                (Category::InService, 0.1),
+                (Category::Other, 0.12),
+                (Category::Unemployed, 0.08),
+            ],
+            Sector::Community => &[
+                (Category::InService, 0.35),
+                (Category::Retired, 0.35),
+                (Category::Other, 0.15),
+                (Category::Unemployed, 0.1),
+                (Category::Student, 0.05),
+            ],
+            Sector::Agency | Sector::Institution => {
+                &[(Category::InService, 0.97), (Category::Other, 0.03)]
+            }
             Sector::Enterprise => &[(Category::InService, 0.95), (Category::Other, 0.05)],
             Sector::Social => &[(Category::InService, 0.7), (Category::Other, 0.3)],
         };
@@ -93,11 +132,36 @@ impl People {
     fn education(sector: Sector, age: i32, rng: &mut ChaCha8Rng) -> Education {
         let office = matches!(sector, Sector::Agency | Sector::Institution);
         let mix: &[(Education, f64)] = match (office, age) {
-            (true, a) if a < 45 => &[(Education::Bachelor, 0.65), (Education::Postgraduate, 0.2), (Education::College, 0.15)],
-            (true, _) => &[(Education::Bachelor, 0.5), (Education::College, 0.35), (Education::Senior, 0.1), (Education::Postgraduate, 0.05)],
-            (false, a) if a < 40 => &[(Education::College, 0.3), (Education::Bachelor, 0.3), (Education::Senior, 0.25), (Education::Junior, 0.15)],
-            (false, a) if a < 60 => &[(Education::Junior, 0.35), (Education::Senior, 0.3), (Education::College, 0.2), (Education::Primary, 0.1), (Education::Bachelor, 0.05)],
-            _ => &[(Education::Primary, 0.4), (Education::Junior, 0.4), (Education::Senior, 0.15), (Education::College, 0.05)],
+            (true, a) if a < 45 => &[
+                (Education::Bachelor, 0.65),
+                (Education::Postgraduate, 0.2),
+                (Education::College, 0.15),
+            ],
+            (true, _) => &[
+                (Education::Bachelor, 0.5),
+                (Education::College, 0.35),
+                (Education::Senior, 0.1),
+                (Education::Postgraduate, 0.05),
+            ],
+            (false, a) if a < 40 => &[
+                (Education::College, 0.3),
+                (Education::Bachelor, 0.3),
+                (Education::Senior, 0.25),
+                (Education::Junior, 0.15),
+            ],
+            (false, a) if a < 60 => &[
+                (Education::Junior, 0.35),
+                (Education::Senior, 0.3),
+                (Education::College, 0.2),
+                (Education::Primary, 0.1),
+                (Education::Bachelor, 0.05),
+            ],
+            _ => &[
+                (Education::Primary, 0.4),
+                (Education::Junior, 0.4),
+                (Education::Senior, 0.15),
+                (Education::College, 0.05),
+            ],
         };
         pick(rng, mix)
     }
@@ -106,7 +170,11 @@ impl People {
     pub fn member(&mut self, sector: Sector, rng: &mut ChaCha8Rng) -> MemberDraft {
         let age = Self::age(sector, rng);
         let birth = self.today - Duration::days(i64::from(age) * 365 + rng.random_range(0..365));
-        let gender = if rng.random_bool(0.71) { Gender::Male } else { Gender::Female };
+        let gender = if rng.random_bool(0.71) {
+            Gender::Male
+        } else {
+            Gender::Female
+        };
         let id = loop {
             let area = pick_weighted(rng, &AREAS, 100);
             let mut seq: u16 = rng.random_range(0..500) * 2;

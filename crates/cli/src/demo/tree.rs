@@ -47,13 +47,25 @@ fn chinese_ordinal(n: usize) -> String {
     match n {
         0..=9 => DIGITS[n].to_string(),
         10..=19 => format!("十{}", if n == 10 { "" } else { DIGITS[n - 10] }),
-        20..=99 => format!("{}十{}", DIGITS[n / 10], if n % 10 == 0 { "" } else { DIGITS[n % 10] }),
+        20..=99 => format!(
+            "{}十{}",
+            DIGITS[n / 10],
+            if n % 10 == 0 { "" } else { DIGITS[n % 10] }
+        ),
         _ => n.to_string(),
     }
 }
 
 impl Tree {
-    fn add(&mut self, parent: Option<usize>, kind: OrgKind, owner: OrgOwner, name: String, code: String, opened_on: &str) -> usize {
+    fn add(
+        &mut self,
+        parent: Option<usize>,
+        kind: OrgKind,
+        owner: OrgOwner,
+        name: String,
+        code: String,
+        opened_on: &str,
+    ) -> usize {
         let id = self.orgs.len() as i64 + 1;
         let parent_row = parent.map(|p| &self.orgs[p]);
         let p = path::child(parent_row.map(|r| r.path.as_str()), id);
@@ -75,27 +87,65 @@ impl Tree {
     }
 
     fn holder(&mut self, org: usize, sector: Sector, weight: f64) {
-        self.holders.push(Holder { org, sector, weight, groups: Vec::new() });
+        self.holders.push(Holder {
+            org,
+            sector,
+            weight,
+            groups: Vec::new(),
+        });
     }
 
     /// Branches under `parent`, numbered, each holding members.
     #[allow(clippy::too_many_arguments)]
-    fn branches(&mut self, parent: usize, n: usize, prefix: &str, owner: OrgOwner, sector: Sector, weight: f64, rng: &mut ChaCha8Rng) {
+    fn branches(
+        &mut self,
+        parent: usize,
+        n: usize,
+        prefix: &str,
+        owner: OrgOwner,
+        sector: Sector,
+        weight: f64,
+        rng: &mut ChaCha8Rng,
+    ) {
         let code = self.orgs[parent].code.clone();
         for i in 1..=n {
-            let kind = if sector == Sector::Enterprise && rng.random_bool(0.15) { OrgKind::JointBranch } else { OrgKind::Branch };
+            let kind = if sector == Sector::Enterprise && rng.random_bool(0.15) {
+                OrgKind::JointBranch
+            } else {
+                OrgKind::Branch
+            };
             let name = match kind {
                 OrgKind::JointBranch => format!("{prefix}第{}联合党支部", chinese_ordinal(i)),
                 _ => format!("{prefix}第{}党支部", chinese_ordinal(i)),
             };
-            let b = self.add(Some(parent), kind, owner, name, format!("{code}-{i:03}"), "2005-07-01");
+            let b = self.add(
+                Some(parent),
+                kind,
+                owner,
+                name,
+                format!("{code}-{i:03}"),
+                "2005-07-01",
+            );
             self.holder(b, sector, weight * rng.random_range(0.6..1.4));
         }
     }
 
     pub fn build(scale: f64, rng: &mut ChaCha8Rng) -> Tree {
-        let mut t = Tree { orgs: Vec::new(), holders: Vec::new(), towns: Vec::new(), baitao_community: None, baitao_branch: None };
-        let root = t.add(None, OrgKind::DistrictCommittee, OrgOwner::None, "中共重庆市涪陵区委员会".into(), "500102".into(), "1950-01-01");
+        let mut t = Tree {
+            orgs: Vec::new(),
+            holders: Vec::new(),
+            towns: Vec::new(),
+            baitao_community: None,
+            baitao_branch: None,
+        };
+        let root = t.add(
+            None,
+            OrgKind::DistrictCommittee,
+            OrgOwner::None,
+            "中共重庆市涪陵区委员会".into(),
+            "500102".into(),
+            "1950-01-01",
+        );
         t.orgs[root].name = "涪陵区委".into();
 
         // Town committees with their villages and communities: 425 at scale 1.
@@ -106,8 +156,19 @@ impl Tree {
         let stems: Vec<char> = PLACE_STEMS.chars().collect();
         for (i, (code, name)) in TOWNS.iter().enumerate() {
             let street = name.ends_with("街道");
-            let committee = if street { format!("{name}党工委") } else { format!("{name}党委") };
-            let town = t.add(Some(root), OrgKind::TownCommittee, OrgOwner::None, committee, (*code).into(), "1984-01-01");
+            let committee = if street {
+                format!("{name}党工委")
+            } else {
+                format!("{name}党委")
+            };
+            let town = t.add(
+                Some(root),
+                OrgKind::TownCommittee,
+                OrgOwner::None,
+                committee,
+                (*code).into(),
+                "1984-01-01",
+            );
             t.towns.push(town);
             let n = if i + 1 == TOWNS.len() {
                 villages_total.saturating_sub(assigned).max(1)
@@ -116,10 +177,23 @@ impl Tree {
             };
             assigned += n;
             for v in 1..=n {
-                let community = if street { v <= n * 3 / 4 } else { v == 1 };
-                let stem: String = [stems[rng.random_range(0..stems.len())], stems[rng.random_range(0..stems.len())]].iter().collect();
+                let community = if street {
+                    v <= (n * 3 / 4).max(1)
+                } else {
+                    v == 1
+                };
+                let stem: String = [
+                    stems[rng.random_range(0..stems.len())],
+                    stems[rng.random_range(0..stems.len())],
+                ]
+                .iter()
+                .collect();
                 let (owner, place, sector) = if community {
-                    (OrgOwner::Community, format!("{stem}社区"), Sector::Community)
+                    (
+                        OrgOwner::Community,
+                        format!("{stem}社区"),
+                        Sector::Community,
+                    )
                 } else {
                     (OrgOwner::Village, format!("{stem}村"), Sector::Village)
                 };
@@ -132,7 +206,14 @@ impl Tree {
                     _ => (OrgKind::Branch, "党支部"),
                 };
                 let vcode = format!("{code}{v:03}");
-                let org = t.add(Some(town), kind, owner, format!("{place}{suffix}"), vcode, "1990-07-01");
+                let org = t.add(
+                    Some(town),
+                    kind,
+                    owner,
+                    format!("{place}{suffix}"),
+                    vcode,
+                    "1990-07-01",
+                );
                 match kind {
                     OrgKind::Branch => t.holder(org, sector, 30.0),
                     OrgKind::PartyCommittee => {
@@ -150,29 +231,119 @@ impl Tree {
                 }
             }
             // Each town's own agencies and institutions.
-            let agency = t.add(Some(town), OrgKind::PartyCommittee, OrgOwner::Agency, format!("{name}机关党委"), format!("{code}-JG"), "1990-07-01");
-            t.branches(agency, scaled(3.0, scale), "机关", OrgOwner::Agency, Sector::Agency, 12.0, rng);
-            let inst = t.add(Some(town), OrgKind::GeneralBranch, OrgOwner::PublicInstitution, format!("{name}事业单位党总支"), format!("{code}-SY"), "1995-07-01");
-            t.branches(inst, scaled(3.0, scale), "事业单位", OrgOwner::PublicInstitution, Sector::Institution, 10.0, rng);
+            let agency = t.add(
+                Some(town),
+                OrgKind::PartyCommittee,
+                OrgOwner::Agency,
+                format!("{name}机关党委"),
+                format!("{code}-JG"),
+                "1990-07-01",
+            );
+            t.branches(
+                agency,
+                scaled(3.0, scale),
+                "机关",
+                OrgOwner::Agency,
+                Sector::Agency,
+                12.0,
+                rng,
+            );
+            let inst = t.add(
+                Some(town),
+                OrgKind::GeneralBranch,
+                OrgOwner::PublicInstitution,
+                format!("{name}事业单位党总支"),
+                format!("{code}-SY"),
+                "1995-07-01",
+            );
+            t.branches(
+                inst,
+                scaled(3.0, scale),
+                "事业单位",
+                OrgOwner::PublicInstitution,
+                Sector::Institution,
+                10.0,
+                rng,
+            );
         }
 
         // District-level systems.
         let systems: [(&str, &str, OrgOwner, Sector, f64, f64); 6] = [
-            ("区级机关工委", "JGGW", OrgOwner::Agency, Sector::Agency, 150.0, 12.0),
-            ("区教育工委", "JYGW", OrgOwner::PublicInstitution, Sector::Institution, 130.0, 15.0),
-            ("区卫生健康工委", "WJGW", OrgOwner::PublicInstitution, Sector::Institution, 40.0, 20.0),
-            ("区国资委党委", "GZW", OrgOwner::PublicInstitution, Sector::Institution, 30.0, 15.0),
-            ("区民营经济协会党委", "MYJJ", OrgOwner::PrivateEnterprise, Sector::Enterprise, 620.0, 6.0),
-            ("区社会组织党委", "SHZZ", OrgOwner::SocialOrg, Sector::Social, 60.0, 5.0),
+            (
+                "区级机关工委",
+                "JGGW",
+                OrgOwner::Agency,
+                Sector::Agency,
+                150.0,
+                12.0,
+            ),
+            (
+                "区教育工委",
+                "JYGW",
+                OrgOwner::PublicInstitution,
+                Sector::Institution,
+                130.0,
+                15.0,
+            ),
+            (
+                "区卫生健康工委",
+                "WJGW",
+                OrgOwner::PublicInstitution,
+                Sector::Institution,
+                40.0,
+                20.0,
+            ),
+            (
+                "区国资委党委",
+                "GZW",
+                OrgOwner::PublicInstitution,
+                Sector::Institution,
+                30.0,
+                15.0,
+            ),
+            (
+                "区民营经济协会党委",
+                "MYJJ",
+                OrgOwner::PrivateEnterprise,
+                Sector::Enterprise,
+                620.0,
+                6.0,
+            ),
+            (
+                "区社会组织党委",
+                "SHZZ",
+                OrgOwner::SocialOrg,
+                Sector::Social,
+                60.0,
+                5.0,
+            ),
         ];
         for (name, code, owner, sector, n, weight) in systems {
-            let sys = t.add(Some(root), OrgKind::PartyCommittee, owner, name.into(), format!("500102-{code}"), "2000-07-01");
+            let sys = t.add(
+                Some(root),
+                OrgKind::PartyCommittee,
+                owner,
+                name.into(),
+                format!("500102-{code}"),
+                "2000-07-01",
+            );
             let total = scaled(n, scale);
             // Large systems group their branches in general branches of up to 25.
             let groups = total.div_ceil(25);
             for g in 1..=groups {
-                let count = if g == groups { total - 25 * (groups - 1) } else { 25 };
-                let gb = t.add(Some(sys), OrgKind::GeneralBranch, owner, format!("{name}第{}党总支", chinese_ordinal(g)), format!("500102-{code}-{g:03}"), "2005-07-01");
+                let count = if g == groups {
+                    total - 25 * (groups - 1)
+                } else {
+                    25
+                };
+                let gb = t.add(
+                    Some(sys),
+                    OrgKind::GeneralBranch,
+                    owner,
+                    format!("{name}第{}党总支", chinese_ordinal(g)),
+                    format!("500102-{code}-{g:03}"),
+                    "2005-07-01",
+                );
                 t.branches(gb, count, "", owner, sector, weight, rng);
             }
         }
@@ -196,7 +367,14 @@ impl Tree {
             let org = self.holders[h].org;
             let n = self.holders[h].groups.len() + 1;
             let code = format!("{}-W{n:02}", self.orgs[org].code);
-            let idx = self.add(Some(org), OrgKind::GridGroup, OrgOwner::None, format!("第{}网格党小组", chinese_ordinal(n)), code, "2018-01-01");
+            let idx = self.add(
+                Some(org),
+                OrgKind::GridGroup,
+                OrgOwner::None,
+                format!("第{}网格党小组", chinese_ordinal(n)),
+                code,
+                "2018-01-01",
+            );
             self.holders[h].groups.push(idx);
         }
     }

@@ -1,1 +1,13 @@
+//! One test binary that boots the whole application and drives it over HTTP, as a user or a
+//! script would. Every test runs on SQLite and, when DANGJIAN_TEST_PG names a server, on
+//! PostgreSQL in a database of its own.
 
+mod harness;
+
+mod audit;
+mod auth;
+mod bad_input;
+mod orgs;
+mod pages;
+mod registry;
+mod scope;

@@ -17,9 +17,18 @@ pub struct LoginBody {
 }
 
 /// Exchanges a username and password for a bearer token with the same lifetimes as a session.
-pub async fn login(State(st): State<AppState>, caller: Caller, ApiJson(b): ApiJson<LoginBody>) -> ApiResult<Json<Value>> {
-    let out = st.app.login(&b.username, &b.password, &caller.ip, SessionKind::Api).await?;
-    Ok(Json(json!({ "token": out.token, "user": UserJson::from(&out.actor) })))
+pub async fn login(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(b): ApiJson<LoginBody>,
+) -> ApiResult<Json<Value>> {
+    let out = st
+        .app
+        .login(&b.username, &b.password, &caller.ip, SessionKind::Api)
+        .await?;
+    Ok(Json(
+        json!({ "token": out.token, "user": UserJson::from(&out.actor) }),
+    ))
 }
 
 pub async fn me(auth: Auth) -> Json<UserJson> {

@@ -1,5 +1,5 @@
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_domain::member::MemberInput;
 use dangjian_service::members::{MemberPage, MemberQuery, Placement};
@@ -8,14 +8,22 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::session::Auth;
 
-pub async fn list(State(st): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<MemberQuery>) -> ApiResult<Json<MemberPage>> {
+pub async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<MemberQuery>,
+) -> ApiResult<Json<MemberPage>> {
     Ok(Json(st.app.members(&auth.actor, &q).await?))
 }
 
-pub async fn get(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<Json<MemberRow>> {
+pub async fn get(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MemberRow>> {
     Ok(Json(st.app.member(&auth.actor, id).await?))
 }
 
@@ -27,8 +35,15 @@ pub struct CreateBody {
     member: MemberInput,
 }
 
-pub async fn create(State(st): State<AppState>, auth: Auth, ApiJson(b): ApiJson<CreateBody>) -> ApiResult<(StatusCode, Json<MemberRow>)> {
-    let at = Placement { org_id: b.org_id, group_id: b.group_id };
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(b): ApiJson<CreateBody>,
+) -> ApiResult<(StatusCode, Json<MemberRow>)> {
+    let at = Placement {
+        org_id: b.org_id,
+        group_id: b.group_id,
+    };
     let row = st.app.create_member(&auth.actor, at, &b.member).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
@@ -38,6 +53,8 @@ pub async fn create(State(st): State<AppState>, auth: Auth, ApiJson(b): ApiJson<
 #[serde(default)]
 pub struct PatchBody {
     org_id: Option<i64>,
+    /// `null` takes the member out of their group; absent keeps it (unless the org changes).
+    #[serde(deserialize_with = "present")]
     group_id: Option<Option<i64>>,
     name: Option<String>,
     gender: Option<String>,
@@ -53,7 +70,17 @@ pub struct PatchBody {
     flowing: Option<bool>,
 }
 
-pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, ApiJson(b): ApiJson<PatchBody>) -> ApiResult<Json<MemberRow>> {
+/// Tells a field sent as `null` (Some(None)) from one left out (None, by `default`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(d).map(Some)
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<PatchBody>,
+) -> ApiResult<Json<MemberRow>> {
     let (current, mut input) = st.app.member_input(&auth.actor, id).await?;
     let fields = [
         (b.name, &mut input.name),
@@ -76,6 +103,18 @@ pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>,
     if let Some(f) = b.flowing {
         input.flowing = f;
     }
-    let at = Placement { org_id: b.org_id.unwrap_or(current.org_id), group_id: b.group_id.unwrap_or(current.group_id) };
-    Ok(Json(st.app.update_member(&auth.actor, id, at, &input).await?))
+    let org_id = b.org_id.unwrap_or(current.org_id);
+    // A group belongs to one branch: moving to another branch leaves the old group behind.
+    let kept_group = if org_id == current.org_id {
+        current.group_id
+    } else {
+        None
+    };
+    let at = Placement {
+        org_id,
+        group_id: b.group_id.unwrap_or(kept_group),
+    };
+    Ok(Json(
+        st.app.update_member(&auth.actor, id, at, &input).await?,
+    ))
 }

@@ -39,11 +39,20 @@ pub struct AuditQuery {
 
 const PAGE: i64 = 50;
 
-pub async fn page(State(st): State<AppState>, auth: Auth, PageQuery(q): PageQuery<AuditQuery>) -> PageResult<Response> {
+pub async fn page(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<AuditQuery>,
+) -> PageResult<Response> {
     let action = q.action.trim();
     let rows = st
         .app
-        .audit_log(&auth.actor, (!action.is_empty()).then_some(action), q.before, PAGE)
+        .audit_log(
+            &auth.actor,
+            (!action.is_empty()).then_some(action),
+            q.before,
+            PAGE,
+        )
         .await?;
     let next = (rows.len() as i64 == PAGE).then(|| {
         let last = rows.last().map_or(0, |r| r.seq);
@@ -67,5 +76,10 @@ pub async fn page(State(st): State<AppState>, auth: Auth, PageQuery(q): PageQuer
             detail: r.detail,
         })
         .collect();
-    Ok(render(&AuditPage { l: Layout::new(&auth.actor, &auth.csrf, "审计日志", "audit"), action: action.to_string(), rows, next }))
+    Ok(render(&AuditPage {
+        l: Layout::new(&auth.actor, &auth.csrf, "审计日志", "audit"),
+        action: action.to_string(),
+        rows,
+        next,
+    }))
 }

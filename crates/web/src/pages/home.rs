@@ -19,8 +19,15 @@ pub struct Chart {
 }
 
 fn chart(title: &'static str, kind: &'static str, slices: &[Slice]) -> Chart {
-    let data: Vec<_> = slices.iter().map(|s| json!({"name": s.label, "value": s.n})).collect();
-    Chart { title, kind, data: serde_json::Value::from(data).to_string() }
+    let data: Vec<_> = slices
+        .iter()
+        .map(|s| json!({"name": s.label, "value": s.n}))
+        .collect();
+    Chart {
+        title,
+        kind,
+        data: serde_json::Value::from(data).to_string(),
+    }
 }
 
 #[derive(Template)]
@@ -40,9 +47,15 @@ pub struct HomeQuery {
 }
 
 /// 云中心: the figures of the actor's subtree (or of an org inside it).
-pub async fn page(State(st): State<AppState>, auth: Auth, PageQuery(q): PageQuery<HomeQuery>) -> PageResult<Response> {
+pub async fn page(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<HomeQuery>,
+) -> PageResult<Response> {
     if auth.actor.role.reads_audit() {
-        return Ok(axum::response::IntoResponse::into_response(axum::response::Redirect::to("/audit")));
+        return Ok(axum::response::IntoResponse::into_response(
+            axum::response::Redirect::to("/audit"),
+        ));
     }
     let o = st.app.overview(&auth.actor, q.org).await?;
     let trail = st.app.org_trail(&auth.actor, &o.org).await?;
@@ -50,7 +63,11 @@ pub async fn page(State(st): State<AppState>, auth: Auth, PageQuery(q): PageQuer
         .children
         .iter()
         .filter(|c| c.members > 0)
-        .map(|c| Slice { code: c.org.id.to_string(), label: c.org.name.clone(), n: c.members })
+        .map(|c| Slice {
+            code: c.org.id.to_string(),
+            label: c.org.name.clone(),
+            n: c.members,
+        })
         .collect();
     let mut charts = vec![
         chart("基层党组织类型", "pie", &o.orgs_by_kind),

@@ -30,7 +30,14 @@ fn fresh_form(status: StatusCode, username: String, error: Option<String>) -> Re
     rand::rng().fill_bytes(&mut b);
     let token: String = b.iter().map(|x| format!("{x:02x}")).collect();
     let cookie = format!("{LOGIN_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict");
-    let mut res = render_with(status, &LoginPage { csrf: token, username, error });
+    let mut res = render_with(
+        status,
+        &LoginPage {
+            csrf: token,
+            username,
+            error,
+        },
+    );
     if let Ok(v) = cookie.parse() {
         res.headers_mut().append(SET_COOKIE, v);
     }
@@ -54,23 +61,40 @@ pub struct LoginForm {
     csrf: String,
 }
 
-pub async fn submit(State(st): State<AppState>, caller: Caller, headers: HeaderMap, PageForm(f): PageForm<LoginForm>) -> Response {
+pub async fn submit(
+    State(st): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    PageForm(f): PageForm<LoginForm>,
+) -> Response {
     if f.csrf.is_empty() || cookie_value(&headers, LOGIN_COOKIE) != Some(f.csrf.as_str()) {
-        return fresh_form(StatusCode::FORBIDDEN, f.username, Some("登录页面已过期，请重新输入".into()));
+        return fresh_form(
+            StatusCode::FORBIDDEN,
+            f.username,
+            Some("登录页面已过期，请重新输入".into()),
+        );
     }
-    match st.app.login(&f.username, &f.password, &caller.ip, SessionKind::Web).await {
+    match st
+        .app
+        .login(&f.username, &f.password, &caller.ip, SessionKind::Web)
+        .await
+    {
         Ok(out) => {
             let mut res = Redirect::to("/").into_response();
-            for c in [session_cookie(&out.token, caller.tls), clear_cookie(LOGIN_COOKIE)] {
+            for c in [
+                session_cookie(&out.token, caller.tls),
+                format!("{LOGIN_COOKIE}=; Path=/login; HttpOnly; SameSite=Strict; Max-Age=0"),
+            ] {
                 if let Ok(v) = c.parse() {
                     res.headers_mut().append(SET_COOKIE, v);
                 }
             }
             res
         }
-        Err(e @ (ServiceError::Unavailable(_) | ServiceError::Internal(_) | ServiceError::Config(_))) => {
-            super::error_page(Problem::from(&e))
-        }
+        Err(
+            e
+            @ (ServiceError::Unavailable(_) | ServiceError::Internal(_) | ServiceError::Config(_)),
+        ) => super::error_page(Problem::from(&e)),
         Err(e) => {
             let p = Problem::from(&e);
             fresh_form(p.status, f.username, Some(p.message))

@@ -1,11 +1,11 @@
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use dangjian_domain::FieldError;
 use dangjian_domain::bands::{AGE_BANDS, Category, ETHNICITIES, Education, Status};
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::MemberInput;
-use dangjian_domain::FieldError;
 use dangjian_service::members::{MemberQuery, Placement};
 use dangjian_service::{Actor, ServiceError};
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{FormErrors, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::{PageResult, Problem};
-use crate::extract::{PageForm, PageQuery};
+use crate::extract::{PageForm, PagePath, PageQuery};
 use crate::session::Auth;
 use crate::view::{Choice, Layout, MemberView, OrgView, Pager, choices};
 
@@ -57,7 +57,11 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-pub async fn list(State(st): State<AppState>, auth: Auth, PageQuery(q): PageQuery<ListQuery>) -> PageResult<Response> {
+pub async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> PageResult<Response> {
     let a = &auth.actor;
     let org = match parse_id(&q.org) {
         Some(id) => st.app.org(a, id).await?,
@@ -89,17 +93,45 @@ pub async fn list(State(st): State<AppState>, auth: Auth, PageQuery(q): PageQuer
         ("sort", q.sort.clone()),
         ("desc", q.desc.clone()),
     ];
-    let sorts = [("name", "按姓名"), ("birth_date", "按出生日期"), ("join_date", "按入党日期")];
+    let sorts = [
+        ("name", "按姓名"),
+        ("birth_date", "按出生日期"),
+        ("join_date", "按入党日期"),
+    ];
     let page = ListPage {
         l: Layout::new(a, &auth.csrf, "党员", "members"),
         can_edit: a.check_edit_members(&org.path).is_ok(),
         org: OrgView::from(&org),
         statuses: choices(Status::ALL, Status::as_str, Status::label, &q.status),
         genders: choices(&Gender::ALL, Gender::as_str, Gender::label, &q.gender),
-        ages: AGE_BANDS.iter().map(|b| Choice { value: b.code.into(), label: b.label.into(), selected: b.code == q.age_band }).collect(),
-        educations: choices(Education::ALL, Education::as_str, Education::label, &q.education),
-        categories: choices(Category::ALL, Category::as_str, Category::label, &q.category),
-        sorts: sorts.iter().map(|(v, l)| Choice { value: (*v).into(), label: (*l).into(), selected: *v == q.sort }).collect(),
+        ages: AGE_BANDS
+            .iter()
+            .map(|b| Choice {
+                value: b.code.into(),
+                label: b.label.into(),
+                selected: b.code == q.age_band,
+            })
+            .collect(),
+        educations: choices(
+            Education::ALL,
+            Education::as_str,
+            Education::label,
+            &q.education,
+        ),
+        categories: choices(
+            Category::ALL,
+            Category::as_str,
+            Category::label,
+            &q.category,
+        ),
+        sorts: sorts
+            .iter()
+            .map(|(v, l)| Choice {
+                value: (*v).into(),
+                label: (*l).into(),
+                selected: *v == q.sort,
+            })
+            .collect(),
         desc,
         total: result.total,
         pager: Pager::new(&base, result.page, result.per_page, result.total),
@@ -117,7 +149,11 @@ struct DetailPage {
     can_edit: bool,
 }
 
-pub async fn page(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn page(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
     let m = st.app.member(&auth.actor, id).await?;
     Ok(render(&DetailPage {
         l: Layout::new(&auth.actor, &auth.csrf, m.name.clone(), "members"),
@@ -146,7 +182,16 @@ struct FormPage {
 
 const ORG_CHOICES: i64 = 500;
 
-async fn form_page(st: &AppState, a: &Actor, csrf: &str, member_id: Option<i64>, context_org: Option<i64>, org_id: Option<i64>, input: MemberInput, errors: Vec<FieldError>) -> PageResult<Response> {
+async fn form_page(
+    st: &AppState,
+    a: &Actor,
+    csrf: &str,
+    member_id: Option<i64>,
+    context_org: Option<i64>,
+    org_id: Option<i64>,
+    input: MemberInput,
+    errors: Vec<FieldError>,
+) -> PageResult<Response> {
     let under = match context_org {
         Some(id) => id,
         None => st.app.home_org(a).await?.id,
@@ -156,30 +201,71 @@ async fn form_page(st: &AppState, a: &Actor, csrf: &str, member_id: Option<i64>,
     let orgs = branches
         .iter()
         .take(ORG_CHOICES as usize)
-        .map(|o| Choice { value: o.id.to_string(), label: format!("{}（{}）", o.name, o.code), selected: Some(o.id) == org_id })
+        .map(|o| Choice {
+            value: o.id.to_string(),
+            label: format!("{}（{}）", o.name, o.code),
+            selected: Some(o.id) == org_id,
+        })
         .collect();
     let eth: Vec<&'static str> = ETHNICITIES.to_vec();
-    let current_eth = if input.ethnicity.is_empty() { "汉族".to_string() } else { input.ethnicity.clone() };
+    let current_eth = if input.ethnicity.is_empty() {
+        "汉族".to_string()
+    } else {
+        input.ethnicity.clone()
+    };
     let (action, cancel) = match member_id {
         Some(id) => (format!("/members/{id}/edit"), format!("/members/{id}")),
         None => ("/members/new".to_string(), "/members".to_string()),
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(render_with(status, &FormPage {
-        l: Layout::new(a, csrf, if member_id.is_some() { "编辑党员" } else { "新增党员" }, "members"),
-        member_id,
-        action,
-        cancel,
-        genders: choices(&Gender::ALL, Gender::as_str, Gender::label, &input.gender),
-        ethnicities: eth.iter().map(|e| Choice { value: (*e).into(), label: (*e).into(), selected: *e == current_eth }).collect(),
-        educations: choices(Education::ALL, Education::as_str, Education::label, &input.education),
-        categories: choices(Category::ALL, Category::as_str, Category::label, &input.category),
-        statuses: choices(Status::ALL, Status::as_str, Status::label, &input.status),
-        orgs,
-        orgs_truncated: truncated,
-        input,
-        errors: FormErrors(errors),
-    }))
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_with(
+        status,
+        &FormPage {
+            l: Layout::new(
+                a,
+                csrf,
+                if member_id.is_some() {
+                    "编辑党员"
+                } else {
+                    "新增党员"
+                },
+                "members",
+            ),
+            member_id,
+            action,
+            cancel,
+            genders: choices(&Gender::ALL, Gender::as_str, Gender::label, &input.gender),
+            ethnicities: eth
+                .iter()
+                .map(|e| Choice {
+                    value: (*e).into(),
+                    label: (*e).into(),
+                    selected: *e == current_eth,
+                })
+                .collect(),
+            educations: choices(
+                Education::ALL,
+                Education::as_str,
+                Education::label,
+                &input.education,
+            ),
+            categories: choices(
+                Category::ALL,
+                Category::as_str,
+                Category::label,
+                &input.category,
+            ),
+            statuses: choices(Status::ALL, Status::as_str, Status::label, &input.status),
+            orgs,
+            orgs_truncated: truncated,
+            input,
+            errors: FormErrors(errors),
+        },
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -188,7 +274,11 @@ pub struct NewQuery {
     org: String,
 }
 
-pub async fn new_form(State(st): State<AppState>, auth: Auth, PageQuery(q): PageQuery<NewQuery>) -> PageResult<Response> {
+pub async fn new_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<NewQuery>,
+) -> PageResult<Response> {
     let context = parse_id(&q.org);
     if let Some(id) = context {
         let o = st.app.org(&auth.actor, id).await?;
@@ -197,7 +287,17 @@ pub async fn new_form(State(st): State<AppState>, auth: Auth, PageQuery(q): Page
         let o = st.app.home_org(&auth.actor).await?;
         auth.actor.check_edit_members(&o.path)?;
     }
-    form_page(&st, &auth.actor, &auth.csrf, None, context, context, MemberInput::default(), Vec::new()).await
+    form_page(
+        &st,
+        &auth.actor,
+        &auth.csrf,
+        None,
+        context,
+        context,
+        MemberInput::default(),
+        Vec::new(),
+    )
+    .await
 }
 
 /// The member form as posted: the member fields plus where the member belongs.
@@ -218,40 +318,90 @@ impl MemberForm {
     }
 }
 
-fn placement(org_id: Option<i64>) -> Result<Placement, ServiceError> {
-    org_id
-        .map(|org_id| Placement { org_id, group_id: None })
-        .ok_or_else(|| ServiceError::field("org_id", "required", "请选择所在党支部"))
+/// A missing org id is passed on as 0, which names no org: the service then answers with
+/// its own checks in their order (scope before form).
+fn placement(org_id: Option<i64>) -> Placement {
+    Placement {
+        org_id: org_id.unwrap_or(0),
+        group_id: None,
+    }
 }
 
-pub async fn create(State(st): State<AppState>, auth: Auth, PageForm(f): PageForm<MemberForm>) -> PageResult<Response> {
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageForm(f): PageForm<MemberForm>,
+) -> PageResult<Response> {
     let (input, org_id) = f.into_parts();
-    let result = match placement(org_id) {
-        Ok(p) => st.app.create_member(&auth.actor, p, &input).await,
-        Err(e) => Err(e),
-    };
+    let result = st
+        .app
+        .create_member(&auth.actor, placement(org_id), &input)
+        .await;
     match result {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => form_page(&st, &auth.actor, &auth.csrf, None, None, org_id, input, errs).await,
+        Err(ServiceError::Invalid(errs)) => {
+            form_page(
+                &st,
+                &auth.actor,
+                &auth.csrf,
+                None,
+                None,
+                org_id,
+                input,
+                errs,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn edit_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn edit_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
     let (m, input) = st.app.member_input(&auth.actor, id).await?;
     auth.actor.check_edit_members(&m.org_path)?;
-    form_page(&st, &auth.actor, &auth.csrf, Some(id), None, Some(m.org_id), input, Vec::new()).await
+    form_page(
+        &st,
+        &auth.actor,
+        &auth.csrf,
+        Some(id),
+        None,
+        Some(m.org_id),
+        input,
+        Vec::new(),
+    )
+    .await
 }
 
-pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, PageForm(f): PageForm<MemberForm>) -> PageResult<Response> {
+pub async fn update(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<MemberForm>,
+) -> PageResult<Response> {
     let (input, org_id) = f.into_parts();
-    let result = match placement(org_id) {
-        Ok(p) => st.app.update_member(&auth.actor, id, p, &input).await,
-        Err(e) => Err(e),
-    };
+    let result = st
+        .app
+        .update_member(&auth.actor, id, placement(org_id), &input)
+        .await;
     match result {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => form_page(&st, &auth.actor, &auth.csrf, Some(id), None, org_id, input, errs).await,
+        Err(ServiceError::Invalid(errs)) => {
+            form_page(
+                &st,
+                &auth.actor,
+                &auth.csrf,
+                Some(id),
+                None,
+                org_id,
+                input,
+                errs,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -263,7 +413,12 @@ pub struct UnmaskForm {
 }
 
 /// An htmx fragment with the full identifiers, after an audited request with a reason.
-pub async fn unmask(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, PageForm(f): PageForm<UnmaskForm>) -> Response {
+pub async fn unmask(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<UnmaskForm>,
+) -> Response {
     match st.app.unmask_member(&auth.actor, id, &f.reason).await {
         Ok((id_number, phone)) => {
             let phone = phone.unwrap_or_else(|| "—".into());
@@ -276,11 +431,21 @@ pub async fn unmask(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>,
         }
         Err(e) => {
             let p = Problem::from(&e);
-            (p.status, Html(format!("<p class=\"field-error\" data-field=\"reason\">{}</p>", escape(&p.message)))).into_response()
+            (
+                p.status,
+                Html(format!(
+                    "<p class=\"field-error\" data-field=\"reason\">{}</p>",
+                    escape(&p.message)
+                )),
+            )
+                .into_response()
         }
     }
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

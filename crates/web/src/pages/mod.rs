@@ -30,7 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/members", get(members::list))
         .route("/members/new", get(members::new_form).post(members::create))
         .route("/members/{id}", get(members::page))
-        .route("/members/{id}/edit", get(members::edit_form).post(members::update))
+        .route(
+            "/members/{id}/edit",
+            get(members::edit_form).post(members::update),
+        )
         .route("/members/{id}/unmask", post(members::unmask))
         .route("/audit", get(audit::page))
 }
@@ -57,7 +60,13 @@ struct ErrorPage {
 }
 
 pub fn error_page(p: Problem) -> Response {
-    render_with(p.status, &ErrorPage { status: p.status.as_u16(), message: p.message })
+    render_with(
+        p.status,
+        &ErrorPage {
+            status: p.status.as_u16(),
+            message: p.message,
+        },
+    )
 }
 
 /// Field errors of a form, for showing each beside its field.
@@ -66,7 +75,10 @@ pub struct FormErrors(Vec<FieldError>);
 
 impl FormErrors {
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     pub fn is_empty(&self) -> bool {

@@ -1,5 +1,5 @@
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::org::{OrgKind, OrgOwner};
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{FormErrors, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{PageForm, PageQuery};
+use crate::extract::{PageForm, PagePath, PageQuery};
 use crate::session::Auth;
 use crate::view::{ChildView, Choice, Layout, OrgView, choices};
 
@@ -38,7 +38,11 @@ pub async fn home(State(st): State<AppState>, auth: Auth) -> PageResult<Response
     Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response())
 }
 
-pub async fn page(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn page(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
     let a = &auth.actor;
     let o = st.app.org(a, id).await?;
     let trail = st.app.org_trail(a, &o).await?;
@@ -87,7 +91,11 @@ pub struct SearchQuery {
     q: String,
 }
 
-pub async fn search(State(st): State<AppState>, auth: Auth, PageQuery(q): PageQuery<SearchQuery>) -> PageResult<Response> {
+pub async fn search(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<SearchQuery>,
+) -> PageResult<Response> {
     let results = st.app.org_search(&auth.actor, &q.q, 100).await?;
     Ok(render(&SearchPage {
         l: Layout::new(&auth.actor, &auth.csrf, "查找组织", "orgs"),
@@ -111,11 +119,18 @@ struct OrgForm {
 
 fn kind_choices(parent: &str, current: &str) -> Vec<Choice> {
     let parent = OrgKind::parse(parent);
-    let allowed: Vec<OrgKind> = OrgKind::ALL.into_iter().filter(|k| parent.is_some_and(|p| p.may_contain(*k))).collect();
+    let allowed: Vec<OrgKind> = OrgKind::ALL
+        .into_iter()
+        .filter(|k| parent.is_some_and(|p| p.may_contain(*k)))
+        .collect();
     choices(&allowed, OrgKind::as_str, OrgKind::label, current)
 }
 
-pub async fn new_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn new_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
     let o = st.app.org(&auth.actor, id).await?;
     auth.actor.check_edit_orgs(&o.path)?;
     Ok(render(&OrgForm {
@@ -130,30 +145,51 @@ pub async fn new_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64
     }))
 }
 
-pub async fn create(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, PageForm(input): PageForm<OrgInput>) -> PageResult<Response> {
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(input): PageForm<OrgInput>,
+) -> PageResult<Response> {
     match st.app.create_org(&auth.actor, id, &input).await {
         Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
         Err(ServiceError::Invalid(errs)) => {
             let o = st.app.org(&auth.actor, id).await?;
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &OrgForm {
-                l: Layout::new(&auth.actor, &auth.csrf, "新建组织", "orgs"),
-                kinds: kind_choices(&o.kind, &input.kind),
-                owners: choices(&OrgOwner::ALL, OrgOwner::as_str, OrgOwner::label, &input.owner),
-                org: OrgView::from(&o),
-                creating: true,
-                input,
-                parent_code: String::new(),
-                errors: FormErrors(errs),
-            }))
+            Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &OrgForm {
+                    l: Layout::new(&auth.actor, &auth.csrf, "新建组织", "orgs"),
+                    kinds: kind_choices(&o.kind, &input.kind),
+                    owners: choices(
+                        &OrgOwner::ALL,
+                        OrgOwner::as_str,
+                        OrgOwner::label,
+                        &input.owner,
+                    ),
+                    org: OrgView::from(&o),
+                    creating: true,
+                    input,
+                    parent_code: String::new(),
+                    errors: FormErrors(errs),
+                },
+            ))
         }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn edit_form(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>) -> PageResult<Response> {
+pub async fn edit_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
     let o = st.app.org(&auth.actor, id).await?;
     auth.actor.check_edit_orgs(&o.path)?;
-    let input = OrgInput { name: o.name.clone(), secretary: o.secretary.clone().unwrap_or_default(), ..Default::default() };
+    let input = OrgInput {
+        name: o.name.clone(),
+        secretary: o.secretary.clone().unwrap_or_default(),
+        ..Default::default()
+    };
     Ok(render(&OrgForm {
         l: Layout::new(&auth.actor, &auth.csrf, "编辑组织", "orgs"),
         kinds: Vec::new(),
@@ -175,14 +211,23 @@ pub struct EditForm {
     effective_on: String,
 }
 
-pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, PageForm(f): PageForm<EditForm>) -> PageResult<Response> {
+pub async fn update(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<EditForm>,
+) -> PageResult<Response> {
     let a = &auth.actor;
     let parent_id = if f.parent_code.trim().is_empty() {
         Ok(None)
     } else {
         match st.app.org_by_code(a, &f.parent_code).await {
             Ok(p) => Ok(Some(p.id)),
-            Err(ServiceError::NotFound) => Err(ServiceError::field("parent_id", "unknown_org", "找不到该代码的组织，或不在您的管辖范围内")),
+            Err(ServiceError::NotFound) => Err(ServiceError::field(
+                "parent_id",
+                "unknown_org",
+                "找不到该代码的组织，或不在您的管辖范围内",
+            )),
             Err(e) => Err(e),
         }
     };
@@ -204,18 +249,32 @@ pub async fn update(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>,
     }
 }
 
-async fn edit_again(st: &AppState, auth: &Auth, id: i64, f: EditForm, errs: Vec<dangjian_domain::FieldError>) -> PageResult<Response> {
+async fn edit_again(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    f: EditForm,
+    errs: Vec<dangjian_domain::FieldError>,
+) -> PageResult<Response> {
     let o = st.app.org(&auth.actor, id).await?;
-    Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &OrgForm {
-        l: Layout::new(&auth.actor, &auth.csrf, "编辑组织", "orgs"),
-        kinds: Vec::new(),
-        owners: Vec::new(),
-        org: OrgView::from(&o),
-        creating: false,
-        input: OrgInput { name: f.name, secretary: f.secretary, opened_on: f.effective_on, ..Default::default() },
-        parent_code: f.parent_code,
-        errors: FormErrors(errs),
-    }))
+    Ok(render_with(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &OrgForm {
+            l: Layout::new(&auth.actor, &auth.csrf, "编辑组织", "orgs"),
+            kinds: Vec::new(),
+            owners: Vec::new(),
+            org: OrgView::from(&o),
+            creating: false,
+            input: OrgInput {
+                name: f.name,
+                secretary: f.secretary,
+                opened_on: f.effective_on,
+                ..Default::default()
+            },
+            parent_code: f.parent_code,
+            errors: FormErrors(errs),
+        },
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -225,18 +284,35 @@ pub struct CloseForm {
     confirm: String,
 }
 
-pub async fn close(State(st): State<AppState>, auth: Auth, Path(id): Path<i64>, PageForm(f): PageForm<CloseForm>) -> PageResult<Response> {
+pub async fn close(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<CloseForm>,
+) -> PageResult<Response> {
     let result = if f.confirm != "yes" {
-        Err(ServiceError::field("closed_on", "confirm_required", "请勾选确认后再撤销"))
+        Err(ServiceError::field(
+            "closed_on",
+            "confirm_required",
+            "请勾选确认后再撤销",
+        ))
     } else {
-        let change = OrgChange { closed_on: Some(f.closed_on.clone()), effective_on: Some(f.closed_on.clone()), ..Default::default() };
+        let change = OrgChange {
+            closed_on: Some(f.closed_on.clone()),
+            effective_on: Some(f.closed_on.clone()),
+            ..Default::default()
+        };
         st.app.change_org(&auth.actor, id, &change).await
     };
     match result {
         Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
         Err(ServiceError::Invalid(errs)) => {
             let o = st.app.org(&auth.actor, id).await?;
-            let ef = EditForm { name: o.name.clone(), secretary: o.secretary.clone().unwrap_or_default(), ..Default::default() };
+            let ef = EditForm {
+                name: o.name.clone(),
+                secretary: o.secretary.clone().unwrap_or_default(),
+                ..Default::default()
+            };
             edit_again(&st, &auth, id, ef, errs).await
         }
         Err(e) => Err(e.into()),

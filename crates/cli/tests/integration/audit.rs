@@ -1,0 +1,124 @@
+//! The audit log: every write leaves a row, the chain detects a changed or deleted row.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::harness::{Engine, TestApp};
+use crate::on_both;
+
+async fn sql(t: &TestApp, text: &str) {
+    let mut conn = t.app.db.conn().await.expect("conn");
+    sqlx::Executor::execute(&mut *conn, sqlx::AssertSqlSafe(text.to_string()))
+        .await
+        .expect(text);
+}
+
+on_both!(audit_chain_detects_tampering, async |t: &TestApp| {
+    let admin = t.api(&t.account("district_admin").username).await;
+    let (s, _) = admin
+        .patch("/api/v1/orgs/1", &json!({"secretary": "李书记"}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let report = t.app.verify_audit().await.expect("verify");
+    assert!(report.problem.is_none(), "{:?}", report.problem);
+    assert!(report.rows >= 3, "logins and the change are logged");
+
+    // The log refuses changes through SQL as long as its guard is in place.
+    let mut conn = t.app.db.conn().await.expect("conn");
+    let refused = sqlx::Executor::execute(
+        &mut *conn,
+        "UPDATE audit_log SET detail = 'x' WHERE seq = 1",
+    )
+    .await;
+    assert!(refused.is_err(), "audit_log is append-only");
+    drop(conn);
+
+    // Someone with direct access removes the guard and edits a row: verify names it.
+    match t.engine {
+        Engine::Sqlite => {
+            sql(
+                t,
+                "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete",
+            )
+            .await
+        }
+        Engine::Postgres => sql(t, "DROP TRIGGER audit_log_no_change ON audit_log").await,
+    }
+    // Deleting the newest row leaves the chain short of its head.
+    sql(
+        t,
+        "DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)",
+    )
+    .await;
+    let report = t.app.verify_audit().await.expect("verify");
+    assert!(
+        report
+            .problem
+            .as_ref()
+            .is_some_and(|p| p.1.contains("末尾")),
+        "{:?}",
+        report.problem
+    );
+
+    // Changing an older row breaks its hash, and verify names that row.
+    sql(t, "UPDATE audit_log SET detail = 'forged' WHERE seq = 2").await;
+    let report = t.app.verify_audit().await.expect("verify");
+    assert_eq!(
+        report.problem.as_ref().map(|p| p.0),
+        Some(2),
+        "{:?}",
+        report.problem
+    );
+    assert!(
+        report
+            .problem
+            .as_ref()
+            .is_some_and(|p| p.1.contains("修改"))
+    );
+});
+
+on_both!(
+    writes_and_failures_are_logged_with_actor_and_address,
+    async |t: &TestApp| {
+        let _ = reqwest::Client::new()
+        .post(t.url("/api/v1/auth/login"))
+        .json(&json!({"username": t.account("district_admin").username, "password": "not-the-password"}))
+        .send()
+        .await
+        .expect("login");
+        let admin = t.api(&t.account("district_admin").username).await;
+        admin
+            .patch("/api/v1/orgs/1", &json!({"secretary": "王书记"}))
+            .await;
+        let auditor = t
+            .app
+            .audit_log(&auditor_actor(t).await, None, None, 50)
+            .await
+            .expect("log");
+        let failed = auditor
+            .iter()
+            .find(|r| r.action == "login" && r.result == "failed")
+            .expect("failed login logged");
+        assert_eq!(failed.ip, "127.0.0.1");
+        let change = auditor
+            .iter()
+            .find(|r| r.action == "org.update")
+            .expect("update logged");
+        assert_eq!(change.actor_name, t.account("district_admin").username);
+        assert_eq!(change.object_id, "1");
+    }
+);
+
+async fn auditor_actor(t: &TestApp) -> dangjian_service::Actor {
+    let out = t
+        .app
+        .login(
+            &t.account("auditor").username,
+            crate::harness::PASSWORD,
+            "test",
+            dangjian_service::auth::SessionKind::Api,
+        )
+        .await
+        .expect("auditor login");
+    out.actor
+}

@@ -1,0 +1,194 @@
+//! Bad input gets a clear Chinese 4xx and stores nothing.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::TestApp;
+use crate::on_both;
+
+/// A valid new member for the first branch the actor can see.
+pub async fn good_member(api: &crate::harness::Api) -> Value {
+    let (_, list) = api.get_json("/api/v1/members?per_page=1").await;
+    let org_id = list["items"][0]["org_id"]
+        .as_i64()
+        .expect("a branch with members");
+    json!({
+        "org_id": org_id,
+        "name": "测试党员",
+        "id_number": "500102198503170013",
+        "phone": "13800138000",
+        "education": "bachelor",
+        "category": "in_service",
+        "status": "full",
+        "join_date": "2008-07-01",
+        "confirm_date": "2009-07-01"
+    })
+}
+
+fn with(base: &Value, key: &str, value: Value) -> Value {
+    let mut v = base.clone();
+    v[key] = value;
+    v
+}
+
+on_both!(
+    each_bad_member_is_refused_and_nothing_stored,
+    async |t: &TestApp| {
+        let admin = t.api(&t.account("district_admin").username).await;
+        let good = good_member(&admin).await;
+        let before = admin.members_total().await;
+        let cases: Vec<(&str, Value, &str, &str)> = vec![
+            (
+                "wrong check digit",
+                with(&good, "id_number", json!("500102198503170012")),
+                "id_number",
+                "校验位",
+            ),
+            (
+                "short id",
+                with(&good, "id_number", json!("5001021985")),
+                "id_number",
+                "18 位",
+            ),
+            (
+                "bad phone",
+                with(&good, "phone", json!("12345")),
+                "phone",
+                "手机号码",
+            ),
+            ("empty name", with(&good, "name", json!("")), "name", "姓名"),
+            (
+                "huge name",
+                with(&good, "name", json!("党".repeat(10_000))),
+                "name",
+                "不能超过",
+            ),
+            (
+                "future birth date",
+                with(&good, "birth_date", json!("2099-01-01")),
+                "birth_date",
+                "不能晚于今天",
+            ),
+            (
+                "gender against id",
+                with(&good, "gender", json!("female")),
+                "gender",
+                "身份证",
+            ),
+            (
+                "unknown org",
+                with(&good, "org_id", json!(987_654_321)),
+                "org_id",
+                "不存在",
+            ),
+            (
+                "org is not a branch",
+                with(&good, "org_id", json!(1)),
+                "org_id",
+                "党支部",
+            ),
+            (
+                "too young",
+                with(&good, "join_date", json!("2000-01-01")),
+                "join_date",
+                "18",
+            ),
+            (
+                "bad status",
+                with(&good, "status", json!("pirate")),
+                "status",
+                "党员状态",
+            ),
+        ];
+        for (what, body, field, words) in cases {
+            let (s, v) = admin.post("/api/v1/members", &body).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {v}");
+            assert_eq!(v["error"]["field"], field, "{what}: {v}");
+            let message = v["error"]["message"].as_str().expect("message");
+            assert!(message.contains(words), "{what}: {message}");
+        }
+        assert_eq!(admin.members_total().await, before, "nothing stored");
+
+        // The good one goes in once; the second time its ID number is a duplicate.
+        let (s, created) = admin.post("/api/v1/members", &good).await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        assert_eq!(created["id_masked"], "5001**********0013");
+        assert_eq!(created["phone_masked"], "138****8000");
+        assert!(
+            !created.to_string().contains("500102198503170013"),
+            "the full ID never leaves unmasked"
+        );
+        let dup = with(&good, "phone", json!("13900139000"));
+        let (s, v) = admin.post("/api/v1/members", &dup).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(v["error"]["code"], "duplicate");
+        assert_eq!(admin.members_total().await, before + 1);
+    }
+);
+
+on_both!(malformed_and_oversized_bodies, async |t: &TestApp| {
+    let admin = t.api(&t.account("district_admin").username).await;
+    let before = admin.members_total().await;
+    let send = |body: Vec<u8>, ctype: &'static str| {
+        admin
+            .client
+            .post(t.url("/api/v1/members"))
+            .bearer_auth(&admin.token)
+            .header("content-type", ctype)
+            .body(body)
+            .send()
+    };
+    let r = send(b"{\"name\": ".to_vec(), "application/json")
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let v: Value = r.json().await.expect("json");
+    assert_eq!(v["error"]["code"], "malformed_body");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("无法解析")
+    );
+
+    let r = send(b"{\"org_id\": \"one\"}".to_vec(), "application/json")
+        .await
+        .expect("request");
+    assert!(r.status().is_client_error());
+
+    let r = send(b"name=x".to_vec(), "text/plain")
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let mut big = b"{\"name\": \"".to_vec();
+    big.extend(std::iter::repeat_n(b'a', 1024 * 1024 + 10));
+    big.extend(b"\"}");
+    let r = send(big.clone(), "application/json")
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let v: Value = r.json().await.expect("json");
+    assert_eq!(v["error"]["code"], "body_too_large");
+
+    // Forms too: a cookie session posting 1 MiB is refused before any handler.
+    let b = t.browser(&t.account("district_admin").username).await;
+    let huge = "a".repeat(1024 * 1024 + 10);
+    let (s, _, _) = b
+        .post_form("/members/new", &[("name", huge.as_str())])
+        .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Bad query and path values.
+    let (s, v) = admin.get_json("/api/v1/members?page=abc").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error"]["code"], "malformed_query");
+    let (s, _) = admin.get_json("/api/v1/members/not-a-number").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) = admin.get_json("/api/v1/members?status=pirate").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "status");
+    let (s, _) = admin.get_json("/api/v1/members?page=999999999999").await;
+    assert!(s.is_client_error());
+    assert_eq!(admin.members_total().await, before);
+});

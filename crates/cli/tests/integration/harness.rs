@@ -1,0 +1,367 @@
+//! Boots the application on a fresh database with a small demo district, and gives tests an
+//! HTTP client per user.
+
+use dangjian::demo;
+use dangjian_service::store::Db;
+use dangjian_service::{App, Config, Crypto};
+use rand::Rng;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::Value;
+
+pub const PASSWORD: &str = "integration-pass-42";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub accounts: Vec<demo::Account>,
+    pub engine: Engine,
+    pg_admin: Option<(String, String)>,
+    _dir: Option<TempDir>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// A directory removed when the test ends.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn random_suffix() -> String {
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| char::from(b'a' + rng.random_range(0..26u8)))
+        .collect()
+}
+
+/// The PostgreSQL server to test against, or None (and a loud note) when not configured.
+pub fn pg_server() -> Option<String> {
+    match std::env::var("DANGJIAN_TEST_PG") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!(
+                "SKIPPED on PostgreSQL: set DANGJIAN_TEST_PG=postgres://postgres@127.0.0.1:5432/test to run this test there too"
+            );
+            None
+        }
+    }
+}
+
+/// Replaces the database name at the end of a PostgreSQL URL.
+pub fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let root = base.rsplit_once('/').map_or(base, |(r, _)| r);
+    format!("{root}/{db}{query}")
+}
+
+impl TestApp {
+    pub async fn start(engine: Engine) -> Option<TestApp> {
+        let (url, dir, pg_admin) = match engine {
+            Engine::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("dangjian-test-{}", random_suffix()));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}", dir.join("test.db").display());
+                (url, Some(TempDir(dir)), None)
+            }
+            Engine::Postgres => {
+                let server = pg_server()?;
+                let name = format!("dj_test_{}", random_suffix());
+                let admin = Db::connect(&server)
+                    .await
+                    .expect("connect to DANGJIAN_TEST_PG");
+                let mut conn = admin.conn().await.expect("pg connection");
+                sqlx::Executor::execute(
+                    &mut *conn,
+                    sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
+                )
+                .await
+                .expect("create test database");
+                drop(conn);
+                admin.close().await;
+                (with_database(&server, &name), None, Some((server, name)))
+            }
+        };
+        let db = Db::connect(&url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let crypto = Crypto::from_hex(&Crypto::generate_hex()).expect("key");
+        let app = App::open(db, crypto, Config::default())
+            .await
+            .expect("open app");
+        let summary = demo::generate(&app, 0.02, 7, PASSWORD)
+            .await
+            .expect("demo data");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let served = app.clone();
+        let server = tokio::spawn(async move {
+            let _ = dangjian_web::serve(served, listener).await;
+        });
+        Some(TestApp {
+            base: format!("http://{addr}"),
+            app,
+            accounts: summary.accounts,
+            engine,
+            pg_admin,
+            _dir: dir,
+            server,
+        })
+    }
+
+    /// Stops the server and drops a PostgreSQL test database.
+    pub async fn stop(self) {
+        self.server.abort();
+        self.app.db.close().await;
+        if let Some((server, name)) = self.pg_admin {
+            let admin = Db::connect(&server)
+                .await
+                .expect("connect to DANGJIAN_TEST_PG");
+            let mut conn = admin.conn().await.expect("pg connection");
+            sqlx::Executor::execute(
+                &mut *conn,
+                sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
+            )
+            .await
+            .expect("drop test database");
+        }
+    }
+
+    pub fn account(&self, role: &str) -> &demo::Account {
+        self.accounts
+            .iter()
+            .find(|a| a.role == role)
+            .expect("demo account of that role")
+    }
+
+    pub fn town_accounts(&self) -> Vec<&demo::Account> {
+        self.accounts
+            .iter()
+            .filter(|a| a.role == "town_admin")
+            .collect()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// An API client logged in as `username` with a bearer token.
+    pub async fn api(&self, username: &str) -> Api {
+        let client = Client::new();
+        let r = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(r.status(), StatusCode::OK, "login of {username}");
+        let body: Value = r.json().await.expect("login json");
+        let token = body["token"].as_str().expect("token").to_string();
+        Api {
+            client,
+            base: self.base.clone(),
+            token,
+        }
+    }
+
+    /// A browser-like client (cookies) logged in through the login form.
+    pub async fn browser(&self, username: &str) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let b = Browser {
+            client,
+            base: self.base.clone(),
+            csrf: String::new(),
+        };
+        let r = b.login(username, PASSWORD).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "form login of {username}"
+        );
+        b.with_csrf().await
+    }
+}
+
+pub struct Api {
+    pub client: Client,
+    pub base: String,
+    pub token: String,
+}
+
+impl Api {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{}", self.base, path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let r = self.get(path).await;
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .request(method, format!("{}{}", self.base, path))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::POST, path, body).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::PATCH, path, body).await
+    }
+
+    /// Total members of the actor's whole scope, as the statistics report it.
+    pub async fn members_total(&self) -> i64 {
+        let (s, v) = self.get_json("/api/v1/stats/overview").await;
+        assert_eq!(s, StatusCode::OK);
+        v["members_total"].as_i64().expect("members_total")
+    }
+}
+
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+impl Browser {
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        let page = self
+            .client
+            .get(format!("{}/login", self.base))
+            .send()
+            .await
+            .expect("login page");
+        let html = page.text().await.expect("html");
+        let csrf = hidden_csrf(&html);
+        self.client
+            .post(format!("{}/login", self.base))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .expect("login post")
+    }
+
+    async fn with_csrf(mut self) -> Browser {
+        for page in ["/members/new", "/audit"] {
+            self.csrf = hidden_csrf(&self.page(page).await.1);
+            if !self.csrf.is_empty() {
+                break;
+            }
+        }
+        self
+    }
+
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let r = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("page");
+        (r.status(), r.text().await.unwrap_or_default())
+    }
+
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        let r = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .form(&all)
+            .send()
+            .await
+            .expect("form post");
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        (r.status(), r.text().await.unwrap_or_default(), location)
+    }
+}
+
+pub fn hidden_csrf(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    html.find(marker)
+        .map(|i| {
+            html[i + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Runs a test body on SQLite and, if configured, on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = $crate::harness::TestApp::start($crate::harness::Engine::Sqlite)
+                    .await
+                    .expect("sqlite app");
+                ($body)(&t).await;
+                t.stop().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(t) =
+                    $crate::harness::TestApp::start($crate::harness::Engine::Postgres).await
+                else {
+                    return;
+                };
+                ($body)(&t).await;
+                t.stop().await;
+            }
+        }
+    };
+}

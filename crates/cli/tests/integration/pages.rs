@@ -1,0 +1,175 @@
+//! The pages as a browser sees them, and the operational endpoints.
+
+use reqwest::StatusCode;
+
+use crate::harness::TestApp;
+use crate::on_both;
+
+on_both!(dashboard_lists_and_forms, async |t: &TestApp| {
+    let b = t.browser(&t.account("district_admin").username).await;
+    let (s, home) = b.page("/").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(home.contains("云中心") && home.matches("class=\"chart\"").count() >= 7);
+    assert!(
+        home.contains("白涛街道党工委"),
+        "children of the district are listed"
+    );
+
+    let (s, list) = b
+        .page("/members?status=full&sort=join_date&desc=true")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list.contains("id=\"member-total\"") && list.contains("member-link"));
+    assert!(
+        !list.contains("预备党员</td>"),
+        "the filter shows full members only"
+    );
+    let (s, bad) = b.page("/members?age_band=nonsense").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.contains("年龄段无效"));
+
+    // The form shows each error beside its field, in Chinese, and keeps what was typed.
+    let (s, html, _) = b
+        .post_form(
+            "/members/new",
+            &[
+                ("name", "测试党员"),
+                ("id_number", "500102198503170012"),
+                ("phone", "123"),
+                ("education", "bachelor"),
+                ("category", "in_service"),
+                ("status", "full"),
+                ("join_date", "2010-07-01"),
+                ("confirm_date", "2011-07-01"),
+                ("org_id", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("data-field=\"id_number\"") && html.contains("校验位"),
+        "{html}"
+    );
+    assert!(html.contains("data-field=\"phone\""));
+    assert!(html.contains("value=\"测试党员\""), "typed values are kept");
+
+    // A good form creates the member and leads to its page, with masked identifiers.
+    let (_, form) = b.page("/members/new").await;
+    let org_id = form
+        .split("name=\"org_id\"")
+        .nth(1)
+        .and_then(|s| s.split("value=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .expect("an org option")
+        .to_string();
+    let (s, _, location) = b
+        .post_form(
+            "/members/new",
+            &[
+                ("name", "测试党员"),
+                ("id_number", "500102198503170013"),
+                ("phone", "13800138000"),
+                ("education", "bachelor"),
+                ("category", "in_service"),
+                ("status", "full"),
+                ("join_date", "2010-07-01"),
+                ("confirm_date", "2011-07-01"),
+                ("org_id", org_id.as_str()),
+                ("ethnicity", "土家族"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let location = location.expect("redirect to the member");
+    let (_, page) = b.page(&location).await;
+    assert!(
+        page.contains("<h1>测试党员</h1>")
+            && page.contains("5001**********0013")
+            && page.contains("138****8000")
+    );
+    assert!(!page.contains("500102198503170013"));
+
+    // Unmasking needs a reason and is audited.
+    let unmask = format!("{location}/unmask");
+    let (s, frag, _) = b.post_form(&unmask, &[("reason", "")]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(frag.contains("事由"));
+    let (s, frag, _) = b
+        .post_form(&unmask, &[("reason", "核对组织关系转接材料")])
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(frag.contains("500102198503170013"));
+    let auditor = t.browser(&t.account("auditor").username).await;
+    let (_, log) = auditor.page("/audit?action=member.unmask").await;
+    assert!(log.contains("核对组织关系转接材料"));
+
+    // The org browser.
+    let (s, org) = b.page("/orgs/1").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(org.contains("org-children") && org.contains("白涛街道党工委"));
+    let (s, found) = b.page("/orgs/search?q=白涛").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(found.contains("白涛街道党工委"));
+});
+
+on_both!(health_metrics_assets_openapi, async |t: &TestApp| {
+    let client = reqwest::Client::new();
+    let r = client.get(t.url("/healthz")).send().await.expect("healthz");
+    assert_eq!(r.status(), StatusCode::OK);
+    let api = t.api(&t.account("district_admin").username).await;
+    api.get("/api/v1/members?per_page=3").await;
+    let metrics = client
+        .get(t.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains(
+            "dangjian_http_requests_total{method=\"GET\",route=\"/api/v1/members\",status=\"200\"}"
+        ),
+        "{metrics}"
+    );
+    assert!(metrics.contains(
+        "dangjian_http_request_duration_seconds_bucket{route=\"/api/v1/members\",le=\"+Inf\"}"
+    ));
+    assert!(metrics.contains("dangjian_db_pool_connections{state=\"open\"}"));
+    for (path, ctype) in [
+        ("/assets/htmx.min.js", "text/javascript"),
+        ("/assets/echarts.min.js", "text/javascript"),
+        ("/assets/app.css", "text/css"),
+    ] {
+        let r = client.get(t.url(path)).send().await.expect("asset");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["content-type"], ctype);
+    }
+    let doc: serde_json::Value = client
+        .get(t.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("doc")
+        .json()
+        .await
+        .expect("json");
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, method) in [
+        ("/auth/login", "post"),
+        ("/me", "get"),
+        ("/orgs", "get"),
+        ("/orgs", "post"),
+        ("/orgs/{id}", "get"),
+        ("/orgs/{id}", "patch"),
+        ("/members", "get"),
+        ("/members", "post"),
+        ("/members/{id}", "get"),
+        ("/members/{id}", "patch"),
+        ("/stats/overview", "get"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is documented"
+        );
+    }
+});
