@@ -67,6 +67,15 @@ pub fn with_database(url: &str, db: &str) -> String {
 
 impl TestApp {
     pub async fn start(engine: Engine) -> Option<TestApp> {
+        Self::start_via(engine, |url| url).await
+    }
+
+    /// Like `start`, with the application's database URL passed through `route` first
+    /// (to put a proxy between the application and PostgreSQL).
+    pub async fn start_via(
+        engine: Engine,
+        route: impl FnOnce(String) -> String,
+    ) -> Option<TestApp> {
         let (url, dir, pg_admin) = match engine {
             Engine::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("dangjian-test-{}", random_suffix()));
@@ -92,7 +101,7 @@ impl TestApp {
                 (with_database(&server, &name), None, Some((server, name)))
             }
         };
-        let db = Db::connect(&url).await.expect("connect");
+        let db = Db::connect(&route(url)).await.expect("connect");
         db.migrate().await.expect("migrate");
         let crypto = Crypto::from_hex(&Crypto::generate_hex()).expect("key");
         let app = App::open(db, crypto, Config::default())

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod orgs;
+mod outage;
 mod pages;
 mod registry;
 mod scope;

@@ -6,8 +6,8 @@ use dangjian_domain::FieldError;
 use dangjian_domain::bands::{AGE_BANDS, Category, ETHNICITIES, Education, Status};
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::MemberInput;
+use dangjian_service::ServiceError;
 use dangjian_service::members::{MemberQuery, Placement};
-use dangjian_service::{Actor, ServiceError};
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render, render_with};
@@ -182,16 +182,27 @@ struct FormPage {
 
 const ORG_CHOICES: i64 = 500;
 
-async fn form_page(
-    st: &AppState,
-    a: &Actor,
-    csrf: &str,
+/// Which member a form edits (none: a new one), under which org it offers branches, and the
+/// branch currently chosen.
+struct FormTarget {
     member_id: Option<i64>,
     context_org: Option<i64>,
     org_id: Option<i64>,
+}
+
+async fn form_page(
+    st: &AppState,
+    auth: &Auth,
+    target: FormTarget,
     input: MemberInput,
     errors: Vec<FieldError>,
 ) -> PageResult<Response> {
+    let FormTarget {
+        member_id,
+        context_org,
+        org_id,
+    } = target;
+    let (a, csrf) = (&auth.actor, auth.csrf.as_str());
     let under = match context_org {
         Some(id) => id,
         None => st.app.home_org(a).await?.id,
@@ -289,11 +300,12 @@ pub async fn new_form(
     }
     form_page(
         &st,
-        &auth.actor,
-        &auth.csrf,
-        None,
-        context,
-        context,
+        &auth,
+        FormTarget {
+            member_id: None,
+            context_org: context,
+            org_id: context,
+        },
         MemberInput::default(),
         Vec::new(),
     )
@@ -342,11 +354,12 @@ pub async fn create(
         Err(ServiceError::Invalid(errs)) => {
             form_page(
                 &st,
-                &auth.actor,
-                &auth.csrf,
-                None,
-                None,
-                org_id,
+                &auth,
+                FormTarget {
+                    member_id: None,
+                    context_org: None,
+                    org_id,
+                },
                 input,
                 errs,
             )
@@ -365,11 +378,12 @@ pub async fn edit_form(
     auth.actor.check_edit_members(&m.org_path)?;
     form_page(
         &st,
-        &auth.actor,
-        &auth.csrf,
-        Some(id),
-        None,
-        Some(m.org_id),
+        &auth,
+        FormTarget {
+            member_id: Some(id),
+            context_org: None,
+            org_id: Some(m.org_id),
+        },
         input,
         Vec::new(),
     )
@@ -392,11 +406,12 @@ pub async fn update(
         Err(ServiceError::Invalid(errs)) => {
             form_page(
                 &st,
-                &auth.actor,
-                &auth.csrf,
-                Some(id),
-                None,
-                org_id,
+                &auth,
+                FormTarget {
+                    member_id: Some(id),
+                    context_org: None,
+                    org_id,
+                },
                 input,
                 errs,
             )

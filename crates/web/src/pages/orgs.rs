@@ -240,7 +240,7 @@ pub async fn update(
     });
     match change {
         Ok(change) => match st.app.change_org(a, id, &change).await {
-            Ok(o) => return Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
+            Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
             Err(ServiceError::Invalid(errs)) => edit_again(&st, &auth, id, f, errs).await,
             Err(e) => Err(e.into()),
         },

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Measures dangjian on this machine: demo generation time, latency of the main pages and
+API calls at the server (loopback, keep-alive), and the server's memory afterwards.
+
+    python3 scripts/bench.py --scale 1 [--database-url postgres://...] [--runs 200]
+
+Prints a Markdown table for docs/benchmarks.md. Uses only the standard library.
+"""
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+PASSWORD = "benchmark-password-1"
+
+
+def percentile(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+class Client:
+    def __init__(self, port):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = {}
+
+    def request(self, method, path, body=None, headers=None):
+        h = dict(self.headers)
+        h.update(headers or {})
+        self.conn.request(method, path, body=body, headers=h)
+        r = self.conn.getresponse()
+        data = r.read()
+        return r.status, r.getheaders(), data
+
+    def login(self, username):
+        body = json.dumps({"username": username, "password": PASSWORD})
+        status, _, data = self.request("POST", "/api/v1/auth/login", body, {"content-type": "application/json"})
+        assert status == 200, data
+        token = json.loads(data)["token"]
+        # The same token works as a session cookie for the pages (GET needs no CSRF token).
+        self.headers = {"authorization": f"Bearer {token}", "cookie": f"dj_session={token}"}
+
+
+def timed(client, path, runs):
+    times = []
+    for _ in range(5):
+        client.request("GET", path)
+    for _ in range(runs):
+        start = time.perf_counter()
+        status, _, _ = client.request("GET", path)
+        times.append((time.perf_counter() - start) * 1000)
+        assert status == 200, (path, status)
+    return statistics.median(times), percentile(times, 0.95)
+
+
+def timed_many(client, paths, runs):
+    times = []
+    for i in range(runs):
+        path = paths[i % len(paths)]
+        start = time.perf_counter()
+        status, _, _ = client.request("GET", path)
+        times.append((time.perf_counter() - start) * 1000)
+        assert status == 200, (path, status)
+    return statistics.median(times), percentile(times, 0.95)
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="target/release/dangjian")
+    ap.add_argument("--scale", default="1")
+    ap.add_argument("--database-url")
+    ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--demo-runs", type=int, default=3)
+    ap.add_argument("--port", type=int, default=18765)
+    args = ap.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="dangjian-bench-")
+    url = args.database_url or f"sqlite://{tmp}/bench.db"
+    accounts = os.path.join(tmp, "accounts.json")
+    env = dict(os.environ, DANGJIAN_KEY_FILE=os.path.join(tmp, "bench.key"), DANGJIAN_LOG="warn")
+
+    demo_times = []
+    for _ in range(args.demo_runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [args.bin, "demo", "--scale", args.scale, "--seed", "2021", "--database-url", url,
+             "--password", PASSWORD, "--accounts-json", accounts, "--no-serve"],
+            check=True, env=env, stdout=subprocess.DEVNULL)
+        demo_times.append(time.perf_counter() - start)
+
+    server = subprocess.Popen([args.bin, "serve", "--database-url", url, "--listen", f"127.0.0.1:{args.port}"],
+                              env=env, stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=1)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        with open(accounts) as f:
+            accs = json.load(f)
+        admin = next(a for a in accs if a["role"] == "district_admin")
+        town = next(a for a in accs if a["username"] == "town-500102013")
+        client = Client(args.port)
+        client.login(admin["username"])
+
+        # Names to search: prefixes of real names taken from the first pages.
+        _, _, data = client.request("GET", "/api/v1/members?per_page=100&sort=join_date")
+        names = [m["name"][:2] for m in json.loads(data)["items"]]
+        random.seed(1)
+        random.shuffle(names)
+        search_paths = [f"/api/v1/members?q={urllib.parse.quote(n)}" for n in names[:50]]
+
+        rows = [
+            ("home page 云中心 (district)", "/"),
+            ("GET /api/v1/stats/overview (district)", "/api/v1/stats/overview"),
+            ("member list page 1, district (page)", "/members"),
+            ("GET /api/v1/members page 1, district", "/api/v1/members"),
+            ("member list page 1, one town (page)", f"/members?org={town['scope_org_id']}"),
+            ("GET /api/v1/members page 1, one town", f"/api/v1/members?org={town['scope_org_id']}"),
+            ("stats overview, one town", f"/api/v1/stats/overview?org={town['scope_org_id']}"),
+        ]
+        results = [(label, *timed(client, path, args.runs)) for label, path in rows]
+        results.append(("member search by name (50 prefixes)", *timed_many(client, search_paths, args.runs)))
+        mem = rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait()
+
+    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    print(f"scale {args.scale}, {engine}, {os.cpu_count()} cores; demo --no-serve: "
+          f"median {statistics.median(demo_times):.1f} s of {len(demo_times)} runs "
+          f"({', '.join(f'{t:.1f}' for t in demo_times)})")
+    print()
+    print("| request | median ms | p95 ms |")
+    print("|---|---:|---:|")
+    for label, med, p95 in results:
+        print(f"| {label} | {med:.2f} | {p95:.2f} |")
+    print()
+    print(f"server RSS after the run: {mem:.0f} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
