@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
-use crate::sql::{Sql, now_ms};
+use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
 /// A member as written: the service fills in the cipher texts, indexes and masks.
 #[derive(Debug, Clone)]
@@ -185,7 +185,7 @@ pub async fn insert(conn: &mut AnyConnection, m: &MemberWrite) -> Result<i64> {
 /// Many members with ids chosen by the caller, in statements of a few hundred rows.
 pub async fn insert_bulk(conn: &mut AnyConnection, members: &[(i64, MemberWrite)]) -> Result<()> {
     let now = now_ms();
-    for chunk in members.chunks(400) {
+    for chunk in members.chunks(ROWS_PER_INSERT / 21) {
         let mut sql = Sql::new(&format!("INSERT INTO member (id, {INSERT_COLS}) VALUES "));
         for (i, (id, m)) in chunk.iter().enumerate() {
             if i > 0 {

@@ -176,7 +176,7 @@ pub async fn insert(conn: &mut AnyConnection, o: &NewOrg<'_>) -> Result<OrgRow> 
 /// Writes many nodes with ids and paths chosen by the caller (demo and imports).
 pub async fn insert_bulk(conn: &mut AnyConnection, orgs: &[OrgRow]) -> Result<()> {
     let now = now_ms();
-    for chunk in orgs.chunks(500) {
+    for chunk in orgs.chunks(crate::sql::ROWS_PER_INSERT / 13) {
         let mut sql = Sql::new(
             "INSERT INTO org (id, parent_id, path, depth, kind, owner, name, code, secretary, opened_on, closed_on, created_at, updated_at) VALUES ",
         );

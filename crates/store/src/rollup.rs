@@ -114,7 +114,7 @@ async fn upsert(conn: &mut AnyConnection, rows: &[(i64, String, String, i64)]) -
     }
     let mut rows: Vec<_> = merged.into_iter().filter(|(_, n)| *n != 0).collect();
     rows.sort();
-    for chunk in rows.chunks(2000) {
+    for chunk in rows.chunks(crate::sql::ROWS_PER_INSERT / 4) {
         let mut sql = Sql::new("INSERT INTO rollup (org_id, metric, key, n) VALUES ");
         for (i, ((id, metric, key), n)) in chunk.iter().enumerate() {
             if i > 0 {

@@ -8,6 +8,10 @@ use sqlx::{Any, AnyConnection};
 
 use crate::Result;
 
+/// Parameters per multi-row statement. SQLite looks a `$n` parameter's name up in a list,
+/// so binding costs grow with the square of the count: a thousand keeps that negligible.
+pub const ROWS_PER_INSERT: usize = 1000;
+
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
