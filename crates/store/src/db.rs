@@ -70,13 +70,20 @@ impl Db {
             .test_before_acquire(true)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                             PRAGMA cache_size = -32000;",
-                        )
-                        .await?;
+                    match backend {
+                        Backend::Sqlite => {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                                 PRAGMA cache_size = -32000;",
+                            )
+                            .await?;
+                        }
+                        // Statements are prepared once per connection; a generic plan cannot
+                        // see how narrow a subtree or name range is and picks poor indexes.
+                        Backend::Postgres => {
+                            conn.execute("SET plan_cache_mode = force_custom_plan").await?;
+                        }
                     }
                     Ok(())
                 })
