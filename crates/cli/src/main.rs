@@ -71,6 +71,22 @@ enum Cmd {
         #[arg(long)]
         no_serve: bool,
     },
+    /// Start a real deployment: create the root organization and the first district admin.
+    Init {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Name of the root, e.g. 涪陵区委.
+        #[arg(long)]
+        name: String,
+        /// Code of the root, e.g. 500102.
+        #[arg(long)]
+        code: String,
+        /// Username of the first district admin.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+        #[arg(long, env = "DANGJIAN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
     /// Apply pending database migrations.
     Migrate {
         #[command(flatten)]
@@ -240,6 +256,35 @@ async fn run(cmd: Cmd) -> Result<(), String> {
             dangjian_web::serve(app, listener)
                 .await
                 .map_err(|e| e.to_string())
+        }
+        Cmd::Init {
+            db,
+            name,
+            code,
+            admin,
+            password,
+        } => {
+            let app = open(&db).await?;
+            app.check_password(&password).map_err(|e| explain(&e))?;
+            let system = Actor::system("init");
+            let root = app
+                .create_root(&system, &name, &code)
+                .await
+                .map_err(|e| explain(&e))?;
+            let scope = root.id.to_string();
+            let spec = UserSpec {
+                username: &admin,
+                display_name: "区委组织部管理员",
+                password: &password,
+                role: "district_admin",
+                scope: &scope,
+                member_id: None,
+            };
+            app.add_user(&system, &spec)
+                .await
+                .map_err(|e| explain(&e))?;
+            println!("已建立根组织 {name}（{code}）和管理员 {admin}");
+            Ok(())
         }
         Cmd::Migrate { db } => {
             let database = Db::connect(&db.database_url)

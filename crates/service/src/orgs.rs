@@ -277,6 +277,59 @@ impl App {
         Ok(row)
     }
 
+    /// Creates the root of an empty tree: the district committee a new deployment starts from.
+    pub async fn create_root(
+        &self,
+        actor: &Actor,
+        name: &str,
+        code: &str,
+    ) -> ServiceResult<OrgRow> {
+        let name = check_name(name).map_err(|e| ServiceError::Invalid(vec![e]))?;
+        let code = check_code(code).map_err(|e| ServiceError::Invalid(vec![e]))?;
+        let mut tx = self.begin_audited().await?;
+        if dangjian_store::setting::has_data(tx.conn()).await? {
+            return Err(ServiceError::field(
+                "code",
+                "already_initialised",
+                "数据库中已有组织，不能再建根组织",
+            ));
+        }
+        let opened = date::format(today());
+        let kind = OrgKind::DistrictCommittee;
+        let new = NewOrg {
+            parent: None,
+            kind: kind.as_str(),
+            owner: OrgOwner::None.as_str(),
+            name: &name,
+            code: &code,
+            secretary: None,
+            opened_on: &opened,
+        };
+        let row = org::insert(tx.conn(), &new).await.map_err(duplicate_code)?;
+        let event = OrgEvent {
+            kind: "created".into(),
+            effective_on: opened,
+            old_value: None,
+            new_value: Some(name.clone()),
+            actor_id: actor.user_id,
+            at: now_ms(),
+        };
+        org::add_event(tx.conn(), row.id, &event).await?;
+        rollup::apply(
+            tx.conn(),
+            &row.path,
+            &rollup::org_facts(kind.as_str(), OrgOwner::None.as_str(), false),
+            1,
+        )
+        .await?;
+        tx.commit(
+            actor,
+            Entry::ok("org.create_root", "org", row.id).detail(format!("{code} {name}")),
+        )
+        .await?;
+        Ok(row)
+    }
+
     /// Applies a rename, a change of secretary, a move or a closure, each as a dated event.
     pub async fn change_org(
         &self,

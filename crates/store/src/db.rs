@@ -82,7 +82,8 @@ impl Db {
                         // Statements are prepared once per connection; a generic plan cannot
                         // see how narrow a subtree or name range is and picks poor indexes.
                         Backend::Postgres => {
-                            conn.execute("SET plan_cache_mode = force_custom_plan").await?;
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await?;
                         }
                     }
                     Ok(())

@@ -7,6 +7,7 @@ mod harness;
 mod audit;
 mod auth;
 mod bad_input;
+mod cli;
 mod orgs;
 mod outage;
 mod pages;

@@ -89,6 +89,40 @@ on_both!(dashboard_lists_and_forms, async |t: &TestApp| {
     );
     assert!(!page.contains("500102198503170013"));
 
+    // The edit form hides the stored identifiers; leaving them empty keeps them.
+    let (s, edit) = b.page(&format!("{location}/edit")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        !edit.contains("500102198503170013") && !edit.contains("13800138000"),
+        "identifiers stay hidden"
+    );
+    assert!(edit.contains("5001**********0013（留空则不修改）"));
+    let (s, _, _) = b
+        .post_form(
+            &format!("{location}/edit"),
+            &[
+                ("name", "测试党员甲"),
+                ("id_number", ""),
+                ("phone", ""),
+                ("education", "college"),
+                ("category", "in_service"),
+                ("status", "full"),
+                ("join_date", "2010-07-01"),
+                ("confirm_date", "2011-07-01"),
+                ("org_id", org_id.as_str()),
+                ("ethnicity", "土家族"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, page) = b.page(&location).await;
+    assert!(
+        page.contains("<h1>测试党员甲</h1>")
+            && page.contains("5001**********0013")
+            && page.contains("138****8000")
+            && page.contains("大专")
+    );
+
     // Unmasking needs a reason and is audited.
     let unmask = format!("{location}/unmask");
     let (s, frag, _) = b.post_form(&unmask, &[("reason", "")]).await;

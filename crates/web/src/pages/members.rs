@@ -8,6 +8,7 @@ use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::MemberInput;
 use dangjian_service::ServiceError;
 use dangjian_service::members::{MemberQuery, Placement};
+use dangjian_service::store::member::MemberRow;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render, render_with};
@@ -177,6 +178,10 @@ struct FormPage {
     statuses: Vec<Choice>,
     orgs: Vec<Choice>,
     orgs_truncated: bool,
+    /// On an edit the stored identifiers stay hidden: the fields start empty with the masked
+    /// value as a hint, and an empty field keeps what is stored.
+    id_hint: String,
+    phone_hint: String,
     errors: FormErrors,
 }
 
@@ -188,6 +193,7 @@ struct FormTarget {
     member_id: Option<i64>,
     context_org: Option<i64>,
     org_id: Option<i64>,
+    hints: (String, String),
 }
 
 async fn form_page(
@@ -201,6 +207,7 @@ async fn form_page(
         member_id,
         context_org,
         org_id,
+        hints: (id_hint, phone_hint),
     } = target;
     let (a, csrf) = (&auth.actor, auth.csrf.as_str());
     let under = match context_org {
@@ -273,6 +280,8 @@ async fn form_page(
             statuses: choices(Status::ALL, Status::as_str, Status::label, &input.status),
             orgs,
             orgs_truncated: truncated,
+            id_hint,
+            phone_hint,
             input,
             errors: FormErrors(errors),
         },
@@ -305,6 +314,7 @@ pub async fn new_form(
             member_id: None,
             context_org: context,
             org_id: context,
+            hints: Default::default(),
         },
         MemberInput::default(),
         Vec::new(),
@@ -359,6 +369,7 @@ pub async fn create(
                     member_id: None,
                     context_org: None,
                     org_id,
+                    hints: Default::default(),
                 },
                 input,
                 errs,
@@ -369,25 +380,42 @@ pub async fn create(
     }
 }
 
+fn hints(m: &MemberRow) -> (String, String) {
+    (
+        format!("{}（留空则不修改）", m.id_masked),
+        m.phone_masked
+            .as_ref()
+            .map_or_else(String::new, |p| format!("{p}（留空则不修改）")),
+    )
+}
+
 pub async fn edit_form(
     State(st): State<AppState>,
     auth: Auth,
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
-    let (m, input) = st.app.member_input(&auth.actor, id).await?;
+    let m = st.app.member(&auth.actor, id).await?;
     auth.actor.check_edit_members(&m.org_path)?;
-    form_page(
-        &st,
-        &auth,
-        FormTarget {
-            member_id: Some(id),
-            context_org: None,
-            org_id: Some(m.org_id),
-        },
-        input,
-        Vec::new(),
-    )
-    .await
+    let input = MemberInput {
+        name: m.name.clone(),
+        gender: m.gender.clone(),
+        ethnicity: m.ethnicity.clone(),
+        birth_date: m.birth_date.clone(),
+        education: m.education.clone(),
+        category: m.category.clone(),
+        join_date: m.join_date.clone(),
+        confirm_date: m.confirm_date.clone().unwrap_or_default(),
+        status: m.status.clone(),
+        flowing: m.flowing,
+        ..Default::default()
+    };
+    let target = FormTarget {
+        member_id: Some(id),
+        context_org: None,
+        org_id: Some(m.org_id),
+        hints: hints(&m),
+    };
+    form_page(&st, &auth, target, input, Vec::new()).await
 }
 
 pub async fn update(
@@ -396,26 +424,30 @@ pub async fn update(
     PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<MemberForm>,
 ) -> PageResult<Response> {
-    let (input, org_id) = f.into_parts();
-    let result = st
+    let (typed, org_id) = f.into_parts();
+    // Empty identifier fields keep the stored values, which the form never showed.
+    let (m, stored) = st.app.member_input(&auth.actor, id).await?;
+    let mut input = typed.clone();
+    if input.id_number.trim().is_empty() {
+        input.id_number = stored.id_number;
+    }
+    if input.phone.trim().is_empty() {
+        input.phone = stored.phone;
+    }
+    match st
         .app
         .update_member(&auth.actor, id, placement(org_id), &input)
-        .await;
-    match result {
+        .await
+    {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
         Err(ServiceError::Invalid(errs)) => {
-            form_page(
-                &st,
-                &auth,
-                FormTarget {
-                    member_id: Some(id),
-                    context_org: None,
-                    org_id,
-                },
-                input,
-                errs,
-            )
-            .await
+            let target = FormTarget {
+                member_id: Some(id),
+                context_org: None,
+                org_id,
+                hints: hints(&m),
+            };
+            form_page(&st, &auth, target, typed, errs).await
         }
         Err(e) => Err(e.into()),
     }

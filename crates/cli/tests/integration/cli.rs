@@ -1,0 +1,197 @@
+//! The command line as an operator uses it: init, users, migrate, audit verify, and a demo
+//! that refuses to overwrite a real database.
+
+use std::process::{Command, Output};
+
+use crate::harness::TempDir;
+
+fn dangjian(dir: &TempDir, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dangjian"))
+        .args(args)
+        .env(
+            "DANGJIAN_DATABASE_URL",
+            format!("sqlite://{}", dir.0.join("real.db").display()),
+        )
+        .env("DANGJIAN_LOG", "warn")
+        .env_remove("DANGJIAN_DATA_KEY")
+        .env_remove("DANGJIAN_KEY_FILE")
+        .output()
+        .expect("run dangjian")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn a_real_deployment_from_the_command_line() {
+    let dir = TempDir(std::env::temp_dir().join(format!("dangjian-cli-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).expect("dir");
+
+    let o = dangjian(&dir, &["migrate"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("0001_init"));
+    assert!(text(&dangjian(&dir, &["migrate"])).contains("已是最新"));
+
+    let o = dangjian(
+        &dir,
+        &[
+            "init",
+            "--name",
+            "涪陵区委",
+            "--code",
+            "500102",
+            "--password",
+            "short",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("密码至少 12 个字符"));
+    let o = dangjian(
+        &dir,
+        &[
+            "init",
+            "--name",
+            "涪陵区委",
+            "--code",
+            "500102",
+            "--password",
+            "a-long-password-1",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        dir.0.join("real.db.key").exists(),
+        "the data key is created beside the database"
+    );
+    let o = dangjian(
+        &dir,
+        &[
+            "init",
+            "--name",
+            "又一个",
+            "--code",
+            "500103",
+            "--password",
+            "a-long-password-1",
+        ],
+    );
+    assert!(!o.status.success(), "a second root is refused");
+
+    let o = dangjian(
+        &dir,
+        &[
+            "user",
+            "add",
+            "clerk",
+            "--role",
+            "town_admin",
+            "--scope",
+            "500102",
+            "--password",
+            "another-long-pass",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = dangjian(
+        &dir,
+        &[
+            "user",
+            "add",
+            "bad",
+            "--role",
+            "emperor",
+            "--scope",
+            "500102",
+            "--password",
+            "another-long-pass",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("角色应为"));
+    let o = dangjian(&dir, &["user", "disable", "clerk"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let list = text(&dangjian(&dir, &["user", "list"]));
+    assert!(
+        list.contains("admin") && list.contains("clerk") && list.contains("停用"),
+        "{list}"
+    );
+
+    let o = dangjian(&dir, &["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("校验通过"));
+
+    // The demo will not overwrite a database that is not a demo.
+    let url = format!("sqlite://{}", dir.0.join("real.db").display());
+    let o = dangjian(
+        &dir,
+        &[
+            "demo",
+            "--scale",
+            "0.01",
+            "--database-url",
+            &url,
+            "--no-serve",
+            "--password",
+            "a-long-password-1",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("不是演示数据库"));
+    let o = dangjian(&dir, &["user", "list"]);
+    assert!(text(&o).contains("clerk"), "the real database is intact");
+
+    // A wrong data key is refused at start.
+    std::fs::write(dir.0.join("real.db.key"), "11".repeat(32)).expect("key");
+    let o = dangjian(&dir, &["user", "list"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("数据密钥与数据库不匹配"));
+}
+
+#[test]
+fn demo_writes_accounts_json() {
+    let dir = TempDir(std::env::temp_dir().join(format!("dangjian-demo-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).expect("dir");
+    let url = format!("sqlite://{}", dir.0.join("demo.db").display());
+    let json = dir.0.join("accounts.json");
+    let json_arg = json.display().to_string();
+    let args = [
+        "demo",
+        "--scale",
+        "0.01",
+        "--seed",
+        "3",
+        "--database-url",
+        &url,
+        "--no-serve",
+        "--accounts-json",
+        &json_arg,
+    ];
+    let o = dangjian(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    let printed = text(&o);
+    assert!(
+        printed.contains("admin") && printed.contains("密码均为"),
+        "accounts and the random password are printed"
+    );
+    let accounts: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("valid json");
+    let list = accounts.as_array().expect("array");
+    assert_eq!(
+        list.iter().filter(|a| a["role"] == "town_admin").count(),
+        27
+    );
+    for key in ["username", "role", "scope_org_id", "scope_org_name"] {
+        assert!(list.iter().all(|a| !a[key].is_null()), "{key}");
+    }
+    // A demo database may be generated again, and the same seed gives the same district.
+    let o = dangjian(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("json");
+    assert_eq!(accounts, again);
+}
