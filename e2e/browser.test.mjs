@@ -324,4 +324,22 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     log(`id_number error shown: "${msg}"`);
     await screenshot(page, 'form-error.png');
   });
+  step('6 pages fit a phone screen', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const cookies = await page.context().cookies();
+    await phone.addCookies(cookies);
+    const small = await phone.newPage();
+    try {
+      for (const path of ['/', '/members', '/orgs']) {
+        await small.goto(`${base}${path}`);
+        const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 1, `${path} is wider than the phone by ${overflow}px`);
+      }
+      await small.goto(`${base}/`);
+      await small.locator('.chart canvas').first().waitFor({ timeout: 15000 });
+      await screenshot(small, 'phone-dashboard.png');
+    } finally {
+      await phone.close();
+    }
+  });
 });
