@@ -103,6 +103,23 @@ pub fn to_write(
     }
 }
 
+/// A stored member as a form, without its identifiers (which only ever travel encrypted).
+pub fn form_of(m: &MemberRow) -> MemberInput {
+    MemberInput {
+        name: m.name.clone(),
+        gender: m.gender.clone(),
+        ethnicity: m.ethnicity.clone(),
+        birth_date: m.birth_date.clone(),
+        education: m.education.clone(),
+        category: m.category.clone(),
+        join_date: m.join_date.clone(),
+        confirm_date: m.confirm_date.clone().unwrap_or_default(),
+        status: m.status.clone(),
+        flowing: m.flowing,
+        ..Default::default()
+    }
+}
+
 fn unknown_org() -> ServiceError {
     ServiceError::field(
         "org_id",
@@ -293,22 +310,13 @@ impl App {
                 .ok_or_else(|| ServiceError::Internal("cannot decrypt".into()))
         };
         let input = MemberInput {
-            name: m.name.clone(),
-            gender: m.gender.clone(),
-            ethnicity: m.ethnicity.clone(),
-            birth_date: m.birth_date.clone(),
             id_number: decrypt(&id_c)?,
             phone: phone_c
                 .as_deref()
                 .map(decrypt)
                 .transpose()?
                 .unwrap_or_default(),
-            education: m.education.clone(),
-            category: m.category.clone(),
-            join_date: m.join_date.clone(),
-            confirm_date: m.confirm_date.clone().unwrap_or_default(),
-            status: m.status.clone(),
-            flowing: m.flowing,
+            ..form_of(&m)
         };
         Ok((m, input))
     }
@@ -385,27 +393,29 @@ impl App {
 
 /// When the search narrows by nothing or one classified field, the rollup holds the count.
 fn single_rollup(f: &MemberFilter) -> Option<(&'static str, String)> {
-    let only = |field: &Option<String>, metric: &'static str| -> Option<(&'static str, String)> {
-        let g = MemberFilter {
-            status: None,
-            gender: None,
-            education: None,
-            category: None,
-            ..f.clone()
-        };
-        let set = [&f.status, &f.gender, &f.education, &f.category]
-            .iter()
-            .filter(|v| v.is_some())
-            .count();
-        (g.is_whole_subtree() && set == 1)
-            .then(|| field.clone().map(|k| (metric, k)))
-            .flatten()
+    let classified = [
+        (&f.status, rollup::MEMBER_STATUS),
+        (&f.gender, rollup::MEMBER_GENDER),
+        (&f.education, rollup::MEMBER_EDUCATION),
+        (&f.category, rollup::MEMBER_CATEGORY),
+    ];
+    let set: Vec<(&'static str, String)> = classified
+        .iter()
+        .filter_map(|(value, metric)| value.as_ref().map(|k| (*metric, k.clone())))
+        .collect();
+    let rest = MemberFilter {
+        status: None,
+        gender: None,
+        education: None,
+        category: None,
+        ..f.clone()
     };
-    if f.is_whole_subtree() {
-        return Some((rollup::MEMBER_TOTAL, String::new()));
+    if !rest.is_whole_subtree() {
+        return None;
     }
-    only(&f.status, rollup::MEMBER_STATUS)
-        .or_else(|| only(&f.gender, rollup::MEMBER_GENDER))
-        .or_else(|| only(&f.education, rollup::MEMBER_EDUCATION))
-        .or_else(|| only(&f.category, rollup::MEMBER_CATEGORY))
+    match set.as_slice() {
+        [] => Some((rollup::MEMBER_TOTAL, String::new())),
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }

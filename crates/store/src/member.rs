@@ -4,8 +4,9 @@
 use dangjian_domain::path;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
@@ -152,33 +153,40 @@ fn push_values(sql: &mut Sql, id: i64, m: &MemberWrite, now: i64) {
 const INSERT_COLS: &str = "org_id, org_path, group_id, name, gender, ethnicity, birth_date, id_cipher, id_index, id_masked, \
     phone_cipher, phone_index, phone_masked, education, category, join_date, confirm_date, status, flowing, created_at, updated_at";
 
+/// Binds the written fields in the order of `INSERT_COLS` (without the timestamps).
+fn bind_write<'q>(
+    q: Query<'q, Any, AnyArguments>,
+    m: &'q MemberWrite,
+) -> Query<'q, Any, AnyArguments> {
+    q.bind(m.org_id)
+        .bind(&m.org_path)
+        .bind(m.group_id)
+        .bind(&m.name)
+        .bind(&m.gender)
+        .bind(&m.ethnicity)
+        .bind(&m.birth_date)
+        .bind(&m.id_cipher)
+        .bind(&m.id_index)
+        .bind(&m.id_masked)
+        .bind(&m.phone_cipher)
+        .bind(&m.phone_index)
+        .bind(&m.phone_masked)
+        .bind(&m.education)
+        .bind(&m.category)
+        .bind(&m.join_date)
+        .bind(&m.confirm_date)
+        .bind(&m.status)
+        .bind(i64::from(m.flowing))
+}
+
 pub async fn insert(conn: &mut AnyConnection, m: &MemberWrite) -> Result<i64> {
-    let now = now_ms();
-    let row = sqlx::query(AssertSqlSafe(format!(
+    let sql = format!(
         "INSERT INTO member ({INSERT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id"
-    )))
-    .bind(m.org_id)
-    .bind(&m.org_path)
-    .bind(m.group_id)
-    .bind(&m.name)
-    .bind(&m.gender)
-    .bind(&m.ethnicity)
-    .bind(&m.birth_date)
-    .bind(&m.id_cipher)
-    .bind(&m.id_index)
-    .bind(&m.id_masked)
-    .bind(&m.phone_cipher)
-    .bind(&m.phone_index)
-    .bind(&m.phone_masked)
-    .bind(&m.education)
-    .bind(&m.category)
-    .bind(&m.join_date)
-    .bind(&m.confirm_date)
-    .bind(&m.status)
-    .bind(i64::from(m.flowing))
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
+    );
+    let row = bind_write(sqlx::query(AssertSqlSafe(sql)), m)
+        .bind(now_ms())
+        .fetch_one(conn)
+        .await?;
     Ok(row.try_get("id")?)
 }
 
@@ -199,35 +207,17 @@ pub async fn insert_bulk(conn: &mut AnyConnection, members: &[(i64, MemberWrite)
 }
 
 pub async fn update(conn: &mut AnyConnection, id: i64, m: &MemberWrite) -> Result<()> {
-    sqlx::query(
+    let q = sqlx::query(
         "UPDATE member SET org_id = $1, org_path = $2, group_id = $3, name = $4, gender = $5, ethnicity = $6, birth_date = $7, \
          id_cipher = $8, id_index = $9, id_masked = $10, phone_cipher = $11, phone_index = $12, phone_masked = $13, \
          education = $14, category = $15, join_date = $16, confirm_date = $17, status = $18, flowing = $19, updated_at = $20 \
          WHERE id = $21",
-    )
-    .bind(m.org_id)
-    .bind(&m.org_path)
-    .bind(m.group_id)
-    .bind(&m.name)
-    .bind(&m.gender)
-    .bind(&m.ethnicity)
-    .bind(&m.birth_date)
-    .bind(&m.id_cipher)
-    .bind(&m.id_index)
-    .bind(&m.id_masked)
-    .bind(&m.phone_cipher)
-    .bind(&m.phone_index)
-    .bind(&m.phone_masked)
-    .bind(&m.education)
-    .bind(&m.category)
-    .bind(&m.join_date)
-    .bind(&m.confirm_date)
-    .bind(&m.status)
-    .bind(i64::from(m.flowing))
-    .bind(now_ms())
-    .bind(id)
-    .execute(conn)
-    .await?;
+    );
+    bind_write(q, m)
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

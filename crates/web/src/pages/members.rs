@@ -7,7 +7,7 @@ use dangjian_domain::bands::{AGE_BANDS, Category, ETHNICITIES, Education, Status
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::MemberInput;
 use dangjian_service::ServiceError;
-use dangjian_service::members::{MemberQuery, Placement};
+use dangjian_service::members::{MemberQuery, Placement, form_of};
 use dangjian_service::store::member::MemberRow;
 use serde::Deserialize;
 
@@ -396,19 +396,7 @@ pub async fn edit_form(
 ) -> PageResult<Response> {
     let m = st.app.member(&auth.actor, id).await?;
     auth.actor.check_edit_members(&m.org_path)?;
-    let input = MemberInput {
-        name: m.name.clone(),
-        gender: m.gender.clone(),
-        ethnicity: m.ethnicity.clone(),
-        birth_date: m.birth_date.clone(),
-        education: m.education.clone(),
-        category: m.category.clone(),
-        join_date: m.join_date.clone(),
-        confirm_date: m.confirm_date.clone().unwrap_or_default(),
-        status: m.status.clone(),
-        flowing: m.flowing,
-        ..Default::default()
-    };
+    let input = form_of(&m);
     let target = FormTarget {
         member_id: Some(id),
         context_org: None,
