@@ -221,6 +221,13 @@ impl App {
         })
     }
 
+    /// A member the actor may edit.
+    pub async fn member_to_edit(&self, actor: &Actor, id: i64) -> ServiceResult<MemberRow> {
+        let m = self.member(actor, id).await?;
+        actor.check_edit_members(&m.org_path)?;
+        Ok(m)
+    }
+
     pub async fn member(&self, actor: &Actor, id: i64) -> ServiceResult<MemberRow> {
         let mut conn = self.db.conn().await?;
         let m = member::get(&mut conn, id)

@@ -87,6 +87,23 @@ impl App {
         Ok(o)
     }
 
+    /// An org the actor may restructure: create under, rename, move, close.
+    pub async fn org_to_edit(&self, actor: &Actor, id: i64) -> ServiceResult<OrgRow> {
+        let o = self.org(actor, id).await?;
+        actor.check_edit_orgs(&o.path)?;
+        Ok(o)
+    }
+
+    /// The org (default: the actor's home) under which the actor may register members.
+    pub async fn org_for_members(&self, actor: &Actor, id: Option<i64>) -> ServiceResult<OrgRow> {
+        let o = match id {
+            Some(id) => self.org(actor, id).await?,
+            None => self.home_org(actor).await?,
+        };
+        actor.check_edit_members(&o.path)?;
+        Ok(o)
+    }
+
     /// An org by its code, if the actor may see it.
     pub async fn org_by_code(&self, actor: &Actor, code: &str) -> ServiceResult<OrgRow> {
         let mut conn = self.db.conn().await?;

@@ -183,6 +183,25 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
 
+        let pages = t.browser("baitao-member").await;
+        for path in [
+            "/members/new".to_string(),
+            format!("/members/{own_id}/edit"),
+            format!("/orgs/{branch}/edit"),
+        ] {
+            assert_eq!(pages.page(&path).await.0, StatusCode::FORBIDDEN, "{path}");
+        }
+        let secretary = t.browser("baitao-secretary").await;
+        assert_eq!(
+            secretary.page(&format!("/orgs/{branch}/new")).await.0,
+            StatusCode::FORBIDDEN,
+            "a secretary manages people, not the tree"
+        );
+        assert_eq!(
+            secretary.page(&format!("/members/{own_id}/edit")).await.0,
+            StatusCode::OK
+        );
+
         let auditor = t.api(&t.account("auditor").username).await;
         for path in [
             "/api/v1/members",

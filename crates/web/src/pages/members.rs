@@ -300,13 +300,7 @@ pub async fn new_form(
     PageQuery(q): PageQuery<NewQuery>,
 ) -> PageResult<Response> {
     let context = parse_id(&q.org);
-    if let Some(id) = context {
-        let o = st.app.org(&auth.actor, id).await?;
-        auth.actor.check_edit_members(&o.path)?;
-    } else {
-        let o = st.app.home_org(&auth.actor).await?;
-        auth.actor.check_edit_members(&o.path)?;
-    }
+    st.app.org_for_members(&auth.actor, context).await?;
     form_page(
         &st,
         &auth,
@@ -394,8 +388,7 @@ pub async fn edit_form(
     auth: Auth,
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
-    let m = st.app.member(&auth.actor, id).await?;
-    auth.actor.check_edit_members(&m.org_path)?;
+    let m = st.app.member_to_edit(&auth.actor, id).await?;
     let input = form_of(&m);
     let target = FormTarget {
         member_id: Some(id),

@@ -131,8 +131,7 @@ pub async fn new_form(
     auth: Auth,
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
-    let o = st.app.org(&auth.actor, id).await?;
-    auth.actor.check_edit_orgs(&o.path)?;
+    let o = st.app.org_to_edit(&auth.actor, id).await?;
     Ok(render(&OrgForm {
         l: Layout::new(&auth.actor, &auth.csrf, "新建组织", "orgs"),
         kinds: kind_choices(&o.kind, ""),
@@ -183,8 +182,7 @@ pub async fn edit_form(
     auth: Auth,
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
-    let o = st.app.org(&auth.actor, id).await?;
-    auth.actor.check_edit_orgs(&o.path)?;
+    let o = st.app.org_to_edit(&auth.actor, id).await?;
     let input = OrgInput {
         name: o.name.clone(),
         secretary: o.secretary.clone().unwrap_or_default(),
