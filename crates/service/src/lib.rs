@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 mod crypto;
 mod error;
+pub mod life;
 pub mod members;
 pub mod orgs;
 pub mod stats;
@@ -79,7 +80,11 @@ impl App {
             Some(_) => {}
             None => setting::set(&mut conn, setting::KEY_CHECK, &check).await?,
         }
-        Ok(App { db, crypto, config })
+        drop(conn);
+        let app = App { db, crypto, config };
+        app.ensure_life_rules().await?;
+        app.ensure_life_year().await?;
+        Ok(app)
     }
 
     pub fn crypto(&self) -> &Crypto {

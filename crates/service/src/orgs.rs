@@ -286,6 +286,7 @@ impl App {
             1,
         )
         .await?;
+        self.refresh_branch_all(tx.conn(), &row).await?;
         tx.commit(
             actor,
             Entry::ok("org.create", "org", row.id).detail(format!("{} {}", code, name)),
@@ -419,6 +420,7 @@ impl App {
             }
             let new_path = org::move_subtree(tx.conn(), &node, &new_parent).await?;
             rollup::move_subtree(tx.conn(), node.id, &node.path, &new_path).await?;
+            dangjian_store::life::move_subtree(tx.conn(), node.id, &node.path, &new_path).await?;
             events.push((
                 "moved",
                 node.parent_id.map(|p| p.to_string()),
@@ -472,6 +474,9 @@ impl App {
                 -1,
             )
             .await?;
+            if let Some(closed) = org::get(tx.conn(), node.id).await? {
+                self.refresh_branch_all(tx.conn(), &closed).await?;
+            }
             events.push(("closed", None, Some(closed_text)));
             details.push("撤销".to_string());
         }

@@ -7,6 +7,7 @@
 pub mod audit;
 mod db;
 mod error;
+pub mod life;
 pub mod member;
 mod migrate;
 pub mod org;

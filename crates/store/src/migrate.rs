@@ -11,12 +11,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "life",
+        sqlite: include_str!("../migrations/sqlite/0002_life.sql"),
+        postgres: include_str!("../migrations/postgres/0002_life.sql"),
+    },
+];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.
 pub async fn run(conn: &mut AnyConnection, backend: Backend) -> Result<Vec<String>> {

@@ -112,6 +112,27 @@ pub async fn in_subtree(
     rows(sql.fetch_all(conn).await?)
 }
 
+/// Every node of the given kinds inside a subtree, closed ones included.
+pub async fn in_subtree_all(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    kinds: &[&str],
+) -> Result<Vec<OrgRow>> {
+    let mut sql = Sql::new(&format!("SELECT {COLS} FROM org WHERE path >= "));
+    sql.text(root_path)
+        .push(" AND path < ")
+        .text(path::upper(root_path));
+    sql.push(" AND kind IN (");
+    for (i, k) in kinds.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(*k);
+    }
+    sql.push(")");
+    rows(sql.fetch_all(conn).await?)
+}
+
 /// Organizations inside a subtree whose name or code contains `q`.
 pub async fn search(
     conn: &mut AnyConnection,
@@ -348,7 +369,14 @@ pub async fn all_open(conn: &mut AnyConnection) -> Result<Vec<(String, String, S
 
 /// PostgreSQL identity sequences do not advance when ids are given explicitly.
 pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
-    for table in ["org", "member", "org_event", "app_user"] {
+    for table in [
+        "org",
+        "member",
+        "org_event",
+        "app_user",
+        "meeting",
+        "meeting_rule",
+    ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
         );

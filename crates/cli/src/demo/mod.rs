@@ -1,6 +1,7 @@
 //! `dangjian demo`: a fresh database holding a synthetic district shaped like Fuling.
 
 mod fuling;
+mod life;
 mod people;
 mod tree;
 
@@ -27,6 +28,8 @@ pub struct Account {
 pub struct Summary {
     pub orgs: usize,
     pub members: usize,
+    pub meetings: usize,
+    pub attendance: usize,
     pub accounts: Vec<Account>,
 }
 
@@ -71,6 +74,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     let mut next_id: i64 = 1;
     let mut remaining = total_members;
     let mut baitao_member = None;
+    let mut branch_members = Vec::with_capacity(t.holders.len());
     for (i, h) in t.holders.iter().enumerate() {
         let n = if i + 1 == t.holders.len() {
             remaining
@@ -81,6 +85,11 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         };
         remaining -= n;
         let o = &t.orgs[h.org];
+        branch_members.push(life::BranchMembers {
+            org: o,
+            first_member: next_id,
+            count: n as i64,
+        });
         for k in 0..n {
             let draft = people.member(h.sector, &mut rng);
             let group = (!h.groups.is_empty()).then(|| t.orgs[h.groups[k % h.groups.len()]].id);
@@ -97,6 +106,9 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     }
     member::insert_bulk(&mut tx, &batch).await?;
     rollup::rebuild(&mut tx).await?;
+    let (meetings, attendance, first_month) =
+        life::generate(&mut tx, &branch_members, &mut rng).await?;
+    app.rebuild_life_in(&mut tx, &first_month).await?;
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;
@@ -110,6 +122,8 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     Ok(Summary {
         orgs: t.orgs.len(),
         members: (next_id - 1) as usize,
+        meetings,
+        attendance,
         accounts,
     })
 }

@@ -4,6 +4,8 @@
 
 mod harness;
 
+mod life;
+
 mod audit;
 mod auth;
 mod bad_input;

@@ -2,6 +2,7 @@
 //! against the routes by the integration tests).
 
 mod auth;
+mod life;
 mod members;
 mod orgs;
 
@@ -25,6 +26,10 @@ pub fn routes() -> Router<AppState> {
         .route("/members", get(members::list).post(members::create))
         .route("/members/{id}", get(members::get).patch(members::update))
         .route("/stats/overview", get(orgs::overview))
+        .route("/life/compliance", get(life::compliance))
+        .route("/life/rules", get(life::rules).put(life::put_rule))
+        .route("/meetings", get(life::list).post(life::create))
+        .route("/meetings/{id}", get(life::get))
         .route("/openapi.json", get(openapi))
 }
 

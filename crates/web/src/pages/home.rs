@@ -37,6 +37,8 @@ struct HomePage {
     org: OrgView,
     trail: Vec<OrgView>,
     o: Overview,
+    life_rate: String,
+    life_light: &'static str,
     charts: Vec<Chart>,
     children: Vec<ChildView>,
 }
@@ -58,6 +60,7 @@ pub async fn page(
         ));
     }
     let o = st.app.overview(&auth.actor, q.org).await?;
+    let life = st.app.compliance(&auth.actor, Some(o.org.id), None).await?;
     let trail = st.app.org_trail(&auth.actor, &o.org).await?;
     let child_slices: Vec<Slice> = o
         .children
@@ -81,8 +84,22 @@ pub async fn page(
     if !child_slices.is_empty() {
         charts.push(chart("下级组织党员数", "hbar", &child_slices));
     }
+    let trend: Vec<Slice> = life
+        .trend
+        .iter()
+        .map(|m| Slice {
+            code: m.month.clone(),
+            label: m.month.clone(),
+            n: m.rate.map_or(0, |r| (r * 100.0).round() as i64),
+        })
+        .collect();
+    if !trend.is_empty() {
+        charts.insert(0, chart("组织生活落实率（%，逐月）", "bar", &trend));
+    }
     let page = HomePage {
         l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home"),
+        life_rate: super::life::percent(life.rate),
+        life_light: super::life::light_name(life.light),
         org: OrgView::from(&o.org),
         trail: trail.iter().map(OrgView::from).collect(),
         children: o.children.iter().map(ChildView::from).collect(),

@@ -2,6 +2,7 @@
 
 mod audit;
 mod home;
+mod life;
 mod login;
 mod members;
 mod orgs;
@@ -36,6 +37,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/members/{id}/unmask", post(members::unmask))
         .route("/audit", get(audit::page))
+        .route("/life", get(life::compliance))
+        .route("/meetings", get(life::list))
+        .route("/meetings/new", get(life::new_form).post(life::create))
+        .route("/meetings/{id}", get(life::page))
 }
 
 pub fn render<T: Template>(t: &T) -> Response {

@@ -1,0 +1,165 @@
+//! A year of organizational life for every demo branch: most branches keep to the rules,
+//! some slip, a few fall badly behind; some meetings are held late.
+
+use dangjian_domain::life::{self, MeetingKind, Period, PeriodType};
+use dangjian_domain::{date, org::OrgKind};
+use dangjian_service::store::life::{
+    Attendance, MeetingWrite, insert_attendance_bulk, insert_meetings_bulk,
+};
+use dangjian_service::store::org::OrgRow;
+use dangjian_service::{ServiceResult, store::Conn, today};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use time::Duration;
+
+/// A branch and the id range of its members.
+pub struct BranchMembers<'a> {
+    pub org: &'a OrgRow,
+    pub first_member: i64,
+    pub count: i64,
+}
+
+const TOPICS: [(MeetingKind, &str); 5] = [
+    (MeetingKind::ThemeDay, "学习贯彻党的创新理论主题党日"),
+    (MeetingKind::CommitteeMeeting, "研究本月党建工作和党员发展"),
+    (MeetingKind::GeneralMeeting, "通报支部工作，讨论重要事项"),
+    (MeetingKind::PartyLecture, "书记讲党课：传承红岩精神"),
+    (MeetingKind::LifeMeeting, "年度组织生活会暨民主评议党员"),
+];
+
+/// Generates the meetings of the twelve months before this one; attendance rows are written
+/// for the last three months, earlier meetings keep their head counts only (the registry of a
+/// province would otherwise hold billions of rows of synthetic attendance).
+/// Returns the number of meetings and attendance rows, and the first month covered.
+pub async fn generate(
+    conn: &mut Conn,
+    branches: &[BranchMembers<'_>],
+    rng: &mut ChaCha8Rng,
+) -> ServiceResult<(usize, usize, String)> {
+    let now = today();
+    let this_month = Period::containing(PeriodType::Month, now);
+    let first = this_month.start - Duration::days(365);
+    let months = life::months(
+        &life::month_key(first),
+        &life::month_key(this_month.start - Duration::days(1)),
+    );
+    let detail_from = life::month_key(this_month.start - Duration::days(85));
+    let rules = life::default_rules();
+    let mut meetings: Vec<(i64, MeetingWrite)> = Vec::new();
+    let mut attendance: Vec<(i64, Attendance)> = Vec::new();
+    let mut next_id = 1;
+    let mut total_meetings = 0;
+    let mut total_attendance = 0;
+    for b in branches {
+        if !OrgKind::parse(&b.org.kind).is_some_and(OrgKind::holds_members) || b.count == 0 {
+            continue;
+        }
+        // How diligent this branch is: most keep to the rules, a few fall badly behind.
+        let roll: f64 = rng.random();
+        let keeps = if roll < 0.8 {
+            0.98
+        } else if roll < 0.95 {
+            0.8
+        } else {
+            0.4
+        };
+        for month in &months {
+            for (kind, period, rule) in life::due_in(&rules, &b.org.kind, month) {
+                if !rng.random_bool(keeps) {
+                    continue;
+                }
+                let late = rng.random_bool(0.04);
+                let held_on = if late {
+                    period.end + Duration::days(rng.random_range(1..20))
+                } else if let Some(day) = rule.fixed_day {
+                    period.start + Duration::days(i64::from(day) - 1)
+                } else {
+                    period.start
+                        + Duration::days(
+                            rng.random_range(0..(period.end - period.start).whole_days().max(1)),
+                        )
+                };
+                if held_on >= now {
+                    continue;
+                }
+                let present = (b.count as f64 * rng.random_range(0.7..1.0)).round() as i64;
+                let topic = TOPICS
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+                    .map_or("组织生活", |(_, t)| t);
+                meetings.push((
+                    next_id,
+                    MeetingWrite {
+                        org_id: b.org.id,
+                        org_path: b.org.path.clone(),
+                        kind: kind.as_str().into(),
+                        held_on: date::format(held_on),
+                        starts_at: "09:00".into(),
+                        place: "党员活动室".into(),
+                        topic: topic.into(),
+                        host: "支部书记".into(),
+                        lecturer: if kind == MeetingKind::PartyLecture {
+                            "支部书记".into()
+                        } else {
+                            String::new()
+                        },
+                        agenda: String::new(),
+                        minutes: String::new(),
+                        decisions: String::new(),
+                        due_month: month.clone(),
+                        on_time: life::on_time(Some(rule), &period, held_on),
+                        expected: b.count,
+                        present,
+                        quorum: kind.needs_quorum().then_some(present * 2 > b.count),
+                        created_by: None,
+                    },
+                ));
+                if month.as_str() >= detail_from.as_str() {
+                    for k in 0..b.count {
+                        let status = if k < present {
+                            "present"
+                        } else if rng.random_bool(0.6) {
+                            "excused"
+                        } else {
+                            "absent"
+                        };
+                        let reason = if status == "excused" {
+                            "外出务工"
+                        } else {
+                            ""
+                        };
+                        attendance
+                            .push((next_id, (b.first_member + k, status.into(), reason.into())));
+                    }
+                }
+                next_id += 1;
+            }
+        }
+        if meetings.len() >= 5_000 {
+            total_meetings += meetings.len();
+            total_attendance += attendance.len();
+            flush(conn, &mut meetings, &mut attendance).await?;
+        }
+    }
+    total_meetings += meetings.len();
+    total_attendance += attendance.len();
+    flush(conn, &mut meetings, &mut attendance).await?;
+    Ok((
+        total_meetings,
+        total_attendance,
+        months.first().cloned().unwrap_or_default(),
+    ))
+}
+
+async fn flush(
+    conn: &mut Conn,
+    meetings: &mut Vec<(i64, MeetingWrite)>,
+    attendance: &mut Vec<(i64, Attendance)>,
+) -> ServiceResult<()> {
+    insert_meetings_bulk(conn, meetings).await?;
+    let refs: Vec<(i64, &Attendance)> = attendance.iter().map(|(m, a)| (*m, a)).collect();
+    insert_attendance_bulk(conn, &refs).await?;
+    meetings.clear();
+    attendance.clear();
+    Ok(())
+}

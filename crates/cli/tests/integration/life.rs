@@ -1,0 +1,355 @@
+//! 组织生活: compliance at every level, recording meetings, bad input, rules.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::TestApp;
+use crate::on_both;
+
+fn n(v: &Value, k: &str) -> i64 {
+    v[k].as_i64().unwrap_or_else(|| panic!("{k} in {v}"))
+}
+
+/// A due month of this year that has ended, with a requirement the branch missed.
+async fn missed(api: &crate::harness::Api, branch: i64) -> Option<(String, String)> {
+    let (_, c) = api
+        .get_json(&format!("/api/v1/life/compliance?org={branch}"))
+        .await;
+    let from = c["from"].as_str()?.to_string();
+    let to = c["to"].as_str()?.to_string();
+    let months = dangjian_domain::life::months(&from, &to);
+    for month in months.iter().rev() {
+        let (_, m) = api
+            .get_json(&format!(
+                "/api/v1/life/compliance?org={branch}&period={month}"
+            ))
+            .await;
+        for k in m["by_kind"].as_array()? {
+            if n(&k["tally"], "met") < n(&k["tally"], "required") {
+                return Some((month.clone(), k["kind"].as_str()?.to_string()));
+            }
+        }
+    }
+    None
+}
+
+async fn tallies_match_rebuild(t: &TestApp) {
+    use dangjian_service::store::life;
+    let mut conn = t.app.db.conn().await.expect("conn");
+    let kept = life::snapshot(&mut conn).await.expect("snapshot");
+    let from = kept
+        .iter()
+        .map(|r| r.month.clone())
+        .min()
+        .expect("tallies exist");
+    let mut tx = t.app.db.begin().await.expect("tx");
+    t.app
+        .rebuild_life_in(&mut tx, &from)
+        .await
+        .expect("rebuild");
+    let rebuilt = life::snapshot(&mut tx).await.expect("snapshot");
+    tx.rollback().await.expect("rollback");
+    assert_eq!(kept, rebuilt, "kept tallies equal a recount");
+}
+
+on_both!(
+    compliance_rolls_up_and_a_recorded_meeting_counts,
+    async |t: &TestApp| {
+        let admin = t.api(&t.account("district_admin").username).await;
+        let (s, district) = admin.get_json("/api/v1/life/compliance").await;
+        assert_eq!(s, StatusCode::OK, "{district}");
+        let total = &district["total"];
+        assert!(n(total, "required") > 0 && n(total, "met") <= n(total, "required"));
+        let rate = district["rate"].as_f64().expect("rate");
+        assert!(
+            rate > 0.5 && rate <= 1.0,
+            "most branches keep to the rules: {rate}"
+        );
+        let children_required: i64 = district["children"]
+            .as_array()
+            .expect("children")
+            .iter()
+            .map(|c| n(&c["tally"], "required"))
+            .sum();
+        assert_eq!(
+            children_required,
+            n(total, "required"),
+            "children add up to the district"
+        );
+        for c in district["children"].as_array().expect("children") {
+            assert!(["green", "yellow", "red"].contains(&c["light"].as_str().expect("light")));
+        }
+        let behind = district["behind"].as_array().expect("behind");
+        assert!(!behind.is_empty(), "the demo has branches that fell behind");
+
+        // Record the missed meeting late, for its own period: held, but not on time.
+        let branch = behind[0]["org"]["id"].as_i64().expect("branch");
+        let (month, kind) = missed(&admin, branch).await.expect("a missed requirement");
+        let (_, before) = admin
+            .get_json(&format!(
+                "/api/v1/life/compliance?org={branch}&period={month}"
+            ))
+            .await;
+        let (_, town_before) = admin
+            .get_json(&format!("/api/v1/life/compliance?period={month}"))
+            .await;
+        let today = dangjian_service::today();
+        let body = json!({
+            "org_id": branch, "kind": kind, "held_on": dangjian_domain::date::format(today),
+            "for_period": format!("{month}-15"), "topic": "补开会议", "lecturer": "书记"
+        });
+        let (s, meeting) = admin.post("/api/v1/meetings", &body).await;
+        assert_eq!(s, StatusCode::CREATED, "{meeting}");
+        assert_eq!(meeting["on_time"], false);
+        assert_eq!(
+            meeting["expected"], meeting["present"],
+            "without a list everyone is present"
+        );
+        let (_, after) = admin
+            .get_json(&format!(
+                "/api/v1/life/compliance?org={branch}&period={month}"
+            ))
+            .await;
+        assert_eq!(n(&after["total"], "met"), n(&before["total"], "met") + 1);
+        assert_eq!(
+            n(&after["total"], "on_time"),
+            n(&before["total"], "on_time")
+        );
+        let (_, town_after) = admin
+            .get_json(&format!("/api/v1/life/compliance?period={month}"))
+            .await;
+        assert_eq!(
+            n(&town_after["total"], "met"),
+            n(&town_before["total"], "met") + 1,
+            "the district sees it the same day"
+        );
+        tallies_match_rebuild(t).await;
+
+        let (s, detail) = admin
+            .get_json(&format!("/api/v1/meetings/{}", meeting["id"]))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(
+            detail["attendance"].as_array().expect("attendance").len() as i64,
+            n(&meeting, "expected")
+        );
+    }
+);
+
+on_both!(
+    bad_meetings_are_refused_and_nothing_stored,
+    async |t: &TestApp| {
+        let secretary = t.api("baitao-secretary").await;
+        let (_, me) = secretary.get_json("/api/v1/me").await;
+        let branch = me["scope_org_id"].as_i64().expect("branch");
+        let (_, list) = secretary
+            .get_json(&format!("/api/v1/members?org={branch}&per_page=100"))
+            .await;
+        let members: Vec<i64> = list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|m| m["id"].as_i64())
+            .collect();
+        let (_, before) = secretary
+            .get_json(&format!("/api/v1/meetings?org={branch}"))
+            .await;
+        let count = before["items"].as_array().expect("items").len();
+        let good = json!({"org_id": branch, "kind": "committee_meeting", "held_on": "2026-03-05", "topic": "支委会"});
+        let with = |k: &str, v: Value| {
+            let mut b = good.clone();
+            b[k] = v;
+            b
+        };
+        let other_town = t.town_accounts()[5];
+        let (_, others) = t
+            .api(&other_town.username)
+            .await
+            .get_json("/api/v1/members?per_page=1")
+            .await;
+        let stranger = others["items"][0]["id"]
+            .as_i64()
+            .expect("someone elsewhere");
+        let cases = [
+            (
+                "future date",
+                with("held_on", json!("2099-01-01")),
+                "held_on",
+            ),
+            ("unknown kind", with("kind", json!("party")), "kind"),
+            ("no topic", with("topic", json!(" ")), "topic"),
+            (
+                "lecture without lecturer",
+                with("kind", json!("party_lecture")),
+                "lecturer",
+            ),
+            (
+                "period after the meeting",
+                with("for_period", json!("2026-04-01")),
+                "for_period",
+            ),
+            (
+                "stranger attending",
+                with(
+                    "attendance",
+                    json!([{"member_id": stranger, "status": "present"}]),
+                ),
+                "attendance",
+            ),
+            (
+                "excused without reason",
+                with(
+                    "attendance",
+                    json!([{"member_id": members[0], "status": "excused"}]),
+                ),
+                "attendance",
+            ),
+            (
+                "bad status",
+                with(
+                    "attendance",
+                    json!([{"member_id": members[0], "status": "asleep"}]),
+                ),
+                "attendance",
+            ),
+        ];
+        for (what, body, field) in cases {
+            let (s, v) = secretary.post("/api/v1/meetings", &body).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {v}");
+            assert_eq!(v["error"]["field"], field, "{what}: {v}");
+        }
+        let (s, _) = secretary
+            .post(
+                "/api/v1/meetings",
+                &with("org_id", json!(other_town.scope_org_id)),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "another town's org is out of scope"
+        );
+        let member = t.api("baitao-member").await;
+        let (s, _) = member.post("/api/v1/meetings", &good).await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "a member does not record meetings"
+        );
+        let (_, after) = secretary
+            .get_json(&format!("/api/v1/meetings?org={branch}"))
+            .await;
+        assert_eq!(
+            after["items"].as_array().expect("items").len(),
+            count,
+            "nothing stored"
+        );
+
+        // A committee meeting most members missed is recorded, flagged as without quorum.
+        let absent: Vec<Value> = members
+            .iter()
+            .map(|id| json!({"member_id": id, "status": "absent"}))
+            .collect();
+        let (s, m) = secretary
+            .post("/api/v1/meetings", &with("attendance", Value::from(absent)))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        assert_eq!(m["quorum"], false);
+        assert_eq!(m["present"], 0);
+    }
+);
+
+on_both!(
+    rules_are_data_and_only_the_district_changes_them,
+    async |t: &TestApp| {
+        let admin = t.api(&t.account("district_admin").username).await;
+        let (s, rules) = admin.get_json("/api/v1/life/rules").await;
+        assert_eq!(s, StatusCode::OK);
+        let theme = rules["items"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .find(|r| r["meeting_kind"] == "theme_day" && r["org_kind"] == "branch")
+            .expect("theme day rule");
+        assert_eq!(theme["fixed_day"], 10, "Fuling's theme day is on the 10th");
+        let (_, before) = admin.get_json("/api/v1/life/compliance").await;
+        let next_year = dangjian_service::today().year() + 1;
+        let rule = json!({"org_kind": "branch", "meeting_kind": "party_lecture", "period": "year", "times": 2, "effective_from": format!("{next_year}-01-01")});
+        let town = t.api(&t.account("town_admin").username).await;
+        let (s, _) = town
+            .send_json(reqwest::Method::PUT, "/api/v1/life/rules", &rule)
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, v) = admin
+            .send_json(reqwest::Method::PUT, "/api/v1/life/rules", &rule)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert!(
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|r| r["meeting_kind"] == "party_lecture" && r["period"] == "year")
+        );
+        let (_, after) = admin.get_json("/api/v1/life/compliance").await;
+        assert_eq!(
+            before["total"], after["total"],
+            "a rule from next year leaves this year's figures alone"
+        );
+        let past = json!({"org_kind": "branch", "meeting_kind": "party_lecture", "period": "year", "times": 2, "effective_from": "2020-01-01"});
+        let (s, v) = admin
+            .send_json(reqwest::Method::PUT, "/api/v1/life/rules", &past)
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["field"], "effective_from");
+        tallies_match_rebuild(t).await;
+    }
+);
+
+on_both!(life_pages, async |t: &TestApp| {
+    let b = t.browser("baitao-secretary").await;
+    let (s, html) = b.page("/life").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"life-rate\"") && html.contains("组织生活落实情况"));
+    let (s, form) = b.page("/meetings/new?org=0").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{form}");
+    let secretary = t.api("baitao-secretary").await;
+    let (_, me) = secretary.get_json("/api/v1/me").await;
+    let branch = me["scope_org_id"].as_i64().expect("branch").to_string();
+    let (s, form) = b.page(&format!("/meetings/new?org={branch}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(form.contains("attendance-form") && form.contains("name=\"att_"));
+    let action = format!("/meetings/new?org={branch}");
+    let (s, html, _) = b
+        .post_form(
+            &action,
+            &[
+                ("kind", "theme_day"),
+                ("held_on", "2099-01-10"),
+                ("topic", "主题党日"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("data-field=\"held_on\"") && html.contains("不能晚于今天"));
+    let (s, _, location) = b
+        .post_form(
+            &action,
+            &[
+                ("kind", "theme_day"),
+                ("held_on", "2026-10-10"),
+                ("topic", "重温入党誓词"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, page) = b.page(&location.expect("meeting page")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("重温入党誓词") && page.contains("attendance-table"));
+    let (s, list) = b.page(&format!("/meetings?org={branch}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list.contains("重温入党誓词"));
+    let admin = t.browser(&t.account("district_admin").username).await;
+    let (_, home) = admin.page("/").await;
+    assert!(home.contains("id=\"stat-life\"") && home.contains("组织生活落实率"));
+});

@@ -1,0 +1,785 @@
+//! 组织生活: recording meetings with attendance, the rules as data, and compliance at every
+//! level from tallies kept per org and due month.
+
+use std::collections::HashMap;
+
+use dangjian_domain::bands::Status;
+use dangjian_domain::life::{self, BranchLife, Lights, MeetingKind, PeriodType, Rule, Tally};
+use dangjian_domain::org::OrgKind;
+use dangjian_domain::{FieldError, date, path};
+use dangjian_store::life::{self as store, MeetingRow, MeetingWrite, RuleRow, TallyRow};
+use dangjian_store::member::{self, MemberFilter};
+use dangjian_store::org::OrgRow;
+use dangjian_store::{Conn, setting};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::audit::Entry;
+use crate::{Actor, App, ServiceError, ServiceResult, today};
+
+/// The first and last due months the tallies cover.
+const LIFE_FROM: &str = "life_from";
+const LIFE_TO: &str = "life_to";
+
+/// A meeting as a form or a script sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MeetingInput {
+    pub kind: String,
+    pub held_on: String,
+    pub starts_at: String,
+    pub place: String,
+    pub topic: String,
+    pub host: String,
+    pub lecturer: String,
+    pub agenda: String,
+    pub minutes: String,
+    pub decisions: String,
+    /// A day inside the period the meeting fulfils (default: the day it was held).
+    pub for_period: String,
+    /// Who attended; absent means every member of the branch was present.
+    pub attendance: Option<Vec<AttendanceInput>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct AttendanceInput {
+    pub member_id: i64,
+    /// present | excused | absent
+    pub status: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MeetingDetail {
+    #[serde(flatten)]
+    pub meeting: MeetingRow,
+    pub attendance: Vec<AttendeeRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttendeeRow {
+    pub member_id: i64,
+    pub name: String,
+    pub status: String,
+    pub reason: String,
+}
+
+/// Compliance of one org's subtree over a window of due months.
+#[derive(Debug, Serialize)]
+pub struct Compliance {
+    pub org: OrgRow,
+    pub from: String,
+    pub to: String,
+    pub total: Tally,
+    pub rate: Option<f64>,
+    pub on_time_rate: Option<f64>,
+    pub light: life::Light,
+    pub by_kind: Vec<KindTally>,
+    pub children: Vec<ChildTally>,
+    pub behind: Vec<BehindBranch>,
+    pub trend: Vec<MonthTally>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KindTally {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub tally: Tally,
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChildTally {
+    pub org: OrgRow,
+    pub tally: Tally,
+    pub rate: Option<f64>,
+    pub light: life::Light,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BehindBranch {
+    pub org: OrgRow,
+    pub missed: i64,
+    pub required: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MonthTally {
+    pub month: String,
+    pub tally: Tally,
+    pub rate: Option<f64>,
+}
+
+fn rule_of(r: &RuleRow) -> Option<Rule> {
+    Some(Rule {
+        org_kind: r.org_kind.clone(),
+        meeting_kind: MeetingKind::parse(&r.meeting_kind)?,
+        period: PeriodType::parse(&r.period)?,
+        times: u32::try_from(r.times).ok()?,
+        fixed_day: r.fixed_day.and_then(|d| u8::try_from(d).ok()),
+        effective_from: date::parse(&r.effective_from)?,
+    })
+}
+
+async fn load_rules(conn: &mut Conn) -> ServiceResult<Vec<Rule>> {
+    Ok(store::rules(conn)
+        .await?
+        .iter()
+        .filter_map(rule_of)
+        .collect())
+}
+
+fn branch_life(o: &OrgRow) -> BranchLife {
+    BranchLife {
+        org_kind: o.kind.clone(),
+        opened_on: date::parse(&o.opened_on).unwrap_or(Date::MIN),
+        closed_on: o.closed_on.as_deref().and_then(date::parse),
+    }
+}
+
+fn tally_of(r: &TallyRow) -> Tally {
+    Tally {
+        required: r.required,
+        met: r.met,
+        on_time: r.on_time,
+        behind: r.behind,
+    }
+}
+
+/// A branch's own tally rows for the given months, from the rules and its held meetings.
+fn branch_rows(
+    o: &OrgRow,
+    rules: &[Rule],
+    months: &[String],
+    held: &dyn Fn(&str, &str) -> (i64, i64),
+) -> Vec<TallyRow> {
+    let b = branch_life(o);
+    let mut out = Vec::new();
+    for month in months {
+        for (kind, period, rule) in life::due_in(rules, &o.kind, month) {
+            let (n, on_time) = held(kind.as_str(), month);
+            let t = life::tally(&b, Some(rule), &period, n, on_time);
+            out.push(TallyRow {
+                org_id: o.id,
+                month: month.clone(),
+                kind: kind.as_str().into(),
+                required: t.required,
+                met: t.met,
+                on_time: t.on_time,
+                behind: t.behind,
+            });
+        }
+    }
+    out
+}
+
+/// The same rows for every org on the branch's path (the branch and its ancestors).
+fn up_the_tree(node_path: &str, rows: &[TallyRow], sign: i64) -> Vec<TallyRow> {
+    let mut out = Vec::new();
+    for id in path::ids(node_path) {
+        out.extend(rows.iter().map(|r| TallyRow {
+            org_id: id,
+            required: sign * r.required,
+            met: sign * r.met,
+            on_time: sign * r.on_time,
+            behind: sign * r.behind,
+            ..r.clone()
+        }));
+    }
+    out
+}
+
+fn text_field(
+    field: &'static str,
+    label: &str,
+    v: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, FieldError> {
+    let v = v.trim();
+    if required && v.is_empty() {
+        return Err(FieldError::new(field, "required", format!("请填写{label}")));
+    }
+    if v.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("{label}不能超过 {max} 个字"),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+fn last_month(y: i32) -> String {
+    format!("{y:04}-12")
+}
+
+impl App {
+    /// Writes the default rules of DOMAIN.md into an empty rule table.
+    pub async fn ensure_life_rules(&self) -> ServiceResult<()> {
+        let mut conn = self.db.conn().await?;
+        if !store::rules(&mut conn).await?.is_empty() {
+            return Ok(());
+        }
+        for r in life::default_rules() {
+            let row = RuleRow {
+                id: 0,
+                org_kind: r.org_kind,
+                meeting_kind: r.meeting_kind.as_str().into(),
+                period: r.period.as_str().into(),
+                times: i64::from(r.times),
+                fixed_day: r.fixed_day.map(i64::from),
+                effective_from: date::format(r.effective_from),
+            };
+            store::put_rule(&mut conn, &row).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn life_rules(&self, actor: &Actor) -> ServiceResult<Vec<RuleRow>> {
+        actor.read_root()?;
+        let mut conn = self.db.conn().await?;
+        Ok(store::rules(&mut conn).await?)
+    }
+
+    /// Changes a rule from a date on (district admins only); tallies from that month are
+    /// recomputed, earlier ones stay as they were.
+    pub async fn set_life_rule(&self, actor: &Actor, r: &RuleRow) -> ServiceResult<()> {
+        if actor.role != dangjian_domain::role::Role::DistrictAdmin
+            || actor.scope_path.matches('/').count() > 2
+        {
+            return Err(ServiceError::Forbidden(
+                "只有区委组织部可以修改组织生活规则",
+            ));
+        }
+        let rule = rule_of(r)
+            .ok_or_else(|| ServiceError::field("meeting_kind", "invalid_rule", "规则内容无效"))?;
+        if OrgKind::parse(&rule.org_kind).is_none()
+            || rule.times > 31
+            || rule.fixed_day.is_some_and(|d| !(1..=28).contains(&d))
+        {
+            return Err(ServiceError::field(
+                "times",
+                "invalid_rule",
+                "规则内容无效：次数 0–31，固定日期 1–28",
+            ));
+        }
+        let this_month = life::Period::containing(PeriodType::Month, today()).start;
+        if rule.effective_from < this_month {
+            return Err(ServiceError::field(
+                "effective_from",
+                "in_the_past",
+                "规则只能从本月起生效，已考核的期间不受影响",
+            ));
+        }
+        let mut tx = self.begin_audited().await?;
+        store::put_rule(tx.conn(), r).await?;
+        let from = life::month_key(rule.effective_from);
+        self.rebuild_life_in(tx.conn(), &from).await?;
+        let detail = format!(
+            "{} {} {} {} 次，自 {}",
+            r.org_kind, r.meeting_kind, r.period, r.times, r.effective_from
+        );
+        tx.commit(
+            actor,
+            Entry::ok("life.rule", "meeting_rule", &r.meeting_kind).detail(detail),
+        )
+        .await
+    }
+
+    /// Makes sure the tallies reach the end of this year: a new year, or a fresh database,
+    /// starts with the requirements of every branch in place. Cheap when nothing is missing.
+    pub async fn ensure_life_year(&self) -> ServiceResult<()> {
+        let this_year = today().year();
+        let mut conn = self.db.conn().await?;
+        let covered_to = setting::get(&mut conn, LIFE_TO).await?;
+        drop(conn);
+        let from = match covered_to {
+            Some(to) if to >= last_month(this_year) => return Ok(()),
+            Some(to) => life::months(&to, &last_month(this_year))
+                .get(1)
+                .cloned()
+                .unwrap_or_else(|| last_month(this_year)),
+            None => format!("{:04}-01", this_year - 1),
+        };
+        let mut tx = self.db.begin().await?;
+        self.rebuild_life_in(&mut tx, &from).await?;
+        tx.commit()
+            .await
+            .map_err(dangjian_store::StoreError::from)?;
+        Ok(())
+    }
+
+    /// Recomputes every tally from `from` (a due month) to the end of this year.
+    pub async fn rebuild_life_in(&self, conn: &mut Conn, from: &str) -> ServiceResult<()> {
+        let rules = load_rules(conn).await?;
+        let to = last_month(today().year());
+        let months = life::months(from, &to);
+        let held = store::held_since(conn, from).await?;
+        let kinds: Vec<&str> = OrgKind::ALL
+            .iter()
+            .filter(|k| k.holds_members())
+            .map(|k| k.as_str())
+            .collect();
+        let branches = dangjian_store::org::in_subtree_all(conn, "/", &kinds).await?;
+        store::clear_tallies(conn, from).await?;
+        let mut rows = Vec::new();
+        for b in &branches {
+            let get = |kind: &str, month: &str| {
+                held.get(&(b.id, kind.to_string(), month.to_string()))
+                    .copied()
+                    .unwrap_or((0, 0))
+            };
+            let own = branch_rows(b, &rules, &months, &get);
+            rows.extend(up_the_tree(&b.path, &own, 1));
+        }
+        store::add_tallies(conn, &rows).await?;
+        let covered = setting::get(conn, LIFE_FROM).await?;
+        if covered.as_deref().is_none_or(|c| c > from) {
+            setting::set(conn, LIFE_FROM, from).await?;
+        }
+        setting::set(conn, LIFE_TO, &to).await?;
+        Ok(())
+    }
+
+    /// Recomputes one branch's rows for the given months and passes the change up the tree.
+    pub(crate) async fn refresh_branch(
+        &self,
+        conn: &mut Conn,
+        o: &OrgRow,
+        months: &[String],
+    ) -> ServiceResult<()> {
+        let (Some(first), Some(last)) = (months.first(), months.last()) else {
+            return Ok(());
+        };
+        let rules = load_rules(conn).await?;
+        let mut counts = HashMap::new();
+        for m in months {
+            for (kind, _, _) in life::due_in(&rules, &o.kind, m) {
+                let n = store::held(conn, o.id, kind.as_str(), m).await?;
+                counts.insert((kind.as_str().to_string(), m.clone()), n);
+            }
+        }
+        let get = |kind: &str, month: &str| {
+            counts
+                .get(&(kind.to_string(), month.to_string()))
+                .copied()
+                .unwrap_or((0, 0))
+        };
+        let new = branch_rows(o, &rules, months, &get);
+        let old: Vec<TallyRow> = store::tallies(conn, o.id, first, last).await?;
+        let mut delta = up_the_tree(&o.path, &old, -1);
+        delta.extend(up_the_tree(&o.path, &new, 1));
+        store::add_tallies(conn, &delta).await?;
+        Ok(())
+    }
+
+    /// Refreshes a branch over every covered month (after it opens, closes or moves).
+    pub(crate) async fn refresh_branch_all(
+        &self,
+        conn: &mut Conn,
+        o: &OrgRow,
+    ) -> ServiceResult<()> {
+        if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
+            return Ok(());
+        }
+        let (Some(from), Some(to)) = (
+            setting::get(conn, LIFE_FROM).await?,
+            setting::get(conn, LIFE_TO).await?,
+        ) else {
+            return Ok(());
+        };
+        let months = life::months(&from, &to);
+        self.refresh_branch(conn, o, &months).await
+    }
+
+    /// A branch whose meetings the actor may record.
+    pub async fn branch_to_record(&self, actor: &Actor, org_id: i64) -> ServiceResult<OrgRow> {
+        let o = self.org(actor, org_id).await?;
+        actor.check_edit_members(&o.path)?;
+        if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
+            return Err(ServiceError::field(
+                "org_id",
+                "not_a_branch",
+                "会议只能由党支部或联合支部记录",
+            ));
+        }
+        Ok(o)
+    }
+
+    /// The members of a branch, the expected attendees of its meetings.
+    pub async fn branch_members(
+        &self,
+        actor: &Actor,
+        branch_id: i64,
+    ) -> ServiceResult<Vec<dangjian_store::member::MemberRow>> {
+        let o = self.org(actor, branch_id).await?;
+        let mut conn = self.db.conn().await?;
+        let f = MemberFilter {
+            root_path: o.path,
+            ..Default::default()
+        };
+        Ok(member::list(&mut conn, &f, 10_000, 0).await?)
+    }
+
+    /// Records a held meeting with its attendance; the branch's compliance follows at once.
+    pub async fn record_meeting(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        input: &MeetingInput,
+    ) -> ServiceResult<MeetingRow> {
+        let o = self.branch_to_record(actor, org_id).await?;
+        let mut errs = dangjian_domain::error::Errors::default();
+        let kind = errs.take(
+            MeetingKind::parse(&input.kind)
+                .ok_or_else(|| FieldError::new("kind", "invalid_choice", "请选择会议类型")),
+        );
+        let held_on = errs.take(date::past_date(
+            "held_on",
+            "召开日期",
+            &input.held_on,
+            today(),
+        ));
+        let for_day = if input.for_period.trim().is_empty() {
+            held_on
+        } else {
+            errs.take(date::past_date(
+                "for_period",
+                "所属期间",
+                &input.for_period,
+                today(),
+            ))
+        };
+        if let (Some(h), Some(f)) = (held_on, for_day)
+            && f > h
+        {
+            errs.push(FieldError::new(
+                "for_period",
+                "after_held",
+                "会议不能补记在召开日期之后的期间",
+            ));
+        }
+        if let Some(h) = held_on
+            && date::parse(&o.opened_on).is_some_and(|opened| h < opened)
+        {
+            errs.push(FieldError::new(
+                "held_on",
+                "before_opened",
+                "召开日期早于支部成立日期",
+            ));
+        }
+        let topic = errs.take(text_field("topic", "会议主题", &input.topic, 200, true));
+        let mut texts = Vec::new();
+        for (field, label, v, max) in [
+            ("starts_at", "开始时间", &input.starts_at, 5),
+            ("place", "地点", &input.place, 100),
+            ("host", "主持人", &input.host, 30),
+            ("lecturer", "授课人", &input.lecturer, 30),
+            ("agenda", "议程", &input.agenda, 2000),
+            ("minutes", "会议记录", &input.minutes, 20000),
+            ("decisions", "决定事项", &input.decisions, 5000),
+        ] {
+            texts.push(
+                errs.take(text_field(field, label, v, max, false))
+                    .unwrap_or_default(),
+            );
+        }
+        if kind == Some(MeetingKind::PartyLecture) && input.lecturer.trim().is_empty() {
+            errs.push(FieldError::new("lecturer", "required", "党课请填写授课人"));
+        }
+        errs.into_result().map_err(ServiceError::Invalid)?;
+        let (Some(kind), Some(held_on), Some(for_day), Some(topic)) =
+            (kind, held_on, for_day, topic)
+        else {
+            return Err(ServiceError::Internal(
+                "validated meeting lost a field".into(),
+            ));
+        };
+
+        let mut tx = self.begin_audited().await?;
+        // The expected attendees: the branch's members today.
+        let f = MemberFilter {
+            root_path: o.path.clone(),
+            ..Default::default()
+        };
+        let members = member::list(tx.conn(), &f, 10_000, 0).await?;
+        let attendance: Vec<(i64, String, String)> = match &input.attendance {
+            None => members
+                .iter()
+                .map(|m| (m.id, "present".to_string(), String::new()))
+                .collect(),
+            Some(given) => {
+                let mut seen = HashMap::new();
+                for a in given {
+                    if !members.iter().any(|m| m.id == a.member_id) {
+                        return Err(ServiceError::field(
+                            "attendance",
+                            "not_expected",
+                            format!("党员 #{} 不是本支部应到人员", a.member_id),
+                        ));
+                    }
+                    if !matches!(a.status.as_str(), "present" | "excused" | "absent") {
+                        return Err(ServiceError::field(
+                            "attendance",
+                            "invalid_status",
+                            "出席情况应为 出席、请假 或 缺席",
+                        ));
+                    }
+                    if a.status == "excused" && a.reason.trim().is_empty() {
+                        return Err(ServiceError::field(
+                            "attendance",
+                            "reason_required",
+                            "请假须填写事由",
+                        ));
+                    }
+                    if a.reason.chars().count() > 200 {
+                        return Err(ServiceError::field(
+                            "attendance",
+                            "too_long",
+                            "请假事由不能超过 200 字",
+                        ));
+                    }
+                    if seen.insert(a.member_id, ()).is_some() {
+                        return Err(ServiceError::field(
+                            "attendance",
+                            "duplicate",
+                            "同一党员出现了两次",
+                        ));
+                    }
+                }
+                members
+                    .iter()
+                    .map(|m| match given.iter().find(|a| a.member_id == m.id) {
+                        Some(a) => (m.id, a.status.clone(), a.reason.trim().to_string()),
+                        None => (m.id, "absent".to_string(), String::new()),
+                    })
+                    .collect()
+            }
+        };
+        let present = attendance.iter().filter(|a| a.1 == "present").count() as i64;
+        let quorum = kind.needs_quorum().then(|| {
+            let voters: Vec<i64> = members
+                .iter()
+                .filter(|m| m.status == Status::Full.as_str())
+                .map(|m| m.id)
+                .collect();
+            let present_voters = attendance
+                .iter()
+                .filter(|a| a.1 == "present" && voters.contains(&a.0))
+                .count() as i64;
+            life::has_quorum(present_voters, voters.len() as i64)
+        });
+        let rules = load_rules(tx.conn()).await?;
+        let (period, rule) = life::period_for(&rules, &o.kind, kind, for_day);
+        let due_month = period.due_month();
+        let w = MeetingWrite {
+            org_id: o.id,
+            org_path: o.path.clone(),
+            kind: kind.as_str().into(),
+            held_on: date::format(held_on),
+            starts_at: texts[0].clone(),
+            place: texts[1].clone(),
+            topic,
+            host: texts[2].clone(),
+            lecturer: texts[3].clone(),
+            agenda: texts[4].clone(),
+            minutes: texts[5].clone(),
+            decisions: texts[6].clone(),
+            due_month: due_month.clone(),
+            on_time: life::on_time(rule, &period, held_on),
+            expected: members.len() as i64,
+            present,
+            quorum,
+            created_by: actor.user_id,
+        };
+        let id = store::insert_meeting(tx.conn(), &w).await?;
+        store::insert_attendance(tx.conn(), id, &attendance).await?;
+        self.refresh_branch(tx.conn(), &o, std::slice::from_ref(&due_month))
+            .await?;
+        let (row, _) = store::meeting(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let detail = format!(
+            "{} {} {}（应到 {} 实到 {}）",
+            o.name,
+            kind.label(),
+            w.held_on,
+            w.expected,
+            present
+        );
+        tx.commit(
+            actor,
+            Entry::ok("meeting.create", "meeting", id).detail(detail),
+        )
+        .await?;
+        Ok(row)
+    }
+
+    pub async fn meeting(&self, actor: &Actor, id: i64) -> ServiceResult<MeetingDetail> {
+        let mut conn = self.db.conn().await?;
+        let (meeting, org_path) = store::meeting(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        actor.check_visible(&org_path)?;
+        let attendance = store::attendance(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(|(member_id, name, status, reason)| AttendeeRow {
+                member_id,
+                name,
+                status,
+                reason,
+            })
+            .collect();
+        Ok(MeetingDetail {
+            meeting,
+            attendance,
+        })
+    }
+
+    pub async fn meetings(
+        &self,
+        actor: &Actor,
+        org_id: Option<i64>,
+        kind: Option<&str>,
+        page: i64,
+    ) -> ServiceResult<Vec<MeetingRow>> {
+        let o = match org_id {
+            Some(id) => self.org(actor, id).await?,
+            None => self.home_org(actor).await?,
+        };
+        let kind = match kind.filter(|k| !k.is_empty()) {
+            None => None,
+            Some(k) => Some(
+                MeetingKind::parse(k)
+                    .ok_or_else(|| ServiceError::field("kind", "invalid_choice", "会议类型无效"))?
+                    .as_str(),
+            ),
+        };
+        let mut conn = self.db.conn().await?;
+        Ok(store::meetings(
+            &mut conn,
+            &o.path,
+            kind,
+            50,
+            (page.max(1) - 1).saturating_mul(50).min(1_000_000),
+        )
+        .await?)
+    }
+
+    /// Compliance of an org's subtree for a year (or a month `YYYY-MM` of it), counting only
+    /// months that have ended.
+    pub async fn compliance(
+        &self,
+        actor: &Actor,
+        org_id: Option<i64>,
+        period: Option<&str>,
+    ) -> ServiceResult<Compliance> {
+        let o = match org_id {
+            Some(id) => self.org(actor, id).await?,
+            None => self.home_org(actor).await?,
+        };
+        let now = today();
+        let last_ended = life::month_key(
+            life::Period::containing(PeriodType::Month, now)
+                .start
+                .previous_day()
+                .unwrap_or(now),
+        );
+        let (from, to) = match period.map(str::trim).filter(|p| !p.is_empty()) {
+            None => (format!("{:04}-01", now.year()), last_ended.clone()),
+            Some(p) if p.len() == 4 && p.parse::<i32>().is_ok() => {
+                (format!("{p}-01"), format!("{p}-12"))
+            }
+            Some(p) if life::month_start(p).is_some() => (p.to_string(), p.to_string()),
+            Some(_) => {
+                return Err(ServiceError::field(
+                    "period",
+                    "invalid_period",
+                    "期间应为年份（如 2026）或月份（如 2026-03）",
+                ));
+            }
+        };
+        let to = if to > last_ended { last_ended } else { to };
+        let mut conn = self.db.conn().await?;
+        let own = store::tallies(&mut conn, o.id, &from, &to).await?;
+        let mut total = Tally::default();
+        let mut by_kind: HashMap<String, Tally> = HashMap::new();
+        let mut by_month: HashMap<String, Tally> = HashMap::new();
+        for r in &own {
+            let t = tally_of(r);
+            total.add(&t);
+            by_kind.entry(r.kind.clone()).or_default().add(&t);
+            by_month.entry(r.month.clone()).or_default().add(&t);
+        }
+        let lights = Lights::default();
+        let by_kind = MeetingKind::ALL
+            .iter()
+            .filter_map(|k| {
+                by_kind.get(k.as_str()).map(|t| KindTally {
+                    kind: k.as_str(),
+                    label: k.label(),
+                    tally: *t,
+                    rate: t.rate(),
+                })
+            })
+            .collect();
+        let mut trend: Vec<MonthTally> = by_month
+            .into_iter()
+            .map(|(month, tally)| MonthTally {
+                rate: tally.rate(),
+                month,
+                tally,
+            })
+            .collect();
+        trend.sort_by(|a, b| a.month.cmp(&b.month));
+        let child_rows = store::child_tallies(&mut conn, o.id, &from, &to).await?;
+        let kids = dangjian_store::org::children(&mut conn, o.id).await?;
+        let mut children: Vec<ChildTally> = kids
+            .into_iter()
+            .filter_map(|c| {
+                let mut t = Tally::default();
+                for r in child_rows.iter().filter(|r| r.org_id == c.id) {
+                    t.add(&tally_of(r));
+                }
+                (t.required > 0).then(|| ChildTally {
+                    rate: t.rate(),
+                    light: lights.of(t.rate()),
+                    tally: t,
+                    org: c,
+                })
+            })
+            .collect();
+        children.sort_by(|a, b| {
+            a.rate
+                .partial_cmp(&b.rate)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let behind_ids = store::behind_branches(&mut conn, &o.path, &from, &to, 50).await?;
+        let mut behind = Vec::new();
+        for (id, missed, required) in behind_ids {
+            if let Some(org) = dangjian_store::org::get(&mut conn, id).await? {
+                behind.push(BehindBranch {
+                    org,
+                    missed,
+                    required,
+                });
+            }
+        }
+        Ok(Compliance {
+            rate: total.rate(),
+            on_time_rate: total.on_time_rate(),
+            light: lights.of(total.rate()),
+            org: o,
+            from,
+            to,
+            total,
+            by_kind,
+            children,
+            behind,
+            trend,
+        })
+    }
+}

@@ -1,0 +1,533 @@
+//! 组织生活 in SQL: rules, meetings, attendance and the compliance tallies.
+
+use std::collections::HashMap;
+
+use dangjian_domain::path;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use crate::Result;
+use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleRow {
+    pub id: i64,
+    pub org_kind: String,
+    pub meeting_kind: String,
+    pub period: String,
+    pub times: i64,
+    pub fixed_day: Option<i64>,
+    pub effective_from: String,
+}
+
+pub async fn rules(conn: &mut AnyConnection) -> Result<Vec<RuleRow>> {
+    let rs = sqlx::query(
+        "SELECT id, org_kind, meeting_kind, period, times, fixed_day, effective_from FROM meeting_rule \
+         ORDER BY org_kind, meeting_kind, effective_from",
+    )
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok(RuleRow {
+                id: r.try_get("id")?,
+                org_kind: r.try_get("org_kind")?,
+                meeting_kind: r.try_get("meeting_kind")?,
+                period: r.try_get("period")?,
+                times: r.try_get("times")?,
+                fixed_day: r.try_get("fixed_day")?,
+                effective_from: r.try_get("effective_from")?,
+            })
+        })
+        .collect()
+}
+
+/// Adds a rule, or replaces the one of the same kinds and start date.
+pub async fn put_rule(conn: &mut AnyConnection, r: &RuleRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO meeting_rule (org_kind, meeting_kind, period, times, fixed_day, effective_from, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_kind, meeting_kind, effective_from) \
+         DO UPDATE SET period = excluded.period, times = excluded.times, fixed_day = excluded.fixed_day",
+    )
+    .bind(&r.org_kind)
+    .bind(&r.meeting_kind)
+    .bind(&r.period)
+    .bind(r.times)
+    .bind(r.fixed_day)
+    .bind(&r.effective_from)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub kind: String,
+    pub held_on: String,
+    pub starts_at: String,
+    pub place: String,
+    pub topic: String,
+    pub host: String,
+    pub lecturer: String,
+    pub agenda: String,
+    pub minutes: String,
+    pub decisions: String,
+    pub due_month: String,
+    pub on_time: bool,
+    pub expected: i64,
+    pub present: i64,
+    pub quorum: Option<bool>,
+}
+
+/// A meeting as written; the ids of the org and of the recorder come with it.
+#[derive(Debug, Clone)]
+pub struct MeetingWrite {
+    pub org_id: i64,
+    pub org_path: String,
+    pub kind: String,
+    pub held_on: String,
+    pub starts_at: String,
+    pub place: String,
+    pub topic: String,
+    pub host: String,
+    pub lecturer: String,
+    pub agenda: String,
+    pub minutes: String,
+    pub decisions: String,
+    pub due_month: String,
+    pub on_time: bool,
+    pub expected: i64,
+    pub present: i64,
+    pub quorum: Option<bool>,
+    pub created_by: Option<i64>,
+}
+
+const COLS: &str = "m.id, m.org_id, o.name AS org_name, m.kind, m.held_on, m.starts_at, m.place, m.topic, m.host, m.lecturer, \
+    m.agenda, m.minutes, m.decisions, m.due_month, m.on_time, m.expected, m.present, m.quorum";
+
+fn from_row(r: &AnyRow) -> Result<MeetingRow> {
+    Ok(MeetingRow {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        kind: r.try_get("kind")?,
+        held_on: r.try_get("held_on")?,
+        starts_at: r.try_get("starts_at")?,
+        place: r.try_get("place")?,
+        topic: r.try_get("topic")?,
+        host: r.try_get("host")?,
+        lecturer: r.try_get("lecturer")?,
+        agenda: r.try_get("agenda")?,
+        minutes: r.try_get("minutes")?,
+        decisions: r.try_get("decisions")?,
+        due_month: r.try_get("due_month")?,
+        on_time: r.try_get::<i64, _>("on_time")? != 0,
+        expected: r.try_get("expected")?,
+        present: r.try_get("present")?,
+        quorum: r.try_get::<Option<i64>, _>("quorum")?.map(|q| q != 0),
+    })
+}
+
+const INSERT_COLS: &str = "org_id, org_path, kind, held_on, starts_at, place, topic, host, lecturer, agenda, minutes, decisions, \
+    due_month, on_time, expected, present, quorum, created_by, created_at";
+
+fn push_meeting(sql: &mut Sql, id: Option<i64>, m: &MeetingWrite, now: i64) {
+    sql.push("(");
+    if let Some(id) = id {
+        sql.int(id).push(", ");
+    }
+    sql.int(m.org_id).push(", ").text(m.org_path.clone());
+    for v in [
+        &m.kind,
+        &m.held_on,
+        &m.starts_at,
+        &m.place,
+        &m.topic,
+        &m.host,
+        &m.lecturer,
+        &m.agenda,
+        &m.minutes,
+        &m.decisions,
+        &m.due_month,
+    ] {
+        sql.push(", ").text(v.clone());
+    }
+    sql.push(", ")
+        .int(i64::from(m.on_time))
+        .push(", ")
+        .int(m.expected)
+        .push(", ")
+        .int(m.present);
+    sql.push(", ")
+        .opt_int(m.quorum.map(i64::from))
+        .push(", ")
+        .opt_int(m.created_by)
+        .push(", ")
+        .int(now)
+        .push(")");
+}
+
+pub async fn insert_meeting(conn: &mut AnyConnection, m: &MeetingWrite) -> Result<i64> {
+    let mut sql = Sql::new(&format!("INSERT INTO meeting ({INSERT_COLS}) VALUES "));
+    push_meeting(&mut sql, None, m, now_ms());
+    sql.push(" RETURNING id");
+    Ok(sql.fetch_one(conn).await?.try_get("id")?)
+}
+
+/// Meetings with ids chosen by the caller (the demo).
+pub async fn insert_meetings_bulk(
+    conn: &mut AnyConnection,
+    meetings: &[(i64, MeetingWrite)],
+) -> Result<()> {
+    let now = now_ms();
+    for chunk in meetings.chunks(ROWS_PER_INSERT / 20) {
+        let mut sql = Sql::new(&format!("INSERT INTO meeting (id, {INSERT_COLS}) VALUES "));
+        for (i, (id, m)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            push_meeting(&mut sql, Some(*id), m, now);
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// One attendee's record: (member id, status, reason).
+pub type Attendance = (i64, String, String);
+
+pub async fn insert_attendance(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    rows: &[Attendance],
+) -> Result<()> {
+    let all: Vec<(i64, &Attendance)> = rows.iter().map(|r| (meeting_id, r)).collect();
+    insert_attendance_bulk(conn, &all).await
+}
+
+pub async fn insert_attendance_bulk(
+    conn: &mut AnyConnection,
+    rows: &[(i64, &Attendance)],
+) -> Result<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT / 4) {
+        let mut sql =
+            Sql::new("INSERT INTO attendance (meeting_id, member_id, status, reason) VALUES ");
+        for (i, (meeting, (member, status, reason))) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .int(*meeting)
+                .push(", ")
+                .int(*member)
+                .push(", ")
+                .text(status.clone())
+                .push(", ")
+                .text(reason.clone())
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+pub async fn meeting(conn: &mut AnyConnection, id: i64) -> Result<Option<(MeetingRow, String)>> {
+    let sql = format!(
+        "SELECT {COLS}, m.org_path FROM meeting m JOIN org o ON o.id = m.org_id WHERE m.id = $1"
+    );
+    let r = sqlx::query(AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    r.map(|r| Ok((from_row(&r)?, r.try_get("org_path")?)))
+        .transpose()
+}
+
+/// Meetings inside a subtree, newest first, optionally of one kind.
+pub async fn meetings(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    kind: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<MeetingRow>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLS} FROM meeting m JOIN org o ON o.id = m.org_id WHERE m.org_path >= "
+    ));
+    sql.text(root_path)
+        .push(" AND m.org_path < ")
+        .text(path::upper(root_path));
+    if let Some(k) = kind {
+        sql.push(" AND m.kind = ").text(k);
+    }
+    sql.push(" ORDER BY m.held_on DESC, m.id DESC LIMIT ")
+        .int(limit)
+        .push(" OFFSET ")
+        .int(offset);
+    sql.fetch_all(conn).await?.iter().map(from_row).collect()
+}
+
+/// The members at a meeting with their status: (member id, name, status, reason).
+pub async fn attendance(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+) -> Result<Vec<(i64, String, String, String)>> {
+    let rs = sqlx::query(
+        "SELECT a.member_id, m.name, a.status, a.reason FROM attendance a JOIN member m ON m.id = a.member_id          WHERE a.meeting_id = $1 ORDER BY m.name, m.id",
+    )
+    .bind(meeting_id)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("member_id")?,
+                r.try_get("name")?,
+                r.try_get("status")?,
+                r.try_get("reason")?,
+            ))
+        })
+        .collect()
+}
+
+/// Held and on-time meetings of one branch for one kind and due month.
+pub async fn held(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    kind: &str,
+    due_month: &str,
+) -> Result<(i64, i64)> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(on_time), 0) AS BIGINT) AS t FROM meeting WHERE org_id = $1 AND kind = $2 AND due_month = $3",
+    )
+    .bind(org_id)
+    .bind(kind)
+    .bind(due_month)
+    .fetch_one(conn)
+    .await?;
+    Ok((r.try_get("n")?, r.try_get("t")?))
+}
+
+/// Held and on-time counts of every branch from a due month on: (org_id, kind, month) → (held, on_time).
+pub async fn held_since(
+    conn: &mut AnyConnection,
+    from_month: &str,
+) -> Result<HashMap<(i64, String, String), (i64, i64)>> {
+    let rs = sqlx::query(
+        "SELECT org_id, kind, due_month, COUNT(*) AS n, CAST(COALESCE(SUM(on_time), 0) AS BIGINT) AS t FROM meeting          WHERE due_month >= $1 GROUP BY org_id, kind, due_month",
+    )
+    .bind(from_month)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                (
+                    r.try_get("org_id")?,
+                    r.try_get("kind")?,
+                    r.try_get("due_month")?,
+                ),
+                (r.try_get("n")?, r.try_get("t")?),
+            ))
+        })
+        .collect()
+}
+
+/// One tally row: org, due month, meeting kind and the four counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TallyRow {
+    pub org_id: i64,
+    pub month: String,
+    pub kind: String,
+    pub required: i64,
+    pub met: i64,
+    pub on_time: i64,
+    pub behind: i64,
+}
+
+/// Adds the rows' counts to what is stored (deltas), merging equal keys first.
+pub async fn add_tallies(conn: &mut AnyConnection, rows: &[TallyRow]) -> Result<()> {
+    let mut merged: HashMap<(i64, &str, &str), [i64; 4]> = HashMap::new();
+    for r in rows {
+        let e = merged
+            .entry((r.org_id, r.month.as_str(), r.kind.as_str()))
+            .or_default();
+        e[0] += r.required;
+        e[1] += r.met;
+        e[2] += r.on_time;
+        e[3] += r.behind;
+    }
+    let mut rows: Vec<_> = merged
+        .into_iter()
+        .filter(|(_, v)| v.iter().any(|n| *n != 0))
+        .collect();
+    rows.sort();
+    for chunk in rows.chunks(ROWS_PER_INSERT / 7) {
+        let mut sql = Sql::new(
+            "INSERT INTO life_tally (org_id, month, kind, required, met, on_time, behind) VALUES ",
+        );
+        for (i, ((id, month, kind), v)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .int(*id)
+                .push(", ")
+                .text(*month)
+                .push(", ")
+                .text(*kind);
+            for n in v {
+                sql.push(", ").int(*n);
+            }
+            sql.push(")");
+        }
+        sql.push(
+            " ON CONFLICT (org_id, month, kind) DO UPDATE SET required = life_tally.required + excluded.required,              met = life_tally.met + excluded.met, on_time = life_tally.on_time + excluded.on_time,              behind = life_tally.behind + excluded.behind",
+        );
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+fn tally_from(r: &AnyRow) -> Result<TallyRow> {
+    Ok(TallyRow {
+        org_id: r.try_get("org_id")?,
+        month: r.try_get("month")?,
+        kind: r.try_get("kind")?,
+        required: r.try_get("required")?,
+        met: r.try_get("met")?,
+        on_time: r.try_get("on_time")?,
+        behind: r.try_get("behind")?,
+    })
+}
+
+const TALLY_COLS: &str = "t.org_id, t.month, t.kind, t.required, t.met, t.on_time, t.behind";
+
+/// The rows of one org for due months in `[from, to]`.
+pub async fn tallies(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<TallyRow>> {
+    let sql = format!(
+        "SELECT {TALLY_COLS} FROM life_tally t WHERE t.org_id = $1 AND t.month >= $2 AND t.month <= $3"
+    );
+    let rs = sqlx::query(AssertSqlSafe(sql))
+        .bind(org_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(conn)
+        .await?;
+    rs.iter().map(tally_from).collect()
+}
+
+/// The rows of every child of `parent_id` for due months in `[from, to]`.
+pub async fn child_tallies(
+    conn: &mut AnyConnection,
+    parent_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<TallyRow>> {
+    let sql = format!(
+        "SELECT {TALLY_COLS} FROM org o JOIN life_tally t ON t.org_id = o.id WHERE o.parent_id = $1 AND t.month >= $2 AND t.month <= $3"
+    );
+    let rs = sqlx::query(AssertSqlSafe(sql))
+        .bind(parent_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(conn)
+        .await?;
+    rs.iter().map(tally_from).collect()
+}
+
+/// Branches inside a subtree that fell behind in `[from, to]`, most missed first:
+/// (branch id, missed requirements, required).
+pub async fn behind_branches(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    from: &str,
+    to: &str,
+    limit: i64,
+) -> Result<Vec<(i64, i64, i64)>> {
+    let mut sql = Sql::new(
+        "SELECT t.org_id, CAST(SUM(t.required - t.met) AS BIGINT) AS missed, CAST(SUM(t.required) AS BIGINT) AS required          FROM life_tally t JOIN org o ON o.id = t.org_id WHERE o.kind IN ('branch', 'joint_branch') AND o.path >= ",
+    );
+    sql.text(root_path)
+        .push(" AND o.path < ")
+        .text(path::upper(root_path));
+    sql.push(" AND t.month >= ")
+        .text(from)
+        .push(" AND t.month <= ")
+        .text(to);
+    sql.push(" GROUP BY t.org_id HAVING SUM(t.behind) > 0 ORDER BY missed DESC, t.org_id LIMIT ")
+        .int(limit);
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("org_id")?,
+                r.try_get("missed")?,
+                r.try_get("required")?,
+            ))
+        })
+        .collect()
+}
+
+/// Moves a subtree's tallies from its old ancestors to its new ones (as for the rollup).
+pub async fn move_subtree(
+    conn: &mut AnyConnection,
+    node_id: i64,
+    old_path: &str,
+    new_path: &str,
+) -> Result<()> {
+    let sql = format!("SELECT {TALLY_COLS} FROM life_tally t WHERE t.org_id = $1");
+    let own: Vec<TallyRow> = sqlx::query(AssertSqlSafe(sql))
+        .bind(node_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(tally_from)
+        .collect::<Result<_>>()?;
+    let old_parents = path::ids(old_path);
+    let new_parents = path::ids(new_path);
+    let mut rows = Vec::new();
+    for (ids, sign) in [(&old_parents, -1), (&new_parents, 1)] {
+        for id in &ids[..ids.len().saturating_sub(1)] {
+            rows.extend(own.iter().map(|t| TallyRow {
+                org_id: *id,
+                required: sign * t.required,
+                met: sign * t.met,
+                on_time: sign * t.on_time,
+                behind: sign * t.behind,
+                ..t.clone()
+            }));
+        }
+    }
+    add_tallies(conn, &rows).await
+}
+
+pub async fn clear_tallies(conn: &mut AnyConnection, from_month: &str) -> Result<()> {
+    sqlx::query("DELETE FROM life_tally WHERE month >= $1")
+        .bind(from_month)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn snapshot(conn: &mut AnyConnection) -> Result<Vec<TallyRow>> {
+    let sql = format!(
+        "SELECT {TALLY_COLS} FROM life_tally t WHERE t.required <> 0 OR t.met <> 0 OR t.on_time <> 0 OR t.behind <> 0 ORDER BY t.org_id, t.month, t.kind"
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(tally_from)
+        .collect()
+}

@@ -1,0 +1,454 @@
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_domain::FieldError;
+use dangjian_domain::life::{Light, MeetingKind, Tally};
+use dangjian_service::life::{AttendanceInput, MeetingInput};
+use dangjian_service::store::member::MemberRow;
+use dangjian_service::store::org::OrgRow;
+use dangjian_service::{Actor, ServiceError};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{FormErrors, parse_id, render, render_with};
+use crate::AppState;
+use crate::error::PageResult;
+use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::session::Auth;
+use crate::view::{Choice, Layout, OrgView, choices};
+
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0))
+}
+
+pub fn light_name(l: Light) -> &'static str {
+    match l {
+        Light::Green => "green",
+        Light::Yellow => "yellow",
+        Light::Red => "red",
+        Light::None => "none",
+    }
+}
+
+pub struct KindRow {
+    label: &'static str,
+    required: i64,
+    met: i64,
+    on_time: i64,
+    rate: String,
+}
+
+pub struct ChildRow {
+    id: i64,
+    name: String,
+    light: &'static str,
+    required: i64,
+    met: i64,
+    on_time: i64,
+    rate: String,
+}
+
+pub struct BehindRow {
+    id: i64,
+    name: String,
+    missed: i64,
+    required: i64,
+}
+
+#[derive(Template)]
+#[template(path = "life.html")]
+struct LifePage {
+    l: Layout,
+    org: OrgView,
+    trail: Vec<OrgView>,
+    period: String,
+    from: String,
+    to: String,
+    rate: String,
+    on_time_rate: String,
+    light: &'static str,
+    total: Tally,
+    trend: String,
+    by_kind: Vec<KindRow>,
+    children: Vec<ChildRow>,
+    behind: Vec<BehindRow>,
+    can_record: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LifeQuery {
+    org: String,
+    period: String,
+}
+
+pub async fn compliance(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<LifeQuery>,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let c = st
+        .app
+        .compliance(a, parse_id(&q.org), Some(&q.period))
+        .await?;
+    let trail = st.app.org_trail(a, &c.org).await?;
+    let trend: Vec<_> = c
+        .trend
+        .iter()
+        .map(|m| json!({"name": m.month, "value": m.rate.map(|r| (r * 1000.0).round() / 10.0)}))
+        .collect();
+    let page = LifePage {
+        l: Layout::new(a, &auth.csrf, "组织生活", "life"),
+        can_record: st.app.branch_to_record(a, c.org.id).await.is_ok(),
+        org: OrgView::from(&c.org),
+        trail: trail.iter().map(OrgView::from).collect(),
+        period: q.period.trim().to_string(),
+        from: c.from.clone(),
+        to: c.to.clone(),
+        rate: percent(c.rate),
+        on_time_rate: percent(c.on_time_rate),
+        light: light_name(c.light),
+        total: c.total,
+        trend: serde_json::Value::from(trend).to_string(),
+        by_kind: c
+            .by_kind
+            .iter()
+            .map(|k| KindRow {
+                label: k.label,
+                required: k.tally.required,
+                met: k.tally.met,
+                on_time: k.tally.on_time,
+                rate: percent(k.rate),
+            })
+            .collect(),
+        children: c
+            .children
+            .iter()
+            .map(|ch| ChildRow {
+                id: ch.org.id,
+                name: ch.org.name.clone(),
+                light: light_name(ch.light),
+                required: ch.tally.required,
+                met: ch.tally.met,
+                on_time: ch.tally.on_time,
+                rate: percent(ch.rate),
+            })
+            .collect(),
+        behind: c
+            .behind
+            .iter()
+            .map(|b| BehindRow {
+                id: b.org.id,
+                name: b.org.name.clone(),
+                missed: b.missed,
+                required: b.required,
+            })
+            .collect(),
+    };
+    Ok(render(&page))
+}
+
+pub struct MeetingView {
+    id: i64,
+    org_id: i64,
+    org_name: String,
+    kind: &'static str,
+    held_on: String,
+    starts_at: String,
+    place: String,
+    topic: String,
+    host: String,
+    lecturer: String,
+    agenda: String,
+    minutes: String,
+    decisions: String,
+    due_month: String,
+    on_time: bool,
+    expected: i64,
+    present: i64,
+    no_quorum: bool,
+}
+
+impl From<&dangjian_service::store::life::MeetingRow> for MeetingView {
+    fn from(m: &dangjian_service::store::life::MeetingRow) -> Self {
+        MeetingView {
+            id: m.id,
+            org_id: m.org_id,
+            org_name: m.org_name.clone(),
+            kind: MeetingKind::parse(&m.kind).map_or("会议", MeetingKind::label),
+            held_on: m.held_on.clone(),
+            starts_at: m.starts_at.clone(),
+            place: m.place.clone(),
+            topic: m.topic.clone(),
+            host: m.host.clone(),
+            lecturer: m.lecturer.clone(),
+            agenda: m.agenda.clone(),
+            minutes: m.minutes.clone(),
+            decisions: m.decisions.clone(),
+            due_month: m.due_month.clone(),
+            on_time: m.on_time,
+            expected: m.expected,
+            present: m.present,
+            no_quorum: m.quorum == Some(false),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "meetings.html")]
+struct MeetingsPage {
+    l: Layout,
+    org: OrgView,
+    kinds: Vec<Choice>,
+    items: Vec<MeetingView>,
+    prev: Option<String>,
+    next: Option<String>,
+    can_record: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MeetingsQuery {
+    org: String,
+    kind: String,
+    page: String,
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<MeetingsQuery>,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let org = match parse_id(&q.org) {
+        Some(id) => st.app.org(a, id).await?,
+        None => st.app.home_org(a).await?,
+    };
+    let page = parse_id(&q.page).unwrap_or(1).max(1);
+    let items = st
+        .app
+        .meetings(a, Some(org.id), Some(&q.kind), page)
+        .await?;
+    let link = |p: i64| format!("?org={}&kind={}&page={p}", org.id, q.kind);
+    let view = MeetingsPage {
+        l: Layout::new(a, &auth.csrf, "会议记录", "life"),
+        can_record: st.app.branch_to_record(a, org.id).await.is_ok(),
+        kinds: choices(
+            MeetingKind::ALL,
+            MeetingKind::as_str,
+            MeetingKind::label,
+            &q.kind,
+        ),
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (items.len() == 50).then(|| link(page + 1)),
+        items: items.iter().map(MeetingView::from).collect(),
+        org: OrgView::from(&org),
+    };
+    Ok(render(&view))
+}
+
+pub struct AttendeeView {
+    member_id: i64,
+    name: String,
+    status: &'static str,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+struct MeetingPage {
+    l: Layout,
+    m: MeetingView,
+    attendance: Vec<AttendeeView>,
+}
+
+fn status_label(s: &str) -> &'static str {
+    match s {
+        "present" => "出席",
+        "excused" => "请假",
+        _ => "缺席",
+    }
+}
+
+pub async fn page(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
+    let d = st.app.meeting(&auth.actor, id).await?;
+    let view = MeetingPage {
+        l: Layout::new(&auth.actor, &auth.csrf, d.meeting.topic.clone(), "life"),
+        m: MeetingView::from(&d.meeting),
+        attendance: d
+            .attendance
+            .into_iter()
+            .map(|a| AttendeeView {
+                member_id: a.member_id,
+                name: a.name,
+                status: status_label(&a.status),
+                reason: a.reason,
+            })
+            .collect(),
+    };
+    Ok(render(&view))
+}
+
+pub struct FormMember {
+    id: i64,
+    name: String,
+    status: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "meeting_form.html")]
+struct FormPage {
+    l: Layout,
+    org: OrgView,
+    kinds: Vec<Choice>,
+    input: MeetingInput,
+    members: Vec<FormMember>,
+    errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    org: String,
+}
+
+fn form_page(
+    auth: &Auth,
+    o: &OrgRow,
+    members: &[MemberRow],
+    input: MeetingInput,
+    errors: Vec<FieldError>,
+) -> Response {
+    let status_of = |id: i64| -> (String, String) {
+        input
+            .attendance
+            .as_ref()
+            .and_then(|a| a.iter().find(|x| x.member_id == id))
+            .map_or(("present".into(), String::new()), |x| {
+                (x.status.clone(), x.reason.clone())
+            })
+    };
+    let members = members
+        .iter()
+        .map(|m| {
+            let (status, reason) = status_of(m.id);
+            FormMember {
+                id: m.id,
+                name: m.name.clone(),
+                status,
+                reason,
+            }
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with(
+        status,
+        &FormPage {
+            l: Layout::new(&auth.actor, &auth.csrf, "记录会议", "life"),
+            org: OrgView::from(o),
+            kinds: choices(
+                MeetingKind::ALL,
+                MeetingKind::as_str,
+                MeetingKind::label,
+                &input.kind,
+            ),
+            input,
+            members,
+            errors: FormErrors(errors),
+        },
+    )
+}
+
+async fn branch_and_members(
+    st: &AppState,
+    a: &Actor,
+    org: Option<i64>,
+) -> PageResult<(OrgRow, Vec<MemberRow>)> {
+    let id =
+        org.ok_or_else(|| ServiceError::field("org_id", "required", "请从党支部页面进入记录会议"))?;
+    let o = st.app.branch_to_record(a, id).await?;
+    let members = st.app.branch_members(a, o.id).await?;
+    Ok((o, members))
+}
+
+pub async fn new_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<NewQuery>,
+) -> PageResult<Response> {
+    let (o, members) = branch_and_members(&st, &auth.actor, parse_id(&q.org)).await?;
+    Ok(form_page(
+        &auth,
+        &o,
+        &members,
+        MeetingInput::default(),
+        Vec::new(),
+    ))
+}
+
+/// The form's fields, with one `att_<member id>` and `reason_<member id>` pair per member.
+fn meeting_input(fields: Vec<(String, String)>) -> MeetingInput {
+    let mut input = MeetingInput::default();
+    let mut attendance: Vec<AttendanceInput> = Vec::new();
+    let mut reasons: Vec<(i64, String)> = Vec::new();
+    for (k, v) in fields {
+        match k.as_str() {
+            "kind" => input.kind = v,
+            "held_on" => input.held_on = v,
+            "for_period" => input.for_period = v,
+            "starts_at" => input.starts_at = v,
+            "topic" => input.topic = v,
+            "place" => input.place = v,
+            "host" => input.host = v,
+            "lecturer" => input.lecturer = v,
+            "agenda" => input.agenda = v,
+            "minutes" => input.minutes = v,
+            "decisions" => input.decisions = v,
+            other => {
+                if let Some(id) = other.strip_prefix("att_").and_then(|s| s.parse().ok()) {
+                    attendance.push(AttendanceInput {
+                        member_id: id,
+                        status: v,
+                        reason: String::new(),
+                    });
+                } else if let Some(id) = other.strip_prefix("reason_").and_then(|s| s.parse().ok())
+                {
+                    reasons.push((id, v));
+                }
+            }
+        }
+    }
+    for a in &mut attendance {
+        if let Some((_, r)) = reasons.iter().find(|(id, _)| *id == a.member_id) {
+            a.reason = r.clone();
+        }
+    }
+    input.attendance = Some(attendance);
+    input
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<NewQuery>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let (o, members) = branch_and_members(&st, &auth.actor, parse_id(&q.org)).await?;
+    let input = meeting_input(fields);
+    match st.app.record_meeting(&auth.actor, o.id, &input).await {
+        Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
+        Err(ServiceError::Invalid(errs)) => Ok(form_page(&auth, &o, &members, input, errs)),
+        Err(e) => Err(e.into()),
+    }
+}
