@@ -73,6 +73,30 @@ def timed_many(client, paths, runs):
     return statistics.median(times), percentile(times, 0.95)
 
 
+def record_meetings(client, runs):
+    """Times POST /api/v1/meetings for the largest branch among the first members listed,
+    every member listed as present."""
+    _, _, data = client.request("GET", "/api/v1/members?per_page=100&sort=join_date")
+    branches = {m["org_id"] for m in json.loads(data)["items"]}
+    best, members = None, []
+    for b in branches:
+        _, _, d = client.request("GET", f"/api/v1/members?org={b}&per_page=100")
+        ids = [m["id"] for m in json.loads(d)["items"]]
+        if len(ids) > len(members):
+            best, members = b, ids
+    body = json.dumps({
+        "org_id": best, "kind": "study_session", "held_on": time.strftime("%Y-%m-%d"), "topic": "benchmark",
+        "attendance": [{"member_id": i, "status": "present"} for i in members],
+    })
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        status, _, out = client.request("POST", "/api/v1/meetings", body, {"content-type": "application/json"})
+        times.append((time.perf_counter() - start) * 1000)
+        assert status == 201, out
+    return (f"POST /api/v1/meetings with {len(members)} attendees", statistics.median(times), percentile(times, 0.95))
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -138,9 +162,13 @@ def main():
             ("member list page 1, one town (page)", f"/members?org={town['scope_org_id']}"),
             ("GET /api/v1/members page 1, one town", f"/api/v1/members?org={town['scope_org_id']}"),
             ("stats overview, one town", f"/api/v1/stats/overview?org={town['scope_org_id']}"),
+            ("组织生活 compliance page, district, this year", "/life"),
+            ("GET /api/v1/life/compliance, district, this year", "/api/v1/life/compliance"),
+            ("GET /api/v1/life/compliance, one town", f"/api/v1/life/compliance?org={town['scope_org_id']}"),
         ]
         results = [(label, *timed(client, path, args.runs)) for label, path in rows]
         results.append(("member search by name (50 prefixes)", *timed_many(client, search_paths, args.runs)))
+        results.append(record_meetings(client, min(args.runs, 100)))
         mem = rss_mb(server.pid)
     finally:
         server.terminate()

@@ -168,22 +168,26 @@ fn branch_rows(
                 met: t.met,
                 on_time: t.on_time,
                 behind: t.behind,
+                leaf: true,
             });
         }
     }
     out
 }
 
-/// The same rows for every org on the branch's path (the branch and its ancestors).
+/// The same rows for every org on the branch's path: its own (leaf) rows and the sums kept
+/// for its ancestors.
 fn up_the_tree(node_path: &str, rows: &[TallyRow], sign: i64) -> Vec<TallyRow> {
+    let ids = path::ids(node_path);
     let mut out = Vec::new();
-    for id in path::ids(node_path) {
+    for (i, id) in ids.iter().enumerate() {
         out.extend(rows.iter().map(|r| TallyRow {
-            org_id: id,
+            org_id: *id,
             required: sign * r.required,
             met: sign * r.met,
             on_time: sign * r.on_time,
             behind: sign * r.behind,
+            leaf: i + 1 == ids.len(),
             ..r.clone()
         }));
     }
@@ -669,18 +673,9 @@ impl App {
         .await?)
     }
 
-    /// Compliance of an org's subtree for a year (or a month `YYYY-MM` of it), counting only
-    /// months that have ended.
-    pub async fn compliance(
-        &self,
-        actor: &Actor,
-        org_id: Option<i64>,
-        period: Option<&str>,
-    ) -> ServiceResult<Compliance> {
-        let o = match org_id {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
+    /// The window of due months for a period (`YYYY` or `YYYY-MM`, default this year), cut
+    /// at the last month that has ended.
+    fn window(period: Option<&str>) -> ServiceResult<(String, String)> {
         let now = today();
         let last_ended = life::month_key(
             life::Period::containing(PeriodType::Month, now)
@@ -702,9 +697,17 @@ impl App {
                 ));
             }
         };
-        let to = if to > last_ended { last_ended } else { to };
-        let mut conn = self.db.conn().await?;
-        let own = store::tallies(&mut conn, o.id, &from, &to).await?;
+        Ok((from, if to > last_ended { last_ended } else { to }))
+    }
+
+    /// An org's own figures over the window: total, by kind and by month.
+    async fn own_compliance(
+        conn: &mut Conn,
+        org_id: i64,
+        from: &str,
+        to: &str,
+    ) -> ServiceResult<(Tally, Vec<KindTally>, Vec<MonthTally>)> {
+        let own = store::tallies(conn, org_id, from, to).await?;
         let mut total = Tally::default();
         let mut by_kind: HashMap<String, Tally> = HashMap::new();
         let mut by_month: HashMap<String, Tally> = HashMap::new();
@@ -714,7 +717,6 @@ impl App {
             by_kind.entry(r.kind.clone()).or_default().add(&t);
             by_month.entry(r.month.clone()).or_default().add(&t);
         }
-        let lights = Lights::default();
         let by_kind = MeetingKind::ALL
             .iter()
             .filter_map(|k| {
@@ -735,6 +737,40 @@ impl App {
             })
             .collect();
         trend.sort_by(|a, b| a.month.cmp(&b.month));
+        Ok((total, by_kind, trend))
+    }
+
+    /// This year's figures of an org's subtree, without the children and the behind-list
+    /// (for dashboards).
+    pub async fn life_summary(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+    ) -> ServiceResult<(Tally, life::Light, Vec<MonthTally>)> {
+        let o = self.org(actor, org_id).await?;
+        let (from, to) = Self::window(None)?;
+        let mut conn = self.db.conn().await?;
+        let (total, _, trend) = Self::own_compliance(&mut conn, o.id, &from, &to).await?;
+        Ok((total, Lights::default().of(total.rate()), trend))
+    }
+
+    /// Compliance of an org's subtree for a year (or a month `YYYY-MM` of it), counting only
+    /// months that have ended: totals, each kind, each month, each child, and the branches
+    /// that fell behind.
+    pub async fn compliance(
+        &self,
+        actor: &Actor,
+        org_id: Option<i64>,
+        period: Option<&str>,
+    ) -> ServiceResult<Compliance> {
+        let o = match org_id {
+            Some(id) => self.org(actor, id).await?,
+            None => self.home_org(actor).await?,
+        };
+        let (from, to) = Self::window(period)?;
+        let mut conn = self.db.conn().await?;
+        let (total, by_kind, trend) = Self::own_compliance(&mut conn, o.id, &from, &to).await?;
+        let lights = Lights::default();
         let child_rows = store::child_tallies(&mut conn, o.id, &from, &to).await?;
         let kids = dangjian_store::org::children(&mut conn, o.id).await?;
         let mut children: Vec<ChildTally> = kids

@@ -348,11 +348,14 @@ pub struct TallyRow {
     pub met: i64,
     pub on_time: i64,
     pub behind: i64,
+    /// A branch's own row, as opposed to a sum kept for an ancestor.
+    pub leaf: bool,
 }
 
 /// Adds the rows' counts to what is stored (deltas), merging equal keys first.
 pub async fn add_tallies(conn: &mut AnyConnection, rows: &[TallyRow]) -> Result<()> {
-    let mut merged: HashMap<(i64, &str, &str), [i64; 4]> = HashMap::new();
+    // [required, met, on_time, behind, leaf]; leaf is the same for every row of one key.
+    let mut merged: HashMap<(i64, &str, &str), [i64; 5]> = HashMap::new();
     for r in rows {
         let e = merged
             .entry((r.org_id, r.month.as_str(), r.kind.as_str()))
@@ -361,15 +364,16 @@ pub async fn add_tallies(conn: &mut AnyConnection, rows: &[TallyRow]) -> Result<
         e[1] += r.met;
         e[2] += r.on_time;
         e[3] += r.behind;
+        e[4] = i64::from(r.leaf);
     }
     let mut rows: Vec<_> = merged
         .into_iter()
-        .filter(|(_, v)| v.iter().any(|n| *n != 0))
+        .filter(|(_, v)| v[..4].iter().any(|n| *n != 0))
         .collect();
     rows.sort();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 7) {
+    for chunk in rows.chunks(ROWS_PER_INSERT / 8) {
         let mut sql = Sql::new(
-            "INSERT INTO life_tally (org_id, month, kind, required, met, on_time, behind) VALUES ",
+            "INSERT INTO life_tally (org_id, month, kind, required, met, on_time, behind, leaf) VALUES ",
         );
         for (i, ((id, month, kind), v)) in chunk.iter().enumerate() {
             if i > 0 {
@@ -387,7 +391,9 @@ pub async fn add_tallies(conn: &mut AnyConnection, rows: &[TallyRow]) -> Result<
             sql.push(")");
         }
         sql.push(
-            " ON CONFLICT (org_id, month, kind) DO UPDATE SET required = life_tally.required + excluded.required,              met = life_tally.met + excluded.met, on_time = life_tally.on_time + excluded.on_time,              behind = life_tally.behind + excluded.behind",
+            " ON CONFLICT (org_id, month, kind) DO UPDATE SET required = life_tally.required + excluded.required, \
+             met = life_tally.met + excluded.met, on_time = life_tally.on_time + excluded.on_time, \
+             behind = life_tally.behind + excluded.behind",
         );
         sql.execute(conn).await?;
     }
@@ -403,10 +409,12 @@ fn tally_from(r: &AnyRow) -> Result<TallyRow> {
         met: r.try_get("met")?,
         on_time: r.try_get("on_time")?,
         behind: r.try_get("behind")?,
+        leaf: r.try_get::<i64, _>("leaf")? != 0,
     })
 }
 
-const TALLY_COLS: &str = "t.org_id, t.month, t.kind, t.required, t.met, t.on_time, t.behind";
+const TALLY_COLS: &str =
+    "t.org_id, t.month, t.kind, t.required, t.met, t.on_time, t.behind, t.leaf";
 
 /// The rows of one org for due months in `[from, to]`.
 pub async fn tallies(
@@ -447,7 +455,7 @@ pub async fn child_tallies(
 }
 
 /// Branches inside a subtree that fell behind in `[from, to]`, most missed first:
-/// (branch id, missed requirements, required).
+/// (branch id, meetings missed, meetings required in the months it fell behind).
 pub async fn behind_branches(
     conn: &mut AnyConnection,
     root_path: &str,
@@ -456,16 +464,15 @@ pub async fn behind_branches(
     limit: i64,
 ) -> Result<Vec<(i64, i64, i64)>> {
     let mut sql = Sql::new(
-        "SELECT t.org_id, CAST(SUM(t.required - t.met) AS BIGINT) AS missed, CAST(SUM(t.required) AS BIGINT) AS required          FROM life_tally t JOIN org o ON o.id = t.org_id WHERE o.kind IN ('branch', 'joint_branch') AND o.path >= ",
+        "SELECT t.org_id, CAST(SUM(t.required - t.met) AS BIGINT) AS missed, CAST(SUM(t.required) AS BIGINT) AS required \
+         FROM life_tally t JOIN org o ON o.id = t.org_id WHERE t.leaf = 1 AND t.behind > 0 AND t.month >= ",
     );
-    sql.text(root_path)
+    sql.text(from).push(" AND t.month <= ").text(to);
+    sql.push(" AND o.path >= ")
+        .text(root_path)
         .push(" AND o.path < ")
         .text(path::upper(root_path));
-    sql.push(" AND t.month >= ")
-        .text(from)
-        .push(" AND t.month <= ")
-        .text(to);
-    sql.push(" GROUP BY t.org_id HAVING SUM(t.behind) > 0 ORDER BY missed DESC, t.org_id LIMIT ")
+    sql.push(" GROUP BY t.org_id ORDER BY missed DESC, t.org_id LIMIT ")
         .int(limit);
     let rs = sql.fetch_all(conn).await?;
     rs.iter()
@@ -505,6 +512,7 @@ pub async fn move_subtree(
                 met: sign * t.met,
                 on_time: sign * t.on_time,
                 behind: sign * t.behind,
+                leaf: false,
                 ..t.clone()
             }));
         }

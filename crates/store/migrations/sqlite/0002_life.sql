@@ -55,5 +55,9 @@ CREATE TABLE life_tally (
     met INTEGER NOT NULL,
     on_time INTEGER NOT NULL,
     behind INTEGER NOT NULL,
+    -- 1 on a branch's own rows, 0 on the sums kept for its ancestors.
+    leaf INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (org_id, month, kind)
 );
+-- The behind-list reads only branch rows that missed something.
+CREATE INDEX life_tally_behind ON life_tally(month) WHERE leaf = 1 AND behind > 0;

@@ -60,7 +60,7 @@ pub async fn page(
         ));
     }
     let o = st.app.overview(&auth.actor, q.org).await?;
-    let life = st.app.compliance(&auth.actor, Some(o.org.id), None).await?;
+    let (life_total, life_light, life_trend) = st.app.life_summary(&auth.actor, o.org.id).await?;
     let trail = st.app.org_trail(&auth.actor, &o.org).await?;
     let child_slices: Vec<Slice> = o
         .children
@@ -84,8 +84,7 @@ pub async fn page(
     if !child_slices.is_empty() {
         charts.push(chart("下级组织党员数", "hbar", &child_slices));
     }
-    let trend: Vec<Slice> = life
-        .trend
+    let trend: Vec<Slice> = life_trend
         .iter()
         .map(|m| Slice {
             code: m.month.clone(),
@@ -98,8 +97,8 @@ pub async fn page(
     }
     let page = HomePage {
         l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home"),
-        life_rate: super::life::percent(life.rate),
-        life_light: super::life::light_name(life.light),
+        life_rate: super::life::percent(life_total.rate()),
+        life_light: super::life::light_name(life_light),
         org: OrgView::from(&o.org),
         trail: trail.iter().map(OrgView::from).collect(),
         children: o.children.iter().map(ChildView::from).collect(),
