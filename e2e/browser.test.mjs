@@ -342,4 +342,58 @@ describe('dangjian in a browser', { concurrency: false }, () => {
       await phone.close();
     }
   });
+  step('7 record the missing meetings of a branch and see it turn green', async () => {
+    // Find, through the API, a branch and an ended month in which it fell behind.
+    const api = async (p, init = {}) => {
+      const r = await fetch(`${base}${p}`, init);
+      return r.json();
+    };
+    const { token } = await api('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: account.username, password: PASSWORD }),
+    });
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    const district = await api('/api/v1/life/compliance', auth);
+    assert.ok(district.behind.length > 0, 'the demo has branches that fell behind');
+    const branch = district.behind[0].org.id;
+    const months = [];
+    for (let d = new Date(`${district.to}-01`); d >= new Date(`${district.from}-01`); d.setMonth(d.getMonth() - 1)) {
+      months.push(d.toISOString().slice(0, 7));
+    }
+    let month = null;
+    let missing = [];
+    for (const m of months) {
+      const c = await api(`/api/v1/life/compliance?org=${branch}&period=${m}`, auth);
+      const gaps = c.by_kind.filter((k) => k.tally.met < k.tally.required);
+      if (gaps.length) {
+        month = m;
+        missing = gaps.flatMap((k) => Array(k.tally.required - k.tally.met).fill(k.kind));
+        break;
+      }
+    }
+    assert.ok(month, `branch ${branch} should have a month with missed meetings`);
+    log(`branch ${branch} missed ${missing.join(', ')} in ${month}`);
+
+    await page.goto(`${base}/life?org=${branch}&period=${month}`);
+    const card = page.locator('.card:has(#life-rate)');
+    assert.doesNotMatch(await card.getAttribute('class'), /light-green/, 'the branch starts behind');
+
+    const today = new Date().toISOString().slice(0, 10);
+    for (const kind of missing) {
+      await page.goto(`${base}/meetings/new?org=${branch}`);
+      await page.locator('select[name=kind]').selectOption(kind);
+      await page.locator('input[name=held_on]').fill(today);
+      await page.locator('input[name=for_period]').fill(`${month}-15`);
+      await page.locator('input[name=topic]').fill('补开会议');
+      await page.locator('input[name=lecturer]').fill('支部书记');
+      await page.locator('#meeting-form button[type=submit]').click();
+      await page.waitForURL(/\/meetings\/\d+$/);
+    }
+
+    await page.goto(`${base}/life?org=${branch}&period=${month}`);
+    assert.match(await card.getAttribute('class'), /light-green/, 'the branch has turned green');
+    assert.equal((await page.locator('#life-rate').textContent()).trim(), '100.0%');
+    await screenshot(page, 'branch-green.png');
+  });
 });

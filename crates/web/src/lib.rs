@@ -68,13 +68,17 @@ async fn health(
 
 /// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
 pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let purge = app.clone();
+    let chores = app.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = purge.purge_sessions().await {
+            if let Err(e) = chores.purge_sessions().await {
                 tracing::warn!("session purge failed: {e}");
+            }
+            // A new year brings new requirements for every branch.
+            if let Err(e) = chores.ensure_life_year().await {
+                tracing::warn!("extending the compliance tallies failed: {e}");
             }
         }
     });
