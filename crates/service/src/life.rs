@@ -68,6 +68,8 @@ pub struct AttendeeRow {
 /// Compliance of one org's subtree over a window of due months.
 #[derive(Debug, Serialize)]
 pub struct Compliance {
+    /// For a branch: each due month with the standing of each kind due in it.
+    pub calendar: Vec<CalendarMonth>,
     pub org: OrgRow,
     pub from: String,
     pub to: String,
@@ -102,6 +104,12 @@ pub struct BehindBranch {
     pub org: OrgRow,
     pub missed: i64,
     pub required: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CalendarMonth {
+    pub month: String,
+    pub cells: Vec<KindTally>,
 }
 
 #[derive(Debug, Serialize)]
@@ -688,12 +696,23 @@ impl App {
             Some(p) if p.len() == 4 && p.parse::<i32>().is_ok() => {
                 (format!("{p}-01"), format!("{p}-12"))
             }
+            Some(p)
+                if p.len() == 7
+                    && matches!(&p[4..6], "-Q" | "-q")
+                    && matches!(&p[6..], "1" | "2" | "3" | "4") =>
+            {
+                let q: u8 = p[6..].parse().unwrap_or(1);
+                (
+                    format!("{}-{:02}", &p[..4], q * 3 - 2),
+                    format!("{}-{:02}", &p[..4], q * 3),
+                )
+            }
             Some(p) if life::month_start(p).is_some() => (p.to_string(), p.to_string()),
             Some(_) => {
                 return Err(ServiceError::field(
                     "period",
                     "invalid_period",
-                    "期间应为年份（如 2026）或月份（如 2026-03）",
+                    "期间应为年份（如 2026）、季度（如 2026-Q1）或月份（如 2026-03）",
                 ));
             }
         };
@@ -770,6 +789,32 @@ impl App {
         let (from, to) = Self::window(period)?;
         let mut conn = self.db.conn().await?;
         let (total, by_kind, trend) = Self::own_compliance(&mut conn, o.id, &from, &to).await?;
+        let calendar = if OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
+            let rows = store::tallies(&mut conn, o.id, &from, &to).await?;
+            life::months(&from, &to)
+                .into_iter()
+                .map(|month| {
+                    let cells = MeetingKind::ALL
+                        .iter()
+                        .filter_map(|k| {
+                            let r = rows
+                                .iter()
+                                .find(|r| r.month == month && r.kind == k.as_str())?;
+                            let t = tally_of(r);
+                            Some(KindTally {
+                                kind: k.as_str(),
+                                label: k.label(),
+                                tally: t,
+                                rate: t.rate(),
+                            })
+                        })
+                        .collect();
+                    CalendarMonth { month, cells }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let lights = Lights::default();
         let child_rows = store::child_tallies(&mut conn, o.id, &from, &to).await?;
         let kids = dangjian_store::org::children(&mut conn, o.id).await?;
@@ -805,6 +850,7 @@ impl App {
             }
         }
         Ok(Compliance {
+            calendar,
             rate: total.rate(),
             on_time_rate: total.on_time_rate(),
             light: lights.of(total.rate()),

@@ -79,6 +79,24 @@ on_both!(
         for c in district["children"].as_array().expect("children") {
             assert!(["green", "yellow", "red"].contains(&c["light"].as_str().expect("light")));
         }
+        // A quarter is the sum of its three months.
+        let year = &district["from"].as_str().expect("from")[..4];
+        let (s, q1) = admin
+            .get_json(&format!("/api/v1/life/compliance?period={year}-Q1"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{q1}");
+        let mut months_required = 0;
+        for m in ["01", "02", "03"] {
+            let (_, v) = admin
+                .get_json(&format!("/api/v1/life/compliance?period={year}-{m}"))
+                .await;
+            months_required += n(&v["total"], "required");
+        }
+        assert_eq!(n(&q1["total"], "required"), months_required);
+        let (s, v) = admin
+            .get_json("/api/v1/life/compliance?period=2026-Q5")
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         let behind = district["behind"].as_array().expect("behind");
         assert!(!behind.is_empty(), "the demo has branches that fell behind");
 
@@ -311,6 +329,10 @@ on_both!(life_pages, async |t: &TestApp| {
     let (s, html) = b.page("/life").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("id=\"life-rate\"") && html.contains("组织生活落实情况"));
+    assert!(
+        html.contains("id=\"life-calendar\""),
+        "a branch sees its calendar of required and held meetings"
+    );
     let (s, form) = b.page("/meetings/new?org=0").await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{form}");
     let secretary = t.api("baitao-secretary").await;

@@ -49,6 +49,11 @@ pub struct ChildRow {
     rate: String,
 }
 
+pub struct CalendarRow {
+    month: String,
+    cells: Vec<String>,
+}
+
 pub struct BehindRow {
     id: i64,
     name: String,
@@ -73,6 +78,8 @@ struct LifePage {
     by_kind: Vec<KindRow>,
     children: Vec<ChildRow>,
     behind: Vec<BehindRow>,
+    calendar_kinds: Vec<&'static str>,
+    calendar: Vec<CalendarRow>,
     can_record: bool,
 }
 
@@ -99,8 +106,43 @@ pub async fn compliance(
         .iter()
         .map(|m| json!({"name": m.month, "value": m.rate.map(|r| (r * 1000.0).round() / 10.0)}))
         .collect();
+    // The branch calendar: one row per due month, one column per kind due at some point.
+    let calendar_kinds: Vec<MeetingKind> = MeetingKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| {
+            c.calendar
+                .iter()
+                .any(|m| m.cells.iter().any(|x| x.kind == k.as_str()))
+        })
+        .collect();
+    let calendar = c
+        .calendar
+        .iter()
+        .map(|m| CalendarRow {
+            month: m.month.clone(),
+            cells: calendar_kinds
+                .iter()
+                .map(|k| {
+                    m.cells
+                        .iter()
+                        .find(|x| x.kind == k.as_str())
+                        .map_or_else(String::new, |x| {
+                            let mark = if x.tally.met >= x.tally.required {
+                                "✓"
+                            } else {
+                                "✗"
+                            };
+                            format!("{mark} {}/{}", x.tally.met, x.tally.required)
+                        })
+                })
+                .collect(),
+        })
+        .collect();
     let page = LifePage {
         l: Layout::new(a, &auth.csrf, "组织生活", "life"),
+        calendar_kinds: calendar_kinds.iter().map(|k| k.label()).collect(),
+        calendar,
         can_record: st.app.branch_to_record(a, c.org.id).await.is_ok(),
         org: OrgView::from(&c.org),
         trail: trail.iter().map(OrgView::from).collect(),
