@@ -12,6 +12,7 @@ pub mod member;
 pub mod org;
 pub mod path;
 pub mod phone;
+pub mod review;
 pub mod role;
 
 pub use error::FieldError;

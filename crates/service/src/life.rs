@@ -223,6 +223,14 @@ fn text_field(
     Ok(v.to_string())
 }
 
+/// `2026-Q1` → (2026, 1).
+fn quarter(p: &str) -> Option<(i32, u8)> {
+    let (y, q) = p.split_once(['Q', 'q'])?;
+    let y: i32 = y.strip_suffix('-')?.parse().ok()?;
+    let q: u8 = q.parse().ok()?;
+    (1..=4).contains(&q).then_some((y, q))
+}
+
 fn last_month(y: i32) -> String {
     format!("{y:04}-12")
 }
@@ -285,8 +293,15 @@ impl App {
                 "规则只能从本月起生效，已考核的期间不受影响",
             ));
         }
+        // Stored by code, whatever label the caller used.
+        let r = RuleRow {
+            org_kind: rule.org_kind.clone(),
+            meeting_kind: rule.meeting_kind.as_str().into(),
+            period: rule.period.as_str().into(),
+            ..r.clone()
+        };
         let mut tx = self.begin_audited().await?;
-        store::put_rule(tx.conn(), r).await?;
+        store::put_rule(tx.conn(), &r).await?;
         let from = life::month_key(rule.effective_from);
         self.rebuild_life_in(tx.conn(), &from).await?;
         let detail = format!(
@@ -414,7 +429,7 @@ impl App {
             return Err(ServiceError::field(
                 "org_id",
                 "not_a_branch",
-                "会议只能由党支部或联合支部记录",
+                "只有党支部或联合支部记录会议、开展评议",
             ));
         }
         Ok(o)
@@ -693,27 +708,25 @@ impl App {
         );
         let (from, to) = match period.map(str::trim).filter(|p| !p.is_empty()) {
             None => (format!("{:04}-01", now.year()), last_ended.clone()),
-            Some(p) if p.len() == 4 && p.parse::<i32>().is_ok() => {
-                (format!("{p}-01"), format!("{p}-12"))
-            }
-            Some(p)
-                if p.len() == 7
-                    && matches!(&p[4..6], "-Q" | "-q")
-                    && matches!(&p[6..], "1" | "2" | "3" | "4") =>
-            {
-                let q: u8 = p[6..].parse().unwrap_or(1);
-                (
-                    format!("{}-{:02}", &p[..4], q * 3 - 2),
-                    format!("{}-{:02}", &p[..4], q * 3),
-                )
-            }
-            Some(p) if life::month_start(p).is_some() => (p.to_string(), p.to_string()),
-            Some(_) => {
-                return Err(ServiceError::field(
-                    "period",
-                    "invalid_period",
-                    "期间应为年份（如 2026）、季度（如 2026-Q1）或月份（如 2026-03）",
-                ));
+            Some(p) => {
+                if let Some((y, q)) = quarter(p) {
+                    (
+                        format!("{y:04}-{:02}", q * 3 - 2),
+                        format!("{y:04}-{:02}", q * 3),
+                    )
+                } else if let Some(y) = p.parse::<i32>().ok().filter(|y| (1900..=9999).contains(y))
+                {
+                    (format!("{y:04}-01"), format!("{y:04}-12"))
+                } else if let Some(first) = life::month_start(p) {
+                    let m = life::month_key(first);
+                    (m.clone(), m)
+                } else {
+                    return Err(ServiceError::field(
+                        "period",
+                        "invalid_period",
+                        "期间应为年份（如 2026）、季度（如 2026-Q1）或月份（如 2026-03）",
+                    ));
+                }
             }
         };
         Ok((from, if to > last_ended { last_ended } else { to }))

@@ -11,6 +11,7 @@ pub mod life;
 pub mod member;
 mod migrate;
 pub mod org;
+pub mod review;
 pub mod rollup;
 pub mod session;
 pub mod setting;

@@ -24,6 +24,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_life.sql"),
         postgres: include_str!("../migrations/postgres/0002_life.sql"),
     },
+    Migration {
+        version: 3,
+        name: "review",
+        sqlite: include_str!("../migrations/sqlite/0003_review.sql"),
+        postgres: include_str!("../migrations/postgres/0003_review.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -93,10 +93,19 @@ on_both!(
             months_required += n(&v["total"], "required");
         }
         assert_eq!(n(&q1["total"], "required"), months_required);
-        let (s, v) = admin
-            .get_json("/api/v1/life/compliance?period=2026-Q5")
+        for bad in ["2026-Q5", "2026年", "二〇二六", "2026-13"] {
+            let (s, v) = admin
+                .get_json(&format!("/api/v1/life/compliance?period={bad}"))
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {v}");
+        }
+        let (_, padded) = admin
+            .get_json(&format!("/api/v1/life/compliance?period={year}-03"))
             .await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let (_, unpadded) = admin
+            .get_json(&format!("/api/v1/life/compliance?period={year}-3"))
+            .await;
+        assert_eq!(padded["total"], unpadded["total"]);
         let behind = district["behind"].as_array().expect("behind");
         assert!(!behind.is_empty(), "the demo has branches that fell behind");
 
@@ -309,6 +318,25 @@ on_both!(
                 .iter()
                 .any(|r| r["meeting_kind"] == "party_lecture" && r["period"] == "year")
         );
+        let labelled = json!({"org_kind": "branch", "meeting_kind": "党课", "period": "每年", "times": 3, "effective_from": format!("{next_year}-01-01")});
+        let (s, v) = admin
+            .send_json(reqwest::Method::PUT, "/api/v1/life/rules", &labelled)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let starting = format!("{next_year}-01-01");
+        let stored: Vec<&Value> = v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|r| r["effective_from"] == starting.as_str())
+            .collect();
+        assert_eq!(
+            stored.len(),
+            1,
+            "labels are stored as codes, so the same rule is replaced: {stored:?}"
+        );
+        assert_eq!(stored[0]["meeting_kind"], "party_lecture");
+        assert_eq!(stored[0]["times"], 3);
         let (_, after) = admin.get_json("/api/v1/life/compliance").await;
         assert_eq!(
             before["total"], after["total"],

@@ -14,4 +14,5 @@ mod orgs;
 mod outage;
 mod pages;
 mod registry;
+mod review;
 mod scope;

@@ -200,6 +200,18 @@ on_both!(health_metrics_assets_openapi, async |t: &TestApp| {
         ("/members/{id}", "get"),
         ("/members/{id}", "patch"),
         ("/stats/overview", "get"),
+        ("/life/compliance", "get"),
+        ("/life/rules", "get"),
+        ("/life/rules", "put"),
+        ("/meetings", "get"),
+        ("/meetings", "post"),
+        ("/meetings/{id}", "get"),
+        ("/reviews", "get"),
+        ("/reviews", "post"),
+        ("/reviews/summary", "get"),
+        ("/reviews/{id}", "get"),
+        ("/reviews/{id}/entries/{member_id}", "patch"),
+        ("/reviews/{id}/decision", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

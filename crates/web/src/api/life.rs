@@ -41,7 +41,7 @@ pub async fn list(
     auth: Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Value>> {
-    let page = q.page.unwrap_or(1);
+    let page = q.page.unwrap_or(1).max(1);
     let items = st
         .app
         .meetings(&auth.actor, q.org, q.kind.as_deref(), page)

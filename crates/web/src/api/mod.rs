@@ -5,6 +5,7 @@ mod auth;
 mod life;
 mod members;
 mod orgs;
+mod review;
 
 use axum::Router;
 use axum::http::header;
@@ -30,6 +31,14 @@ pub fn routes() -> Router<AppState> {
         .route("/life/rules", get(life::rules).put(life::put_rule))
         .route("/meetings", get(life::list).post(life::create))
         .route("/meetings/{id}", get(life::get))
+        .route("/reviews", get(review::find).post(review::open))
+        .route("/reviews/summary", get(review::summary))
+        .route("/reviews/{id}", get(review::get))
+        .route(
+            "/reviews/{id}/entries/{member_id}",
+            axum::routing::patch(review::entry),
+        )
+        .route("/reviews/{id}/decision", post(review::decide))
         .route("/openapi.json", get(openapi))
 }
 

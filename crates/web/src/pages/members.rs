@@ -147,7 +147,13 @@ pub async fn list(
 struct DetailPage {
     l: Layout,
     m: MemberView,
+    reviews: Vec<ReviewView>,
     can_edit: bool,
+}
+
+pub struct ReviewView {
+    year: i64,
+    grade: &'static str,
 }
 
 pub async fn page(
@@ -156,10 +162,18 @@ pub async fn page(
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
     let m = st.app.member(&auth.actor, id).await?;
+    let reviews = st
+        .app
+        .member_reviews(&auth.actor, id)
+        .await?
+        .into_iter()
+        .map(|(year, grade)| ReviewView { year, grade })
+        .collect();
     Ok(render(&DetailPage {
         l: Layout::new(&auth.actor, &auth.csrf, m.name.clone(), "members"),
         can_edit: auth.actor.check_edit_members(&m.org_path).is_ok(),
         m: MemberView::from(&m),
+        reviews,
     }))
 }
 

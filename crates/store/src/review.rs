@@ -1,0 +1,204 @@
+//! 民主评议党员 in SQL: reviews per branch and year, and each member's entry.
+
+use dangjian_domain::path;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_path: String,
+    pub year: i64,
+    pub decided_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryRow {
+    pub member_id: i64,
+    pub name: String,
+    pub status: String,
+    pub self_evaluation: String,
+    pub peer_score: Option<i64>,
+    pub votes_for: Option<i64>,
+    pub proposed: Option<String>,
+    pub grade: Option<String>,
+}
+
+fn review_from(r: &AnyRow) -> Result<ReviewRow> {
+    Ok(ReviewRow {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        org_path: r.try_get("org_path")?,
+        year: r.try_get("year")?,
+        decided_on: r.try_get("decided_on")?,
+    })
+}
+
+pub async fn create(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    org_path: &str,
+    year: i64,
+) -> Result<i64> {
+    let r = sqlx::query("INSERT INTO annual_review (org_id, org_path, year, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(org_id)
+        .bind(org_path)
+        .bind(year)
+        .bind(now_ms())
+        .fetch_one(conn)
+        .await?;
+    Ok(r.try_get("id")?)
+}
+
+pub async fn add_entries(conn: &mut AnyConnection, review_id: i64, members: &[i64]) -> Result<()> {
+    for chunk in members.chunks(ROWS_PER_INSERT / 2) {
+        let mut sql = Sql::new("INSERT INTO review_entry (review_id, member_id) VALUES ");
+        for (i, m) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(").int(review_id).push(", ").int(*m).push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<ReviewRow>> {
+    let r = sqlx::query(
+        "SELECT id, org_id, org_path, year, decided_on FROM annual_review WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    r.as_ref().map(review_from).transpose()
+}
+
+pub async fn by_org_year(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    year: i64,
+) -> Result<Option<ReviewRow>> {
+    let r = sqlx::query("SELECT id, org_id, org_path, year, decided_on FROM annual_review WHERE org_id = $1 AND year = $2")
+        .bind(org_id)
+        .bind(year)
+        .fetch_optional(conn)
+        .await?;
+    r.as_ref().map(review_from).transpose()
+}
+
+pub async fn entries(conn: &mut AnyConnection, review_id: i64) -> Result<Vec<EntryRow>> {
+    let rs = sqlx::query(
+        "SELECT e.member_id, m.name, m.status, e.self_evaluation, e.peer_score, e.votes_for, e.proposed, e.grade \
+         FROM review_entry e JOIN member m ON m.id = e.member_id WHERE e.review_id = $1 ORDER BY m.name, m.id",
+    )
+    .bind(review_id)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok(EntryRow {
+                member_id: r.try_get("member_id")?,
+                name: r.try_get("name")?,
+                status: r.try_get("status")?,
+                self_evaluation: r.try_get("self_evaluation")?,
+                peer_score: r.try_get("peer_score")?,
+                votes_for: r.try_get("votes_for")?,
+                proposed: r.try_get("proposed")?,
+                grade: r.try_get("grade")?,
+            })
+        })
+        .collect()
+}
+
+/// The steps before the decision: self-evaluation, peer score, votes, the committee's proposal.
+pub struct EntryChange<'a> {
+    pub self_evaluation: Option<&'a str>,
+    pub peer_score: Option<i64>,
+    pub votes_for: Option<i64>,
+    pub proposed: Option<&'a str>,
+}
+
+pub async fn update_entry(
+    conn: &mut AnyConnection,
+    review_id: i64,
+    member_id: i64,
+    c: &EntryChange<'_>,
+) -> Result<u64> {
+    let r = sqlx::query(
+        "UPDATE review_entry SET self_evaluation = COALESCE($1, self_evaluation), peer_score = COALESCE($2, peer_score), \
+         votes_for = COALESCE($3, votes_for), proposed = COALESCE($4, proposed) WHERE review_id = $5 AND member_id = $6",
+    )
+    .bind(c.self_evaluation)
+    .bind(c.peer_score)
+    .bind(c.votes_for)
+    .bind(c.proposed)
+    .bind(review_id)
+    .bind(member_id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+pub async fn decide(
+    conn: &mut AnyConnection,
+    review_id: i64,
+    grades: &[(i64, &str)],
+    on: &str,
+) -> Result<()> {
+    for (member, grade) in grades {
+        sqlx::query("UPDATE review_entry SET grade = $1 WHERE review_id = $2 AND member_id = $3")
+            .bind(*grade)
+            .bind(review_id)
+            .bind(*member)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("UPDATE annual_review SET decided_on = $1 WHERE id = $2")
+        .bind(on)
+        .bind(review_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Decided grades inside a subtree for a year: (grade, members).
+pub async fn grade_counts(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    year: i64,
+) -> Result<Vec<(String, i64)>> {
+    let mut sql = Sql::new(
+        "SELECT e.grade, COUNT(*) AS n FROM annual_review r JOIN review_entry e ON e.review_id = r.id \
+         WHERE e.grade IS NOT NULL AND r.year = ",
+    );
+    sql.int(year)
+        .push(" AND r.org_path >= ")
+        .text(root_path)
+        .push(" AND r.org_path < ")
+        .text(path::upper(root_path));
+    sql.push(" GROUP BY e.grade");
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("grade")?, r.try_get("n")?)))
+        .collect()
+}
+
+/// A member's decided grades, newest year first: (year, grade).
+pub async fn member_grades(conn: &mut AnyConnection, member_id: i64) -> Result<Vec<(i64, String)>> {
+    let rs = sqlx::query(
+        "SELECT r.year, e.grade FROM review_entry e JOIN annual_review r ON r.id = e.review_id \
+         WHERE e.member_id = $1 AND e.grade IS NOT NULL ORDER BY r.year DESC",
+    )
+    .bind(member_id)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("year")?, r.try_get("grade")?)))
+        .collect()
+}
