@@ -12,6 +12,7 @@ pub mod member;
 pub mod org;
 pub mod path;
 pub mod phone;
+pub mod remind;
 pub mod review;
 pub mod role;
 

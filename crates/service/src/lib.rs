@@ -10,6 +10,7 @@ mod error;
 pub mod life;
 pub mod members;
 pub mod orgs;
+pub mod remind;
 pub mod review;
 pub mod stats;
 pub mod users;

@@ -130,7 +130,7 @@ fn rule_of(r: &RuleRow) -> Option<Rule> {
     })
 }
 
-async fn load_rules(conn: &mut Conn) -> ServiceResult<Vec<Rule>> {
+pub(crate) async fn load_rules(conn: &mut Conn) -> ServiceResult<Vec<Rule>> {
     Ok(store::rules(conn)
         .await?
         .iter()

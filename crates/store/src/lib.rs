@@ -10,6 +10,7 @@ mod error;
 pub mod life;
 pub mod member;
 mod migrate;
+pub mod notification;
 pub mod org;
 pub mod review;
 pub mod rollup;

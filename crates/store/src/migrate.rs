@@ -30,6 +30,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_review.sql"),
         postgres: include_str!("../migrations/postgres/0003_review.sql"),
     },
+    Migration {
+        version: 4,
+        name: "notification",
+        sqlite: include_str!("../migrations/sqlite/0004_notification.sql"),
+        postgres: include_str!("../migrations/postgres/0004_notification.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -80,6 +80,11 @@ pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Resu
             if let Err(e) = chores.ensure_life_year().await {
                 tracing::warn!("extending the compliance tallies failed: {e}");
             }
+            match chores.run_reminders(dangjian_service::today()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("{n} new reminders"),
+                Err(e) => tracing::warn!("reminder job failed: {e}"),
+            }
         }
     });
     axum::serve(

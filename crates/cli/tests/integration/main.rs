@@ -14,5 +14,6 @@ mod orgs;
 mod outage;
 mod pages;
 mod registry;
+mod remind;
 mod review;
 mod scope;

@@ -212,6 +212,8 @@ on_both!(health_metrics_assets_openapi, async |t: &TestApp| {
         ("/reviews/{id}", "get"),
         ("/reviews/{id}/entries/{member_id}", "patch"),
         ("/reviews/{id}/decision", "post"),
+        ("/notifications", "get"),
+        ("/notifications/read", "post"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

@@ -39,7 +39,28 @@ pub fn routes() -> Router<AppState> {
             axum::routing::patch(review::entry),
         )
         .route("/reviews/{id}/decision", post(review::decide))
+        .route("/notifications", get(notifications))
+        .route("/notifications/read", post(read_notifications))
         .route("/openapi.json", get(openapi))
+}
+
+async fn notifications(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    auth: crate::session::Auth,
+) -> crate::error::ApiResult<axum::Json<serde_json::Value>> {
+    let items = st.app.notifications(&auth.actor).await?;
+    let unread = items.iter().filter(|n| !n.read).count();
+    Ok(axum::Json(
+        serde_json::json!({ "unread": unread, "items": items }),
+    ))
+}
+
+async fn read_notifications(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    auth: crate::session::Auth,
+) -> crate::error::ApiResult<axum::http::StatusCode> {
+    st.app.read_notifications(&auth.actor).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -5,6 +5,7 @@ mod home;
 mod life;
 mod login;
 mod members;
+mod notifications;
 mod orgs;
 
 use askama::Template;
@@ -37,6 +38,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/members/{id}/unmask", post(members::unmask))
         .route("/audit", get(audit::page))
+        .route("/notifications", get(notifications::page))
+        .route("/notifications/count", get(notifications::count))
+        .route("/notifications/read", post(notifications::read))
         .route("/life", get(life::compliance))
         .route("/meetings", get(life::list))
         .route("/meetings/new", get(life::new_form).post(life::create))

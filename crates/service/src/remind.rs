@@ -1,0 +1,141 @@
+//! The reminder job and the bell: reminders are written once per key, so the job can run at
+//! every start and every few minutes without repeating itself.
+
+use dangjian_domain::life::{self, PeriodType};
+use dangjian_domain::org::OrgKind;
+use dangjian_domain::remind::{self, ReminderPolicy};
+use dangjian_domain::{date, path};
+use dangjian_store::notification::{self, NewNotification, NotificationRow};
+use time::Date;
+
+use crate::life::load_rules;
+use crate::{Actor, App, ServiceError, ServiceResult};
+
+impl App {
+    /// Writes the reminders due on `today`; returns how many were new.
+    pub async fn run_reminders(&self, today: Date) -> ServiceResult<usize> {
+        let policy = ReminderPolicy::default();
+        let month = life::month_key(today);
+        let mut tx = self.db.begin().await?;
+        let rules = load_rules(&mut tx).await?;
+        let kinds: Vec<&str> = OrgKind::ALL
+            .iter()
+            .filter(|k| k.holds_members())
+            .map(|k| k.as_str())
+            .collect();
+        let branches = dangjian_store::org::in_subtree_all(&mut tx, "/", &kinds).await?;
+        let held = dangjian_store::life::held_since(&mut tx, &month).await?;
+        let mut reminders = Vec::new();
+        for b in branches.iter().filter(|b| {
+            b.closed_on.is_none() && date::parse(&b.opened_on).is_some_and(|d| d <= today)
+        }) {
+            for (kind, period, rule) in life::due_in(&rules, &b.kind, &month) {
+                let (n, _) = held
+                    .get(&(b.id, kind.as_str().to_string(), month.clone()))
+                    .copied()
+                    .unwrap_or((0, 0));
+                if n >= i64::from(rule.times) {
+                    continue;
+                }
+                let link = format!("/meetings/new?org={}", b.id);
+                if let Some(day) = rule.fixed_day
+                    && policy.before_fixed_day(today, day)
+                {
+                    reminders.push(NewNotification {
+                        org_id: b.id,
+                        kind: "fixed_day".into(),
+                        dedupe_key: remind::key("fixed_day", b.id, kind.as_str(), &month),
+                        title: format!("{}将于 {} 日举行", kind.label(), day),
+                        body: format!("{}本月的{}尚未记录，请按时组织。", b.name, kind.label()),
+                        link: link.clone(),
+                    });
+                }
+                if policy.period_ending(today, &period) {
+                    let span = match rule.period {
+                        PeriodType::Month => "本月",
+                        PeriodType::Quarter => "本季度",
+                        PeriodType::Year => "本年度",
+                    };
+                    reminders.push(NewNotification {
+                        org_id: b.id,
+                        kind: "period_end".into(),
+                        dedupe_key: remind::key("period_end", b.id, kind.as_str(), &month),
+                        title: format!("{span}{}尚未召开", kind.label()),
+                        body: format!(
+                            "{}{span}应召开{}，截至 {} 尚未记录。",
+                            b.name,
+                            kind.label(),
+                            date::format(period.end)
+                        ),
+                        link,
+                    });
+                }
+            }
+        }
+        // The town hears of a branch behind in each of the last months.
+        let last = life::Period::containing(PeriodType::Month, today)
+            .start
+            .previous_day()
+            .unwrap_or(today);
+        let first = (1..policy.behind_months).fold(last, |d, _| {
+            life::Period::containing(PeriodType::Month, d)
+                .start
+                .previous_day()
+                .unwrap_or(d)
+        });
+        let months = life::months(&life::month_key(first), &life::month_key(last));
+        for (branch, branch_path) in notification::behind_in_all(&mut tx, &months).await? {
+            let Some(&town) = path::ids(&branch_path).get(1) else {
+                continue;
+            };
+            if town == branch {
+                continue;
+            }
+            let name = branches
+                .iter()
+                .find(|b| b.id == branch)
+                .map_or_else(String::new, |b| b.name.clone());
+            reminders.push(NewNotification {
+                org_id: town,
+                kind: "behind".into(),
+                dedupe_key: remind::key("behind", branch, "", &month),
+                title: format!("{name}连续 {} 个月组织生活未落实", months.len()),
+                body: format!(
+                    "{name}在 {} 至 {} 有应开会议未召开，请督促整改。",
+                    months.first().map_or("", |m| m),
+                    months.last().map_or("", |m| m)
+                ),
+                link: format!("/life?org={branch}"),
+            });
+        }
+        let mut added = 0;
+        for n in &reminders {
+            if notification::add(&mut tx, n).await? {
+                added += 1;
+            }
+        }
+        tx.commit()
+            .await
+            .map_err(dangjian_store::StoreError::from)?;
+        Ok(added)
+    }
+
+    /// The reminders addressed to the actor's scope org.
+    pub async fn notifications(&self, actor: &Actor) -> ServiceResult<Vec<NotificationRow>> {
+        let user = actor.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let mut conn = self.db.conn().await?;
+        Ok(notification::for_org(&mut conn, actor.scope_org_id, user, 100).await?)
+    }
+
+    pub async fn unread_notifications(&self, actor: &Actor) -> ServiceResult<i64> {
+        let user = actor.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let mut conn = self.db.conn().await?;
+        Ok(notification::unread(&mut conn, actor.scope_org_id, user).await?)
+    }
+
+    pub async fn read_notifications(&self, actor: &Actor) -> ServiceResult<()> {
+        let user = actor.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let mut conn = self.db.conn().await?;
+        Ok(notification::mark_all_read(&mut conn, actor.scope_org_id, user).await?)
+    }
+}

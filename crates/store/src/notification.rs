@@ -1,0 +1,126 @@
+//! In-app reminders: written once per key, read per user.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+use crate::sql::now_ms;
+
+#[derive(Debug, Clone)]
+pub struct NewNotification {
+    pub org_id: i64,
+    pub kind: String,
+    pub dedupe_key: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+}
+
+/// Writes a reminder unless one with the same key exists; true when it was new.
+pub async fn add(conn: &mut AnyConnection, n: &NewNotification) -> Result<bool> {
+    let r = sqlx::query(
+        "INSERT INTO notification (org_id, kind, dedupe_key, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(n.org_id)
+    .bind(&n.kind)
+    .bind(&n.dedupe_key)
+    .bind(&n.title)
+    .bind(&n.body)
+    .bind(&n.link)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+/// Reminders addressed to an org, newest first, with whether this user has read them.
+pub async fn for_org(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    user_id: i64,
+    limit: i64,
+) -> Result<Vec<NotificationRow>> {
+    let rs = sqlx::query(
+        "SELECT n.id, n.kind, n.title, n.body, n.link, n.created_at, CASE WHEN r.user_id IS NULL THEN 0 ELSE 1 END AS seen \
+         FROM notification n LEFT JOIN notification_read r ON r.notification_id = n.id AND r.user_id = $2 \
+         WHERE n.org_id = $1 ORDER BY n.id DESC LIMIT $3",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok(NotificationRow {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                title: r.try_get("title")?,
+                body: r.try_get("body")?,
+                link: r.try_get("link")?,
+                created_at: r.try_get("created_at")?,
+                read: r.try_get::<i64, _>("seen")? != 0,
+            })
+        })
+        .collect()
+}
+
+pub async fn unread(conn: &mut AnyConnection, org_id: i64, user_id: i64) -> Result<i64> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n FROM notification n LEFT JOIN notification_read r ON r.notification_id = n.id AND r.user_id = $2 \
+         WHERE n.org_id = $1 AND r.user_id IS NULL",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("n")?)
+}
+
+/// Marks every reminder of the org as read by the user.
+pub async fn mark_all_read(conn: &mut AnyConnection, org_id: i64, user_id: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO notification_read (notification_id, user_id, read_at) SELECT n.id, $2, $3 FROM notification n \
+         WHERE n.org_id = $1 AND NOT EXISTS (SELECT 1 FROM notification_read r WHERE r.notification_id = n.id AND r.user_id = $2)",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Branches behind in every one of the given months (any kind): (branch id, parent path).
+pub async fn behind_in_all(
+    conn: &mut AnyConnection,
+    months: &[String],
+) -> Result<Vec<(i64, String)>> {
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return Ok(Vec::new());
+    };
+    let rs = sqlx::query(
+        "SELECT t.org_id, o.path FROM life_tally t JOIN org o ON o.id = t.org_id WHERE t.leaf = 1 AND t.behind > 0 \
+         AND t.month >= $1 AND t.month <= $2 GROUP BY t.org_id, o.path HAVING COUNT(DISTINCT t.month) = $3",
+    )
+    .bind(first.as_str())
+    .bind(last.as_str())
+    .bind(months.len() as i64)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("org_id")?, r.try_get("path")?)))
+        .collect()
+}
