@@ -370,6 +370,14 @@ impl App {
         Ok(())
     }
 
+    /// Declares `from` the first month the tallies cover and computes them from there (a
+    /// new deployment or the demo, whose records start at a known month).
+    pub async fn start_life_at(&self, conn: &mut Conn, from: &str) -> ServiceResult<()> {
+        self.rebuild_life_in(conn, from).await?;
+        setting::set(conn, LIFE_FROM, from).await?;
+        Ok(())
+    }
+
     /// Recomputes one branch's rows for the given months and passes the change up the tree.
     pub(crate) async fn refresh_branch(
         &self,

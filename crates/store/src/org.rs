@@ -300,13 +300,19 @@ pub async fn move_subtree(
         .bind(node.id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE member SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4")
-        .bind(&new_path)
-        .bind(old_len + 1)
-        .bind(&node.path)
-        .bind(&upper)
-        .execute(&mut *conn)
-        .await?;
+    // Every table that keeps a copy of its org's path for subtree queries follows the move.
+    for table in ["member", "meeting", "annual_review"] {
+        let sql = format!(
+            "UPDATE {table} SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4"
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(&new_path)
+            .bind(old_len + 1)
+            .bind(&node.path)
+            .bind(&upper)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(new_path)
 }
 

@@ -108,7 +108,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     rollup::rebuild(&mut tx).await?;
     let (meetings, attendance, first_month) =
         life::generate(&mut tx, &branch_members, &mut rng).await?;
-    app.rebuild_life_in(&mut tx, &first_month).await?;
+    app.start_life_at(&mut tx, &first_month).await?;
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;

@@ -403,3 +403,53 @@ on_both!(life_pages, async |t: &TestApp| {
     let (_, home) = admin.page("/").await;
     assert!(home.contains("id=\"stat-life\"") && home.contains("组织生活落实率"));
 });
+
+on_both!(
+    meetings_and_compliance_follow_a_moved_branch,
+    async |t: &TestApp| {
+        let admin = t.api(&t.account("district_admin").username).await;
+        let (a, b) = (t.town_accounts()[0], t.town_accounts()[1]);
+        let body = json!({"parent_id": a.scope_org_id, "kind": "branch", "owner": "agency", "name": "迁移测试支部", "code": "TEST-MOVE", "opened_on": "2020-01-01"});
+        let (s, branch) = admin.post("/api/v1/orgs", &body).await;
+        assert_eq!(s, StatusCode::CREATED, "{branch}");
+        let id = branch["id"].as_i64().expect("id");
+        let (s, m) = admin.post("/api/v1/meetings", &json!({"org_id": id, "kind": "committee_meeting", "held_on": "2026-02-03", "topic": "迁移前的支委会"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        let (_, before_b) = admin
+            .get_json(&format!("/api/v1/life/compliance?org={}", b.scope_org_id))
+            .await;
+        let (_, own) = admin
+            .get_json(&format!("/api/v1/life/compliance?org={id}"))
+            .await;
+
+        let (s, moved) = admin
+            .patch(
+                &format!("/api/v1/orgs/{id}"),
+                &json!({"parent_id": b.scope_org_id}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{moved}");
+        // The meeting is now the new town's: its admin sees it, the old town's does not.
+        let path = format!("/api/v1/meetings/{}", m["id"]);
+        assert_eq!(
+            t.api(&b.username).await.get(&path).await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            t.api(&a.username).await.get(&path).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let (_, after_b) = admin
+            .get_json(&format!("/api/v1/life/compliance?org={}", b.scope_org_id))
+            .await;
+        assert_eq!(
+            n(&after_b["total"], "required"),
+            n(&before_b["total"], "required") + n(&own["total"], "required")
+        );
+        assert_eq!(
+            n(&after_b["total"], "met"),
+            n(&before_b["total"], "met") + n(&own["total"], "met")
+        );
+        tallies_match_rebuild(t).await;
+    }
+);
