@@ -389,13 +389,7 @@ impl App {
             return Ok(());
         };
         let rules = load_rules(conn).await?;
-        let mut counts = HashMap::new();
-        for m in months {
-            for (kind, _, _) in life::due_in(&rules, &o.kind, m) {
-                let n = store::held(conn, o.id, kind.as_str(), m).await?;
-                counts.insert((kind.as_str().to_string(), m.clone()), n);
-            }
-        }
+        let counts = store::held_by_branch(conn, o.id, first, last).await?;
         let get = |kind: &str, month: &str| {
             counts
                 .get(&(kind.to_string(), month.to_string()))
@@ -860,16 +854,19 @@ impl App {
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
         let behind_ids = store::behind_branches(&mut conn, &o.path, &from, &to, 50).await?;
-        let mut behind = Vec::new();
-        for (id, missed, required) in behind_ids {
-            if let Some(org) = dangjian_store::org::get(&mut conn, id).await? {
-                behind.push(BehindBranch {
+        let ids: Vec<i64> = behind_ids.iter().map(|(id, _, _)| *id).collect();
+        let orgs = dangjian_store::org::get_many(&mut conn, &ids).await?;
+        let behind = behind_ids
+            .into_iter()
+            .filter_map(|(id, missed, required)| {
+                let org = orgs.iter().find(|o| o.id == id)?.clone();
+                Some(BehindBranch {
                     org,
                     missed,
                     required,
-                });
-            }
-        }
+                })
+            })
+            .collect();
         Ok(Compliance {
             calendar,
             rate: total.rate(),

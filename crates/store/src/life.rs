@@ -295,22 +295,30 @@ pub async fn attendance(
         .collect()
 }
 
-/// Held and on-time meetings of one branch for one kind and due month.
-pub async fn held(
+/// Held and on-time counts of one branch for due months in `[from, to]`: (kind, month) → (held, on_time).
+pub async fn held_by_branch(
     conn: &mut AnyConnection,
     org_id: i64,
-    kind: &str,
-    due_month: &str,
-) -> Result<(i64, i64)> {
-    let r = sqlx::query(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(on_time), 0) AS BIGINT) AS t FROM meeting WHERE org_id = $1 AND kind = $2 AND due_month = $3",
+    from: &str,
+    to: &str,
+) -> Result<HashMap<(String, String), (i64, i64)>> {
+    let rs = sqlx::query(
+        "SELECT kind, due_month, COUNT(*) AS n, CAST(COALESCE(SUM(on_time), 0) AS BIGINT) AS t FROM meeting \
+         WHERE org_id = $1 AND due_month >= $2 AND due_month <= $3 GROUP BY kind, due_month",
     )
     .bind(org_id)
-    .bind(kind)
-    .bind(due_month)
-    .fetch_one(conn)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
     .await?;
-    Ok((r.try_get("n")?, r.try_get("t")?))
+    rs.iter()
+        .map(|r| {
+            Ok((
+                (r.try_get("kind")?, r.try_get("due_month")?),
+                (r.try_get("n")?, r.try_get("t")?),
+            ))
+        })
+        .collect()
 }
 
 /// Held and on-time counts of every branch from a due month on: (org_id, kind, month) → (held, on_time).

@@ -112,6 +112,22 @@ pub async fn in_subtree(
     rows(sql.fetch_all(conn).await?)
 }
 
+/// The nodes with the given ids, in no particular order.
+pub async fn get_many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<OrgRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(&format!("SELECT {COLS} FROM org WHERE id IN ("));
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.int(*id);
+    }
+    sql.push(")");
+    rows(sql.fetch_all(conn).await?)
+}
+
 /// Every node of the given kinds inside a subtree, closed ones included.
 pub async fn in_subtree_all(
     conn: &mut AnyConnection,
