@@ -1,34 +1,9 @@
 //! Classifications the registry and the dashboard use: education, occupation category,
 //! membership status, ethnicity, age and party-age bands.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-macro_rules! labelled_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal / $label:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// Accepts the code or the Chinese label, as forms and spreadsheets give them.
-            pub fn parse(s: &str) -> Option<Self> {
-                let s = s.trim();
-                Self::ALL.iter().copied().find(|v| v.as_str() == s || v.label() == s)
-            }
-        }
-    };
-}
+use crate::labelled_enum;
 
 labelled_enum!(
     /// 正式党员 / 预备党员.

@@ -6,6 +6,7 @@ pub mod bands;
 pub mod date;
 pub mod error;
 pub mod id_number;
+mod labelled;
 pub mod life;
 pub mod mask;
 pub mod member;

@@ -5,36 +5,10 @@
 //! quarterly one in the quarter's last month, a yearly one in December. Tallies are kept per
 //! due month, so a month, a quarter or a year is a sum of months.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::{Date, Month};
 
-macro_rules! coded {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal / $label:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                let s = s.trim();
-                Self::ALL.iter().copied().find(|v| v.as_str() == s || v.label() == s)
-            }
-        }
-    };
-}
-
-coded!(
+crate::labelled_enum!(
     /// The kinds of meetings of organizational life (DOMAIN.md §2).
     MeetingKind {
         GeneralMeeting = "general_meeting" / "支部党员大会",
@@ -48,7 +22,7 @@ coded!(
     }
 );
 
-coded!(
+crate::labelled_enum!(
     /// How long a requirement's period is.
     PeriodType {
         Month = "month" / "每月",

@@ -330,7 +330,7 @@ impl App {
                 .unwrap_or_else(|| last_month(this_year)),
             None => format!("{:04}-01", this_year - 1),
         };
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_write().await?;
         self.rebuild_life_in(&mut tx, &from).await?;
         tx.commit()
             .await

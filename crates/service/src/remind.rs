@@ -16,7 +16,7 @@ impl App {
     pub async fn run_reminders(&self, today: Date) -> ServiceResult<usize> {
         let policy = ReminderPolicy::default();
         let month = life::month_key(today);
-        let mut tx = self.db.begin().await?;
+        let mut tx = self.db.begin_write().await?;
         let rules = load_rules(&mut tx).await?;
         let kinds: Vec<&str> = OrgKind::ALL
             .iter()

@@ -110,6 +110,17 @@ impl Db {
         Ok(self.pool.begin().await?)
     }
 
+    /// A transaction that holds the write lock from its first statement. SQLite cannot turn a
+    /// reading transaction into a writing one while another connection writes (it fails at
+    /// once with "database is locked"), so work that reads before it writes starts here. On
+    /// PostgreSQL the same statement queues it behind audited writers.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        let mut tx = self.pool.begin().await?;
+        tx.execute("UPDATE audit_head SET seq = seq WHERE id = 1")
+            .await?;
+        Ok(tx)
+    }
+
     pub async fn ping(&self) -> Result<()> {
         let mut conn = self.conn().await?;
         conn.execute("SELECT 1").await?;
