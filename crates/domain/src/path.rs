@@ -27,6 +27,19 @@ pub fn ids(path: &str) -> Vec<i64> {
     path.split('/').filter_map(|s| s.parse().ok()).collect()
 }
 
+/// When the node at `old` moves to `new`, the counts it carries leave its old ancestors and
+/// reach its new ones: each ancestor id (the node itself excluded) with the sign to apply.
+pub fn moved_ancestors(old: &str, new: &str) -> Vec<(i64, i64)> {
+    let strip = |p: &str| {
+        let mut ids = ids(p);
+        ids.pop();
+        ids
+    };
+    let mut out: Vec<(i64, i64)> = strip(old).into_iter().map(|id| (id, -1)).collect();
+    out.extend(strip(new).into_iter().map(|id| (id, 1)));
+    out
+}
+
 /// Depth counted from 1 at the root.
 pub fn depth(path: &str) -> i32 {
     path.matches('/').count().saturating_sub(1) as i32
@@ -56,6 +69,10 @@ mod tests {
         assert_eq!(
             rebase("/1/7/311/9/", "/1/7/311/", "/1/8/311/").unwrap(),
             "/1/8/311/9/"
+        );
+        assert_eq!(
+            moved_ancestors("/1/7/311/", "/1/8/311/"),
+            vec![(1, -1), (7, -1), (1, 1), (8, 1)]
         );
     }
 

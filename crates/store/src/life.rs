@@ -278,7 +278,7 @@ pub async fn attendance(
     meeting_id: i64,
 ) -> Result<Vec<(i64, String, String, String)>> {
     let rs = sqlx::query(
-        "SELECT a.member_id, m.name, a.status, a.reason FROM attendance a JOIN member m ON m.id = a.member_id          WHERE a.meeting_id = $1 ORDER BY m.name, m.id",
+        "SELECT a.member_id, m.name, a.status, a.reason FROM attendance a JOIN member m ON m.id = a.member_id WHERE a.meeting_id = $1 ORDER BY m.name, m.id",
     )
     .bind(meeting_id)
     .fetch_all(conn)
@@ -501,29 +501,18 @@ pub async fn move_subtree(
     old_path: &str,
     new_path: &str,
 ) -> Result<()> {
-    let sql = format!("SELECT {TALLY_COLS} FROM life_tally t WHERE t.org_id = $1");
-    let own: Vec<TallyRow> = sqlx::query(AssertSqlSafe(sql))
-        .bind(node_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(tally_from)
-        .collect::<Result<_>>()?;
-    let old_parents = path::ids(old_path);
-    let new_parents = path::ids(new_path);
+    let own = tallies(conn, node_id, "0000-00", "9999-99").await?;
     let mut rows = Vec::new();
-    for (ids, sign) in [(&old_parents, -1), (&new_parents, 1)] {
-        for id in &ids[..ids.len().saturating_sub(1)] {
-            rows.extend(own.iter().map(|t| TallyRow {
-                org_id: *id,
-                required: sign * t.required,
-                met: sign * t.met,
-                on_time: sign * t.on_time,
-                behind: sign * t.behind,
-                leaf: false,
-                ..t.clone()
-            }));
-        }
+    for (id, sign) in path::moved_ancestors(old_path, new_path) {
+        rows.extend(own.iter().map(|t| TallyRow {
+            org_id: id,
+            required: sign * t.required,
+            met: sign * t.met,
+            on_time: sign * t.on_time,
+            behind: sign * t.behind,
+            leaf: false,
+            ..t.clone()
+        }));
     }
     add_tallies(conn, &rows).await
 }

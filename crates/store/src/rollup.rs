@@ -145,14 +145,12 @@ pub async fn move_subtree(
     new_path: &str,
 ) -> Result<()> {
     let own = for_org(conn, node_id).await?;
-    let old_parents = path::ids(old_path);
-    let new_parents = path::ids(new_path);
     let mut rows = Vec::new();
-    for id in &old_parents[..old_parents.len().saturating_sub(1)] {
-        rows.extend(own.iter().map(|(m, k, n)| (*id, m.clone(), k.clone(), -n)));
-    }
-    for id in &new_parents[..new_parents.len().saturating_sub(1)] {
-        rows.extend(own.iter().map(|(m, k, n)| (*id, m.clone(), k.clone(), *n)));
+    for (id, sign) in path::moved_ancestors(old_path, new_path) {
+        rows.extend(
+            own.iter()
+                .map(|(m, k, n)| (id, m.clone(), k.clone(), sign * n)),
+        );
     }
     upsert(conn, &rows).await
 }
