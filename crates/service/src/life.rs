@@ -231,6 +231,11 @@ fn quarter(p: &str) -> Option<(i32, u8)> {
     (1..=4).contains(&q).then_some((y, q))
 }
 
+/// The year of a due month `YYYY-MM`.
+fn year_of(month: &str) -> Option<i32> {
+    life::month_start(month).map(|d| d.year())
+}
+
 fn last_month(y: i32) -> String {
     format!("{y:04}-12")
 }
@@ -362,6 +367,8 @@ impl App {
             rows.extend(up_the_tree(&b.path, &own, 1));
         }
         store::add_tallies(conn, &rows).await?;
+        let first_year = year_of(from).unwrap_or(today().year());
+        store::rebuild_behind(conn, first_year, today().year(), None).await?;
         let covered = setting::get(conn, LIFE_FROM).await?;
         if covered.as_deref().is_none_or(|c| c > from) {
             setting::set(conn, LIFE_FROM, from).await?;
@@ -401,6 +408,9 @@ impl App {
         let mut delta = up_the_tree(&o.path, &old, -1);
         delta.extend(up_the_tree(&o.path, &new, 1));
         store::add_tallies(conn, &delta).await?;
+        if let (Some(y1), Some(y2)) = (year_of(first), year_of(last)) {
+            store::rebuild_behind(conn, y1, y2, Some(o.id)).await?;
+        }
         Ok(())
     }
 
@@ -853,7 +863,22 @@ impl App {
                 .partial_cmp(&b.rate)
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        let behind_ids = store::behind_branches(&mut conn, &o.path, &from, &to, 50).await?;
+        // A window never spans two years (see `window`).
+        let (from_month, to_month) = (life::month_start(&from), life::month_start(&to));
+        let behind_ids = match (from_month, to_month) {
+            (Some(f), Some(t)) => {
+                store::behind_branches(
+                    &mut conn,
+                    &o.path,
+                    f.year(),
+                    u8::from(f.month()),
+                    u8::from(t.month()),
+                    50,
+                )
+                .await?
+            }
+            _ => Vec::new(),
+        };
         let ids: Vec<i64> = behind_ids.iter().map(|(id, _, _)| *id).collect();
         let orgs = dangjian_store::org::get_many(&mut conn, &ids).await?;
         let behind = behind_ids

@@ -462,25 +462,88 @@ pub async fn child_tallies(
     rs.iter().map(tally_from).collect()
 }
 
-/// Branches inside a subtree that fell behind in `[from, to]`, most missed first:
-/// (branch id, meetings missed, meetings required in the months it fell behind).
+/// The running-total columns of `life_behind`: missed (`m`) or required (`r`) through month `n`.
+fn running(prefix: char, n: u8) -> String {
+    if n == 0 {
+        "0".into()
+    } else {
+        format!("{prefix}{n:02}")
+    }
+}
+
+/// Every running-total column: missed through January to December, then required.
+fn running_columns() -> Vec<String> {
+    (1..=12u8)
+        .map(|n| running('m', n))
+        .chain((1..=12u8).map(|n| running('r', n)))
+        .collect()
+}
+
+/// Recomputes the behind rows of the years `[from_year, to_year]` from the branch tallies, for
+/// one branch or for all.
+pub async fn rebuild_behind(
+    conn: &mut AnyConnection,
+    from_year: i32,
+    to_year: i32,
+    org_id: Option<i64>,
+) -> Result<()> {
+    let mut del = Sql::new("DELETE FROM life_behind WHERE year >= ");
+    del.int(i64::from(from_year))
+        .push(" AND year <= ")
+        .int(i64::from(to_year));
+    if let Some(id) = org_id {
+        del.push(" AND org_id = ").int(id);
+    }
+    del.execute(conn).await?;
+
+    let names = running_columns();
+    let sums: Vec<String> = (1..=12u8)
+        .map(|n| format!("SUM(CASE WHEN substr(t.month, 6, 2) <= '{n:02}' THEN t.required - t.met ELSE 0 END)"))
+        .chain((1..=12u8).map(|n| {
+            format!("SUM(CASE WHEN substr(t.month, 6, 2) <= '{n:02}' THEN t.required ELSE 0 END)")
+        }))
+        .collect();
+    let mut ins = Sql::new(&format!(
+        "INSERT INTO life_behind (org_id, org_path, year, {}) SELECT t.org_id, o.path, CAST(substr(t.month, 1, 4) AS BIGINT), {} \
+         FROM life_tally t JOIN org o ON o.id = t.org_id WHERE t.leaf = 1 AND t.behind > 0 AND t.month >= ",
+        names.join(", "),
+        sums.join(", ")
+    ));
+    ins.text(format!("{from_year:04}-01"))
+        .push(" AND t.month <= ")
+        .text(format!("{to_year:04}-12"));
+    if let Some(id) = org_id {
+        ins.push(" AND t.org_id = ").int(id);
+    }
+    ins.push(" GROUP BY t.org_id, o.path, substr(t.month, 1, 4)");
+    ins.execute(conn).await?;
+    Ok(())
+}
+
+/// Branches inside a subtree that fell behind in months `[from, to]` of `year`, most missed
+/// first: (branch id, meetings missed, meetings required in the months it fell behind).
 pub async fn behind_branches(
     conn: &mut AnyConnection,
     root_path: &str,
-    from: &str,
-    to: &str,
+    year: i32,
+    from: u8,
+    to: u8,
     limit: i64,
 ) -> Result<Vec<(i64, i64, i64)>> {
-    let mut sql = Sql::new(
-        "SELECT t.org_id, CAST(SUM(t.required - t.met) AS BIGINT) AS missed, CAST(SUM(t.required) AS BIGINT) AS required \
-         FROM life_tally t JOIN org o ON o.id = t.org_id WHERE t.leaf = 1 AND t.behind > 0 AND t.month >= ",
-    );
-    sql.text(from).push(" AND t.month <= ").text(to);
-    sql.push(" AND o.path >= ")
+    let (from, to) = (from.clamp(1, 12), to.clamp(1, 12));
+    let missed = format!("{} - {}", running('m', to), running('m', from - 1));
+    let required = format!("{} - {}", running('r', to), running('r', from - 1));
+    let mut sql = Sql::new(&format!(
+        "SELECT org_id, {missed} AS missed, {required} AS required FROM life_behind WHERE year = "
+    ));
+    sql.int(i64::from(year))
+        .push(" AND org_path >= ")
         .text(root_path)
-        .push(" AND o.path < ")
-        .text(path::upper(root_path));
-    sql.push(" GROUP BY t.org_id ORDER BY missed DESC, t.org_id LIMIT ")
+        .push(" AND org_path < ")
+        .text(path::upper(root_path))
+        .push(&format!(
+            " AND {missed} > 0 ORDER BY missed DESC, org_id LIMIT "
+        ))
         .int(limit);
     let rs = sql.fetch_all(conn).await?;
     rs.iter()
@@ -523,6 +586,32 @@ pub async fn clear_tallies(conn: &mut AnyConnection, from_month: &str) -> Result
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Every behind row as (org id, org path, year, running totals), in key order.
+pub async fn behind_snapshot(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(i64, String, i64, Vec<i64>)>> {
+    let cols = running_columns();
+    let sql = format!(
+        "SELECT org_id, org_path, year, {} FROM life_behind ORDER BY org_id, year",
+        cols.join(", ")
+    );
+    let rs = sqlx::query(AssertSqlSafe(sql)).fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| {
+            let totals = cols
+                .iter()
+                .map(|c| r.try_get::<i64, _>(c.as_str()))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            Ok((
+                r.try_get("org_id")?,
+                r.try_get("org_path")?,
+                r.try_get("year")?,
+                totals,
+            ))
+        })
+        .collect()
 }
 
 pub async fn snapshot(conn: &mut AnyConnection) -> Result<Vec<TallyRow>> {

@@ -36,6 +36,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_notification.sql"),
         postgres: include_str!("../migrations/postgres/0004_notification.sql"),
     },
+    Migration {
+        version: 5,
+        name: "behind",
+        sqlite: include_str!("../migrations/sqlite/0005_behind.sql"),
+        postgres: include_str!("../migrations/postgres/0005_behind.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

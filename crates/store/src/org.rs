@@ -317,7 +317,7 @@ pub async fn move_subtree(
         .execute(&mut *conn)
         .await?;
     // Every table that keeps a copy of its org's path for subtree queries follows the move.
-    for table in ["member", "meeting", "annual_review"] {
+    for table in ["member", "meeting", "annual_review", "life_behind"] {
         let sql = format!(
             "UPDATE {table} SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4"
         );

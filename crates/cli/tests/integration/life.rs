@@ -37,6 +37,7 @@ async fn tallies_match_rebuild(t: &TestApp) {
     use dangjian_service::store::life;
     let mut conn = t.app.db.conn().await.expect("conn");
     let kept = life::snapshot(&mut conn).await.expect("snapshot");
+    let behind_kept = life::behind_snapshot(&mut conn).await.expect("behind");
     let from = kept
         .iter()
         .map(|r| r.month.clone())
@@ -48,9 +49,41 @@ async fn tallies_match_rebuild(t: &TestApp) {
         .await
         .expect("rebuild");
     let rebuilt = life::snapshot(&mut tx).await.expect("snapshot");
+    let behind_rebuilt = life::behind_snapshot(&mut tx).await.expect("behind");
     tx.rollback().await.expect("rollback");
     assert_eq!(kept, rebuilt, "kept tallies equal a recount");
+    assert_eq!(
+        behind_kept, behind_rebuilt,
+        "kept behind-list equals a recount"
+    );
 }
+
+on_both!(
+    an_upgraded_database_fills_its_behind_list_from_the_tallies,
+    async |t: &TestApp| {
+        use dangjian_service::store::{Backend, life};
+        let migration = match t.app.db.backend() {
+            Backend::Sqlite => include_str!("../../../store/migrations/sqlite/0005_behind.sql"),
+            Backend::Postgres => {
+                include_str!("../../../store/migrations/postgres/0005_behind.sql")
+            }
+        };
+        let fill = &migration[migration.find("INSERT").expect("the migration fills")..];
+        let mut conn = t.app.db.conn().await.expect("conn");
+        let kept = life::behind_snapshot(&mut conn).await.expect("behind");
+        assert!(!kept.is_empty(), "the demo has branches behind");
+        sqlx::query("DELETE FROM life_behind")
+            .execute(&mut *conn)
+            .await
+            .expect("empty");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(fill))
+            .execute(&mut *conn)
+            .await
+            .expect("fill");
+        let filled = life::behind_snapshot(&mut conn).await.expect("behind");
+        assert_eq!(kept, filled);
+    }
+);
 
 on_both!(
     compliance_rolls_up_and_a_recorded_meeting_counts,
@@ -108,6 +141,22 @@ on_both!(
         assert_eq!(padded["total"], unpadded["total"]);
         let behind = district["behind"].as_array().expect("behind");
         assert!(!behind.is_empty(), "the demo has branches that fell behind");
+        for b in behind.iter().take(3) {
+            let id = b["org"]["id"].as_i64().expect("id");
+            let (_, own) = admin
+                .get_json(&format!("/api/v1/life/compliance?org={id}"))
+                .await;
+            assert_eq!(
+                n(b, "missed"),
+                n(&own["total"], "required") - n(&own["total"], "met"),
+                "the behind-list counts what the branch missed: {b}"
+            );
+        }
+        let missed_counts: Vec<i64> = behind.iter().map(|b| n(b, "missed")).collect();
+        assert!(
+            missed_counts.windows(2).all(|w| w[0] >= w[1]),
+            "most missed first: {missed_counts:?}"
+        );
 
         // Record the missed meeting late, for its own period: held, but not on time.
         let branch = behind[0]["org"]["id"].as_i64().expect("branch");
