@@ -113,12 +113,16 @@ def main():
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--demo-runs", type=int, default=3)
     ap.add_argument("--port", type=int, default=18765)
+    ap.add_argument("--accounts", help="accounts JSON of an existing demo database (with --demo-runs 0)")
     args = ap.parse_args()
+    if args.demo_runs == 0 and not (args.database_url and args.accounts):
+        ap.error("--demo-runs 0 needs --database-url and --accounts of an existing demo")
 
     tmp = tempfile.mkdtemp(prefix="dangjian-bench-")
     url = args.database_url or f"sqlite://{tmp}/bench.db"
-    accounts = os.path.join(tmp, "accounts.json")
-    env = dict(os.environ, DANGJIAN_KEY_FILE=os.path.join(tmp, "bench.key"), DANGJIAN_LOG="warn")
+    accounts = args.accounts or os.path.join(tmp, "accounts.json")
+    key_dir = os.path.dirname(os.path.abspath(args.accounts)) if args.accounts else tmp
+    env = dict(os.environ, DANGJIAN_KEY_FILE=os.path.join(key_dir, "bench.key"), DANGJIAN_LOG="warn")
 
     demo_times = []
     for _ in range(args.demo_runs):
@@ -175,9 +179,9 @@ def main():
         server.wait()
 
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
-    print(f"scale {args.scale}, {engine}, {os.cpu_count()} cores; demo --no-serve: "
-          f"median {statistics.median(demo_times):.1f} s of {len(demo_times)} runs "
-          f"({', '.join(f'{t:.1f}' for t in demo_times)})")
+    demo = (f"median {statistics.median(demo_times):.1f} s of {len(demo_times)} runs "
+            f"({', '.join(f'{t:.1f}' for t in demo_times)})" if demo_times else "not run (existing database)")
+    print(f"scale {args.scale}, {engine}, {os.cpu_count()} cores; demo --no-serve: {demo}")
     print()
     print("| request | median ms | p95 ms |")
     print("|---|---:|---:|")

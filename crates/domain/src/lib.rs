@@ -2,6 +2,7 @@
 //!
 //! Everything here is deterministic: "today" is always passed in, never read from a clock.
 
+pub mod attachment;
 pub mod bands;
 pub mod date;
 pub mod error;

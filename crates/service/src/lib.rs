@@ -5,9 +5,11 @@
 mod actor;
 pub mod audit;
 pub mod auth;
+pub mod checkin;
 mod crypto;
 mod error;
 pub mod life;
+mod meeting_files;
 pub mod members;
 pub mod orgs;
 pub mod remind;

@@ -7,7 +7,9 @@ use dangjian_domain::bands::Status;
 use dangjian_domain::life::{self, BranchLife, Lights, MeetingKind, PeriodType, Rule, Tally};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{FieldError, date, path};
-use dangjian_store::life::{self as store, MeetingRow, MeetingWrite, RuleRow, TallyRow};
+use dangjian_store::life::{
+    self as store, FileRow, MeetingRow, MeetingText, MeetingWrite, RuleRow, TallyRow,
+};
 use dangjian_store::member::{self, MemberFilter};
 use dangjian_store::org::OrgRow;
 use dangjian_store::{Conn, setting};
@@ -37,7 +39,12 @@ pub struct MeetingInput {
     pub decisions: String,
     /// A day inside the period the meeting fulfils (default: the day it was held).
     pub for_period: String,
-    /// Who attended; absent means every member of the branch was present.
+    /// Study time credited to each member present (minutes, 0–600).
+    pub study_minutes: Option<i64>,
+    /// The check-in window the meeting was held with: without an attendance list, those
+    /// who checked in are present and the rest absent.
+    pub checkin_id: Option<i64>,
+    /// Who attended; absent (and no check-in) means every member of the branch was present.
     pub attendance: Option<Vec<AttendanceInput>>,
 }
 
@@ -55,6 +62,7 @@ pub struct MeetingDetail {
     #[serde(flatten)]
     pub meeting: MeetingRow,
     pub attendance: Vec<AttendeeRow>,
+    pub files: Vec<FileRow>,
 }
 
 #[derive(Debug, Serialize)]
@@ -81,6 +89,14 @@ pub struct Compliance {
     pub children: Vec<ChildTally>,
     pub behind: Vec<BehindBranch>,
     pub trend: Vec<MonthTally>,
+    pub study: Study,
+}
+
+/// 党史学习教育 in a window: study meetings held, and the minutes credited to members present.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Study {
+    pub sessions: i64,
+    pub member_minutes: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -221,6 +237,56 @@ fn text_field(
         ));
     }
     Ok(v.to_string())
+}
+
+/// The descriptive fields of a meeting, checked; `None` when any is invalid (the errors are
+/// in `errs`).
+fn meeting_text(
+    errs: &mut dangjian_domain::error::Errors,
+    kind: Option<MeetingKind>,
+    input: &MeetingInput,
+) -> Option<MeetingText> {
+    let topic = errs.take(text_field("topic", "会议主题", &input.topic, 200, true));
+    let mut texts = Vec::new();
+    for (field, label, v, max) in [
+        ("starts_at", "开始时间", &input.starts_at, 5),
+        ("place", "地点", &input.place, 100),
+        ("host", "主持人", &input.host, 30),
+        ("lecturer", "授课人", &input.lecturer, 30),
+        ("agenda", "议程", &input.agenda, 2000),
+        ("minutes", "会议记录", &input.minutes, 20000),
+        ("decisions", "决定事项", &input.decisions, 5000),
+    ] {
+        texts.push(
+            errs.take(text_field(field, label, v, max, false))
+                .unwrap_or_default(),
+        );
+    }
+    if kind == Some(MeetingKind::PartyLecture) && input.lecturer.trim().is_empty() {
+        errs.push(FieldError::new("lecturer", "required", "党课请填写授课人"));
+    }
+    let study_minutes = input.study_minutes.unwrap_or(0);
+    if !(0..=600).contains(&study_minutes) {
+        errs.push(FieldError::new(
+            "study_minutes",
+            "out_of_range",
+            "学习时长应在 0 到 600 分钟之间",
+        ));
+    }
+    let mut texts = texts.into_iter();
+    let mut next = || texts.next().unwrap_or_default();
+    let text = MeetingText {
+        starts_at: next(),
+        place: next(),
+        topic: topic?,
+        host: next(),
+        lecturer: next(),
+        agenda: next(),
+        minutes: next(),
+        decisions: next(),
+        study_minutes,
+    };
+    (!errs.has("study_minutes") && !errs.has("lecturer")).then_some(text)
 }
 
 /// `2026-Q1` → (2026, 1).
@@ -509,28 +575,9 @@ impl App {
                 "召开日期早于支部成立日期",
             ));
         }
-        let topic = errs.take(text_field("topic", "会议主题", &input.topic, 200, true));
-        let mut texts = Vec::new();
-        for (field, label, v, max) in [
-            ("starts_at", "开始时间", &input.starts_at, 5),
-            ("place", "地点", &input.place, 100),
-            ("host", "主持人", &input.host, 30),
-            ("lecturer", "授课人", &input.lecturer, 30),
-            ("agenda", "议程", &input.agenda, 2000),
-            ("minutes", "会议记录", &input.minutes, 20000),
-            ("decisions", "决定事项", &input.decisions, 5000),
-        ] {
-            texts.push(
-                errs.take(text_field(field, label, v, max, false))
-                    .unwrap_or_default(),
-            );
-        }
-        if kind == Some(MeetingKind::PartyLecture) && input.lecturer.trim().is_empty() {
-            errs.push(FieldError::new("lecturer", "required", "党课请填写授课人"));
-        }
+        let text = meeting_text(&mut errs, kind, input);
         errs.into_result().map_err(ServiceError::Invalid)?;
-        let (Some(kind), Some(held_on), Some(for_day), Some(topic)) =
-            (kind, held_on, for_day, topic)
+        let (Some(kind), Some(held_on), Some(for_day), Some(text)) = (kind, held_on, for_day, text)
         else {
             return Err(ServiceError::Internal(
                 "validated meeting lost a field".into(),
@@ -544,12 +591,47 @@ impl App {
             ..Default::default()
         };
         let members = member::list(tx.conn(), &f, 10_000, 0).await?;
-        let attendance: Vec<(i64, String, String)> = match &input.attendance {
-            None => members
+        let checkin = match input.checkin_id {
+            None => None,
+            Some(id) => {
+                let c = dangjian_store::checkin::get(tx.conn(), id)
+                    .await?
+                    .filter(|c| c.org_id == o.id)
+                    .ok_or_else(|| {
+                        ServiceError::field("checkin_id", "not_found", "签到不属于本支部")
+                    })?;
+                if c.meeting_id.is_some() {
+                    return Err(ServiceError::field(
+                        "checkin_id",
+                        "used",
+                        "这次签到已经记录为会议",
+                    ));
+                }
+                let ids: Vec<i64> = dangjian_store::checkin::members(tx.conn(), id)
+                    .await?
+                    .into_iter()
+                    .map(|(m, _, _)| m)
+                    .collect();
+                Some((c, ids))
+            }
+        };
+        let attendance: Vec<(i64, String, String)> = match (&input.attendance, &checkin) {
+            (None, Some((_, checked_in))) => members
+                .iter()
+                .map(|m| {
+                    let status = if checked_in.contains(&m.id) {
+                        "present"
+                    } else {
+                        "absent"
+                    };
+                    (m.id, status.to_string(), String::new())
+                })
+                .collect(),
+            (None, None) => members
                 .iter()
                 .map(|m| (m.id, "present".to_string(), String::new()))
                 .collect(),
-            Some(given) => {
+            (Some(given), _) => {
                 let mut seen = HashMap::new();
                 for a in given {
                     if !members.iter().any(|m| m.id == a.member_id) {
@@ -618,14 +700,15 @@ impl App {
             org_path: o.path.clone(),
             kind: kind.as_str().into(),
             held_on: date::format(held_on),
-            starts_at: texts[0].clone(),
-            place: texts[1].clone(),
-            topic,
-            host: texts[2].clone(),
-            lecturer: texts[3].clone(),
-            agenda: texts[4].clone(),
-            minutes: texts[5].clone(),
-            decisions: texts[6].clone(),
+            starts_at: text.starts_at,
+            place: text.place,
+            topic: text.topic,
+            host: text.host,
+            lecturer: text.lecturer,
+            agenda: text.agenda,
+            minutes: text.minutes,
+            decisions: text.decisions,
+            study_minutes: text.study_minutes,
             due_month: due_month.clone(),
             on_time: life::on_time(rule, &period, held_on),
             expected: members.len() as i64,
@@ -635,6 +718,15 @@ impl App {
         };
         let id = store::insert_meeting(tx.conn(), &w).await?;
         store::insert_attendance(tx.conn(), id, &attendance).await?;
+        if let Some((c, _)) = &checkin
+            && !dangjian_store::checkin::link_meeting(tx.conn(), c.id, id, crate::now_ms()).await?
+        {
+            return Err(ServiceError::field(
+                "checkin_id",
+                "used",
+                "这次签到已经记录为会议",
+            ));
+        }
         self.refresh_branch(tx.conn(), &o, std::slice::from_ref(&due_month))
             .await?;
         let (row, _) = store::meeting(tx.conn(), id)
@@ -656,6 +748,93 @@ impl App {
         Ok(row)
     }
 
+    /// A recorded meeting the actor may change, with its branch.
+    pub(crate) async fn meeting_to_edit(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<(MeetingRow, OrgRow)> {
+        let mut conn = self.db.conn().await?;
+        let (m, org_path) = store::meeting(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        actor.check_edit_members(&org_path)?;
+        let o = dangjian_store::org::get(&mut conn, m.org_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        Ok((m, o))
+    }
+
+    /// Corrects a meeting's description (topic, place, minutes…); its kind, date and
+    /// attendance stay as recorded, since compliance was counted from them.
+    pub async fn update_meeting(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &MeetingInput,
+    ) -> ServiceResult<MeetingRow> {
+        let (m, _) = self.meeting_to_edit(actor, id).await?;
+        let mut errs = dangjian_domain::error::Errors::default();
+        let kind = MeetingKind::parse(&m.kind);
+        let text = meeting_text(&mut errs, kind, input);
+        errs.into_result().map_err(ServiceError::Invalid)?;
+        let text =
+            text.ok_or_else(|| ServiceError::Internal("validated meeting lost a field".into()))?;
+        let mut tx = self.begin_audited().await?;
+        store::update_meeting(tx.conn(), id, &text).await?;
+        let (row, _) = store::meeting(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        tx.commit(
+            actor,
+            Entry::ok("meeting.update", "meeting", id).detail(row.topic.clone()),
+        )
+        .await?;
+        Ok(row)
+    }
+
+    /// Deletes a meeting recorded by mistake; the branch's compliance is recounted.
+    pub async fn delete_meeting(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
+        let (m, o) = self.meeting_to_edit(actor, id).await?;
+        let mut tx = self.begin_audited().await?;
+        store::delete_meeting(tx.conn(), id).await?;
+        self.refresh_branch(tx.conn(), &o, std::slice::from_ref(&m.due_month))
+            .await?;
+        let detail = format!("{} {} {} {}", o.name, m.kind, m.held_on, m.topic);
+        tx.commit(
+            actor,
+            Entry::ok("meeting.delete", "meeting", id).detail(detail),
+        )
+        .await
+    }
+
+    /// Study records of a subtree over a window of days: sessions held and member-hours.
+    pub async fn study_totals(
+        &self,
+        actor: &Actor,
+        org: &OrgRow,
+        from: &str,
+        to: &str,
+    ) -> ServiceResult<(i64, i64)> {
+        actor.check_visible(&org.path)?;
+        let mut conn = self.db.conn().await?;
+        Ok(store::study_totals(&mut conn, &org.path, from, to).await?)
+    }
+
+    /// A member's study this year: (study meetings attended, minutes).
+    pub async fn member_study(&self, actor: &Actor, member_id: i64) -> ServiceResult<(i64, i64)> {
+        let m = self.member(actor, member_id).await?;
+        let year = today().year();
+        let mut conn = self.db.conn().await?;
+        Ok(store::member_study_minutes(
+            &mut conn,
+            m.id,
+            &format!("{year:04}-01-01"),
+            &format!("{year:04}-12-31"),
+        )
+        .await?)
+    }
+
     pub async fn meeting(&self, actor: &Actor, id: i64) -> ServiceResult<MeetingDetail> {
         let mut conn = self.db.conn().await?;
         let (meeting, org_path) = store::meeting(&mut conn, id)
@@ -672,9 +851,11 @@ impl App {
                 reason,
             })
             .collect();
+        let files = store::files(&mut conn, id).await?;
         Ok(MeetingDetail {
             meeting,
             attendance,
+            files,
         })
     }
 
@@ -892,7 +1073,18 @@ impl App {
                 })
             })
             .collect();
+        let (sessions, member_minutes) = store::study_totals(
+            &mut conn,
+            &o.path,
+            &format!("{from}-01"),
+            &format!("{to}-31"),
+        )
+        .await?;
         Ok(Compliance {
+            study: Study {
+                sessions,
+                member_minutes,
+            },
             calendar,
             rate: total.rate(),
             on_time_rate: total.on_time_rate(),

@@ -5,6 +5,7 @@
 //! transaction.
 
 pub mod audit;
+pub mod checkin;
 mod db;
 mod error;
 pub mod life;

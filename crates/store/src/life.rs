@@ -82,6 +82,8 @@ pub struct MeetingRow {
     pub expected: i64,
     pub present: i64,
     pub quorum: Option<bool>,
+    /// Study time each member present is credited with (党史学习教育).
+    pub study_minutes: i64,
 }
 
 /// A meeting as written; the ids of the org and of the recorder come with it.
@@ -104,11 +106,12 @@ pub struct MeetingWrite {
     pub expected: i64,
     pub present: i64,
     pub quorum: Option<bool>,
+    pub study_minutes: i64,
     pub created_by: Option<i64>,
 }
 
 const COLS: &str = "m.id, m.org_id, o.name AS org_name, m.kind, m.held_on, m.starts_at, m.place, m.topic, m.host, m.lecturer, \
-    m.agenda, m.minutes, m.decisions, m.due_month, m.on_time, m.expected, m.present, m.quorum";
+    m.agenda, m.minutes, m.decisions, m.due_month, m.on_time, m.expected, m.present, m.quorum, m.study_minutes";
 
 fn from_row(r: &AnyRow) -> Result<MeetingRow> {
     Ok(MeetingRow {
@@ -130,11 +133,12 @@ fn from_row(r: &AnyRow) -> Result<MeetingRow> {
         expected: r.try_get("expected")?,
         present: r.try_get("present")?,
         quorum: r.try_get::<Option<i64>, _>("quorum")?.map(|q| q != 0),
+        study_minutes: r.try_get("study_minutes")?,
     })
 }
 
 const INSERT_COLS: &str = "org_id, org_path, kind, held_on, starts_at, place, topic, host, lecturer, agenda, minutes, decisions, \
-    due_month, on_time, expected, present, quorum, created_by, created_at";
+    due_month, on_time, expected, present, quorum, study_minutes, created_by, created_at";
 
 fn push_meeting(sql: &mut Sql, id: Option<i64>, m: &MeetingWrite, now: i64) {
     sql.push("(");
@@ -166,6 +170,8 @@ fn push_meeting(sql: &mut Sql, id: Option<i64>, m: &MeetingWrite, now: i64) {
     sql.push(", ")
         .opt_int(m.quorum.map(i64::from))
         .push(", ")
+        .int(m.study_minutes)
+        .push(", ")
         .opt_int(m.created_by)
         .push(", ")
         .int(now)
@@ -185,7 +191,7 @@ pub async fn insert_meetings_bulk(
     meetings: &[(i64, MeetingWrite)],
 ) -> Result<()> {
     let now = now_ms();
-    for chunk in meetings.chunks(ROWS_PER_INSERT / 20) {
+    for chunk in meetings.chunks(ROWS_PER_INSERT / 21) {
         let mut sql = Sql::new(&format!("INSERT INTO meeting (id, {INSERT_COLS}) VALUES "));
         for (i, (id, m)) in chunk.iter().enumerate() {
             if i > 0 {
@@ -270,6 +276,186 @@ pub async fn meetings(
         .push(" OFFSET ")
         .int(offset);
     sql.fetch_all(conn).await?.iter().map(from_row).collect()
+}
+
+/// The parts of a recorded meeting that may be corrected afterwards; its kind, date and
+/// attendance decide compliance and stay as recorded.
+#[derive(Debug, Clone)]
+pub struct MeetingText {
+    pub starts_at: String,
+    pub place: String,
+    pub topic: String,
+    pub host: String,
+    pub lecturer: String,
+    pub agenda: String,
+    pub minutes: String,
+    pub decisions: String,
+    pub study_minutes: i64,
+}
+
+pub async fn update_meeting(conn: &mut AnyConnection, id: i64, t: &MeetingText) -> Result<()> {
+    sqlx::query(
+        "UPDATE meeting SET starts_at = $1, place = $2, topic = $3, host = $4, lecturer = $5, agenda = $6, \
+         minutes = $7, decisions = $8, study_minutes = $9 WHERE id = $10",
+    )
+    .bind(&t.starts_at)
+    .bind(&t.place)
+    .bind(&t.topic)
+    .bind(&t.host)
+    .bind(&t.lecturer)
+    .bind(&t.agenda)
+    .bind(&t.minutes)
+    .bind(&t.decisions)
+    .bind(t.study_minutes)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a meeting with its attendance and files.
+pub async fn delete_meeting(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    for sql in [
+        "DELETE FROM attendance WHERE meeting_id = $1",
+        "DELETE FROM meeting_file WHERE meeting_id = $1",
+        "UPDATE checkin SET meeting_id = NULL WHERE meeting_id = $1",
+        "DELETE FROM meeting WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRow {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub name: String,
+    pub mime: String,
+    pub size: i64,
+}
+
+fn file_from(r: &AnyRow) -> Result<FileRow> {
+    Ok(FileRow {
+        id: r.try_get("id")?,
+        meeting_id: r.try_get("meeting_id")?,
+        name: r.try_get("name")?,
+        mime: r.try_get("mime")?,
+        size: r.try_get("size")?,
+    })
+}
+
+pub async fn insert_file(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    name: &str,
+    mime: &str,
+    body: &[u8],
+    created_by: Option<i64>,
+) -> Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO meeting_file (meeting_id, name, mime, size, body, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(meeting_id)
+    .bind(name)
+    .bind(mime)
+    .bind(body.len() as i64)
+    .bind(body)
+    .bind(created_by)
+    .bind(now_ms())
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("id")?)
+}
+
+pub async fn files(conn: &mut AnyConnection, meeting_id: i64) -> Result<Vec<FileRow>> {
+    let rs = sqlx::query(
+        "SELECT id, meeting_id, name, mime, size FROM meeting_file WHERE meeting_id = $1 ORDER BY id",
+    )
+    .bind(meeting_id)
+    .fetch_all(conn)
+    .await?;
+    rs.iter().map(file_from).collect()
+}
+
+/// The total size of a meeting's files, for the per-meeting limit.
+pub async fn files_size(conn: &mut AnyConnection, meeting_id: i64) -> Result<i64> {
+    let r = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS n FROM meeting_file WHERE meeting_id = $1",
+    )
+    .bind(meeting_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("n")?)
+}
+
+pub async fn file(
+    conn: &mut AnyConnection,
+    meeting_id: i64,
+    file_id: i64,
+) -> Result<Option<(FileRow, Vec<u8>)>> {
+    let r = sqlx::query(
+        "SELECT id, meeting_id, name, mime, size, body FROM meeting_file WHERE meeting_id = $1 AND id = $2",
+    )
+    .bind(meeting_id)
+    .bind(file_id)
+    .fetch_optional(conn)
+    .await?;
+    r.map(|r| Ok((file_from(&r)?, r.try_get("body")?)))
+        .transpose()
+}
+
+pub async fn delete_file(conn: &mut AnyConnection, meeting_id: i64, file_id: i64) -> Result<bool> {
+    let n = sqlx::query("DELETE FROM meeting_file WHERE meeting_id = $1 AND id = $2")
+        .bind(meeting_id)
+        .bind(file_id)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(n > 0)
+}
+
+/// One member's study minutes from meetings held in `[from, to]` that they attended.
+pub async fn member_study_minutes(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<(i64, i64)> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(m.study_minutes), 0) AS BIGINT) AS minutes FROM attendance a \
+         JOIN meeting m ON m.id = a.meeting_id WHERE a.member_id = $1 AND a.status = 'present' \
+         AND m.study_minutes > 0 AND m.held_on >= $2 AND m.held_on <= $3",
+    )
+    .bind(member_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(conn)
+    .await?;
+    Ok((r.try_get("n")?, r.try_get("minutes")?))
+}
+
+/// A subtree's study sessions held in `[from, to]`: (sessions, member-minutes of those present).
+pub async fn study_totals(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    from: &str,
+    to: &str,
+) -> Result<(i64, i64)> {
+    let mut sql = Sql::new(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(study_minutes * present), 0) AS BIGINT) AS minutes FROM meeting \
+         WHERE study_minutes > 0 AND org_path >= ",
+    );
+    sql.text(root_path)
+        .push(" AND org_path < ")
+        .text(path::upper(root_path))
+        .push(" AND held_on >= ")
+        .text(from)
+        .push(" AND held_on <= ")
+        .text(to);
+    let r = sql.fetch_one(conn).await?;
+    Ok((r.try_get("n")?, r.try_get("minutes")?))
 }
 
 /// The members at a meeting with their status: (member id, name, status, reason).

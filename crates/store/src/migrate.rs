@@ -42,6 +42,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_behind.sql"),
         postgres: include_str!("../migrations/postgres/0005_behind.sql"),
     },
+    Migration {
+        version: 6,
+        name: "meeting_extras",
+        sqlite: include_str!("../migrations/sqlite/0006_meeting_extras.sql"),
+        postgres: include_str!("../migrations/postgres/0006_meeting_extras.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

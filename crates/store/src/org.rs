@@ -398,6 +398,7 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "app_user",
         "meeting",
         "meeting_rule",
+        "annual_review",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

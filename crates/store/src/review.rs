@@ -202,3 +202,66 @@ pub async fn member_grades(conn: &mut AnyConnection, member_id: i64) -> Result<V
         .map(|r| Ok((r.try_get("year")?, r.try_get("grade")?)))
         .collect()
 }
+
+/// A decided review as the demo writes it: (review id, org id, org path, year, decided on).
+pub type DecidedReview = (i64, i64, String, i64, String);
+/// One member's decided entry: (review id, member id, peer score, votes for, grade).
+pub type DecidedEntry = (i64, i64, i64, i64, &'static str);
+
+/// Reviews already decided, with ids chosen by the caller (the demo).
+pub async fn insert_decided_bulk(
+    conn: &mut AnyConnection,
+    reviews: &[DecidedReview],
+    entries: &[DecidedEntry],
+) -> Result<()> {
+    let now = now_ms();
+    for chunk in reviews.chunks(ROWS_PER_INSERT / 6) {
+        let mut sql = Sql::new(
+            "INSERT INTO annual_review (id, org_id, org_path, year, decided_on, created_at) VALUES ",
+        );
+        for (i, (id, org, path, year, on)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .int(*id)
+                .push(", ")
+                .int(*org)
+                .push(", ")
+                .text(path.clone());
+            sql.push(", ")
+                .int(*year)
+                .push(", ")
+                .text(on.clone())
+                .push(", ")
+                .int(now)
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    for chunk in entries.chunks(ROWS_PER_INSERT / 6) {
+        let mut sql = Sql::new(
+            "INSERT INTO review_entry (review_id, member_id, peer_score, votes_for, proposed, grade) VALUES ",
+        );
+        for (i, (review, member, score, votes, grade)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .int(*review)
+                .push(", ")
+                .int(*member)
+                .push(", ")
+                .int(*score);
+            sql.push(", ")
+                .int(*votes)
+                .push(", ")
+                .text(*grade)
+                .push(", ")
+                .text(*grade)
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}

@@ -128,3 +128,86 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PagePat
             .map_err(|_| PageError(path_problem()))
     }
 }
+
+/// Uploads may be larger than other requests: one attachment plus the form around it.
+pub const MAX_UPLOAD_BYTES: usize = 6 * 1024 * 1024;
+
+/// The `file` field of a multipart form: its name as the browser sent it, and its bytes.
+pub struct Upload {
+    pub name: String,
+    pub body: Vec<u8>,
+}
+
+async fn read_upload(req: Request) -> Result<Upload, Problem> {
+    let too_large = || {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "上传内容超过 6 MiB 上限（单个附件不超过 5 MB）",
+        )
+    };
+    let malformed = |detail: String| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_body",
+            format!("上传内容无法解析（应为 multipart/form-data，文件字段名 file）：{detail}"),
+        )
+    };
+    let mut form = axum::extract::Multipart::from_request(req, &())
+        .await
+        .map_err(|e| malformed(e.body_text()))?;
+    loop {
+        let field = form.next_field().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                malformed(e.body_text())
+            }
+        })?;
+        let Some(field) = field else {
+            return Err(Problem {
+                field: Some("file"),
+                ..Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "required",
+                    "请选择要上传的文件",
+                )
+            });
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_string();
+        let body = field.bytes().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                malformed(e.body_text())
+            }
+        })?;
+        return Ok(Upload {
+            name,
+            body: body.to_vec(),
+        });
+    }
+}
+
+pub struct ApiUpload(pub Upload);
+
+impl<S: Send + Sync> FromRequest<S> for ApiUpload {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        read_upload(req).await.map(ApiUpload).map_err(ApiError)
+    }
+}
+
+pub struct PageUpload(pub Upload);
+
+impl<S: Send + Sync> FromRequest<S> for PageUpload {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        read_upload(req).await.map(PageUpload).map_err(PageError)
+    }
+}

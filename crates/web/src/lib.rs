@@ -4,6 +4,7 @@
 mod api;
 mod assets;
 mod error;
+mod export;
 mod extract;
 mod headers;
 mod metrics;

@@ -183,7 +183,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
                 "请先登录或提供有效的令牌",
             ))
             .into_response()),
-            _ => Err(axum::response::Redirect::to("/login").into_response()),
+            // Back to the page asked for after logging in (a scanned check-in code, say).
+            _ => {
+                let to = match parts.uri.path_and_query() {
+                    Some(pq) if parts.method == axum::http::Method::GET && pq.path() != "/" => {
+                        let next: String =
+                            form_urlencoded::byte_serialize(pq.as_str().as_bytes()).collect();
+                        format!("/login?next={next}")
+                    }
+                    _ => "/login".to_string(),
+                };
+                Err(axum::response::Redirect::to(&to).into_response())
+            }
         }
     }
 }

@@ -19,13 +19,23 @@ pub struct BranchMembers<'a> {
     pub count: i64,
 }
 
-const TOPICS: [(MeetingKind, &str); 5] = [
+const TOPICS: [(MeetingKind, &str); 6] = [
     (MeetingKind::ThemeDay, "学习贯彻党的创新理论主题党日"),
     (MeetingKind::CommitteeMeeting, "研究本月党建工作和党员发展"),
     (MeetingKind::GeneralMeeting, "通报支部工作，讨论重要事项"),
     (MeetingKind::PartyLecture, "书记讲党课：传承红岩精神"),
     (MeetingKind::LifeMeeting, "年度组织生活会暨民主评议党员"),
+    (MeetingKind::StudySession, "党史学习教育专题学习"),
 ];
+
+/// Minutes of study each member present earns, by kind (0: not a study meeting).
+fn study_minutes(kind: MeetingKind) -> i64 {
+    match kind {
+        MeetingKind::PartyLecture => 90,
+        MeetingKind::StudySession => 120,
+        _ => 0,
+    }
+}
 
 /// Generates the meetings of the twelve months before this one; attendance rows are written
 /// for the last three months, earlier meetings keep their head counts only (the registry of a
@@ -63,15 +73,29 @@ pub async fn generate(
         } else {
             0.4
         };
-        for month in &months {
-            for (kind, period, rule) in life::due_in(&rules, &b.org.kind, month) {
+        for (i, month) in months.iter().enumerate() {
+            let mut due: Vec<_> = life::due_in(&rules, &b.org.kind, month)
+                .into_iter()
+                .map(|(kind, period, rule)| (kind, period, Some(rule)))
+                .collect();
+            // 党史学习教育: a study session every other month, required by no rule.
+            if i % 2 == 0
+                && let Some(start) = life::month_start(month)
+            {
+                due.push((
+                    MeetingKind::StudySession,
+                    Period::containing(PeriodType::Month, start),
+                    None,
+                ));
+            }
+            for (kind, period, rule) in due {
                 if !rng.random_bool(keeps) {
                     continue;
                 }
                 let late = rng.random_bool(0.04);
                 let held_on = if late {
                     period.end + Duration::days(rng.random_range(1..20))
-                } else if let Some(day) = rule.fixed_day {
+                } else if let Some(day) = rule.and_then(|r| r.fixed_day) {
                     period.start + Duration::days(i64::from(day) - 1)
                 } else {
                     period.start
@@ -107,10 +131,11 @@ pub async fn generate(
                         minutes: String::new(),
                         decisions: String::new(),
                         due_month: month.clone(),
-                        on_time: life::on_time(Some(rule), &period, held_on),
+                        on_time: life::on_time(rule, &period, held_on),
                         expected: b.count,
                         present,
                         quorum: kind.needs_quorum().then_some(present * 2 > b.count),
+                        study_minutes: study_minutes(kind),
                         created_by: None,
                     },
                 ));

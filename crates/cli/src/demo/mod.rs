@@ -3,6 +3,7 @@
 mod fuling;
 mod life;
 mod people;
+mod review;
 mod tree;
 
 use dangjian_service::members::to_write;
@@ -108,6 +109,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     rollup::rebuild(&mut tx).await?;
     let (meetings, attendance, first_month) =
         life::generate(&mut tx, &branch_members, &mut rng).await?;
+    review::generate(&mut tx, &branch_members, &mut rng).await?;
     app.start_life_at(&mut tx, &first_month).await?;
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {

@@ -33,7 +33,7 @@ async fn missed(api: &crate::harness::Api, branch: i64) -> Option<(String, Strin
     None
 }
 
-async fn tallies_match_rebuild(t: &TestApp) {
+pub async fn tallies_match_rebuild(t: &TestApp) {
     use dangjian_service::store::life;
     let mut conn = t.app.db.conn().await.expect("conn");
     let kept = life::snapshot(&mut conn).await.expect("snapshot");

@@ -10,7 +10,8 @@ on_both!(annual_review_with_the_one_third_cap, async |t: &TestApp| {
     let secretary = t.api("baitao-secretary").await;
     let (_, me) = secretary.get_json("/api/v1/me").await;
     let branch = me["scope_org_id"].as_i64().expect("branch");
-    let year = dangjian_service::today().year() - 1;
+    // Last year's reviews are in the demo; this year's is still to be held.
+    let year = dangjian_service::today().year();
     let (s, v) = secretary
         .get_json(&format!("/api/v1/reviews?org={branch}&year={year}"))
         .await;
@@ -147,6 +148,39 @@ on_both!(annual_review_with_the_one_third_cap, async |t: &TestApp| {
     assert!(
         page.contains("民主评议") && page.contains(&format!("{year}")),
         "the grade shows on the member page"
+    );
+
+    // The demo's decided reviews of last year roll up within the cap, and chart on the home page.
+    let (_, last) = admin
+        .get_json(&format!("/api/v1/reviews/summary?year={}", year - 1))
+        .await;
+    let total: i64 = last["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|s| s["n"].as_i64())
+        .sum();
+    let excellent = last["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|s| s["code"] == "excellent")
+        .and_then(|s| s["n"].as_i64())
+        .expect("excellent");
+    assert!(
+        total > 0 && excellent > 0 && excellent * 3 <= total,
+        "{last}"
+    );
+    let (_, home) = t
+        .browser(&t.account("district_admin").username)
+        .await
+        .page("/")
+        .await;
+    assert!(home.contains("民主评议等次（上年度）"), "the grade chart");
+    let home = home.replace("&#34;", "\"").replace("&quot;", "\"");
+    assert!(
+        home.contains(&format!("\"name\":\"优秀\",\"value\":{excellent}")),
+        "with the counts"
     );
 
     // Another town sees nothing of it.

@@ -2,13 +2,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_service::life::{Compliance, MeetingDetail, MeetingInput};
-use dangjian_service::store::life::{MeetingRow, RuleRow};
+use dangjian_service::store::life::{FileRow, MeetingRow, RuleRow};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ApiUpload};
 use crate::session::Auth;
 
 #[derive(Deserialize)]
@@ -27,6 +27,18 @@ pub async fn compliance(
             .compliance(&auth.actor, q.org, q.period.as_deref())
             .await?,
     ))
+}
+
+pub async fn compliance_xlsx(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ComplianceQuery>,
+) -> ApiResult<axum::response::Response> {
+    let c = st
+        .app
+        .compliance(&auth.actor, q.org, q.period.as_deref())
+        .await?;
+    Ok(crate::export::compliance(&c)?)
 }
 
 #[derive(Deserialize)]
@@ -112,4 +124,53 @@ pub async fn put_rule(
     Ok(Json(
         json!({ "items": st.app.life_rules(&auth.actor).await? }),
     ))
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<MeetingInput>,
+) -> ApiResult<Json<MeetingRow>> {
+    Ok(Json(st.app.update_meeting(&auth.actor, id, &b).await?))
+}
+
+pub async fn delete(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    st.app.delete_meeting(&auth.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn attach(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiUpload(u): ApiUpload,
+) -> ApiResult<(StatusCode, Json<FileRow>)> {
+    let row = st
+        .app
+        .attach_file(&auth.actor, id, &u.name, &u.body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+pub async fn file(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath((id, file_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<axum::response::Response> {
+    let (f, body) = st.app.meeting_file(&auth.actor, id, file_id).await?;
+    Ok(crate::pages::file_response(&f, body))
+}
+
+pub async fn delete_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath((id, file_id)): ApiPath<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    st.app.delete_meeting_file(&auth.actor, id, file_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

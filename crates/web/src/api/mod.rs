@@ -2,12 +2,14 @@
 //! against the routes by the integration tests).
 
 mod auth;
+mod checkin;
 mod life;
 mod members;
 mod orgs;
 mod review;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -15,6 +17,7 @@ use dangjian_service::Actor;
 use serde::Serialize;
 
 use crate::AppState;
+use crate::extract::MAX_UPLOAD_BYTES;
 
 const OPENAPI: &str = include_str!("openapi.json");
 
@@ -28,9 +31,24 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}", get(members::get).patch(members::update))
         .route("/stats/overview", get(orgs::overview))
         .route("/life/compliance", get(life::compliance))
+        .route("/life/compliance.xlsx", get(life::compliance_xlsx))
         .route("/life/rules", get(life::rules).put(life::put_rule))
         .route("/meetings", get(life::list).post(life::create))
-        .route("/meetings/{id}", get(life::get))
+        .route(
+            "/meetings/{id}",
+            get(life::get).patch(life::update).delete(life::delete),
+        )
+        .route(
+            "/meetings/{id}/files",
+            post(life::attach).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/meetings/{id}/files/{file_id}",
+            get(life::file).delete(life::delete_file),
+        )
+        .route("/checkins", post(checkin::open))
+        .route("/checkins/{id}", get(checkin::get))
+        .route("/checkin", post(checkin::check_in))
         .route("/reviews", get(review::find).post(review::open))
         .route("/reviews/summary", get(review::summary))
         .route("/reviews/{id}", get(review::get))

@@ -41,6 +41,19 @@ struct HomePage {
     life_light: &'static str,
     charts: Vec<Chart>,
     children: Vec<ChildView>,
+    /// Each child's compliance rate and light this year, by child id.
+    child_life: Vec<(i64, String, &'static str)>,
+    behind: Vec<(i64, String, i64)>,
+    review_year: i64,
+}
+
+impl HomePage {
+    fn life_of(&self, id: &i64) -> (&str, &str) {
+        self.child_life
+            .iter()
+            .find(|(c, _, _)| c == id)
+            .map_or(("—", "none"), |(_, r, l)| (r.as_str(), *l))
+    }
 }
 
 #[derive(Deserialize)]
@@ -60,7 +73,12 @@ pub async fn page(
         ));
     }
     let o = st.app.overview(&auth.actor, q.org).await?;
-    let (life_total, life_light, life_trend) = st.app.life_summary(&auth.actor, o.org.id).await?;
+    let life = st.app.compliance(&auth.actor, Some(o.org.id), None).await?;
+    let review_year = i64::from(dangjian_service::today().year() - 1);
+    let grades = st
+        .app
+        .review_grade_counts(&auth.actor, o.org.id, review_year)
+        .await?;
     let trail = st.app.org_trail(&auth.actor, &o.org).await?;
     let child_slices: Vec<Slice> = o
         .children
@@ -84,7 +102,11 @@ pub async fn page(
     if !child_slices.is_empty() {
         charts.push(chart("下级组织党员数", "hbar", &child_slices));
     }
-    let trend: Vec<Slice> = life_trend
+    if grades.iter().any(|g| g.n > 0) {
+        charts.push(chart("民主评议等次（上年度）", "pie", &grades));
+    }
+    let trend: Vec<Slice> = life
+        .trend
         .iter()
         .map(|m| Slice {
             code: m.month.clone(),
@@ -97,8 +119,26 @@ pub async fn page(
     }
     let page = HomePage {
         l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home"),
-        life_rate: super::life::percent(life_total.rate()),
-        life_light: super::life::light_name(life_light),
+        life_rate: super::life::percent(life.rate),
+        life_light: super::life::light_name(life.light),
+        child_life: life
+            .children
+            .iter()
+            .map(|c| {
+                (
+                    c.org.id,
+                    super::life::percent(c.rate),
+                    super::life::light_name(c.light),
+                )
+            })
+            .collect(),
+        behind: life
+            .behind
+            .iter()
+            .take(10)
+            .map(|b| (b.org.id, b.org.name.clone(), b.missed))
+            .collect(),
+        review_year,
         org: OrgView::from(&o.org),
         trail: trail.iter().map(OrgView::from).collect(),
         children: o.children.iter().map(ChildView::from).collect(),

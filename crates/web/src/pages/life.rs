@@ -81,6 +81,8 @@ struct LifePage {
     calendar_kinds: Vec<&'static str>,
     calendar: Vec<CalendarRow>,
     can_record: bool,
+    study_sessions: i64,
+    study_hours: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -140,6 +142,8 @@ pub async fn compliance(
         })
         .collect();
     let page = LifePage {
+        study_sessions: c.study.sessions,
+        study_hours: format!("{:.1}", c.study.member_minutes as f64 / 60.0),
         l: Layout::new(a, &auth.csrf, "组织生活", "life"),
         calendar_kinds: calendar_kinds.iter().map(|k| k.label()).collect(),
         calendar,
@@ -192,6 +196,19 @@ pub async fn compliance(
     Ok(render(&page))
 }
 
+/// The compliance table of the page, as xlsx.
+pub async fn export(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<LifeQuery>,
+) -> PageResult<Response> {
+    let c = st
+        .app
+        .compliance(&auth.actor, parse_id(&q.org), Some(&q.period))
+        .await?;
+    Ok(crate::export::compliance(&c)?)
+}
+
 pub struct MeetingView {
     id: i64,
     org_id: i64,
@@ -211,6 +228,7 @@ pub struct MeetingView {
     expected: i64,
     present: i64,
     no_quorum: bool,
+    study_minutes: i64,
 }
 
 impl From<&dangjian_service::store::life::MeetingRow> for MeetingView {
@@ -234,6 +252,7 @@ impl From<&dangjian_service::store::life::MeetingRow> for MeetingView {
             expected: m.expected,
             present: m.present,
             no_quorum: m.quorum == Some(false),
+            study_minutes: m.study_minutes,
         }
     }
 }
@@ -304,6 +323,8 @@ struct MeetingPage {
     l: Layout,
     m: MeetingView,
     attendance: Vec<AttendeeView>,
+    files: super::minutes::FilesFragment,
+    can_edit: bool,
 }
 
 fn status_label(s: &str) -> &'static str {
@@ -320,8 +341,20 @@ pub async fn page(
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
     let d = st.app.meeting(&auth.actor, id).await?;
+    let can_edit = st
+        .app
+        .branch_to_record(&auth.actor, d.meeting.org_id)
+        .await
+        .is_ok();
     let view = MeetingPage {
         l: Layout::new(&auth.actor, &auth.csrf, d.meeting.topic.clone(), "life"),
+        files: super::minutes::FilesFragment {
+            meeting_id: d.meeting.id,
+            files: d.files.iter().map(super::minutes::FileView::from).collect(),
+            can_edit,
+            error: None,
+        },
+        can_edit,
         m: MeetingView::from(&d.meeting),
         attendance: d
             .attendance
@@ -359,6 +392,7 @@ struct FormPage {
 #[serde(default)]
 pub struct NewQuery {
     org: String,
+    checkin: String,
 }
 
 fn form_page(
@@ -430,13 +464,30 @@ pub async fn new_form(
     PageQuery(q): PageQuery<NewQuery>,
 ) -> PageResult<Response> {
     let (o, members) = branch_and_members(&st, &auth.actor, parse_id(&q.org)).await?;
-    Ok(form_page(
-        &auth,
-        &o,
-        &members,
-        MeetingInput::default(),
-        Vec::new(),
-    ))
+    let mut input = MeetingInput::default();
+    // From a check-in: its kind and topic, and those who checked in marked present.
+    if let Some(id) = parse_id(&q.checkin) {
+        let c = st.app.checkin_detail(&auth.actor, id).await?;
+        input.kind = c.checkin.kind.clone();
+        input.topic = c.checkin.topic.clone();
+        input.held_on = dangjian_domain::date::format(dangjian_service::today());
+        input.checkin_id = Some(id);
+        input.attendance = Some(
+            members
+                .iter()
+                .map(|m| AttendanceInput {
+                    member_id: m.id,
+                    status: if c.checked_in.iter().any(|x| x.member_id == m.id) {
+                        "present".into()
+                    } else {
+                        "absent".into()
+                    },
+                    reason: String::new(),
+                })
+                .collect(),
+        );
+    }
+    Ok(form_page(&auth, &o, &members, input, Vec::new()))
 }
 
 /// The form's fields, with one `att_<member id>` and `reason_<member id>` pair per member.
@@ -457,6 +508,8 @@ fn meeting_input(fields: Vec<(String, String)>) -> MeetingInput {
             "agenda" => input.agenda = v,
             "minutes" => input.minutes = v,
             "decisions" => input.decisions = v,
+            "study_minutes" => input.study_minutes = super::parse_minutes(&v),
+            "checkin_id" => input.checkin_id = parse_id(&v),
             other => {
                 if let Some(id) = other.strip_prefix("att_").and_then(|s| s.parse().ok()) {
                     attendance.push(AttendanceInput {

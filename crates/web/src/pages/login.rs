@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::render_with;
 use crate::AppState;
 use crate::error::Problem;
-use crate::extract::PageForm;
+use crate::extract::{PageForm, PageQuery};
 use crate::session::{COOKIE, Caller, clear_cookie, cookie_value, session_cookie};
 
 /// Before a session exists, the login form is protected by a double-submit cookie.
@@ -23,9 +23,19 @@ struct LoginPage {
     csrf: String,
     username: String,
     error: Option<String>,
+    next: String,
 }
 
-fn fresh_form(status: StatusCode, username: String, error: Option<String>) -> Response {
+/// Where to go after logging in: only a path on this site.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains(['\\', '\r', '\n']) {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn fresh_form(status: StatusCode, username: String, error: Option<String>, next: &str) -> Response {
     let mut b = [0u8; 16];
     rand::rng().fill_bytes(&mut b);
     let token: String = b.iter().map(|x| format!("{x:02x}")).collect();
@@ -36,6 +46,7 @@ fn fresh_form(status: StatusCode, username: String, error: Option<String>) -> Re
             csrf: token,
             username,
             error,
+            next: safe_next(next).to_string(),
         },
     );
     if let Ok(v) = cookie.parse() {
@@ -44,11 +55,17 @@ fn fresh_form(status: StatusCode, username: String, error: Option<String>) -> Re
     res
 }
 
-pub async fn form(caller: Caller) -> Response {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NextQuery {
+    next: String,
+}
+
+pub async fn form(caller: Caller, PageQuery(q): PageQuery<NextQuery>) -> Response {
     if caller.auth.is_some() {
-        return Redirect::to("/").into_response();
+        return Redirect::to(safe_next(&q.next)).into_response();
     }
-    fresh_form(StatusCode::OK, String::new(), None)
+    fresh_form(StatusCode::OK, String::new(), None, &q.next)
 }
 
 #[derive(Deserialize)]
@@ -59,6 +76,8 @@ pub struct LoginForm {
     password: String,
     #[serde(default, rename = "_csrf")]
     csrf: String,
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn submit(
@@ -72,6 +91,7 @@ pub async fn submit(
             StatusCode::FORBIDDEN,
             f.username,
             Some("登录页面已过期，请重新输入".into()),
+            &f.next,
         );
     }
     match st
@@ -80,7 +100,7 @@ pub async fn submit(
         .await
     {
         Ok(out) => {
-            let mut res = Redirect::to("/").into_response();
+            let mut res = Redirect::to(safe_next(&f.next)).into_response();
             for c in [
                 session_cookie(&out.token, caller.tls),
                 format!("{LOGIN_COOKIE}=; Path=/login; HttpOnly; SameSite=Strict; Max-Age=0"),
@@ -97,7 +117,7 @@ pub async fn submit(
         ) => super::error_page(Problem::from(&e)),
         Err(e) => {
             let p = Problem::from(&e);
-            fresh_form(p.status, f.username, Some(p.message))
+            fresh_form(p.status, f.username, Some(p.message), &f.next)
         }
     }
 }

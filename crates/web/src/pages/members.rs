@@ -149,6 +149,8 @@ struct DetailPage {
     m: MemberView,
     reviews: Vec<ReviewView>,
     can_edit: bool,
+    study_meetings: i64,
+    study_hours: String,
 }
 
 pub struct ReviewView {
@@ -169,7 +171,10 @@ pub async fn page(
         .into_iter()
         .map(|(year, grade)| ReviewView { year, grade })
         .collect();
+    let (study_meetings, study_minutes) = st.app.member_study(&auth.actor, id).await?;
     Ok(render(&DetailPage {
+        study_meetings,
+        study_hours: format!("{:.1}", study_minutes as f64 / 60.0),
         l: Layout::new(&auth.actor, &auth.csrf, m.name.clone(), "members"),
         can_edit: auth.actor.check_edit_members(&m.org_path).is_ok(),
         m: MemberView::from(&m),

@@ -1,15 +1,18 @@
 //! HTML pages: one module per area, each rendering askama templates from service results.
 
 mod audit;
+mod checkin;
 mod home;
 mod life;
 mod login;
 mod members;
+mod minutes;
 mod notifications;
 mod orgs;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,6 +20,7 @@ use dangjian_domain::FieldError;
 
 use crate::AppState;
 use crate::error::Problem;
+use crate::extract::MAX_UPLOAD_BYTES;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -42,9 +46,34 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications/count", get(notifications::count))
         .route("/notifications/read", post(notifications::read))
         .route("/life", get(life::compliance))
+        .route("/life/export.xlsx", get(life::export))
         .route("/meetings", get(life::list))
         .route("/meetings/new", get(life::new_form).post(life::create))
         .route("/meetings/{id}", get(life::page))
+        .route(
+            "/meetings/{id}/edit",
+            get(minutes::edit_form).post(minutes::update),
+        )
+        .route("/meetings/{id}/delete", post(minutes::delete))
+        .route(
+            "/meetings/{id}/files",
+            post(minutes::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/meetings/{id}/files/{file_id}", get(minutes::download))
+        .route(
+            "/meetings/{id}/files/{file_id}/delete",
+            post(minutes::delete_file),
+        )
+        .route(
+            "/checkins/new",
+            get(checkin::new_form).post(checkin::create),
+        )
+        .route("/checkins/{id}", get(checkin::host_page))
+        .route("/checkins/{id}/list", get(checkin::list))
+        .route(
+            "/checkin",
+            get(checkin::member_form).post(checkin::member_submit),
+        )
 }
 
 pub fn render<T: Template>(t: &T) -> Response {
@@ -80,7 +109,7 @@ pub fn error_page(p: Problem) -> Response {
 
 /// Field errors of a form, for showing each beside its field.
 #[derive(Default)]
-pub struct FormErrors(Vec<FieldError>);
+pub struct FormErrors(pub Vec<FieldError>);
 
 impl FormErrors {
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -98,4 +127,41 @@ impl FormErrors {
 /// A number from a form or query, where an empty or garbled value means "none".
 pub fn parse_id(s: &str) -> Option<i64> {
     s.trim().parse().ok()
+}
+
+/// A stored attachment as a download: images shown inline, documents saved.
+pub fn file_response(f: &dangjian_service::store::life::FileRow, body: Vec<u8>) -> Response {
+    use axum::http::header;
+    let disposition = if f.mime.starts_with("image/") {
+        "inline"
+    } else {
+        "attachment"
+    };
+    // RFC 5987 wants %20 where form encoding writes '+'.
+    let encoded: String = form_urlencoded::byte_serialize(f.name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    (
+        [
+            (header::CONTENT_TYPE, f.mime.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("{disposition}; filename*=UTF-8''{encoded}"),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Study minutes from a form: empty means none; anything else unparsable is sent on as an
+/// impossible value so that the service explains the range.
+pub fn parse_minutes(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s.is_empty() {
+        None
+    } else {
+        Some(s.parse().unwrap_or(-1))
+    }
 }

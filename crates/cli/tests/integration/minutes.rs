@@ -1,0 +1,541 @@
+//! After the meeting: self check-in with a code, files kept with the minutes, corrections and
+//! deletions, study hours, and the compliance table as xlsx.
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+use crate::harness::{Api, TestApp};
+use crate::on_both;
+
+fn n(v: &Value, k: &str) -> i64 {
+    v[k].as_i64().unwrap_or_else(|| panic!("{k} in {v}"))
+}
+
+async fn branch_of(api: &Api) -> i64 {
+    let (_, me) = api.get_json("/api/v1/me").await;
+    me["scope_org_id"].as_i64().expect("scope")
+}
+
+/// Sends a file as the browser's form does; `None` when the server cut the connection
+/// before the body was sent (it may, for a body over the limit).
+async fn try_upload(
+    api: &Api,
+    meeting: i64,
+    name: &str,
+    body: Vec<u8>,
+) -> Option<(StatusCode, Value)> {
+    let form = Form::new().part("file", Part::bytes(body).file_name(name.to_string()));
+    let r = api
+        .client
+        .post(format!("{}/api/v1/meetings/{meeting}/files", api.base))
+        .bearer_auth(&api.token)
+        .multipart(form)
+        .send()
+        .await
+        .ok()?;
+    let status = r.status();
+    Some((status, r.json().await.unwrap_or(Value::Null)))
+}
+
+async fn upload(api: &Api, meeting: i64, name: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    try_upload(api, meeting, name, body)
+        .await
+        .expect("upload request")
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
+
+on_both!(
+    members_check_in_with_the_code_and_the_meeting_takes_their_attendance,
+    async |t: &TestApp| {
+        let secretary = t.api("baitao-secretary").await;
+        let member = t.api("baitao-member").await;
+        let branch = branch_of(&secretary).await;
+        let open = json!({"org_id": branch, "kind": "theme_day", "topic": "主题党日：学习党史", "minutes": 60});
+
+        // Who may open a window, and with what.
+        let (s, v) = member.post("/api/v1/checkins", &open).await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "a member does not open check-in: {v}"
+        );
+        let elsewhere = t.town_accounts()[3].scope_org_id;
+        let mut out = open.clone();
+        out["org_id"] = json!(elsewhere);
+        let (s, _) = secretary.post("/api/v1/checkins", &out).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "another town is out of scope");
+        let mut short = open.clone();
+        short["minutes"] = json!(5);
+        let (s, v) = secretary.post("/api/v1/checkins", &short).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(v["error"]["field"], "minutes");
+
+        let (s, c) = secretary.post("/api/v1/checkins", &open).await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        let id = n(&c, "id");
+        let code = c["code"].as_str().expect("code").to_string();
+        assert_eq!(code.len(), 6);
+
+        // A wrong code, then the right one typed on a phone's full-width keyboard.
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let (s, v) = member
+            .post("/api/v1/checkin", &json!({"code": wrong}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["code"], "wrong_code");
+        let full_width: String = code
+            .chars()
+            .map(|d| char::from_u32(d as u32 - '0' as u32 + '０' as u32).expect("digit"))
+            .collect();
+        let (s, v) = member
+            .post("/api/v1/checkin", &json!({"code": full_width}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["already"], false);
+        let (_, v) = member.post("/api/v1/checkin", &json!({"code": code})).await;
+        assert_eq!(v["already"], true, "checking in twice counts once");
+
+        // A member of another branch cannot use this branch's code.
+        let (_, me) = member.get_json("/api/v1/me").await;
+        let member_id = n(&me, "member_id");
+        let other_town = t.town_accounts()[2];
+        let (_, others) = t
+            .api(&other_town.username)
+            .await
+            .get_json("/api/v1/members?per_page=1")
+            .await;
+        let stranger = &others["items"][0];
+        let mut actor = dangjian_service::Actor::system("test");
+        actor.role = dangjian_domain::role::Role::Member;
+        actor.member_id = stranger["id"].as_i64();
+        actor.member_org_path = stranger["org_path"].as_str().map(str::to_string);
+        let e = t
+            .app
+            .check_in(&actor, &code)
+            .await
+            .expect_err("not their branch");
+        assert!(
+            matches!(e, dangjian_service::ServiceError::Invalid(_)),
+            "{e:?}"
+        );
+
+        // The host's screen lists who checked in; another town sees nothing.
+        let (s, d) = secretary.get_json(&format!("/api/v1/checkins/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(d["open"], true);
+        let ids: Vec<i64> = d["checked_in"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|x| n(x, "member_id"))
+            .collect();
+        assert_eq!(ids, vec![member_id]);
+        let (s, _) = t
+            .api(&other_town.username)
+            .await
+            .get_json(&format!("/api/v1/checkins/{id}"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        let member_actor = actor_of(t, "baitao-member").await;
+        let (_, minutes_before) = t
+            .app
+            .member_study(&member_actor, member_id)
+            .await
+            .expect("study");
+
+        // The meeting recorded from the window: those who checked in present, the rest absent.
+        let today = dangjian_domain::date::format(dangjian_service::today());
+        let record = json!({"org_id": branch, "kind": "theme_day", "held_on": today, "topic": "主题党日：学习党史",
+            "checkin_id": id, "study_minutes": 90});
+        let (s, m) = secretary.post("/api/v1/meetings", &record).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        assert_eq!(n(&m, "present"), 1);
+        assert_eq!(n(&m, "study_minutes"), 90);
+        let (_, detail) = secretary
+            .get_json(&format!("/api/v1/meetings/{}", n(&m, "id")))
+            .await;
+        for a in detail["attendance"].as_array().expect("attendance") {
+            let expected = if n(a, "member_id") == member_id {
+                "present"
+            } else {
+                "absent"
+            };
+            assert_eq!(a["status"], expected, "{a}");
+        }
+        let (s, v) = secretary.post("/api/v1/meetings", &record).await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "one window, one meeting: {v}"
+        );
+        assert_eq!(v["error"]["field"], "checkin_id");
+
+        // Recording closed the window; a window past its time refuses codes too.
+        let (s, v) = member.post("/api/v1/checkin", &json!({"code": code})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "closed: {v}");
+        let (_, c2) = secretary.post("/api/v1/checkins", &open).await;
+        let mut conn = t.app.db.conn().await.expect("conn");
+        sqlx::query("UPDATE checkin SET closes_at = 1 WHERE id = $1")
+            .bind(n(&c2, "id"))
+            .execute(&mut *conn)
+            .await
+            .expect("expire");
+        drop(conn);
+        let (s, _) = member
+            .post("/api/v1/checkin", &json!({"code": c2["code"]}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "expired");
+
+        // The member's study hours count the meeting, on their page too.
+        let (_, minutes_after) = t
+            .app
+            .member_study(&member_actor, member_id)
+            .await
+            .expect("study");
+        assert_eq!(minutes_after, minutes_before + 90);
+        let (s, page) = t
+            .browser("baitao-member")
+            .await
+            .page(&format!("/members/{member_id}"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let hours = format!("累计 <b>{:.1}</b> 小时", minutes_after as f64 / 60.0);
+        assert!(page.contains(&hours), "{hours} in the member page");
+    }
+);
+
+/// The service's view of a logged-in demo account.
+async fn actor_of(t: &TestApp, username: &str) -> dangjian_service::Actor {
+    let out = t
+        .app
+        .login(
+            username,
+            crate::harness::PASSWORD,
+            "test",
+            dangjian_service::auth::SessionKind::Api,
+        )
+        .await
+        .expect("login");
+    t.app
+        .authenticate(&out.token, "test")
+        .await
+        .expect("auth")
+        .actor
+}
+
+on_both!(
+    files_are_type_checked_size_limited_and_scoped,
+    async |t: &TestApp| {
+        let secretary = t.api("baitao-secretary").await;
+        let branch = branch_of(&secretary).await;
+        let (_, list) = secretary
+            .get_json(&format!("/api/v1/meetings?org={branch}"))
+            .await;
+        let meeting = n(&list["items"][0], "id");
+        let (s, f) = upload(&secretary, meeting, "支部会.png", PNG.to_vec()).await;
+        assert_eq!(s, StatusCode::CREATED, "{f}");
+        assert_eq!(f["mime"], "image/png");
+        let file = n(&f, "id");
+
+        let refused = [
+            (
+                "run.exe",
+                b"MZ\x90\x00".to_vec(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "forbidden_type",
+            ),
+            (
+                "photo.jpg",
+                b"MZ\x90\x00".to_vec(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "content_mismatch",
+            ),
+            (
+                "empty.pdf",
+                Vec::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "empty",
+            ),
+            (
+                "big.pdf",
+                [b"%PDF-".as_slice(), &vec![b'x'; 5 * 1024 * 1024]].concat(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too_large",
+            ),
+        ];
+        for (name, body, status, code) in refused {
+            let (s, v) = upload(&secretary, meeting, name, body).await;
+            assert_eq!(s, status, "{name}: {v}");
+            assert_eq!(v["error"]["code"], code, "{name}: {v}");
+        }
+        let huge = [b"%PDF-".as_slice(), &vec![b'x'; 7 * 1024 * 1024]].concat();
+        if let Some((s, v)) = try_upload(&secretary, meeting, "huge.pdf", huge).await {
+            assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+            assert_eq!(v["error"]["code"], "body_too_large");
+        }
+        let (_, detail) = secretary
+            .get_json(&format!("/api/v1/meetings/{meeting}"))
+            .await;
+        assert_eq!(
+            detail["files"].as_array().expect("files").len(),
+            1,
+            "refused files are not stored"
+        );
+
+        // Members of the branch can open it; another town cannot, nor upload.
+        let r = t
+            .api("baitao-member")
+            .await
+            .get(&format!("/api/v1/meetings/{meeting}/files/{file}"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "image/png");
+        assert_eq!(r.bytes().await.expect("bytes").as_ref(), PNG);
+        let other = t.api(&t.town_accounts()[4].username).await;
+        let r = other
+            .get(&format!("/api/v1/meetings/{meeting}/files/{file}"))
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let (s, _) = upload(&other, meeting, "x.png", PNG.to_vec()).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = upload(
+            &t.api("baitao-member").await,
+            meeting,
+            "x.png",
+            PNG.to_vec(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "members do not add files");
+
+        let (s, _) = secretary
+            .send_json(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/meetings/{meeting}/files/{file}"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let r = secretary
+            .get(&format!("/api/v1/meetings/{meeting}/files/{file}"))
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+);
+
+on_both!(
+    a_meeting_is_corrected_or_deleted_and_compliance_follows,
+    async |t: &TestApp| {
+        let secretary = t.api("baitao-secretary").await;
+        let branch = branch_of(&secretary).await;
+        let today = dangjian_service::today();
+        let month = dangjian_domain::life::month_key(today);
+        let body = json!({"org_id": branch, "kind": "study_session", "held_on": dangjian_domain::date::format(today),
+            "topic": "党史学习", "study_minutes": 120});
+        let (s, m) = secretary.post("/api/v1/meetings", &body).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        let id = n(&m, "id");
+
+        let (s, v) = secretary
+            .patch(&format!("/api/v1/meetings/{id}"), &json!({"topic": "党史学习：红岩精神", "minutes": "学习记录", "study_minutes": 100}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["topic"], "党史学习：红岩精神");
+        assert_eq!(n(&v, "study_minutes"), 100);
+        assert_eq!(v["held_on"], m["held_on"], "the date stays");
+        let (s, v) = secretary
+            .patch(
+                &format!("/api/v1/meetings/{id}"),
+                &json!({"topic": "x", "study_minutes": 1000}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let (_, kept) = secretary.get_json(&format!("/api/v1/meetings/{id}")).await;
+        assert_eq!(
+            kept["topic"], "党史学习：红岩精神",
+            "a refused change stores nothing"
+        );
+        let other = t.api(&t.town_accounts()[4].username).await;
+        let (s, _) = other
+            .patch(&format!("/api/v1/meetings/{id}"), &json!({"topic": "改"}))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // Deleting a theme day of an ended month lowers that month's compliance.
+        let (_, c) = secretary
+            .get_json(&format!("/api/v1/meetings?org={branch}&kind=theme_day"))
+            .await;
+        let held = c["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|x| x["due_month"].as_str().is_some_and(|d| d < month.as_str()))
+            .cloned()
+            .expect("an earlier theme day");
+        let due = held["due_month"].as_str().expect("due").to_string();
+        let before = secretary
+            .get_json(&format!(
+                "/api/v1/life/compliance?org={branch}&period={due}"
+            ))
+            .await
+            .1;
+        let (s, _) = other
+            .send_json(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/meetings/{}", n(&held, "id")),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "another town cannot delete");
+        let (s, _) = secretary
+            .send_json(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/meetings/{}", n(&held, "id")),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let after = secretary
+            .get_json(&format!(
+                "/api/v1/life/compliance?org={branch}&period={due}"
+            ))
+            .await
+            .1;
+        assert_eq!(
+            n(&after["total"], "met"),
+            n(&before["total"], "met") - 1,
+            "{before} {after}"
+        );
+        let (s, _) = secretary
+            .get_json(&format!("/api/v1/meetings/{}", n(&held, "id")))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        crate::life::tallies_match_rebuild(t).await;
+    }
+);
+
+on_both!(
+    the_compliance_table_exports_to_xlsx_within_scope,
+    async |t: &TestApp| {
+        let admin = t.api(&t.account("district_admin").username).await;
+        let (_, c) = admin.get_json("/api/v1/life/compliance").await;
+        let r = admin.get("/api/v1/life/compliance.xlsx").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .expect("type")
+                .contains("spreadsheetml")
+        );
+        let bytes = r.bytes().await.expect("bytes").to_vec();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
+        let sheet = calamine::Reader::worksheet_range(&mut book, "下级组织").expect("sheet");
+        let children = c["children"].as_array().expect("children");
+        assert_eq!(
+            sheet.height(),
+            3 + 1 + children.len(),
+            "title, blank, header, total, children"
+        );
+        assert_eq!(
+            sheet.get_value((3, 1)),
+            Some(&calamine::Data::Float(n(&c["total"], "required") as f64))
+        );
+        let first = sheet.get_value((4, 0)).map(ToString::to_string);
+        assert_eq!(first.as_deref(), children[0]["org"]["name"].as_str());
+
+        // A town exports its own table only.
+        let town = t.town_accounts()[0];
+        let api = t.api(&town.username).await;
+        let r = api.get("/api/v1/life/compliance.xlsx").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let other = t.town_accounts()[1].scope_org_id;
+        let r = api
+            .get(&format!("/api/v1/life/compliance.xlsx?org={other}"))
+            .await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let b = t.browser(&town.username).await;
+        let (s, _) = b
+            .page(&format!("/life/export.xlsx?org={}", town.scope_org_id))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, _) = b.page(&format!("/life/export.xlsx?org={other}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // Study records are rolled up with compliance.
+        assert!(n(&c["study"], "sessions") > 0, "{}", c["study"]);
+        assert!(n(&c["study"], "member_minutes") > 0);
+    }
+);
+
+on_both!(
+    a_scanned_code_leads_through_login_back_to_check_in,
+    async |t: &TestApp| {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let r = client
+            .get(t.url("/checkin?code=123456"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let to = r.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_string();
+        assert_eq!(to, "/login?next=%2Fcheckin%3Fcode%3D123456");
+        let (_, form) = crate::harness::Browser {
+            client,
+            base: t.base.clone(),
+            csrf: String::new(),
+        }
+        .page(&to)
+        .await;
+        assert!(
+            form.contains("name=\"next\" value=\"/checkin?code=123456\""),
+            "{form}"
+        );
+        // Only a path on this site is followed after login.
+        for (next, expected) in [
+            ("/checkin?code=123456", "/checkin?code=123456"),
+            ("//evil.example", "/"),
+            ("https://evil.example", "/"),
+        ] {
+            let b = crate::harness::Browser {
+                client: reqwest::Client::builder()
+                    .cookie_store(true)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .expect("client"),
+                base: t.base.clone(),
+                csrf: String::new(),
+            };
+            let (_, form) = b.page("/login").await;
+            let csrf = crate::harness::hidden_csrf(&form);
+            let r = b
+                .client
+                .post(t.url("/login"))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("username", "baitao-member"),
+                    ("password", crate::harness::PASSWORD),
+                    ("next", next),
+                ])
+                .send()
+                .await
+                .expect("login");
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            assert_eq!(r.headers()["location"], expected, "{next}");
+            if expected != "/" {
+                let (s, page) = b.page(expected).await;
+                assert_eq!(s, StatusCode::OK);
+                assert!(page.contains("value=\"123456\""), "the code is filled in");
+            }
+        }
+    }
+);

@@ -1,0 +1,224 @@
+//! Changing a recorded meeting: its description, its files, or deleting it.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_domain::life::MeetingKind;
+use dangjian_service::ServiceError;
+use dangjian_service::life::MeetingInput;
+use dangjian_service::store::life::{FileRow, MeetingRow};
+use serde::Deserialize;
+
+use super::{FormErrors, render, render_with};
+use crate::AppState;
+use crate::error::PageResult;
+use crate::extract::{PageForm, PagePath, PageUpload};
+use crate::session::Auth;
+use crate::view::Layout;
+
+pub struct FileView {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+    pub is_image: bool,
+}
+
+impl From<&FileRow> for FileView {
+    fn from(f: &FileRow) -> Self {
+        FileView {
+            id: f.id,
+            name: f.name.clone(),
+            size: if f.size >= 1024 * 1024 {
+                format!("{:.1} MB", f.size as f64 / (1024.0 * 1024.0))
+            } else {
+                format!("{} KB", (f.size + 1023) / 1024)
+            },
+            is_image: f.mime.starts_with("image/"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "meeting_files.html")]
+pub struct FilesFragment {
+    pub meeting_id: i64,
+    pub files: Vec<FileView>,
+    pub can_edit: bool,
+    pub error: Option<String>,
+}
+
+async fn files_fragment(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    error: Option<String>,
+) -> PageResult<Response> {
+    let d = st.app.meeting(&auth.actor, id).await?;
+    Ok(render(&FilesFragment {
+        meeting_id: id,
+        files: d.files.iter().map(FileView::from).collect(),
+        can_edit: st
+            .app
+            .branch_to_record(&auth.actor, d.meeting.org_id)
+            .await
+            .is_ok(),
+        error,
+    }))
+}
+
+/// Uploads from the meeting page (htmx): the list comes back with the new file, or with
+/// the reason it was refused.
+pub async fn upload(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageUpload(u): PageUpload,
+) -> PageResult<Response> {
+    match st.app.attach_file(&auth.actor, id, &u.name, &u.body).await {
+        Ok(_) => files_fragment(&st, &auth, id, None).await,
+        Err(ServiceError::Invalid(errs)) => {
+            let msg = errs.first().map(|e| e.message.clone());
+            files_fragment(&st, &auth, id, msg).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn download(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath((id, file_id)): PagePath<(i64, i64)>,
+) -> PageResult<Response> {
+    let (f, body) = st.app.meeting_file(&auth.actor, id, file_id).await?;
+    Ok(super::file_response(&f, body))
+}
+
+pub async fn delete_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath((id, file_id)): PagePath<(i64, i64)>,
+) -> PageResult<Response> {
+    st.app.delete_meeting_file(&auth.actor, id, file_id).await?;
+    files_fragment(&st, &auth, id, None).await
+}
+
+#[derive(Template)]
+#[template(path = "meeting_edit.html")]
+struct EditPage {
+    l: Layout,
+    m: MeetingRow,
+    kind: &'static str,
+    input: MeetingInput,
+    errors: FormErrors,
+}
+
+fn input_of(m: &MeetingRow) -> MeetingInput {
+    MeetingInput {
+        starts_at: m.starts_at.clone(),
+        place: m.place.clone(),
+        topic: m.topic.clone(),
+        host: m.host.clone(),
+        lecturer: m.lecturer.clone(),
+        agenda: m.agenda.clone(),
+        minutes: m.minutes.clone(),
+        decisions: m.decisions.clone(),
+        study_minutes: Some(m.study_minutes),
+        ..Default::default()
+    }
+}
+
+fn edit_page(auth: &Auth, m: MeetingRow, input: MeetingInput, errors: FormErrors) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with(
+        status,
+        &EditPage {
+            l: Layout::new(&auth.actor, &auth.csrf, "修改会议记录", "life"),
+            kind: MeetingKind::parse(&m.kind).map_or("会议", MeetingKind::label),
+            m,
+            input,
+            errors,
+        },
+    )
+}
+
+pub async fn edit_form(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
+    let d = st.app.meeting(&auth.actor, id).await?;
+    st.app
+        .branch_to_record(&auth.actor, d.meeting.org_id)
+        .await?;
+    let input = input_of(&d.meeting);
+    Ok(edit_page(&auth, d.meeting, input, FormErrors::default()))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EditForm {
+    starts_at: String,
+    place: String,
+    topic: String,
+    host: String,
+    lecturer: String,
+    agenda: String,
+    minutes: String,
+    decisions: String,
+    study_minutes: String,
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<EditForm>,
+) -> PageResult<Response> {
+    let input = MeetingInput {
+        starts_at: f.starts_at,
+        place: f.place,
+        topic: f.topic,
+        host: f.host,
+        lecturer: f.lecturer,
+        agenda: f.agenda,
+        minutes: f.minutes,
+        decisions: f.decisions,
+        study_minutes: super::parse_minutes(&f.study_minutes),
+        ..Default::default()
+    };
+    match st.app.update_meeting(&auth.actor, id, &input).await {
+        Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
+        Err(ServiceError::Invalid(errs)) => {
+            let d = st.app.meeting(&auth.actor, id).await?;
+            Ok(edit_page(&auth, d.meeting, input, FormErrors(errs)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DeleteForm {
+    confirm: String,
+}
+
+pub async fn delete(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<DeleteForm>,
+) -> PageResult<Response> {
+    let d = st.app.meeting(&auth.actor, id).await?;
+    if f.confirm != "yes" {
+        return Err(
+            ServiceError::field("confirm", "confirm_required", "请勾选确认后再删除").into(),
+        );
+    }
+    st.app.delete_meeting(&auth.actor, id).await?;
+    Ok(Redirect::to(&format!("/meetings?org={}", d.meeting.org_id)).into_response())
+}
