@@ -7,6 +7,9 @@
 //   3. member search by surname
 //   4. member detail page shows a masked ID number
 //   5. new-member form rejects an ID number with a wrong check digit
+//   6. pages fit a phone screen
+//   7. record a branch's missing meetings and see it turn green
+//   8. check in from a phone with the code, record the meeting from it, attach files, export
 //
 // Run:  DANGJIAN_BIN=../target/release/dangjian node --test browser.test.mjs
 // Env:  DANGJIAN_BIN     path to the built binary (default ../target/release/dangjian)
@@ -395,5 +398,75 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     assert.match(await card.getAttribute('class'), /light-green/, 'the branch has turned green');
     assert.equal((await page.locator('#life-rate').textContent()).trim(), '100.0%');
     await screenshot(page, 'branch-green.png');
+  });
+  step('8 members check in from a phone, the meeting takes their attendance, files and export', async () => {
+    const accounts = JSON.parse(fs.readFileSync(path.join(tmp, 'accounts.json'), 'utf8'));
+    const secretary = accounts.find((a) => a.username === 'baitao-secretary');
+    assert.ok(secretary, 'the demo has the Baitao branch secretary');
+    const branch = secretary.scope_org_id;
+
+    // The host opens check-in and shows the code.
+    await page.goto(`${base}/checkins/new?org=${branch}`);
+    await page.locator('select[name=kind]').selectOption('theme_day');
+    await page.locator('input[name=topic]').fill('主题党日：重温入党誓词');
+    await page.locator('#checkin-form button[type=submit]').click();
+    await page.waitForURL(/\/checkins\/\d+$/);
+    const code = (await page.locator('#checkin-code').textContent()).trim();
+    assert.match(code, /^\d{6}$/);
+    assert.equal(await page.locator('.qr svg').count(), 1, 'a QR code is shown');
+    const host = page.url();
+
+    // A member scans the code on a phone, logs in, and lands on the filled-in form.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, locale: 'zh-CN' });
+    try {
+      const small = await phone.newPage();
+      await small.goto(`${base}/checkin?code=${code}`);
+      await small.waitForURL(/\/login\?next=/);
+      await small.locator('input[name=username]').fill('baitao-member');
+      await small.locator('input[name=password]').fill(PASSWORD);
+      await small.locator('button[type=submit]').click();
+      await small.waitForURL(/\/checkin\?code=\d{6}$/);
+      assert.equal(await small.locator('input[name=code]').inputValue(), code);
+      await small.locator('#member-checkin button[type=submit]').click();
+      await small.locator('#checkin-done').waitFor();
+      assert.match(await small.locator('#checkin-done').textContent(), /签到成功/);
+      const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `the check-in page is wider than the phone by ${overflow}px`);
+      await screenshot(small, 'phone-checkin.png');
+    } finally {
+      await phone.close();
+    }
+
+    // The host's list updates by itself; the meeting is recorded from it.
+    await page.goto(host);
+    await page.locator('#checkin-count').waitFor({ timeout: 15000 });
+    assert.equal((await page.locator('#checkin-count').textContent()).trim(), '1');
+    await page.locator('#record-from-checkin').click();
+    await page.waitForURL(/\/meetings\/new\?/);
+    assert.equal(await page.locator('input[name=topic]').inputValue(), '主题党日：重温入党誓词');
+    await page.locator('input[name=study_minutes]').fill('60');
+    await page.locator('#meeting-form button[type=submit]').click();
+    await page.waitForURL(/\/meetings\/\d+$/);
+    const present = await page.locator('#attendance-table tbody tr:has-text("出席")').count();
+    assert.equal(present, 1, 'only the member who checked in is present');
+
+    // A photo is kept with the minutes; a program is refused with a reason.
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+      '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+    await page.locator('input[name=file]').setInputFiles({ name: '会场.png', mimeType: 'image/png', buffer: png });
+    await page.locator('#upload-form button[type=submit]').click();
+    await page.locator('#meeting-files a:has-text("会场.png")').waitFor();
+    await page.locator('input[name=file]').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+    await page.locator('#upload-form button[type=submit]').click();
+    await page.locator('#file-error').waitFor();
+    assert.match(await page.locator('#file-error').textContent(), /只能上传/);
+    await screenshot(page, 'meeting-files.png');
+
+    // The compliance table downloads as a spreadsheet.
+    await page.goto(`${base}/life?org=${branch}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#life-export').click()]);
+    assert.match(download.suggestedFilename(), /\.xlsx$/);
+    const file = await download.path();
+    assert.equal(fs.readFileSync(file).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file');
   });
 });

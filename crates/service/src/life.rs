@@ -48,6 +48,41 @@ pub struct MeetingInput {
     pub attendance: Option<Vec<AttendanceInput>>,
 }
 
+/// A correction of a recorded meeting: the fields given replace the stored ones, the rest
+/// stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MeetingPatch {
+    pub starts_at: Option<String>,
+    pub place: Option<String>,
+    pub topic: Option<String>,
+    pub host: Option<String>,
+    pub lecturer: Option<String>,
+    pub agenda: Option<String>,
+    pub minutes: Option<String>,
+    pub decisions: Option<String>,
+    pub study_minutes: Option<i64>,
+}
+
+impl MeetingPatch {
+    /// The meeting as it would read after the correction.
+    fn applied_to(&self, m: &MeetingRow) -> MeetingInput {
+        let pick = |new: &Option<String>, old: &String| new.clone().unwrap_or_else(|| old.clone());
+        MeetingInput {
+            starts_at: pick(&self.starts_at, &m.starts_at),
+            place: pick(&self.place, &m.place),
+            topic: pick(&self.topic, &m.topic),
+            host: pick(&self.host, &m.host),
+            lecturer: pick(&self.lecturer, &m.lecturer),
+            agenda: pick(&self.agenda, &m.agenda),
+            minutes: pick(&self.minutes, &m.minutes),
+            decisions: pick(&self.decisions, &m.decisions),
+            study_minutes: Some(self.study_minutes.unwrap_or(m.study_minutes)),
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct AttendanceInput {
     pub member_id: i64,
@@ -771,12 +806,12 @@ impl App {
         &self,
         actor: &Actor,
         id: i64,
-        input: &MeetingInput,
+        patch: &MeetingPatch,
     ) -> ServiceResult<MeetingRow> {
         let (m, _) = self.meeting_to_edit(actor, id).await?;
         let mut errs = dangjian_domain::error::Errors::default();
         let kind = MeetingKind::parse(&m.kind);
-        let text = meeting_text(&mut errs, kind, input);
+        let text = meeting_text(&mut errs, kind, &patch.applied_to(&m));
         errs.into_result().map_err(ServiceError::Invalid)?;
         let text =
             text.ok_or_else(|| ServiceError::Internal("validated meeting lost a field".into()))?;

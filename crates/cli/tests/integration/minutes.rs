@@ -348,6 +348,17 @@ on_both!(
         let (s, v) = secretary
             .patch(
                 &format!("/api/v1/meetings/{id}"),
+                &json!({"place": "村便民服务中心"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["place"], "村便民服务中心");
+        assert_eq!(v["topic"], "党史学习：红岩精神", "fields not sent stay");
+        assert_eq!(v["minutes"], "学习记录");
+        assert_eq!(n(&v, "study_minutes"), 100);
+        let (s, v) = secretary
+            .patch(
+                &format!("/api/v1/meetings/{id}"),
                 &json!({"topic": "x", "study_minutes": 1000}),
             )
             .await;

@@ -1,7 +1,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use dangjian_service::life::{Compliance, MeetingDetail, MeetingInput};
+use dangjian_service::life::{Compliance, MeetingDetail, MeetingInput, MeetingPatch};
 use dangjian_service::store::life::{FileRow, MeetingRow, RuleRow};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -130,7 +130,7 @@ pub async fn update(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<MeetingInput>,
+    ApiJson(b): ApiJson<MeetingPatch>,
 ) -> ApiResult<Json<MeetingRow>> {
     Ok(Json(st.app.update_meeting(&auth.actor, id, &b).await?))
 }

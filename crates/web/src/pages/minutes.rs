@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::life::MeetingKind;
 use dangjian_service::ServiceError;
-use dangjian_service::life::MeetingInput;
+use dangjian_service::life::{MeetingInput, MeetingPatch};
 use dangjian_service::store::life::{FileRow, MeetingRow};
 use serde::Deserialize;
 
@@ -179,6 +179,7 @@ pub async fn update(
     PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<EditForm>,
 ) -> PageResult<Response> {
+    let study = super::parse_minutes(&f.study_minutes);
     let input = MeetingInput {
         starts_at: f.starts_at,
         place: f.place,
@@ -188,10 +189,22 @@ pub async fn update(
         agenda: f.agenda,
         minutes: f.minutes,
         decisions: f.decisions,
-        study_minutes: super::parse_minutes(&f.study_minutes),
+        study_minutes: study,
         ..Default::default()
     };
-    match st.app.update_meeting(&auth.actor, id, &input).await {
+    // The form sends every field: all of them replace what is stored.
+    let patch = MeetingPatch {
+        starts_at: Some(input.starts_at.clone()),
+        place: Some(input.place.clone()),
+        topic: Some(input.topic.clone()),
+        host: Some(input.host.clone()),
+        lecturer: Some(input.lecturer.clone()),
+        agenda: Some(input.agenda.clone()),
+        minutes: Some(input.minutes.clone()),
+        decisions: Some(input.decisions.clone()),
+        study_minutes: Some(study.unwrap_or(0)),
+    };
+    match st.app.update_meeting(&auth.actor, id, &patch).await {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
         Err(ServiceError::Invalid(errs)) => {
             let d = st.app.meeting(&auth.actor, id).await?;
