@@ -39,6 +39,8 @@ pub struct MeetingInput {
     pub decisions: String,
     /// A day inside the period the meeting fulfils (default: the day it was held).
     pub for_period: String,
+    /// For a party-group meeting: the group of the branch that met (its members are expected).
+    pub group_id: Option<i64>,
     /// Study time credited to each member present (minutes, 0–600).
     pub study_minutes: Option<i64>,
     /// The check-in window the meeting was held with: without an attendance list, those
@@ -619,13 +621,35 @@ impl App {
             ));
         };
 
+        let group = match input.group_id {
+            None => None,
+            Some(_) if kind != MeetingKind::GroupMeeting => {
+                return Err(ServiceError::field(
+                    "group_id",
+                    "not_a_group_meeting",
+                    "只有党小组会按党小组记录",
+                ));
+            }
+            Some(id) => Some(
+                self.org_groups(actor, o.id)
+                    .await?
+                    .into_iter()
+                    .find(|g| g.id == id)
+                    .ok_or_else(|| {
+                        ServiceError::field("group_id", "not_found", "该党小组不属于本支部")
+                    })?,
+            ),
+        };
         let mut tx = self.begin_audited().await?;
-        // The expected attendees: the branch's members today.
+        // The expected attendees: the branch's members today, or the group's.
         let f = MemberFilter {
             root_path: o.path.clone(),
             ..Default::default()
         };
-        let members = member::list(tx.conn(), &f, 10_000, 0).await?;
+        let mut members = member::list(tx.conn(), &f, 10_000, 0).await?;
+        if let Some(g) = &group {
+            members.retain(|m| m.group_id == Some(g.id));
+        }
         let checkin = match input.checkin_id {
             None => None,
             Some(id) => {
@@ -673,7 +697,7 @@ impl App {
                         return Err(ServiceError::field(
                             "attendance",
                             "not_expected",
-                            format!("党员 #{} 不是本支部应到人员", a.member_id),
+                            format!("党员 #{} 不是本次会议的应到人员", a.member_id),
                         ));
                     }
                     if !matches!(a.status.as_str(), "present" | "excused" | "absent") {
@@ -733,6 +757,7 @@ impl App {
         let w = MeetingWrite {
             org_id: o.id,
             org_path: o.path.clone(),
+            group_id: group.as_ref().map(|g| g.id),
             kind: kind.as_str().into(),
             held_on: date::format(held_on),
             starts_at: text.starts_at,

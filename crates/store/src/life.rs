@@ -67,6 +67,9 @@ pub struct MeetingRow {
     pub id: i64,
     pub org_id: i64,
     pub org_name: String,
+    /// For a party-group meeting: the group that met.
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
     pub kind: String,
     pub held_on: String,
     pub starts_at: String,
@@ -91,6 +94,7 @@ pub struct MeetingRow {
 pub struct MeetingWrite {
     pub org_id: i64,
     pub org_path: String,
+    pub group_id: Option<i64>,
     pub kind: String,
     pub held_on: String,
     pub starts_at: String,
@@ -110,7 +114,7 @@ pub struct MeetingWrite {
     pub created_by: Option<i64>,
 }
 
-const COLS: &str = "m.id, m.org_id, o.name AS org_name, m.kind, m.held_on, m.starts_at, m.place, m.topic, m.host, m.lecturer, \
+const COLS: &str = "m.id, m.org_id, o.name AS org_name, m.group_id, g.name AS group_name, m.kind, m.held_on, m.starts_at, m.place, m.topic, m.host, m.lecturer, \
     m.agenda, m.minutes, m.decisions, m.due_month, m.on_time, m.expected, m.present, m.quorum, m.study_minutes";
 
 fn from_row(r: &AnyRow) -> Result<MeetingRow> {
@@ -118,6 +122,8 @@ fn from_row(r: &AnyRow) -> Result<MeetingRow> {
         id: r.try_get("id")?,
         org_id: r.try_get("org_id")?,
         org_name: r.try_get("org_name")?,
+        group_id: r.try_get("group_id")?,
+        group_name: r.try_get("group_name")?,
         kind: r.try_get("kind")?,
         held_on: r.try_get("held_on")?,
         starts_at: r.try_get("starts_at")?,
@@ -137,7 +143,7 @@ fn from_row(r: &AnyRow) -> Result<MeetingRow> {
     })
 }
 
-const INSERT_COLS: &str = "org_id, org_path, kind, held_on, starts_at, place, topic, host, lecturer, agenda, minutes, decisions, \
+const INSERT_COLS: &str = "org_id, org_path, group_id, kind, held_on, starts_at, place, topic, host, lecturer, agenda, minutes, decisions, \
     due_month, on_time, expected, present, quorum, study_minutes, created_by, created_at";
 
 fn push_meeting(sql: &mut Sql, id: Option<i64>, m: &MeetingWrite, now: i64) {
@@ -145,7 +151,11 @@ fn push_meeting(sql: &mut Sql, id: Option<i64>, m: &MeetingWrite, now: i64) {
     if let Some(id) = id {
         sql.int(id).push(", ");
     }
-    sql.int(m.org_id).push(", ").text(m.org_path.clone());
+    sql.int(m.org_id)
+        .push(", ")
+        .text(m.org_path.clone())
+        .push(", ")
+        .opt_int(m.group_id);
     for v in [
         &m.kind,
         &m.held_on,
@@ -191,7 +201,7 @@ pub async fn insert_meetings_bulk(
     meetings: &[(i64, MeetingWrite)],
 ) -> Result<()> {
     let now = now_ms();
-    for chunk in meetings.chunks(ROWS_PER_INSERT / 21) {
+    for chunk in meetings.chunks(ROWS_PER_INSERT / 22) {
         let mut sql = Sql::new(&format!("INSERT INTO meeting (id, {INSERT_COLS}) VALUES "));
         for (i, (id, m)) in chunk.iter().enumerate() {
             if i > 0 {
@@ -244,7 +254,7 @@ pub async fn insert_attendance_bulk(
 
 pub async fn meeting(conn: &mut AnyConnection, id: i64) -> Result<Option<(MeetingRow, String)>> {
     let sql = format!(
-        "SELECT {COLS}, m.org_path FROM meeting m JOIN org o ON o.id = m.org_id WHERE m.id = $1"
+        "SELECT {COLS}, m.org_path FROM meeting m JOIN org o ON o.id = m.org_id LEFT JOIN org g ON g.id = m.group_id WHERE m.id = $1"
     );
     let r = sqlx::query(AssertSqlSafe(sql))
         .bind(id)
@@ -263,7 +273,7 @@ pub async fn meetings(
     offset: i64,
 ) -> Result<Vec<MeetingRow>> {
     let mut sql = Sql::new(&format!(
-        "SELECT {COLS} FROM meeting m JOIN org o ON o.id = m.org_id WHERE m.org_path >= "
+        "SELECT {COLS} FROM meeting m JOIN org o ON o.id = m.org_id LEFT JOIN org g ON g.id = m.group_id WHERE m.org_path >= "
     ));
     sql.text(root_path)
         .push(" AND m.org_path < ")

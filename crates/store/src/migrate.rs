@@ -48,6 +48,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_meeting_extras.sql"),
         postgres: include_str!("../migrations/postgres/0006_meeting_extras.sql"),
     },
+    Migration {
+        version: 7,
+        name: "meeting_group",
+        sqlite: include_str!("../migrations/sqlite/0007_meeting_group.sql"),
+        postgres: include_str!("../migrations/postgres/0007_meeting_group.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

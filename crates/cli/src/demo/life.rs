@@ -116,6 +116,7 @@ pub async fn generate(
                     MeetingWrite {
                         org_id: b.org.id,
                         org_path: b.org.path.clone(),
+                        group_id: None,
                         kind: kind.as_str().into(),
                         held_on: date::format(held_on),
                         starts_at: "09:00".into(),

@@ -550,3 +550,56 @@ on_both!(
         }
     }
 );
+
+on_both!(
+    a_party_group_meeting_expects_the_group,
+    async |t: &TestApp| {
+        use sqlx::Row;
+        let mut conn = t.app.db.conn().await.expect("conn");
+        let rows = sqlx::query(
+            "SELECT org_id, group_id, COUNT(*) AS n FROM member WHERE group_id IS NOT NULL \
+             GROUP BY org_id, group_id ORDER BY org_id, group_id LIMIT 1",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .expect("groups");
+        drop(conn);
+        let (branch, group, size) = (
+            rows[0].get::<i64, _>("org_id"),
+            rows[0].get::<i64, _>("group_id"),
+            rows[0].get::<i64, _>("n"),
+        );
+        let admin = t.api(&t.account("district_admin").username).await;
+        let today = dangjian_domain::date::format(dangjian_service::today());
+        let body = json!({"org_id": branch, "kind": "group_meeting", "held_on": today, "topic": "党小组学习", "group_id": group});
+        let (s, m) = admin.post("/api/v1/meetings", &body).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        assert_eq!(n(&m, "expected"), size, "the group's members are expected");
+        assert_eq!(m["group_id"], group);
+        assert!(m["group_name"].as_str().is_some_and(|g| !g.is_empty()));
+
+        let mut wrong_kind = body.clone();
+        wrong_kind["kind"] = json!("theme_day");
+        let (s, v) = admin.post("/api/v1/meetings", &wrong_kind).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["code"], "not_a_group_meeting");
+        // Another branch's group, or the branch itself, is not a group of this branch.
+        let mut conn = t.app.db.conn().await.expect("conn");
+        let foreign: i64 = sqlx::query(
+            "SELECT MIN(group_id) AS g FROM member WHERE group_id IS NOT NULL AND org_id <> $1",
+        )
+        .bind(branch)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("another group")
+        .get("g");
+        drop(conn);
+        for other in [foreign, branch] {
+            let mut elsewhere = body.clone();
+            elsewhere["group_id"] = json!(other);
+            let (s, v) = admin.post("/api/v1/meetings", &elsewhere).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+            assert_eq!(v["error"]["field"], "group_id");
+        }
+    }
+);

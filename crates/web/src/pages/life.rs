@@ -229,6 +229,7 @@ pub struct MeetingView {
     present: i64,
     no_quorum: bool,
     study_minutes: i64,
+    group_name: String,
 }
 
 impl From<&dangjian_service::store::life::MeetingRow> for MeetingView {
@@ -253,6 +254,7 @@ impl From<&dangjian_service::store::life::MeetingRow> for MeetingView {
             present: m.present,
             no_quorum: m.quorum == Some(false),
             study_minutes: m.study_minutes,
+            group_name: m.group_name.clone().unwrap_or_default(),
         }
     }
 }
@@ -383,6 +385,7 @@ struct FormPage {
     l: Layout,
     org: OrgView,
     kinds: Vec<Choice>,
+    groups: Vec<Choice>,
     input: MeetingInput,
     members: Vec<FormMember>,
     errors: FormErrors,
@@ -398,7 +401,7 @@ pub struct NewQuery {
 fn form_page(
     auth: &Auth,
     o: &OrgRow,
-    members: &[MemberRow],
+    (members, groups): (&[MemberRow], &[OrgRow]),
     input: MeetingInput,
     errors: Vec<FieldError>,
 ) -> Response {
@@ -439,6 +442,14 @@ fn form_page(
                 MeetingKind::label,
                 &input.kind,
             ),
+            groups: groups
+                .iter()
+                .map(|g| Choice {
+                    value: g.id.to_string(),
+                    label: g.name.clone(),
+                    selected: input.group_id == Some(g.id),
+                })
+                .collect(),
             input,
             members,
             errors: FormErrors(errors),
@@ -450,12 +461,13 @@ async fn branch_and_members(
     st: &AppState,
     a: &Actor,
     org: Option<i64>,
-) -> PageResult<(OrgRow, Vec<MemberRow>)> {
+) -> PageResult<(OrgRow, Vec<MemberRow>, Vec<OrgRow>)> {
     let id =
         org.ok_or_else(|| ServiceError::field("org_id", "required", "请从党支部页面进入记录会议"))?;
     let o = st.app.branch_to_record(a, id).await?;
     let members = st.app.branch_members(a, o.id).await?;
-    Ok((o, members))
+    let groups = st.app.org_groups(a, o.id).await?;
+    Ok((o, members, groups))
 }
 
 pub async fn new_form(
@@ -463,7 +475,7 @@ pub async fn new_form(
     auth: Auth,
     PageQuery(q): PageQuery<NewQuery>,
 ) -> PageResult<Response> {
-    let (o, members) = branch_and_members(&st, &auth.actor, parse_id(&q.org)).await?;
+    let (o, members, groups) = branch_and_members(&st, &auth.actor, parse_id(&q.org)).await?;
     let mut input = MeetingInput::default();
     // From a check-in: its kind and topic, and those who checked in marked present.
     if let Some(id) = parse_id(&q.checkin) {
@@ -487,7 +499,7 @@ pub async fn new_form(
                 .collect(),
         );
     }
-    Ok(form_page(&auth, &o, &members, input, Vec::new()))
+    Ok(form_page(&auth, &o, (&members, &groups), input, Vec::new()))
 }
 
 /// The form's fields, with one `att_<member id>` and `reason_<member id>` pair per member.
@@ -510,6 +522,7 @@ fn meeting_input(fields: Vec<(String, String)>) -> MeetingInput {
             "decisions" => input.decisions = v,
             "study_minutes" => input.study_minutes = super::parse_minutes(&v),
             "checkin_id" => input.checkin_id = parse_id(&v),
+            "group_id" => input.group_id = parse_id(&v),
             other => {
                 if let Some(id) = other.strip_prefix("att_").and_then(|s| s.parse().ok()) {
                     attendance.push(AttendanceInput {
@@ -539,11 +552,21 @@ pub async fn create(
     PageQuery(q): PageQuery<NewQuery>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    let (o, members) = branch_and_members(&st, &auth.actor, parse_id(&q.org)).await?;
-    let input = meeting_input(fields);
+    let (o, members, groups) = branch_and_members(&st, &auth.actor, parse_id(&q.org)).await?;
+    let mut input = meeting_input(fields);
+    // The form lists the whole branch; a group meeting expects only the group.
+    if let (Some(g), Some(list)) = (input.group_id, input.attendance.as_mut()) {
+        list.retain(|a| {
+            members
+                .iter()
+                .any(|m| m.id == a.member_id && m.group_id == Some(g))
+        });
+    }
     match st.app.record_meeting(&auth.actor, o.id, &input).await {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => Ok(form_page(&auth, &o, &members, input, errs)),
+        Err(ServiceError::Invalid(errs)) => {
+            Ok(form_page(&auth, &o, (&members, &groups), input, errs))
+        }
         Err(e) => Err(e.into()),
     }
 }
