@@ -169,6 +169,7 @@ def main():
             ("组织生活 compliance page, district, this year", "/life"),
             ("GET /api/v1/life/compliance, district, this year", "/api/v1/life/compliance"),
             ("GET /api/v1/life/compliance, one town", f"/api/v1/life/compliance?org={town['scope_org_id']}"),
+            ("compliance xlsx export, district, this year", "/api/v1/life/compliance.xlsx"),
         ]
         results = [(label, *timed(client, path, args.runs)) for label, path in rows]
         results.append(("member search by name (50 prefixes)", *timed_many(client, search_paths, args.runs)))

@@ -502,3 +502,67 @@ on_both!(
         tallies_match_rebuild(t).await;
     }
 );
+
+on_both!(
+    the_district_edits_rules_on_their_page,
+    async |t: &TestApp| {
+        let district = t.browser(&t.account("district_admin").username).await;
+        let (s, page) = district.page("/life/rules").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            page.contains("主题党日") && page.contains("10 日"),
+            "{page}"
+        );
+        assert!(page.contains("id=\"rule-form\""));
+        let town = t.browser(&t.town_accounts()[0].username).await;
+        let (s, page) = town.page("/life/rules").await;
+        assert_eq!(s, StatusCode::OK, "towns read the rules");
+        assert!(!page.contains("id=\"rule-form\""), "but have no form");
+
+        // A month that has not started: the first of it is a valid start for a rule.
+        let next_month =
+            dangjian_domain::life::month_key(dangjian_service::today() + time::Duration::days(40));
+        let rule = |from: String| {
+            vec![
+                ("org_kind", "branch".to_string()),
+                ("meeting_kind", "group_meeting".to_string()),
+                ("period", "month".to_string()),
+                ("times", "1".to_string()),
+                ("fixed_day", String::new()),
+                ("effective_from", from),
+            ]
+        };
+        let send = |b: &crate::harness::Browser, fields: Vec<(&'static str, String)>| {
+            let owned: Vec<(String, String)> = fields
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            let base = b.base.clone();
+            let csrf = b.csrf.clone();
+            let client = b.client.clone();
+            async move {
+                let mut all = vec![("_csrf".to_string(), csrf)];
+                all.extend(owned);
+                let r = client
+                    .post(format!("{base}/life/rules"))
+                    .form(&all)
+                    .send()
+                    .await
+                    .expect("post");
+                (r.status(), r.text().await.unwrap_or_default())
+            }
+        };
+        let (s, _) = send(&town, rule(format!("{next_month}-01"))).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "only the district changes rules");
+        let (s, page) = send(&district, rule("2020-01-01".into())).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("规则只能从本月起生效"), "{page}");
+        let (s, page) = send(&district, rule(format!("{next_month}-01"))).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{page}");
+        let (_, page) = district.page("/life/rules").await;
+        assert!(
+            page.contains(&format!("{next_month}-01")) && page.contains("党小组会"),
+            "the new rule is listed"
+        );
+    }
+);

@@ -9,6 +9,7 @@ mod members;
 mod minutes;
 mod notifications;
 mod orgs;
+mod rules;
 
 use askama::Template;
 use axum::Router;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications/read", post(notifications::read))
         .route("/life", get(life::compliance))
         .route("/life/export.xlsx", get(life::export))
+        .route("/life/rules", get(rules::page).post(rules::save))
         .route("/meetings", get(life::list))
         .route("/meetings/new", get(life::new_form).post(life::create))
         .route("/meetings/{id}", get(life::page))
