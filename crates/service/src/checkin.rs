@@ -2,6 +2,9 @@
 //! code); members of the branch check in from their phones while it is open; the meeting
 //! recorded afterwards takes its attendance from who checked in.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use dangjian_domain::life::MeetingKind;
 use dangjian_domain::{FieldError, path};
 use dangjian_store::checkin::{self as store, CheckinRow, CheckinWrite};
@@ -10,6 +13,37 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
+
+/// Wrong codes a member may enter in a quarter of an hour: a phone user mistypes a few
+/// times, a script guessing one of a million codes is stopped.
+const MAX_MISSES: u32 = 10;
+const MISS_WINDOW_MS: i64 = 15 * 60_000;
+
+/// Recent wrong codes by member: (count, start of the window). Kept in memory: a restart
+/// forgets them, which costs a guesser nothing it could use.
+#[derive(Clone, Default)]
+pub(crate) struct Misses(Arc<Mutex<HashMap<i64, (u32, i64)>>>);
+
+impl Misses {
+    fn blocked(&self, member: i64, now: i64) -> bool {
+        let map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.get(&member)
+            .is_some_and(|(n, since)| *n >= MAX_MISSES && now - since < MISS_WINDOW_MS)
+    }
+
+    fn record(&self, member: i64, now: i64) {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.retain(|_, (_, since)| now - *since < MISS_WINDOW_MS);
+        let e = map.entry(member).or_insert((0, now));
+        e.0 += 1;
+    }
+}
 
 /// How long a window may stay open, in minutes.
 const MINUTES: std::ops::RangeInclusive<i64> = 10..=480;
@@ -157,13 +191,25 @@ impl App {
                 "签到码错误或已过期，请核对会场显示的 6 位数字",
             )])
         };
-        let code = normalize_code(code).ok_or_else(wrong)?;
+        let now = now_ms();
+        if self.checkin_misses.blocked(member_id, now) {
+            return Err(ServiceError::field(
+                "code",
+                "too_many_attempts",
+                "签到码输错次数过多，请 15 分钟后再试，或请主持人代为登记",
+            ));
+        }
+        let Some(code) = normalize_code(code) else {
+            self.checkin_misses.record(member_id, now);
+            return Err(wrong());
+        };
         let mut tx = self.begin_audited().await?;
-        let open = store::open_with_code(tx.conn(), &code, now_ms()).await?;
+        let open = store::open_with_code(tx.conn(), &code, now).await?;
         let Some(c) = open
             .into_iter()
             .find(|c| path::contains(&c.org_path, branch))
         else {
+            self.checkin_misses.record(member_id, now);
             return Err(wrong());
         };
         let new = store::add_member(tx.conn(), c.id, member_id).await?;

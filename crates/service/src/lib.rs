@@ -55,6 +55,8 @@ pub struct App {
     pub db: Db,
     crypto: Crypto,
     pub config: Config,
+    /// Wrong check-in codes per member, so that a code cannot be guessed from afar.
+    checkin_misses: checkin::Misses,
 }
 
 /// China Standard Time: dates on forms and deadlines are local dates in Chongqing.
@@ -85,7 +87,12 @@ impl App {
             None => setting::set(&mut conn, setting::KEY_CHECK, &check).await?,
         }
         drop(conn);
-        let app = App { db, crypto, config };
+        let app = App {
+            db,
+            crypto,
+            config,
+            checkin_misses: Default::default(),
+        };
         app.ensure_life_rules().await?;
         app.ensure_life_year().await?;
         Ok(app)

@@ -204,6 +204,22 @@ on_both!(
         assert_eq!(s, StatusCode::OK);
         let hours = format!("累计 <b>{:.1}</b> 小时", minutes_after as f64 / 60.0);
         assert!(page.contains(&hours), "{hours} in the member page");
+
+        // Guessing codes is cut off after a few misses, even for a right code after them.
+        let (_, c3) = secretary.post("/api/v1/checkins", &open).await;
+        let mut last = Value::Null;
+        for _ in 0..10 {
+            last = member
+                .post("/api/v1/checkin", &json!({"code": "12345x"}))
+                .await
+                .1;
+        }
+        assert_eq!(last["error"]["code"], "too_many_attempts", "{last}");
+        let (s, v) = member
+            .post("/api/v1/checkin", &json!({"code": c3["code"]}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["code"], "too_many_attempts");
     }
 );
 
