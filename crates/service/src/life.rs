@@ -19,6 +19,10 @@ use time::Date;
 use crate::audit::Entry;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
+/// The attendance status of a member who is not on the branch committee, for a committee
+/// meeting: not expected, so neither present nor absent.
+const OFF_COMMITTEE: &str = "off_committee";
+
 /// The first and last due months the tallies cover.
 const LIFE_FROM: &str = "life_from";
 const LIFE_TO: &str = "life_to";
@@ -700,7 +704,17 @@ impl App {
                             format!("党员 #{} 不是本次会议的应到人员", a.member_id),
                         ));
                     }
-                    if !matches!(a.status.as_str(), "present" | "excused" | "absent") {
+                    if a.status == OFF_COMMITTEE && kind != MeetingKind::CommitteeMeeting {
+                        return Err(ServiceError::field(
+                            "attendance",
+                            "invalid_status",
+                            "只有支委会可以把党员标为非支委",
+                        ));
+                    }
+                    if !matches!(
+                        a.status.as_str(),
+                        "present" | "excused" | "absent" | OFF_COMMITTEE
+                    ) {
                         return Err(ServiceError::field(
                             "attendance",
                             "invalid_status",
@@ -738,6 +752,10 @@ impl App {
                     .collect()
             }
         };
+        // A committee meeting expects the committee: members marked off it are not expected.
+        let mut attendance = attendance;
+        attendance.retain(|a| a.1 != OFF_COMMITTEE);
+        members.retain(|m| attendance.iter().any(|a| a.0 == m.id));
         let present = attendance.iter().filter(|a| a.1 == "present").count() as i64;
         let quorum = kind.needs_quorum().then(|| {
             let voters: Vec<i64> = members

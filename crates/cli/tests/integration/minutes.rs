@@ -619,3 +619,62 @@ on_both!(
         }
     }
 );
+
+on_both!(
+    a_committee_meeting_expects_the_committee,
+    async |t: &TestApp| {
+        let secretary = t.api("baitao-secretary").await;
+        let branch = branch_of(&secretary).await;
+        let (_, list) = secretary
+            .get_json(&format!("/api/v1/members?org={branch}&per_page=100"))
+            .await;
+        let members = list["items"].as_array().expect("items");
+        let full: Vec<i64> = members
+            .iter()
+            .filter(|m| m["status"] == "full")
+            .filter_map(|m| m["id"].as_i64())
+            .take(3)
+            .collect();
+        assert_eq!(
+            full.len(),
+            3,
+            "the branch has a committee's worth of full members"
+        );
+        let today = dangjian_domain::date::format(dangjian_service::today());
+        let with = |present: usize| {
+            let attendance: Vec<Value> = members
+                .iter()
+                .filter_map(|m| m["id"].as_i64())
+                .map(|id| match full.iter().position(|f| *f == id) {
+                    Some(i) if i < present => json!({"member_id": id, "status": "present"}),
+                    Some(_) => json!({"member_id": id, "status": "absent"}),
+                    None => json!({"member_id": id, "status": "off_committee"}),
+                })
+                .collect();
+            json!({"org_id": branch, "kind": "committee_meeting", "held_on": today,
+                "topic": "支委会：研究发展党员", "attendance": attendance})
+        };
+        let (s, m) = secretary.post("/api/v1/meetings", &with(2)).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        assert_eq!(
+            n(&m, "expected"),
+            3,
+            "the committee is expected, not the branch"
+        );
+        assert_eq!(n(&m, "present"), 2);
+        assert_eq!(m["quorum"], true, "two of three is more than half");
+        let (_, detail) = secretary
+            .get_json(&format!("/api/v1/meetings/{}", n(&m, "id")))
+            .await;
+        assert_eq!(detail["attendance"].as_array().expect("rows").len(), 3);
+        let (s, m) = secretary.post("/api/v1/meetings", &with(1)).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        assert_eq!(m["quorum"], false, "one of three is not");
+
+        let mut theme_day = with(2);
+        theme_day["kind"] = json!("theme_day");
+        let (s, v) = secretary.post("/api/v1/meetings", &theme_day).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["error"]["code"], "invalid_status");
+    }
+);
