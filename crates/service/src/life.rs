@@ -1043,20 +1043,6 @@ impl App {
         Ok((total, by_kind, trend))
     }
 
-    /// This year's figures of an org's subtree, without the children and the behind-list
-    /// (for dashboards).
-    pub async fn life_summary(
-        &self,
-        actor: &Actor,
-        org_id: i64,
-    ) -> ServiceResult<(Tally, life::Light, Vec<MonthTally>)> {
-        let o = self.org(actor, org_id).await?;
-        let (from, to) = Self::window(None)?;
-        let mut conn = self.db.conn().await?;
-        let (total, _, trend) = Self::own_compliance(&mut conn, o.id, &from, &to).await?;
-        Ok((total, Lights::default().of(total.rate()), trend))
-    }
-
     /// Compliance of an org's subtree for a year (or a month `YYYY-MM` of it), counting only
     /// months that have ended: totals, each kind, each month, each child, and the branches
     /// that fell behind.

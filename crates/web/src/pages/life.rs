@@ -1,6 +1,5 @@
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::FieldError;
 use dangjian_domain::life::{Light, MeetingKind, Tally};
@@ -426,11 +425,8 @@ fn form_page(
             }
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let errors = FormErrors(errors);
+    let status = errors.status();
     render_with(
         status,
         &FormPage {
@@ -452,7 +448,7 @@ fn form_page(
                 .collect(),
             input,
             members,
-            errors: FormErrors(errors),
+            errors,
         },
     )
 }

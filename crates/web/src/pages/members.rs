@@ -1,6 +1,5 @@
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use dangjian_domain::FieldError;
 use dangjian_domain::bands::{AGE_BANDS, Category, ETHNICITIES, Education, Status};
@@ -254,11 +253,8 @@ async fn form_page(
         Some(id) => (format!("/members/{id}/edit"), format!("/members/{id}")),
         None => ("/members/new".to_string(), "/members".to_string()),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let errors = FormErrors(errors);
+    let status = errors.status();
     Ok(render_with(
         status,
         &FormPage {
@@ -302,7 +298,7 @@ async fn form_page(
             id_hint,
             phone_hint,
             input,
-            errors: FormErrors(errors),
+            errors,
         },
     ))
 }

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::life::MeetingKind;
 use dangjian_service::ServiceError;
@@ -129,11 +128,7 @@ fn input_of(m: &MeetingRow) -> MeetingInput {
 }
 
 fn edit_page(auth: &Auth, m: MeetingRow, input: MeetingInput, errors: FormErrors) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     render_with(
         status,
         &EditPage {

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::life::{MeetingKind, PeriodType};
 use dangjian_domain::org::OrgKind;
@@ -58,11 +57,7 @@ async fn rules_page(
     errors: FormErrors,
 ) -> PageResult<Response> {
     let rules = st.app.life_rules(&auth.actor).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let branch_kinds: Vec<OrgKind> = OrgKind::ALL
         .into_iter()
         .filter(|k| k.holds_members())
