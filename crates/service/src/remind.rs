@@ -16,7 +16,10 @@ impl App {
     pub async fn run_reminders(&self, today: Date) -> ServiceResult<usize> {
         let policy = ReminderPolicy::default();
         let month = life::month_key(today);
-        let mut tx = self.db.begin_write().await?;
+        // Read without the write lock; write in short batches below, so that logins and
+        // recordings are not kept waiting behind a long run (a first run at a large scale
+        // writes over a hundred thousand reminders).
+        let mut tx = self.db.conn().await?;
         let rules = load_rules(&mut tx).await?;
         let kinds: Vec<&str> = OrgKind::ALL
             .iter()
@@ -108,16 +111,16 @@ impl App {
                 link: format!("/life?org={branch}"),
             });
         }
+        drop(tx);
         let mut added = 0;
-        for n in &reminders {
-            if notification::add(&mut tx, n).await? {
-                added += 1;
-            }
+        for batch in reminders.chunks(notification::PER_BATCH) {
+            let mut tx = self.db.begin_write().await?;
+            added += notification::add_many(&mut tx, batch).await?;
+            tx.commit()
+                .await
+                .map_err(dangjian_store::StoreError::from)?;
         }
-        tx.commit()
-            .await
-            .map_err(dangjian_store::StoreError::from)?;
-        Ok(added)
+        Ok(usize::try_from(added).unwrap_or(usize::MAX))
     }
 
     /// The reminders addressed to the actor's scope org.

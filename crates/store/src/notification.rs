@@ -4,7 +4,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
-use crate::sql::now_ms;
+use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
 #[derive(Debug, Clone)]
 pub struct NewNotification {
@@ -16,22 +16,30 @@ pub struct NewNotification {
     pub link: String,
 }
 
-/// Writes a reminder unless one with the same key exists; true when it was new.
-pub async fn add(conn: &mut AnyConnection, n: &NewNotification) -> Result<bool> {
-    let r = sqlx::query(
-        "INSERT INTO notification (org_id, kind, dedupe_key, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(n.org_id)
-    .bind(&n.kind)
-    .bind(&n.dedupe_key)
-    .bind(&n.title)
-    .bind(&n.body)
-    .bind(&n.link)
-    .bind(now_ms())
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected() > 0)
+/// How many reminders go into one statement (seven parameters each).
+pub const PER_BATCH: usize = ROWS_PER_INSERT / 7;
+
+/// Writes the reminders whose key is new, skipping the others; returns how many were new.
+pub async fn add_many(conn: &mut AnyConnection, batch: &[NewNotification]) -> Result<u64> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let now = now_ms();
+    let mut sql = Sql::new(
+        "INSERT INTO notification (org_id, kind, dedupe_key, title, body, link, created_at) VALUES ",
+    );
+    for (i, n) in batch.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push("(").int(n.org_id);
+        for v in [&n.kind, &n.dedupe_key, &n.title, &n.body, &n.link] {
+            sql.push(", ").text(v.clone());
+        }
+        sql.push(", ").int(now).push(")");
+    }
+    sql.push(" ON CONFLICT (dedupe_key) DO NOTHING");
+    sql.execute(conn).await
 }
 
 #[derive(Debug, Clone, Serialize)]
