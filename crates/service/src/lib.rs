@@ -93,9 +93,28 @@ impl App {
             config,
             checkin_misses: Default::default(),
         };
+        app.ensure_rollup_metrics().await?;
         app.ensure_life_rules().await?;
         app.ensure_life_year().await?;
         Ok(app)
+    }
+
+    /// Recomputes the rollup when it was kept by a version that counted fewer metrics.
+    async fn ensure_rollup_metrics(&self) -> ServiceResult<()> {
+        use dangjian_store::rollup;
+        let mut conn = self.db.conn().await?;
+        let stored = setting::get(&mut conn, setting::ROLLUP_METRICS).await?;
+        drop(conn);
+        if stored.as_deref() == Some(rollup::METRICS_VERSION) {
+            return Ok(());
+        }
+        let mut tx = self.db.begin_write().await?;
+        rollup::rebuild(&mut tx).await?;
+        setting::set(&mut tx, setting::ROLLUP_METRICS, rollup::METRICS_VERSION).await?;
+        tx.commit()
+            .await
+            .map_err(dangjian_store::StoreError::from)?;
+        Ok(())
     }
 
     pub fn crypto(&self) -> &Crypto {

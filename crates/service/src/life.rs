@@ -12,7 +12,7 @@ use dangjian_store::life::{
 };
 use dangjian_store::member::{self, MemberFilter};
 use dangjian_store::org::OrgRow;
-use dangjian_store::{Conn, setting};
+use dangjian_store::{Conn, rollup, setting};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -328,6 +328,31 @@ fn meeting_text(
         study_minutes,
     };
     (!errs.has("study_minutes") && !errs.has("lecturer")).then_some(text)
+}
+
+/// Counts a change of study records for the subtree totals: `sessions` study meetings and
+/// `minutes` member-minutes, in the month of `held_on`.
+async fn add_study(
+    conn: &mut Conn,
+    org_path: &str,
+    held_on: &str,
+    sessions: i64,
+    minutes: i64,
+) -> ServiceResult<()> {
+    let month = held_on.get(..7).unwrap_or_default().to_string();
+    if sessions != 0 {
+        rollup::apply(
+            conn,
+            org_path,
+            &[(rollup::STUDY_SESSIONS, month.clone())],
+            sessions,
+        )
+        .await?;
+    }
+    if minutes != 0 {
+        rollup::apply(conn, org_path, &[(rollup::STUDY_MINUTES, month)], minutes).await?;
+    }
+    Ok(())
 }
 
 /// `2026-Q1` → (2026, 1).
@@ -796,6 +821,9 @@ impl App {
         };
         let id = store::insert_meeting(tx.conn(), &w).await?;
         store::insert_attendance(tx.conn(), id, &attendance).await?;
+        if w.study_minutes > 0 {
+            add_study(tx.conn(), &o.path, &w.held_on, 1, w.study_minutes * present).await?;
+        }
         if let Some((c, _)) = &checkin
             && !dangjian_store::checkin::link_meeting(tx.conn(), c.id, id, crate::now_ms()).await?
         {
@@ -851,7 +879,7 @@ impl App {
         id: i64,
         patch: &MeetingPatch,
     ) -> ServiceResult<MeetingRow> {
-        let (m, _) = self.meeting_to_edit(actor, id).await?;
+        let (m, o) = self.meeting_to_edit(actor, id).await?;
         let mut errs = dangjian_domain::error::Errors::default();
         let kind = MeetingKind::parse(&m.kind);
         let text = meeting_text(&mut errs, kind, &patch.applied_to(&m));
@@ -860,6 +888,14 @@ impl App {
             text.ok_or_else(|| ServiceError::Internal("validated meeting lost a field".into()))?;
         let mut tx = self.begin_audited().await?;
         store::update_meeting(tx.conn(), id, &text).await?;
+        add_study(
+            tx.conn(),
+            &o.path,
+            &m.held_on,
+            i64::from(text.study_minutes > 0) - i64::from(m.study_minutes > 0),
+            (text.study_minutes - m.study_minutes) * m.present,
+        )
+        .await?;
         let (row, _) = store::meeting(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -876,6 +912,16 @@ impl App {
         let (m, o) = self.meeting_to_edit(actor, id).await?;
         let mut tx = self.begin_audited().await?;
         store::delete_meeting(tx.conn(), id).await?;
+        if m.study_minutes > 0 {
+            add_study(
+                tx.conn(),
+                &o.path,
+                &m.held_on,
+                -1,
+                -m.study_minutes * m.present,
+            )
+            .await?;
+        }
         self.refresh_branch(tx.conn(), &o, std::slice::from_ref(&m.due_month))
             .await?;
         let detail = format!("{} {} {} {}", o.name, m.kind, m.held_on, m.topic);
@@ -884,19 +930,6 @@ impl App {
             Entry::ok("meeting.delete", "meeting", id).detail(detail),
         )
         .await
-    }
-
-    /// Study records of a subtree over a window of days: sessions held and member-hours.
-    pub async fn study_totals(
-        &self,
-        actor: &Actor,
-        org: &OrgRow,
-        from: &str,
-        to: &str,
-    ) -> ServiceResult<(i64, i64)> {
-        actor.check_visible(&org.path)?;
-        let mut conn = self.db.conn().await?;
-        Ok(store::study_totals(&mut conn, &org.path, from, to).await?)
     }
 
     /// A member's study this year: (study meetings attended, minutes).
@@ -968,8 +1001,9 @@ impl App {
     }
 
     /// The window of due months for a period (`YYYY` or `YYYY-MM`, default this year), cut
-    /// at the last month that has ended.
-    fn window(period: Option<&str>) -> ServiceResult<(String, String)> {
+    /// at the last month that has ended; and the last month of study records to count (cut
+    /// at this month instead).
+    fn window(period: Option<&str>) -> ServiceResult<(String, String, String)> {
         let now = today();
         let last_ended = life::month_key(
             life::Period::containing(PeriodType::Month, now)
@@ -1000,7 +1034,18 @@ impl App {
                 }
             }
         };
-        Ok((from, if to > last_ended { last_ended } else { to }))
+        // Study is counted as it happens: through this month, not only ended ones.
+        let this_month = life::month_key(now);
+        let study_to = if to > this_month {
+            this_month
+        } else {
+            to.clone()
+        };
+        Ok((
+            from,
+            if to > last_ended { last_ended } else { to },
+            study_to,
+        ))
     }
 
     /// An org's own figures over the window: total, by kind and by month.
@@ -1056,7 +1101,7 @@ impl App {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
         };
-        let (from, to) = Self::window(period)?;
+        let (from, to, study_to) = Self::window(period)?;
         let mut conn = self.db.conn().await?;
         let (total, by_kind, trend) = Self::own_compliance(&mut conn, o.id, &from, &to).await?;
         let calendar = if OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
@@ -1137,13 +1182,17 @@ impl App {
                 })
             })
             .collect();
-        let (sessions, member_minutes) = store::study_totals(
+        let study = rollup::sum_range(
             &mut conn,
-            &o.path,
-            &format!("{from}-01"),
-            &format!("{to}-31"),
+            o.id,
+            &[rollup::STUDY_SESSIONS, rollup::STUDY_MINUTES],
+            &from,
+            &study_to,
         )
         .await?;
+        let count = |m: &str| study.get(m).copied().unwrap_or(0);
+        let (sessions, member_minutes) =
+            (count(rollup::STUDY_SESSIONS), count(rollup::STUDY_MINUTES));
         Ok(Compliance {
             study: Study {
                 sessions,

@@ -4,8 +4,8 @@
 use dangjian_domain::review::{ExcellentCap, Grade};
 use dangjian_domain::role::Role;
 use dangjian_domain::{FieldError, date};
-use dangjian_store::StoreError;
 use dangjian_store::review::{self, EntryChange, EntryRow, ReviewRow};
+use dangjian_store::{StoreError, rollup};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
@@ -255,6 +255,11 @@ impl App {
             .map_err(|e| ServiceError::Invalid(vec![e]))?;
         let mut tx = self.begin_audited().await?;
         review::decide(tx.conn(), r.id, &decided, &date::format(today())).await?;
+        for g in Grade::ALL {
+            let n = decided.iter().filter(|(_, x)| *x == g.as_str()).count() as i64;
+            let key = rollup::grade_key(r.year, g.as_str());
+            rollup::apply(tx.conn(), &r.org_path, &[(rollup::REVIEW_GRADE, key)], n).await?;
+        }
         tx.commit(
             actor,
             Entry::ok("review.decide", "annual_review", r.id)
@@ -273,7 +278,17 @@ impl App {
     ) -> ServiceResult<Vec<Slice>> {
         let o = self.org(actor, org_id).await?;
         let mut conn = self.db.conn().await?;
-        let counts = review::grade_counts(&mut conn, &o.path, year).await?;
+        let counts: Vec<(String, i64)> =
+            rollup::with_prefix(&mut conn, o.id, rollup::REVIEW_GRADE, &format!("{year}:"))
+                .await?
+                .into_iter()
+                .map(|(k, n)| {
+                    (
+                        k.split_once(':').map_or(k.clone(), |(_, g)| g.to_string()),
+                        n,
+                    )
+                })
+                .collect();
         Ok(Grade::ALL
             .iter()
             .map(|g| Slice {

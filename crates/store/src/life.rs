@@ -446,26 +446,26 @@ pub async fn member_study_minutes(
     Ok((r.try_get("n")?, r.try_get("minutes")?))
 }
 
-/// A subtree's study sessions held in `[from, to]`: (sessions, member-minutes of those present).
-pub async fn study_totals(
-    conn: &mut AnyConnection,
-    root_path: &str,
-    from: &str,
-    to: &str,
-) -> Result<(i64, i64)> {
-    let mut sql = Sql::new(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(study_minutes * present), 0) AS BIGINT) AS minutes FROM meeting \
-         WHERE study_minutes > 0 AND org_path >= ",
-    );
-    sql.text(root_path)
-        .push(" AND org_path < ")
-        .text(path::upper(root_path))
-        .push(" AND held_on >= ")
-        .text(from)
-        .push(" AND held_on <= ")
-        .text(to);
-    let r = sql.fetch_one(conn).await?;
-    Ok((r.try_get("n")?, r.try_get("minutes")?))
+/// Study meetings per org path and month held: (org path, month, sessions, member-minutes),
+/// for rebuilding the rollup.
+pub async fn study_by_path(conn: &mut AnyConnection) -> Result<Vec<(String, String, i64, i64)>> {
+    let rs = sqlx::query(
+        "SELECT org_path, substr(held_on, 1, 7) AS month, COUNT(*) AS n, \
+         CAST(SUM(study_minutes * present) AS BIGINT) AS minutes FROM meeting WHERE study_minutes > 0 \
+         GROUP BY org_path, substr(held_on, 1, 7)",
+    )
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("org_path")?,
+                r.try_get("month")?,
+                r.try_get("n")?,
+                r.try_get("minutes")?,
+            ))
+        })
+        .collect()
 }
 
 /// The members at a meeting with their status: (member id, name, status, reason).

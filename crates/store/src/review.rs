@@ -1,6 +1,5 @@
 //! 民主评议党员 in SQL: reviews per branch and year, and each member's entry.
 
-use dangjian_domain::path;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -167,25 +166,23 @@ pub async fn decide(
     Ok(())
 }
 
-/// Decided grades inside a subtree for a year: (grade, members).
-pub async fn grade_counts(
-    conn: &mut AnyConnection,
-    root_path: &str,
-    year: i64,
-) -> Result<Vec<(String, i64)>> {
-    let mut sql = Sql::new(
-        "SELECT e.grade, COUNT(*) AS n FROM annual_review r JOIN review_entry e ON e.review_id = r.id \
-         WHERE e.grade IS NOT NULL AND r.year = ",
-    );
-    sql.int(year)
-        .push(" AND r.org_path >= ")
-        .text(root_path)
-        .push(" AND r.org_path < ")
-        .text(path::upper(root_path));
-    sql.push(" GROUP BY e.grade");
-    let rs = sql.fetch_all(conn).await?;
+/// Decided grades per review: (org path, year, grade, members), for rebuilding the rollup.
+pub async fn grades_by_path(conn: &mut AnyConnection) -> Result<Vec<(String, i64, String, i64)>> {
+    let rs = sqlx::query(
+        "SELECT r.org_path, r.year, e.grade, COUNT(*) AS n FROM annual_review r JOIN review_entry e ON e.review_id = r.id \
+         WHERE e.grade IS NOT NULL GROUP BY r.org_path, r.year, e.grade",
+    )
+    .fetch_all(conn)
+    .await?;
     rs.iter()
-        .map(|r| Ok((r.try_get("grade")?, r.try_get("n")?)))
+        .map(|r| {
+            Ok((
+                r.try_get("org_path")?,
+                r.try_get("year")?,
+                r.try_get("grade")?,
+                r.try_get("n")?,
+            ))
+        })
         .collect()
 }
 

@@ -24,6 +24,21 @@ pub const ORG_KIND: &str = "o.kind";
 /// Open grassroots organizations by owner.
 pub const ORG_OWNER: &str = "o.owner";
 
+/// Raised whenever a metric is added, so that a database kept by an older version gets its
+/// counters recomputed once on start.
+pub const METRICS_VERSION: &str = "2";
+
+/// Decided 民主评议 grades, keyed `YEAR:grade`.
+pub const REVIEW_GRADE: &str = "r.grade";
+/// Study meetings (党史学习教育) and the minutes credited to those present, keyed by the
+/// month held (`YYYY-MM`).
+pub const STUDY_SESSIONS: &str = "s.sessions";
+pub const STUDY_MINUTES: &str = "s.minutes";
+
+pub fn grade_key(year: i64, grade: &str) -> String {
+    format!("{year}:{grade}")
+}
+
 /// The facts of one member that the rollup counts.
 pub struct MemberFacts<'a> {
     pub status: &'a str,
@@ -166,6 +181,55 @@ pub async fn for_org(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<(Strin
         .collect()
 }
 
+/// The sums of some metrics of one org over a range of keys: metric → n.
+pub async fn sum_range(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    metrics: &[&str],
+    from_key: &str,
+    to_key: &str,
+) -> Result<HashMap<String, i64>> {
+    let mut sql =
+        Sql::new("SELECT metric, CAST(SUM(n) AS BIGINT) AS n FROM rollup WHERE org_id = ");
+    sql.int(org_id).push(" AND metric IN (");
+    for (i, m) in metrics.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(*m);
+    }
+    sql.push(") AND key >= ")
+        .text(from_key)
+        .push(" AND key <= ")
+        .text(to_key)
+        .push(" GROUP BY metric");
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("metric")?, r.try_get("n")?)))
+        .collect()
+}
+
+/// The counters of one metric of one org whose keys start with `prefix`: (key, n).
+pub async fn with_prefix(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    metric: &str,
+    prefix: &str,
+) -> Result<Vec<(String, i64)>> {
+    let rs = sqlx::query(
+        "SELECT key, n FROM rollup WHERE org_id = $1 AND metric = $2 AND key >= $3 AND key < $4 AND n <> 0",
+    )
+    .bind(org_id)
+    .bind(metric)
+    .bind(prefix)
+    .bind(format!("{prefix}\u{10FFFF}"))
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("key")?, r.try_get("n")?)))
+        .collect()
+}
+
 /// One counter for each child of `parent_id`: (child id, key, n) for the given metric.
 pub async fn for_children(
     conn: &mut AnyConnection,
@@ -229,6 +293,13 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
         for (metric, key) in org_facts(&kind, &owner, grassroots) {
             add(&p, metric, key, 1);
         }
+    }
+    for (p, year, grade, n) in crate::review::grades_by_path(conn).await? {
+        add(&p, REVIEW_GRADE, grade_key(year, &grade), n);
+    }
+    for (p, month, sessions, minutes) in crate::life::study_by_path(conn).await? {
+        add(&p, STUDY_SESSIONS, month.clone(), sessions);
+        add(&p, STUDY_MINUTES, month, minutes);
     }
     sqlx::query("DELETE FROM rollup")
         .execute(&mut *conn)

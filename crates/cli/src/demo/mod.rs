@@ -106,10 +106,11 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         }
     }
     member::insert_bulk(&mut tx, &batch).await?;
-    rollup::rebuild(&mut tx).await?;
     let (meetings, attendance, first_month) =
         life::generate(&mut tx, &branch_members, &mut rng).await?;
     review::generate(&mut tx, &branch_members, &mut rng).await?;
+    // The rollup counts members, orgs, grades and study records: after all of them.
+    rollup::rebuild(&mut tx).await?;
     app.start_life_at(&mut tx, &first_month).await?;
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {

@@ -203,6 +203,7 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::OK);
         let hours = format!("累计 <b>{:.1}</b> 小时", minutes_after as f64 / 60.0);
+        crate::registry::rollup_matches_rebuild(t).await;
         assert!(page.contains(&hours), "{hours} in the member page");
 
         // Guessing codes is cut off after a few misses, even for a right code after them.
@@ -439,7 +440,36 @@ on_both!(
             .get_json(&format!("/api/v1/meetings/{}", n(&held, "id")))
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
+        crate::registry::rollup_matches_rebuild(t).await;
+        // Deleting the study meeting takes its study time out of the totals too.
+        let (_, c) = secretary
+            .get_json(&format!(
+                "/api/v1/life/compliance?org={branch}&period={month}"
+            ))
+            .await;
+        let (s, _) = secretary
+            .send_json(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/meetings/{id}"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (_, after) = secretary
+            .get_json(&format!(
+                "/api/v1/life/compliance?org={branch}&period={month}"
+            ))
+            .await;
+        assert_eq!(
+            n(&after["study"], "sessions"),
+            n(&c["study"], "sessions") - 1
+        );
+        assert_eq!(
+            n(&after["study"], "member_minutes"),
+            n(&c["study"], "member_minutes") - 100 * n(&m, "present")
+        );
         crate::life::tallies_match_rebuild(t).await;
+        crate::registry::rollup_matches_rebuild(t).await;
     }
 );
 

@@ -8,7 +8,7 @@ use crate::bad_input::good_member;
 use crate::harness::TestApp;
 use crate::on_both;
 
-async fn rollup_matches_rebuild(t: &TestApp) {
+pub async fn rollup_matches_rebuild(t: &TestApp) {
     let mut conn = t.app.db.conn().await.expect("conn");
     let kept = dangjian_service::store::rollup::snapshot(&mut conn)
         .await
@@ -232,3 +232,37 @@ on_both!(overview_has_the_figures, async |t: &TestApp| {
         "groups are not organizations"
     );
 });
+
+on_both!(
+    an_older_rollup_is_recounted_on_start,
+    async |t: &TestApp| {
+        let admin = t.api(&t.account("district_admin").username).await;
+        let year = dangjian_service::today().year() - 1;
+        let summary = format!("/api/v1/reviews/summary?year={year}");
+        let (_, before) = admin.get_json(&summary).await;
+        // A database kept by a version without grade counters.
+        let mut conn = t.app.db.conn().await.expect("conn");
+        for sql in [
+            "DELETE FROM rollup WHERE metric = 'r.grade'",
+            "UPDATE setting SET value = '1' WHERE key = 'rollup_metrics'",
+        ] {
+            sqlx::query(sql)
+                .execute(&mut *conn)
+                .await
+                .expect("downgrade");
+        }
+        drop(conn);
+        let (_, emptied) = admin.get_json(&summary).await;
+        assert_ne!(emptied, before, "the grade counters were gone");
+        dangjian_service::App::open(
+            t.app.db.clone(),
+            t.app.crypto().clone(),
+            dangjian_service::Config::default(),
+        )
+        .await
+        .expect("reopen");
+        let (_, after) = admin.get_json(&summary).await;
+        assert_eq!(after, before, "recounted on start");
+        rollup_matches_rebuild(t).await;
+    }
+);
