@@ -136,7 +136,8 @@ def main():
     server = subprocess.Popen([args.bin, "serve", "--database-url", url, "--listen", f"127.0.0.1:{args.port}"],
                               env=env, stdout=subprocess.DEVNULL)
     try:
-        for _ in range(200):
+        # A first start after an upgrade may recount the rollup: allow it ten minutes.
+        for _ in range(6000):
             try:
                 c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=1)
                 c.request("GET", "/healthz")

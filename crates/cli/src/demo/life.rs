@@ -28,6 +28,9 @@ const TOPICS: [(MeetingKind, &str); 6] = [
     (MeetingKind::StudySession, "党史学习教育专题学习"),
 ];
 
+/// Up to this many members, every demo meeting gets its attendance rows.
+const FULL_ATTENDANCE_UP_TO: i64 = 100_000;
+
 /// Minutes of study each member present earns, by kind (0: not a study meeting).
 fn study_minutes(kind: MeetingKind) -> i64 {
     match kind {
@@ -37,9 +40,9 @@ fn study_minutes(kind: MeetingKind) -> i64 {
     }
 }
 
-/// Generates the meetings of the twelve months before this one; attendance rows are written
-/// for the last three months, earlier meetings keep their head counts only (the registry of a
-/// province would otherwise hold billions of rows of synthetic attendance).
+/// Generates the meetings of the twelve months before this one with their attendance; above
+/// a district's size only the last three months get attendance rows and earlier meetings keep
+/// their head counts (a province would otherwise hold billions of rows of synthetic attendance).
 /// Returns the number of meetings and attendance rows, and the first month covered.
 pub async fn generate(
     conn: &mut Conn,
@@ -53,7 +56,14 @@ pub async fn generate(
         &life::month_key(first),
         &life::month_key(this_month.start - Duration::days(1)),
     );
-    let detail_from = life::month_key(this_month.start - Duration::days(85));
+    // A district (Fuling's 60,000 members) gets attendance for the whole year, about 1.5
+    // million rows; larger runs keep the last three months only.
+    let members: i64 = branches.iter().map(|b| b.count).sum();
+    let detail_from = if members <= FULL_ATTENDANCE_UP_TO {
+        life::month_key(first)
+    } else {
+        life::month_key(this_month.start - Duration::days(85))
+    };
     let rules = life::default_rules();
     let mut meetings: Vec<(i64, MeetingWrite)> = Vec::new();
     let mut attendance: Vec<(i64, Attendance)> = Vec::new();
