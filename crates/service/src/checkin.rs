@@ -25,23 +25,31 @@ const MISS_WINDOW_MS: i64 = 15 * 60_000;
 pub(crate) struct Misses(Arc<Mutex<HashMap<i64, (u32, i64)>>>);
 
 impl Misses {
-    fn blocked(&self, member: i64, now: i64) -> bool {
-        let map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.get(&member)
-            .is_some_and(|(n, since)| *n >= MAX_MISSES && now - since < MISS_WINDOW_MS)
-    }
-
-    fn record(&self, member: i64, now: i64) {
+    /// Counts an attempt before it is checked, so that a burst of parallel guesses is
+    /// stopped as surely as a sequence; false when the member is over the limit.
+    fn try_attempt(&self, member: i64, now: i64) -> bool {
         let mut map = self
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.retain(|_, (_, since)| now - *since < MISS_WINDOW_MS);
         let e = map.entry(member).or_insert((0, now));
+        if e.0 >= MAX_MISSES {
+            return false;
+        }
         e.0 += 1;
+        true
+    }
+
+    /// A right code takes its attempt back: only misses count.
+    fn forgive(&self, member: i64) {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(e) = map.get_mut(&member) {
+            e.0 = e.0.saturating_sub(1);
+        }
     }
 }
 
@@ -159,7 +167,11 @@ impl App {
         let c = store::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        actor.check_visible(&c.org_path)?;
+        drop(conn);
+        // The code is on this view: only those who may record the meeting see it, or a
+        // member could read it from afar and check in without coming.
+        self.branch_to_record(actor, c.org_id).await?;
+        let mut conn = self.db.conn().await?;
         let checked_in = store::members(&mut conn, id)
             .await?
             .into_iter()
@@ -192,7 +204,7 @@ impl App {
             )])
         };
         let now = now_ms();
-        if self.checkin_misses.blocked(member_id, now) {
+        if !self.checkin_misses.try_attempt(member_id, now) {
             return Err(ServiceError::field(
                 "code",
                 "too_many_attempts",
@@ -200,7 +212,6 @@ impl App {
             ));
         }
         let Some(code) = normalize_code(code) else {
-            self.checkin_misses.record(member_id, now);
             return Err(wrong());
         };
         let mut tx = self.begin_audited().await?;
@@ -209,9 +220,9 @@ impl App {
             .into_iter()
             .find(|c| path::contains(&c.org_path, branch))
         else {
-            self.checkin_misses.record(member_id, now);
             return Err(wrong());
         };
+        self.checkin_misses.forgive(member_id);
         let new = store::add_member(tx.conn(), c.id, member_id).await?;
         if !new {
             return Ok((c, false));

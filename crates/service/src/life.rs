@@ -355,6 +355,14 @@ async fn add_study(
     Ok(())
 }
 
+/// The year and first and last month numbers of a window of due months, for the
+/// behind-list; `None` when no month of it has ended (in January the window runs from this
+/// January to last December).
+fn behind_window(from: &str, to: &str) -> Option<(i32, u8, u8)> {
+    let (f, t) = (life::month_start(from)?, life::month_start(to)?);
+    (f.year() == t.year() && f <= t).then(|| (f.year(), u8::from(f.month()), u8::from(t.month())))
+}
+
 /// `2026-Q1` → (2026, 1).
 fn quarter(p: &str) -> Option<(i32, u8)> {
     let (y, q) = p.split_once(['Q', 'q'])?;
@@ -879,14 +887,18 @@ impl App {
         id: i64,
         patch: &MeetingPatch,
     ) -> ServiceResult<MeetingRow> {
-        let (m, o) = self.meeting_to_edit(actor, id).await?;
+        let (_, o) = self.meeting_to_edit(actor, id).await?;
+        let mut tx = self.begin_audited().await?;
+        // Read again under the write lock: the study delta must start from what is stored.
+        let (m, _) = store::meeting(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let mut errs = dangjian_domain::error::Errors::default();
         let kind = MeetingKind::parse(&m.kind);
         let text = meeting_text(&mut errs, kind, &patch.applied_to(&m));
         errs.into_result().map_err(ServiceError::Invalid)?;
         let text =
             text.ok_or_else(|| ServiceError::Internal("validated meeting lost a field".into()))?;
-        let mut tx = self.begin_audited().await?;
         store::update_meeting(tx.conn(), id, &text).await?;
         add_study(
             tx.conn(),
@@ -911,7 +923,10 @@ impl App {
     pub async fn delete_meeting(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
         let (m, o) = self.meeting_to_edit(actor, id).await?;
         let mut tx = self.begin_audited().await?;
-        store::delete_meeting(tx.conn(), id).await?;
+        // A second click finds nothing left to delete, and must not count it out twice.
+        if !store::delete_meeting(tx.conn(), id).await? {
+            return Err(ServiceError::NotFound);
+        }
         if m.study_minutes > 0 {
             add_study(
                 tx.conn(),
@@ -1012,7 +1027,10 @@ impl App {
                 .unwrap_or(now),
         );
         let (from, to) = match period.map(str::trim).filter(|p| !p.is_empty()) {
-            None => (format!("{:04}-01", now.year()), last_ended.clone()),
+            None => (
+                format!("{:04}-01", now.year()),
+                format!("{:04}-12", now.year()),
+            ),
             Some(p) => {
                 if let Some((y, q)) = quarter(p) {
                     (
@@ -1153,21 +1171,11 @@ impl App {
                 .partial_cmp(&b.rate)
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        // A window never spans two years (see `window`).
-        let (from_month, to_month) = (life::month_start(&from), life::month_start(&to));
-        let behind_ids = match (from_month, to_month) {
-            (Some(f), Some(t)) => {
-                store::behind_branches(
-                    &mut conn,
-                    &o.path,
-                    f.year(),
-                    u8::from(f.month()),
-                    u8::from(t.month()),
-                    50,
-                )
-                .await?
+        let behind_ids = match behind_window(&from, &to) {
+            Some((year, first, last)) => {
+                store::behind_branches(&mut conn, &o.path, year, first, last, 50).await?
             }
-            _ => Vec::new(),
+            None => Vec::new(),
         };
         let ids: Vec<i64> = behind_ids.iter().map(|(id, _, _)| *id).collect();
         let orgs = dangjian_store::org::get_many(&mut conn, &ids).await?;
@@ -1211,5 +1219,20 @@ impl App {
             behind,
             trend,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::behind_window;
+
+    #[test]
+    fn the_behind_list_reads_only_ended_months_of_one_year() {
+        assert_eq!(behind_window("2026-01", "2026-10"), Some((2026, 1, 10)));
+        assert_eq!(behind_window("2026-04", "2026-06"), Some((2026, 4, 6)));
+        // January: nothing of this year has ended, and last December is another year.
+        assert_eq!(behind_window("2026-01", "2025-12"), None);
+        assert_eq!(behind_window("2026-03", "2026-02"), None);
+        assert_eq!(behind_window("bad", "2026-02"), None);
     }
 }

@@ -254,7 +254,9 @@ impl App {
             .check(excellent, entries.len() as i64)
             .map_err(|e| ServiceError::Invalid(vec![e]))?;
         let mut tx = self.begin_audited().await?;
-        review::decide(tx.conn(), r.id, &decided, &date::format(today())).await?;
+        if !review::decide(tx.conn(), r.id, &decided, &date::format(today())).await? {
+            return Err(invalid("grades", "decided", "本次评议已作出决定"));
+        }
         for g in Grade::ALL {
             let n = decided.iter().filter(|(_, x)| *x == g.as_str()).count() as i64;
             let key = rollup::grade_key(r.year, g.as_str());
@@ -278,8 +280,12 @@ impl App {
     ) -> ServiceResult<Vec<Slice>> {
         let o = self.org(actor, org_id).await?;
         let mut conn = self.db.conn().await?;
+        let keys: Vec<String> = Grade::ALL
+            .iter()
+            .map(|g| rollup::grade_key(year, g.as_str()))
+            .collect();
         let counts: Vec<(String, i64)> =
-            rollup::with_prefix(&mut conn, o.id, rollup::REVIEW_GRADE, &format!("{year}:"))
+            rollup::for_keys(&mut conn, o.id, rollup::REVIEW_GRADE, &keys)
                 .await?
                 .into_iter()
                 .map(|(k, n)| {

@@ -323,17 +323,21 @@ pub async fn update_meeting(conn: &mut AnyConnection, id: i64, t: &MeetingText) 
     Ok(())
 }
 
-/// Deletes a meeting with its attendance and files.
-pub async fn delete_meeting(conn: &mut AnyConnection, id: i64) -> Result<()> {
+/// Deletes a meeting with its attendance and files; false if it was already gone.
+pub async fn delete_meeting(conn: &mut AnyConnection, id: i64) -> Result<bool> {
     for sql in [
         "DELETE FROM attendance WHERE meeting_id = $1",
         "DELETE FROM meeting_file WHERE meeting_id = $1",
         "UPDATE checkin SET meeting_id = NULL WHERE meeting_id = $1",
-        "DELETE FROM meeting WHERE id = $1",
     ] {
         sqlx::query(sql).bind(id).execute(&mut *conn).await?;
     }
-    Ok(())
+    let n = sqlx::query("DELETE FROM meeting WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(n > 0)
 }
 
 #[derive(Debug, Clone, Serialize)]

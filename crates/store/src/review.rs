@@ -149,7 +149,19 @@ pub async fn decide(
     review_id: i64,
     grades: &[(i64, &str)],
     on: &str,
-) -> Result<()> {
+) -> Result<bool> {
+    // Claim the decision first: a second, concurrent decision finds it taken.
+    let claimed = sqlx::query(
+        "UPDATE annual_review SET decided_on = $1 WHERE id = $2 AND decided_on IS NULL",
+    )
+    .bind(on)
+    .bind(review_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        return Ok(false);
+    }
     for (member, grade) in grades {
         sqlx::query("UPDATE review_entry SET grade = $1 WHERE review_id = $2 AND member_id = $3")
             .bind(*grade)
@@ -158,12 +170,7 @@ pub async fn decide(
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("UPDATE annual_review SET decided_on = $1 WHERE id = $2")
-        .bind(on)
-        .bind(review_id)
-        .execute(conn)
-        .await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Decided grades per review: (org path, year, grade, members), for rebuilding the rollup.

@@ -209,22 +209,26 @@ pub async fn sum_range(
         .collect()
 }
 
-/// The counters of one metric of one org whose keys start with `prefix`: (key, n).
-pub async fn with_prefix(
+/// The counters of one metric of one org for the given keys: (key, n).
+pub async fn for_keys(
     conn: &mut AnyConnection,
     org_id: i64,
     metric: &str,
-    prefix: &str,
+    keys: &[String],
 ) -> Result<Vec<(String, i64)>> {
-    let rs = sqlx::query(
-        "SELECT key, n FROM rollup WHERE org_id = $1 AND metric = $2 AND key >= $3 AND key < $4 AND n <> 0",
-    )
-    .bind(org_id)
-    .bind(metric)
-    .bind(prefix)
-    .bind(format!("{prefix}\u{10FFFF}"))
-    .fetch_all(conn)
-    .await?;
+    let mut sql = Sql::new("SELECT key, n FROM rollup WHERE org_id = ");
+    sql.int(org_id)
+        .push(" AND metric = ")
+        .text(metric)
+        .push(" AND key IN (");
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(k.clone());
+    }
+    sql.push(")");
+    let rs = sql.fetch_all(conn).await?;
     rs.iter()
         .map(|r| Ok((r.try_get("key")?, r.try_get("n")?)))
         .collect()

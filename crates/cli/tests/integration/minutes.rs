@@ -121,6 +121,17 @@ on_both!(
             "{e:?}"
         );
 
+        // The code is for the room: a member cannot read it from the window's page or API.
+        let (s, v) = member.get_json(&format!("/api/v1/checkins/{id}")).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+        let (s, page) = t
+            .browser("baitao-member")
+            .await
+            .page(&format!("/checkins/{id}"))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert!(!page.contains(&code), "the code is not shown to a member");
+
         // The host's screen lists who checked in; another town sees nothing.
         let (s, d) = secretary.get_json(&format!("/api/v1/checkins/{id}")).await;
         assert_eq!(s, StatusCode::OK);
@@ -206,7 +217,38 @@ on_both!(
         crate::registry::rollup_matches_rebuild(t).await;
         assert!(page.contains(&hours), "{hours} in the member page");
 
-        // Guessing codes is cut off after a few misses, even for a right code after them.
+        // Guessing codes is cut off after a few misses, even in a parallel burst, and even for
+        // a right code after them.
+        let mut burst = tokio::task::JoinSet::new();
+        for _ in 0..30 {
+            let (client, url, token) = (
+                member.client.clone(),
+                format!("{}/api/v1/checkin", member.base),
+                member.token.clone(),
+            );
+            burst.spawn(async move {
+                let r = client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({"code": "999999x"}))
+                    .send()
+                    .await
+                    .expect("guess");
+                let v: Value = r.json().await.expect("json");
+                v["error"]["code"].as_str().unwrap_or_default().to_string()
+            });
+        }
+        let mut wrong_answers = 0;
+        while let Some(code) = burst.join_next().await {
+            if code.expect("task") == "wrong_code" {
+                wrong_answers += 1;
+            }
+        }
+        // Three misses came before (a wrong code, a closed and an expired window).
+        assert_eq!(
+            wrong_answers, 7,
+            "only the misses left under the limit were checked"
+        );
         let (_, c3) = secretary.post("/api/v1/checkins", &open).await;
         let mut last = Value::Null;
         for _ in 0..10 {
@@ -289,7 +331,10 @@ on_both!(
             assert_eq!(v["error"]["code"], code, "{name}: {v}");
         }
         let huge = [b"%PDF-".as_slice(), &vec![b'x'; 7 * 1024 * 1024]].concat();
-        if let Some((s, v)) = try_upload(&secretary, meeting, "huge.pdf", huge).await {
+        // On a client of its own: the server may close the connection mid-body, and a pooled
+        // connection it closed would fail the requests that follow.
+        let once = t.api("baitao-secretary").await;
+        if let Some((s, v)) = try_upload(&once, meeting, "huge.pdf", huge).await {
             assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
             assert_eq!(v["error"]["code"], "body_too_large");
         }
@@ -351,9 +396,17 @@ on_both!(
         let month = dangjian_domain::life::month_key(today);
         let body = json!({"org_id": branch, "kind": "study_session", "held_on": dangjian_domain::date::format(today),
             "topic": "党史学习", "study_minutes": 120});
+        let this_year = format!("/api/v1/life/compliance?org={branch}");
+        let (_, year_before) = secretary.get_json(&this_year).await;
         let (s, m) = secretary.post("/api/v1/meetings", &body).await;
         assert_eq!(s, StatusCode::CREATED, "{m}");
         let id = n(&m, "id");
+        let (_, year_after) = secretary.get_json(&this_year).await;
+        assert_eq!(
+            n(&year_after["study"], "sessions"),
+            n(&year_before["study"], "sessions") + 1,
+            "this year's study counts this month's sessions"
+        );
 
         let (s, v) = secretary
             .patch(&format!("/api/v1/meetings/{id}"), &json!({"topic": "党史学习：红岩精神", "minutes": "学习记录", "study_minutes": 100}))
@@ -447,14 +500,16 @@ on_both!(
                 "/api/v1/life/compliance?org={branch}&period={month}"
             ))
             .await;
-        let (s, _) = secretary
-            .send_json(
-                reqwest::Method::DELETE,
-                &format!("/api/v1/meetings/{id}"),
-                &json!({}),
-            )
-            .await;
-        assert_eq!(s, StatusCode::NO_CONTENT);
+        // Two clicks at once: one deletes, the other finds nothing, and it is counted out once.
+        let path = format!("/api/v1/meetings/{id}");
+        let empty = json!({});
+        let ((s1, _), (s2, _)) = tokio::join!(
+            secretary.send_json(reqwest::Method::DELETE, &path, &empty),
+            secretary.send_json(reqwest::Method::DELETE, &path, &empty),
+        );
+        let mut statuses = [s1, s2];
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::NO_CONTENT, StatusCode::NOT_FOUND]);
         let (_, after) = secretary
             .get_json(&format!(
                 "/api/v1/life/compliance?org={branch}&period={month}"
@@ -562,6 +617,9 @@ on_both!(
             ("/checkin?code=123456", "/checkin?code=123456"),
             ("//evil.example", "/"),
             ("https://evil.example", "/"),
+            ("/\t/evil.example", "/"),
+            ("/\\evil.example", "/"),
+            ("/ /evil.example", "/"),
         ] {
             let b = crate::harness::Browser {
                 client: reqwest::Client::builder()

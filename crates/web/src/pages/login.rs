@@ -28,7 +28,12 @@ struct LoginPage {
 
 /// Where to go after logging in: only a path on this site.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains(['\\', '\r', '\n']) {
+    // Browsers drop tabs and line breaks from a URL, so "/\t/evil" would become "//evil":
+    // no control characters, spaces or backslashes at all, and no second slash up front.
+    let plain = !next
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    if plain && next.starts_with('/') && !next.starts_with("//") {
         next
     } else {
         "/"
