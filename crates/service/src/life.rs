@@ -131,7 +131,36 @@ pub struct Compliance {
     pub behind: Vec<BehindBranch>,
     pub trend: Vec<MonthTally>,
     pub study: Study,
+    pub attendance: Attendance,
 }
+
+/// Members expected at the meetings held in the window, those present, and the share.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Attendance {
+    pub expected: i64,
+    pub present: i64,
+    pub rate: Option<f64>,
+}
+
+impl Attendance {
+    fn of(counts: &HashMap<String, i64>) -> Attendance {
+        let get = |m: &str| counts.get(m).copied().unwrap_or(0);
+        let (expected, present) = (get(rollup::ATTEND_EXPECTED), get(rollup::ATTEND_PRESENT));
+        Attendance {
+            expected,
+            present,
+            rate: (expected > 0).then(|| present as f64 / expected as f64),
+        }
+    }
+}
+
+/// The rollup counters the compliance view sums over the window's months.
+const MONTH_METRICS: [&str; 4] = [
+    rollup::STUDY_SESSIONS,
+    rollup::STUDY_MINUTES,
+    rollup::ATTEND_EXPECTED,
+    rollup::ATTEND_PRESENT,
+];
 
 /// 党史学习教育 in a window: study meetings held, and the minutes credited to members present.
 #[derive(Debug, Default, Clone, Copy, Serialize)]
@@ -154,6 +183,7 @@ pub struct ChildTally {
     pub tally: Tally,
     pub rate: Option<f64>,
     pub light: life::Light,
+    pub attendance: Attendance,
 }
 
 #[derive(Debug, Serialize)]
@@ -330,29 +360,31 @@ fn meeting_text(
     (!errs.has("study_minutes") && !errs.has("lecturer")).then_some(text)
 }
 
-/// Counts a change of study records for the subtree totals: `sessions` study meetings and
-/// `minutes` member-minutes, in the month of `held_on`.
-async fn add_study(
+/// Counts a meeting in (or, with negative deltas, out of) the subtree totals of the month
+/// it was held: study meetings and member-minutes, members expected and present.
+async fn count_month(
     conn: &mut Conn,
     org_path: &str,
     held_on: &str,
-    sessions: i64,
-    minutes: i64,
+    deltas: &[(&'static str, i64)],
 ) -> ServiceResult<()> {
-    let month = held_on.get(..7).unwrap_or_default().to_string();
-    if sessions != 0 {
-        rollup::apply(
-            conn,
-            org_path,
-            &[(rollup::STUDY_SESSIONS, month.clone())],
-            sessions,
-        )
-        .await?;
-    }
-    if minutes != 0 {
-        rollup::apply(conn, org_path, &[(rollup::STUDY_MINUTES, month)], minutes).await?;
-    }
-    Ok(())
+    let month = held_on.get(..7).unwrap_or_default();
+    Ok(rollup::apply_deltas(conn, org_path, month, deltas).await?)
+}
+
+/// A meeting's contribution to the monthly totals, times `sign`.
+fn meeting_deltas(
+    study_minutes: i64,
+    expected: i64,
+    present: i64,
+    sign: i64,
+) -> [(&'static str, i64); 4] {
+    [
+        (rollup::STUDY_SESSIONS, sign * i64::from(study_minutes > 0)),
+        (rollup::STUDY_MINUTES, sign * study_minutes * present),
+        (rollup::ATTEND_EXPECTED, sign * expected),
+        (rollup::ATTEND_PRESENT, sign * present),
+    ]
 }
 
 /// The year and first and last month numbers of a window of due months, for the
@@ -829,9 +861,13 @@ impl App {
         };
         let id = store::insert_meeting(tx.conn(), &w).await?;
         store::insert_attendance(tx.conn(), id, &attendance).await?;
-        if w.study_minutes > 0 {
-            add_study(tx.conn(), &o.path, &w.held_on, 1, w.study_minutes * present).await?;
-        }
+        count_month(
+            tx.conn(),
+            &o.path,
+            &w.held_on,
+            &meeting_deltas(w.study_minutes, w.expected, present, 1),
+        )
+        .await?;
         if let Some((c, _)) = &checkin
             && !dangjian_store::checkin::link_meeting(tx.conn(), c.id, id, crate::now_ms()).await?
         {
@@ -900,12 +936,20 @@ impl App {
         let text =
             text.ok_or_else(|| ServiceError::Internal("validated meeting lost a field".into()))?;
         store::update_meeting(tx.conn(), id, &text).await?;
-        add_study(
+        count_month(
             tx.conn(),
             &o.path,
             &m.held_on,
-            i64::from(text.study_minutes > 0) - i64::from(m.study_minutes > 0),
-            (text.study_minutes - m.study_minutes) * m.present,
+            &[
+                (
+                    rollup::STUDY_SESSIONS,
+                    i64::from(text.study_minutes > 0) - i64::from(m.study_minutes > 0),
+                ),
+                (
+                    rollup::STUDY_MINUTES,
+                    (text.study_minutes - m.study_minutes) * m.present,
+                ),
+            ],
         )
         .await?;
         let (row, _) = store::meeting(tx.conn(), id)
@@ -921,22 +965,23 @@ impl App {
 
     /// Deletes a meeting recorded by mistake; the branch's compliance is recounted.
     pub async fn delete_meeting(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
-        let (m, o) = self.meeting_to_edit(actor, id).await?;
+        let (_, o) = self.meeting_to_edit(actor, id).await?;
         let mut tx = self.begin_audited().await?;
-        // A second click finds nothing left to delete, and must not count it out twice.
+        // Read and delete under the write lock: a second click finds nothing left to delete,
+        // and must not count it out twice.
+        let (m, _) = store::meeting(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if !store::delete_meeting(tx.conn(), id).await? {
             return Err(ServiceError::NotFound);
         }
-        if m.study_minutes > 0 {
-            add_study(
-                tx.conn(),
-                &o.path,
-                &m.held_on,
-                -1,
-                -m.study_minutes * m.present,
-            )
-            .await?;
-        }
+        count_month(
+            tx.conn(),
+            &o.path,
+            &m.held_on,
+            &meeting_deltas(m.study_minutes, m.expected, m.present, -1),
+        )
+        .await?;
         self.refresh_branch(tx.conn(), &o, std::slice::from_ref(&m.due_month))
             .await?;
         let detail = format!("{} {} {} {}", o.name, m.kind, m.held_on, m.topic);
@@ -1149,18 +1194,28 @@ impl App {
             Vec::new()
         };
         let lights = Lights::default();
-        let child_rows = store::child_tallies(&mut conn, o.id, &from, &to).await?;
+        let mut child_totals: HashMap<i64, Tally> = HashMap::new();
+        for r in store::child_tallies(&mut conn, o.id, &from, &to).await? {
+            child_totals.entry(r.org_id).or_default().add(&tally_of(&r));
+        }
+        let mut child_counts: HashMap<i64, HashMap<String, i64>> = HashMap::new();
+        for ((id, metric), n) in
+            rollup::sum_range_children(&mut conn, o.id, &MONTH_METRICS, &from, &study_to).await?
+        {
+            child_counts.entry(id).or_default().insert(metric, n);
+        }
         let kids = dangjian_store::org::children(&mut conn, o.id).await?;
         let mut children: Vec<ChildTally> = kids
             .into_iter()
             .filter_map(|c| {
-                let mut t = Tally::default();
-                for r in child_rows.iter().filter(|r| r.org_id == c.id) {
-                    t.add(&tally_of(r));
-                }
+                let t = child_totals.get(&c.id).copied().unwrap_or_default();
                 (t.required > 0).then(|| ChildTally {
                     rate: t.rate(),
                     light: lights.of(t.rate()),
+                    attendance: child_counts
+                        .get(&c.id)
+                        .map(Attendance::of)
+                        .unwrap_or_default(),
                     tally: t,
                     org: c,
                 })
@@ -1190,18 +1245,12 @@ impl App {
                 })
             })
             .collect();
-        let study = rollup::sum_range(
-            &mut conn,
-            o.id,
-            &[rollup::STUDY_SESSIONS, rollup::STUDY_MINUTES],
-            &from,
-            &study_to,
-        )
-        .await?;
-        let count = |m: &str| study.get(m).copied().unwrap_or(0);
+        let counts = rollup::sum_range(&mut conn, o.id, &MONTH_METRICS, &from, &study_to).await?;
+        let count = |m: &str| counts.get(m).copied().unwrap_or(0);
         let (sessions, member_minutes) =
             (count(rollup::STUDY_SESSIONS), count(rollup::STUDY_MINUTES));
         Ok(Compliance {
+            attendance: Attendance::of(&counts),
             study: Study {
                 sessions,
                 member_minutes,

@@ -450,24 +450,37 @@ pub async fn member_study_minutes(
     Ok((r.try_get("n")?, r.try_get("minutes")?))
 }
 
-/// Study meetings per org path and month held: (org path, month, sessions, member-minutes),
-/// for rebuilding the rollup.
-pub async fn study_by_path(conn: &mut AnyConnection) -> Result<Vec<(String, String, i64, i64)>> {
+/// What the rollup counts of the meetings of one org in one month held.
+pub struct MonthCounts {
+    pub org_path: String,
+    pub month: String,
+    pub study_sessions: i64,
+    pub study_minutes: i64,
+    pub expected: i64,
+    pub present: i64,
+}
+
+/// The meetings' counts per org path and month held, for rebuilding the rollup.
+pub async fn month_counts_by_path(conn: &mut AnyConnection) -> Result<Vec<MonthCounts>> {
     let rs = sqlx::query(
-        "SELECT org_path, substr(held_on, 1, 7) AS month, COUNT(*) AS n, \
-         CAST(SUM(study_minutes * present) AS BIGINT) AS minutes FROM meeting WHERE study_minutes > 0 \
-         GROUP BY org_path, substr(held_on, 1, 7)",
+        "SELECT org_path, substr(held_on, 1, 7) AS month, \
+         CAST(SUM(CASE WHEN study_minutes > 0 THEN 1 ELSE 0 END) AS BIGINT) AS sessions, \
+         CAST(SUM(study_minutes * present) AS BIGINT) AS minutes, \
+         CAST(SUM(expected) AS BIGINT) AS expected, CAST(SUM(present) AS BIGINT) AS present \
+         FROM meeting GROUP BY org_path, substr(held_on, 1, 7)",
     )
     .fetch_all(conn)
     .await?;
     rs.iter()
         .map(|r| {
-            Ok((
-                r.try_get("org_path")?,
-                r.try_get("month")?,
-                r.try_get("n")?,
-                r.try_get("minutes")?,
-            ))
+            Ok(MonthCounts {
+                org_path: r.try_get("org_path")?,
+                month: r.try_get("month")?,
+                study_sessions: r.try_get("sessions")?,
+                study_minutes: r.try_get("minutes")?,
+                expected: r.try_get("expected")?,
+                present: r.try_get("present")?,
+            })
         })
         .collect()
 }

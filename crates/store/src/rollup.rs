@@ -26,7 +26,7 @@ pub const ORG_OWNER: &str = "o.owner";
 
 /// Raised whenever a metric is added, so that a database kept by an older version gets its
 /// counters recomputed once on start.
-pub const METRICS_VERSION: &str = "2";
+pub const METRICS_VERSION: &str = "3";
 
 /// Decided 民主评议 grades, keyed `YEAR:grade`.
 pub const REVIEW_GRADE: &str = "r.grade";
@@ -34,6 +34,9 @@ pub const REVIEW_GRADE: &str = "r.grade";
 /// month held (`YYYY-MM`).
 pub const STUDY_SESSIONS: &str = "s.sessions";
 pub const STUDY_MINUTES: &str = "s.minutes";
+/// Members expected at meetings, and those present, keyed by the month held.
+pub const ATTEND_EXPECTED: &str = "a.expected";
+pub const ATTEND_PRESENT: &str = "a.present";
 
 pub fn grade_key(year: i64, grade: &str) -> String {
     format!("{year}:{grade}")
@@ -94,6 +97,22 @@ pub async fn apply(
     for id in ids {
         for (metric, key) in facts {
             rows.push((id, metric.to_string(), key.clone(), delta));
+        }
+    }
+    upsert(conn, &rows).await
+}
+
+/// Adds a different delta to each counter of one key, for `node_path` and its ancestors.
+pub async fn apply_deltas(
+    conn: &mut AnyConnection,
+    node_path: &str,
+    key: &str,
+    deltas: &[(&'static str, i64)],
+) -> Result<()> {
+    let mut rows = Vec::new();
+    for id in path::ids(node_path) {
+        for (metric, n) in deltas {
+            rows.push((id, metric.to_string(), key.to_string(), *n));
         }
     }
     upsert(conn, &rows).await
@@ -234,6 +253,42 @@ pub async fn for_keys(
         .collect()
 }
 
+/// The sums of some metrics of each child of `parent_id` over a range of keys:
+/// (child id, metric) → n.
+pub async fn sum_range_children(
+    conn: &mut AnyConnection,
+    parent_id: i64,
+    metrics: &[&str],
+    from_key: &str,
+    to_key: &str,
+) -> Result<HashMap<(i64, String), i64>> {
+    let mut sql = Sql::new(
+        "SELECT r.org_id, r.metric, CAST(SUM(r.n) AS BIGINT) AS n FROM org o JOIN rollup r ON r.org_id = o.id \
+         WHERE o.parent_id = ",
+    );
+    sql.int(parent_id).push(" AND r.metric IN (");
+    for (i, m) in metrics.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(*m);
+    }
+    sql.push(") AND r.key >= ")
+        .text(from_key)
+        .push(" AND r.key <= ")
+        .text(to_key)
+        .push(" GROUP BY r.org_id, r.metric");
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                (r.try_get("org_id")?, r.try_get("metric")?),
+                r.try_get("n")?,
+            ))
+        })
+        .collect()
+}
+
 /// One counter for each child of `parent_id`: (child id, key, n) for the given metric.
 pub async fn for_children(
     conn: &mut AnyConnection,
@@ -301,9 +356,16 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
     for (p, year, grade, n) in crate::review::grades_by_path(conn).await? {
         add(&p, REVIEW_GRADE, grade_key(year, &grade), n);
     }
-    for (p, month, sessions, minutes) in crate::life::study_by_path(conn).await? {
-        add(&p, STUDY_SESSIONS, month.clone(), sessions);
-        add(&p, STUDY_MINUTES, month, minutes);
+    for c in crate::life::month_counts_by_path(conn).await? {
+        add(
+            &c.org_path,
+            STUDY_SESSIONS,
+            c.month.clone(),
+            c.study_sessions,
+        );
+        add(&c.org_path, STUDY_MINUTES, c.month.clone(), c.study_minutes);
+        add(&c.org_path, ATTEND_EXPECTED, c.month.clone(), c.expected);
+        add(&c.org_path, ATTEND_PRESENT, c.month, c.present);
     }
     sqlx::query("DELETE FROM rollup")
         .execute(&mut *conn)

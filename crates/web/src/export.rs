@@ -4,7 +4,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use dangjian_report::{Cell, Table};
 use dangjian_service::ServiceError;
-use dangjian_service::life::Compliance;
+use dangjian_service::life::{Attendance, Compliance};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -14,6 +14,14 @@ fn tally_cells(t: &dangjian_domain::life::Tally, rate: Option<f64>) -> Vec<Cell>
         Cell::Int(t.met),
         Cell::Int(t.on_time),
         Cell::Rate(rate),
+    ]
+}
+
+fn attendance_cells(a: &Attendance) -> [Cell; 3] {
+    [
+        Cell::Int(a.expected),
+        Cell::Int(a.present),
+        Cell::Rate(a.rate),
     ]
 }
 
@@ -31,13 +39,17 @@ pub fn compliance(c: &Compliance) -> Result<Response, ServiceError> {
     let mut children = Table {
         sheet: "下级组织".into(),
         title: format!("{} 组织生活落实情况（{span}）", c.org.name),
-        headers: headers("组织"),
+        headers: headers("组织")
+            .into_iter()
+            .chain(["应到人次", "实到人次", "出勤率"].map(String::from))
+            .collect(),
         rows: Vec::new(),
     };
     children.rows.push(
         [Cell::Text(format!("{}（合计）", c.org.name))]
             .into_iter()
             .chain(tally_cells(&c.total, c.rate))
+            .chain(attendance_cells(&c.attendance))
             .collect(),
     );
     for ch in &c.children {
@@ -45,6 +57,7 @@ pub fn compliance(c: &Compliance) -> Result<Response, ServiceError> {
             [Cell::Text(ch.org.name.clone())]
                 .into_iter()
                 .chain(tally_cells(&ch.tally, ch.rate))
+                .chain(attendance_cells(&ch.attendance))
                 .collect(),
         );
     }

@@ -407,6 +407,24 @@ on_both!(
             n(&year_before["study"], "sessions") + 1,
             "this year's study counts this month's sessions"
         );
+        for (k, added) in [
+            ("expected", n(&m, "expected")),
+            ("present", n(&m, "present")),
+        ] {
+            assert_eq!(
+                n(&year_after["attendance"], k),
+                n(&year_before["attendance"], k) + added,
+                "attendance {k} counts the meeting"
+            );
+        }
+        let rate = year_after["attendance"]["rate"].as_f64().expect("rate");
+        assert!(
+            (rate
+                - n(&year_after["attendance"], "present") as f64
+                    / n(&year_after["attendance"], "expected") as f64)
+                .abs()
+                < 1e-9
+        );
 
         let (s, v) = secretary
             .patch(&format!("/api/v1/meetings/{id}"), &json!({"topic": "党史学习：红岩精神", "minutes": "学习记录", "study_minutes": 100}))
@@ -554,6 +572,16 @@ on_both!(
         assert_eq!(
             sheet.get_value((3, 1)),
             Some(&calamine::Data::Float(n(&c["total"], "required") as f64))
+        );
+        assert_eq!(
+            sheet.get_value((2, 7)).map(ToString::to_string).as_deref(),
+            Some("出勤率")
+        );
+        assert_eq!(
+            sheet.get_value((3, 5)),
+            Some(&calamine::Data::Float(
+                n(&c["attendance"], "expected") as f64
+            ))
         );
         let first = sheet.get_value((4, 0)).map(ToString::to_string);
         assert_eq!(first.as_deref(), children[0]["org"]["name"].as_str());

@@ -46,6 +46,7 @@ pub struct ChildRow {
     met: i64,
     on_time: i64,
     rate: String,
+    attendance: String,
 }
 
 pub struct CalendarRow {
@@ -82,6 +83,7 @@ struct LifePage {
     can_record: bool,
     study_sessions: i64,
     study_hours: String,
+    attendance_rate: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -142,6 +144,7 @@ pub async fn compliance(
         .collect();
     let page = LifePage {
         study_sessions: c.study.sessions,
+        attendance_rate: percent(c.attendance.rate),
         study_hours: format!("{:.1}", c.study.member_minutes as f64 / 60.0),
         l: Layout::new(a, &auth.csrf, "组织生活", "life"),
         calendar_kinds: calendar_kinds.iter().map(|k| k.label()).collect(),
@@ -179,6 +182,7 @@ pub async fn compliance(
                 met: ch.tally.met,
                 on_time: ch.tally.on_time,
                 rate: percent(ch.rate),
+                attendance: percent(ch.attendance.rate),
             })
             .collect(),
         behind: c
