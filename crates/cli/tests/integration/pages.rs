@@ -230,3 +230,106 @@ on_both!(health_metrics_assets_openapi, async |t: &TestApp| {
         );
     }
 });
+
+on_both!(
+    the_member_form_places_a_member_in_a_party_group,
+    async |t: &TestApp| {
+        use sqlx::Row;
+        let mut conn = t.app.db.conn().await.expect("conn");
+        let row = sqlx::query(
+            "SELECT id, org_id, group_id FROM member WHERE group_id IS NOT NULL ORDER BY id LIMIT 1",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .expect("a member in a group");
+        let (id, branch, group) = (
+            row.get::<i64, _>("id"),
+            row.get::<i64, _>("org_id"),
+            row.get::<i64, _>("group_id"),
+        );
+        let foreign: i64 = sqlx::query(
+            "SELECT MIN(group_id) AS g FROM member WHERE group_id IS NOT NULL AND org_id <> $1",
+        )
+        .bind(branch)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("another branch's group")
+        .get("g");
+        drop(conn);
+        let admin = t.account("district_admin").username.clone();
+        let b = t.browser(&admin).await;
+
+        // The edit form offers the branch's groups with the member's own chosen; the list
+        // follows the branch picked (htmx).
+        let (s, form) = b.page(&format!("/members/{id}/edit")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            form.contains(&format!("<option value=\"{group}\" selected>")),
+            "the member's group is chosen"
+        );
+        let (s, options) = b.page(&format!("/members/groups?org_id={branch}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(options.contains(&format!("value=\"{group}\"")));
+        let branch_path = t
+            .app
+            .org(&dangjian_service::Actor::system("test"), branch)
+            .await
+            .expect("branch")
+            .path;
+        let stranger = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| !dangjian_domain::path::ids(&branch_path).contains(&a.scope_org_id))
+            .expect("a town the branch is not in");
+        let (s, _) = t
+            .browser(&stranger.username)
+            .await
+            .page(&format!("/members/groups?org_id={branch}"))
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "another town's groups are not listed"
+        );
+
+        // Saving the form keeps the group; a group of another branch is refused.
+        let api = t.api(&admin).await;
+        let (_, m) = api.get_json(&format!("/api/v1/members/{id}")).await;
+        let text = |k: &str| m[k].as_str().unwrap_or_default().to_string();
+        let fields = |group_id: String| {
+            vec![
+                ("name", text("name")),
+                ("id_number", String::new()),
+                ("phone", String::new()),
+                ("education", text("education")),
+                ("category", text("category")),
+                ("status", text("status")),
+                ("join_date", text("join_date")),
+                ("confirm_date", text("confirm_date")),
+                ("ethnicity", text("ethnicity")),
+                ("org_id", branch.to_string()),
+                ("group_id", group_id),
+            ]
+        };
+        let post = |fields: Vec<(&'static str, String)>| {
+            let (client, url, csrf) = (
+                b.client.clone(),
+                format!("{}/members/{id}/edit", b.base),
+                b.csrf.clone(),
+            );
+            async move {
+                let mut all = vec![("_csrf", csrf)];
+                all.extend(fields);
+                let r = client.post(url).form(&all).send().await.expect("post");
+                (r.status(), r.text().await.unwrap_or_default())
+            }
+        };
+        let (s, page) = post(fields(foreign.to_string())).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(page.contains("data-field=\"group_id\""));
+        let (s, page) = post(fields(group.to_string())).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{page}");
+        let (_, after) = api.get_json(&format!("/api/v1/members/{id}")).await;
+        assert_eq!(after["group_id"], group, "the group is kept");
+    }
+);

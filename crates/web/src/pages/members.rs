@@ -196,6 +196,7 @@ struct FormPage {
     statuses: Vec<Choice>,
     orgs: Vec<Choice>,
     orgs_truncated: bool,
+    groups: Vec<Choice>,
     /// On an edit the stored identifiers stay hidden: the fields start empty with the masked
     /// value as a hint, and an empty field keeps what is stored.
     id_hint: String,
@@ -211,6 +212,7 @@ struct FormTarget {
     member_id: Option<i64>,
     context_org: Option<i64>,
     org_id: Option<i64>,
+    group_id: Option<i64>,
     hints: (String, String),
 }
 
@@ -225,6 +227,7 @@ async fn form_page(
         member_id,
         context_org,
         org_id,
+        group_id,
         hints: (id_hint, phone_hint),
     } = target;
     let (a, csrf) = (&auth.actor, auth.csrf.as_str());
@@ -243,6 +246,11 @@ async fn form_page(
             selected: Some(o.id) == org_id,
         })
         .collect();
+    let groups = match org_id {
+        // A branch the form was sent back with may be invalid: then it offers no groups.
+        Some(id) => group_choices(st, a, id, group_id).await,
+        None => Vec::new(),
+    };
     let eth: Vec<&'static str> = ETHNICITIES.to_vec();
     let current_eth = if input.ethnicity.is_empty() {
         "汉族".to_string()
@@ -295,6 +303,7 @@ async fn form_page(
             statuses: choices(Status::ALL, Status::as_str, Status::label, &input.status),
             orgs,
             orgs_truncated: truncated,
+            groups,
             id_hint,
             phone_hint,
             input,
@@ -323,6 +332,7 @@ pub async fn new_form(
             member_id: None,
             context_org: context,
             org_id: context,
+            group_id: None,
             hints: Default::default(),
         },
         MemberInput::default(),
@@ -338,23 +348,24 @@ pub struct MemberForm {
     #[serde(flatten)]
     input: MemberInput,
     org_id: String,
+    group_id: String,
     flowing: Option<String>,
 }
 
 impl MemberForm {
-    fn into_parts(self) -> (MemberInput, Option<i64>) {
+    fn into_parts(self) -> (MemberInput, Option<i64>, Option<i64>) {
         let mut input = self.input;
         input.flowing = self.flowing.as_deref() == Some("true");
-        (input, parse_id(&self.org_id))
+        (input, parse_id(&self.org_id), parse_id(&self.group_id))
     }
 }
 
 /// A missing org id is passed on as 0, which names no org: the service then answers with
 /// its own checks in their order (scope before form).
-fn placement(org_id: Option<i64>) -> Placement {
+fn placement(org_id: Option<i64>, group_id: Option<i64>) -> Placement {
     Placement {
         org_id: org_id.unwrap_or(0),
-        group_id: None,
+        group_id,
     }
 }
 
@@ -363,10 +374,10 @@ pub async fn create(
     auth: Auth,
     PageForm(f): PageForm<MemberForm>,
 ) -> PageResult<Response> {
-    let (input, org_id) = f.into_parts();
+    let (input, org_id, group_id) = f.into_parts();
     let result = st
         .app
-        .create_member(&auth.actor, placement(org_id), &input)
+        .create_member(&auth.actor, placement(org_id, group_id), &input)
         .await;
     match result {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
@@ -378,6 +389,7 @@ pub async fn create(
                     member_id: None,
                     context_org: None,
                     org_id,
+                    group_id,
                     hints: Default::default(),
                 },
                 input,
@@ -387,6 +399,59 @@ pub async fn create(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The groups of a branch as choices; none when the branch is not one the actor may see.
+async fn group_choices(
+    st: &AppState,
+    a: &dangjian_service::Actor,
+    branch: i64,
+    selected: Option<i64>,
+) -> Vec<Choice> {
+    st.app
+        .org_groups(a, branch)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|g| Choice {
+            value: g.id.to_string(),
+            label: g.name.clone(),
+            selected: Some(g.id) == selected,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "member_groups.html")]
+struct GroupOptions {
+    groups: Vec<Choice>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct GroupsQuery {
+    org_id: String,
+}
+
+/// The group options of the branch chosen on the member form (htmx swaps them in).
+pub async fn groups(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<GroupsQuery>,
+) -> PageResult<Response> {
+    let id = parse_id(&q.org_id).ok_or(ServiceError::NotFound)?;
+    let groups = st
+        .app
+        .org_groups(&auth.actor, id)
+        .await?
+        .iter()
+        .map(|g| Choice {
+            value: g.id.to_string(),
+            label: g.name.clone(),
+            selected: false,
+        })
+        .collect();
+    Ok(render(&GroupOptions { groups }))
 }
 
 fn hints(m: &MemberRow) -> (String, String) {
@@ -409,6 +474,7 @@ pub async fn edit_form(
         member_id: Some(id),
         context_org: None,
         org_id: Some(m.org_id),
+        group_id: m.group_id,
         hints: hints(&m),
     };
     form_page(&st, &auth, target, input, Vec::new()).await
@@ -420,7 +486,7 @@ pub async fn update(
     PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<MemberForm>,
 ) -> PageResult<Response> {
-    let (typed, org_id) = f.into_parts();
+    let (typed, org_id, group_id) = f.into_parts();
     // Empty identifier fields keep the stored values, which the form never showed.
     let (m, stored) = st.app.member_input(&auth.actor, id).await?;
     let mut input = typed.clone();
@@ -432,7 +498,7 @@ pub async fn update(
     }
     match st
         .app
-        .update_member(&auth.actor, id, placement(org_id), &input)
+        .update_member(&auth.actor, id, placement(org_id, group_id), &input)
         .await
     {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
@@ -441,6 +507,7 @@ pub async fn update(
                 member_id: Some(id),
                 context_org: None,
                 org_id,
+                group_id,
                 hints: hints(&m),
             };
             form_page(&st, &auth, target, typed, errs).await

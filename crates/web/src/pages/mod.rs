@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}/close", post(orgs::close))
         .route("/members", get(members::list))
         .route("/members/new", get(members::new_form).post(members::create))
+        .route("/members/groups", get(members::groups))
         .route("/members/{id}", get(members::page))
         .route(
             "/members/{id}/edit",
