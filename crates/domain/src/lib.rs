@@ -5,6 +5,7 @@
 pub mod attachment;
 pub mod bands;
 pub mod date;
+pub mod dues;
 pub mod error;
 pub mod id_number;
 mod labelled;

@@ -1,0 +1,217 @@
+//! 党费: the monthly standard of the 2008 中组部 rules (DOMAIN.md §3), in integer 分 (fen).
+//! Every rate and amount is data a deployment may change; the defaults are the 2008 rules.
+
+use crate::FieldError;
+use crate::bands::Category;
+
+/// Bases up to and including `up_to_fen` (none: any base) pay `basis_points` / 10,000 of the
+/// whole base: one flat rate on the whole amount, not a marginal one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bracket {
+    pub up_to_fen: Option<i64>,
+    pub basis_points: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuesRules {
+    /// In service, 个体户 and others paid from an income: after-tax monthly pay.
+    pub in_service: Vec<Bracket>,
+    /// Retired: the monthly pension.
+    pub retired: Vec<Bracket>,
+    /// Farmers pay a fixed amount the province sets (0.2–1 元).
+    pub farmer_fen: i64,
+    /// Students, the unemployed and recipients of 低保 or 抚恤 pay 0.2 元.
+    pub low_income_fen: i64,
+    /// A base above this is taken for a typing error (in 元 where 分 was meant, say).
+    pub max_base_fen: i64,
+}
+
+impl Default for DuesRules {
+    fn default() -> Self {
+        let b = |up_to_yuan: Option<i64>, basis_points| Bracket {
+            up_to_fen: up_to_yuan.map(|y| y * 100),
+            basis_points,
+        };
+        DuesRules {
+            in_service: vec![
+                b(Some(3_000), 50),
+                b(Some(5_000), 100),
+                b(Some(10_000), 150),
+                b(None, 200),
+            ],
+            retired: vec![b(Some(5_000), 50), b(None, 100)],
+            farmer_fen: 20,
+            low_income_fen: 20,
+            max_base_fen: 1_000_000 * 100,
+        }
+    }
+}
+
+/// `basis_points` / 10,000 of `fen`, rounded half up to the 分.
+fn share(fen: i64, basis_points: i64) -> i64 {
+    (fen * basis_points + 5_000) / 10_000
+}
+
+fn by_brackets(brackets: &[Bracket], base_fen: i64) -> Option<i64> {
+    brackets
+        .iter()
+        .find(|b| b.up_to_fen.is_none_or(|up| base_fen <= up))
+        .map(|b| share(base_fen, b.basis_points))
+}
+
+impl DuesRules {
+    /// The monthly standard of a member of `category` with income base `base_fen` (for the
+    /// categories that pay from an income).
+    pub fn monthly_standard_fen(
+        &self,
+        category: Category,
+        base_fen: Option<i64>,
+    ) -> Result<i64, FieldError> {
+        let brackets = match category {
+            Category::Farmer => return Ok(self.farmer_fen),
+            Category::Student | Category::Unemployed => return Ok(self.low_income_fen),
+            Category::Retired => &self.retired,
+            Category::InService | Category::Other => &self.in_service,
+        };
+        let base = base_fen.ok_or_else(|| {
+            FieldError::new("base", "required", "请填写党费计算基数（月收入，元）")
+        })?;
+        if base < 0 {
+            return Err(FieldError::new(
+                "base",
+                "negative",
+                "党费计算基数不能为负数",
+            ));
+        }
+        if base > self.max_base_fen {
+            return Err(FieldError::new(
+                "base",
+                "absurd",
+                format!(
+                    "党费计算基数超过 {} 元，请核对单位（元）",
+                    self.max_base_fen / 100
+                ),
+            ));
+        }
+        by_brackets(brackets, base).ok_or_else(|| {
+            FieldError::new("base", "no_bracket", "党费标准未覆盖该基数，请检查规则")
+        })
+    }
+}
+
+/// An amount typed in 元 (`3000`, `3000.5`, `3,000.01`, full-width digits) as 分.
+pub fn yuan_to_fen(s: &str) -> Result<i64, FieldError> {
+    let bad = || {
+        FieldError::new(
+            "base",
+            "invalid_amount",
+            "金额应为数字，最多两位小数（单位：元）",
+        )
+    };
+    let cleaned: String = s
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            _ => c,
+        })
+        .collect();
+    if cleaned.starts_with('-') {
+        return Err(FieldError::new(
+            "base",
+            "negative",
+            "党费计算基数不能为负数",
+        ));
+    }
+    let (whole, frac) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    let digits = |d: &str| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || frac.len() > 2 || (!frac.is_empty() && !digits(frac)) || whole.len() > 12 {
+        return Err(bad());
+    }
+    let yuan: i64 = whole.parse().map_err(|_| bad())?;
+    let cents: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+    Ok(yuan * 100 + cents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standard(category: Category, yuan: &str) -> i64 {
+        let base = yuan_to_fen(yuan).expect("amount");
+        DuesRules::default()
+            .monthly_standard_fen(category, Some(base))
+            .expect("standard")
+    }
+
+    #[test]
+    fn in_service_brackets_are_flat_rates_with_inclusive_upper_bounds() {
+        assert_eq!(standard(Category::InService, "3000.00"), 1_500);
+        assert_eq!(standard(Category::InService, "3000.01"), 3_000);
+        assert_eq!(standard(Category::InService, "5000.00"), 5_000);
+        assert_eq!(standard(Category::InService, "5000.01"), 7_500);
+        assert_eq!(standard(Category::InService, "10000.00"), 15_000);
+        assert_eq!(standard(Category::InService, "10000.01"), 20_000);
+        assert_eq!(standard(Category::InService, "0"), 0);
+        // 个体户 and others pay by the same brackets.
+        assert_eq!(standard(Category::Other, "4200"), 4_200);
+    }
+
+    #[test]
+    fn retirees_have_their_own_cliff() {
+        assert_eq!(standard(Category::Retired, "5000.00"), 2_500);
+        assert_eq!(standard(Category::Retired, "5000.01"), 5_000);
+        assert_eq!(standard(Category::Retired, "3000"), 1_500);
+    }
+
+    #[test]
+    fn fixed_amounts_ignore_the_base() {
+        let r = DuesRules::default();
+        assert_eq!(r.monthly_standard_fen(Category::Farmer, None), Ok(20));
+        assert_eq!(
+            r.monthly_standard_fen(Category::Student, Some(999_999)),
+            Ok(20)
+        );
+        assert_eq!(r.monthly_standard_fen(Category::Unemployed, None), Ok(20));
+        let r = DuesRules {
+            farmer_fen: 100,
+            ..DuesRules::default()
+        };
+        assert_eq!(r.monthly_standard_fen(Category::Farmer, None), Ok(100));
+    }
+
+    #[test]
+    fn rounding_is_half_up_to_the_fen() {
+        // 1234.57 元 × 0.5% = 6.17285 元 → 6.17 元.
+        assert_eq!(standard(Category::InService, "1234.57"), 617);
+        // 4999.50 元 × 1% = 49.995 元 → 50.00 元 (half up).
+        assert_eq!(standard(Category::InService, "4999.50"), 5_000);
+    }
+
+    #[test]
+    fn bad_bases_are_refused() {
+        let r = DuesRules::default();
+        let code = |c, b| r.monthly_standard_fen(c, b).expect_err("refused").code;
+        assert_eq!(code(Category::InService, None), "required");
+        assert_eq!(code(Category::InService, Some(-1)), "negative");
+        assert_eq!(code(Category::Retired, Some(r.max_base_fen + 1)), "absurd");
+        assert_eq!(yuan_to_fen("-5").expect_err("negative").code, "negative");
+        for bad in ["", "abc", "1.234", "1..2", ".5", "1e5", "12345678901234"] {
+            assert_eq!(
+                yuan_to_fen(bad).expect_err(bad).code,
+                "invalid_amount",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn amounts_are_read_as_people_type_them() {
+        assert_eq!(yuan_to_fen("3000"), Ok(300_000));
+        assert_eq!(yuan_to_fen(" 3,000.5 "), Ok(300_050));
+        assert_eq!(yuan_to_fen("３０００．０１"), Ok(300_001));
+        assert_eq!(yuan_to_fen("0.07"), Ok(7));
+    }
+}
