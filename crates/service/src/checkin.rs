@@ -167,11 +167,9 @@ impl App {
         let c = store::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        drop(conn);
         // The code is on this view: only those who may record the meeting see it, or a
         // member could read it from afar and check in without coming.
-        self.branch_to_record(actor, c.org_id).await?;
-        let mut conn = self.db.conn().await?;
+        actor.check_edit_members(&c.org_path)?;
         let checked_in = store::members(&mut conn, id)
             .await?
             .into_iter()

@@ -71,8 +71,8 @@ pub struct MeetingPatch {
 }
 
 impl MeetingPatch {
-    /// The meeting as it would read after the correction.
-    fn applied_to(&self, m: &MeetingRow) -> MeetingInput {
+    /// The meeting as it would read after the correction (with no fields: as it reads now).
+    pub fn applied_to(&self, m: &MeetingRow) -> MeetingInput {
         let pick = |new: &Option<String>, old: &String| new.clone().unwrap_or_else(|| old.clone());
         MeetingInput {
             starts_at: pick(&self.starts_at, &m.starts_at),
@@ -1111,18 +1111,12 @@ impl App {
         ))
     }
 
-    /// An org's own figures over the window: total, by kind and by month.
-    async fn own_compliance(
-        conn: &mut Conn,
-        org_id: i64,
-        from: &str,
-        to: &str,
-    ) -> ServiceResult<(Tally, Vec<KindTally>, Vec<MonthTally>)> {
-        let own = store::tallies(conn, org_id, from, to).await?;
+    /// An org's own figures over the window, from its tally rows: total, by kind and by month.
+    fn own_compliance(own: &[TallyRow]) -> (Tally, Vec<KindTally>, Vec<MonthTally>) {
         let mut total = Tally::default();
         let mut by_kind: HashMap<String, Tally> = HashMap::new();
         let mut by_month: HashMap<String, Tally> = HashMap::new();
-        for r in &own {
+        for r in own {
             let t = tally_of(r);
             total.add(&t);
             by_kind.entry(r.kind.clone()).or_default().add(&t);
@@ -1148,7 +1142,7 @@ impl App {
             })
             .collect();
         trend.sort_by(|a, b| a.month.cmp(&b.month));
-        Ok((total, by_kind, trend))
+        (total, by_kind, trend)
     }
 
     /// Compliance of an org's subtree for a year (or a month `YYYY-MM` of it), counting only
@@ -1166,9 +1160,9 @@ impl App {
         };
         let (from, to, study_to) = Self::window(period)?;
         let mut conn = self.db.conn().await?;
-        let (total, by_kind, trend) = Self::own_compliance(&mut conn, o.id, &from, &to).await?;
+        let rows = store::tallies(&mut conn, o.id, &from, &to).await?;
+        let (total, by_kind, trend) = Self::own_compliance(&rows);
         let calendar = if OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
-            let rows = store::tallies(&mut conn, o.id, &from, &to).await?;
             life::months(&from, &to)
                 .into_iter()
                 .map(|month| {

@@ -1,7 +1,6 @@
 //! Tables the pages show, as xlsx downloads.
 
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use dangjian_report::{Cell, Table};
 use dangjian_service::ServiceError;
 use dangjian_service::life::{Attendance, Compliance};
@@ -95,23 +94,5 @@ pub fn compliance(c: &Compliance) -> Result<Response, ServiceError> {
     let bytes = dangjian_report::xlsx(&[children, by_kind, behind])
         .map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))?;
     let name = format!("组织生活落实情况-{}-{}.xlsx", c.org.name, c.to);
-    Ok(download(&name, bytes))
-}
-
-fn download(name: &str, bytes: Vec<u8>) -> Response {
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20");
-    (
-        [
-            (header::CONTENT_TYPE, XLSX.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename*=UTF-8''{encoded}"),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
+    Ok(crate::pages::download(&name, XLSX, false, bytes))
 }

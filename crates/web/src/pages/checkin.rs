@@ -4,9 +4,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_domain::FieldError;
 use dangjian_domain::life::MeetingKind;
 use dangjian_service::ServiceError;
 use dangjian_service::checkin::{CheckinDetail, CheckinInput};
+use dangjian_service::store::org::OrgRow;
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::Deserialize;
@@ -43,6 +45,27 @@ pub struct NewForm {
     minutes: String,
 }
 
+/// The form to open a window, empty or as sent back with its errors.
+fn new_page(auth: &Auth, o: &OrgRow, f: NewForm, errors: Vec<FieldError>) -> Response {
+    let errors = FormErrors(errors);
+    render_with(
+        errors.status(),
+        &NewPage {
+            l: Layout::new(&auth.actor, &auth.csrf, "发起签到", "life"),
+            org: OrgView::from(o),
+            kinds: choices(
+                MeetingKind::ALL,
+                MeetingKind::as_str,
+                MeetingKind::label,
+                &f.kind,
+            ),
+            topic: f.topic,
+            minutes: f.minutes,
+            errors,
+        },
+    )
+}
+
 pub async fn new_form(
     State(st): State<AppState>,
     auth: Auth,
@@ -50,19 +73,12 @@ pub async fn new_form(
 ) -> PageResult<Response> {
     let id = parse_id(&q.org).ok_or(ServiceError::NotFound)?;
     let o = st.app.branch_to_record(&auth.actor, id).await?;
-    Ok(render(&NewPage {
-        l: Layout::new(&auth.actor, &auth.csrf, "发起签到", "life"),
-        org: OrgView::from(&o),
-        kinds: choices(
-            MeetingKind::ALL,
-            MeetingKind::as_str,
-            MeetingKind::label,
-            MeetingKind::ThemeDay.as_str(),
-        ),
+    let blank = NewForm {
+        kind: MeetingKind::ThemeDay.as_str().into(),
         topic: String::new(),
         minutes: "120".into(),
-        errors: FormErrors::default(),
-    }))
+    };
+    Ok(new_page(&auth, &o, blank, Vec::new()))
 }
 
 pub async fn create(
@@ -80,22 +96,7 @@ pub async fn create(
     };
     match st.app.open_checkin(&auth.actor, o.id, &input).await {
         Ok(c) => Ok(Redirect::to(&format!("/checkins/{}", c.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => Ok(render_with(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &NewPage {
-                l: Layout::new(&auth.actor, &auth.csrf, "发起签到", "life"),
-                org: OrgView::from(&o),
-                kinds: choices(
-                    MeetingKind::ALL,
-                    MeetingKind::as_str,
-                    MeetingKind::label,
-                    &f.kind,
-                ),
-                topic: f.topic,
-                minutes: f.minutes,
-                errors: super::FormErrors(errs),
-            },
-        )),
+        Err(ServiceError::Invalid(errs)) => Ok(new_page(&auth, &o, f, errs)),
         Err(e) => Err(e.into()),
     }
 }

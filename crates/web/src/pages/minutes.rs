@@ -112,21 +112,6 @@ struct EditPage {
     errors: FormErrors,
 }
 
-fn input_of(m: &MeetingRow) -> MeetingInput {
-    MeetingInput {
-        starts_at: m.starts_at.clone(),
-        place: m.place.clone(),
-        topic: m.topic.clone(),
-        host: m.host.clone(),
-        lecturer: m.lecturer.clone(),
-        agenda: m.agenda.clone(),
-        minutes: m.minutes.clone(),
-        decisions: m.decisions.clone(),
-        study_minutes: Some(m.study_minutes),
-        ..Default::default()
-    }
-}
-
 fn edit_page(auth: &Auth, m: MeetingRow, input: MeetingInput, errors: FormErrors) -> Response {
     let status = errors.status();
     render_with(
@@ -150,7 +135,7 @@ pub async fn edit_form(
     st.app
         .branch_to_record(&auth.actor, d.meeting.org_id)
         .await?;
-    let input = input_of(&d.meeting);
+    let input = MeetingPatch::default().applied_to(&d.meeting);
     Ok(edit_page(&auth, d.meeting, input, FormErrors::default()))
 }
 
@@ -174,36 +159,24 @@ pub async fn update(
     PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<EditForm>,
 ) -> PageResult<Response> {
-    let study = super::parse_minutes(&f.study_minutes);
-    let input = MeetingInput {
-        starts_at: f.starts_at,
-        place: f.place,
-        topic: f.topic,
-        host: f.host,
-        lecturer: f.lecturer,
-        agenda: f.agenda,
-        minutes: f.minutes,
-        decisions: f.decisions,
-        study_minutes: study,
-        ..Default::default()
-    };
     // The form sends every field: all of them replace what is stored.
     let patch = MeetingPatch {
-        starts_at: Some(input.starts_at.clone()),
-        place: Some(input.place.clone()),
-        topic: Some(input.topic.clone()),
-        host: Some(input.host.clone()),
-        lecturer: Some(input.lecturer.clone()),
-        agenda: Some(input.agenda.clone()),
-        minutes: Some(input.minutes.clone()),
-        decisions: Some(input.decisions.clone()),
-        study_minutes: Some(study.unwrap_or(0)),
+        starts_at: Some(f.starts_at),
+        place: Some(f.place),
+        topic: Some(f.topic),
+        host: Some(f.host),
+        lecturer: Some(f.lecturer),
+        agenda: Some(f.agenda),
+        minutes: Some(f.minutes),
+        decisions: Some(f.decisions),
+        study_minutes: Some(super::parse_minutes(&f.study_minutes).unwrap_or(0)),
     };
     match st.app.update_meeting(&auth.actor, id, &patch).await {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
         Err(ServiceError::Invalid(errs)) => {
             let d = st.app.meeting(&auth.actor, id).await?;
-            Ok(edit_page(&auth, d.meeting, input, FormErrors(errs)))
+            let typed = patch.applied_to(&d.meeting);
+            Ok(edit_page(&auth, d.meeting, typed, FormErrors(errs)))
         }
         Err(e) => Err(e.into()),
     }

@@ -143,19 +143,20 @@ pub fn parse_id(s: &str) -> Option<i64> {
 
 /// A stored attachment as a download: images shown inline, documents saved.
 pub fn file_response(f: &dangjian_service::store::life::FileRow, body: Vec<u8>) -> Response {
+    download(&f.name, &f.mime, f.mime.starts_with("image/"), body)
+}
+
+/// Bytes with their type and file name, shown in the browser or saved, never cached.
+pub fn download(name: &str, mime: &str, inline: bool, body: Vec<u8>) -> Response {
     use axum::http::header;
-    let disposition = if f.mime.starts_with("image/") {
-        "inline"
-    } else {
-        "attachment"
-    };
+    let disposition = if inline { "inline" } else { "attachment" };
     // RFC 5987 wants %20 where form encoding writes '+'.
-    let encoded: String = form_urlencoded::byte_serialize(f.name.as_bytes())
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes())
         .collect::<String>()
         .replace('+', "%20");
     (
         [
-            (header::CONTENT_TYPE, f.mime.clone()),
+            (header::CONTENT_TYPE, mime.to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("{disposition}; filename*=UTF-8''{encoded}"),
