@@ -3,6 +3,18 @@
 
 use crate::FieldError;
 use crate::bands::Category;
+use crate::labelled_enum;
+
+labelled_enum!(
+    /// How a payment was made.
+    PayMethod {
+        Cash = "cash" / "现金",
+        Transfer = "transfer" / "银行转账",
+        Wechat = "wechat" / "微信",
+        Alipay = "alipay" / "支付宝",
+        Payroll = "payroll" / "工资代扣",
+    }
+);
 
 /// Bases up to and including `up_to_fen` (none: any base) pay `basis_points` / 10,000 of the
 /// whole base: one flat rate on the whole amount, not a marginal one.
@@ -24,6 +36,14 @@ pub struct DuesRules {
     pub low_income_fen: i64,
     /// A base above this is taken for a typing error (in 元 where 分 was meant, say).
     pub max_base_fen: i64,
+    /// 补交: how many past months a payment may still cover.
+    pub back_pay_months: i32,
+    /// Paying ahead (with the branch's consent): how many months past the current one.
+    pub advance_months: i32,
+    /// Complete months without dues or organizational life that raise a warning.
+    pub lapse_warn_after: Vec<i32>,
+    /// Complete months without dues or organizational life treated as 自行脱党.
+    pub lapse_after: i32,
 }
 
 impl Default for DuesRules {
@@ -43,6 +63,10 @@ impl Default for DuesRules {
             farmer_fen: 20,
             low_income_fen: 20,
             max_base_fen: 1_000_000 * 100,
+            back_pay_months: 6,
+            advance_months: 12,
+            lapse_warn_after: vec![3, 5],
+            lapse_after: 6,
         }
     }
 }
@@ -97,6 +121,102 @@ impl DuesRules {
             FieldError::new("base", "no_bracket", "党费标准未覆盖该基数，请检查规则")
         })
     }
+}
+
+/// How long a member has gone without paying dues or taking part in organizational life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lapse {
+    /// Silent for at least this many complete months, below the lapse threshold.
+    Warning(i32),
+    /// Silent long enough to be treated as 自行脱党.
+    Lapsed(i32),
+}
+
+impl Lapse {
+    pub fn months(self) -> i32 {
+        match self {
+            Lapse::Warning(n) | Lapse::Lapsed(n) => n,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Lapse::Warning(n) => format!("连续 {n} 个月未交党费、未参加组织生活"),
+            Lapse::Lapsed(n) => format!("连续 {n} 个月未交党费、未参加组织生活，按自行脱党处理"),
+        }
+    }
+}
+
+impl DuesRules {
+    /// Whether a payment may cover `month` when the current month is `current`.
+    pub fn check_pay_month(&self, month: &str, current: &str) -> Result<(), FieldError> {
+        let (Some(m), Some(c)) = (month_index(month), month_index(current)) else {
+            return Err(FieldError::new(
+                "month",
+                "invalid_month",
+                "月份格式应为 YYYY-MM",
+            ));
+        };
+        if m < c - self.back_pay_months {
+            return Err(FieldError::new(
+                "month",
+                "too_old",
+                format!(
+                    "补交党费最多补交 {} 个月，{month} 已超出",
+                    self.back_pay_months
+                ),
+            ));
+        }
+        if m > c + self.advance_months {
+            return Err(FieldError::new(
+                "month",
+                "too_far_ahead",
+                format!("预交党费最多预交 {} 个月", self.advance_months),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The lapse state of a member whose last sign of life (a month paid for, a meeting
+    /// attended, or joining) was `last`, in the month `current`; None when there is nothing to say.
+    pub fn lapse(&self, last: &str, current: &str) -> Option<Lapse> {
+        let silent = month_index(current)? - month_index(last)? - 1;
+        if silent >= self.lapse_after {
+            return Some(Lapse::Lapsed(silent));
+        }
+        self.lapse_warn_after
+            .iter()
+            .copied()
+            .filter(|w| silent >= *w)
+            .max()
+            .map(|_| Lapse::Warning(silent))
+    }
+}
+
+/// A `YYYY-MM` month as a count of months since year 0, for arithmetic.
+pub fn month_index(m: &str) -> Option<i32> {
+    let (y, mm) = m.trim().split_once('-')?;
+    if y.len() != 4 || mm.len() != 2 {
+        return None;
+    }
+    let (y, mm): (i32, i32) = (y.parse().ok()?, mm.parse().ok()?);
+    (1..=12).contains(&mm).then_some(y * 12 + mm - 1)
+}
+
+/// The month `n` months after `m` (before, when `n` is negative).
+pub fn shift_month(m: &str, n: i32) -> Option<String> {
+    let i = month_index(m)? + n;
+    Some(format!(
+        "{:04}-{:02}",
+        i.div_euclid(12),
+        i.rem_euclid(12) + 1
+    ))
+}
+
+/// An amount in 分 as 元 with two decimals, for people.
+pub fn fen_to_yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
 }
 
 /// An amount typed in 元 (`3000`, `3000.5`, `3,000.01`, full-width digits) as 分.
@@ -205,6 +325,55 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn back_payment_covers_six_months_and_advance_twelve() {
+        let r = DuesRules::default();
+        assert_eq!(r.check_pay_month("2026-05", "2026-11"), Ok(()));
+        assert_eq!(
+            r.check_pay_month("2026-04", "2026-11")
+                .expect_err("old")
+                .code,
+            "too_old"
+        );
+        assert_eq!(r.check_pay_month("2027-11", "2026-11"), Ok(()));
+        assert_eq!(
+            r.check_pay_month("2027-12", "2026-11")
+                .expect_err("ahead")
+                .code,
+            "too_far_ahead"
+        );
+        assert_eq!(
+            r.check_pay_month("2026-13", "2026-11")
+                .expect_err("bad")
+                .code,
+            "invalid_month"
+        );
+    }
+
+    #[test]
+    fn lapse_warns_at_three_and_five_months_and_lapses_at_six() {
+        let r = DuesRules::default();
+        // Last sign of life in July; November is under way: Aug, Sep, Oct are complete.
+        assert_eq!(r.lapse("2026-08", "2026-11"), None);
+        assert_eq!(r.lapse("2026-07", "2026-11"), Some(Lapse::Warning(3)));
+        assert_eq!(r.lapse("2026-06", "2026-11"), Some(Lapse::Warning(4)));
+        assert_eq!(r.lapse("2026-05", "2026-11"), Some(Lapse::Warning(5)));
+        assert_eq!(r.lapse("2026-04", "2026-11"), Some(Lapse::Lapsed(6)));
+        assert_eq!(r.lapse("2025-12", "2026-11"), Some(Lapse::Lapsed(10)));
+        // Paid ahead: nothing to say.
+        assert_eq!(r.lapse("2027-01", "2026-11"), None);
+    }
+
+    #[test]
+    fn months_shift_across_years() {
+        assert_eq!(shift_month("2026-11", 2).as_deref(), Some("2027-01"));
+        assert_eq!(shift_month("2026-01", -1).as_deref(), Some("2025-12"));
+        assert_eq!(shift_month("2026-1", 1), None);
+        assert_eq!(month_index("2026-00"), None);
+        assert_eq!(fen_to_yuan(1_500), "15.00");
+        assert_eq!(fen_to_yuan(7), "0.07");
     }
 
     #[test]

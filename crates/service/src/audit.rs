@@ -116,6 +116,24 @@ impl App {
         self.begin_audited().await?.commit(actor, e).await
     }
 
+    /// An export leaves a row: what was exported, of which org, how many rows, and whether
+    /// identifiers were unmasked (with the reason given).
+    pub async fn audit_export(
+        &self,
+        actor: &Actor,
+        what: &str,
+        org_id: i64,
+        rows: usize,
+        unmasked_for: Option<&str>,
+    ) -> ServiceResult<()> {
+        let detail = match unmasked_for {
+            Some(reason) => format!("{what}，{rows} 行，含完整身份证号，事由：{reason}"),
+            None => format!("{what}，{rows} 行"),
+        };
+        self.audit_alone(actor, Entry::ok("export", "org", org_id).detail(detail))
+            .await
+    }
+
     /// Walks the whole chain: sequence without gaps, each row's hash, each link, the head.
     pub async fn verify_audit(&self) -> ServiceResult<VerifyReport> {
         let mut conn = self.db.conn().await?;

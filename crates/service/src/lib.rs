@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod checkin;
 mod crypto;
+pub mod dues;
 mod error;
 pub mod life;
 mod meeting_files;
@@ -34,6 +35,7 @@ pub struct Config {
     pub lockout_ms: i64,
     pub min_password_chars: usize,
     pub member_rules: dangjian_domain::member::MemberRules,
+    pub dues_rules: dangjian_domain::dues::DuesRules,
 }
 
 impl Default for Config {
@@ -45,6 +47,7 @@ impl Default for Config {
             lockout_ms: 15 * 60 * 1000,
             min_password_chars: 12,
             member_rules: Default::default(),
+            dues_rules: Default::default(),
         }
     }
 }

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod checkin;
 mod db;
+pub mod dues;
 mod error;
 pub mod life;
 pub mod member;

@@ -54,6 +54,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_meeting_group.sql"),
         postgres: include_str!("../migrations/postgres/0007_meeting_group.sql"),
     },
+    Migration {
+        version: 8,
+        name: "dues",
+        sqlite: include_str!("../migrations/sqlite/0008_dues.sql"),
+        postgres: include_str!("../migrations/postgres/0008_dues.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

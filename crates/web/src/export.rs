@@ -1,8 +1,11 @@
 //! Tables the pages show, as xlsx downloads.
 
 use axum::response::Response;
+use dangjian_domain::bands::Category;
+use dangjian_domain::dues::PayMethod;
 use dangjian_report::{Cell, Table};
 use dangjian_service::ServiceError;
+use dangjian_service::dues::{ArrearsLine, Ledger};
 use dangjian_service::life::{Attendance, Compliance};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -91,8 +94,105 @@ pub fn compliance(c: &Compliance) -> Result<Response, ServiceError> {
             })
             .collect(),
     };
-    let bytes = dangjian_report::xlsx(&[children, by_kind, behind])
-        .map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))?;
-    let name = format!("组织生活落实情况-{}-{}.xlsx", c.org.name, c.to);
-    Ok(crate::pages::download(&name, XLSX, false, bytes))
+    book(
+        &[children, by_kind, behind],
+        &format!("组织生活落实情况-{}-{}.xlsx", c.org.name, c.to),
+    )
+}
+
+fn yuan(fen: Option<i64>) -> Cell {
+    match fen {
+        Some(f) => Cell::Text(dangjian_domain::dues::fen_to_yuan(f)),
+        None => Cell::Text(String::new()),
+    }
+}
+
+/// A branch's dues ledger for a month.
+pub fn ledger(l: &Ledger) -> Result<Response, ServiceError> {
+    let rows = l
+        .lines
+        .iter()
+        .map(|x| {
+            let p = x.row.payment.as_ref();
+            vec![
+                Cell::Text(x.row.name.clone()),
+                Cell::Text(label_of(&x.row.category, Category::parse, Category::label)),
+                yuan(x.row.base_fen),
+                yuan(x.due_fen),
+                Cell::Text(ledger_state(x.state).into()),
+                yuan(p.map(|p| p.paid_fen)),
+                Cell::Text(p.map_or_else(String::new, |p| p.paid_on.clone())),
+                Cell::Text(p.map_or_else(String::new, |p| {
+                    label_of(&p.method, PayMethod::parse, PayMethod::label)
+                })),
+            ]
+        })
+        .collect();
+    let t = Table {
+        sheet: "党费台账".into(),
+        title: format!("{} {} 党费交纳台账", l.org_name, l.month),
+        headers: [
+            "姓名",
+            "类别",
+            "基数（元）",
+            "应交（元）",
+            "状态",
+            "实交（元）",
+            "交纳日期",
+            "方式",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+        rows,
+    };
+    book(&[t], &format!("党费台账-{}-{}.xlsx", l.org_name, l.month))
+}
+
+/// Members owing dues in a subtree.
+pub fn arrears(org_name: &str, lines: &[ArrearsLine]) -> Result<Response, ServiceError> {
+    let t = Table {
+        sheet: "欠缴名单".into(),
+        title: format!("{org_name} 党费欠缴名单"),
+        headers: ["支部", "姓名", "入党日期", "欠缴月数", "交至"]
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect(),
+        rows: lines
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::Text(a.row.org_name.clone()),
+                    Cell::Text(a.row.name.clone()),
+                    Cell::Text(a.row.join_date.clone()),
+                    Cell::Int(a.unpaid_months),
+                    Cell::Text(a.row.last_paid.clone().unwrap_or_default()),
+                ]
+            })
+            .collect(),
+    };
+    book(&[t], &format!("党费欠缴名单-{org_name}.xlsx"))
+}
+
+pub fn ledger_state(state: &str) -> &'static str {
+    match state {
+        "paid" => "已交",
+        "unpaid" => "未交",
+        "not_due" => "无需交纳",
+        _ => "未核定基数",
+    }
+}
+
+fn label_of<T: Copy>(
+    code: &str,
+    parse: fn(&str) -> Option<T>,
+    label: fn(T) -> &'static str,
+) -> String {
+    parse(code).map_or_else(|| code.to_string(), |v| label(v).to_string())
+}
+
+fn book(tables: &[Table], name: &str) -> Result<Response, ServiceError> {
+    let bytes =
+        dangjian_report::xlsx(tables).map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))?;
+    Ok(crate::pages::download(name, XLSX, false, bytes))
 }

@@ -1,5 +1,6 @@
 //! `dangjian demo`: a fresh database holding a synthetic district shaped like Fuling.
 
+mod dues;
 mod fuling;
 mod life;
 mod people;
@@ -76,6 +77,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     let mut remaining = total_members;
     let mut baitao_member = None;
     let mut branch_members = Vec::with_capacity(t.holders.len());
+    let mut payers = Vec::with_capacity(total_members);
     for (i, h) in t.holders.iter().enumerate() {
         let n = if i + 1 == t.holders.len() {
             remaining
@@ -93,6 +95,13 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         });
         for k in 0..n {
             let draft = people.member(h.sector, &mut rng);
+            payers.push(dues::Payer {
+                member_id: next_id,
+                org_id: o.id,
+                category: draft.category,
+                join_month: dangjian_domain::life::month_key(draft.join_date),
+                last_of_branch: k + 1 == n,
+            });
             let group = (!h.groups.is_empty()).then(|| t.orgs[h.groups[k % h.groups.len()]].id);
             if Some(h.org) == t.baitao_branch && baitao_member.is_none() {
                 baitao_member = Some(next_id);
@@ -109,6 +118,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     let (meetings, attendance, first_month) =
         life::generate(&mut tx, &branch_members, &mut rng).await?;
     review::generate(&mut tx, &branch_members, &mut rng).await?;
+    dues::generate(&mut tx, &payers, &app.config.dues_rules, &mut rng).await?;
     // The rollup counts members, orgs, grades and study records: after all of them.
     rollup::rebuild(&mut tx).await?;
     app.start_life_at(&mut tx, &first_month).await?;

@@ -109,7 +109,7 @@ on_both!(
     }
 );
 
-async fn auditor_actor(t: &TestApp) -> dangjian_service::Actor {
+pub async fn auditor_actor(t: &TestApp) -> dangjian_service::Actor {
     let out = t
         .app
         .login(

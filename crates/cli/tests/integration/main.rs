@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod cli;
+mod dues;
 mod minutes;
 mod orgs;
 mod outage;

@@ -38,6 +38,15 @@ pub async fn compliance_xlsx(
         .app
         .compliance(&auth.actor, q.org, q.period.as_deref())
         .await?;
+    st.app
+        .audit_export(
+            &auth.actor,
+            "组织生活落实情况",
+            c.org.id,
+            c.children.len(),
+            None,
+        )
+        .await?;
     Ok(crate::export::compliance(&c)?)
 }
 

@@ -3,6 +3,7 @@
 
 mod auth;
 mod checkin;
+mod dues;
 mod life;
 mod members;
 mod orgs;
@@ -29,6 +30,18 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{id}", get(orgs::get).patch(orgs::update))
         .route("/members", get(members::list).post(members::create))
         .route("/members/{id}", get(members::get).patch(members::update))
+        .route("/members/{id}/dues", get(dues::member))
+        .route(
+            "/members/{id}/dues/base",
+            axum::routing::put(dues::set_base),
+        )
+        .route("/members/{id}/dues/payments", post(dues::pay))
+        .route("/members/{id}/dues/reductions", post(dues::propose))
+        .route("/dues/ledger", get(dues::ledger).post(dues::pay_batch))
+        .route("/dues/arrears", get(dues::arrears))
+        .route("/dues/lapses", get(dues::lapses))
+        .route("/dues/reductions", get(dues::reductions))
+        .route("/dues/reductions/{id}/decision", post(dues::decide))
         .route("/stats/overview", get(orgs::overview))
         .route("/life/compliance", get(life::compliance))
         .route("/life/compliance.xlsx", get(life::compliance_xlsx))

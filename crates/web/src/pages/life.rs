@@ -209,6 +209,15 @@ pub async fn export(
         .app
         .compliance(&auth.actor, parse_id(&q.org), Some(&q.period))
         .await?;
+    st.app
+        .audit_export(
+            &auth.actor,
+            "组织生活落实情况",
+            c.org.id,
+            c.children.len(),
+            None,
+        )
+        .await?;
     Ok(crate::export::compliance(&c)?)
 }
 

@@ -150,6 +150,8 @@ struct DetailPage {
     can_edit: bool,
     study_meetings: i64,
     study_hours: String,
+    dues_standard: String,
+    dues_paid_up_to: String,
 }
 
 pub struct ReviewView {
@@ -171,7 +173,13 @@ pub async fn page(
         .map(|(year, grade)| ReviewView { year, grade })
         .collect();
     let (study_meetings, study_minutes) = st.app.member_study(&auth.actor, id).await?;
+    let dues = st.app.member_dues(&auth.actor, id).await?;
     Ok(render(&DetailPage {
+        dues_standard: dues
+            .monthly_standard_fen
+            .map(dangjian_domain::dues::fen_to_yuan)
+            .unwrap_or_default(),
+        dues_paid_up_to: dues.paid_up_to.unwrap_or_default(),
         study_meetings,
         study_hours: format!("{:.1}", study_minutes as f64 / 60.0),
         l: Layout::new(&auth.actor, &auth.csrf, m.name.clone(), "members"),

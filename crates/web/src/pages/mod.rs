@@ -2,6 +2,7 @@
 
 mod audit;
 mod checkin;
+mod dues;
 mod home;
 mod life;
 mod login;
@@ -43,6 +44,16 @@ pub fn routes() -> Router<AppState> {
             get(members::edit_form).post(members::update),
         )
         .route("/members/{id}/unmask", post(members::unmask))
+        .route("/members/{id}/dues", get(dues::member))
+        .route("/members/{id}/dues/base", post(dues::set_base))
+        .route("/members/{id}/dues/pay", post(dues::pay))
+        .route("/members/{id}/dues/reduction", post(dues::propose))
+        .route("/dues", get(dues::page))
+        .route("/dues/pay", post(dues::pay_batch))
+        .route("/dues/ledger.xlsx", get(dues::ledger_xlsx))
+        .route("/dues/arrears.xlsx", get(dues::arrears_xlsx))
+        .route("/dues/lapses", get(dues::lapses))
+        .route("/dues/reductions/{id}/decide", post(dues::decide))
         .route("/audit", get(audit::page))
         .route("/notifications", get(notifications::page))
         .route("/notifications/count", get(notifications::count))

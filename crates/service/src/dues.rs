@@ -1,0 +1,672 @@
+//! 党费: each member's standard from their category and income base, the monthly ledger of a
+//! branch, back payments, reductions approved above the branch, arrears and lapse warnings.
+
+use dangjian_domain::bands::Category;
+use dangjian_domain::dues::{Lapse, PayMethod, month_index, shift_month, yuan_to_fen};
+use dangjian_domain::life::month_key;
+use dangjian_domain::org::OrgKind;
+use dangjian_domain::role::in_scope;
+use dangjian_domain::{FieldError, date};
+use dangjian_store::StoreError;
+use dangjian_store::dues::{
+    self, BaseRow, LedgerRow, PaymentRow, PaymentWrite, ReductionRow, ReductionWrite, StandingRow,
+};
+use dangjian_store::member::MemberRow;
+use dangjian_store::org::OrgRow;
+use serde::{Deserialize, Serialize};
+
+use crate::audit::Entry;
+use crate::{Actor, App, ServiceError, ServiceResult, today};
+
+/// What a member owes and has paid, for the member page and `GET /members/{id}/dues`.
+#[derive(Debug, Serialize)]
+pub struct MemberDues {
+    pub member_id: i64,
+    pub name: String,
+    pub category: String,
+    pub category_label: &'static str,
+    /// The base in force this month; None for fixed-amount categories without one.
+    pub base_fen: Option<i64>,
+    /// The standard by the rules; None when a base is needed and not set.
+    pub monthly_standard_fen: Option<i64>,
+    /// What is due this month: the standard, or an approved reduction.
+    pub due_fen: Option<i64>,
+    pub reduced_fen: Option<i64>,
+    pub paid_up_to: Option<String>,
+    pub bases: Vec<BaseRow>,
+    pub payments: Vec<PaymentRow>,
+}
+
+/// A ledger line with what was due, for people and exports.
+#[derive(Debug, Serialize)]
+pub struct LedgerLine {
+    #[serde(flatten)]
+    pub row: LedgerRow,
+    pub due_fen: Option<i64>,
+    /// `paid`, `unpaid`, `not_due` (joined later) or `no_base` (the base is missing).
+    pub state: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Ledger {
+    pub org_id: i64,
+    pub org_name: String,
+    pub month: String,
+    pub lines: Vec<LedgerLine>,
+    pub due_fen: i64,
+    pub paid_fen: i64,
+    pub paid_count: usize,
+    pub unpaid_count: usize,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PayInput {
+    /// `YYYY-MM`, first month paid for.
+    pub from_month: String,
+    /// `YYYY-MM`, last month paid for; empty for one month.
+    pub to_month: String,
+    /// `YYYY-MM-DD`; empty for today.
+    pub paid_on: String,
+    pub method: String,
+    /// 元 a month; empty pays exactly what is due.
+    pub amount: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArrearsLine {
+    #[serde(flatten)]
+    pub row: StandingRow,
+    pub unpaid_months: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LapseLine {
+    #[serde(flatten)]
+    pub row: StandingRow,
+    pub silent_months: i32,
+    pub lapsed: bool,
+    pub label: String,
+}
+
+fn month_of(text: &str, field: &'static str) -> ServiceResult<String> {
+    let t = text.trim();
+    month_index(t)
+        .map(|_| t.to_string())
+        .ok_or_else(|| ServiceError::field(field, "invalid_month", "月份格式应为 YYYY-MM"))
+}
+
+fn not_a_branch() -> ServiceError {
+    ServiceError::field("org_id", "not_a_branch", "党费台账按党支部查看")
+}
+
+/// Whether the member owed anything in `month`: probationary members pay from the branch
+/// meeting that accepted them, which is the join date.
+fn owes_in(m_join: &str, month: &str) -> bool {
+    m_join.get(..7).is_some_and(|j| j <= month)
+}
+
+impl App {
+    fn current_month(&self) -> String {
+        month_key(today())
+    }
+
+    /// What is due from a member of `category` for a month with this base and reduction.
+    fn due_for(
+        &self,
+        category: &str,
+        base_fen: Option<i64>,
+        reduced_fen: Option<i64>,
+    ) -> Result<i64, FieldError> {
+        if let Some(r) = reduced_fen {
+            return Ok(r);
+        }
+        let category = Category::parse(category).unwrap_or(Category::Other);
+        self.config
+            .dues_rules
+            .monthly_standard_fen(category, base_fen)
+    }
+
+    pub async fn member_dues(&self, actor: &Actor, member_id: i64) -> ServiceResult<MemberDues> {
+        let m = self.member(actor, member_id).await?;
+        let month = self.current_month();
+        let mut conn = self.db.conn().await?;
+        let (base_fen, reduced_fen) = dues::terms_at(&mut conn, member_id, &month).await?;
+        let category = Category::parse(&m.category).unwrap_or(Category::Other);
+        let standard = self
+            .config
+            .dues_rules
+            .monthly_standard_fen(category, base_fen)
+            .ok();
+        Ok(MemberDues {
+            member_id,
+            name: m.name.clone(),
+            category: category.as_str().into(),
+            category_label: category.label(),
+            base_fen,
+            monthly_standard_fen: standard,
+            due_fen: reduced_fen.or(standard),
+            reduced_fen,
+            paid_up_to: dues::paid_up_to(&mut conn, member_id).await?,
+            bases: dues::bases(&mut conn, member_id).await?,
+            payments: dues::payments(&mut conn, member_id, 24).await?,
+        })
+    }
+
+    /// Sets a member's income base from a month on (typed in 元).
+    pub async fn set_dues_base(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        from_month: &str,
+        base_yuan: &str,
+    ) -> ServiceResult<MemberDues> {
+        let m = self.member_to_edit(actor, member_id).await?;
+        let from = month_of(from_month, "from_month")?;
+        let rules = &self.config.dues_rules;
+        rules
+            .check_pay_month(&from, &self.current_month())
+            .map_err(|e| {
+                ServiceError::Invalid(vec![FieldError {
+                    field: "from_month",
+                    ..e
+                }])
+            })?;
+        let base = yuan_to_fen(base_yuan).map_err(|e| ServiceError::Invalid(vec![e]))?;
+        let category = Category::parse(&m.category).unwrap_or(Category::Other);
+        rules
+            .monthly_standard_fen(category, Some(base))
+            .map_err(|e| ServiceError::Invalid(vec![e]))?;
+        let mut tx = self.begin_audited().await?;
+        dues::set_base(tx.conn(), member_id, &from, base, actor.user_id).await?;
+        tx.commit(
+            actor,
+            Entry::ok("dues.base", "member", member_id).detail(format!(
+                "{} 自 {from} 起基数 {} 元",
+                m.name,
+                base_yuan.trim()
+            )),
+        )
+        .await?;
+        self.member_dues(actor, member_id).await
+    }
+
+    /// Records one member's payment for one or more months, all of them or none.
+    pub async fn pay_dues(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        input: &PayInput,
+    ) -> ServiceResult<Vec<PaymentRow>> {
+        let m = self.member_to_edit(actor, member_id).await?;
+        let from = month_of(&input.from_month, "from_month")?;
+        let to = if input.to_month.trim().is_empty() {
+            from.clone()
+        } else {
+            month_of(&input.to_month, "to_month")?
+        };
+        let months = month_range(&from, &to)?;
+        let (paid_on, method) = self.paid_how(input)?;
+        let amount = match input.amount.trim() {
+            "" => None,
+            a => Some(yuan_to_fen(a).map_err(|e| {
+                ServiceError::Invalid(vec![FieldError {
+                    field: "amount",
+                    ..e
+                }])
+            })?),
+        };
+        let mut tx = self.begin_audited().await?;
+        let mut rows = Vec::with_capacity(months.len());
+        for month in &months {
+            rows.push(
+                self.payment_of(tx.conn(), &m, month, amount, &paid_on, method, actor)
+                    .await?,
+            );
+        }
+        dues::insert_payments(tx.conn(), &rows)
+            .await
+            .map_err(already_paid)?;
+        let total: i64 = rows.iter().map(|r| r.paid_fen).sum();
+        tx.commit(
+            actor,
+            Entry::ok("dues.pay", "member", member_id).detail(format!(
+                "{} {from}–{to} 共 {} 元",
+                m.name,
+                dangjian_domain::dues::fen_to_yuan(total)
+            )),
+        )
+        .await?;
+        let mut conn = self.db.conn().await?;
+        Ok(dues::payments(&mut conn, member_id, months.len() as i64).await?)
+    }
+
+    /// Marks several members of a branch as paid for one month at exactly what each owed.
+    pub async fn pay_dues_batch(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        month: &str,
+        member_ids: &[i64],
+        input: &PayInput,
+    ) -> ServiceResult<usize> {
+        let o = self.org(actor, org_id).await?;
+        actor.check_edit_members(&o.path)?;
+        let month = month_of(month, "month")?;
+        if member_ids.is_empty() {
+            return Err(ServiceError::field(
+                "member_ids",
+                "required",
+                "请选择已交纳的党员",
+            ));
+        }
+        let (paid_on, method) = self.paid_how(input)?;
+        let mut tx = self.begin_audited().await?;
+        let mut rows = Vec::with_capacity(member_ids.len());
+        for id in member_ids {
+            let m = dangjian_store::member::get(tx.conn(), *id)
+                .await?
+                .filter(|m| m.org_id == o.id)
+                .ok_or_else(|| {
+                    ServiceError::field("member_ids", "not_in_branch", "所选党员不在本支部")
+                })?;
+            rows.push(
+                self.payment_of(tx.conn(), &m, &month, None, &paid_on, method, actor)
+                    .await?,
+            );
+        }
+        dues::insert_payments(tx.conn(), &rows)
+            .await
+            .map_err(already_paid)?;
+        tx.commit(
+            actor,
+            Entry::ok("dues.pay_batch", "org", o.id).detail(format!(
+                "{} {month} {} 人",
+                o.name,
+                rows.len()
+            )),
+        )
+        .await?;
+        Ok(rows.len())
+    }
+
+    fn paid_how(&self, input: &PayInput) -> ServiceResult<(String, PayMethod)> {
+        let paid_on = match input.paid_on.trim() {
+            "" => today(),
+            d => date::past_date("paid_on", "交纳日期", d, today())
+                .map_err(|e| ServiceError::Invalid(vec![e]))?,
+        };
+        let method = PayMethod::parse(&input.method)
+            .ok_or_else(|| ServiceError::field("method", "invalid_choice", "请选择交纳方式"))?;
+        Ok((date::format(paid_on), method))
+    }
+
+    /// One month's payment of a member, checked against the back-payment window, the join
+    /// date and what was due.
+    #[allow(clippy::too_many_arguments)]
+    async fn payment_of(
+        &self,
+        conn: &mut dangjian_store::Conn,
+        m: &MemberRow,
+        month: &str,
+        amount: Option<i64>,
+        paid_on: &str,
+        method: PayMethod,
+        actor: &Actor,
+    ) -> ServiceResult<PaymentWrite> {
+        let rules = &self.config.dues_rules;
+        rules
+            .check_pay_month(month, &self.current_month())
+            .map_err(|e| ServiceError::Invalid(vec![e]))?;
+        if !owes_in(&m.join_date, month) {
+            return Err(ServiceError::field(
+                "month",
+                "before_joining",
+                format!("{} 于 {} 入党，{month} 无需交纳党费", m.name, m.join_date),
+            ));
+        }
+        let (base, reduced) = dues::terms_at(conn, m.id, month).await?;
+        let due = self.due_for(&m.category, base, reduced).map_err(|e| {
+            ServiceError::field("base", "no_base", format!("{}：{}", m.name, e.message))
+        })?;
+        let paid = amount.unwrap_or(due);
+        if paid < due {
+            return Err(ServiceError::field(
+                "amount",
+                "below_due",
+                format!(
+                    "{} {month} 应交 {} 元，实交不能少于应交",
+                    m.name,
+                    dangjian_domain::dues::fen_to_yuan(due)
+                ),
+            ));
+        }
+        Ok(PaymentWrite {
+            member_id: m.id,
+            org_id: m.org_id,
+            month: month.to_string(),
+            due_fen: due,
+            paid_fen: paid,
+            paid_on: paid_on.to_string(),
+            method: method.as_str().into(),
+            recorded_by: actor.user_id,
+        })
+    }
+
+    /// A branch's ledger for a month.
+    pub async fn dues_ledger(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        month: Option<&str>,
+    ) -> ServiceResult<Ledger> {
+        let o = self.org(actor, org_id).await?;
+        if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
+            return Err(not_a_branch());
+        }
+        let month = match month.map(str::trim).filter(|m| !m.is_empty()) {
+            Some(m) => month_of(m, "month")?,
+            None => self.current_month(),
+        };
+        let mut conn = self.db.conn().await?;
+        let rows = dues::ledger(&mut conn, o.id, &month).await?;
+        let mut ledger = Ledger {
+            org_id: o.id,
+            org_name: o.name.clone(),
+            month: month.clone(),
+            lines: Vec::with_capacity(rows.len()),
+            due_fen: 0,
+            paid_fen: 0,
+            paid_count: 0,
+            unpaid_count: 0,
+        };
+        for row in rows {
+            let (due, state) = if let Some(p) = &row.payment {
+                ledger.paid_fen += p.paid_fen;
+                ledger.paid_count += 1;
+                (Some(p.due_fen), "paid")
+            } else if !owes_in(&row.join_date, &month) {
+                (None, "not_due")
+            } else {
+                match self.due_for(&row.category, row.base_fen, row.reduced_fen) {
+                    Ok(d) => {
+                        ledger.unpaid_count += 1;
+                        (Some(d), "unpaid")
+                    }
+                    Err(_) => {
+                        ledger.unpaid_count += 1;
+                        (None, "no_base")
+                    }
+                }
+            };
+            ledger.due_fen += due.unwrap_or(0);
+            ledger.lines.push(LedgerLine {
+                row,
+                due_fen: due,
+                state,
+            });
+        }
+        Ok(ledger)
+    }
+
+    /// Members of a subtree who owe dues for any of the last `back_pay_months` complete months.
+    pub async fn dues_arrears(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+    ) -> ServiceResult<Vec<ArrearsLine>> {
+        let o = self.org(actor, org_id).await?;
+        let current = self.current_month();
+        let n = self.config.dues_rules.back_pay_months;
+        let from = shift_month(&current, -n).unwrap_or_else(|| current.clone());
+        let to = shift_month(&current, -1).unwrap_or_else(|| current.clone());
+        let mut conn = self.db.conn().await?;
+        let rows = dues::arrears(&mut conn, &o.path, (&from, &to), i64::from(n)).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let joined = row.join_date.get(..7).unwrap_or(&from).to_string();
+                let first = if joined > from { joined } else { from.clone() };
+                let owed = match (month_index(&first), month_index(&to)) {
+                    (Some(a), Some(b)) if b >= a => i64::from(b - a + 1),
+                    _ => 0,
+                };
+                let unpaid = owed - row.paid_months;
+                (unpaid > 0).then_some(ArrearsLine {
+                    row,
+                    unpaid_months: unpaid,
+                })
+            })
+            .collect())
+    }
+
+    /// Members of a subtree without dues and without organizational life for long enough to
+    /// warn (DOMAIN.md §3: at 3 and 5 months; 6 is 自行脱党).
+    pub async fn dues_lapses(&self, actor: &Actor, org_id: i64) -> ServiceResult<Vec<LapseLine>> {
+        let o = self.org(actor, org_id).await?;
+        self.lapses_under(&o.path).await
+    }
+
+    pub(crate) async fn lapses_under(&self, root_path: &str) -> ServiceResult<Vec<LapseLine>> {
+        let rules = &self.config.dues_rules;
+        let current = self.current_month();
+        let Some(first_warn) = rules.lapse_warn_after.iter().copied().min() else {
+            return Ok(Vec::new());
+        };
+        // Silent for `first_warn` complete months: nothing from that many months back on.
+        let since = shift_month(&current, -first_warn).unwrap_or_else(|| current.clone());
+        let since_day = format!("{since}-01");
+        let mut conn = self.db.conn().await?;
+        let rows = dues::silent(&mut conn, root_path, &since, &since_day).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let last = [
+                    row.last_paid.clone(),
+                    row.last_present
+                        .as_ref()
+                        .and_then(|d| d.get(..7))
+                        .map(String::from),
+                    row.join_date.get(..7).map(String::from),
+                ]
+                .into_iter()
+                .flatten()
+                .max()?;
+                let lapse = rules.lapse(&last, &current)?;
+                Some(LapseLine {
+                    silent_months: lapse.months(),
+                    lapsed: matches!(lapse, Lapse::Lapsed(_)),
+                    label: lapse.label(),
+                    row,
+                })
+            })
+            .collect())
+    }
+
+    /// The branch proposes a reduction or exemption for a member; the committee above decides.
+    pub async fn propose_reduction(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        from_month: &str,
+        to_month: &str,
+        monthly_yuan: &str,
+        reason: &str,
+    ) -> ServiceResult<ReductionRow> {
+        let m = self.member_to_edit(actor, member_id).await?;
+        let from = month_of(from_month, "from_month")?;
+        let to = month_of(to_month, "to_month")?;
+        month_range(&from, &to)?;
+        let monthly = yuan_to_fen(monthly_yuan).map_err(|e| {
+            ServiceError::Invalid(vec![FieldError {
+                field: "amount",
+                ..e
+            }])
+        })?;
+        let reason = reason.trim();
+        if reason.chars().count() < 4 || reason.chars().count() > 500 {
+            return Err(ServiceError::field(
+                "reason",
+                "reason_required",
+                "请填写减免事由（4–500 字）",
+            ));
+        }
+        let mut tx = self.begin_audited().await?;
+        let id = dues::propose_reduction(
+            tx.conn(),
+            &ReductionWrite {
+                member_id,
+                from_month: &from,
+                to_month: &to,
+                monthly_fen: monthly,
+                reason,
+                proposed_by: actor.user_id,
+            },
+        )
+        .await?;
+        let row = dues::reduction(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        tx.commit(
+            actor,
+            Entry::ok("dues.reduction.propose", "member", member_id).detail(format!(
+                "{} {from}–{to} 每月 {} 元",
+                m.name,
+                monthly_yuan.trim()
+            )),
+        )
+        .await?;
+        Ok(row)
+    }
+
+    /// Approval by a committee above the member's branch: the branch cannot approve its own.
+    pub async fn decide_reduction(
+        &self,
+        actor: &Actor,
+        id: i64,
+        approve: bool,
+        note: &str,
+    ) -> ServiceResult<ReductionRow> {
+        let mut conn = self.db.conn().await?;
+        let r = dues::reduction(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        drop(conn);
+        actor.check_edit_members(&r.org_path)?;
+        if !above_branch(&actor.scope_path, &r.org_path) {
+            return Err(ServiceError::Forbidden("党费减免须由上级党组织审批"));
+        }
+        let mut tx = self.begin_audited().await?;
+        if !dues::decide_reduction(tx.conn(), id, approve, actor.user_id, note.trim()).await? {
+            return Err(ServiceError::field(
+                "state",
+                "already_decided",
+                "该申请已审批",
+            ));
+        }
+        let row = dues::reduction(tx.conn(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        tx.commit(
+            actor,
+            Entry::ok(
+                if approve {
+                    "dues.reduction.approve"
+                } else {
+                    "dues.reduction.reject"
+                },
+                "member",
+                r.member_id,
+            )
+            .detail(r.member_name.clone()),
+        )
+        .await?;
+        Ok(row)
+    }
+
+    pub async fn dues_reductions(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+    ) -> ServiceResult<Vec<ReductionRow>> {
+        let o = self.org(actor, org_id).await?;
+        let mut conn = self.db.conn().await?;
+        Ok(dues::reductions(&mut conn, &o.path, 200).await?)
+    }
+
+    /// The org a ledger or list is asked for, when it must hold members.
+    pub async fn dues_branch(&self, actor: &Actor, org_id: i64) -> ServiceResult<OrgRow> {
+        let o = self.org(actor, org_id).await?;
+        if OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
+            Ok(o)
+        } else {
+            Err(not_a_branch())
+        }
+    }
+}
+
+/// The actor's scope lies strictly above the branch at `branch_path`.
+fn above_branch(scope_path: &str, branch_path: &str) -> bool {
+    scope_path != branch_path && in_scope(scope_path, branch_path)
+}
+
+fn month_range(from: &str, to: &str) -> ServiceResult<Vec<String>> {
+    let (Some(a), Some(b)) = (month_index(from), month_index(to)) else {
+        return Err(ServiceError::field(
+            "to_month",
+            "invalid_month",
+            "月份格式应为 YYYY-MM",
+        ));
+    };
+    if b < a {
+        return Err(ServiceError::field(
+            "to_month",
+            "before_from",
+            "结束月份不能早于开始月份",
+        ));
+    }
+    if b - a >= 24 {
+        return Err(ServiceError::field(
+            "to_month",
+            "too_long",
+            "一次最多登记 24 个月",
+        ));
+    }
+    Ok((0..=b - a).filter_map(|i| shift_month(from, i)).collect())
+}
+
+fn already_paid(e: StoreError) -> ServiceError {
+    match e {
+        StoreError::Duplicate(_) => ServiceError::field(
+            "month",
+            "already_paid",
+            "所选月份中已有交纳记录，不能重复登记",
+        ),
+        other => other.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_committee_above_the_branch_approves() {
+        assert!(above_branch("/1/7/", "/1/7/311/"));
+        assert!(!above_branch("/1/7/311/", "/1/7/311/"));
+        assert!(!above_branch("/1/8/", "/1/7/311/"));
+    }
+
+    #[test]
+    fn ranges_are_checked() {
+        assert_eq!(month_range("2026-11", "2027-01").expect("range").len(), 3);
+        assert!(month_range("2026-11", "2026-10").is_err());
+        assert!(month_range("2024-01", "2026-01").is_err());
+    }
+
+    #[test]
+    fn dues_start_with_the_join_month() {
+        assert!(owes_in("2026-03-15", "2026-03"));
+        assert!(!owes_in("2026-03-15", "2026-02"));
+    }
+}
