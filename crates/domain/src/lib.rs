@@ -18,5 +18,6 @@ pub mod phone;
 pub mod remind;
 pub mod review;
 pub mod role;
+pub mod transfer;
 
 pub use error::FieldError;

@@ -16,6 +16,7 @@ pub mod orgs;
 pub mod remind;
 pub mod review;
 pub mod stats;
+pub mod transfer;
 pub mod users;
 
 use dangjian_store::{Db, setting};
@@ -36,6 +37,7 @@ pub struct Config {
     pub min_password_chars: usize,
     pub member_rules: dangjian_domain::member::MemberRules,
     pub dues_rules: dangjian_domain::dues::DuesRules,
+    pub transfer_rules: dangjian_domain::transfer::TransferRules,
 }
 
 impl Default for Config {
@@ -48,6 +50,7 @@ impl Default for Config {
             min_password_chars: 12,
             member_rules: Default::default(),
             dues_rules: Default::default(),
+            transfer_rules: Default::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ use dangjian_domain::{date, mask};
 use dangjian_store::member::{self, MemberFilter, MemberRow, MemberWrite, Sort};
 use dangjian_store::org::{self, OrgRow};
 use dangjian_store::rollup::{self, MemberFacts};
+use dangjian_store::transfer;
 use dangjian_store::{Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
@@ -60,7 +61,7 @@ fn facts(m: &MemberWrite) -> Vec<rollup::Fact> {
     })
 }
 
-fn row_facts(m: &MemberRow) -> Vec<rollup::Fact> {
+pub(crate) fn row_facts(m: &MemberRow) -> Vec<rollup::Fact> {
     rollup::member_facts(&MemberFacts {
         status: &m.status,
         gender: &m.gender,
@@ -281,23 +282,35 @@ impl App {
         at: Placement,
         input: &MemberInput,
     ) -> ServiceResult<MemberRow> {
-        let draft = input
-            .validate(today(), &self.config.member_rules)
-            .map_err(ServiceError::Invalid)?;
         let mut tx = self.begin_audited().await?;
-        let o = self.placement(tx.conn(), actor, at).await?;
-        let w = to_write(self.crypto(), &draft, &o, at.group_id);
-        let id = member::insert(tx.conn(), &w).await.map_err(duplicate_id)?;
-        rollup::apply(tx.conn(), &w.org_path, &facts(&w), 1).await?;
-        let row = member::get(tx.conn(), id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let row = self.insert_member(tx.conn(), actor, at, input).await?;
         tx.commit(
             actor,
-            Entry::ok("member.create", "member", id).detail(format!("{} → {}", w.name, o.name)),
+            Entry::ok("member.create", "member", row.id)
+                .detail(format!("{} → {}", row.name, row.org_name)),
         )
         .await?;
         Ok(row)
+    }
+
+    /// A new member inside the caller's transaction: checked, placed, counted, with the first
+    /// line of their history.
+    pub(crate) async fn insert_member(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        at: Placement,
+        input: &MemberInput,
+    ) -> ServiceResult<MemberRow> {
+        let draft = input
+            .validate(today(), &self.config.member_rules)
+            .map_err(ServiceError::Invalid)?;
+        let o = self.placement(conn, actor, at).await?;
+        let w = to_write(self.crypto(), &draft, &o, at.group_id);
+        let id = member::insert(conn, &w).await.map_err(duplicate_id)?;
+        rollup::apply(conn, &w.org_path, &facts(&w), 1).await?;
+        transfer::open_membership(conn, id, Some(o.id), &o.name, &w.join_date, None).await?;
+        member::get(conn, id).await?.ok_or(ServiceError::NotFound)
     }
 
     /// The member's current values as a form, identifiers decrypted for re-validation only.
@@ -357,6 +370,12 @@ impl App {
         let row = member::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        if old.org_id != o.id {
+            // A correction of the branch, not a transfer: the history still shows it.
+            let on = date::format(today());
+            transfer::change_membership(tx.conn(), id, &on, Some((Some(o.id), &o.name)), None)
+                .await?;
+        }
         let moved = if old.org_id != o.id {
             format!("，{} → {}", old.org_name, o.name)
         } else {

@@ -15,6 +15,7 @@ impl App {
     /// Writes the reminders due on `today`; returns how many were new.
     pub async fn run_reminders(&self, today: Date) -> ServiceResult<usize> {
         let policy = ReminderPolicy::default();
+        self.expire_transfers(today).await?;
         let month = life::month_key(today);
         // Read without the write lock; write in short batches below, so that logins and
         // recordings are not kept waiting behind a long run (a first run at a large scale
@@ -122,6 +123,16 @@ impl App {
                 .map_err(dangjian_store::StoreError::from)?;
         }
         Ok(usize::try_from(added).unwrap_or(usize::MAX))
+    }
+
+    /// Letters whose validity ran out are marked expired, so that both sides see it.
+    async fn expire_transfers(&self, today: Date) -> ServiceResult<()> {
+        let mut tx = self.db.begin_write().await?;
+        dangjian_store::transfer::expire_due(&mut tx, &date::format(today)).await?;
+        tx.commit()
+            .await
+            .map_err(dangjian_store::StoreError::from)?;
+        Ok(())
     }
 
     /// Members silent for months, flagged once a month to their branch and their town.

@@ -19,6 +19,7 @@ pub mod rollup;
 pub mod session;
 pub mod setting;
 mod sql;
+pub mod transfer;
 pub mod user;
 
 pub use db::{Backend, Db};

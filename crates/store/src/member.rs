@@ -221,6 +221,32 @@ pub async fn update(conn: &mut AnyConnection, id: i64, m: &MemberWrite) -> Resul
     Ok(())
 }
 
+/// The path of a member who left the district: no subtree contains it, so every list, count
+/// and scope check leaves them out, while their history stays attached to the row.
+pub const DEPARTED_PATH: &str = "";
+
+/// Moves a member into another branch (outside any of its groups).
+pub async fn move_to(conn: &mut AnyConnection, id: i64, org_id: i64, org_path: &str) -> Result<()> {
+    sqlx::query("UPDATE member SET org_id = $1, org_path = $2, group_id = NULL, updated_at = $3 WHERE id = $4")
+        .bind(org_id)
+        .bind(org_path)
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_flowing(conn: &mut AnyConnection, id: i64, flowing: bool) -> Result<()> {
+    sqlx::query("UPDATE member SET flowing = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(flowing))
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
     #[default]

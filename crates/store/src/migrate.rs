@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_dues.sql"),
         postgres: include_str!("../migrations/postgres/0008_dues.sql"),
     },
+    Migration {
+        version: 9,
+        name: "transfer",
+        sqlite: include_str!("../migrations/sqlite/0009_transfer.sql"),
+        postgres: include_str!("../migrations/postgres/0009_transfer.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

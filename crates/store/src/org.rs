@@ -317,9 +317,17 @@ pub async fn move_subtree(
         .execute(&mut *conn)
         .await?;
     // Every table that keeps a copy of its org's path for subtree queries follows the move.
-    for table in ["member", "meeting", "annual_review", "life_behind"] {
+    let copies = [
+        ("member", "org_path"),
+        ("meeting", "org_path"),
+        ("annual_review", "org_path"),
+        ("life_behind", "org_path"),
+        ("transfer", "from_path"),
+        ("transfer", "to_path"),
+    ];
+    for (table, col) in copies {
         let sql = format!(
-            "UPDATE {table} SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) WHERE org_path >= $3 AND org_path < $4"
+            "UPDATE {table} SET {col} = $1 || substr({col}, CAST($2 AS INTEGER)) WHERE {col} >= $3 AND {col} < $4"
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(&new_path)

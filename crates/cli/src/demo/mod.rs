@@ -115,6 +115,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         }
     }
     member::insert_bulk(&mut tx, &batch).await?;
+    dangjian_service::store::transfer::fill_memberships(&mut tx).await?;
     let (meetings, attendance, first_month) =
         life::generate(&mut tx, &branch_members, &mut rng).await?;
     review::generate(&mut tx, &branch_members, &mut rng).await?;

@@ -19,3 +19,4 @@ mod registry;
 mod remind;
 mod review;
 mod scope;
+mod transfer;

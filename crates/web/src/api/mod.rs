@@ -8,6 +8,7 @@ mod life;
 mod members;
 mod orgs;
 mod review;
+mod transfer;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -42,6 +43,13 @@ pub fn routes() -> Router<AppState> {
         .route("/dues/lapses", get(dues::lapses))
         .route("/dues/reductions", get(dues::reductions))
         .route("/dues/reductions/{id}/decision", post(dues::decide))
+        .route("/members/{id}/transfers", post(transfer::request))
+        .route("/members/{id}/history", get(transfer::history))
+        .route("/transfers", get(transfer::list))
+        .route("/transfers/in", post(transfer::receive_in))
+        .route("/transfers/targets", get(transfer::targets))
+        .route("/transfers/{id}", get(transfer::get))
+        .route("/transfers/{id}/{action}", post(transfer::step))
         .route("/stats/overview", get(orgs::overview))
         .route("/life/compliance", get(life::compliance))
         .route("/life/compliance.xlsx", get(life::compliance_xlsx))

@@ -152,6 +152,7 @@ struct DetailPage {
     study_hours: String,
     dues_standard: String,
     dues_paid_up_to: String,
+    history: Vec<dangjian_service::store::transfer::MembershipRow>,
 }
 
 pub struct ReviewView {
@@ -174,7 +175,9 @@ pub async fn page(
         .collect();
     let (study_meetings, study_minutes) = st.app.member_study(&auth.actor, id).await?;
     let dues = st.app.member_dues(&auth.actor, id).await?;
+    let history = st.app.member_history(&auth.actor, id).await?.memberships;
     Ok(render(&DetailPage {
+        history,
         dues_standard: dues
             .monthly_standard_fen
             .map(dangjian_domain::dues::fen_to_yuan)

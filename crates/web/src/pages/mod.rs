@@ -11,6 +11,7 @@ mod minutes;
 mod notifications;
 mod orgs;
 mod rules;
+mod transfer;
 
 use askama::Template;
 use axum::Router;
@@ -54,6 +55,14 @@ pub fn routes() -> Router<AppState> {
         .route("/dues/arrears.xlsx", get(dues::arrears_xlsx))
         .route("/dues/lapses", get(dues::lapses))
         .route("/dues/reductions/{id}/decide", post(dues::decide))
+        .route(
+            "/members/{id}/transfer",
+            get(transfer::new_form).post(transfer::create),
+        )
+        .route("/transfers", get(transfer::list))
+        .route("/transfers/targets", get(transfer::targets))
+        .route("/transfers/{id}", get(transfer::page))
+        .route("/transfers/{id}/{action}", post(transfer::step))
         .route("/audit", get(audit::page))
         .route("/notifications", get(notifications::page))
         .route("/notifications/count", get(notifications::count))
