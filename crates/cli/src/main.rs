@@ -99,6 +99,20 @@ enum Cmd {
         #[command(subcommand)]
         cmd: UserCmd,
     },
+    /// Import a roster from an xlsx file laid out as the web template.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        what: ImportCmd,
+    },
+    /// Export a roster to an xlsx file that imports back.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        what: ExportCmd,
+    },
     /// Check the audit log's hash chain.
     Audit {
         #[command(flatten)]
@@ -138,6 +152,37 @@ enum UserCmd {
     Enable { username: String },
     /// List accounts.
     List,
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Members into the subtree of an org: every row is checked first; with any refused row
+    /// nothing is written unless --skip-invalid.
+    Members {
+        file: PathBuf,
+        /// Code of the org whose subtree receives the members (rows name their branch).
+        #[arg(long)]
+        org: String,
+        /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows and leave out the refused ones.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCmd {
+    /// The members of an org's subtree; ID numbers and phones masked unless a reason is given.
+    Members {
+        #[arg(long)]
+        org: String,
+        file: PathBuf,
+        /// Export full ID numbers and phones, for this reason (audited).
+        #[arg(long)]
+        unmask_reason: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -355,6 +400,80 @@ async fn run(cmd: Cmd) -> Result<(), String> {
                     }
                 }
             }
+            Ok(())
+        }
+        Cmd::Import {
+            db,
+            what:
+                ImportCmd::Members {
+                    file,
+                    org,
+                    dry_run,
+                    skip_invalid,
+                },
+        } => {
+            let app = open(&db).await?;
+            let system = Actor::system("import");
+            let root = app
+                .org_by_code(&system, &org)
+                .await
+                .map_err(|e| explain(&e))?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
+            let name = file
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let (checked, written) = app
+                .import_members_file(&system, &root, &name, bytes, skip_invalid, dry_run)
+                .await
+                .map_err(|e| explain(&e))?;
+            for e in &checked.invalid {
+                for (col, msg) in &e.problems {
+                    eprintln!("第 {} 行 {col}：{msg}", e.line);
+                }
+            }
+            println!(
+                "共 {} 行：有效 {} 行，有误 {} 行；已导入 {written} 行",
+                checked.total,
+                checked.valid.len(),
+                checked.invalid.len()
+            );
+            if dry_run {
+                println!("试运行：未写入任何数据");
+            }
+            if !checked.invalid.is_empty() && !skip_invalid && !dry_run {
+                return Err("有误的行未修正，未写入任何数据（修正后重试，或加 --skip-invalid 只导入有效行）".into());
+            }
+            Ok(())
+        }
+        Cmd::Export {
+            db,
+            what:
+                ExportCmd::Members {
+                    org,
+                    file,
+                    unmask_reason,
+                },
+        } => {
+            let app = open(&db).await?;
+            let system = Actor::system("export");
+            let root = app
+                .org_by_code(&system, &org)
+                .await
+                .map_err(|e| explain(&e))?;
+            let q = dangjian_service::members::MemberQuery {
+                org: Some(root.id),
+                ..Default::default()
+            };
+            let (_, rows) = app
+                .export_members(&system, &q, unmask_reason.as_deref())
+                .await
+                .map_err(|e| explain(&e))?;
+            let n = rows.len();
+            let bytes = app.roster_xlsx(rows).map_err(|e| explain(&e))?;
+            std::fs::write(&file, bytes)
+                .map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
+            println!("已导出 {n} 名党员到 {}", file.display());
             Ok(())
         }
         Cmd::Audit {

@@ -1,7 +1,11 @@
 //! Tables as xlsx files: a title row, a bold header, then the rows; numbers stay numbers so
 //! that a town can sum and sort them in Excel or WPS.
 
+pub mod roster;
+
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+pub use rust_xlsxwriter::XlsxError as WriteError;
 
 /// One cell of a table.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@ pub mod checkin;
 mod crypto;
 pub mod dues;
 mod error;
+pub mod import;
 pub mod life;
 mod meeting_files;
 pub mod members;
@@ -63,6 +64,8 @@ pub struct App {
     pub config: Config,
     /// Wrong check-in codes per member, so that a code cannot be guessed from afar.
     checkin_misses: checkin::Misses,
+    /// Progress of the imports this process is writing.
+    imports: import::Running,
 }
 
 /// China Standard Time: dates on forms and deadlines are local dates in Chongqing.
@@ -92,12 +95,14 @@ impl App {
             Some(_) => {}
             None => setting::set(&mut conn, setting::KEY_CHECK, &check).await?,
         }
+        import::fail_interrupted(&mut conn).await?;
         drop(conn);
         let app = App {
             db,
             crypto,
             config,
             checkin_misses: Default::default(),
+            imports: Default::default(),
         };
         app.ensure_rollup_metrics().await?;
         app.ensure_life_rules().await?;

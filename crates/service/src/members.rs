@@ -49,7 +49,7 @@ pub struct Placement {
     pub group_id: Option<i64>,
 }
 
-fn facts(m: &MemberWrite) -> Vec<rollup::Fact> {
+pub(crate) fn write_facts(m: &MemberWrite) -> Vec<rollup::Fact> {
     rollup::member_facts(&MemberFacts {
         status: &m.status,
         gender: &m.gender,
@@ -142,6 +142,33 @@ impl App {
     /// The member search: subtree, text (name prefix, full ID number or mobile), filters,
     /// sorting and paging.
     pub async fn members(&self, actor: &Actor, q: &MemberQuery) -> ServiceResult<MemberPage> {
+        let (root, f) = self.member_filter(actor, q).await?;
+        let per_page = q.per_page.unwrap_or(20).clamp(1, MAX_PER_PAGE);
+        let page = q.page.unwrap_or(1).max(1);
+        let offset = (page - 1).saturating_mul(per_page);
+        if offset > 1_000_000 {
+            return Err(ServiceError::field("page", "too_far", "页码过大"));
+        }
+        let mut conn = self.db.conn().await?;
+        let total = match single_rollup(&f) {
+            Some((metric, key)) => rollup::get(&mut conn, root.id, metric, &key).await?,
+            None => member::count(&mut conn, &f).await?,
+        };
+        let items = member::list(&mut conn, &f, per_page, offset).await?;
+        Ok(MemberPage {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// The subtree and the conditions of a member search, checked.
+    pub(crate) async fn member_filter(
+        &self,
+        actor: &Actor,
+        q: &MemberQuery,
+    ) -> ServiceResult<(OrgRow, MemberFilter)> {
         let root = match q.org {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
@@ -202,24 +229,7 @@ impl App {
                 .ok_or_else(|| ServiceError::field("sort", "invalid_choice", "排序字段无效"))?,
         };
         f.desc = q.desc.unwrap_or(false);
-        let per_page = q.per_page.unwrap_or(20).clamp(1, MAX_PER_PAGE);
-        let page = q.page.unwrap_or(1).max(1);
-        let offset = (page - 1).saturating_mul(per_page);
-        if offset > 1_000_000 {
-            return Err(ServiceError::field("page", "too_far", "页码过大"));
-        }
-        let mut conn = self.db.conn().await?;
-        let total = match single_rollup(&f) {
-            Some((metric, key)) => rollup::get(&mut conn, root.id, metric, &key).await?,
-            None => member::count(&mut conn, &f).await?,
-        };
-        let items = member::list(&mut conn, &f, per_page, offset).await?;
-        Ok(MemberPage {
-            items,
-            total,
-            page,
-            per_page,
-        })
+        Ok((root, f))
     }
 
     /// A member the actor may edit.
@@ -308,7 +318,7 @@ impl App {
         let o = self.placement(conn, actor, at).await?;
         let w = to_write(self.crypto(), &draft, &o, at.group_id);
         let id = member::insert(conn, &w).await.map_err(duplicate_id)?;
-        rollup::apply(conn, &w.org_path, &facts(&w), 1).await?;
+        rollup::apply(conn, &w.org_path, &write_facts(&w), 1).await?;
         transfer::open_membership(conn, id, Some(o.id), &o.name, &w.join_date, None).await?;
         member::get(conn, id).await?.ok_or(ServiceError::NotFound)
     }
@@ -364,7 +374,7 @@ impl App {
             &old.org_path,
             &row_facts(&old),
             &w.org_path,
-            &facts(&w),
+            &write_facts(&w),
         )
         .await?;
         let row = member::get(tx.conn(), id)
@@ -415,6 +425,27 @@ impl App {
         let phone = (!input.phone.is_empty()).then_some(input.phone);
         Ok((input.id_number, phone))
     }
+}
+
+/// A member as a line of the roster, in the columns of `import::MEMBER_COLUMNS`, so that an
+/// export reads back in.
+pub(crate) fn roster_row(m: &MemberRow, id_number: String, phone: String) -> Vec<String> {
+    let label = |code: &str, f: fn(&str) -> Option<&'static str>| f(code).unwrap_or("").to_string();
+    vec![
+        m.name.clone(),
+        id_number,
+        label(&m.gender, |s| Gender::parse(s).map(Gender::label)),
+        m.ethnicity.clone(),
+        m.birth_date.clone(),
+        phone,
+        label(&m.education, |s| Education::parse(s).map(Education::label)),
+        label(&m.category, |s| Category::parse(s).map(Category::label)),
+        m.join_date.clone(),
+        m.confirm_date.clone().unwrap_or_default(),
+        label(&m.status, |s| Status::parse(s).map(Status::label)),
+        if m.flowing { "是" } else { "否" }.to_string(),
+        m.org_code.clone(),
+    ]
 }
 
 /// When the search narrows by nothing or one classified field, the rollup holds the count.

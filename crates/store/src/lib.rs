@@ -9,6 +9,7 @@ pub mod checkin;
 mod db;
 pub mod dues;
 mod error;
+pub mod import;
 pub mod life;
 pub mod member;
 mod migrate;

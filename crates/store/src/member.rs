@@ -41,6 +41,7 @@ pub struct MemberRow {
     pub org_id: i64,
     pub org_path: String,
     pub org_name: String,
+    pub org_code: String,
     pub group_id: Option<i64>,
     pub name: String,
     pub gender: String,
@@ -58,7 +59,7 @@ pub struct MemberRow {
     pub updated_at: i64,
 }
 
-const COLS: &str = "m.id, m.org_id, m.org_path, o.name AS org_name, m.group_id, m.name, m.gender, m.ethnicity, \
+const COLS: &str = "m.id, m.org_id, m.org_path, o.name AS org_name, o.code AS org_code, m.group_id, m.name, m.gender, m.ethnicity, \
     m.birth_date, m.id_masked, m.phone_masked, m.education, m.category, m.join_date, m.confirm_date, m.status, \
     m.flowing, m.created_at, m.updated_at";
 
@@ -68,6 +69,7 @@ fn from_row(r: &AnyRow) -> Result<MemberRow> {
         org_id: r.try_get("org_id")?,
         org_path: r.try_get("org_path")?,
         org_name: r.try_get("org_name")?,
+        org_code: r.try_get("org_code")?,
         group_id: r.try_get("group_id")?,
         name: r.try_get("name")?,
         gender: r.try_get("gender")?,
@@ -108,6 +110,31 @@ pub async fn ciphers(
         .transpose()
 }
 
+/// The cipher texts of many members' identifiers (an export with a stated reason).
+pub async fn ciphers_of(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (Vec<u8>, Option<Vec<u8>>)>> {
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(ROWS_PER_INSERT / 2) {
+        let mut sql = Sql::new("SELECT id, id_cipher, phone_cipher FROM member WHERE id IN (");
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.int(*id);
+        }
+        sql.push(")");
+        for r in sql.fetch_all(conn).await? {
+            out.insert(
+                r.try_get("id")?,
+                (r.try_get("id_cipher")?, r.try_get("phone_cipher")?),
+            );
+        }
+    }
+    Ok(out)
+}
+
 pub async fn id_by_index(conn: &mut AnyConnection, id_index: &str) -> Result<Option<i64>> {
     let r = sqlx::query("SELECT id FROM member WHERE id_index = $1")
         .bind(id_index)
@@ -116,11 +143,13 @@ pub async fn id_by_index(conn: &mut AnyConnection, id_index: &str) -> Result<Opt
     r.map(|r| Ok(r.try_get("id")?)).transpose()
 }
 
-fn push_values(sql: &mut Sql, id: i64, m: &MemberWrite, now: i64) {
-    sql.push("(")
-        .int(id)
-        .push(", ")
-        .int(m.org_id)
+/// One row of values; `id` None lets the database number it.
+fn push_values(sql: &mut Sql, id: Option<i64>, m: &MemberWrite, now: i64) {
+    sql.push("(");
+    if let Some(id) = id {
+        sql.int(id).push(", ");
+    }
+    sql.int(m.org_id)
         .push(", ")
         .text(m.org_path.clone())
         .push(", ");
@@ -199,11 +228,49 @@ pub async fn insert_bulk(conn: &mut AnyConnection, members: &[(i64, MemberWrite)
             if i > 0 {
                 sql.push(", ");
             }
-            push_values(&mut sql, *id, m, now);
+            push_values(&mut sql, Some(*id), m, now);
         }
         sql.execute(conn).await?;
     }
     Ok(())
+}
+
+/// Many new members numbered by the database (an import), in statements of a few dozen rows.
+pub async fn insert_many(conn: &mut AnyConnection, members: &[MemberWrite]) -> Result<()> {
+    let now = now_ms();
+    for chunk in members.chunks(ROWS_PER_INSERT / 21) {
+        let mut sql = Sql::new(&format!("INSERT INTO member ({INSERT_COLS}) VALUES "));
+        for (i, m) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            push_values(&mut sql, None, m, now);
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// Which of these blind indexes of ID numbers are already registered.
+pub async fn existing_id_indexes(
+    conn: &mut AnyConnection,
+    indexes: &[String],
+) -> Result<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in indexes.chunks(ROWS_PER_INSERT / 2) {
+        let mut sql = Sql::new("SELECT id_index FROM member WHERE id_index IN (");
+        for (i, x) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.text(x.as_str());
+        }
+        sql.push(")");
+        for r in sql.fetch_all(conn).await? {
+            found.insert(r.try_get::<String, _>("id_index")?);
+        }
+    }
+    Ok(found)
 }
 
 pub async fn update(conn: &mut AnyConnection, id: i64, m: &MemberWrite) -> Result<()> {

@@ -66,6 +66,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_transfer.sql"),
         postgres: include_str!("../migrations/postgres/0009_transfer.sql"),
     },
+    Migration {
+        version: 10,
+        name: "import",
+        sqlite: include_str!("../migrations/sqlite/0010_import.sql"),
+        postgres: include_str!("../migrations/postgres/0010_import.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -102,6 +102,27 @@ pub async fn apply(
     upsert(conn, &rows).await
 }
 
+/// Adds one for each fact of many new nodes (an import): counted per path first, so that the
+/// ancestors are written once per counter rather than once per member.
+pub async fn apply_many<'a>(
+    conn: &mut AnyConnection,
+    items: impl Iterator<Item = (&'a str, Vec<Fact>)>,
+) -> Result<()> {
+    let mut per_path: HashMap<(&'a str, &'static str, String), i64> = HashMap::new();
+    for (node_path, facts) in items {
+        for (metric, key) in facts {
+            *per_path.entry((node_path, metric, key)).or_default() += 1;
+        }
+    }
+    let mut rows = Vec::new();
+    for ((node_path, metric, key), n) in per_path {
+        for id in path::ids(node_path) {
+            rows.push((id, metric.to_string(), key.clone(), n));
+        }
+    }
+    upsert(conn, &rows).await
+}
+
 /// Adds a different delta to each counter of one key, for `node_path` and its ancestors.
 pub async fn apply_deltas(
     conn: &mut AnyConnection,

@@ -6,6 +6,7 @@ use dangjian_domain::dues::PayMethod;
 use dangjian_report::{Cell, Table};
 use dangjian_service::ServiceError;
 use dangjian_service::dues::{ArrearsLine, Ledger};
+use dangjian_service::import::{MEMBER_COLUMNS, RowErrors};
 use dangjian_service::life::{Attendance, Compliance};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -195,4 +196,60 @@ fn book(tables: &[Table], name: &str) -> Result<Response, ServiceError> {
     let bytes =
         dangjian_report::xlsx(tables).map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))?;
     Ok(crate::pages::download(name, XLSX, false, bytes))
+}
+
+/// A member roster in the import template's layout, written off the request threads.
+pub async fn roster(
+    app: &dangjian_service::App,
+    org_name: &str,
+    rows: Vec<Vec<String>>,
+) -> Result<Response, ServiceError> {
+    let app = app.clone();
+    let bytes = tokio::task::spawn_blocking(move || app.roster_xlsx(rows))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))??;
+    Ok(crate::pages::download(
+        &format!("党员名册-{org_name}.xlsx"),
+        XLSX,
+        false,
+        bytes,
+    ))
+}
+
+/// The rows an import refused, with the problems of each, to correct and upload again.
+pub fn import_errors(file_name: &str, errors: &[RowErrors]) -> Result<Response, ServiceError> {
+    let mut headers: Vec<&str> = vec!["行号"];
+    headers.extend(MEMBER_COLUMNS.iter().map(|(h, _)| *h));
+    headers.push("错误");
+    let rows: Vec<Vec<String>> = errors
+        .iter()
+        .map(|e| {
+            let mut r = vec![e.line.to_string()];
+            r.extend(
+                (0..MEMBER_COLUMNS.len()).map(|i| e.cells.get(i).cloned().unwrap_or_default()),
+            );
+            r.push(
+                e.problems
+                    .iter()
+                    .map(|(c, m)| format!("{c}：{m}"))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            );
+            r
+        })
+        .collect();
+    let bytes = dangjian_report::roster::write("错误报告", &headers, &rows, &[])
+        .map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))?;
+    let stem = file_name.trim_end_matches(".xlsx");
+    Ok(crate::pages::download(
+        &format!("{stem}-错误报告.xlsx"),
+        XLSX,
+        false,
+        bytes,
+    ))
+}
+
+/// The empty roster to fill in.
+pub fn template(bytes: Vec<u8>) -> Response {
+    crate::pages::download("党员名册导入模板.xlsx", XLSX, false, bytes)
 }

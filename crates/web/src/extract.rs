@@ -130,7 +130,12 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PagePat
 }
 
 /// Uploads may be larger than other requests: one attachment plus the form around it.
-pub const MAX_UPLOAD_BYTES: usize = 6 * 1024 * 1024;
+pub const MAX_UPLOAD_BYTES: usize = UPLOAD_MIB * 1024 * 1024;
+pub const UPLOAD_MIB: usize = 6;
+
+/// A roster to import: 60,000 members fill about 4 MB of xlsx, so 20 MiB leaves room.
+pub const MAX_IMPORT_BYTES: usize = IMPORT_MIB * 1024 * 1024;
+pub const IMPORT_MIB: usize = 20;
 
 /// The `file` field of a multipart form: its name as the browser sent it, and its bytes.
 pub struct Upload {
@@ -138,12 +143,12 @@ pub struct Upload {
     pub body: Vec<u8>,
 }
 
-async fn read_upload(req: Request) -> Result<Upload, Problem> {
+async fn read_upload(req: Request, limit_mib: usize) -> Result<Upload, Problem> {
     let too_large = || {
         Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
-            "上传内容超过 6 MiB 上限（单个附件不超过 5 MB）",
+            format!("上传内容超过 {limit_mib} MiB 上限"),
         )
     };
     let malformed = |detail: String| {
@@ -192,22 +197,26 @@ async fn read_upload(req: Request) -> Result<Upload, Problem> {
     }
 }
 
-pub struct ApiUpload(pub Upload);
+/// An uploaded file for the JSON API; `MIB` names the route's body limit in messages.
+pub struct ApiUpload<const MIB: usize = UPLOAD_MIB>(pub Upload);
 
-impl<S: Send + Sync> FromRequest<S> for ApiUpload {
+impl<S: Send + Sync, const MIB: usize> FromRequest<S> for ApiUpload<MIB> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
-        read_upload(req).await.map(ApiUpload).map_err(ApiError)
+        read_upload(req, MIB).await.map(ApiUpload).map_err(ApiError)
     }
 }
 
-pub struct PageUpload(pub Upload);
+pub struct PageUpload<const MIB: usize = UPLOAD_MIB>(pub Upload);
 
-impl<S: Send + Sync> FromRequest<S> for PageUpload {
+impl<S: Send + Sync, const MIB: usize> FromRequest<S> for PageUpload<MIB> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
-        read_upload(req).await.map(PageUpload).map_err(PageError)
+        read_upload(req, MIB)
+            .await
+            .map(PageUpload)
+            .map_err(PageError)
     }
 }

@@ -195,3 +195,140 @@ fn demo_writes_accounts_json() {
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("json");
     assert_eq!(accounts, again);
 }
+
+#[test]
+fn rosters_go_in_and_out_from_the_command_line() {
+    use crate::roster::{id_number, roster};
+    let dir = TempDir(std::env::temp_dir().join(format!("dangjian-roster-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).expect("dir");
+    let url = format!("sqlite://{}", dir.0.join("demo.db").display());
+    let o = dangjian(
+        &dir,
+        &[
+            "demo",
+            "--scale",
+            "0.01",
+            "--database-url",
+            &url,
+            "--no-serve",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+
+    // Export the district, masked, and find a branch code in it.
+    let out = dir.0.join("all.xlsx").display().to_string();
+    let o = dangjian(
+        &dir,
+        &[
+            "export",
+            "--database-url",
+            &url,
+            "members",
+            "--org",
+            "500102",
+            &out,
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已导出"));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("xlsx");
+    let sheet = calamine::Reader::worksheet_range(&mut book, "党员名册").expect("sheet");
+    let exported = sheet.height() - 1;
+    let code = sheet
+        .get_value((1, 12))
+        .map(ToString::to_string)
+        .expect("a branch code");
+    assert!(
+        sheet
+            .get_value((1, 1))
+            .map(ToString::to_string)
+            .unwrap_or_default()
+            .contains('*')
+    );
+
+    let cells = |name: &str, id: &str| -> Vec<String> {
+        [
+            name,
+            id,
+            "",
+            "汉族",
+            "",
+            "",
+            "本科",
+            "在职",
+            "2010-07-01",
+            "2011-07-01",
+            "正式党员",
+            "",
+            &code,
+        ]
+        .iter()
+        .map(|c| (*c).to_string())
+        .collect()
+    };
+    let file = dir.0.join("in.xlsx");
+    std::fs::write(
+        &file,
+        roster(&[
+            cells("周新", &id_number(1980, 1, 1, 1)),
+            cells("吴错", "500102198001010000"),
+        ]),
+    )
+    .expect("write");
+    let file = file.display().to_string();
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "--database-url",
+            url.as_str(),
+            "members",
+            file.as_str(),
+            "--org",
+            "500102",
+        ];
+        args.extend_from_slice(extra);
+        dangjian(&dir, &args)
+    };
+    let o = import(&["--dry-run"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("第 3 行 身份证号"), "{}", text(&o));
+    assert!(text(&o).contains("试运行"));
+    let o = import(&[]);
+    assert!(!o.status.success(), "a refused row stops the whole import");
+    assert!(text(&o).contains("未写入任何数据"));
+    let o = import(&["--skip-invalid"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已导入 1 行"), "{}", text(&o));
+
+    let o = dangjian(
+        &dir,
+        &[
+            "export",
+            "--database-url",
+            &url,
+            "members",
+            "--org",
+            "500102",
+            &out,
+            "--unmask-reason",
+            "数据迁移核对",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("xlsx");
+    let sheet = calamine::Reader::worksheet_range(&mut book, "党员名册").expect("sheet");
+    assert_eq!(sheet.height() - 1, exported + 1);
+    let o = dangjian(
+        &dir,
+        &[
+            "export",
+            "--database-url",
+            &url,
+            "members",
+            "--org",
+            "NOPE",
+            &out,
+        ],
+    );
+    assert!(!o.status.success());
+}

@@ -18,5 +18,6 @@ mod pages;
 mod registry;
 mod remind;
 mod review;
+mod roster;
 mod scope;
 mod transfer;

@@ -47,4 +47,19 @@
   }
 
   document.addEventListener("DOMContentLoaded", draw);
+
+  // An upload refused before it reached a handler (too large) has no fragment to show:
+  // say so where the form shows its answers.
+  document.addEventListener("htmx:responseError", function (evt) {
+    var form = evt.detail.elt && evt.detail.elt.closest ? evt.detail.elt.closest("form") : null;
+    var target = form ? form.querySelector("#upload-result") : null;
+    if (!target) { return; }
+    var status = evt.detail.xhr.status;
+    var p = document.createElement("p");
+    p.className = "alert";
+    p.setAttribute("role", "alert");
+    p.id = "upload-error";
+    p.textContent = status === 413 ? (form.getAttribute("data-too-large") || "文件过大") : "上传失败（" + status + "），请稍后重试";
+    target.replaceChildren(p);
+  });
 })();

@@ -4,6 +4,7 @@
 mod auth;
 mod checkin;
 mod dues;
+mod imports;
 mod life;
 mod members;
 mod orgs;
@@ -19,7 +20,7 @@ use dangjian_service::Actor;
 use serde::Serialize;
 
 use crate::AppState;
-use crate::extract::MAX_UPLOAD_BYTES;
+use crate::extract::{MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES};
 
 const OPENAPI: &str = include_str!("openapi.json");
 
@@ -30,7 +31,17 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs", get(orgs::list).post(orgs::create))
         .route("/orgs/{id}", get(orgs::get).patch(orgs::update))
         .route("/members", get(members::list).post(members::create))
+        .route("/members/export.xlsx", get(imports::export))
         .route("/members/{id}", get(members::get).patch(members::update))
+        .route("/imports/template.xlsx", get(imports::template))
+        .route(
+            "/imports",
+            post(imports::upload).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route("/imports/{id}", get(imports::get))
+        .route("/imports/{id}/commit", post(imports::commit))
+        .route("/imports/{id}/discard", post(imports::discard))
+        .route("/imports/{id}/errors.xlsx", get(imports::errors))
         .route("/members/{id}/dues", get(dues::member))
         .route(
             "/members/{id}/dues/base",

@@ -34,6 +34,8 @@ struct ListPage {
     items: Vec<MemberView>,
     pager: Pager,
     can_edit: bool,
+    export_query: String,
+    export_fields: Vec<(String, String)>,
 }
 
 /// The list's query as the browser sends it: every field text, empty meaning "any".
@@ -52,6 +54,66 @@ pub struct ListQuery {
     page: String,
 }
 
+/// The search a list page shows (and its export repeats).
+fn member_query(org: i64, q: &ListQuery) -> MemberQuery {
+    MemberQuery {
+        org: Some(org),
+        q: opt(&q.q),
+        status: opt(&q.status),
+        gender: opt(&q.gender),
+        age_band: opt(&q.age_band),
+        education: opt(&q.education),
+        category: opt(&q.category),
+        sort: opt(&q.sort),
+        desc: Some(q.desc == "true"),
+        page: parse_id(&q.page),
+        per_page: Some(20),
+    }
+}
+
+/// The list as filtered on screen, as an xlsx roster; ID numbers masked unless a reason is
+/// given (a POST from the page's form, so that the reason stays out of addresses and logs).
+async fn export(
+    st: &AppState,
+    auth: &Auth,
+    q: &ListQuery,
+    reason: Option<&str>,
+) -> PageResult<Response> {
+    let org = match parse_id(&q.org) {
+        Some(id) => id,
+        None => st.app.home_org(&auth.actor).await?.id,
+    };
+    let (root, rows) = st
+        .app
+        .export_members(&auth.actor, &member_query(org, q), reason)
+        .await?;
+    Ok(crate::export::roster(&st.app, &root.name, rows).await?)
+}
+
+pub async fn export_masked(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> PageResult<Response> {
+    export(&st, &auth, &q, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UnmaskedExport {
+    #[serde(flatten)]
+    q: ListQuery,
+    reason: String,
+}
+
+pub async fn export_unmasked(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageForm(f): PageForm<UnmaskedExport>,
+) -> PageResult<Response> {
+    export(&st, &auth, &f.q, Some(&f.reason)).await
+}
+
 fn opt(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_string())
@@ -68,19 +130,7 @@ pub async fn list(
         None => st.app.home_org(a).await?,
     };
     let desc = q.desc == "true";
-    let query = MemberQuery {
-        org: Some(org.id),
-        q: opt(&q.q),
-        status: opt(&q.status),
-        gender: opt(&q.gender),
-        age_band: opt(&q.age_band),
-        education: opt(&q.education),
-        category: opt(&q.category),
-        sort: opt(&q.sort),
-        desc: Some(desc),
-        page: parse_id(&q.page),
-        per_page: Some(20),
-    };
+    let query = member_query(org.id, &q);
     let result = st.app.members(a, &query).await?;
     let base = [
         ("org", org.id.to_string()),
@@ -98,7 +148,20 @@ pub async fn list(
         ("birth_date", "按出生日期"),
         ("join_date", "按入党日期"),
     ];
+    let export_query = {
+        let mut ser = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in base.iter().filter(|(_, v)| !v.is_empty()) {
+            ser.append_pair(k, v);
+        }
+        ser.finish()
+    };
     let page = ListPage {
+        export_fields: base
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| ((*k).to_string(), v.clone()))
+            .collect(),
+        export_query,
         l: Layout::new(a, &auth.csrf, "党员", "members"),
         can_edit: a.check_edit_members(&org.path).is_ok(),
         org: OrgView::from(&org),

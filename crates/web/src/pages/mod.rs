@@ -4,6 +4,7 @@ mod audit;
 mod checkin;
 mod dues;
 mod home;
+mod imports;
 mod life;
 mod login;
 mod members;
@@ -23,7 +24,7 @@ use dangjian_domain::FieldError;
 
 use crate::AppState;
 use crate::error::Problem;
-use crate::extract::MAX_UPLOAD_BYTES;
+use crate::extract::{MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,6 +40,22 @@ pub fn routes() -> Router<AppState> {
         .route("/members", get(members::list))
         .route("/members/new", get(members::new_form).post(members::create))
         .route("/members/groups", get(members::groups))
+        .route(
+            "/members/export.xlsx",
+            get(members::export_masked).post(members::export_unmasked),
+        )
+        .route(
+            "/imports",
+            get(imports::page)
+                .post(imports::upload)
+                .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
+        .route("/imports/template.xlsx", get(imports::template))
+        .route("/imports/{id}", get(imports::job))
+        .route("/imports/{id}/progress", get(imports::progress))
+        .route("/imports/{id}/commit", post(imports::commit))
+        .route("/imports/{id}/discard", post(imports::discard))
+        .route("/imports/{id}/errors.xlsx", get(imports::errors))
         .route("/members/{id}", get(members::page))
         .route(
             "/members/{id}/edit",
