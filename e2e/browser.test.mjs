@@ -10,6 +10,7 @@
 //   6. pages fit a phone screen
 //   7. record a branch's missing meetings and see it turn green
 //   8. check in from a phone with the code, record the meeting from it, attach files, export
+//   9. import a roster with bad rows: preview, error report, the valid rows imported
 //
 // Run:  DANGJIAN_BIN=../target/release/dangjian node --test browser.test.mjs
 // Env:  DANGJIAN_BIN     path to the built binary (default ../target/release/dangjian)
@@ -22,6 +23,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -36,6 +38,71 @@ const UI_TIMEOUT_MS = 15_000;
 const MASKED_ID = /\d{4}\*{10}[\dX]{4}/;
 
 // ---------------------------------------------------------------- helpers
+
+/** A valid citizen ID number (GB 11643) for a birth date and sequence. */
+function idNumber(birth, seq) {
+  const body = `500102${birth}${String(seq).padStart(3, '0')}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * w[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+/** A zip archive of text files, stored without compression. */
+function zip(files) {
+  const parts = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text, 'utf8');
+    const nameBuf = Buffer.from(name, 'utf8');
+    const crc = zlib.crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    parts.push(local, nameBuf, data);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt16LE(0x0800, 8);
+    entry.writeUInt32LE(crc, 16);
+    entry.writeUInt32LE(data.length, 20);
+    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt16LE(nameBuf.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    central.push(entry, nameBuf);
+    offset += 30 + nameBuf.length + data.length;
+  }
+  const dir = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(central.length / 2, 8);
+  end.writeUInt16LE(central.length / 2, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, dir, end]);
+}
+
+/** A one-sheet xlsx of text cells, as someone might save from a spreadsheet program. */
+function xlsx(sheetName, rows) {
+  const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
+  const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  const cells = rows.map((r, i) => `<row r="${i + 1}">` + r.map((v, j) => v === '' ? '' :
+    `<c r="${String.fromCharCode(65 + j)}${i + 1}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`).join('') + '</row>').join('');
+  return zip({
+    '[Content_Types].xml': `${head}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+    '_rels/.rels': `${head}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    'xl/workbook.xml': `${head}<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="${rel}"><sheets><sheet name="${esc(sheetName)}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `${head}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+    'xl/worksheets/sheet1.xml': `${head}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${cells}</sheetData></worksheet>`,
+  });
+}
 
 const log = (...args) => console.log('[e2e]', ...args);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -468,5 +535,38 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     assert.match(download.suggestedFilename(), /\.xlsx$/);
     const file = await download.path();
     assert.equal(fs.readFileSync(file).subarray(0, 2).toString(), 'PK', 'an xlsx (zip) file');
+  });
+
+  step('9 import a roster with bad rows: preview, error report, the valid rows imported', async () => {
+    const accounts = JSON.parse(fs.readFileSync(path.join(tmp, 'accounts.json'), 'utf8'));
+    const branch = accounts.find((a) => a.username === 'baitao-secretary').scope_org_id;
+    await page.goto(`${base}/imports?org=${branch}`);
+    const [template] = await Promise.all([page.waitForEvent('download'), page.locator('#template-link').click()]);
+    assert.match(template.suggestedFilename(), /模板\.xlsx$/);
+
+    const header = ['姓名', '身份证号', '性别', '民族', '出生日期', '手机号', '学历', '人员类别', '入党日期', '转正日期', '党员状态', '流动党员', '所在支部代码'];
+    const good = idNumber('19930815', 7);
+    const rows = [
+      header,
+      ['浏览器导入', good, '', '汉族', '', '13900139000', '本科', '在职', '2016年7月1日', '2017/7/1', '正式党员', '否', ''],
+      ['错号码', good.slice(0, 17) + (good.endsWith('1') ? '2' : '1'), '', '汉族', '', '', '本科', '在职', '2016-07-01', '2017-07-01', '正式党员', '', ''],
+      ['错手机', idNumber('19940101', 9), '', '汉族', '', '1234', '本科', '在职', '2016-07-01', '2017-07-01', '正式党员', '', ''],
+    ];
+    await page.locator('input[name=file]').setInputFiles({ name: '名册.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx('党员名册', rows) });
+    await page.locator('#import-form button[type=submit]').click();
+    await page.waitForURL(/\/imports\/\d+$/);
+    assert.equal((await page.locator('#valid-count').textContent()).trim(), '1');
+    assert.equal((await page.locator('#invalid-count').textContent()).trim(), '2');
+    const problems = await page.locator('#import-errors tbody').textContent();
+    assert.match(problems, /身份证号/);
+    assert.match(problems, /手机号/);
+    const [report] = await Promise.all([page.waitForEvent('download'), page.locator('#error-report').click()]);
+    assert.match(report.suggestedFilename(), /错误报告\.xlsx$/);
+    await screenshot(page, 'import-preview.png');
+
+    await page.locator('#commit-form button[type=submit]').click();
+    await page.locator('#import-status[data-state=done]').waitFor({ timeout: 30000 });
+    await page.goto(`${base}/members?org=${branch}&q=${encodeURIComponent('浏览器导入')}`);
+    assert.equal(await page.locator('table tbody tr:has-text("浏览器导入")').count(), 1, 'the valid row was imported');
   });
 });

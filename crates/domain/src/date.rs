@@ -59,6 +59,16 @@ pub fn years_between(from: Date, on: Date) -> i32 {
     years.max(0)
 }
 
+/// The same day `months` months later (earlier when negative); a day the month lacks falls
+/// back to its last day (31 January + 1 month = 28 or 29 February).
+pub fn add_months(d: Date, months: i32) -> Date {
+    let index = d.year() * 12 + i32::from(d.month() as u8) - 1 + months;
+    let (y, m) = (index.div_euclid(12), index.rem_euclid(12) + 1);
+    let month = Month::try_from(u8::try_from(m).unwrap_or(1)).unwrap_or(Month::January);
+    let last = time::util::days_in_month(month, y);
+    Date::from_calendar_date(y, month, d.day().min(last)).unwrap_or(d)
+}
+
 /// The date `years` years before `on`; 29 February falls back to the 28th.
 pub fn years_before(on: Date, years: i32) -> Date {
     let y = on.year() - years;
@@ -71,6 +81,15 @@ pub fn years_before(on: Date, years: i32) -> Date {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn months_are_added_with_month_ends_kept() {
+        assert_eq!(add_months(date!(2026 - 01 - 31), 1), date!(2026 - 02 - 28));
+        assert_eq!(add_months(date!(2028 - 01 - 31), 1), date!(2028 - 02 - 29));
+        assert_eq!(add_months(date!(2026 - 11 - 15), 3), date!(2027 - 02 - 15));
+        assert_eq!(add_months(date!(2026 - 03 - 31), -1), date!(2026 - 02 - 28));
+        assert_eq!(add_months(date!(2026 - 05 - 10), 12), date!(2027 - 05 - 10));
+    }
 
     #[test]
     fn years_between_counts_anniversaries() {

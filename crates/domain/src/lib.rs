@@ -15,6 +15,7 @@ pub mod member;
 pub mod org;
 pub mod path;
 pub mod phone;
+pub mod recruit;
 pub mod remind;
 pub mod review;
 pub mod role;

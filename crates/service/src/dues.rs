@@ -238,7 +238,7 @@ impl App {
         )
         .await?;
         let mut conn = self.db.conn().await?;
-        Ok(dues::payments(&mut conn, member_id, months.len() as i64).await?)
+        Ok(dues::payments_between(&mut conn, member_id, &from, &to).await?)
     }
 
     /// Marks several members of a branch as paid for one month at exactly what each owed.
@@ -266,7 +266,7 @@ impl App {
         for id in member_ids {
             let m = dangjian_store::member::get(tx.conn(), *id)
                 .await?
-                .filter(|m| m.org_id == o.id)
+                .filter(|m| m.org_id == o.id && m.org_path == o.path)
                 .ok_or_else(|| {
                     ServiceError::field("member_ids", "not_in_branch", "所选党员不在本支部")
                 })?;

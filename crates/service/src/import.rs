@@ -13,7 +13,7 @@ use dangjian_report::roster::{self, Row};
 use dangjian_store::import::{self, JobRow, NewJob};
 use dangjian_store::member::{self, MemberWrite};
 use dangjian_store::org::{self, OrgRow};
-use dangjian_store::{Conn, rollup, transfer};
+use dangjian_store::{rollup, transfer};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
@@ -295,6 +295,7 @@ impl App {
         rows: &[MemberWrite],
         progress: Option<(&Running, i64)>,
     ) -> ServiceResult<usize> {
+        let started = std::time::Instant::now();
         let mut tx = self.begin_audited().await?;
         let total = rows.len();
         for (i, chunk) in rows.chunks(2_000).enumerate() {
@@ -320,6 +321,7 @@ impl App {
                 );
             }
         }
+        let inserted = started.elapsed();
         transfer::fill_memberships(tx.conn()).await?;
         rollup::apply_many(
             tx.conn(),
@@ -327,12 +329,18 @@ impl App {
                 .map(|w| (w.org_path.as_str(), crate::members::write_facts(w))),
         )
         .await?;
+        let counted = started.elapsed();
         tx.commit(
             actor,
             Entry::ok("member.import", "org", root.id)
                 .detail(format!("{what}：导入 {total} 名党员到{}", root.name)),
         )
         .await?;
+        tracing::info!(
+            "import of {total} members: rows {inserted:?}, history and counts {:?}, commit {:?}",
+            counted - inserted,
+            started.elapsed() - counted
+        );
         Ok(total)
     }
 
@@ -477,7 +485,9 @@ impl App {
         dry_run: bool,
     ) -> ServiceResult<(Checked, usize)> {
         actor.check_edit_members(&root.path)?;
+        let started = std::time::Instant::now();
         let checked = self.check_member_roster(root, bytes).await?;
+        tracing::info!("check of {} rows: {:?}", checked.total, started.elapsed());
         if dry_run || (!checked.invalid.is_empty() && !skip_invalid) {
             return Ok((checked, 0));
         }
@@ -549,8 +559,23 @@ impl App {
     }
 }
 
-/// Progress of imports under way, kept in memory: a restart fails them (see `import_job`).
-pub(crate) async fn fail_interrupted(conn: &mut Conn) -> ServiceResult<()> {
-    import::fail_interrupted(conn).await?;
-    Ok(())
+/// How long a checked file waits for its user's decision.
+const STALE_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+impl App {
+    /// At the server's start: imports that were being written when the last process stopped
+    /// wrote nothing (each is one transaction), and are marked so. Only the server calls
+    /// this; a command-line run beside a live server must not touch the server's jobs.
+    pub async fn recover_imports(&self) -> ServiceResult<()> {
+        let mut conn = self.db.conn().await?;
+        import::fail_interrupted(&mut conn).await?;
+        Ok(())
+    }
+
+    /// Drops the files of checks nobody acted on for a week (run by the reminder job).
+    pub(crate) async fn drop_stale_imports(&self) -> ServiceResult<()> {
+        let mut conn = self.db.conn().await?;
+        import::drop_stale(&mut conn, crate::now_ms() - STALE_MS).await?;
+        Ok(())
+    }
 }

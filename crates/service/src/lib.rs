@@ -95,7 +95,6 @@ impl App {
             Some(_) => {}
             None => setting::set(&mut conn, setting::KEY_CHECK, &check).await?,
         }
-        import::fail_interrupted(&mut conn).await?;
         drop(conn);
         let app = App {
             db,

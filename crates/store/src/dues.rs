@@ -116,6 +116,25 @@ pub async fn payments(
     rows.iter().map(payment_from).collect()
 }
 
+/// A member's payments for the months `from..=to`.
+pub async fn payments_between(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Vec<PaymentRow>> {
+    let rows = sqlx::query(
+        "SELECT id, member_id, org_id, month, due_fen, paid_fen, paid_on, method FROM dues_payment \
+         WHERE member_id = $1 AND month >= $2 AND month <= $3 ORDER BY month",
+    )
+    .bind(member_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(payment_from).collect()
+}
+
 /// The last month a member has paid for.
 pub async fn paid_up_to(conn: &mut AnyConnection, member_id: i64) -> Result<Option<String>> {
     let r = sqlx::query("SELECT MAX(month) AS m FROM dues_payment WHERE member_id = $1")
@@ -191,7 +210,7 @@ pub async fn ledger(conn: &mut AnyConnection, org_id: i64, month: &str) -> Resul
         "SELECT m.id AS mid, m.name, m.category, m.status, m.join_date, {BASE_AT} AS base_fen, {REDUCED_AT} AS reduced_fen, \
          p.id, p.member_id, p.org_id, p.month, p.due_fen, p.paid_fen, p.paid_on, p.method \
          FROM member m LEFT JOIN dues_payment p ON p.member_id = m.id AND p.month = $2 \
-         WHERE m.org_id = $1 ORDER BY m.name, m.id"
+         WHERE m.org_id = $1 AND m.org_path <> '' ORDER BY m.name, m.id"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(org_id)

@@ -137,9 +137,22 @@ pub async fn finish(
 /// transaction; they are marked so that their users know.
 pub async fn fail_interrupted(conn: &mut AnyConnection) -> Result<u64> {
     Ok(sqlx::query(
-        "UPDATE import_job SET state = 'failed', message = '服务重启，导入未完成，数据未写入，请重新导入', finished_at = $1 WHERE state = 'importing'",
+        "UPDATE import_job SET state = 'failed', message = '服务重启，导入未完成，数据未写入，请重新导入', finished_at = $1, body = NULL WHERE state = 'importing'",
     )
     .bind(now_ms())
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+/// Checked files nobody imported or discarded: dropped after `before` (epoch ms).
+pub async fn drop_stale(conn: &mut AnyConnection, before: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE import_job SET state = 'discarded', message = '超过 7 天未确认，已自动放弃，未写入任何数据', finished_at = $1, body = NULL \
+         WHERE state = 'checked' AND created_at < $2",
+    )
+    .bind(now_ms())
+    .bind(before)
     .execute(conn)
     .await?
     .rows_affected())

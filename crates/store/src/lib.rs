@@ -15,6 +15,7 @@ pub mod member;
 mod migrate;
 pub mod notification;
 pub mod org;
+pub mod recruit;
 pub mod review;
 pub mod rollup;
 pub mod session;

@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_import.sql"),
         postgres: include_str!("../migrations/postgres/0010_import.sql"),
     },
+    Migration {
+        version: 11,
+        name: "recruit",
+        sqlite: include_str!("../migrations/sqlite/0011_recruit.sql"),
+        postgres: include_str!("../migrations/postgres/0011_recruit.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

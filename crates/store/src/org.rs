@@ -324,6 +324,7 @@ pub async fn move_subtree(
         ("life_behind", "org_path"),
         ("transfer", "from_path"),
         ("transfer", "to_path"),
+        ("recruit", "org_path"),
     ];
     for (table, col) in copies {
         let sql = format!(

@@ -69,6 +69,9 @@ async fn health(
 
 /// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
 pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    if let Err(e) = app.recover_imports().await {
+        tracing::warn!("marking interrupted imports failed: {e}");
+    }
     let chores = app.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));

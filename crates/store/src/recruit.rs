@@ -1,0 +1,330 @@
+//! 发展党员 in SQL: the people in the pipeline, their steps, and development plans.
+
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+use crate::sql::now_ms;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecruitRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_path: String,
+    pub name: String,
+    pub gender: String,
+    pub ethnicity: String,
+    pub birth_date: String,
+    pub id_masked: String,
+    pub education: String,
+    pub category: String,
+    pub stage: String,
+    pub state: String,
+    pub last_step: i64,
+    pub extension_months: i64,
+    pub member_id: Option<i64>,
+    pub note: String,
+}
+
+const COLS: &str = "r.id, r.org_id, o.name AS org_name, r.org_path, r.name, r.gender, r.ethnicity, r.birth_date, r.id_masked, \
+    r.education, r.category, r.stage, r.state, r.last_step, r.extension_months, r.member_id, r.note \
+    FROM recruit r JOIN org o ON o.id = r.org_id";
+
+fn from_row(r: &AnyRow) -> Result<RecruitRow> {
+    Ok(RecruitRow {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        org_path: r.try_get("org_path")?,
+        name: r.try_get("name")?,
+        gender: r.try_get("gender")?,
+        ethnicity: r.try_get("ethnicity")?,
+        birth_date: r.try_get("birth_date")?,
+        id_masked: r.try_get("id_masked")?,
+        education: r.try_get("education")?,
+        category: r.try_get("category")?,
+        stage: r.try_get("stage")?,
+        state: r.try_get("state")?,
+        last_step: r.try_get("last_step")?,
+        extension_months: r.try_get("extension_months")?,
+        member_id: r.try_get("member_id")?,
+        note: r.try_get("note")?,
+    })
+}
+
+pub struct NewRecruit<'a> {
+    pub org_id: i64,
+    pub org_path: &'a str,
+    pub name: &'a str,
+    pub gender: &'a str,
+    pub ethnicity: &'a str,
+    pub birth_date: &'a str,
+    pub id_cipher: &'a [u8],
+    pub id_index: &'a str,
+    pub id_masked: &'a str,
+    pub education: &'a str,
+    pub category: &'a str,
+}
+
+pub async fn insert(conn: &mut AnyConnection, n: &NewRecruit<'_>) -> Result<i64> {
+    let now = now_ms();
+    let r = sqlx::query(
+        "INSERT INTO recruit (org_id, org_path, name, gender, ethnicity, birth_date, id_cipher, id_index, id_masked, education, category, \
+         stage, state, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'applicant', 'active', $12, $12) RETURNING id",
+    )
+    .bind(n.org_id)
+    .bind(n.org_path)
+    .bind(n.name)
+    .bind(n.gender)
+    .bind(n.ethnicity)
+    .bind(n.birth_date)
+    .bind(n.id_cipher)
+    .bind(n.id_index)
+    .bind(n.id_masked)
+    .bind(n.education)
+    .bind(n.category)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("id")?)
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<RecruitRow>> {
+    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} WHERE r.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    r.as_ref().map(from_row).transpose()
+}
+
+pub async fn cipher(conn: &mut AnyConnection, id: i64) -> Result<Option<Vec<u8>>> {
+    let r = sqlx::query("SELECT id_cipher FROM recruit WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    r.map(|r| Ok(r.try_get("id_cipher")?)).transpose()
+}
+
+/// People of the subtree in the pipeline (`active`) or done, by stage and name.
+pub async fn list(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    state: &str,
+    limit: i64,
+) -> Result<Vec<RecruitRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} WHERE r.org_path LIKE $1 AND r.state = $2 ORDER BY r.last_step DESC, r.name, r.id LIMIT $3"
+    )))
+    .bind(format!("{root_path}%"))
+    .bind(state)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Active people per branch path and stage, for the counts of every level.
+pub async fn counts_by_path(
+    conn: &mut AnyConnection,
+    root_path: &str,
+) -> Result<Vec<(String, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT org_path, stage, COUNT(*) AS n FROM recruit WHERE org_path LIKE $1 AND state = 'active' GROUP BY org_path, stage",
+    )
+    .bind(format!("{root_path}%"))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("org_path")?, r.try_get("stage")?, r.try_get("n")?)))
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRow {
+    pub step_no: i64,
+    pub done_on: String,
+    pub document: String,
+    pub note: String,
+    pub sponsors: String,
+    pub hours: Option<i64>,
+    pub late: bool,
+}
+
+pub async fn steps(conn: &mut AnyConnection, recruit_id: i64) -> Result<Vec<StepRow>> {
+    let rows = sqlx::query(
+        "SELECT step_no, done_on, document, note, sponsors, hours, late FROM recruit_step WHERE recruit_id = $1 ORDER BY step_no",
+    )
+    .bind(recruit_id)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StepRow {
+                step_no: r.try_get("step_no")?,
+                done_on: r.try_get("done_on")?,
+                document: r.try_get("document")?,
+                note: r.try_get("note")?,
+                sponsors: r.try_get("sponsors")?,
+                hours: r.try_get("hours")?,
+                late: r.try_get::<i64, _>("late")? != 0,
+            })
+        })
+        .collect()
+}
+
+/// The dates of the steps of every active person, for the deadline reminders.
+pub async fn active_steps(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT s.recruit_id, s.step_no, s.done_on FROM recruit_step s JOIN recruit r ON r.id = s.recruit_id WHERE r.state = 'active'",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("recruit_id")?,
+                r.try_get("step_no")?,
+                r.try_get("done_on")?,
+            ))
+        })
+        .collect()
+}
+
+pub struct StepWrite<'a> {
+    pub step_no: i64,
+    pub done_on: &'a str,
+    pub document: &'a str,
+    pub note: &'a str,
+    pub sponsors: &'a str,
+    pub hours: Option<i64>,
+    pub late: bool,
+    pub stage: &'a str,
+    pub by: Option<i64>,
+}
+
+/// Records the next step; false when another step was recorded meanwhile (a double click).
+pub async fn add_step(
+    conn: &mut AnyConnection,
+    recruit_id: i64,
+    s: &StepWrite<'_>,
+) -> Result<bool> {
+    let claimed = sqlx::query(
+        "UPDATE recruit SET last_step = $1, stage = $2, updated_at = $3 WHERE id = $4 AND last_step = $5 AND state = 'active'",
+    )
+    .bind(s.step_no)
+    .bind(s.stage)
+    .bind(now_ms())
+    .bind(recruit_id)
+    .bind(s.step_no - 1)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO recruit_step (recruit_id, step_no, done_on, document, note, sponsors, hours, late, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(recruit_id)
+    .bind(s.step_no)
+    .bind(s.done_on)
+    .bind(s.document)
+    .bind(s.note)
+    .bind(s.sponsors)
+    .bind(s.hours)
+    .bind(i64::from(s.late))
+    .bind(s.by)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+pub async fn set_state(conn: &mut AnyConnection, id: i64, state: &str, note: &str) -> Result<()> {
+    sqlx::query("UPDATE recruit SET state = $1, note = $2, updated_at = $3 WHERE id = $4")
+        .bind(state)
+        .bind(note)
+        .bind(now_ms())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_member(conn: &mut AnyConnection, id: i64, member_id: i64) -> Result<()> {
+    sqlx::query("UPDATE recruit SET member_id = $1 WHERE id = $2")
+        .bind(member_id)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Extends probation once; false when it was already extended.
+pub async fn extend(conn: &mut AnyConnection, id: i64, months: i64) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE recruit SET extension_months = $1, updated_at = $2 WHERE id = $3 AND extension_months = 0 AND state = 'active'",
+    )
+    .bind(months)
+    .bind(now_ms())
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn set_plan(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    year: i64,
+    quota: i64,
+    by: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO dev_plan (org_id, year, quota, set_by, set_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (org_id, year) DO UPDATE SET quota = excluded.quota, set_by = excluded.set_by, set_at = excluded.set_at",
+    )
+    .bind(org_id)
+    .bind(year)
+    .bind(quota)
+    .bind(by)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn plan(conn: &mut AnyConnection, org_id: i64, year: i64) -> Result<Option<i64>> {
+    let r = sqlx::query("SELECT quota FROM dev_plan WHERE org_id = $1 AND year = $2")
+        .bind(org_id)
+        .bind(year)
+        .fetch_optional(conn)
+        .await?;
+    r.map(|r| Ok(r.try_get("quota")?)).transpose()
+}
+
+/// People of the subtree the committee approved (step `step_no`) within a year.
+pub async fn approved_in(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    step_no: i64,
+    year: i64,
+) -> Result<i64> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n FROM recruit_step s JOIN recruit r ON r.id = s.recruit_id \
+         WHERE r.org_path LIKE $1 AND s.step_no = $2 AND s.done_on >= $3 AND s.done_on <= $4",
+    )
+    .bind(format!("{root_path}%"))
+    .bind(step_no)
+    .bind(format!("{year:04}-01-01"))
+    .bind(format!("{year:04}-12-31"))
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("n")?)
+}
