@@ -14,6 +14,7 @@ pub mod life;
 mod meeting_files;
 pub mod members;
 pub mod orgs;
+pub mod recruit;
 pub mod remind;
 pub mod review;
 pub mod stats;
@@ -39,6 +40,7 @@ pub struct Config {
     pub member_rules: dangjian_domain::member::MemberRules,
     pub dues_rules: dangjian_domain::dues::DuesRules,
     pub transfer_rules: dangjian_domain::transfer::TransferRules,
+    pub recruit_rules: dangjian_domain::recruit::RecruitRules,
 }
 
 impl Default for Config {
@@ -52,6 +54,7 @@ impl Default for Config {
             member_rules: Default::default(),
             dues_rules: Default::default(),
             transfer_rules: Default::default(),
+            recruit_rules: Default::default(),
         }
     }
 }

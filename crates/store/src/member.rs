@@ -304,6 +304,19 @@ pub async fn move_to(conn: &mut AnyConnection, id: i64, org_id: i64, org_path: &
     Ok(())
 }
 
+/// A 预备党员 becomes a full member from `confirm_date` (the day probation ended).
+pub async fn confirm(conn: &mut AnyConnection, id: i64, confirm_date: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE member SET status = 'full', confirm_date = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(confirm_date)
+    .bind(now_ms())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn set_flowing(conn: &mut AnyConnection, id: i64, flowing: bool) -> Result<()> {
     sqlx::query("UPDATE member SET flowing = $1, updated_at = $2 WHERE id = $3")
         .bind(i64::from(flowing))

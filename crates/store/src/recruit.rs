@@ -143,6 +143,37 @@ pub async fn counts_by_path(
         .collect()
 }
 
+/// Per stage: active people of the subtree, and how many of them are past (`overdue`) or
+/// within `soon_until` of their next deadline.
+pub async fn summary(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    today: &str,
+    soon_until: &str,
+) -> Result<Vec<(String, i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT stage, COUNT(*) AS n, \
+         SUM(CASE WHEN next_due < $2 THEN 1 ELSE 0 END) AS overdue, \
+         SUM(CASE WHEN next_due >= $2 AND next_due <= $3 THEN 1 ELSE 0 END) AS soon \
+         FROM recruit WHERE org_path LIKE $1 AND state = 'active' GROUP BY stage",
+    )
+    .bind(format!("{root_path}%"))
+    .bind(today)
+    .bind(soon_until)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("stage")?,
+                r.try_get("n")?,
+                r.try_get::<Option<i64>, _>("overdue")?.unwrap_or(0),
+                r.try_get::<Option<i64>, _>("soon")?.unwrap_or(0),
+            ))
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct StepRow {
     pub step_no: i64,
@@ -176,6 +207,29 @@ pub async fn steps(conn: &mut AnyConnection, recruit_id: i64) -> Result<Vec<Step
         .collect()
 }
 
+/// The dates of the steps of the active people of a subtree, for the pipeline board.
+pub async fn steps_under(
+    conn: &mut AnyConnection,
+    root_path: &str,
+) -> Result<Vec<(i64, i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT s.recruit_id, s.step_no, s.done_on FROM recruit_step s JOIN recruit r ON r.id = s.recruit_id \
+         WHERE r.state = 'active' AND r.org_path LIKE $1",
+    )
+    .bind(format!("{root_path}%"))
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("recruit_id")?,
+                r.try_get("step_no")?,
+                r.try_get("done_on")?,
+            ))
+        })
+        .collect()
+}
+
 /// The dates of the steps of every active person, for the deadline reminders.
 pub async fn active_steps(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String)>> {
     let rows = sqlx::query(
@@ -203,6 +257,8 @@ pub struct StepWrite<'a> {
     pub hours: Option<i64>,
     pub late: bool,
     pub stage: &'a str,
+    /// The latest date of the step after this one, if it has one.
+    pub next_due: Option<&'a str>,
     pub by: Option<i64>,
 }
 
@@ -213,10 +269,11 @@ pub async fn add_step(
     s: &StepWrite<'_>,
 ) -> Result<bool> {
     let claimed = sqlx::query(
-        "UPDATE recruit SET last_step = $1, stage = $2, updated_at = $3 WHERE id = $4 AND last_step = $5 AND state = 'active'",
+        "UPDATE recruit SET last_step = $1, stage = $2, next_due = $3, updated_at = $4 WHERE id = $5 AND last_step = $6 AND state = 'active'",
     )
     .bind(s.step_no)
     .bind(s.stage)
+    .bind(s.next_due)
     .bind(now_ms())
     .bind(recruit_id)
     .bind(s.step_no - 1)
@@ -246,13 +303,15 @@ pub async fn add_step(
 }
 
 pub async fn set_state(conn: &mut AnyConnection, id: i64, state: &str, note: &str) -> Result<()> {
-    sqlx::query("UPDATE recruit SET state = $1, note = $2, updated_at = $3 WHERE id = $4")
-        .bind(state)
-        .bind(note)
-        .bind(now_ms())
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE recruit SET state = $1, note = $2, next_due = NULL, updated_at = $3 WHERE id = $4",
+    )
+    .bind(state)
+    .bind(note)
+    .bind(now_ms())
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -266,11 +325,17 @@ pub async fn set_member(conn: &mut AnyConnection, id: i64, member_id: i64) -> Re
 }
 
 /// Extends probation once; false when it was already extended.
-pub async fn extend(conn: &mut AnyConnection, id: i64, months: i64) -> Result<bool> {
+pub async fn extend(
+    conn: &mut AnyConnection,
+    id: i64,
+    months: i64,
+    next_due: Option<&str>,
+) -> Result<bool> {
     let n = sqlx::query(
-        "UPDATE recruit SET extension_months = $1, updated_at = $2 WHERE id = $3 AND extension_months = 0 AND state = 'active'",
+        "UPDATE recruit SET extension_months = $1, next_due = $2, updated_at = $3 WHERE id = $4 AND extension_months = 0 AND state = 'active'",
     )
     .bind(months)
+    .bind(next_due)
     .bind(now_ms())
     .bind(id)
     .execute(conn)

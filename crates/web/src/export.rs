@@ -8,6 +8,7 @@ use dangjian_service::ServiceError;
 use dangjian_service::dues::{ArrearsLine, Ledger};
 use dangjian_service::import::{MEMBER_COLUMNS, RowErrors};
 use dangjian_service::life::{Attendance, Compliance};
+use dangjian_service::recruit::Pipeline;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -252,4 +253,50 @@ pub fn import_errors(file_name: &str, errors: &[RowErrors]) -> Result<Response, 
 /// The empty roster to fill in.
 pub fn template(bytes: Vec<u8>) -> Response {
     crate::pages::download("党员名册导入模板.xlsx", XLSX, false, bytes)
+}
+
+/// The people in the development pipeline of a subtree, by stage.
+pub fn pipeline(p: &Pipeline) -> Result<Response, ServiceError> {
+    let rows = p
+        .stages
+        .iter()
+        .flat_map(|s| {
+            s.cards.iter().map(move |c| {
+                vec![
+                    Cell::Text(c.org_name.clone()),
+                    Cell::Text(c.name.clone()),
+                    Cell::Text(s.label.into()),
+                    Cell::Int(c.last_step),
+                    Cell::Text(c.next_label.into()),
+                    Cell::Text(c.latest.clone().unwrap_or_default()),
+                    Cell::Text(
+                        match c.due {
+                            dangjian_domain::recruit::Due::Overdue => "已超期",
+                            dangjian_domain::recruit::Due::Soon => "即将到期",
+                            dangjian_domain::recruit::Due::Open => "",
+                        }
+                        .into(),
+                    ),
+                ]
+            })
+        })
+        .collect();
+    let t = Table {
+        sheet: "发展党员".into(),
+        title: format!("{} 发展党员名单（{} 年）", p.org_name, p.year),
+        headers: [
+            "支部",
+            "姓名",
+            "阶段",
+            "已完成步骤",
+            "下一步",
+            "最迟日期",
+            "提示",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+        rows,
+    };
+    book(&[t], &format!("发展党员名单-{}.xlsx", p.org_name))
 }

@@ -4,6 +4,7 @@ mod dues;
 mod fuling;
 mod life;
 mod people;
+mod recruit;
 mod review;
 mod tree;
 
@@ -120,6 +121,15 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         life::generate(&mut tx, &branch_members, &mut rng).await?;
     review::generate(&mut tx, &branch_members, &mut rng).await?;
     dues::generate(&mut tx, &payers, &app.config.dues_rules, &mut rng).await?;
+    recruit::generate(
+        &mut tx,
+        app.crypto(),
+        &branch_members,
+        &mut people,
+        &mut rng,
+    )
+    .await?;
+    recruit::plans(&mut tx, &t.orgs, &mut rng).await?;
     // The rollup counts members, orgs, grades and study records: after all of them.
     rollup::rebuild(&mut tx).await?;
     app.start_life_at(&mut tx, &first_month).await?;

@@ -15,6 +15,7 @@ mod minutes;
 mod orgs;
 mod outage;
 mod pages;
+mod recruit;
 mod registry;
 mod remind;
 mod review;

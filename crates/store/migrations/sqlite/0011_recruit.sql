@@ -18,6 +18,9 @@ CREATE TABLE recruit (
     -- active, completed (full member), cancelled (probation cancelled or withdrawn)
     state TEXT NOT NULL,
     last_step INTEGER NOT NULL DEFAULT 0,
+    -- The latest date of the next step, kept by every write, so that counts of overdue
+    -- people need no walk through the steps.
+    next_due TEXT,
     extension_months INTEGER NOT NULL DEFAULT 0,
     -- The registry record once the committee approved the person as a 预备党员.
     member_id INTEGER REFERENCES member(id),

@@ -8,6 +8,7 @@ mod imports;
 mod life;
 mod members;
 mod orgs;
+mod recruit;
 mod review;
 mod transfer;
 
@@ -61,6 +62,13 @@ pub fn routes() -> Router<AppState> {
         .route("/transfers/targets", get(transfer::targets))
         .route("/transfers/{id}", get(transfer::get))
         .route("/transfers/{id}/{action}", post(transfer::step))
+        .route("/recruits", get(recruit::pipeline).post(recruit::create))
+        .route("/recruits.xlsx", get(recruit::pipeline_xlsx))
+        .route("/recruits/{id}", get(recruit::get))
+        .route("/recruits/{id}/steps/{no}", post(recruit::step))
+        .route("/recruits/{id}/extension", post(recruit::extend))
+        .route("/recruits/{id}/cancel", post(recruit::cancel))
+        .route("/plans", axum::routing::put(recruit::plan))
         .route("/stats/overview", get(orgs::overview))
         .route("/life/compliance", get(life::compliance))
         .route("/life/compliance.xlsx", get(life::compliance_xlsx))

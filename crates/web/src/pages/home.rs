@@ -45,6 +45,7 @@ struct HomePage {
     child_life: Vec<(i64, String, &'static str)>,
     behind: Vec<(i64, String, i64)>,
     review_year: i64,
+    recruits: dangjian_service::recruit::RecruitSummary,
 }
 
 impl HomePage {
@@ -117,7 +118,9 @@ pub async fn page(
     if !trend.is_empty() {
         charts.insert(0, chart("组织生活落实率（%，逐月）", "bar", &trend));
     }
+    let recruits = st.app.recruit_summary(&auth.actor, o.org.id).await?;
     let page = HomePage {
+        recruits,
         l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home"),
         life_rate: super::life::percent(life.rate),
         life_light: super::life::light_name(life.light),

@@ -11,6 +11,7 @@ mod members;
 mod minutes;
 mod notifications;
 mod orgs;
+mod recruit;
 mod rules;
 mod transfer;
 
@@ -80,6 +81,17 @@ pub fn routes() -> Router<AppState> {
         .route("/transfers/targets", get(transfer::targets))
         .route("/transfers/{id}", get(transfer::page))
         .route("/transfers/{id}/{action}", post(transfer::step))
+        .route("/recruits", get(recruit::page))
+        .route("/recruits.xlsx", get(recruit::export))
+        .route("/recruits/plan", post(recruit::plan))
+        .route(
+            "/recruits/new",
+            get(recruit::new_form).post(recruit::create),
+        )
+        .route("/recruits/{id}", get(recruit::show))
+        .route("/recruits/{id}/steps/{no}", post(recruit::step))
+        .route("/recruits/{id}/extension", post(recruit::extend))
+        .route("/recruits/{id}/cancel", post(recruit::cancel))
         .route("/audit", get(audit::page))
         .route("/notifications", get(notifications::page))
         .route("/notifications/count", get(notifications::count))

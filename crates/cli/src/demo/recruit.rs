@@ -1,0 +1,121 @@
+//! People on their way into the Party, for the demo: about one branch in eight has an
+//! applicant, an activist or a development target, each with the steps done so far on dates
+//! that keep the rules, and some a little late with the next one. Development plans for the
+//! district and each town.
+
+use dangjian_domain::org::OrgKind;
+use dangjian_domain::recruit::RecruitRules;
+use dangjian_domain::{date, mask};
+use dangjian_service::store::recruit::{self, NewRecruit, StepWrite};
+use dangjian_service::store::{Conn, org::OrgRow};
+use dangjian_service::{Crypto, ServiceResult, today};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use time::Duration;
+
+use super::life::BranchMembers;
+use super::people::People;
+use super::tree::Sector;
+
+/// Days from the application to each of steps 1..=16, keeping every earliest and latest date.
+const OFFSETS: [i64; 16] = [
+    0, 20, 60, 75, 75, 120, 435, 445, 450, 460, 470, 490, 500, 510, 520, 540,
+];
+
+/// Returns how many people were put in the pipeline.
+pub async fn generate(
+    conn: &mut Conn,
+    crypto: &Crypto,
+    branches: &[BranchMembers<'_>],
+    people: &mut People,
+    rng: &mut ChaCha8Rng,
+) -> ServiceResult<usize> {
+    let rules = RecruitRules::default();
+    let now = today();
+    let mut added = 0;
+    for b in branches {
+        if b.count < 3
+            || !OrgKind::parse(&b.org.kind).is_some_and(OrgKind::holds_members)
+            || !rng.random_bool(0.12)
+        {
+            continue;
+        }
+        for _ in 0..rng.random_range(1..=2) {
+            let draft = people.member(Sector::Village, rng);
+            let target = rng.random_range(1..=16usize);
+            let start = now - Duration::days(OFFSETS[target - 1] + rng.random_range(1..70));
+            if date::years_between(draft.birth_date, start) < rules.min_age {
+                continue;
+            }
+            let id = draft.id_number.as_str();
+            let rid = recruit::insert(
+                conn,
+                &NewRecruit {
+                    org_id: b.org.id,
+                    org_path: &b.org.path,
+                    name: &draft.name,
+                    gender: draft.gender.as_str(),
+                    ethnicity: &draft.ethnicity,
+                    birth_date: &date::format(draft.birth_date),
+                    id_cipher: &crypto.encrypt(id),
+                    id_index: &crypto.blind_index("id", id),
+                    id_masked: &mask::id_number(id),
+                    education: draft.education.as_str(),
+                    category: draft.category.as_str(),
+                },
+            )
+            .await?;
+            let mut done = std::collections::HashMap::new();
+            for (i, offset) in OFFSETS.iter().take(target).enumerate() {
+                let no = u8::try_from(i + 1).unwrap_or(1);
+                let Some(rule) = rules.step(no) else { continue };
+                let on = start + Duration::days(*offset);
+                done.insert(no, on);
+                let next_due = rules
+                    .window(no + 1, &|n| done.get(&n).copied(), 0)
+                    .latest
+                    .map(date::format);
+                let sponsors = if no == 9 {
+                    format!("#{}、#{}", b.first_member, b.first_member + 1)
+                } else {
+                    String::new()
+                };
+                recruit::add_step(
+                    conn,
+                    rid,
+                    &StepWrite {
+                        step_no: i64::from(no),
+                        done_on: &date::format(on),
+                        document: rule.document,
+                        note: "",
+                        sponsors: &sponsors,
+                        hours: (no == 11).then_some(24),
+                        late: false,
+                        stage: rule.stage.as_str(),
+                        next_due: next_due.as_deref(),
+                        by: None,
+                    },
+                )
+                .await?;
+            }
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
+/// This year's development quotas: each town a few places, the district their sum.
+pub async fn plans(conn: &mut Conn, orgs: &[OrgRow], rng: &mut ChaCha8Rng) -> ServiceResult<()> {
+    let year = i64::from(today().year());
+    let Some(root) = orgs.iter().find(|o| o.parent_id.is_none()) else {
+        return Ok(());
+    };
+    let mut total = 0;
+    for town in orgs.iter().filter(|o| o.parent_id == Some(root.id)) {
+        let quota = rng.random_range(6..=20);
+        total += quota;
+        recruit::set_plan(conn, town.id, year, quota, None).await?;
+    }
+    recruit::set_plan(conn, root.id, year, total, None).await?;
+    Ok(())
+}
