@@ -209,7 +209,7 @@ impl Default for RecruitRules {
                 ),
                 s(
                     12,
-                    Probationary,
+                    Candidate,
                     "支部委员会审查",
                     "支委会会议记录",
                     Some((11, Days(0))),
@@ -218,7 +218,7 @@ impl Default for RecruitRules {
                 ),
                 s(
                     13,
-                    Probationary,
+                    Candidate,
                     "上级党委预审",
                     "预审意见",
                     Some((12, Days(0))),
@@ -227,7 +227,7 @@ impl Default for RecruitRules {
                 ),
                 s(
                     14,
-                    Probationary,
+                    Candidate,
                     "填写入党志愿书",
                     "入党志愿书",
                     Some((13, Days(0))),
@@ -236,7 +236,7 @@ impl Default for RecruitRules {
                 ),
                 s(
                     15,
-                    Probationary,
+                    Candidate,
                     "支部大会讨论接收",
                     "支部大会决议",
                     Some((14, Days(0))),
@@ -245,7 +245,7 @@ impl Default for RecruitRules {
                 ),
                 s(
                     16,
-                    Probationary,
+                    Candidate,
                     "上级党委派人谈话",
                     "谈话记录",
                     Some((15, Days(0))),
@@ -368,15 +368,17 @@ impl RecruitRules {
                 latest: None,
             };
         };
-        let shift = |d: Date| {
-            if no >= 22 && extension > 0 {
+        // An extension moves what is counted from the admission (the end of probation), not
+        // what is counted from the confirmation steps themselves, which moved already.
+        let shift = |from: u8, d: Date| {
+            if no >= 22 && from <= ADMISSION_STEP && extension > 0 {
                 add_months(d, extension)
             } else {
                 d
             }
         };
         let at = |x: Option<(u8, Span)>| {
-            x.and_then(|(from, span)| done(from).map(|d| shift(span.after(d))))
+            x.and_then(|(from, span)| done(from).map(|d| shift(from, span.after(d))))
         };
         Window {
             earliest: at(rule.earliest),
@@ -493,6 +495,12 @@ mod tests {
         for st in Stage::ALL {
             assert!(r.steps.iter().any(|s| s.stage == *st), "{st:?}");
         }
+        // A person is a 预备党员 only once the committee approved them.
+        assert_eq!(r.step(16).map(|s| s.stage), Some(Stage::Candidate));
+        assert_eq!(
+            r.step(APPROVAL_STEP).map(|s| s.stage),
+            Some(Stage::Probationary)
+        );
     }
 
     #[test]
@@ -574,6 +582,12 @@ mod tests {
             extended.earliest,
             on_time.earliest.map(|d| add_months(d, 6))
         );
+        // The approval of full membership stays possible after an extension.
+        let mut m = through(22, date!(2024 - 01 - 01));
+        m.insert(23, add_months(m[&15], 18));
+        let w24 = r.window(CONFIRM_STEP, &done_map(&m), 6);
+        assert_eq!(w24.earliest, Some(m[&23]));
+        assert_eq!(w24.latest, Some(add_months(m[&15], 21)));
         assert_eq!(r.check_extension(6, 0), Ok(()));
         assert_eq!(r.check_extension(12, 0), Ok(()));
         assert!(r.check_extension(5, 0).is_err());

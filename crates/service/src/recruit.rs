@@ -227,6 +227,7 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&r.org_path)?;
+        check_reads_recruits(actor)?;
         let steps = recruit::steps(conn, id).await?;
         Ok((r, steps))
     }
@@ -394,7 +395,7 @@ impl App {
             .check_step(no, on, today, &|n| done.get(&n).copied(), extension)
             .map_err(|e| self.refusal(no, e))?;
         let sponsors = match rule.needs {
-            Needs::Sponsors => self.sponsors(tx.conn(), &input.sponsors).await?,
+            Needs::Sponsors => self.sponsors(tx.conn(), actor, &input.sponsors).await?,
             _ => String::new(),
         };
         if let Needs::TrainingHours(min) = rule.needs
@@ -470,7 +471,7 @@ impl App {
     }
 
     /// Two distinct full members of the registry, written down by name and number.
-    async fn sponsors(&self, conn: &mut Conn, ids: &[i64]) -> ServiceResult<String> {
+    async fn sponsors(&self, conn: &mut Conn, actor: &Actor, ids: &[i64]) -> ServiceResult<String> {
         let refuse = || invalid("sponsors", "sponsors", "入党介绍人须为两名正式党员");
         if ids.len() != 2 || ids[0] == ids[1] {
             return Err(refuse());
@@ -478,7 +479,10 @@ impl App {
         let mut names = Vec::new();
         for id in ids {
             let m = member::get(conn, *id).await?.ok_or_else(refuse)?;
-            if m.org_path == DEPARTED_PATH || Status::parse(&m.status) != Some(Status::Full) {
+            if m.org_path == DEPARTED_PATH
+                || actor.check_visible(&m.org_path).is_err()
+                || Status::parse(&m.status) != Some(Status::Full)
+            {
                 return Err(refuse());
             }
             names.push(format!("{}(#{})", m.name, m.id));
@@ -629,6 +633,13 @@ impl App {
         if r.state != "active" {
             return Err(invalid("state", "not_active", "该发展对象的流程已结束"));
         }
+        if r.last_step >= i64::from(CONFIRM_STEP) {
+            return Err(invalid(
+                "state",
+                "already_full",
+                "已批准转为正式党员，不能再取消",
+            ));
+        }
         if let Some(member_id) = r.member_id
             && let Some(m) = member::get(tx.conn(), member_id).await?
             && m.org_path != DEPARTED_PATH
@@ -651,6 +662,7 @@ impl App {
     /// of each child, and this year's plan against the approvals so far.
     pub async fn pipeline(&self, actor: &Actor, org_id: i64) -> ServiceResult<Pipeline> {
         let o = self.org(actor, org_id).await?;
+        check_reads_recruits(actor)?;
         let rules = self.recruit_rules();
         let today = today();
         let year = today.year();
@@ -821,33 +833,24 @@ impl App {
     }
 
     /// Deadlines coming within a week, or passed, for each person in the pipeline: to the
-    /// branch, and when passed also to the town.
+    /// branch, and when passed also to the town. `next_due` names them without a walk through
+    /// everyone's steps.
     pub(crate) async fn recruit_reminders(
         &self,
         today: Date,
     ) -> ServiceResult<Vec<NewNotification>> {
         let rules = self.recruit_rules();
+        let until = date::format(today + time::Duration::days(rules.warn_days));
         let mut conn = self.db.conn().await?;
-        let people = recruit::list(&mut conn, "/", "active", 1_000_000).await?;
-        let mut dates: HashMap<i64, HashMap<u8, Date>> = HashMap::new();
-        for (rid, no, on) in recruit::active_steps(&mut conn).await? {
-            if let (Ok(no), Some(d)) = (u8::try_from(no), date::parse(&on)) {
-                dates.entry(rid).or_default().insert(no, d);
-            }
-        }
         let mut out = Vec::new();
-        for p in people {
-            let done = dates.remove(&p.id).unwrap_or_default();
+        for p in recruit::due_by(&mut conn, &until).await? {
             let next = u8::try_from(p.last_step + 1).unwrap_or(LAST_STEP);
-            let Some(rule) = rules.step(next) else {
+            let (Some(rule), Some(latest)) = (
+                rules.step(next),
+                p.next_due.as_deref().and_then(date::parse),
+            ) else {
                 continue;
             };
-            let w = rules.window(
-                next,
-                &|n| done.get(&n).copied(),
-                i32::try_from(p.extension_months).unwrap_or(0),
-            );
-            let Some(latest) = w.latest else { continue };
             let (kind, word) = match due(Some(latest), today, rules.warn_days) {
                 Due::Open => continue,
                 Due::Soon => ("soon", "即将到期"),
@@ -883,6 +886,16 @@ impl App {
             }
         }
         Ok(out)
+    }
+}
+
+/// Applicants are not yet members: their files are for those who run the process, not for
+/// the members of the branch.
+fn check_reads_recruits(actor: &Actor) -> ServiceResult<()> {
+    if actor.role.edits_members() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("您的角色不能查看发展党员信息"))
     }
 }
 

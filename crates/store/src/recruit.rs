@@ -23,13 +23,15 @@ pub struct RecruitRow {
     pub stage: String,
     pub state: String,
     pub last_step: i64,
+    /// The latest date of the next step.
+    pub next_due: Option<String>,
     pub extension_months: i64,
     pub member_id: Option<i64>,
     pub note: String,
 }
 
 const COLS: &str = "r.id, r.org_id, o.name AS org_name, r.org_path, r.name, r.gender, r.ethnicity, r.birth_date, r.id_masked, \
-    r.education, r.category, r.stage, r.state, r.last_step, r.extension_months, r.member_id, r.note \
+    r.education, r.category, r.stage, r.state, r.last_step, r.next_due, r.extension_months, r.member_id, r.note \
     FROM recruit r JOIN org o ON o.id = r.org_id";
 
 fn from_row(r: &AnyRow) -> Result<RecruitRow> {
@@ -48,6 +50,7 @@ fn from_row(r: &AnyRow) -> Result<RecruitRow> {
         stage: r.try_get("stage")?,
         state: r.try_get("state")?,
         last_step: r.try_get("last_step")?,
+        next_due: r.try_get("next_due")?,
         extension_months: r.try_get("extension_months")?,
         member_id: r.try_get("member_id")?,
         note: r.try_get("note")?,
@@ -230,22 +233,15 @@ pub async fn steps_under(
         .collect()
 }
 
-/// The dates of the steps of every active person, for the deadline reminders.
-pub async fn active_steps(conn: &mut AnyConnection) -> Result<Vec<(i64, i64, String)>> {
-    let rows = sqlx::query(
-        "SELECT s.recruit_id, s.step_no, s.done_on FROM recruit_step s JOIN recruit r ON r.id = s.recruit_id WHERE r.state = 'active'",
-    )
+/// Active people whose next step is due by `until` (or already late).
+pub async fn due_by(conn: &mut AnyConnection, until: &str) -> Result<Vec<RecruitRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} WHERE r.state = 'active' AND r.next_due <= $1 ORDER BY r.id"
+    )))
+    .bind(until)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("recruit_id")?,
-                r.try_get("step_no")?,
-                r.try_get("done_on")?,
-            ))
-        })
-        .collect()
+    rows.iter().map(from_row).collect()
 }
 
 pub struct StepWrite<'a> {

@@ -139,6 +139,19 @@ on_both!(
                     );
                     body["hours"] = json!(24);
                 }
+                25 => {
+                    let (s, v) = secretary
+                        .post(
+                            &format!("/api/v1/recruits/{id}/cancel"),
+                            &json!({"reason": "误操作测试：已转正不能取消"}),
+                        )
+                        .await;
+                    assert_eq!(
+                        (s, code(&v)),
+                        (StatusCode::UNPROCESSABLE_ENTITY, "already_full"),
+                        "{v}"
+                    );
+                }
                 21 => {
                     let (s, v) = secretary
                         .post(
@@ -321,6 +334,17 @@ on_both!(
             .await
             .post("/api/v1/recruits", &body)
             .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let member = t.api("baitao-member").await;
+        let (s, _) = member
+            .get_json(&format!("/api/v1/recruits?org={org}"))
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "applicants' files are not for every member"
+        );
+        let (s, _) = member.get_json(&format!("/api/v1/recruits/{id}")).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 );

@@ -29,6 +29,7 @@ CREATE TABLE recruit (
     updated_at INTEGER NOT NULL
 );
 CREATE INDEX recruit_path ON recruit(org_path, state, stage);
+CREATE INDEX recruit_due ON recruit(next_due) WHERE state = 'active';
 
 CREATE TABLE recruit_step (
     recruit_id INTEGER NOT NULL REFERENCES recruit(id),
