@@ -303,7 +303,8 @@ impl Default for RecruitRules {
                     "提出转正申请",
                     "转正申请书",
                     Some((15, Months(11))),
-                    None,
+                    // Due when probation ends, so that its end is announced.
+                    Some((15, Months(12))),
                     Nothing,
                 ),
                 s(
@@ -593,6 +594,22 @@ mod tests {
         assert!(r.check_extension(5, 0).is_err());
         assert!(r.check_extension(13, 0).is_err());
         assert!(r.check_extension(6, 6).is_err(), "only once");
+    }
+
+    #[test]
+    fn the_end_of_probation_is_announced_through_the_application_for_full_membership() {
+        let r = RecruitRules::default();
+        let m = through(21, date!(2024 - 01 - 01));
+        let end = r.probation_end(m[&15], 0);
+        assert_eq!(r.window(22, &done_map(&m), 0).latest, Some(end));
+        assert_eq!(
+            r.window(22, &done_map(&m), 6).latest,
+            Some(add_months(end, 6))
+        );
+        assert_eq!(
+            due(Some(end), end - Duration::days(3), r.warn_days),
+            Due::Soon
+        );
     }
 
     #[test]
