@@ -768,6 +768,15 @@ impl App {
         })
     }
 
+    /// The board for an export: the same scope and rules, and an audit row.
+    pub async fn export_pipeline(&self, actor: &Actor, org_id: i64) -> ServiceResult<Pipeline> {
+        let p = self.pipeline(actor, org_id).await?;
+        let rows = p.stages.iter().map(|s| s.cards.len()).sum();
+        self.audit_export(actor, "发展党员名单", p.org_id, rows, None)
+            .await?;
+        Ok(p)
+    }
+
     /// Counts per stage of a subtree and how many are late or nearly so, for the dashboard.
     pub async fn recruit_summary(
         &self,

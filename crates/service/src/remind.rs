@@ -139,28 +139,27 @@ impl App {
 
     /// Members silent for months, flagged once a month to their branch and their town.
     async fn lapse_reminders(&self, month: &str) -> ServiceResult<Vec<NewNotification>> {
-        let mut per_branch: std::collections::BTreeMap<i64, (String, usize, usize)> =
+        let mut per_branch: std::collections::BTreeMap<i64, (String, String, usize, usize)> =
             Default::default();
         for line in self.lapses_under("/").await? {
             let e = per_branch
                 .entry(line.row.org_id)
-                .or_insert_with(|| (line.row.org_name.clone(), 0, 0));
-            e.1 += 1;
-            e.2 += usize::from(line.lapsed);
+                .or_insert_with(|| (line.row.org_name.clone(), line.row.org_path.clone(), 0, 0));
+            e.2 += 1;
+            e.3 += usize::from(line.lapsed);
         }
-        let mut conn = self.db.conn().await?;
         let mut out = Vec::new();
-        for (branch, (name, silent, lapsed)) in per_branch {
+        for (branch, (name, branch_path, silent, lapsed)) in per_branch {
             let title = format!("{name}有 {silent} 名党员长期未交党费、未参加组织生活");
             let body = format!(
                 "其中 {lapsed} 名已连续 {} 个月以上，按规定可视为自行脱党，请及时谈话教育并按程序处置。",
                 self.config.dues_rules.lapse_after
             );
             let link = format!("/dues/lapses?org={branch}");
-            let town = match dangjian_store::org::get(&mut conn, branch).await? {
-                Some(o) => path::ids(&o.path).get(1).copied().filter(|t| *t != branch),
-                None => None,
-            };
+            let town = path::ids(&branch_path)
+                .get(1)
+                .copied()
+                .filter(|t| *t != branch);
             for to in std::iter::once(branch).chain(town) {
                 out.push(NewNotification {
                     org_id: to,

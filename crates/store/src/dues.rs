@@ -258,6 +258,7 @@ pub struct StandingRow {
     pub name: String,
     pub org_id: i64,
     pub org_name: String,
+    pub org_path: String,
     pub join_date: String,
     pub paid_months: i64,
     pub last_paid: Option<String>,
@@ -271,6 +272,7 @@ fn standing_from(r: &AnyRow) -> Result<StandingRow> {
         name: r.try_get("name")?,
         org_id: r.try_get("org_id")?,
         org_name: r.try_get("org_name")?,
+        org_path: r.try_get("org_path")?,
         join_date: r.try_get("join_date")?,
         paid_months: r.try_get("paid")?,
         last_paid: r.try_get("last_paid")?,
@@ -287,7 +289,7 @@ pub async fn arrears(
     span: i64,
 ) -> Result<Vec<StandingRow>> {
     let rows = sqlx::query(
-        "SELECT * FROM (SELECT m.id, m.name, m.org_id, o.name AS org_name, m.join_date, \
+        "SELECT * FROM (SELECT m.id, m.name, m.org_id, o.name AS org_name, m.org_path, m.join_date, \
          (SELECT COUNT(*) FROM dues_payment p WHERE p.member_id = m.id AND p.month >= $2 AND p.month <= $3) AS paid, \
          (SELECT MAX(p.month) FROM dues_payment p WHERE p.member_id = m.id) AS last_paid, \
          CAST(NULL AS TEXT) AS last_present \
@@ -312,7 +314,7 @@ pub async fn silent(
     since_day: &str,
 ) -> Result<Vec<StandingRow>> {
     let rows = sqlx::query(
-        "SELECT m.id, m.name, m.org_id, o.name AS org_name, m.join_date, CAST(0 AS BIGINT) AS paid, \
+        "SELECT m.id, m.name, m.org_id, o.name AS org_name, m.org_path, m.join_date, CAST(0 AS BIGINT) AS paid, \
          (SELECT MAX(p.month) FROM dues_payment p WHERE p.member_id = m.id) AS last_paid, \
          (SELECT MAX(mt.held_on) FROM attendance a JOIN meeting mt ON mt.id = a.meeting_id \
             WHERE a.member_id = m.id AND a.status = 'present') AS last_present \

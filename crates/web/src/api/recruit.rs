@@ -28,11 +28,7 @@ pub async fn pipeline_xlsx(
     auth: Auth,
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> ApiResult<Response> {
-    let p = st.app.pipeline(&auth.actor, q.org).await?;
-    let rows = p.stages.iter().map(|s| s.cards.len()).sum();
-    st.app
-        .audit_export(&auth.actor, "发展党员名单", p.org_id, rows, None)
-        .await?;
+    let p = st.app.export_pipeline(&auth.actor, q.org).await?;
     Ok(crate::export::pipeline(&p)?)
 }
 

@@ -81,11 +81,7 @@ pub async fn export(
         Some(id) => id,
         None => st.app.home_org(&auth.actor).await?.id,
     };
-    let p = st.app.pipeline(&auth.actor, org).await?;
-    let rows = p.stages.iter().map(|s| s.cards.len()).sum();
-    st.app
-        .audit_export(&auth.actor, "发展党员名单", p.org_id, rows, None)
-        .await?;
+    let p = st.app.export_pipeline(&auth.actor, org).await?;
     Ok(crate::export::pipeline(&p)?)
 }
 
