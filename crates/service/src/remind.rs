@@ -89,17 +89,14 @@ impl App {
                 .unwrap_or(d)
         });
         let months = life::months(&life::month_key(first), &life::month_key(last));
-        for (branch, branch_path) in notification::behind_in_all(&mut tx, &months).await? {
-            let Some(&town) = path::ids(&branch_path).get(1) else {
+        for behind in notification::behind_in_all(&mut tx, &months).await? {
+            let (branch, name) = (behind.id, behind.name);
+            let Some(&town) = path::ids(&behind.path).get(1) else {
                 continue;
             };
             if town == branch {
                 continue;
             }
-            let name = branches
-                .iter()
-                .find(|b| b.id == branch)
-                .map_or_else(String::new, |b| b.name.clone());
             reminders.push(NewNotification {
                 org_id: town,
                 kind: "behind".into(),
