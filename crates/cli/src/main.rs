@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use dangjian_service::import::{FileImport, RosterKind};
 use dangjian_service::store::Db;
 use dangjian_service::users::UserSpec;
 use dangjian_service::{Actor, App, Config, ServiceError};
@@ -161,6 +162,20 @@ enum ImportCmd {
     Members {
         file: PathBuf,
         /// Code of the org whose subtree receives the members (rows name their branch).
+        #[arg(long)]
+        org: String,
+        /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the valid rows and leave out the refused ones.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Organizations to set up under an org: rows name their parent by code (an org in its
+    /// subtree or another row); with any refused row nothing is written unless --skip-invalid.
+    Orgs {
+        file: PathBuf,
+        /// Code of the org under which the rows are set up.
         #[arg(long)]
         org: String,
         /// Check only; write nothing.
@@ -402,16 +417,21 @@ async fn run(cmd: Cmd) -> Result<(), String> {
             }
             Ok(())
         }
-        Cmd::Import {
-            db,
-            what:
+        Cmd::Import { db, what } => {
+            let (kind, file, org, dry_run, skip_invalid) = match what {
                 ImportCmd::Members {
                     file,
                     org,
                     dry_run,
                     skip_invalid,
-                },
-        } => {
+                } => (RosterKind::Members, file, org, dry_run, skip_invalid),
+                ImportCmd::Orgs {
+                    file,
+                    org,
+                    dry_run,
+                    skip_invalid,
+                } => (RosterKind::Orgs, file, org, dry_run, skip_invalid),
+            };
             let app = open(&db).await?;
             let system = Actor::system("import");
             let root = app
@@ -423,25 +443,31 @@ async fn run(cmd: Cmd) -> Result<(), String> {
             let name = file
                 .file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            let (checked, written) = app
-                .import_members_file(&system, &root, &name, bytes, skip_invalid, dry_run)
+            let how = FileImport {
+                kind,
+                skip_invalid,
+                dry_run,
+            };
+            let outcome = app
+                .import_file(&system, &root, how, &name, bytes)
                 .await
                 .map_err(|e| explain(&e))?;
-            for e in &checked.invalid {
+            for e in &outcome.invalid {
                 for (col, msg) in &e.problems {
                     eprintln!("第 {} 行 {col}：{msg}", e.line);
                 }
             }
             println!(
-                "共 {} 行：有效 {} 行，有误 {} 行；已导入 {written} 行",
-                checked.total,
-                checked.valid.len(),
-                checked.invalid.len()
+                "共 {} 行：有效 {} 行，有误 {} 行；已导入 {} 行",
+                outcome.total,
+                outcome.valid,
+                outcome.invalid.len(),
+                outcome.written
             );
             if dry_run {
                 println!("试运行：未写入任何数据");
             }
-            if !checked.invalid.is_empty() && !skip_invalid && !dry_run {
+            if !outcome.invalid.is_empty() && !skip_invalid && !dry_run {
                 return Err("有误的行未修正，未写入任何数据（修正后重试，或加 --skip-invalid 只导入有效行）".into());
             }
             Ok(())

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
 use crate::members::{MemberQuery, to_write};
+use crate::org_roster::{ORG_COLUMNS, PlannedOrg};
 use crate::{Actor, App, Crypto, ServiceError, ServiceResult, today};
 
 pub const MEMBER_SHEET: &str = "党员名册";
@@ -68,10 +69,82 @@ pub struct RowErrors {
 }
 
 /// The outcome of checking a roster.
-pub struct Checked {
+pub struct Checked<T = MemberWrite> {
     pub total: usize,
-    pub valid: Vec<MemberWrite>,
+    pub valid: Vec<T>,
     pub invalid: Vec<RowErrors>,
+}
+
+/// What a roster lists: members, or organizations to set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RosterKind {
+    #[default]
+    Members,
+    Orgs,
+}
+
+impl RosterKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RosterKind::Members => "members",
+            RosterKind::Orgs => "orgs",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [RosterKind::Members, RosterKind::Orgs]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
+    /// The roster's name as the pages say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RosterKind::Members => "党员",
+            RosterKind::Orgs => "党组织",
+        }
+    }
+
+    pub fn headers(self) -> Vec<&'static str> {
+        match self {
+            RosterKind::Members => MEMBER_COLUMNS.iter().map(|(h, _)| *h).collect(),
+            RosterKind::Orgs => ORG_COLUMNS.iter().map(|(h, _)| *h).collect(),
+        }
+    }
+}
+
+/// How the command line imports a file.
+#[derive(Debug, Clone, Copy)]
+pub struct FileImport {
+    pub kind: RosterKind,
+    /// Import the valid rows and leave out the refused ones.
+    pub skip_invalid: bool,
+    /// Check only; write nothing.
+    pub dry_run: bool,
+}
+
+/// What the command line reports of an import from a file.
+pub struct FileOutcome {
+    pub total: usize,
+    pub valid: usize,
+    pub invalid: Vec<RowErrors>,
+    pub written: usize,
+}
+
+/// A roster checked for one of its kinds.
+enum Plan {
+    Members(Checked<MemberWrite>),
+    Orgs(Checked<PlannedOrg>),
+}
+
+impl Plan {
+    fn counts(&self) -> (usize, usize, &[RowErrors]) {
+        match self {
+            Plan::Members(c) => (c.total, c.valid.len(), &c.invalid),
+            Plan::Orgs(c) => (c.total, c.valid.len(), &c.invalid),
+        }
+    }
 }
 
 /// Where a running import is, for the progress bar.
@@ -217,11 +290,49 @@ impl App {
             .map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))
     }
 
-    /// The org a roster goes into: inside the scope, where the actor may add members.
-    pub async fn import_root(&self, actor: &Actor, org_id: i64) -> ServiceResult<OrgRow> {
+    /// The org a roster goes into: inside the scope, where the actor may add members (or,
+    /// for a roster of orgs, set up orgs).
+    pub async fn import_root(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        kind: RosterKind,
+    ) -> ServiceResult<OrgRow> {
         let o = self.org(actor, org_id).await?;
-        actor.check_edit_members(&o.path)?;
+        match kind {
+            RosterKind::Members => actor.check_edit_members(&o.path)?,
+            RosterKind::Orgs => actor.check_edit_orgs(&o.path)?,
+        }
         Ok(o)
+    }
+
+    async fn check_roster(
+        &self,
+        root: &OrgRow,
+        kind: RosterKind,
+        bytes: Vec<u8>,
+    ) -> ServiceResult<Plan> {
+        Ok(match kind {
+            RosterKind::Members => Plan::Members(self.check_member_roster(root, bytes).await?),
+            RosterKind::Orgs => Plan::Orgs(self.check_org_roster(root, bytes).await?),
+        })
+    }
+
+    async fn write_plan(
+        &self,
+        actor: &Actor,
+        root: &OrgRow,
+        what: &str,
+        plan: &Plan,
+        progress: Option<(&Running, i64)>,
+    ) -> ServiceResult<usize> {
+        match plan {
+            Plan::Members(c) => {
+                self.write_members(actor, root, what, &c.valid, progress)
+                    .await
+            }
+            Plan::Orgs(c) => self.write_orgs(actor, root, what, &c.valid, progress).await,
+        }
     }
 
     /// Reads and checks a roster for the subtree of `root`, against the database as it is now.
@@ -349,14 +460,16 @@ impl App {
         &self,
         actor: &Actor,
         org_id: i64,
+        kind: RosterKind,
         file_name: &str,
         bytes: Vec<u8>,
     ) -> ServiceResult<JobRow> {
-        let root = self.import_root(actor, org_id).await?;
+        let root = self.import_root(actor, org_id, kind).await?;
         let kept = bytes.clone();
-        let checked = self.check_member_roster(&root, bytes).await?;
-        let errors = serde_json::to_string(&checked.invalid)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let plan = self.check_roster(&root, kind, bytes).await?;
+        let (total, valid, invalid) = plan.counts();
+        let errors =
+            serde_json::to_string(invalid).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let name: String = file_name.chars().take(100).collect();
         let mut tx = self.db.begin_write().await?;
         let id = import::insert(
@@ -364,12 +477,12 @@ impl App {
             &NewJob {
                 user_id: actor.user_id,
                 org_id: root.id,
-                kind: "members",
+                kind: kind.as_str(),
                 file_name: &name,
                 body: &kept,
-                total: checked.total as i64,
-                valid: checked.valid.len() as i64,
-                invalid: checked.invalid.len() as i64,
+                total: total as i64,
+                valid: valid as i64,
+                invalid: invalid.len() as i64,
                 errors: &errors,
             },
         )
@@ -403,7 +516,9 @@ impl App {
     /// Imports the valid rows of a checked job in the background; the page polls its progress.
     pub async fn commit_import(&self, actor: &Actor, id: i64) -> ServiceResult<JobRow> {
         let view = self.import_job(actor, id, 0).await?;
-        let root = self.import_root(actor, view.job.org_id).await?;
+        let kind = RosterKind::parse(&view.job.kind)
+            .ok_or_else(|| ServiceError::Internal(format!("import kind {}", view.job.kind)))?;
+        let root = self.import_root(actor, view.job.org_id, kind).await?;
         let mut conn = self.db.conn().await?;
         if !import::claim(&mut conn, id, "checked", "importing").await? {
             return Err(ServiceError::field("state", "not_checked", "该导入已处理"));
@@ -420,27 +535,22 @@ impl App {
         let actor = actor.clone();
         let file_name = job.file_name.clone();
         tokio::spawn(async move {
-            let outcome = match app.check_member_roster(&root, body).await {
-                Ok(c) => {
-                    app.write_members(
-                        &actor,
-                        &root,
-                        &file_name,
-                        &c.valid,
-                        Some((&app.imports, id)),
-                    )
-                    .await
+            let outcome = match app.check_roster(&root, kind, body).await {
+                Ok(plan) => {
+                    app.write_plan(&actor, &root, &file_name, &plan, Some((&app.imports, id)))
+                        .await
                 }
                 Err(e) => Err(e),
             };
-            let (state, n, message) = match outcome {
-                Ok(n) => ("done", n as i64, format!("已导入 {n} 名党员")),
-                Err(ServiceError::Invalid(errs)) => (
+            let (state, n, message) = match (outcome, kind) {
+                (Ok(n), RosterKind::Members) => ("done", n as i64, format!("已导入 {n} 名党员")),
+                (Ok(n), RosterKind::Orgs) => ("done", n as i64, format!("已设立 {n} 个党组织")),
+                (Err(ServiceError::Invalid(errs)), _) => (
                     "failed",
                     0,
                     errs.first().map_or_else(String::new, |e| e.message.clone()),
                 ),
-                Err(e) => {
+                (Err(e), _) => {
                     tracing::error!("import {id}: {e}");
                     ("failed", 0, "导入失败，数据未写入，请稍后重试".to_string())
                 }
@@ -475,26 +585,37 @@ impl App {
 
     /// The command line's import: the same check, then every row or nothing (or the valid
     /// rows with `skip_invalid`); `dry_run` writes nothing.
-    pub async fn import_members_file(
+    pub async fn import_file(
         &self,
         actor: &Actor,
         root: &OrgRow,
+        how: FileImport,
         file_name: &str,
         bytes: Vec<u8>,
-        skip_invalid: bool,
-        dry_run: bool,
-    ) -> ServiceResult<(Checked, usize)> {
-        actor.check_edit_members(&root.path)?;
+    ) -> ServiceResult<FileOutcome> {
+        let FileImport {
+            kind,
+            skip_invalid,
+            dry_run,
+        } = how;
+        let root = self.import_root(actor, root.id, kind).await?;
         let started = std::time::Instant::now();
-        let checked = self.check_member_roster(root, bytes).await?;
-        tracing::info!("check of {} rows: {:?}", checked.total, started.elapsed());
-        if dry_run || (!checked.invalid.is_empty() && !skip_invalid) {
-            return Ok((checked, 0));
+        let plan = self.check_roster(&root, kind, bytes).await?;
+        let (total, valid, invalid) = plan.counts();
+        tracing::info!("check of {total} rows: {:?}", started.elapsed());
+        let mut outcome = FileOutcome {
+            total,
+            valid,
+            invalid: invalid.to_vec(),
+            written: 0,
+        };
+        if dry_run || (!outcome.invalid.is_empty() && !skip_invalid) {
+            return Ok(outcome);
         }
-        let n = self
-            .write_members(actor, root, file_name, &checked.valid, None)
+        outcome.written = self
+            .write_plan(actor, &root, file_name, &plan, None)
             .await?;
-        Ok((checked, n))
+        Ok(outcome)
     }
 
     /// Every member matching a search, with identifiers decrypted when `unmask` gives the

@@ -13,6 +13,7 @@ pub mod import;
 pub mod life;
 mod meeting_files;
 pub mod members;
+pub mod org_roster;
 pub mod orgs;
 pub mod recruit;
 pub mod remind;

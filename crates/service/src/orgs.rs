@@ -60,6 +60,77 @@ fn secretary(s: &str) -> Result<Option<String>, FieldError> {
     Ok((!s.is_empty()).then(|| s.to_string()))
 }
 
+/// A new org's fields, checked.
+#[derive(Debug, Clone)]
+pub struct ValidOrg {
+    pub kind: OrgKind,
+    pub owner: OrgOwner,
+    pub name: String,
+    pub code: String,
+    pub secretary: Option<String>,
+    pub opened_on: String,
+}
+
+/// Checks a new org's fields, and with its parent (kind, closed) whether it may go there.
+pub fn check_org(
+    input: &OrgInput,
+    parent: Option<(OrgKind, bool)>,
+) -> Result<ValidOrg, Vec<FieldError>> {
+    let mut errs = dangjian_domain::error::Errors::default();
+    let kind = errs.take(
+        OrgKind::parse(input.kind.trim())
+            .ok_or_else(|| FieldError::new("kind", "invalid_choice", "请选择组织类型")),
+    );
+    let owner_text = if input.owner.trim().is_empty() {
+        "none"
+    } else {
+        input.owner.trim()
+    };
+    let owner =
+        errs.take(OrgOwner::parse(owner_text).ok_or_else(|| {
+            FieldError::new("owner", "invalid_choice", "所属单位类型不在可选范围内")
+        }));
+    let name = errs.take(check_name(&input.name));
+    let code = errs.take(check_code(&input.code));
+    let secretary = errs.take(secretary(&input.secretary));
+    let opened_on = if input.opened_on.trim().is_empty() {
+        Some(today())
+    } else {
+        errs.take(date::past_date(
+            "opened_on",
+            "成立日期",
+            &input.opened_on,
+            today(),
+        ))
+    };
+    if let (Some(k), Some((parent_kind, closed))) = (kind, parent) {
+        if !parent_kind.may_contain(k) {
+            errs.push(FieldError::new(
+                "kind",
+                "not_allowed_here",
+                format!("{}下不能设立{}", parent_kind.label(), k.label()),
+            ));
+        }
+        if closed {
+            errs.push(FieldError::new("parent_id", "closed", "上级组织已撤销"));
+        }
+    }
+    errs.into_result()?;
+    match (kind, owner, name, code, secretary, opened_on) {
+        (Some(kind), Some(owner), Some(name), Some(code), Some(secretary), Some(opened_on)) => {
+            Ok(ValidOrg {
+                kind,
+                owner,
+                name,
+                code,
+                secretary,
+                opened_on: date::format(opened_on),
+            })
+        }
+        _ => Err(vec![FieldError::new("kind", "invalid", "组织信息不完整")]),
+    }
+}
+
 fn effective(text: Option<&str>) -> ServiceResult<String> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(date::format(today())),
@@ -213,85 +284,54 @@ impl App {
     ) -> ServiceResult<OrgRow> {
         let parent = self.org(actor, parent_id).await?;
         actor.check_edit_orgs(&parent.path)?;
-        let mut errs = dangjian_domain::error::Errors::default();
-        let kind = errs.take(
-            OrgKind::parse(input.kind.trim())
-                .ok_or_else(|| FieldError::new("kind", "invalid_choice", "请选择组织类型")),
-        );
-        let owner_text = if input.owner.trim().is_empty() {
-            "none"
-        } else {
-            input.owner.trim()
-        };
-        let owner = errs.take(OrgOwner::parse(owner_text).ok_or_else(|| {
-            FieldError::new("owner", "invalid_choice", "所属单位类型不在可选范围内")
-        }));
-        let name = errs.take(check_name(&input.name));
-        let code = errs.take(check_code(&input.code));
-        let secretary = errs.take(secretary(&input.secretary));
-        let opened_on = if input.opened_on.trim().is_empty() {
-            Some(today())
-        } else {
-            errs.take(date::past_date(
-                "opened_on",
-                "成立日期",
-                &input.opened_on,
-                today(),
-            ))
-        };
-        let parent_kind = kind_of(&parent)?;
-        if let Some(k) = kind
-            && !parent_kind.may_contain(k)
-        {
-            errs.push(FieldError::new(
-                "kind",
-                "not_allowed_here",
-                format!("{}下不能设立{}", parent_kind.label(), k.label()),
-            ));
-        }
-        if parent.closed_on.is_some() {
-            errs.push(FieldError::new("parent_id", "closed", "上级组织已撤销"));
-        }
-        errs.into_result().map_err(ServiceError::Invalid)?;
-        let (Some(kind), Some(owner), Some(name), Some(code), Some(secretary), Some(opened_on)) =
-            (kind, owner, name, code, secretary, opened_on)
-        else {
-            return Err(ServiceError::Internal("validated org lost a field".into()));
-        };
-        let opened = date::format(opened_on);
+        let valid = check_org(input, Some((kind_of(&parent)?, parent.closed_on.is_some())))
+            .map_err(ServiceError::Invalid)?;
         let mut tx = self.begin_audited().await?;
+        let row = self.insert_org(tx.conn(), actor, &parent, &valid).await?;
+        tx.commit(
+            actor,
+            Entry::ok("org.create", "org", row.id).detail(format!("{} {}", valid.code, valid.name)),
+        )
+        .await?;
+        Ok(row)
+    }
+
+    /// Writes a checked org under its parent with its history, counts and (for a branch)
+    /// its compliance rows; the caller's transaction holds it all.
+    pub(crate) async fn insert_org(
+        &self,
+        conn: &mut dangjian_store::Conn,
+        actor: &Actor,
+        parent: &OrgRow,
+        o: &ValidOrg,
+    ) -> ServiceResult<OrgRow> {
         let new = NewOrg {
-            parent: Some(&parent),
-            kind: kind.as_str(),
-            owner: owner.as_str(),
-            name: &name,
-            code: &code,
-            secretary: secretary.as_deref(),
-            opened_on: &opened,
+            parent: Some(parent),
+            kind: o.kind.as_str(),
+            owner: o.owner.as_str(),
+            name: &o.name,
+            code: &o.code,
+            secretary: o.secretary.as_deref(),
+            opened_on: &o.opened_on,
         };
-        let row = org::insert(tx.conn(), &new).await.map_err(duplicate_code)?;
+        let row = org::insert(conn, &new).await.map_err(duplicate_code)?;
         let event = OrgEvent {
             kind: "created".into(),
-            effective_on: opened.clone(),
+            effective_on: o.opened_on.clone(),
             old_value: None,
-            new_value: Some(name.clone()),
+            new_value: Some(o.name.clone()),
             actor_id: actor.user_id,
             at: now_ms(),
         };
-        org::add_event(tx.conn(), row.id, &event).await?;
+        org::add_event(conn, row.id, &event).await?;
         rollup::apply(
-            tx.conn(),
+            conn,
             &row.path,
-            &rollup::org_facts(kind.as_str(), owner.as_str(), kind.is_grassroots()),
+            &rollup::org_facts(o.kind.as_str(), o.owner.as_str(), o.kind.is_grassroots()),
             1,
         )
         .await?;
-        self.refresh_branch_all(tx.conn(), &row).await?;
-        tx.commit(
-            actor,
-            Entry::ok("org.create", "org", row.id).detail(format!("{} {}", code, name)),
-        )
-        .await?;
+        self.refresh_branch_all(conn, &row).await?;
         Ok(row)
     }
 

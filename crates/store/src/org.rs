@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
-use crate::sql::{Sql, now_ms};
+use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OrgRow {
@@ -63,6 +63,28 @@ pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<
         .fetch_optional(conn)
         .await?;
     r.as_ref().map(from_row).transpose()
+}
+
+/// Which of `codes` some org (open or closed, anywhere) already uses.
+pub async fn existing_codes(
+    conn: &mut AnyConnection,
+    codes: &[String],
+) -> Result<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in codes.chunks(ROWS_PER_INSERT / 2) {
+        let mut sql = Sql::new("SELECT code FROM org WHERE code IN (");
+        for (i, c) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.text(c.as_str());
+        }
+        sql.push(")");
+        for r in sql.fetch_all(conn).await? {
+            found.insert(r.try_get::<String, _>("code")?);
+        }
+    }
+    Ok(found)
 }
 
 /// The nodes on the way from the root down to `path` (inclusive), in that order.

@@ -4,11 +4,11 @@ use axum::response::Response;
 use dangjian_domain::bands::Category;
 use dangjian_domain::dues::PayMethod;
 use dangjian_report::{Cell, Table};
-use dangjian_service::ServiceError;
 use dangjian_service::dues::{ArrearsLine, Ledger};
-use dangjian_service::import::{MEMBER_COLUMNS, RowErrors};
+use dangjian_service::import::{JobView, RosterKind};
 use dangjian_service::life::{Attendance, Compliance};
 use dangjian_service::recruit::Pipeline;
+use dangjian_service::{App, ServiceError};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -201,7 +201,7 @@ fn book(tables: &[Table], name: &str) -> Result<Response, ServiceError> {
 
 /// A member roster in the import template's layout, written off the request threads.
 pub async fn roster(
-    app: &dangjian_service::App,
+    app: &App,
     org_name: &str,
     rows: Vec<Vec<String>>,
 ) -> Result<Response, ServiceError> {
@@ -218,17 +218,17 @@ pub async fn roster(
 }
 
 /// The rows an import refused, with the problems of each, to correct and upload again.
-pub fn import_errors(file_name: &str, errors: &[RowErrors]) -> Result<Response, ServiceError> {
+pub fn import_errors(v: &JobView) -> Result<Response, ServiceError> {
+    let columns = RosterKind::parse(&v.job.kind).unwrap_or_default().headers();
     let mut headers: Vec<&str> = vec!["行号"];
-    headers.extend(MEMBER_COLUMNS.iter().map(|(h, _)| *h));
+    headers.extend(columns.iter().copied());
     headers.push("错误");
-    let rows: Vec<Vec<String>> = errors
+    let rows: Vec<Vec<String>> = v
+        .errors
         .iter()
         .map(|e| {
             let mut r = vec![e.line.to_string()];
-            r.extend(
-                (0..MEMBER_COLUMNS.len()).map(|i| e.cells.get(i).cloned().unwrap_or_default()),
-            );
+            r.extend((0..columns.len()).map(|i| e.cells.get(i).cloned().unwrap_or_default()));
             r.push(
                 e.problems
                     .iter()
@@ -241,7 +241,7 @@ pub fn import_errors(file_name: &str, errors: &[RowErrors]) -> Result<Response, 
         .collect();
     let bytes = dangjian_report::roster::write("错误报告", &headers, &rows, &[])
         .map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))?;
-    let stem = file_name.trim_end_matches(".xlsx");
+    let stem = v.job.file_name.trim_end_matches(".xlsx");
     Ok(crate::pages::download(
         &format!("{stem}-错误报告.xlsx"),
         XLSX,
@@ -251,8 +251,12 @@ pub fn import_errors(file_name: &str, errors: &[RowErrors]) -> Result<Response, 
 }
 
 /// The empty roster to fill in.
-pub fn template(bytes: Vec<u8>) -> Response {
-    crate::pages::download("党员名册导入模板.xlsx", XLSX, false, bytes)
+pub fn template(kind: RosterKind, app: &App) -> Result<Response, ServiceError> {
+    let (name, bytes) = match kind {
+        RosterKind::Members => ("党员名册导入模板.xlsx", app.member_template()?),
+        RosterKind::Orgs => ("组织名册导入模板.xlsx", app.org_template()?),
+    };
+    Ok(crate::pages::download(name, XLSX, false, bytes))
 }
 
 /// The people in the development pipeline of a subtree, by stage.

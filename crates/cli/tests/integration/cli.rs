@@ -300,6 +300,63 @@ fn rosters_go_in_and_out_from_the_command_line() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("已导入 1 行"), "{}", text(&o));
 
+    // Orgs the same way: a party committee with a branch under it, parents named by code.
+    let orgs_file = dir.0.join("orgs.xlsx");
+    let org_row = |cells: [&str; 7]| cells.iter().map(|c| (*c).to_string()).collect();
+    let rows: Vec<Vec<String>> = vec![
+        org_row([
+            "命令行支部",
+            "CLI-B1",
+            "CLI-P1",
+            "党支部",
+            "",
+            "",
+            "2020-01-01",
+        ]),
+        org_row(["命令行党委", "CLI-P1", "", "党委", "", "", "2020-01-01"]),
+        org_row(["错类型", "CLI-X", "", "党员", "", "", ""]),
+    ];
+    let headers = [
+        "组织名称",
+        "组织代码",
+        "上级组织代码",
+        "组织类型",
+        "所属单位类型",
+        "书记",
+        "成立日期",
+    ];
+    std::fs::write(
+        &orgs_file,
+        dangjian_report::roster::write("组织名册", &headers, &rows, &[]).expect("xlsx"),
+    )
+    .expect("write");
+    let orgs_file = orgs_file.display().to_string();
+    let import_orgs = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "--database-url",
+            url.as_str(),
+            "orgs",
+            orgs_file.as_str(),
+            "--org",
+            "500102",
+        ];
+        args.extend_from_slice(extra);
+        dangjian(&dir, &args)
+    };
+    let o = import_orgs(&[]);
+    assert!(!o.status.success(), "a refused row stops the whole import");
+    assert!(text(&o).contains("第 4 行 组织类型"), "{}", text(&o));
+    let o = import_orgs(&["--skip-invalid"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已导入 2 行"), "{}", text(&o));
+    let o = import_orgs(&["--skip-invalid"]);
+    assert!(
+        text(&o).contains("第 2 行 组织代码：该组织代码已被使用"),
+        "a second run finds the codes taken: {}",
+        text(&o)
+    );
+
     let o = dangjian(
         &dir,
         &[

@@ -491,6 +491,31 @@ on_both!(
         let (s, html) = browser.page(&format!("/imports?org={branch}")).await;
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains("id=\"import-form\""), "{html}");
+        assert!(
+            !html.contains("id=\"orgs-tab\""),
+            "a secretary is not offered rosters of orgs: {html}"
+        );
+        let (s, _) = browser
+            .page(&format!("/imports?org={branch}&kind=orgs"))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let town = t.browser("town-500102013").await;
+        let town_api = t.api("town-500102013").await;
+        let (town_org, _) = crate::roster::branch(&town_api).await;
+        let (_, html) = town.page(&format!("/orgs/{town_org}")).await;
+        assert!(html.contains("id=\"orgs-import\""), "{html}");
+        let (s, html) = town
+            .page(&format!("/imports?org={town_org}&kind=orgs"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("批量导入下级党组织")
+                && html.contains("/imports/template.xlsx?kind=orgs")
+                && html.contains(&format!(
+                    "hx-post=\"/imports?org={town_org}&amp;kind=orgs\""
+                )),
+            "{html}"
+        );
         let post = |name: &str, body: Vec<u8>| {
             let form = Form::new().part("file", Part::bytes(body).file_name(name.to_string()));
             browser
@@ -574,5 +599,199 @@ on_both!(
         }
         assert_eq!(state, "done");
         assert_eq!(secretary.members_total().await, before + 1);
+    }
+);
+
+const ORG_HEADERS: [&str; 7] = [
+    "组织名称",
+    "组织代码",
+    "上级组织代码",
+    "组织类型",
+    "所属单位类型",
+    "书记",
+    "成立日期",
+];
+
+fn org_roster(rows: &[[&str; 7]]) -> Vec<u8> {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| (*c).to_string()).collect())
+        .collect();
+    dangjian_report::roster::write("组织名册", &ORG_HEADERS, &rows, &[]).expect("xlsx")
+}
+
+async fn upload_orgs(api: &Api, org: i64, body: Vec<u8>) -> (StatusCode, Value) {
+    let form = Form::new().part("file", Part::bytes(body).file_name("组织.xlsx"));
+    let r = api
+        .client
+        .post(format!("{}/api/v1/imports?org={org}&kind=orgs", api.base))
+        .bearer_auth(&api.token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let s = r.status();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn find_org(api: &Api, name: &str) -> Option<Value> {
+    let (_, v) = api.get_json(&format!("/api/v1/orgs?q={name}")).await;
+    v["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|o| o["name"] == name).cloned())
+}
+
+async fn children(api: &Api, id: i64) -> Vec<Value> {
+    let (s, v) = api.get_json(&format!("/api/v1/orgs?parent={id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    v["items"].as_array().cloned().unwrap_or_default()
+}
+
+on_both!(
+    an_org_roster_sets_up_a_subtree_parents_first_within_the_scope,
+    async |t: &TestApp| {
+        let town = t.api("town-500102013").await;
+        let (town_id, town_code) = branch(&town).await;
+        let other_town = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town");
+        let (_, foreign_code) = branch(&t.api(&other_town.username).await).await;
+
+        let template = sheet(
+            bytes(&town, "/api/v1/imports/template.xlsx?kind=orgs").await,
+            "组织名册",
+        );
+        assert_eq!(
+            template
+                .get_value((0, 2))
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("上级组织代码")
+        );
+
+        // The grid group comes first in the file and its parents after it.
+        let file = org_roster(&[
+            ["一网格党小组", "IMP-G1", "IMP-B1", "网格党小组", "", "", ""],
+            [
+                "导入村党支部",
+                "IMP-B1",
+                "IMP-P1",
+                "党支部",
+                "村",
+                "李四",
+                "2021年7月1日",
+            ],
+            ["导入党委", "IMP-P1", "", "党委", "", "", "2021-06-01"],
+            ["支部下的支部", "IMP-X1", "IMP-B1", "党支部", "", "", ""],
+            ["外镇下级", "IMP-X2", &foreign_code, "党支部", "", "", ""],
+            ["重复代码", &town_code, "", "党支部", "", "", ""],
+        ]);
+        let secretary = t.api("baitao-secretary").await;
+        let (s, _) = upload_orgs(&secretary, town_id, file.clone()).await;
+        assert!(
+            s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND,
+            "a branch secretary sets up no orgs: {s}"
+        );
+        let (s, _) = upload_orgs(&town, town_id, roster(&[])).await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a roster of members is not one of orgs"
+        );
+
+        let (s, job) = upload_orgs(&town, town_id, file).await;
+        assert_eq!(s, StatusCode::CREATED, "{job}");
+        assert_eq!(job["kind"], "orgs");
+        assert_eq!(
+            (job["total"].as_i64(), job["valid"].as_i64()),
+            (Some(6), Some(3))
+        );
+        let problems: Vec<(i64, String)> = job["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .flat_map(|e| {
+                let line = e["line"].as_i64().unwrap_or(0);
+                e["problems"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |p| {
+                        (
+                            line,
+                            format!(
+                                "{}：{}",
+                                p[0].as_str().unwrap_or(""),
+                                p[1].as_str().unwrap_or("")
+                            ),
+                        )
+                    })
+            })
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (5, "上级组织代码：党支部下不能设立党支部".to_string()),
+                (
+                    6,
+                    "上级组织代码：上级组织代码不存在、不在管辖范围内，也不在本文件中".to_string()
+                ),
+                (7, "组织代码：该组织代码已被使用".to_string()),
+            ]
+        );
+        let id = job["id"].as_i64().expect("id");
+        let report = sheet(
+            bytes(&town, &format!("/api/v1/imports/{id}/errors.xlsx")).await,
+            "错误报告",
+        );
+        assert_eq!(
+            report.get_value((0, 1)).map(ToString::to_string).as_deref(),
+            Some("组织名称")
+        );
+        assert_eq!(report.height(), 4);
+        assert!(
+            find_org(&town, "导入党委").await.is_none(),
+            "a check writes nothing"
+        );
+
+        let (s, _) = town
+            .post(&format!("/api/v1/imports/{id}/commit"), &Value::Null)
+            .await;
+        assert_eq!(s, StatusCode::ACCEPTED);
+        let done = wait_done(&town, id).await;
+        assert_eq!(done["state"], "done", "{done}");
+        assert_eq!(done["imported"], 3);
+
+        let committee = find_org(&town, "导入党委").await.expect("set up");
+        assert_eq!(committee["parent_id"].as_i64(), Some(town_id));
+        let below = children(&town, committee["id"].as_i64().expect("id")).await;
+        assert_eq!(below.len(), 1);
+        assert_eq!(below[0]["code"], "IMP-B1");
+        assert_eq!(below[0]["kind"], "branch");
+        assert_eq!(below[0]["owner"], "village");
+        assert_eq!(below[0]["secretary"], "李四");
+        assert_eq!(below[0]["opened_on"], "2021-07-01");
+        let groups = children(&town, below[0]["id"].as_i64().expect("id")).await;
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0]["kind"], "grid_group");
+        let summary = children(&town, town_id)
+            .await
+            .into_iter()
+            .find(|c| c["code"] == "IMP-P1")
+            .expect("the committee under the town");
+        assert_eq!(
+            (summary["orgs"].as_i64(), summary["grid_groups"].as_i64()),
+            (Some(2), Some(1))
+        );
+        crate::registry::rollup_matches_rebuild(t).await;
+        assert!(
+            find_org(&t.api(&other_town.username).await, "导入党委")
+                .await
+                .is_none(),
+            "another town does not see them"
+        );
     }
 );

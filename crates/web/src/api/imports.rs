@@ -2,7 +2,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use dangjian_service::import::{JobView, PREVIEW_ERRORS};
+use dangjian_service::import::{JobView, PREVIEW_ERRORS, RosterKind};
 use dangjian_service::members::MemberQuery;
 use serde::Deserialize;
 
@@ -14,10 +14,22 @@ use crate::session::Auth;
 #[derive(Deserialize)]
 pub struct OrgQuery {
     org: i64,
+    #[serde(default)]
+    kind: RosterKind,
 }
 
-pub async fn template(State(st): State<AppState>, _auth: Auth) -> ApiResult<Response> {
-    Ok(crate::export::template(st.app.member_template()?))
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct KindQuery {
+    kind: RosterKind,
+}
+
+pub async fn template(
+    State(st): State<AppState>,
+    _auth: Auth,
+    ApiQuery(q): ApiQuery<KindQuery>,
+) -> ApiResult<Response> {
+    Ok(crate::export::template(q.kind, &st.app)?)
 }
 
 pub async fn upload(
@@ -28,7 +40,7 @@ pub async fn upload(
 ) -> ApiResult<(StatusCode, Json<JobView>)> {
     let job = st
         .app
-        .stage_import(&auth.actor, q.org, &file.name, file.body)
+        .stage_import(&auth.actor, q.org, q.kind, &file.name, file.body)
         .await?;
     let view = st
         .app
@@ -71,7 +83,7 @@ pub async fn errors(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     let v = st.app.import_job(&auth.actor, id, usize::MAX).await?;
-    Ok(crate::export::import_errors(&v.job.file_name, &v.errors)?)
+    Ok(crate::export::import_errors(&v)?)
 }
 
 /// With a reason, the export carries full ID numbers and phones (editors only; audited).

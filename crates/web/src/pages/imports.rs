@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_service::ServiceError;
-use dangjian_service::import::{JobView, PREVIEW_ERRORS};
+use dangjian_service::import::{JobView, PREVIEW_ERRORS, RosterKind};
 use dangjian_service::store::import::JobRow;
 use serde::Deserialize;
 
@@ -21,6 +21,15 @@ use crate::view::{Layout, format_instant};
 #[serde(default)]
 pub struct OrgQuery {
     org: String,
+    kind: String,
+}
+
+impl OrgQuery {
+    /// Members unless the link asks for orgs; anything else is members too, as the page
+    /// offers both.
+    fn kind(&self) -> RosterKind {
+        RosterKind::parse(&self.kind).unwrap_or_default()
+    }
 }
 
 pub fn state_label(s: &str) -> &'static str {
@@ -35,6 +44,8 @@ pub fn state_label(s: &str) -> &'static str {
 
 pub struct JobLine {
     id: i64,
+    kind: RosterKind,
+    org_id: i64,
     file_name: String,
     state: &'static str,
     total: i64,
@@ -48,6 +59,8 @@ impl From<&JobRow> for JobLine {
     fn from(j: &JobRow) -> Self {
         JobLine {
             id: j.id,
+            kind: RosterKind::parse(&j.kind).unwrap_or_default(),
+            org_id: j.org_id,
             file_name: j.file_name.clone(),
             state: state_label(&j.state),
             total: j.total,
@@ -63,6 +76,8 @@ impl From<&JobRow> for JobLine {
 #[template(path = "imports.html")]
 struct HomePage {
     l: Layout,
+    kind: RosterKind,
+    can_orgs: bool,
     org_id: i64,
     org_name: String,
     jobs: Vec<JobLine>,
@@ -74,21 +89,27 @@ async fn home(
     st: &AppState,
     auth: &Auth,
     org: Option<i64>,
+    kind: RosterKind,
     errors: FormErrors,
 ) -> PageResult<Response> {
-    let o = match org {
-        Some(id) => st.app.import_root(&auth.actor, id).await?,
-        None => {
-            let home = st.app.home_org(&auth.actor).await?;
-            st.app.import_root(&auth.actor, home.id).await?
-        }
+    let id = match org {
+        Some(id) => id,
+        None => st.app.home_org(&auth.actor).await?.id,
     };
+    let o = st.app.import_root(&auth.actor, id, kind).await?;
+    let can_orgs = auth.actor.check_edit_orgs(&o.path).is_ok();
     let jobs = st.app.recent_imports(&auth.actor).await?;
     let status = errors.status();
+    let section = match kind {
+        RosterKind::Members => "members",
+        RosterKind::Orgs => "orgs",
+    };
     Ok(render_with(
         status,
         &HomePage {
-            l: Layout::new(&auth.actor, &auth.csrf, "批量导入", "members"),
+            l: Layout::new(&auth.actor, &auth.csrf, "批量导入", section),
+            kind,
+            can_orgs,
             org_id: o.id,
             org_name: o.name,
             jobs: jobs.iter().map(JobLine::from).collect(),
@@ -103,11 +124,22 @@ pub async fn page(
     auth: Auth,
     PageQuery(q): PageQuery<OrgQuery>,
 ) -> PageResult<Response> {
-    home(&st, &auth, parse_id(&q.org), FormErrors::default()).await
+    home(
+        &st,
+        &auth,
+        parse_id(&q.org),
+        q.kind(),
+        FormErrors::default(),
+    )
+    .await
 }
 
-pub async fn template(State(st): State<AppState>, _auth: Auth) -> PageResult<Response> {
-    Ok(crate::export::template(st.app.member_template()?))
+pub async fn template(
+    State(st): State<AppState>,
+    _auth: Auth,
+    PageQuery(q): PageQuery<OrgQuery>,
+) -> PageResult<Response> {
+    Ok(crate::export::template(q.kind(), &st.app)?)
 }
 
 /// The form posts with htmx (a multipart body carries its CSRF token in a header): the
@@ -123,7 +155,7 @@ pub async fn upload(
     let org = parse_id(&q.org).unwrap_or(auth.actor.scope_org_id);
     match st
         .app
-        .stage_import(&auth.actor, org, &file.name, file.body)
+        .stage_import(&auth.actor, org, q.kind(), &file.name, file.body)
         .await
     {
         Ok(job) if htmx => {
@@ -133,7 +165,9 @@ pub async fn upload(
         Err(ServiceError::Invalid(errs)) if htmx => Ok(render(&UploadError {
             errors: FormErrors(errs),
         })),
-        Err(ServiceError::Invalid(errs)) => home(&st, &auth, Some(org), FormErrors(errs)).await,
+        Err(ServiceError::Invalid(errs)) => {
+            home(&st, &auth, Some(org), q.kind(), FormErrors(errs)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -232,5 +266,5 @@ pub async fn errors(
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
     let v = st.app.import_job(&auth.actor, id, usize::MAX).await?;
-    Ok(crate::export::import_errors(&v.job.file_name, &v.errors)?)
+    Ok(crate::export::import_errors(&v)?)
 }
