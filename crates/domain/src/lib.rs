@@ -11,6 +11,7 @@ pub mod id_number;
 mod labelled;
 pub mod life;
 pub mod mask;
+pub mod masses;
 pub mod member;
 pub mod org;
 pub mod path;

@@ -11,6 +11,7 @@ pub mod dues;
 mod error;
 pub mod import;
 pub mod life;
+pub mod masses;
 mod meeting_files;
 pub mod members;
 pub mod org_roster;
@@ -42,6 +43,7 @@ pub struct Config {
     pub dues_rules: dangjian_domain::dues::DuesRules,
     pub transfer_rules: dangjian_domain::transfer::TransferRules,
     pub recruit_rules: dangjian_domain::recruit::RecruitRules,
+    pub masses_rules: dangjian_domain::masses::MassesRules,
 }
 
 impl Default for Config {
@@ -56,6 +58,7 @@ impl Default for Config {
             dues_rules: Default::default(),
             transfer_rules: Default::default(),
             recruit_rules: Default::default(),
+            masses_rules: Default::default(),
         }
     }
 }

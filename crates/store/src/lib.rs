@@ -11,6 +11,7 @@ pub mod dues;
 mod error;
 pub mod import;
 pub mod life;
+pub mod masses;
 pub mod member;
 mod migrate;
 pub mod notification;

@@ -78,6 +78,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_recruit.sql"),
         postgres: include_str!("../migrations/postgres/0011_recruit.sql"),
     },
+    Migration {
+        version: 12,
+        name: "masses",
+        sqlite: include_str!("../migrations/sqlite/0012_masses.sql"),
+        postgres: include_str!("../migrations/postgres/0012_masses.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -347,6 +347,9 @@ pub async fn move_subtree(
         ("transfer", "from_path"),
         ("transfer", "to_path"),
         ("recruit", "org_path"),
+        ("grid", "org_path"),
+        ("household", "org_path"),
+        ("deed", "org_path"),
     ];
     for (table, col) in copies {
         let sql = format!(
@@ -430,6 +433,8 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "meeting",
         "meeting_rule",
         "annual_review",
+        "grid",
+        "household",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

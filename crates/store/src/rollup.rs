@@ -26,7 +26,7 @@ pub const ORG_OWNER: &str = "o.owner";
 
 /// Raised whenever a metric is added, so that a database kept by an older version gets its
 /// counters recomputed once on start.
-pub const METRICS_VERSION: &str = "3";
+pub const METRICS_VERSION: &str = "4";
 
 /// Decided 民主评议 grades, keyed `YEAR:grade`.
 pub const REVIEW_GRADE: &str = "r.grade";
@@ -37,6 +37,28 @@ pub const STUDY_MINUTES: &str = "s.minutes";
 /// Members expected at meetings, and those present, keyed by the month held.
 pub const ATTEND_EXPECTED: &str = "a.expected";
 pub const ATTEND_PRESENT: &str = "a.present";
+/// Households by their grid's org, those with a responsible member now, and by need.
+pub const HOUSEHOLD_TOTAL: &str = "h.total";
+pub const HOUSEHOLD_PAIRED: &str = "h.paired";
+pub const HOUSEHOLD_NEED: &str = "h.need";
+/// Deeds and their minutes by the member's branch, keyed by the month done.
+pub const DEED_COUNT: &str = "d.count";
+pub const DEED_MINUTES: &str = "d.minutes";
+
+/// The facts of one household (needs as stored, comma-separated).
+pub fn household_facts(needs: &str, paired: bool) -> Vec<Fact> {
+    let mut facts = vec![(HOUSEHOLD_TOTAL, String::new())];
+    if paired {
+        facts.push((HOUSEHOLD_PAIRED, String::new()));
+    }
+    facts.extend(
+        needs
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .map(|n| (HOUSEHOLD_NEED, n.to_string())),
+    );
+    facts
+}
 
 pub fn grade_key(year: i64, grade: &str) -> String {
     format!("{year}:{grade}")
@@ -387,6 +409,16 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
         add(&c.org_path, STUDY_MINUTES, c.month.clone(), c.study_minutes);
         add(&c.org_path, ATTEND_EXPECTED, c.month.clone(), c.expected);
         add(&c.org_path, ATTEND_PRESENT, c.month, c.present);
+    }
+    for (p, needs, n, paired) in crate::masses::household_counts(conn).await? {
+        for (metric, key) in household_facts(&needs, false) {
+            add(&p, metric, key, n);
+        }
+        add(&p, HOUSEHOLD_PAIRED, String::new(), paired);
+    }
+    for (p, month, n, minutes) in crate::masses::deed_counts(conn).await? {
+        add(&p, DEED_COUNT, month.clone(), n);
+        add(&p, DEED_MINUTES, month, minutes);
     }
     sqlx::query("DELETE FROM rollup")
         .execute(&mut *conn)

@@ -3,6 +3,7 @@
 mod dues;
 mod fuling;
 mod life;
+mod masses;
 mod people;
 mod recruit;
 mod review;
@@ -33,6 +34,7 @@ pub struct Summary {
     pub members: usize,
     pub meetings: usize,
     pub attendance: usize,
+    pub masses: masses::Counts,
     pub accounts: Vec<Account>,
 }
 
@@ -130,6 +132,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     )
     .await?;
     recruit::plans(&mut tx, &t.orgs, &mut rng).await?;
+    let masses = masses::generate(&mut tx, &t, &branch_members, &people, scale, &mut rng).await?;
     // The rollup counts members, orgs, grades and study records: after all of them.
     rollup::rebuild(&mut tx).await?;
     app.start_life_at(&mut tx, &first_month).await?;
@@ -148,6 +151,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         members: (next_id - 1) as usize,
         meetings,
         attendance,
+        masses,
         accounts,
     })
 }

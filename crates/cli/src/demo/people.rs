@@ -62,7 +62,7 @@ impl People {
         }
     }
 
-    fn name(&self, rng: &mut ChaCha8Rng) -> String {
+    pub fn name(&self, rng: &mut ChaCha8Rng) -> String {
         let mut s = pick_weighted(rng, &SURNAMES, self.surnames_total).to_string();
         let n = if rng.random_bool(0.8) { 2 } else { 1 };
         for _ in 0..n {

@@ -6,6 +6,7 @@ mod checkin;
 mod dues;
 mod imports;
 mod life;
+mod masses;
 mod members;
 mod orgs;
 mod recruit;
@@ -97,6 +98,19 @@ pub fn routes() -> Router<AppState> {
             axum::routing::patch(review::entry),
         )
         .route("/reviews/{id}/decision", post(review::decide))
+        .route("/grids", get(masses::grids).post(masses::create_grid))
+        .route("/grids/{id}", get(masses::grid))
+        .route("/grids/{id}/households", post(masses::add_household))
+        .route("/households", get(masses::households))
+        .route("/households/{id}", get(masses::household))
+        .route(
+            "/households/{id}/pairing",
+            post(masses::pair).delete(masses::unpair),
+        )
+        .route("/members/{id}/deeds", post(masses::record_deed))
+        .route("/deeds", get(masses::deeds))
+        .route("/deeds/{id}/confirm", post(masses::confirm_deed))
+        .route("/masses/coverage", get(masses::coverage))
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(read_notifications))
         .route("/openapi.json", get(openapi))

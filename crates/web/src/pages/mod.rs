@@ -7,6 +7,7 @@ mod home;
 mod imports;
 mod life;
 mod login;
+mod masses;
 mod members;
 mod minutes;
 mod notifications;
@@ -57,6 +58,18 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}/commit", post(imports::commit))
         .route("/imports/{id}/discard", post(imports::discard))
         .route("/imports/{id}/errors.xlsx", get(imports::errors))
+        .route("/masses", get(masses::page))
+        .route("/grids", get(masses::grids).post(masses::create_grid))
+        .route(
+            "/households",
+            get(masses::households).post(masses::add_household),
+        )
+        .route("/households/{id}", get(masses::household))
+        .route("/households/{id}/pair", post(masses::pair))
+        .route("/households/{id}/unpair", post(masses::unpair))
+        .route("/households/{id}/unmask", post(masses::unmask))
+        .route("/deeds", get(masses::deeds).post(masses::record_deed))
+        .route("/deeds/{id}/confirm", post(masses::confirm_deed))
         .route("/members/{id}", get(members::page))
         .route(
             "/members/{id}/edit",

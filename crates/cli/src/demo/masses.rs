@@ -1,0 +1,218 @@
+//! Grids, households, pairings and a year of deeds shaped like Fuling's figures: about
+//! 124,000 households in the villages and communities, nearly all with a responsible member
+//! (about three households each), and 113,000 deeds over the last year.
+
+use std::collections::HashMap;
+
+use dangjian_domain::masses::{DeedKind, Need, needs_text};
+use dangjian_domain::{date, path};
+use dangjian_service::store::Conn;
+use dangjian_service::store::masses::{self, NewDeed, NewHousehold};
+use dangjian_service::store::org::OrgRow;
+use dangjian_service::{ServiceResult, today};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use time::Duration;
+
+use super::life::BranchMembers;
+use super::people::People;
+use super::tree::{Tree, scaled};
+
+const NEEDS: [(Need, f64); 6] = [
+    (Need::ElderlyAlone, 0.08),
+    (Need::LeftBehind, 0.05),
+    (Need::Disabled, 0.03),
+    (Need::LowIncome, 0.06),
+    (Need::Veteran, 0.03),
+    (Need::Sick, 0.02),
+];
+
+const DEEDS: [(DeedKind, &str); 8] = [
+    (DeedKind::Visit, "入户走访，了解家庭近况和困难"),
+    (DeedKind::Help, "协助办理临时救助申请"),
+    (DeedKind::Mediation, "调解邻里宅基地纠纷"),
+    (DeedKind::Sales, "帮助联系收购商销售榨菜"),
+    (DeedKind::ElderCare, "看望独居老人，代购药品"),
+    (DeedKind::Policy, "宣讲医保参保和惠农政策"),
+    (DeedKind::Errand, "代办社保资格认证"),
+    (DeedKind::Other, "协助清理房前屋后环境卫生"),
+];
+
+pub struct Counts {
+    pub grids: usize,
+    pub households: usize,
+    pub paired: usize,
+    pub deeds: usize,
+}
+
+/// The villages and communities: the towns' children set up in a village or a community.
+fn villages(t: &Tree) -> Vec<&OrgRow> {
+    let towns: Vec<i64> = t.towns.iter().map(|&i| t.orgs[i].id).collect();
+    t.orgs
+        .iter()
+        .filter(|o| o.parent_id.is_some_and(|p| towns.contains(&p)))
+        .filter(|o| o.owner == "village" || o.owner == "community")
+        .collect()
+}
+
+pub async fn generate(
+    conn: &mut Conn,
+    t: &Tree,
+    branches: &[BranchMembers<'_>],
+    people: &People,
+    scale: f64,
+    rng: &mut ChaCha8Rng,
+) -> ServiceResult<Counts> {
+    let villages = villages(t);
+    let today = today();
+    let retain = date::format(today.replace_year(today.year() + 5).unwrap_or(today));
+    let households_total = scaled(124_000.0, scale);
+    let per_village = households_total as f64 / villages.len().max(1) as f64;
+
+    let mut grids: Vec<(i64, i64, String, String, Option<i64>)> = Vec::new();
+    let mut house_rows: Vec<(i64, String, String, String, i64, String)> = Vec::new();
+    let mut pairings: Vec<(i64, i64, String)> = Vec::new();
+    // Each pairing's member and household, to draw deeds from.
+    let mut served: Vec<(i64, i64)> = Vec::new();
+    for v in &villages {
+        let groups: Vec<&OrgRow> = t
+            .orgs
+            .iter()
+            .filter(|o| o.kind == "grid_group" && path::contains(&v.path, &o.path))
+            .collect();
+        let n_grids = groups.len().max(1);
+        let first_grid = grids.len() as i64 + 1;
+        for g in 0..n_grids {
+            grids.push((
+                first_grid + g as i64,
+                v.id,
+                v.path.clone(),
+                format!("第{}网格", g + 1),
+                groups.get(g).map(|o| o.id),
+            ));
+        }
+        let place = v
+            .name
+            .trim_end_matches("党委")
+            .trim_end_matches("党总支")
+            .trim_end_matches("党支部")
+            .to_string();
+        let community = v.owner == "community";
+        let n = (per_village * rng.random_range(0.7..1.3)).round() as usize;
+        let first_house = house_rows.len() as i64 + 1;
+        for k in 0..n {
+            let grid = first_grid + (k % n_grids) as i64;
+            let address = if community {
+                format!(
+                    "{place}{}栋{}单元{}",
+                    k / 24 + 1,
+                    k % 24 / 8 + 1,
+                    (k % 8 / 2 + 1) * 100 + (k % 2 + 1)
+                )
+            } else {
+                format!("{place}{}组{}号", k / 30 + 1, k % 30 + 1)
+            };
+            let needs: Vec<Need> = NEEDS
+                .iter()
+                .filter(|(_, p)| rng.random_bool(*p))
+                .map(|(n, _)| *n)
+                .collect();
+            house_rows.push((
+                grid,
+                v.path.clone(),
+                address,
+                people.name(rng),
+                rng.random_range(1..=6),
+                needs_text(&needs),
+            ));
+        }
+        // The village's own members serve its households, about three each, at most ten.
+        let local: Vec<i64> = branches
+            .iter()
+            .filter(|b| path::contains(&v.path, &b.org.path))
+            .flat_map(|b| b.first_member..b.first_member + b.count)
+            .collect();
+        if local.is_empty() {
+            continue;
+        }
+        let to_pair = (n as f64 * rng.random_range(0.94..0.995)).round() as usize;
+        let servers = to_pair.div_ceil(3).clamp(1, local.len());
+        let to_pair = to_pair.min(servers * 10);
+        let start = rng.random_range(0..local.len());
+        for k in 0..to_pair {
+            let member = local[(start + k % servers) % local.len()];
+            let house = first_house + k as i64;
+            let from = today - Duration::days(rng.random_range(30..1_000));
+            pairings.push((house, member, date::format(from)));
+            served.push((member, house));
+        }
+    }
+
+    masses::insert_grids_bulk(conn, &grids).await?;
+    let rows: Vec<(i64, NewHousehold<'_>)> = house_rows
+        .iter()
+        .enumerate()
+        .map(|(i, (grid, p, address, head, size, needs))| {
+            (
+                i as i64 + 1,
+                NewHousehold {
+                    grid_id: *grid,
+                    org_path: p,
+                    address,
+                    head_name: head,
+                    phone_cipher: None,
+                    phone_masked: None,
+                    size: *size,
+                    needs,
+                    legal_basis: "duty",
+                    retain_until: &retain,
+                    created_by: None,
+                },
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(10_000) {
+        masses::insert_households_bulk(conn, chunk).await?;
+    }
+    masses::insert_pairings_bulk(conn, &pairings).await?;
+
+    // Deeds over the last year, by the members who serve the households.
+    let path_of: HashMap<i64, &str> = branches
+        .iter()
+        .flat_map(|b| (b.first_member..b.first_member + b.count).map(|m| (m, b.org.path.as_str())))
+        .collect();
+    let n_deeds = if served.is_empty() {
+        0
+    } else {
+        scaled(113_000.0, scale)
+    };
+    let days: Vec<String> = (0..365)
+        .map(|d| date::format(today - Duration::days(d)))
+        .collect();
+    let mut deeds = Vec::with_capacity(n_deeds);
+    for _ in 0..n_deeds {
+        let (member, house) = served[rng.random_range(0..served.len())];
+        let (kind, text) = DEEDS[rng.random_range(0..DEEDS.len())];
+        deeds.push(NewDeed {
+            member_id: member,
+            org_path: path_of.get(&member).copied().unwrap_or("/"),
+            household_id: Some(house),
+            done_on: &days[rng.random_range(0..days.len())],
+            kind: kind.as_str(),
+            description: text,
+            minutes: rng.random_range(1..=8) * 30,
+            confirmed: true,
+            confirmed_by: None,
+            recorded_by: None,
+        });
+    }
+    for chunk in deeds.chunks(10_000) {
+        masses::insert_deeds_bulk(conn, chunk).await?;
+    }
+    Ok(Counts {
+        grids: grids.len(),
+        households: house_rows.len(),
+        paired: pairings.len(),
+        deeds: deeds.len(),
+    })
+}

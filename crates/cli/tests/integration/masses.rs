@@ -1,0 +1,350 @@
+//! 党员联系群众 over the API and the pages: grids, households with a masked phone, pairings
+//! with their history, deeds recorded by secretaries and by members themselves, coverage
+//! that stays equal to a recount, and households invisible outside their subtree.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{Api, TestApp};
+use crate::on_both;
+use crate::registry::rollup_matches_rebuild;
+
+async fn me(api: &Api) -> Value {
+    api.get_json("/api/v1/me").await.1
+}
+
+async fn coverage(api: &Api, org: i64) -> (i64, i64, i64) {
+    let (s, c) = api
+        .get_json(&format!("/api/v1/masses/coverage?org={org}"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let t = &c["total"];
+    (
+        t["households"].as_i64().unwrap_or(-1),
+        t["paired"].as_i64().unwrap_or(-1),
+        t["deeds"].as_i64().unwrap_or(-1),
+    )
+}
+
+fn today() -> String {
+    dangjian_domain::date::format(dangjian_service::today())
+}
+
+fn yesterday() -> String {
+    dangjian_domain::date::format(
+        dangjian_service::today()
+            .previous_day()
+            .expect("a day before"),
+    )
+}
+
+on_both!(
+    households_are_paired_served_and_counted_within_their_subtree,
+    async |t: &TestApp| {
+        let village = t.api("baitao-village").await;
+        let vid = me(&village).await["scope_org_id"].as_i64().expect("scope");
+
+        let (s, g) = village
+            .post(
+                "/api/v1/grids",
+                &json!({ "org_id": vid, "name": "测试网格" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{g}");
+        let grid = g["id"].as_i64().expect("grid id");
+        let (s, e) = village
+            .post(
+                "/api/v1/grids",
+                &json!({ "org_id": vid, "name": "测试网格" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "duplicate");
+        let town = t.api("town-500102013").await;
+        let town_id = me(&town).await["scope_org_id"].as_i64().expect("scope");
+        let (s, e) = town
+            .post(
+                "/api/v1/grids",
+                &json!({ "org_id": town_id, "name": "镇级网格" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "not_a_community");
+
+        let (h0, p0, d0) = coverage(&village, vid).await;
+        let (s, e) = village
+            .post(
+                &format!("/api/v1/grids/{grid}/households"),
+                &json!({ "address": "", "head_name": "王建国", "phone": "12345", "size": "0", "legal_basis": "" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(coverage(&village, vid).await.0, h0, "nothing stored");
+        let (s, h) = village
+            .post(
+                &format!("/api/v1/grids/{grid}/households"),
+                &json!({
+                    "address": "花园社区 3 栋 2 单元 501", "head_name": "王建国", "phone": "13800138000",
+                    "size": "3", "needs": ["独居老人", "low_income"], "legal_basis": "duty"
+                }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{h}");
+        let hid = h["id"].as_i64().expect("household id");
+        assert_eq!(h["phone_masked"], "138****8000");
+        assert!(
+            !h.to_string().contains("13800138000"),
+            "the phone is never sent in full: {h}"
+        );
+        assert_eq!(h["needs"], "elderly_alone,low_income");
+        assert_eq!(coverage(&village, vid).await, (h0 + 1, p0, d0));
+
+        let (_, members) = village
+            .get_json(&format!("/api/v1/members?org={vid}&per_page=5"))
+            .await;
+        let member = t.api("baitao-member").await;
+        let own = me(&member).await["member_id"].as_i64().expect("member id");
+        let ids: Vec<i64> = members["items"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .filter_map(|m| m["id"].as_i64())
+            .filter(|id| *id != own)
+            .collect();
+        let (first, second) = (ids[0], ids[1]);
+        let (s, v) = village
+            .post(
+                &format!("/api/v1/households/{hid}/pairing"),
+                &json!({ "member_id": first }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["member_id"], first);
+        assert_eq!(coverage(&village, vid).await.1, p0 + 1);
+        let (s, e) = village
+            .post(
+                &format!("/api/v1/households/{hid}/pairing"),
+                &json!({ "member_id": first }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "already_paired");
+        let (s, v) = village
+            .post(
+                &format!("/api/v1/households/{hid}/pairing"),
+                &json!({ "member_id": second }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let history = v["pairings"].as_array().expect("history");
+        assert_eq!(history.len(), 2);
+        assert_eq!(history[0]["member_id"], second);
+        assert_eq!(
+            history[1]["to_on"],
+            today(),
+            "the first pairing ended today"
+        );
+        assert_eq!(
+            coverage(&village, vid).await.1,
+            p0 + 1,
+            "still one household"
+        );
+
+        // Deeds: the household's member, on a day they served it.
+        let deed = |when: String| json!({ "done_on": when, "kind": "visit", "description": "入户走访", "hours": "1.5", "household_id": hid });
+        let (s, e) = village
+            .post(
+                &format!("/api/v1/members/{second}/deeds"),
+                &deed(yesterday()),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not yet paired yesterday"
+        );
+        assert_eq!(e["error"]["code"], "not_paired");
+        let (s, d) = village
+            .post(&format!("/api/v1/members/{second}/deeds"), &deed(today()))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let (_, list) = village
+            .get_json(&format!("/api/v1/deeds?org={vid}&household={hid}"))
+            .await;
+        assert_eq!(list["total"], 1);
+        assert_eq!(list["minutes"], 90);
+        assert_eq!(list["items"][0]["confirmed"], true);
+        assert_eq!(coverage(&village, vid).await.2, d0 + 1);
+
+        // Out of scope: another town sees and changes nothing of it.
+        let other = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town");
+        let other = t.api(&other.username).await;
+        for path in [
+            format!("/api/v1/households/{hid}"),
+            format!("/api/v1/grids/{grid}"),
+        ] {
+            assert_eq!(
+                other.get_json(&path).await.0,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+        let (s, _) = other
+            .post(
+                &format!("/api/v1/households/{hid}/pairing"),
+                &json!({ "member_id": first }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (_, theirs) = other.get_json("/api/v1/households?q=花园社区 3 栋").await;
+        assert_eq!(theirs["total"], 0);
+
+        // A member serves a household and records their own deed; the branch confirms it.
+        assert_eq!(
+            member
+                .get_json(&format!("/api/v1/households/{hid}"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND,
+            "not theirs yet"
+        );
+        let (s, v) = village
+            .post(
+                &format!("/api/v1/households/{hid}/pairing"),
+                &json!({ "member_id": own }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            member
+                .get_json(&format!("/api/v1/households/{hid}"))
+                .await
+                .0,
+            StatusCode::OK
+        );
+        let (s, d) = member
+            .post(&format!("/api/v1/members/{own}/deeds"), &deed(today()))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let deed_id = d["id"].as_i64().expect("deed id");
+        let (s, _) = member
+            .post(&format!("/api/v1/members/{second}/deeds"), &deed(today()))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "a member records only their own");
+        let (s, _) = member
+            .post(&format!("/api/v1/deeds/{deed_id}/confirm"), &Value::Null)
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = village
+            .post(&format!("/api/v1/deeds/{deed_id}/confirm"), &Value::Null)
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (s, e) = village
+            .post(&format!("/api/v1/deeds/{deed_id}/confirm"), &Value::Null)
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "already_confirmed");
+
+        let (s, _) = village
+            .send_json(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/households/{hid}/pairing"),
+                &Value::Null,
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        assert_eq!(coverage(&village, vid).await, (h0 + 1, p0, d0 + 2));
+        let (s, e) = village
+            .send_json(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/households/{hid}/pairing"),
+                &Value::Null,
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "not_paired");
+        rollup_matches_rebuild(t).await;
+    }
+);
+
+on_both!(
+    the_pages_list_households_masked_and_unmask_with_a_reason,
+    async |t: &TestApp| {
+        let b = t.browser("baitao-village").await;
+        let (s, html) = b.page("/masses").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("id=\"coverage-rate\""), "{html}");
+        let (s, html) = b.page("/grids").await;
+        assert_eq!(s, StatusCode::OK);
+        let grid: i64 = html
+            .split("/households?grid=")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|id| id.parse().ok())
+            .expect("a demo grid");
+        let (s, html, _) = b
+            .post_form(
+                &format!("/households?grid={grid}"),
+                &[
+                    ("address", "花园路 8 号"),
+                    ("head_name", "李秀英"),
+                    ("size", ""),
+                    ("legal_basis", "consent"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("data-field=\"size\""), "{html}");
+        let (s, _, to) = b
+            .post_form(
+                &format!("/households?grid={grid}"),
+                &[
+                    ("address", "花园路 8 号"),
+                    ("head_name", "李秀英"),
+                    ("phone", "13900139000"),
+                    ("size", "2"),
+                    ("needs", "elderly_alone"),
+                    ("needs", "sick"),
+                    ("legal_basis", "consent"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let to = to.expect("to the household");
+        let (_, html) = b.page(&to).await;
+        assert!(
+            html.contains("139****9000") && !html.contains("13900139000"),
+            "{html}"
+        );
+        assert!(html.contains("独居老人、大病重病"), "{html}");
+        let (_, list) = b.page(&format!("/households?grid={grid}&q=花园路")).await;
+        assert!(list.contains("李**") && !list.contains("李秀英"), "{list}");
+        let (s, html, _) = b
+            .post_form(&format!("{to}/unmask"), &[("reason", "核实")])
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a reason of four characters at least"
+        );
+        assert!(!html.contains("13900139000"));
+        let (s, html, _) = b
+            .post_form(
+                &format!("{to}/unmask"),
+                &[("reason", "联系住户核实困难情况")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("13900139000"), "{html}");
+        let (s, html) = b.page("/deeds").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("id=\"deeds\""),
+            "the demo's deeds are listed: {html}"
+        );
+    }
+);

@@ -1,0 +1,766 @@
+//! 党员联系群众: grids in villages and communities, their households, the member responsible
+//! for each household (with history), the deeds members record, and coverage per level.
+//! Households are seen by the staff of their grid's subtree and by the member who serves them.
+
+use dangjian_domain::masses::{self, DeedInput, HouseholdInput};
+use dangjian_domain::org::{OrgKind, OrgOwner};
+use dangjian_domain::{FieldError, date, mask, path};
+use dangjian_store::masses::{
+    self as store, DeedFilter, DeedRow, GridRow, HouseholdFilter, HouseholdRow, NewDeed,
+    NewHousehold, PairingRow,
+};
+use dangjian_store::member::{self, DEPARTED_PATH, MemberRow};
+use dangjian_store::org::{self, OrgRow};
+use dangjian_store::{StoreError, rollup};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::Entry;
+use crate::{Actor, App, ServiceError, ServiceResult, today};
+
+/// Rows one page of a list shows.
+pub const PAGE: i64 = 50;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct GridInput {
+    pub name: String,
+    /// The grid party group that serves it (an org id), if any.
+    pub group_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct HouseholdQuery {
+    pub org: Option<i64>,
+    pub grid: Option<i64>,
+    pub unpaired: bool,
+    pub need: Option<String>,
+    pub q: Option<String>,
+    pub page: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HouseholdPage {
+    pub org: OrgRow,
+    pub items: Vec<HouseholdRow>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HouseholdView {
+    #[serde(flatten)]
+    pub row: HouseholdRow,
+    pub pairings: Vec<PairingRow>,
+    pub deeds: Vec<DeedRow>,
+    /// Whether the actor may change it (pair, record deeds for its member).
+    #[serde(skip)]
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DeedQuery {
+    pub org: Option<i64>,
+    pub member: Option<i64>,
+    pub household: Option<i64>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub kind: Option<String>,
+    pub unconfirmed: bool,
+    pub page: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeedPage {
+    pub org: OrgRow,
+    pub items: Vec<DeedRow>,
+    pub total: i64,
+    pub minutes: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// A deed as recorded: the form's fields and, optionally, the household served.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct NewDeedInput {
+    #[serde(flatten)]
+    pub deed: DeedInput,
+    pub household_id: Option<i64>,
+}
+
+/// Coverage and deeds of one org's subtree.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageLine {
+    pub org_id: i64,
+    pub org_name: String,
+    pub households: i64,
+    pub paired: i64,
+    /// Paired households per thousand.
+    pub permille: i64,
+    pub deeds: i64,
+    pub minutes: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Coverage {
+    pub year: i32,
+    pub total: CoverageLine,
+    pub children: Vec<CoverageLine>,
+    /// Households by need, for the chart.
+    pub needs: Vec<(String, i64)>,
+}
+
+fn pages(total: i64) -> i64 {
+    ((total + PAGE - 1) / PAGE).max(1)
+}
+
+fn page_of(page: Option<i64>) -> i64 {
+    page.unwrap_or(1).clamp(1, 100_000)
+}
+
+fn line(o: &OrgRow, households: i64, paired: i64, deeds: i64, minutes: i64) -> CoverageLine {
+    CoverageLine {
+        org_id: o.id,
+        org_name: o.name.clone(),
+        households,
+        paired,
+        permille: masses::coverage_permille(paired, households),
+        deeds,
+        minutes,
+    }
+}
+
+impl App {
+    /// The org whose subtree a list covers: the one asked for, or the actor's home.
+    async fn list_root(&self, actor: &Actor, org: Option<i64>) -> ServiceResult<OrgRow> {
+        match org {
+            Some(id) => self.org(actor, id).await,
+            None => self.home_org(actor).await,
+        }
+    }
+
+    pub async fn grids(
+        &self,
+        actor: &Actor,
+        org: Option<i64>,
+        page: Option<i64>,
+    ) -> ServiceResult<(OrgRow, Vec<GridRow>, i64)> {
+        let root = self.list_root(actor, org).await?;
+        let page = page_of(page);
+        let mut conn = self.db.conn().await?;
+        let total = store::count_grids_under(&mut conn, &root.path).await?;
+        let items = store::grids_under(&mut conn, &root.path, PAGE, (page - 1) * PAGE).await?;
+        Ok((root, items, total))
+    }
+
+    /// The grid party groups under an org, to link a new grid to.
+    pub async fn grid_groups(&self, actor: &Actor, org_id: i64) -> ServiceResult<Vec<OrgRow>> {
+        let o = self.org(actor, org_id).await?;
+        let mut conn = self.db.conn().await?;
+        Ok(
+            org::in_subtree(&mut conn, &o.path, &[OrgKind::GridGroup.as_str()], 500)
+                .await?
+                .into_iter()
+                .filter(|g| g.closed_on.is_none())
+                .collect(),
+        )
+    }
+
+    pub async fn grid(&self, actor: &Actor, id: i64) -> ServiceResult<GridRow> {
+        let mut conn = self.db.conn().await?;
+        let g = store::grid(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        actor.check_visible(&g.org_path)?;
+        Ok(g)
+    }
+
+    /// Sets up a grid in a village or community, optionally served by one of its grid groups.
+    pub async fn create_grid(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        input: &GridInput,
+    ) -> ServiceResult<GridRow> {
+        let o = self.org(actor, org_id).await?;
+        actor.check_edit_members(&o.path)?;
+        let owner = OrgOwner::parse(&o.owner);
+        let kind = OrgKind::parse(&o.kind);
+        if !matches!(owner, Some(OrgOwner::Village | OrgOwner::Community))
+            || kind.is_some_and(OrgKind::is_group)
+            || o.closed_on.is_some()
+        {
+            return Err(ServiceError::field(
+                "org_id",
+                "not_a_community",
+                "网格只能设在未撤销的村、社区党组织下",
+            ));
+        }
+        let name = input.name.trim();
+        if name.is_empty() || name.chars().count() > 30 {
+            return Err(ServiceError::field(
+                "name",
+                "required",
+                "请填写网格名称（不超过 30 个字）",
+            ));
+        }
+        let mut conn = self.db.conn().await?;
+        if let Some(g) = input.group_id {
+            let group = org::get(&mut conn, g).await?;
+            let fits = group.as_ref().is_some_and(|x| {
+                x.kind == OrgKind::GridGroup.as_str()
+                    && path::contains(&o.path, &x.path)
+                    && x.closed_on.is_none()
+            });
+            if !fits {
+                return Err(ServiceError::field(
+                    "group_id",
+                    "unknown_group",
+                    "网格党小组须是本村（社区）下未撤销的网格党小组",
+                ));
+            }
+        }
+        drop(conn);
+        let mut tx = self.begin_audited().await?;
+        let id = store::insert_grid(tx.conn(), o.id, &o.path, name, input.group_id)
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(_) => {
+                    ServiceError::field("name", "duplicate", "本村（社区）已有同名网格")
+                }
+                other => other.into(),
+            })?;
+        tx.commit(
+            actor,
+            Entry::ok("grid.create", "grid", id).detail(format!("{} {name}", o.name)),
+        )
+        .await?;
+        self.grid(actor, id).await
+    }
+
+    pub async fn households(
+        &self,
+        actor: &Actor,
+        q: &HouseholdQuery,
+    ) -> ServiceResult<HouseholdPage> {
+        let root = self.list_root(actor, q.org).await?;
+        let need = match q.need.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            None => None,
+            Some(n) => Some(
+                masses::Need::parse(n)
+                    .ok_or_else(|| {
+                        ServiceError::field("need", "invalid_choice", "关注类型不在可选范围内")
+                    })?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
+        let f = HouseholdFilter {
+            root: root.path.clone(),
+            grid_id: q.grid,
+            unpaired: q.unpaired,
+            need,
+            member_id: None,
+            q: q.q
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| t.chars().take(40).collect()),
+        };
+        let page = page_of(q.page);
+        let mut conn = self.db.conn().await?;
+        let total = store::count_households(&mut conn, &f).await?;
+        let items = store::households(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
+        Ok(HouseholdPage {
+            org: root,
+            items,
+            total,
+            page,
+            pages: pages(total),
+        })
+    }
+
+    /// The households a member serves now (their own list, on the phone).
+    pub async fn my_households(&self, actor: &Actor) -> ServiceResult<Vec<HouseholdRow>> {
+        let Some(member_id) = actor.member_id else {
+            return Ok(Vec::new());
+        };
+        let f = HouseholdFilter {
+            root: "/".into(),
+            member_id: Some(member_id),
+            ..Default::default()
+        };
+        let mut conn = self.db.conn().await?;
+        Ok(store::households(&mut conn, &f, 200, 0).await?)
+    }
+
+    /// A household the actor may see: inside their scope, or served by them.
+    async fn household_row(&self, actor: &Actor, id: i64) -> ServiceResult<HouseholdRow> {
+        let mut conn = self.db.conn().await?;
+        let h = store::household(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let serves = actor.member_id.is_some() && h.member_id == actor.member_id;
+        if !serves {
+            actor.check_visible(&h.org_path)?;
+        }
+        Ok(h)
+    }
+
+    pub async fn household(&self, actor: &Actor, id: i64) -> ServiceResult<HouseholdView> {
+        let row = self.household_row(actor, id).await?;
+        let can_edit = actor.check_edit_members(&row.org_path).is_ok();
+        let mut conn = self.db.conn().await?;
+        let pairings = store::pairings_of(&mut conn, id).await?;
+        let f = DeedFilter {
+            root: "/".into(),
+            household_id: Some(id),
+            ..Default::default()
+        };
+        let deeds = store::deeds(&mut conn, &f, 50, 0).await?;
+        Ok(HouseholdView {
+            row,
+            pairings,
+            deeds,
+            can_edit,
+        })
+    }
+
+    /// The household's phone in full, for an editor who gives a reason; audited.
+    pub async fn household_phone(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason: &str,
+    ) -> ServiceResult<String> {
+        let h = self.household_row(actor, id).await?;
+        actor.check_edit_members(&h.org_path)?;
+        let reason = reason.trim();
+        if reason.chars().count() < 4 || reason.chars().count() > 200 {
+            return Err(ServiceError::field(
+                "reason",
+                "reason_required",
+                "查看完整电话须填写事由（4–200 字）",
+            ));
+        }
+        let mut conn = self.db.conn().await?;
+        let phone = store::phone_cipher(&mut conn, id)
+            .await?
+            .and_then(|c| self.crypto().decrypt(&c))
+            .unwrap_or_default();
+        drop(conn);
+        self.audit_alone(
+            actor,
+            Entry::ok("household.unmask", "household", id).detail(reason.to_string()),
+        )
+        .await?;
+        Ok(phone)
+    }
+
+    pub async fn add_household(
+        &self,
+        actor: &Actor,
+        grid_id: i64,
+        input: &HouseholdInput,
+    ) -> ServiceResult<i64> {
+        let g = self.grid(actor, grid_id).await?;
+        actor.check_edit_members(&g.org_path)?;
+        let h = input
+            .validate(today(), &self.config.masses_rules)
+            .map_err(ServiceError::Invalid)?;
+        let needs = masses::needs_text(&h.needs);
+        let new = NewHousehold {
+            grid_id: g.id,
+            org_path: &g.org_path,
+            address: &h.address,
+            head_name: &h.head_name,
+            phone_cipher: h.phone.as_deref().map(|p| self.crypto().encrypt(p)),
+            phone_masked: h.phone.as_deref().map(mask::phone),
+            size: h.size,
+            needs: &needs,
+            legal_basis: h.legal_basis.as_str(),
+            retain_until: &h.retain_until,
+            created_by: actor.user_id,
+        };
+        let mut tx = self.begin_audited().await?;
+        let id = store::insert_household(tx.conn(), &new).await?;
+        rollup::apply(
+            tx.conn(),
+            &g.org_path,
+            &rollup::household_facts(&needs, false),
+            1,
+        )
+        .await?;
+        tx.commit(
+            actor,
+            Entry::ok("household.create", "household", id).detail(format!(
+                "{} {}",
+                g.name,
+                masses::mask_name(&h.head_name)
+            )),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Makes `member_id` responsible for the household from `on` (default today), ending the
+    /// pairing before it.
+    pub async fn pair(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+        member_id: i64,
+        on: Option<&str>,
+    ) -> ServiceResult<()> {
+        let h = self.household_row(actor, household_id).await?;
+        actor.check_edit_members(&h.org_path)?;
+        let on = self.pairing_date(on)?;
+        let mut tx = self.begin_audited().await?;
+        let m = member::get(tx.conn(), member_id)
+            .await?
+            .filter(|m| m.org_path != DEPARTED_PATH && actor.check_visible(&m.org_path).is_ok())
+            .ok_or_else(|| {
+                ServiceError::field(
+                    "member_id",
+                    "unknown_member",
+                    "党员不存在或不在您的管辖范围内",
+                )
+            })?;
+        if h.member_id == Some(m.id) {
+            return Err(ServiceError::field(
+                "member_id",
+                "already_paired",
+                format!("{}已是该户的联系党员", m.name),
+            ));
+        }
+        let max = self.config.masses_rules.max_households_per_member;
+        if store::current_count(tx.conn(), m.id).await? >= max {
+            return Err(ServiceError::field(
+                "member_id",
+                "too_many",
+                format!("{}已联系 {max} 户，不能再增加", m.name),
+            ));
+        }
+        if let Some(since) = &h.paired_on
+            && since.as_str() > on.as_str()
+        {
+            return Err(ServiceError::field(
+                "on",
+                "before_previous",
+                format!("开始日期不能早于上一位联系党员的开始日期（{since}）"),
+            ));
+        }
+        let ended = store::end_pairing(tx.conn(), h.id, &on).await?;
+        store::insert_pairing(tx.conn(), h.id, m.id, &on, actor.user_id)
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(_) => ServiceError::field(
+                    "member_id",
+                    "conflict",
+                    "该户联系党员刚被他人调整，请刷新后重试",
+                ),
+                other => other.into(),
+            })?;
+        if !ended {
+            rollup::apply(
+                tx.conn(),
+                &h.org_path,
+                &[(rollup::HOUSEHOLD_PAIRED, String::new())],
+                1,
+            )
+            .await?;
+        }
+        tx.commit(
+            actor,
+            Entry::ok("household.pair", "household", h.id).detail(format!(
+                "{} → {}（{on} 起）",
+                h.member_name.as_deref().unwrap_or("无"),
+                m.name
+            )),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Ends the household's pairing on `on` (default today); the history keeps it.
+    pub async fn unpair(
+        &self,
+        actor: &Actor,
+        household_id: i64,
+        on: Option<&str>,
+    ) -> ServiceResult<()> {
+        let h = self.household_row(actor, household_id).await?;
+        actor.check_edit_members(&h.org_path)?;
+        let on = self.pairing_date(on)?;
+        if let Some(since) = &h.paired_on
+            && since.as_str() > on.as_str()
+        {
+            return Err(ServiceError::field(
+                "on",
+                "before_previous",
+                format!("结束日期不能早于开始日期（{since}）"),
+            ));
+        }
+        let mut tx = self.begin_audited().await?;
+        if !store::end_pairing(tx.conn(), h.id, &on).await? {
+            return Err(ServiceError::field(
+                "member_id",
+                "not_paired",
+                "该户目前没有联系党员",
+            ));
+        }
+        rollup::apply(
+            tx.conn(),
+            &h.org_path,
+            &[(rollup::HOUSEHOLD_PAIRED, String::new())],
+            -1,
+        )
+        .await?;
+        tx.commit(
+            actor,
+            Entry::ok("household.unpair", "household", h.id)
+                .detail(format!("{}（{on} 止）", h.member_name.unwrap_or_default())),
+        )
+        .await?;
+        Ok(())
+    }
+
+    fn pairing_date(&self, on: Option<&str>) -> ServiceResult<String> {
+        match on.map(str::trim).filter(|t| !t.is_empty()) {
+            None => Ok(date::format(today())),
+            Some(t) => date::past_date("on", "日期", t, today())
+                .map(date::format)
+                .map_err(|e| ServiceError::Invalid(vec![e])),
+        }
+    }
+
+    /// A deed of `member_id`. A member records their own (to be confirmed by the branch); a
+    /// secretary or admin records for the members they manage, confirmed at once.
+    pub async fn record_deed(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        input: &NewDeedInput,
+    ) -> ServiceResult<i64> {
+        let mut conn = self.db.conn().await?;
+        let m: MemberRow = member::get(&mut conn, member_id)
+            .await?
+            .filter(|m| m.org_path != DEPARTED_PATH)
+            .ok_or(ServiceError::NotFound)?;
+        let own = actor.member_id == Some(m.id);
+        if !own {
+            actor.check_visible(&m.org_path)?;
+            actor.check_edit_members(&m.org_path)?;
+        }
+        let d = input
+            .deed
+            .validate(today(), &self.config.masses_rules)
+            .map_err(ServiceError::Invalid)?;
+        if let Some(hid) = input.household_id {
+            let h = store::household(&mut conn, hid).await?;
+            let served = store::pairings_of(&mut conn, hid).await?.iter().any(|p| {
+                p.member_id == m.id
+                    && p.from_on.as_str() <= d.done_on.as_str()
+                    && p.to_on.as_deref().is_none_or(|t| t >= d.done_on.as_str())
+            });
+            if h.is_none() || !served {
+                return Err(ServiceError::field(
+                    "household_id",
+                    "not_paired",
+                    "只能为服务当日由该党员联系的住户登记好事实事",
+                ));
+            }
+        }
+        drop(conn);
+        let new = NewDeed {
+            member_id: m.id,
+            org_path: &m.org_path,
+            household_id: input.household_id,
+            done_on: &d.done_on,
+            kind: d.kind.as_str(),
+            description: &d.description,
+            minutes: d.minutes,
+            confirmed: !own,
+            confirmed_by: if own { None } else { actor.user_id },
+            recorded_by: actor.user_id,
+        };
+        let mut tx = self.begin_audited().await?;
+        let id = store::insert_deed(tx.conn(), &new).await?;
+        let month = d.done_on.get(..7).unwrap_or_default().to_string();
+        rollup::apply_deltas(
+            tx.conn(),
+            &m.org_path,
+            &month,
+            &[(rollup::DEED_COUNT, 1), (rollup::DEED_MINUTES, d.minutes)],
+        )
+        .await?;
+        tx.commit(
+            actor,
+            Entry::ok("deed.create", "deed", id).detail(format!(
+                "{} {} {}",
+                m.name,
+                d.done_on,
+                d.kind.label()
+            )),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// The branch confirms a deed a member recorded themselves.
+    pub async fn confirm_deed(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
+        let mut conn = self.db.conn().await?;
+        let d = store::deed(&mut conn, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        drop(conn);
+        actor.check_visible(&d.org_path)?;
+        actor.check_edit_members(&d.org_path)?;
+        if actor.member_id == Some(d.member_id) {
+            return Err(ServiceError::Forbidden("不能确认自己登记的好事实事"));
+        }
+        let mut tx = self.begin_audited().await?;
+        if !store::set_confirmed(tx.conn(), id, actor.user_id).await? {
+            return Err(ServiceError::field(
+                "id",
+                "already_confirmed",
+                "该记录已确认",
+            ));
+        }
+        tx.commit(
+            actor,
+            Entry::ok("deed.confirm", "deed", id).detail(d.member_name),
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn deeds(&self, actor: &Actor, q: &DeedQuery) -> ServiceResult<DeedPage> {
+        let root = self.list_root(actor, q.org).await?;
+        let day = |field: &'static str, label: &str, t: &Option<String>| match t
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => Ok(None),
+            Some(t) => date::parse(t)
+                .map(|d| Some(date::format(d)))
+                .ok_or_else(|| {
+                    ServiceError::Invalid(vec![FieldError::new(
+                        field,
+                        "invalid_date",
+                        format!("{label}应写作 2026-01-31"),
+                    )])
+                }),
+        };
+        let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+            None => None,
+            Some(k) => Some(
+                masses::DeedKind::parse(k)
+                    .ok_or_else(|| {
+                        ServiceError::field("kind", "invalid_choice", "服务类型不在可选范围内")
+                    })?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
+        let f = DeedFilter {
+            root: root.path.clone(),
+            member_id: q.member,
+            household_id: q.household,
+            from: day("from", "开始日期", &q.from)?,
+            to: day("to", "结束日期", &q.to)?,
+            kind,
+            unconfirmed: q.unconfirmed,
+        };
+        let page = page_of(q.page);
+        let mut conn = self.db.conn().await?;
+        let (total, minutes) = store::deed_totals(&mut conn, &f).await?;
+        let items = store::deeds(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
+        Ok(DeedPage {
+            org: root,
+            items,
+            total,
+            minutes,
+            page,
+            pages: pages(total),
+        })
+    }
+
+    /// Households paired and deeds done in a year, for an org and each of its children.
+    pub async fn coverage(
+        &self,
+        actor: &Actor,
+        org: Option<i64>,
+        year: Option<i32>,
+    ) -> ServiceResult<Coverage> {
+        let root = self.list_root(actor, org).await?;
+        let year = year.unwrap_or_else(|| today().year());
+        if !(2000..=2100).contains(&year) {
+            return Err(ServiceError::field("year", "invalid_year", "年份不正确"));
+        }
+        let (from, to) = (format!("{year}-01"), format!("{year}-12"));
+        let deed_metrics = [rollup::DEED_COUNT, rollup::DEED_MINUTES];
+        let mut conn = self.db.conn().await?;
+        let own = rollup::for_org(&mut conn, root.id).await?;
+        let count = |metric: &str| {
+            own.iter()
+                .filter(|(m, _, _)| m == metric)
+                .map(|(_, _, n)| n)
+                .sum::<i64>()
+        };
+        let sums = rollup::sum_range(&mut conn, root.id, &deed_metrics, &from, &to).await?;
+        let total = line(
+            &root,
+            count(rollup::HOUSEHOLD_TOTAL),
+            count(rollup::HOUSEHOLD_PAIRED),
+            sums.get(rollup::DEED_COUNT).copied().unwrap_or(0),
+            sums.get(rollup::DEED_MINUTES).copied().unwrap_or(0),
+        );
+        let needs = masses::Need::ALL
+            .iter()
+            .map(|n| {
+                let k = own
+                    .iter()
+                    .find(|(m, key, _)| m == rollup::HOUSEHOLD_NEED && key == n.as_str())
+                    .map_or(0, |(_, _, v)| *v);
+                (n.label().to_string(), k)
+            })
+            .collect();
+        let children = org::children(&mut conn, root.id).await?;
+        let households = rollup::for_children(&mut conn, root.id, rollup::HOUSEHOLD_TOTAL).await?;
+        let paired = rollup::for_children(&mut conn, root.id, rollup::HOUSEHOLD_PAIRED).await?;
+        let deeds =
+            rollup::sum_range_children(&mut conn, root.id, &deed_metrics, &from, &to).await?;
+        let of = |rows: &[(i64, String, i64)], id: i64| {
+            rows.iter()
+                .filter(|(o, _, _)| *o == id)
+                .map(|(_, _, n)| n)
+                .sum::<i64>()
+        };
+        let children = children
+            .iter()
+            .filter(|c| c.closed_on.is_none())
+            .map(|c| {
+                let d = |m: &str| deeds.get(&(c.id, m.to_string())).copied().unwrap_or(0);
+                line(
+                    c,
+                    of(&households, c.id),
+                    of(&paired, c.id),
+                    d(rollup::DEED_COUNT),
+                    d(rollup::DEED_MINUTES),
+                )
+            })
+            .filter(|l| l.households > 0 || l.deeds > 0)
+            .collect();
+        Ok(Coverage {
+            year,
+            total,
+            children,
+            needs,
+        })
+    }
+}

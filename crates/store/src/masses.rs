@@ -1,0 +1,658 @@
+//! 党员联系群众 in SQL: grids, households, pairings with their history, and deeds.
+
+use dangjian_domain::path;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GridRow {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_path: String,
+    pub org_name: String,
+    pub name: String,
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
+    pub households: i64,
+    pub paired: i64,
+}
+
+const GRID_COLS: &str = "g.id, g.org_id, g.org_path, o.name AS org_name, g.name, g.group_id, gg.name AS group_name, \
+    (SELECT COUNT(*) FROM household h WHERE h.grid_id = g.id) AS households, \
+    (SELECT COUNT(*) FROM household h JOIN pairing p ON p.household_id = h.id AND p.to_on IS NULL WHERE h.grid_id = g.id) AS paired";
+const GRID_FROM: &str =
+    "FROM grid g JOIN org o ON o.id = g.org_id LEFT JOIN org gg ON gg.id = g.group_id";
+
+fn grid_row(r: &AnyRow) -> Result<GridRow> {
+    Ok(GridRow {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        org_path: r.try_get("org_path")?,
+        org_name: r.try_get("org_name")?,
+        name: r.try_get("name")?,
+        group_id: r.try_get("group_id")?,
+        group_name: r.try_get("group_name")?,
+        households: r.try_get("households")?,
+        paired: r.try_get("paired")?,
+    })
+}
+
+pub async fn insert_grid(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    org_path: &str,
+    name: &str,
+    group_id: Option<i64>,
+) -> Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO grid (org_id, org_path, name, group_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(org_path)
+    .bind(name)
+    .bind(group_id)
+    .bind(now_ms())
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("id")?)
+}
+
+/// Grids for the demo: `(org_id, org_path, name, group_id)`, ids given.
+pub async fn insert_grids_bulk(
+    conn: &mut AnyConnection,
+    rows: &[(i64, i64, String, String, Option<i64>)],
+) -> Result<()> {
+    let now = now_ms();
+    for chunk in rows.chunks(ROWS_PER_INSERT / 6) {
+        let mut sql =
+            Sql::new("INSERT INTO grid (id, org_id, org_path, name, group_id, created_at) VALUES ");
+        for (i, (id, org, p, name, group)) in chunk.iter().enumerate() {
+            sql.push(if i > 0 { ", (" } else { "(" });
+            sql.int(*id)
+                .push(", ")
+                .int(*org)
+                .push(", ")
+                .text(p.as_str())
+                .push(", ")
+                .text(name.as_str())
+                .push(", ")
+                .opt_int(*group)
+                .push(", ")
+                .int(now)
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+pub async fn grid(conn: &mut AnyConnection, id: i64) -> Result<Option<GridRow>> {
+    let mut sql = Sql::new(&format!("SELECT {GRID_COLS} {GRID_FROM} WHERE g.id = "));
+    sql.int(id);
+    sql.fetch_all(conn).await?.first().map(grid_row).transpose()
+}
+
+/// The grids of a subtree, by org and name.
+pub async fn grids_under(
+    conn: &mut AnyConnection,
+    root: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<GridRow>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {GRID_COLS} {GRID_FROM} WHERE g.org_path >= "
+    ));
+    sql.text(root)
+        .push(" AND g.org_path < ")
+        .text(path::upper(root))
+        .push(" ORDER BY g.org_path, g.name LIMIT ")
+        .int(limit)
+        .push(" OFFSET ")
+        .int(offset);
+    sql.fetch_all(conn).await?.iter().map(grid_row).collect()
+}
+
+pub async fn count_grids_under(conn: &mut AnyConnection, root: &str) -> Result<i64> {
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM grid WHERE org_path >= ");
+    sql.text(root)
+        .push(" AND org_path < ")
+        .text(path::upper(root));
+    Ok(sql.fetch_one(conn).await?.try_get("n")?)
+}
+
+/// A new household; the phone already encrypted and masked.
+pub struct NewHousehold<'a> {
+    pub grid_id: i64,
+    pub org_path: &'a str,
+    pub address: &'a str,
+    pub head_name: &'a str,
+    pub phone_cipher: Option<Vec<u8>>,
+    pub phone_masked: Option<String>,
+    pub size: i64,
+    pub needs: &'a str,
+    pub legal_basis: &'a str,
+    pub retain_until: &'a str,
+    pub created_by: Option<i64>,
+}
+
+pub async fn insert_household(conn: &mut AnyConnection, h: &NewHousehold<'_>) -> Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO household (grid_id, org_path, address, head_name, phone_cipher, phone_masked, size, needs, legal_basis, \
+         retain_until, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(h.grid_id)
+    .bind(h.org_path)
+    .bind(h.address)
+    .bind(h.head_name)
+    .bind(h.phone_cipher.clone())
+    .bind(h.phone_masked.clone())
+    .bind(h.size)
+    .bind(h.needs)
+    .bind(h.legal_basis)
+    .bind(h.retain_until)
+    .bind(h.created_by)
+    .bind(now_ms())
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("id")?)
+}
+
+/// Households for the demo, ids given (no phones: the demo keeps residents' data out).
+pub async fn insert_households_bulk(
+    conn: &mut AnyConnection,
+    rows: &[(i64, NewHousehold<'_>)],
+) -> Result<()> {
+    let now = now_ms();
+    for chunk in rows.chunks(ROWS_PER_INSERT / 10) {
+        let mut sql = Sql::new(
+            "INSERT INTO household (id, grid_id, org_path, address, head_name, size, needs, legal_basis, retain_until, created_at) VALUES ",
+        );
+        for (i, (id, h)) in chunk.iter().enumerate() {
+            sql.push(if i > 0 { ", (" } else { "(" });
+            sql.int(*id)
+                .push(", ")
+                .int(h.grid_id)
+                .push(", ")
+                .text(h.org_path)
+                .push(", ")
+                .text(h.address)
+                .push(", ")
+                .text(h.head_name)
+                .push(", ")
+                .int(h.size)
+                .push(", ")
+                .text(h.needs)
+                .push(", ")
+                .text(h.legal_basis)
+                .push(", ")
+                .text(h.retain_until)
+                .push(", ")
+                .int(now)
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HouseholdRow {
+    pub id: i64,
+    pub grid_id: i64,
+    pub grid_name: String,
+    pub org_path: String,
+    pub address: String,
+    pub head_name: String,
+    pub phone_masked: Option<String>,
+    pub size: i64,
+    pub needs: String,
+    pub legal_basis: String,
+    pub retain_until: String,
+    pub member_id: Option<i64>,
+    pub member_name: Option<String>,
+    pub paired_on: Option<String>,
+}
+
+const HOUSEHOLD_COLS: &str = "h.id, h.grid_id, g.name AS grid_name, h.org_path, h.address, h.head_name, h.phone_masked, h.size, \
+    h.needs, h.legal_basis, h.retain_until, p.member_id, m.name AS member_name, p.from_on AS paired_on";
+const HOUSEHOLD_FROM: &str = "FROM household h JOIN grid g ON g.id = h.grid_id \
+    LEFT JOIN pairing p ON p.household_id = h.id AND p.to_on IS NULL LEFT JOIN member m ON m.id = p.member_id";
+
+fn household_row(r: &AnyRow) -> Result<HouseholdRow> {
+    Ok(HouseholdRow {
+        id: r.try_get("id")?,
+        grid_id: r.try_get("grid_id")?,
+        grid_name: r.try_get("grid_name")?,
+        org_path: r.try_get("org_path")?,
+        address: r.try_get("address")?,
+        head_name: r.try_get("head_name")?,
+        phone_masked: r.try_get("phone_masked")?,
+        size: r.try_get("size")?,
+        needs: r.try_get("needs")?,
+        legal_basis: r.try_get("legal_basis")?,
+        retain_until: r.try_get("retain_until")?,
+        member_id: r.try_get("member_id")?,
+        member_name: r.try_get("member_name")?,
+        paired_on: r.try_get("paired_on")?,
+    })
+}
+
+pub async fn household(conn: &mut AnyConnection, id: i64) -> Result<Option<HouseholdRow>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {HOUSEHOLD_COLS} {HOUSEHOLD_FROM} WHERE h.id = "
+    ));
+    sql.int(id);
+    sql.fetch_all(conn)
+        .await?
+        .first()
+        .map(household_row)
+        .transpose()
+}
+
+pub async fn phone_cipher(conn: &mut AnyConnection, id: i64) -> Result<Option<Vec<u8>>> {
+    let r = sqlx::query("SELECT phone_cipher FROM household WHERE id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(match r {
+        Some(r) => r.try_get("phone_cipher")?,
+        None => None,
+    })
+}
+
+/// Which households a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdFilter {
+    pub root: String,
+    pub grid_id: Option<i64>,
+    /// Only households without a responsible member.
+    pub unpaired: bool,
+    pub need: Option<String>,
+    /// Only the households a member is responsible for now.
+    pub member_id: Option<i64>,
+    /// A part of the address or of the head's name.
+    pub q: Option<String>,
+}
+
+fn household_where(sql: &mut Sql, f: &HouseholdFilter) {
+    sql.push(" WHERE h.org_path >= ")
+        .text(f.root.as_str())
+        .push(" AND h.org_path < ")
+        .text(path::upper(&f.root));
+    if let Some(g) = f.grid_id {
+        sql.push(" AND h.grid_id = ").int(g);
+    }
+    if f.unpaired {
+        sql.push(" AND p.id IS NULL");
+    }
+    if let Some(n) = &f.need {
+        sql.push(" AND (',' || h.needs || ',') LIKE ")
+            .text(format!("%,{n},%"));
+    }
+    if let Some(m) = f.member_id {
+        sql.push(" AND p.member_id = ").int(m);
+    }
+    if let Some(q) = &f.q {
+        let like = format!("%{}%", q.replace(['%', '_'], ""));
+        sql.push(" AND (h.address LIKE ")
+            .text(like.clone())
+            .push(" OR h.head_name LIKE ")
+            .text(like)
+            .push(")");
+    }
+}
+
+pub async fn households(
+    conn: &mut AnyConnection,
+    f: &HouseholdFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<HouseholdRow>> {
+    let mut sql = Sql::new(&format!("SELECT {HOUSEHOLD_COLS} {HOUSEHOLD_FROM}"));
+    household_where(&mut sql, f);
+    sql.push(" ORDER BY h.org_path, h.grid_id, h.id LIMIT ")
+        .int(limit)
+        .push(" OFFSET ")
+        .int(offset);
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(household_row)
+        .collect()
+}
+
+pub async fn count_households(conn: &mut AnyConnection, f: &HouseholdFilter) -> Result<i64> {
+    let mut sql = Sql::new(&format!("SELECT COUNT(*) AS n {HOUSEHOLD_FROM}"));
+    household_where(&mut sql, f);
+    Ok(sql.fetch_one(conn).await?.try_get("n")?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PairingRow {
+    pub id: i64,
+    pub household_id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub from_on: String,
+    pub to_on: Option<String>,
+}
+
+/// A household's responsible members, newest first.
+pub async fn pairings_of(conn: &mut AnyConnection, household_id: i64) -> Result<Vec<PairingRow>> {
+    let rs = sqlx::query(
+        "SELECT p.id, p.household_id, p.member_id, m.name AS member_name, p.from_on, p.to_on \
+         FROM pairing p JOIN member m ON m.id = p.member_id WHERE p.household_id = $1 ORDER BY p.id DESC",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok(PairingRow {
+                id: r.try_get("id")?,
+                household_id: r.try_get("household_id")?,
+                member_id: r.try_get("member_id")?,
+                member_name: r.try_get("member_name")?,
+                from_on: r.try_get("from_on")?,
+                to_on: r.try_get("to_on")?,
+            })
+        })
+        .collect()
+}
+
+/// Ends the household's current pairing, if any, on `on`; true when there was one.
+pub async fn end_pairing(conn: &mut AnyConnection, household_id: i64, on: &str) -> Result<bool> {
+    let r = sqlx::query("UPDATE pairing SET to_on = $1 WHERE household_id = $2 AND to_on IS NULL")
+        .bind(on)
+        .bind(household_id)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+pub async fn insert_pairing(
+    conn: &mut AnyConnection,
+    household_id: i64,
+    member_id: i64,
+    from_on: &str,
+    by: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO pairing (household_id, member_id, from_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(household_id)
+    .bind(member_id)
+    .bind(from_on)
+    .bind(by)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Current pairings for the demo: `(household_id, member_id, from_on)`.
+pub async fn insert_pairings_bulk(
+    conn: &mut AnyConnection,
+    rows: &[(i64, i64, String)],
+) -> Result<()> {
+    let now = now_ms();
+    for chunk in rows.chunks(ROWS_PER_INSERT / 4) {
+        let mut sql =
+            Sql::new("INSERT INTO pairing (household_id, member_id, from_on, created_at) VALUES ");
+        for (i, (h, m, from)) in chunk.iter().enumerate() {
+            sql.push(if i > 0 { ", (" } else { "(" });
+            sql.int(*h)
+                .push(", ")
+                .int(*m)
+                .push(", ")
+                .text(from.as_str())
+                .push(", ")
+                .int(now)
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// Households a member is responsible for now.
+pub async fn current_count(conn: &mut AnyConnection, member_id: i64) -> Result<i64> {
+    let r = sqlx::query("SELECT COUNT(*) AS n FROM pairing WHERE member_id = $1 AND to_on IS NULL")
+        .bind(member_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(r.try_get("n")?)
+}
+
+pub struct NewDeed<'a> {
+    pub member_id: i64,
+    pub org_path: &'a str,
+    pub household_id: Option<i64>,
+    pub done_on: &'a str,
+    pub kind: &'a str,
+    pub description: &'a str,
+    pub minutes: i64,
+    /// Confirmed as recorded (by a secretary), with who confirmed it when known.
+    pub confirmed: bool,
+    pub confirmed_by: Option<i64>,
+    pub recorded_by: Option<i64>,
+}
+
+pub async fn insert_deed(conn: &mut AnyConnection, d: &NewDeed<'_>) -> Result<i64> {
+    let now = now_ms();
+    let r = sqlx::query(
+        "INSERT INTO deed (member_id, org_path, household_id, done_on, kind, description, minutes, confirmed_by, confirmed_at, \
+         recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(d.member_id)
+    .bind(d.org_path)
+    .bind(d.household_id)
+    .bind(d.done_on)
+    .bind(d.kind)
+    .bind(d.description)
+    .bind(d.minutes)
+    .bind(d.confirmed_by)
+    .bind(d.confirmed.then_some(now))
+    .bind(d.recorded_by)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("id")?)
+}
+
+/// Deeds for the demo, confirmed as recorded.
+pub async fn insert_deeds_bulk(conn: &mut AnyConnection, rows: &[NewDeed<'_>]) -> Result<()> {
+    let now = now_ms();
+    for chunk in rows.chunks(ROWS_PER_INSERT / 8) {
+        let mut sql = Sql::new(
+            "INSERT INTO deed (member_id, org_path, household_id, done_on, kind, description, minutes, confirmed_at, recorded_at) VALUES ",
+        );
+        for (i, d) in chunk.iter().enumerate() {
+            sql.push(if i > 0 { ", (" } else { "(" });
+            sql.int(d.member_id)
+                .push(", ")
+                .text(d.org_path)
+                .push(", ")
+                .opt_int(d.household_id)
+                .push(", ")
+                .text(d.done_on)
+                .push(", ")
+                .text(d.kind)
+                .push(", ")
+                .text(d.description)
+                .push(", ")
+                .int(d.minutes)
+                .push(", ")
+                .opt_int(d.confirmed.then_some(now))
+                .push(", ")
+                .int(now)
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeedRow {
+    pub id: i64,
+    pub member_id: i64,
+    pub member_name: String,
+    pub org_path: String,
+    pub household_id: Option<i64>,
+    pub household_address: Option<String>,
+    pub done_on: String,
+    pub kind: String,
+    pub description: String,
+    pub minutes: i64,
+    pub confirmed: bool,
+}
+
+pub async fn set_confirmed(conn: &mut AnyConnection, id: i64, by: Option<i64>) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE deed SET confirmed_by = $1, confirmed_at = $2 WHERE id = $3 AND confirmed_at IS NULL",
+    )
+    .bind(by)
+    .bind(now_ms())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() > 0)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DeedFilter {
+    pub root: String,
+    pub member_id: Option<i64>,
+    pub household_id: Option<i64>,
+    /// Inclusive dates, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub kind: Option<String>,
+    pub unconfirmed: bool,
+}
+
+fn deed_where(sql: &mut Sql, f: &DeedFilter) {
+    sql.push(" WHERE d.org_path >= ")
+        .text(f.root.as_str())
+        .push(" AND d.org_path < ")
+        .text(path::upper(&f.root));
+    if let Some(m) = f.member_id {
+        sql.push(" AND d.member_id = ").int(m);
+    }
+    if let Some(h) = f.household_id {
+        sql.push(" AND d.household_id = ").int(h);
+    }
+    if let Some(from) = &f.from {
+        sql.push(" AND d.done_on >= ").text(from.as_str());
+    }
+    if let Some(to) = &f.to {
+        sql.push(" AND d.done_on <= ").text(to.as_str());
+    }
+    if let Some(k) = &f.kind {
+        sql.push(" AND d.kind = ").text(k.as_str());
+    }
+    if f.unconfirmed {
+        sql.push(" AND d.confirmed_at IS NULL");
+    }
+}
+
+pub async fn deed(conn: &mut AnyConnection, id: i64) -> Result<Option<DeedRow>> {
+    let f = DeedFilter {
+        root: "/".into(),
+        ..Default::default()
+    };
+    let mut sql = Sql::new(DEED_SELECT);
+    deed_where(&mut sql, &f);
+    sql.push(" AND d.id = ").int(id);
+    sql.fetch_all(conn).await?.first().map(deed_row).transpose()
+}
+
+const DEED_SELECT: &str = "SELECT d.id, d.member_id, m.name AS member_name, d.org_path, d.household_id, h.address AS household_address, \
+    d.done_on, d.kind, d.description, d.minutes, d.confirmed_at \
+    FROM deed d JOIN member m ON m.id = d.member_id LEFT JOIN household h ON h.id = d.household_id";
+
+fn deed_row(r: &AnyRow) -> Result<DeedRow> {
+    Ok(DeedRow {
+        id: r.try_get("id")?,
+        member_id: r.try_get("member_id")?,
+        member_name: r.try_get("member_name")?,
+        org_path: r.try_get("org_path")?,
+        household_id: r.try_get("household_id")?,
+        household_address: r.try_get("household_address")?,
+        done_on: r.try_get("done_on")?,
+        kind: r.try_get("kind")?,
+        description: r.try_get("description")?,
+        minutes: r.try_get("minutes")?,
+        confirmed: r.try_get::<Option<i64>, _>("confirmed_at")?.is_some(),
+    })
+}
+
+pub async fn deeds(
+    conn: &mut AnyConnection,
+    f: &DeedFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<DeedRow>> {
+    let mut sql = Sql::new(DEED_SELECT);
+    deed_where(&mut sql, f);
+    sql.push(" ORDER BY d.done_on DESC, d.id DESC LIMIT ")
+        .int(limit)
+        .push(" OFFSET ")
+        .int(offset);
+    sql.fetch_all(conn).await?.iter().map(deed_row).collect()
+}
+
+/// How many deeds match and their minutes.
+pub async fn deed_totals(conn: &mut AnyConnection, f: &DeedFilter) -> Result<(i64, i64)> {
+    let mut sql = Sql::new(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(d.minutes), 0) AS BIGINT) AS minutes FROM deed d",
+    );
+    deed_where(&mut sql, f);
+    let r = sql.fetch_one(conn).await?;
+    Ok((r.try_get("n")?, r.try_get("minutes")?))
+}
+
+/// For the rollup's rebuild: households per path and needs, and paired ones per path.
+pub async fn household_counts(conn: &mut AnyConnection) -> Result<Vec<(String, String, i64, i64)>> {
+    let rs = sqlx::query(
+        "SELECT h.org_path, h.needs, COUNT(*) AS n, COUNT(p.id) AS paired FROM household h \
+         LEFT JOIN pairing p ON p.household_id = h.id AND p.to_on IS NULL GROUP BY h.org_path, h.needs",
+    )
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("org_path")?,
+                r.try_get("needs")?,
+                r.try_get("n")?,
+                r.try_get("paired")?,
+            ))
+        })
+        .collect()
+}
+
+/// For the rollup's rebuild: deeds and minutes per path and month.
+pub async fn deed_counts(conn: &mut AnyConnection) -> Result<Vec<(String, String, i64, i64)>> {
+    let rs = sqlx::query(
+        "SELECT org_path, substr(done_on, 1, 7) AS month, COUNT(*) AS n, CAST(SUM(minutes) AS BIGINT) AS minutes FROM deed \
+         GROUP BY org_path, substr(done_on, 1, 7)",
+    )
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("org_path")?,
+                r.try_get("month")?,
+                r.try_get("n")?,
+                r.try_get("minutes")?,
+            ))
+        })
+        .collect()
+}

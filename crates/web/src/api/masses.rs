@@ -1,0 +1,173 @@
+//! 党员联系群众 over JSON: grids, households, pairings, deeds and coverage.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use dangjian_domain::masses::HouseholdInput;
+use dangjian_service::masses::{
+    Coverage, DeedPage, DeedQuery, GridInput, HouseholdPage, HouseholdQuery, HouseholdView,
+    NewDeedInput,
+};
+use dangjian_service::store::masses::GridRow;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::session::Auth;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct GridsQuery {
+    org: Option<i64>,
+    page: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct GridList {
+    items: Vec<GridRow>,
+    total: i64,
+}
+
+pub async fn grids(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<GridsQuery>,
+) -> ApiResult<Json<GridList>> {
+    let (_, items, total) = st.app.grids(&auth.actor, q.org, q.page).await?;
+    Ok(Json(GridList { items, total }))
+}
+
+#[derive(Deserialize)]
+pub struct NewGrid {
+    org_id: i64,
+    #[serde(flatten)]
+    grid: GridInput,
+}
+
+pub async fn create_grid(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(b): ApiJson<NewGrid>,
+) -> ApiResult<(StatusCode, Json<GridRow>)> {
+    let g = st.app.create_grid(&auth.actor, b.org_id, &b.grid).await?;
+    Ok((StatusCode::CREATED, Json(g)))
+}
+
+pub async fn grid(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<GridRow>> {
+    Ok(Json(st.app.grid(&auth.actor, id).await?))
+}
+
+pub async fn households(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<HouseholdQuery>,
+) -> ApiResult<Json<HouseholdPage>> {
+    Ok(Json(st.app.households(&auth.actor, &q).await?))
+}
+
+pub async fn add_household(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(grid): ApiPath<i64>,
+    ApiJson(b): ApiJson<HouseholdInput>,
+) -> ApiResult<(StatusCode, Json<HouseholdView>)> {
+    let id = st.app.add_household(&auth.actor, grid, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(st.app.household(&auth.actor, id).await?),
+    ))
+}
+
+pub async fn household(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<HouseholdView>> {
+    Ok(Json(st.app.household(&auth.actor, id).await?))
+}
+
+#[derive(Deserialize)]
+pub struct PairBody {
+    member_id: i64,
+    on: Option<String>,
+}
+
+pub async fn pair(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<PairBody>,
+) -> ApiResult<Json<HouseholdView>> {
+    st.app
+        .pair(&auth.actor, id, b.member_id, b.on.as_deref())
+        .await?;
+    Ok(Json(st.app.household(&auth.actor, id).await?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OnQuery {
+    on: Option<String>,
+}
+
+pub async fn unpair(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<OnQuery>,
+) -> ApiResult<StatusCode> {
+    st.app.unpair(&auth.actor, id, q.on.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn deeds(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<DeedQuery>,
+) -> ApiResult<Json<DeedPage>> {
+    Ok(Json(st.app.deeds(&auth.actor, &q).await?))
+}
+
+#[derive(Serialize)]
+pub struct Created {
+    id: i64,
+}
+
+pub async fn record_deed(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(member): ApiPath<i64>,
+    ApiJson(b): ApiJson<NewDeedInput>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = st.app.record_deed(&auth.actor, member, &b).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+pub async fn confirm_deed(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    st.app.confirm_deed(&auth.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CoverageQuery {
+    org: Option<i64>,
+    year: Option<i32>,
+}
+
+pub async fn coverage(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<CoverageQuery>,
+) -> ApiResult<Json<Coverage>> {
+    Ok(Json(st.app.coverage(&auth.actor, q.org, q.year).await?))
+}

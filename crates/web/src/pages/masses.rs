@@ -1,0 +1,684 @@
+//! 联系群众 pages: coverage per level, grids, households with their responsible member and
+//! history, and the deeds members record (a member records their own on the phone).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_domain::masses::{
+    DeedInput, DeedKind, HouseholdInput, LegalBasis, Need, mask_name, parse_needs, permille_text,
+};
+use dangjian_service::ServiceError;
+use dangjian_service::masses::{
+    Coverage, DeedQuery, GridInput, HouseholdQuery, HouseholdView, NewDeedInput, PAGE,
+};
+use dangjian_service::members::MemberQuery;
+use dangjian_service::store::masses::{DeedRow, GridRow, HouseholdRow};
+use dangjian_service::store::org::OrgRow;
+use serde::Deserialize;
+
+use super::{FormErrors, parse_id, render_with};
+use crate::AppState;
+use crate::error::PageResult;
+use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::session::Auth;
+use crate::view::{Choice, Layout, Pager, choices};
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn hours(minutes: i64) -> String {
+    if minutes % 60 == 0 {
+        format!("{}", minutes / 60)
+    } else {
+        format!("{:.1}", minutes as f64 / 60.0)
+    }
+}
+
+fn needs_label(stored: &str) -> String {
+    parse_needs(stored)
+        .iter()
+        .map(|n| n.label())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// A household as a list shows it: the head's name masked, the needs in words.
+pub struct HouseholdLine {
+    id: i64,
+    grid_name: String,
+    address: String,
+    head: String,
+    size: i64,
+    needs: String,
+    member: String,
+}
+
+impl From<&HouseholdRow> for HouseholdLine {
+    fn from(h: &HouseholdRow) -> Self {
+        HouseholdLine {
+            id: h.id,
+            grid_name: h.grid_name.clone(),
+            address: h.address.clone(),
+            head: mask_name(&h.head_name),
+            size: h.size,
+            needs: needs_label(&h.needs),
+            member: h.member_name.clone().unwrap_or_default(),
+        }
+    }
+}
+
+pub struct DeedLine {
+    id: i64,
+    member_id: i64,
+    member_name: String,
+    household_id: Option<i64>,
+    household: String,
+    done_on: String,
+    kind: &'static str,
+    description: String,
+    hours: String,
+    confirmed: bool,
+}
+
+impl From<&DeedRow> for DeedLine {
+    fn from(d: &DeedRow) -> Self {
+        DeedLine {
+            id: d.id,
+            member_id: d.member_id,
+            member_name: d.member_name.clone(),
+            household_id: d.household_id,
+            household: d.household_address.clone().unwrap_or_default(),
+            done_on: d.done_on.clone(),
+            kind: DeedKind::parse(&d.kind).map_or("", DeedKind::label),
+            description: d.description.clone(),
+            hours: hours(d.minutes),
+            confirmed: d.confirmed,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OverviewQuery {
+    org: String,
+    year: String,
+}
+
+#[derive(Template)]
+#[template(path = "masses.html")]
+struct OverviewPage {
+    l: Layout,
+    org: OrgRow,
+    c: Coverage,
+    coverage: String,
+    hours: String,
+    children: Vec<(i64, String, i64, i64, String, i64, String)>,
+    mine: Vec<HouseholdLine>,
+    member_id: Option<i64>,
+    kinds: Vec<Choice>,
+    today: String,
+    errors: FormErrors,
+}
+
+async fn overview(
+    st: &AppState,
+    auth: &Auth,
+    q: &OverviewQuery,
+    errors: FormErrors,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let org = match parse_id(&q.org) {
+        Some(id) => st.app.org(a, id).await?,
+        None => st.app.home_org(a).await?,
+    };
+    let year = q.year.trim().parse().ok();
+    let c = st.app.coverage(a, Some(org.id), year).await?;
+    let mine = st.app.my_households(a).await?;
+    let status = errors.status();
+    Ok(render_with(
+        status,
+        &OverviewPage {
+            l: Layout::new(a, &auth.csrf, "联系群众", "masses"),
+            coverage: permille_text(c.total.permille),
+            hours: hours(c.total.minutes),
+            children: c
+                .children
+                .iter()
+                .map(|x| {
+                    (
+                        x.org_id,
+                        x.org_name.clone(),
+                        x.households,
+                        x.paired,
+                        permille_text(x.permille),
+                        x.deeds,
+                        hours(x.minutes),
+                    )
+                })
+                .collect(),
+            mine: mine.iter().map(HouseholdLine::from).collect(),
+            member_id: a.member_id,
+            kinds: choices(DeedKind::ALL, DeedKind::as_str, DeedKind::label, ""),
+            today: dangjian_domain::date::format(dangjian_service::today()),
+            org,
+            c,
+            errors,
+        },
+    ))
+}
+
+pub async fn page(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<OverviewQuery>,
+) -> PageResult<Response> {
+    overview(&st, &auth, &q, FormErrors::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct GridsQuery {
+    org: String,
+    page: String,
+}
+
+#[derive(Template)]
+#[template(path = "grids.html")]
+struct GridsPage {
+    l: Layout,
+    org: OrgRow,
+    items: Vec<(GridRow, String)>,
+    total: i64,
+    pager: Pager,
+    can_edit: bool,
+    groups: Vec<OrgRow>,
+    name: String,
+    errors: FormErrors,
+}
+
+async fn grids_page(
+    st: &AppState,
+    auth: &Auth,
+    q: &GridsQuery,
+    name: &str,
+    errors: FormErrors,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let org_id = parse_id(&q.org);
+    let page = parse_id(&q.page);
+    let (org, items, total) = st.app.grids(a, org_id, page).await?;
+    let can_edit = a.check_edit_members(&org.path).is_ok();
+    let groups = if can_edit {
+        st.app.grid_groups(a, org.id).await?
+    } else {
+        Vec::new()
+    };
+    let base = [("org", org.id.to_string())];
+    let status = errors.status();
+    Ok(render_with(
+        status,
+        &GridsPage {
+            l: Layout::new(a, &auth.csrf, "网格", "masses"),
+            items: items
+                .into_iter()
+                .map(|g| {
+                    let p = permille_text(dangjian_domain::masses::coverage_permille(
+                        g.paired,
+                        g.households,
+                    ));
+                    (g, p)
+                })
+                .collect(),
+            pager: Pager::new(&base, page.unwrap_or(1), PAGE, total),
+            total,
+            can_edit,
+            groups,
+            name: name.to_string(),
+            org,
+            errors,
+        },
+    ))
+}
+
+pub async fn grids(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<GridsQuery>,
+) -> PageResult<Response> {
+    grids_page(&st, &auth, &q, "", FormErrors::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct GridForm {
+    name: String,
+    group_id: String,
+}
+
+pub async fn create_grid(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<GridsQuery>,
+    PageForm(f): PageForm<GridForm>,
+) -> PageResult<Response> {
+    let org = parse_id(&q.org).unwrap_or(auth.actor.scope_org_id);
+    let input = GridInput {
+        name: f.name.clone(),
+        group_id: parse_id(&f.group_id),
+    };
+    match st.app.create_grid(&auth.actor, org, &input).await {
+        Ok(g) => Ok(Redirect::to(&format!("/households?grid={}", g.id)).into_response()),
+        Err(ServiceError::Invalid(errs)) => {
+            grids_page(&st, &auth, &q, &f.name, FormErrors(errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct HouseholdsQuery {
+    org: String,
+    grid: String,
+    unpaired: String,
+    need: String,
+    q: String,
+    page: String,
+}
+
+#[derive(Template)]
+#[template(path = "households.html")]
+struct HouseholdsPage {
+    l: Layout,
+    org: OrgRow,
+    grid: Option<GridRow>,
+    q: HouseholdsQuery,
+    needs: Vec<Choice>,
+    form_needs: Vec<Choice>,
+    bases: Vec<Choice>,
+    items: Vec<HouseholdLine>,
+    total: i64,
+    pager: Pager,
+    can_add: bool,
+    form: HouseholdInput,
+    errors: FormErrors,
+}
+
+async fn households_page(
+    st: &AppState,
+    auth: &Auth,
+    q: &HouseholdsQuery,
+    form: HouseholdInput,
+    errors: FormErrors,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let grid = match parse_id(&q.grid) {
+        Some(id) => Some(st.app.grid(a, id).await?),
+        None => None,
+    };
+    let query = HouseholdQuery {
+        org: grid.as_ref().map(|g| g.org_id).or(parse_id(&q.org)),
+        grid: grid.as_ref().map(|g| g.id),
+        unpaired: q.unpaired == "1",
+        need: opt(&q.need),
+        q: opt(&q.q),
+        page: parse_id(&q.page),
+    };
+    let result = st.app.households(a, &query).await?;
+    let can_add = grid
+        .as_ref()
+        .is_some_and(|g| a.check_edit_members(&g.org_path).is_ok());
+    let base = [
+        ("org", result.org.id.to_string()),
+        ("grid", q.grid.clone()),
+        ("unpaired", q.unpaired.clone()),
+        ("need", q.need.clone()),
+        ("q", q.q.clone()),
+    ];
+    let picked: Vec<&str> = form.needs.iter().map(String::as_str).collect();
+    let status = errors.status();
+    Ok(render_with(
+        status,
+        &HouseholdsPage {
+            l: Layout::new(a, &auth.csrf, "住户", "masses"),
+            needs: choices(Need::ALL, Need::as_str, Need::label, &q.need),
+            form_needs: Need::ALL
+                .iter()
+                .map(|n| Choice {
+                    value: n.as_str().into(),
+                    label: n.label().into(),
+                    selected: picked.contains(&n.as_str()),
+                })
+                .collect(),
+            bases: choices(
+                LegalBasis::ALL,
+                LegalBasis::as_str,
+                LegalBasis::label,
+                if form.legal_basis.is_empty() {
+                    "duty"
+                } else {
+                    &form.legal_basis
+                },
+            ),
+            items: result.items.iter().map(HouseholdLine::from).collect(),
+            pager: Pager::new(&base, result.page, PAGE, result.total),
+            total: result.total,
+            org: result.org,
+            grid,
+            q: q.clone(),
+            can_add,
+            form,
+            errors,
+        },
+    ))
+}
+
+pub async fn households(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<HouseholdsQuery>,
+) -> PageResult<Response> {
+    households_page(
+        &st,
+        &auth,
+        &q,
+        HouseholdInput::default(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// The new-household form: `needs` comes once per ticked box.
+pub async fn add_household(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<HouseholdsQuery>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let mut input = HouseholdInput::default();
+    for (k, v) in fields {
+        match k.as_str() {
+            "address" => input.address = v,
+            "head_name" => input.head_name = v,
+            "phone" => input.phone = v,
+            "size" => input.size = v,
+            "needs" => input.needs.push(v),
+            "legal_basis" => input.legal_basis = v,
+            _ => {}
+        }
+    }
+    let grid = parse_id(&q.grid).ok_or(ServiceError::NotFound)?;
+    match st.app.add_household(&auth.actor, grid, &input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
+        Err(ServiceError::Invalid(errs)) => {
+            households_page(&st, &auth, &q, input, FormErrors(errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdPage {
+    l: Layout,
+    h: HouseholdView,
+    needs: String,
+    basis: &'static str,
+    phone: Option<String>,
+    members: Vec<(i64, String)>,
+    deeds: Vec<DeedLine>,
+    kinds: Vec<Choice>,
+    today: String,
+    /// The actor is the member who serves this household.
+    serves: bool,
+    errors: FormErrors,
+}
+
+async fn household_page(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    phone: Option<String>,
+    errors: FormErrors,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let h = st.app.household(a, id).await?;
+    let members = if h.can_edit {
+        let q = MemberQuery {
+            org: dangjian_domain::path::ids(&h.row.org_path).last().copied(),
+            per_page: Some(200),
+            ..Default::default()
+        };
+        st.app
+            .members(a, &q)
+            .await?
+            .items
+            .into_iter()
+            .map(|m| (m.id, format!("{}（{}）", m.name, m.org_name)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status = errors.status();
+    Ok(render_with(
+        status,
+        &HouseholdPage {
+            l: Layout::new(a, &auth.csrf, "住户", "masses"),
+            needs: needs_label(&h.row.needs),
+            basis: LegalBasis::parse(&h.row.legal_basis).map_or("", LegalBasis::label),
+            deeds: h.deeds.iter().map(DeedLine::from).collect(),
+            kinds: choices(DeedKind::ALL, DeedKind::as_str, DeedKind::label, ""),
+            today: dangjian_domain::date::format(dangjian_service::today()),
+            serves: a.member_id.is_some() && a.member_id == h.row.member_id,
+            members,
+            phone,
+            h,
+            errors,
+        },
+    ))
+}
+
+pub async fn household(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
+    household_page(&st, &auth, id, None, FormErrors::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PairForm {
+    member_id: String,
+    on: String,
+}
+
+pub async fn pair(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<PairForm>,
+) -> PageResult<Response> {
+    let Some(member) = parse_id(&f.member_id) else {
+        let e = ServiceError::field("member_id", "required", "请选择联系党员");
+        let ServiceError::Invalid(errs) = e else {
+            return Err(e.into());
+        };
+        return household_page(&st, &auth, id, None, FormErrors(errs)).await;
+    };
+    match st
+        .app
+        .pair(&auth.actor, id, member, opt(&f.on).as_deref())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
+        Err(ServiceError::Invalid(errs)) => {
+            household_page(&st, &auth, id, None, FormErrors(errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn unpair(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<PairForm>,
+) -> PageResult<Response> {
+    match st.app.unpair(&auth.actor, id, opt(&f.on).as_deref()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
+        Err(ServiceError::Invalid(errs)) => {
+            household_page(&st, &auth, id, None, FormErrors(errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UnmaskForm {
+    reason: String,
+}
+
+pub async fn unmask(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<UnmaskForm>,
+) -> PageResult<Response> {
+    match st.app.household_phone(&auth.actor, id, &f.reason).await {
+        Ok(p) => household_page(&st, &auth, id, Some(p), FormErrors::default()).await,
+        Err(ServiceError::Invalid(errs)) => {
+            household_page(&st, &auth, id, None, FormErrors(errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DeedForm {
+    member_id: String,
+    household_id: String,
+    done_on: String,
+    kind: String,
+    hours: String,
+    description: String,
+    /// Where to go back to: the household's page, or the deeds list.
+    back: String,
+}
+
+/// Records a deed from the household's page, the overview (a member's own) or the list.
+pub async fn record_deed(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageForm(f): PageForm<DeedForm>,
+) -> PageResult<Response> {
+    let member = parse_id(&f.member_id)
+        .or(auth.actor.member_id)
+        .ok_or(ServiceError::NotFound)?;
+    let household = parse_id(&f.household_id);
+    let input = NewDeedInput {
+        deed: DeedInput {
+            done_on: f.done_on.clone(),
+            kind: f.kind.clone(),
+            description: f.description.clone(),
+            hours: f.hours.clone(),
+        },
+        household_id: household,
+    };
+    match st.app.record_deed(&auth.actor, member, &input).await {
+        Ok(_) => {
+            let to = match (f.back.as_str(), household) {
+                ("household", Some(h)) => format!("/households/{h}"),
+                _ => format!("/deeds?member={member}"),
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(ServiceError::Invalid(errs)) => match household {
+            Some(h) if f.back == "household" => {
+                household_page(&st, &auth, h, None, FormErrors(errs)).await
+            }
+            _ => overview(&st, &auth, &OverviewQuery::default(), FormErrors(errs)).await,
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct DeedsQuery {
+    org: String,
+    member: String,
+    from: String,
+    to: String,
+    kind: String,
+    unconfirmed: String,
+    page: String,
+}
+
+#[derive(Template)]
+#[template(path = "deeds.html")]
+struct DeedsPage {
+    l: Layout,
+    org: OrgRow,
+    q: DeedsQuery,
+    kinds: Vec<Choice>,
+    items: Vec<DeedLine>,
+    total: i64,
+    hours: String,
+    pager: Pager,
+    can_confirm: bool,
+}
+
+pub async fn deeds(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<DeedsQuery>,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let query = DeedQuery {
+        org: parse_id(&q.org),
+        member: parse_id(&q.member),
+        household: None,
+        from: opt(&q.from),
+        to: opt(&q.to),
+        kind: opt(&q.kind),
+        unconfirmed: q.unconfirmed == "1",
+        page: parse_id(&q.page),
+    };
+    let result = st.app.deeds(a, &query).await?;
+    let base = [
+        ("org", result.org.id.to_string()),
+        ("member", q.member.clone()),
+        ("from", q.from.clone()),
+        ("to", q.to.clone()),
+        ("kind", q.kind.clone()),
+        ("unconfirmed", q.unconfirmed.clone()),
+    ];
+    Ok(render_with(
+        axum::http::StatusCode::OK,
+        &DeedsPage {
+            l: Layout::new(a, &auth.csrf, "好事实事", "masses"),
+            kinds: choices(DeedKind::ALL, DeedKind::as_str, DeedKind::label, &q.kind),
+            items: result.items.iter().map(DeedLine::from).collect(),
+            hours: hours(result.minutes),
+            pager: Pager::new(&base, result.page, PAGE, result.total),
+            total: result.total,
+            can_confirm: a.check_edit_members(&result.org.path).is_ok(),
+            org: result.org,
+            q: q.clone(),
+        },
+    ))
+}
+
+pub async fn confirm_deed(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
+    st.app.confirm_deed(&auth.actor, id).await?;
+    Ok(Redirect::to("/deeds?unconfirmed=1").into_response())
+}
