@@ -171,6 +171,14 @@ def main():
             ("GET /api/v1/life/compliance, district, this year", "/api/v1/life/compliance"),
             ("GET /api/v1/life/compliance, one town", f"/api/v1/life/compliance?org={town['scope_org_id']}"),
             ("compliance xlsx export, district, this year", "/api/v1/life/compliance.xlsx"),
+            ("联系群众 page (coverage), district", "/masses"),
+            ("GET /api/v1/masses/coverage, district", "/api/v1/masses/coverage"),
+            ("households page 1, district (page)", "/households"),
+            ("GET /api/v1/households page 1, district", "/api/v1/households"),
+            ("GET /api/v1/households unpaired, one town", f"/api/v1/households?org={town['scope_org_id']}&unpaired=true"),
+            ("grids page 1, district (page)", "/grids"),
+            ("GET /api/v1/deeds page 1, district", "/api/v1/deeds"),
+            ("GET /api/v1/deeds page 1, one town", f"/api/v1/deeds?org={town['scope_org_id']}"),
         ]
         results = [(label, *timed(client, path, args.runs)) for label, path in rows]
         results.append(("member search by name (50 prefixes)", *timed_many(client, search_paths, args.runs)))

@@ -272,7 +272,17 @@ impl App {
         };
         let page = page_of(q.page);
         let mut conn = self.db.conn().await?;
-        let total = store::count_households(&mut conn, &f).await?;
+        // A whole subtree's count is a counter; filters count rows.
+        let total = if f.grid_id.is_none() && f.need.is_none() && f.q.is_none() {
+            let all = rollup::get(&mut conn, root.id, rollup::HOUSEHOLD_TOTAL, "").await?;
+            if f.unpaired {
+                all - rollup::get(&mut conn, root.id, rollup::HOUSEHOLD_PAIRED, "").await?
+            } else {
+                all
+            }
+        } else {
+            store::count_households(&mut conn, &f).await?
+        };
         let items = store::households(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
         Ok(HouseholdPage {
             org: root,
@@ -678,7 +688,20 @@ impl App {
         };
         let page = page_of(q.page);
         let mut conn = self.db.conn().await?;
-        let (total, minutes) = store::deed_totals(&mut conn, &f).await?;
+        let unfiltered = f.member_id.is_none()
+            && f.household_id.is_none()
+            && f.from.is_none()
+            && f.to.is_none()
+            && f.kind.is_none()
+            && !f.unconfirmed;
+        let (total, minutes) = if unfiltered {
+            let metrics = [rollup::DEED_COUNT, rollup::DEED_MINUTES];
+            let sums = rollup::sum_range(&mut conn, root.id, &metrics, "0000", "9999").await?;
+            let get = |m: &str| sums.get(m).copied().unwrap_or(0);
+            (get(rollup::DEED_COUNT), get(rollup::DEED_MINUTES))
+        } else {
+            store::deed_totals(&mut conn, &f).await?
+        };
         let items = store::deeds(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
         Ok(DeedPage {
             org: root,

@@ -314,7 +314,7 @@ pub async fn households(
 ) -> Result<Vec<HouseholdRow>> {
     let mut sql = Sql::new(&format!("SELECT {HOUSEHOLD_COLS} {HOUSEHOLD_FROM}"));
     household_where(&mut sql, f);
-    sql.push(" ORDER BY h.org_path, h.grid_id, h.id LIMIT ")
+    sql.push(" ORDER BY h.org_path, h.id LIMIT ")
         .int(limit)
         .push(" OFFSET ")
         .int(offset);
@@ -326,7 +326,11 @@ pub async fn households(
 }
 
 pub async fn count_households(conn: &mut AnyConnection, f: &HouseholdFilter) -> Result<i64> {
-    let mut sql = Sql::new(&format!("SELECT COUNT(*) AS n {HOUSEHOLD_FROM}"));
+    // Only the joins the filter needs: counting a district's households must not join them all.
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM household h");
+    if f.unpaired || f.member_id.is_some() {
+        sql.push(" LEFT JOIN pairing p ON p.household_id = h.id AND p.to_on IS NULL");
+    }
     household_where(&mut sql, f);
     Ok(sql.fetch_one(conn).await?.try_get("n")?)
 }

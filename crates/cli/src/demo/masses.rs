@@ -67,14 +67,33 @@ pub async fn generate(
     let today = today();
     let retain = date::format(today.replace_year(today.year() + 5).unwrap_or(today));
     let households_total = scaled(124_000.0, scale);
-    let per_village = households_total as f64 / villages.len().max(1) as f64;
+    let weights: Vec<f64> = villages
+        .iter()
+        .map(|_| rng.random_range(0.7..1.3))
+        .collect();
+    let weight_sum: f64 = weights.iter().sum();
+    // Members of agencies and institutions serve where they live (下沉): those of a town's own
+    // units in that town's villages, those of the district's systems anywhere.
+    let in_village = |p: &str| villages.iter().any(|v| path::contains(&v.path, p));
+    let mut town_pools: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut district_pool: Vec<i64> = Vec::new();
+    for b in branches.iter().filter(|b| !in_village(&b.org.path)) {
+        let ids = b.first_member..b.first_member + b.count;
+        match path::ids(&b.org.path).get(1) {
+            Some(town) if t.towns.iter().any(|&i| t.orgs[i].id == *town) => {
+                town_pools.entry(*town).or_default().extend(ids)
+            }
+            _ => district_pool.extend(ids),
+        }
+    }
+    let mut district_next = 0;
 
     let mut grids: Vec<(i64, i64, String, String, Option<i64>)> = Vec::new();
     let mut house_rows: Vec<(i64, String, String, String, i64, String)> = Vec::new();
     let mut pairings: Vec<(i64, i64, String)> = Vec::new();
     // Each pairing's member and household, to draw deeds from.
     let mut served: Vec<(i64, i64)> = Vec::new();
-    for v in &villages {
+    for (vi, v) in villages.iter().enumerate() {
         let groups: Vec<&OrgRow> = t
             .orgs
             .iter()
@@ -98,7 +117,7 @@ pub async fn generate(
             .trim_end_matches("党支部")
             .to_string();
         let community = v.owner == "community";
-        let n = (per_village * rng.random_range(0.7..1.3)).round() as usize;
+        let n = (households_total as f64 * weights[vi] / weight_sum).round() as usize;
         let first_house = house_rows.len() as i64 + 1;
         for k in 0..n {
             let grid = first_grid + (k % n_grids) as i64;
@@ -126,21 +145,31 @@ pub async fn generate(
                 needs_text(&needs),
             ));
         }
-        // The village's own members serve its households, about three each, at most ten.
-        let local: Vec<i64> = branches
+        // Its own members serve its households, about three each, helped by members of the
+        // town's units and then of the district's when there are too few.
+        let mut servers: Vec<i64> = branches
             .iter()
             .filter(|b| path::contains(&v.path, &b.org.path))
             .flat_map(|b| b.first_member..b.first_member + b.count)
             .collect();
-        if local.is_empty() {
+        let to_pair = (n as f64 * rng.random_range(0.94..0.995)).round() as usize;
+        let want = (to_pair as f64 / 2.85).ceil() as usize;
+        servers.truncate(want);
+        let town = v.parent_id.unwrap_or_default();
+        if let Some(pool) = town_pools.get_mut(&town) {
+            let take = want.saturating_sub(servers.len()).min(pool.len());
+            servers.extend(pool.drain(..take));
+        }
+        while servers.len() < want && district_next < district_pool.len() {
+            servers.push(district_pool[district_next]);
+            district_next += 1;
+        }
+        if servers.is_empty() {
             continue;
         }
-        let to_pair = (n as f64 * rng.random_range(0.94..0.995)).round() as usize;
-        let servers = to_pair.div_ceil(3).clamp(1, local.len());
-        let to_pair = to_pair.min(servers * 10);
-        let start = rng.random_range(0..local.len());
+        let to_pair = to_pair.min(servers.len() * 10);
         for k in 0..to_pair {
-            let member = local[(start + k % servers) % local.len()];
+            let member = servers[k % servers.len()];
             let house = first_house + k as i64;
             let from = today - Duration::days(rng.random_range(30..1_000));
             pairings.push((house, member, date::format(from)));

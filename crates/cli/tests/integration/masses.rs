@@ -267,6 +267,40 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["code"], "not_paired");
+        // Unfiltered totals come from the counters; filtered ones count rows: they agree.
+        let total = |v: &Value| v["total"].as_i64().unwrap_or(-1);
+        let (h, p, _) = coverage(&village, vid).await;
+        let all = village
+            .get_json(&format!("/api/v1/households?org={vid}"))
+            .await
+            .1;
+        assert_eq!(total(&all), h);
+        let unpaired = village
+            .get_json(&format!("/api/v1/households?org={vid}&unpaired=true"))
+            .await
+            .1;
+        assert_eq!(total(&unpaired), h - p);
+        let grids = village
+            .get_json(&format!("/api/v1/grids?org={vid}"))
+            .await
+            .1;
+        let by_grid: i64 = grids["items"]
+            .as_array()
+            .expect("grids")
+            .iter()
+            .filter_map(|g| g["households"].as_i64())
+            .sum();
+        assert_eq!(by_grid, h, "grids hold every household");
+        let deeds = village
+            .get_json(&format!("/api/v1/deeds?org={vid}"))
+            .await
+            .1;
+        let counted = village
+            .get_json(&format!("/api/v1/deeds?org={vid}&from=2000-01-01"))
+            .await
+            .1;
+        assert_eq!(total(&deeds), total(&counted));
+        assert_eq!(deeds["minutes"], counted["minutes"]);
         rollup_matches_rebuild(t).await;
     }
 );

@@ -61,5 +61,7 @@ CREATE TABLE deed (
     recorded_at BIGINT NOT NULL
 );
 CREATE INDEX deed_path ON deed(org_path, done_on);
+-- The newest deeds of a large subtree are read in date order rather than sorted.
+CREATE INDEX deed_done ON deed(done_on, id);
 CREATE INDEX deed_member ON deed(member_id, done_on);
 CREATE INDEX deed_household ON deed(household_id, done_on);
