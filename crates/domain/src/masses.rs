@@ -302,6 +302,57 @@ impl DeedInput {
     }
 }
 
+/// A member's public card (三亮: 亮身份、亮职责、亮承诺) as a form gives it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CardInput {
+    /// What the member is responsible for (set by the branch).
+    pub duties: String,
+    /// The member's own written commitment.
+    pub commitment: String,
+    pub published: bool,
+}
+
+/// Checks a card's texts: the duties up to 100 characters, the commitment up to 300, and
+/// at least a commitment before the card is published.
+pub fn check_card(c: &CardInput) -> Result<(String, String), Vec<FieldError>> {
+    let mut errs = Errors::default();
+    let duties = c.duties.trim();
+    let commitment = c.commitment.trim();
+    if duties.chars().count() > 100 {
+        errs.push(FieldError::new(
+            "duties",
+            "too_long",
+            "职责不能超过 100 个字",
+        ));
+    }
+    if commitment.chars().count() > 300 {
+        errs.push(FieldError::new(
+            "commitment",
+            "too_long",
+            "承诺不能超过 300 个字",
+        ));
+    }
+    if c.published && commitment.is_empty() {
+        errs.push(FieldError::new(
+            "commitment",
+            "required",
+            "公开亮牌前请填写承诺",
+        ));
+    }
+    errs.into_result()?;
+    Ok((duties.to_string(), commitment.to_string()))
+}
+
+/// Letters of a card's short code: no 0/o, 1/l/i, so that it can be read out and typed.
+pub const CARD_CODE_ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+pub const CARD_CODE_LEN: usize = 8;
+
+/// Whether `code` could be a card's code (checked before any lookup).
+pub fn is_card_code(code: &str) -> bool {
+    code.len() == CARD_CODE_LEN && code.bytes().all(|b| CARD_CODE_ALPHABET.contains(&b))
+}
+
 /// Paired households as a share of all, in tenths of a percent (for tables and charts).
 pub fn coverage_permille(paired: i64, total: i64) -> i64 {
     if total <= 0 {
@@ -427,6 +478,30 @@ mod tests {
             let errs = d.validate(TODAY, &rules).expect_err("refused");
             assert_eq!(errs[0].field, field, "{done_on} {hours}");
         }
+    }
+
+    #[test]
+    fn a_card_needs_a_commitment_to_be_published() {
+        let mut c = CardInput {
+            duties: "负责第3网格联系服务".into(),
+            commitment: String::new(),
+            published: true,
+        };
+        assert_eq!(check_card(&c).expect_err("refused")[0].field, "commitment");
+        c.commitment = "  随叫随到，有事必应  ".into();
+        assert_eq!(
+            check_card(&c).expect("valid"),
+            (
+                "负责第3网格联系服务".to_string(),
+                "随叫随到，有事必应".to_string()
+            )
+        );
+        c.duties = "职".repeat(101);
+        assert_eq!(check_card(&c).expect_err("refused")[0].field, "duties");
+        assert!(is_card_code("k7m2q9xa"));
+        assert!(!is_card_code("k7m2q9x0"), "no zero");
+        assert!(!is_card_code("k7m2q9x"));
+        assert!(!is_card_code("../../etc"));
     }
 
     #[test]

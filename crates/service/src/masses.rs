@@ -787,3 +787,134 @@ impl App {
         })
     }
 }
+
+/// A member's card as its editors see it.
+#[derive(Debug, Serialize)]
+pub struct CardView {
+    pub member_id: i64,
+    pub name: String,
+    pub org_name: String,
+    /// Absent until the card is first saved.
+    pub code: Option<String>,
+    pub duties: String,
+    pub commitment: String,
+    pub published: bool,
+    /// The branch sets the duties; the member writes the commitment and publishes.
+    pub can_set_duties: bool,
+    pub can_edit: bool,
+}
+
+fn new_card_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..masses::CARD_CODE_LEN)
+        .map(|_| {
+            let i = rng.random_range(0..masses::CARD_CODE_ALPHABET.len());
+            char::from(masses::CARD_CODE_ALPHABET[i])
+        })
+        .collect()
+}
+
+impl App {
+    /// The member a card belongs to, with what the actor may do with it.
+    async fn card_member(&self, actor: &Actor, member_id: i64) -> ServiceResult<(MemberRow, bool)> {
+        let mut conn = self.db.conn().await?;
+        let m = member::get(&mut conn, member_id)
+            .await?
+            .filter(|m| m.org_path != DEPARTED_PATH)
+            .ok_or(ServiceError::NotFound)?;
+        let own = actor.member_id == Some(m.id);
+        if !own {
+            actor.check_visible(&m.org_path)?;
+        }
+        let edits = actor.check_edit_members(&m.org_path).is_ok();
+        Ok((m, edits))
+    }
+
+    pub async fn member_card(&self, actor: &Actor, member_id: i64) -> ServiceResult<CardView> {
+        let (m, edits) = self.card_member(actor, member_id).await?;
+        let own = actor.member_id == Some(m.id);
+        let mut conn = self.db.conn().await?;
+        let card = store::card_of(&mut conn, m.id).await?;
+        Ok(CardView {
+            member_id: m.id,
+            name: m.name,
+            org_name: m.org_name,
+            code: card.as_ref().map(|c| c.code.clone()),
+            duties: card.as_ref().map(|c| c.duties.clone()).unwrap_or_default(),
+            commitment: card
+                .as_ref()
+                .map(|c| c.commitment.clone())
+                .unwrap_or_default(),
+            published: card.as_ref().is_some_and(|c| c.published),
+            can_set_duties: edits,
+            can_edit: edits || own,
+        })
+    }
+
+    /// Saves a card. The member writes the commitment and publishes; the duties are the
+    /// branch's to set (a member's own save keeps them as they are).
+    pub async fn set_member_card(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+        input: &masses::CardInput,
+    ) -> ServiceResult<CardView> {
+        let (m, edits) = self.card_member(actor, member_id).await?;
+        let own = actor.member_id == Some(m.id);
+        if !edits && !own {
+            return Err(ServiceError::Forbidden(
+                "只能编辑本人或所管理党员的亮牌信息",
+            ));
+        }
+        let mut conn = self.db.conn().await?;
+        let old = store::card_of(&mut conn, m.id).await?;
+        drop(conn);
+        let mut input = input.clone();
+        if !edits {
+            input.duties = old.as_ref().map(|c| c.duties.clone()).unwrap_or_default();
+        }
+        let (duties, commitment) = masses::check_card(&input).map_err(ServiceError::Invalid)?;
+        let row = store::CardRow {
+            member_id: m.id,
+            code: old.map_or_else(new_card_code, |c| c.code),
+            duties,
+            commitment,
+            published: input.published,
+        };
+        let mut tx = self.begin_audited().await?;
+        store::save_card(tx.conn(), &row, actor.user_id)
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(_) => {
+                    ServiceError::field("code", "conflict", "亮牌编号冲突，请重试")
+                }
+                other => other.into(),
+            })?;
+        tx.commit(
+            actor,
+            Entry::ok("card.save", "member", m.id).detail(format!(
+                "{}{}",
+                m.name,
+                if row.published {
+                    "（公开）"
+                } else {
+                    "（不公开）"
+                }
+            )),
+        )
+        .await?;
+        self.member_card(actor, m.id).await
+    }
+
+    /// A published card by its code, for anyone; nothing else about the member.
+    pub async fn public_card(&self, code: &str) -> ServiceResult<store::PublicCard> {
+        if !masses::is_card_code(code) {
+            return Err(ServiceError::NotFound);
+        }
+        let mut conn = self.db.conn().await?;
+        store::public_card(&mut conn, code)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+}

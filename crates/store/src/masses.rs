@@ -660,3 +660,83 @@ pub async fn deed_counts(conn: &mut AnyConnection) -> Result<Vec<(String, String
         })
         .collect()
 }
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CardRow {
+    pub member_id: i64,
+    pub code: String,
+    pub duties: String,
+    pub commitment: String,
+    pub published: bool,
+}
+
+fn card_row(r: &AnyRow) -> Result<CardRow> {
+    Ok(CardRow {
+        member_id: r.try_get("member_id")?,
+        code: r.try_get("code")?,
+        duties: r.try_get("duties")?,
+        commitment: r.try_get("commitment")?,
+        published: r.try_get::<i64, _>("published")? != 0,
+    })
+}
+
+pub async fn card_of(conn: &mut AnyConnection, member_id: i64) -> Result<Option<CardRow>> {
+    let r = sqlx::query(
+        "SELECT member_id, code, duties, commitment, published FROM member_card WHERE member_id = $1",
+    )
+    .bind(member_id)
+    .fetch_optional(conn)
+    .await?;
+    r.as_ref().map(card_row).transpose()
+}
+
+/// Writes a card; a new one takes `code`, an existing one keeps its own.
+pub async fn save_card(conn: &mut AnyConnection, c: &CardRow, by: Option<i64>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO member_card (member_id, code, duties, commitment, published, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (member_id) DO UPDATE SET duties = excluded.duties, \
+         commitment = excluded.commitment, published = excluded.published, updated_by = excluded.updated_by, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(c.member_id)
+    .bind(c.code.as_str())
+    .bind(c.duties.as_str())
+    .bind(c.commitment.as_str())
+    .bind(i64::from(c.published))
+    .bind(by)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// What anyone may see of a published card: the name, the branch, duties and commitment.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicCard {
+    pub name: String,
+    pub org_name: String,
+    pub duties: String,
+    pub commitment: String,
+}
+
+/// A published card of a member still in the district, by its code.
+pub async fn public_card(conn: &mut AnyConnection, code: &str) -> Result<Option<PublicCard>> {
+    let r = sqlx::query(
+        "SELECT m.name, o.name AS org_name, c.duties, c.commitment FROM member_card c \
+         JOIN member m ON m.id = c.member_id JOIN org o ON o.id = m.org_id \
+         WHERE c.code = $1 AND c.published = 1 AND m.org_path <> $2",
+    )
+    .bind(code)
+    .bind(crate::member::DEPARTED_PATH)
+    .fetch_optional(conn)
+    .await?;
+    r.map(|r| {
+        Ok(PublicCard {
+            name: r.try_get("name")?,
+            org_name: r.try_get("org_name")?,
+            duties: r.try_get("duties")?,
+            commitment: r.try_get("commitment")?,
+        })
+    })
+    .transpose()
+}

@@ -84,6 +84,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_masses.sql"),
         postgres: include_str!("../migrations/postgres/0012_masses.sql"),
     },
+    Migration {
+        version: 13,
+        name: "card",
+        sqlite: include_str!("../migrations/sqlite/0013_card.sql"),
+        postgres: include_str!("../migrations/postgres/0013_card.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

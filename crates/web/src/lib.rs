@@ -9,6 +9,7 @@ mod extract;
 mod headers;
 mod metrics;
 mod pages;
+mod qr;
 mod session;
 mod view;
 

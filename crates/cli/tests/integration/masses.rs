@@ -382,3 +382,129 @@ on_both!(
         );
     }
 );
+
+on_both!(
+    a_member_publishes_a_card_that_anyone_opens_and_nothing_else,
+    async |t: &TestApp| {
+        let member = t.api("baitao-member").await;
+        let own = me(&member).await["member_id"].as_i64().expect("member id");
+        let path = format!("/api/v1/members/{own}/card");
+        let (s, c) = member.get_json(&path).await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(c["code"], Value::Null);
+        assert_eq!(
+            (c["can_edit"].as_bool(), c["can_set_duties"].as_bool()),
+            (Some(true), Some(false))
+        );
+        let (s, e) = member
+            .send_json(reqwest::Method::PUT, &path, &json!({ "published": true }))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["field"], "commitment");
+        let (s, c) = member
+            .send_json(
+                reqwest::Method::PUT,
+                &path,
+                &json!({ "duties": "自己写的职责", "commitment": "随叫随到，有事必应", "published": true }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(c["duties"], "", "the branch sets the duties");
+        let code = c["code"].as_str().expect("a code").to_string();
+        assert_eq!(code.len(), 8);
+        let secretary = t.api("baitao-secretary").await;
+        let (s, c) = secretary
+            .send_json(
+                reqwest::Method::PUT,
+                &path,
+                &json!({ "duties": "负责第3网格联系服务", "commitment": "随叫随到，有事必应", "published": true }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!(
+            (c["duties"].as_str(), c["code"].as_str()),
+            (Some("负责第3网格联系服务"), Some(code.as_str()))
+        );
+
+        // Anyone, without logging in, sees the name, the branch, duties and commitment only.
+        let anyone = reqwest::Client::new();
+        let r = anyone
+            .get(t.url(&format!("/api/v1/cards/{code}")))
+            .send()
+            .await
+            .expect("card");
+        assert_eq!(r.status(), StatusCode::OK);
+        let card: Value = r.json().await.expect("json");
+        let mut keys: Vec<&str> = card
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["commitment", "duties", "name", "org_name"]);
+        let page = anyone
+            .get(t.url(&format!("/c/{code}")))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.expect("html");
+        assert!(
+            html.contains("随叫随到，有事必应")
+                && html.contains(card["name"].as_str().unwrap_or("?")),
+            "{html}"
+        );
+        for forged in ["zzzzzzzz", "ABCDEFGH", "k7m2q9x0", "short"] {
+            let r = anyone
+                .get(t.url(&format!("/api/v1/cards/{forged}")))
+                .send()
+                .await
+                .expect("forged");
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{forged}");
+        }
+
+        let other = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town");
+        let other = t.api(&other.username).await;
+        assert_eq!(other.get_json(&path).await.0, StatusCode::NOT_FOUND);
+        let (s, _) = other
+            .send_json(
+                reqwest::Method::PUT,
+                &path,
+                &json!({ "commitment": "篡改" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        let b = t.browser("baitao-secretary").await;
+        let (s, html) = b.page(&format!("/members/{own}/card")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("<svg") && html.contains(&format!("/c/{code}")),
+            "{html}"
+        );
+
+        let (s, _) = member
+            .send_json(
+                reqwest::Method::PUT,
+                &path,
+                &json!({ "commitment": "随叫随到，有事必应", "published": false }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let r = anyone
+            .get(t.url(&format!("/c/{code}")))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(
+            r.status(),
+            StatusCode::NOT_FOUND,
+            "an unpublished card is gone"
+        );
+    }
+);

@@ -3,12 +3,12 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use dangjian_domain::masses::HouseholdInput;
+use dangjian_domain::masses::{CardInput, HouseholdInput};
 use dangjian_service::masses::{
-    Coverage, DeedPage, DeedQuery, GridInput, HouseholdPage, HouseholdQuery, HouseholdView,
-    NewDeedInput,
+    CardView, Coverage, DeedPage, DeedQuery, GridInput, HouseholdPage, HouseholdQuery,
+    HouseholdView, NewDeedInput,
 };
-use dangjian_service::store::masses::GridRow;
+use dangjian_service::store::masses::{GridRow, PublicCard};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -170,4 +170,29 @@ pub async fn coverage(
     ApiQuery(q): ApiQuery<CoverageQuery>,
 ) -> ApiResult<Json<Coverage>> {
     Ok(Json(st.app.coverage(&auth.actor, q.org, q.year).await?))
+}
+
+pub async fn card(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<CardView>> {
+    Ok(Json(st.app.member_card(&auth.actor, id).await?))
+}
+
+pub async fn set_card(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<CardInput>,
+) -> ApiResult<Json<CardView>> {
+    Ok(Json(st.app.set_member_card(&auth.actor, id, &b).await?))
+}
+
+/// A published card, for anyone: no login.
+pub async fn public_card(
+    State(st): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Json<PublicCard>> {
+    Ok(Json(st.app.public_card(&code).await?))
 }

@@ -111,6 +111,11 @@ pub fn routes() -> Router<AppState> {
         .route("/deeds", get(masses::deeds))
         .route("/deeds/{id}/confirm", post(masses::confirm_deed))
         .route("/masses/coverage", get(masses::coverage))
+        .route(
+            "/members/{id}/card",
+            get(masses::card).put(masses::set_card),
+        )
+        .route("/cards/{code}", get(masses::public_card))
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(read_notifications))
         .route("/openapi.json", get(openapi))

@@ -2,15 +2,13 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::FieldError;
 use dangjian_domain::life::MeetingKind;
 use dangjian_service::ServiceError;
 use dangjian_service::checkin::{CheckinDetail, CheckinInput};
 use dangjian_service::store::org::OrgRow;
-use qrcode::QrCode;
-use qrcode::render::svg;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render, render_with};
@@ -142,22 +140,6 @@ fn checked_in(d: &CheckinDetail) -> Vec<CheckedInView> {
         .collect()
 }
 
-/// The address a phone opens from the QR code: this server as the browser reached it.
-fn checkin_url(headers: &HeaderMap, code: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = match headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{host}/checkin?code={code}")
-}
-
 pub async fn host_page(
     State(st): State<AppState>,
     auth: Auth,
@@ -165,15 +147,8 @@ pub async fn host_page(
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
     let d = st.app.checkin_detail(&auth.actor, id).await?;
-    let url = checkin_url(&headers, &d.checkin.code);
-    let qr_svg = QrCode::new(url.as_bytes())
-        .map(|q| {
-            q.render::<svg::Color>()
-                .min_dimensions(240, 240)
-                .quiet_zone(true)
-                .build()
-        })
-        .map_err(|e| ServiceError::Internal(format!("QR code: {e}")))?;
+    let url = crate::qr::absolute_url(&headers, &format!("/checkin?code={}", d.checkin.code));
+    let qr_svg = crate::qr::svg(&url)?;
     let c = &d.checkin;
     Ok(render(&HostPage {
         l: Layout::new(&auth.actor, &auth.csrf, "会议签到", "life"),

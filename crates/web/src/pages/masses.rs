@@ -3,16 +3,18 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::masses::{
-    DeedInput, DeedKind, HouseholdInput, LegalBasis, Need, mask_name, parse_needs, permille_text,
+    CardInput, DeedInput, DeedKind, HouseholdInput, LegalBasis, Need, mask_name, parse_needs,
+    permille_text,
 };
 use dangjian_service::ServiceError;
 use dangjian_service::masses::{
-    Coverage, DeedQuery, GridInput, HouseholdQuery, HouseholdView, NewDeedInput, PAGE,
+    CardView, Coverage, DeedQuery, GridInput, HouseholdQuery, HouseholdView, NewDeedInput, PAGE,
 };
 use dangjian_service::members::MemberQuery;
-use dangjian_service::store::masses::{DeedRow, GridRow, HouseholdRow};
+use dangjian_service::store::masses::{DeedRow, GridRow, HouseholdRow, PublicCard};
 use dangjian_service::store::org::OrgRow;
 use serde::Deserialize;
 
@@ -681,4 +683,99 @@ pub async fn confirm_deed(
 ) -> PageResult<Response> {
     st.app.confirm_deed(&auth.actor, id).await?;
     Ok(Redirect::to("/deeds?unconfirmed=1").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "card.html")]
+struct CardPage {
+    l: Layout,
+    c: CardView,
+    url: String,
+    qr_svg: String,
+    errors: FormErrors,
+}
+
+fn card_page(
+    auth: &Auth,
+    headers: &HeaderMap,
+    c: CardView,
+    errors: FormErrors,
+) -> PageResult<Response> {
+    let (url, qr_svg) = match &c.code {
+        Some(code) => {
+            let url = crate::qr::absolute_url(headers, &format!("/c/{code}"));
+            let svg = crate::qr::svg(&url)?;
+            (url, svg)
+        }
+        None => (String::new(), String::new()),
+    };
+    let status = errors.status();
+    Ok(render_with(
+        status,
+        &CardPage {
+            l: Layout::new(&auth.actor, &auth.csrf, "亮身份", "members"),
+            c,
+            url,
+            qr_svg,
+            errors,
+        },
+    ))
+}
+
+pub async fn card(
+    State(st): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
+    let c = st.app.member_card(&auth.actor, id).await?;
+    card_page(&auth, &headers, c, FormErrors::default())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CardForm {
+    duties: String,
+    commitment: String,
+    published: String,
+}
+
+pub async fn save_card(
+    State(st): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<CardForm>,
+) -> PageResult<Response> {
+    let input = CardInput {
+        duties: f.duties.clone(),
+        commitment: f.commitment.clone(),
+        published: f.published == "1",
+    };
+    match st.app.set_member_card(&auth.actor, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/members/{id}/card")).into_response()),
+        Err(ServiceError::Invalid(errs)) => {
+            let mut c = st.app.member_card(&auth.actor, id).await?;
+            c.duties = f.duties;
+            c.commitment = f.commitment;
+            c.published = input.published;
+            card_page(&auth, &headers, c, FormErrors(errs))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "card_public.html")]
+struct PublicCardPage {
+    c: PublicCard,
+}
+
+/// The card a QR code or short link opens, for anyone, without logging in.
+pub async fn public_card(
+    State(st): State<AppState>,
+    PagePath(code): PagePath<String>,
+) -> PageResult<Response> {
+    let c = st.app.public_card(&code).await?;
+    Ok(super::render(&PublicCardPage { c }))
 }

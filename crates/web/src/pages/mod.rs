@@ -59,6 +59,11 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}/discard", post(imports::discard))
         .route("/imports/{id}/errors.xlsx", get(imports::errors))
         .route("/masses", get(masses::page))
+        .route(
+            "/members/{id}/card",
+            get(masses::card).post(masses::save_card),
+        )
+        .route("/c/{code}", get(masses::public_card))
         .route("/grids", get(masses::grids).post(masses::create_grid))
         .route(
             "/households",
