@@ -241,11 +241,12 @@ impl App {
         self.grid(actor, id).await
     }
 
-    pub async fn households(
+    /// The list's root and filter for a query, checked.
+    async fn household_filter(
         &self,
         actor: &Actor,
         q: &HouseholdQuery,
-    ) -> ServiceResult<HouseholdPage> {
+    ) -> ServiceResult<(OrgRow, HouseholdFilter)> {
         let root = self.list_root(actor, q.org).await?;
         let need = match q.need.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
             None => None,
@@ -270,6 +271,15 @@ impl App {
                 .filter(|t| !t.is_empty())
                 .map(|t| t.chars().take(40).collect()),
         };
+        Ok((root, f))
+    }
+
+    pub async fn households(
+        &self,
+        actor: &Actor,
+        q: &HouseholdQuery,
+    ) -> ServiceResult<HouseholdPage> {
+        let (root, f) = self.household_filter(actor, q).await?;
         let page = page_of(q.page);
         let mut conn = self.db.conn().await?;
         // A whole subtree's count is a counter; filters count rows.
@@ -648,7 +658,11 @@ impl App {
         Ok(())
     }
 
-    pub async fn deeds(&self, actor: &Actor, q: &DeedQuery) -> ServiceResult<DeedPage> {
+    async fn deed_filter(
+        &self,
+        actor: &Actor,
+        q: &DeedQuery,
+    ) -> ServiceResult<(OrgRow, DeedFilter)> {
         let root = self.list_root(actor, q.org).await?;
         let day = |field: &'static str, label: &str, t: &Option<String>| match t
             .as_deref()
@@ -686,6 +700,11 @@ impl App {
             kind,
             unconfirmed: q.unconfirmed,
         };
+        Ok((root, f))
+    }
+
+    pub async fn deeds(&self, actor: &Actor, q: &DeedQuery) -> ServiceResult<DeedPage> {
+        let (root, f) = self.deed_filter(actor, q).await?;
         let page = page_of(q.page);
         let mut conn = self.db.conn().await?;
         let unfiltered = f.member_id.is_none()
@@ -916,5 +935,54 @@ impl App {
         store::public_card(&mut conn, code)
             .await?
             .ok_or(ServiceError::NotFound)
+    }
+}
+
+/// Rows one export of households or deeds may hold.
+pub const MAX_EXPORT: i64 = 200_000;
+
+impl App {
+    /// Every household matching a list's filters (phones masked), audited.
+    pub async fn export_households(
+        &self,
+        actor: &Actor,
+        q: &HouseholdQuery,
+    ) -> ServiceResult<(OrgRow, Vec<HouseholdRow>)> {
+        let (root, f) = self.household_filter(actor, q).await?;
+        let mut conn = self.db.conn().await?;
+        if store::count_households(&mut conn, &f).await? > MAX_EXPORT {
+            return Err(ServiceError::field(
+                "org",
+                "too_many",
+                format!("一次最多导出 {MAX_EXPORT} 户，请缩小范围"),
+            ));
+        }
+        let rows = store::households(&mut conn, &f, MAX_EXPORT, 0).await?;
+        drop(conn);
+        self.audit_export(actor, "住户名单", root.id, rows.len(), None)
+            .await?;
+        Ok((root, rows))
+    }
+
+    /// Every deed matching a list's filters, audited.
+    pub async fn export_deeds(
+        &self,
+        actor: &Actor,
+        q: &DeedQuery,
+    ) -> ServiceResult<(OrgRow, Vec<DeedRow>)> {
+        let (root, f) = self.deed_filter(actor, q).await?;
+        let mut conn = self.db.conn().await?;
+        if store::deed_totals(&mut conn, &f).await?.0 > MAX_EXPORT {
+            return Err(ServiceError::field(
+                "org",
+                "too_many",
+                format!("一次最多导出 {MAX_EXPORT} 条，请缩小范围或时间段"),
+            ));
+        }
+        let rows = store::deeds(&mut conn, &f, MAX_EXPORT, 0).await?;
+        drop(conn);
+        self.audit_export(actor, "好事实事", root.id, rows.len(), None)
+            .await?;
+        Ok((root, rows))
     }
 }

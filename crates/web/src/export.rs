@@ -8,6 +8,7 @@ use dangjian_service::dues::{ArrearsLine, Ledger};
 use dangjian_service::import::{JobView, RosterKind};
 use dangjian_service::life::{Attendance, Compliance};
 use dangjian_service::recruit::Pipeline;
+use dangjian_service::store::masses::{DeedRow, HouseholdRow};
 use dangjian_service::{App, ServiceError};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -303,4 +304,99 @@ pub fn pipeline(p: &Pipeline) -> Result<Response, ServiceError> {
         rows,
     };
     book(&[t], &format!("发展党员名单-{}.xlsx", p.org_name))
+}
+
+/// Households as listed (the head's name and the phone masked).
+pub fn households(org_name: &str, rows: &[HouseholdRow]) -> Result<Response, ServiceError> {
+    use dangjian_domain::masses::{LegalBasis, mask_name, parse_needs};
+    let t = Table {
+        sheet: "住户".into(),
+        title: format!("{org_name} 住户名单"),
+        headers: [
+            "网格",
+            "住址",
+            "户主",
+            "电话",
+            "人口",
+            "重点关注",
+            "联系党员",
+            "联系起始",
+            "登记依据",
+            "保存至",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+        rows: rows
+            .iter()
+            .map(|h| {
+                vec![
+                    Cell::Text(h.grid_name.clone()),
+                    Cell::Text(h.address.clone()),
+                    Cell::Text(mask_name(&h.head_name)),
+                    Cell::Text(h.phone_masked.clone().unwrap_or_default()),
+                    Cell::Int(h.size),
+                    Cell::Text(
+                        parse_needs(&h.needs)
+                            .iter()
+                            .map(|n| n.label())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    ),
+                    Cell::Text(h.member_name.clone().unwrap_or_default()),
+                    Cell::Text(h.paired_on.clone().unwrap_or_default()),
+                    Cell::Text(
+                        LegalBasis::parse(&h.legal_basis)
+                            .map_or("", LegalBasis::label)
+                            .into(),
+                    ),
+                    Cell::Text(h.retain_until.clone()),
+                ]
+            })
+            .collect(),
+    };
+    book(&[t], &format!("住户名单-{org_name}.xlsx"))
+}
+
+/// Deeds as listed.
+pub fn deeds(org_name: &str, rows: &[DeedRow]) -> Result<Response, ServiceError> {
+    use dangjian_domain::masses::DeedKind;
+    let t = Table {
+        sheet: "好事实事".into(),
+        title: format!("{org_name} 好事实事"),
+        headers: [
+            "日期",
+            "党员",
+            "住户",
+            "类型",
+            "内容",
+            "时长（小时）",
+            "状态",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+        rows: rows
+            .iter()
+            .map(|d| {
+                vec![
+                    Cell::Text(d.done_on.clone()),
+                    Cell::Text(d.member_name.clone()),
+                    Cell::Text(d.household_address.clone().unwrap_or_default()),
+                    Cell::Text(DeedKind::parse(&d.kind).map_or("", DeedKind::label).into()),
+                    Cell::Text(d.description.clone()),
+                    Cell::Text(format!("{:.1}", d.minutes as f64 / 60.0)),
+                    Cell::Text(
+                        if d.confirmed {
+                            "已确认"
+                        } else {
+                            "待确认"
+                        }
+                        .into(),
+                    ),
+                ]
+            })
+            .collect(),
+    };
+    book(&[t], &format!("好事实事-{org_name}.xlsx"))
 }

@@ -380,6 +380,43 @@ on_both!(
             html.contains("id=\"deeds\""),
             "the demo's deeds are listed: {html}"
         );
+
+        // The lists export as filtered, masked, and audited.
+        let r = b
+            .client
+            .get(t.url(&format!("/households/export.xlsx?grid={grid}&q=花园路")))
+            .send()
+            .await
+            .expect("export");
+        assert_eq!(r.status(), StatusCode::OK);
+        let bytes = r.bytes().await.expect("xlsx").to_vec();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
+        let sheet = calamine::Reader::worksheet_range(&mut book, "住户").expect("sheet");
+        let cells: Vec<String> = sheet.rows().flatten().map(ToString::to_string).collect();
+        assert!(
+            cells.contains(&"李**".to_string()) && cells.contains(&"139****9000".to_string()),
+            "{cells:?}"
+        );
+        assert!(
+            !cells
+                .iter()
+                .any(|c| c.contains("13900139000") || c.contains("李秀英"))
+        );
+        assert_eq!(
+            sheet.height(),
+            4,
+            "title, a blank row, header and the one household"
+        );
+        let api = t.api("baitao-village").await;
+        let r = api.get("/api/v1/deeds.xlsx").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let auditor = t.browser(&t.account("auditor").username).await;
+        let (_, log) = auditor.page("/audit?action=export").await;
+        assert!(
+            log.contains("住户名单") && log.contains("好事实事"),
+            "{log}"
+        );
     }
 );
 

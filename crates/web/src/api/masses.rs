@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use dangjian_domain::masses::{CardInput, HouseholdInput};
 use dangjian_service::masses::{
     CardView, Coverage, DeedPage, DeedQuery, GridInput, HouseholdPage, HouseholdQuery,
@@ -195,4 +196,22 @@ pub async fn public_card(
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<PublicCard>> {
     Ok(Json(st.app.public_card(&code).await?))
+}
+
+pub async fn households_xlsx(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<HouseholdQuery>,
+) -> ApiResult<Response> {
+    let (root, rows) = st.app.export_households(&auth.actor, &q).await?;
+    Ok(crate::export::households(&root.name, &rows)?)
+}
+
+pub async fn deeds_xlsx(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<DeedQuery>,
+) -> ApiResult<Response> {
+    let (root, rows) = st.app.export_deeds(&auth.actor, &q).await?;
+    Ok(crate::export::deeds(&root.name, &rows)?)
 }

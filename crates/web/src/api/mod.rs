@@ -102,6 +102,8 @@ pub fn routes() -> Router<AppState> {
         .route("/grids/{id}", get(masses::grid))
         .route("/grids/{id}/households", post(masses::add_household))
         .route("/households", get(masses::households))
+        .route("/households.xlsx", get(masses::households_xlsx))
+        .route("/deeds.xlsx", get(masses::deeds_xlsx))
         .route("/households/{id}", get(masses::household))
         .route(
             "/households/{id}/pairing",

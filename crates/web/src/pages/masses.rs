@@ -30,6 +30,14 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+fn query_string(pairs: &[(&str, String)]) -> String {
+    let mut ser = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        ser.append_pair(k, v);
+    }
+    ser.finish()
+}
+
 fn hours(minutes: i64) -> String {
     if minutes % 60 == 0 {
         format!("{}", minutes / 60)
@@ -294,6 +302,7 @@ pub struct HouseholdsQuery {
 #[template(path = "households.html")]
 struct HouseholdsPage {
     l: Layout,
+    export_query: String,
     org: OrgRow,
     grid: Option<GridRow>,
     q: HouseholdsQuery,
@@ -308,6 +317,30 @@ struct HouseholdsPage {
     errors: FormErrors,
 }
 
+/// The service's query for a list page's (or its export's) parameters.
+fn household_query(q: &HouseholdsQuery, grid_org: Option<i64>) -> HouseholdQuery {
+    HouseholdQuery {
+        org: grid_org.or(parse_id(&q.org)),
+        grid: parse_id(&q.grid),
+        unpaired: q.unpaired == "1",
+        need: opt(&q.need),
+        q: opt(&q.q),
+        page: parse_id(&q.page),
+    }
+}
+
+pub async fn households_xlsx(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<HouseholdsQuery>,
+) -> PageResult<Response> {
+    let (root, rows) = st
+        .app
+        .export_households(&auth.actor, &household_query(&q, None))
+        .await?;
+    Ok(crate::export::households(&root.name, &rows)?)
+}
+
 async fn households_page(
     st: &AppState,
     auth: &Auth,
@@ -320,14 +353,7 @@ async fn households_page(
         Some(id) => Some(st.app.grid(a, id).await?),
         None => None,
     };
-    let query = HouseholdQuery {
-        org: grid.as_ref().map(|g| g.org_id).or(parse_id(&q.org)),
-        grid: grid.as_ref().map(|g| g.id),
-        unpaired: q.unpaired == "1",
-        need: opt(&q.need),
-        q: opt(&q.q),
-        page: parse_id(&q.page),
-    };
+    let query = household_query(q, grid.as_ref().map(|g| g.org_id));
     let result = st.app.households(a, &query).await?;
     let can_add = grid
         .as_ref()
@@ -345,6 +371,7 @@ async fn households_page(
         status,
         &HouseholdsPage {
             l: Layout::new(a, &auth.csrf, "住户", "masses"),
+            export_query: query_string(&base),
             needs: choices(Need::ALL, Need::as_str, Need::label, &q.need),
             form_needs: Need::ALL
                 .iter()
@@ -625,6 +652,7 @@ pub struct DeedsQuery {
 #[template(path = "deeds.html")]
 struct DeedsPage {
     l: Layout,
+    export_query: String,
     org: OrgRow,
     q: DeedsQuery,
     kinds: Vec<Choice>,
@@ -635,13 +663,8 @@ struct DeedsPage {
     can_confirm: bool,
 }
 
-pub async fn deeds(
-    State(st): State<AppState>,
-    auth: Auth,
-    PageQuery(q): PageQuery<DeedsQuery>,
-) -> PageResult<Response> {
-    let a = &auth.actor;
-    let query = DeedQuery {
+fn deed_query(q: &DeedsQuery) -> DeedQuery {
+    DeedQuery {
         org: parse_id(&q.org),
         member: parse_id(&q.member),
         household: None,
@@ -650,7 +673,25 @@ pub async fn deeds(
         kind: opt(&q.kind),
         unconfirmed: q.unconfirmed == "1",
         page: parse_id(&q.page),
-    };
+    }
+}
+
+pub async fn deeds_xlsx(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<DeedsQuery>,
+) -> PageResult<Response> {
+    let (root, rows) = st.app.export_deeds(&auth.actor, &deed_query(&q)).await?;
+    Ok(crate::export::deeds(&root.name, &rows)?)
+}
+
+pub async fn deeds(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<DeedsQuery>,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let query = deed_query(&q);
     let result = st.app.deeds(a, &query).await?;
     let base = [
         ("org", result.org.id.to_string()),
@@ -664,6 +705,7 @@ pub async fn deeds(
         axum::http::StatusCode::OK,
         &DeedsPage {
             l: Layout::new(a, &auth.csrf, "好事实事", "masses"),
+            export_query: query_string(&base),
             kinds: choices(DeedKind::ALL, DeedKind::as_str, DeedKind::label, &q.kind),
             items: result.items.iter().map(DeedLine::from).collect(),
             hours: hours(result.minutes),

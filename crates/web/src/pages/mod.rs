@@ -69,6 +69,8 @@ pub fn routes() -> Router<AppState> {
             "/households",
             get(masses::households).post(masses::add_household),
         )
+        .route("/households/export.xlsx", get(masses::households_xlsx))
+        .route("/deeds/export.xlsx", get(masses::deeds_xlsx))
         .route("/households/{id}", get(masses::household))
         .route("/households/{id}/pair", post(masses::pair))
         .route("/households/{id}/unpair", post(masses::unpair))
