@@ -43,6 +43,16 @@ labelled_enum!(
     }
 );
 
+labelled_enum!(
+    /// How a community rates a member who reported to it (双报到), once a year.
+    ReportRating {
+        Excellent = "excellent" / "优秀",
+        Good = "good" / "良好",
+        Fair = "fair" / "一般",
+        Poor = "poor" / "较差",
+    }
+);
+
 /// The thresholds of this part, kept as data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MassesRules {

@@ -18,6 +18,7 @@ pub mod org_roster;
 pub mod orgs;
 pub mod recruit;
 pub mod remind;
+pub mod report;
 pub mod review;
 pub mod stats;
 pub mod transfer;

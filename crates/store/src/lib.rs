@@ -17,6 +17,7 @@ mod migrate;
 pub mod notification;
 pub mod org;
 pub mod recruit;
+pub mod report;
 pub mod review;
 pub mod rollup;
 pub mod session;

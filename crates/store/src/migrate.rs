@@ -90,6 +90,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_card.sql"),
         postgres: include_str!("../migrations/postgres/0013_card.sql"),
     },
+    Migration {
+        version: 14,
+        name: "report",
+        sqlite: include_str!("../migrations/sqlite/0014_report.sql"),
+        postgres: include_str!("../migrations/postgres/0014_report.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -350,6 +350,8 @@ pub async fn move_subtree(
         ("grid", "org_path"),
         ("household", "org_path"),
         ("deed", "org_path"),
+        ("community_report", "member_path"),
+        ("community_report", "community_path"),
     ];
     for (table, col) in copies {
         let sql = format!(
@@ -435,6 +437,7 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "annual_review",
         "grid",
         "household",
+        "community_report",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

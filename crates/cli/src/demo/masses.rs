@@ -9,6 +9,7 @@ use dangjian_domain::{date, path};
 use dangjian_service::store::Conn;
 use dangjian_service::store::masses::{self, NewDeed, NewHousehold};
 use dangjian_service::store::org::OrgRow;
+use dangjian_service::store::report::{self, NewReport, NewService};
 use dangjian_service::{ServiceResult, today};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -43,6 +44,7 @@ pub struct Counts {
     pub households: usize,
     pub paired: usize,
     pub deeds: usize,
+    pub reported: usize,
 }
 
 /// The villages and communities: the towns' children set up in a village or a community.
@@ -238,10 +240,110 @@ pub async fn generate(
     for chunk in deeds.chunks(10_000) {
         masses::insert_deeds_bulk(conn, chunk).await?;
     }
+    let reported = reports(conn, branches, &villages, scale, rng).await?;
     Ok(Counts {
         grids: grids.len(),
         households: house_rows.len(),
         paired: pairings.len(),
         deeds: deeds.len(),
+        reported,
     })
+}
+
+/// 双报到: about 10,000 members of agencies, institutions and enterprises registered with a
+/// village or community (of their unit's town when it has one), with some service this year
+/// and last year's rating.
+async fn reports(
+    conn: &mut Conn,
+    branches: &[BranchMembers<'_>],
+    villages: &[&OrgRow],
+    scale: f64,
+    rng: &mut ChaCha8Rng,
+) -> ServiceResult<usize> {
+    let in_village = |p: &str| villages.iter().any(|v| path::contains(&v.path, p));
+    let candidates: Vec<(i64, &str)> = branches
+        .iter()
+        .filter(|b| !in_village(&b.org.path))
+        .flat_map(|b| (b.first_member..b.first_member + b.count).map(|m| (m, b.org.path.as_str())))
+        .collect();
+    if candidates.is_empty() || villages.is_empty() {
+        return Ok(0);
+    }
+    let n = scaled(10_000.0, scale).min(candidates.len());
+    let step = candidates.len() as f64 / n as f64;
+    let today = today();
+    let mut rows = Vec::with_capacity(n);
+    let mut dates = Vec::with_capacity(n);
+    for k in 0..n {
+        let (member, member_path) = candidates[(k as f64 * step) as usize];
+        let town = path::ids(member_path).get(1).copied();
+        let local: Vec<&&OrgRow> = villages
+            .iter()
+            .filter(|v| v.parent_id.is_some() && v.parent_id == town)
+            .collect();
+        let v = if local.is_empty() {
+            villages[rng.random_range(0..villages.len())]
+        } else {
+            local[rng.random_range(0..local.len())]
+        };
+        dates.push(date::format(
+            today - Duration::days(rng.random_range(30..1_100)),
+        ));
+        rows.push((k as i64 + 1, member, member_path, v.id, v.path.as_str()));
+    }
+    let reports: Vec<(i64, NewReport<'_>)> = rows
+        .iter()
+        .zip(&dates)
+        .map(
+            |((id, member, member_path, community, community_path), on)| {
+                (
+                    *id,
+                    NewReport {
+                        member_id: *member,
+                        member_path,
+                        community_id: *community,
+                        community_path,
+                        registered_on: on,
+                    },
+                )
+            },
+        )
+        .collect();
+    report::insert_bulk(conn, &reports).await?;
+    let days: Vec<String> = (0..300)
+        .map(|d| date::format(today - Duration::days(d)))
+        .collect();
+    let mut services = Vec::new();
+    let mut ratings = Vec::new();
+    let last_year = today.year() - 1;
+    for (id, _, _, _, _) in &rows {
+        let registered = &dates[(*id - 1) as usize];
+        for _ in 0..rng.random_range(0..=3) {
+            let day = &days[rng.random_range(0..days.len())];
+            if day >= registered {
+                let (kind, text) = DEEDS[rng.random_range(0..DEEDS.len())];
+                services.push(NewService {
+                    report_id: *id,
+                    done_on: day,
+                    kind: kind.as_str(),
+                    description: text,
+                    minutes: rng.random_range(2..=8) * 30,
+                    confirmed: true,
+                    confirmed_by: None,
+                });
+            }
+        }
+        if registered.as_str() < format!("{last_year}-12-31").as_str() {
+            let rating = match rng.random_range(0..100) {
+                0..40 => "excellent",
+                40..85 => "good",
+                85..97 => "fair",
+                _ => "poor",
+            };
+            ratings.push((*id, last_year, rating));
+        }
+    }
+    report::insert_services_bulk(conn, &services).await?;
+    report::rate_bulk(conn, &ratings).await?;
+    Ok(n)
 }

@@ -545,3 +545,157 @@ on_both!(
         );
     }
 );
+
+on_both!(
+    members_of_units_report_to_their_community_serve_and_are_rated_once_a_year,
+    async |t: &TestApp| {
+        let village = t.api("baitao-village").await;
+        let vid = me(&village).await["scope_org_id"].as_i64().expect("scope");
+        let town = t.api("town-500102013").await;
+        let town_id = me(&town).await["scope_org_id"].as_i64().expect("scope");
+
+        let member = t.api("baitao-member").await;
+        let own = me(&member).await["member_id"].as_i64().expect("member id");
+        let (s, e) = member
+            .post(
+                "/api/v1/reports",
+                &json!({ "member_id": own, "community_id": vid }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["error"]["code"], "not_in_service");
+
+        // A member of the town's agencies, registered by the town.
+        let (_, children) = town
+            .get_json(&format!("/api/v1/orgs?parent={town_id}"))
+            .await;
+        let agency = children["items"]
+            .as_array()
+            .expect("children")
+            .iter()
+            .find(|c| c["code"].as_str().is_some_and(|c| c.ends_with("-JG")))
+            .and_then(|c| c["id"].as_i64())
+            .expect("the town's agency committee");
+        let (_, ms) = town
+            .get_json(&format!("/api/v1/members?org={agency}&per_page=1"))
+            .await;
+        let m = ms["items"][0]["id"].as_i64().expect("an agency member");
+        let (s, r) = town
+            .post(
+                "/api/v1/reports",
+                &json!({ "member_id": m, "community_id": vid }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let id = r["id"].as_i64().expect("report id");
+        assert_eq!(r["community_id"], vid);
+        let (s, e) = town
+            .post(
+                "/api/v1/reports",
+                &json!({ "member_id": m, "community_id": vid }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "already_reported");
+
+        let listed = |v: &Value| {
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|x| x["id"] == id)
+                .cloned()
+        };
+        let (_, list) = village
+            .get_json(&format!("/api/v1/reports?org={vid}"))
+            .await;
+        assert_eq!(listed(&list).expect("listed")["minutes"], 0);
+
+        let service = |on: String| json!({ "done_on": on, "kind": "policy", "description": "社区政策宣讲", "hours": "2" });
+        let (s, e) = village
+            .post(
+                &format!("/api/v1/reports/{id}/services"),
+                &service(yesterday()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "before_registered");
+        let (s, _) = village
+            .post(&format!("/api/v1/reports/{id}/services"), &service(today()))
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+
+        let year = dangjian_service::today().year();
+        let (s, e) = village
+            .post(
+                &format!("/api/v1/reports/{id}/rating"),
+                &json!({ "year": year + 1, "rating": "excellent" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "invalid_year");
+        let (s, _) = village
+            .post(
+                &format!("/api/v1/reports/{id}/rating"),
+                &json!({ "rating": "优秀", "comment": "积极参加社区服务" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (s, e) = village
+            .post(
+                &format!("/api/v1/reports/{id}/rating"),
+                &json!({ "rating": "good" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "already_rated");
+        let (_, list) = village
+            .get_json(&format!("/api/v1/reports?org={vid}"))
+            .await;
+        let row = listed(&list).expect("listed");
+        assert_eq!(
+            (row["minutes"].as_i64(), row["rating"].as_str()),
+            (Some(120), Some("excellent"))
+        );
+
+        let b = t.browser("baitao-village").await;
+        let (s, html) = b.page("/reports").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("id=\"reports\"") && html.contains("优秀"),
+            "{html}"
+        );
+
+        let other = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town");
+        let other = t.api(&other.username).await;
+        assert_eq!(
+            other.get_json(&format!("/api/v1/reports/{id}")).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, _) = other
+            .post(
+                &format!("/api/v1/reports/{id}/rating"),
+                &json!({ "rating": "poor", "year": year - 1 }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        let (s, _) = village
+            .post(&format!("/api/v1/reports/{id}/end"), &Value::Null)
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (_, list) = village
+            .get_json(&format!("/api/v1/reports?org={vid}"))
+            .await;
+        assert!(listed(&list).is_none(), "an ended report leaves the list");
+        let (s, e) = village
+            .post(&format!("/api/v1/reports/{id}/end"), &Value::Null)
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "ended");
+    }
+);

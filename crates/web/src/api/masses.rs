@@ -4,11 +4,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use dangjian_domain::masses::{CardInput, HouseholdInput};
+use dangjian_domain::masses::{CardInput, DeedInput, HouseholdInput};
 use dangjian_service::masses::{
     CardView, Coverage, DeedPage, DeedQuery, GridInput, HouseholdPage, HouseholdQuery,
     HouseholdView, NewDeedInput,
 };
+use dangjian_service::report::{RatingInput, ReportPage, ReportView};
 use dangjian_service::store::masses::{GridRow, PublicCard};
 use serde::{Deserialize, Serialize};
 
@@ -214,4 +215,82 @@ pub async fn deeds_xlsx(
 ) -> ApiResult<Response> {
     let (root, rows) = st.app.export_deeds(&auth.actor, &q).await?;
     Ok(crate::export::deeds(&root.name, &rows)?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReportsQuery {
+    org: Option<i64>,
+    year: Option<i32>,
+    page: Option<i64>,
+}
+
+pub async fn reports(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ReportsQuery>,
+) -> ApiResult<Json<ReportPage>> {
+    Ok(Json(
+        st.app
+            .community_reports(&auth.actor, q.org, q.year, q.page)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RegisterBody {
+    member_id: i64,
+    community_id: i64,
+}
+
+pub async fn register_report(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(b): ApiJson<RegisterBody>,
+) -> ApiResult<(StatusCode, Json<ReportView>)> {
+    let id = st
+        .app
+        .register_report(&auth.actor, b.member_id, b.community_id)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(st.app.report_view(&auth.actor, id).await?),
+    ))
+}
+
+pub async fn report(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ReportView>> {
+    Ok(Json(st.app.report_view(&auth.actor, id).await?))
+}
+
+pub async fn report_service(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<DeedInput>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = st.app.log_report_service(&auth.actor, id, &b).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+pub async fn rate_report(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<RatingInput>,
+) -> ApiResult<StatusCode> {
+    st.app.rate_report(&auth.actor, id, &b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn end_report(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    st.app.end_report(&auth.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -118,6 +118,14 @@ pub fn routes() -> Router<AppState> {
             get(masses::card).put(masses::set_card),
         )
         .route("/cards/{code}", get(masses::public_card))
+        .route(
+            "/reports",
+            get(masses::reports).post(masses::register_report),
+        )
+        .route("/reports/{id}", get(masses::report))
+        .route("/reports/{id}/services", post(masses::report_service))
+        .route("/reports/{id}/rating", post(masses::rate_report))
+        .route("/reports/{id}/end", post(masses::end_report))
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(read_notifications))
         .route("/openapi.json", get(openapi))

@@ -14,6 +14,7 @@ use dangjian_service::masses::{
     CardView, Coverage, DeedQuery, GridInput, HouseholdQuery, HouseholdView, NewDeedInput, PAGE,
 };
 use dangjian_service::members::MemberQuery;
+use dangjian_service::report::ReportView;
 use dangjian_service::store::masses::{DeedRow, GridRow, HouseholdRow, PublicCard};
 use dangjian_service::store::org::OrgRow;
 use serde::Deserialize;
@@ -127,6 +128,9 @@ struct OverviewPage {
     children: Vec<(i64, String, i64, i64, String, i64, String)>,
     mine: Vec<HouseholdLine>,
     member_id: Option<i64>,
+    report: Option<ReportView>,
+    report_hours: String,
+    communities: Vec<(i64, String)>,
     kinds: Vec<Choice>,
     today: String,
     errors: FormErrors,
@@ -146,6 +150,12 @@ async fn overview(
     let year = q.year.trim().parse().ok();
     let c = st.app.coverage(a, Some(org.id), year).await?;
     let mine = st.app.my_households(a).await?;
+    let report = st.app.my_report(a).await?;
+    let communities = if a.member_id.is_some() && report.is_none() {
+        st.app.communities().await?
+    } else {
+        Vec::new()
+    };
     let status = errors.status();
     Ok(render_with(
         status,
@@ -170,6 +180,11 @@ async fn overview(
                 .collect(),
             mine: mine.iter().map(HouseholdLine::from).collect(),
             member_id: a.member_id,
+            report_hours: report
+                .as_ref()
+                .map_or_else(String::new, |r| hours(r.report.minutes)),
+            report,
+            communities,
             kinds: choices(DeedKind::ALL, DeedKind::as_str, DeedKind::label, ""),
             today: dangjian_domain::date::format(dangjian_service::today()),
             org,
@@ -185,6 +200,15 @@ pub async fn page(
     PageQuery(q): PageQuery<OverviewQuery>,
 ) -> PageResult<Response> {
     overview(&st, &auth, &q, FormErrors::default()).await
+}
+
+/// The overview again with a form's errors (the member's forms post from it).
+pub(super) async fn overview_with(
+    st: &AppState,
+    auth: &Auth,
+    errors: Vec<dangjian_domain::FieldError>,
+) -> PageResult<Response> {
+    overview(st, auth, &OverviewQuery::default(), FormErrors(errors)).await
 }
 
 #[derive(Deserialize, Default)]
@@ -630,7 +654,7 @@ pub async fn record_deed(
             Some(h) if f.back == "household" => {
                 household_page(&st, &auth, h, None, FormErrors(errs)).await
             }
-            _ => overview(&st, &auth, &OverviewQuery::default(), FormErrors(errs)).await,
+            _ => overview_with(&st, &auth, errs).await,
         },
         Err(e) => Err(e.into()),
     }

@@ -13,6 +13,7 @@ mod minutes;
 mod notifications;
 mod orgs;
 mod recruit;
+mod report;
 mod rules;
 mod transfer;
 
@@ -59,6 +60,10 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}/discard", post(imports::discard))
         .route("/imports/{id}/errors.xlsx", get(imports::errors))
         .route("/masses", get(masses::page))
+        .route("/reports", get(report::list).post(report::register))
+        .route("/reports/{id}/service", post(report::service))
+        .route("/reports/{id}/rate", post(report::rate))
+        .route("/reports/{id}/end", post(report::end))
         .route(
             "/members/{id}/card",
             get(masses::card).post(masses::save_card),
