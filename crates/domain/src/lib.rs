@@ -18,6 +18,7 @@ pub mod path;
 pub mod phone;
 pub mod recruit;
 pub mod remind;
+pub mod request;
 pub mod review;
 pub mod role;
 pub mod transfer;

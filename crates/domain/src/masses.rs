@@ -53,6 +53,34 @@ labelled_enum!(
     }
 );
 
+labelled_enum!(
+    /// The tiers of the service structure: street → community → estate → building.
+    ServiceTier {
+        Group = "group" / "党员联系集团",
+        Team = "team" / "党员联系队",
+        Squad = "squad" / "党员联系分队",
+        Cell = "cell" / "党员联系小组",
+    }
+);
+
+impl ServiceTier {
+    /// The tier of a unit set up under one of this tier.
+    pub fn below(self) -> Option<ServiceTier> {
+        match self {
+            ServiceTier::Group => Some(ServiceTier::Team),
+            ServiceTier::Team => Some(ServiceTier::Squad),
+            ServiceTier::Squad => Some(ServiceTier::Cell),
+            ServiceTier::Cell => None,
+        }
+    }
+
+    /// Where a unit of this tier stands: a street (or town) for the group, a village or
+    /// community for the others.
+    pub fn at_town(self) -> bool {
+        self == ServiceTier::Group
+    }
+}
+
 /// The thresholds of this part, kept as data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MassesRules {
@@ -512,6 +540,19 @@ mod tests {
         assert!(!is_card_code("k7m2q9x0"), "no zero");
         assert!(!is_card_code("k7m2q9x"));
         assert!(!is_card_code("../../etc"));
+    }
+
+    #[test]
+    fn the_service_structure_has_four_tiers_in_order() {
+        let mut t = ServiceTier::Group;
+        let mut seen = vec![t];
+        while let Some(b) = t.below() {
+            seen.push(b);
+            t = b;
+        }
+        assert_eq!(seen, ServiceTier::ALL);
+        assert!(ServiceTier::Group.at_town() && !ServiceTier::Team.at_town());
+        assert_eq!(ServiceTier::parse("党员联系分队"), Some(ServiceTier::Squad));
     }
 
     #[test]

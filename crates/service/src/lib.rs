@@ -20,6 +20,7 @@ pub mod recruit;
 pub mod remind;
 pub mod report;
 pub mod review;
+pub mod service_unit;
 pub mod stats;
 pub mod transfer;
 pub mod users;

@@ -39,7 +39,7 @@ pub struct RatingInput {
     pub comment: String,
 }
 
-fn is_community(o: &OrgRow) -> bool {
+pub(crate) fn is_community(o: &OrgRow) -> bool {
     matches!(
         OrgOwner::parse(&o.owner),
         Some(OrgOwner::Village | OrgOwner::Community)

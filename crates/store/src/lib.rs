@@ -20,6 +20,7 @@ pub mod recruit;
 pub mod report;
 pub mod review;
 pub mod rollup;
+pub mod service_unit;
 pub mod session;
 pub mod setting;
 mod sql;

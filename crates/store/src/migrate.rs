@@ -96,6 +96,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_report.sql"),
         postgres: include_str!("../migrations/postgres/0014_report.sql"),
     },
+    Migration {
+        version: 15,
+        name: "service_unit",
+        sqlite: include_str!("../migrations/sqlite/0015_service_unit.sql"),
+        postgres: include_str!("../migrations/postgres/0015_service_unit.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -352,6 +352,7 @@ pub async fn move_subtree(
         ("deed", "org_path"),
         ("community_report", "member_path"),
         ("community_report", "community_path"),
+        ("service_unit", "org_path"),
     ];
     for (table, col) in copies {
         let sql = format!(
@@ -438,6 +439,7 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "grid",
         "household",
         "community_report",
+        "service_unit",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

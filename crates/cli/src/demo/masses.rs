@@ -10,6 +10,7 @@ use dangjian_service::store::Conn;
 use dangjian_service::store::masses::{self, NewDeed, NewHousehold};
 use dangjian_service::store::org::OrgRow;
 use dangjian_service::store::report::{self, NewReport, NewService};
+use dangjian_service::store::service_unit::{self, NewUnit};
 use dangjian_service::{ServiceResult, today};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -45,6 +46,7 @@ pub struct Counts {
     pub paired: usize,
     pub deeds: usize,
     pub reported: usize,
+    pub units: usize,
 }
 
 /// The villages and communities: the towns' children set up in a village or a community.
@@ -241,13 +243,130 @@ pub async fn generate(
         masses::insert_deeds_bulk(conn, chunk).await?;
     }
     let reported = reports(conn, branches, &villages, scale, rng).await?;
+    let units = structure(conn, t, branches, &villages, &grids).await?;
     Ok(Counts {
         grids: grids.len(),
         households: house_rows.len(),
         paired: pairings.len(),
         deeds: deeds.len(),
         reported,
+        units,
     })
+}
+
+/// A unit of the demo's service structure, before it is written.
+struct Unit {
+    id: i64,
+    parent: Option<i64>,
+    tier: &'static str,
+    name: String,
+    org_id: i64,
+    org_path: String,
+}
+
+impl Unit {
+    fn new(id: i64, parent: Option<i64>, tier: &'static str, name: String, at: &OrgRow) -> Unit {
+        Unit {
+            id,
+            parent,
+            tier,
+            name,
+            org_id: at.id,
+            org_path: at.path.clone(),
+        }
+    }
+}
+
+/// The service structure of each street: a group at the street, a team at each of its
+/// communities, a squad for each grid (an estate) and two cells (buildings) in each squad,
+/// the community's members spread over the cells with the first of each unit leading it.
+async fn structure(
+    conn: &mut Conn,
+    t: &Tree,
+    branches: &[BranchMembers<'_>],
+    villages: &[&OrgRow],
+    grids: &[(i64, i64, String, String, Option<i64>)],
+) -> ServiceResult<usize> {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut members: Vec<(i64, i64, bool)> = Vec::new();
+    for &ti in &t.towns {
+        let town = &t.orgs[ti];
+        if !town.name.contains("街道") {
+            continue;
+        }
+        let group = units.len() as i64 + 1;
+        let street = town.name.trim_end_matches("党工委");
+        units.push(Unit::new(
+            group,
+            None,
+            "group",
+            format!("{street}党员联系集团"),
+            town,
+        ));
+        for v in villages
+            .iter()
+            .filter(|v| v.parent_id == Some(town.id) && v.owner == "community")
+        {
+            let place = v
+                .name
+                .trim_end_matches("党委")
+                .trim_end_matches("党总支")
+                .trim_end_matches("党支部");
+            let team = units.len() as i64 + 1;
+            units.push(Unit::new(
+                team,
+                Some(group),
+                "team",
+                format!("{place}党员联系队"),
+                v,
+            ));
+            let mut cells = Vec::new();
+            for (n, g) in grids.iter().filter(|g| g.1 == v.id).enumerate() {
+                let squad = units.len() as i64 + 1;
+                let name = format!("{}党员联系分队", g.3);
+                units.push(Unit::new(squad, Some(team), "squad", name, v));
+                for b in 1..=2 {
+                    let cell = units.len() as i64 + 1;
+                    let name = format!("{}区{b}号楼党员联系小组", n + 1);
+                    units.push(Unit::new(cell, Some(squad), "cell", name, v));
+                    cells.push(cell);
+                }
+            }
+            let local: Vec<i64> = branches
+                .iter()
+                .filter(|b| path::contains(&v.path, &b.org.path))
+                .flat_map(|b| b.first_member..b.first_member + b.count)
+                .collect();
+            if let Some(&first) = local.first() {
+                members.push((team, first, true));
+            }
+            for (k, m) in local.iter().enumerate().skip(1) {
+                if cells.is_empty() {
+                    break;
+                }
+                let cell = cells[k % cells.len()];
+                members.push((cell, *m, k <= cells.len()));
+            }
+        }
+    }
+    let rows: Vec<(i64, NewUnit<'_>)> = units
+        .iter()
+        .map(|u| {
+            (
+                u.id,
+                NewUnit {
+                    parent_id: u.parent,
+                    tier: u.tier,
+                    name: &u.name,
+                    org_id: u.org_id,
+                    org_path: &u.org_path,
+                },
+            )
+        })
+        .collect();
+    service_unit::insert_bulk(conn, &rows).await?;
+    service_unit::add_members_bulk(conn, &members, &date::format(today())).await?;
+    Ok(units.len())
 }
 
 /// 双报到: about 10,000 members of agencies, institutions and enterprises registered with a

@@ -699,3 +699,144 @@ on_both!(
         assert_eq!(e["error"]["code"], "ended");
     }
 );
+
+on_both!(
+    the_service_structure_runs_street_community_estate_building,
+    async |t: &TestApp| {
+        let village = t.api("baitao-village").await;
+        let vid = me(&village).await["scope_org_id"].as_i64().expect("scope");
+        let town = t.api("town-500102013").await;
+        let town_id = me(&town).await["scope_org_id"].as_i64().expect("scope");
+        let create = |org: i64, parent: Option<i64>, name: &str| json!({ "org_id": org, "parent_id": parent, "name": name });
+
+        let (s, g) = town
+            .post(
+                "/api/v1/service-units",
+                &create(town_id, None, "测试联系集团"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{g}");
+        assert_eq!(g["tier"], "group");
+        let group = g["id"].as_i64().expect("group");
+        let (s, e) = village
+            .post("/api/v1/service-units", &create(vid, None, "社区里的集团"))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "not_allowed_here");
+
+        let (s, team) = village
+            .post(
+                "/api/v1/service-units",
+                &create(vid, Some(group), "测试联系队"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{team}");
+        assert_eq!(team["tier"], "team");
+        let team = team["id"].as_i64().expect("team");
+        let (s, squad) = village
+            .post(
+                "/api/v1/service-units",
+                &create(vid, Some(team), "测试分队"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{squad}");
+        let squad = squad["id"].as_i64().expect("squad");
+        let (s, e) = village
+            .post(
+                "/api/v1/service-units",
+                &create(vid, Some(team), "测试分队"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "duplicate");
+        let (s, e) = town
+            .post(
+                "/api/v1/service-units",
+                &create(town_id, Some(team), "镇里的分队"),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a squad stands at its team's community"
+        );
+        assert_eq!(e["error"]["code"], "unknown_unit");
+        let (s, cell) = village
+            .post(
+                "/api/v1/service-units",
+                &create(vid, Some(squad), "1号楼小组"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{cell}");
+        assert_eq!(cell["tier"], "cell");
+        let cell = cell["id"].as_i64().expect("cell");
+        let (s, e) = village
+            .post(
+                "/api/v1/service-units",
+                &create(vid, Some(cell), "更下一级"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "lowest_tier");
+
+        let (_, ms) = village
+            .get_json(&format!("/api/v1/members?org={vid}&per_page=1"))
+            .await;
+        let m = ms["items"][0]["id"].as_i64().expect("a member");
+        let path = format!("/api/v1/service-units/{cell}/members");
+        let (s, v) = village
+            .post(&path, &json!({ "member_id": m, "leader": true }))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["members"][0]["member_id"], m);
+        assert_eq!(v["members"][0]["leader"], true);
+        let (s, e) = village.post(&path, &json!({ "member_id": m })).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e["error"]["code"], "duplicate");
+        let (_, sq) = village
+            .get_json(&format!("/api/v1/service-units/{squad}"))
+            .await;
+        assert_eq!(sq["children"][0]["id"], cell);
+
+        let other = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town");
+        let other = t.api(&other.username).await;
+        assert_eq!(
+            other
+                .get_json(&format!("/api/v1/service-units/{cell}"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        let (s, _) = other.post(&path, &json!({ "member_id": m })).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        let b = t.browser("baitao-village").await;
+        let (s, html) = b.page("/service-units").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("测试联系队") && html.contains("1号楼小组"),
+            "{html}"
+        );
+
+        let (s, _) = village
+            .send_json(
+                reqwest::Method::DELETE,
+                &format!("{path}/{m}"),
+                &Value::Null,
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (s, _) = village
+            .send_json(
+                reqwest::Method::DELETE,
+                &format!("{path}/{m}"),
+                &Value::Null,
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);

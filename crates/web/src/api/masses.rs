@@ -10,7 +10,9 @@ use dangjian_service::masses::{
     HouseholdView, NewDeedInput,
 };
 use dangjian_service::report::{RatingInput, ReportPage, ReportView};
+use dangjian_service::service_unit::{UnitInput, UnitView};
 use dangjian_service::store::masses::{GridRow, PublicCard};
+use dangjian_service::store::service_unit::UnitRow;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -292,5 +294,73 @@ pub async fn end_report(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     st.app.end_report(&auth.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UnitsQuery {
+    org: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct UnitList {
+    items: Vec<UnitRow>,
+}
+
+pub async fn service_units(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<UnitsQuery>,
+) -> ApiResult<Json<UnitList>> {
+    let (_, items) = st.app.service_units(&auth.actor, q.org).await?;
+    Ok(Json(UnitList { items }))
+}
+
+pub async fn create_service_unit(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(b): ApiJson<UnitInput>,
+) -> ApiResult<(StatusCode, Json<UnitView>)> {
+    let u = st.app.create_service_unit(&auth.actor, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(st.app.service_unit(&auth.actor, u.id).await?),
+    ))
+}
+
+pub async fn service_unit(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<UnitView>> {
+    Ok(Json(st.app.service_unit(&auth.actor, id).await?))
+}
+
+#[derive(Deserialize)]
+pub struct UnitMemberBody {
+    member_id: i64,
+    #[serde(default)]
+    leader: bool,
+}
+
+pub async fn add_unit_member(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<UnitMemberBody>,
+) -> ApiResult<Json<UnitView>> {
+    st.app
+        .add_unit_member(&auth.actor, id, b.member_id, b.leader)
+        .await?;
+    Ok(Json(st.app.service_unit(&auth.actor, id).await?))
+}
+
+pub async fn remove_unit_member(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath((id, member)): ApiPath<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    st.app.remove_unit_member(&auth.actor, id, member).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -126,6 +126,16 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{id}/services", post(masses::report_service))
         .route("/reports/{id}/rating", post(masses::rate_report))
         .route("/reports/{id}/end", post(masses::end_report))
+        .route(
+            "/service-units",
+            get(masses::service_units).post(masses::create_service_unit),
+        )
+        .route("/service-units/{id}", get(masses::service_unit))
+        .route("/service-units/{id}/members", post(masses::add_unit_member))
+        .route(
+            "/service-units/{id}/members/{member_id}",
+            axum::routing::delete(masses::remove_unit_member),
+        )
         .route("/notifications", get(notifications))
         .route("/notifications/read", post(read_notifications))
         .route("/openapi.json", get(openapi))

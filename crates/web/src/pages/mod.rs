@@ -15,6 +15,7 @@ mod orgs;
 mod recruit;
 mod report;
 mod rules;
+mod service_unit;
 mod transfer;
 
 use askama::Template;
@@ -60,6 +61,19 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}/discard", post(imports::discard))
         .route("/imports/{id}/errors.xlsx", get(imports::errors))
         .route("/masses", get(masses::page))
+        .route(
+            "/service-units",
+            get(service_unit::list).post(service_unit::create),
+        )
+        .route("/service-units/{id}", get(service_unit::unit))
+        .route(
+            "/service-units/{id}/members",
+            post(service_unit::add_member),
+        )
+        .route(
+            "/service-units/{id}/members/{member_id}/remove",
+            post(service_unit::remove_member),
+        )
         .route("/reports", get(report::list).post(report::register))
         .route("/reports/{id}/service", post(report::service))
         .route("/reports/{id}/rate", post(report::rate))

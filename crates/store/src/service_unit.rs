@@ -1,0 +1,203 @@
+//! The service structure in SQL: units of four tiers under streets and communities, and
+//! their members.
+
+use dangjian_domain::path;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRow {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub tier: String,
+    pub name: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_path: String,
+    pub members: i64,
+}
+
+const UNIT_SELECT: &str = "SELECT u.id, u.parent_id, u.tier, u.name, u.org_id, o.name AS org_name, u.org_path, \
+    (SELECT COUNT(*) FROM service_unit_member x WHERE x.unit_id = u.id) AS members \
+    FROM service_unit u JOIN org o ON o.id = u.org_id";
+
+fn unit_row(r: &AnyRow) -> Result<UnitRow> {
+    Ok(UnitRow {
+        id: r.try_get("id")?,
+        parent_id: r.try_get("parent_id")?,
+        tier: r.try_get("tier")?,
+        name: r.try_get("name")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        org_path: r.try_get("org_path")?,
+        members: r.try_get("members")?,
+    })
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<UnitRow>> {
+    let mut sql = Sql::new(UNIT_SELECT);
+    sql.push(" WHERE u.id = ").int(id);
+    sql.fetch_all(conn).await?.first().map(unit_row).transpose()
+}
+
+/// The units standing at the orgs of a subtree, at most `limit`, by org and name.
+pub async fn under(conn: &mut AnyConnection, root: &str, limit: i64) -> Result<Vec<UnitRow>> {
+    let mut sql = Sql::new(UNIT_SELECT);
+    sql.push(" WHERE u.org_path >= ")
+        .text(root)
+        .push(" AND u.org_path < ")
+        .text(path::upper(root))
+        .push(" ORDER BY u.org_path, u.name, u.id LIMIT ")
+        .int(limit);
+    sql.fetch_all(conn).await?.iter().map(unit_row).collect()
+}
+
+/// The units set up under a unit.
+pub async fn children(conn: &mut AnyConnection, parent_id: i64) -> Result<Vec<UnitRow>> {
+    let mut sql = Sql::new(UNIT_SELECT);
+    sql.push(" WHERE u.parent_id = ")
+        .int(parent_id)
+        .push(" ORDER BY u.name, u.id");
+    sql.fetch_all(conn).await?.iter().map(unit_row).collect()
+}
+
+pub struct NewUnit<'a> {
+    pub parent_id: Option<i64>,
+    pub tier: &'a str,
+    pub name: &'a str,
+    pub org_id: i64,
+    pub org_path: &'a str,
+}
+
+pub async fn insert(conn: &mut AnyConnection, u: &NewUnit<'_>) -> Result<i64> {
+    let r = sqlx::query(
+        "INSERT INTO service_unit (parent_id, tier, name, org_id, org_path, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(u.parent_id)
+    .bind(u.tier)
+    .bind(u.name)
+    .bind(u.org_id)
+    .bind(u.org_path)
+    .bind(now_ms())
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("id")?)
+}
+
+/// Units for the demo, ids given and parents first.
+pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[(i64, NewUnit<'_>)]) -> Result<()> {
+    let now = now_ms();
+    for chunk in rows.chunks(ROWS_PER_INSERT / 7) {
+        let mut sql = Sql::new(
+            "INSERT INTO service_unit (id, parent_id, tier, name, org_id, org_path, created_at) VALUES ",
+        );
+        for (i, (id, u)) in chunk.iter().enumerate() {
+            sql.push(if i > 0 { ", (" } else { "(" });
+            sql.int(*id)
+                .push(", ")
+                .opt_int(u.parent_id)
+                .push(", ")
+                .text(u.tier)
+                .push(", ")
+                .text(u.name)
+                .push(", ")
+                .int(u.org_id)
+                .push(", ")
+                .text(u.org_path)
+                .push(", ")
+                .int(now)
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitMember {
+    pub member_id: i64,
+    pub name: String,
+    pub branch_name: String,
+    pub leader: bool,
+    pub joined_on: String,
+}
+
+pub async fn members_of(conn: &mut AnyConnection, unit_id: i64) -> Result<Vec<UnitMember>> {
+    let rs = sqlx::query(
+        "SELECT x.member_id, m.name, o.name AS branch_name, x.leader, x.joined_on FROM service_unit_member x \
+         JOIN member m ON m.id = x.member_id JOIN org o ON o.id = m.org_id WHERE x.unit_id = $1 \
+         ORDER BY x.leader DESC, m.name",
+    )
+    .bind(unit_id)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok(UnitMember {
+                member_id: r.try_get("member_id")?,
+                name: r.try_get("name")?,
+                branch_name: r.try_get("branch_name")?,
+                leader: r.try_get::<i64, _>("leader")? != 0,
+                joined_on: r.try_get("joined_on")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn add_member(
+    conn: &mut AnyConnection,
+    unit_id: i64,
+    member_id: i64,
+    leader: bool,
+    on: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO service_unit_member (unit_id, member_id, leader, joined_on) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(unit_id)
+    .bind(member_id)
+    .bind(i64::from(leader))
+    .bind(on)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Members for the demo: `(unit_id, member_id, leader)`.
+pub async fn add_members_bulk(
+    conn: &mut AnyConnection,
+    rows: &[(i64, i64, bool)],
+    on: &str,
+) -> Result<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT / 4) {
+        let mut sql = Sql::new(
+            "INSERT INTO service_unit_member (unit_id, member_id, leader, joined_on) VALUES ",
+        );
+        for (i, (u, m, leader)) in chunk.iter().enumerate() {
+            sql.push(if i > 0 { ", (" } else { "(" });
+            sql.int(*u)
+                .push(", ")
+                .int(*m)
+                .push(", ")
+                .int(i64::from(*leader))
+                .push(", ")
+                .text(on)
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+pub async fn remove_member(conn: &mut AnyConnection, unit_id: i64, member_id: i64) -> Result<bool> {
+    let r = sqlx::query("DELETE FROM service_unit_member WHERE unit_id = $1 AND member_id = $2")
+        .bind(unit_id)
+        .bind(member_id)
+        .execute(conn)
+        .await?;
+    Ok(r.rows_affected() > 0)
+}

@@ -1,0 +1,218 @@
+//! 党员联系集团 / 队 / 分队 / 小组: the service structure of a street or community, and each
+//! unit's members.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use dangjian_domain::masses::ServiceTier;
+use dangjian_service::ServiceError;
+use dangjian_service::members::MemberQuery;
+use dangjian_service::service_unit::{UnitInput, UnitView};
+use dangjian_service::store::org::OrgRow;
+use dangjian_service::store::service_unit::UnitRow;
+use serde::Deserialize;
+
+use super::{FormErrors, parse_id, render_with};
+use crate::AppState;
+use crate::error::PageResult;
+use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::session::Auth;
+use crate::view::Layout;
+
+fn tier_label(code: &str) -> &'static str {
+    ServiceTier::parse(code).map_or("", ServiceTier::label)
+}
+
+/// A unit in the structure's list, indented by its tier.
+pub struct Line {
+    u: UnitRow,
+    tier: &'static str,
+    indent: usize,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OrgQuery {
+    org: String,
+}
+
+#[derive(Template)]
+#[template(path = "service_units.html")]
+struct ListPage {
+    l: Layout,
+    org: OrgRow,
+    lines: Vec<Line>,
+    can_edit: bool,
+    /// Units a new one may go under: all but the lowest tier.
+    parents: Vec<(i64, String)>,
+    name: String,
+    errors: FormErrors,
+}
+
+async fn list_page(
+    st: &AppState,
+    auth: &Auth,
+    org: Option<i64>,
+    name: &str,
+    errors: FormErrors,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let (org, units) = st.app.service_units(a, org).await?;
+    let lines: Vec<Line> = units
+        .into_iter()
+        .map(|u| Line {
+            tier: tier_label(&u.tier),
+            indent: ServiceTier::parse(&u.tier)
+                .and_then(|t| ServiceTier::ALL.iter().position(|x| *x == t))
+                .unwrap_or(0),
+            u,
+        })
+        .collect();
+    let parents = lines
+        .iter()
+        .filter(|x| x.u.tier != ServiceTier::Cell.as_str())
+        .map(|x| (x.u.id, format!("{} · {}", x.u.org_name, x.u.name)))
+        .collect();
+    let status = errors.status();
+    Ok(render_with(
+        status,
+        &ListPage {
+            l: Layout::new(a, &auth.csrf, "党员联系服务体系", "masses"),
+            can_edit: a.check_edit_members(&org.path).is_ok(),
+            lines,
+            parents,
+            name: name.to_string(),
+            org,
+            errors,
+        },
+    ))
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<OrgQuery>,
+) -> PageResult<Response> {
+    list_page(&st, &auth, parse_id(&q.org), "", FormErrors::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UnitForm {
+    org_id: String,
+    parent_id: String,
+    name: String,
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageForm(f): PageForm<UnitForm>,
+) -> PageResult<Response> {
+    let org = parse_id(&f.org_id);
+    let input = UnitInput {
+        org_id: org.unwrap_or_default(),
+        parent_id: parse_id(&f.parent_id),
+        name: f.name.clone(),
+    };
+    match st.app.create_service_unit(&auth.actor, &input).await {
+        Ok(u) => Ok(Redirect::to(&format!("/service-units/{}", u.id)).into_response()),
+        Err(ServiceError::Invalid(errs)) => {
+            list_page(&st, &auth, org, &f.name, FormErrors(errs)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "service_unit.html")]
+struct UnitPage {
+    l: Layout,
+    v: UnitView,
+    tier: &'static str,
+    below: Option<&'static str>,
+    candidates: Vec<(i64, String)>,
+    errors: FormErrors,
+}
+
+async fn unit_page(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    errors: FormErrors,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let v = st.app.service_unit(a, id).await?;
+    let candidates = if v.can_edit {
+        let q = MemberQuery {
+            org: Some(v.unit.org_id),
+            per_page: Some(100),
+            ..Default::default()
+        };
+        st.app
+            .members(a, &q)
+            .await?
+            .items
+            .into_iter()
+            .filter(|m| !v.members.iter().any(|x| x.member_id == m.id))
+            .map(|m| (m.id, format!("{}（{}）", m.name, m.org_name)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let tier = ServiceTier::parse(&v.unit.tier);
+    let status = errors.status();
+    Ok(render_with(
+        status,
+        &UnitPage {
+            l: Layout::new(a, &auth.csrf, "党员联系服务体系", "masses"),
+            tier: tier.map_or("", ServiceTier::label),
+            below: tier.and_then(ServiceTier::below).map(ServiceTier::label),
+            candidates,
+            v,
+            errors,
+        },
+    ))
+}
+
+pub async fn unit(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
+    unit_page(&st, &auth, id, FormErrors::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MemberForm {
+    member_id: String,
+    leader: String,
+}
+
+pub async fn add_member(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<MemberForm>,
+) -> PageResult<Response> {
+    let member = parse_id(&f.member_id).unwrap_or_default();
+    match st
+        .app
+        .add_unit_member(&auth.actor, id, member, f.leader == "1")
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/service-units/{id}")).into_response()),
+        Err(ServiceError::Invalid(errs)) => unit_page(&st, &auth, id, FormErrors(errs)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn remove_member(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath((id, member)): PagePath<(i64, i64)>,
+) -> PageResult<Response> {
+    st.app.remove_unit_member(&auth.actor, id, member).await?;
+    Ok(Redirect::to(&format!("/service-units/{id}")).into_response())
+}
