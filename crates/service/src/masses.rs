@@ -113,6 +113,22 @@ pub struct Coverage {
     pub needs: Vec<(String, i64)>,
 }
 
+/// An optional filter naming one of a list's choices (by code or label), as its code.
+fn choice<T>(
+    given: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    code: fn(T) -> &'static str,
+    field: &'static str,
+    message: &str,
+) -> ServiceResult<Option<String>> {
+    match given.map(str::trim).filter(|g| !g.is_empty()) {
+        None => Ok(None),
+        Some(g) => parse(g)
+            .map(|v| Some(code(v).to_string()))
+            .ok_or_else(|| ServiceError::field(field, "invalid_choice", message)),
+    }
+}
+
 fn pages(total: i64) -> i64 {
     ((total + PAGE - 1) / PAGE).max(1)
 }
@@ -131,6 +147,25 @@ fn line(o: &OrgRow, households: i64, paired: i64, deeds: i64, minutes: i64) -> C
         deeds,
         minutes,
     }
+}
+
+/// A member the actor may give a task to (a household, a unit): in the district and in
+/// the actor's scope; anything else is one error, so that ids outside reveal nothing.
+pub(crate) async fn visible_member(
+    conn: &mut dangjian_store::Conn,
+    actor: &Actor,
+    member_id: i64,
+) -> ServiceResult<MemberRow> {
+    member::get(conn, member_id)
+        .await?
+        .filter(|m| m.org_path != DEPARTED_PATH && actor.check_visible(&m.org_path).is_ok())
+        .ok_or_else(|| {
+            ServiceError::field(
+                "member_id",
+                "unknown_member",
+                "党员不存在或不在您的管辖范围内",
+            )
+        })
 }
 
 impl App {
@@ -248,17 +283,13 @@ impl App {
         q: &HouseholdQuery,
     ) -> ServiceResult<(OrgRow, HouseholdFilter)> {
         let root = self.list_root(actor, q.org).await?;
-        let need = match q.need.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            None => None,
-            Some(n) => Some(
-                masses::Need::parse(n)
-                    .ok_or_else(|| {
-                        ServiceError::field("need", "invalid_choice", "关注类型不在可选范围内")
-                    })?
-                    .as_str()
-                    .to_string(),
-            ),
-        };
+        let need = choice(
+            q.need.as_deref(),
+            masses::Need::parse,
+            masses::Need::as_str,
+            "need",
+            "关注类型不在可选范围内",
+        )?;
         let f = HouseholdFilter {
             root: root.path.clone(),
             grid_id: q.grid,
@@ -439,16 +470,7 @@ impl App {
         actor.check_edit_members(&h.org_path)?;
         let on = self.pairing_date(on)?;
         let mut tx = self.begin_audited().await?;
-        let m = member::get(tx.conn(), member_id)
-            .await?
-            .filter(|m| m.org_path != DEPARTED_PATH && actor.check_visible(&m.org_path).is_ok())
-            .ok_or_else(|| {
-                ServiceError::field(
-                    "member_id",
-                    "unknown_member",
-                    "党员不存在或不在您的管辖范围内",
-                )
-            })?;
+        let m = visible_member(tx.conn(), actor, member_id).await?;
         if h.member_id == Some(m.id) {
             return Err(ServiceError::field(
                 "member_id",
@@ -680,17 +702,13 @@ impl App {
                     )])
                 }),
         };
-        let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
-            None => None,
-            Some(k) => Some(
-                masses::DeedKind::parse(k)
-                    .ok_or_else(|| {
-                        ServiceError::field("kind", "invalid_choice", "服务类型不在可选范围内")
-                    })?
-                    .as_str()
-                    .to_string(),
-            ),
-        };
+        let kind = choice(
+            q.kind.as_deref(),
+            masses::DeedKind::parse,
+            masses::DeedKind::as_str,
+            "kind",
+            "服务类型不在可选范围内",
+        )?;
         let f = DeedFilter {
             root: root.path.clone(),
             member_id: q.member,

@@ -7,12 +7,12 @@ use dangjian_domain::masses::ServiceTier;
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::path;
 use dangjian_store::StoreError;
-use dangjian_store::member::{self, DEPARTED_PATH};
 use dangjian_store::org::OrgRow;
 use dangjian_store::service_unit::{self as store, NewUnit, UnitMember, UnitRow};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::masses::visible_member;
 use crate::report::is_community;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
@@ -179,16 +179,7 @@ impl App {
         let u = self.unit_row(actor, unit_id).await?;
         actor.check_edit_members(&u.org_path)?;
         let mut tx = self.begin_audited().await?;
-        let m = member::get(tx.conn(), member_id)
-            .await?
-            .filter(|m| m.org_path != DEPARTED_PATH && actor.check_visible(&m.org_path).is_ok())
-            .ok_or_else(|| {
-                ServiceError::field(
-                    "member_id",
-                    "unknown_member",
-                    "党员不存在或不在您的管辖范围内",
-                )
-            })?;
+        let m = visible_member(tx.conn(), actor, member_id).await?;
         store::add_member(tx.conn(), u.id, m.id, leader, &date::format(today()))
             .await
             .map_err(|e| match e {

@@ -267,6 +267,17 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["code"], "not_paired");
+        for path in ["/api/v1/households?need=富裕", "/api/v1/deeds?kind=bogus"] {
+            let (s, e) = village.get_json(path).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+            assert_eq!(e["error"]["code"], "invalid_choice", "{path}");
+        }
+        let (_, needy) = village
+            .get_json(&format!(
+                "/api/v1/households?org={vid}&need=独居老人&q=花园社区"
+            ))
+            .await;
+        assert_eq!(needy["total"], 1, "a need by its label, with a search");
         // Unfiltered totals come from the counters; filtered ones count rows: they agree.
         let total = |v: &Value| v["total"].as_i64().unwrap_or(-1);
         let (h, p, _) = coverage(&village, vid).await;
