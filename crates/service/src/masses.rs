@@ -4,6 +4,7 @@
 
 use dangjian_domain::masses::{self, DeedInput, HouseholdInput};
 use dangjian_domain::org::{OrgKind, OrgOwner};
+use dangjian_domain::role::Role;
 use dangjian_domain::{FieldError, date, mask, path};
 use dangjian_store::masses::{
     self as store, DeedFilter, DeedRow, GridRow, HouseholdFilter, HouseholdRow, NewDeed,
@@ -126,6 +127,16 @@ fn choice<T>(
         Some(g) => parse(g)
             .map(|v| Some(code(v).to_string()))
             .ok_or_else(|| ServiceError::field(field, "invalid_choice", message)),
+    }
+}
+
+/// For a member's own account, the member whose rows alone they may list (residents' data is
+/// not shared among a branch's members); none for staff.
+fn own_only(actor: &Actor) -> ServiceResult<Option<i64>> {
+    match (actor.role, actor.member_id) {
+        (Role::Member, Some(me)) => Ok(Some(me)),
+        (Role::Member, None) => Err(ServiceError::Forbidden("该账号未关联党员档案")),
+        _ => Ok(None),
     }
 }
 
@@ -290,12 +301,19 @@ impl App {
             "need",
             "关注类型不在可选范围内",
         )?;
+        // A member sees the households they serve (wherever they are), not their
+        // neighbours'.
+        let own = own_only(actor)?;
         let f = HouseholdFilter {
-            root: root.path.clone(),
+            root: if own.is_some() {
+                "/".to_string()
+            } else {
+                root.path.clone()
+            },
             grid_id: q.grid,
             unpaired: q.unpaired,
             need,
-            member_id: None,
+            member_id: own,
             q: q.q
                 .as_deref()
                 .map(str::trim)
@@ -314,16 +332,17 @@ impl App {
         let page = page_of(q.page);
         let mut conn = self.db.conn().await?;
         // A whole subtree's count is a counter; filters count rows.
-        let total = if f.grid_id.is_none() && f.need.is_none() && f.q.is_none() {
-            let all = rollup::get(&mut conn, root.id, rollup::HOUSEHOLD_TOTAL, "").await?;
-            if f.unpaired {
-                all - rollup::get(&mut conn, root.id, rollup::HOUSEHOLD_PAIRED, "").await?
+        let total =
+            if f.grid_id.is_none() && f.need.is_none() && f.q.is_none() && f.member_id.is_none() {
+                let all = rollup::get(&mut conn, root.id, rollup::HOUSEHOLD_TOTAL, "").await?;
+                if f.unpaired {
+                    all - rollup::get(&mut conn, root.id, rollup::HOUSEHOLD_PAIRED, "").await?
+                } else {
+                    all
+                }
             } else {
-                all
-            }
-        } else {
-            store::count_households(&mut conn, &f).await?
-        };
+                store::count_households(&mut conn, &f).await?
+            };
         let items = store::households(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
         Ok(HouseholdPage {
             org: root,
@@ -356,6 +375,9 @@ impl App {
             .ok_or(ServiceError::NotFound)?;
         let serves = actor.member_id.is_some() && h.member_id == actor.member_id;
         if !serves {
+            if actor.role == Role::Member {
+                return Err(ServiceError::NotFound);
+            }
             actor.check_visible(&h.org_path)?;
         }
         Ok(h)
@@ -711,7 +733,10 @@ impl App {
         )?;
         let f = DeedFilter {
             root: root.path.clone(),
-            member_id: q.member,
+            member_id: match own_only(actor)? {
+                Some(me) => Some(me),
+                None => q.member,
+            },
             household_id: q.household,
             from: day("from", "开始日期", &q.from)?,
             to: day("to", "结束日期", &q.to)?,

@@ -212,6 +212,19 @@ on_both!(
             StatusCode::NOT_FOUND,
             "not theirs yet"
         );
+        let (_, theirs) = member.get_json("/api/v1/households").await;
+        let served = |v: &Value| -> Vec<i64> {
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .inspect(|h| assert_eq!(h["member_id"], own, "only their own households"))
+                .filter_map(|h| h["id"].as_i64())
+                .collect()
+        };
+        let before = served(&theirs);
+        assert_eq!(theirs["total"], before.len());
+        assert!(!before.contains(&hid));
         let (s, v) = village
             .post(
                 &format!("/api/v1/households/{hid}/pairing"),
@@ -226,6 +239,10 @@ on_both!(
                 .0,
             StatusCode::OK
         );
+        let (_, theirs) = member.get_json("/api/v1/households").await;
+        let after = served(&theirs);
+        assert_eq!(after.len(), before.len() + 1);
+        assert!(after.contains(&hid));
         let (s, d) = member
             .post(&format!("/api/v1/members/{own}/deeds"), &deed(today()))
             .await;
