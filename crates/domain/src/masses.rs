@@ -391,6 +391,15 @@ pub fn is_card_code(code: &str) -> bool {
     code.len() == CARD_CODE_LEN && code.bytes().all(|b| CARD_CODE_ALPHABET.contains(&b))
 }
 
+/// Minutes as hours for tables: `120` → `2`, `90` → `1.5`.
+pub fn hours_text(minutes: i64) -> String {
+    if minutes % 60 == 0 {
+        format!("{}", minutes / 60)
+    } else {
+        format!("{:.1}", minutes as f64 / 60.0)
+    }
+}
+
 /// Paired households as a share of all, in tenths of a percent (for tables and charts).
 pub fn coverage_permille(paired: i64, total: i64) -> i64 {
     if total <= 0 {
@@ -563,5 +572,9 @@ mod tests {
         assert_eq!(coverage_permille(0, 0), 0);
         assert_eq!(permille_text(667), "66.7%");
         assert_eq!(permille_text(1000), "100.0%");
+        assert_eq!(
+            (hours_text(120), hours_text(90), hours_text(0)),
+            ("2".into(), "1.5".into(), "0".into())
+        );
     }
 }

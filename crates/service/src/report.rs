@@ -56,25 +56,10 @@ impl App {
     /// (a member lives anywhere), named with their town.
     pub async fn communities(&self) -> ServiceResult<Vec<(i64, String)>> {
         let mut conn = self.db.conn().await?;
-        let kinds: Vec<&str> = OrgKind::ALL
-            .iter()
-            .filter(|k| !k.is_group())
-            .map(|k| k.as_str())
-            .collect();
-        let all = org::in_subtree_all(&mut conn, "/", &kinds).await?;
-        let names: std::collections::HashMap<i64, &str> =
-            all.iter().map(|o| (o.id, o.name.as_str())).collect();
-        Ok(all
-            .iter()
-            .filter(|o| is_community(o) && o.depth == 3)
-            .map(|o| {
-                let town = o
-                    .parent_id
-                    .and_then(|p| names.get(&p))
-                    .copied()
-                    .unwrap_or("");
-                (o.id, format!("{town} · {}", o.name))
-            })
+        Ok(org::communities(&mut conn)
+            .await?
+            .into_iter()
+            .map(|(id, name, town)| (id, format!("{town} · {name}")))
             .collect())
     }
 

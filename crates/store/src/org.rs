@@ -65,6 +65,21 @@ pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<
     r.as_ref().map(from_row).transpose()
 }
 
+/// The open villages and communities (the towns' children set up in one) with their
+/// town's name, by path: where a member may report (双报到).
+pub async fn communities(conn: &mut AnyConnection) -> Result<Vec<(i64, String, String)>> {
+    let rs = sqlx::query(
+        "SELECT c.id, c.name, t.name AS town FROM org c JOIN org t ON t.id = c.parent_id \
+         WHERE c.depth = 3 AND c.owner IN ('village', 'community') AND c.closed_on IS NULL \
+         AND c.kind NOT IN ('party_group', 'grid_group') ORDER BY c.path",
+    )
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("town")?)))
+        .collect()
+}
+
 /// Which of `codes` some org (open or closed, anywhere) already uses.
 pub async fn existing_codes(
     conn: &mut AnyConnection,

@@ -385,7 +385,7 @@ pub fn deeds(org_name: &str, rows: &[DeedRow]) -> Result<Response, ServiceError>
                     Cell::Text(d.household_address.clone().unwrap_or_default()),
                     Cell::Text(DeedKind::parse(&d.kind).map_or("", DeedKind::label).into()),
                     Cell::Text(d.description.clone()),
-                    Cell::Text(format!("{:.1}", d.minutes as f64 / 60.0)),
+                    Cell::Text(dangjian_domain::masses::hours_text(d.minutes)),
                     Cell::Text(
                         if d.confirmed {
                             "已确认"

@@ -592,6 +592,11 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
         assert_eq!(e["error"]["code"], "not_in_service");
+        let (_, html) = t.browser("baitao-member").await.page("/masses").await;
+        assert!(
+            html.contains("id=\"report-form\"") && html.contains("白涛街道党工委 · "),
+            "the communities to report to, named with their town: {html}"
+        );
 
         // A member of the town's agencies, registered by the town.
         let (_, children) = town

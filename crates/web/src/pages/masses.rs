@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::masses::{
-    CardInput, DeedInput, DeedKind, HouseholdInput, LegalBasis, Need, mask_name, parse_needs,
-    permille_text,
+    CardInput, DeedInput, DeedKind, HouseholdInput, LegalBasis, Need, hours_text as hours,
+    mask_name, parse_needs, permille_text,
 };
 use dangjian_service::ServiceError;
 use dangjian_service::masses::{
@@ -37,14 +37,6 @@ fn query_string(pairs: &[(&str, String)]) -> String {
         ser.append_pair(k, v);
     }
     ser.finish()
-}
-
-fn hours(minutes: i64) -> String {
-    if minutes % 60 == 0 {
-        format!("{}", minutes / 60)
-    } else {
-        format!("{:.1}", minutes as f64 / 60.0)
-    }
 }
 
 fn needs_label(stored: &str) -> String {

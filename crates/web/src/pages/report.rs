@@ -73,7 +73,7 @@ async fn list_page(
                 .items
                 .into_iter()
                 .map(|r| Line {
-                    hours: format!("{:.1}", r.minutes as f64 / 60.0),
+                    hours: dangjian_domain::masses::hours_text(r.minutes),
                     rating: r.rating.as_deref().map_or("", rating_label),
                     r,
                 })
