@@ -15,6 +15,20 @@ pub fn format(d: Date) -> String {
     d.format(FORMAT).unwrap_or_default()
 }
 
+/// The local date in Chongqing (UTC+8) of an instant in milliseconds since 1970.
+pub fn local_date_of_ms(ms: i64) -> Date {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| t.to_offset(offset).date())
+        .unwrap_or(Date::MIN)
+}
+
+/// `YYYY-MM` of an instant, in local time: the key monthly counters are kept under.
+pub fn month_of_ms(ms: i64) -> String {
+    let d = local_date_of_ms(ms);
+    format!("{:04}-{:02}", d.year(), u8::from(d.month()))
+}
+
 /// A required date field that must not lie after `today`.
 pub fn past_date(
     field: &'static str,
@@ -135,5 +149,14 @@ mod tests {
             years_before(date!(2024 - 02 - 29), 1),
             date!(2023 - 02 - 28)
         );
+    }
+
+    #[test]
+    fn instants_fall_on_local_dates() {
+        // 2026-01-31 16:00 UTC is 2026-02-01 00:00 in Chongqing.
+        let ms = 1_769_875_200_000;
+        assert_eq!(format(local_date_of_ms(ms)), "2026-02-01");
+        assert_eq!(month_of_ms(ms), "2026-02");
+        assert_eq!(month_of_ms(ms - 1), "2026-01");
     }
 }

@@ -58,3 +58,22 @@ impl Errors {
         }
     }
 }
+
+/// A form field that scripts may send as a JSON number or string, kept as the text a form
+/// would send (null and absent are empty), so that one check serves pages and the API.
+pub fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Int(i64),
+        Float(f64),
+        Null(()),
+    }
+    Ok(match serde::Deserialize::deserialize(d)? {
+        Raw::Text(s) => s,
+        Raw::Int(n) => n.to_string(),
+        Raw::Float(f) => f.to_string(),
+        Raw::Null(()) => String::new(),
+    })
+}

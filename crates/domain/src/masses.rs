@@ -132,7 +132,12 @@ pub struct Household {
     pub retain_until: String,
 }
 
-fn text(field: &'static str, label: &str, value: &str, max: usize) -> Result<String, FieldError> {
+pub(crate) fn text(
+    field: &'static str,
+    label: &str,
+    value: &str,
+    max: usize,
+) -> Result<String, FieldError> {
     let v = value.trim();
     if v.is_empty() {
         return Err(FieldError::new(field, "required", format!("请填写{label}")));

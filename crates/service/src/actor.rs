@@ -35,6 +35,23 @@ impl Actor {
         }
     }
 
+    /// A resident using the public pages: no account and no scope, so that every staff
+    /// check refuses it; it names the network address in the audit log.
+    pub fn resident(ip: &str) -> Actor {
+        Actor {
+            user_id: None,
+            username: "resident".into(),
+            display_name: "群众".into(),
+            role: Role::Member,
+            scope_org_id: 0,
+            scope_path: String::new(),
+            scope_name: String::new(),
+            member_id: None,
+            member_org_path: None,
+            ip: ip.to_string(),
+        }
+    }
+
     /// The root of what this actor may read: a member reads their own branch only.
     pub fn read_root(&self) -> ServiceResult<&str> {
         if !self.role.reads_registry() {

@@ -2,9 +2,6 @@
 //! code); members of the branch check in from their phones while it is open; the meeting
 //! recorded afterwards takes its attendance from who checked in.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use dangjian_domain::life::MeetingKind;
 use dangjian_domain::{FieldError, path};
 use dangjian_store::checkin::{self as store, CheckinRow, CheckinWrite};
@@ -19,38 +16,11 @@ use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
 const MAX_MISSES: u32 = 10;
 const MISS_WINDOW_MS: i64 = 15 * 60_000;
 
-/// Recent wrong codes by member: (count, start of the window). Kept in memory: a restart
-/// forgets them, which costs a guesser nothing it could use.
-#[derive(Clone, Default)]
-pub(crate) struct Misses(Arc<Mutex<HashMap<i64, (u32, i64)>>>);
+/// Wrong codes by member.
+pub(crate) type Misses = crate::limit::Window<i64>;
 
-impl Misses {
-    /// Counts an attempt before it is checked, so that a burst of parallel guesses is
-    /// stopped as surely as a sequence; false when the member is over the limit.
-    fn try_attempt(&self, member: i64, now: i64) -> bool {
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.retain(|_, (_, since)| now - *since < MISS_WINDOW_MS);
-        let e = map.entry(member).or_insert((0, now));
-        if e.0 >= MAX_MISSES {
-            return false;
-        }
-        e.0 += 1;
-        true
-    }
-
-    /// A right code takes its attempt back: only misses count.
-    fn forgive(&self, member: i64) {
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(e) = map.get_mut(&member) {
-            e.0 = e.0.saturating_sub(1);
-        }
-    }
+pub(crate) fn misses() -> Misses {
+    Misses::new(MAX_MISSES, MISS_WINDOW_MS)
 }
 
 /// How long a window may stay open, in minutes.
@@ -220,7 +190,7 @@ impl App {
         else {
             return Err(wrong());
         };
-        self.checkin_misses.forgive(member_id);
+        self.checkin_misses.forgive(&member_id);
         let new = store::add_member(tx.conn(), c.id, member_id).await?;
         if !new {
             return Ok((c, false));

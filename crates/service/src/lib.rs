@@ -11,6 +11,7 @@ pub mod dues;
 mod error;
 pub mod import;
 pub mod life;
+mod limit;
 pub mod masses;
 mod meeting_files;
 pub mod members;
@@ -19,6 +20,9 @@ pub mod orgs;
 pub mod recruit;
 pub mod remind;
 pub mod report;
+pub mod request;
+pub mod request_admin;
+pub mod request_public;
 pub mod review;
 pub mod service_unit;
 pub mod stats;
@@ -46,6 +50,7 @@ pub struct Config {
     pub transfer_rules: dangjian_domain::transfer::TransferRules,
     pub recruit_rules: dangjian_domain::recruit::RecruitRules,
     pub masses_rules: dangjian_domain::masses::MassesRules,
+    pub request_rules: dangjian_domain::request::RequestRules,
 }
 
 impl Default for Config {
@@ -61,6 +66,7 @@ impl Default for Config {
             transfer_rules: Default::default(),
             recruit_rules: Default::default(),
             masses_rules: Default::default(),
+            request_rules: Default::default(),
         }
     }
 }
@@ -73,6 +79,10 @@ pub struct App {
     pub config: Config,
     /// Wrong check-in codes per member, so that a code cannot be guessed from afar.
     checkin_misses: checkin::Misses,
+    /// Public submissions per network address in the last hour.
+    request_submits: limit::Window<String>,
+    /// Wrong tracking code and phone pairs per network address.
+    request_track_misses: limit::Window<String>,
     /// Progress of the imports this process is writing.
     imports: import::Running,
 }
@@ -105,11 +115,17 @@ impl App {
             None => setting::set(&mut conn, setting::KEY_CHECK, &check).await?,
         }
         drop(conn);
+        let request_submits =
+            limit::Window::new(config.request_rules.max_per_ip_per_hour, 60 * 60 * 1000);
+        let request_track_misses =
+            limit::Window::new(config.request_rules.max_track_misses, 15 * 60 * 1000);
         let app = App {
             db,
             crypto,
             config,
-            checkin_misses: Default::default(),
+            checkin_misses: checkin::misses(),
+            request_submits,
+            request_track_misses,
             imports: Default::default(),
         };
         app.ensure_rollup_metrics().await?;

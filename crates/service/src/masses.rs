@@ -181,7 +181,7 @@ pub(crate) async fn visible_member(
 
 impl App {
     /// The org whose subtree a list covers: the one asked for, or the actor's home.
-    async fn list_root(&self, actor: &Actor, org: Option<i64>) -> ServiceResult<OrgRow> {
+    pub(crate) async fn list_root(&self, actor: &Actor, org: Option<i64>) -> ServiceResult<OrgRow> {
         match org {
             Some(id) => self.org(actor, id).await,
             None => self.home_org(actor).await,

@@ -18,6 +18,7 @@ pub mod notification;
 pub mod org;
 pub mod recruit;
 pub mod report;
+pub mod request;
 pub mod review;
 pub mod rollup;
 pub mod service_unit;

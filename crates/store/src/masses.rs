@@ -740,3 +740,14 @@ pub async fn public_card(conn: &mut AnyConnection, code: &str) -> Result<Option<
     })
     .transpose()
 }
+
+/// The grids of one village or community by name: (id, name), for the residents' form.
+pub async fn grid_names(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<(i64, String)>> {
+    let rs = sqlx::query("SELECT id, name FROM grid WHERE org_id = $1 ORDER BY name, id")
+        .bind(org_id)
+        .fetch_all(conn)
+        .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+        .collect()
+}

@@ -102,6 +102,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_service_unit.sql"),
         postgres: include_str!("../migrations/postgres/0015_service_unit.sql"),
     },
+    Migration {
+        version: 16,
+        name: "request",
+        sqlite: include_str!("../migrations/sqlite/0016_request.sql"),
+        postgres: include_str!("../migrations/postgres/0016_request.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

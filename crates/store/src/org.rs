@@ -368,6 +368,8 @@ pub async fn move_subtree(
         ("community_report", "member_path"),
         ("community_report", "community_path"),
         ("service_unit", "org_path"),
+        ("request", "community_path"),
+        ("request", "department_path"),
     ];
     for (table, col) in copies {
         let sql = format!(
@@ -455,6 +457,9 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "household",
         "community_report",
         "service_unit",
+        "request_department",
+        "request_category",
+        "request",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

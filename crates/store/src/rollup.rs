@@ -26,7 +26,7 @@ pub const ORG_OWNER: &str = "o.owner";
 
 /// Raised whenever a metric is added, so that a database kept by an older version gets its
 /// counters recomputed once on start.
-pub const METRICS_VERSION: &str = "4";
+pub const METRICS_VERSION: &str = "5";
 
 /// Decided 民主评议 grades, keyed `YEAR:grade`.
 pub const REVIEW_GRADE: &str = "r.grade";
@@ -44,6 +44,44 @@ pub const HOUSEHOLD_NEED: &str = "h.need";
 /// Deeds and their minutes by the member's branch, keyed by the month done.
 pub const DEED_COUNT: &str = "d.count";
 pub const DEED_MINUTES: &str = "d.minutes";
+
+/// Requests by their community: by current state (all time), and keyed by the month
+/// submitted: how many, how many answered (accepted or rejected) and resolved, how many of
+/// those within their limit, and their durations in buckets (`YYYY-MM:NN`) for medians.
+pub const REQUEST_STATE: &str = "q.state";
+pub const REQUEST_COUNT: &str = "q.count";
+pub const REQUEST_ANSWERED: &str = "q.answered";
+pub const REQUEST_ANSWERED_ON_TIME: &str = "q.answered_ontime";
+pub const REQUEST_ANSWER_HOURS: &str = "q.answer_h";
+pub const REQUEST_RESOLVED: &str = "q.resolved";
+pub const REQUEST_RESOLVED_ON_TIME: &str = "q.resolved_ontime";
+pub const REQUEST_RESOLVE_HOURS: &str = "q.resolve_h";
+
+/// The facts of one request, from its row.
+pub fn request_facts(r: &crate::request::FactRow) -> Vec<Fact> {
+    use dangjian_domain::request::duration_bucket;
+    let month = dangjian_domain::date::month_of_ms(r.submitted_at);
+    let bucket = |ms: i64| format!("{month}:{:02}", duration_bucket(ms));
+    let mut facts = vec![
+        (REQUEST_STATE, r.state.clone()),
+        (REQUEST_COUNT, month.clone()),
+    ];
+    if let Some(at) = r.answered_at {
+        facts.push((REQUEST_ANSWERED, month.clone()));
+        if at <= r.accept_due_at {
+            facts.push((REQUEST_ANSWERED_ON_TIME, month.clone()));
+        }
+        facts.push((REQUEST_ANSWER_HOURS, bucket(at - r.submitted_at)));
+    }
+    if let Some(at) = r.resolved_at {
+        facts.push((REQUEST_RESOLVED, month.clone()));
+        if r.resolve_due_at.is_some_and(|due| at <= due) {
+            facts.push((REQUEST_RESOLVED_ON_TIME, month.clone()));
+        }
+        facts.push((REQUEST_RESOLVE_HOURS, bucket(at - r.submitted_at)));
+    }
+    facts
+}
 
 /// The facts of one household (needs as stored, comma-separated).
 pub fn household_facts(needs: &str, paired: bool) -> Vec<Fact> {
@@ -420,6 +458,11 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
         add(&p, DEED_COUNT, month.clone(), n);
         add(&p, DEED_MINUTES, month, minutes);
     }
+    for r in crate::request::all_facts(conn).await? {
+        for (metric, key) in request_facts(&r) {
+            add(&r.community_path, metric, key, 1);
+        }
+    }
     sqlx::query("DELETE FROM rollup")
         .execute(&mut *conn)
         .await?;
@@ -437,6 +480,49 @@ pub async fn snapshot(conn: &mut AnyConnection) -> Result<Vec<(i64, String, Stri
     )
     .fetch_all(conn)
     .await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("org_id")?,
+                r.try_get("metric")?,
+                r.try_get("key")?,
+                r.try_get("n")?,
+            ))
+        })
+        .collect()
+}
+
+/// The counters of some metrics of several orgs over a range of keys: (org, metric, key, n).
+pub async fn for_orgs(
+    conn: &mut AnyConnection,
+    org_ids: &[i64],
+    metrics: &[&str],
+    from_key: &str,
+    to_key: &str,
+) -> Result<Vec<(i64, String, String, i64)>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT org_id, metric, key, n FROM rollup WHERE org_id IN (");
+    for (i, id) in org_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.int(*id);
+    }
+    sql.push(") AND metric IN (");
+    for (i, m) in metrics.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(*m);
+    }
+    sql.push(") AND key >= ")
+        .text(from_key)
+        .push(" AND key <= ")
+        .text(to_key)
+        .push(" AND n <> 0");
+    let rs = sql.fetch_all(conn).await?;
     rs.iter()
         .map(|r| {
             Ok((

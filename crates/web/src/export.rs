@@ -400,3 +400,62 @@ pub fn deeds(org_name: &str, rows: &[DeedRow]) -> Result<Response, ServiceError>
     };
     book(&[t], &format!("好事实事-{org_name}.xlsx"))
 }
+
+/// Requests as listed, with the address and description staff see, never the phone.
+pub fn requests(
+    org_name: &str,
+    rows: &[dangjian_service::store::request::RequestRow],
+) -> Result<Response, ServiceError> {
+    use dangjian_domain::request::{RequestState, display_tracking_code};
+    let instant = |ms: Option<i64>| ms.map(crate::view::format_instant).unwrap_or_default();
+    let t = Table {
+        sheet: "群众诉求".into(),
+        title: format!("{org_name} 群众诉求"),
+        headers: [
+            "查询码",
+            "类别",
+            "村（社区）",
+            "网格",
+            "地点",
+            "内容",
+            "状态",
+            "提交时间",
+            "受理时间",
+            "办结时间",
+            "承办",
+            "答复",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Text(display_tracking_code(&r.code)),
+                    Cell::Text(r.category_name.clone()),
+                    Cell::Text(r.community_name.clone()),
+                    Cell::Text(r.grid_name.clone().unwrap_or_default()),
+                    Cell::Text(r.address.clone()),
+                    Cell::Text(r.description.clone()),
+                    Cell::Text(
+                        RequestState::parse(&r.times.state)
+                            .map_or("", RequestState::label)
+                            .into(),
+                    ),
+                    Cell::Text(instant(Some(r.submitted_at))),
+                    Cell::Text(instant(r.times.answered_at)),
+                    Cell::Text(instant(r.times.resolved_at)),
+                    Cell::Text(
+                        r.assignee_name
+                            .clone()
+                            .or_else(|| r.department_name.clone())
+                            .unwrap_or_default(),
+                    ),
+                    Cell::Text(r.times.reply.clone()),
+                ]
+            })
+            .collect(),
+    };
+    book(&[t], &format!("群众诉求-{org_name}.xlsx"))
+}

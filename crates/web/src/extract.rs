@@ -220,3 +220,92 @@ impl<S: Send + Sync, const MIB: usize> FromRequest<S> for PageUpload<MIB> {
             .map_err(PageError)
     }
 }
+
+/// A multipart form of text fields and at most one file (the residents' form and its photo).
+pub struct MultipartForm {
+    pub fields: Vec<(String, String)>,
+    pub file: Option<Upload>,
+}
+
+impl MultipartForm {
+    pub fn get(&self, name: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+async fn read_multipart_form(req: Request, limit_mib: usize) -> Result<MultipartForm, Problem> {
+    let too_large = || {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("提交内容超过 {limit_mib} MiB 上限，请换一张小一些的照片"),
+        )
+    };
+    let fail = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_body",
+                format!(
+                    "提交内容无法解析（应为 multipart/form-data）：{}",
+                    e.body_text()
+                ),
+            )
+        }
+    };
+    let mut form = axum::extract::Multipart::from_request(req, &())
+        .await
+        .map_err(|e| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_body",
+                format!(
+                    "提交内容无法解析（应为 multipart/form-data）：{}",
+                    e.body_text()
+                ),
+            )
+        })?;
+    let mut out = MultipartForm {
+        fields: Vec::new(),
+        file: None,
+    };
+    while let Some(field) = form.next_field().await.map_err(fail)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) => {
+                let body = field.bytes().await.map_err(fail)?;
+                // A file input left empty still sends a part, with no name and no bytes.
+                if out.file.is_none() && !body.is_empty() {
+                    out.file = Some(Upload {
+                        name: file_name,
+                        body: body.to_vec(),
+                    });
+                }
+            }
+            None => {
+                let text = field.text().await.map_err(fail)?;
+                out.fields.push((name, text));
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub struct PageMultipart<const MIB: usize>(pub MultipartForm);
+
+impl<S: Send + Sync, const MIB: usize> FromRequest<S> for PageMultipart<MIB> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        read_multipart_form(req, MIB)
+            .await
+            .map(PageMultipart)
+            .map_err(PageError)
+    }
+}

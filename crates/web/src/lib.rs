@@ -90,6 +90,12 @@ pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Resu
                 Ok(n) => tracing::info!("{n} new reminders"),
                 Err(e) => tracing::warn!("reminder job failed: {e}"),
             }
+            // Overdue residents' requests climb to the level above; answered ones close.
+            match chores.run_request_job(dangjian_service::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("{n} requests escalated or closed"),
+                Err(e) => tracing::warn!("request job failed: {e}"),
+            }
         }
     });
     axum::serve(

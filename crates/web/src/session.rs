@@ -80,13 +80,28 @@ fn csrf_problem() -> Problem {
     )
 }
 
-pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let api = req.uri().path().starts_with("/api/");
-    let ip = req
+/// The client's address: the TCP peer's, or, when the peer is a proxy on this machine, the
+/// `X-Real-IP` it sets (a client cannot forge it: the proxy overwrites the header).
+fn client_ip(req: &Request) -> String {
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+        .map(|c| c.0.ip());
+    let forwarded = req
+        .headers()
+        .get("x-real-ip")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+    match (peer, forwarded) {
+        (Some(p), Some(f)) if p.is_loopback() => f.to_string(),
+        (Some(p), _) => p.to_string(),
+        (None, _) => "unknown".into(),
+    }
+}
+
+pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let ip = client_ip(&req);
     let tls = req
         .headers()
         .get("x-forwarded-proto")
@@ -103,8 +118,13 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
         },
     };
     let mut req = req;
+    // The residents' pages check their own double-submit token, logged in or not; the public
+    // JSON routes act on no session, so a session's token has nothing to protect there.
+    let p = req.uri().path();
+    let public = p == "/r" || p.starts_with("/r/") || p.starts_with("/api/v1/public/");
     if let Some(Authenticated { csrf, kind, .. }) = &auth
         && is_unsafe(req.method())
+        && !public
     {
         // Bearer tokens are not sent by browsers on their own, so they need no CSRF token;
         // a bearer-kind token presented as a cookie does not count as one.

@@ -19,6 +19,7 @@ mod pages;
 mod recruit;
 mod registry;
 mod remind;
+mod requests;
 mod review;
 mod roster;
 mod scope;

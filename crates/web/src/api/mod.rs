@@ -10,6 +10,7 @@ mod masses;
 mod members;
 mod orgs;
 mod recruit;
+mod request;
 mod review;
 mod transfer;
 
@@ -29,6 +30,39 @@ const OPENAPI: &str = include_str!("openapi.json");
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/login", post(auth::login))
+        .route("/requests", get(request::list))
+        .route("/requests/dashboard", get(request::dashboard))
+        .route("/requests/{id}", get(request::get))
+        .route("/requests/{id}/actions", post(request::act))
+        .route("/requests/{id}/phone", post(request::phone))
+        .route(
+            "/requests/{id}/redaction",
+            axum::routing::put(request::redaction),
+        )
+        .route(
+            "/request-categories",
+            get(request::categories).post(request::create_category),
+        )
+        .route(
+            "/request-categories/{id}",
+            axum::routing::put(request::update_category),
+        )
+        .route(
+            "/request-departments",
+            get(request::departments).post(request::create_department),
+        )
+        .route(
+            "/request-departments/{id}",
+            axum::routing::put(request::update_department),
+        )
+        .route("/public/request-form", get(request::public_form))
+        .route("/public/grids", get(request::public_grids))
+        .route(
+            "/public/requests",
+            get(request::published).post(request::submit),
+        )
+        .route("/public/requests/track", post(request::track))
+        .route("/public/requests/answer", post(request::answer))
         .route("/me", get(auth::me))
         .route("/orgs", get(orgs::list).post(orgs::create))
         .route("/orgs/{id}", get(orgs::get).patch(orgs::update))

@@ -12,8 +12,10 @@ mod members;
 mod minutes;
 mod notifications;
 mod orgs;
+mod public_request;
 mod recruit;
 mod report;
+mod request;
 mod rules;
 mod service_unit;
 mod transfer;
@@ -83,6 +85,33 @@ pub fn routes() -> Router<AppState> {
             get(masses::card).post(masses::save_card),
         )
         .route("/c/{code}", get(masses::public_card))
+        .route(
+            "/r",
+            get(public_request::new_form)
+                .post(public_request::submit)
+                .layer(DefaultBodyLimit::max(
+                    public_request::MAX_PUBLIC_MIB * 1024 * 1024,
+                )),
+        )
+        .route("/r/grids", get(public_request::grids))
+        .route(
+            "/r/track",
+            get(public_request::track_form).post(public_request::track),
+        )
+        .route("/r/answer", post(public_request::answer))
+        .route("/r/list", get(public_request::published))
+        .route("/requests", get(request::list))
+        .route("/requests/export.xlsx", get(request::export))
+        .route("/requests/dashboard", get(request::dashboard))
+        .route("/requests/settings", get(request::settings))
+        .route("/requests/categories", post(request::save_category))
+        .route("/requests/departments", post(request::save_department))
+        .route("/requests/{id}", get(request::page))
+        .route("/requests/{id}/act", post(request::act))
+        .route("/requests/{id}/unmask", post(request::unmask))
+        .route("/requests/{id}/redact", post(request::redact))
+        .route("/requests/{id}/photo", get(request::photo))
+        .route("/requests/{id}/assignees", get(request::assignees))
         .route("/grids", get(masses::grids).post(masses::create_grid))
         .route(
             "/households",

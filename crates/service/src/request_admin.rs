@@ -1,0 +1,417 @@
+//! 群众诉求, the district's settings and the dashboards: categories with their time limits
+//! and usual department, the departments requests are sent to, and per level the requests by
+//! state, on-time rates and median times.
+
+use std::collections::HashMap;
+
+use dangjian_domain::error::text_or_number;
+use dangjian_domain::request::{self as domain, RequestState};
+use dangjian_domain::role::Role;
+use dangjian_domain::{FieldError, path};
+use dangjian_store::org::{self, OrgRow};
+use dangjian_store::request::{
+    self as store, CategoryData, CategoryRow, DepartmentData, DepartmentRow,
+};
+use dangjian_store::{StoreError, rollup};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::Entry;
+use crate::request::OPEN_STATES;
+use crate::{Actor, App, ServiceError, ServiceResult, now_ms, today};
+
+/// A category as a form or a script sends it; `active` is true unless said otherwise.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CategoryInput {
+    pub name: String,
+    #[serde(deserialize_with = "text_or_number")]
+    pub accept_hours: String,
+    #[serde(deserialize_with = "text_or_number")]
+    pub resolve_hours: String,
+    pub department_id: Option<i64>,
+    #[serde(deserialize_with = "text_or_number")]
+    pub sort: String,
+    pub active: bool,
+}
+
+impl Default for CategoryInput {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            accept_hours: String::new(),
+            resolve_hours: String::new(),
+            department_id: None,
+            sort: String::new(),
+            active: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct DepartmentInput {
+    pub name: String,
+    pub contact: String,
+    pub org_id: Option<i64>,
+    pub active: bool,
+}
+
+impl Default for DepartmentInput {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            contact: String::new(),
+            org_id: None,
+            active: true,
+        }
+    }
+}
+
+fn name(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            "required",
+            format!("请填写名称（不超过 {max} 字）"),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+fn hours(field: &'static str, value: &str) -> Result<i64, FieldError> {
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|h| (1..=24 * 90).contains(h))
+        .ok_or_else(|| FieldError::new(field, "invalid_hours", "时限应为 1–2160 小时"))
+}
+
+fn duplicate(e: StoreError) -> ServiceError {
+    match e {
+        StoreError::Duplicate(_) => ServiceError::field("name", "duplicate", "已有同名项目"),
+        other => other.into(),
+    }
+}
+
+impl App {
+    fn check_request_settings(actor: &Actor) -> ServiceResult<()> {
+        if actor.role == Role::DistrictAdmin {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden(
+                "只有区委组织部可以设置诉求类别和承办部门",
+            ))
+        }
+    }
+
+    pub async fn request_categories(&self, actor: &Actor) -> ServiceResult<Vec<CategoryRow>> {
+        actor.read_root()?;
+        let mut conn = self.db.conn().await?;
+        Ok(store::categories(&mut conn, false).await?)
+    }
+
+    pub async fn request_departments(&self, actor: &Actor) -> ServiceResult<Vec<DepartmentRow>> {
+        actor.read_root()?;
+        let mut conn = self.db.conn().await?;
+        Ok(store::departments(&mut conn).await?)
+    }
+
+    /// Adds a category (`id` None) or changes one.
+    pub async fn save_category(
+        &self,
+        actor: &Actor,
+        id: Option<i64>,
+        input: &CategoryInput,
+    ) -> ServiceResult<i64> {
+        Self::check_request_settings(actor)?;
+        let mut errs = dangjian_domain::error::Errors::default();
+        let n = errs.take(name("name", &input.name, 30));
+        let accept = errs.take(hours("accept_hours", &input.accept_hours));
+        let resolve = errs.take(hours("resolve_hours", &input.resolve_hours));
+        let sort = if input.sort.trim().is_empty() {
+            Some(0)
+        } else {
+            errs.take(
+                input
+                    .sort
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| FieldError::new("sort", "invalid_number", "排序应为整数")),
+            )
+        };
+        errs.into_result().map_err(ServiceError::Invalid)?;
+        let (Some(n), Some(accept), Some(resolve), Some(sort)) = (n, accept, resolve, sort) else {
+            return Err(ServiceError::field("name", "invalid", "类别信息不完整"));
+        };
+        let mut conn = self.db.conn().await?;
+        if let Some(d) = input.department_id
+            && store::department(&mut conn, d).await?.is_none()
+        {
+            return Err(ServiceError::field(
+                "department_id",
+                "unknown",
+                "承办部门不存在",
+            ));
+        }
+        drop(conn);
+        let data = CategoryData {
+            name: &n,
+            accept_hours: accept,
+            resolve_hours: resolve,
+            department_id: input.department_id,
+            sort,
+            active: input.active,
+        };
+        let mut tx = self.begin_audited().await?;
+        let id = match id {
+            Some(id) => {
+                if !store::update_category(tx.conn(), id, &data)
+                    .await
+                    .map_err(duplicate)?
+                {
+                    return Err(ServiceError::NotFound);
+                }
+                id
+            }
+            None => store::insert_category(tx.conn(), &data)
+                .await
+                .map_err(duplicate)?,
+        };
+        tx.commit(
+            actor,
+            Entry::ok("request.category", "request_category", id)
+                .detail(format!("{n} 受理 {accept} 小时 办结 {resolve} 小时")),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn save_department(
+        &self,
+        actor: &Actor,
+        id: Option<i64>,
+        input: &DepartmentInput,
+    ) -> ServiceResult<i64> {
+        Self::check_request_settings(actor)?;
+        let n = name("name", &input.name, 50).map_err(|e| ServiceError::Invalid(vec![e]))?;
+        let contact = input.contact.trim();
+        if contact.chars().count() > 100 {
+            return Err(ServiceError::field(
+                "contact",
+                "too_long",
+                "联系方式不能超过 100 字",
+            ));
+        }
+        let mut conn = self.db.conn().await?;
+        if let Some(o) = input.org_id
+            && org::get(&mut conn, o)
+                .await?
+                .is_none_or(|o| o.closed_on.is_some())
+        {
+            return Err(ServiceError::field(
+                "org_id",
+                "unknown",
+                "所选组织不存在或已撤销",
+            ));
+        }
+        drop(conn);
+        let data = DepartmentData {
+            name: &n,
+            contact,
+            org_id: input.org_id,
+            active: input.active,
+        };
+        let mut tx = self.begin_audited().await?;
+        let id = match id {
+            Some(id) => {
+                if !store::update_department(tx.conn(), id, &data)
+                    .await
+                    .map_err(duplicate)?
+                {
+                    return Err(ServiceError::NotFound);
+                }
+                id
+            }
+            None => store::insert_department(tx.conn(), &data)
+                .await
+                .map_err(duplicate)?,
+        };
+        tx.commit(
+            actor,
+            Entry::ok("request.department", "request_department", id).detail(n),
+        )
+        .await?;
+        Ok(id)
+    }
+}
+
+/// One line of the dashboard: an org's requests of the year, and those still open now.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RequestLine {
+    pub org_id: i64,
+    pub name: String,
+    pub total: i64,
+    pub open: i64,
+    pub overdue: i64,
+    pub answered: i64,
+    pub answered_on_time_permille: Option<i64>,
+    pub resolved: i64,
+    pub resolved_on_time_permille: Option<i64>,
+    pub median_answer_hours: Option<f64>,
+    pub median_resolve_hours: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RequestDashboard {
+    pub org: OrgRow,
+    pub year: i32,
+    /// Requests of the subtree by state now (all years).
+    pub by_state: Vec<(RequestState, i64)>,
+    pub total: RequestLine,
+    pub children: Vec<RequestLine>,
+}
+
+const YEAR_METRICS: &[&str] = &[
+    rollup::REQUEST_COUNT,
+    rollup::REQUEST_ANSWERED,
+    rollup::REQUEST_ANSWERED_ON_TIME,
+    rollup::REQUEST_ANSWER_HOURS,
+    rollup::REQUEST_RESOLVED,
+    rollup::REQUEST_RESOLVED_ON_TIME,
+    rollup::REQUEST_RESOLVE_HOURS,
+];
+
+/// A line from an org's counters of the year, and its state counters: (metric, key, n).
+fn line(org: &OrgRow, counters: &[(String, String, i64)], overdue: i64) -> RequestLine {
+    let buckets = domain::DURATION_BUCKETS_HOURS.len() + 1;
+    let mut sums: HashMap<&str, i64> = HashMap::new();
+    let mut answer_h = vec![0; buckets];
+    let mut resolve_h = vec![0; buckets];
+    let mut open = 0;
+    for (metric, key, n) in counters {
+        if metric == rollup::REQUEST_STATE {
+            if OPEN_STATES.iter().any(|s| s.as_str() == key) {
+                open += n;
+            }
+            continue;
+        }
+        let bucket = || {
+            key.rsplit(':')
+                .next()
+                .and_then(|b| b.parse::<usize>().ok())
+                .filter(|b| *b < buckets)
+        };
+        match metric.as_str() {
+            rollup::REQUEST_ANSWER_HOURS => {
+                if let Some(b) = bucket() {
+                    answer_h[b] += n;
+                }
+            }
+            rollup::REQUEST_RESOLVE_HOURS => {
+                if let Some(b) = bucket() {
+                    resolve_h[b] += n;
+                }
+            }
+            m => {
+                if let Some(known) = YEAR_METRICS.iter().find(|k| **k == m) {
+                    *sums.entry(known).or_default() += n;
+                }
+            }
+        }
+    }
+    let get = |m: &str| sums.get(m).copied().unwrap_or(0);
+    RequestLine {
+        org_id: org.id,
+        name: org.name.clone(),
+        total: get(rollup::REQUEST_COUNT),
+        open,
+        overdue,
+        answered: get(rollup::REQUEST_ANSWERED),
+        answered_on_time_permille: domain::permille(
+            get(rollup::REQUEST_ANSWERED_ON_TIME),
+            get(rollup::REQUEST_ANSWERED),
+        ),
+        resolved: get(rollup::REQUEST_RESOLVED),
+        resolved_on_time_permille: domain::permille(
+            get(rollup::REQUEST_RESOLVED_ON_TIME),
+            get(rollup::REQUEST_RESOLVED),
+        ),
+        median_answer_hours: domain::median_hours(&answer_h),
+        median_resolve_hours: domain::median_hours(&resolve_h),
+    }
+}
+
+impl App {
+    /// Requests of an org's subtree and of each child, from the rollup, for a year.
+    pub async fn request_dashboard(
+        &self,
+        actor: &Actor,
+        org_id: Option<i64>,
+        year: Option<i32>,
+    ) -> ServiceResult<RequestDashboard> {
+        let org = self.list_root(actor, org_id).await?;
+        let year = year.unwrap_or_else(|| today().year());
+        let now = now_ms();
+        let mut conn = self.db.conn().await?;
+        let children = org::children(&mut conn, org.id).await?;
+        let mut ids: Vec<i64> = children.iter().map(|c| c.id).collect();
+        ids.push(org.id);
+        let mut counters = rollup::for_orgs(
+            &mut conn,
+            &ids,
+            YEAR_METRICS,
+            &format!("{year}-01"),
+            &format!("{year}-12~"),
+        )
+        .await?;
+        counters
+            .extend(rollup::for_orgs(&mut conn, &ids, &[rollup::REQUEST_STATE], "", "~").await?);
+        let overdue_paths = store::overdue_paths(&mut conn, &org.path, now).await?;
+        drop(conn);
+        let mut by_org: HashMap<i64, Vec<(String, String, i64)>> = HashMap::new();
+        for (id, m, k, n) in counters {
+            by_org.entry(id).or_default().push((m, k, n));
+        }
+        let depth = path::ids(&org.path).len();
+        let mut overdue_by: HashMap<i64, i64> = HashMap::new();
+        for p in &overdue_paths {
+            if let Some(child) = path::ids(p).get(depth) {
+                *overdue_by.entry(*child).or_default() += 1;
+            }
+        }
+        let empty = Vec::new();
+        let own = by_org.get(&org.id).unwrap_or(&empty);
+        let by_state = RequestState::ALL
+            .iter()
+            .map(|s| {
+                let n = own
+                    .iter()
+                    .filter(|(m, k, _)| m == rollup::REQUEST_STATE && k == s.as_str())
+                    .map(|(_, _, n)| n)
+                    .sum();
+                (*s, n)
+            })
+            .collect();
+        let total = line(&org, own, overdue_paths.len() as i64);
+        let children = children
+            .iter()
+            .filter(|c| c.closed_on.is_none())
+            .map(|c| {
+                line(
+                    c,
+                    by_org.get(&c.id).unwrap_or(&empty),
+                    overdue_by.get(&c.id).copied().unwrap_or(0),
+                )
+            })
+            .collect();
+        Ok(RequestDashboard {
+            org,
+            year,
+            by_state,
+            total,
+            children,
+        })
+    }
+}
