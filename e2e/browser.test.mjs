@@ -11,6 +11,8 @@
 //   7. record a branch's missing meetings and see it turn green
 //   8. check in from a phone with the code, record the meeting from it, attach files, export
 //   9. import a roster with bad rows: preview, error report, the valid rows imported
+//  10. a resident reports a problem from a phone and tracks it; staff accept, send on and
+//      resolve it; the resident confirms
 //
 // Run:  DANGJIAN_BIN=../target/release/dangjian node --test browser.test.mjs
 // Env:  DANGJIAN_BIN     path to the built binary (default ../target/release/dangjian)
@@ -568,5 +570,74 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     await page.locator('#import-status[data-state=done]').waitFor({ timeout: 30000 });
     await page.goto(`${base}/members?org=${branch}&q=${encodeURIComponent('浏览器导入')}`);
     assert.equal(await page.locator('table tbody tr:has-text("浏览器导入")').count(), 1, 'the valid row was imported');
+  });
+
+  step('10 a resident reports from a phone and tracks it; staff accept and resolve; the resident confirms', async () => {
+    const accounts = JSON.parse(fs.readFileSync(path.join(tmp, 'accounts.json'), 'utf8'));
+    const village = accounts.find((a) => a.username === 'baitao-village').scope_org_id;
+    const mobile = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, locale: 'zh-CN' });
+    try {
+      const small = await mobile.newPage();
+      const fits = async (what) => {
+        const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 1, `${what} is wider than the phone by ${overflow}px`);
+      };
+      // No account: the form is open to anyone.
+      await small.goto(`${base}/r`);
+      await small.locator('select[name=category_id]').selectOption({ index: 1 });
+      const grids = small.waitForResponse((r) => r.url().includes('/r/grids'));
+      await small.locator('select[name=community_id]').selectOption(String(village));
+      await grids;
+      await small.locator('input[name=address]').fill('白涛街道滨江路 12 号');
+      await small.locator('textarea[name=description]').fill('楼道灯坏了两个星期，老人晚上上下楼不安全');
+      await small.locator('input[name=phone]').fill('13812345678');
+      const question = await small.locator('label:has(input[name=answer])').textContent();
+      const [a, b] = question.match(/\d+/g).map(Number);
+      await small.locator('input[name=answer]').fill(String(a + b));
+      const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+        '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+      await small.locator('input[name=photo]').setInputFiles({ name: '楼道.png', mimeType: 'image/png', buffer: png });
+      await fits('the request form');
+      await small.locator('#request-form button[type=submit]').click();
+      await small.locator('#tracking-code').waitFor();
+      const code = (await small.locator('#tracking-code').textContent()).trim();
+      assert.match(code, /^[A-Z0-9]{5}-[A-Z0-9]{5}$/);
+      await screenshot(small, 'phone-request-submitted.png');
+
+      // Tracking needs the phone as well as the code.
+      const track = async () => {
+        await small.goto(`${base}/r/track?code=${code}`);
+        await small.locator('#track-form input[name=phone]').fill('13812345678');
+        await small.locator('#track-form button[type=submit]').click();
+        await small.locator('#tracked-state').waitFor();
+        return (await small.locator('#tracked-state').textContent()).trim();
+      };
+      assert.equal(await track(), '待受理');
+      await fits('the tracking page');
+
+      // The staff accept it, send it to the routed department, and resolve it.
+      await page.goto(`${base}/requests?org=${village}`);
+      await page.locator(`#requests a:has-text("${code}")`).click();
+      await page.waitForURL(/\/requests\/\d+$/);
+      assert.equal(await page.locator('a:has-text("查看照片")').count(), 1, 'the photo came along');
+      await page.locator('#act-accept').click();
+      await page.locator('#request-state:has-text("已受理")').waitFor();
+      await page.locator('#dispatch-form button[type=submit]').click();
+      await page.locator('#request-state:has-text("已转部门")').waitFor();
+      await page.locator('#resolve-form textarea[name=note]').fill('物业已更换楼道灯，并加装声控开关');
+      await page.locator('#resolve-form button[type=submit]').click();
+      await page.locator('#request-state:has-text("已办结")').waitFor();
+      await screenshot(page, 'request-resolved.png');
+
+      // The resident reads the reply and confirms.
+      assert.equal(await track(), '已办结');
+      assert.match(await small.locator('#tracked-reply').textContent(), /声控开关/);
+      await small.locator('#answer-form button[value=confirm]').click();
+      await small.locator('#tracked-state:has-text("群众已确认")').waitFor();
+      assert.ok((await small.locator('#timeline li').count()) >= 5, 'every step is on the timeline');
+      await screenshot(small, 'phone-request-confirmed.png');
+    } finally {
+      await mobile.close();
+    }
   });
 });

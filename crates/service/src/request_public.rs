@@ -81,6 +81,16 @@ fn too_many() -> ServiceError {
     )
 }
 
+/// The keyed index a request's phone is found and counted by.
+pub fn phone_index(crypto: &crate::Crypto, phone: &str) -> String {
+    crypto.blind_index("request_phone", phone)
+}
+
+/// The keyed index a request's place is counted by.
+pub fn address_index(crypto: &crate::Crypto, address: &str) -> String {
+    crypto.blind_index("request_address", &domain::address_key(address))
+}
+
 fn new_tracking_code() -> String {
     let mut rng = rand::rng();
     (0..domain::TRACKING_CODE_LEN)
@@ -213,10 +223,8 @@ impl App {
             }
         }
         let now = now_ms();
-        let phone_index = self.crypto().blind_index("request_phone", &s.phone);
-        let address_index = self
-            .crypto()
-            .blind_index("request_address", &domain::address_key(&s.address));
+        let phone_index = phone_index(self.crypto(), &s.phone);
+        let address_index = address_index(self.crypto(), &s.address);
         let (by_phone, by_address) =
             store::count_since(&mut conn, &phone_index, &address_index, now - DAY_MS).await?;
         drop(conn);
@@ -228,6 +236,7 @@ impl App {
         }
         let accept_due_at = now + category.accept_hours * HOUR_MS;
         let mut new = NewRequest {
+            id: None,
             code: new_tracking_code(),
             category_id: category.id,
             community_id: community.id,
@@ -328,7 +337,7 @@ impl App {
         };
         let mut conn = self.db.conn().await?;
         let found = store::by_code(&mut conn, &code).await?;
-        let index = self.crypto().blind_index("request_phone", &phone);
+        let index = phone_index(self.crypto(), &phone);
         match found {
             Some((r, stored)) if stored == index => {
                 self.request_track_misses.forgive(&ip.to_string());

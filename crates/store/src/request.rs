@@ -197,6 +197,8 @@ pub async fn update_category(
 /// A request as stored, for inserting (one from the public form, or many for the demo).
 #[derive(Debug, Clone)]
 pub struct NewRequest {
+    /// Given by the demo, so that its timelines can name their requests; None otherwise.
+    pub id: Option<i64>,
     pub code: String,
     pub category_id: i64,
     pub community_id: i64,
@@ -233,12 +235,15 @@ const INSERT_COLUMNS: &str = "INSERT INTO request (code, category_id, community_
     phone_cipher, phone_masked, phone_index, address_index, state, submitted_at, answered_at, accept_due_at, \
     resolve_due_at, resolved_at, closed_at, due_at, escalation, assignee_member_id, department_id, department_path, \
     reply, updated_at) VALUES ";
-const INSERT_PARAMS: usize = 25;
+const INSERT_PARAMS: usize = 26;
 
 fn push_values(sql: &mut Sql, r: &NewRequest) {
     let t = &r.times;
-    sql.push("(")
-        .text(r.code.as_str())
+    sql.push("(");
+    if let Some(id) = r.id {
+        sql.int(id).push(", ");
+    }
+    sql.text(r.code.as_str())
         .push(", ")
         .int(r.category_id)
         .push(", ")
@@ -297,10 +302,12 @@ pub async fn insert(conn: &mut AnyConnection, r: &NewRequest) -> Result<i64> {
     Ok(sql.fetch_one(conn).await?.try_get("id")?)
 }
 
-/// Many requests at once (the demo); their timelines are written by `insert_events_bulk`.
+/// Many requests at once, ids given (the demo); their timelines are written by
+/// `insert_events_bulk`.
 pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[NewRequest]) -> Result<()> {
+    let with_ids = INSERT_COLUMNS.replacen("(code,", "(id, code,", 1);
     for chunk in rows.chunks(ROWS_PER_INSERT / INSERT_PARAMS) {
-        let mut sql = Sql::new(INSERT_COLUMNS);
+        let mut sql = Sql::new(&with_ids);
         for (i, r) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");

@@ -50,7 +50,7 @@ pub struct Counts {
 }
 
 /// The villages and communities: the towns' children set up in a village or a community.
-fn villages(t: &Tree) -> Vec<&OrgRow> {
+pub(super) fn villages(t: &Tree) -> Vec<&OrgRow> {
     let towns: Vec<i64> = t.towns.iter().map(|&i| t.orgs[i].id).collect();
     t.orgs
         .iter()

@@ -6,6 +6,7 @@ mod life;
 mod masses;
 mod people;
 mod recruit;
+mod requests;
 mod review;
 mod tree;
 
@@ -35,6 +36,8 @@ pub struct Summary {
     pub meetings: usize,
     pub attendance: usize,
     pub masses: masses::Counts,
+    /// Residents' requests over the last year.
+    pub requests: usize,
     pub accounts: Vec<Account>,
 }
 
@@ -133,6 +136,15 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     .await?;
     recruit::plans(&mut tx, &t.orgs, &mut rng).await?;
     let masses = masses::generate(&mut tx, &t, &branch_members, &people, scale, &mut rng).await?;
+    let requests = requests::generate(
+        &mut tx,
+        app.crypto(),
+        &masses::villages(&t),
+        &branch_members,
+        scale,
+        &mut rng,
+    )
+    .await?;
     // The rollup counts members, orgs, grades and study records: after all of them.
     rollup::rebuild(&mut tx).await?;
     app.start_life_at(&mut tx, &first_month).await?;
@@ -152,6 +164,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         meetings,
         attendance,
         masses,
+        requests,
         accounts,
     })
 }

@@ -400,12 +400,11 @@ on_both!(
         let (_, v) = village.get_json(&format!("/api/v1/requests/{id}")).await;
         let due = v["due_at"].as_i64().expect("due");
 
-        assert_eq!(
-            t.app.run_request_job(due - 1).await.expect("job"),
-            0,
-            "not yet due"
-        );
-        assert!(t.app.run_request_job(due + 1).await.expect("job") >= 1);
+        // The demo's own overdue requests may climb too: this one is looked at.
+        t.app.run_request_job(due - 1).await.expect("job");
+        let (_, v) = village.get_json(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(v["escalation"], 0, "not yet due");
+        t.app.run_request_job(due + 1).await.expect("job");
         let (_, v) = village.get_json(&format!("/api/v1/requests/{id}")).await;
         assert_eq!(v["escalation"], 1);
         assert_eq!(
