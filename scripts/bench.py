@@ -97,6 +97,30 @@ def record_meetings(client, runs):
     return (f"POST /api/v1/meetings with {len(members)} attendees", statistics.median(times), percentile(times, 0.95))
 
 
+def submit_requests(client, runs):
+    """Times POST /api/v1/public/requests as residents would send them: a fresh challenge
+    each (fetched untimed), a different phone, place and client address each, so that the
+    rate limits are not what is measured."""
+    times = []
+    anonymous = Client(client.conn.port)
+    for i in range(runs):
+        _, _, data = anonymous.request("GET", "/api/v1/public/request-form")
+        form = json.loads(data)
+        a, b = [int(x) for x in form["challenge"]["question"].replace("加", " ").replace("等于几？", " ").split()]
+        body = json.dumps({
+            "category_id": form["categories"][i % len(form["categories"])][0],
+            "community_id": form["communities"][i % len(form["communities"])][0],
+            "address": f"压测小区 {i} 号", "description": "压测提交的群众诉求内容",
+            "phone": f"139{i:08d}", "challenge": form["challenge"]["token"], "answer": str(a + b),
+        })
+        headers = {"content-type": "application/json", "x-real-ip": f"10.9.{i // 250}.{i % 250 + 1}"}
+        start = time.perf_counter()
+        status, _, out = anonymous.request("POST", "/api/v1/public/requests", body, headers)
+        times.append((time.perf_counter() - start) * 1000)
+        assert status == 201, out
+    return ("POST /api/v1/public/requests (resident submits)", statistics.median(times), percentile(times, 0.95))
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -179,10 +203,18 @@ def main():
             ("grids page 1, district (page)", "/grids"),
             ("GET /api/v1/deeds page 1, district", "/api/v1/deeds"),
             ("GET /api/v1/deeds page 1, one town", f"/api/v1/deeds?org={town['scope_org_id']}"),
+            ("requests page 1, district (page)", "/requests"),
+            ("GET /api/v1/requests page 1, district", "/api/v1/requests"),
+            ("GET /api/v1/requests open, one town", f"/api/v1/requests?org={town['scope_org_id']}&state=open"),
+            ("GET /api/v1/requests overdue, district", "/api/v1/requests?state=overdue"),
+            ("requests dashboard, district (page)", "/requests/dashboard"),
+            ("GET /api/v1/requests/dashboard, one town", f"/api/v1/requests/dashboard?org={town['scope_org_id']}"),
+            ("GET /api/v1/public/requests (published list)", "/api/v1/public/requests"),
         ]
         results = [(label, *timed(client, path, args.runs)) for label, path in rows]
         results.append(("member search by name (50 prefixes)", *timed_many(client, search_paths, args.runs)))
         results.append(record_meetings(client, min(args.runs, 100)))
+        results.append(submit_requests(client, args.runs))
         mem = rss_mb(server.pid)
     finally:
         server.terminate()

@@ -451,7 +451,17 @@ impl App {
             _ => None,
         };
         drop(conn);
-        let note = input.note.trim();
+        // The timeline tells the resident whom it was sent to (members show who they are: 亮身份).
+        let sent_to = match (&assignee, &department) {
+            (Some(m), _) => format!("承办党员：{}", m.name),
+            (_, Some(d)) => format!("承办部门：{}", d.name),
+            _ => String::new(),
+        };
+        let note = if sent_to.is_empty() {
+            input.note.trim()
+        } else {
+            sent_to.as_str()
+        };
         let label = actor.scope_name.clone();
         let step = Step {
             action,

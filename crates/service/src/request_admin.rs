@@ -297,12 +297,7 @@ fn line(org: &OrgRow, counters: &[(String, String, i64)], overdue: i64) -> Reque
             }
             continue;
         }
-        let bucket = || {
-            key.rsplit(':')
-                .next()
-                .and_then(|b| b.parse::<usize>().ok())
-                .filter(|b| *b < buckets)
-        };
+        let bucket = || key.parse::<usize>().ok().filter(|b| *b < buckets);
         match metric.as_str() {
             rollup::REQUEST_ANSWER_HOURS => {
                 if let Some(b) = bucket() {
@@ -358,16 +353,20 @@ impl App {
         let children = org::children(&mut conn, org.id).await?;
         let mut ids: Vec<i64> = children.iter().map(|c| c.id).collect();
         ids.push(org.id);
+        // The year's counters summed over its months (keys `YYYY-MM` and `YYYY-MM:NN` leave
+        // an empty key and the bucket), and the state counters as they are.
+        let year_keys = (format!("{year}-01"), format!("{year}-12~"));
         let mut counters = rollup::for_orgs(
             &mut conn,
             &ids,
             YEAR_METRICS,
-            &format!("{year}-01"),
-            &format!("{year}-12~"),
+            (&year_keys.0, &year_keys.1),
+            "YYYY-MM:".len(),
         )
         .await?;
-        counters
-            .extend(rollup::for_orgs(&mut conn, &ids, &[rollup::REQUEST_STATE], "", "~").await?);
+        counters.extend(
+            rollup::for_orgs(&mut conn, &ids, &[rollup::REQUEST_STATE], ("", "~"), 0).await?,
+        );
         let overdue_paths = store::overdue_paths(&mut conn, &org.path, now).await?;
         drop(conn);
         let mut by_org: HashMap<i64, Vec<(String, String, i64)>> = HashMap::new();

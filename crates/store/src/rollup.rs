@@ -492,18 +492,23 @@ pub async fn snapshot(conn: &mut AnyConnection) -> Result<Vec<(i64, String, Stri
         .collect()
 }
 
-/// The counters of some metrics of several orgs over a range of keys: (org, metric, key, n).
+/// The counters of some metrics of several orgs over a range of keys, summed over the first
+/// `skip` characters of the key (`skip` 8 sums `YYYY-MM:NN` over the months, by `NN`):
+/// (org, metric, rest of the key, n).
 pub async fn for_orgs(
     conn: &mut AnyConnection,
     org_ids: &[i64],
     metrics: &[&str],
-    from_key: &str,
-    to_key: &str,
+    (from_key, to_key): (&str, &str),
+    skip: usize,
 ) -> Result<Vec<(i64, String, String, i64)>> {
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new("SELECT org_id, metric, key, n FROM rollup WHERE org_id IN (");
+    let tail = format!("substr(key, {})", skip + 1);
+    let mut sql = Sql::new(&format!(
+        "SELECT org_id, metric, {tail} AS key, CAST(SUM(n) AS BIGINT) AS n FROM rollup WHERE org_id IN ("
+    ));
     for (i, id) in org_ids.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -521,7 +526,7 @@ pub async fn for_orgs(
         .text(from_key)
         .push(" AND key <= ")
         .text(to_key)
-        .push(" AND n <> 0");
+        .push(&format!(" GROUP BY org_id, metric, {tail}"));
     let rs = sql.fetch_all(conn).await?;
     rs.iter()
         .map(|r| {
