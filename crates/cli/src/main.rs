@@ -291,7 +291,7 @@ async fn run(cmd: Cmd) -> Result<(), String> {
                 .map_err(|e| explain(&e))?;
             println!(
                 "演示数据已生成（scale {scale}, seed {seed}）：{} 个组织节点，{} 名党员，{} 次会议，{} 条出勤记录，\
-                 {} 个网格，{} 户住户（{} 户已落实联系党员），{} 件好事实事，{} 名在职党员社区报到，{} 个服务单元，{} 件群众诉求，用时 {:.1} 秒",
+                 {} 个网格，{} 户住户（{} 户已落实联系党员），{} 件好事实事，{} 名在职党员社区报到，{} 个服务单元，{} 件群众诉求，{} 份三评（{} 个村社区已公开），用时 {:.1} 秒",
                 summary.orgs,
                 summary.members,
                 summary.meetings,
@@ -303,6 +303,8 @@ async fn run(cmd: Cmd) -> Result<(), String> {
                 summary.masses.reported,
                 summary.masses.units,
                 summary.requests,
+                summary.evaluations.responses,
+                summary.evaluations.published,
                 started.elapsed().as_secs_f64()
             );
             println!("演示账号（密码均为：{password}）：");

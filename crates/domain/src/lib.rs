@@ -7,6 +7,7 @@ pub mod bands;
 pub mod date;
 pub mod dues;
 pub mod error;
+pub mod evaluation;
 pub mod id_number;
 mod labelled;
 pub mod life;

@@ -9,6 +9,7 @@ pub mod checkin;
 mod crypto;
 pub mod dues;
 mod error;
+pub mod evaluation;
 pub mod import;
 pub mod life;
 mod limit;
@@ -51,6 +52,7 @@ pub struct Config {
     pub recruit_rules: dangjian_domain::recruit::RecruitRules,
     pub masses_rules: dangjian_domain::masses::MassesRules,
     pub request_rules: dangjian_domain::request::RequestRules,
+    pub evaluation_rules: dangjian_domain::evaluation::EvaluationRules,
 }
 
 impl Default for Config {
@@ -67,6 +69,7 @@ impl Default for Config {
             recruit_rules: Default::default(),
             masses_rules: Default::default(),
             request_rules: Default::default(),
+            evaluation_rules: Default::default(),
         }
     }
 }

@@ -202,6 +202,21 @@ impl App {
         Ok((root, items, total))
     }
 
+    /// Every grid of a subtree with its coverage, for a spreadsheet; audited.
+    pub async fn export_grids(
+        &self,
+        actor: &Actor,
+        org: Option<i64>,
+    ) -> ServiceResult<(OrgRow, Vec<GridRow>)> {
+        let root = self.list_root(actor, org).await?;
+        let mut conn = self.db.conn().await?;
+        let rows = store::grids_under(&mut conn, &root.path, MAX_EXPORT, 0).await?;
+        drop(conn);
+        self.audit_export(actor, "网格", root.id, rows.len(), None)
+            .await?;
+        Ok((root, rows))
+    }
+
     /// The grid party groups under an org, to link a new grid to.
     pub async fn grid_groups(&self, actor: &Actor, org_id: i64) -> ServiceResult<Vec<OrgRow>> {
         let o = self.org(actor, org_id).await?;

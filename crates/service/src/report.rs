@@ -351,6 +351,26 @@ impl App {
     }
 }
 
+impl App {
+    /// Every current report to the communities of a subtree, for a spreadsheet; audited.
+    pub async fn export_community_reports(
+        &self,
+        actor: &Actor,
+        org: Option<i64>,
+        year: Option<i32>,
+    ) -> ServiceResult<(OrgRow, i32, Vec<ReportRow>)> {
+        let p = self.community_reports(actor, org, year, None).await?;
+        let mut conn = self.db.conn().await?;
+        let rows =
+            store::to_communities(&mut conn, &p.org.path, p.year, crate::masses::MAX_EXPORT, 0)
+                .await?;
+        drop(conn);
+        self.audit_export(actor, "在职党员报到", p.org.id, rows.len(), None)
+            .await?;
+        Ok((p.org, p.year, rows))
+    }
+}
+
 /// The label of a stored rating.
 pub fn rating_label(code: &str) -> &'static str {
     masses::ReportRating::parse(code).map_or("", masses::ReportRating::label)

@@ -9,6 +9,7 @@ pub mod checkin;
 mod db;
 pub mod dues;
 mod error;
+pub mod evaluation;
 pub mod import;
 pub mod life;
 pub mod masses;

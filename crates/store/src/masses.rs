@@ -751,3 +751,30 @@ pub async fn grid_names(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<(i6
         .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
         .collect()
 }
+
+/// Current pairings of the households of a subtree: (member, household, the member's branch
+/// id and path), by member.
+pub async fn current_pairings_under(
+    conn: &mut AnyConnection,
+    root: &str,
+) -> Result<Vec<(i64, i64, i64, String)>> {
+    let rs = sqlx::query(
+        "SELECT p.member_id, p.household_id, m.org_id, m.org_path FROM pairing p \
+         JOIN household h ON h.id = p.household_id JOIN member m ON m.id = p.member_id \
+         WHERE p.to_on IS NULL AND h.org_path >= $1 AND h.org_path < $2 ORDER BY p.member_id, p.household_id",
+    )
+    .bind(root)
+    .bind(path::upper(root))
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("member_id")?,
+                r.try_get("household_id")?,
+                r.try_get("org_id")?,
+                r.try_get("org_path")?,
+            ))
+        })
+        .collect()
+}

@@ -108,6 +108,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_request.sql"),
         postgres: include_str!("../migrations/postgres/0016_request.sql"),
     },
+    Migration {
+        version: 17,
+        name: "evaluation",
+        sqlite: include_str!("../migrations/sqlite/0017_evaluation.sql"),
+        postgres: include_str!("../migrations/postgres/0017_evaluation.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

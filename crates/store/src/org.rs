@@ -370,6 +370,9 @@ pub async fn move_subtree(
         ("service_unit", "org_path"),
         ("request", "community_path"),
         ("request", "department_path"),
+        ("evaluation_period", "org_path"),
+        ("evaluation_response", "member_path"),
+        ("evaluation_publication", "org_path"),
     ];
     for (table, col) in copies {
         let sql = format!(
@@ -460,6 +463,8 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "request_department",
         "request_category",
         "request",
+        "evaluation_period",
+        "evaluation_response",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

@@ -459,3 +459,146 @@ pub fn requests(
     };
     book(&[t], &format!("群众诉求-{org_name}.xlsx"))
 }
+
+/// Grids with their households and coverage, as listed.
+pub fn grids(
+    org_name: &str,
+    rows: &[dangjian_service::store::masses::GridRow],
+) -> Result<Response, ServiceError> {
+    let t = Table {
+        sheet: "网格".into(),
+        title: format!("{org_name} 网格"),
+        headers: [
+            "村（社区）",
+            "网格",
+            "网格党小组",
+            "住户",
+            "已落实联系党员",
+            "覆盖率",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+        rows: rows
+            .iter()
+            .map(|g| {
+                vec![
+                    Cell::Text(g.org_name.clone()),
+                    Cell::Text(g.name.clone()),
+                    Cell::Text(g.group_name.clone().unwrap_or_default()),
+                    Cell::Int(g.households),
+                    Cell::Int(g.paired),
+                    Cell::Text(dangjian_domain::masses::permille_text(
+                        dangjian_domain::masses::coverage_permille(g.paired, g.households),
+                    )),
+                ]
+            })
+            .collect(),
+    };
+    book(&[t], &format!("网格-{org_name}.xlsx"))
+}
+
+/// Members reporting to the communities (双报到), with the year's service and rating.
+pub fn community_reports(
+    org_name: &str,
+    year: i32,
+    rows: &[dangjian_service::store::report::ReportRow],
+) -> Result<Response, ServiceError> {
+    let t = Table {
+        sheet: "在职党员报到".into(),
+        title: format!("{org_name} 在职党员报到（{year} 年）"),
+        headers: [
+            "党员",
+            "所在支部",
+            "报到村（社区）",
+            "报到日期",
+            "服务（小时）",
+            "评价",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Text(r.member_name.clone()),
+                    Cell::Text(r.branch_name.clone()),
+                    Cell::Text(r.community_name.clone()),
+                    Cell::Text(r.registered_on.clone()),
+                    Cell::Text(dangjian_domain::masses::hours_text(r.minutes)),
+                    Cell::Text(
+                        r.rating
+                            .as_deref()
+                            .map_or("", dangjian_service::report::rating_label)
+                            .into(),
+                    ),
+                ]
+            })
+            .collect(),
+    };
+    book(&[t], &format!("在职党员报到-{org_name}.xlsx"))
+}
+
+/// A branch's or community's 三评 results: each member, then each question.
+pub fn evaluation(r: &dangjian_service::evaluation::Results) -> Result<Response, ServiceError> {
+    use dangjian_domain::evaluation::{Answer, Band, score_text};
+    let avg = |a: Option<i64>| a.map(score_text).unwrap_or_default();
+    let members = Table {
+        sheet: "党员".into(),
+        title: format!("{} {} 党员评价结果", r.org.name, r.period.name),
+        headers: [
+            "党员",
+            "支部",
+            "群众评份数",
+            "群众评",
+            "互评份数",
+            "互评",
+            "组织评",
+            "综合",
+            "档次",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+        rows: r
+            .members
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::Text(m.name.clone()),
+                    Cell::Text(m.branch_name.clone()),
+                    Cell::Int(m.household.count),
+                    Cell::Text(avg(m.household.average_x100)),
+                    Cell::Int(m.peer.count),
+                    Cell::Text(avg(m.peer.average_x100)),
+                    Cell::Text(avg(m.organization.average_x100)),
+                    Cell::Text(avg(m.average_x100)),
+                    Cell::Text(m.band.map_or("未评价", Band::label).into()),
+                ]
+            })
+            .collect(),
+    };
+    let mut headers = vec!["问题".to_string()];
+    headers.extend(Answer::ALL.iter().map(|a| a.label().to_string()));
+    headers.push("平均分".into());
+    let questions = Table {
+        sheet: "各题".into(),
+        title: format!("{} {} 各题评价", r.org.name, r.period.name),
+        headers,
+        rows: r
+            .questions
+            .iter()
+            .map(|q| {
+                let mut row = vec![Cell::Text(q.question.clone())];
+                row.extend(q.counts.iter().map(|(_, n)| Cell::Int(*n)));
+                row.push(Cell::Text(avg(q.average_x100)));
+                row
+            })
+            .collect(),
+    };
+    book(
+        &[members, questions],
+        &format!("三评结果-{}.xlsx", r.org.name),
+    )
+}

@@ -1,6 +1,7 @@
 //! `dangjian demo`: a fresh database holding a synthetic district shaped like Fuling.
 
 mod dues;
+mod evaluation;
 mod fuling;
 mod life;
 mod masses;
@@ -38,6 +39,7 @@ pub struct Summary {
     pub masses: masses::Counts,
     /// Residents' requests over the last year.
     pub requests: usize,
+    pub evaluations: evaluation::Counts,
     pub accounts: Vec<Account>,
 }
 
@@ -145,6 +147,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         &mut rng,
     )
     .await?;
+    let evaluations = evaluation::generate(&mut tx, &t, &branch_members, &mut rng).await?;
     // The rollup counts members, orgs, grades and study records: after all of them.
     rollup::rebuild(&mut tx).await?;
     app.start_life_at(&mut tx, &first_month).await?;
@@ -165,6 +168,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         attendance,
         masses,
         requests,
+        evaluations,
         accounts,
     })
 }

@@ -333,6 +333,24 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// The text of every cell of one sheet of a spreadsheet the page at `path` downloads.
+    pub async fn xlsx_cells(&self, path: &str, sheet: &str) -> Vec<String> {
+        let r = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("export");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let bytes = r.bytes().await.expect("xlsx").to_vec();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
+        let range = calamine::Reader::worksheet_range(&mut book, sheet).expect("sheet");
+        range.rows().flatten().map(ToString::to_string).collect()
+    }
+}
+
 pub fn hidden_csrf(html: &str) -> String {
     let marker = "name=\"_csrf\" value=\"";
     html.find(marker)

@@ -11,6 +11,7 @@ mod auth;
 mod bad_input;
 mod cli;
 mod dues;
+mod evaluation;
 mod masses;
 mod minutes;
 mod orgs;

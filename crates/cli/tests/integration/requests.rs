@@ -377,6 +377,14 @@ on_both!(
                 .contains("城管部门已更换线路")
         );
 
+        // The staff's export lists it without the resident's phone.
+        let b = t.browser("baitao-village").await;
+        let cells = b
+            .xlsx_cells("/requests/export.xlsx?state=closed", "群众诉求")
+            .await;
+        assert!(cells.contains(&code), "{code} in the export");
+        assert!(!cells.iter().any(|c| c.contains("13800001111")));
+
         // The dashboard counts it for the village and its town.
         let (s, d) = village
             .get_json(&format!("/api/v1/requests/dashboard?org={vid}"))

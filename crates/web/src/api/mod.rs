@@ -4,6 +4,7 @@
 mod auth;
 mod checkin;
 mod dues;
+mod evaluation;
 mod imports;
 mod life;
 mod masses;
@@ -55,6 +56,14 @@ pub fn routes() -> Router<AppState> {
             "/request-departments/{id}",
             axum::routing::put(request::update_department),
         )
+        .route(
+            "/evaluations",
+            get(evaluation::list).post(evaluation::create),
+        )
+        .route("/evaluations/{id}/results", get(evaluation::results))
+        .route("/evaluations/{id}/responses", post(evaluation::respond))
+        .route("/evaluations/{id}/publications", post(evaluation::publish))
+        .route("/public/evaluations/{id}/{org}", get(evaluation::public))
         .route("/public/request-form", get(request::public_form))
         .route("/public/grids", get(request::public_grids))
         .route(

@@ -276,6 +276,15 @@ pub async fn grids(
     grids_page(&st, &auth, &q, "", FormErrors::default()).await
 }
 
+pub async fn grids_xlsx(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<GridsQuery>,
+) -> PageResult<Response> {
+    let (root, rows) = st.app.export_grids(&auth.actor, parse_id(&q.org)).await?;
+    Ok(crate::export::grids(&root.name, &rows)?)
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct GridForm {

@@ -3,6 +3,7 @@
 mod audit;
 mod checkin;
 mod dues;
+mod evaluation;
 mod home;
 mod imports;
 mod life;
@@ -77,6 +78,7 @@ pub fn routes() -> Router<AppState> {
             post(service_unit::remove_member),
         )
         .route("/reports", get(report::list).post(report::register))
+        .route("/reports/export.xlsx", get(report::export))
         .route("/reports/{id}/service", post(report::service))
         .route("/reports/{id}/rate", post(report::rate))
         .route("/reports/{id}/end", post(report::end))
@@ -94,6 +96,18 @@ pub fn routes() -> Router<AppState> {
                 )),
         )
         .route("/r/grids", get(public_request::grids))
+        .route("/e/{id}/{org}", get(evaluation::public))
+        .route(
+            "/evaluations",
+            get(evaluation::list).post(evaluation::create),
+        )
+        .route("/evaluations/{id}", get(evaluation::results))
+        .route("/evaluations/{id}/export.xlsx", get(evaluation::export))
+        .route("/evaluations/{id}/publish", post(evaluation::publish))
+        .route(
+            "/evaluations/{id}/members/{member_id}",
+            get(evaluation::form).post(evaluation::submit),
+        )
         .route(
             "/r/track",
             get(public_request::track_form).post(public_request::track),
@@ -113,6 +127,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests/{id}/photo", get(request::photo))
         .route("/requests/{id}/assignees", get(request::assignees))
         .route("/grids", get(masses::grids).post(masses::create_grid))
+        .route("/grids/export.xlsx", get(masses::grids_xlsx))
         .route(
             "/households",
             get(masses::households).post(masses::add_household),

@@ -101,6 +101,18 @@ pub async fn list(
     list_page(&st, &auth, &q, FormErrors::default()).await
 }
 
+pub async fn export(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> PageResult<Response> {
+    let (org, year, rows) = st
+        .app
+        .export_community_reports(&auth.actor, parse_id(&q.org), q.year.trim().parse().ok())
+        .await?;
+    Ok(crate::export::community_reports(&org.name, year, &rows)?)
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct RegisterForm {
