@@ -123,9 +123,50 @@ pub fn check(
     })
 }
 
+/// Checks a photo (a request's, a deed's, a card's): JPG or PNG by content, within
+/// `max_bytes`; the error names `field`. Returns its content type.
+pub fn check_photo(
+    field: &'static str,
+    name: &str,
+    body: &[u8],
+    max_bytes: usize,
+) -> Result<&'static str, FieldError> {
+    let limits = Limits {
+        per_file: max_bytes,
+        per_meeting: max_bytes,
+    };
+    let c = check(name, body, 0, limits).map_err(|mut e| {
+        e.field = field;
+        if e.code == "too_large" {
+            e.message = format!("照片不能超过 {}", mib(max_bytes));
+        }
+        e
+    })?;
+    if c.mime.starts_with("image/") {
+        Ok(c.mime)
+    } else {
+        Err(FieldError::new(
+            field,
+            "not_an_image",
+            "照片只能是 JPG 或 PNG 图片",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_photo_is_an_image_within_its_limit() {
+        assert_eq!(check_photo("photo", "a.png", PNG, 1024), Ok("image/png"));
+        let e = check_photo("photo", "a.pdf", b"%PDF-1.7", 1024).expect_err("a document");
+        assert_eq!((e.field, e.code), ("photo", "not_an_image"));
+        let e = check_photo("photo", "a.png", &[0u8; 2048], 1024).expect_err("too large");
+        assert_eq!(e.code, "too_large");
+        let e = check_photo("photo", "a.png", b"MZ", 1024).expect_err("not a png");
+        assert_eq!(e.code, "content_mismatch");
+    }
 
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n0000";
 

@@ -93,6 +93,8 @@ pub struct MassesRules {
     /// One deed's longest time, in minutes.
     pub deed_max_minutes: i64,
     pub max_household_size: i64,
+    /// Largest photo of a deed or a card.
+    pub photo_bytes: usize,
 }
 
 impl Default for MassesRules {
@@ -103,6 +105,7 @@ impl Default for MassesRules {
             deed_back_days: 90,
             deed_max_minutes: 24 * 60,
             max_household_size: 20,
+            photo_bytes: 2 * 1024 * 1024,
         }
     }
 }

@@ -18,6 +18,7 @@ mod meeting_files;
 pub mod members;
 pub mod org_roster;
 pub mod orgs;
+pub mod photo;
 pub mod recruit;
 pub mod remind;
 pub mod report;

@@ -77,6 +77,8 @@ pub struct DeedQuery {
 pub struct DeedPage {
     pub org: OrgRow,
     pub items: Vec<DeedRow>,
+    /// The deeds of this page that have a photo.
+    pub with_photo: Vec<i64>,
     pub total: i64,
     pub minutes: i64,
     pub page: i64,
@@ -780,9 +782,14 @@ impl App {
             store::deed_totals(&mut conn, &f).await?
         };
         let items = store::deeds(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
+        let ids: Vec<i64> = items.iter().map(|d| d.id).collect();
+        let with_photo =
+            dangjian_store::photo::owners_with(&mut conn, dangjian_store::photo::DEED, &ids)
+                .await?;
         Ok(DeedPage {
             org: root,
             items,
+            with_photo,
             total,
             minutes,
             page,
@@ -879,6 +886,7 @@ pub struct CardView {
     /// The branch sets the duties; the member writes the commitment and publishes.
     pub can_set_duties: bool,
     pub can_edit: bool,
+    pub has_photo: bool,
 }
 
 fn new_card_code() -> String {
@@ -894,7 +902,11 @@ fn new_card_code() -> String {
 
 impl App {
     /// The member a card belongs to, with what the actor may do with it.
-    async fn card_member(&self, actor: &Actor, member_id: i64) -> ServiceResult<(MemberRow, bool)> {
+    pub(crate) async fn card_member(
+        &self,
+        actor: &Actor,
+        member_id: i64,
+    ) -> ServiceResult<(MemberRow, bool)> {
         let mut conn = self.db.conn().await?;
         let m = member::get(&mut conn, member_id)
             .await?
@@ -913,7 +925,12 @@ impl App {
         let own = actor.member_id == Some(m.id);
         let mut conn = self.db.conn().await?;
         let card = store::card_of(&mut conn, m.id).await?;
+        let has_photo =
+            !dangjian_store::photo::owners_with(&mut conn, dangjian_store::photo::CARD, &[m.id])
+                .await?
+                .is_empty();
         Ok(CardView {
+            has_photo,
             member_id: m.id,
             name: m.name,
             org_name: m.org_name,
@@ -990,9 +1007,17 @@ impl App {
             return Err(ServiceError::NotFound);
         }
         let mut conn = self.db.conn().await?;
-        store::public_card(&mut conn, code)
+        let mut c = store::public_card(&mut conn, code)
             .await?
-            .ok_or(ServiceError::NotFound)
+            .ok_or(ServiceError::NotFound)?;
+        c.has_photo = !dangjian_store::photo::owners_with(
+            &mut conn,
+            dangjian_store::photo::CARD,
+            &[c.member_id],
+        )
+        .await?
+        .is_empty();
+        Ok(c)
     }
 }
 

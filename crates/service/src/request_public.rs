@@ -170,31 +170,11 @@ impl App {
         let s: Submission = input.validate(rules).map_err(ServiceError::Invalid)?;
         self.check_challenge(challenge.0, challenge.1)?;
         let photo = match photo {
-            Some((name, body)) => {
-                if body.len() > rules.photo_bytes {
-                    return Err(ServiceError::field(
-                        "photo",
-                        "too_large",
-                        format!("照片不能超过 {} MB", rules.photo_bytes / (1024 * 1024)),
-                    ));
-                }
-                let limits = attachment::Limits {
-                    per_file: rules.photo_bytes,
-                    per_meeting: rules.photo_bytes,
-                };
-                let checked = attachment::check(name, body, 0, limits).map_err(|mut e| {
-                    e.field = "photo";
-                    ServiceError::Invalid(vec![e])
-                })?;
-                if !checked.mime.starts_with("image/") {
-                    return Err(ServiceError::field(
-                        "photo",
-                        "not_an_image",
-                        "照片只能是 JPG 或 PNG 图片",
-                    ));
-                }
-                Some((checked.mime, body))
-            }
+            Some((name, body)) => Some((
+                attachment::check_photo("photo", name, body, rules.photo_bytes)
+                    .map_err(|e| ServiceError::Invalid(vec![e]))?,
+                body,
+            )),
             None => None,
         };
         let mut conn = self.db.conn().await?;

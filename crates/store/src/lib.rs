@@ -17,6 +17,7 @@ pub mod member;
 mod migrate;
 pub mod notification;
 pub mod org;
+pub mod photo;
 pub mod recruit;
 pub mod report;
 pub mod request;

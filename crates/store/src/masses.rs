@@ -713,16 +713,20 @@ pub async fn save_card(conn: &mut AnyConnection, c: &CardRow, by: Option<i64>) -
 /// What anyone may see of a published card: the name, the branch, duties and commitment.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicCard {
+    /// Kept to find the card's photo; never shown.
+    #[serde(skip)]
+    pub member_id: i64,
     pub name: String,
     pub org_name: String,
     pub duties: String,
     pub commitment: String,
+    pub has_photo: bool,
 }
 
 /// A published card of a member still in the district, by its code.
 pub async fn public_card(conn: &mut AnyConnection, code: &str) -> Result<Option<PublicCard>> {
     let r = sqlx::query(
-        "SELECT m.name, o.name AS org_name, c.duties, c.commitment FROM member_card c \
+        "SELECT m.id, m.name, o.name AS org_name, c.duties, c.commitment FROM member_card c \
          JOIN member m ON m.id = c.member_id JOIN org o ON o.id = m.org_id \
          WHERE c.code = $1 AND c.published = 1 AND m.org_path <> $2",
     )
@@ -732,10 +736,12 @@ pub async fn public_card(conn: &mut AnyConnection, code: &str) -> Result<Option<
     .await?;
     r.map(|r| {
         Ok(PublicCard {
+            member_id: r.try_get("id")?,
             name: r.try_get("name")?,
             org_name: r.try_get("org_name")?,
             duties: r.try_get("duties")?,
             commitment: r.try_get("commitment")?,
+            has_photo: false,
         })
     })
     .transpose()

@@ -114,6 +114,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_evaluation.sql"),
         postgres: include_str!("../migrations/postgres/0017_evaluation.sql"),
     },
+    Migration {
+        version: 18,
+        name: "photo",
+        sqlite: include_str!("../migrations/sqlite/0018_photo.sql"),
+        postgres: include_str!("../migrations/postgres/0018_photo.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

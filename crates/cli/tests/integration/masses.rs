@@ -507,7 +507,10 @@ on_both!(
             .map(String::as_str)
             .collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["commitment", "duties", "name", "org_name"]);
+        assert_eq!(
+            keys,
+            ["commitment", "duties", "has_photo", "name", "org_name"]
+        );
         let page = anyone
             .get(t.url(&format!("/c/{code}")))
             .send()
@@ -871,5 +874,122 @@ on_both!(
             )
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);
+
+/// A PNG's signature and some bytes: enough for the content check.
+fn png() -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.extend_from_slice(&[7u8; 100]);
+    b
+}
+
+async fn upload(api: &Api, path: &str, name: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(body).file_name(name.to_string()),
+    );
+    let r = api
+        .client
+        .post(format!("{}{}", api.base, path))
+        .bearer_auth(&api.token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let s = r.status();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+on_both!(
+    cards_and_deeds_carry_a_photo_shown_only_where_they_are,
+    async |t: &TestApp| {
+        let member = t.api("baitao-member").await;
+        let own = me(&member).await["member_id"].as_i64().expect("member id");
+        let photo_path = format!("/api/v1/members/{own}/card/photo");
+        let (s, e) = upload(&member, &photo_path, "简历.pdf", b"%PDF-1.7".to_vec()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert_eq!(e["error"]["code"], "not_an_image");
+        let (s, e) = upload(&member, &photo_path, "我.png", png()).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{e}");
+        let r = member.get(&photo_path).await;
+        assert_eq!(r.headers()["content-type"], "image/png");
+        assert_eq!(r.bytes().await.expect("bytes").to_vec(), png());
+        let other_town = t.api(&t.town_accounts()[6].username).await;
+        assert_eq!(
+            other_town.get(&photo_path).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let (s, _) = upload(&other_town, &photo_path, "x.png", png()).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "out of scope");
+
+        // The public card shows it only once published.
+        let (_, c) = member
+            .send_json(
+                reqwest::Method::PUT,
+                &format!("/api/v1/members/{own}/card"),
+                &json!({ "commitment": "随叫随到", "published": false }),
+            )
+            .await;
+        let code = c["code"].as_str().expect("code").to_string();
+        assert_eq!(c["has_photo"], true);
+        let public = t.url(&format!("/api/v1/cards/{code}/photo"));
+        assert_eq!(
+            reqwest::get(&public).await.expect("get").status(),
+            StatusCode::NOT_FOUND
+        );
+        member
+            .send_json(
+                reqwest::Method::PUT,
+                &format!("/api/v1/members/{own}/card"),
+                &json!({ "commitment": "随叫随到", "published": true }),
+            )
+            .await;
+        let r = reqwest::get(&public).await.expect("get");
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.bytes().await.expect("bytes").to_vec(), png());
+        let html = reqwest::get(t.url(&format!("/c/{code}")))
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(html.contains(&format!("/c/{code}/photo")));
+
+        // A deed's photo: by the member who did it, seen by the branch, not by others.
+        let (s, d) = member
+            .post(
+                &format!("/api/v1/members/{own}/deeds"),
+                &json!({ "done_on": dangjian_domain::date::format(dangjian_service::today()), "kind": "visit", "description": "入户走访", "hours": "1" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let deed = d["id"].as_i64().expect("deed");
+        let deed_photo = format!("/api/v1/deeds/{deed}/photo");
+        assert_eq!(
+            member.get(&deed_photo).await.status(),
+            StatusCode::NOT_FOUND,
+            "none yet"
+        );
+        let (s, e) = upload(&member, &deed_photo, "走访.png", png()).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{e}");
+        let secretary = t.api("baitao-secretary").await;
+        assert_eq!(secretary.get(&deed_photo).await.status(), StatusCode::OK);
+        assert_eq!(
+            other_town.get(&deed_photo).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        let (_, page) = member.get_json("/api/v1/deeds").await;
+        assert!(
+            page["with_photo"]
+                .as_array()
+                .expect("with_photo")
+                .iter()
+                .any(|x| x == deed),
+            "{page}"
+        );
+        let auditor = t.browser(&t.account("auditor").username).await;
+        let (_, log) = auditor.page("/audit?action=deed.photo").await;
+        assert!(log.contains("deed.photo"), "audited");
     }
 );

@@ -364,3 +364,55 @@ pub async fn remove_unit_member(
     st.app.remove_unit_member(&auth.actor, id, member).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+fn image((mime, body): (String, Vec<u8>)) -> Response {
+    crate::pages::download("photo", &mime, true, body)
+}
+
+pub async fn card_photo(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
+    Ok(image(st.app.card_photo(&auth.actor, id).await?))
+}
+
+pub async fn set_card_photo(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    crate::extract::ApiUpload(u): crate::extract::ApiUpload,
+) -> ApiResult<StatusCode> {
+    st.app
+        .set_card_photo(&auth.actor, id, &u.name, &u.body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The photo of a published card, without login.
+pub async fn public_card_photo(
+    State(st): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Response> {
+    Ok(image(st.app.public_card_photo(&code).await?))
+}
+
+pub async fn deed_photo(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
+    Ok(image(st.app.deed_photo(&auth.actor, id).await?))
+}
+
+pub async fn set_deed_photo(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    crate::extract::ApiUpload(u): crate::extract::ApiUpload,
+) -> ApiResult<StatusCode> {
+    st.app
+        .set_deed_photo(&auth.actor, id, &u.name, &u.body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

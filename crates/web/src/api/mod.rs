@@ -64,6 +64,19 @@ pub fn routes() -> Router<AppState> {
         .route("/evaluations/{id}/responses", post(evaluation::respond))
         .route("/evaluations/{id}/publications", post(evaluation::publish))
         .route("/public/evaluations/{id}/{org}", get(evaluation::public))
+        .route("/cards/{code}/photo", get(masses::public_card_photo))
+        .route(
+            "/members/{id}/card/photo",
+            get(masses::card_photo)
+                .post(masses::set_card_photo)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/deeds/{id}/photo",
+            get(masses::deed_photo)
+                .post(masses::set_deed_photo)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
         .route("/public/request-form", get(request::public_form))
         .route("/public/grids", get(request::public_grids))
         .route(

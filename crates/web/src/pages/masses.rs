@@ -83,6 +83,7 @@ pub struct DeedLine {
     description: String,
     hours: String,
     confirmed: bool,
+    photo: bool,
 }
 
 impl From<&DeedRow> for DeedLine {
@@ -98,6 +99,7 @@ impl From<&DeedRow> for DeedLine {
             description: d.description.clone(),
             hours: hours(d.minutes),
             confirmed: d.confirmed,
+            photo: false,
         }
     }
 }
@@ -686,6 +688,8 @@ struct DeedsPage {
     hours: String,
     pager: Pager,
     can_confirm: bool,
+    /// Whether the actor may add photos: editors, and members to their own deeds.
+    can_attach: bool,
 }
 
 fn deed_query(q: &DeedsQuery) -> DeedQuery {
@@ -732,7 +736,15 @@ pub async fn deeds(
             l: Layout::new(a, &auth.csrf, "好事实事", "masses"),
             export_query: query_string(&base),
             kinds: choices(DeedKind::ALL, DeedKind::as_str, DeedKind::label, &q.kind),
-            items: result.items.iter().map(DeedLine::from).collect(),
+            items: result
+                .items
+                .iter()
+                .map(|d| DeedLine {
+                    photo: result.with_photo.contains(&d.id),
+                    ..DeedLine::from(d)
+                })
+                .collect(),
+            can_attach: a.check_edit_members(&result.org.path).is_ok() || a.member_id.is_some(),
             hours: hours(result.minutes),
             pager: Pager::new(&base, result.page, PAGE, result.total),
             total: result.total,
@@ -836,6 +848,7 @@ pub async fn save_card(
 #[template(path = "card_public.html")]
 struct PublicCardPage {
     c: PublicCard,
+    code: String,
 }
 
 /// The card a QR code or short link opens, for anyone, without logging in.
@@ -844,5 +857,5 @@ pub async fn public_card(
     PagePath(code): PagePath<String>,
 ) -> PageResult<Response> {
     let c = st.app.public_card(&code).await?;
-    Ok(super::render(&PublicCardPage { c }))
+    Ok(super::render(&PublicCardPage { c, code }))
 }

@@ -13,6 +13,7 @@ mod members;
 mod minutes;
 mod notifications;
 mod orgs;
+mod photo;
 mod public_request;
 mod recruit;
 mod report;
@@ -87,6 +88,19 @@ pub fn routes() -> Router<AppState> {
             get(masses::card).post(masses::save_card),
         )
         .route("/c/{code}", get(masses::public_card))
+        .route("/c/{code}/photo", get(photo::public_card))
+        .route(
+            "/members/{id}/card/photo",
+            get(photo::card)
+                .post(photo::set_card)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route(
+            "/deeds/{id}/photo",
+            get(photo::deed)
+                .post(photo::set_deed)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
         .route(
             "/r",
             get(public_request::new_form)

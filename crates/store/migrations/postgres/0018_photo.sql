@@ -1,0 +1,12 @@
+-- Photos of members' cards (三亮) and of deeds (好事实事): one per card or deed, replaced
+-- when a new one is sent.
+
+CREATE TABLE photo (
+    kind TEXT NOT NULL,
+    owner_id BIGINT NOT NULL,
+    mime TEXT NOT NULL,
+    body BYTEA NOT NULL,
+    updated_by BIGINT,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (kind, owner_id)
+);
