@@ -759,6 +759,7 @@ impl App {
             to: day("to", "结束日期", &q.to)?,
             kind,
             unconfirmed: q.unconfirmed,
+            by_date: false,
         };
         Ok((root, f))
     }
@@ -773,13 +774,28 @@ impl App {
             && f.to.is_none()
             && f.kind.is_none()
             && !f.unconfirmed;
+        let metrics = [rollup::DEED_COUNT, rollup::DEED_MINUTES];
         let (total, minutes) = if unfiltered {
-            let metrics = [rollup::DEED_COUNT, rollup::DEED_MINUTES];
             let sums = rollup::sum_range(&mut conn, root.id, &metrics, "0000", "9999").await?;
             let get = |m: &str| sums.get(m).copied().unwrap_or(0);
             (get(rollup::DEED_COUNT), get(rollup::DEED_MINUTES))
         } else {
             store::deed_totals(&mut conn, &f).await?
+        };
+        // A subtree with a fiftieth of the district's deeds or more finds its newest fifty
+        // within a few thousand of the district's newest.
+        let district = dangjian_domain::path::ids(&root.path)
+            .first()
+            .copied()
+            .unwrap_or(root.id);
+        let all = rollup::sum_range(&mut conn, district, &metrics[..1], "0000", "9999")
+            .await?
+            .get(rollup::DEED_COUNT)
+            .copied()
+            .unwrap_or(0);
+        let f = DeedFilter {
+            by_date: unfiltered && total * 50 >= all,
+            ..f
         };
         let items = store::deeds(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
         let ids: Vec<i64> = items.iter().map(|d| d.id).collect();

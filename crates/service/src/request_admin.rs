@@ -12,6 +12,7 @@ use dangjian_store::org::{self, OrgRow};
 use dangjian_store::request::{
     self as store, CategoryData, CategoryRow, DepartmentData, DepartmentRow,
 };
+use dangjian_store::rollup::Orgs;
 use dangjian_store::{StoreError, rollup};
 use serde::{Deserialize, Serialize};
 
@@ -273,6 +274,15 @@ pub struct RequestDashboard {
     pub children: Vec<RequestLine>,
 }
 
+/// The counts of a year, without the duration buckets.
+const COUNT_METRICS: &[&str] = &[
+    rollup::REQUEST_COUNT,
+    rollup::REQUEST_ANSWERED,
+    rollup::REQUEST_ANSWERED_ON_TIME,
+    rollup::REQUEST_RESOLVED,
+    rollup::REQUEST_RESOLVED_ON_TIME,
+];
+
 const YEAR_METRICS: &[&str] = &[
     rollup::REQUEST_COUNT,
     rollup::REQUEST_ANSWERED,
@@ -351,23 +361,31 @@ impl App {
         let now = now_ms();
         let mut conn = self.db.conn().await?;
         let children = org::children(&mut conn, org.id).await?;
-        let mut ids: Vec<i64> = children.iter().map(|c| c.id).collect();
-        ids.push(org.id);
         // The year's counters summed over its months (keys `YYYY-MM` and `YYYY-MM:NN` leave
-        // an empty key and the bucket), and the state counters as they are.
+        // an empty key and the bucket), and the state counters as they are. The duration
+        // buckets, for medians, are read for the org itself only: a town may have thousands
+        // of children, and each level shows its own medians on its own line.
         let year_keys = (format!("{year}-01"), format!("{year}-12~"));
-        let mut counters = rollup::for_orgs(
-            &mut conn,
-            &ids,
-            YEAR_METRICS,
-            (&year_keys.0, &year_keys.1),
-            "YYYY-MM:".len(),
-        )
-        .await?;
+        let year_range = (year_keys.0.as_str(), year_keys.1.as_str());
+        let skip = "YYYY-MM:".len();
+        let mut counters =
+            rollup::for_orgs(&mut conn, Orgs::One(org.id), YEAR_METRICS, year_range, skip).await?;
         counters.extend(
-            rollup::for_orgs(&mut conn, &ids, &[rollup::REQUEST_STATE], ("", "~"), 0).await?,
+            rollup::for_orgs(
+                &mut conn,
+                Orgs::ChildrenOf(org.id),
+                COUNT_METRICS,
+                year_range,
+                skip,
+            )
+            .await?,
         );
-        let overdue_paths = store::overdue_paths(&mut conn, &org.path, now).await?;
+        for orgs in [Orgs::One(org.id), Orgs::ChildrenOf(org.id)] {
+            counters.extend(
+                rollup::for_orgs(&mut conn, orgs, &[rollup::REQUEST_STATE], ("", "~"), 0).await?,
+            );
+        }
+        let overdue = store::overdue_by_community(&mut conn, &org.path, now).await?;
         drop(conn);
         let mut by_org: HashMap<i64, Vec<(String, String, i64)>> = HashMap::new();
         for (id, m, k, n) in counters {
@@ -375,9 +393,9 @@ impl App {
         }
         let depth = path::ids(&org.path).len();
         let mut overdue_by: HashMap<i64, i64> = HashMap::new();
-        for p in &overdue_paths {
+        for (p, n) in &overdue {
             if let Some(child) = path::ids(p).get(depth) {
-                *overdue_by.entry(*child).or_default() += 1;
+                *overdue_by.entry(*child).or_default() += n;
             }
         }
         let empty = Vec::new();
@@ -393,7 +411,7 @@ impl App {
                 (*s, n)
             })
             .collect();
-        let total = line(&org, own, overdue_paths.len() as i64);
+        let total = line(&org, own, overdue.iter().map(|(_, n)| n).sum());
         let children = children
             .iter()
             .filter(|c| c.closed_on.is_none())

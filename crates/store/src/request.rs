@@ -582,10 +582,15 @@ pub async fn count_since(
     Ok((r.try_get("by_phone")?, r.try_get("by_address")?))
 }
 
-/// Paths of the open requests of a subtree whose deadline has passed (few, by design).
-pub async fn overdue_paths(conn: &mut AnyConnection, root: &str, now: i64) -> Result<Vec<String>> {
+/// Open requests of a subtree whose deadline has passed, by community: (path, n).
+pub async fn overdue_by_community(
+    conn: &mut AnyConnection,
+    root: &str,
+    now: i64,
+) -> Result<Vec<(String, i64)>> {
     let rs = sqlx::query(
-        "SELECT community_path FROM request WHERE due_at < $1 AND community_path >= $2 AND community_path < $3",
+        "SELECT community_path, COUNT(*) AS n FROM request WHERE due_at < $1 AND community_path >= $2 \
+         AND community_path < $3 GROUP BY community_path",
     )
     .bind(now)
     .bind(root)
@@ -593,7 +598,7 @@ pub async fn overdue_paths(conn: &mut AnyConnection, root: &str, now: i64) -> Re
     .fetch_all(conn)
     .await?;
     rs.iter()
-        .map(|r| Ok(r.try_get("community_path")?))
+        .map(|r| Ok((r.try_get("community_path")?, r.try_get("n")?)))
         .collect()
 }
 

@@ -492,41 +492,45 @@ pub async fn snapshot(conn: &mut AnyConnection) -> Result<Vec<(i64, String, Stri
         .collect()
 }
 
-/// The counters of some metrics of several orgs over a range of keys, summed over the first
-/// `skip` characters of the key (`skip` 8 sums `YYYY-MM:NN` over the months, by `NN`):
+/// Whose counters to read: one org, or every child of one (a town may have thousands).
+#[derive(Debug, Clone, Copy)]
+pub enum Orgs {
+    One(i64),
+    ChildrenOf(i64),
+}
+
+/// The counters of some metrics over a range of keys, summed over the first `skip`
+/// characters of the key (`skip` 8 sums `YYYY-MM:NN` over the months, by `NN`):
 /// (org, metric, rest of the key, n).
 pub async fn for_orgs(
     conn: &mut AnyConnection,
-    org_ids: &[i64],
+    orgs: Orgs,
     metrics: &[&str],
     (from_key, to_key): (&str, &str),
     skip: usize,
 ) -> Result<Vec<(i64, String, String, i64)>> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let tail = format!("substr(key, {})", skip + 1);
+    let tail = format!("substr(r.key, {})", skip + 1);
     let mut sql = Sql::new(&format!(
-        "SELECT org_id, metric, {tail} AS key, CAST(SUM(n) AS BIGINT) AS n FROM rollup WHERE org_id IN ("
+        "SELECT r.org_id, r.metric, {tail} AS key, CAST(SUM(r.n) AS BIGINT) AS n FROM rollup r"
     ));
-    for (i, id) in org_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.int(*id);
-    }
-    sql.push(") AND metric IN (");
+    match orgs {
+        Orgs::One(id) => sql.push(" WHERE r.org_id = ").int(id),
+        Orgs::ChildrenOf(id) => sql
+            .push(" JOIN org o ON o.id = r.org_id WHERE o.parent_id = ")
+            .int(id),
+    };
+    sql.push(" AND r.metric IN (");
     for (i, m) in metrics.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
         }
         sql.text(*m);
     }
-    sql.push(") AND key >= ")
+    sql.push(") AND r.key >= ")
         .text(from_key)
-        .push(" AND key <= ")
+        .push(" AND r.key <= ")
         .text(to_key)
-        .push(&format!(" GROUP BY org_id, metric, {tail}"));
+        .push(&format!(" GROUP BY r.org_id, r.metric, {tail}"));
     let rs = sql.fetch_all(conn).await?;
     rs.iter()
         .map(|r| {
