@@ -164,6 +164,20 @@ fn line(o: &OrgRow, households: i64, paired: i64, deeds: i64, minutes: i64) -> C
 
 /// A member the actor may give a task to (a household, a unit): in the district and in
 /// the actor's scope; anything else is one error, so that ids outside reveal nothing.
+/// The reason given for seeing a phone in full: 4 to 200 characters.
+pub(crate) fn checked_reason(reason: &str) -> ServiceResult<String> {
+    let reason = reason.trim();
+    if (4..=200).contains(&reason.chars().count()) {
+        Ok(reason.to_string())
+    } else {
+        Err(ServiceError::field(
+            "reason",
+            "reason_required",
+            "查看完整电话须填写事由（4–200 字）",
+        ))
+    }
+}
+
 pub(crate) async fn visible_member(
     conn: &mut dangjian_store::Conn,
     actor: &Actor,
@@ -428,25 +442,29 @@ impl App {
     ) -> ServiceResult<String> {
         let h = self.household_row(actor, id).await?;
         actor.check_edit_members(&h.org_path)?;
-        let reason = reason.trim();
-        if reason.chars().count() < 4 || reason.chars().count() > 200 {
-            return Err(ServiceError::field(
-                "reason",
-                "reason_required",
-                "查看完整电话须填写事由（4–200 字）",
-            ));
-        }
+        let reason = checked_reason(reason)?;
         let mut conn = self.db.conn().await?;
-        let phone = store::phone_cipher(&mut conn, id)
-            .await?
+        let cipher = store::phone_cipher(&mut conn, id).await?;
+        drop(conn);
+        self.reveal_phone(
+            actor,
+            cipher,
+            Entry::ok("household.unmask", "household", id).detail(reason),
+        )
+        .await
+    }
+
+    /// A phone in full, from its cipher, after the audit row that says who asked and why.
+    pub(crate) async fn reveal_phone(
+        &self,
+        actor: &Actor,
+        cipher: Option<Vec<u8>>,
+        entry: Entry<'_>,
+    ) -> ServiceResult<String> {
+        let phone = cipher
             .and_then(|c| self.crypto().decrypt(&c))
             .unwrap_or_default();
-        drop(conn);
-        self.audit_alone(
-            actor,
-            Entry::ok("household.unmask", "household", id).detail(reason.to_string()),
-        )
-        .await?;
+        self.audit_alone(actor, entry).await?;
         Ok(phone)
     }
 

@@ -11,7 +11,7 @@ use dangjian_store::rollup;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{Audited, Entry};
-use crate::masses::{MAX_EXPORT, PAGE, visible_member};
+use crate::masses::{MAX_EXPORT, PAGE, checked_reason, visible_member};
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
@@ -517,26 +517,16 @@ impl App {
         if !Self::handles(actor, &r) {
             return Err(ServiceError::Forbidden("只有承办人员可以查看联系电话"));
         }
-        let reason = reason.trim();
-        if !(4..=200).contains(&reason.chars().count()) {
-            return Err(ServiceError::field(
-                "reason",
-                "reason_required",
-                "查看完整电话须填写事由（4–200 字）",
-            ));
-        }
+        let reason = checked_reason(reason)?;
         let mut conn = self.db.conn().await?;
-        let phone = store::phone_cipher(&mut conn, id)
-            .await?
-            .and_then(|c| self.crypto().decrypt(&c))
-            .unwrap_or_default();
+        let cipher = store::phone_cipher(&mut conn, id).await?;
         drop(conn);
-        self.audit_alone(
+        self.reveal_phone(
             actor,
-            Entry::ok("request.unmask", "request", id).detail(reason.to_string()),
+            cipher,
+            Entry::ok("request.unmask", "request", id).detail(reason),
         )
-        .await?;
-        Ok(phone)
+        .await
     }
 
     /// Keeps a request's reply off the published list, or puts it back.
