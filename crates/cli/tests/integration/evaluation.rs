@@ -323,6 +323,28 @@ on_both!(
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains("群众评价偏低"));
 
+        // The pairing form finds members of the village by name.
+        let (_, detail) = village
+            .get_json(&format!("/api/v1/members/{member_id}"))
+            .await;
+        let name = detail["name"].as_str().expect("name").to_string();
+        let prefix: String = name.chars().take(1).collect();
+        let (s, html) = b
+            .page(&format!(
+                "/households/{}/candidates?q={prefix}",
+                households[0]
+            ))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains(&format!("value=\"{member_id}\"")), "{html}");
+        let (_, html) = b
+            .page(&format!(
+                "/households/{}/candidates?q=不存在的姓名",
+                households[0]
+            ))
+            .await;
+        assert!(html.contains("没有找到党员"));
+
         // The results, the grids and the community reports export as listed.
         let cells = b
             .xlsx_cells(

@@ -483,7 +483,6 @@ struct HouseholdPage {
     needs: String,
     basis: &'static str,
     phone: Option<String>,
-    members: Vec<(i64, String)>,
     deeds: Vec<DeedLine>,
     kinds: Vec<Choice>,
     today: String,
@@ -501,22 +500,6 @@ async fn household_page(
 ) -> PageResult<Response> {
     let a = &auth.actor;
     let h = st.app.household(a, id).await?;
-    let members = if h.can_edit {
-        let q = MemberQuery {
-            org: dangjian_domain::path::ids(&h.row.org_path).last().copied(),
-            per_page: Some(200),
-            ..Default::default()
-        };
-        st.app
-            .members(a, &q)
-            .await?
-            .items
-            .into_iter()
-            .map(|m| (m.id, format!("{}（{}）", m.name, m.org_name)))
-            .collect()
-    } else {
-        Vec::new()
-    };
     let status = errors.status();
     Ok(render_with(
         status,
@@ -528,12 +511,42 @@ async fn household_page(
             kinds: choices(DeedKind::ALL, DeedKind::as_str, DeedKind::label, ""),
             today: dangjian_domain::date::format(dangjian_service::today()),
             serves: a.member_id.is_some() && a.member_id == h.row.member_id,
-            members,
             phone,
             h,
             errors,
         },
     ))
+}
+
+/// Members to choose from, as radio buttons (the pairing and request forms' search).
+#[derive(Template)]
+#[template(path = "member_choices.html")]
+pub struct MemberChoices {
+    pub items: Vec<dangjian_service::store::member::MemberRow>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SearchQuery {
+    pub q: String,
+}
+
+/// Members of the household's village by the start of their name, to pair it with.
+pub async fn candidates(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<SearchQuery>,
+) -> PageResult<Response> {
+    let h = st.app.household(&auth.actor, id).await?;
+    let query = MemberQuery {
+        org: dangjian_domain::path::ids(&h.row.org_path).last().copied(),
+        q: Some(q.q.trim().to_string()).filter(|q| !q.is_empty()),
+        per_page: Some(20),
+        ..Default::default()
+    };
+    let items = st.app.members(&auth.actor, &query).await?.items;
+    Ok(super::render(&MemberChoices { items }))
 }
 
 pub async fn household(

@@ -150,6 +150,7 @@ pub fn routes() -> Router<AppState> {
         .route("/deeds/export.xlsx", get(masses::deeds_xlsx))
         .route("/households/{id}", get(masses::household))
         .route("/households/{id}/pair", post(masses::pair))
+        .route("/households/{id}/candidates", get(masses::candidates))
         .route("/households/{id}/unpair", post(masses::unpair))
         .route("/households/{id}/unmask", post(masses::unmask))
         .route("/deeds", get(masses::deeds).post(masses::record_deed))

@@ -320,27 +320,15 @@ pub async fn photo(
     Ok(super::download("photo", &mime, true, body))
 }
 
-#[derive(Template)]
-#[template(path = "request_assignees.html")]
-struct Assignees {
-    items: Vec<dangjian_service::store::member::MemberRow>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct SearchQuery {
-    q: String,
-}
-
 /// Members of the request's community by the start of their name, to assign it to.
 pub async fn assignees(
     State(st): State<AppState>,
     auth: Auth,
     PagePath(id): PagePath<i64>,
-    PageQuery(q): PageQuery<SearchQuery>,
+    PageQuery(q): PageQuery<super::masses::SearchQuery>,
 ) -> PageResult<Response> {
     let items = st.app.request_assignees(&auth.actor, id, &q.q).await?;
-    Ok(render(&Assignees { items }))
+    Ok(render(&super::masses::MemberChoices { items }))
 }
 
 pub struct DashLine {
