@@ -293,6 +293,11 @@ impl App {
                 Some(m) => (Whose::Assignee(m), "mine"),
                 None => return Err(ServiceError::Forbidden("该账号未关联党员档案")),
             },
+            // A member's own account has no community of its own: what was sent to them.
+            "" if actor.role == dangjian_domain::role::Role::Member => match actor.member_id {
+                Some(m) => (Whose::Assignee(m), "mine"),
+                None => return Err(ServiceError::Forbidden("该账号未关联党员档案")),
+            },
             _ => (Whose::Communities(root.path.clone()), ""),
         };
         let mut f = RequestFilter {

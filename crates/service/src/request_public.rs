@@ -167,6 +167,11 @@ impl App {
         ip: &str,
     ) -> ServiceResult<Submitted> {
         let rules = &self.config.request_rules;
+        // Every try counts against the client address, refused ones too, so that a script
+        // cannot work through the challenge's few answers.
+        if !self.request_submits.try_attempt(ip.to_string(), now_ms()) {
+            return Err(too_many());
+        }
         let s: Submission = input.validate(rules).map_err(ServiceError::Invalid)?;
         self.check_challenge(challenge.0, challenge.1)?;
         let photo = match photo {
@@ -208,10 +213,7 @@ impl App {
         let (by_phone, by_address) =
             store::count_since(&mut conn, &phone_index, &address_index, now - DAY_MS).await?;
         drop(conn);
-        if by_phone >= rules.max_per_phone_per_day
-            || by_address >= rules.max_per_address_per_day
-            || !self.request_submits.try_attempt(ip.to_string(), now)
-        {
+        if by_phone >= rules.max_per_phone_per_day || by_address >= rules.max_per_address_per_day {
             return Err(too_many());
         }
         let accept_due_at = now + category.accept_hours * HOUR_MS;
