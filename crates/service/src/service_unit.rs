@@ -26,6 +26,8 @@ pub struct UnitInput {
     /// The unit above (none for a street's group).
     pub parent_id: Option<i64>,
     pub name: String,
+    /// For an estate's squad: the grid of the community it lies in (its cells share it).
+    pub grid_id: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -140,10 +142,14 @@ impl App {
             };
             return Err(ServiceError::field("org_id", "not_allowed_here", message));
         }
+        let grid_id = self
+            .unit_grid(tier, parent.as_ref(), &o, input.grid_id)
+            .await?;
         let mut tx = self.begin_audited().await?;
         let id = store::insert(
             tx.conn(),
             &NewUnit {
+                grid_id,
                 parent_id: parent.as_ref().map(|p| p.id),
                 tier: tier.as_str(),
                 name,
@@ -167,6 +173,43 @@ impl App {
         )
         .await?;
         self.unit_row(actor, id).await
+    }
+
+    /// The grid of a new unit: a squad names one of its community's grids (or none); a cell
+    /// lies in its squad's; the tiers above stand in no grid.
+    async fn unit_grid(
+        &self,
+        tier: ServiceTier,
+        parent: Option<&UnitRow>,
+        o: &OrgRow,
+        grid_id: Option<i64>,
+    ) -> ServiceResult<Option<i64>> {
+        let refuse =
+            |msg: &str| ServiceError::field("grid_id", "not_allowed_here", msg.to_string());
+        match tier {
+            ServiceTier::Squad => match grid_id {
+                None => Ok(None),
+                Some(g) => {
+                    let mut conn = self.db.conn().await?;
+                    let grid = dangjian_store::masses::grid(&mut conn, g).await?;
+                    match grid {
+                        Some(grid) if grid.org_id == o.id => Ok(Some(grid.id)),
+                        _ => Err(refuse("请选择本村（社区）的网格")),
+                    }
+                }
+            },
+            ServiceTier::Cell => {
+                let inherited = parent.and_then(|p| p.grid_id);
+                match grid_id {
+                    Some(g) if Some(g) != inherited => {
+                        Err(refuse("党员联系小组与所属分队在同一网格"))
+                    }
+                    _ => Ok(inherited),
+                }
+            }
+            _ if grid_id.is_some() => Err(refuse("只有分队、小组设在网格内")),
+            _ => Ok(None),
+        }
     }
 
     pub async fn add_unit_member(

@@ -120,6 +120,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_photo.sql"),
         postgres: include_str!("../migrations/postgres/0018_photo.sql"),
     },
+    Migration {
+        version: 19,
+        name: "unit_grid",
+        sqlite: include_str!("../migrations/sqlite/0019_unit_grid.sql"),
+        postgres: include_str!("../migrations/postgres/0019_unit_grid.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -18,12 +18,16 @@ pub struct UnitRow {
     pub org_id: i64,
     pub org_name: String,
     pub org_path: String,
+    /// The grid an estate's squad (and its buildings' cells) lies in.
+    pub grid_id: Option<i64>,
+    pub grid_name: Option<String>,
     pub members: i64,
 }
 
 const UNIT_SELECT: &str = "SELECT u.id, u.parent_id, u.tier, u.name, u.org_id, o.name AS org_name, u.org_path, \
+    u.grid_id, g.name AS grid_name, \
     (SELECT COUNT(*) FROM service_unit_member x WHERE x.unit_id = u.id) AS members \
-    FROM service_unit u JOIN org o ON o.id = u.org_id";
+    FROM service_unit u JOIN org o ON o.id = u.org_id LEFT JOIN grid g ON g.id = u.grid_id";
 
 fn unit_row(r: &AnyRow) -> Result<UnitRow> {
     Ok(UnitRow {
@@ -34,6 +38,8 @@ fn unit_row(r: &AnyRow) -> Result<UnitRow> {
         org_id: r.try_get("org_id")?,
         org_name: r.try_get("org_name")?,
         org_path: r.try_get("org_path")?,
+        grid_id: r.try_get("grid_id")?,
+        grid_name: r.try_get("grid_name")?,
         members: r.try_get("members")?,
     })
 }
@@ -71,17 +77,20 @@ pub struct NewUnit<'a> {
     pub name: &'a str,
     pub org_id: i64,
     pub org_path: &'a str,
+    pub grid_id: Option<i64>,
 }
 
 pub async fn insert(conn: &mut AnyConnection, u: &NewUnit<'_>) -> Result<i64> {
     let r = sqlx::query(
-        "INSERT INTO service_unit (parent_id, tier, name, org_id, org_path, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO service_unit (parent_id, tier, name, org_id, org_path, grid_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(u.parent_id)
     .bind(u.tier)
     .bind(u.name)
     .bind(u.org_id)
     .bind(u.org_path)
+    .bind(u.grid_id)
     .bind(now_ms())
     .fetch_one(conn)
     .await?;
@@ -91,9 +100,9 @@ pub async fn insert(conn: &mut AnyConnection, u: &NewUnit<'_>) -> Result<i64> {
 /// Units for the demo, ids given and parents first.
 pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[(i64, NewUnit<'_>)]) -> Result<()> {
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 7) {
+    for chunk in rows.chunks(ROWS_PER_INSERT / 8) {
         let mut sql = Sql::new(
-            "INSERT INTO service_unit (id, parent_id, tier, name, org_id, org_path, created_at) VALUES ",
+            "INSERT INTO service_unit (id, parent_id, tier, name, org_id, org_path, grid_id, created_at) VALUES ",
         );
         for (i, (id, u)) in chunk.iter().enumerate() {
             sql.push(if i > 0 { ", (" } else { "(" });
@@ -108,6 +117,8 @@ pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[(i64, NewUnit<'_>)]) 
                 .int(u.org_id)
                 .push(", ")
                 .text(u.org_path)
+                .push(", ")
+                .opt_int(u.grid_id)
                 .push(", ")
                 .int(now)
                 .push(")");

@@ -262,6 +262,7 @@ struct Unit {
     name: String,
     org_id: i64,
     org_path: String,
+    grid_id: Option<i64>,
 }
 
 impl Unit {
@@ -273,6 +274,14 @@ impl Unit {
             name,
             org_id: at.id,
             org_path: at.path.clone(),
+            grid_id: None,
+        }
+    }
+
+    fn in_grid(self, grid: i64) -> Unit {
+        Unit {
+            grid_id: Some(grid),
+            ..self
         }
     }
 }
@@ -324,11 +333,11 @@ async fn structure(
             for (n, g) in grids.iter().filter(|g| g.1 == v.id).enumerate() {
                 let squad = units.len() as i64 + 1;
                 let name = format!("{}党员联系分队", g.3);
-                units.push(Unit::new(squad, Some(team), "squad", name, v));
+                units.push(Unit::new(squad, Some(team), "squad", name, v).in_grid(g.0));
                 for b in 1..=2 {
                     let cell = units.len() as i64 + 1;
                     let name = format!("{}区{b}号楼党员联系小组", n + 1);
-                    units.push(Unit::new(cell, Some(squad), "cell", name, v));
+                    units.push(Unit::new(cell, Some(squad), "cell", name, v).in_grid(g.0));
                     cells.push(cell);
                 }
             }
@@ -360,6 +369,7 @@ async fn structure(
                     name: &u.name,
                     org_id: u.org_id,
                     org_path: &u.org_path,
+                    grid_id: u.grid_id,
                 },
             )
         })

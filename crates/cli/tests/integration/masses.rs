@@ -769,13 +769,35 @@ on_both!(
         assert_eq!(s, StatusCode::CREATED, "{team}");
         assert_eq!(team["tier"], "team");
         let team = team["id"].as_i64().expect("team");
-        let (s, squad) = village
+        // An estate's squad lies in a grid of its community, and its buildings' cells too.
+        let (s, grid) = village
             .post(
-                "/api/v1/service-units",
-                &create(vid, Some(team), "测试分队"),
+                "/api/v1/grids",
+                &json!({ "org_id": vid, "name": "分队网格" }),
             )
             .await;
+        assert_eq!(s, StatusCode::CREATED, "{grid}");
+        let grid = grid["id"].as_i64().expect("grid");
+        let admin = t.api(&t.account("district_admin").username).await;
+        let (_, all_grids) = admin.get_json("/api/v1/grids").await;
+        if let Some(foreign) = all_grids["items"]
+            .as_array()
+            .expect("grids")
+            .iter()
+            .find(|g| g["org_id"] != vid)
+            .and_then(|g| g["id"].as_i64())
+        {
+            let mut body = create(vid, Some(team), "别处网格的分队");
+            body["grid_id"] = json!(foreign);
+            let (s, e) = village.post("/api/v1/service-units", &body).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+            assert_eq!(e["error"]["field"], "grid_id");
+        }
+        let mut body = create(vid, Some(team), "测试分队");
+        body["grid_id"] = json!(grid);
+        let (s, squad) = village.post("/api/v1/service-units", &body).await;
         assert_eq!(s, StatusCode::CREATED, "{squad}");
+        assert_eq!(squad["grid_name"], "分队网格");
         let squad = squad["id"].as_i64().expect("squad");
         let (s, e) = village
             .post(
@@ -805,6 +827,10 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::CREATED, "{cell}");
         assert_eq!(cell["tier"], "cell");
+        assert_eq!(
+            cell["grid_id"], grid,
+            "a building lies in its estate's grid"
+        );
         let cell = cell["id"].as_i64().expect("cell");
         let (s, e) = village
             .post(

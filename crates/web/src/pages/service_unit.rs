@@ -45,6 +45,8 @@ struct ListPage {
     can_edit: bool,
     /// Units a new one may go under: all but the lowest tier.
     parents: Vec<(i64, String)>,
+    /// The grids of the org, for an estate's squad.
+    grids: Vec<(i64, String)>,
     name: String,
     errors: FormErrors,
 }
@@ -73,6 +75,7 @@ async fn list_page(
         .filter(|x| x.u.tier != ServiceTier::Cell.as_str())
         .map(|x| (x.u.id, format!("{} · {}", x.u.org_name, x.u.name)))
         .collect();
+    let grids = st.app.public_grids(org.id).await?;
     let status = errors.status();
     Ok(render_with(
         status,
@@ -81,6 +84,7 @@ async fn list_page(
             can_edit: a.check_edit_members(&org.path).is_ok(),
             lines,
             parents,
+            grids,
             name: name.to_string(),
             org,
             errors,
@@ -102,6 +106,7 @@ pub struct UnitForm {
     org_id: String,
     parent_id: String,
     name: String,
+    grid_id: String,
 }
 
 pub async fn create(
@@ -114,6 +119,7 @@ pub async fn create(
         org_id: org.unwrap_or_default(),
         parent_id: parse_id(&f.parent_id),
         name: f.name.clone(),
+        grid_id: parse_id(&f.grid_id),
     };
     match st.app.create_service_unit(&auth.actor, &input).await {
         Ok(u) => Ok(Redirect::to(&format!("/service-units/{}", u.id)).into_response()),
