@@ -924,9 +924,14 @@ pub struct CardView {
 }
 
 fn new_card_code() -> String {
+    random_code(masses::CARD_CODE_LEN)
+}
+
+/// A random code of `len` letters that can be read out (cards, residents' tracking codes).
+pub(crate) fn random_code(len: usize) -> String {
     use rand::Rng;
     let mut rng = rand::rng();
-    (0..masses::CARD_CODE_LEN)
+    (0..len)
         .map(|_| {
             let i = rng.random_range(0..masses::CARD_CODE_ALPHABET.len());
             char::from(masses::CARD_CODE_ALPHABET[i])

@@ -92,13 +92,7 @@ pub fn address_index(crypto: &crate::Crypto, address: &str) -> String {
 }
 
 fn new_tracking_code() -> String {
-    let mut rng = rand::rng();
-    (0..domain::TRACKING_CODE_LEN)
-        .map(|_| {
-            let i = rng.random_range(0..dangjian_domain::masses::CARD_CODE_ALPHABET.len());
-            char::from(dangjian_domain::masses::CARD_CODE_ALPHABET[i])
-        })
-        .collect()
+    crate::masses::random_code(domain::TRACKING_CODE_LEN)
 }
 
 impl App {
