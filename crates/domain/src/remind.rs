@@ -38,6 +38,28 @@ impl ReminderPolicy {
     }
 }
 
+/// Who among an org's accounts a kind of reminder is meant for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Every account of the org, members too: when the branch meets.
+    Everyone,
+    /// Those who run the org: the reminder names colleagues (arrears, a poor evaluation,
+    /// a recruit's step) or the work of other orgs.
+    Staff,
+}
+
+/// The kinds of reminder a member's own account reads.
+pub const FOR_EVERYONE: [&str; 2] = ["fixed_day", "period_end"];
+
+/// Unknown kinds are for staff: a new kind must be opened to members on purpose.
+pub fn audience(kind: &str) -> Audience {
+    if FOR_EVERYONE.contains(&kind) {
+        Audience::Everyone
+    } else {
+        Audience::Staff
+    }
+}
+
 /// The key that makes a reminder unique: what, for whom, for which period.
 pub fn key(kind: &str, org_id: i64, what: &str, month: &str) -> String {
     format!("{kind}:{org_id}:{what}:{month}")
@@ -48,6 +70,22 @@ mod tests {
     use super::*;
     use crate::life::PeriodType;
     use time::macros::date;
+
+    #[test]
+    fn only_meeting_days_reach_every_member() {
+        assert_eq!(audience("fixed_day"), Audience::Everyone);
+        assert_eq!(audience("period_end"), Audience::Everyone);
+        for staff in [
+            "lapse",
+            "evaluation_poor",
+            "recruit",
+            "behind",
+            "request_overdue",
+            "new_kind",
+        ] {
+            assert_eq!(audience(staff), Audience::Staff, "{staff}");
+        }
+    }
 
     #[test]
     fn theme_day_lead() {

@@ -53,23 +53,43 @@ pub struct NotificationRow {
     pub read: bool,
 }
 
+/// Which reminders of an org a reader may see: all of them, or only some kinds.
+#[derive(Debug, Clone, Copy)]
+pub enum Kinds<'a> {
+    All,
+    Only(&'a [&'a str]),
+}
+
+/// `n.org_id = $1`, the reader as `$2`, and the kinds the reader may see.
+fn addressed(sql: &mut Sql, org_id: i64, user_id: i64, kinds: Kinds<'_>) {
+    sql.push(" LEFT JOIN notification_read r ON r.notification_id = n.id AND r.user_id = ")
+        .int(user_id)
+        .push(" WHERE n.org_id = ")
+        .int(org_id);
+    if let Kinds::Only(kinds) = kinds {
+        sql.push(" AND n.kind IN (''");
+        for k in kinds {
+            sql.push(", ").text(*k);
+        }
+        sql.push(")");
+    }
+}
+
 /// Reminders addressed to an org, newest first, with whether this user has read them.
 pub async fn for_org(
     conn: &mut AnyConnection,
     org_id: i64,
     user_id: i64,
+    kinds: Kinds<'_>,
     limit: i64,
 ) -> Result<Vec<NotificationRow>> {
-    let rs = sqlx::query(
+    let mut sql = Sql::new(
         "SELECT n.id, n.kind, n.title, n.body, n.link, n.created_at, CASE WHEN r.user_id IS NULL THEN 0 ELSE 1 END AS seen \
-         FROM notification n LEFT JOIN notification_read r ON r.notification_id = n.id AND r.user_id = $2 \
-         WHERE n.org_id = $1 ORDER BY n.id DESC LIMIT $3",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+         FROM notification n",
+    );
+    addressed(&mut sql, org_id, user_id, kinds);
+    sql.push(" ORDER BY n.id DESC LIMIT ").int(limit);
+    let rs = sql.fetch_all(conn).await?;
     rs.iter()
         .map(|r| {
             Ok(NotificationRow {
@@ -85,29 +105,34 @@ pub async fn for_org(
         .collect()
 }
 
-pub async fn unread(conn: &mut AnyConnection, org_id: i64, user_id: i64) -> Result<i64> {
-    let r = sqlx::query(
-        "SELECT COUNT(*) AS n FROM notification n LEFT JOIN notification_read r ON r.notification_id = n.id AND r.user_id = $2 \
-         WHERE n.org_id = $1 AND r.user_id IS NULL",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_one(conn)
-    .await?;
-    Ok(r.try_get("n")?)
+pub async fn unread(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    user_id: i64,
+    kinds: Kinds<'_>,
+) -> Result<i64> {
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM notification n");
+    addressed(&mut sql, org_id, user_id, kinds);
+    sql.push(" AND r.user_id IS NULL");
+    Ok(sql.fetch_one(conn).await?.try_get("n")?)
 }
 
-/// Marks every reminder of the org as read by the user.
-pub async fn mark_all_read(conn: &mut AnyConnection, org_id: i64, user_id: i64) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO notification_read (notification_id, user_id, read_at) SELECT n.id, $2, $3 FROM notification n \
-         WHERE n.org_id = $1 AND NOT EXISTS (SELECT 1 FROM notification_read r WHERE r.notification_id = n.id AND r.user_id = $2)",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(now_ms())
-    .execute(conn)
-    .await?;
+/// Marks every reminder of the org that the reader may see as read by them.
+pub async fn mark_all_read(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    user_id: i64,
+    kinds: Kinds<'_>,
+) -> Result<()> {
+    let mut sql =
+        Sql::new("INSERT INTO notification_read (notification_id, user_id, read_at) SELECT n.id, ");
+    sql.int(user_id)
+        .push(", ")
+        .int(now_ms())
+        .push(" FROM notification n");
+    addressed(&mut sql, org_id, user_id, kinds);
+    sql.push(" AND r.user_id IS NULL");
+    sql.execute(conn).await?;
     Ok(())
 }
 

@@ -177,6 +177,38 @@ on_both!(
             "{n}"
         );
 
+        // A member of the same branch reads when the branch meets, never the reminder about
+        // a colleague's poor answers (the results page hides colleagues' scores too).
+        let eighth = dangjian_service::today()
+            .replace_day(8)
+            .expect("the 8th of this month");
+        t.app.run_reminders(eighth).await.expect("reminders");
+        let (s, n) = member.get_json("/api/v1/notifications").await;
+        assert_eq!(s, StatusCode::OK, "{n}");
+        let seen = n["items"].as_array().expect("items");
+        assert!(
+            seen.iter().any(|x| x["kind"] == "fixed_day"),
+            "the theme day reminder reaches the member: {n}"
+        );
+        assert!(
+            seen.iter()
+                .all(|x| x["kind"] == "fixed_day" || x["kind"] == "period_end"),
+            "nothing about colleagues: {n}"
+        );
+        assert!(n["unread"].as_u64().expect("unread") <= seen.len() as u64);
+        let (_, n) = secretary.get_json("/api/v1/notifications").await;
+        assert!(
+            n["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|x| x["kind"] == "fixed_day"),
+            "{n}"
+        );
+        let auditor = t.api("auditor").await;
+        let (s, _) = auditor.get_json("/api/v1/notifications").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
         // The member cannot rate themselves; a peer of the branch can, once.
         let (s, e) = respond(&member, ids, "peer", None, "5", "").await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);

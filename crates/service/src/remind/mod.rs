@@ -9,7 +9,9 @@ use dangjian_store::notification::{self, NewNotification, NotificationRow};
 use time::Date;
 
 use crate::life::load_rules;
-use crate::{Actor, App, ServiceError, ServiceResult};
+use crate::{Actor, App, ServiceResult};
+
+mod policy;
 
 impl App {
     /// Writes the reminders due on `today`; returns how many were new.
@@ -171,22 +173,22 @@ impl App {
         Ok(out)
     }
 
-    /// The reminders addressed to the actor's scope org.
+    /// The reminders addressed to the actor's scope org that the actor's role may read.
     pub async fn notifications(&self, actor: &Actor) -> ServiceResult<Vec<NotificationRow>> {
-        let user = actor.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let (user, kinds) = policy::readable(actor)?;
         let mut conn = self.db.conn().await?;
-        Ok(notification::for_org(&mut conn, actor.scope_org_id, user, 100).await?)
+        Ok(notification::for_org(&mut conn, actor.scope_org_id, user, kinds, 100).await?)
     }
 
     pub async fn unread_notifications(&self, actor: &Actor) -> ServiceResult<i64> {
-        let user = actor.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let (user, kinds) = policy::readable(actor)?;
         let mut conn = self.db.conn().await?;
-        Ok(notification::unread(&mut conn, actor.scope_org_id, user).await?)
+        Ok(notification::unread(&mut conn, actor.scope_org_id, user, kinds).await?)
     }
 
     pub async fn read_notifications(&self, actor: &Actor) -> ServiceResult<()> {
-        let user = actor.user_id.ok_or(ServiceError::Unauthenticated)?;
+        let (user, kinds) = policy::readable(actor)?;
         let mut conn = self.db.conn().await?;
-        Ok(notification::mark_all_read(&mut conn, actor.scope_org_id, user).await?)
+        Ok(notification::mark_all_read(&mut conn, actor.scope_org_id, user, kinds).await?)
     }
 }
