@@ -91,3 +91,22 @@ impl Actor {
         }
     }
 }
+
+#[cfg(test)]
+impl Actor {
+    /// An account of `role` scoped at `scope_path`, for the policies' unit tests.
+    pub(crate) fn for_test(role: Role, scope_path: &str) -> Actor {
+        Actor {
+            user_id: Some(1),
+            username: "test".into(),
+            display_name: "测试".into(),
+            role,
+            scope_org_id: 1,
+            scope_path: scope_path.into(),
+            scope_name: "测试".into(),
+            member_id: None,
+            member_org_path: (role == Role::Member).then(|| scope_path.to_string()),
+            ip: "test".into(),
+        }
+    }
+}

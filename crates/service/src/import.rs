@@ -300,8 +300,8 @@ impl App {
     ) -> ServiceResult<OrgRow> {
         let o = self.org(actor, org_id).await?;
         match kind {
-            RosterKind::Members => actor.check_edit_members(&o.path)?,
-            RosterKind::Orgs => actor.check_edit_orgs(&o.path)?,
+            RosterKind::Members => crate::members::policy::check_edit(actor, &o.path)?,
+            RosterKind::Orgs => crate::orgs::policy::check_edit(actor, &o.path)?,
         }
         Ok(o)
     }
@@ -630,7 +630,7 @@ impl App {
         let reason = match unmask.map(str::trim) {
             None => None,
             Some(r) => {
-                actor.check_edit_members(&root.path)?;
+                crate::members::policy::check_edit(actor, &root.path)?;
                 if r.chars().count() < 4 || r.chars().count() > 200 {
                     return Err(ServiceError::field(
                         "reason",

@@ -5,28 +5,19 @@
 mod actor;
 pub mod audit;
 pub mod auth;
-pub mod checkin;
 mod crypto;
 pub mod dues;
 mod error;
-pub mod evaluation;
 pub mod import;
 pub mod life;
 mod limit;
 pub mod masses;
-mod meeting_files;
 pub mod members;
 pub mod org_roster;
 pub mod orgs;
-pub mod photo;
 pub mod recruit;
 pub mod remind;
-pub mod report;
 pub mod request;
-pub mod request_admin;
-pub mod request_public;
-pub mod review;
-pub mod service_unit;
 pub mod stats;
 pub mod transfer;
 pub mod users;
@@ -82,7 +73,7 @@ pub struct App {
     crypto: Crypto,
     pub config: Config,
     /// Wrong check-in codes per member, so that a code cannot be guessed from afar.
-    checkin_misses: checkin::Misses,
+    checkin_misses: life::checkin::Misses,
     /// Public submissions per network address in the last hour.
     request_submits: limit::Window<String>,
     /// Wrong tracking code and phone pairs per network address.
@@ -127,7 +118,7 @@ impl App {
             db,
             crypto,
             config,
-            checkin_misses: checkin::misses(),
+            checkin_misses: life::checkin::misses(),
             request_submits,
             request_track_misses,
             imports: Default::default(),

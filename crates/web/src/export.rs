@@ -530,7 +530,10 @@ pub fn community_reports(
                     Cell::Text(
                         r.rating
                             .as_deref()
-                            .map_or("", dangjian_service::report::rating_label)
+                            .map_or(
+                                "",
+                                dangjian_service::masses::community_checkin::rating_label,
+                            )
                             .into(),
                     ),
                 ]
@@ -541,7 +544,9 @@ pub fn community_reports(
 }
 
 /// A branch's or community's 三评 results: each member, then each question.
-pub fn evaluation(r: &dangjian_service::evaluation::Results) -> Result<Response, ServiceError> {
+pub fn evaluation(
+    r: &dangjian_service::masses::evaluation::Results,
+) -> Result<Response, ServiceError> {
     use dangjian_domain::evaluation::{Answer, Band, score_text};
     let avg = |a: Option<i64>| a.map(score_text).unwrap_or_default();
     let members = Table {

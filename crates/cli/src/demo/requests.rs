@@ -6,7 +6,7 @@
 use dangjian_domain::mask;
 use dangjian_domain::masses::CARD_CODE_ALPHABET;
 use dangjian_domain::request::{RequestAction, RequestState, TRACKING_CODE_LEN};
-use dangjian_service::request_public::{address_index, phone_index};
+use dangjian_service::request::public::{address_index, phone_index};
 use dangjian_service::store::Conn;
 use dangjian_service::store::masses;
 use dangjian_service::store::org::OrgRow;

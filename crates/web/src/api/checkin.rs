@@ -1,7 +1,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use dangjian_service::checkin::{CheckinDetail, CheckinInput};
+use dangjian_service::life::checkin::{CheckinDetail, CheckinInput};
 use dangjian_service::store::checkin::CheckinRow;
 use serde::Deserialize;
 use serde_json::{Value, json};

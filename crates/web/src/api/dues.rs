@@ -114,7 +114,7 @@ pub async fn reductions(
     State(st): State<AppState>,
     auth: Auth,
     ApiQuery(q): ApiQuery<OrgQuery>,
-) -> ApiResult<Json<Vec<ReductionRow>>> {
+) -> ApiResult<Json<Vec<dangjian_service::dues::Reduction>>> {
     Ok(Json(st.app.dues_reductions(&auth.actor, q.org).await?))
 }
 

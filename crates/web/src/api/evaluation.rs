@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_domain::evaluation::PeriodInput;
-use dangjian_service::evaluation::{ResponseInput, Results};
+use dangjian_service::masses::evaluation::{ResponseInput, Results};
 use dangjian_service::store::evaluation::PeriodRow;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

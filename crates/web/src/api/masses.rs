@@ -5,12 +5,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use dangjian_domain::masses::{CardInput, DeedInput, HouseholdInput};
+use dangjian_service::masses::community_checkin::{RatingInput, ReportPage, ReportView};
+use dangjian_service::masses::service_unit::{UnitInput, UnitView};
 use dangjian_service::masses::{
     CardView, Coverage, DeedPage, DeedQuery, GridInput, HouseholdPage, HouseholdQuery,
     HouseholdView, NewDeedInput,
 };
-use dangjian_service::report::{RatingInput, ReportPage, ReportView};
-use dangjian_service::service_unit::{UnitInput, UnitView};
 use dangjian_service::store::masses::{GridRow, PublicCard};
 use dangjian_service::store::service_unit::UnitRow;
 use serde::{Deserialize, Serialize};

@@ -5,11 +5,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_domain::request::SubmissionInput;
-use dangjian_service::request::{ActionInput, RequestPage, RequestQuery, RequestView};
-use dangjian_service::request_admin::{CategoryInput, DepartmentInput, RequestDashboard};
-use dangjian_service::request_public::{
+use dangjian_service::request::admin::{CategoryInput, DepartmentInput, RequestDashboard};
+use dangjian_service::request::public::{
     Challenge, PublicOptions, PublishedPage, Submitted, TrackedRequest,
 };
+use dangjian_service::request::{ActionInput, RequestPage, RequestQuery, RequestView};
 use dangjian_service::store::request::{CategoryRow, DepartmentRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use dangjian_service::review::{EntryInput, GradeInput, ReviewDetail};
+use dangjian_service::life::review::{EntryInput, GradeInput, ReviewDetail};
 use dangjian_service::today;
 use serde::Deserialize;
 use serde_json::{Value, json};

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::FieldError;
 use dangjian_domain::life::MeetingKind;
 use dangjian_service::ServiceError;
-use dangjian_service::checkin::{CheckinDetail, CheckinInput};
+use dangjian_service::life::checkin::{CheckinDetail, CheckinInput};
 use dangjian_service::store::org::OrgRow;
 use serde::Deserialize;
 

@@ -7,10 +7,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::bands::Category;
 use dangjian_domain::dues::{PayMethod, fen_to_yuan};
 use dangjian_domain::org::OrgKind;
-use dangjian_domain::role::in_scope;
 use dangjian_service::ServiceError;
+use dangjian_service::dues::{self, Reduction};
 use dangjian_service::dues::{ArrearsLine, LapseLine, Ledger, MemberDues, PayInput};
-use dangjian_service::store::dues::ReductionRow;
 use dangjian_service::store::member::MemberRow;
 use serde::Deserialize;
 
@@ -90,15 +89,12 @@ fn reduction_state(s: &str) -> &'static str {
     }
 }
 
-fn reduction_views(auth: &Auth, rows: Vec<ReductionRow>) -> Vec<ReductionView> {
+fn reduction_views(rows: Vec<Reduction>) -> Vec<ReductionView> {
     rows.into_iter()
-        .map(|r| ReductionView {
+        .map(|Reduction { row: r, can_decide }| ReductionView {
             id: r.id,
             member_id: r.member_id,
-            can_decide: r.state == "proposed"
-                && auth.actor.role.edits_members()
-                && auth.actor.scope_path != r.org_path
-                && in_scope(&auth.actor.scope_path, &r.org_path),
+            can_decide,
             member_name: r.member_name,
             span: format!("{} 至 {}", r.from_month, r.to_month),
             monthly: fen_to_yuan(r.monthly_fen),
@@ -162,7 +158,7 @@ async fn dues_page(
     let mut arrears = st.app.dues_arrears(&auth.actor, o.id).await?;
     let arrears_total = arrears.len();
     arrears.truncate(SHOWN);
-    let reductions = reduction_views(auth, st.app.dues_reductions(&auth.actor, o.id).await?);
+    let reductions = reduction_views(st.app.dues_reductions(&auth.actor, o.id).await?);
     let status = errors.status();
     Ok(render_with(
         status,
@@ -174,7 +170,7 @@ async fn dues_page(
             is_branch,
             lines,
             totals,
-            can_edit: auth.actor.check_edit_members(&o.path).is_ok(),
+            can_edit: dues::policy::can_record(&auth.actor, &o.path),
             arrears,
             arrears_total,
             reductions,
@@ -355,7 +351,7 @@ async fn member_page(
                 format!("{} · 党费", m.name),
                 "dues",
             ),
-            can_edit: auth.actor.check_edit_members(&m.org_path).is_ok(),
+            can_edit: dues::policy::can_record(&auth.actor, &m.org_path),
             category: d.category_label,
             base: yuan(d.base_fen),
             standard: yuan(d.monthly_standard_fen),

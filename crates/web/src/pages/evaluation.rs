@@ -8,7 +8,8 @@ use dangjian_domain::evaluation::{
     Answer, Band, DEFAULT_QUESTIONS, PeriodInput, Rater, score_text,
 };
 use dangjian_service::ServiceError;
-use dangjian_service::evaluation::{ResponseInput, Results};
+use dangjian_service::masses::evaluation::{ResponseInput, Results};
+use dangjian_service::masses::policy as evaluation_policy;
 use dangjian_service::store::evaluation::PeriodRow;
 use serde::Deserialize;
 
@@ -43,10 +44,7 @@ async fn list_page(
         &ListPage {
             l: Layout::new(a, &auth.csrf, "三评一公开", "masses"),
             periods: st.app.evaluation_periods(a).await?,
-            can_create: matches!(
-                a.role,
-                dangjian_domain::role::Role::DistrictAdmin | dangjian_domain::role::Role::TownAdmin
-            ),
+            can_create: evaluation_policy::check_open_evaluation(a, &a.scope_path).is_ok(),
             org_id: a.scope_org_id,
             form,
             errors,
@@ -176,15 +174,14 @@ async fn results_page(
     let a = &auth.actor;
     let r = st.app.evaluation_results(a, id, org).await?;
     let (questions, members) = lines(&r);
-    let edits = a.check_edit_members(&r.org.path).is_ok();
     let status = errors.status();
     Ok(render_with(
         status,
         &ResultsPage {
             l: Layout::new(a, &auth.csrf, "三评结果", "masses"),
-            can_enter: edits,
-            can_peer: a.member_id.is_some(),
-            can_publish: a.check_edit_orgs(&r.org.path).is_ok() && !r.published,
+            can_enter: r.actions.can_enter,
+            can_peer: r.actions.can_peer,
+            can_publish: r.actions.can_publish,
             answers: answer_labels(),
             questions,
             members,

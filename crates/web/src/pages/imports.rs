@@ -97,7 +97,7 @@ async fn home(
         None => st.app.home_org(&auth.actor).await?.id,
     };
     let o = st.app.import_root(&auth.actor, id, kind).await?;
-    let can_orgs = auth.actor.check_edit_orgs(&o.path).is_ok();
+    let can_orgs = dangjian_service::orgs::policy::can_edit(&auth.actor, &o.path);
     let jobs = st.app.recent_imports(&auth.actor).await?;
     let status = errors.status();
     let section = match kind {

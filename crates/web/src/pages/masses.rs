@@ -10,11 +10,12 @@ use dangjian_domain::masses::{
     mask_name, parse_needs, permille_text,
 };
 use dangjian_service::ServiceError;
+use dangjian_service::masses::community_checkin::ReportView;
+use dangjian_service::masses::policy::{self as masses_policy, DeedActions};
 use dangjian_service::masses::{
     CardView, Coverage, DeedQuery, GridInput, HouseholdQuery, HouseholdView, NewDeedInput, PAGE,
 };
 use dangjian_service::members::MemberQuery;
-use dangjian_service::report::ReportView;
 use dangjian_service::store::masses::{DeedRow, GridRow, HouseholdRow, PublicCard};
 use dangjian_service::store::org::OrgRow;
 use serde::Deserialize;
@@ -84,6 +85,7 @@ pub struct DeedLine {
     hours: String,
     confirmed: bool,
     photo: bool,
+    actions: DeedActions,
 }
 
 impl From<&DeedRow> for DeedLine {
@@ -100,6 +102,7 @@ impl From<&DeedRow> for DeedLine {
             hours: hours(d.minutes),
             confirmed: d.confirmed,
             photo: false,
+            actions: DeedActions::default(),
         }
     }
 }
@@ -237,7 +240,7 @@ async fn grids_page(
     let org_id = parse_id(&q.org);
     let page = parse_id(&q.page);
     let (org, items, total) = st.app.grids(a, org_id, page).await?;
-    let can_edit = a.check_edit_members(&org.path).is_ok();
+    let can_edit = masses_policy::can_edit(a, &org.path);
     let groups = if can_edit {
         st.app.grid_groups(a, org.id).await?
     } else {
@@ -384,7 +387,7 @@ async fn households_page(
     let result = st.app.households(a, &query).await?;
     let can_add = grid
         .as_ref()
-        .is_some_and(|g| a.check_edit_members(&g.org_path).is_ok());
+        .is_some_and(|g| masses_policy::can_edit(a, &g.org_path));
     let base = [
         ("org", result.org.id.to_string()),
         ("grid", q.grid.clone()),
@@ -700,9 +703,6 @@ struct DeedsPage {
     total: i64,
     hours: String,
     pager: Pager,
-    can_confirm: bool,
-    /// Whether the actor may add photos: editors, and members to their own deeds.
-    can_attach: bool,
 }
 
 fn deed_query(q: &DeedsQuery) -> DeedQuery {
@@ -753,15 +753,14 @@ pub async fn deeds(
                 .items
                 .iter()
                 .map(|d| DeedLine {
-                    photo: result.with_photo.contains(&d.id),
-                    ..DeedLine::from(d)
+                    photo: result.with_photo.contains(&d.row.id),
+                    actions: d.actions,
+                    ..DeedLine::from(&d.row)
                 })
                 .collect(),
-            can_attach: a.check_edit_members(&result.org.path).is_ok() || a.member_id.is_some(),
             hours: hours(result.minutes),
             pager: Pager::new(&base, result.page, PAGE, result.total),
             total: result.total,
-            can_confirm: a.check_edit_members(&result.org.path).is_ok(),
             org: result.org,
             q: q.clone(),
         },

@@ -6,7 +6,7 @@ use dangjian_domain::bands::{AGE_BANDS, Category, ETHNICITIES, Education, Status
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::MemberInput;
 use dangjian_service::ServiceError;
-use dangjian_service::members::{MemberQuery, Placement, form_of};
+use dangjian_service::members::{self, MemberQuery, Placement, form_of};
 use dangjian_service::store::member::MemberRow;
 use serde::Deserialize;
 
@@ -163,7 +163,7 @@ pub async fn list(
             .collect(),
         export_query,
         l: Layout::new(a, &auth.csrf, "党员", "members"),
-        can_edit: a.check_edit_members(&org.path).is_ok(),
+        can_edit: members::policy::can_edit(a, &org.path),
         org: OrgView::from(&org),
         statuses: choices(Status::ALL, Status::as_str, Status::label, &q.status),
         genders: choices(&Gender::ALL, Gender::as_str, Gender::label, &q.gender),
@@ -249,7 +249,7 @@ pub async fn page(
         study_meetings,
         study_hours: format!("{:.1}", study_minutes as f64 / 60.0),
         l: Layout::new(&auth.actor, &auth.csrf, m.name.clone(), "members"),
-        can_edit: auth.actor.check_edit_members(&m.org_path).is_ok(),
+        can_edit: members::policy::can_edit(&auth.actor, &m.org_path),
         m: MemberView::from(&m),
         reviews,
     }))

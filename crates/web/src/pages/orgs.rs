@@ -67,7 +67,7 @@ pub async fn page(
         .collect();
     let page = OrgPage {
         l: Layout::new(a, &auth.csrf, o.name.clone(), "orgs"),
-        can_edit: a.check_edit_orgs(&o.path).is_ok(),
+        can_edit: dangjian_service::orgs::policy::can_edit(a, &o.path),
         org: OrgView::from(&o),
         trail: trail.iter().map(OrgView::from).collect(),
         children: children.iter().map(ChildView::from).collect(),

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use dangjian_domain::request::{RequestState, SubmissionInput};
 use dangjian_service::ServiceError;
-use dangjian_service::request_public::{Challenge, PublishedPage, TrackedRequest};
+use dangjian_service::request::public::{Challenge, PublishedPage, TrackedRequest};
 use rand::RngCore;
 use serde::Deserialize;
 

@@ -46,18 +46,15 @@ async fn board(
         None => st.app.home_org(&auth.actor).await?,
     };
     let p = st.app.pipeline(&auth.actor, o.id).await?;
-    let can_edit = auth.actor.check_edit_members(&o.path).is_ok();
+    let actions = dangjian_service::recruit::policy::board_actions(&auth.actor, &o.path, &o.kind);
     let status = errors.status();
     Ok(render_with(
         status,
         &BoardPage {
             l: Layout::new(&auth.actor, &auth.csrf, "发展党员", "recruits"),
             stage_labels: Stage::ALL.iter().map(|s| s.label()).collect(),
-            can_add: can_edit
-                && dangjian_domain::org::OrgKind::parse(&o.kind).is_some_and(|k| k.holds_members()),
-            can_plan: can_edit
-                && (auth.actor.scope_path != o.path
-                    || auth.actor.role == dangjian_domain::role::Role::DistrictAdmin),
+            can_add: actions.can_add,
+            can_plan: actions.can_plan,
             p,
             errors,
         },
@@ -140,7 +137,7 @@ async fn new_page(
     errors: FormErrors,
 ) -> PageResult<Response> {
     let o = st.app.org(&auth.actor, org).await?;
-    auth.actor.check_edit_members(&o.path)?;
+    dangjian_service::recruit::policy::check_edit(&auth.actor, &o.path)?;
     let status = errors.status();
     Ok(render_with(
         status,
@@ -229,8 +226,7 @@ struct DetailPage {
 
 async fn detail(st: &AppState, auth: &Auth, id: i64, errors: FormErrors) -> PageResult<Response> {
     let r = st.app.recruit_detail(&auth.actor, id).await?;
-    let can_edit =
-        auth.actor.check_edit_members(&r.row.org_path).is_ok() && r.row.state == "active";
+    let can_edit = r.can_edit;
     let rules = &st.app.config.recruit_rules;
     let next = r.next_step.and_then(|n| rules.step(n));
     let needs_sponsors = next.is_some_and(|s| s.needs == Needs::Sponsors);

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::masses::{DeedInput, ReportRating};
 use dangjian_service::ServiceError;
-use dangjian_service::report::{RatingInput, rating_label};
+use dangjian_service::masses::community_checkin::{RatingInput, rating_label};
 use dangjian_service::store::org::OrgRow;
 use dangjian_service::store::report::ReportRow;
 use serde::Deserialize;
@@ -68,7 +68,7 @@ async fn list_page(
         status,
         &ListPage {
             l: Layout::new(a, &auth.csrf, "在职党员报到", "masses"),
-            can_rate: a.check_edit_members(&p.org.path).is_ok(),
+            can_rate: dangjian_service::masses::policy::can_edit(a, &p.org.path),
             items: p
                 .items
                 .into_iter()

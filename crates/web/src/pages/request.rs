@@ -7,10 +7,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::request::{RequestAction, RequestState};
 use dangjian_service::ServiceError;
-use dangjian_service::request::{ActionInput, RequestQuery, RequestView};
-use dangjian_service::request_admin::{
+use dangjian_service::request::admin::{
     CategoryInput, DepartmentInput, RequestDashboard, RequestLine,
 };
+use dangjian_service::request::{ActionInput, RequestQuery, RequestView};
 use dangjian_service::store::request::{CategoryRow, DepartmentRow, RequestRow};
 use serde::Deserialize;
 
@@ -150,7 +150,7 @@ pub async fn list(
         total: p.total,
         export_query,
         is_member: a.member_id.is_some(),
-        settings: a.role == dangjian_domain::role::Role::DistrictAdmin,
+        settings: dangjian_service::request::policy::can_change_settings(a),
     }))
 }
 

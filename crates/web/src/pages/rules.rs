@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::life::{MeetingKind, PeriodType};
 use dangjian_domain::org::OrgKind;
-use dangjian_domain::role::Role;
 use dangjian_service::ServiceError;
 use dangjian_service::store::life::RuleRow;
 use serde::Deserialize;
@@ -78,7 +77,7 @@ async fn rules_page(
                     effective_from: r.effective_from.clone(),
                 })
                 .collect(),
-            can_edit: auth.actor.role == Role::DistrictAdmin,
+            can_edit: dangjian_service::life::policy::can_edit_rules(&auth.actor),
             org_kinds: choices(
                 &branch_kinds,
                 OrgKind::as_str,

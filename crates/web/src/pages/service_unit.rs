@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::masses::ServiceTier;
 use dangjian_service::ServiceError;
+use dangjian_service::masses::service_unit::{UnitInput, UnitView};
 use dangjian_service::members::MemberQuery;
-use dangjian_service::service_unit::{UnitInput, UnitView};
 use dangjian_service::store::org::OrgRow;
 use dangjian_service::store::service_unit::UnitRow;
 use serde::Deserialize;
@@ -81,7 +81,7 @@ async fn list_page(
         status,
         &ListPage {
             l: Layout::new(a, &auth.csrf, "党员联系服务体系", "masses"),
-            can_edit: a.check_edit_members(&org.path).is_ok(),
+            can_edit: dangjian_service::masses::policy::can_edit(a, &org.path),
             lines,
             parents,
             grids,

@@ -2,10 +2,10 @@
 //! deeds (好事实事): JPG or PNG by content, one per card or deed, audited when stored.
 
 use dangjian_domain::attachment::check_photo;
-use dangjian_domain::role::Role;
 use dangjian_store::masses as store;
 use dangjian_store::photo::{self, CARD, DEED};
 
+use super::policy;
 use crate::audit::Entry;
 use crate::{Actor, App, ServiceError, ServiceResult};
 
@@ -68,10 +68,7 @@ impl App {
         let d = store::deed(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let own = actor.member_id == Some(d.member_id);
-        if !own && (actor.role == Role::Member || actor.check_visible(&d.org_path).is_err()) {
-            return Err(ServiceError::NotFound);
-        }
+        policy::check_read_deed(actor, d.member_id, &d.org_path)?;
         Ok(d)
     }
 
@@ -84,9 +81,7 @@ impl App {
         body: &[u8],
     ) -> ServiceResult<()> {
         let d = self.visible_deed(actor, id).await?;
-        if actor.member_id != Some(d.member_id) {
-            actor.check_edit_members(&d.org_path)?;
-        }
+        policy::check_attach_deed_photo(actor, d.member_id, &d.org_path)?;
         let mime = self.checked_photo(name, body)?;
         let mut tx = self.begin_audited().await?;
         photo::save(tx.conn(), DEED, d.id, mime, body, actor.user_id).await?;

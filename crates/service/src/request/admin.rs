@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use dangjian_domain::error::text_or_number;
 use dangjian_domain::request::{self as domain, RequestState};
-use dangjian_domain::role::Role;
 use dangjian_domain::{FieldError, path};
 use dangjian_store::org::{self, OrgRow};
 use dangjian_store::request::{
@@ -97,16 +96,6 @@ fn duplicate(e: StoreError) -> ServiceError {
 }
 
 impl App {
-    fn check_request_settings(actor: &Actor) -> ServiceResult<()> {
-        if actor.role == Role::DistrictAdmin {
-            Ok(())
-        } else {
-            Err(ServiceError::Forbidden(
-                "只有区委组织部可以设置诉求类别和承办部门",
-            ))
-        }
-    }
-
     pub async fn request_categories(&self, actor: &Actor) -> ServiceResult<Vec<CategoryRow>> {
         actor.read_root()?;
         let mut conn = self.db.conn().await?;
@@ -126,7 +115,7 @@ impl App {
         id: Option<i64>,
         input: &CategoryInput,
     ) -> ServiceResult<i64> {
-        Self::check_request_settings(actor)?;
+        super::policy::check_settings(actor)?;
         let mut errs = dangjian_domain::error::Errors::default();
         let n = errs.take(name("name", &input.name, 30));
         let accept = errs.take(hours("accept_hours", &input.accept_hours));
@@ -195,7 +184,7 @@ impl App {
         id: Option<i64>,
         input: &DepartmentInput,
     ) -> ServiceResult<i64> {
-        Self::check_request_settings(actor)?;
+        super::policy::check_settings(actor)?;
         let n = name("name", &input.name, 50).map_err(|e| ServiceError::Invalid(vec![e]))?;
         let contact = input.contact.trim();
         if contact.chars().count() > 100 {

@@ -1,6 +1,8 @@
 //! The organization tree: reading inside the scope, and dated changes (create, rename,
 //! move, close) that keep their history.
 
+pub mod policy;
+
 use dangjian_domain::org::{OrgKind, OrgOwner, check_code, check_name};
 use dangjian_domain::{FieldError, date, path};
 use dangjian_store::org::{self, NewOrg, OrgEvent, OrgRow};
@@ -161,7 +163,7 @@ impl App {
     /// An org the actor may restructure: create under, rename, move, close.
     pub async fn org_to_edit(&self, actor: &Actor, id: i64) -> ServiceResult<OrgRow> {
         let o = self.org(actor, id).await?;
-        actor.check_edit_orgs(&o.path)?;
+        policy::check_edit(actor, &o.path)?;
         Ok(o)
     }
 
@@ -283,7 +285,7 @@ impl App {
         input: &OrgInput,
     ) -> ServiceResult<OrgRow> {
         let parent = self.org(actor, parent_id).await?;
-        actor.check_edit_orgs(&parent.path)?;
+        policy::check_edit(actor, &parent.path)?;
         let valid = check_org(input, Some((kind_of(&parent)?, parent.closed_on.is_some())))
             .map_err(ServiceError::Invalid)?;
         let mut tx = self.begin_audited().await?;
@@ -396,7 +398,7 @@ impl App {
         change: &OrgChange,
     ) -> ServiceResult<OrgRow> {
         let node = self.org(actor, id).await?;
-        actor.check_edit_orgs(&node.path)?;
+        policy::check_edit(actor, &node.path)?;
         let on = effective(change.effective_on.as_deref())?;
         let is_scope_root = node.path == actor.read_root()?;
         let mut tx = self.begin_audited().await?;
@@ -436,7 +438,7 @@ impl App {
                     "目标上级组织不存在或不在您的管辖范围内",
                 )
             })?;
-            if actor.check_edit_orgs(&new_parent.path).is_err() {
+            if policy::check_edit(actor, &new_parent.path).is_err() {
                 return Err(ServiceError::field(
                     "parent_id",
                     "unknown_org",

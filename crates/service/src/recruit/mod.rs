@@ -3,6 +3,8 @@
 //! puts the person in the registry as a 预备党员, and the approval of full membership makes
 //! them a full member from the day probation ended.
 
+pub mod policy;
+
 use std::collections::HashMap;
 
 use dangjian_domain::bands::{Category, ETHNICITIES, Education, Status};
@@ -74,6 +76,8 @@ pub struct RecruitDetail {
     pub next_step: Option<u8>,
     pub probation_end: Option<String>,
     pub steps: Vec<StepView>,
+    /// Whether the actor may record the next steps, change or end the process.
+    pub can_edit: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -181,7 +185,7 @@ impl App {
         }
     }
 
-    fn recruit_view(&self, row: RecruitRow, steps: Vec<StepRow>) -> RecruitDetail {
+    fn recruit_view(&self, actor: &Actor, row: RecruitRow, steps: Vec<StepRow>) -> RecruitDetail {
         let rules = self.recruit_rules();
         let done = step_dates(&steps);
         let extension = i32::try_from(row.extension_months).unwrap_or(0);
@@ -213,6 +217,7 @@ impl App {
                 .map(|d| date::format(rules.probation_end(*d, extension))),
             next_step,
             steps: views,
+            can_edit: policy::can_record_steps(actor, &row.org_path, &row.state),
             row,
         }
     }
@@ -227,7 +232,7 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&r.org_path)?;
-        check_reads_recruits(actor)?;
+        policy::check_read(actor)?;
         let steps = recruit::steps(conn, id).await?;
         Ok((r, steps))
     }
@@ -235,7 +240,7 @@ impl App {
     pub async fn recruit_detail(&self, actor: &Actor, id: i64) -> ServiceResult<RecruitDetail> {
         let mut conn = self.db.conn().await?;
         let (r, steps) = self.load_recruit(&mut conn, actor, id).await?;
-        Ok(self.recruit_view(r, steps))
+        Ok(self.recruit_view(actor, r, steps))
     }
 
     /// A new applicant with step 1 (the application) recorded.
@@ -245,7 +250,7 @@ impl App {
         input: &RecruitInput,
     ) -> ServiceResult<RecruitDetail> {
         let o = self.org(actor, input.org_id).await?;
-        actor.check_edit_members(&o.path)?;
+        policy::check_edit(actor, &o.path)?;
         if !accepts_recruits(&o) {
             return Err(invalid(
                 "org_id",
@@ -383,7 +388,7 @@ impl App {
             .map_err(|e| ServiceError::Invalid(vec![e]))?;
         let mut tx = self.begin_audited().await?;
         let (r, steps) = self.load_recruit(tx.conn(), actor, id).await?;
-        actor.check_edit_members(&r.org_path)?;
+        policy::check_edit(actor, &r.org_path)?;
         if r.state != "active" {
             return Err(invalid("state", "not_active", "该发展对象的流程已结束"));
         }
@@ -581,7 +586,7 @@ impl App {
         }
         let mut tx = self.begin_audited().await?;
         let (r, steps) = self.load_recruit(tx.conn(), actor, id).await?;
-        actor.check_edit_members(&r.org_path)?;
+        policy::check_edit(actor, &r.org_path)?;
         let step = u8::try_from(r.last_step).unwrap_or(0);
         if r.state != "active" || !(APPROVAL_STEP..CONFIRM_MEETING_STEP).contains(&step) {
             return Err(invalid(
@@ -629,7 +634,7 @@ impl App {
         }
         let mut tx = self.begin_audited().await?;
         let (r, _) = self.load_recruit(tx.conn(), actor, id).await?;
-        actor.check_edit_members(&r.org_path)?;
+        policy::check_edit(actor, &r.org_path)?;
         if r.state != "active" {
             return Err(invalid("state", "not_active", "该发展对象的流程已结束"));
         }
@@ -662,7 +667,7 @@ impl App {
     /// of each child, and this year's plan against the approvals so far.
     pub async fn pipeline(&self, actor: &Actor, org_id: i64) -> ServiceResult<Pipeline> {
         let o = self.org(actor, org_id).await?;
-        check_reads_recruits(actor)?;
+        policy::check_read(actor)?;
         let rules = self.recruit_rules();
         let today = today();
         let year = today.year();
@@ -818,10 +823,7 @@ impl App {
         quota: i64,
     ) -> ServiceResult<()> {
         let o = self.org(actor, org_id).await?;
-        actor.check_edit_members(&o.path)?;
-        if actor.scope_path == o.path && actor.role != dangjian_domain::role::Role::DistrictAdmin {
-            return Err(ServiceError::Forbidden("发展计划由上级党组织下达"));
-        }
+        policy::check_plan(actor, &o.path)?;
         let this = today().year();
         if !(this - 1..=this + 1).contains(&year) || !(0..=10_000).contains(&quota) {
             return Err(invalid(
@@ -895,16 +897,6 @@ impl App {
             }
         }
         Ok(out)
-    }
-}
-
-/// Applicants are not yet members: their files are for those who run the process, not for
-/// the members of the branch.
-fn check_reads_recruits(actor: &Actor) -> ServiceResult<()> {
-    if actor.role.edits_members() {
-        Ok(())
-    } else {
-        Err(ServiceError::Forbidden("您的角色不能查看发展党员信息"))
     }
 }
 

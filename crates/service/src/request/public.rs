@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::audit::Entry;
 use crate::masses::PAGE;
-use crate::report::is_community;
+use crate::masses::community_checkin::is_community;
 use crate::request::Step;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
 

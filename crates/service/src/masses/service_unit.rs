@@ -12,8 +12,8 @@ use dangjian_store::service_unit::{self as store, NewUnit, UnitMember, UnitRow};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::masses::community_checkin::is_community;
 use crate::masses::visible_member;
-use crate::report::is_community;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// Units one structure page lists.

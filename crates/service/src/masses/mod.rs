@@ -2,6 +2,12 @@
 //! for each household (with history), the deeds members record, and coverage per level.
 //! Households are seen by the staff of their grid's subtree and by the member who serves them.
 
+pub mod community_checkin;
+pub mod evaluation;
+mod photo;
+pub mod policy;
+pub mod service_unit;
+
 use dangjian_domain::masses::{self, DeedInput, HouseholdInput};
 use dangjian_domain::org::{OrgKind, OrgOwner};
 use dangjian_domain::role::Role;
@@ -76,13 +82,22 @@ pub struct DeedQuery {
 #[derive(Debug, Serialize)]
 pub struct DeedPage {
     pub org: OrgRow,
-    pub items: Vec<DeedRow>,
+    pub items: Vec<Deed>,
     /// The deeds of this page that have a photo.
     pub with_photo: Vec<i64>,
     pub total: i64,
     pub minutes: i64,
     pub page: i64,
     pub pages: i64,
+}
+
+/// A deed with what the actor may do with it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deed {
+    #[serde(flatten)]
+    pub row: DeedRow,
+    #[serde(flatten)]
+    pub actions: policy::DeedActions,
 }
 
 /// A deed as recorded: the form's fields and, optionally, the household served.
@@ -717,10 +732,7 @@ impl App {
             .ok_or(ServiceError::NotFound)?;
         drop(conn);
         actor.check_visible(&d.org_path)?;
-        actor.check_edit_members(&d.org_path)?;
-        if actor.member_id == Some(d.member_id) {
-            return Err(ServiceError::Forbidden("不能确认自己登记的好事实事"));
-        }
+        policy::check_confirm_deed(actor, d.member_id, &d.org_path)?;
         let mut tx = self.begin_audited().await?;
         if !store::set_confirmed(tx.conn(), id, actor.user_id).await? {
             return Err(ServiceError::field(
@@ -820,6 +832,13 @@ impl App {
         let with_photo =
             dangjian_store::photo::owners_with(&mut conn, dangjian_store::photo::DEED, &ids)
                 .await?;
+        let items = items
+            .into_iter()
+            .map(|row| Deed {
+                actions: policy::deed_actions(actor, row.member_id, &row.org_path, row.confirmed),
+                row,
+            })
+            .collect();
         Ok(DeedPage {
             org: root,
             items,

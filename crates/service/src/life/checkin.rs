@@ -139,7 +139,7 @@ impl App {
             .ok_or(ServiceError::NotFound)?;
         // The code is on this view: only those who may record the meeting see it, or a
         // member could read it from afar and check in without coming.
-        actor.check_edit_members(&c.org_path)?;
+        super::policy::check_record(actor, &c.org_path)?;
         let checked_in = store::members(&mut conn, id)
             .await?
             .into_iter()

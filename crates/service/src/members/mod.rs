@@ -1,6 +1,8 @@
 //! The member registry: search inside the scope, create and edit with every rule checked,
 //! and the audited unmasking of identifiers.
 
+pub mod policy;
+
 use dangjian_domain::bands::{AGE_BANDS, Category, Education, Status, find_band};
 use dangjian_domain::id_number::{Gender, IdNumber};
 use dangjian_domain::member::{MemberDraft, MemberInput, birth_range};
@@ -235,7 +237,7 @@ impl App {
     /// A member the actor may edit.
     pub async fn member_to_edit(&self, actor: &Actor, id: i64) -> ServiceResult<MemberRow> {
         let m = self.member(actor, id).await?;
-        actor.check_edit_members(&m.org_path)?;
+        policy::check_edit(actor, &m.org_path)?;
         Ok(m)
     }
 
@@ -257,7 +259,7 @@ impl App {
         p: Placement,
     ) -> ServiceResult<OrgRow> {
         let o = org::get(conn, p.org_id).await?.ok_or_else(unknown_org)?;
-        match actor.check_edit_members(&o.path) {
+        match policy::check_edit(actor, &o.path) {
             Err(ServiceError::NotFound) => return Err(unknown_org()),
             other => other?,
         }
@@ -359,7 +361,7 @@ impl App {
         input: &MemberInput,
     ) -> ServiceResult<MemberRow> {
         let old = self.member(actor, id).await?;
-        actor.check_edit_members(&old.org_path)?;
+        policy::check_edit(actor, &old.org_path)?;
         let draft = input
             .validate(today(), &self.config.member_rules)
             .map_err(ServiceError::Invalid)?;
@@ -408,7 +410,7 @@ impl App {
     ) -> ServiceResult<(String, Option<String>)> {
         let reason = reason.trim();
         let m = self.member(actor, id).await?;
-        actor.check_edit_members(&m.org_path)?;
+        policy::check_edit(actor, &m.org_path)?;
         if reason.chars().count() < 4 || reason.chars().count() > 200 {
             return Err(ServiceError::field(
                 "reason",

@@ -1,6 +1,11 @@
 //! 组织生活: recording meetings with attendance, the rules as data, and compliance at every
 //! level from tallies kept per org and due month.
 
+pub mod checkin;
+mod files;
+pub mod policy;
+pub mod review;
+
 use std::collections::HashMap;
 
 use dangjian_domain::bands::Status;
@@ -443,13 +448,7 @@ impl App {
     /// Changes a rule from a date on (district admins only); tallies from that month are
     /// recomputed, earlier ones stay as they were.
     pub async fn set_life_rule(&self, actor: &Actor, r: &RuleRow) -> ServiceResult<()> {
-        if actor.role != dangjian_domain::role::Role::DistrictAdmin
-            || actor.scope_path.matches('/').count() > 2
-        {
-            return Err(ServiceError::Forbidden(
-                "只有区委组织部可以修改组织生活规则",
-            ));
-        }
+        policy::check_edit_rules(actor)?;
         let rule = rule_of(r)
             .ok_or_else(|| ServiceError::field("meeting_kind", "invalid_rule", "规则内容无效"))?;
         if OrgKind::parse(&rule.org_kind).is_none()
@@ -608,7 +607,7 @@ impl App {
     /// A branch whose meetings the actor may record.
     pub async fn branch_to_record(&self, actor: &Actor, org_id: i64) -> ServiceResult<OrgRow> {
         let o = self.org(actor, org_id).await?;
-        actor.check_edit_members(&o.path)?;
+        policy::check_record(actor, &o.path)?;
         if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
             return Err(ServiceError::field(
                 "org_id",
@@ -908,7 +907,7 @@ impl App {
         let (m, org_path) = store::meeting(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        actor.check_edit_members(&org_path)?;
+        policy::check_record(actor, &org_path)?;
         let o = dangjian_store::org::get(&mut conn, m.org_id)
             .await?
             .ok_or(ServiceError::NotFound)?;

@@ -2,6 +2,10 @@
 //! department, who start and resolve it; every move is checked by the domain's state machine,
 //! kept on the request's timeline, counted in the rollup and audited.
 
+pub mod admin;
+pub mod policy;
+pub mod public;
+
 use dangjian_domain::request::{self as domain, RequestAction, RequestState, Side};
 use dangjian_store::request::{
     self as store, DepartmentRow, EventRow, FactRow, NewEvent, RequestFilter, RequestRow, Times,
@@ -231,52 +235,12 @@ impl App {
         let r = store::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let sees = actor.check_visible(&r.community_path).is_ok()
-            || r.times
-                .department_path
-                .as_deref()
-                .is_some_and(|p| actor.check_visible(p).is_ok())
-            || (actor.member_id.is_some() && actor.member_id == r.times.assignee_member_id);
+        let sees = policy::sees(actor, &r);
         if sees {
             Ok(r)
         } else {
             Err(ServiceError::NotFound)
         }
-    }
-
-    fn manages(actor: &Actor, r: &RequestRow) -> bool {
-        actor.check_edit_members(&r.community_path).is_ok()
-    }
-
-    /// The member or department it was sent to may work on it as well as the community.
-    fn handles(actor: &Actor, r: &RequestRow) -> bool {
-        Self::manages(actor, r)
-            || (actor.member_id.is_some() && actor.member_id == r.times.assignee_member_id)
-            || r.times
-                .department_path
-                .as_deref()
-                .is_some_and(|p| actor.check_edit_members(p).is_ok())
-    }
-
-    fn staff_actions(actor: &Actor, r: &RequestRow) -> Vec<RequestAction> {
-        let Ok(state) = state_of(r) else {
-            return Vec::new();
-        };
-        RequestAction::ALL
-            .iter()
-            .copied()
-            .filter(|a| domain::next(state, *a, Side::Staff).is_ok())
-            .filter(|a| match a {
-                RequestAction::Start | RequestAction::Resolve => Self::handles(actor, r),
-                // A member or department may pass on what it was sent.
-                RequestAction::Assign | RequestAction::Dispatch
-                    if matches!(state, RequestState::Assigned | RequestState::Dispatched) =>
-                {
-                    Self::handles(actor, r)
-                }
-                _ => Self::manages(actor, r),
-            })
-            .collect()
     }
 
     /// The list's root and filter from its query.
@@ -397,8 +361,8 @@ impl App {
             .filter(|d| d.active)
             .collect();
         Ok(RequestView {
-            actions: Self::staff_actions(actor, &request),
-            manages: Self::manages(actor, &request),
+            actions: policy::staff_actions(actor, &request),
+            manages: policy::manages(actor, &request),
             request,
             events,
             departments,
@@ -416,7 +380,7 @@ impl App {
         let r = self.staff_request(actor, id).await?;
         let action = RequestAction::parse(input.action.trim())
             .ok_or_else(|| ServiceError::field("action", "invalid_choice", "请选择要进行的操作"))?;
-        if !Self::staff_actions(actor, &r).contains(&action) {
+        if !policy::staff_actions(actor, &r).contains(&action) {
             // A move the state allows but the actor may not take, or one the state refuses.
             domain::next(state_of(&r)?, action, Side::Staff)
                 .map_err(|e| ServiceError::field("action", "not_now", e.message()))?;
@@ -498,7 +462,7 @@ impl App {
         q: &str,
     ) -> ServiceResult<Vec<dangjian_store::member::MemberRow>> {
         let r = self.staff_request(actor, id).await?;
-        if !Self::handles(actor, &r) {
+        if !policy::handles(actor, &r) {
             return Err(ServiceError::Forbidden("您不能对该诉求进行此操作"));
         }
         let q = q.trim();
@@ -519,7 +483,7 @@ impl App {
         reason: &str,
     ) -> ServiceResult<String> {
         let r = self.staff_request(actor, id).await?;
-        if !Self::handles(actor, &r) {
+        if !policy::handles(actor, &r) {
             return Err(ServiceError::Forbidden("只有承办人员可以查看联系电话"));
         }
         let reason = checked_reason(reason)?;

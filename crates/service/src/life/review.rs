@@ -139,7 +139,7 @@ impl App {
         let only_self =
             input.peer_score.is_none() && input.votes_for.is_none() && input.proposed.is_none();
         if !(own && only_self) {
-            actor.check_edit_members(&r.org_path)?;
+            super::policy::check_record(actor, &r.org_path)?;
         }
         if r.decided_on.is_some() {
             return Err(invalid(
@@ -213,7 +213,7 @@ impl App {
         grades: &[GradeInput],
     ) -> ServiceResult<ReviewDetail> {
         let r = self.review_in_scope(actor, id).await?;
-        actor.check_edit_members(&r.org_path)?;
+        super::policy::check_record(actor, &r.org_path)?;
         if r.decided_on.is_some() {
             return Err(invalid("grades", "decided", "本次评议已作出决定"));
         }

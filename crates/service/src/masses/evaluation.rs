@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use dangjian_domain::evaluation::{self as domain, Answer, Band, Facts, PeriodInput, Rater};
 use dangjian_domain::org::OrgKind;
-use dangjian_domain::role::Role;
 use dangjian_domain::{FieldError, date};
 use dangjian_store::evaluation::{self as store, NewPeriod, NewResponse, PeriodRow, ResponseRow};
 use dangjian_store::member::{self, DEPARTED_PATH, MemberFilter};
@@ -16,8 +15,9 @@ use dangjian_store::org::{self, OrgRow};
 use dangjian_store::{StoreError, masses, notification};
 use serde::{Deserialize, Serialize};
 
+use super::policy;
 use crate::audit::Entry;
-use crate::report::is_community;
+use crate::masses::community_checkin::is_community;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// One response as a form or a script sends it.
@@ -72,6 +72,8 @@ pub struct Results {
     /// The branches and communities below, when the org is above them (results are read
     /// there).
     pub children: Vec<OrgRow>,
+    /// What the actor may do with these results.
+    pub actions: policy::ResultActions,
 }
 
 /// Where results are read and published: a branch (or anything holding members) or a
@@ -116,12 +118,7 @@ impl App {
         input: &PeriodInput,
     ) -> ServiceResult<i64> {
         let o = self.org(actor, org_id).await?;
-        actor.check_edit_orgs(&o.path)?;
-        if !matches!(actor.role, Role::DistrictAdmin | Role::TownAdmin) {
-            return Err(ServiceError::Forbidden(
-                "只有区、镇街党（工）委可以组织三评",
-            ));
-        }
+        policy::check_open_evaluation(actor, &o.path)?;
         let p = input
             .validate(&self.config.evaluation_rules)
             .map_err(ServiceError::Invalid)?;
@@ -195,7 +192,7 @@ impl App {
                 })?;
                 let h = masses::household(&mut conn, hid)
                     .await?
-                    .filter(|h| actor.check_edit_members(&h.org_path).is_ok())
+                    .filter(|h| policy::can_edit(actor, &h.org_path))
                     .ok_or_else(|| {
                         ServiceError::field(
                             "household_id",
@@ -218,7 +215,7 @@ impl App {
                 format!("member:{own}")
             }
             Rater::Organization => {
-                facts.edits_branch = actor.check_edit_members(&m.org_path).is_ok();
+                facts.edits_branch = policy::can_edit(actor, &m.org_path);
                 format!("org:{}", m.org_id)
             }
         };
@@ -321,9 +318,10 @@ impl App {
             ));
         }
         let mut r = self.results(p, o).await?;
+        r.actions = policy::result_actions(actor, &r.org.path, r.published);
         // A member's own account sees whom they may evaluate, not their colleagues' scores;
         // the bands once they are public, like everyone.
-        if actor.role == Role::Member {
+        if !policy::reads_colleagues_scores(actor) {
             r.questions.clear();
             for m in &mut r.members {
                 m.household = RaterScore::default();
@@ -374,6 +372,7 @@ impl App {
                 members: Vec::new(),
                 published,
                 children,
+                actions: Default::default(),
             });
         }
         let responses = store::responses_under(&mut conn, p.id, &o.path).await?;
@@ -435,6 +434,7 @@ impl App {
             members,
             published,
             children: Vec::new(),
+            actions: Default::default(),
         })
     }
 
@@ -460,7 +460,7 @@ impl App {
     ) -> ServiceResult<()> {
         let p = self.evaluation_period(actor, period_id).await?;
         let o = self.org(actor, org_id).await?;
-        actor.check_edit_orgs(&o.path)?;
+        policy::check_publish_evaluation(actor, &o.path)?;
         if !result_level(&o) || !dangjian_domain::path::contains(&p.org_path, &o.path) {
             return Err(ServiceError::Invalid(vec![FieldError::new(
                 "org_id",

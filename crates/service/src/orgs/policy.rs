@@ -1,0 +1,14 @@
+//! Who may do what with the organization tree: every role but the auditor reads its scope;
+//! the district, towns and villages create, rename, move and close organizations inside it;
+//! a branch secretary manages people, not the shape of the tree.
+
+use crate::{Actor, ServiceResult};
+
+/// Creating, renaming, moving and closing the org at `org_path` or below it.
+pub fn check_edit(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    actor.check_edit_orgs(org_path)
+}
+
+pub fn can_edit(actor: &Actor, org_path: &str) -> bool {
+    check_edit(actor, org_path).is_ok()
+}
