@@ -1,12 +1,10 @@
 //! Static files compiled into the binary: the build needs no network and no Node.js.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
-use crate::AppState;
+use crate::routes::Table;
 
 const FILES: &[(&str, &str, &[u8])] = &[
     (
@@ -31,8 +29,8 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/assets/{name}", get(asset))
+pub(crate) fn routes() -> Table {
+    Table::new().get("/assets/{name}", asset)
 }
 
 async fn asset(Path(name): Path<String>) -> Response {

@@ -10,6 +10,7 @@ mod headers;
 mod metrics;
 mod pages;
 mod qr;
+mod routes;
 mod session;
 mod view;
 
@@ -17,9 +18,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+
 use axum::{Router, middleware};
 use dangjian_service::App;
+pub use routes::Route;
+use routes::Table;
 use tower_http::compression::CompressionLayer;
 
 /// Requests larger than this are refused before any handler sees them.
@@ -31,21 +34,40 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
 }
 
+/// Every route the server answers, pages and API, as declared.
+pub fn route_table() -> Vec<Route> {
+    let (_, mut routes) = counted().into_parts();
+    routes.extend(uncounted().into_parts().1);
+    routes
+}
+
+/// The routes whose requests the metrics count.
+fn counted() -> Table {
+    Table::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+}
+
+/// Probes, metrics and static assets.
+fn uncounted() -> Table {
+    Table::new()
+        .get("/healthz", health)
+        .get("/metrics", metrics::render)
+        .merge(assets::routes())
+}
+
 pub fn router(app: App) -> Router {
     let state = AppState {
         app,
         metrics: Arc::new(metrics::Metrics::default()),
     };
     Router::new()
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .merge(counted().into_parts().0)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::record,
         ))
-        .route("/healthz", get(health))
-        .route("/metrics", get(metrics::render))
-        .merge(assets::routes())
+        .merge(uncounted().into_parts().0)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::authenticate,

@@ -24,4 +24,5 @@ mod requests;
 mod review;
 mod roster;
 mod scope;
+mod scope_matrix;
 mod transfer;

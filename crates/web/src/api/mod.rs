@@ -15,186 +15,154 @@ mod request;
 mod review;
 mod transfer;
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use dangjian_service::Actor;
 use serde::Serialize;
 
 use crate::AppState;
 use crate::extract::{MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES};
+use crate::routes::Table;
 
 const OPENAPI: &str = include_str!("openapi.json");
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/requests", get(request::list))
-        .route("/requests/dashboard", get(request::dashboard))
-        .route("/requests/{id}", get(request::get))
-        .route("/requests/{id}/actions", post(request::act))
-        .route("/requests/{id}/phone", post(request::phone))
-        .route(
-            "/requests/{id}/redaction",
-            axum::routing::put(request::redaction),
-        )
-        .route(
-            "/request-categories",
-            get(request::categories).post(request::create_category),
-        )
-        .route(
-            "/request-categories/{id}",
-            axum::routing::put(request::update_category),
-        )
-        .route(
-            "/request-departments",
-            get(request::departments).post(request::create_department),
-        )
-        .route(
-            "/request-departments/{id}",
-            axum::routing::put(request::update_department),
-        )
-        .route(
-            "/evaluations",
-            get(evaluation::list).post(evaluation::create),
-        )
-        .route("/evaluations/{id}/results", get(evaluation::results))
-        .route("/evaluations/{id}/responses", post(evaluation::respond))
-        .route("/evaluations/{id}/publications", post(evaluation::publish))
-        .route("/public/evaluations/{id}/{org}", get(evaluation::public))
-        .route("/cards/{code}/photo", get(masses::public_card_photo))
-        .route(
+pub(crate) fn routes() -> Table {
+    Table::new()
+        .post("/auth/login", auth::login)
+        .get("/requests", request::list)
+        .get("/requests/dashboard", request::dashboard)
+        .get("/requests/{id}", request::get)
+        .post("/requests/{id}/actions", request::act)
+        .post("/requests/{id}/phone", request::phone)
+        .put("/requests/{id}/redaction", request::redaction)
+        .get("/request-categories", request::categories)
+        .post("/request-categories", request::create_category)
+        .put("/request-categories/{id}", request::update_category)
+        .get("/request-departments", request::departments)
+        .post("/request-departments", request::create_department)
+        .put("/request-departments/{id}", request::update_department)
+        .get("/evaluations", evaluation::list)
+        .post("/evaluations", evaluation::create)
+        .get("/evaluations/{id}/results", evaluation::results)
+        .post("/evaluations/{id}/responses", evaluation::respond)
+        .post("/evaluations/{id}/publications", evaluation::publish)
+        .get("/public/evaluations/{id}/{org}", evaluation::public)
+        .get("/cards/{code}/photo", masses::public_card_photo)
+        .get("/members/{id}/card/photo", masses::card_photo)
+        .post_upload(
             "/members/{id}/card/photo",
-            get(masses::card_photo)
-                .post(masses::set_card_photo)
-                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+            masses::set_card_photo,
+            MAX_UPLOAD_BYTES,
         )
-        .route(
+        .get("/deeds/{id}/photo", masses::deed_photo)
+        .post_upload(
             "/deeds/{id}/photo",
-            get(masses::deed_photo)
-                .post(masses::set_deed_photo)
-                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+            masses::set_deed_photo,
+            MAX_UPLOAD_BYTES,
         )
-        .route("/public/request-form", get(request::public_form))
-        .route("/public/grids", get(request::public_grids))
-        .route(
-            "/public/requests",
-            get(request::published).post(request::submit),
-        )
-        .route("/public/requests/track", post(request::track))
-        .route("/public/requests/answer", post(request::answer))
-        .route("/me", get(auth::me))
-        .route("/orgs", get(orgs::list).post(orgs::create))
-        .route("/orgs/{id}", get(orgs::get).patch(orgs::update))
-        .route("/members", get(members::list).post(members::create))
-        .route("/members/export.xlsx", get(imports::export))
-        .route("/members/{id}", get(members::get).patch(members::update))
-        .route("/imports/template.xlsx", get(imports::template))
-        .route(
-            "/imports",
-            post(imports::upload).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
-        )
-        .route("/imports/{id}", get(imports::get))
-        .route("/imports/{id}/commit", post(imports::commit))
-        .route("/imports/{id}/discard", post(imports::discard))
-        .route("/imports/{id}/errors.xlsx", get(imports::errors))
-        .route("/members/{id}/dues", get(dues::member))
-        .route(
-            "/members/{id}/dues/base",
-            axum::routing::put(dues::set_base),
-        )
-        .route("/members/{id}/dues/payments", post(dues::pay))
-        .route("/members/{id}/dues/reductions", post(dues::propose))
-        .route("/dues/ledger", get(dues::ledger).post(dues::pay_batch))
-        .route("/dues/arrears", get(dues::arrears))
-        .route("/dues/lapses", get(dues::lapses))
-        .route("/dues/reductions", get(dues::reductions))
-        .route("/dues/reductions/{id}/decision", post(dues::decide))
-        .route("/members/{id}/transfers", post(transfer::request))
-        .route("/members/{id}/history", get(transfer::history))
-        .route("/transfers", get(transfer::list))
-        .route("/transfers/in", post(transfer::receive_in))
-        .route("/transfers/targets", get(transfer::targets))
-        .route("/transfers/{id}", get(transfer::get))
-        .route("/transfers/{id}/{action}", post(transfer::step))
-        .route("/recruits", get(recruit::pipeline).post(recruit::create))
-        .route("/recruits.xlsx", get(recruit::pipeline_xlsx))
-        .route("/recruits/{id}", get(recruit::get))
-        .route("/recruits/{id}/steps/{no}", post(recruit::step))
-        .route("/recruits/{id}/extension", post(recruit::extend))
-        .route("/recruits/{id}/cancel", post(recruit::cancel))
-        .route("/plans", axum::routing::put(recruit::plan))
-        .route("/stats/overview", get(orgs::overview))
-        .route("/life/compliance", get(life::compliance))
-        .route("/life/compliance.xlsx", get(life::compliance_xlsx))
-        .route("/life/rules", get(life::rules).put(life::put_rule))
-        .route("/meetings", get(life::list).post(life::create))
-        .route(
-            "/meetings/{id}",
-            get(life::get).patch(life::update).delete(life::delete),
-        )
-        .route(
-            "/meetings/{id}/files",
-            post(life::attach).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-        )
-        .route(
-            "/meetings/{id}/files/{file_id}",
-            get(life::file).delete(life::delete_file),
-        )
-        .route("/checkins", post(checkin::open))
-        .route("/checkins/{id}", get(checkin::get))
-        .route("/checkin", post(checkin::check_in))
-        .route("/reviews", get(review::find).post(review::open))
-        .route("/reviews/summary", get(review::summary))
-        .route("/reviews/{id}", get(review::get))
-        .route(
-            "/reviews/{id}/entries/{member_id}",
-            axum::routing::patch(review::entry),
-        )
-        .route("/reviews/{id}/decision", post(review::decide))
-        .route("/grids", get(masses::grids).post(masses::create_grid))
-        .route("/grids/{id}", get(masses::grid))
-        .route("/grids/{id}/households", post(masses::add_household))
-        .route("/households", get(masses::households))
-        .route("/households.xlsx", get(masses::households_xlsx))
-        .route("/deeds.xlsx", get(masses::deeds_xlsx))
-        .route("/households/{id}", get(masses::household))
-        .route(
-            "/households/{id}/pairing",
-            post(masses::pair).delete(masses::unpair),
-        )
-        .route("/members/{id}/deeds", post(masses::record_deed))
-        .route("/deeds", get(masses::deeds))
-        .route("/deeds/{id}/confirm", post(masses::confirm_deed))
-        .route("/masses/coverage", get(masses::coverage))
-        .route(
-            "/members/{id}/card",
-            get(masses::card).put(masses::set_card),
-        )
-        .route("/cards/{code}", get(masses::public_card))
-        .route(
-            "/reports",
-            get(masses::reports).post(masses::register_report),
-        )
-        .route("/reports/{id}", get(masses::report))
-        .route("/reports/{id}/services", post(masses::report_service))
-        .route("/reports/{id}/rating", post(masses::rate_report))
-        .route("/reports/{id}/end", post(masses::end_report))
-        .route(
-            "/service-units",
-            get(masses::service_units).post(masses::create_service_unit),
-        )
-        .route("/service-units/{id}", get(masses::service_unit))
-        .route("/service-units/{id}/members", post(masses::add_unit_member))
-        .route(
+        .get("/public/request-form", request::public_form)
+        .get("/public/grids", request::public_grids)
+        .get("/public/requests", request::published)
+        .post("/public/requests", request::submit)
+        .post("/public/requests/track", request::track)
+        .post("/public/requests/answer", request::answer)
+        .get("/me", auth::me)
+        .get("/orgs", orgs::list)
+        .post("/orgs", orgs::create)
+        .get("/orgs/{id}", orgs::get)
+        .patch("/orgs/{id}", orgs::update)
+        .get("/members", members::list)
+        .post("/members", members::create)
+        .get("/members/export.xlsx", imports::export)
+        .get("/members/{id}", members::get)
+        .patch("/members/{id}", members::update)
+        .get("/imports/template.xlsx", imports::template)
+        .post_upload("/imports", imports::upload, MAX_IMPORT_BYTES)
+        .get("/imports/{id}", imports::get)
+        .post("/imports/{id}/commit", imports::commit)
+        .post("/imports/{id}/discard", imports::discard)
+        .get("/imports/{id}/errors.xlsx", imports::errors)
+        .get("/members/{id}/dues", dues::member)
+        .put("/members/{id}/dues/base", dues::set_base)
+        .post("/members/{id}/dues/payments", dues::pay)
+        .post("/members/{id}/dues/reductions", dues::propose)
+        .get("/dues/ledger", dues::ledger)
+        .post("/dues/ledger", dues::pay_batch)
+        .get("/dues/arrears", dues::arrears)
+        .get("/dues/lapses", dues::lapses)
+        .get("/dues/reductions", dues::reductions)
+        .post("/dues/reductions/{id}/decision", dues::decide)
+        .post("/members/{id}/transfers", transfer::request)
+        .get("/members/{id}/history", transfer::history)
+        .get("/transfers", transfer::list)
+        .post("/transfers/in", transfer::receive_in)
+        .get("/transfers/targets", transfer::targets)
+        .get("/transfers/{id}", transfer::get)
+        .post("/transfers/{id}/{action}", transfer::step)
+        .get("/recruits", recruit::pipeline)
+        .post("/recruits", recruit::create)
+        .get("/recruits.xlsx", recruit::pipeline_xlsx)
+        .get("/recruits/{id}", recruit::get)
+        .post("/recruits/{id}/steps/{no}", recruit::step)
+        .post("/recruits/{id}/extension", recruit::extend)
+        .post("/recruits/{id}/cancel", recruit::cancel)
+        .put("/plans", recruit::plan)
+        .get("/stats/overview", orgs::overview)
+        .get("/life/compliance", life::compliance)
+        .get("/life/compliance.xlsx", life::compliance_xlsx)
+        .get("/life/rules", life::rules)
+        .put("/life/rules", life::put_rule)
+        .get("/meetings", life::list)
+        .post("/meetings", life::create)
+        .get("/meetings/{id}", life::get)
+        .patch("/meetings/{id}", life::update)
+        .delete("/meetings/{id}", life::delete)
+        .post_upload("/meetings/{id}/files", life::attach, MAX_UPLOAD_BYTES)
+        .get("/meetings/{id}/files/{file_id}", life::file)
+        .delete("/meetings/{id}/files/{file_id}", life::delete_file)
+        .post("/checkins", checkin::open)
+        .get("/checkins/{id}", checkin::get)
+        .post("/checkin", checkin::check_in)
+        .get("/reviews", review::find)
+        .post("/reviews", review::open)
+        .get("/reviews/summary", review::summary)
+        .get("/reviews/{id}", review::get)
+        .patch("/reviews/{id}/entries/{member_id}", review::entry)
+        .post("/reviews/{id}/decision", review::decide)
+        .get("/grids", masses::grids)
+        .post("/grids", masses::create_grid)
+        .get("/grids/{id}", masses::grid)
+        .post("/grids/{id}/households", masses::add_household)
+        .get("/households", masses::households)
+        .get("/households.xlsx", masses::households_xlsx)
+        .get("/deeds.xlsx", masses::deeds_xlsx)
+        .get("/households/{id}", masses::household)
+        .post("/households/{id}/pairing", masses::pair)
+        .delete("/households/{id}/pairing", masses::unpair)
+        .post("/members/{id}/deeds", masses::record_deed)
+        .get("/deeds", masses::deeds)
+        .post("/deeds/{id}/confirm", masses::confirm_deed)
+        .get("/masses/coverage", masses::coverage)
+        .get("/members/{id}/card", masses::card)
+        .put("/members/{id}/card", masses::set_card)
+        .get("/cards/{code}", masses::public_card)
+        .get("/reports", masses::reports)
+        .post("/reports", masses::register_report)
+        .get("/reports/{id}", masses::report)
+        .post("/reports/{id}/services", masses::report_service)
+        .post("/reports/{id}/rating", masses::rate_report)
+        .post("/reports/{id}/end", masses::end_report)
+        .get("/service-units", masses::service_units)
+        .post("/service-units", masses::create_service_unit)
+        .get("/service-units/{id}", masses::service_unit)
+        .post("/service-units/{id}/members", masses::add_unit_member)
+        .delete(
             "/service-units/{id}/members/{member_id}",
-            axum::routing::delete(masses::remove_unit_member),
+            masses::remove_unit_member,
         )
-        .route("/notifications", get(notifications))
-        .route("/notifications/read", post(read_notifications))
-        .route("/openapi.json", get(openapi))
+        .get("/notifications", notifications)
+        .post("/notifications/read", read_notifications)
+        .get("/openapi.json", openapi)
 }
 
 async fn notifications(

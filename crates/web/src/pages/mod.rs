@@ -23,207 +23,171 @@ mod service_unit;
 mod transfer;
 
 use askama::Template;
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
 use dangjian_domain::FieldError;
 
-use crate::AppState;
 use crate::error::Problem;
 use crate::extract::{MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES};
+use crate::routes::Table;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::page))
-        .route("/login", get(login::form).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route("/orgs", get(orgs::home))
-        .route("/orgs/search", get(orgs::search))
-        .route("/orgs/{id}", get(orgs::page))
-        .route("/orgs/{id}/new", get(orgs::new_form).post(orgs::create))
-        .route("/orgs/{id}/edit", get(orgs::edit_form).post(orgs::update))
-        .route("/orgs/{id}/close", post(orgs::close))
-        .route("/members", get(members::list))
-        .route("/members/new", get(members::new_form).post(members::create))
-        .route("/members/groups", get(members::groups))
-        .route(
-            "/members/export.xlsx",
-            get(members::export_masked).post(members::export_unmasked),
-        )
-        .route(
-            "/imports",
-            get(imports::page)
-                .post(imports::upload)
-                .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
-        )
-        .route("/imports/template.xlsx", get(imports::template))
-        .route("/imports/{id}", get(imports::job))
-        .route("/imports/{id}/progress", get(imports::progress))
-        .route("/imports/{id}/commit", post(imports::commit))
-        .route("/imports/{id}/discard", post(imports::discard))
-        .route("/imports/{id}/errors.xlsx", get(imports::errors))
-        .route("/masses", get(masses::page))
-        .route(
-            "/service-units",
-            get(service_unit::list).post(service_unit::create),
-        )
-        .route("/service-units/{id}", get(service_unit::unit))
-        .route(
-            "/service-units/{id}/members",
-            post(service_unit::add_member),
-        )
-        .route(
+pub(crate) fn routes() -> Table {
+    Table::new()
+        .get("/", home::page)
+        .get("/login", login::form)
+        .post("/login", login::submit)
+        .post("/logout", login::logout)
+        .get("/orgs", orgs::home)
+        .get("/orgs/search", orgs::search)
+        .get("/orgs/{id}", orgs::page)
+        .get("/orgs/{id}/new", orgs::new_form)
+        .post("/orgs/{id}/new", orgs::create)
+        .get("/orgs/{id}/edit", orgs::edit_form)
+        .post("/orgs/{id}/edit", orgs::update)
+        .post("/orgs/{id}/close", orgs::close)
+        .get("/members", members::list)
+        .get("/members/new", members::new_form)
+        .post("/members/new", members::create)
+        .get("/members/groups", members::groups)
+        .get("/members/export.xlsx", members::export_masked)
+        .post("/members/export.xlsx", members::export_unmasked)
+        .get("/imports", imports::page)
+        .post_upload("/imports", imports::upload, MAX_IMPORT_BYTES)
+        .get("/imports/template.xlsx", imports::template)
+        .get("/imports/{id}", imports::job)
+        .get("/imports/{id}/progress", imports::progress)
+        .post("/imports/{id}/commit", imports::commit)
+        .post("/imports/{id}/discard", imports::discard)
+        .get("/imports/{id}/errors.xlsx", imports::errors)
+        .get("/masses", masses::page)
+        .get("/service-units", service_unit::list)
+        .post("/service-units", service_unit::create)
+        .get("/service-units/{id}", service_unit::unit)
+        .post("/service-units/{id}/members", service_unit::add_member)
+        .post(
             "/service-units/{id}/members/{member_id}/remove",
-            post(service_unit::remove_member),
+            service_unit::remove_member,
         )
-        .route("/reports", get(report::list).post(report::register))
-        .route("/reports/export.xlsx", get(report::export))
-        .route("/reports/{id}/service", post(report::service))
-        .route("/reports/{id}/rate", post(report::rate))
-        .route("/reports/{id}/end", post(report::end))
-        .route(
-            "/members/{id}/card",
-            get(masses::card).post(masses::save_card),
-        )
-        .route("/c/{code}", get(masses::public_card))
-        .route("/c/{code}/photo", get(photo::public_card))
-        .route(
+        .get("/reports", report::list)
+        .post("/reports", report::register)
+        .get("/reports/export.xlsx", report::export)
+        .post("/reports/{id}/service", report::service)
+        .post("/reports/{id}/rate", report::rate)
+        .post("/reports/{id}/end", report::end)
+        .get("/members/{id}/card", masses::card)
+        .post("/members/{id}/card", masses::save_card)
+        .get("/c/{code}", masses::public_card)
+        .get("/c/{code}/photo", photo::public_card)
+        .get("/members/{id}/card/photo", photo::card)
+        .post_upload(
             "/members/{id}/card/photo",
-            get(photo::card)
-                .post(photo::set_card)
-                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+            photo::set_card,
+            MAX_UPLOAD_BYTES,
         )
-        .route(
-            "/deeds/{id}/photo",
-            get(photo::deed)
-                .post(photo::set_deed)
-                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-        )
-        .route(
+        .get("/deeds/{id}/photo", photo::deed)
+        .post_upload("/deeds/{id}/photo", photo::set_deed, MAX_UPLOAD_BYTES)
+        .get("/r", public_request::new_form)
+        .post_upload(
             "/r",
-            get(public_request::new_form)
-                .post(public_request::submit)
-                .layer(DefaultBodyLimit::max(
-                    public_request::MAX_PUBLIC_MIB * 1024 * 1024,
-                )),
+            public_request::submit,
+            public_request::MAX_PUBLIC_MIB * 1024 * 1024,
         )
-        .route("/r/grids", get(public_request::grids))
-        .route("/e/{id}/{org}", get(evaluation::public))
-        .route(
-            "/evaluations",
-            get(evaluation::list).post(evaluation::create),
-        )
-        .route("/evaluations/{id}", get(evaluation::results))
-        .route("/evaluations/{id}/export.xlsx", get(evaluation::export))
-        .route("/evaluations/{id}/publish", post(evaluation::publish))
-        .route(
-            "/evaluations/{id}/members/{member_id}",
-            get(evaluation::form).post(evaluation::submit),
-        )
-        .route(
-            "/r/track",
-            get(public_request::track_form).post(public_request::track),
-        )
-        .route("/r/answer", post(public_request::answer))
-        .route("/r/list", get(public_request::published))
-        .route("/requests", get(request::list))
-        .route("/requests/export.xlsx", get(request::export))
-        .route("/requests/dashboard", get(request::dashboard))
-        .route("/requests/settings", get(request::settings))
-        .route("/requests/categories", post(request::save_category))
-        .route("/requests/departments", post(request::save_department))
-        .route("/requests/{id}", get(request::page))
-        .route("/requests/{id}/act", post(request::act))
-        .route("/requests/{id}/unmask", post(request::unmask))
-        .route("/requests/{id}/redact", post(request::redact))
-        .route("/requests/{id}/photo", get(request::photo))
-        .route("/requests/{id}/assignees", get(request::assignees))
-        .route("/grids", get(masses::grids).post(masses::create_grid))
-        .route("/grids/export.xlsx", get(masses::grids_xlsx))
-        .route(
-            "/households",
-            get(masses::households).post(masses::add_household),
-        )
-        .route("/households/export.xlsx", get(masses::households_xlsx))
-        .route("/deeds/export.xlsx", get(masses::deeds_xlsx))
-        .route("/households/{id}", get(masses::household))
-        .route("/households/{id}/pair", post(masses::pair))
-        .route("/households/{id}/candidates", get(masses::candidates))
-        .route("/households/{id}/unpair", post(masses::unpair))
-        .route("/households/{id}/unmask", post(masses::unmask))
-        .route("/deeds", get(masses::deeds).post(masses::record_deed))
-        .route("/deeds/{id}/confirm", post(masses::confirm_deed))
-        .route("/members/{id}", get(members::page))
-        .route(
-            "/members/{id}/edit",
-            get(members::edit_form).post(members::update),
-        )
-        .route("/members/{id}/unmask", post(members::unmask))
-        .route("/members/{id}/dues", get(dues::member))
-        .route("/members/{id}/dues/base", post(dues::set_base))
-        .route("/members/{id}/dues/pay", post(dues::pay))
-        .route("/members/{id}/dues/reduction", post(dues::propose))
-        .route("/dues", get(dues::page))
-        .route("/dues/pay", post(dues::pay_batch))
-        .route("/dues/ledger.xlsx", get(dues::ledger_xlsx))
-        .route("/dues/arrears.xlsx", get(dues::arrears_xlsx))
-        .route("/dues/lapses", get(dues::lapses))
-        .route("/dues/reductions/{id}/decide", post(dues::decide))
-        .route(
-            "/members/{id}/transfer",
-            get(transfer::new_form).post(transfer::create),
-        )
-        .route("/transfers", get(transfer::list))
-        .route("/transfers/targets", get(transfer::targets))
-        .route("/transfers/{id}", get(transfer::page))
-        .route("/transfers/{id}/{action}", post(transfer::step))
-        .route("/recruits", get(recruit::page))
-        .route("/recruits.xlsx", get(recruit::export))
-        .route("/recruits/plan", post(recruit::plan))
-        .route(
-            "/recruits/new",
-            get(recruit::new_form).post(recruit::create),
-        )
-        .route("/recruits/{id}", get(recruit::show))
-        .route("/recruits/{id}/steps/{no}", post(recruit::step))
-        .route("/recruits/{id}/extension", post(recruit::extend))
-        .route("/recruits/{id}/cancel", post(recruit::cancel))
-        .route("/audit", get(audit::page))
-        .route("/notifications", get(notifications::page))
-        .route("/notifications/count", get(notifications::count))
-        .route("/notifications/read", post(notifications::read))
-        .route("/life", get(life::compliance))
-        .route("/life/export.xlsx", get(life::export))
-        .route("/life/rules", get(rules::page).post(rules::save))
-        .route("/meetings", get(life::list))
-        .route("/meetings/new", get(life::new_form).post(life::create))
-        .route("/meetings/{id}", get(life::page))
-        .route(
-            "/meetings/{id}/edit",
-            get(minutes::edit_form).post(minutes::update),
-        )
-        .route("/meetings/{id}/delete", post(minutes::delete))
-        .route(
-            "/meetings/{id}/files",
-            post(minutes::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-        )
-        .route("/meetings/{id}/files/{file_id}", get(minutes::download))
-        .route(
+        .get("/r/grids", public_request::grids)
+        .get("/e/{id}/{org}", evaluation::public)
+        .get("/evaluations", evaluation::list)
+        .post("/evaluations", evaluation::create)
+        .get("/evaluations/{id}", evaluation::results)
+        .get("/evaluations/{id}/export.xlsx", evaluation::export)
+        .post("/evaluations/{id}/publish", evaluation::publish)
+        .get("/evaluations/{id}/members/{member_id}", evaluation::form)
+        .post("/evaluations/{id}/members/{member_id}", evaluation::submit)
+        .get("/r/track", public_request::track_form)
+        .post("/r/track", public_request::track)
+        .post("/r/answer", public_request::answer)
+        .get("/r/list", public_request::published)
+        .get("/requests", request::list)
+        .get("/requests/export.xlsx", request::export)
+        .get("/requests/dashboard", request::dashboard)
+        .get("/requests/settings", request::settings)
+        .post("/requests/categories", request::save_category)
+        .post("/requests/departments", request::save_department)
+        .get("/requests/{id}", request::page)
+        .post("/requests/{id}/act", request::act)
+        .post("/requests/{id}/unmask", request::unmask)
+        .post("/requests/{id}/redact", request::redact)
+        .get("/requests/{id}/photo", request::photo)
+        .get("/requests/{id}/assignees", request::assignees)
+        .get("/grids", masses::grids)
+        .post("/grids", masses::create_grid)
+        .get("/grids/export.xlsx", masses::grids_xlsx)
+        .get("/households", masses::households)
+        .post("/households", masses::add_household)
+        .get("/households/export.xlsx", masses::households_xlsx)
+        .get("/deeds/export.xlsx", masses::deeds_xlsx)
+        .get("/households/{id}", masses::household)
+        .post("/households/{id}/pair", masses::pair)
+        .get("/households/{id}/candidates", masses::candidates)
+        .post("/households/{id}/unpair", masses::unpair)
+        .post("/households/{id}/unmask", masses::unmask)
+        .get("/deeds", masses::deeds)
+        .post("/deeds", masses::record_deed)
+        .post("/deeds/{id}/confirm", masses::confirm_deed)
+        .get("/members/{id}", members::page)
+        .get("/members/{id}/edit", members::edit_form)
+        .post("/members/{id}/edit", members::update)
+        .post("/members/{id}/unmask", members::unmask)
+        .get("/members/{id}/dues", dues::member)
+        .post("/members/{id}/dues/base", dues::set_base)
+        .post("/members/{id}/dues/pay", dues::pay)
+        .post("/members/{id}/dues/reduction", dues::propose)
+        .get("/dues", dues::page)
+        .post("/dues/pay", dues::pay_batch)
+        .get("/dues/ledger.xlsx", dues::ledger_xlsx)
+        .get("/dues/arrears.xlsx", dues::arrears_xlsx)
+        .get("/dues/lapses", dues::lapses)
+        .post("/dues/reductions/{id}/decide", dues::decide)
+        .get("/members/{id}/transfer", transfer::new_form)
+        .post("/members/{id}/transfer", transfer::create)
+        .get("/transfers", transfer::list)
+        .get("/transfers/targets", transfer::targets)
+        .get("/transfers/{id}", transfer::page)
+        .post("/transfers/{id}/{action}", transfer::step)
+        .get("/recruits", recruit::page)
+        .get("/recruits.xlsx", recruit::export)
+        .post("/recruits/plan", recruit::plan)
+        .get("/recruits/new", recruit::new_form)
+        .post("/recruits/new", recruit::create)
+        .get("/recruits/{id}", recruit::show)
+        .post("/recruits/{id}/steps/{no}", recruit::step)
+        .post("/recruits/{id}/extension", recruit::extend)
+        .post("/recruits/{id}/cancel", recruit::cancel)
+        .get("/audit", audit::page)
+        .get("/notifications", notifications::page)
+        .get("/notifications/count", notifications::count)
+        .post("/notifications/read", notifications::read)
+        .get("/life", life::compliance)
+        .get("/life/export.xlsx", life::export)
+        .get("/life/rules", rules::page)
+        .post("/life/rules", rules::save)
+        .get("/meetings", life::list)
+        .get("/meetings/new", life::new_form)
+        .post("/meetings/new", life::create)
+        .get("/meetings/{id}", life::page)
+        .get("/meetings/{id}/edit", minutes::edit_form)
+        .post("/meetings/{id}/edit", minutes::update)
+        .post("/meetings/{id}/delete", minutes::delete)
+        .post_upload("/meetings/{id}/files", minutes::upload, MAX_UPLOAD_BYTES)
+        .get("/meetings/{id}/files/{file_id}", minutes::download)
+        .post(
             "/meetings/{id}/files/{file_id}/delete",
-            post(minutes::delete_file),
+            minutes::delete_file,
         )
-        .route(
-            "/checkins/new",
-            get(checkin::new_form).post(checkin::create),
-        )
-        .route("/checkins/{id}", get(checkin::host_page))
-        .route("/checkins/{id}/list", get(checkin::list))
-        .route(
-            "/checkin",
-            get(checkin::member_form).post(checkin::member_submit),
-        )
+        .get("/checkins/new", checkin::new_form)
+        .post("/checkins/new", checkin::create)
+        .get("/checkins/{id}", checkin::host_page)
+        .get("/checkins/{id}/list", checkin::list)
+        .get("/checkin", checkin::member_form)
+        .post("/checkin", checkin::member_submit)
 }
 
 pub fn render<T: Template>(t: &T) -> Response {
