@@ -139,6 +139,17 @@ impl Db {
         Ok(())
     }
 
+    /// After a bulk load: writes SQLite's write-ahead log back into the database file and
+    /// empties it, so that no log the size of the data is left beside it. PostgreSQL keeps
+    /// its own log.
+    pub async fn checkpoint(&self) -> Result<()> {
+        if self.backend() == Backend::Sqlite {
+            let mut conn = self.conn().await?;
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

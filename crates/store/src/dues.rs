@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
 pub async fn set_base(
@@ -158,31 +159,40 @@ pub struct PaymentWrite {
 
 /// Payments in multi-row statements; a month already paid fails the whole call as a duplicate.
 pub async fn insert_payments(conn: &mut AnyConnection, rows: &[PaymentWrite]) -> Result<()> {
+    const PAYMENTS: Insert = Insert {
+        table: "dues_payment",
+        columns: &[
+            ("member_id", Ty::Int),
+            ("org_id", Ty::Int),
+            ("month", Ty::Text),
+            ("due_fen", Ty::Int),
+            ("paid_fen", Ty::Int),
+            ("paid_on", Ty::Text),
+            ("method", Ty::Text),
+            ("recorded_by", Ty::Int),
+            ("recorded_at", Ty::Int),
+        ],
+        suffix: "",
+    };
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 9) {
-        let mut sql = Sql::new(
-            "INSERT INTO dues_payment (member_id, org_id, month, due_fen, paid_fen, paid_on, method, recorded_by, recorded_at) VALUES ",
-        );
-        for (i, p) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(p.member_id)
-                .push(", ")
-                .int(p.org_id)
-                .push(", ")
-                .text(p.month.as_str());
-            sql.push(", ")
-                .int(p.due_fen)
-                .push(", ")
-                .int(p.paid_fen)
-                .push(", ");
-            sql.text(p.paid_on.as_str())
-                .push(", ")
-                .text(p.method.as_str())
-                .push(", ");
-            sql.opt_int(p.recorded_by).push(", ").int(now).push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    PAYMENTS
+        .rows(
+            conn,
+            rows.iter().map(|p| -> [Val<'_>; 9] {
+                [
+                    p.member_id.into(),
+                    p.org_id.into(),
+                    (&p.month).into(),
+                    p.due_fen.into(),
+                    p.paid_fen.into(),
+                    (&p.paid_on).into(),
+                    (&p.method).into(),
+                    p.recorded_by.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! transaction.
 
 pub mod audit;
+mod bulk;
 pub mod checkin;
 mod db;
 pub mod dues;
@@ -12,6 +13,7 @@ mod error;
 pub mod evaluation;
 pub mod import;
 pub mod life;
+pub mod load;
 pub mod masses;
 pub mod member;
 mod migrate;

@@ -8,6 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
 #[derive(Debug, Clone, Serialize)]
@@ -200,17 +201,66 @@ pub async fn insert_meetings_bulk(
     conn: &mut AnyConnection,
     meetings: &[(i64, MeetingWrite)],
 ) -> Result<()> {
+    const MEETINGS: Insert = Insert {
+        table: "meeting",
+        columns: &[
+            ("id", Ty::Int),
+            ("org_id", Ty::Int),
+            ("org_path", Ty::Text),
+            ("group_id", Ty::Int),
+            ("kind", Ty::Text),
+            ("held_on", Ty::Text),
+            ("starts_at", Ty::Text),
+            ("place", Ty::Text),
+            ("topic", Ty::Text),
+            ("host", Ty::Text),
+            ("lecturer", Ty::Text),
+            ("agenda", Ty::Text),
+            ("minutes", Ty::Text),
+            ("decisions", Ty::Text),
+            ("due_month", Ty::Text),
+            ("on_time", Ty::Int),
+            ("expected", Ty::Int),
+            ("present", Ty::Int),
+            ("quorum", Ty::Int),
+            ("study_minutes", Ty::Int),
+            ("created_by", Ty::Int),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
     let now = now_ms();
-    for chunk in meetings.chunks(ROWS_PER_INSERT / 22) {
-        let mut sql = Sql::new(&format!("INSERT INTO meeting (id, {INSERT_COLS}) VALUES "));
-        for (i, (id, m)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            push_meeting(&mut sql, Some(*id), m, now);
-        }
-        sql.execute(conn).await?;
-    }
+    MEETINGS
+        .rows(
+            conn,
+            meetings.iter().map(|(id, m)| -> [Val<'_>; 22] {
+                [
+                    (*id).into(),
+                    m.org_id.into(),
+                    (&m.org_path).into(),
+                    m.group_id.into(),
+                    (&m.kind).into(),
+                    (&m.held_on).into(),
+                    (&m.starts_at).into(),
+                    (&m.place).into(),
+                    (&m.topic).into(),
+                    (&m.host).into(),
+                    (&m.lecturer).into(),
+                    (&m.agenda).into(),
+                    (&m.minutes).into(),
+                    (&m.decisions).into(),
+                    (&m.due_month).into(),
+                    m.on_time.into(),
+                    m.expected.into(),
+                    m.present.into(),
+                    m.quorum.into(),
+                    m.study_minutes.into(),
+                    m.created_by.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }
 
@@ -226,7 +276,7 @@ pub async fn insert_attendance(
     insert_attendance_bulk(conn, &all).await
 }
 
-pub async fn insert_attendance_bulk(
+async fn insert_attendance_bulk(
     conn: &mut AnyConnection,
     rows: &[(i64, &Attendance)],
 ) -> Result<()> {
@@ -250,6 +300,37 @@ pub async fn insert_attendance_bulk(
         sql.execute(conn).await?;
     }
     Ok(())
+}
+
+/// The demo's attendance for its meetings due from `from_month` on, derived in one statement
+/// instead of millions of bound rows: the first `present` members of the branch (members
+/// are written branch by branch with consecutive ids) attended, the others were excused or
+/// absent, by a fixed rule on the two ids. Returns the rows written.
+pub async fn fill_demo_attendance(conn: &mut AnyConnection, from_month: &str) -> Result<u64> {
+    if conn.backend_name() != "SQLite" {
+        // The tables were filled in this transaction: without statistics PostgreSQL plans
+        // the join for empty tables.
+        sqlx::query("ANALYZE meeting, member")
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(sqlx::query(
+        "INSERT INTO attendance (meeting_id, member_id, status, reason) \
+         SELECT m.id, mb.id, \
+                CASE WHEN mb.id - b.first_id < m.present THEN 'present' \
+                     WHEN (m.id + mb.id) % 5 < 3 THEN 'excused' ELSE 'absent' END, \
+                CASE WHEN mb.id - b.first_id >= m.present AND (m.id + mb.id) % 5 < 3 \
+                     THEN '外出务工' ELSE '' END \
+         FROM meeting m \
+         JOIN (SELECT org_id, MIN(id) AS first_id FROM member GROUP BY org_id) b ON b.org_id = m.org_id \
+         JOIN member mb ON mb.org_id = m.org_id \
+         WHERE m.due_month >= $1 \
+         ORDER BY m.id, mb.id",
+    )
+    .bind(from_month)
+    .execute(conn)
+    .await?
+    .rows_affected())
 }
 
 pub async fn meeting(conn: &mut AnyConnection, id: i64) -> Result<Option<(MeetingRow, String)>> {

@@ -3,9 +3,7 @@
 
 use dangjian_domain::life::{self, MeetingKind, Period, PeriodType};
 use dangjian_domain::{date, org::OrgKind};
-use dangjian_service::store::life::{
-    Attendance, MeetingWrite, insert_attendance_bulk, insert_meetings_bulk,
-};
+use dangjian_service::store::life::{MeetingWrite, fill_demo_attendance, insert_meetings_bulk};
 use dangjian_service::store::org::OrgRow;
 use dangjian_service::{ServiceResult, store::Conn, today};
 use rand::Rng;
@@ -66,10 +64,8 @@ pub async fn generate(
     };
     let rules = life::default_rules();
     let mut meetings: Vec<(i64, MeetingWrite)> = Vec::new();
-    let mut attendance: Vec<(i64, Attendance)> = Vec::new();
     let mut next_id = 1;
     let mut total_meetings = 0;
-    let mut total_attendance = 0;
     for b in branches {
         if !OrgKind::parse(&b.org.kind).is_some_and(OrgKind::holds_members) || b.count == 0 {
             continue;
@@ -150,52 +146,21 @@ pub async fn generate(
                         created_by: None,
                     },
                 ));
-                if month.as_str() >= detail_from.as_str() {
-                    for k in 0..b.count {
-                        let status = if k < present {
-                            "present"
-                        } else if rng.random_bool(0.6) {
-                            "excused"
-                        } else {
-                            "absent"
-                        };
-                        let reason = if status == "excused" {
-                            "外出务工"
-                        } else {
-                            ""
-                        };
-                        attendance
-                            .push((next_id, (b.first_member + k, status.into(), reason.into())));
-                    }
-                }
                 next_id += 1;
             }
         }
         if meetings.len() >= 5_000 {
             total_meetings += meetings.len();
-            total_attendance += attendance.len();
-            flush(conn, &mut meetings, &mut attendance).await?;
+            insert_meetings_bulk(conn, &meetings).await?;
+            meetings.clear();
         }
     }
     total_meetings += meetings.len();
-    total_attendance += attendance.len();
-    flush(conn, &mut meetings, &mut attendance).await?;
+    insert_meetings_bulk(conn, &meetings).await?;
+    let attendance = fill_demo_attendance(conn, &detail_from).await?;
     Ok((
         total_meetings,
-        total_attendance,
+        usize::try_from(attendance).unwrap_or(usize::MAX),
         months.first().cloned().unwrap_or_default(),
     ))
-}
-
-async fn flush(
-    conn: &mut Conn,
-    meetings: &mut Vec<(i64, MeetingWrite)>,
-    attendance: &mut Vec<(i64, Attendance)>,
-) -> ServiceResult<()> {
-    insert_meetings_bulk(conn, meetings).await?;
-    let refs: Vec<(i64, &Attendance)> = attendance.iter().map(|(m, a)| (*m, a)).collect();
-    insert_attendance_bulk(conn, &refs).await?;
-    meetings.clear();
-    attendance.clear();
-    Ok(())
 }

@@ -13,7 +13,7 @@ mod tree;
 
 use dangjian_service::members::to_write;
 use dangjian_service::store::org::{self, OrgEvent};
-use dangjian_service::store::{Backend, member, rollup, setting};
+use dangjian_service::store::{Backend, load, member, rollup, setting};
 use dangjian_service::users::UserSpec;
 use dangjian_service::{Actor, App, ServiceResult, now_ms, today};
 use rand::SeedableRng;
@@ -45,11 +45,13 @@ pub struct Summary {
 
 /// Fills an empty, migrated database. Deterministic for a given seed and scale.
 pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> ServiceResult<Summary> {
+    let mut phase = Phases::start();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut t = Tree::build(scale, &mut rng);
     t.add_grid_groups(scaled(2977.0, scale));
 
     let mut tx = app.db.begin().await?;
+    let keys = load::set_foreign_keys_aside(&mut tx).await?;
     org::insert_bulk(&mut tx, &t.orgs).await?;
     for (code, former, on) in fuling::RENAMED {
         if let Some(o) = t.orgs.iter().find(|o| o.code == code) {
@@ -124,10 +126,14 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     }
     member::insert_bulk(&mut tx, &batch).await?;
     dangjian_service::store::transfer::fill_memberships(&mut tx).await?;
+    phase.done("organizations and members");
     let (meetings, attendance, first_month) =
         life::generate(&mut tx, &branch_members, &mut rng).await?;
+    phase.done("meetings and attendance");
     review::generate(&mut tx, &branch_members, &mut rng).await?;
+    phase.done("reviews");
     dues::generate(&mut tx, &payers, &app.config.dues_rules, &mut rng).await?;
+    phase.done("dues");
     recruit::generate(
         &mut tx,
         app.crypto(),
@@ -137,7 +143,9 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     )
     .await?;
     recruit::plans(&mut tx, &t.orgs, &mut rng).await?;
+    phase.done("recruitment");
     let masses = masses::generate(&mut tx, &t, &branch_members, &people, scale, &mut rng).await?;
+    phase.done("members and the masses");
     let requests = requests::generate(
         &mut tx,
         app.crypto(),
@@ -147,20 +155,30 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         &mut rng,
     )
     .await?;
+    phase.done("residents' requests");
     let evaluations = evaluation::generate(&mut tx, &t, &branch_members, &mut rng).await?;
+    phase.done("evaluations");
     // The rollup counts members, orgs, grades and study records: after all of them.
     rollup::rebuild(&mut tx).await?;
+    phase.done("rollup");
     app.start_life_at(&mut tx, &first_month).await?;
+    phase.done("compliance tallies");
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;
     }
+    load::restore_foreign_keys(&mut tx, keys).await?;
+    phase.done("foreign keys");
     tx.commit()
         .await
         .map_err(dangjian_service::store::StoreError::from)?;
+    phase.done("commit");
     app.db.analyze().await?;
+    phase.done("analyze");
 
     let accounts = accounts(app, &t, baitao_member, password).await?;
+    app.db.checkpoint().await?;
+    phase.done("accounts and checkpoint");
     Ok(Summary {
         orgs: t.orgs.len(),
         members: (next_id - 1) as usize,
@@ -171,6 +189,20 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         evaluations,
         accounts,
     })
+}
+
+/// Logs how long each part of the generation took, so that a slow part shows itself.
+struct Phases(std::time::Instant);
+
+impl Phases {
+    fn start() -> Self {
+        Phases(std::time::Instant::now())
+    }
+
+    fn done(&mut self, what: &str) {
+        tracing::info!("演示数据：{what}，用时 {} ms", self.0.elapsed().as_millis());
+        self.0 = std::time::Instant::now();
+    }
 }
 
 async fn accounts(
