@@ -563,26 +563,8 @@ impl App {
         o: &OrgRow,
         months: &[String],
     ) -> ServiceResult<()> {
-        let (Some(first), Some(last)) = (months.first(), months.last()) else {
-            return Ok(());
-        };
         let rules = load_rules(conn).await?;
-        let counts = store::held_by_branch(conn, o.id, first, last).await?;
-        let get = |kind: &str, month: &str| {
-            counts
-                .get(&(kind.to_string(), month.to_string()))
-                .copied()
-                .unwrap_or((0, 0))
-        };
-        let new = branch_rows(o, &rules, months, &get);
-        let old: Vec<TallyRow> = store::tallies(conn, o.id, first, last).await?;
-        let mut delta = up_the_tree(&o.path, &old, -1);
-        delta.extend(up_the_tree(&o.path, &new, 1));
-        store::add_tallies(conn, &delta).await?;
-        if let (Some(y1), Some(y2)) = (year_of(first), year_of(last)) {
-            store::rebuild_behind(conn, y1, y2, Some(o.id)).await?;
-        }
-        Ok(())
+        refresh_branch_with(conn, o, months, &rules).await
     }
 
     /// Refreshes a branch over every covered month (after it opens, closes or moves).
@@ -606,18 +588,29 @@ impl App {
 
     /// A branch whose meetings the actor may record.
     pub async fn branch_to_record(&self, actor: &Actor, org_id: i64) -> ServiceResult<OrgRow> {
-        let o = self.org(actor, org_id).await?;
-        policy::check_record(actor, &o.path)?;
-        if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
-            return Err(ServiceError::field(
-                "org_id",
-                "not_a_branch",
-                "只有党支部或联合支部记录会议、开展评议",
-            ));
-        }
-        Ok(o)
+        let mut conn = self.db.conn().await?;
+        branch_to_record_in(&mut conn, actor, org_id).await
     }
+}
 
+/// A branch whose meetings the actor may record, read on the caller's connection.
+async fn branch_to_record_in(conn: &mut Conn, actor: &Actor, org_id: i64) -> ServiceResult<OrgRow> {
+    let o = dangjian_store::org::get(conn, org_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    actor.check_visible(&o.path)?;
+    policy::check_record(actor, &o.path)?;
+    if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
+        return Err(ServiceError::field(
+            "org_id",
+            "not_a_branch",
+            "只有党支部或联合支部记录会议、开展评议",
+        ));
+    }
+    Ok(o)
+}
+
+impl App {
     /// The members of a branch, the expected attendees of its meetings.
     pub async fn branch_members(
         &self,
@@ -640,7 +633,10 @@ impl App {
         org_id: i64,
         input: &MeetingInput,
     ) -> ServiceResult<MeetingRow> {
-        let o = self.branch_to_record(actor, org_id).await?;
+        // One connection, the transaction's, for every read and write: the org, its groups,
+        // members and the rules are read once each.
+        let mut tx = self.begin_audited().await?;
+        let o = branch_to_record_in(tx.conn(), actor, org_id).await?;
         let mut errs = dangjian_domain::error::Errors::default();
         let kind = errs.take(
             MeetingKind::parse(&input.kind)
@@ -699,16 +695,15 @@ impl App {
                 ));
             }
             Some(id) => Some(
-                self.org_groups(actor, o.id)
+                dangjian_store::org::children(tx.conn(), o.id)
                     .await?
                     .into_iter()
-                    .find(|g| g.id == id)
+                    .find(|g| g.id == id && OrgKind::parse(&g.kind).is_some_and(OrgKind::is_group))
                     .ok_or_else(|| {
                         ServiceError::field("group_id", "not_found", "该党小组不属于本支部")
                     })?,
             ),
         };
-        let mut tx = self.begin_audited().await?;
         // The expected attendees: the branch's members today, or the group's.
         let f = MemberFilter {
             root_path: o.path.clone(),
@@ -876,8 +871,7 @@ impl App {
                 "这次签到已经记录为会议",
             ));
         }
-        self.refresh_branch(tx.conn(), &o, std::slice::from_ref(&due_month))
-            .await?;
+        refresh_branch_with(tx.conn(), &o, std::slice::from_ref(&due_month), &rules).await?;
         let (row, _) = store::meeting(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -1262,6 +1256,35 @@ impl App {
             trend,
         })
     }
+}
+
+/// Recomputes one branch's rows for the given months under the given rules and passes the
+/// change up the tree.
+async fn refresh_branch_with(
+    conn: &mut Conn,
+    o: &OrgRow,
+    months: &[String],
+    rules: &[Rule],
+) -> ServiceResult<()> {
+    let (Some(first), Some(last)) = (months.first(), months.last()) else {
+        return Ok(());
+    };
+    let counts = store::held_by_branch(conn, o.id, first, last).await?;
+    let get = |kind: &str, month: &str| {
+        counts
+            .get(&(kind.to_string(), month.to_string()))
+            .copied()
+            .unwrap_or((0, 0))
+    };
+    let new = branch_rows(o, rules, months, &get);
+    let old: Vec<TallyRow> = store::tallies(conn, o.id, first, last).await?;
+    let mut delta = up_the_tree(&o.path, &old, -1);
+    delta.extend(up_the_tree(&o.path, &new, 1));
+    store::add_tallies(conn, &delta).await?;
+    if let (Some(y1), Some(y2)) = (year_of(first), year_of(last)) {
+        store::rebuild_behind(conn, y1, y2, Some(o.id)).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
