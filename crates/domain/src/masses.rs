@@ -45,7 +45,7 @@ labelled_enum!(
 
 labelled_enum!(
     /// How a community rates a member who reported to it (双报到), once a year.
-    ReportRating {
+    CheckinRating {
         Excellent = "excellent" / "优秀",
         Good = "good" / "良好",
         Fair = "fair" / "一般",

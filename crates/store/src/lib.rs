@@ -7,6 +7,7 @@
 pub mod audit;
 mod bulk;
 pub mod checkin;
+pub mod community_checkin;
 mod db;
 pub mod dues;
 mod error;
@@ -21,7 +22,6 @@ pub mod notification;
 pub mod org;
 pub mod photo;
 pub mod recruit;
-pub mod report;
 pub mod request;
 pub mod review;
 pub mod rollup;

@@ -499,10 +499,10 @@ pub fn grids(
 }
 
 /// Members reporting to the communities (双报到), with the year's service and rating.
-pub fn community_reports(
+pub fn community_checkins(
     org_name: &str,
     year: i32,
-    rows: &[dangjian_service::store::report::ReportRow],
+    rows: &[dangjian_service::store::community_checkin::CommunityCheckinRow],
 ) -> Result<Response, ServiceError> {
     let t = Table {
         sheet: "在职党员报到".into(),

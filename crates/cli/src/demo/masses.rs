@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use dangjian_domain::masses::{DeedKind, Need, needs_text};
 use dangjian_domain::{date, path};
 use dangjian_service::store::Conn;
+use dangjian_service::store::community_checkin::{self, NewCommunityCheckin, NewService};
 use dangjian_service::store::masses::{self, NewDeed, NewHousehold};
 use dangjian_service::store::org::OrgRow;
-use dangjian_service::store::report::{self, NewReport, NewService};
 use dangjian_service::store::service_unit::{self, NewUnit};
 use dangjian_service::{ServiceResult, today};
 use rand::Rng;
@@ -420,14 +420,14 @@ async fn reports(
         ));
         rows.push((k as i64 + 1, member, member_path, v.id, v.path.as_str()));
     }
-    let reports: Vec<(i64, NewReport<'_>)> = rows
+    let reports: Vec<(i64, NewCommunityCheckin<'_>)> = rows
         .iter()
         .zip(&dates)
         .map(
             |((id, member, member_path, community, community_path), on)| {
                 (
                     *id,
-                    NewReport {
+                    NewCommunityCheckin {
                         member_id: *member,
                         member_path,
                         community_id: *community,
@@ -438,7 +438,7 @@ async fn reports(
             },
         )
         .collect();
-    report::insert_bulk(conn, &reports).await?;
+    community_checkin::insert_bulk(conn, &reports).await?;
     let days: Vec<String> = (0..300)
         .map(|d| date::format(today - Duration::days(d)))
         .collect();
@@ -472,7 +472,7 @@ async fn reports(
             ratings.push((*id, last_year, rating));
         }
     }
-    report::insert_services_bulk(conn, &services).await?;
-    report::rate_bulk(conn, &ratings).await?;
+    community_checkin::insert_services_bulk(conn, &services).await?;
+    community_checkin::rate_bulk(conn, &ratings).await?;
     Ok(n)
 }

@@ -3,12 +3,14 @@
 //! community's staff see who reported to them; the member's branch sees its members' reports.
 
 use dangjian_domain::date;
-use dangjian_domain::masses::{self, DeedInput, ReportRating};
+use dangjian_domain::masses::{self, CheckinRating, DeedInput};
 use dangjian_domain::org::{OrgKind, OrgOwner};
 use dangjian_store::StoreError;
+use dangjian_store::community_checkin::{
+    self as store, CommunityCheckinRow, NewCommunityCheckin, NewService, ServiceRow,
+};
 use dangjian_store::member::{self, DEPARTED_PATH};
 use dangjian_store::org::{self, OrgRow};
-use dangjian_store::report::{self as store, NewReport, NewService, ReportRow, ServiceRow};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
@@ -16,17 +18,17 @@ use crate::masses::PAGE;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 #[derive(Debug, Serialize)]
-pub struct ReportView {
+pub struct CommunityCheckinView {
     #[serde(flatten)]
-    pub report: ReportRow,
+    pub report: CommunityCheckinRow,
     pub services: Vec<ServiceRow>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ReportPage {
+pub struct CommunityCheckinPage {
     pub org: OrgRow,
     pub year: i32,
-    pub items: Vec<ReportRow>,
+    pub items: Vec<CommunityCheckinRow>,
     pub total: i64,
     pub page: i64,
 }
@@ -64,7 +66,7 @@ impl App {
     }
 
     /// A report the actor may see: its member, the member's branch, or the community's staff.
-    async fn report(&self, actor: &Actor, id: i64) -> ServiceResult<ReportRow> {
+    async fn report(&self, actor: &Actor, id: i64) -> ServiceResult<CommunityCheckinRow> {
         let mut conn = self.db.conn().await?;
         let r = store::get(&mut conn, id, this_year())
             .await?
@@ -79,15 +81,18 @@ impl App {
         Ok(r)
     }
 
-    pub async fn report_view(&self, actor: &Actor, id: i64) -> ServiceResult<ReportView> {
+    pub async fn report_view(&self, actor: &Actor, id: i64) -> ServiceResult<CommunityCheckinView> {
         let report = self.report(actor, id).await?;
         let mut conn = self.db.conn().await?;
         let services = store::services_of(&mut conn, id).await?;
-        Ok(ReportView { report, services })
+        Ok(CommunityCheckinView { report, services })
     }
 
     /// The actor's own current report, if they are a member with one.
-    pub async fn my_report(&self, actor: &Actor) -> ServiceResult<Option<ReportView>> {
+    pub async fn my_community_checkin(
+        &self,
+        actor: &Actor,
+    ) -> ServiceResult<Option<CommunityCheckinView>> {
         let Some(member_id) = actor.member_id else {
             return Ok(None);
         };
@@ -96,11 +101,11 @@ impl App {
             return Ok(None);
         };
         let services = store::services_of(&mut conn, report.id).await?;
-        Ok(Some(ReportView { report, services }))
+        Ok(Some(CommunityCheckinView { report, services }))
     }
 
     /// Registers a member with the community where they live, ending an earlier report.
-    pub async fn register_report(
+    pub async fn register_community_checkin(
         &self,
         actor: &Actor,
         member_id: i64,
@@ -156,7 +161,7 @@ impl App {
         }
         let id = store::insert(
             tx.conn(),
-            &NewReport {
+            &NewCommunityCheckin {
                 member_id: m.id,
                 member_path: &m.org_path,
                 community_id: community.id,
@@ -181,7 +186,7 @@ impl App {
     }
 
     /// Ends a report (the member moved, or left the unit): by the member or the community.
-    pub async fn end_report(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
+    pub async fn end_community_checkin(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
         let r = self.report(actor, id).await?;
         let own = actor.member_id == Some(r.member_id);
         if !own {
@@ -201,7 +206,7 @@ impl App {
 
     /// Service done in the community: logged by the member (to be confirmed) or by the
     /// community's staff (confirmed).
-    pub async fn log_report_service(
+    pub async fn log_community_service(
         &self,
         actor: &Actor,
         id: i64,
@@ -254,7 +259,7 @@ impl App {
     }
 
     /// The community rates a member once a year.
-    pub async fn rate_report(
+    pub async fn rate_community_checkin(
         &self,
         actor: &Actor,
         id: i64,
@@ -278,7 +283,7 @@ impl App {
                 format!("只能评价 {registered}–{} 年", this_year()),
             ));
         }
-        let rating = ReportRating::parse(&input.rating).ok_or_else(|| {
+        let rating = CheckinRating::parse(&input.rating).ok_or_else(|| {
             ServiceError::field("rating", "invalid_choice", "请选择优秀、良好、一般或较差")
         })?;
         let comment = input.comment.trim();
@@ -321,13 +326,13 @@ impl App {
 
     /// The members who report to the communities of a subtree now, with the year's service
     /// and rating.
-    pub async fn community_reports(
+    pub async fn community_checkins(
         &self,
         actor: &Actor,
         org: Option<i64>,
         year: Option<i32>,
         page: Option<i64>,
-    ) -> ServiceResult<ReportPage> {
+    ) -> ServiceResult<CommunityCheckinPage> {
         let root = match org {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
@@ -341,7 +346,7 @@ impl App {
         let total = store::count_to_communities(&mut conn, &root.path).await?;
         let items =
             store::to_communities(&mut conn, &root.path, year, PAGE, (page - 1) * PAGE).await?;
-        Ok(ReportPage {
+        Ok(CommunityCheckinPage {
             org: root,
             year,
             items,
@@ -353,13 +358,13 @@ impl App {
 
 impl App {
     /// Every current report to the communities of a subtree, for a spreadsheet; audited.
-    pub async fn export_community_reports(
+    pub async fn export_community_checkins(
         &self,
         actor: &Actor,
         org: Option<i64>,
         year: Option<i32>,
-    ) -> ServiceResult<(OrgRow, i32, Vec<ReportRow>)> {
-        let p = self.community_reports(actor, org, year, None).await?;
+    ) -> ServiceResult<(OrgRow, i32, Vec<CommunityCheckinRow>)> {
+        let p = self.community_checkins(actor, org, year, None).await?;
         let mut conn = self.db.conn().await?;
         let rows =
             store::to_communities(&mut conn, &p.org.path, p.year, crate::masses::MAX_EXPORT, 0)
@@ -373,5 +378,5 @@ impl App {
 
 /// The label of a stored rating.
 pub fn rating_label(code: &str) -> &'static str {
-    masses::ReportRating::parse(code).map_or("", masses::ReportRating::label)
+    masses::CheckinRating::parse(code).map_or("", masses::CheckinRating::label)
 }

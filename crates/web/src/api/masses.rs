@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use dangjian_domain::masses::{CardInput, DeedInput, HouseholdInput};
-use dangjian_service::masses::community_checkin::{RatingInput, ReportPage, ReportView};
+use dangjian_service::masses::community_checkin::{
+    CommunityCheckinPage, CommunityCheckinView, RatingInput,
+};
 use dangjian_service::masses::service_unit::{UnitInput, UnitView};
 use dangjian_service::masses::{
     CardView, Coverage, DeedPage, DeedQuery, GridInput, HouseholdPage, HouseholdQuery,
@@ -231,10 +233,10 @@ pub async fn reports(
     State(st): State<AppState>,
     auth: Auth,
     ApiQuery(q): ApiQuery<ReportsQuery>,
-) -> ApiResult<Json<ReportPage>> {
+) -> ApiResult<Json<CommunityCheckinPage>> {
     Ok(Json(
         st.app
-            .community_reports(&auth.actor, q.org, q.year, q.page)
+            .community_checkins(&auth.actor, q.org, q.year, q.page)
             .await?,
     ))
 }
@@ -245,14 +247,14 @@ pub struct RegisterBody {
     community_id: i64,
 }
 
-pub async fn register_report(
+pub async fn register_community_checkin(
     State(st): State<AppState>,
     auth: Auth,
     ApiJson(b): ApiJson<RegisterBody>,
-) -> ApiResult<(StatusCode, Json<ReportView>)> {
+) -> ApiResult<(StatusCode, Json<CommunityCheckinView>)> {
     let id = st
         .app
-        .register_report(&auth.actor, b.member_id, b.community_id)
+        .register_community_checkin(&auth.actor, b.member_id, b.community_id)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -264,7 +266,7 @@ pub async fn report(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<ReportView>> {
+) -> ApiResult<Json<CommunityCheckinView>> {
     Ok(Json(st.app.report_view(&auth.actor, id).await?))
 }
 
@@ -274,26 +276,26 @@ pub async fn report_service(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<DeedInput>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let id = st.app.log_report_service(&auth.actor, id, &b).await?;
+    let id = st.app.log_community_service(&auth.actor, id, &b).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-pub async fn rate_report(
+pub async fn rate_community_checkin(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<RatingInput>,
 ) -> ApiResult<StatusCode> {
-    st.app.rate_report(&auth.actor, id, &b).await?;
+    st.app.rate_community_checkin(&auth.actor, id, &b).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn end_report(
+pub async fn end_community_checkin(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    st.app.end_report(&auth.actor, id).await?;
+    st.app.end_community_checkin(&auth.actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

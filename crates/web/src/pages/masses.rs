@@ -10,7 +10,7 @@ use dangjian_domain::masses::{
     mask_name, parse_needs, permille_text,
 };
 use dangjian_service::ServiceError;
-use dangjian_service::masses::community_checkin::ReportView;
+use dangjian_service::masses::community_checkin::CommunityCheckinView;
 use dangjian_service::masses::policy::{self as masses_policy, DeedActions};
 use dangjian_service::masses::{
     CardView, Coverage, DeedQuery, GridInput, HouseholdQuery, HouseholdView, NewDeedInput, PAGE,
@@ -125,7 +125,7 @@ struct OverviewPage {
     children: Vec<(i64, String, i64, i64, String, i64, String)>,
     mine: Vec<HouseholdLine>,
     member_id: Option<i64>,
-    report: Option<ReportView>,
+    report: Option<CommunityCheckinView>,
     report_hours: String,
     communities: Vec<(i64, String)>,
     kinds: Vec<Choice>,
@@ -147,7 +147,7 @@ async fn overview(
     let year = q.year.trim().parse().ok();
     let c = st.app.coverage(a, Some(org.id), year).await?;
     let mine = st.app.my_households(a).await?;
-    let report = st.app.my_report(a).await?;
+    let report = st.app.my_community_checkin(a).await?;
     let communities = if a.member_id.is_some() && report.is_none() {
         st.app.communities().await?
     } else {

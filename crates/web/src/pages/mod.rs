@@ -2,6 +2,7 @@
 
 mod audit;
 mod checkin;
+mod community_checkin;
 mod dues;
 mod evaluation;
 mod home;
@@ -16,7 +17,6 @@ mod orgs;
 mod photo;
 mod public_request;
 mod recruit;
-mod report;
 mod request;
 mod rules;
 mod service_unit;
@@ -68,12 +68,12 @@ pub(crate) fn routes() -> Table {
             "/service-units/{id}/members/{member_id}/remove",
             service_unit::remove_member,
         )
-        .get("/reports", report::list)
-        .post("/reports", report::register)
-        .get("/reports/export.xlsx", report::export)
-        .post("/reports/{id}/service", report::service)
-        .post("/reports/{id}/rate", report::rate)
-        .post("/reports/{id}/end", report::end)
+        .get("/reports", community_checkin::list)
+        .post("/reports", community_checkin::register)
+        .get("/reports/export.xlsx", community_checkin::export)
+        .post("/reports/{id}/service", community_checkin::service)
+        .post("/reports/{id}/rate", community_checkin::rate)
+        .post("/reports/{id}/end", community_checkin::end)
         .get("/members/{id}/card", masses::card)
         .post("/members/{id}/card", masses::save_card)
         .get("/c/{code}", masses::public_card)

@@ -4,11 +4,11 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use dangjian_domain::masses::{DeedInput, ReportRating};
+use dangjian_domain::masses::{CheckinRating, DeedInput};
 use dangjian_service::ServiceError;
 use dangjian_service::masses::community_checkin::{RatingInput, rating_label};
+use dangjian_service::store::community_checkin::CommunityCheckinRow;
 use dangjian_service::store::org::OrgRow;
-use dangjian_service::store::report::ReportRow;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render_with};
@@ -27,7 +27,7 @@ pub struct ListQuery {
 }
 
 pub struct Line {
-    r: ReportRow,
+    r: CommunityCheckinRow,
     hours: String,
     rating: &'static str,
 }
@@ -55,7 +55,7 @@ async fn list_page(
     let a = &auth.actor;
     let p = st
         .app
-        .community_reports(
+        .community_checkins(
             a,
             parse_id(&q.org),
             q.year.trim().parse().ok(),
@@ -83,9 +83,9 @@ async fn list_page(
             year: p.year,
             org: p.org,
             ratings: choices(
-                ReportRating::ALL,
-                ReportRating::as_str,
-                ReportRating::label,
+                CheckinRating::ALL,
+                CheckinRating::as_str,
+                CheckinRating::label,
                 "",
             ),
             errors,
@@ -108,9 +108,9 @@ pub async fn export(
 ) -> PageResult<Response> {
     let (org, year, rows) = st
         .app
-        .export_community_reports(&auth.actor, parse_id(&q.org), q.year.trim().parse().ok())
+        .export_community_checkins(&auth.actor, parse_id(&q.org), q.year.trim().parse().ok())
         .await?;
-    Ok(crate::export::community_reports(&org.name, year, &rows)?)
+    Ok(crate::export::community_checkins(&org.name, year, &rows)?)
 }
 
 #[derive(Deserialize, Default)]
@@ -130,7 +130,11 @@ pub async fn register(
         .or(auth.actor.member_id)
         .ok_or(ServiceError::NotFound)?;
     let community = parse_id(&f.community_id).unwrap_or_default();
-    match st.app.register_report(&auth.actor, member, community).await {
+    match st
+        .app
+        .register_community_checkin(&auth.actor, member, community)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/masses").into_response()),
         Err(ServiceError::Invalid(errs)) => super::masses::overview_with(&st, &auth, errs).await,
         Err(e) => Err(e.into()),
@@ -158,7 +162,7 @@ pub async fn service(
         description: f.description,
         hours: f.hours,
     };
-    match st.app.log_report_service(&auth.actor, id, &input).await {
+    match st.app.log_community_service(&auth.actor, id, &input).await {
         Ok(_) => Ok(Redirect::to("/masses").into_response()),
         Err(ServiceError::Invalid(errs)) => super::masses::overview_with(&st, &auth, errs).await,
         Err(e) => Err(e.into()),
@@ -185,7 +189,7 @@ pub async fn rate(
         rating: f.rating,
         comment: f.comment,
     };
-    match st.app.rate_report(&auth.actor, id, &input).await {
+    match st.app.rate_community_checkin(&auth.actor, id, &input).await {
         Ok(()) => Ok(Redirect::to(&format!(
             "/reports?year={}",
             year.map_or_else(String::new, |y: i32| y.to_string())
@@ -207,7 +211,7 @@ pub async fn end(
     auth: Auth,
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
-    st.app.end_report(&auth.actor, id).await?;
+    st.app.end_community_checkin(&auth.actor, id).await?;
     let to = if auth.actor.member_id.is_some() {
         "/masses"
     } else {

@@ -10,7 +10,7 @@ use crate::Result;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ReportRow {
+pub struct CommunityCheckinRow {
     pub id: i64,
     pub member_id: i64,
     pub member_name: String,
@@ -39,8 +39,8 @@ fn report_select(year: i32) -> String {
     )
 }
 
-fn report_row(r: &AnyRow) -> Result<ReportRow> {
-    Ok(ReportRow {
+fn report_row(r: &AnyRow) -> Result<CommunityCheckinRow> {
+    Ok(CommunityCheckinRow {
         id: r.try_get("id")?,
         member_id: r.try_get("member_id")?,
         member_name: r.try_get("member_name")?,
@@ -56,7 +56,11 @@ fn report_row(r: &AnyRow) -> Result<ReportRow> {
     })
 }
 
-pub async fn get(conn: &mut AnyConnection, id: i64, year: i32) -> Result<Option<ReportRow>> {
+pub async fn get(
+    conn: &mut AnyConnection,
+    id: i64,
+    year: i32,
+) -> Result<Option<CommunityCheckinRow>> {
     let mut sql = Sql::new(&report_select(year));
     sql.push(" WHERE r.id = ").int(id);
     sql.fetch_all(conn)
@@ -71,7 +75,7 @@ pub async fn current_of(
     conn: &mut AnyConnection,
     member_id: i64,
     year: i32,
-) -> Result<Option<ReportRow>> {
+) -> Result<Option<CommunityCheckinRow>> {
     let mut sql = Sql::new(&report_select(year));
     sql.push(" WHERE r.member_id = ")
         .int(member_id)
@@ -90,7 +94,7 @@ pub async fn to_communities(
     year: i32,
     limit: i64,
     offset: i64,
-) -> Result<Vec<ReportRow>> {
+) -> Result<Vec<CommunityCheckinRow>> {
     let mut sql = Sql::new(&report_select(year));
     sql.push(" WHERE r.ended_on IS NULL AND r.community_path >= ")
         .text(root)
@@ -123,7 +127,7 @@ pub async fn end(conn: &mut AnyConnection, id: i64, on: &str) -> Result<bool> {
     Ok(r.rows_affected() > 0)
 }
 
-pub struct NewReport<'a> {
+pub struct NewCommunityCheckin<'a> {
     pub member_id: i64,
     pub member_path: &'a str,
     pub community_id: i64,
@@ -131,7 +135,7 @@ pub struct NewReport<'a> {
     pub registered_on: &'a str,
 }
 
-pub async fn insert(conn: &mut AnyConnection, r: &NewReport<'_>) -> Result<i64> {
+pub async fn insert(conn: &mut AnyConnection, r: &NewCommunityCheckin<'_>) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO community_report (member_id, member_path, community_id, community_path, registered_on, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -148,7 +152,10 @@ pub async fn insert(conn: &mut AnyConnection, r: &NewReport<'_>) -> Result<i64> 
 }
 
 /// Reports for the demo, ids given.
-pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[(i64, NewReport<'_>)]) -> Result<()> {
+pub async fn insert_bulk(
+    conn: &mut AnyConnection,
+    rows: &[(i64, NewCommunityCheckin<'_>)],
+) -> Result<()> {
     let now = now_ms();
     for chunk in rows.chunks(ROWS_PER_INSERT / 7) {
         let mut sql = Sql::new(
