@@ -8,6 +8,7 @@ pub mod auth;
 mod crypto;
 pub mod dues;
 mod error;
+pub mod health;
 pub mod import;
 pub mod life;
 mod limit;

@@ -81,7 +81,7 @@ pub fn router(app: App) -> Router {
 async fn health(
     axum::extract::State(st): axum::extract::State<AppState>,
 ) -> (axum::http::StatusCode, &'static str) {
-    match st.app.db.ping().await {
+    match st.app.database_ready().await {
         Ok(()) => (axum::http::StatusCode::OK, "ok"),
         Err(_) => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,

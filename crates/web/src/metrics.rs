@@ -108,7 +108,7 @@ pub async fn render(State(st): State<AppState>) -> impl IntoResponse {
             );
         }
     }
-    let (open, idle) = st.app.db.pool_state();
+    let dangjian_service::health::PoolState { open, idle } = st.app.pool_state();
     out.push_str("# HELP dangjian_db_pool_connections Database pool connections by state.\n");
     out.push_str("# TYPE dangjian_db_pool_connections gauge\n");
     let _ = writeln!(out, "dangjian_db_pool_connections{{state=\"open\"}} {open}");
