@@ -47,31 +47,7 @@ enum Cmd {
         listen: String,
     },
     /// Create a fresh demo database shaped like Fuling, print its accounts and serve it.
-    Demo {
-        #[arg(long, default_value_t = 1.0)]
-        scale: f64,
-        #[arg(long, default_value_t = 2021)]
-        seed: u64,
-        #[arg(
-            long,
-            env = "DANGJIAN_DATABASE_URL",
-            default_value = "sqlite://dangjian-demo.db"
-        )]
-        database_url: String,
-        #[arg(long, env = "DANGJIAN_KEY_FILE")]
-        key_file: Option<PathBuf>,
-        #[arg(long, env = "DANGJIAN_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: String,
-        /// One password for every demo account (at least 12 characters); random when absent.
-        #[arg(long)]
-        password: Option<String>,
-        /// Also write the accounts as JSON to this file.
-        #[arg(long)]
-        accounts_json: Option<PathBuf>,
-        /// Generate only; do not start the server.
-        #[arg(long)]
-        no_serve: bool,
-    },
+    Demo(DemoArgs),
     /// Start a real deployment: create the root organization and the first district admin.
     Init {
         #[command(flatten)]
@@ -121,6 +97,33 @@ enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
+    #[arg(long, default_value_t = 2021)]
+    seed: u64,
+    #[arg(
+        long,
+        env = "DANGJIAN_DATABASE_URL",
+        default_value = "sqlite://dangjian-demo.db"
+    )]
+    database_url: String,
+    #[arg(long, env = "DANGJIAN_KEY_FILE")]
+    key_file: Option<PathBuf>,
+    #[arg(long, env = "DANGJIAN_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// One password for every demo account (at least 12 characters); random when absent.
+    #[arg(long)]
+    password: Option<String>,
+    /// Also write the accounts as JSON to this file.
+    #[arg(long)]
+    accounts_json: Option<PathBuf>,
+    /// Generate only; do not start the server.
+    #[arg(long)]
+    no_serve: bool,
 }
 
 #[derive(Subcommand)]
@@ -256,232 +259,18 @@ async fn main() -> ExitCode {
 
 async fn run(cmd: Cmd) -> Result<(), String> {
     match cmd {
-        Cmd::Serve { db, listen: addr } => {
-            let app = open(&db).await?;
-            let listener = listen(&addr).await?;
-            println!("智慧党建云已启动：http://{addr}");
-            dangjian_web::serve(app, listener)
-                .await
-                .map_err(|e| e.to_string())
-        }
-        Cmd::Demo {
-            scale,
-            seed,
-            database_url,
-            key_file,
-            listen: addr,
-            password,
-            accounts_json,
-            no_serve,
-        } => {
-            if !(scale > 0.0 && scale <= 100.0) {
-                return Err("--scale 应在 0 到 100 之间".into());
-            }
-            let password = password.unwrap_or_else(keys::random_password);
-            let db = DbArgs {
-                database_url,
-                key_file,
-            };
-            keys::reset_demo(&db.database_url, db.key_file.as_deref()).await?;
-            let app = open(&db).await?;
-            app.check_password(&password).map_err(|e| explain(&e))?;
-            let started = std::time::Instant::now();
-            let summary = demo::generate(&app, scale, seed, &password)
-                .await
-                .map_err(|e| explain(&e))?;
-            println!(
-                "演示数据已生成（scale {scale}, seed {seed}）：{} 个组织节点，{} 名党员，{} 次会议，{} 条出勤记录，\
-                 {} 个网格，{} 户住户（{} 户已落实联系党员），{} 件好事实事，{} 名在职党员社区报到，{} 个服务单元，{} 件群众诉求，{} 份三评（{} 个村社区已公开），用时 {:.1} 秒",
-                summary.orgs,
-                summary.members,
-                summary.meetings,
-                summary.attendance,
-                summary.masses.grids,
-                summary.masses.households,
-                summary.masses.paired,
-                summary.masses.deeds,
-                summary.masses.reported,
-                summary.masses.units,
-                summary.requests,
-                summary.evaluations.responses,
-                summary.evaluations.published,
-                started.elapsed().as_secs_f64()
-            );
-            println!("演示账号（密码均为：{password}）：");
-            for a in &summary.accounts {
-                println!(
-                    "  {:<22} {:<16} {}（#{}）",
-                    a.username, a.role, a.scope_org_name, a.scope_org_id
-                );
-            }
-            if let Some(path) = accounts_json {
-                let json =
-                    serde_json::to_string_pretty(&summary.accounts).map_err(|e| e.to_string())?;
-                std::fs::write(&path, json)
-                    .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
-            }
-            if no_serve {
-                return Ok(());
-            }
-            let listener = listen(&addr).await?;
-            println!("请访问 http://{addr} 登录");
-            dangjian_web::serve(app, listener)
-                .await
-                .map_err(|e| e.to_string())
-        }
+        Cmd::Serve { db, listen: addr } => serve(&db, &addr).await,
+        Cmd::Demo(args) => demo_cmd(args).await,
         Cmd::Init {
             db,
             name,
             code,
             admin,
             password,
-        } => {
-            let app = open(&db).await?;
-            app.check_password(&password).map_err(|e| explain(&e))?;
-            let system = Actor::system("init");
-            let root = app
-                .create_root(&system, &name, &code)
-                .await
-                .map_err(|e| explain(&e))?;
-            let scope = root.id.to_string();
-            let spec = UserSpec {
-                username: &admin,
-                display_name: "区委组织部管理员",
-                password: &password,
-                role: "district_admin",
-                scope: &scope,
-                member_id: None,
-            };
-            app.add_user(&system, &spec)
-                .await
-                .map_err(|e| explain(&e))?;
-            println!("已建立根组织 {name}（{code}）和管理员 {admin}");
-            Ok(())
-        }
-        Cmd::Migrate { db } => {
-            let database = Db::connect(&db.database_url)
-                .await
-                .map_err(|e| e.to_string())?;
-            let applied = database.migrate().await.map_err(|e| e.to_string())?;
-            if applied.is_empty() {
-                println!("数据库已是最新");
-            } else {
-                println!("已应用迁移：{}", applied.join(", "));
-            }
-            Ok(())
-        }
-        Cmd::User { db, cmd } => {
-            let app = open(&db).await?;
-            let system = Actor::system("cli");
-            match cmd {
-                UserCmd::Add {
-                    username,
-                    role,
-                    scope,
-                    name,
-                    member,
-                    password,
-                } => {
-                    let display = name.unwrap_or_else(|| username.clone());
-                    let spec = UserSpec {
-                        username: &username,
-                        display_name: &display,
-                        password: &password,
-                        role: &role,
-                        scope: &scope,
-                        member_id: member,
-                    };
-                    let id = app
-                        .add_user(&system, &spec)
-                        .await
-                        .map_err(|e| explain(&e))?;
-                    println!("已创建用户 {username}（#{id}）");
-                }
-                UserCmd::Passwd { username, password } => {
-                    app.set_password(&system, &username, &password)
-                        .await
-                        .map_err(|e| explain(&e))?;
-                    println!("已为 {username} 设置新密码");
-                }
-                UserCmd::Disable { username } => {
-                    app.set_disabled(&system, &username, true)
-                        .await
-                        .map_err(|e| explain(&e))?;
-                    println!("已停用 {username}");
-                }
-                UserCmd::Enable { username } => {
-                    app.set_disabled(&system, &username, false)
-                        .await
-                        .map_err(|e| explain(&e))?;
-                    println!("已启用 {username}");
-                }
-                UserCmd::List => {
-                    for u in app.users().await.map_err(|e| explain(&e))? {
-                        let state = if u.disabled { "停用" } else { "正常" };
-                        println!(
-                            "{:<6} {:<22} {:<16} {:<24} {state}",
-                            u.id, u.username, u.role, u.scope_name
-                        );
-                    }
-                }
-            }
-            Ok(())
-        }
-        Cmd::Import { db, what } => {
-            let (kind, file, org, dry_run, skip_invalid) = match what {
-                ImportCmd::Members {
-                    file,
-                    org,
-                    dry_run,
-                    skip_invalid,
-                } => (RosterKind::Members, file, org, dry_run, skip_invalid),
-                ImportCmd::Orgs {
-                    file,
-                    org,
-                    dry_run,
-                    skip_invalid,
-                } => (RosterKind::Orgs, file, org, dry_run, skip_invalid),
-            };
-            let app = open(&db).await?;
-            let system = Actor::system("import");
-            let root = app
-                .org_by_code(&system, &org)
-                .await
-                .map_err(|e| explain(&e))?;
-            let bytes =
-                std::fs::read(&file).map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
-            let name = file
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            let how = FileImport {
-                kind,
-                skip_invalid,
-                dry_run,
-            };
-            let outcome = app
-                .import_file(&system, &root, how, &name, bytes)
-                .await
-                .map_err(|e| explain(&e))?;
-            for e in &outcome.invalid {
-                for (col, msg) in &e.problems {
-                    eprintln!("第 {} 行 {col}：{msg}", e.line);
-                }
-            }
-            println!(
-                "共 {} 行：有效 {} 行，有误 {} 行；已导入 {} 行",
-                outcome.total,
-                outcome.valid,
-                outcome.invalid.len(),
-                outcome.written
-            );
-            if dry_run {
-                println!("试运行：未写入任何数据");
-            }
-            if !outcome.invalid.is_empty() && !skip_invalid && !dry_run {
-                return Err("有误的行未修正，未写入任何数据（修正后重试，或加 --skip-invalid 只导入有效行）".into());
-            }
-            Ok(())
-        }
+        } => init(&db, &name, &code, &admin, &password).await,
+        Cmd::Migrate { db } => migrate(&db).await,
+        Cmd::User { db, cmd } => user(&db, cmd).await,
+        Cmd::Import { db, what } => import(&db, what).await,
         Cmd::Export {
             db,
             what:
@@ -490,41 +279,285 @@ async fn run(cmd: Cmd) -> Result<(), String> {
                     file,
                     unmask_reason,
                 },
-        } => {
-            let app = open(&db).await?;
-            let system = Actor::system("export");
-            let root = app
-                .org_by_code(&system, &org)
-                .await
-                .map_err(|e| explain(&e))?;
-            let q = dangjian_service::members::MemberQuery {
-                org: Some(root.id),
-                ..Default::default()
-            };
-            let (_, rows) = app
-                .export_members(&system, &q, unmask_reason.as_deref())
-                .await
-                .map_err(|e| explain(&e))?;
-            let n = rows.len();
-            let bytes = app.roster_xlsx(rows).map_err(|e| explain(&e))?;
-            std::fs::write(&file, bytes)
-                .map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
-            println!("已导出 {n} 名党员到 {}", file.display());
-            Ok(())
-        }
+        } => export(&db, &org, &file, unmask_reason.as_deref()).await,
         Cmd::Audit {
             db,
             cmd: AuditCmd::Verify,
+        } => audit(&db).await,
+    }
+}
+
+async fn serve(db: &DbArgs, addr: &str) -> Result<(), String> {
+    let app = open(db).await?;
+    let listener = listen(addr).await?;
+    println!("智慧党建云已启动：http://{addr}");
+    dangjian_web::serve(app, listener)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `demo`: a fresh demo database, its accounts printed, then served unless `--no-serve`.
+async fn demo_cmd(args: DemoArgs) -> Result<(), String> {
+    let DemoArgs {
+        scale,
+        seed,
+        database_url,
+        key_file,
+        listen: addr,
+        password,
+        accounts_json,
+        no_serve,
+    } = args;
+    if !(scale > 0.0 && scale <= 100.0) {
+        return Err("--scale 应在 0 到 100 之间".into());
+    }
+    let password = password.unwrap_or_else(keys::random_password);
+    let db = DbArgs {
+        database_url,
+        key_file,
+    };
+    keys::reset_demo(&db.database_url, db.key_file.as_deref()).await?;
+    let app = open(&db).await?;
+    app.check_password(&password).map_err(|e| explain(&e))?;
+    let started = std::time::Instant::now();
+    let summary = demo::generate(&app, scale, seed, &password)
+        .await
+        .map_err(|e| explain(&e))?;
+    println!(
+        "演示数据已生成（scale {scale}, seed {seed}）：{} 个组织节点，{} 名党员，{} 次会议，{} 条出勤记录，\
+         {} 个网格，{} 户住户（{} 户已落实联系党员），{} 件好事实事，{} 名在职党员社区报到，{} 个服务单元，{} 件群众诉求，{} 份三评（{} 个村社区已公开），用时 {:.1} 秒",
+        summary.orgs,
+        summary.members,
+        summary.meetings,
+        summary.attendance,
+        summary.masses.grids,
+        summary.masses.households,
+        summary.masses.paired,
+        summary.masses.deeds,
+        summary.masses.reported,
+        summary.masses.units,
+        summary.requests,
+        summary.evaluations.responses,
+        summary.evaluations.published,
+        started.elapsed().as_secs_f64()
+    );
+    println!("演示账号（密码均为：{password}）：");
+    for a in &summary.accounts {
+        println!(
+            "  {:<22} {:<16} {}（#{}）",
+            a.username, a.role, a.scope_org_name, a.scope_org_id
+        );
+    }
+    if let Some(path) = accounts_json {
+        let json = serde_json::to_string_pretty(&summary.accounts).map_err(|e| e.to_string())?;
+        std::fs::write(&path, json).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+    }
+    if no_serve {
+        return Ok(());
+    }
+    let listener = listen(&addr).await?;
+    println!("请访问 http://{addr} 登录");
+    dangjian_web::serve(app, listener)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `init`: the root organization and the first district admin of a real deployment.
+async fn init(
+    db: &DbArgs,
+    name: &str,
+    code: &str,
+    admin: &str,
+    password: &str,
+) -> Result<(), String> {
+    let app = open(db).await?;
+    app.check_password(password).map_err(|e| explain(&e))?;
+    let system = Actor::system("init");
+    let root = app
+        .create_root(&system, name, code)
+        .await
+        .map_err(|e| explain(&e))?;
+    let scope = root.id.to_string();
+    let spec = UserSpec {
+        username: admin,
+        display_name: "区委组织部管理员",
+        password,
+        role: "district_admin",
+        scope: &scope,
+        member_id: None,
+    };
+    app.add_user(&system, &spec)
+        .await
+        .map_err(|e| explain(&e))?;
+    println!("已建立根组织 {name}（{code}）和管理员 {admin}");
+    Ok(())
+}
+
+async fn migrate(db: &DbArgs) -> Result<(), String> {
+    let database = Db::connect(&db.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let applied = database.migrate().await.map_err(|e| e.to_string())?;
+    if applied.is_empty() {
+        println!("数据库已是最新");
+    } else {
+        println!("已应用迁移：{}", applied.join(", "));
+    }
+    Ok(())
+}
+
+async fn user(db: &DbArgs, cmd: UserCmd) -> Result<(), String> {
+    let app = open(db).await?;
+    let system = Actor::system("cli");
+    match cmd {
+        UserCmd::Add {
+            username,
+            role,
+            scope,
+            name,
+            member,
+            password,
         } => {
-            let app = open(&db).await?;
-            let report = app.verify_audit().await.map_err(|e| explain(&e))?;
-            match report.problem {
-                None => {
-                    println!("审计日志完整：共 {} 条记录，哈希链校验通过", report.rows);
-                    Ok(())
-                }
-                Some((seq, why)) => Err(format!("审计日志校验失败：第 {seq} 条，{why}")),
+            let display = name.unwrap_or_else(|| username.clone());
+            let spec = UserSpec {
+                username: &username,
+                display_name: &display,
+                password: &password,
+                role: &role,
+                scope: &scope,
+                member_id: member,
+            };
+            let id = app
+                .add_user(&system, &spec)
+                .await
+                .map_err(|e| explain(&e))?;
+            println!("已创建用户 {username}（#{id}）");
+        }
+        UserCmd::Passwd { username, password } => {
+            app.set_password(&system, &username, &password)
+                .await
+                .map_err(|e| explain(&e))?;
+            println!("已为 {username} 设置新密码");
+        }
+        UserCmd::Disable { username } => {
+            app.set_disabled(&system, &username, true)
+                .await
+                .map_err(|e| explain(&e))?;
+            println!("已停用 {username}");
+        }
+        UserCmd::Enable { username } => {
+            app.set_disabled(&system, &username, false)
+                .await
+                .map_err(|e| explain(&e))?;
+            println!("已启用 {username}");
+        }
+        UserCmd::List => {
+            for u in app.users().await.map_err(|e| explain(&e))? {
+                let state = if u.disabled { "停用" } else { "正常" };
+                println!(
+                    "{:<6} {:<22} {:<16} {:<24} {state}",
+                    u.id, u.username, u.role, u.scope_name
+                );
             }
         }
+    }
+    Ok(())
+}
+
+/// `import`: a roster of members or organizations under an org, all rows or none.
+async fn import(db: &DbArgs, what: ImportCmd) -> Result<(), String> {
+    let (kind, file, org, dry_run, skip_invalid) = match what {
+        ImportCmd::Members {
+            file,
+            org,
+            dry_run,
+            skip_invalid,
+        } => (RosterKind::Members, file, org, dry_run, skip_invalid),
+        ImportCmd::Orgs {
+            file,
+            org,
+            dry_run,
+            skip_invalid,
+        } => (RosterKind::Orgs, file, org, dry_run, skip_invalid),
+    };
+    let app = open(db).await?;
+    let system = Actor::system("import");
+    let root = app
+        .org_by_code(&system, &org)
+        .await
+        .map_err(|e| explain(&e))?;
+    let bytes = std::fs::read(&file).map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
+    let name = file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let how = FileImport {
+        kind,
+        skip_invalid,
+        dry_run,
+    };
+    let outcome = app
+        .import_file(&system, &root, how, &name, bytes)
+        .await
+        .map_err(|e| explain(&e))?;
+    for e in &outcome.invalid {
+        for (col, msg) in &e.problems {
+            eprintln!("第 {} 行 {col}：{msg}", e.line);
+        }
+    }
+    println!(
+        "共 {} 行：有效 {} 行，有误 {} 行；已导入 {} 行",
+        outcome.total,
+        outcome.valid,
+        outcome.invalid.len(),
+        outcome.written
+    );
+    if dry_run {
+        println!("试运行：未写入任何数据");
+    }
+    if !outcome.invalid.is_empty() && !skip_invalid && !dry_run {
+        return Err(
+            "有误的行未修正，未写入任何数据（修正后重试，或加 --skip-invalid 只导入有效行）".into(),
+        );
+    }
+    Ok(())
+}
+
+/// `export members`: a subtree's roster, masked unless a reason is given (audited).
+async fn export(
+    db: &DbArgs,
+    org: &str,
+    file: &std::path::Path,
+    unmask_reason: Option<&str>,
+) -> Result<(), String> {
+    let app = open(db).await?;
+    let system = Actor::system("export");
+    let root = app
+        .org_by_code(&system, org)
+        .await
+        .map_err(|e| explain(&e))?;
+    let q = dangjian_service::members::MemberQuery {
+        org: Some(root.id),
+        ..Default::default()
+    };
+    let (_, rows) = app
+        .export_members(&system, &q, unmask_reason)
+        .await
+        .map_err(|e| explain(&e))?;
+    let n = rows.len();
+    let bytes = app.roster_xlsx(rows).map_err(|e| explain(&e))?;
+    std::fs::write(file, bytes).map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
+    println!("已导出 {n} 名党员到 {}", file.display());
+    Ok(())
+}
+
+async fn audit(db: &DbArgs) -> Result<(), String> {
+    let app = open(db).await?;
+    let report = app.verify_audit().await.map_err(|e| explain(&e))?;
+    match report.problem {
+        None => {
+            println!("审计日志完整：共 {} 条记录，哈希链校验通过", report.rows);
+            Ok(())
+        }
+        Some((seq, why)) => Err(format!("审计日志校验失败：第 {seq} 条，{why}")),
     }
 }

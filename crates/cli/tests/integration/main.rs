@@ -23,6 +23,7 @@ mod remind;
 mod requests;
 mod review;
 mod roster;
+mod schema;
 mod scope;
 mod scope_matrix;
 mod transfer;

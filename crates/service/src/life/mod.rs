@@ -637,53 +637,7 @@ impl App {
         // members and the rules are read once each.
         let mut tx = self.begin_audited().await?;
         let o = branch_to_record_in(tx.conn(), actor, org_id).await?;
-        let mut errs = dangjian_domain::error::Errors::default();
-        let kind = errs.take(
-            MeetingKind::parse(&input.kind)
-                .ok_or_else(|| FieldError::new("kind", "invalid_choice", "请选择会议类型")),
-        );
-        let held_on = errs.take(date::past_date(
-            "held_on",
-            "召开日期",
-            &input.held_on,
-            today(),
-        ));
-        let for_day = if input.for_period.trim().is_empty() {
-            held_on
-        } else {
-            errs.take(date::past_date(
-                "for_period",
-                "所属期间",
-                &input.for_period,
-                today(),
-            ))
-        };
-        if let (Some(h), Some(f)) = (held_on, for_day)
-            && f > h
-        {
-            errs.push(FieldError::new(
-                "for_period",
-                "after_held",
-                "会议不能补记在召开日期之后的期间",
-            ));
-        }
-        if let Some(h) = held_on
-            && date::parse(&o.opened_on).is_some_and(|opened| h < opened)
-        {
-            errs.push(FieldError::new(
-                "held_on",
-                "before_opened",
-                "召开日期早于支部成立日期",
-            ));
-        }
-        let text = meeting_text(&mut errs, kind, input);
-        errs.into_result().map_err(ServiceError::Invalid)?;
-        let (Some(kind), Some(held_on), Some(for_day), Some(text)) = (kind, held_on, for_day, text)
-        else {
-            return Err(ServiceError::Internal(
-                "validated meeting lost a field".into(),
-            ));
-        };
+        let (kind, held_on, for_day, text) = validated_meeting(input, &o)?;
 
         let group = match input.group_id {
             None => None,
@@ -737,80 +691,12 @@ impl App {
                 Some((c, ids))
             }
         };
-        let attendance: Vec<(i64, String, String)> = match (&input.attendance, &checkin) {
-            (None, Some((_, checked_in))) => members
-                .iter()
-                .map(|m| {
-                    let status = if checked_in.contains(&m.id) {
-                        "present"
-                    } else {
-                        "absent"
-                    };
-                    (m.id, status.to_string(), String::new())
-                })
-                .collect(),
-            (None, None) => members
-                .iter()
-                .map(|m| (m.id, "present".to_string(), String::new()))
-                .collect(),
-            (Some(given), _) => {
-                let mut seen = HashMap::new();
-                for a in given {
-                    if !members.iter().any(|m| m.id == a.member_id) {
-                        return Err(ServiceError::field(
-                            "attendance",
-                            "not_expected",
-                            format!("党员 #{} 不是本次会议的应到人员", a.member_id),
-                        ));
-                    }
-                    if a.status == OFF_COMMITTEE && kind != MeetingKind::CommitteeMeeting {
-                        return Err(ServiceError::field(
-                            "attendance",
-                            "invalid_status",
-                            "只有支委会可以把党员标为非支委",
-                        ));
-                    }
-                    if !matches!(
-                        a.status.as_str(),
-                        "present" | "excused" | "absent" | OFF_COMMITTEE
-                    ) {
-                        return Err(ServiceError::field(
-                            "attendance",
-                            "invalid_status",
-                            "出席情况应为 出席、请假 或 缺席",
-                        ));
-                    }
-                    if a.status == "excused" && a.reason.trim().is_empty() {
-                        return Err(ServiceError::field(
-                            "attendance",
-                            "reason_required",
-                            "请假须填写事由",
-                        ));
-                    }
-                    if a.reason.chars().count() > 200 {
-                        return Err(ServiceError::field(
-                            "attendance",
-                            "too_long",
-                            "请假事由不能超过 200 字",
-                        ));
-                    }
-                    if seen.insert(a.member_id, ()).is_some() {
-                        return Err(ServiceError::field(
-                            "attendance",
-                            "duplicate",
-                            "同一党员出现了两次",
-                        ));
-                    }
-                }
-                members
-                    .iter()
-                    .map(|m| match given.iter().find(|a| a.member_id == m.id) {
-                        Some(a) => (m.id, a.status.clone(), a.reason.trim().to_string()),
-                        None => (m.id, "absent".to_string(), String::new()),
-                    })
-                    .collect()
-            }
-        };
+        let attendance = attendance_of(
+            kind,
+            &members,
+            input.attendance.as_deref(),
+            checkin.as_ref().map(|(_, ids)| ids.as_slice()),
+        )?;
         // A committee meeting expects the committee: members marked off it are not expected.
         let mut attendance = attendance;
         attendance.retain(|a| a.1 != OFF_COMMITTEE);
@@ -1256,6 +1142,146 @@ impl App {
             trend,
         })
     }
+}
+
+/// A new meeting's kind, dates and text, every field checked; all problems at once.
+fn validated_meeting(
+    input: &MeetingInput,
+    o: &OrgRow,
+) -> ServiceResult<(MeetingKind, Date, Date, MeetingText)> {
+    let mut errs = dangjian_domain::error::Errors::default();
+    let kind = errs.take(
+        MeetingKind::parse(&input.kind)
+            .ok_or_else(|| FieldError::new("kind", "invalid_choice", "请选择会议类型")),
+    );
+    let held_on = errs.take(date::past_date(
+        "held_on",
+        "召开日期",
+        &input.held_on,
+        today(),
+    ));
+    let for_day = if input.for_period.trim().is_empty() {
+        held_on
+    } else {
+        errs.take(date::past_date(
+            "for_period",
+            "所属期间",
+            &input.for_period,
+            today(),
+        ))
+    };
+    if let (Some(h), Some(f)) = (held_on, for_day)
+        && f > h
+    {
+        errs.push(FieldError::new(
+            "for_period",
+            "after_held",
+            "会议不能补记在召开日期之后的期间",
+        ));
+    }
+    if let Some(h) = held_on
+        && date::parse(&o.opened_on).is_some_and(|opened| h < opened)
+    {
+        errs.push(FieldError::new(
+            "held_on",
+            "before_opened",
+            "召开日期早于支部成立日期",
+        ));
+    }
+    let text = meeting_text(&mut errs, kind, input);
+    errs.into_result().map_err(ServiceError::Invalid)?;
+    let (Some(kind), Some(held_on), Some(for_day), Some(text)) = (kind, held_on, for_day, text)
+    else {
+        return Err(ServiceError::Internal(
+            "validated meeting lost a field".into(),
+        ));
+    };
+    Ok((kind, held_on, for_day, text))
+}
+
+/// Who is recorded as attending: the list given (each expected member once, a reason for
+/// those excused, "off the committee" only at a committee meeting), else those who checked
+/// in, else every expected member.
+fn attendance_of(
+    kind: MeetingKind,
+    members: &[dangjian_store::member::MemberRow],
+    given: Option<&[AttendanceInput]>,
+    checked_in: Option<&[i64]>,
+) -> ServiceResult<Vec<(i64, String, String)>> {
+    Ok(match (given, checked_in) {
+        (None, Some(checked_in)) => members
+            .iter()
+            .map(|m| {
+                let status = if checked_in.contains(&m.id) {
+                    "present"
+                } else {
+                    "absent"
+                };
+                (m.id, status.to_string(), String::new())
+            })
+            .collect(),
+        (None, None) => members
+            .iter()
+            .map(|m| (m.id, "present".to_string(), String::new()))
+            .collect(),
+        (Some(given), _) => {
+            let mut seen = HashMap::new();
+            for a in given {
+                if !members.iter().any(|m| m.id == a.member_id) {
+                    return Err(ServiceError::field(
+                        "attendance",
+                        "not_expected",
+                        format!("党员 #{} 不是本次会议的应到人员", a.member_id),
+                    ));
+                }
+                if a.status == OFF_COMMITTEE && kind != MeetingKind::CommitteeMeeting {
+                    return Err(ServiceError::field(
+                        "attendance",
+                        "invalid_status",
+                        "只有支委会可以把党员标为非支委",
+                    ));
+                }
+                if !matches!(
+                    a.status.as_str(),
+                    "present" | "excused" | "absent" | OFF_COMMITTEE
+                ) {
+                    return Err(ServiceError::field(
+                        "attendance",
+                        "invalid_status",
+                        "出席情况应为 出席、请假 或 缺席",
+                    ));
+                }
+                if a.status == "excused" && a.reason.trim().is_empty() {
+                    return Err(ServiceError::field(
+                        "attendance",
+                        "reason_required",
+                        "请假须填写事由",
+                    ));
+                }
+                if a.reason.chars().count() > 200 {
+                    return Err(ServiceError::field(
+                        "attendance",
+                        "too_long",
+                        "请假事由不能超过 200 字",
+                    ));
+                }
+                if seen.insert(a.member_id, ()).is_some() {
+                    return Err(ServiceError::field(
+                        "attendance",
+                        "duplicate",
+                        "同一党员出现了两次",
+                    ));
+                }
+            }
+            members
+                .iter()
+                .map(|m| match given.iter().find(|a| a.member_id == m.id) {
+                    Some(a) => (m.id, a.status.clone(), a.reason.trim().to_string()),
+                    None => (m.id, "absent".to_string(), String::new()),
+                })
+                .collect()
+        }
+    })
 }
 
 /// Recomputes one branch's rows for the given months under the given rules and passes the
