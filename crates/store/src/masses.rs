@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
 #[derive(Debug, Clone, Serialize)]
@@ -403,23 +404,25 @@ pub async fn insert_pairings_bulk(
     conn: &mut AnyConnection,
     rows: &[(i64, i64, String)],
 ) -> Result<()> {
+    const PAIRINGS: Insert = Insert {
+        table: "pairing",
+        columns: &[
+            ("household_id", Ty::Int),
+            ("member_id", Ty::Int),
+            ("from_on", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 4) {
-        let mut sql =
-            Sql::new("INSERT INTO pairing (household_id, member_id, from_on, created_at) VALUES ");
-        for (i, (h, m, from)) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(*h)
-                .push(", ")
-                .int(*m)
-                .push(", ")
-                .text(from.as_str())
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    PAIRINGS
+        .rows(
+            conn,
+            rows.iter().map(|(h, m, from)| -> [Val<'_>; 4] {
+                [(*h).into(), (*m).into(), from.into(), now.into()]
+            }),
+        )
+        .await?;
     Ok(())
 }
 
@@ -470,34 +473,40 @@ pub async fn insert_deed(conn: &mut AnyConnection, d: &NewDeed<'_>) -> Result<i6
 
 /// Deeds for the demo, confirmed as recorded.
 pub async fn insert_deeds_bulk(conn: &mut AnyConnection, rows: &[NewDeed<'_>]) -> Result<()> {
+    const DEEDS: Insert = Insert {
+        table: "deed",
+        columns: &[
+            ("member_id", Ty::Int),
+            ("org_path", Ty::Text),
+            ("household_id", Ty::Int),
+            ("done_on", Ty::Text),
+            ("kind", Ty::Text),
+            ("description", Ty::Text),
+            ("minutes", Ty::Int),
+            ("confirmed_at", Ty::Int),
+            ("recorded_at", Ty::Int),
+        ],
+        suffix: "",
+    };
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 8) {
-        let mut sql = Sql::new(
-            "INSERT INTO deed (member_id, org_path, household_id, done_on, kind, description, minutes, confirmed_at, recorded_at) VALUES ",
-        );
-        for (i, d) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(d.member_id)
-                .push(", ")
-                .text(d.org_path)
-                .push(", ")
-                .opt_int(d.household_id)
-                .push(", ")
-                .text(d.done_on)
-                .push(", ")
-                .text(d.kind)
-                .push(", ")
-                .text(d.description)
-                .push(", ")
-                .int(d.minutes)
-                .push(", ")
-                .opt_int(d.confirmed.then_some(now))
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    DEEDS
+        .rows(
+            conn,
+            rows.iter().map(|d| -> [Val<'_>; 9] {
+                [
+                    d.member_id.into(),
+                    d.org_path.into(),
+                    d.household_id.into(),
+                    d.done_on.into(),
+                    d.kind.into(),
+                    d.description.into(),
+                    d.minutes.into(),
+                    d.confirmed.then_some(now).into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }
 
