@@ -353,6 +353,7 @@ async fn demo_cmd(args: DemoArgs) -> Result<(), String> {
         std::fs::write(&path, json).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
     }
     if no_serve {
+        app.close().await;
         return Ok(());
     }
     let listener = listen(&addr).await?;

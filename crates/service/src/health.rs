@@ -21,4 +21,10 @@ impl App {
         let (open, idle) = self.db.pool_state();
         PoolState { open, idle }
     }
+
+    /// Closes the database's connections; SQLite removes its `-wal` and `-shm` files when the
+    /// last one closes.
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
 }
