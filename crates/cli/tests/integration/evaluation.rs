@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::{Api, PASSWORD, TestApp};
+use crate::harness::{Api, TestApp};
 use crate::on_both;
 
 async fn me(api: &Api) -> Value {
@@ -223,21 +223,12 @@ on_both!(
             .filter_map(|x| x["id"].as_i64())
             .find(|id| *id != member_id)
             .expect("another member of the branch");
-        t.app
-            .add_user(
-                &dangjian_service::Actor::system("test"),
-                &dangjian_service::users::UserSpec {
-                    username: "peer-test",
-                    display_name: "互评党员",
-                    password: PASSWORD,
-                    role: "member",
-                    scope: &branch.to_string(),
-                    member_id: Some(peer_id),
-                },
+        let peer = t
+            .api(
+                &t.with_user("peer-test", "member", branch, Some(peer_id))
+                    .await,
             )
-            .await
-            .expect("peer account");
-        let peer = t.api("peer-test").await;
+            .await;
         let (s, e) = respond(&peer, ids, "peer", None, "4", "").await;
         assert_eq!(s, StatusCode::CREATED, "{e}");
         let (s, _) = respond(&peer, ids, "peer", None, "4", "").await;

@@ -154,6 +154,33 @@ impl TestApp {
         }
     }
 
+    /// A new account of `role` scoped at the org `scope` (for a member, with their member
+    /// record), so that a test names the few objects it needs instead of a demo username.
+    /// Its password is `PASSWORD`; returns its username.
+    pub async fn with_user(
+        &self,
+        username: &str,
+        role: &str,
+        scope: i64,
+        member: Option<i64>,
+    ) -> String {
+        self.app
+            .add_user(
+                &dangjian_service::Actor::system("test"),
+                &dangjian_service::users::UserSpec {
+                    username,
+                    display_name: "测试账号",
+                    password: PASSWORD,
+                    role,
+                    scope: &scope.to_string(),
+                    member_id: member,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("account {username}: {e}"));
+        username.to_string()
+    }
+
     pub fn account(&self, role: &str) -> &demo::Account {
         self.accounts
             .iter()

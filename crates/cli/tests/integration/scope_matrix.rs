@@ -14,7 +14,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use crate::harness::{Api, Browser, PASSWORD, TestApp};
+use crate::harness::{Api, Browser, TestApp};
 use crate::on_both;
 
 /// How a route is tried.
@@ -564,20 +564,7 @@ struct Outsider {
 
 async fn outsider(t: &TestApp, who: &str, role: &str, scope: i64, member: Option<i64>) -> Outsider {
     if role != "auditor" && role != "town_admin" {
-        t.app
-            .add_user(
-                &dangjian_service::Actor::system("test"),
-                &dangjian_service::users::UserSpec {
-                    username: who,
-                    display_name: "越权测试",
-                    password: PASSWORD,
-                    role,
-                    scope: &scope.to_string(),
-                    member_id: member,
-                },
-            )
-            .await
-            .expect("account");
+        t.with_user(who, role, scope, member).await;
     }
     let browser = t.browser(who).await;
     assert!(!browser.csrf.is_empty(), "{who} has a form token");
