@@ -561,19 +561,23 @@ pub async fn create(
     PageQuery(q): PageQuery<NewQuery>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> PageResult<Response> {
-    let (o, members, groups) = branch_and_members(&st, &auth.actor, parse_id(&q.org)).await?;
+    let id = parse_id(&q.org)
+        .ok_or_else(|| ServiceError::field("org_id", "required", "请从党支部页面进入记录会议"))?;
     let mut input = meeting_input(fields);
     // The form lists the whole branch; a group meeting expects only the group.
     if let (Some(g), Some(list)) = (input.group_id, input.attendance.as_mut()) {
+        let members = st.app.branch_members(&auth.actor, id).await?;
         list.retain(|a| {
             members
                 .iter()
                 .any(|m| m.id == a.member_id && m.group_id == Some(g))
         });
     }
-    match st.app.record_meeting(&auth.actor, o.id, &input).await {
+    // The branch, its members and groups are read again only to show the form once more.
+    match st.app.record_meeting(&auth.actor, id, &input).await {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
         Err(ServiceError::Invalid(errs)) => {
+            let (o, members, groups) = branch_and_members(&st, &auth.actor, Some(id)).await?;
             Ok(form_page(&auth, &o, (&members, &groups), input, errs))
         }
         Err(e) => Err(e.into()),
