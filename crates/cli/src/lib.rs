@@ -1,4 +1,3 @@
-//! The parts of the command line that tests reuse: the demo generator and key handling.
+//! The parts of the command line that tests reuse: key handling.
 
-pub mod demo;
 pub mod keys;

@@ -1,6 +1,7 @@
 //! `dangjian`: the command line of the party-building cloud.
 
-use dangjian::{demo, keys};
+use dangjian::keys;
+use dangjian_service::seed as demo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -19,6 +19,7 @@ pub mod orgs;
 pub mod recruit;
 pub mod remind;
 pub mod request;
+pub mod seed;
 pub mod stats;
 pub mod transfer;
 pub mod users;

@@ -1,7 +1,7 @@
 //! Boots the application on a fresh database with a small demo district, and gives tests an
 //! HTTP client per user.
 
-use dangjian::demo;
+use dangjian_service::seed as demo;
 use dangjian_service::store::Db;
 use dangjian_service::{App, Config, Crypto};
 use rand::Rng;

@@ -3,17 +3,17 @@
 //! reopened, and the most recent still open, so that lists, dashboards and the published
 //! list look like a district at work.
 
+use crate::request::public::{address_index, phone_index};
+use crate::{Crypto, ServiceResult, now_ms};
 use dangjian_domain::mask;
 use dangjian_domain::masses::CARD_CODE_ALPHABET;
 use dangjian_domain::request::{RequestAction, RequestState, TRACKING_CODE_LEN};
-use dangjian_service::request::public::{address_index, phone_index};
-use dangjian_service::store::Conn;
-use dangjian_service::store::masses;
-use dangjian_service::store::org::OrgRow;
-use dangjian_service::store::request::{
+use dangjian_store::Conn;
+use dangjian_store::masses;
+use dangjian_store::org::OrgRow;
+use dangjian_store::request::{
     self as store, CategoryRow, DepartmentRow, NewEvent, NewRequest, Times,
 };
-use dangjian_service::{Crypto, ServiceResult, now_ms};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 

@@ -2,12 +2,12 @@
 //! up to date, some a month or two behind, and a few silent for months (who also stay away
 //! from meetings, so that the lapse warnings have someone to warn about).
 
+use crate::{ServiceResult, today};
 use dangjian_domain::bands::Category;
 use dangjian_domain::dues::{DuesRules, PayMethod, shift_month};
 use dangjian_domain::life::month_key;
-use dangjian_service::store::Conn;
-use dangjian_service::store::dues::{PaymentWrite, insert_payments, set_bases_bulk};
-use dangjian_service::{ServiceResult, today};
+use dangjian_store::Conn;
+use dangjian_store::dues::{PaymentWrite, insert_payments, set_bases_bulk};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 

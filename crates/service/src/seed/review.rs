@@ -1,10 +1,11 @@
 //! Last year's 民主评议党员 for every demo branch, decided: most members 合格, up to a
 //! third 优秀, a few 基本合格 and, rarely, 不合格.
 
+use crate::{ServiceResult, today};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::review::{ExcellentCap, Grade};
-use dangjian_service::store::review::{DecidedEntry, DecidedReview, insert_decided_bulk};
-use dangjian_service::{ServiceResult, store::Conn, today};
+use dangjian_store::Conn;
+use dangjian_store::review::{DecidedEntry, DecidedReview, insert_decided_bulk};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
+use crate::{ServiceResult, today};
 use dangjian_domain::evaluation::{self as domain, DEFAULT_QUESTIONS, EvaluationRules, Rater};
 use dangjian_domain::{date, path};
-use dangjian_service::store::evaluation::{self as store, NewPeriod, NewResponse};
-use dangjian_service::store::notification::{self, NewNotification};
-use dangjian_service::store::{Conn, masses};
-use dangjian_service::{ServiceResult, today};
+use dangjian_store::evaluation::{self as store, NewPeriod, NewResponse};
+use dangjian_store::notification::{self, NewNotification};
+use dangjian_store::{Conn, masses};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 

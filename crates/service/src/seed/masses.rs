@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 
+use crate::{ServiceResult, today};
 use dangjian_domain::masses::{DeedKind, Need, needs_text};
 use dangjian_domain::{date, path};
-use dangjian_service::store::Conn;
-use dangjian_service::store::community_checkin::{self, NewCommunityCheckin, NewService};
-use dangjian_service::store::masses::{self, NewDeed, NewHousehold};
-use dangjian_service::store::org::OrgRow;
-use dangjian_service::store::service_unit::{self, NewUnit};
-use dangjian_service::{ServiceResult, today};
+use dangjian_store::Conn;
+use dangjian_store::community_checkin::{self, NewCommunityCheckin, NewService};
+use dangjian_store::masses::{self, NewDeed, NewHousehold};
+use dangjian_store::org::OrgRow;
+use dangjian_store::service_unit::{self, NewUnit};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use time::Duration;

@@ -1,11 +1,12 @@
 //! A year of organizational life for every demo branch: most branches keep to the rules,
 //! some slip, a few fall badly behind; some meetings are held late.
 
+use crate::{ServiceResult, today};
 use dangjian_domain::life::{self, MeetingKind, Period, PeriodType};
 use dangjian_domain::{date, org::OrgKind};
-use dangjian_service::store::life::{MeetingWrite, fill_demo_attendance, insert_meetings_bulk};
-use dangjian_service::store::org::OrgRow;
-use dangjian_service::{ServiceResult, store::Conn, today};
+use dangjian_store::Conn;
+use dangjian_store::life::{MeetingWrite, fill_demo_attendance, insert_meetings_bulk};
+use dangjian_store::org::OrgRow;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use time::Duration;

@@ -2,7 +2,7 @@
 
 use dangjian_domain::org::{OrgKind, OrgOwner};
 use dangjian_domain::path;
-use dangjian_service::store::org::OrgRow;
+use dangjian_store::org::OrgRow;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 

@@ -3,12 +3,12 @@
 //! that keep the rules, and some a little late with the next one. Development plans for the
 //! district and each town.
 
+use crate::{Crypto, ServiceResult, today};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::recruit::RecruitRules;
 use dangjian_domain::{date, mask};
-use dangjian_service::store::recruit::{self, NewRecruit, StepWrite};
-use dangjian_service::store::{Conn, org::OrgRow};
-use dangjian_service::{Crypto, ServiceResult, today};
+use dangjian_store::recruit::{self, NewRecruit, StepWrite};
+use dangjian_store::{Conn, org::OrgRow};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use time::Duration;

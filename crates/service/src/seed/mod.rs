@@ -1,4 +1,7 @@
-//! `dangjian demo`: a fresh database holding a synthetic district shaped like Fuling.
+//! Seeding: a fresh database filled with a synthetic district shaped like Fuling, for
+//! `dangjian demo` and the tests. It writes through the store's bulk loaders, behind this
+//! module, so that it keeps its speed; the accounts it makes go through `add_user` and are
+//! audited like any other.
 
 mod dues;
 mod evaluation;
@@ -11,11 +14,11 @@ mod requests;
 mod review;
 mod tree;
 
-use dangjian_service::members::to_write;
-use dangjian_service::store::org::{self, OrgEvent};
-use dangjian_service::store::{Backend, load, member, rollup, setting};
-use dangjian_service::users::UserSpec;
-use dangjian_service::{Actor, App, ServiceResult, now_ms, today};
+use crate::members::to_write;
+use crate::users::UserSpec;
+use crate::{Actor, App, ServiceResult, now_ms, today};
+use dangjian_store::org::{self, OrgEvent};
+use dangjian_store::{Backend, load, member, rollup, setting};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -125,7 +128,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         }
     }
     member::insert_bulk(&mut tx, &batch).await?;
-    dangjian_service::store::transfer::fill_memberships(&mut tx).await?;
+    dangjian_store::transfer::fill_memberships(&mut tx).await?;
     phase.done("organizations and members");
     let (meetings, attendance, first_month) =
         life::generate(&mut tx, &branch_members, &mut rng).await?;
@@ -171,7 +174,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     phase.done("foreign keys");
     tx.commit()
         .await
-        .map_err(dangjian_service::store::StoreError::from)?;
+        .map_err(dangjian_store::StoreError::from)?;
     phase.done("commit");
     app.db.analyze().await?;
     phase.done("analyze");
@@ -217,7 +220,7 @@ async fn accounts(
         String,
         &str,
         &str,
-        &dangjian_service::store::org::OrgRow,
+        &dangjian_store::org::OrgRow,
         Option<i64>,
     )> = vec![
         (
