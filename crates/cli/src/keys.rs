@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use dangjian_service::Crypto;
-use dangjian_service::store::{Backend, Db, setting};
+use dangjian_service::database::{Database, Engine};
 use rand::Rng;
 
 fn sqlite_file(url: &str) -> Option<PathBuf> {
@@ -26,7 +26,7 @@ pub fn default_key_file(url: &str) -> PathBuf {
 
 /// The key from DANGJIAN_DATA_KEY, or from the key file; a new key file is written only
 /// for a database that holds no data yet.
-pub async fn load(url: &str, key_file: Option<&Path>, db: &Db) -> Result<Crypto, String> {
+pub async fn load(url: &str, key_file: Option<&Path>, db: &Database) -> Result<Crypto, String> {
     if let Ok(hex) = std::env::var("DANGJIAN_DATA_KEY") {
         return Crypto::from_hex(&hex).map_err(|e| e.to_string());
     }
@@ -36,11 +36,7 @@ pub async fn load(url: &str, key_file: Option<&Path>, db: &Db) -> Result<Crypto,
     match std::fs::read_to_string(&path) {
         Ok(text) => Crypto::from_hex(&text).map_err(|e| format!("{}：{e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut conn = db.conn().await.map_err(|e| e.to_string())?;
-            if setting::has_data(&mut conn)
-                .await
-                .map_err(|e| e.to_string())?
-            {
+            if db.has_data().await.map_err(|e| e.to_string())? {
                 return Err(format!(
                     "找不到数据密钥文件 {}：数据库已有数据，必须使用写入时的密钥",
                     path.display()
@@ -79,25 +75,17 @@ fn write_private(path: &Path, text: &str) -> Result<(), String> {
 
 /// Empties a demo database so it can be generated anew; refuses one that is not a demo.
 pub async fn reset_demo(url: &str, key_file: Option<&Path>) -> Result<(), String> {
-    let db = Db::connect(url).await.map_err(|e| e.to_string())?;
+    let db = Database::connect(url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
-    let mut conn = db.conn().await.map_err(|e| e.to_string())?;
-    let has_data = setting::has_data(&mut conn)
-        .await
-        .map_err(|e| e.to_string())?;
-    let is_demo = setting::get(&mut conn, setting::DEMO)
-        .await
-        .map_err(|e| e.to_string())?
-        .as_deref()
-        == Some("1");
-    drop(conn);
+    let has_data = db.has_data().await.map_err(|e| e.to_string())?;
+    let is_demo = db.is_demo().await.map_err(|e| e.to_string())?;
     if has_data && !is_demo {
         return Err(format!("{url} 不是演示数据库，拒绝覆盖"));
     }
-    let backend = db.backend();
-    if has_data || backend == Backend::Sqlite {
-        match backend {
-            Backend::Sqlite => {
+    let engine = db.engine();
+    if has_data || engine == Engine::Sqlite {
+        match engine {
+            Engine::Sqlite => {
                 db.close().await;
                 if let Some(f) = sqlite_file(url) {
                     for suffix in ["", "-wal", "-shm"] {
@@ -107,12 +95,7 @@ pub async fn reset_demo(url: &str, key_file: Option<&Path>) -> Result<(), String
                     }
                 }
             }
-            Backend::Postgres => {
-                let mut conn = db.conn().await.map_err(|e| e.to_string())?;
-                dangjian_service::store::reset_schema(&mut conn)
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
+            Engine::Postgres => db.reset_schema().await.map_err(|e| e.to_string())?,
         }
         let key = key_file
             .map(Path::to_path_buf)

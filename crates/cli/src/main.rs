@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use dangjian_service::database::Database;
 use dangjian_service::import::{FileImport, RosterKind};
-use dangjian_service::store::Db;
 use dangjian_service::users::UserSpec;
 use dangjian_service::{Actor, App, Config, ServiceError};
 
@@ -227,7 +227,7 @@ fn explain(e: &ServiceError) -> String {
 }
 
 async fn open(db: &DbArgs) -> Result<App, String> {
-    let database = Db::connect(&db.database_url)
+    let database = Database::connect(&db.database_url)
         .await
         .map_err(|e| e.to_string())?;
     database.migrate().await.map_err(|e| e.to_string())?;
@@ -396,7 +396,7 @@ async fn init(
 }
 
 async fn migrate(db: &DbArgs) -> Result<(), String> {
-    let database = Db::connect(&db.database_url)
+    let database = Database::connect(&db.database_url)
         .await
         .map_err(|e| e.to_string())?;
     let applied = database.migrate().await.map_err(|e| e.to_string())?;

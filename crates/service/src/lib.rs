@@ -6,6 +6,7 @@ mod actor;
 pub mod audit;
 pub mod auth;
 mod crypto;
+pub mod database;
 pub mod dues;
 mod error;
 pub mod health;
@@ -101,7 +102,12 @@ pub fn now_ms() -> i64 {
 impl App {
     /// Opens the application on a migrated database, checking that `crypto` is the key the
     /// data was written with (a fresh database adopts it).
-    pub async fn open(db: Db, crypto: Crypto, config: Config) -> ServiceResult<App> {
+    pub async fn open(
+        database: database::Database,
+        crypto: Crypto,
+        config: Config,
+    ) -> ServiceResult<App> {
+        let db = database.0;
         let mut conn = db.conn().await?;
         let check = crypto.key_check();
         match setting::get(&mut conn, setting::KEY_CHECK).await? {

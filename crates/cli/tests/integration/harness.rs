@@ -1,6 +1,7 @@
 //! Boots the application on a fresh database with a small demo district, and gives tests an
 //! HTTP client per user.
 
+use dangjian_service::database::Database;
 use dangjian_service::seed as demo;
 use dangjian_service::store::Db;
 use dangjian_service::{App, Config, Crypto};
@@ -108,7 +109,7 @@ impl TestApp {
                 (with_database(&server, &name), None, Some((server, name)))
             }
         };
-        let db = Db::connect(&route(url)).await.expect("connect");
+        let db = Database::connect(&route(url)).await.expect("connect");
         db.migrate().await.expect("migrate");
         let crypto = Crypto::from_hex(&Crypto::generate_hex()).expect("key");
         let app = App::open(db, crypto, Config::default())

@@ -255,7 +255,7 @@ on_both!(
         let (_, emptied) = admin.get_json(&summary).await;
         assert_ne!(emptied, before, "the grade counters were gone");
         dangjian_service::App::open(
-            t.app.db.clone(),
+            t.app.database(),
             t.app.crypto().clone(),
             dangjian_service::Config::default(),
         )
