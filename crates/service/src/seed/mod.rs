@@ -129,14 +129,14 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     }
     member::insert_bulk(&mut tx, &batch).await?;
     dangjian_store::transfer::fill_memberships(&mut tx).await?;
-    phase.done("organizations and members");
+    phase.done("组织和党员");
     let (meetings, attendance, first_month) =
         life::generate(&mut tx, &branch_members, &mut rng).await?;
-    phase.done("meetings and attendance");
+    phase.done("会议和出勤");
     review::generate(&mut tx, &branch_members, &mut rng).await?;
-    phase.done("reviews");
+    phase.done("民主评议");
     dues::generate(&mut tx, &payers, &app.config.dues_rules, &mut rng).await?;
-    phase.done("dues");
+    phase.done("党费");
     recruit::generate(
         &mut tx,
         app.crypto(),
@@ -146,9 +146,9 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     )
     .await?;
     recruit::plans(&mut tx, &t.orgs, &mut rng).await?;
-    phase.done("recruitment");
+    phase.done("发展党员");
     let masses = masses::generate(&mut tx, &t, &branch_members, &people, scale, &mut rng).await?;
-    phase.done("members and the masses");
+    phase.done("联系群众");
     let requests = requests::generate(
         &mut tx,
         app.crypto(),
@@ -158,30 +158,30 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         &mut rng,
     )
     .await?;
-    phase.done("residents' requests");
+    phase.done("群众诉求");
     let evaluations = evaluation::generate(&mut tx, &t, &branch_members, &mut rng).await?;
-    phase.done("evaluations");
+    phase.done("三评");
     // The rollup counts members, orgs, grades and study records: after all of them.
     rollup::rebuild(&mut tx).await?;
-    phase.done("rollup");
+    phase.done("汇总计数");
     app.start_life_at(&mut tx, &first_month).await?;
-    phase.done("compliance tallies");
+    phase.done("组织生活统计");
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;
     }
     load::restore_foreign_keys(&mut tx, keys).await?;
-    phase.done("foreign keys");
+    phase.done("外键校验");
     tx.commit()
         .await
         .map_err(dangjian_store::StoreError::from)?;
-    phase.done("commit");
+    phase.done("提交");
     app.db.analyze().await?;
-    phase.done("analyze");
+    phase.done("统计信息");
 
     let accounts = accounts(app, &t, baitao_member, password).await?;
     app.db.checkpoint().await?;
-    phase.done("accounts and checkpoint");
+    phase.done("账号和检查点");
     Ok(Summary {
         orgs: t.orgs.len(),
         members: (next_id - 1) as usize,
