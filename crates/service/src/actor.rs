@@ -64,6 +64,16 @@ impl Actor {
         }
     }
 
+    /// Whether the account reads organizations and members at all (auditors do not).
+    pub fn reads_registry(&self) -> bool {
+        self.role.reads_registry()
+    }
+
+    /// Whether the account reads the audit log (auditors only).
+    pub fn reads_audit(&self) -> bool {
+        self.role.reads_audit()
+    }
+
     /// Fails with NotFound, not Forbidden, so that nothing outside the scope is revealed.
     pub fn check_visible(&self, path: &str) -> ServiceResult<()> {
         if in_scope(self.read_root()?, path) {

@@ -1,10 +1,10 @@
 //! What templates show: display strings prepared in Rust, so templates hold no logic.
 
 use dangjian_domain::bands::{Category, Education, Status};
+use dangjian_domain::date;
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::{age, party_age};
 use dangjian_domain::org::{OrgKind, OrgOwner};
-use dangjian_domain::{date, role::Role};
 use dangjian_service::orgs::ChildSummary;
 use dangjian_service::store::member::MemberRow;
 use dangjian_service::store::org::OrgRow;
@@ -61,8 +61,8 @@ impl Layout {
             scope: actor.scope_name.clone(),
             csrf: csrf.to_string(),
             nav,
-            reads_registry: actor.role.reads_registry(),
-            reads_audit: actor.role == Role::Auditor,
+            reads_registry: actor.reads_registry(),
+            reads_audit: actor.reads_audit(),
             hx_headers: serde_json::json!({ "X-CSRF-Token": csrf }).to_string(),
         }
     }

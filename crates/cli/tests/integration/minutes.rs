@@ -38,13 +38,13 @@ async fn try_upload(
     Some((status, r.json().await.unwrap_or(Value::Null)))
 }
 
-async fn upload(api: &Api, meeting: i64, name: &str, body: Vec<u8>) -> (StatusCode, Value) {
+pub async fn upload(api: &Api, meeting: i64, name: &str, body: Vec<u8>) -> (StatusCode, Value) {
     try_upload(api, meeting, name, body)
         .await
         .expect("upload request")
 }
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
 
 on_both!(
     members_check_in_with_the_code_and_the_meeting_takes_their_attendance,

@@ -57,7 +57,7 @@ fn full_width(s: &str) -> String {
         .collect()
 }
 
-async fn upload(api: &Api, org: i64, name: &str, body: Vec<u8>) -> (StatusCode, Value) {
+pub async fn upload(api: &Api, org: i64, name: &str, body: Vec<u8>) -> (StatusCode, Value) {
     let form = Form::new().part("file", Part::bytes(body).file_name(name.to_string()));
     let r = api
         .client

@@ -9,7 +9,6 @@
 
 use std::collections::HashMap;
 
-use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -504,20 +503,8 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         created(&town, "/api/v1/evaluations", &period_body).await,
     );
     let meeting = ids["meeting"];
-    let form = Form::new().part(
-        "file",
-        Part::bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec()).file_name("现场.png"),
-    );
-    let r = owner
-        .client
-        .post(format!("{}/api/v1/meetings/{meeting}/files", owner.base))
-        .bearer_auth(&owner.token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let s = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
+    let png = crate::minutes::PNG.to_vec();
+    let (s, v) = crate::minutes::upload(&owner, meeting, "现场.png", png).await;
     assert!(s.is_success(), "meeting file: {s} {v}");
     ids.insert("file", v["id"].as_i64().expect("file id"));
     let one = [
@@ -538,16 +525,7 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
     .map(str::to_string)
     .to_vec();
     let bytes = crate::roster::roster(&[one]);
-    let r = owner
-        .client
-        .post(format!("{}/api/v1/imports?org={branch}", owner.base))
-        .bearer_auth(&owner.token)
-        .multipart(Form::new().part("file", Part::bytes(bytes).file_name("名册.xlsx")))
-        .send()
-        .await
-        .expect("import");
-    let s = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
+    let (s, v) = crate::roster::upload(&owner, branch, "名册.xlsx", bytes).await;
     assert!(s.is_success(), "import: {s} {v}");
     ids.insert("import", v["id"].as_i64().expect("import id"));
     ids

@@ -68,7 +68,7 @@ pub async fn page(
     auth: Auth,
     PageQuery(q): PageQuery<HomeQuery>,
 ) -> PageResult<Response> {
-    if auth.actor.role.reads_audit() {
+    if auth.actor.reads_audit() {
         return Ok(axum::response::IntoResponse::into_response(
             axum::response::Redirect::to("/audit"),
         ));
