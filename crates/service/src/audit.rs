@@ -5,7 +5,26 @@ use dangjian_store::{Conn, Transaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::model::read_model;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
+
+read_model! {
+    /// A row of the audit log with its place in the hash chain.
+    pub struct AuditEntry from AuditRow {
+        pub seq: i64,
+        pub at: i64,
+        pub actor_id: Option<i64>,
+        pub actor_name: String,
+        pub ip: String,
+        pub action: String,
+        pub object_type: String,
+        pub object_id: String,
+        pub result: String,
+        pub detail: String,
+        pub prev_hash: String,
+        pub hash: String,
+    }
+}
 
 /// What one audit row says happened.
 pub struct Entry<'a> {
@@ -77,7 +96,7 @@ impl Audited {
 }
 
 /// The hash of a row's content and its predecessor's hash, fields separated by U+001F.
-pub fn row_hash(r: &AuditRow) -> String {
+fn row_hash(r: &AuditRow) -> String {
     let actor_id = r.actor_id.map(|i| i.to_string()).unwrap_or_default();
     let fields = [
         r.seq.to_string(),
@@ -187,11 +206,13 @@ impl App {
         action: Option<&str>,
         before: Option<i64>,
         limit: i64,
-    ) -> ServiceResult<Vec<AuditRow>> {
+    ) -> ServiceResult<Vec<AuditEntry>> {
         if !actor.role.reads_audit() {
             return Err(ServiceError::NotFound);
         }
         let mut conn = self.db.conn().await?;
-        Ok(audit::recent(&mut conn, action, before, limit.clamp(1, 200)).await?)
+        Ok(crate::model::all(
+            audit::recent(&mut conn, action, before, limit.clamp(1, 200)).await?,
+        ))
     }
 }

@@ -32,6 +32,7 @@ impl ServiceError {
     }
 }
 
+#[allow(exported_private_dependencies)]
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -12,14 +12,35 @@ use dangjian_domain::org::OrgKind;
 use dangjian_report::roster::{self, Row};
 use dangjian_store::import::{self, JobRow, NewJob};
 use dangjian_store::member::{self, MemberWrite};
-use dangjian_store::org::{self, OrgRow};
+use dangjian_store::org;
 use dangjian_store::{rollup, transfer};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
 use crate::members::{MemberQuery, to_write};
+use crate::model::read_model;
 use crate::org_roster::{ORG_COLUMNS, PlannedOrg};
+use crate::orgs::Org;
 use crate::{Actor, App, Crypto, ServiceError, ServiceResult, today};
+
+read_model! {
+    /// An import: the uploaded file's check and what was imported; its row errors are read separately.
+    pub struct ImportJob from JobRow {
+        pub id: i64,
+        pub user_id: Option<i64>,
+        pub org_id: i64,
+        pub kind: String,
+        pub file_name: String,
+        pub state: String,
+        pub total: i64,
+        pub valid: i64,
+        pub invalid: i64,
+        pub imported: i64,
+        pub message: String,
+        pub created_at: i64,
+        pub finished_at: Option<i64>,
+    }
+}
 
 pub const MEMBER_SHEET: &str = "党员名册";
 
@@ -69,7 +90,7 @@ pub struct RowErrors {
 }
 
 /// The outcome of checking a roster.
-pub struct Checked<T = MemberWrite> {
+pub(crate) struct Checked<T = MemberWrite> {
     pub total: usize,
     pub valid: Vec<T>,
     pub invalid: Vec<RowErrors>,
@@ -159,7 +180,7 @@ pub type Running = Arc<Mutex<HashMap<i64, Progress>>>;
 #[derive(Debug, Serialize)]
 pub struct JobView {
     #[serde(flatten)]
-    pub job: JobRow,
+    pub job: ImportJob,
     pub errors: Vec<RowErrors>,
     pub progress: Option<Progress>,
 }
@@ -182,9 +203,9 @@ fn col(field: &str) -> usize {
 struct Context {
     crypto: Crypto,
     rules: MemberRules,
-    root: OrgRow,
+    root: Org,
     /// Open branches of the root's subtree by code.
-    branches: HashMap<String, OrgRow>,
+    branches: HashMap<String, Org>,
 }
 
 /// Checks each row on its own: the member rules, the branch, and the cells themselves.
@@ -263,7 +284,7 @@ fn check_rows(ctx: &Context, rows: Vec<Row>) -> (Vec<(u32, MemberWrite)>, Vec<Ro
             }
         }
         if let (Ok(d), Ok(o), true) = (&draft, branch, problems.is_empty()) {
-            valid.push((row.line, to_write(&ctx.crypto, d, o, None)));
+            valid.push((row.line, to_write(&ctx.crypto, d, o.place(), None)));
             continue;
         }
         invalid.push(RowErrors {
@@ -297,7 +318,7 @@ impl App {
         actor: &Actor,
         org_id: i64,
         kind: RosterKind,
-    ) -> ServiceResult<OrgRow> {
+    ) -> ServiceResult<Org> {
         let o = self.org(actor, org_id).await?;
         match kind {
             RosterKind::Members => crate::members::policy::check_edit(actor, &o.path)?,
@@ -308,7 +329,7 @@ impl App {
 
     async fn check_roster(
         &self,
-        root: &OrgRow,
+        root: &Org,
         kind: RosterKind,
         bytes: Vec<u8>,
     ) -> ServiceResult<Plan> {
@@ -321,7 +342,7 @@ impl App {
     async fn write_plan(
         &self,
         actor: &Actor,
-        root: &OrgRow,
+        root: &Org,
         what: &str,
         plan: &Plan,
         progress: Option<(&Running, i64)>,
@@ -336,9 +357,9 @@ impl App {
     }
 
     /// Reads and checks a roster for the subtree of `root`, against the database as it is now.
-    pub async fn check_member_roster(
+    pub(crate) async fn check_member_roster(
         &self,
-        root: &OrgRow,
+        root: &Org,
         bytes: Vec<u8>,
     ) -> ServiceResult<Checked> {
         let kinds: Vec<&str> = OrgKind::ALL
@@ -351,13 +372,13 @@ impl App {
             .await?
             .into_iter()
             .filter(|o| o.closed_on.is_none())
-            .map(|o| (o.code.clone(), o))
+            .map(|o| (o.code.clone(), Org::from(o)))
             .collect();
         drop(conn);
         let ctx = Context {
             crypto: self.crypto().clone(),
             rules: self.config.member_rules,
-            root: root.clone(),
+            root: root.clone().into(),
             branches,
         };
         // Parsing and checking 60,000 rows is CPU work: off the request threads.
@@ -401,7 +422,7 @@ impl App {
     async fn write_members(
         &self,
         actor: &Actor,
-        root: &OrgRow,
+        root: &Org,
         what: &str,
         rows: &[MemberWrite],
         progress: Option<(&Running, i64)>,
@@ -463,7 +484,7 @@ impl App {
         kind: RosterKind,
         file_name: &str,
         bytes: Vec<u8>,
-    ) -> ServiceResult<JobRow> {
+    ) -> ServiceResult<ImportJob> {
         let root = self.import_root(actor, org_id, kind).await?;
         let kept = bytes.clone();
         let plan = self.check_roster(&root, kind, bytes).await?;
@@ -493,7 +514,7 @@ impl App {
         tx.commit()
             .await
             .map_err(dangjian_store::StoreError::from)?;
-        Ok(job)
+        Ok(job.into())
     }
 
     /// A job of the actor's own, with its errors (all, or the first `limit`).
@@ -507,14 +528,14 @@ impl App {
         errors.truncate(limit);
         let progress = self.imports.lock().ok().and_then(|m| m.get(&id).copied());
         Ok(JobView {
-            job,
+            job: job.into(),
             errors,
             progress,
         })
     }
 
     /// Imports the valid rows of a checked job in the background; the page polls its progress.
-    pub async fn commit_import(&self, actor: &Actor, id: i64) -> ServiceResult<JobRow> {
+    pub async fn commit_import(&self, actor: &Actor, id: i64) -> ServiceResult<ImportJob> {
         let view = self.import_job(actor, id, 0).await?;
         let kind = RosterKind::parse(&view.job.kind)
             .ok_or_else(|| ServiceError::Internal(format!("import kind {}", view.job.kind)))?;
@@ -562,7 +583,7 @@ impl App {
                 m.remove(&id);
             }
         });
-        Ok(job)
+        Ok(job.into())
     }
 
     pub async fn discard_import(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
@@ -575,12 +596,14 @@ impl App {
         Ok(())
     }
 
-    pub async fn recent_imports(&self, actor: &Actor) -> ServiceResult<Vec<JobRow>> {
+    pub async fn recent_imports(&self, actor: &Actor) -> ServiceResult<Vec<ImportJob>> {
         let Some(user) = actor.user_id else {
             return Ok(Vec::new());
         };
         let mut conn = self.db.conn().await?;
-        Ok(import::recent(&mut conn, user, 10).await?)
+        Ok(crate::model::all(
+            import::recent(&mut conn, user, 10).await?,
+        ))
     }
 
     /// The command line's import: the same check, then every row or nothing (or the valid
@@ -588,7 +611,7 @@ impl App {
     pub async fn import_file(
         &self,
         actor: &Actor,
-        root: &OrgRow,
+        root: &Org,
         how: FileImport,
         file_name: &str,
         bytes: Vec<u8>,
@@ -625,7 +648,7 @@ impl App {
         actor: &Actor,
         q: &MemberQuery,
         unmask: Option<&str>,
-    ) -> ServiceResult<(OrgRow, Vec<Vec<String>>)> {
+    ) -> ServiceResult<(Org, Vec<Vec<String>>)> {
         let (root, f) = self.member_filter(actor, q).await?;
         let reason = match unmask.map(str::trim) {
             None => None,
@@ -676,7 +699,7 @@ impl App {
             .collect::<Vec<_>>();
         self.audit_export(actor, "党员名册", root.id, rows.len(), reason)
             .await?;
-        Ok((root, rows))
+        Ok((root.into(), rows))
     }
 }
 

@@ -15,6 +15,7 @@ pub mod life;
 mod limit;
 pub mod masses;
 pub mod members;
+mod model;
 pub mod org_roster;
 pub mod orgs;
 pub mod recruit;
@@ -30,7 +31,6 @@ use time::{Date, OffsetDateTime, UtcOffset};
 
 pub use actor::Actor;
 pub use crypto::{Crypto, KeyError};
-pub use dangjian_store as store;
 pub use error::{ServiceError, ServiceResult};
 
 /// Limits and rules a deployment may change.
@@ -72,7 +72,7 @@ impl Default for Config {
 /// The application: database, keys and rules.
 #[derive(Clone)]
 pub struct App {
-    pub db: Db,
+    db: Db,
     crypto: Crypto,
     pub config: Config,
     /// Wrong check-in codes per member, so that a code cannot be guessed from afar.

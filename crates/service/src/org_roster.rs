@@ -8,10 +8,11 @@ use std::collections::{HashMap, HashSet};
 use dangjian_domain::FieldError;
 use dangjian_domain::org::{OrgKind, OrgOwner};
 use dangjian_report::roster::{self, Row};
-use dangjian_store::org::{self, OrgRow};
+use dangjian_store::org;
 
 use crate::audit::Entry;
 use crate::import::{Checked, MAX_ROWS, Progress, RowErrors, Running};
+use crate::orgs::Org;
 use crate::orgs::{OrgInput, ValidOrg, check_org};
 use crate::{Actor, App, ServiceError, ServiceResult};
 
@@ -51,7 +52,7 @@ pub struct PlannedOrg {
 
 #[derive(Debug, Clone)]
 pub enum Parent {
-    Existing(OrgRow),
+    Existing(Org),
     InFile(String),
 }
 
@@ -93,9 +94,9 @@ fn owner_text(cell: &str) -> String {
 
 /// What checking a roster of orgs needs besides the rows.
 struct Context {
-    root: OrgRow,
+    root: Org,
     /// The orgs of the root's subtree (the root too) by code, closed ones included.
-    existing: HashMap<String, OrgRow>,
+    existing: HashMap<String, Org>,
     /// Codes of the file already used anywhere in the district.
     taken: HashSet<String>,
 }
@@ -208,9 +209,9 @@ fn check_rows(ctx: &Context, rows: Vec<Row>) -> (Vec<PlannedOrg>, Vec<RowErrors>
             };
             let code = drafts[i].parent_code.clone();
             let verdict: Result<(usize, Parent), String> = if code.is_empty() {
-                fits(&ctx.root, kind).map(|()| (0, Parent::Existing(ctx.root.clone())))
+                fits(&ctx.root, kind).map(|()| (0, Parent::Existing(ctx.root.clone().into())))
             } else if let Some(p) = ctx.existing.get(&code) {
-                fits(p, kind).map(|()| (0, Parent::Existing(p.clone())))
+                fits(p, kind).map(|()| (0, Parent::Existing(p.clone().into())))
             } else if let Some(&j) = by_code.get(&code) {
                 match (&status[j], drafts[j].org.as_ref()) {
                     (Status::Unknown, _) => continue,
@@ -275,7 +276,7 @@ fn check_rows(ctx: &Context, rows: Vec<Row>) -> (Vec<PlannedOrg>, Vec<RowErrors>
 }
 
 /// Whether an org of `kind` may be set up under the existing `parent`.
-fn fits(parent: &OrgRow, kind: OrgKind) -> Result<(), String> {
+fn fits(parent: &Org, kind: OrgKind) -> Result<(), String> {
     if parent.closed_on.is_some() {
         return Err(format!("上级组织“{}”已撤销", parent.name));
     }
@@ -296,9 +297,9 @@ impl App {
     }
 
     /// Reads and checks a roster of orgs to set up under `root`, against the tree as it is now.
-    pub async fn check_org_roster(
+    pub(crate) async fn check_org_roster(
         &self,
-        root: &OrgRow,
+        root: &Org,
         bytes: Vec<u8>,
     ) -> ServiceResult<Checked<PlannedOrg>> {
         let rows = tokio::task::spawn_blocking(move || {
@@ -319,17 +320,16 @@ impl App {
             .filter(|c| !c.is_empty())
             .collect();
         let mut conn = self.db.conn().await?;
-        let mut existing: HashMap<String, OrgRow> =
-            org::in_subtree_all(&mut conn, &root.path, &kinds)
-                .await?
-                .into_iter()
-                .map(|o| (o.code.clone(), o))
-                .collect();
-        existing.insert(root.code.clone(), root.clone());
+        let mut existing: HashMap<String, Org> = org::in_subtree_all(&mut conn, &root.path, &kinds)
+            .await?
+            .into_iter()
+            .map(|o| (o.code.clone(), Org::from(o)))
+            .collect();
+        existing.insert(root.code.clone(), root.clone().into());
         let taken = org::existing_codes(&mut conn, &codes).await?;
         drop(conn);
         let ctx = Context {
-            root: root.clone(),
+            root: root.clone().into(),
             existing,
             taken,
         };
@@ -348,13 +348,13 @@ impl App {
     pub(crate) async fn write_orgs(
         &self,
         actor: &Actor,
-        root: &OrgRow,
+        root: &Org,
         what: &str,
         rows: &[PlannedOrg],
         progress: Option<(&Running, i64)>,
     ) -> ServiceResult<usize> {
         let mut tx = self.begin_audited().await?;
-        let mut made: HashMap<&str, OrgRow> = HashMap::new();
+        let mut made: HashMap<&str, Org> = HashMap::new();
         let total = rows.len();
         for (i, p) in rows.iter().enumerate() {
             let parent = match &p.parent {
@@ -400,8 +400,8 @@ impl App {
 mod tests {
     use super::*;
 
-    fn org(id: i64, path: &str, kind: OrgKind, code: &str, closed: bool) -> OrgRow {
-        OrgRow {
+    fn org(id: i64, path: &str, kind: OrgKind, code: &str, closed: bool) -> Org {
+        Org {
             id,
             parent_id: None,
             path: path.into(),

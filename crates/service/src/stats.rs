@@ -5,11 +5,11 @@ use dangjian_domain::bands::{
 };
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::org::{OrgKind, OrgOwner};
-use dangjian_store::org::OrgRow;
 use dangjian_store::rollup;
 use serde::Serialize;
 
 use crate::orgs::ChildSummary;
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceResult, today};
 
 #[derive(Debug, Clone, Serialize)]
@@ -21,7 +21,7 @@ pub struct Slice {
 
 #[derive(Debug, Serialize)]
 pub struct Overview {
-    pub org: OrgRow,
+    pub org: Org,
     pub orgs_total: i64,
     pub members_total: i64,
     pub members_full: i64,

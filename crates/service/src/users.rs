@@ -1,13 +1,32 @@
 //! Account administration, used by the command line (`dangjian user …`) and the demo.
 
 use dangjian_domain::role::Role;
-use dangjian_store::org::{self, OrgRow};
+use dangjian_store::org;
 use dangjian_store::user::{self, NewUser, UserRow};
 use dangjian_store::{StoreError, member, session};
 
 use crate::audit::Entry;
 use crate::auth::hash_password;
+use crate::model::read_model;
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult};
+
+read_model! {
+    /// An account as listed; its password hash stays inside the service.
+    pub struct User from UserRow {
+        pub id: i64,
+        pub username: String,
+        pub display_name: String,
+        pub role: String,
+        pub scope_org_id: i64,
+        pub scope_path: String,
+        pub scope_name: String,
+        pub member_id: Option<i64>,
+        pub disabled: bool,
+        pub failed_logins: i64,
+        pub locked_until: i64,
+    }
+}
 
 pub struct UserSpec<'a> {
     pub username: &'a str,
@@ -55,16 +74,17 @@ impl App {
     }
 
     /// Finds an org by numeric id or by code.
-    pub async fn find_org(&self, id_or_code: &str) -> ServiceResult<OrgRow> {
+    pub async fn find_org(&self, id_or_code: &str) -> ServiceResult<Org> {
         let mut conn = self.db.conn().await?;
         let by_id = match id_or_code.parse::<i64>() {
             Ok(id) => org::get(&mut conn, id).await?,
             Err(_) => None,
         };
         match by_id {
-            Some(o) => Ok(o),
+            Some(o) => Ok(o.into()),
             None => org::get_by_code(&mut conn, id_or_code)
                 .await?
+                .map(Org::from)
                 .ok_or_else(|| {
                     ServiceError::field("scope", "unknown_org", format!("找不到组织“{id_or_code}”"))
                 }),
@@ -176,8 +196,8 @@ impl App {
         tx.commit(actor, Entry::ok(action, "user", u.id)).await
     }
 
-    pub async fn users(&self) -> ServiceResult<Vec<UserRow>> {
+    pub async fn users(&self) -> ServiceResult<Vec<User>> {
         let mut conn = self.db.conn().await?;
-        Ok(user::list(&mut conn).await?)
+        Ok(crate::model::all(user::list(&mut conn).await?))
     }
 }

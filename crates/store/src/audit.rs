@@ -2,14 +2,13 @@
 //! `audit_head` row is updated first in every audited transaction, which serialises
 //! writers on both engines and hands out gap-free sequence numbers.
 
-use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::Sql;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AuditRow {
     pub seq: i64,
     pub at: i64,

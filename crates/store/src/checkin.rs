@@ -1,13 +1,12 @@
 //! Self check-in: a code the host opens for a meeting window, and who checked in with it.
 
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::now_ms;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CheckinRow {
     pub id: i64,
     pub org_id: i64,

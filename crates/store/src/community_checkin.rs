@@ -2,14 +2,13 @@
 //! there, and the community's yearly rating.
 
 use dangjian_domain::path;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CommunityCheckinRow {
     pub id: i64,
     pub member_id: i64,
@@ -241,7 +240,7 @@ pub async fn insert_services_bulk(conn: &mut AnyConnection, rows: &[NewService<'
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ServiceRow {
     pub id: i64,
     pub done_on: String,

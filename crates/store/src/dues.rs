@@ -1,6 +1,5 @@
 //! 党费 in SQL: income bases by month, the ledger of payments, and reductions.
 
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -51,7 +50,7 @@ pub async fn set_bases_bulk(conn: &mut AnyConnection, rows: &[(i64, String, i64)
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseRow {
     pub from_month: String,
     pub base_fen: i64,
@@ -75,7 +74,7 @@ pub async fn bases(conn: &mut AnyConnection, member_id: i64) -> Result<Vec<BaseR
         .collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PaymentRow {
     pub id: i64,
     pub member_id: i64,
@@ -197,7 +196,7 @@ pub async fn insert_payments(conn: &mut AnyConnection, rows: &[PaymentWrite]) ->
 }
 
 /// One member's line of a branch's ledger for a month.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct LedgerRow {
     pub member_id: i64,
     pub name: String,
@@ -262,7 +261,7 @@ pub async fn terms_at(
 }
 
 /// A member of a subtree with months unpaid in a window, or silent for long.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StandingRow {
     pub member_id: i64,
     pub name: String,
@@ -343,7 +342,7 @@ pub async fn silent(
     rows.iter().map(standing_from).collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ReductionRow {
     pub id: i64,
     pub member_id: i64,

@@ -2,14 +2,13 @@
 //! and publications.
 
 use dangjian_domain::path;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PeriodRow {
     pub id: i64,
     pub org_id: i64,
@@ -154,7 +153,7 @@ pub async fn insert_responses_bulk(
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ResponseRow {
     pub member_id: i64,
     pub member_name: String,

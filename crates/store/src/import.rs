@@ -1,13 +1,12 @@
 //! Import jobs: the file between its check and the user's decision, and the outcome.
 
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::now_ms;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct JobRow {
     pub id: i64,
     pub user_id: Option<i64>,
@@ -19,7 +18,6 @@ pub struct JobRow {
     pub valid: i64,
     pub invalid: i64,
     /// JSON: the row errors found by the check.
-    #[serde(skip)]
     pub errors: String,
     pub imported: i64,
     pub message: String,

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use dangjian_domain::path;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
@@ -11,7 +10,7 @@ use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RuleRow {
     pub id: i64,
     pub org_kind: String,
@@ -63,7 +62,7 @@ pub async fn put_rule(conn: &mut AnyConnection, r: &RuleRow) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MeetingRow {
     pub id: i64,
     pub org_id: i64,
@@ -421,7 +420,7 @@ pub async fn delete_meeting(conn: &mut AnyConnection, id: i64) -> Result<bool> {
     Ok(n > 0)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct FileRow {
     pub id: i64,
     pub meeting_id: i64,
@@ -641,7 +640,7 @@ pub async fn held_since(
 }
 
 /// One tally row: org, due month, meeting kind and the four counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TallyRow {
     pub org_id: i64,
     pub month: String,

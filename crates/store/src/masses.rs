@@ -1,7 +1,6 @@
 //! 党员联系群众 in SQL: grids, households, pairings with their history, and deeds.
 
 use dangjian_domain::path;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -9,7 +8,7 @@ use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct GridRow {
     pub id: i64,
     pub org_id: i64,
@@ -200,7 +199,7 @@ pub async fn insert_households_bulk(
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct HouseholdRow {
     pub id: i64,
     pub grid_id: i64,
@@ -336,7 +335,7 @@ pub async fn count_households(conn: &mut AnyConnection, f: &HouseholdFilter) -> 
     Ok(sql.fetch_one(conn).await?.try_get("n")?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PairingRow {
     pub id: i64,
     pub household_id: i64,
@@ -510,7 +509,7 @@ pub async fn insert_deeds_bulk(conn: &mut AnyConnection, rows: &[NewDeed<'_>]) -
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DeedRow {
     pub id: i64,
     pub member_id: i64,
@@ -679,7 +678,7 @@ pub async fn deed_counts(conn: &mut AnyConnection) -> Result<Vec<(String, String
         .collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CardRow {
     pub member_id: i64,
     pub code: String,
@@ -729,10 +728,9 @@ pub async fn save_card(conn: &mut AnyConnection, c: &CardRow, by: Option<i64>) -
 }
 
 /// What anyone may see of a published card: the name, the branch, duties and commitment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PublicCard {
     /// Kept to find the card's photo; never shown.
-    #[serde(skip)]
     pub member_id: i64,
     pub name: String,
     pub org_name: String,

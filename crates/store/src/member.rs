@@ -2,7 +2,6 @@
 //! index and shown masked; the service layer does the cryptography.
 
 use dangjian_domain::path;
-use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
@@ -35,7 +34,7 @@ pub struct MemberWrite {
     pub flowing: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MemberRow {
     pub id: i64,
     pub org_id: i64,

@@ -1,6 +1,5 @@
 //! In-app reminders: written once per key, read per user.
 
-use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
@@ -42,7 +41,7 @@ pub async fn add_many(conn: &mut AnyConnection, batch: &[NewNotification]) -> Re
     sql.execute(conn).await
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct NotificationRow {
     pub id: i64,
     pub kind: String,

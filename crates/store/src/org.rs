@@ -1,7 +1,6 @@
 //! The organization tree: nodes with materialized paths, and their dated change events.
 
 use dangjian_domain::path;
-use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -9,7 +8,7 @@ use sqlx::{AnyConnection, Row};
 use crate::Result;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct OrgRow {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -206,8 +205,24 @@ pub async fn search(
     rows(sql.fetch_all(conn).await?)
 }
 
+impl OrgRow {
+    pub fn place(&self) -> Place<'_> {
+        Place {
+            id: self.id,
+            path: &self.path,
+        }
+    }
+}
+
+/// Where a node sits: what inserting under it or moving it needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub id: i64,
+    pub path: &'a str,
+}
+
 pub struct NewOrg<'a> {
-    pub parent: Option<&'a OrgRow>,
+    pub parent: Option<Place<'a>>,
     pub kind: &'a str,
     pub owner: &'a str,
     pub name: &'a str,
@@ -235,7 +250,7 @@ pub async fn insert(conn: &mut AnyConnection, o: &NewOrg<'_>) -> Result<OrgRow> 
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = row.try_get("id")?;
-    let node_path = path::child(o.parent.map(|p| p.path.as_str()), id);
+    let node_path = path::child(o.parent.map(|p| p.path), id);
     sqlx::query("UPDATE org SET path = $1, depth = $2 WHERE id = $3")
         .bind(&node_path)
         .bind(i64::from(path::depth(&node_path)))
@@ -330,13 +345,13 @@ pub async fn close(conn: &mut AnyConnection, id: i64, on: &str) -> Result<()> {
 /// path and depth, and the denormalised paths of their members.
 pub async fn move_subtree(
     conn: &mut AnyConnection,
-    node: &OrgRow,
-    new_parent: &OrgRow,
+    node: Place<'_>,
+    new_parent: Place<'_>,
 ) -> Result<String> {
-    let new_path = path::child(Some(&new_parent.path), node.id);
-    let shift = path::depth(&new_path) - path::depth(&node.path);
+    let new_path = path::child(Some(new_parent.path), node.id);
+    let shift = path::depth(&new_path) - path::depth(node.path);
     let old_len = node.path.chars().count() as i64;
-    let upper = path::upper(&node.path);
+    let upper = path::upper(node.path);
     sqlx::query(
         "UPDATE org SET path = $1 || substr(path, CAST($2 AS INTEGER)), depth = depth + $3, updated_at = $4 WHERE path >= $5 AND path < $6",
     )
@@ -389,7 +404,7 @@ pub async fn move_subtree(
     Ok(new_path)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct OrgEvent {
     pub kind: String,
     pub effective_on: String,

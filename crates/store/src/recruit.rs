@@ -1,13 +1,12 @@
 //! 发展党员 in SQL: the people in the pipeline, their steps, and development plans.
 
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::now_ms;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RecruitRow {
     pub id: i64,
     pub org_id: i64,
@@ -177,7 +176,7 @@ pub async fn summary(
         .collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StepRow {
     pub step_no: i64,
     pub done_on: String,

@@ -2,14 +2,13 @@
 //! the reads of the public side (rate limits, tracking, the published list).
 
 use dangjian_domain::path;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DepartmentRow {
     pub id: i64,
     pub name: String,
@@ -94,7 +93,7 @@ pub async fn update_department(
     Ok(r.rows_affected() > 0)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CategoryRow {
     pub id: i64,
     pub name: String,
@@ -216,7 +215,7 @@ pub struct NewRequest {
 }
 
 /// The clock of a request: what changes as it moves, besides its state.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Times {
     pub state: String,
     pub answered_at: Option<i64>,
@@ -376,7 +375,7 @@ pub async fn set_redacted(conn: &mut AnyConnection, id: i64, redacted: bool) -> 
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RequestRow {
     pub id: i64,
     pub code: String,
@@ -395,7 +394,6 @@ pub struct RequestRow {
     pub phone_masked: String,
     pub submitted_at: i64,
     pub accept_due_at: i64,
-    #[serde(flatten)]
     pub times: Times,
     pub assignee_name: Option<String>,
     pub department_name: Option<String>,
@@ -656,7 +654,7 @@ pub async fn to_close(conn: &mut AnyConnection, before: i64) -> Result<Vec<i64>>
     rs.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct EventRow {
     pub at: i64,
     pub action: String,
@@ -756,7 +754,7 @@ pub async fn photo(conn: &mut AnyConnection, request_id: i64) -> Result<Option<(
 }
 
 /// A line of the published list: nothing that names or reaches a resident.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PublishedRow {
     pub code_tail: String,
     pub category_name: String,

@@ -1,13 +1,12 @@
 //! 民主评议党员 in SQL: reviews per branch and year, and each member's entry.
 
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ReviewRow {
     pub id: i64,
     pub org_id: i64,
@@ -16,7 +15,7 @@ pub struct ReviewRow {
     pub decided_on: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct EntryRow {
     pub member_id: i64,
     pub name: String,

@@ -2,14 +2,13 @@
 //! their members.
 
 use dangjian_domain::path;
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct UnitRow {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -128,7 +127,7 @@ pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[(i64, NewUnit<'_>)]) 
     Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct UnitMember {
     pub member_id: i64,
     pub name: String,

@@ -1,13 +1,12 @@
 //! 组织关系转接 in SQL: transfers, seen from both sides, and each member's organizations.
 
-use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::sql::{Sql, now_ms};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TransferRow {
     pub id: i64,
     pub member_id: i64,
@@ -229,7 +228,7 @@ pub async fn expire_due(conn: &mut AnyConnection, today: &str) -> Result<u64> {
     .rows_affected())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MembershipRow {
     pub org_id: Option<i64>,
     pub org_name: String,

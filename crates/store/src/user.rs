@@ -1,6 +1,5 @@
 //! Accounts: role, scope org, password hash and the lockout counters.
 
-use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -8,12 +7,11 @@ use sqlx::{AnyConnection, Row};
 use crate::Result;
 use crate::sql::now_ms;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    #[serde(skip)]
     pub password_hash: String,
     pub role: String,
     pub scope_org_id: i64,

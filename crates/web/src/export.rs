@@ -7,8 +7,9 @@ use dangjian_report::{Cell, Table};
 use dangjian_service::dues::{ArrearsLine, Ledger};
 use dangjian_service::import::{JobView, RosterKind};
 use dangjian_service::life::{Attendance, Compliance};
+use dangjian_service::masses::DeedRecord;
+use dangjian_service::masses::Household;
 use dangjian_service::recruit::Pipeline;
-use dangjian_service::store::masses::{DeedRow, HouseholdRow};
 use dangjian_service::{App, ServiceError};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -307,7 +308,7 @@ pub fn pipeline(p: &Pipeline) -> Result<Response, ServiceError> {
 }
 
 /// Households as listed (the head's name and the phone masked).
-pub fn households(org_name: &str, rows: &[HouseholdRow]) -> Result<Response, ServiceError> {
+pub fn households(org_name: &str, rows: &[Household]) -> Result<Response, ServiceError> {
     use dangjian_domain::masses::{LegalBasis, mask_name, parse_needs};
     let t = Table {
         sheet: "住户".into(),
@@ -359,7 +360,7 @@ pub fn households(org_name: &str, rows: &[HouseholdRow]) -> Result<Response, Ser
 }
 
 /// Deeds as listed.
-pub fn deeds(org_name: &str, rows: &[DeedRow]) -> Result<Response, ServiceError> {
+pub fn deeds(org_name: &str, rows: &[DeedRecord]) -> Result<Response, ServiceError> {
     use dangjian_domain::masses::DeedKind;
     let t = Table {
         sheet: "好事实事".into(),
@@ -404,7 +405,7 @@ pub fn deeds(org_name: &str, rows: &[DeedRow]) -> Result<Response, ServiceError>
 /// Requests as listed, with the address and description staff see, never the phone.
 pub fn requests(
     org_name: &str,
-    rows: &[dangjian_service::store::request::RequestRow],
+    rows: &[dangjian_service::request::Request],
 ) -> Result<Response, ServiceError> {
     use dangjian_domain::request::{RequestState, display_tracking_code};
     let instant = |ms: Option<i64>| ms.map(crate::view::format_instant).unwrap_or_default();
@@ -463,7 +464,7 @@ pub fn requests(
 /// Grids with their households and coverage, as listed.
 pub fn grids(
     org_name: &str,
-    rows: &[dangjian_service::store::masses::GridRow],
+    rows: &[dangjian_service::masses::Grid],
 ) -> Result<Response, ServiceError> {
     let t = Table {
         sheet: "网格".into(),
@@ -502,7 +503,7 @@ pub fn grids(
 pub fn community_checkins(
     org_name: &str,
     year: i32,
-    rows: &[dangjian_service::store::community_checkin::CommunityCheckinRow],
+    rows: &[dangjian_service::masses::CommunityCheckin],
 ) -> Result<Response, ServiceError> {
     let t = Table {
         sheet: "在职党员报到".into(),

@@ -5,9 +5,9 @@ use dangjian_domain::date;
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::{age, party_age};
 use dangjian_domain::org::{OrgKind, OrgOwner};
+use dangjian_service::members::Member;
 use dangjian_service::orgs::ChildSummary;
-use dangjian_service::store::member::MemberRow;
-use dangjian_service::store::org::OrgRow;
+use dangjian_service::orgs::Org;
 use dangjian_service::{Actor, today};
 use serde::Serialize;
 use time::{OffsetDateTime, UtcOffset};
@@ -83,8 +83,8 @@ pub struct OrgView {
     pub holds_members: bool,
 }
 
-impl From<&OrgRow> for OrgView {
-    fn from(o: &OrgRow) -> Self {
+impl From<&Org> for OrgView {
+    fn from(o: &Org) -> Self {
         let kind = OrgKind::parse(&o.kind);
         OrgView {
             id: o.id,
@@ -140,8 +140,8 @@ pub struct MemberView {
     pub flowing: bool,
 }
 
-impl From<&MemberRow> for MemberView {
-    fn from(m: &MemberRow) -> Self {
+impl From<&Member> for MemberView {
+    fn from(m: &Member) -> Self {
         let today = today();
         let birth = date::parse(&m.birth_date);
         let confirm = m.confirm_date.as_deref().and_then(date::parse);

@@ -7,7 +7,7 @@ use crate::harness::{Engine, TestApp};
 use crate::on_both;
 
 async fn sql(t: &TestApp, text: &str) {
-    let mut conn = t.app.db.conn().await.expect("conn");
+    let mut conn = t.sql().await;
     sqlx::Executor::execute(&mut *conn, sqlx::AssertSqlSafe(text.to_string()))
         .await
         .expect(text);
@@ -24,7 +24,7 @@ on_both!(audit_chain_detects_tampering, async |t: &TestApp| {
     assert!(report.rows >= 3, "logins and the change are logged");
 
     // The log refuses changes through SQL as long as its guard is in place.
-    let mut conn = t.app.db.conn().await.expect("conn");
+    let mut conn = t.sql().await;
     let refused = sqlx::Executor::execute(
         &mut *conn,
         "UPDATE audit_log SET detail = 'x' WHERE seq = 1",

@@ -3,7 +3,6 @@
 
 use dangjian_service::database::Database;
 use dangjian_service::seed as demo;
-use dangjian_service::store::Db;
 use dangjian_service::{App, Config, Crypto};
 use rand::Rng;
 use reqwest::{Client, Response, StatusCode};
@@ -22,6 +21,9 @@ pub struct TestApp {
     pub app: App,
     pub accounts: Vec<demo::Account>,
     pub engine: Engine,
+    /// The application's database, for the tests that look beneath the service (tampering
+    /// with the audit log, a database kept by an older version).
+    url: String,
     pg_admin: Option<(String, String)>,
     _dir: Option<TempDir>,
     server: tokio::task::JoinHandle<()>,
@@ -63,6 +65,35 @@ pub fn pg_server() -> Option<String> {
     }
 }
 
+/// A connection of the test's own to a database, beside the application's pool.
+pub async fn connect(url: &str) -> Box<sqlx::AnyConnection> {
+    sqlx::any::install_default_drivers();
+    let conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+    Box::new(conn)
+}
+
+/// The rows of a query as text (integers written out), to compare whole tables.
+pub async fn rows(conn: &mut sqlx::AnyConnection, sql: &str) -> Vec<Vec<String>> {
+    use sqlx::Row;
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_all(conn)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| {
+                    r.try_get::<String, _>(i)
+                        .or_else(|_| r.try_get::<i64, _>(i).map(|n| n.to_string()))
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Replaces the database name at the end of a PostgreSQL URL.
 pub fn with_database(url: &str, db: &str) -> String {
     let (base, query) = match url.split_once('?') {
@@ -94,10 +125,7 @@ impl TestApp {
             Engine::Postgres => {
                 let server = pg_server()?;
                 let name = format!("dj_test_{}", random_suffix());
-                let admin = Db::connect(&server)
-                    .await
-                    .expect("connect to DANGJIAN_TEST_PG");
-                let mut conn = admin.conn().await.expect("pg connection");
+                let mut conn = connect(&server).await;
                 sqlx::Executor::execute(
                     &mut *conn,
                     sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
@@ -105,11 +133,12 @@ impl TestApp {
                 .await
                 .expect("create test database");
                 drop(conn);
-                admin.close().await;
                 (with_database(&server, &name), None, Some((server, name)))
             }
         };
-        let db = Database::connect(&route(url)).await.expect("connect");
+        let db = Database::connect(&route(url.clone()))
+            .await
+            .expect("connect");
         db.migrate().await.expect("migrate");
         let crypto = Crypto::from_hex(&Crypto::generate_hex()).expect("key");
         let app = App::open(db, crypto, Config::default())
@@ -131,21 +160,33 @@ impl TestApp {
             app,
             accounts: summary.accounts,
             engine,
+            url,
             pg_admin,
             _dir: dir,
             server,
         })
     }
 
+    /// A connection of the test's own to the application's database.
+    pub async fn sql(&self) -> Box<sqlx::AnyConnection> {
+        connect(&self.url).await
+    }
+
+    /// The counters kept beside the records (rollup, tallies, behind-list) equal a recount.
+    pub async fn assert_counters_agree(&self) {
+        let drift = self.app.counter_drift().await.expect("recount");
+        assert!(
+            drift.is_empty(),
+            "kept counters differ from a recount: {drift:#?}"
+        );
+    }
+
     /// Stops the server and drops a PostgreSQL test database.
     pub async fn stop(self) {
         self.server.abort();
-        self.app.db.close().await;
+        self.app.close().await;
         if let Some((server, name)) = self.pg_admin {
-            let admin = Db::connect(&server)
-                .await
-                .expect("connect to DANGJIAN_TEST_PG");
-            let mut conn = admin.conn().await.expect("pg connection");
+            let mut conn = connect(&server).await;
             sqlx::Executor::execute(
                 &mut *conn,
                 sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),

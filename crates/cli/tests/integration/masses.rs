@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use crate::harness::{Api, TestApp};
 use crate::on_both;
-use crate::registry::rollup_matches_rebuild;
 
 async fn me(api: &Api) -> Value {
     api.get_json("/api/v1/me").await.1
@@ -329,7 +328,7 @@ on_both!(
             .1;
         assert_eq!(total(&deeds), total(&counted));
         assert_eq!(deeds["minutes"], counted["minutes"]);
-        rollup_matches_rebuild(t).await;
+        t.assert_counters_agree().await;
     }
 );
 

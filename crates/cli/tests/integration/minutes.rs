@@ -188,7 +188,7 @@ on_both!(
         let (s, v) = member.post("/api/v1/checkin", &json!({"code": code})).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "closed: {v}");
         let (_, c2) = secretary.post("/api/v1/checkins", &open).await;
-        let mut conn = t.app.db.conn().await.expect("conn");
+        let mut conn = t.sql().await;
         sqlx::query("UPDATE checkin SET closes_at = 1 WHERE id = $1")
             .bind(n(&c2, "id"))
             .execute(&mut *conn)
@@ -214,7 +214,7 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::OK);
         let hours = format!("累计 <b>{:.1}</b> 小时", minutes_after as f64 / 60.0);
-        crate::registry::rollup_matches_rebuild(t).await;
+        t.assert_counters_agree().await;
         assert!(page.contains(&hours), "{hours} in the member page");
 
         // Guessing codes is cut off after a few misses, even in a parallel burst, and even for
@@ -511,7 +511,7 @@ on_both!(
             .get_json(&format!("/api/v1/meetings/{}", n(&held, "id")))
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        crate::registry::rollup_matches_rebuild(t).await;
+        t.assert_counters_agree().await;
         // Deleting the study meeting takes its study time out of the totals too.
         let (_, c) = secretary
             .get_json(&format!(
@@ -541,8 +541,8 @@ on_both!(
             n(&after["study"], "member_minutes"),
             n(&c["study"], "member_minutes") - 100 * n(&m, "present")
         );
-        crate::life::tallies_match_rebuild(t).await;
-        crate::registry::rollup_matches_rebuild(t).await;
+        t.assert_counters_agree().await;
+        t.assert_counters_agree().await;
     }
 );
 
@@ -687,7 +687,7 @@ on_both!(
     a_party_group_meeting_expects_the_group,
     async |t: &TestApp| {
         use sqlx::Row;
-        let mut conn = t.app.db.conn().await.expect("conn");
+        let mut conn = t.sql().await;
         let rows = sqlx::query(
             "SELECT org_id, group_id, COUNT(*) AS n FROM member WHERE group_id IS NOT NULL \
              GROUP BY org_id, group_id ORDER BY org_id, group_id LIMIT 1",
@@ -716,7 +716,7 @@ on_both!(
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert_eq!(v["error"]["code"], "not_a_group_meeting");
         // Another branch's group, or the branch itself, is not a group of this branch.
-        let mut conn = t.app.db.conn().await.expect("conn");
+        let mut conn = t.sql().await;
         let foreign: i64 = sqlx::query(
             "SELECT MIN(group_id) AS g FROM member WHERE group_id IS NOT NULL AND org_id <> $1",
         )

@@ -210,7 +210,7 @@ on_both!(
     the_member_form_places_a_member_in_a_party_group,
     async |t: &TestApp| {
         use sqlx::Row;
-        let mut conn = t.app.db.conn().await.expect("conn");
+        let mut conn = t.sql().await;
         let row = sqlx::query(
             "SELECT id, org_id, group_id FROM member WHERE group_id IS NOT NULL ORDER BY id LIMIT 1",
         )

@@ -8,25 +8,6 @@ use crate::bad_input::good_member;
 use crate::harness::TestApp;
 use crate::on_both;
 
-pub async fn rollup_matches_rebuild(t: &TestApp) {
-    let mut conn = t.app.db.conn().await.expect("conn");
-    let kept = dangjian_service::store::rollup::snapshot(&mut conn)
-        .await
-        .expect("snapshot");
-    let mut tx = t.app.db.begin().await.expect("tx");
-    dangjian_service::store::rollup::rebuild(&mut tx)
-        .await
-        .expect("rebuild");
-    let rebuilt = dangjian_service::store::rollup::snapshot(&mut tx)
-        .await
-        .expect("snapshot");
-    tx.rollback().await.expect("rollback");
-    assert_eq!(
-        kept, rebuilt,
-        "incrementally kept counters equal a full recount"
-    );
-}
-
 on_both!(search_filter_sort_page, async |t: &TestApp| {
     let admin = t.api(&t.account("district_admin").username).await;
     let (s, all) = admin.get_json("/api/v1/members?per_page=100").await;
@@ -127,7 +108,7 @@ on_both!(create_edit_move_and_counters, async |t: &TestApp| {
     let (_, created) = admin.post("/api/v1/members", &body).await;
     let id = created["id"].as_i64().expect("id");
     assert_eq!(created["status"], "full");
-    rollup_matches_rebuild(t).await;
+    t.assert_counters_agree().await;
 
     // Edit: probationary needs an empty confirmation date.
     let (s, v) = admin
@@ -143,7 +124,7 @@ on_both!(create_edit_move_and_counters, async |t: &TestApp| {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["education"], "postgraduate");
-    rollup_matches_rebuild(t).await;
+    t.assert_counters_agree().await;
 
     // Move to a branch in another town: counts follow.
     let town = t.town_accounts()[3];
@@ -169,7 +150,7 @@ on_both!(create_edit_move_and_counters, async |t: &TestApp| {
         after["members_total"].as_i64().expect("n"),
         before["members_total"].as_i64().expect("n") + 1
     );
-    rollup_matches_rebuild(t).await;
+    t.assert_counters_agree().await;
     let (_, got) = admin.get_json(&format!("/api/v1/members/{id}")).await;
     assert_eq!(got["org_id"], target);
 });
@@ -241,7 +222,7 @@ on_both!(
         let summary = format!("/api/v1/reviews/summary?year={year}");
         let (_, before) = admin.get_json(&summary).await;
         // A database kept by a version without grade counters.
-        let mut conn = t.app.db.conn().await.expect("conn");
+        let mut conn = t.sql().await;
         for sql in [
             "DELETE FROM rollup WHERE metric = 'r.grade'",
             "UPDATE setting SET value = '1' WHERE key = 'rollup_metrics'",
@@ -263,6 +244,6 @@ on_both!(
         .expect("reopen");
         let (_, after) = admin.get_json(&summary).await;
         assert_eq!(after, before, "recounted on start");
-        rollup_matches_rebuild(t).await;
+        t.assert_counters_agree().await;
     }
 );

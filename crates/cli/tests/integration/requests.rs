@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 
 use crate::harness::{Api, TestApp};
 use crate::on_both;
-use crate::registry::rollup_matches_rebuild;
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
@@ -346,7 +345,7 @@ on_both!(
         );
         let (_, v) = village.get_json(&format!("/api/v1/requests/{id}")).await;
         assert_eq!(v["state"], "closed");
-        rollup_matches_rebuild(t).await;
+        t.assert_counters_agree().await;
 
         // The published list shows the outcome, never the resident; redaction hides the reply.
         let published = |t: &TestApp| {
@@ -460,7 +459,7 @@ on_both!(
             "not overdue by the clock yet"
         );
         // Let the clock pass the deadline: the overdue list and the page show it in red.
-        let mut conn = t.app.db.conn().await.expect("conn");
+        let mut conn = t.sql().await;
         sqlx::query("UPDATE request SET due_at = due_at - $1 WHERE id = $2")
             .bind(30 * 24 * HOUR_MS)
             .bind(id)
@@ -507,7 +506,7 @@ on_both!(
         let (s, v) = act(&village, id, json!({ "action": "accept" })).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["escalation"], 0);
-        rollup_matches_rebuild(t).await;
+        t.assert_counters_agree().await;
     }
 );
 

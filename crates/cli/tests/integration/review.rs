@@ -127,7 +127,7 @@ on_both!(annual_review_with_the_one_third_cap, async |t: &TestApp| {
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
 
-    crate::registry::rollup_matches_rebuild(t).await;
+    t.assert_counters_agree().await;
     // Results roll up, and show on the member's page.
     let admin = t.api(&t.account("district_admin").username).await;
     let (_, summary) = admin

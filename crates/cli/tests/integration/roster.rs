@@ -786,7 +786,7 @@ on_both!(
             (summary["orgs"].as_i64(), summary["grid_groups"].as_i64()),
             (Some(2), Some(1))
         );
-        crate::registry::rollup_matches_rebuild(t).await;
+        t.assert_counters_agree().await;
         assert!(
             find_org(&t.api(&other_town.username).await, "导入党委")
                 .await

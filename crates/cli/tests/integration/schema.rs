@@ -5,10 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use dangjian_service::store::Db;
-use sqlx::Row;
+use dangjian_service::database::Database;
+use sqlx::AnyConnection;
 
-use crate::harness::{TempDir, pg_server, with_database};
+use crate::harness::{TempDir, connect, pg_server, rows, with_database};
 
 /// What the test compares, one line per fact, so that a difference reads as a line.
 type Facts = BTreeSet<String>;
@@ -35,26 +35,18 @@ fn family(t: &str) -> &'static str {
     }
 }
 
-async fn strings(db: &Db, sql: &str) -> Vec<Vec<String>> {
-    let mut conn = db.conn().await.expect("conn");
-    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_all(&mut *conn)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .iter()
-        .map(|r| {
-            (0..r.len())
-                .map(|i| {
-                    r.try_get::<String, _>(i)
-                        .or_else(|_| r.try_get::<i64, _>(i).map(|n| n.to_string()))
-                        .unwrap_or_default()
-                })
-                .collect()
-        })
-        .collect()
+async fn strings(db: &mut AnyConnection, sql: &str) -> Vec<Vec<String>> {
+    rows(db, sql).await
 }
 
-async fn sqlite_facts(db: &Db) -> Facts {
+/// A database at `url` with every migration applied, closed again.
+async fn migrated(url: &str) {
+    let db = Database::connect(url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    db.close().await;
+}
+
+async fn sqlite_facts(db: &mut AnyConnection) -> Facts {
     let mut facts = Facts::new();
     let tables = strings(
         db,
@@ -128,7 +120,7 @@ async fn sqlite_facts(db: &Db) -> Facts {
     facts
 }
 
-async fn postgres_facts(db: &Db) -> Facts {
+async fn postgres_facts(db: &mut AnyConnection) -> Facts {
     let mut facts = Facts::new();
     for r in strings(
         db,
@@ -199,38 +191,31 @@ async fn both_engines_build_the_same_schema() {
     let dir = std::env::temp_dir().join(format!("dangjian-schema-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let _dir = TempDir(dir.clone());
-    let sqlite = Db::connect(&format!("sqlite://{}", dir.join("s.db").display()))
-        .await
-        .expect("sqlite");
-    sqlite.migrate().await.expect("migrate sqlite");
+    let sqlite_url = format!("sqlite://{}", dir.join("s.db").display());
+    migrated(&sqlite_url).await;
 
     let name = format!("dj_schema_{}", std::process::id());
-    let admin = Db::connect(&server).await.expect("postgres");
-    let mut conn = admin.conn().await.expect("conn");
-    sqlx::Executor::execute(
-        &mut *conn,
-        sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")),
-    )
-    .await
-    .expect("drop");
-    sqlx::Executor::execute(
-        &mut *conn,
-        sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")),
-    )
-    .await
-    .expect("create");
-    drop(conn);
-    let pg = Db::connect(&with_database(&server, &name))
-        .await
-        .expect("pg");
-    pg.migrate().await.expect("migrate postgres");
+    let mut admin = connect(&server).await;
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::Executor::execute(&mut *admin, sqlx::AssertSqlSafe(sql))
+            .await
+            .expect("recreate the database");
+    }
+    let pg_url = with_database(&server, &name);
+    migrated(&pg_url).await;
 
-    let (s, p) = (sqlite_facts(&sqlite).await, postgres_facts(&pg).await);
-    pg.close().await;
-    sqlite.close().await;
-    let mut conn = admin.conn().await.expect("conn");
+    let mut sqlite = connect(&sqlite_url).await;
+    let mut pg = connect(&pg_url).await;
+    let (s, p) = (
+        sqlite_facts(&mut sqlite).await,
+        postgres_facts(&mut pg).await,
+    );
+    drop((sqlite, pg));
     sqlx::Executor::execute(
-        &mut *conn,
+        &mut *admin,
         sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")),
     )
     .await

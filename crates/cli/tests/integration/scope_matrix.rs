@@ -293,7 +293,7 @@ fn ids_member(fields: &[(&'static str, String)]) -> i64 {
 }
 
 async fn scalar(t: &TestApp, sql: &str) -> Option<i64> {
-    let mut conn = t.app.db.conn().await.expect("conn");
+    let mut conn = t.sql().await;
     sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_optional(&mut *conn)
         .await
@@ -302,7 +302,7 @@ async fn scalar(t: &TestApp, sql: &str) -> Option<i64> {
 }
 
 async fn strings(t: &TestApp, sql: &str) -> Vec<String> {
-    let mut conn = t.app.db.conn().await.expect("conn");
+    let mut conn = t.sql().await;
     sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_all(&mut *conn)
         .await

@@ -1,6 +1,8 @@
 //! 党费: each member's standard from their category and income base, the monthly ledger of a
 //! branch, back payments, reductions approved above the branch, arrears and lapse warnings.
 
+mod model;
+pub use model::*;
 pub mod policy;
 
 use dangjian_domain::bands::Category;
@@ -9,14 +11,12 @@ use dangjian_domain::life::month_key;
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{FieldError, date};
 use dangjian_store::StoreError;
-use dangjian_store::dues::{
-    self, BaseRow, LedgerRow, PaymentRow, PaymentWrite, ReductionRow, ReductionWrite, StandingRow,
-};
-use dangjian_store::member::MemberRow;
-use dangjian_store::org::OrgRow;
+use dangjian_store::dues::{self, PaymentWrite, ReductionWrite};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::members::Member;
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// What a member owes and has paid, for the member page and `GET /members/{id}/dues`.
@@ -34,15 +34,15 @@ pub struct MemberDues {
     pub due_fen: Option<i64>,
     pub reduced_fen: Option<i64>,
     pub paid_up_to: Option<String>,
-    pub bases: Vec<BaseRow>,
-    pub payments: Vec<PaymentRow>,
+    pub bases: Vec<DuesBase>,
+    pub payments: Vec<Payment>,
 }
 
 /// A ledger line with what was due, for people and exports.
 #[derive(Debug, Serialize)]
 pub struct LedgerLine {
     #[serde(flatten)]
-    pub row: LedgerRow,
+    pub row: MemberMonth,
     pub due_fen: Option<i64>,
     /// `paid`, `unpaid`, `not_due` (joined later) or `no_base` (the base is missing).
     pub state: &'static str,
@@ -77,14 +77,14 @@ pub struct PayInput {
 #[derive(Debug, Serialize)]
 pub struct ArrearsLine {
     #[serde(flatten)]
-    pub row: StandingRow,
+    pub row: Standing,
     pub unpaid_months: i64,
 }
 
 #[derive(Debug, Serialize)]
 pub struct LapseLine {
     #[serde(flatten)]
-    pub row: StandingRow,
+    pub row: Standing,
     pub silent_months: i32,
     pub lapsed: bool,
     pub label: String,
@@ -111,7 +111,7 @@ fn owes_in(m_join: &str, month: &str) -> bool {
 #[derive(Debug, Clone, Serialize)]
 pub struct Reduction {
     #[serde(flatten)]
-    pub row: ReductionRow,
+    pub row: ReductionRecord,
     pub can_decide: bool,
 }
 
@@ -157,8 +157,8 @@ impl App {
             due_fen: reduced_fen.or(standard),
             reduced_fen,
             paid_up_to: dues::paid_up_to(&mut conn, member_id).await?,
-            bases: dues::bases(&mut conn, member_id).await?,
-            payments: dues::payments(&mut conn, member_id, 24).await?,
+            bases: crate::model::all(dues::bases(&mut conn, member_id).await?),
+            payments: crate::model::all(dues::payments(&mut conn, member_id, 24).await?),
         })
     }
 
@@ -206,7 +206,7 @@ impl App {
         actor: &Actor,
         member_id: i64,
         input: &PayInput,
-    ) -> ServiceResult<Vec<PaymentRow>> {
+    ) -> ServiceResult<Vec<Payment>> {
         let m = self.member_to_edit(actor, member_id).await?;
         let from = month_of(&input.from_month, "from_month")?;
         let to = if input.to_month.trim().is_empty() {
@@ -247,7 +247,9 @@ impl App {
         )
         .await?;
         let mut conn = self.db.conn().await?;
-        Ok(dues::payments_between(&mut conn, member_id, &from, &to).await?)
+        Ok(crate::model::all(
+            dues::payments_between(&mut conn, member_id, &from, &to).await?,
+        ))
     }
 
     /// Marks several members of a branch as paid for one month at exactly what each owed.
@@ -276,6 +278,7 @@ impl App {
             let m = dangjian_store::member::get(tx.conn(), *id)
                 .await?
                 .filter(|m| m.org_id == o.id && m.org_path == o.path)
+                .map(Member::from)
                 .ok_or_else(|| {
                     ServiceError::field("member_ids", "not_in_branch", "所选党员不在本支部")
                 })?;
@@ -316,7 +319,7 @@ impl App {
     async fn payment_of(
         &self,
         conn: &mut dangjian_store::Conn,
-        m: &MemberRow,
+        m: &Member,
         month: &str,
         amount: Option<i64>,
         paid_on: &str,
@@ -410,7 +413,7 @@ impl App {
             };
             ledger.due_fen += due.unwrap_or(0);
             ledger.lines.push(LedgerLine {
-                row,
+                row: row.into(),
                 due_fen: due,
                 state,
             });
@@ -442,7 +445,7 @@ impl App {
                 };
                 let unpaid = owed - row.paid_months;
                 (unpaid > 0).then_some(ArrearsLine {
-                    row,
+                    row: row.into(),
                     unpaid_months: unpaid,
                 })
             })
@@ -486,7 +489,7 @@ impl App {
                     silent_months: lapse.months(),
                     lapsed: matches!(lapse, Lapse::Lapsed(_)),
                     label: lapse.label(),
-                    row,
+                    row: row.into(),
                 })
             })
             .collect())
@@ -501,7 +504,7 @@ impl App {
         to_month: &str,
         monthly_yuan: &str,
         reason: &str,
-    ) -> ServiceResult<ReductionRow> {
+    ) -> ServiceResult<ReductionRecord> {
         let m = self.member_to_edit(actor, member_id).await?;
         let from = month_of(from_month, "from_month")?;
         let to = month_of(to_month, "to_month")?;
@@ -545,7 +548,7 @@ impl App {
             )),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// Approval by a committee above the member's branch: the branch cannot approve its own.
@@ -555,7 +558,7 @@ impl App {
         id: i64,
         approve: bool,
         note: &str,
-    ) -> ServiceResult<ReductionRow> {
+    ) -> ServiceResult<ReductionRecord> {
         let mut conn = self.db.conn().await?;
         let r = dues::reduction(&mut conn, id)
             .await?
@@ -587,7 +590,7 @@ impl App {
             .detail(r.member_name.clone()),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// The reductions of a subtree, each with whether the actor may decide it.
@@ -603,13 +606,13 @@ impl App {
             .into_iter()
             .map(|row| Reduction {
                 can_decide: policy::can_decide_reduction(actor, &row.org_path, &row.state),
-                row,
+                row: row.into(),
             })
             .collect())
     }
 
     /// The org a ledger or list is asked for, when it must hold members.
-    pub async fn dues_branch(&self, actor: &Actor, org_id: i64) -> ServiceResult<OrgRow> {
+    pub async fn dues_branch(&self, actor: &Actor, org_id: i64) -> ServiceResult<Org> {
         let o = self.org(actor, org_id).await?;
         if OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
             Ok(o)

@@ -4,11 +4,12 @@
 
 use dangjian_domain::life::MeetingKind;
 use dangjian_domain::{FieldError, path};
-use dangjian_store::checkin::{self as store, CheckinRow, CheckinWrite};
+use dangjian_store::checkin::{self as store, CheckinWrite};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::life::Checkin;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
 
 /// Wrong codes a member may enter in a quarter of an hour: a phone user mistypes a few
@@ -39,7 +40,7 @@ pub struct CheckinInput {
 #[derive(Debug, Serialize)]
 pub struct CheckinDetail {
     #[serde(flatten)]
-    pub checkin: CheckinRow,
+    pub checkin: Checkin,
     pub open: bool,
     pub checked_in: Vec<CheckedIn>,
 }
@@ -72,7 +73,7 @@ impl App {
         actor: &Actor,
         org_id: i64,
         input: &CheckinInput,
-    ) -> ServiceResult<CheckinRow> {
+    ) -> ServiceResult<Checkin> {
         let o = self.branch_to_record(actor, org_id).await?;
         let kind = MeetingKind::parse(&input.kind)
             .ok_or_else(|| ServiceError::field("kind", "invalid_choice", "请选择会议类型"))?;
@@ -128,7 +129,7 @@ impl App {
             )),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// A window with who has checked in, for the host's screen.
@@ -152,14 +153,14 @@ impl App {
         let now = now_ms();
         Ok(CheckinDetail {
             open: c.opens_at <= now && now < c.closes_at,
-            checkin: c,
+            checkin: c.into(),
             checked_in,
         })
     }
 
     /// A member checks in with the code shown at the meeting. Returns the window and whether
     /// this was a new check-in (false when they had checked in already).
-    pub async fn check_in(&self, actor: &Actor, code: &str) -> ServiceResult<(CheckinRow, bool)> {
+    pub async fn check_in(&self, actor: &Actor, code: &str) -> ServiceResult<(Checkin, bool)> {
         let (Some(member_id), Some(branch)) = (actor.member_id, actor.member_org_path.as_deref())
         else {
             return Err(ServiceError::Forbidden("只有关联了党员档案的账号才能签到"));
@@ -193,14 +194,14 @@ impl App {
         self.checkin_misses.forgive(&member_id);
         let new = store::add_member(tx.conn(), c.id, member_id).await?;
         if !new {
-            return Ok((c, false));
+            return Ok((c.into(), false));
         }
         tx.commit(
             actor,
             Entry::ok("checkin.member", "checkin", c.id).detail(format!("党员 #{member_id}")),
         )
         .await?;
-        Ok((c, true))
+        Ok((c.into(), true))
     }
 }
 

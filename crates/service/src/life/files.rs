@@ -2,9 +2,10 @@
 //! backup of the database is a backup of everything.
 
 use dangjian_domain::attachment::{self, Limits};
-use dangjian_store::life::{self as store, FileRow};
+use dangjian_store::life as store;
 
 use crate::audit::Entry;
+use crate::life::MeetingFile;
 use crate::{Actor, App, ServiceError, ServiceResult};
 
 impl App {
@@ -14,7 +15,7 @@ impl App {
         meeting_id: i64,
         name: &str,
         body: &[u8],
-    ) -> ServiceResult<FileRow> {
+    ) -> ServiceResult<MeetingFile> {
         let (m, o) = self.meeting_to_edit(actor, meeting_id).await?;
         let mut tx = self.begin_audited().await?;
         let stored = store::files_size(tx.conn(), meeting_id).await?;
@@ -46,7 +47,7 @@ impl App {
             Entry::ok("meeting.file", "meeting", meeting_id).detail(detail),
         )
         .await?;
-        Ok(FileRow {
+        Ok(MeetingFile {
             id,
             meeting_id,
             name: checked.name,
@@ -61,7 +62,7 @@ impl App {
         actor: &Actor,
         meeting_id: i64,
         file_id: i64,
-    ) -> ServiceResult<(FileRow, Vec<u8>)> {
+    ) -> ServiceResult<(MeetingFile, Vec<u8>)> {
         let mut conn = self.db.conn().await?;
         let (_, org_path) = store::meeting(&mut conn, meeting_id)
             .await?
@@ -69,6 +70,7 @@ impl App {
         actor.check_visible(&org_path)?;
         store::file(&mut conn, meeting_id, file_id)
             .await?
+            .map(|(f, body)| (f.into(), body))
             .ok_or(ServiceError::NotFound)
     }
 

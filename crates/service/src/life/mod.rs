@@ -1,6 +1,8 @@
 //! 组织生活: recording meetings with attendance, the rules as data, and compliance at every
 //! level from tallies kept per org and due month.
 
+mod model;
+pub use model::*;
 pub mod checkin;
 mod files;
 pub mod policy;
@@ -12,16 +14,15 @@ use dangjian_domain::bands::Status;
 use dangjian_domain::life::{self, BranchLife, Lights, MeetingKind, PeriodType, Rule, Tally};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{FieldError, date, path};
-use dangjian_store::life::{
-    self as store, FileRow, MeetingRow, MeetingText, MeetingWrite, RuleRow, TallyRow,
-};
+use dangjian_store::life::{self as store, MeetingText, MeetingWrite, RuleRow, TallyRow};
 use dangjian_store::member::{self, MemberFilter};
-use dangjian_store::org::OrgRow;
 use dangjian_store::{Conn, rollup, setting};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::audit::Entry;
+use crate::members::Member;
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// The attendance status of a member who is not on the branch committee, for a committee
@@ -77,7 +78,7 @@ pub struct MeetingPatch {
 
 impl MeetingPatch {
     /// The meeting as it would read after the correction (with no fields: as it reads now).
-    pub fn applied_to(&self, m: &MeetingRow) -> MeetingInput {
+    pub fn applied_to(&self, m: &Meeting) -> MeetingInput {
         let pick = |new: &Option<String>, old: &String| new.clone().unwrap_or_else(|| old.clone());
         MeetingInput {
             starts_at: pick(&self.starts_at, &m.starts_at),
@@ -106,9 +107,9 @@ pub struct AttendanceInput {
 #[derive(Debug, Serialize)]
 pub struct MeetingDetail {
     #[serde(flatten)]
-    pub meeting: MeetingRow,
+    pub meeting: Meeting,
     pub attendance: Vec<AttendeeRow>,
-    pub files: Vec<FileRow>,
+    pub files: Vec<MeetingFile>,
 }
 
 #[derive(Debug, Serialize)]
@@ -124,7 +125,7 @@ pub struct AttendeeRow {
 pub struct Compliance {
     /// For a branch: each due month with the standing of each kind due in it.
     pub calendar: Vec<CalendarMonth>,
-    pub org: OrgRow,
+    pub org: Org,
     pub from: String,
     pub to: String,
     pub total: Tally,
@@ -184,7 +185,7 @@ pub struct KindTally {
 
 #[derive(Debug, Serialize)]
 pub struct ChildTally {
-    pub org: OrgRow,
+    pub org: Org,
     pub tally: Tally,
     pub rate: Option<f64>,
     pub light: life::Light,
@@ -193,7 +194,7 @@ pub struct ChildTally {
 
 #[derive(Debug, Serialize)]
 pub struct BehindBranch {
-    pub org: OrgRow,
+    pub org: Org,
     pub missed: i64,
     pub required: i64,
 }
@@ -211,7 +212,7 @@ pub struct MonthTally {
     pub rate: Option<f64>,
 }
 
-fn rule_of(r: &RuleRow) -> Option<Rule> {
+fn rule_of(r: &MeetingRule) -> Option<Rule> {
     Some(Rule {
         org_kind: r.org_kind.clone(),
         meeting_kind: MeetingKind::parse(&r.meeting_kind)?,
@@ -225,12 +226,13 @@ fn rule_of(r: &RuleRow) -> Option<Rule> {
 pub(crate) async fn load_rules(conn: &mut Conn) -> ServiceResult<Vec<Rule>> {
     Ok(store::rules(conn)
         .await?
-        .iter()
-        .filter_map(rule_of)
+        .into_iter()
+        .map(MeetingRule::from)
+        .filter_map(|r| rule_of(&r))
         .collect())
 }
 
-fn branch_life(o: &OrgRow) -> BranchLife {
+fn branch_life(o: &Org) -> BranchLife {
     BranchLife {
         org_kind: o.kind.clone(),
         opened_on: date::parse(&o.opened_on).unwrap_or(Date::MIN),
@@ -249,7 +251,7 @@ fn tally_of(r: &TallyRow) -> Tally {
 
 /// A branch's own tally rows for the given months, from the rules and its held meetings.
 fn branch_rows(
-    o: &OrgRow,
+    o: &Org,
     rules: &[Rule],
     months: &[String],
     held: &dyn Fn(&str, &str) -> (i64, i64),
@@ -439,15 +441,15 @@ impl App {
         Ok(())
     }
 
-    pub async fn life_rules(&self, actor: &Actor) -> ServiceResult<Vec<RuleRow>> {
+    pub async fn life_rules(&self, actor: &Actor) -> ServiceResult<Vec<MeetingRule>> {
         actor.read_root()?;
         let mut conn = self.db.conn().await?;
-        Ok(store::rules(&mut conn).await?)
+        Ok(crate::model::all(store::rules(&mut conn).await?))
     }
 
     /// Changes a rule from a date on (district admins only); tallies from that month are
     /// recomputed, earlier ones stay as they were.
-    pub async fn set_life_rule(&self, actor: &Actor, r: &RuleRow) -> ServiceResult<()> {
+    pub async fn set_life_rule(&self, actor: &Actor, r: &MeetingRule) -> ServiceResult<()> {
         policy::check_edit_rules(actor)?;
         let rule = rule_of(r)
             .ok_or_else(|| ServiceError::field("meeting_kind", "invalid_rule", "规则内容无效"))?;
@@ -474,7 +476,10 @@ impl App {
             org_kind: rule.org_kind.clone(),
             meeting_kind: rule.meeting_kind.as_str().into(),
             period: rule.period.as_str().into(),
-            ..r.clone()
+            id: r.id,
+            times: r.times,
+            fixed_day: r.fixed_day,
+            effective_from: r.effective_from.clone(),
         };
         let mut tx = self.begin_audited().await?;
         store::put_rule(tx.conn(), &r).await?;
@@ -515,7 +520,7 @@ impl App {
     }
 
     /// Recomputes every tally from `from` (a due month) to the end of this year.
-    pub async fn rebuild_life_in(&self, conn: &mut Conn, from: &str) -> ServiceResult<()> {
+    pub(crate) async fn rebuild_life_in(&self, conn: &mut Conn, from: &str) -> ServiceResult<()> {
         let rules = load_rules(conn).await?;
         let to = last_month(today().year());
         let months = life::months(from, &to);
@@ -525,7 +530,8 @@ impl App {
             .filter(|k| k.holds_members())
             .map(|k| k.as_str())
             .collect();
-        let branches = dangjian_store::org::in_subtree_all(conn, "/", &kinds).await?;
+        let branches: Vec<Org> =
+            crate::model::all(dangjian_store::org::in_subtree_all(conn, "/", &kinds).await?);
         store::clear_tallies(conn, from).await?;
         let mut rows = Vec::new();
         for b in &branches {
@@ -560,7 +566,7 @@ impl App {
     pub(crate) async fn refresh_branch(
         &self,
         conn: &mut Conn,
-        o: &OrgRow,
+        o: &Org,
         months: &[String],
     ) -> ServiceResult<()> {
         let rules = load_rules(conn).await?;
@@ -568,11 +574,7 @@ impl App {
     }
 
     /// Refreshes a branch over every covered month (after it opens, closes or moves).
-    pub(crate) async fn refresh_branch_all(
-        &self,
-        conn: &mut Conn,
-        o: &OrgRow,
-    ) -> ServiceResult<()> {
+    pub(crate) async fn refresh_branch_all(&self, conn: &mut Conn, o: &Org) -> ServiceResult<()> {
         if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
             return Ok(());
         }
@@ -587,14 +589,14 @@ impl App {
     }
 
     /// A branch whose meetings the actor may record.
-    pub async fn branch_to_record(&self, actor: &Actor, org_id: i64) -> ServiceResult<OrgRow> {
+    pub async fn branch_to_record(&self, actor: &Actor, org_id: i64) -> ServiceResult<Org> {
         let mut conn = self.db.conn().await?;
         branch_to_record_in(&mut conn, actor, org_id).await
     }
 }
 
 /// A branch whose meetings the actor may record, read on the caller's connection.
-async fn branch_to_record_in(conn: &mut Conn, actor: &Actor, org_id: i64) -> ServiceResult<OrgRow> {
+async fn branch_to_record_in(conn: &mut Conn, actor: &Actor, org_id: i64) -> ServiceResult<Org> {
     let o = dangjian_store::org::get(conn, org_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -607,7 +609,7 @@ async fn branch_to_record_in(conn: &mut Conn, actor: &Actor, org_id: i64) -> Ser
             "只有党支部或联合支部记录会议、开展评议",
         ));
     }
-    Ok(o)
+    Ok(o.into())
 }
 
 impl App {
@@ -616,14 +618,16 @@ impl App {
         &self,
         actor: &Actor,
         branch_id: i64,
-    ) -> ServiceResult<Vec<dangjian_store::member::MemberRow>> {
+    ) -> ServiceResult<Vec<Member>> {
         let o = self.org(actor, branch_id).await?;
         let mut conn = self.db.conn().await?;
         let f = MemberFilter {
             root_path: o.path,
             ..Default::default()
         };
-        Ok(member::list(&mut conn, &f, 10_000, 0).await?)
+        Ok(crate::model::all(
+            member::list(&mut conn, &f, 10_000, 0).await?,
+        ))
     }
 
     /// Records a held meeting with its attendance; the branch's compliance follows at once.
@@ -632,7 +636,7 @@ impl App {
         actor: &Actor,
         org_id: i64,
         input: &MeetingInput,
-    ) -> ServiceResult<MeetingRow> {
+    ) -> ServiceResult<Meeting> {
         // One connection, the transaction's, for every read and write: the org, its groups,
         // members and the rules are read once each.
         let mut tx = self.begin_audited().await?;
@@ -774,7 +778,7 @@ impl App {
             Entry::ok("meeting.create", "meeting", id).detail(detail),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// A recorded meeting the actor may change, with its branch.
@@ -782,7 +786,7 @@ impl App {
         &self,
         actor: &Actor,
         id: i64,
-    ) -> ServiceResult<(MeetingRow, OrgRow)> {
+    ) -> ServiceResult<(Meeting, Org)> {
         let mut conn = self.db.conn().await?;
         let (m, org_path) = store::meeting(&mut conn, id)
             .await?
@@ -791,7 +795,7 @@ impl App {
         let o = dangjian_store::org::get(&mut conn, m.org_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        Ok((m, o))
+        Ok((m.into(), o.into()))
     }
 
     /// Corrects a meeting's description (topic, place, minutes…); its kind, date and
@@ -801,13 +805,15 @@ impl App {
         actor: &Actor,
         id: i64,
         patch: &MeetingPatch,
-    ) -> ServiceResult<MeetingRow> {
+    ) -> ServiceResult<Meeting> {
         let (_, o) = self.meeting_to_edit(actor, id).await?;
         let mut tx = self.begin_audited().await?;
         // Read again under the write lock: the study delta must start from what is stored.
-        let (m, _) = store::meeting(tx.conn(), id)
+        let m: Meeting = store::meeting(tx.conn(), id)
             .await?
-            .ok_or(ServiceError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?
+            .0
+            .into();
         let mut errs = dangjian_domain::error::Errors::default();
         let kind = MeetingKind::parse(&m.kind);
         let text = meeting_text(&mut errs, kind, &patch.applied_to(&m));
@@ -839,7 +845,7 @@ impl App {
             Entry::ok("meeting.update", "meeting", id).detail(row.topic.clone()),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// Deletes a meeting recorded by mistake; the branch's compliance is recounted.
@@ -903,9 +909,9 @@ impl App {
             .collect();
         let files = store::files(&mut conn, id).await?;
         Ok(MeetingDetail {
-            meeting,
+            meeting: meeting.into(),
             attendance,
-            files,
+            files: crate::model::all(files),
         })
     }
 
@@ -915,7 +921,7 @@ impl App {
         org_id: Option<i64>,
         kind: Option<&str>,
         page: i64,
-    ) -> ServiceResult<Vec<MeetingRow>> {
+    ) -> ServiceResult<Vec<Meeting>> {
         let o = match org_id {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
@@ -929,14 +935,16 @@ impl App {
             ),
         };
         let mut conn = self.db.conn().await?;
-        Ok(store::meetings(
-            &mut conn,
-            &o.path,
-            kind,
-            50,
-            (page.max(1) - 1).saturating_mul(50).min(1_000_000),
-        )
-        .await?)
+        Ok(crate::model::all(
+            store::meetings(
+                &mut conn,
+                &o.path,
+                kind,
+                50,
+                (page.max(1) - 1).saturating_mul(50).min(1_000_000),
+            )
+            .await?,
+        ))
     }
 
     /// The window of due months for a period (`YYYY` or `YYYY-MM`, default this year), cut
@@ -1090,7 +1098,7 @@ impl App {
                         .map(Attendance::of)
                         .unwrap_or_default(),
                     tally: t,
-                    org: c,
+                    org: c.into(),
                 })
             })
             .collect();
@@ -1112,7 +1120,7 @@ impl App {
             .filter_map(|(id, missed, required)| {
                 let org = orgs.iter().find(|o| o.id == id)?.clone();
                 Some(BehindBranch {
-                    org,
+                    org: org.into(),
                     missed,
                     required,
                 })
@@ -1147,7 +1155,7 @@ impl App {
 /// A new meeting's kind, dates and text, every field checked; all problems at once.
 fn validated_meeting(
     input: &MeetingInput,
-    o: &OrgRow,
+    o: &Org,
 ) -> ServiceResult<(MeetingKind, Date, Date, MeetingText)> {
     let mut errs = dangjian_domain::error::Errors::default();
     let kind = errs.take(
@@ -1288,7 +1296,7 @@ fn attendance_of(
 /// change up the tree.
 async fn refresh_branch_with(
     conn: &mut Conn,
-    o: &OrgRow,
+    o: &Org,
     months: &[String],
     rules: &[Rule],
 ) -> ServiceResult<()> {

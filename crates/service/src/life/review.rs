@@ -4,20 +4,22 @@
 use dangjian_domain::review::{ExcellentCap, Grade};
 use dangjian_domain::role::Role;
 use dangjian_domain::{FieldError, date};
-use dangjian_store::review::{self, EntryChange, EntryRow, ReviewRow};
+use dangjian_store::review::{self, EntryChange};
 use dangjian_store::{StoreError, rollup};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::life::Review;
+use crate::life::ReviewEntry;
 use crate::stats::Slice;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 #[derive(Debug, Serialize)]
 pub struct ReviewDetail {
     #[serde(flatten)]
-    pub review: ReviewRow,
+    pub review: Review,
     pub max_excellent: i64,
-    pub entries: Vec<EntryRow>,
+    pub entries: Vec<ReviewEntry>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -40,23 +42,23 @@ fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) 
 }
 
 impl App {
-    async fn review_in_scope(&self, actor: &Actor, id: i64) -> ServiceResult<ReviewRow> {
+    async fn review_in_scope(&self, actor: &Actor, id: i64) -> ServiceResult<Review> {
         let mut conn = self.db.conn().await?;
         let r = review::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&r.org_path)?;
-        Ok(r)
+        Ok(r.into())
     }
 
-    async fn detail(&self, r: ReviewRow) -> ServiceResult<ReviewDetail> {
+    async fn detail(&self, r: Review) -> ServiceResult<ReviewDetail> {
         let mut conn = self.db.conn().await?;
         let entries = review::entries(&mut conn, r.id).await?;
         let max_excellent = ExcellentCap::default().max(entries.len() as i64);
         Ok(ReviewDetail {
-            review: r,
+            review: r.into(),
             max_excellent,
-            entries,
+            entries: crate::model::all(entries),
         })
     }
 
@@ -120,7 +122,7 @@ impl App {
             review::by_org_year(&mut conn, o.id, year).await?
         };
         match found {
-            Some(r) => Ok(Some(self.detail(r).await?)),
+            Some(r) => Ok(Some(self.detail(r.into()).await?)),
             None => Ok(None),
         }
     }

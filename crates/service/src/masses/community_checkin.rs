@@ -6,29 +6,30 @@ use dangjian_domain::date;
 use dangjian_domain::masses::{self, CheckinRating, DeedInput};
 use dangjian_domain::org::{OrgKind, OrgOwner};
 use dangjian_store::StoreError;
-use dangjian_store::community_checkin::{
-    self as store, CommunityCheckinRow, NewCommunityCheckin, NewService, ServiceRow,
-};
+use dangjian_store::community_checkin::{self as store, NewCommunityCheckin, NewService};
 use dangjian_store::member::{self, DEPARTED_PATH};
-use dangjian_store::org::{self, OrgRow};
+use dangjian_store::org;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::masses::CommunityCheckin;
+use crate::masses::CommunityService;
 use crate::masses::PAGE;
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 #[derive(Debug, Serialize)]
 pub struct CommunityCheckinView {
     #[serde(flatten)]
-    pub report: CommunityCheckinRow,
-    pub services: Vec<ServiceRow>,
+    pub report: CommunityCheckin,
+    pub services: Vec<CommunityService>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct CommunityCheckinPage {
-    pub org: OrgRow,
+    pub org: Org,
     pub year: i32,
-    pub items: Vec<CommunityCheckinRow>,
+    pub items: Vec<CommunityCheckin>,
     pub total: i64,
     pub page: i64,
 }
@@ -41,7 +42,7 @@ pub struct RatingInput {
     pub comment: String,
 }
 
-pub(crate) fn is_community(o: &OrgRow) -> bool {
+pub(crate) fn is_community(o: &Org) -> bool {
     matches!(
         OrgOwner::parse(&o.owner),
         Some(OrgOwner::Village | OrgOwner::Community)
@@ -66,7 +67,7 @@ impl App {
     }
 
     /// A report the actor may see: its member, the member's branch, or the community's staff.
-    async fn report(&self, actor: &Actor, id: i64) -> ServiceResult<CommunityCheckinRow> {
+    async fn report(&self, actor: &Actor, id: i64) -> ServiceResult<CommunityCheckin> {
         let mut conn = self.db.conn().await?;
         let r = store::get(&mut conn, id, this_year())
             .await?
@@ -78,14 +79,17 @@ impl App {
         {
             return Err(ServiceError::NotFound);
         }
-        Ok(r)
+        Ok(r.into())
     }
 
     pub async fn report_view(&self, actor: &Actor, id: i64) -> ServiceResult<CommunityCheckinView> {
         let report = self.report(actor, id).await?;
         let mut conn = self.db.conn().await?;
         let services = store::services_of(&mut conn, id).await?;
-        Ok(CommunityCheckinView { report, services })
+        Ok(CommunityCheckinView {
+            report: report.into(),
+            services: crate::model::all(services),
+        })
     }
 
     /// The actor's own current report, if they are a member with one.
@@ -101,7 +105,10 @@ impl App {
             return Ok(None);
         };
         let services = store::services_of(&mut conn, report.id).await?;
-        Ok(Some(CommunityCheckinView { report, services }))
+        Ok(Some(CommunityCheckinView {
+            report: report.into(),
+            services: crate::model::all(services),
+        }))
     }
 
     /// Registers a member with the community where they live, ending an earlier report.
@@ -123,8 +130,9 @@ impl App {
         // come from.
         let village_member = org::ancestors(&mut conn, &m.org_path)
             .await?
-            .iter()
-            .any(is_community);
+            .into_iter()
+            .map(Org::from)
+            .any(|o| is_community(&o));
         if village_member {
             return Err(ServiceError::field(
                 "member_id",
@@ -134,6 +142,7 @@ impl App {
         }
         let community = org::get(&mut conn, community_id)
             .await?
+            .map(Org::from)
             .filter(is_community)
             .ok_or_else(|| {
                 ServiceError::field(
@@ -349,7 +358,7 @@ impl App {
         Ok(CommunityCheckinPage {
             org: root,
             year,
-            items,
+            items: crate::model::all(items),
             total,
             page,
         })
@@ -363,7 +372,7 @@ impl App {
         actor: &Actor,
         org: Option<i64>,
         year: Option<i32>,
-    ) -> ServiceResult<(OrgRow, i32, Vec<CommunityCheckinRow>)> {
+    ) -> ServiceResult<(Org, i32, Vec<CommunityCheckin>)> {
         let p = self.community_checkins(actor, org, year, None).await?;
         let mut conn = self.db.conn().await?;
         let rows =
@@ -372,7 +381,7 @@ impl App {
         drop(conn);
         self.audit_export(actor, "在职党员报到", p.org.id, rows.len(), None)
             .await?;
-        Ok((p.org, p.year, rows))
+        Ok((p.org, p.year, crate::model::all(rows)))
     }
 }
 

@@ -9,15 +9,17 @@ use std::collections::HashMap;
 use dangjian_domain::evaluation::{self as domain, Answer, Band, Facts, PeriodInput, Rater};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{FieldError, date};
-use dangjian_store::evaluation::{self as store, NewPeriod, NewResponse, PeriodRow, ResponseRow};
+use dangjian_store::evaluation::{self as store, NewPeriod, NewResponse, ResponseRow};
 use dangjian_store::member::{self, DEPARTED_PATH, MemberFilter};
-use dangjian_store::org::{self, OrgRow};
+use dangjian_store::org;
 use dangjian_store::{StoreError, masses, notification};
 use serde::{Deserialize, Serialize};
 
 use super::policy;
 use crate::audit::Entry;
+use crate::masses::EvaluationPeriod;
 use crate::masses::community_checkin::is_community;
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// One response as a form or a script sends it.
@@ -64,32 +66,36 @@ pub struct QuestionResult {
 
 #[derive(Debug, Serialize)]
 pub struct Results {
-    pub period: PeriodRow,
-    pub org: OrgRow,
+    pub period: EvaluationPeriod,
+    pub org: Org,
     pub questions: Vec<QuestionResult>,
     pub members: Vec<MemberResult>,
     pub published: bool,
     /// The branches and communities below, when the org is above them (results are read
     /// there).
-    pub children: Vec<OrgRow>,
+    pub children: Vec<Org>,
     /// What the actor may do with these results.
     pub actions: policy::ResultActions,
 }
 
 /// Where results are read and published: a branch (or anything holding members) or a
 /// village or community.
-fn result_level(o: &OrgRow) -> bool {
+fn result_level(o: &Org) -> bool {
     is_community(o) || OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members)
 }
 
-fn period_open(p: &PeriodRow) -> bool {
+fn period_open(p: &EvaluationPeriod) -> bool {
     let t = date::format(today());
     p.starts_on <= t && t <= p.ends_on
 }
 
 impl App {
     /// A period the actor may see: one that concerns their subtree.
-    pub async fn evaluation_period(&self, actor: &Actor, id: i64) -> ServiceResult<PeriodRow> {
+    pub async fn evaluation_period(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<EvaluationPeriod> {
         let mut conn = self.db.conn().await?;
         let p = store::period(&mut conn, id)
             .await?
@@ -98,16 +104,18 @@ impl App {
         if dangjian_domain::path::contains(&p.org_path, root)
             || dangjian_domain::path::contains(root, &p.org_path)
         {
-            Ok(p)
+            Ok(p.into())
         } else {
             Err(ServiceError::NotFound)
         }
     }
 
-    pub async fn evaluation_periods(&self, actor: &Actor) -> ServiceResult<Vec<PeriodRow>> {
+    pub async fn evaluation_periods(&self, actor: &Actor) -> ServiceResult<Vec<EvaluationPeriod>> {
         let root = actor.read_root()?.to_string();
         let mut conn = self.db.conn().await?;
-        Ok(store::periods_for(&mut conn, &root).await?)
+        Ok(crate::model::all(
+            store::periods_for(&mut conn, &root).await?,
+        ))
     }
 
     /// Opens a period for an org's subtree: a town's or the district's admins.
@@ -343,8 +351,10 @@ impl App {
         let p = store::period(&mut conn, period_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        let p = EvaluationPeriod::from(p);
         let o = org::get(&mut conn, org_id)
             .await?
+            .map(Org::from)
             .filter(|o| dangjian_domain::path::contains(&p.org_path, &o.path))
             .filter(result_level)
             .ok_or(ServiceError::NotFound)?;
@@ -355,7 +365,7 @@ impl App {
         self.results(p, o).await
     }
 
-    async fn results(&self, p: PeriodRow, o: OrgRow) -> ServiceResult<Results> {
+    async fn results(&self, p: EvaluationPeriod, o: Org) -> ServiceResult<Results> {
         let rules = &self.config.evaluation_rules;
         let mut conn = self.db.conn().await?;
         let published = store::is_published(&mut conn, p.id, &o.path).await?;
@@ -364,10 +374,11 @@ impl App {
                 .await?
                 .into_iter()
                 .filter(|c| c.closed_on.is_none())
+                .map(Into::into)
                 .collect();
             return Ok(Results {
-                period: p,
-                org: o,
+                period: p.into(),
+                org: o.into(),
                 questions: Vec::new(),
                 members: Vec::new(),
                 published,
@@ -428,8 +439,8 @@ impl App {
             })
             .collect();
         Ok(Results {
-            period: p,
-            org: o,
+            period: p.into(),
+            org: o.into(),
             questions,
             members,
             published,

@@ -2,6 +2,8 @@
 //! for each household (with history), the deeds members record, and coverage per level.
 //! Households are seen by the staff of their grid's subtree and by the member who serves them.
 
+mod model;
+pub use model::*;
 pub mod community_checkin;
 pub mod evaluation;
 mod photo;
@@ -12,16 +14,15 @@ use dangjian_domain::masses::{self, DeedInput, HouseholdInput};
 use dangjian_domain::org::{OrgKind, OrgOwner};
 use dangjian_domain::role::Role;
 use dangjian_domain::{FieldError, date, mask, path};
-use dangjian_store::masses::{
-    self as store, DeedFilter, DeedRow, GridRow, HouseholdFilter, HouseholdRow, NewDeed,
-    NewHousehold, PairingRow,
-};
-use dangjian_store::member::{self, DEPARTED_PATH, MemberRow};
-use dangjian_store::org::{self, OrgRow};
+use dangjian_store::masses::{self as store, DeedFilter, HouseholdFilter, NewDeed, NewHousehold};
+use dangjian_store::member::{self, DEPARTED_PATH};
+use dangjian_store::org;
 use dangjian_store::{StoreError, rollup};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::members::Member;
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// Rows one page of a list shows.
@@ -48,8 +49,8 @@ pub struct HouseholdQuery {
 
 #[derive(Debug, Serialize)]
 pub struct HouseholdPage {
-    pub org: OrgRow,
-    pub items: Vec<HouseholdRow>,
+    pub org: Org,
+    pub items: Vec<Household>,
     pub total: i64,
     pub page: i64,
     pub pages: i64,
@@ -58,9 +59,9 @@ pub struct HouseholdPage {
 #[derive(Debug, Serialize)]
 pub struct HouseholdView {
     #[serde(flatten)]
-    pub row: HouseholdRow,
-    pub pairings: Vec<PairingRow>,
-    pub deeds: Vec<DeedRow>,
+    pub row: Household,
+    pub pairings: Vec<Pairing>,
+    pub deeds: Vec<DeedRecord>,
     /// Whether the actor may change it (pair, record deeds for its member).
     #[serde(skip)]
     pub can_edit: bool,
@@ -81,7 +82,7 @@ pub struct DeedQuery {
 
 #[derive(Debug, Serialize)]
 pub struct DeedPage {
-    pub org: OrgRow,
+    pub org: Org,
     pub items: Vec<Deed>,
     /// The deeds of this page that have a photo.
     pub with_photo: Vec<i64>,
@@ -95,7 +96,7 @@ pub struct DeedPage {
 #[derive(Debug, Clone, Serialize)]
 pub struct Deed {
     #[serde(flatten)]
-    pub row: DeedRow,
+    pub row: DeedRecord,
     #[serde(flatten)]
     pub actions: policy::DeedActions,
 }
@@ -165,7 +166,7 @@ fn page_of(page: Option<i64>) -> i64 {
     page.unwrap_or(1).clamp(1, 100_000)
 }
 
-fn line(o: &OrgRow, households: i64, paired: i64, deeds: i64, minutes: i64) -> CoverageLine {
+fn line(o: &Org, households: i64, paired: i64, deeds: i64, minutes: i64) -> CoverageLine {
     CoverageLine {
         org_id: o.id,
         org_name: o.name.clone(),
@@ -197,10 +198,11 @@ pub(crate) async fn visible_member(
     conn: &mut dangjian_store::Conn,
     actor: &Actor,
     member_id: i64,
-) -> ServiceResult<MemberRow> {
+) -> ServiceResult<Member> {
     member::get(conn, member_id)
         .await?
         .filter(|m| m.org_path != DEPARTED_PATH && actor.check_visible(&m.org_path).is_ok())
+        .map(Member::from)
         .ok_or_else(|| {
             ServiceError::field(
                 "member_id",
@@ -212,7 +214,7 @@ pub(crate) async fn visible_member(
 
 impl App {
     /// The org whose subtree a list covers: the one asked for, or the actor's home.
-    pub(crate) async fn list_root(&self, actor: &Actor, org: Option<i64>) -> ServiceResult<OrgRow> {
+    pub(crate) async fn list_root(&self, actor: &Actor, org: Option<i64>) -> ServiceResult<Org> {
         match org {
             Some(id) => self.org(actor, id).await,
             None => self.home_org(actor).await,
@@ -224,13 +226,13 @@ impl App {
         actor: &Actor,
         org: Option<i64>,
         page: Option<i64>,
-    ) -> ServiceResult<(OrgRow, Vec<GridRow>, i64)> {
+    ) -> ServiceResult<(Org, Vec<Grid>, i64)> {
         let root = self.list_root(actor, org).await?;
         let page = page_of(page);
         let mut conn = self.db.conn().await?;
         let total = store::count_grids_under(&mut conn, &root.path).await?;
         let items = store::grids_under(&mut conn, &root.path, PAGE, (page - 1) * PAGE).await?;
-        Ok((root, items, total))
+        Ok((root.into(), crate::model::all(items), total))
     }
 
     /// Every grid of a subtree with its coverage, for a spreadsheet; audited.
@@ -238,18 +240,18 @@ impl App {
         &self,
         actor: &Actor,
         org: Option<i64>,
-    ) -> ServiceResult<(OrgRow, Vec<GridRow>)> {
+    ) -> ServiceResult<(Org, Vec<Grid>)> {
         let root = self.list_root(actor, org).await?;
         let mut conn = self.db.conn().await?;
         let rows = store::grids_under(&mut conn, &root.path, MAX_EXPORT, 0).await?;
         drop(conn);
         self.audit_export(actor, "网格", root.id, rows.len(), None)
             .await?;
-        Ok((root, rows))
+        Ok((root.into(), crate::model::all(rows)))
     }
 
     /// The grid party groups under an org, to link a new grid to.
-    pub async fn grid_groups(&self, actor: &Actor, org_id: i64) -> ServiceResult<Vec<OrgRow>> {
+    pub async fn grid_groups(&self, actor: &Actor, org_id: i64) -> ServiceResult<Vec<Org>> {
         let o = self.org(actor, org_id).await?;
         let mut conn = self.db.conn().await?;
         Ok(
@@ -257,17 +259,18 @@ impl App {
                 .await?
                 .into_iter()
                 .filter(|g| g.closed_on.is_none())
+                .map(Into::into)
                 .collect(),
         )
     }
 
-    pub async fn grid(&self, actor: &Actor, id: i64) -> ServiceResult<GridRow> {
+    pub async fn grid(&self, actor: &Actor, id: i64) -> ServiceResult<Grid> {
         let mut conn = self.db.conn().await?;
         let g = store::grid(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&g.org_path)?;
-        Ok(g)
+        Ok(g.into())
     }
 
     /// Sets up a grid in a village or community, optionally served by one of its grid groups.
@@ -276,7 +279,7 @@ impl App {
         actor: &Actor,
         org_id: i64,
         input: &GridInput,
-    ) -> ServiceResult<GridRow> {
+    ) -> ServiceResult<Grid> {
         let o = self.org(actor, org_id).await?;
         actor.check_edit_members(&o.path)?;
         let owner = OrgOwner::parse(&o.owner);
@@ -338,7 +341,7 @@ impl App {
         &self,
         actor: &Actor,
         q: &HouseholdQuery,
-    ) -> ServiceResult<(OrgRow, HouseholdFilter)> {
+    ) -> ServiceResult<(Org, HouseholdFilter)> {
         let root = self.list_root(actor, q.org).await?;
         let need = choice(
             q.need.as_deref(),
@@ -391,8 +394,8 @@ impl App {
             };
         let items = store::households(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
         Ok(HouseholdPage {
-            org: root,
-            items,
+            org: root.into(),
+            items: crate::model::all(items),
             total,
             page,
             pages: pages(total),
@@ -400,7 +403,7 @@ impl App {
     }
 
     /// The households a member serves now (their own list, on the phone).
-    pub async fn my_households(&self, actor: &Actor) -> ServiceResult<Vec<HouseholdRow>> {
+    pub async fn my_households(&self, actor: &Actor) -> ServiceResult<Vec<Household>> {
         let Some(member_id) = actor.member_id else {
             return Ok(Vec::new());
         };
@@ -410,11 +413,13 @@ impl App {
             ..Default::default()
         };
         let mut conn = self.db.conn().await?;
-        Ok(store::households(&mut conn, &f, 200, 0).await?)
+        Ok(crate::model::all(
+            store::households(&mut conn, &f, 200, 0).await?,
+        ))
     }
 
     /// A household the actor may see: inside their scope, or served by them.
-    async fn household_row(&self, actor: &Actor, id: i64) -> ServiceResult<HouseholdRow> {
+    async fn household_row(&self, actor: &Actor, id: i64) -> ServiceResult<Household> {
         let mut conn = self.db.conn().await?;
         let h = store::household(&mut conn, id)
             .await?
@@ -426,7 +431,7 @@ impl App {
             }
             actor.check_visible(&h.org_path)?;
         }
-        Ok(h)
+        Ok(h.into())
     }
 
     pub async fn household(&self, actor: &Actor, id: i64) -> ServiceResult<HouseholdView> {
@@ -441,9 +446,9 @@ impl App {
         };
         let deeds = store::deeds(&mut conn, &f, 50, 0).await?;
         Ok(HouseholdView {
-            row,
-            pairings,
-            deeds,
+            row: row.into(),
+            pairings: crate::model::all(pairings),
+            deeds: crate::model::all(deeds),
             can_edit,
         })
     }
@@ -660,10 +665,11 @@ impl App {
         input: &NewDeedInput,
     ) -> ServiceResult<i64> {
         let mut conn = self.db.conn().await?;
-        let m: MemberRow = member::get(&mut conn, member_id)
+        let m: Member = (member::get(&mut conn, member_id)
             .await?
             .filter(|m| m.org_path != DEPARTED_PATH)
-            .ok_or(ServiceError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?)
+        .into();
         let own = actor.member_id == Some(m.id);
         if !own {
             actor.check_visible(&m.org_path)?;
@@ -749,11 +755,7 @@ impl App {
         Ok(())
     }
 
-    async fn deed_filter(
-        &self,
-        actor: &Actor,
-        q: &DeedQuery,
-    ) -> ServiceResult<(OrgRow, DeedFilter)> {
+    async fn deed_filter(&self, actor: &Actor, q: &DeedQuery) -> ServiceResult<(Org, DeedFilter)> {
         let root = self.list_root(actor, q.org).await?;
         let day = |field: &'static str, label: &str, t: &Option<String>| match t
             .as_deref()
@@ -836,11 +838,11 @@ impl App {
             .into_iter()
             .map(|row| Deed {
                 actions: policy::deed_actions(actor, row.member_id, &row.org_path, row.confirmed),
-                row,
+                row: row.into(),
             })
             .collect();
         Ok(DeedPage {
-            org: root,
+            org: root.into(),
             items,
             with_photo,
             total,
@@ -890,7 +892,7 @@ impl App {
                 (n.label().to_string(), k)
             })
             .collect();
-        let children = org::children(&mut conn, root.id).await?;
+        let children: Vec<Org> = crate::model::all(org::children(&mut conn, root.id).await?);
         let households = rollup::for_children(&mut conn, root.id, rollup::HOUSEHOLD_TOTAL).await?;
         let paired = rollup::for_children(&mut conn, root.id, rollup::HOUSEHOLD_PAIRED).await?;
         let deeds =
@@ -964,7 +966,7 @@ impl App {
         &self,
         actor: &Actor,
         member_id: i64,
-    ) -> ServiceResult<(MemberRow, bool)> {
+    ) -> ServiceResult<(Member, bool)> {
         let mut conn = self.db.conn().await?;
         let m = member::get(&mut conn, member_id)
             .await?
@@ -975,7 +977,7 @@ impl App {
             actor.check_visible(&m.org_path)?;
         }
         let edits = actor.check_edit_members(&m.org_path).is_ok();
-        Ok((m, edits))
+        Ok((m.into(), edits))
     }
 
     pub async fn member_card(&self, actor: &Actor, member_id: i64) -> ServiceResult<CardView> {
@@ -1060,7 +1062,7 @@ impl App {
     }
 
     /// A published card by its code, for anyone; nothing else about the member.
-    pub async fn public_card(&self, code: &str) -> ServiceResult<store::PublicCard> {
+    pub async fn public_card(&self, code: &str) -> ServiceResult<PublicCard> {
         if !masses::is_card_code(code) {
             return Err(ServiceError::NotFound);
         }
@@ -1075,7 +1077,7 @@ impl App {
         )
         .await?
         .is_empty();
-        Ok(c)
+        Ok(c.into())
     }
 }
 
@@ -1088,7 +1090,7 @@ impl App {
         &self,
         actor: &Actor,
         q: &HouseholdQuery,
-    ) -> ServiceResult<(OrgRow, Vec<HouseholdRow>)> {
+    ) -> ServiceResult<(Org, Vec<Household>)> {
         let (root, f) = self.household_filter(actor, q).await?;
         let mut conn = self.db.conn().await?;
         if store::count_households(&mut conn, &f).await? > MAX_EXPORT {
@@ -1102,7 +1104,7 @@ impl App {
         drop(conn);
         self.audit_export(actor, "住户名单", root.id, rows.len(), None)
             .await?;
-        Ok((root, rows))
+        Ok((root.into(), crate::model::all(rows)))
     }
 
     /// Every deed matching a list's filters, audited.
@@ -1110,7 +1112,7 @@ impl App {
         &self,
         actor: &Actor,
         q: &DeedQuery,
-    ) -> ServiceResult<(OrgRow, Vec<DeedRow>)> {
+    ) -> ServiceResult<(Org, Vec<DeedRecord>)> {
         let (root, f) = self.deed_filter(actor, q).await?;
         let mut conn = self.db.conn().await?;
         if store::deed_totals(&mut conn, &f).await?.0 > MAX_EXPORT {
@@ -1124,6 +1126,6 @@ impl App {
         drop(conn);
         self.audit_export(actor, "好事实事", root.id, rows.len(), None)
             .await?;
-        Ok((root, rows))
+        Ok((root.into(), crate::model::all(rows)))
     }
 }

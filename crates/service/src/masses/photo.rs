@@ -7,6 +7,7 @@ use dangjian_store::photo::{self, CARD, DEED};
 
 use super::policy;
 use crate::audit::Entry;
+use crate::masses::DeedRecord;
 use crate::{Actor, App, ServiceError, ServiceResult};
 
 impl App {
@@ -63,13 +64,13 @@ impl App {
 
     /// A deed the actor may see: their own, or one in their subtree (a member's own account
     /// sees only their own deeds).
-    async fn visible_deed(&self, actor: &Actor, id: i64) -> ServiceResult<store::DeedRow> {
+    async fn visible_deed(&self, actor: &Actor, id: i64) -> ServiceResult<DeedRecord> {
         let mut conn = self.db.conn().await?;
         let d = store::deed(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         policy::check_read_deed(actor, d.member_id, &d.org_path)?;
-        Ok(d)
+        Ok(d.into())
     }
 
     /// A photo of a deed: by the member who did it, or by the branch.

@@ -7,13 +7,15 @@ use dangjian_domain::masses::ServiceTier;
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::path;
 use dangjian_store::StoreError;
-use dangjian_store::org::OrgRow;
-use dangjian_store::service_unit::{self as store, NewUnit, UnitMember, UnitRow};
+use dangjian_store::service_unit::{self as store, NewUnit};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::masses::ServiceUnit;
+use crate::masses::UnitMember;
 use crate::masses::community_checkin::is_community;
 use crate::masses::visible_member;
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// Units one structure page lists.
@@ -33,9 +35,9 @@ pub struct UnitInput {
 #[derive(Debug, Serialize)]
 pub struct UnitView {
     #[serde(flatten)]
-    pub unit: UnitRow,
+    pub unit: ServiceUnit,
     pub members: Vec<UnitMember>,
-    pub children: Vec<UnitRow>,
+    pub children: Vec<ServiceUnit>,
     #[serde(skip)]
     pub can_edit: bool,
 }
@@ -53,23 +55,23 @@ impl App {
         &self,
         actor: &Actor,
         org: Option<i64>,
-    ) -> ServiceResult<(OrgRow, Vec<UnitRow>)> {
+    ) -> ServiceResult<(Org, Vec<ServiceUnit>)> {
         let root = match org {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
         };
         let mut conn = self.db.conn().await?;
         let units = store::under(&mut conn, &root.path, MAX_UNITS).await?;
-        Ok((root, units))
+        Ok((root, crate::model::all(units)))
     }
 
-    async fn unit_row(&self, actor: &Actor, id: i64) -> ServiceResult<UnitRow> {
+    async fn unit_row(&self, actor: &Actor, id: i64) -> ServiceResult<ServiceUnit> {
         let mut conn = self.db.conn().await?;
         let u = store::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&u.org_path)?;
-        Ok(u)
+        Ok(u.into())
     }
 
     pub async fn service_unit(&self, actor: &Actor, id: i64) -> ServiceResult<UnitView> {
@@ -79,9 +81,9 @@ impl App {
         let members = store::members_of(&mut conn, id).await?;
         let children = store::children(&mut conn, id).await?;
         Ok(UnitView {
-            unit,
-            members,
-            children,
+            unit: unit.into(),
+            members: crate::model::all(members),
+            children: crate::model::all(children),
             can_edit,
         })
     }
@@ -93,7 +95,7 @@ impl App {
         &self,
         actor: &Actor,
         input: &UnitInput,
-    ) -> ServiceResult<UnitRow> {
+    ) -> ServiceResult<ServiceUnit> {
         let o = self.org(actor, input.org_id).await?;
         actor.check_edit_members(&o.path)?;
         let name = input.name.trim();
@@ -143,7 +145,12 @@ impl App {
             return Err(ServiceError::field("org_id", "not_allowed_here", message));
         }
         let grid_id = self
-            .unit_grid(tier, parent.as_ref(), &o, input.grid_id)
+            .unit_grid(
+                tier,
+                parent.clone().map(ServiceUnit::from).as_ref(),
+                &o,
+                input.grid_id,
+            )
             .await?;
         let mut tx = self.begin_audited().await?;
         let id = store::insert(
@@ -180,8 +187,8 @@ impl App {
     async fn unit_grid(
         &self,
         tier: ServiceTier,
-        parent: Option<&UnitRow>,
-        o: &OrgRow,
+        parent: Option<&ServiceUnit>,
+        o: &Org,
         grid_id: Option<i64>,
     ) -> ServiceResult<Option<i64>> {
         let refuse =

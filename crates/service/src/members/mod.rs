@@ -1,6 +1,8 @@
 //! The member registry: search inside the scope, create and edit with every rule checked,
 //! and the audited unmasking of identifiers.
 
+mod model;
+pub use model::*;
 pub mod policy;
 
 use dangjian_domain::bands::{AGE_BANDS, Category, Education, Status, find_band};
@@ -8,14 +10,15 @@ use dangjian_domain::id_number::{Gender, IdNumber};
 use dangjian_domain::member::{MemberDraft, MemberInput, birth_range};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{date, mask};
-use dangjian_store::member::{self, MemberFilter, MemberRow, MemberWrite, Sort};
-use dangjian_store::org::{self, OrgRow};
+use dangjian_store::member::{self, MemberFilter, MemberWrite, Sort};
+use dangjian_store::org::{self, Place};
 use dangjian_store::rollup::{self, MemberFacts};
 use dangjian_store::transfer;
 use dangjian_store::{Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::orgs::Org;
 use crate::{Actor, App, Crypto, ServiceError, ServiceResult, today};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -36,7 +39,7 @@ pub struct MemberQuery {
 
 #[derive(Debug, Serialize)]
 pub struct MemberPage {
-    pub items: Vec<MemberRow>,
+    pub items: Vec<Member>,
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
@@ -63,7 +66,7 @@ pub(crate) fn write_facts(m: &MemberWrite) -> Vec<rollup::Fact> {
     })
 }
 
-pub(crate) fn row_facts(m: &MemberRow) -> Vec<rollup::Fact> {
+pub(crate) fn row_facts(m: &Member) -> Vec<rollup::Fact> {
     rollup::member_facts(&MemberFacts {
         status: &m.status,
         gender: &m.gender,
@@ -76,16 +79,16 @@ pub(crate) fn row_facts(m: &MemberRow) -> Vec<rollup::Fact> {
 }
 
 /// The stored form of a validated member, identifiers encrypted and indexed.
-pub fn to_write(
+pub(crate) fn to_write(
     crypto: &Crypto,
     d: &MemberDraft,
-    org: &OrgRow,
+    org: Place<'_>,
     group_id: Option<i64>,
 ) -> MemberWrite {
     let id = d.id_number.as_str();
     MemberWrite {
         org_id: org.id,
-        org_path: org.path.clone(),
+        org_path: org.path.to_string(),
         group_id,
         name: d.name.clone(),
         gender: d.gender.as_str().into(),
@@ -107,7 +110,7 @@ pub fn to_write(
 }
 
 /// A stored member as a form, without its identifiers (which only ever travel encrypted).
-pub fn form_of(m: &MemberRow) -> MemberInput {
+pub fn form_of(m: &Member) -> MemberInput {
     MemberInput {
         name: m.name.clone(),
         gender: m.gender.clone(),
@@ -158,7 +161,7 @@ impl App {
         };
         let items = member::list(&mut conn, &f, per_page, offset).await?;
         Ok(MemberPage {
-            items,
+            items: crate::model::all(items),
             total,
             page,
             per_page,
@@ -170,7 +173,7 @@ impl App {
         &self,
         actor: &Actor,
         q: &MemberQuery,
-    ) -> ServiceResult<(OrgRow, MemberFilter)> {
+    ) -> ServiceResult<(Org, MemberFilter)> {
         let root = match q.org {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
@@ -231,33 +234,28 @@ impl App {
                 .ok_or_else(|| ServiceError::field("sort", "invalid_choice", "排序字段无效"))?,
         };
         f.desc = q.desc.unwrap_or(false);
-        Ok((root, f))
+        Ok((root.into(), f))
     }
 
     /// A member the actor may edit.
-    pub async fn member_to_edit(&self, actor: &Actor, id: i64) -> ServiceResult<MemberRow> {
+    pub async fn member_to_edit(&self, actor: &Actor, id: i64) -> ServiceResult<Member> {
         let m = self.member(actor, id).await?;
         policy::check_edit(actor, &m.org_path)?;
         Ok(m)
     }
 
-    pub async fn member(&self, actor: &Actor, id: i64) -> ServiceResult<MemberRow> {
+    pub async fn member(&self, actor: &Actor, id: i64) -> ServiceResult<Member> {
         let mut conn = self.db.conn().await?;
         let m = member::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&m.org_path)?;
-        Ok(m)
+        Ok(m.into())
     }
 
     /// The branch a member goes into: inside the actor's scope, able to hold members, open;
     /// the group, if any, one of its groups.
-    async fn placement(
-        &self,
-        conn: &mut Conn,
-        actor: &Actor,
-        p: Placement,
-    ) -> ServiceResult<OrgRow> {
+    async fn placement(&self, conn: &mut Conn, actor: &Actor, p: Placement) -> ServiceResult<Org> {
         let o = org::get(conn, p.org_id).await?.ok_or_else(unknown_org)?;
         match policy::check_edit(actor, &o.path) {
             Err(ServiceError::NotFound) => return Err(unknown_org()),
@@ -285,7 +283,7 @@ impl App {
                 ));
             }
         }
-        Ok(o)
+        Ok(o.into())
     }
 
     pub async fn create_member(
@@ -293,7 +291,7 @@ impl App {
         actor: &Actor,
         at: Placement,
         input: &MemberInput,
-    ) -> ServiceResult<MemberRow> {
+    ) -> ServiceResult<Member> {
         let mut tx = self.begin_audited().await?;
         let row = self.insert_member(tx.conn(), actor, at, input).await?;
         tx.commit(
@@ -302,7 +300,7 @@ impl App {
                 .detail(format!("{} → {}", row.name, row.org_name)),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// A new member inside the caller's transaction: checked, placed, counted, with the first
@@ -313,16 +311,19 @@ impl App {
         actor: &Actor,
         at: Placement,
         input: &MemberInput,
-    ) -> ServiceResult<MemberRow> {
+    ) -> ServiceResult<Member> {
         let draft = input
             .validate(today(), &self.config.member_rules)
             .map_err(ServiceError::Invalid)?;
         let o = self.placement(conn, actor, at).await?;
-        let w = to_write(self.crypto(), &draft, &o, at.group_id);
+        let w = to_write(self.crypto(), &draft, o.place(), at.group_id);
         let id = member::insert(conn, &w).await.map_err(duplicate_id)?;
         rollup::apply(conn, &w.org_path, &write_facts(&w), 1).await?;
         transfer::open_membership(conn, id, Some(o.id), &o.name, &w.join_date, None).await?;
-        member::get(conn, id).await?.ok_or(ServiceError::NotFound)
+        member::get(conn, id)
+            .await?
+            .map(Member::from)
+            .ok_or(ServiceError::NotFound)
     }
 
     /// The member's current values as a form, identifiers decrypted for re-validation only.
@@ -330,7 +331,7 @@ impl App {
         &self,
         actor: &Actor,
         id: i64,
-    ) -> ServiceResult<(MemberRow, MemberInput)> {
+    ) -> ServiceResult<(Member, MemberInput)> {
         let m = self.member(actor, id).await?;
         let mut conn = self.db.conn().await?;
         let (id_c, phone_c) = member::ciphers(&mut conn, id)
@@ -359,7 +360,7 @@ impl App {
         id: i64,
         at: Placement,
         input: &MemberInput,
-    ) -> ServiceResult<MemberRow> {
+    ) -> ServiceResult<Member> {
         let old = self.member(actor, id).await?;
         policy::check_edit(actor, &old.org_path)?;
         let draft = input
@@ -367,7 +368,7 @@ impl App {
             .map_err(ServiceError::Invalid)?;
         let mut tx = self.begin_audited().await?;
         let o = self.placement(tx.conn(), actor, at).await?;
-        let w = to_write(self.crypto(), &draft, &o, at.group_id);
+        let w = to_write(self.crypto(), &draft, o.place(), at.group_id);
         member::update(tx.conn(), id, &w)
             .await
             .map_err(duplicate_id)?;
@@ -398,7 +399,7 @@ impl App {
             Entry::ok("member.update", "member", id).detail(format!("{}{moved}", w.name)),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// Shows a member's full ID number and phone: editors only, with a stated reason, audited.
@@ -431,7 +432,11 @@ impl App {
 
 /// A member as a line of the roster, in the columns of `import::MEMBER_COLUMNS`, so that an
 /// export reads back in.
-pub(crate) fn roster_row(m: &MemberRow, id_number: String, phone: String) -> Vec<String> {
+pub(crate) fn roster_row(
+    m: &dangjian_store::member::MemberRow,
+    id_number: String,
+    phone: String,
+) -> Vec<String> {
     let label = |code: &str, f: fn(&str) -> Option<&'static str>| f(code).unwrap_or("").to_string();
     vec![
         m.name.clone(),

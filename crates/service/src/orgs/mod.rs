@@ -1,11 +1,13 @@
 //! The organization tree: reading inside the scope, and dated changes (create, rename,
 //! move, close) that keep their history.
 
+mod model;
+pub use model::*;
 pub mod policy;
 
 use dangjian_domain::org::{OrgKind, OrgOwner, check_code, check_name};
 use dangjian_domain::{FieldError, date, path};
-use dangjian_store::org::{self, NewOrg, OrgEvent, OrgRow};
+use dangjian_store::org::{self, NewOrg, OrgEvent as EventRow};
 use dangjian_store::{StoreError, rollup};
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +18,7 @@ use crate::{Actor, App, ServiceError, ServiceResult, now_ms, today};
 #[derive(Debug, Clone, Serialize)]
 pub struct ChildSummary {
     #[serde(flatten)]
-    pub org: OrgRow,
+    pub org: Org,
     pub members: i64,
     pub orgs: i64,
     pub grid_groups: i64,
@@ -45,7 +47,7 @@ pub struct OrgChange {
     pub effective_on: Option<String>,
 }
 
-fn kind_of(o: &OrgRow) -> ServiceResult<OrgKind> {
+fn kind_of(o: &Org) -> ServiceResult<OrgKind> {
     OrgKind::parse(&o.kind)
         .ok_or_else(|| ServiceError::Internal(format!("unknown org kind {}", o.kind)))
 }
@@ -151,24 +153,24 @@ fn duplicate_code(e: StoreError) -> ServiceError {
 
 impl App {
     /// An org the actor may see; anything else is NotFound.
-    pub async fn org(&self, actor: &Actor, id: i64) -> ServiceResult<OrgRow> {
+    pub async fn org(&self, actor: &Actor, id: i64) -> ServiceResult<Org> {
         let mut conn = self.db.conn().await?;
         let o = org::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&o.path)?;
-        Ok(o)
+        Ok(o.into())
     }
 
     /// An org the actor may restructure: create under, rename, move, close.
-    pub async fn org_to_edit(&self, actor: &Actor, id: i64) -> ServiceResult<OrgRow> {
+    pub async fn org_to_edit(&self, actor: &Actor, id: i64) -> ServiceResult<Org> {
         let o = self.org(actor, id).await?;
         policy::check_edit(actor, &o.path)?;
         Ok(o)
     }
 
     /// The org (default: the actor's home) under which the actor may register members.
-    pub async fn org_for_members(&self, actor: &Actor, id: Option<i64>) -> ServiceResult<OrgRow> {
+    pub async fn org_for_members(&self, actor: &Actor, id: Option<i64>) -> ServiceResult<Org> {
         let o = match id {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
@@ -178,17 +180,17 @@ impl App {
     }
 
     /// An org by its code, if the actor may see it.
-    pub async fn org_by_code(&self, actor: &Actor, code: &str) -> ServiceResult<OrgRow> {
+    pub async fn org_by_code(&self, actor: &Actor, code: &str) -> ServiceResult<Org> {
         let mut conn = self.db.conn().await?;
         let o = org::get_by_code(&mut conn, code.trim())
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&o.path)?;
-        Ok(o)
+        Ok(o.into())
     }
 
     /// The org at the root of what the actor may read.
-    pub async fn home_org(&self, actor: &Actor) -> ServiceResult<OrgRow> {
+    pub async fn home_org(&self, actor: &Actor) -> ServiceResult<Org> {
         let root = actor.read_root()?;
         let id = path::ids(root)
             .last()
@@ -198,13 +200,14 @@ impl App {
     }
 
     /// From the actor's scope root down to `o`, for breadcrumbs.
-    pub async fn org_trail(&self, actor: &Actor, o: &OrgRow) -> ServiceResult<Vec<OrgRow>> {
+    pub async fn org_trail(&self, actor: &Actor, o: &Org) -> ServiceResult<Vec<Org>> {
         let root = actor.read_root()?.to_string();
         let mut conn = self.db.conn().await?;
         let all = org::ancestors(&mut conn, &o.path).await?;
         Ok(all
             .into_iter()
             .filter(|a| path::contains(&root, &a.path))
+            .map(Into::into)
             .collect())
     }
 
@@ -233,18 +236,13 @@ impl App {
                     members,
                     orgs: count(&|k| k.is_grassroots()),
                     grid_groups: count(&|k| k == OrgKind::GridGroup),
-                    org: c,
+                    org: c.into(),
                 }
             })
             .collect())
     }
 
-    pub async fn org_search(
-        &self,
-        actor: &Actor,
-        q: &str,
-        limit: i64,
-    ) -> ServiceResult<Vec<OrgRow>> {
+    pub async fn org_search(&self, actor: &Actor, q: &str, limit: i64) -> ServiceResult<Vec<Org>> {
         let root = actor.read_root()?.to_string();
         let q = q.trim();
         if q.is_empty() {
@@ -252,13 +250,15 @@ impl App {
         }
         let q: String = q.chars().take(60).collect();
         let mut conn = self.db.conn().await?;
-        Ok(org::search(&mut conn, &root, &q, limit.clamp(1, 200)).await?)
+        Ok(crate::model::all(
+            org::search(&mut conn, &root, &q, limit.clamp(1, 200)).await?,
+        ))
     }
 
     pub async fn org_events(&self, actor: &Actor, id: i64) -> ServiceResult<Vec<OrgEvent>> {
         let o = self.org(actor, id).await?;
         let mut conn = self.db.conn().await?;
-        Ok(org::events(&mut conn, o.id).await?)
+        Ok(crate::model::all(org::events(&mut conn, o.id).await?))
     }
 
     /// Branches (which hold members) inside `under`, for choosing a member's org.
@@ -267,7 +267,7 @@ impl App {
         actor: &Actor,
         under: i64,
         limit: i64,
-    ) -> ServiceResult<Vec<OrgRow>> {
+    ) -> ServiceResult<Vec<Org>> {
         let o = self.org(actor, under).await?;
         let mut conn = self.db.conn().await?;
         let kinds: Vec<&str> = OrgKind::ALL
@@ -275,7 +275,9 @@ impl App {
             .filter(|k| k.holds_members())
             .map(|k| k.as_str())
             .collect();
-        Ok(org::in_subtree(&mut conn, &o.path, &kinds, limit).await?)
+        Ok(crate::model::all(
+            org::in_subtree(&mut conn, &o.path, &kinds, limit).await?,
+        ))
     }
 
     pub async fn create_org(
@@ -283,7 +285,7 @@ impl App {
         actor: &Actor,
         parent_id: i64,
         input: &OrgInput,
-    ) -> ServiceResult<OrgRow> {
+    ) -> ServiceResult<Org> {
         let parent = self.org(actor, parent_id).await?;
         policy::check_edit(actor, &parent.path)?;
         let valid = check_org(input, Some((kind_of(&parent)?, parent.closed_on.is_some())))
@@ -295,7 +297,7 @@ impl App {
             Entry::ok("org.create", "org", row.id).detail(format!("{} {}", valid.code, valid.name)),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// Writes a checked org under its parent with its history, counts and (for a branch)
@@ -304,11 +306,11 @@ impl App {
         &self,
         conn: &mut dangjian_store::Conn,
         actor: &Actor,
-        parent: &OrgRow,
+        parent: &Org,
         o: &ValidOrg,
-    ) -> ServiceResult<OrgRow> {
+    ) -> ServiceResult<Org> {
         let new = NewOrg {
-            parent: Some(parent),
+            parent: Some(parent.place()),
             kind: o.kind.as_str(),
             owner: o.owner.as_str(),
             name: &o.name,
@@ -317,7 +319,7 @@ impl App {
             opened_on: &o.opened_on,
         };
         let row = org::insert(conn, &new).await.map_err(duplicate_code)?;
-        let event = OrgEvent {
+        let event = EventRow {
             kind: "created".into(),
             effective_on: o.opened_on.clone(),
             old_value: None,
@@ -333,17 +335,13 @@ impl App {
             1,
         )
         .await?;
+        let row = Org::from(row);
         self.refresh_branch_all(conn, &row).await?;
         Ok(row)
     }
 
     /// Creates the root of an empty tree: the district committee a new deployment starts from.
-    pub async fn create_root(
-        &self,
-        actor: &Actor,
-        name: &str,
-        code: &str,
-    ) -> ServiceResult<OrgRow> {
+    pub async fn create_root(&self, actor: &Actor, name: &str, code: &str) -> ServiceResult<Org> {
         let name = check_name(name).map_err(|e| ServiceError::Invalid(vec![e]))?;
         let code = check_code(code).map_err(|e| ServiceError::Invalid(vec![e]))?;
         let mut tx = self.begin_audited().await?;
@@ -366,7 +364,7 @@ impl App {
             opened_on: &opened,
         };
         let row = org::insert(tx.conn(), &new).await.map_err(duplicate_code)?;
-        let event = OrgEvent {
+        let event = EventRow {
             kind: "created".into(),
             effective_on: opened,
             old_value: None,
@@ -387,7 +385,7 @@ impl App {
             Entry::ok("org.create_root", "org", row.id).detail(format!("{code} {name}")),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// Applies a rename, a change of secretary, a move or a closure, each as a dated event.
@@ -396,7 +394,7 @@ impl App {
         actor: &Actor,
         id: i64,
         change: &OrgChange,
-    ) -> ServiceResult<OrgRow> {
+    ) -> ServiceResult<Org> {
         let node = self.org(actor, id).await?;
         policy::check_edit(actor, &node.path)?;
         let on = effective(change.effective_on.as_deref())?;
@@ -431,13 +429,16 @@ impl App {
                     "不能移动您管辖范围的根组织",
                 ));
             }
-            let new_parent = org::get(tx.conn(), parent_id).await?.ok_or_else(|| {
-                ServiceError::field(
-                    "parent_id",
-                    "unknown_org",
-                    "目标上级组织不存在或不在您的管辖范围内",
-                )
-            })?;
+            let new_parent = org::get(tx.conn(), parent_id)
+                .await?
+                .map(Org::from)
+                .ok_or_else(|| {
+                    ServiceError::field(
+                        "parent_id",
+                        "unknown_org",
+                        "目标上级组织不存在或不在您的管辖范围内",
+                    )
+                })?;
             if policy::check_edit(actor, &new_parent.path).is_err() {
                 return Err(ServiceError::field(
                     "parent_id",
@@ -460,7 +461,7 @@ impl App {
                     "目标组织下不能设立该类型的组织",
                 ));
             }
-            let new_path = org::move_subtree(tx.conn(), &node, &new_parent).await?;
+            let new_path = org::move_subtree(tx.conn(), node.place(), new_parent.place()).await?;
             rollup::move_subtree(tx.conn(), node.id, &node.path, &new_path).await?;
             dangjian_store::life::move_subtree(tx.conn(), node.id, &node.path, &new_path).await?;
             events.push((
@@ -516,7 +517,7 @@ impl App {
                 -1,
             )
             .await?;
-            if let Some(closed) = org::get(tx.conn(), node.id).await? {
+            if let Some(closed) = org::get(tx.conn(), node.id).await?.map(Org::from) {
                 self.refresh_branch_all(tx.conn(), &closed).await?;
             }
             events.push(("closed", None, Some(closed_text)));
@@ -526,7 +527,7 @@ impl App {
             return Ok(node);
         }
         for (kind, old_value, new_value) in events {
-            let e = OrgEvent {
+            let e = EventRow {
                 kind: kind.into(),
                 effective_on: on.clone(),
                 old_value,
@@ -544,17 +545,18 @@ impl App {
             Entry::ok("org.update", "org", node.id).detail(details.join("；")),
         )
         .await?;
-        Ok(updated)
+        Ok(updated.into())
     }
 
     /// Groups (party and grid groups) of a branch.
-    pub async fn org_groups(&self, actor: &Actor, branch_id: i64) -> ServiceResult<Vec<OrgRow>> {
+    pub async fn org_groups(&self, actor: &Actor, branch_id: i64) -> ServiceResult<Vec<Org>> {
         let branch = self.org(actor, branch_id).await?;
         let mut conn = self.db.conn().await?;
         let children = org::children(&mut conn, branch.id).await?;
         Ok(children
             .into_iter()
             .filter(|c| OrgKind::parse(&c.kind).is_some_and(OrgKind::is_group))
+            .map(Into::into)
             .collect())
     }
 }

@@ -3,6 +3,8 @@
 //! puts the person in the registry as a 预备党员, and the approval of full membership makes
 //! them a full member from the day probation ended.
 
+mod model;
+pub use model::*;
 pub mod policy;
 
 use std::collections::HashMap;
@@ -19,14 +21,15 @@ use dangjian_domain::{date, mask, path};
 use dangjian_store::StoreError;
 use dangjian_store::member::{self, DEPARTED_PATH};
 use dangjian_store::notification::NewNotification;
-use dangjian_store::org::{self, OrgRow};
-use dangjian_store::recruit::{self, NewRecruit, RecruitRow, StepRow, StepWrite};
+use dangjian_store::org;
+use dangjian_store::recruit::{self, NewRecruit, StepWrite};
 use dangjian_store::{Conn, rollup, transfer};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::audit::Entry;
-use crate::members::{Placement, row_facts};
+use crate::members::{Member, Placement, row_facts};
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -61,7 +64,7 @@ pub struct StepView {
     pub label: &'static str,
     pub stage: &'static str,
     pub document: &'static str,
-    pub done: Option<StepRow>,
+    pub done: Option<RecruitStep>,
     pub earliest: Option<String>,
     pub latest: Option<String>,
     /// For the next step only.
@@ -71,7 +74,7 @@ pub struct StepView {
 #[derive(Debug, Serialize)]
 pub struct RecruitDetail {
     #[serde(flatten)]
-    pub row: RecruitRow,
+    pub row: Recruit,
     pub stage_label: &'static str,
     pub next_step: Option<u8>,
     pub probation_end: Option<String>,
@@ -130,7 +133,7 @@ pub struct Pipeline {
     pub soon: usize,
 }
 
-fn step_dates(steps: &[StepRow]) -> HashMap<u8, Date> {
+fn step_dates(steps: &[RecruitStep]) -> HashMap<u8, Date> {
     steps
         .iter()
         .filter_map(|s| Some((u8::try_from(s.step_no).ok()?, date::parse(&s.done_on)?)))
@@ -185,7 +188,7 @@ impl App {
         }
     }
 
-    fn recruit_view(&self, actor: &Actor, row: RecruitRow, steps: Vec<StepRow>) -> RecruitDetail {
+    fn recruit_view(&self, actor: &Actor, row: Recruit, steps: Vec<RecruitStep>) -> RecruitDetail {
         let rules = self.recruit_rules();
         let done = step_dates(&steps);
         let extension = i32::try_from(row.extension_months).unwrap_or(0);
@@ -203,7 +206,8 @@ impl App {
                     label: s.label,
                     stage: s.stage.label(),
                     document: s.document,
-                    done: steps.iter().find(|x| x.step_no == i64::from(s.no)).cloned(),
+                    done: (steps.iter().find(|x| x.step_no == i64::from(s.no)).cloned())
+                        .map(Into::into),
                     earliest: w.earliest.map(date::format),
                     latest: w.latest.map(date::format),
                     due: (Some(s.no) == next_step).then(|| due(w.latest, today(), rules.warn_days)),
@@ -218,7 +222,7 @@ impl App {
             next_step,
             steps: views,
             can_edit: policy::can_record_steps(actor, &row.org_path, &row.state),
-            row,
+            row: row.into(),
         }
     }
 
@@ -227,14 +231,14 @@ impl App {
         conn: &mut Conn,
         actor: &Actor,
         id: i64,
-    ) -> ServiceResult<(RecruitRow, Vec<StepRow>)> {
+    ) -> ServiceResult<(Recruit, Vec<RecruitStep>)> {
         let r = recruit::get(conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&r.org_path)?;
         policy::check_read(actor)?;
         let steps = recruit::steps(conn, id).await?;
-        Ok((r, steps))
+        Ok((r.into(), crate::model::all(steps)))
     }
 
     pub async fn recruit_detail(&self, actor: &Actor, id: i64) -> ServiceResult<RecruitDetail> {
@@ -499,7 +503,7 @@ impl App {
         &self,
         conn: &mut Conn,
         actor: &Actor,
-        r: &RecruitRow,
+        r: &Recruit,
         admitted: Date,
     ) -> ServiceResult<i64> {
         let cipher = recruit::cipher(conn, r.id)
@@ -543,7 +547,7 @@ impl App {
     async fn confirm_member(
         &self,
         conn: &mut Conn,
-        r: &RecruitRow,
+        r: &Recruit,
         confirmed: Date,
     ) -> ServiceResult<()> {
         let Some(member_id) = r.member_id else {
@@ -551,11 +555,13 @@ impl App {
         };
         let old = member::get(conn, member_id)
             .await?
+            .map(Member::from)
             .ok_or(ServiceError::NotFound)?;
         let on = date::format(confirmed);
         member::confirm(conn, member_id, &on).await?;
         let new = member::get(conn, member_id)
             .await?
+            .map(Member::from)
             .ok_or(ServiceError::NotFound)?;
         rollup::apply_change(
             conn,
@@ -646,7 +652,7 @@ impl App {
             ));
         }
         if let Some(member_id) = r.member_id
-            && let Some(m) = member::get(tx.conn(), member_id).await?
+            && let Some(m) = member::get(tx.conn(), member_id).await?.map(Member::from)
             && m.org_path != DEPARTED_PATH
         {
             member::move_to(tx.conn(), m.id, m.org_id, DEPARTED_PATH).await?;
@@ -901,6 +907,6 @@ impl App {
 }
 
 /// Open branches, where people may apply.
-fn accepts_recruits(o: &OrgRow) -> bool {
+fn accepts_recruits(o: &Org) -> bool {
     o.closed_on.is_none() && OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members)
 }

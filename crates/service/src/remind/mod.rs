@@ -1,11 +1,14 @@
 //! The reminder job and the bell: reminders are written once per key, so the job can run at
 //! every start and every few minutes without repeating itself.
 
+mod model;
+pub use model::*;
+
 use dangjian_domain::life::{self, PeriodType};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::remind::{self, ReminderPolicy};
 use dangjian_domain::{date, path};
-use dangjian_store::notification::{self, NewNotification, NotificationRow};
+use dangjian_store::notification::{self, NewNotification};
 use time::Date;
 
 use crate::life::load_rules;
@@ -174,10 +177,12 @@ impl App {
     }
 
     /// The reminders addressed to the actor's scope org that the actor's role may read.
-    pub async fn notifications(&self, actor: &Actor) -> ServiceResult<Vec<NotificationRow>> {
+    pub async fn notifications(&self, actor: &Actor) -> ServiceResult<Vec<Notification>> {
         let (user, kinds) = policy::readable(actor)?;
         let mut conn = self.db.conn().await?;
-        Ok(notification::for_org(&mut conn, actor.scope_org_id, user, kinds, 100).await?)
+        Ok(crate::model::all(
+            notification::for_org(&mut conn, actor.scope_org_id, user, kinds, 100).await?,
+        ))
     }
 
     pub async fn unread_notifications(&self, actor: &Actor) -> ServiceResult<i64> {

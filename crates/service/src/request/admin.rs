@@ -7,16 +7,17 @@ use std::collections::HashMap;
 use dangjian_domain::error::text_or_number;
 use dangjian_domain::request::{self as domain, RequestState};
 use dangjian_domain::{FieldError, path};
-use dangjian_store::org::{self, OrgRow};
-use dangjian_store::request::{
-    self as store, CategoryData, CategoryRow, DepartmentData, DepartmentRow,
-};
+use dangjian_store::org;
+use dangjian_store::request::{self as store, CategoryData, DepartmentData};
 use dangjian_store::rollup::Orgs;
 use dangjian_store::{StoreError, rollup};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::orgs::Org;
 use crate::request::OPEN_STATES;
+use crate::request::RequestCategory;
+use crate::request::RequestDepartment;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms, today};
 
 /// A category as a form or a script sends it; `active` is true unless said otherwise.
@@ -96,16 +97,21 @@ fn duplicate(e: StoreError) -> ServiceError {
 }
 
 impl App {
-    pub async fn request_categories(&self, actor: &Actor) -> ServiceResult<Vec<CategoryRow>> {
+    pub async fn request_categories(&self, actor: &Actor) -> ServiceResult<Vec<RequestCategory>> {
         actor.read_root()?;
         let mut conn = self.db.conn().await?;
-        Ok(store::categories(&mut conn, false).await?)
+        Ok(crate::model::all(
+            store::categories(&mut conn, false).await?,
+        ))
     }
 
-    pub async fn request_departments(&self, actor: &Actor) -> ServiceResult<Vec<DepartmentRow>> {
+    pub async fn request_departments(
+        &self,
+        actor: &Actor,
+    ) -> ServiceResult<Vec<RequestDepartment>> {
         actor.read_root()?;
         let mut conn = self.db.conn().await?;
-        Ok(store::departments(&mut conn).await?)
+        Ok(crate::model::all(store::departments(&mut conn).await?))
     }
 
     /// Adds a category (`id` None) or changes one.
@@ -255,7 +261,7 @@ pub struct RequestLine {
 
 #[derive(Debug, Serialize)]
 pub struct RequestDashboard {
-    pub org: OrgRow,
+    pub org: Org,
     pub year: i32,
     /// Requests of the subtree by state now (all years).
     pub by_state: Vec<(RequestState, i64)>,
@@ -283,7 +289,7 @@ const YEAR_METRICS: &[&str] = &[
 ];
 
 /// A line from an org's counters of the year, and its state counters: (metric, key, n).
-fn line(org: &OrgRow, counters: &[(String, String, i64)], overdue: i64) -> RequestLine {
+fn line(org: &Org, counters: &[(String, String, i64)], overdue: i64) -> RequestLine {
     let buckets = domain::DURATION_BUCKETS_HOURS.len() + 1;
     let mut sums: HashMap<&str, i64> = HashMap::new();
     let mut answer_h = vec![0; buckets];
@@ -349,7 +355,7 @@ impl App {
         let year = year.unwrap_or_else(|| today().year());
         let now = now_ms();
         let mut conn = self.db.conn().await?;
-        let children = org::children(&mut conn, org.id).await?;
+        let children: Vec<Org> = crate::model::all(org::children(&mut conn, org.id).await?);
         // The year's counters summed over its months (keys `YYYY-MM` and `YYYY-MM:NN` leave
         // an empty key and the bucket), and the state counters as they are. The duration
         // buckets, for medians, are read for the org itself only: a town may have thousands
@@ -413,7 +419,7 @@ impl App {
             })
             .collect();
         Ok(RequestDashboard {
-            org,
+            org: org.into(),
             year,
             by_state,
             total,

@@ -2,20 +2,21 @@
 //! department, who start and resolve it; every move is checked by the domain's state machine,
 //! kept on the request's timeline, counted in the rollup and audited.
 
+mod model;
+pub use model::*;
 pub mod admin;
 pub mod policy;
 pub mod public;
 
 use dangjian_domain::request::{self as domain, RequestAction, RequestState, Side};
-use dangjian_store::request::{
-    self as store, DepartmentRow, EventRow, FactRow, NewEvent, RequestFilter, RequestRow, Times,
-    Whose,
-};
+use dangjian_store::request::{self as store, FactRow, NewEvent, RequestFilter, Times, Whose};
 use dangjian_store::rollup;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{Audited, Entry};
 use crate::masses::{MAX_EXPORT, PAGE, checked_reason, visible_member};
+use crate::members::Member;
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
 
 const HOUR_MS: i64 = 60 * 60 * 1000;
@@ -26,13 +27,13 @@ pub(crate) struct Step<'a> {
     pub side: Side,
     pub note: &'a str,
     pub assignee: Option<i64>,
-    pub department: Option<&'a DepartmentRow>,
+    pub department: Option<&'a dangjian_store::request::DepartmentRow>,
     /// Who acted, as residents may read it on the timeline.
     pub actor_label: &'a str,
     pub user_id: Option<i64>,
 }
 
-pub(crate) fn facts_of(r: &RequestRow, t: &Times) -> FactRow {
+pub(crate) fn facts_of(r: &Request, t: &Times) -> FactRow {
     FactRow {
         community_path: r.community_path.clone(),
         state: t.state.clone(),
@@ -45,14 +46,14 @@ pub(crate) fn facts_of(r: &RequestRow, t: &Times) -> FactRow {
 }
 
 /// The state of a stored request; a value the code does not know is a refused move.
-fn state_of(r: &RequestRow) -> ServiceResult<RequestState> {
+fn state_of(r: &Request) -> ServiceResult<RequestState> {
     RequestState::parse(&r.times.state).ok_or_else(|| {
         ServiceError::Internal(format!("诉求 #{} 状态未知：{}", r.id, r.times.state))
     })
 }
 
 /// What the request looks like after `step`, if the state machine allows it.
-pub(crate) fn after(r: &RequestRow, step: &Step<'_>, now: i64) -> ServiceResult<Times> {
+pub(crate) fn after(r: &Request, step: &Step<'_>, now: i64) -> ServiceResult<Times> {
     let to = domain::next(state_of(r)?, step.action, step.side).map_err(|e| {
         ServiceError::field(
             "action",
@@ -107,7 +108,7 @@ pub(crate) fn after(r: &RequestRow, step: &Step<'_>, now: i64) -> ServiceResult<
             t.due_at = None;
         }
     }
-    Ok(t)
+    Ok(t.into())
 }
 
 impl App {
@@ -116,7 +117,7 @@ impl App {
     pub(crate) async fn move_request(
         &self,
         tx: &mut Audited,
-        r: &RequestRow,
+        r: &Request,
         step: &Step<'_>,
         now: i64,
     ) -> ServiceResult<Times> {
@@ -149,7 +150,7 @@ impl App {
         rollup::apply_change(
             tx.conn(),
             &r.community_path,
-            &rollup::request_facts(&facts_of(r, &r.times)),
+            &rollup::request_facts(&facts_of(r, &r.times.clone().into())),
             &r.community_path,
             &rollup::request_facts(&facts_of(r, &t)),
         )
@@ -189,7 +190,7 @@ pub struct RequestPage {
     pub org_id: i64,
     pub org_name: String,
     pub view: String,
-    pub items: Vec<RequestRow>,
+    pub items: Vec<Request>,
     pub total: i64,
     pub page: i64,
     pub now: i64,
@@ -198,13 +199,13 @@ pub struct RequestPage {
 #[derive(Debug, Serialize)]
 pub struct RequestView {
     #[serde(flatten)]
-    pub request: RequestRow,
-    pub events: Vec<EventRow>,
+    pub request: Request,
+    pub events: Vec<RequestEvent>,
     /// The staff actions the actor may take now.
     pub actions: Vec<RequestAction>,
     /// Whether the actor manages the request for its community (phone, redaction).
     pub manages: bool,
-    pub departments: Vec<DepartmentRow>,
+    pub departments: Vec<RequestDepartment>,
     pub now: i64,
 }
 
@@ -230,10 +231,11 @@ pub const OPEN_STATES: &[RequestState] = &[
 impl App {
     /// A request the actor may see: its community's staff (and those above), the staff of
     /// the department it was sent to, or the member it was assigned to.
-    pub(crate) async fn staff_request(&self, actor: &Actor, id: i64) -> ServiceResult<RequestRow> {
+    pub(crate) async fn staff_request(&self, actor: &Actor, id: i64) -> ServiceResult<Request> {
         let mut conn = self.db.conn().await?;
         let r = store::get(&mut conn, id)
             .await?
+            .map(Request::from)
             .ok_or(ServiceError::NotFound)?;
         let sees = policy::sees(actor, &r);
         if sees {
@@ -249,7 +251,7 @@ impl App {
         actor: &Actor,
         q: &RequestQuery,
         now: i64,
-    ) -> ServiceResult<(dangjian_store::org::OrgRow, RequestFilter, &'static str)> {
+    ) -> ServiceResult<(Org, RequestFilter, &'static str)> {
         let root = self.list_root(actor, q.org).await?;
         let (whose, view) = match q.view.as_str() {
             "departments" => (Whose::Departments(root.path.clone()), "departments"),
@@ -299,7 +301,7 @@ impl App {
             org_id: root.id,
             org_name: root.name,
             view: view.to_string(),
-            items,
+            items: crate::model::all(items),
             total,
             page,
             now,
@@ -311,7 +313,7 @@ impl App {
         &self,
         actor: &Actor,
         q: &RequestQuery,
-    ) -> ServiceResult<(dangjian_store::org::OrgRow, Vec<RequestRow>)> {
+    ) -> ServiceResult<(Org, Vec<Request>)> {
         let (root, f, _) = self.request_filter(actor, q, now_ms()).await?;
         let mut conn = self.db.conn().await?;
         if store::count(&mut conn, &f).await? > MAX_EXPORT {
@@ -325,14 +327,14 @@ impl App {
         drop(conn);
         self.audit_export(actor, "群众诉求", root.id, rows.len(), None)
             .await?;
-        Ok((root, rows))
+        Ok((root.into(), crate::model::all(rows)))
     }
 
     /// A whole subtree's total comes from the rollup's state counters; narrower lists count.
     async fn request_total(
         &self,
         conn: &mut dangjian_store::Conn,
-        root: &dangjian_store::org::OrgRow,
+        root: &Org,
         f: &RequestFilter,
     ) -> ServiceResult<i64> {
         if matches!(f.whose, Whose::Communities(_))
@@ -359,12 +361,13 @@ impl App {
             .await?
             .into_iter()
             .filter(|d| d.active)
+            .map(Into::into)
             .collect();
         Ok(RequestView {
             actions: policy::staff_actions(actor, &request),
             manages: policy::manages(actor, &request),
-            request,
-            events,
+            request: request.into(),
+            events: crate::model::all(events),
             departments,
             now: now_ms(),
         })
@@ -460,7 +463,7 @@ impl App {
         actor: &Actor,
         id: i64,
         q: &str,
-    ) -> ServiceResult<Vec<dangjian_store::member::MemberRow>> {
+    ) -> ServiceResult<Vec<Member>> {
         let r = self.staff_request(actor, id).await?;
         if !policy::handles(actor, &r) {
             return Err(ServiceError::Forbidden("您不能对该诉求进行此操作"));
@@ -472,7 +475,9 @@ impl App {
             ..Default::default()
         };
         let mut conn = self.db.conn().await?;
-        Ok(dangjian_store::member::list(&mut conn, &f, 20, 0).await?)
+        Ok(crate::model::all(
+            dangjian_store::member::list(&mut conn, &f, 20, 0).await?,
+        ))
     }
 
     /// The resident's phone in full, for the community's staff who give a reason; audited.
@@ -610,7 +615,7 @@ impl App {
         }
         for id in closing {
             let mut conn = self.db.conn().await?;
-            let Some(r) = store::get(&mut conn, id).await? else {
+            let Some(r) = store::get(&mut conn, id).await?.map(Request::from) else {
                 continue;
             };
             drop(conn);

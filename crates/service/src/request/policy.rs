@@ -4,14 +4,14 @@
 
 use dangjian_domain::request::{self as domain, RequestAction, RequestState, Side};
 use dangjian_domain::role::Role;
-use dangjian_store::request::RequestRow;
 
 use super::state_of;
+use crate::request::Request;
 use crate::{Actor, ServiceError, ServiceResult};
 
 /// The community's staff (and those above), the staff of the department it was sent to, or
 /// the member it was assigned to.
-pub(crate) fn sees(actor: &Actor, r: &RequestRow) -> bool {
+pub(crate) fn sees(actor: &Actor, r: &Request) -> bool {
     actor.check_visible(&r.community_path).is_ok()
         || r.times
             .department_path
@@ -20,17 +20,17 @@ pub(crate) fn sees(actor: &Actor, r: &RequestRow) -> bool {
         || assigned_to(actor, r)
 }
 
-fn assigned_to(actor: &Actor, r: &RequestRow) -> bool {
+fn assigned_to(actor: &Actor, r: &Request) -> bool {
     actor.member_id.is_some() && actor.member_id == r.times.assignee_member_id
 }
 
 /// The community's staff and those above.
-pub(crate) fn manages(actor: &Actor, r: &RequestRow) -> bool {
+pub(crate) fn manages(actor: &Actor, r: &Request) -> bool {
     actor.check_edit_members(&r.community_path).is_ok()
 }
 
 /// The member or department it was sent to may work on it as well as the community.
-pub(crate) fn handles(actor: &Actor, r: &RequestRow) -> bool {
+pub(crate) fn handles(actor: &Actor, r: &Request) -> bool {
     manages(actor, r)
         || assigned_to(actor, r)
         || r.times
@@ -40,7 +40,7 @@ pub(crate) fn handles(actor: &Actor, r: &RequestRow) -> bool {
 }
 
 /// The moves the actor may make on the request now.
-pub(crate) fn staff_actions(actor: &Actor, r: &RequestRow) -> Vec<RequestAction> {
+pub(crate) fn staff_actions(actor: &Actor, r: &Request) -> Vec<RequestAction> {
     let Ok(state) = state_of(r) else {
         return Vec::new();
     };

@@ -7,7 +7,7 @@ use dangjian_domain::mask;
 use dangjian_domain::request::{
     self as domain, RequestAction, RequestState, Side, Submission, SubmissionInput,
 };
-use dangjian_store::request::{self as store, EventRow, NewRequest, PublishedRow, Times};
+use dangjian_store::request::{self as store, NewRequest, Times};
 use dangjian_store::{StoreError, masses, org, rollup};
 use rand::Rng;
 use serde::Serialize;
@@ -15,6 +15,10 @@ use serde::Serialize;
 use crate::audit::Entry;
 use crate::masses::PAGE;
 use crate::masses::community_checkin::is_community;
+use crate::orgs::Org;
+use crate::request::PublishedRequest;
+use crate::request::Request;
+use crate::request::RequestEvent;
 use crate::request::Step;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
 
@@ -53,14 +57,14 @@ pub struct TrackedRequest {
     pub state: String,
     pub submitted_at: i64,
     pub reply: String,
-    pub events: Vec<EventRow>,
+    pub events: Vec<RequestEvent>,
     /// Whether the resident may now confirm it or say it is not fixed.
     pub can_answer: bool,
 }
 
 #[derive(Debug, Serialize)]
 pub struct PublishedPage {
-    pub items: Vec<PublishedRow>,
+    pub items: Vec<PublishedRequest>,
     pub page: i64,
     pub more: bool,
 }
@@ -185,6 +189,7 @@ impl App {
             })?;
         let community = org::get(&mut conn, s.community_id)
             .await?
+            .map(Org::from)
             .filter(is_community)
             .ok_or_else(|| {
                 ServiceError::field("community_id", "unknown", "请选择所在的村（社区）")
@@ -291,12 +296,7 @@ impl App {
 
     /// The request of a code, if the phone is the one it was submitted with. A wrong code
     /// and a wrong phone give the same answer, and both count against the network address.
-    async fn resident_request(
-        &self,
-        code: &str,
-        phone: &str,
-        ip: &str,
-    ) -> ServiceResult<store::RequestRow> {
+    async fn resident_request(&self, code: &str, phone: &str, ip: &str) -> ServiceResult<Request> {
         let now = now_ms();
         if !self.request_track_misses.try_attempt(ip.to_string(), now) {
             return Err(ServiceError::field(
@@ -317,7 +317,7 @@ impl App {
         match found {
             Some((r, stored)) if stored == index => {
                 self.request_track_misses.forgive(&ip.to_string());
-                Ok(r)
+                Ok(r.into())
             }
             _ => Err(wrong_code()),
         }
@@ -343,7 +343,7 @@ impl App {
             state: r.times.state,
             submitted_at: r.submitted_at,
             reply: r.times.reply,
-            events,
+            events: crate::model::all(events),
         })
     }
 
@@ -396,6 +396,7 @@ impl App {
             Some(id) => {
                 org::get(&mut conn, id)
                     .await?
+                    .map(Org::from)
                     .filter(is_community)
                     .ok_or(ServiceError::NotFound)?
                     .path
@@ -405,6 +406,10 @@ impl App {
         let mut items = store::published(&mut conn, &root, PAGE + 1, (page - 1) * PAGE).await?;
         let more = items.len() as i64 > PAGE;
         items.truncate(PAGE as usize);
-        Ok(PublishedPage { items, page, more })
+        Ok(PublishedPage {
+            items: crate::model::all(items),
+            page,
+            more,
+        })
     }
 }

@@ -12,7 +12,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 /// What the dues of one demo member depend on.
-pub struct Payer {
+pub(crate) struct Payer {
     pub member_id: i64,
     pub org_id: i64,
     pub category: Category,
@@ -37,7 +37,7 @@ fn base_yuan(category: Category, rng: &mut ChaCha8Rng) -> Option<i64> {
 }
 
 /// Returns the number of payments written.
-pub async fn generate(
+pub(crate) async fn generate(
     conn: &mut Conn,
     payers: &[Payer],
     rules: &DuesRules,

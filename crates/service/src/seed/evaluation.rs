@@ -34,7 +34,7 @@ fn answers(rng: &mut ChaCha8Rng, poor: bool) -> Vec<i64> {
         .collect()
 }
 
-pub async fn generate(
+pub(crate) async fn generate(
     conn: &mut Conn,
     t: &Tree,
     branches: &[BranchMembers<'_>],

@@ -2,7 +2,7 @@
 //! (FULING.md).
 
 /// (code, name) of the 27 town-level units: 11 streets, 14 towns, 2 townships.
-pub const TOWNS: [(&str, &str); 27] = [
+pub(crate) const TOWNS: [(&str, &str); 27] = [
     ("500102006", "敦仁街道"),
     ("500102007", "崇义街道"),
     ("500102008", "荔枝街道"),
@@ -33,13 +33,13 @@ pub const TOWNS: [(&str, &str); 27] = [
 ];
 
 /// Units upgraded since the seed article: (code, former name, date of the change).
-pub const RENAMED: [(&str, &str, &str); 2] = [
+pub(crate) const RENAMED: [(&str, &str, &str); 2] = [
     ("500102131", "罗云乡", "2022-03-01"),
     ("500102129", "大顺乡", "2022-03-01"),
 ];
 
 /// Surnames with their share of the population in per mille, Chongqing's common ones added.
-pub const SURNAMES: [(&str, u32); 57] = [
+pub(crate) const SURNAMES: [(&str, u32); 57] = [
     ("王", 749),
     ("李", 737),
     ("张", 703),
@@ -99,8 +99,8 @@ pub const SURNAMES: [(&str, u32); 57] = [
     ("甘", 20),
 ];
 
-pub const GIVEN: &str = "建国华明军平伟芳秀英兰玉春梅海涛勇强丽静敏燕红霞志刚文杰永清德中国荣光辉鹏飞雪琴淑珍桂凤成林斌浩宇欣怡婷雨轩佳豪子涵梓睿思远晓东昌福贵云川江山";
+pub(crate) const GIVEN: &str = "建国华明军平伟芳秀英兰玉春梅海涛勇强丽静敏燕红霞志刚文杰永清德中国荣光辉鹏飞雪琴淑珍桂凤成林斌浩宇欣怡婷雨轩佳豪子涵梓睿思远晓东昌福贵云川江山";
 
 /// Village and community name stems, combined with a suffix.
-pub const PLACE_STEMS: &str =
+pub(crate) const PLACE_STEMS: &str =
     "龙凤太平新华石桥金鸡双河青杉白果红岩梨子坪大田永安明月柏林黄草观音堡坎桂花长坝石龙兴隆";

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use time::Duration;
 
 /// A branch and the id range of its members.
-pub struct BranchMembers<'a> {
+pub(crate) struct BranchMembers<'a> {
     pub org: &'a OrgRow,
     pub first_member: i64,
     pub count: i64,
@@ -43,7 +43,7 @@ fn study_minutes(kind: MeetingKind) -> i64 {
 /// a district's size only the last three months get attendance rows and earlier meetings keep
 /// their head counts (a province would otherwise hold billions of rows of synthetic attendance).
 /// Returns the number of meetings and attendance rows, and the first month covered.
-pub async fn generate(
+pub(crate) async fn generate(
     conn: &mut Conn,
     branches: &[BranchMembers<'_>],
     rng: &mut ChaCha8Rng,

@@ -59,7 +59,7 @@ pub(super) fn villages(t: &Tree) -> Vec<&OrgRow> {
         .collect()
 }
 
-pub async fn generate(
+pub(crate) async fn generate(
     conn: &mut Conn,
     t: &Tree,
     branches: &[BranchMembers<'_>],

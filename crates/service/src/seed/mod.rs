@@ -119,7 +119,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
             if Some(h.org) == t.baitao_branch && baitao_member.is_none() {
                 baitao_member = Some(next_id);
             }
-            batch.push((next_id, to_write(app.crypto(), &draft, o, group)));
+            batch.push((next_id, to_write(app.crypto(), &draft, o.place(), group)));
             next_id += 1;
         }
         if batch.len() >= 8_000 {

@@ -22,7 +22,7 @@ const AREAS: [(&str, u32); 5] = [
     ("500230", 5),
 ];
 
-pub struct People {
+pub(crate) struct People {
     surnames_total: u32,
     given: Vec<char>,
     used_ids: HashSet<(Date, u16, u8)>,

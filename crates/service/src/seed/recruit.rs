@@ -23,7 +23,7 @@ const OFFSETS: [i64; 16] = [
 ];
 
 /// Returns how many people were put in the pipeline.
-pub async fn generate(
+pub(crate) async fn generate(
     conn: &mut Conn,
     crypto: &Crypto,
     branches: &[BranchMembers<'_>],
@@ -105,7 +105,11 @@ pub async fn generate(
 }
 
 /// This year's development quotas: each town a few places, the district their sum.
-pub async fn plans(conn: &mut Conn, orgs: &[OrgRow], rng: &mut ChaCha8Rng) -> ServiceResult<()> {
+pub(crate) async fn plans(
+    conn: &mut Conn,
+    orgs: &[OrgRow],
+    rng: &mut ChaCha8Rng,
+) -> ServiceResult<()> {
     let year = i64::from(today().year());
     let Some(root) = orgs.iter().find(|o| o.parent_id.is_none()) else {
         return Ok(());

@@ -87,7 +87,7 @@ impl Story {
     }
 }
 
-pub async fn generate(
+pub(crate) async fn generate(
     conn: &mut Conn,
     crypto: &Crypto,
     villages: &[&OrgRow],

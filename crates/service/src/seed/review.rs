@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use super::life::BranchMembers;
 
 /// Returns the number of members graded.
-pub async fn generate(
+pub(crate) async fn generate(
     conn: &mut Conn,
     branches: &[BranchMembers<'_>],
     rng: &mut ChaCha8Rng,

@@ -10,7 +10,7 @@ use super::fuling::{PLACE_STEMS, TOWNS};
 
 /// How members are drawn for a branch: which kind of unit it serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sector {
+pub(crate) enum Sector {
     Village,
     Community,
     Agency,
@@ -20,14 +20,14 @@ pub enum Sector {
 }
 
 /// A branch that holds members, with the weight of its share and its grid groups.
-pub struct Holder {
+pub(crate) struct Holder {
     pub org: usize,
     pub sector: Sector,
     pub weight: f64,
     pub groups: Vec<usize>,
 }
 
-pub struct Tree {
+pub(crate) struct Tree {
     pub orgs: Vec<OrgRow>,
     pub holders: Vec<Holder>,
     /// Index of each town committee, in the order of `TOWNS`.
@@ -38,7 +38,7 @@ pub struct Tree {
 }
 
 /// Multiplies a scale-1 count, keeping at least one.
-pub fn scaled(n: f64, scale: f64) -> usize {
+pub(crate) fn scaled(n: f64, scale: f64) -> usize {
     ((n * scale).round() as usize).max(1)
 }
 

@@ -1,8 +1,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use dangjian_service::life::Checkin;
 use dangjian_service::life::checkin::{CheckinDetail, CheckinInput};
-use dangjian_service::store::checkin::CheckinRow;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -22,7 +22,7 @@ pub async fn open(
     State(st): State<AppState>,
     auth: Auth,
     ApiJson(b): ApiJson<OpenBody>,
-) -> ApiResult<(StatusCode, Json<CheckinRow>)> {
+) -> ApiResult<(StatusCode, Json<Checkin>)> {
     let row = st.app.open_checkin(&auth.actor, b.org_id, &b.input).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }

@@ -1,8 +1,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use dangjian_service::dues::Payment;
+use dangjian_service::dues::ReductionRecord;
 use dangjian_service::dues::{ArrearsLine, LapseLine, Ledger, MemberDues, PayInput};
-use dangjian_service::store::dues::{PaymentRow, ReductionRow};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -47,7 +48,7 @@ pub async fn pay(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<PayInput>,
-) -> ApiResult<(StatusCode, Json<Vec<PaymentRow>>)> {
+) -> ApiResult<(StatusCode, Json<Vec<Payment>>)> {
     let rows = st.app.pay_dues(&auth.actor, id, &b).await?;
     Ok((StatusCode::CREATED, Json(rows)))
 }
@@ -132,7 +133,7 @@ pub async fn propose(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ReductionBody>,
-) -> ApiResult<(StatusCode, Json<ReductionRow>)> {
+) -> ApiResult<(StatusCode, Json<ReductionRecord>)> {
     let r = st
         .app
         .propose_reduction(
@@ -159,7 +160,7 @@ pub async fn decide(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<DecisionBody>,
-) -> ApiResult<Json<ReductionRow>> {
+) -> ApiResult<Json<ReductionRecord>> {
     Ok(Json(
         st.app
             .decide_reduction(&auth.actor, id, b.approve, &b.note)

@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_domain::evaluation::PeriodInput;
+use dangjian_service::masses::EvaluationPeriod;
 use dangjian_service::masses::evaluation::{ResponseInput, Results};
-use dangjian_service::store::evaluation::PeriodRow;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -17,7 +17,7 @@ use crate::session::Auth;
 
 #[derive(Serialize)]
 pub struct Periods {
-    items: Vec<PeriodRow>,
+    items: Vec<EvaluationPeriod>,
 }
 
 pub async fn list(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<Periods>> {

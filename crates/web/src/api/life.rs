@@ -1,8 +1,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use dangjian_service::life::Meeting;
+use dangjian_service::life::MeetingFile;
+use dangjian_service::life::MeetingRule;
 use dangjian_service::life::{Compliance, MeetingDetail, MeetingInput, MeetingPatch};
-use dangjian_service::store::life::{FileRow, MeetingRow, RuleRow};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -91,7 +93,7 @@ pub async fn create(
     State(st): State<AppState>,
     auth: Auth,
     ApiJson(b): ApiJson<CreateBody>,
-) -> ApiResult<(StatusCode, Json<MeetingRow>)> {
+) -> ApiResult<(StatusCode, Json<Meeting>)> {
     let row = st
         .app
         .record_meeting(&auth.actor, b.org_id, &b.meeting)
@@ -120,7 +122,7 @@ pub async fn put_rule(
     auth: Auth,
     ApiJson(b): ApiJson<RuleBody>,
 ) -> ApiResult<Json<Value>> {
-    let row = RuleRow {
+    let row = MeetingRule {
         id: 0,
         org_kind: b.org_kind,
         meeting_kind: b.meeting_kind,
@@ -140,7 +142,7 @@ pub async fn update(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<MeetingPatch>,
-) -> ApiResult<Json<MeetingRow>> {
+) -> ApiResult<Json<Meeting>> {
     Ok(Json(st.app.update_meeting(&auth.actor, id, &b).await?))
 }
 
@@ -158,7 +160,7 @@ pub async fn attach(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiUpload(u): ApiUpload,
-) -> ApiResult<(StatusCode, Json<FileRow>)> {
+) -> ApiResult<(StatusCode, Json<MeetingFile>)> {
     let row = st
         .app
         .attach_file(&auth.actor, id, &u.name, &u.body)

@@ -5,6 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use dangjian_domain::masses::{CardInput, DeedInput, HouseholdInput};
+use dangjian_service::masses::Grid;
+use dangjian_service::masses::PublicCard;
+use dangjian_service::masses::ServiceUnit;
 use dangjian_service::masses::community_checkin::{
     CommunityCheckinPage, CommunityCheckinView, RatingInput,
 };
@@ -13,8 +16,6 @@ use dangjian_service::masses::{
     CardView, Coverage, DeedPage, DeedQuery, GridInput, HouseholdPage, HouseholdQuery,
     HouseholdView, NewDeedInput,
 };
-use dangjian_service::store::masses::{GridRow, PublicCard};
-use dangjian_service::store::service_unit::UnitRow;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -31,7 +32,7 @@ pub struct GridsQuery {
 
 #[derive(Serialize)]
 pub struct GridList {
-    items: Vec<GridRow>,
+    items: Vec<Grid>,
     total: i64,
 }
 
@@ -55,7 +56,7 @@ pub async fn create_grid(
     State(st): State<AppState>,
     auth: Auth,
     ApiJson(b): ApiJson<NewGrid>,
-) -> ApiResult<(StatusCode, Json<GridRow>)> {
+) -> ApiResult<(StatusCode, Json<Grid>)> {
     let g = st.app.create_grid(&auth.actor, b.org_id, &b.grid).await?;
     Ok((StatusCode::CREATED, Json(g)))
 }
@@ -64,7 +65,7 @@ pub async fn grid(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<GridRow>> {
+) -> ApiResult<Json<Grid>> {
     Ok(Json(st.app.grid(&auth.actor, id).await?))
 }
 
@@ -307,7 +308,7 @@ pub struct UnitsQuery {
 
 #[derive(Serialize)]
 pub struct UnitList {
-    items: Vec<UnitRow>,
+    items: Vec<ServiceUnit>,
 }
 
 pub async fn service_units(

@@ -2,8 +2,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_domain::member::MemberInput;
+use dangjian_service::members::Member;
 use dangjian_service::members::{MemberPage, MemberQuery, Placement};
-use dangjian_service::store::member::MemberRow;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -23,7 +23,7 @@ pub async fn get(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<MemberRow>> {
+) -> ApiResult<Json<Member>> {
     Ok(Json(st.app.member(&auth.actor, id).await?))
 }
 
@@ -39,7 +39,7 @@ pub async fn create(
     State(st): State<AppState>,
     auth: Auth,
     ApiJson(b): ApiJson<CreateBody>,
-) -> ApiResult<(StatusCode, Json<MemberRow>)> {
+) -> ApiResult<(StatusCode, Json<Member>)> {
     let at = Placement {
         org_id: b.org_id,
         group_id: b.group_id,
@@ -80,7 +80,7 @@ pub async fn update(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<PatchBody>,
-) -> ApiResult<Json<MemberRow>> {
+) -> ApiResult<Json<Member>> {
     let (current, mut input) = st.app.member_input(&auth.actor, id).await?;
     let fields = [
         (b.name, &mut input.name),

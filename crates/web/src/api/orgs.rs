@@ -1,9 +1,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use dangjian_service::orgs::Org;
 use dangjian_service::orgs::{ChildSummary, OrgChange, OrgInput};
 use dangjian_service::stats::Overview;
-use dangjian_service::store::org::OrgRow;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -16,7 +16,7 @@ pub async fn get(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<OrgRow>> {
+) -> ApiResult<Json<Org>> {
     Ok(Json(st.app.org(&auth.actor, id).await?))
 }
 
@@ -60,7 +60,7 @@ pub async fn create(
     State(st): State<AppState>,
     auth: Auth,
     ApiJson(b): ApiJson<CreateBody>,
-) -> ApiResult<(StatusCode, Json<OrgRow>)> {
+) -> ApiResult<(StatusCode, Json<Org>)> {
     let row = st.app.create_org(&auth.actor, b.parent_id, &b.org).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
@@ -70,7 +70,7 @@ pub async fn update(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<OrgChange>,
-) -> ApiResult<Json<OrgRow>> {
+) -> ApiResult<Json<Org>> {
     Ok(Json(st.app.change_org(&auth.actor, id, &b).await?))
 }
 

@@ -5,12 +5,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_domain::request::SubmissionInput;
+use dangjian_service::request::RequestCategory;
+use dangjian_service::request::RequestDepartment;
 use dangjian_service::request::admin::{CategoryInput, DepartmentInput, RequestDashboard};
 use dangjian_service::request::public::{
     Challenge, PublicOptions, PublishedPage, Submitted, TrackedRequest,
 };
 use dangjian_service::request::{ActionInput, RequestPage, RequestQuery, RequestView};
-use dangjian_service::store::request::{CategoryRow, DepartmentRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -101,7 +102,7 @@ pub struct Items<T> {
 pub async fn categories(
     State(st): State<AppState>,
     auth: Auth,
-) -> ApiResult<Json<Items<CategoryRow>>> {
+) -> ApiResult<Json<Items<RequestCategory>>> {
     let items = st.app.request_categories(&auth.actor).await?;
     Ok(Json(Items { items }))
 }
@@ -128,7 +129,7 @@ pub async fn update_category(
 pub async fn departments(
     State(st): State<AppState>,
     auth: Auth,
-) -> ApiResult<Json<Items<DepartmentRow>>> {
+) -> ApiResult<Json<Items<RequestDepartment>>> {
     let items = st.app.request_departments(&auth.actor).await?;
     Ok(Json(Items { items }))
 }

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use dangjian_domain::member::MemberInput;
 use dangjian_domain::transfer::TransferAction;
 use dangjian_service::members::Placement;
-use dangjian_service::store::transfer::TransferRow;
+use dangjian_service::transfer::Transfer;
 use dangjian_service::transfer::{MemberHistory, StepInput, Target, TransferInput, TransferPage};
 use serde::Deserialize;
 
@@ -37,7 +37,7 @@ pub async fn get(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<TransferRow>> {
+) -> ApiResult<Json<Transfer>> {
     Ok(Json(st.app.transfer(&auth.actor, id).await?))
 }
 
@@ -46,7 +46,7 @@ pub async fn request(
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TransferInput>,
-) -> ApiResult<(StatusCode, Json<TransferRow>)> {
+) -> ApiResult<(StatusCode, Json<Transfer>)> {
     let t = st.app.request_transfer(&auth.actor, id, &b).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
@@ -56,7 +56,7 @@ pub async fn step(
     auth: Auth,
     ApiPath((id, action)): ApiPath<(i64, String)>,
     ApiJson(b): ApiJson<StepInput>,
-) -> ApiResult<Json<TransferRow>> {
+) -> ApiResult<Json<Transfer>> {
     let action = TransferAction::parse(&action)
         .filter(|a| *a != TransferAction::Expire)
         .ok_or_else(|| {
@@ -85,7 +85,7 @@ pub async fn receive_in(
     State(st): State<AppState>,
     auth: Auth,
     ApiJson(b): ApiJson<InBody>,
-) -> ApiResult<(StatusCode, Json<TransferRow>)> {
+) -> ApiResult<(StatusCode, Json<Transfer>)> {
     let at = Placement {
         org_id: b.org_id,
         group_id: b.group_id,

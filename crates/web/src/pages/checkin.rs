@@ -8,7 +8,7 @@ use dangjian_domain::FieldError;
 use dangjian_domain::life::MeetingKind;
 use dangjian_service::ServiceError;
 use dangjian_service::life::checkin::{CheckinDetail, CheckinInput};
-use dangjian_service::store::org::OrgRow;
+use dangjian_service::orgs::Org;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render, render_with};
@@ -44,7 +44,7 @@ pub struct NewForm {
 }
 
 /// The form to open a window, empty or as sent back with its errors.
-fn new_page(auth: &Auth, o: &OrgRow, f: NewForm, errors: Vec<FieldError>) -> Response {
+fn new_page(auth: &Auth, o: &Org, f: NewForm, errors: Vec<FieldError>) -> Response {
     let errors = FormErrors(errors);
     render_with(
         errors.status(),

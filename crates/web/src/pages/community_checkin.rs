@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::masses::{CheckinRating, DeedInput};
 use dangjian_service::ServiceError;
+use dangjian_service::masses::CommunityCheckin;
 use dangjian_service::masses::community_checkin::{RatingInput, rating_label};
-use dangjian_service::store::community_checkin::CommunityCheckinRow;
-use dangjian_service::store::org::OrgRow;
+use dangjian_service::orgs::Org;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render_with};
@@ -27,7 +27,7 @@ pub struct ListQuery {
 }
 
 pub struct Line {
-    r: CommunityCheckinRow,
+    r: CommunityCheckin,
     hours: String,
     rating: &'static str,
 }
@@ -36,7 +36,7 @@ pub struct Line {
 #[template(path = "reports.html")]
 struct ListPage {
     l: Layout,
-    org: OrgRow,
+    org: Org,
     year: i32,
     items: Vec<Line>,
     total: i64,

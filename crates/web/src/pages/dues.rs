@@ -10,7 +10,7 @@ use dangjian_domain::org::OrgKind;
 use dangjian_service::ServiceError;
 use dangjian_service::dues::{self, Reduction};
 use dangjian_service::dues::{ArrearsLine, LapseLine, Ledger, MemberDues, PayInput};
-use dangjian_service::store::member::MemberRow;
+use dangjian_service::members::Member;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render, render_with};
@@ -305,7 +305,7 @@ pub async fn decide(
 #[template(path = "member_dues.html")]
 struct MemberDuesPage {
     l: Layout,
-    m: MemberRow,
+    m: Member,
     d: MemberDues,
     category: &'static str,
     base: String,

@@ -8,9 +8,9 @@ use dangjian_domain::evaluation::{
     Answer, Band, DEFAULT_QUESTIONS, PeriodInput, Rater, score_text,
 };
 use dangjian_service::ServiceError;
+use dangjian_service::masses::EvaluationPeriod;
 use dangjian_service::masses::evaluation::{ResponseInput, Results};
 use dangjian_service::masses::policy as evaluation_policy;
-use dangjian_service::store::evaluation::PeriodRow;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render, render_with};
@@ -24,7 +24,7 @@ use crate::view::Layout;
 #[template(path = "evaluations.html")]
 struct ListPage {
     l: Layout,
-    periods: Vec<PeriodRow>,
+    periods: Vec<EvaluationPeriod>,
     can_create: bool,
     org_id: i64,
     form: PeriodInput,
@@ -239,7 +239,7 @@ pub async fn publish(
 #[template(path = "evaluation_form.html")]
 struct FormPage {
     l: Layout,
-    period: PeriodRow,
+    period: EvaluationPeriod,
     member_id: i64,
     member_name: String,
     org_id: i64,

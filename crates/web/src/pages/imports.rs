@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_service::ServiceError;
+use dangjian_service::import::ImportJob;
 use dangjian_service::import::{JobView, PREVIEW_ERRORS, RosterKind};
-use dangjian_service::store::import::JobRow;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render, render_with};
@@ -55,8 +55,8 @@ pub struct JobLine {
     created_at: String,
 }
 
-impl From<&JobRow> for JobLine {
-    fn from(j: &JobRow) -> Self {
+impl From<&ImportJob> for JobLine {
+    fn from(j: &ImportJob) -> Self {
         JobLine {
             id: j.id,
             kind: RosterKind::parse(&j.kind).unwrap_or_default(),

@@ -4,8 +4,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::FieldError;
 use dangjian_domain::life::{Light, MeetingKind, Tally};
 use dangjian_service::life::{AttendanceInput, MeetingInput};
-use dangjian_service::store::member::MemberRow;
-use dangjian_service::store::org::OrgRow;
+use dangjian_service::members::Member;
+use dangjian_service::orgs::Org;
 use dangjian_service::{Actor, ServiceError};
 use serde::Deserialize;
 use serde_json::json;
@@ -244,8 +244,8 @@ pub struct MeetingView {
     group_name: String,
 }
 
-impl From<&dangjian_service::store::life::MeetingRow> for MeetingView {
-    fn from(m: &dangjian_service::store::life::MeetingRow) -> Self {
+impl From<&dangjian_service::life::Meeting> for MeetingView {
+    fn from(m: &dangjian_service::life::Meeting) -> Self {
         MeetingView {
             id: m.id,
             org_id: m.org_id,
@@ -412,8 +412,8 @@ pub struct NewQuery {
 
 fn form_page(
     auth: &Auth,
-    o: &OrgRow,
-    (members, groups): (&[MemberRow], &[OrgRow]),
+    o: &Org,
+    (members, groups): (&[Member], &[Org]),
     input: MeetingInput,
     errors: Vec<FieldError>,
 ) -> Response {
@@ -470,7 +470,7 @@ async fn branch_and_members(
     st: &AppState,
     a: &Actor,
     org: Option<i64>,
-) -> PageResult<(OrgRow, Vec<MemberRow>, Vec<OrgRow>)> {
+) -> PageResult<(Org, Vec<Member>, Vec<Org>)> {
     let id =
         org.ok_or_else(|| ServiceError::field("org_id", "required", "请从党支部页面进入记录会议"))?;
     let o = st.app.branch_to_record(a, id).await?;

@@ -10,14 +10,17 @@ use dangjian_domain::masses::{
     mask_name, parse_needs, permille_text,
 };
 use dangjian_service::ServiceError;
+use dangjian_service::masses::DeedRecord;
+use dangjian_service::masses::Grid;
+use dangjian_service::masses::Household;
+use dangjian_service::masses::PublicCard;
 use dangjian_service::masses::community_checkin::CommunityCheckinView;
 use dangjian_service::masses::policy::{self as masses_policy, DeedActions};
 use dangjian_service::masses::{
     CardView, Coverage, DeedQuery, GridInput, HouseholdQuery, HouseholdView, NewDeedInput, PAGE,
 };
 use dangjian_service::members::MemberQuery;
-use dangjian_service::store::masses::{DeedRow, GridRow, HouseholdRow, PublicCard};
-use dangjian_service::store::org::OrgRow;
+use dangjian_service::orgs::Org;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render_with};
@@ -59,8 +62,8 @@ pub struct HouseholdLine {
     member: String,
 }
 
-impl From<&HouseholdRow> for HouseholdLine {
-    fn from(h: &HouseholdRow) -> Self {
+impl From<&Household> for HouseholdLine {
+    fn from(h: &Household) -> Self {
         HouseholdLine {
             id: h.id,
             grid_name: h.grid_name.clone(),
@@ -88,8 +91,8 @@ pub struct DeedLine {
     actions: DeedActions,
 }
 
-impl From<&DeedRow> for DeedLine {
-    fn from(d: &DeedRow) -> Self {
+impl From<&DeedRecord> for DeedLine {
+    fn from(d: &DeedRecord) -> Self {
         DeedLine {
             id: d.id,
             member_id: d.member_id,
@@ -118,7 +121,7 @@ pub struct OverviewQuery {
 #[template(path = "masses.html")]
 struct OverviewPage {
     l: Layout,
-    org: OrgRow,
+    org: Org,
     c: Coverage,
     coverage: String,
     hours: String,
@@ -219,12 +222,12 @@ pub struct GridsQuery {
 #[template(path = "grids.html")]
 struct GridsPage {
     l: Layout,
-    org: OrgRow,
-    items: Vec<(GridRow, String)>,
+    org: Org,
+    items: Vec<(Grid, String)>,
     total: i64,
     pager: Pager,
     can_edit: bool,
-    groups: Vec<OrgRow>,
+    groups: Vec<Org>,
     name: String,
     errors: FormErrors,
 }
@@ -333,8 +336,8 @@ pub struct HouseholdsQuery {
 struct HouseholdsPage {
     l: Layout,
     export_query: String,
-    org: OrgRow,
-    grid: Option<GridRow>,
+    org: Org,
+    grid: Option<Grid>,
     q: HouseholdsQuery,
     needs: Vec<Choice>,
     form_needs: Vec<Choice>,
@@ -525,7 +528,7 @@ async fn household_page(
 #[derive(Template)]
 #[template(path = "member_choices.html")]
 pub struct MemberChoices {
-    pub items: Vec<dangjian_service::store::member::MemberRow>,
+    pub items: Vec<dangjian_service::members::Member>,
 }
 
 #[derive(Deserialize, Default)]
@@ -696,7 +699,7 @@ pub struct DeedsQuery {
 struct DeedsPage {
     l: Layout,
     export_query: String,
-    org: OrgRow,
+    org: Org,
     q: DeedsQuery,
     kinds: Vec<Choice>,
     items: Vec<DeedLine>,

@@ -6,8 +6,8 @@ use dangjian_domain::bands::{AGE_BANDS, Category, ETHNICITIES, Education, Status
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::MemberInput;
 use dangjian_service::ServiceError;
+use dangjian_service::members::Member;
 use dangjian_service::members::{self, MemberQuery, Placement, form_of};
-use dangjian_service::store::member::MemberRow;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render, render_with};
@@ -215,7 +215,7 @@ struct DetailPage {
     study_hours: String,
     dues_standard: String,
     dues_paid_up_to: String,
-    history: Vec<dangjian_service::store::transfer::MembershipRow>,
+    history: Vec<dangjian_service::transfer::Membership>,
 }
 
 pub struct ReviewView {
@@ -528,7 +528,7 @@ pub async fn groups(
     Ok(render(&GroupOptions { groups }))
 }
 
-fn hints(m: &MemberRow) -> (String, String) {
+fn hints(m: &Member) -> (String, String) {
     (
         format!("{}（留空则不修改）", m.id_masked),
         m.phone_masked

@@ -5,8 +5,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::life::MeetingKind;
 use dangjian_service::ServiceError;
+use dangjian_service::life::Meeting;
+use dangjian_service::life::MeetingFile;
 use dangjian_service::life::{MeetingInput, MeetingPatch};
-use dangjian_service::store::life::{FileRow, MeetingRow};
 use serde::Deserialize;
 
 use super::{FormErrors, render, render_with};
@@ -23,8 +24,8 @@ pub struct FileView {
     pub is_image: bool,
 }
 
-impl From<&FileRow> for FileView {
-    fn from(f: &FileRow) -> Self {
+impl From<&MeetingFile> for FileView {
+    fn from(f: &MeetingFile) -> Self {
         FileView {
             id: f.id,
             name: f.name.clone(),
@@ -106,13 +107,13 @@ pub async fn delete_file(
 #[template(path = "meeting_edit.html")]
 struct EditPage {
     l: Layout,
-    m: MeetingRow,
+    m: Meeting,
     kind: &'static str,
     input: MeetingInput,
     errors: FormErrors,
 }
 
-fn edit_page(auth: &Auth, m: MeetingRow, input: MeetingInput, errors: FormErrors) -> Response {
+fn edit_page(auth: &Auth, m: Meeting, input: MeetingInput, errors: FormErrors) -> Response {
     let status = errors.status();
     render_with(
         status,

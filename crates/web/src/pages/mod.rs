@@ -253,7 +253,7 @@ pub fn parse_id(s: &str) -> Option<i64> {
 }
 
 /// A stored attachment as a download: images shown inline, documents saved.
-pub fn file_response(f: &dangjian_service::store::life::FileRow, body: Vec<u8>) -> Response {
+pub fn file_response(f: &dangjian_service::life::MeetingFile, body: Vec<u8>) -> Response {
     download(&f.name, &f.mime, f.mime.starts_with("image/"), body)
 }
 

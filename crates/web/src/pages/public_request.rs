@@ -226,7 +226,7 @@ pub struct EventLine {
     pub note: String,
 }
 
-pub fn event_lines(events: &[dangjian_service::store::request::EventRow]) -> Vec<EventLine> {
+pub fn event_lines(events: &[dangjian_service::request::RequestEvent]) -> Vec<EventLine> {
     events
         .iter()
         .map(|e| EventLine {

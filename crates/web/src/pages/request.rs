@@ -7,11 +7,13 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::request::{RequestAction, RequestState};
 use dangjian_service::ServiceError;
+use dangjian_service::request::Request;
+use dangjian_service::request::RequestCategory;
+use dangjian_service::request::RequestDepartment;
 use dangjian_service::request::admin::{
     CategoryInput, DepartmentInput, RequestDashboard, RequestLine,
 };
 use dangjian_service::request::{ActionInput, RequestQuery, RequestView};
-use dangjian_service::store::request::{CategoryRow, DepartmentRow, RequestRow};
 use serde::Deserialize;
 
 use super::public_request::{EventLine, Pick, event_lines, picks};
@@ -44,7 +46,7 @@ fn request_query(q: &ListQuery) -> RequestQuery {
 
 /// A request as a line of a table.
 pub struct Line {
-    r: RequestRow,
+    r: Request,
     code: String,
     state: &'static str,
     submitted: String,
@@ -53,7 +55,7 @@ pub struct Line {
     handler: String,
 }
 
-fn line(r: RequestRow, now: i64) -> Line {
+fn line(r: Request, now: i64) -> Line {
     Line {
         code: dangjian_domain::request::display_tracking_code(&r.code),
         state: RequestState::parse(&r.times.state).map_or("", RequestState::label),
@@ -413,13 +415,13 @@ pub async fn dashboard(
 struct SettingsPage {
     l: Layout,
     categories: Vec<CategoryLine>,
-    departments: Vec<DepartmentRow>,
+    departments: Vec<RequestDepartment>,
     errors: FormErrors,
 }
 
 /// A category with the department select of its row.
 pub struct CategoryLine {
-    c: CategoryRow,
+    c: RequestCategory,
     departments: Vec<Pick>,
 }
 

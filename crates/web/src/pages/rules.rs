@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::life::{MeetingKind, PeriodType};
 use dangjian_domain::org::OrgKind;
 use dangjian_service::ServiceError;
-use dangjian_service::store::life::RuleRow;
+use dangjian_service::life::MeetingRule;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render_with};
@@ -121,7 +121,7 @@ pub async fn save(
             return rules_page(&st, &auth, f, FormErrors(errs)).await;
         }
     };
-    let row = RuleRow {
+    let row = MeetingRule {
         id: 0,
         org_kind: f.org_kind.clone(),
         meeting_kind: f.meeting_kind.clone(),

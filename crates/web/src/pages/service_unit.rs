@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::masses::ServiceTier;
 use dangjian_service::ServiceError;
+use dangjian_service::masses::ServiceUnit;
 use dangjian_service::masses::service_unit::{UnitInput, UnitView};
 use dangjian_service::members::MemberQuery;
-use dangjian_service::store::org::OrgRow;
-use dangjian_service::store::service_unit::UnitRow;
+use dangjian_service::orgs::Org;
 use serde::Deserialize;
 
 use super::{FormErrors, parse_id, render_with};
@@ -25,7 +25,7 @@ fn tier_label(code: &str) -> &'static str {
 
 /// A unit in the structure's list, indented by its tier.
 pub struct Line {
-    u: UnitRow,
+    u: ServiceUnit,
     tier: &'static str,
     indent: usize,
 }
@@ -40,7 +40,7 @@ pub struct OrgQuery {
 #[template(path = "service_units.html")]
 struct ListPage {
     l: Layout,
-    org: OrgRow,
+    org: Org,
     lines: Vec<Line>,
     can_edit: bool,
     /// Units a new one may go under: all but the lowest tier.

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::transfer::{TransferAction, TransferKind, TransferState};
 use dangjian_service::ServiceError;
-use dangjian_service::store::member::MemberRow;
-use dangjian_service::store::transfer::TransferRow;
+use dangjian_service::members::Member;
+use dangjian_service::transfer::Transfer;
 use dangjian_service::transfer::{StepInput, Target, TransferInput, allowed_actions};
 use serde::Deserialize;
 
@@ -37,8 +37,8 @@ pub struct TransferView {
     done_at: String,
 }
 
-impl From<&TransferRow> for TransferView {
-    fn from(t: &TransferRow) -> Self {
+impl From<&Transfer> for TransferView {
+    fn from(t: &Transfer) -> Self {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         let at = |v: Option<i64>| v.map(format_instant).unwrap_or_default();
         TransferView {
@@ -169,7 +169,7 @@ pub async fn step(
 #[template(path = "transfer_form.html")]
 struct FormPage {
     l: Layout,
-    m: MemberRow,
+    m: Member,
     kinds: Vec<Choice>,
     form: TransferForm,
     errors: FormErrors,

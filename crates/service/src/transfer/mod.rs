@@ -2,19 +2,24 @@
 //! approves and the receiving side accepts, so that the member belongs to exactly one
 //! organization at every moment and the history shows each one with its dates.
 
+mod model;
+pub use model::*;
+
 use dangjian_domain::date;
 use dangjian_domain::member::MemberInput;
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::role::in_scope;
 use dangjian_domain::transfer::{TransferAction, TransferKind, TransferRules, TransferState, next};
-use dangjian_store::member::{self, DEPARTED_PATH, MemberRow};
-use dangjian_store::org::{self, OrgRow};
+use dangjian_store::member::{self, DEPARTED_PATH};
+use dangjian_store::org;
 use dangjian_store::rollup;
-use dangjian_store::transfer::{self, MembershipRow, NewTransfer, Step, TransferRow};
+use dangjian_store::transfer::{self, NewTransfer, Step};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::members::Member;
 use crate::members::{Placement, row_facts};
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -39,7 +44,7 @@ pub struct StepInput {
 
 #[derive(Debug, Serialize)]
 pub struct TransferPage {
-    pub items: Vec<TransferRow>,
+    pub items: Vec<Transfer>,
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
@@ -55,8 +60,8 @@ pub struct Target {
 
 #[derive(Debug, Serialize)]
 pub struct MemberHistory {
-    pub memberships: Vec<MembershipRow>,
-    pub transfers: Vec<TransferRow>,
+    pub memberships: Vec<Membership>,
+    pub transfers: Vec<Transfer>,
 }
 
 fn text(field: &'static str, label: &str, v: &str, max: usize) -> ServiceResult<String> {
@@ -84,7 +89,7 @@ fn handled() -> ServiceError {
 }
 
 /// The receiving branch must exist, hold members and be open.
-fn check_target(o: Option<OrgRow>, from_org: i64) -> ServiceResult<OrgRow> {
+fn check_target(o: Option<Org>, from_org: i64) -> ServiceResult<Org> {
     let o = o.ok_or_else(|| ServiceError::field("to_org_id", "unknown_org", "接收党组织不存在"))?;
     if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
         return Err(ServiceError::field(
@@ -113,7 +118,7 @@ fn check_target(o: Option<OrgRow>, from_org: i64) -> ServiceResult<OrgRow> {
 /// Whose turn it is: the receiving branch accepts a transfer inside the district and may send
 /// back one it was sent; everything else is the sending side's.
 fn acting_side(
-    t: &TransferRow,
+    t: &Transfer,
     kind: TransferKind,
     state: TransferState,
     action: TransferAction,
@@ -125,7 +130,7 @@ fn acting_side(
 }
 
 /// The steps the actor may take on a transfer now (for the buttons a page shows).
-pub fn allowed_actions(actor: &Actor, t: &TransferRow) -> Vec<TransferAction> {
+pub fn allowed_actions(actor: &Actor, t: &Transfer) -> Vec<TransferAction> {
     let (Some(kind), Some(state)) = (TransferKind::parse(&t.kind), TransferState::parse(&t.state))
     else {
         return Vec::new();
@@ -153,7 +158,7 @@ impl App {
         actor: &Actor,
         member_id: i64,
         input: &TransferInput,
-    ) -> ServiceResult<TransferRow> {
+    ) -> ServiceResult<Transfer> {
         let m = self.member_to_edit(actor, member_id).await?;
         let kind = TransferKind::parse(&input.kind)
             .filter(|k| *k != TransferKind::In)
@@ -173,7 +178,10 @@ impl App {
                     ServiceError::field("to_org_id", "required", "请选择接收党组织")
                 })?;
                 (
-                    Some(check_target(org::get(tx.conn(), id).await?, m.org_id)?),
+                    Some(check_target(
+                        (org::get(tx.conn(), id).await?).map(Into::into),
+                        m.org_id,
+                    )?),
                     String::new(),
                 )
             }
@@ -217,18 +225,18 @@ impl App {
                 .detail(format!("{}：{} → {to_name}", m.name, m.org_name)),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// A transfer either side of which lies in the actor's scope.
-    pub async fn transfer(&self, actor: &Actor, id: i64) -> ServiceResult<TransferRow> {
+    pub async fn transfer(&self, actor: &Actor, id: i64) -> ServiceResult<Transfer> {
         let mut conn = self.db.conn().await?;
         let t = transfer::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         let root = actor.read_root()?;
         if in_scope(root, &t.from_path) || in_scope(root, &t.to_path) {
-            Ok(t)
+            Ok(t.into())
         } else {
             Err(ServiceError::NotFound)
         }
@@ -255,7 +263,7 @@ impl App {
         let (items, total) =
             transfer::list(&mut conn, root, state, per_page, (page - 1) * per_page).await?;
         Ok(TransferPage {
-            items,
+            items: crate::model::all(items),
             total,
             page,
             per_page,
@@ -269,7 +277,7 @@ impl App {
         id: i64,
         action: TransferAction,
         input: &StepInput,
-    ) -> ServiceResult<TransferRow> {
+    ) -> ServiceResult<Transfer> {
         let t = self.transfer(actor, id).await?;
         let kind =
             TransferKind::parse(&t.kind).ok_or_else(|| ServiceError::Internal("kind".into()))?;
@@ -345,19 +353,20 @@ impl App {
             )),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     /// What receiving changes: the member moves, leaves the district, or is marked flowing.
     async fn complete_transfer(
         &self,
         conn: &mut dangjian_store::Conn,
-        t: &TransferRow,
+        t: &Transfer,
         kind: TransferKind,
     ) -> ServiceResult<()> {
-        let m: MemberRow = member::get(conn, t.member_id)
+        let m: Member = (member::get(conn, t.member_id)
             .await?
-            .ok_or(ServiceError::NotFound)?;
+            .ok_or(ServiceError::NotFound)?)
+        .into();
         if Some(m.org_id) != t.from_org_id || m.org_path != t.from_path {
             return Err(ServiceError::field(
                 "state",
@@ -371,7 +380,7 @@ impl App {
             TransferKind::Internal => {
                 let to = check_target(
                     match t.to_org_id {
-                        Some(id) => org::get(conn, id).await?,
+                        Some(id) => (org::get(conn, id).await?).map(Into::into),
                         None => None,
                     },
                     m.org_id,
@@ -400,7 +409,7 @@ impl App {
                 .await?;
             }
             TransferKind::FlowOut => {
-                let flowing = MemberRow {
+                let flowing = Member {
                     flowing: true,
                     ..m.clone()
                 };
@@ -421,7 +430,7 @@ impl App {
         input: &MemberInput,
         outside_org: &str,
         letter_no: &str,
-    ) -> ServiceResult<TransferRow> {
+    ) -> ServiceResult<Transfer> {
         let outside = text("outside_org", "转出党组织", outside_org, 100)?;
         let letter = text("letter_no", "介绍信编号", letter_no, 40)?;
         let on = date::format(today());
@@ -467,7 +476,7 @@ impl App {
             )),
         )
         .await?;
-        Ok(row)
+        Ok(row.into())
     }
 
     pub async fn member_history(
@@ -478,8 +487,8 @@ impl App {
         self.member(actor, member_id).await?;
         let mut conn = self.db.conn().await?;
         Ok(MemberHistory {
-            memberships: transfer::history(&mut conn, member_id).await?,
-            transfers: transfer::for_member(&mut conn, member_id).await?,
+            memberships: crate::model::all(transfer::history(&mut conn, member_id).await?),
+            transfers: crate::model::all(transfer::for_member(&mut conn, member_id).await?),
         })
     }
 
