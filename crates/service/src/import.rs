@@ -378,7 +378,7 @@ impl App {
         let ctx = Context {
             crypto: self.crypto().clone(),
             rules: self.config.member_rules,
-            root: root.clone().into(),
+            root: root.clone(),
             branches,
         };
         // Parsing and checking 60,000 rows is CPU work: off the request threads.
@@ -699,7 +699,7 @@ impl App {
             .collect::<Vec<_>>();
         self.audit_export(actor, "党员名册", root.id, rows.len(), reason)
             .await?;
-        Ok((root.into(), rows))
+        Ok((root, rows))
     }
 }
 

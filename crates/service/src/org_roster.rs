@@ -209,9 +209,9 @@ fn check_rows(ctx: &Context, rows: Vec<Row>) -> (Vec<PlannedOrg>, Vec<RowErrors>
             };
             let code = drafts[i].parent_code.clone();
             let verdict: Result<(usize, Parent), String> = if code.is_empty() {
-                fits(&ctx.root, kind).map(|()| (0, Parent::Existing(ctx.root.clone().into())))
+                fits(&ctx.root, kind).map(|()| (0, Parent::Existing(ctx.root.clone())))
             } else if let Some(p) = ctx.existing.get(&code) {
-                fits(p, kind).map(|()| (0, Parent::Existing(p.clone().into())))
+                fits(p, kind).map(|()| (0, Parent::Existing(p.clone())))
             } else if let Some(&j) = by_code.get(&code) {
                 match (&status[j], drafts[j].org.as_ref()) {
                     (Status::Unknown, _) => continue,
@@ -325,11 +325,11 @@ impl App {
             .into_iter()
             .map(|o| (o.code.clone(), Org::from(o)))
             .collect();
-        existing.insert(root.code.clone(), root.clone().into());
+        existing.insert(root.code.clone(), root.clone());
         let taken = org::existing_codes(&mut conn, &codes).await?;
         drop(conn);
         let ctx = Context {
-            root: root.clone().into(),
+            root: root.clone(),
             existing,
             taken,
         };

@@ -359,7 +359,7 @@ pub async fn move_subtree(
     .bind(old_len + 1)
     .bind(i64::from(shift))
     .bind(now_ms())
-    .bind(&node.path)
+    .bind(node.path)
     .bind(&upper)
     .execute(&mut *conn)
     .await?;
@@ -396,7 +396,7 @@ pub async fn move_subtree(
         sqlx::query(AssertSqlSafe(sql))
             .bind(&new_path)
             .bind(old_len + 1)
-            .bind(&node.path)
+            .bind(node.path)
             .bind(&upper)
             .execute(&mut *conn)
             .await?;

@@ -56,7 +56,7 @@ impl App {
         let entries = review::entries(&mut conn, r.id).await?;
         let max_excellent = ExcellentCap::default().max(entries.len() as i64);
         Ok(ReviewDetail {
-            review: r.into(),
+            review: r,
             max_excellent,
             entries: crate::model::all(entries),
         })

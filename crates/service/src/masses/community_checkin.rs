@@ -87,7 +87,7 @@ impl App {
         let mut conn = self.db.conn().await?;
         let services = store::services_of(&mut conn, id).await?;
         Ok(CommunityCheckinView {
-            report: report.into(),
+            report,
             services: crate::model::all(services),
         })
     }

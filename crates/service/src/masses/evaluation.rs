@@ -377,8 +377,8 @@ impl App {
                 .map(Into::into)
                 .collect();
             return Ok(Results {
-                period: p.into(),
-                org: o.into(),
+                period: p,
+                org: o,
                 questions: Vec::new(),
                 members: Vec::new(),
                 published,
@@ -439,8 +439,8 @@ impl App {
             })
             .collect();
         Ok(Results {
-            period: p.into(),
-            org: o.into(),
+            period: p,
+            org: o,
             questions,
             members,
             published,

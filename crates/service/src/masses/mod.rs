@@ -232,7 +232,7 @@ impl App {
         let mut conn = self.db.conn().await?;
         let total = store::count_grids_under(&mut conn, &root.path).await?;
         let items = store::grids_under(&mut conn, &root.path, PAGE, (page - 1) * PAGE).await?;
-        Ok((root.into(), crate::model::all(items), total))
+        Ok((root, crate::model::all(items), total))
     }
 
     /// Every grid of a subtree with its coverage, for a spreadsheet; audited.
@@ -247,7 +247,7 @@ impl App {
         drop(conn);
         self.audit_export(actor, "网格", root.id, rows.len(), None)
             .await?;
-        Ok((root.into(), crate::model::all(rows)))
+        Ok((root, crate::model::all(rows)))
     }
 
     /// The grid party groups under an org, to link a new grid to.
@@ -394,7 +394,7 @@ impl App {
             };
         let items = store::households(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
         Ok(HouseholdPage {
-            org: root.into(),
+            org: root,
             items: crate::model::all(items),
             total,
             page,
@@ -446,7 +446,7 @@ impl App {
         };
         let deeds = store::deeds(&mut conn, &f, 50, 0).await?;
         Ok(HouseholdView {
-            row: row.into(),
+            row,
             pairings: crate::model::all(pairings),
             deeds: crate::model::all(deeds),
             can_edit,
@@ -842,7 +842,7 @@ impl App {
             })
             .collect();
         Ok(DeedPage {
-            org: root.into(),
+            org: root,
             items,
             with_photo,
             total,
@@ -1104,7 +1104,7 @@ impl App {
         drop(conn);
         self.audit_export(actor, "住户名单", root.id, rows.len(), None)
             .await?;
-        Ok((root.into(), crate::model::all(rows)))
+        Ok((root, crate::model::all(rows)))
     }
 
     /// Every deed matching a list's filters, audited.
@@ -1126,6 +1126,6 @@ impl App {
         drop(conn);
         self.audit_export(actor, "好事实事", root.id, rows.len(), None)
             .await?;
-        Ok((root.into(), crate::model::all(rows)))
+        Ok((root, crate::model::all(rows)))
     }
 }

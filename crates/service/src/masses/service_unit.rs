@@ -81,7 +81,7 @@ impl App {
         let members = store::members_of(&mut conn, id).await?;
         let children = store::children(&mut conn, id).await?;
         Ok(UnitView {
-            unit: unit.into(),
+            unit,
             members: crate::model::all(members),
             children: crate::model::all(children),
             can_edit,

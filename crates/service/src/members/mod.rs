@@ -234,7 +234,7 @@ impl App {
                 .ok_or_else(|| ServiceError::field("sort", "invalid_choice", "排序字段无效"))?,
         };
         f.desc = q.desc.unwrap_or(false);
-        Ok((root.into(), f))
+        Ok((root, f))
     }
 
     /// A member the actor may edit.
@@ -300,7 +300,7 @@ impl App {
                 .detail(format!("{} → {}", row.name, row.org_name)),
         )
         .await?;
-        Ok(row.into())
+        Ok(row)
     }
 
     /// A new member inside the caller's transaction: checked, placed, counted, with the first

@@ -297,7 +297,7 @@ impl App {
             Entry::ok("org.create", "org", row.id).detail(format!("{} {}", valid.code, valid.name)),
         )
         .await?;
-        Ok(row.into())
+        Ok(row)
     }
 
     /// Writes a checked org under its parent with its history, counts and (for a branch)

@@ -206,8 +206,7 @@ impl App {
                     label: s.label,
                     stage: s.stage.label(),
                     document: s.document,
-                    done: (steps.iter().find(|x| x.step_no == i64::from(s.no)).cloned())
-                        .map(Into::into),
+                    done: (steps.iter().find(|x| x.step_no == i64::from(s.no)).cloned()),
                     earliest: w.earliest.map(date::format),
                     latest: w.latest.map(date::format),
                     due: (Some(s.no) == next_step).then(|| due(w.latest, today(), rules.warn_days)),
@@ -222,7 +221,7 @@ impl App {
             next_step,
             steps: views,
             can_edit: policy::can_record_steps(actor, &row.org_path, &row.state),
-            row: row.into(),
+            row,
         }
     }
 

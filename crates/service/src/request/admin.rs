@@ -419,7 +419,7 @@ impl App {
             })
             .collect();
         Ok(RequestDashboard {
-            org: org.into(),
+            org,
             year,
             by_state,
             total,

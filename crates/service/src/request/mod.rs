@@ -327,7 +327,7 @@ impl App {
         drop(conn);
         self.audit_export(actor, "群众诉求", root.id, rows.len(), None)
             .await?;
-        Ok((root.into(), crate::model::all(rows)))
+        Ok((root, crate::model::all(rows)))
     }
 
     /// A whole subtree's total comes from the rollup's state counters; narrower lists count.
@@ -366,7 +366,7 @@ impl App {
         Ok(RequestView {
             actions: policy::staff_actions(actor, &request),
             manages: policy::manages(actor, &request),
-            request: request.into(),
+            request,
             events: crate::model::all(events),
             departments,
             now: now_ms(),
