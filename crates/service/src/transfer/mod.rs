@@ -179,7 +179,7 @@ impl App {
                 })?;
                 (
                     Some(check_target(
-                        (org::get(tx.conn(), id).await?).map(Into::into),
+                        org::get(tx.conn(), id).await?.map(Org::from),
                         m.org_id,
                     )?),
                     String::new(),
@@ -380,7 +380,7 @@ impl App {
             TransferKind::Internal => {
                 let to = check_target(
                     match t.to_org_id {
-                        Some(id) => (org::get(conn, id).await?).map(Into::into),
+                        Some(id) => org::get(conn, id).await?.map(Org::from),
                         None => None,
                     },
                     m.org_id,
