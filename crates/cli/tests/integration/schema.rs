@@ -35,10 +35,6 @@ fn family(t: &str) -> &'static str {
     }
 }
 
-async fn strings(db: &mut AnyConnection, sql: &str) -> Vec<Vec<String>> {
-    rows(db, sql).await
-}
-
 /// A database at `url` with every migration applied, closed again.
 async fn migrated(url: &str) {
     let db = Database::connect(url).await.expect("connect");
@@ -48,7 +44,7 @@ async fn migrated(url: &str) {
 
 async fn sqlite_facts(db: &mut AnyConnection) -> Facts {
     let mut facts = Facts::new();
-    let tables = strings(
+    let tables = rows(
         db,
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
     )
@@ -56,7 +52,7 @@ async fn sqlite_facts(db: &mut AnyConnection) -> Facts {
     for t in tables.iter().map(|r| r[0].clone()) {
         facts.insert(format!("table {t}"));
         let mut pk = Vec::new();
-        for c in strings(
+        for c in rows(
             db,
             &format!(
                 "SELECT name, type, \"notnull\", pk FROM pragma_table_info('{t}') ORDER BY cid"
@@ -82,7 +78,7 @@ async fn sqlite_facts(db: &mut AnyConnection) -> Facts {
             let cols: Vec<String> = pk.into_iter().map(|(_, c)| c).collect();
             facts.insert(format!("primary key {t}({})", cols.join(", ")));
         }
-        for idx in strings(
+        for idx in rows(
             db,
             &format!("SELECT name, \"unique\", origin FROM pragma_index_list('{t}')"),
         )
@@ -91,7 +87,7 @@ async fn sqlite_facts(db: &mut AnyConnection) -> Facts {
             if idx[2] == "pk" {
                 continue;
             }
-            let cols: Vec<String> = strings(
+            let cols: Vec<String> = rows(
                 db,
                 &format!(
                     "SELECT name FROM pragma_index_info('{}') ORDER BY seqno",
@@ -108,7 +104,7 @@ async fn sqlite_facts(db: &mut AnyConnection) -> Facts {
                 idx[1] == "1"
             ));
         }
-        for fk in strings(
+        for fk in rows(
             db,
             &format!("SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list('{t}') ORDER BY id, seq"),
         )
@@ -122,7 +118,7 @@ async fn sqlite_facts(db: &mut AnyConnection) -> Facts {
 
 async fn postgres_facts(db: &mut AnyConnection) -> Facts {
     let mut facts = Facts::new();
-    for r in strings(
+    for r in rows(
         db,
         "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() \
          AND table_type = 'BASE TABLE' ORDER BY table_name",
@@ -131,7 +127,7 @@ async fn postgres_facts(db: &mut AnyConnection) -> Facts {
     {
         facts.insert(format!("table {}", r[0]));
     }
-    for c in strings(
+    for c in rows(
         db,
         "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT), CAST(data_type AS TEXT), CAST(is_nullable AS TEXT) \
          FROM information_schema.columns \
@@ -148,7 +144,7 @@ async fn postgres_facts(db: &mut AnyConnection) -> Facts {
         ));
     }
     // Index columns in order, whether unique, whether the primary key.
-    for i in strings(
+    for i in rows(
         db,
         "SELECT CAST(t.relname AS TEXT), CAST(ix.indisunique AS TEXT), CAST(ix.indisprimary AS TEXT), \
          (SELECT string_agg(CAST(a.attname AS TEXT), ', ' ORDER BY k.n) \
@@ -165,7 +161,7 @@ async fn postgres_facts(db: &mut AnyConnection) -> Facts {
             facts.insert(format!("index {}({}) unique={}", i[0], i[3], i[1] == "true"));
         }
     }
-    for fk in strings(
+    for fk in rows(
         db,
         "SELECT CAST(c.conrelid::regclass AS TEXT), CAST(a.attname AS TEXT), \
          CAST(c.confrelid::regclass AS TEXT), CAST(af.attname AS TEXT) \
