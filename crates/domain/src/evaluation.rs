@@ -93,7 +93,7 @@ pub const DEFAULT_QUESTIONS: &[&str] = &[
 ];
 
 /// A period as a form sends it.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PeriodInput {
     pub name: String,

@@ -9,7 +9,7 @@ pub mod dues;
 pub mod error;
 pub mod evaluation;
 pub mod id_number;
-mod labelled;
+pub mod labelled;
 pub mod life;
 pub mod mask;
 pub mod masses;

@@ -218,8 +218,9 @@ impl BranchLife {
 }
 
 /// One branch's standing for one meeting kind in one due month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
 pub struct Tally {
+    /// Meetings required 应开.
     pub required: i64,
     /// Held meetings that count, at most `required`.
     pub met: i64,
@@ -279,7 +280,7 @@ pub fn on_time(rule: Option<&Rule>, period: &Period, held_on: Date) -> bool {
 }
 
 /// Red / yellow / green for a compliance rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Light {
     Green,

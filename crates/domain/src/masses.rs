@@ -111,15 +111,18 @@ impl Default for MassesRules {
 }
 
 /// A household as a form or a file gives it.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct HouseholdInput {
     pub address: String,
     pub head_name: String,
+    /// A mainland mobile number, optional; stored encrypted.
     pub phone: String,
+    /// 1–20 people.
     pub size: String,
     /// Codes or labels, separated by commas or given as a list by the form.
     pub needs: Vec<String>,
+    /// consent (本人同意), duty (履行法定职责) or emergency (应对突发事件).
     pub legal_basis: String,
 }
 
@@ -259,10 +262,12 @@ pub fn mask_name(name: &str) -> String {
 }
 
 /// A deed as a form gives it.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema, serde::Serialize)]
 #[serde(default)]
 pub struct DeedInput {
+    /// Not in the future, at most 90 days back.
     pub done_on: String,
+    /// A code or label of the deed kinds.
     pub kind: String,
     pub description: String,
     /// Hours, decimals allowed (1.5).
@@ -349,7 +354,7 @@ impl DeedInput {
 }
 
 /// A member's public card (三亮: 亮身份、亮职责、亮承诺) as a form gives it.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CardInput {
     /// What the member is responsible for (set by the branch).

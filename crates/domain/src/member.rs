@@ -28,7 +28,7 @@ impl Default for MemberRules {
 }
 
 /// A member form as typed: every field is text, as a browser or a spreadsheet sends it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct MemberInput {
     pub name: String,

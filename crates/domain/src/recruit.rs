@@ -439,7 +439,7 @@ impl RecruitRules {
 }
 
 /// Where a deadline stands on `today`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Due {
     Open,

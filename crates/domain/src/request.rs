@@ -230,7 +230,7 @@ impl Default for RequestRules {
 }
 
 /// A resident's request as the public form sends it.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SubmissionInput {
     #[serde(deserialize_with = "text_or_number")]

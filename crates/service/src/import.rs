@@ -82,7 +82,7 @@ pub const MAX_EXPORT: i64 = 200_000;
 pub const PREVIEW_ERRORS: usize = 200;
 
 /// One refused row: where, the cells as read, and each problem with its column.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct RowErrors {
     pub line: u32,
     pub cells: Vec<String>,
@@ -97,7 +97,7 @@ pub(crate) struct Checked<T = MemberWrite> {
 }
 
 /// What a roster lists: members, or organizations to set up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RosterKind {
     #[default]
@@ -169,7 +169,7 @@ impl Plan {
 }
 
 /// Where a running import is, for the progress bar.
-#[derive(Debug, Clone, Copy, Serialize, Default)]
+#[derive(Debug, Clone, Copy, Serialize, Default, utoipa::ToSchema)]
 pub struct Progress {
     pub done: usize,
     pub total: usize,
@@ -177,7 +177,7 @@ pub struct Progress {
 
 pub type Running = Arc<Mutex<HashMap<i64, Progress>>>;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct JobView {
     #[serde(flatten)]
     pub job: ImportJob,

@@ -13,7 +13,7 @@ macro_rules! read_model {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, serde::Serialize)]
+        #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty ),*
         }

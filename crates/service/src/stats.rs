@@ -12,16 +12,20 @@ use crate::orgs::ChildSummary;
 use crate::orgs::Org;
 use crate::{Actor, App, ServiceResult, today};
 
-#[derive(Debug, Clone, Serialize)]
+/// One bar of a breakdown: a classification code, its Chinese label, and a count.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Slice {
     pub code: String,
     pub label: String,
     pub n: i64,
 }
 
-#[derive(Debug, Serialize)]
+/// Figures of one subtree 统计概览, read from the rollup (open organizations only).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Overview {
     pub org: Org,
+    /// Grassroots organizations 基层党组织 (party_committee, general_branch, branch, joint_branch)
+    /// in the subtree.
     pub orgs_total: i64,
     pub members_total: i64,
     pub members_full: i64,
@@ -29,15 +33,28 @@ pub struct Overview {
     pub members_flowing: i64,
     pub grid_groups: i64,
     pub party_groups: i64,
+    /// Grassroots kinds only, in this order: party_committee, general_branch, branch,
+    /// joint_branch.
     pub orgs_by_kind: Vec<Slice>,
+    /// Every OrgOwner code, in order: none, village, community, agency, public_institution,
+    /// private_enterprise, social_org.
     pub orgs_by_owner: Vec<Slice>,
+    /// Every MemberStatus code: full, probationary.
     pub by_status: Vec<Slice>,
+    /// Every Gender code: male, female.
     pub by_gender: Vec<Slice>,
+    /// Every Education code, in order: primary, junior, senior, college, bachelor,
+    /// postgraduate.
     pub by_education: Vec<Slice>,
+    /// Every Category code, in order: in_service, retired, farmer, student, unemployed, other.
     pub by_category: Vec<Slice>,
     /// Bands by year of birth and of confirmation: a dashboard figure, exact to the year.
     pub by_age_band: Vec<Slice>,
+    /// Party-age bands by year of confirmation (exact to the year; probationary members are not
+    /// counted): `lt5` 5年以下; `5_10` 5–10年; `11_20` 11–20年; `21_30` 21–30年; `31_50` 31–50年;
+    /// `over50` 50年以上.
     pub by_party_age_band: Vec<Slice>,
+    /// The organization's children, as GET /orgs?parent= answers them.
     pub children: Vec<ChildSummary>,
 }
 

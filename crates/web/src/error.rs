@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_service::ServiceError;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::view::format_instant;
 
@@ -85,9 +85,32 @@ impl From<ServiceError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let p = self.0;
-        let body = json!({"error": {"code": p.code, "message": p.message, "field": p.field}});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: p.code,
+                message: p.message,
+                field: p.field,
+            },
+        };
         (p.status, Json(body)).into_response()
     }
+}
+
+/// How every API error is answered.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// What went wrong, for a program: `not_found`, `forbidden`, or a validation code.
+    code: &'static str,
+    /// What went wrong, in Chinese, for a person.
+    message: String,
+    /// The input field at fault, when one is.
+    field: Option<&'static str>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -204,6 +204,16 @@ on_both!(health_metrics_assets_openapi, async |t: &TestApp| {
             "{method} {path} is routed but not in openapi.json"
         );
     }
+    // The reference page, without login and without anything from outside the binary.
+    let r = client.get(t.url("/api/docs")).send().await.expect("docs");
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.expect("text");
+    assert!(page.contains("/api/v1/members/{id}") && page.contains("getMember"));
+    assert!(page.contains("id=\"schema-Member\"") && page.contains("数据结构"));
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "nothing loaded from elsewhere"
+    );
 });
 
 on_both!(

@@ -84,6 +84,7 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
         "the actor's own reminders",
     ),
     ("GET", "/api/v1/openapi.json", "the API description"),
+    ("GET", "/api/docs", "the API description, as a page"),
     (
         "POST",
         "/api/v1/checkin",

@@ -20,7 +20,7 @@ use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// What a member owes and has paid, for the member page and `GET /members/{id}/dues`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberDues {
     pub member_id: i64,
     pub name: String,
@@ -39,7 +39,7 @@ pub struct MemberDues {
 }
 
 /// A ledger line with what was due, for people and exports.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LedgerLine {
     #[serde(flatten)]
     pub row: MemberMonth,
@@ -48,7 +48,7 @@ pub struct LedgerLine {
     pub state: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Ledger {
     pub org_id: i64,
     pub org_name: String,
@@ -60,7 +60,7 @@ pub struct Ledger {
     pub unpaid_count: usize,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PayInput {
     /// `YYYY-MM`, first month paid for.
@@ -74,19 +74,23 @@ pub struct PayInput {
     pub amount: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ArrearsLine {
     #[serde(flatten)]
     pub row: Standing,
+    /// Arrears only.
     pub unpaid_months: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LapseLine {
     #[serde(flatten)]
     pub row: Standing,
+    /// Lapses only.
     pub silent_months: i32,
+    /// Lapses only.
     pub lapsed: bool,
+    /// Lapses only.
     pub label: String,
 }
 
@@ -108,10 +112,13 @@ fn owes_in(m_join: &str, month: &str) -> bool {
 }
 
 /// A reduction with what the actor may do with it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Reduction {
     #[serde(flatten)]
     pub row: ReductionRecord,
+    /// In the list (`GET /dues/reductions`): whether the caller may approve or reject it now (a
+    /// proposal, and the caller's scope lies strictly above the branch). Absent from the
+    /// answers of a proposal or a decision.
     pub can_decide: bool,
 }
 

@@ -59,7 +59,7 @@ read_model! {
 }
 
 /// One member's line of a branch's ledger for a month.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct MemberMonth {
     pub member_id: i64,
     pub name: String,

@@ -28,7 +28,7 @@ pub(crate) fn misses() -> Misses {
 const MINUTES: std::ops::RangeInclusive<i64> = 10..=480;
 const DEFAULT_MINUTES: i64 = 120;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CheckinInput {
     pub kind: String,
@@ -37,7 +37,8 @@ pub struct CheckinInput {
     pub minutes: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+/// A check-in window: all Checkin fields (flattened) plus `open` and `checked_in`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CheckinDetail {
     #[serde(flatten)]
     pub checkin: Checkin,
@@ -45,7 +46,7 @@ pub struct CheckinDetail {
     pub checked_in: Vec<CheckedIn>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CheckedIn {
     pub member_id: i64,
     pub name: String,

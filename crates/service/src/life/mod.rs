@@ -34,7 +34,7 @@ const LIFE_FROM: &str = "life_from";
 const LIFE_TO: &str = "life_to";
 
 /// A meeting as a form or a script sends it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct MeetingInput {
     pub kind: String,
@@ -62,17 +62,28 @@ pub struct MeetingInput {
 
 /// A correction of a recorded meeting: the fields given replace the stored ones, the rest
 /// stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct MeetingPatch {
+    /// Start time, e.g. `09:00` (at most 5 characters, 422 `too_long`).
     pub starts_at: Option<String>,
+    /// Place 地点 (422 `too_long`).
     pub place: Option<String>,
+    /// Topic 会议主题: 422 `required` | `too_long`.
     pub topic: Option<String>,
+    /// Chair 主持人 (422 `too_long`).
     pub host: Option<String>,
+    /// Lecturer 授课人: required when the meeting is a `party_lecture` (422 `required`), 422
+    /// `too_long`.
     pub lecturer: Option<String>,
+    /// Agenda 议程 (422 `too_long`).
     pub agenda: Option<String>,
+    /// Minutes 会议记录 (422 `too_long`).
     pub minutes: Option<String>,
+    /// Decisions 决定事项 (422 `too_long`).
     pub decisions: Option<String>,
+    /// Study time 学习时长 in minutes credited to each member present. Absent or null: 0. Outside
+    /// 0–600: 422 `out_of_range`.
     pub study_minutes: Option<i64>,
 }
 
@@ -95,7 +106,7 @@ impl MeetingPatch {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct AttendanceInput {
     pub member_id: i64,
     /// present | excused | absent
@@ -104,7 +115,9 @@ pub struct AttendanceInput {
     pub reason: String,
 }
 
-#[derive(Debug, Serialize)]
+/// A meeting with its attendance and files: all MeetingRow fields (flattened) plus `attendance`
+/// and `files`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MeetingDetail {
     #[serde(flatten)]
     pub meeting: Meeting,
@@ -112,7 +125,7 @@ pub struct MeetingDetail {
     pub files: Vec<MeetingFile>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AttendeeRow {
     pub member_id: i64,
     pub name: String,
@@ -121,27 +134,38 @@ pub struct AttendeeRow {
 }
 
 /// Compliance of one org's subtree over a window of due months.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Compliance {
     /// For a branch: each due month with the standing of each kind due in it.
     pub calendar: Vec<CalendarMonth>,
     pub org: Org,
+    /// First due month of the window.
     pub from: String,
+    /// Last due month of the window: the end of the requested period, cut at the last month
+    /// that has ended. When it precedes `from` (a period not yet over), all figures are empty.
     pub to: String,
     pub total: Tally,
+    /// Compliance rate 落实率: met ÷ required; null when nothing was required.
     pub rate: Option<f64>,
+    /// On-time rate 按时率: on_time ÷ required; null when nothing was required.
     pub on_time_rate: Option<f64>,
     pub light: life::Light,
+    /// Each meeting kind with figures in the window, in MeetingKind order.
     pub by_kind: Vec<KindTally>,
+    /// Direct children with something required in the window, lowest rate first. Their
+    /// `required` add up to the total's.
     pub children: Vec<ChildTally>,
+    /// Branches of the subtree (the organization itself, if it is a branch) that missed
+    /// meetings in the window, most missed first, at most 50.
     pub behind: Vec<BehindBranch>,
+    /// One entry per due month with figures, oldest first.
     pub trend: Vec<MonthTally>,
     pub study: Study,
     pub attendance: Attendance,
 }
 
 /// Members expected at the meetings held in the window, those present, and the share.
-#[derive(Debug, Default, Clone, Copy, Serialize)]
+#[derive(Debug, Default, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct Attendance {
     pub expected: i64,
     pub present: i64,
@@ -169,46 +193,62 @@ const MONTH_METRICS: [&str; 4] = [
 ];
 
 /// 党史学习教育 in a window: study meetings held, and the minutes credited to members present.
-#[derive(Debug, Default, Clone, Copy, Serialize)]
+#[derive(Debug, Default, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct Study {
+    /// Meetings with study time held in the window 学习场次.
     pub sessions: i64,
+    /// Minutes credited to members 党员学习时长（分钟）: the sum over those meetings of `study_minutes` ×
+    /// `present`.
     pub member_minutes: i64,
 }
 
-#[derive(Debug, Serialize)]
+/// The figures of one meeting kind.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct KindTally {
     pub kind: &'static str,
     pub label: &'static str,
     pub tally: Tally,
+    /// met ÷ required; null when nothing was required.
     pub rate: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+/// The figures of one child organization's subtree.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChildTally {
     pub org: Org,
     pub tally: Tally,
+    /// met ÷ required.
     pub rate: Option<f64>,
     pub light: life::Light,
     pub attendance: Attendance,
 }
 
-#[derive(Debug, Serialize)]
+/// A branch that missed required meetings in the window 未按要求开展组织生活的支部.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BehindBranch {
     pub org: Org,
+    /// Meetings missing (required − met), summed over the kinds and months it fell behind in.
     pub missed: i64,
+    /// Meetings required in those kinds and months.
     pub required: i64,
 }
 
-#[derive(Debug, Serialize)]
+/// One due month of a branch's calendar 组织生活日历: the standing of each meeting kind due in it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CalendarMonth {
     pub month: String,
+    /// Each kind with a requirement due that month, in MeetingKind order (for the default
+    /// rules: committee meeting and theme day every month, general meeting and party lecture in
+    /// a quarter's last month, life meeting in December).
     pub cells: Vec<KindTally>,
 }
 
-#[derive(Debug, Serialize)]
+/// The figures of one due month.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MonthTally {
     pub month: String,
     pub tally: Tally,
+    /// met ÷ required.
     pub rate: Option<f64>,
 }
 

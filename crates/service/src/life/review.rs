@@ -14,26 +14,44 @@ use crate::life::ReviewEntry;
 use crate::stats::Slice;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
-#[derive(Debug, Serialize)]
+/// The annual review 民主评议党员 of one branch for one year, with every member's entry.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReviewDetail {
     #[serde(flatten)]
     pub review: Review,
+    /// The most members that may be graded `excellent`: floor(n ÷ 3) for n entries.
     pub max_excellent: i64,
+    /// One per member of the branch when the review was opened, ordered by name (then member
+    /// id).
     pub entries: Vec<ReviewEntry>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Steps of one member's review. Every field is optional; absent or `null` keeps the stored
+/// value, so a score, vote count or proposal once recorded can be replaced but not cleared. An
+/// empty body changes nothing.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct EntryInput {
+    /// Self-evaluation 个人自评, trimmed when stored; at most 5000 characters (422 `too_long`);
+    /// `""` empties it. The only field a `member` user may send, and only for their own entry.
     pub self_evaluation: Option<String>,
+    /// Peer evaluation score 互评得分, 0–100 (422 `out_of_range`).
     pub peer_score: Option<i64>,
+    /// Votes received in the democratic vote 民主测评得票数; negative: 422 `out_of_range`.
     pub votes_for: Option<i64>,
+    /// The branch committee's proposed grade 支委会建议等次: the code or its Chinese label, trimmed,
+    /// stored as the code. Unknown or empty: 422 `invalid_choice`.
     pub proposed: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// One member's grade in the general meeting's decision. All checks report 422 on field
+/// `grades`.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct GradeInput {
+    /// A member with an entry in the review (422 `not_in_review`); listed twice: 422
+    /// `duplicate`.
     pub member_id: i64,
+    /// Grade 评定等次: the code or its Chinese label, trimmed. Unknown: 422 `invalid_choice`.
     pub grade: String,
 }
 

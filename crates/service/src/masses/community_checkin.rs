@@ -18,14 +18,14 @@ use crate::masses::PAGE;
 use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommunityCheckinView {
     #[serde(flatten)]
     pub report: CommunityCheckin,
     pub services: Vec<CommunityService>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommunityCheckinPage {
     pub org: Org,
     pub year: i32,
@@ -34,7 +34,7 @@ pub struct CommunityCheckinPage {
     pub page: i64,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RatingInput {
     pub year: Option<i32>,

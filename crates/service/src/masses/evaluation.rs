@@ -23,26 +23,32 @@ use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// One response as a form or a script sends it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ResponseInput {
+    /// The member evaluated: a member under the period's org (422 `unknown_member`).
     pub member_id: i64,
+    /// The code or its Chinese label. Unknown: 422 `invalid_choice`.
     pub rater: String,
     /// For a household's form: which household answered.
     pub household_id: Option<i64>,
     /// One answer code (5 … 1) per question.
     pub answers: Vec<String>,
+    /// 意见建议, optional (422 `too_long` over 300 characters). Kept with the response; never
+    /// answered by the API nor published.
     pub comment: String,
 }
 
 /// A rater's responses for one member: how many, and their average in hundredths.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct RaterScore {
     pub count: i64,
+    /// Average over all answers in hundredths of a point (`435` = 4.35); null without
+    /// responses.
     pub average_x100: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MemberResult {
     pub member_id: i64,
     pub name: String,
@@ -50,32 +56,102 @@ pub struct MemberResult {
     pub household: RaterScore,
     pub peer: RaterScore,
     pub organization: RaterScore,
+    /// Weighted average of the raters' averages in hundredths (households 50 %, peers 25 %, the
+    /// organization 25 %, over the raters that answered); null without any response.
     pub average_x100: Option<i64>,
+    /// Null without any response.
     pub band: Option<Band>,
     /// Households' answers were poor enough to flag the member to the branch.
     pub flagged: bool,
 }
 
 /// How many answers of each choice a question got, best first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QuestionResult {
     pub question: String,
+    /// [answer, responses] for each answer, best first (`very_satisfied` … `very_unsatisfied`),
+    /// zeros included; every rater counted.
     pub counts: Vec<(Answer, i64)>,
+    /// In hundredths of a point; null without answers.
     pub average_x100: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+/// Results of a period for one org, as staff read them.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Results {
     pub period: EvaluationPeriod,
     pub org: Org,
+    /// Over the responses about members under the org, in the period's order; empty above the
+    /// result level.
     pub questions: Vec<QuestionResult>,
+    /// Every member under the org, answered or not; empty above the result level.
     pub members: Vec<MemberResult>,
+    /// Published (一公开) for this org or an org above it.
     pub published: bool,
     /// The branches and communities below, when the org is above them (results are read
     /// there).
     pub children: Vec<Org>,
     /// What the actor may do with these results.
     pub actions: policy::ResultActions,
+}
+
+/// What is published of results, for anyone: the aggregates and each member's band, no
+/// comments and no scores per rater.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublishedResults {
+    pub period: PublishedPeriod,
+    pub org: PublishedOrg,
+    pub questions: Vec<QuestionResult>,
+    pub members: Vec<PublishedMember>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublishedPeriod {
+    pub id: i64,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublishedOrg {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublishedMember {
+    pub name: String,
+    pub branch_name: String,
+    pub band: Option<Band>,
+}
+
+impl Results {
+    /// The part of these results that publication shows.
+    pub fn published(self) -> PublishedResults {
+        PublishedResults {
+            period: PublishedPeriod {
+                id: self.period.id,
+                name: self.period.name,
+                starts_on: self.period.starts_on,
+                ends_on: self.period.ends_on,
+            },
+            org: PublishedOrg {
+                id: self.org.id,
+                name: self.org.name,
+            },
+            questions: self.questions,
+            members: self
+                .members
+                .into_iter()
+                .map(|m| PublishedMember {
+                    name: m.name,
+                    branch_name: m.branch_name,
+                    band: m.band,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Where results are read and published: a branch (or anything holding members) or a

@@ -28,7 +28,7 @@ use crate::{Actor, App, ServiceError, ServiceResult, today};
 /// Rows one page of a list shows.
 pub const PAGE: i64 = 50;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct GridInput {
     pub name: String,
@@ -36,7 +36,8 @@ pub struct GridInput {
     pub group_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct HouseholdQuery {
     pub org: Option<i64>,
@@ -47,7 +48,7 @@ pub struct HouseholdQuery {
     pub page: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HouseholdPage {
     pub org: Org,
     pub items: Vec<Household>,
@@ -56,18 +57,21 @@ pub struct HouseholdPage {
     pub pages: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HouseholdView {
     #[serde(flatten)]
     pub row: Household,
+    /// Newest first.
     pub pairings: Vec<Pairing>,
+    /// The latest 50.
     pub deeds: Vec<DeedRecord>,
     /// Whether the actor may change it (pair, record deeds for its member).
     #[serde(skip)]
     pub can_edit: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct DeedQuery {
     pub org: Option<i64>,
@@ -80,7 +84,7 @@ pub struct DeedQuery {
     pub page: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DeedPage {
     pub org: Org,
     pub items: Vec<Deed>,
@@ -93,7 +97,7 @@ pub struct DeedPage {
 }
 
 /// A deed with what the actor may do with it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Deed {
     #[serde(flatten)]
     pub row: DeedRecord,
@@ -102,16 +106,17 @@ pub struct Deed {
 }
 
 /// A deed as recorded: the form's fields and, optionally, the household served.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewDeedInput {
     #[serde(flatten)]
     pub deed: DeedInput,
+    /// A household the member was responsible for on that day.
     pub household_id: Option<i64>,
 }
 
 /// Coverage and deeds of one org's subtree.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CoverageLine {
     pub org_id: i64,
     pub org_name: String,
@@ -123,7 +128,7 @@ pub struct CoverageLine {
     pub minutes: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Coverage {
     pub year: i32,
     pub total: CoverageLine,
@@ -928,7 +933,7 @@ impl App {
 }
 
 /// A member's card as its editors see it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CardView {
     pub member_id: i64,
     pub name: String,
@@ -941,6 +946,7 @@ pub struct CardView {
     /// The branch sets the duties; the member writes the commitment and publishes.
     pub can_set_duties: bool,
     pub can_edit: bool,
+    /// Whether the card has a photo: GET /members/{id}/card/photo.
     pub has_photo: bool,
 }
 

@@ -18,6 +18,7 @@ read_model! {
         pub group_id: Option<i64>,
         pub group_name: Option<String>,
         pub households: i64,
+        /// Households with a responsible member now.
         pub paired: i64,
     }
 }
@@ -81,6 +82,7 @@ read_model! {
         pub org_name: String,
         pub duties: String,
         pub commitment: String,
+        /// Whether the card has a photo: GET /cards/{code}/photo.
         pub has_photo: bool,
     }
 }
@@ -122,6 +124,7 @@ read_model! {
     pub struct ServiceUnit from UnitRow {
         pub id: i64,
         pub parent_id: Option<i64>,
+        /// 党员联系集团, 联系队, 联系分队, 联系小组.
         pub tier: String,
         pub name: String,
         pub org_id: i64,
@@ -149,12 +152,15 @@ read_model! {
     /// An evaluation period (三评一公开) opened by a town or the district.
     pub struct EvaluationPeriod from PeriodRow {
         pub id: i64,
+        /// The org it was opened for; it covers that org's subtree.
         pub org_id: i64,
         pub org_name: String,
         pub org_path: String,
         pub name: String,
         pub starts_on: String,
+        /// Last day responses are taken.
         pub ends_on: String,
+        /// The questions in order; each response answers every one of them in this order.
         pub questions: Vec<String>,
     }
 }

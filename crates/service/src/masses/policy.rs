@@ -55,7 +55,7 @@ pub fn check_attach_deed_photo(
 }
 
 /// What the actor may do with one deed.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct DeedActions {
     pub can_confirm: bool,
     pub can_attach: bool,
@@ -96,7 +96,7 @@ pub fn reads_colleagues_scores(actor: &Actor) -> bool {
 }
 
 /// What the actor may do with an org's evaluation results.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct ResultActions {
     /// Enter the paper forms of households and the organization's own answers.
     pub can_enter: bool,

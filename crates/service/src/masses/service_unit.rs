@@ -21,7 +21,7 @@ use crate::{Actor, App, ServiceError, ServiceResult, today};
 /// Units one structure page lists.
 pub const MAX_UNITS: i64 = 2_000;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct UnitInput {
     pub org_id: i64,
@@ -32,7 +32,7 @@ pub struct UnitInput {
     pub grid_id: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UnitView {
     #[serde(flatten)]
     pub unit: ServiceUnit,

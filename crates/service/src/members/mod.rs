@@ -21,27 +21,56 @@ use crate::audit::Entry;
 use crate::orgs::Org;
 use crate::{Actor, App, Crypto, ServiceError, ServiceResult, today};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct MemberQuery {
+    /// Search the subtree of this organization (404 if out of scope). Default: the caller's
+    /// scope root (a `member` user: their own branch).
     pub org: Option<i64>,
+    /// Free text, trimmed, first 40 characters used: a complete valid ID number matches that
+    /// member exactly, a valid mobile number matches that phone exactly, anything else is a
+    /// name prefix. Empty: no text filter.
     pub q: Option<String>,
+    /// Status filter: `full` 正式党员; `probationary` 预备党员 (code or Chinese label). Empty: no
+    /// filter. Unknown: 422 `invalid_choice` on `status`.
     pub status: Option<String>,
+    /// Gender filter: `male` 男; `female` 女 (code or Chinese label). Empty: no filter. Unknown:
+    /// 422 `invalid_choice`.
     pub gender: Option<String>,
+    /// Age band filter (code only; exact age today): `to30` 30岁及以下; `31_40` 31–40岁; `41_50`
+    /// 41–50岁; `51_60` 51–60岁; `61_70` 61–70岁; `over70` 71岁及以上. Empty: no filter. Unknown: 422
+    /// `invalid_choice` on `age_band`.
     pub age_band: Option<String>,
+    /// Education filter: `primary` 小学及以下; `junior` 初中; `senior` 高中/中专; `college` 大专; `bachelor`
+    /// 本科; `postgraduate` 研究生 (code or Chinese label). Empty: no filter. Unknown: 422
+    /// `invalid_choice`.
     pub education: Option<String>,
+    /// Category filter: `in_service` 在职; `retired` 离退休; `farmer` 农牧渔民; `student` 学生;
+    /// `unemployed` 无业; `other` 其他 (code or Chinese label). Empty: no filter. Unknown: 422
+    /// `invalid_choice`.
     pub category: Option<String>,
+    /// Sort key (ties broken by member id). Empty or absent: `name`. Unknown: 422
+    /// `invalid_choice` on `sort`.
     pub sort: Option<String>,
+    /// Descending order (`true` / `false`; other values: 400 `malformed_query`).
     pub desc: Option<bool>,
+    /// Page number from 1; smaller values are read as 1. An offset beyond 1,000,000 rows: 422
+    /// `too_far` on `page`.
     pub page: Option<i64>,
+    /// Page size, at most 100; values outside 1–100 are clamped, not rejected.
     pub per_page: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+/// One page of a member search.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberPage {
     pub items: Vec<Member>,
+    /// Members matching the search (all pages).
     pub total: i64,
+    /// The page answered (after clamping).
     pub page: i64,
+    /// The page size used (after clamping).
     pub per_page: i64,
 }
 

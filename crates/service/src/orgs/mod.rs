@@ -15,7 +15,7 @@ use crate::audit::Entry;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms, today};
 
 /// A child of an org with the counts of its subtree.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ChildSummary {
     #[serde(flatten)]
     pub org: Org,
@@ -24,7 +24,7 @@ pub struct ChildSummary {
     pub grid_groups: i64,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct OrgInput {
     pub kind: String,
@@ -36,12 +36,22 @@ pub struct OrgInput {
 }
 
 /// A change to an existing org; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct OrgChange {
+    /// New name, trimmed, 1–60 characters (422 `required` | `too_long` | `invalid_character`).
     pub name: Option<String>,
+    /// New secretary's name (at most 30 characters); the empty string removes the secretary.
     pub secretary: Option<String>,
+    /// Move the organization with its subtree under this parent. 422 on `parent_id`:
+    /// `not_movable` (the caller's scope root or the tree root), `unknown_org` (missing, out of
+    /// scope or not editable), `cycle` (into its own subtree), `not_allowed_here` (kind not
+    /// allowed there, or target closed).
     pub parent_id: Option<i64>,
+    /// Close the organization on this date: A calendar date `YYYY-MM-DD`, not after today, not
+    /// before 1900. 422 on `closed_on`: `not_closable` (the caller's scope root),
+    /// `invalid_date` | `future_date` | `too_old` | `required` (empty), `already_closed`,
+    /// `not_empty` (open children or members remain). There is no reopening.
     pub closed_on: Option<String>,
     /// The date the change takes effect (defaults to today).
     pub effective_on: Option<String>,

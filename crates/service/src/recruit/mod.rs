@@ -32,7 +32,7 @@ use crate::members::{Member, Placement, row_facts};
 use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RecruitInput {
     pub org_id: i64,
@@ -45,7 +45,8 @@ pub struct RecruitInput {
     pub applied_on: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = RecruitStepInput)]
 #[serde(default)]
 pub struct StepInput {
     pub on: String,
@@ -58,7 +59,7 @@ pub struct StepInput {
     pub hours: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StepView {
     pub no: u8,
     pub label: &'static str,
@@ -71,7 +72,7 @@ pub struct StepView {
     pub due: Option<Due>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RecruitDetail {
     #[serde(flatten)]
     pub row: Recruit,
@@ -91,7 +92,7 @@ pub struct RecruitSummary {
 }
 
 /// One person on the pipeline board.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Card {
     pub id: i64,
     pub name: String,
@@ -103,14 +104,14 @@ pub struct Card {
     pub due: Due,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StageColumn {
     pub stage: &'static str,
     pub label: &'static str,
     pub cards: Vec<Card>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChildCounts {
     pub org_id: i64,
     pub name: String,
@@ -118,7 +119,7 @@ pub struct ChildCounts {
     pub counts: Vec<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Pipeline {
     pub org_id: i64,
     pub org_name: String,

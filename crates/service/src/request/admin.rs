@@ -21,15 +21,18 @@ use crate::request::RequestDepartment;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms, today};
 
 /// A category as a form or a script sends it; `active` is true unless said otherwise.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CategoryInput {
     pub name: String,
+    /// 1–2160.
     #[serde(deserialize_with = "text_or_number")]
     pub accept_hours: String,
+    /// 1–2160.
     #[serde(deserialize_with = "text_or_number")]
     pub resolve_hours: String,
     pub department_id: Option<i64>,
+    /// Integer; empty is 0.
     #[serde(deserialize_with = "text_or_number")]
     pub sort: String,
     pub active: bool,
@@ -48,11 +51,13 @@ impl Default for CategoryInput {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// An omitted `active` is false.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct DepartmentInput {
     pub name: String,
     pub contact: String,
+    /// An open org whose staff work on what is sent here.
     pub org_id: Option<i64>,
     pub active: bool,
 }
@@ -244,12 +249,15 @@ impl App {
 }
 
 /// One line of the dashboard: an org's requests of the year, and those still open now.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct RequestLine {
     pub org_id: i64,
     pub name: String,
+    /// Submitted in the year.
     pub total: i64,
+    /// Still being worked on, now (all years).
     pub open: i64,
+    /// Open past their deadline, now.
     pub overdue: i64,
     pub answered: i64,
     pub answered_on_time_permille: Option<i64>,
@@ -259,13 +267,14 @@ pub struct RequestLine {
     pub median_resolve_hours: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RequestDashboard {
     pub org: Org,
     pub year: i32,
     /// Requests of the subtree by state now (all years).
     pub by_state: Vec<(RequestState, i64)>,
     pub total: RequestLine,
+    /// Open children.
     pub children: Vec<RequestLine>,
 }
 

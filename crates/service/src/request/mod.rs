@@ -172,7 +172,8 @@ impl App {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct RequestQuery {
     pub org: Option<i64>,
@@ -185,18 +186,21 @@ pub struct RequestQuery {
     pub page: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RequestPage {
     pub org_id: i64,
     pub org_name: String,
     pub view: String,
     pub items: Vec<Request>,
+    /// Requests matching (all pages).
     pub total: i64,
     pub page: i64,
+    /// Milliseconds since the Unix epoch.
     pub now: i64,
 }
 
-#[derive(Debug, Serialize)]
+/// All RequestRow fields (flattened) plus the timeline and what the caller may do.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RequestView {
     #[serde(flatten)]
     pub request: Request,
@@ -209,12 +213,15 @@ pub struct RequestView {
     pub now: i64,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ActionInput {
     pub action: String,
+    /// Required for reject and resolve: shown to the resident (and on the published list).
     pub note: String,
+    /// For assign: a member the caller sees.
     pub member_id: Option<i64>,
+    /// For dispatch: an active department.
     pub department_id: Option<i64>,
 }
 

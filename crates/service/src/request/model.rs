@@ -9,9 +9,12 @@ use crate::model::read_model;
 read_model! {
     /// One step on a request's timeline.
     pub struct RequestEvent from EventRow {
+        /// Milliseconds since the Unix epoch.
         pub at: i64,
+        /// A RequestAction code, `submit` or `escalate`.
         pub action: String,
         pub to_state: String,
+        /// Who, as residents read it: 群众, 系统, or the acting user's organization.
         pub actor_label: String,
         pub note: String,
     }
@@ -47,12 +50,15 @@ read_model! {
 read_model! {
     /// An answered request as published, without anything of the resident.
     pub struct PublishedRequest from PublishedRow {
+        /// Last 4 letters of the code, upper case.
         pub code_tail: String,
         pub category_name: String,
         pub community_name: String,
         pub grid_name: Option<String>,
         pub state: String,
+        /// Milliseconds since the Unix epoch.
         pub submitted_at: i64,
+        /// Milliseconds since the Unix epoch.
         pub resolved_at: Option<i64>,
         /// The reply, unless staff redacted it.
         pub reply: Option<String>,
@@ -63,11 +69,15 @@ read_model! {
     /// A resident's request with its clock and who handles it; the phone only masked.
     pub struct Request from RequestRow {
         pub id: i64,
+        /// Tracking code as stored (10 lower-case letters and digits).
         pub code: String,
         pub category_id: i64,
         pub category_name: String,
+        /// The category's limit to accept.
         pub accept_hours: i64,
+        /// The category's limit to resolve, from acceptance.
         pub resolve_hours: i64,
+        /// The category's usual department.
         pub routed_department_id: Option<i64>,
         pub community_id: i64,
         pub community_name: String,
@@ -77,12 +87,15 @@ read_model! {
         pub address: String,
         pub description: String,
         pub phone_masked: String,
+        /// Milliseconds since the Unix epoch.
         pub submitted_at: i64,
+        /// Milliseconds since the Unix epoch.
         pub accept_due_at: i64,
         #[serde(flatten)]
         pub times: RequestTimes,
         pub assignee_name: Option<String>,
         pub department_name: Option<String>,
+        /// Reply hidden on the published list.
         pub redacted: bool,
         pub has_photo: bool,
     }

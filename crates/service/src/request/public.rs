@@ -27,26 +27,26 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// A sum to work out before submitting: a speed bump for scripts, signed so that the server
 /// keeps nothing between showing the form and receiving it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Challenge {
     pub question: String,
     pub token: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicOptions {
     pub categories: Vec<(i64, String)>,
     pub communities: Vec<(i64, String)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Submitted {
     /// The tracking code as shown to the resident.
     pub code: String,
 }
 
 /// A request as its resident sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TrackedRequest {
     pub code: String,
     pub category_name: String,
@@ -55,6 +55,7 @@ pub struct TrackedRequest {
     pub address: String,
     pub description: String,
     pub state: String,
+    /// Milliseconds since the Unix epoch.
     pub submitted_at: i64,
     pub reply: String,
     pub events: Vec<RequestEvent>,
@@ -62,10 +63,11 @@ pub struct TrackedRequest {
     pub can_answer: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PublishedPage {
     pub items: Vec<PublishedRequest>,
     pub page: i64,
+    /// Another page follows.
     pub more: bool,
 }
 

@@ -22,7 +22,7 @@ use crate::members::{Placement, row_facts};
 use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct TransferInput {
     pub kind: String,
@@ -33,7 +33,8 @@ pub struct TransferInput {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = TransferStep)]
 #[serde(default)]
 pub struct StepInput {
     /// The letter's number when approving; generated when empty.
@@ -42,7 +43,7 @@ pub struct StepInput {
     pub note: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TransferPage {
     pub items: Vec<Transfer>,
     pub total: i64,
@@ -51,14 +52,14 @@ pub struct TransferPage {
 }
 
 /// A branch any editor may send a member to: names and codes are not personal data.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Target {
     pub id: i64,
     pub name: String,
     pub code: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberHistory {
     pub memberships: Vec<Membership>,
     pub transfers: Vec<Transfer>,

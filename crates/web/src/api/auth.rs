@@ -1,8 +1,7 @@
 use axum::Json;
 use axum::extract::State;
 use dangjian_service::auth::SessionKind;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use super::UserJson;
 use crate::AppState;
@@ -10,27 +9,63 @@ use crate::error::ApiResult;
 use crate::extract::ApiJson;
 use crate::session::{Auth, Caller};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginBody {
+    /// Trimmed; blank or longer than 64 bytes fails like a wrong password.
     username: String,
+    /// Empty or longer than 1024 bytes fails like a wrong password.
     password: String,
 }
 
-/// Exchanges a username and password for a bearer token with the same lifetimes as a session.
+/// 登录获取令牌 / Log in and obtain a bearer token
+///
+/// Exchanges a username and password for a bearer token (an API session with the same lifetimes
+/// as a browser session). Every attempt is audited. Wrong credentials: 422 `bad_credentials` on
+/// `password`; a disabled account (right password): 422 `disabled` on `username`; too many
+/// failures: 423.
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    operation_id = "login",
+    tag = "auth",
+    request_body(content = LoginBody, description = "Credentials."),
+    responses((status = 200, description = "Logged in.", body = LoginAnswer)),
+    security(()),
+)]
 pub async fn login(
     State(st): State<AppState>,
     caller: Caller,
     ApiJson(b): ApiJson<LoginBody>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<LoginAnswer>> {
     let out = st
         .app
         .login(&b.username, &b.password, &caller.ip, SessionKind::Api)
         .await?;
-    Ok(Json(
-        json!({ "token": out.token, "user": UserJson::from(&out.actor) }),
-    ))
+    Ok(Json(LoginAnswer {
+        user: UserJson::from(&out.actor),
+        token: out.token,
+    }))
 }
 
+/// A bearer token and the account it acts as.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginAnswer {
+    /// 64 hex characters, sent as `Authorization: Bearer <token>`.
+    token: String,
+    user: UserJson,
+}
+
+/// 当前用户 / The current user
+///
+/// The user behind the token or session cookie, with role and scope. Works for every role,
+/// auditors included.
+#[utoipa::path(
+    get,
+    path = "/me",
+    operation_id = "getMe",
+    tag = "auth",
+    responses((status = 200, description = "The current user.", body = UserJson)),
+)]
 pub async fn me(auth: Auth) -> Json<UserJson> {
     Json(UserJson::from(&auth.actor))
 }

@@ -11,6 +11,22 @@ use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::session::Auth;
 
+/// 党费标准 / A member's dues standard and payments
+///
+/// The monthly standard by the 2008 rules (DOMAIN.md §3) from the member's `category` and the
+/// income `base_fen` in force this month, in integer 分: in service ≤3000.00 元 0.5%, ≤5000 1%,
+/// ≤10000 1.5%, above 2% of the whole base; retired ≤5000 0.5%, above 1%; farmers, students and
+/// the unemployed a fixed amount (20 分 by default). `monthly_standard_fen` is null when a base
+/// is needed and none is set. `due_fen` is the standard or an approved reduction. Anyone who
+/// can see the member reads it.
+#[utoipa::path(
+    get,
+    path = "/members/{id}/dues",
+    operation_id = "getMemberDues",
+    tag = "dues",
+    params(("id" = i64, Path, description = "Member id.")),
+    responses((status = 200, description = "The member's dues.", body = MemberDues)),
+)]
 pub async fn member(
     State(st): State<AppState>,
     auth: Auth,
@@ -19,13 +35,28 @@ pub async fn member(
     Ok(Json(st.app.member_dues(&auth.actor, id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct BaseBody {
     from_month: String,
     /// 元, as text or a number.
     base: serde_json::Value,
 }
 
+/// 核定计算基数 / Set the income base from a month on
+///
+/// Sets the after-tax monthly pay (in service) or pension (retired) in 元, from `from_month` on
+/// (no earlier than the back-payment window of 6 months). Negative (`negative`), absurd
+/// (`absurd`, above 1,000,000 元) and garbled (`invalid_amount`) bases are refused with 422.
+/// Editors of the member's branch only (403 otherwise); audited as `dues.base`.
+#[utoipa::path(
+    put,
+    path = "/members/{id}/dues/base",
+    operation_id = "setDuesBase",
+    tag = "dues",
+    params(("id" = i64, Path, description = "Member id.")),
+    request_body(content = BaseBody),
+    responses((status = 200, description = "The member's dues after the change.", body = MemberDues)),
+)]
 pub async fn set_base(
     State(st): State<AppState>,
     auth: Auth,
@@ -43,6 +74,22 @@ pub async fn set_base(
     ))
 }
 
+/// 登记交纳 / Record a payment for one or more months
+///
+/// Records the months `from_month..=to_month` (at most 24) as paid at what was due each month,
+/// or at `amount` 元 a month (not less than due). All months or none: a month already paid
+/// (`already_paid`), older than 6 months (`too_old`, 补交 covers at most 6), more than 12 ahead
+/// (`too_far_ahead`), before joining (`before_joining`) or without a base (`no_base`) refuses
+/// the whole request with 422. Audited as `dues.pay`.
+#[utoipa::path(
+    post,
+    path = "/members/{id}/dues/payments",
+    operation_id = "payDues",
+    tag = "dues",
+    params(("id" = i64, Path, description = "Member id.")),
+    request_body(content = PayInput),
+    responses((status = 201, description = "The payments written.", body = Vec<Payment>)),
+)]
 pub async fn pay(
     State(st): State<AppState>,
     auth: Auth,
@@ -53,12 +100,28 @@ pub async fn pay(
     Ok((StatusCode::CREATED, Json(rows)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgQuery {
+    /// An org inside the caller's scope (a branch for the ledger).
     org: i64,
+    /// YYYY-MM; this month when absent.
     month: Option<String>,
 }
 
+/// 党费台账 / A branch's ledger for a month
+///
+/// Every member of the branch with base, reduction, due amount and payment; `state` is `paid`,
+/// `unpaid`, `not_due` (joined later) or `no_base`. A non-branch org answers 422
+/// `not_a_branch`.
+#[utoipa::path(
+    get,
+    path = "/dues/ledger",
+    operation_id = "getDuesLedger",
+    tag = "dues",
+    params(OrgQuery),
+    responses((status = 200, description = "The ledger.", body = Ledger)),
+)]
 pub async fn ledger(
     State(st): State<AppState>,
     auth: Auth,
@@ -71,7 +134,7 @@ pub async fn ledger(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct BatchBody {
     org_id: i64,
     month: String,
@@ -80,21 +143,49 @@ pub struct BatchBody {
     how: PayInput,
 }
 
+/// 批量登记 / Record several members as paid for a month
+///
+/// Marks the listed members of the branch as paid for `month` at exactly what each owed. All or
+/// nothing: a member of another branch (`not_in_branch`) or a month already paid refuses the
+/// whole batch.
+#[utoipa::path(
+    post,
+    path = "/dues/ledger",
+    operation_id = "payDuesBatch",
+    tag = "dues",
+    request_body(content = BatchBody),
+    responses((status = 201, description = "How many were recorded: `{\"recorded\": n}`.", body = Recorded)),
+)]
 pub async fn pay_batch(
     State(st): State<AppState>,
     auth: Auth,
     ApiJson(b): ApiJson<BatchBody>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<Recorded>)> {
     let n = st
         .app
         .pay_dues_batch(&auth.actor, b.org_id, &b.month, &b.member_ids, &b.how)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({ "recorded": n })),
-    ))
+    Ok((StatusCode::CREATED, Json(Recorded { recorded: n })))
 }
 
+/// How many payments a batch recorded.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Recorded {
+    recorded: usize,
+}
+
+/// 欠缴名单 / Members owing dues
+///
+/// Members of the subtree who owe any of the last 6 complete months (counting from the month
+/// they joined), with `unpaid_months` and `last_paid`.
+#[utoipa::path(
+    get,
+    path = "/dues/arrears",
+    operation_id = "getDuesArrears",
+    tag = "dues",
+    params(OrgQuery),
+    responses((status = 200, description = "The list.", body = Vec<ArrearsLine>)),
+)]
 pub async fn arrears(
     State(st): State<AppState>,
     auth: Auth,
@@ -103,6 +194,19 @@ pub async fn arrears(
     Ok(Json(st.app.dues_arrears(&auth.actor, q.org).await?))
 }
 
+/// 失联预警 / Members silent for months
+///
+/// Members of the subtree with neither a payment nor attendance at a meeting for at least 3
+/// complete months; `lapsed` is true from 6 months (自行脱党). The reminder job flags them monthly
+/// to the branch and the town.
+#[utoipa::path(
+    get,
+    path = "/dues/lapses",
+    operation_id = "getDuesLapses",
+    tag = "dues",
+    params(OrgQuery),
+    responses((status = 200, description = "The list.", body = Vec<LapseLine>)),
+)]
 pub async fn lapses(
     State(st): State<AppState>,
     auth: Auth,
@@ -111,6 +215,17 @@ pub async fn lapses(
     Ok(Json(st.app.dues_lapses(&auth.actor, q.org).await?))
 }
 
+/// 减免申请 / Reductions in a subtree
+///
+/// Pending first, then decided, newest first (at most 200).
+#[utoipa::path(
+    get,
+    path = "/dues/reductions",
+    operation_id = "listDuesReductions",
+    tag = "dues",
+    params(OrgQuery),
+    responses((status = 200, description = "The list.", body = Vec<dangjian_service::dues::Reduction>)),
+)]
 pub async fn reductions(
     State(st): State<AppState>,
     auth: Auth,
@@ -119,7 +234,7 @@ pub async fn reductions(
     Ok(Json(st.app.dues_reductions(&auth.actor, q.org).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ReductionBody {
     from_month: String,
     to_month: String,
@@ -128,6 +243,20 @@ pub struct ReductionBody {
     reason: String,
 }
 
+/// 申请减免 / Propose a reduction
+///
+/// The branch proposes a reduced monthly amount (`monthly` 元; 0 exempts) for
+/// `from_month..=to_month` with a reason of 4–500 characters. The committee above the branch
+/// decides.
+#[utoipa::path(
+    post,
+    path = "/members/{id}/dues/reductions",
+    operation_id = "proposeDuesReduction",
+    tag = "dues",
+    params(("id" = i64, Path, description = "Member id.")),
+    request_body(content = ReductionBody),
+    responses((status = 201, description = "The proposal.", body = ReductionRecord)),
+)]
 pub async fn propose(
     State(st): State<AppState>,
     auth: Auth,
@@ -148,18 +277,32 @@ pub async fn propose(
     Ok((StatusCode::CREATED, Json(r)))
 }
 
-#[derive(Deserialize)]
-pub struct DecisionBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ReductionDecision {
     approve: bool,
     #[serde(default)]
     note: String,
 }
 
+/// 审批减免 / Approve or reject a reduction
+///
+/// Only a committee strictly above the member's branch decides (a branch secretary gets 403). A
+/// decided request answers 422 `already_decided`. Audited as `dues.reduction.approve` or
+/// `.reject`.
+#[utoipa::path(
+    post,
+    path = "/dues/reductions/{id}/decision",
+    operation_id = "decideDuesReduction",
+    tag = "dues",
+    params(("id" = i64, Path, description = "")),
+    request_body(content = ReductionDecision),
+    responses((status = 200, description = "The decided reduction.", body = ReductionRecord)),
+)]
 pub async fn decide(
     State(st): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<DecisionBody>,
+    ApiJson(b): ApiJson<ReductionDecision>,
 ) -> ApiResult<Json<ReductionRecord>> {
     Ok(Json(
         st.app

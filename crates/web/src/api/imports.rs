@@ -11,19 +11,37 @@ use crate::error::ApiResult;
 use crate::extract::{ApiPath, ApiQuery, ApiUpload, IMPORT_MIB};
 use crate::session::Auth;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgQuery {
     org: i64,
+    /// `members` (default): a roster of members (sheet 党员名册). `orgs`: a roster of organizations
+    /// to set up under `org` (sheet 组织名册; town and district admins only).
     #[serde(default)]
     kind: RosterKind,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct KindQuery {
+    /// `members` (default): a roster of members (sheet 党员名册). `orgs`: a roster of organizations
+    /// to set up under `org` (sheet 组织名册; town and district admins only).
     kind: RosterKind,
 }
 
+/// 导入模板 / The roster template
+///
+/// Sheet 党员名册 with the 13 column headers (or, with `kind=orgs`, sheet 组织名册 with its 7),
+/// text-formatted cells, and a sheet 填写说明.
+#[utoipa::path(
+    get,
+    path = "/imports/template.xlsx",
+    operation_id = "importTemplate",
+    tag = "imports",
+    params(KindQuery),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = super::body::FileBody)),
+)]
 pub async fn template(
     State(st): State<AppState>,
     _auth: Auth,
@@ -32,6 +50,28 @@ pub async fn template(
     Ok(crate::export::template(q.kind, &st.app)?)
 }
 
+/// 上传名册 / Upload a roster to check
+///
+/// multipart/form-data, field `file` (≤ 20 MiB, ≤ 100,000 rows), into the subtree of `org`
+/// (editors only). A roster of members: every row is checked (ID check digit, phone, dates
+/// typed any usual way or as Excel serials, branch code in scope and open, duplicates within
+/// the file and against the registry, formulas). A roster of organizations (`kind=orgs`): name,
+/// code (unique in the file and the district), parent code (an org in the subtree of `org`,
+/// open, or another row of the file; empty: `org` itself), kind allowed under that parent,
+/// owner, secretary, founding date; rows under a refused row are refused, loops are named.
+/// Nothing is written until the job is committed; orgs are then set up parents first, in one
+/// transaction. Answers 201 with the job and its first 200 refused rows. A file that is not an
+/// xlsx, lacks the sheet, has a merged or different header, or holds no rows answers 422
+/// `bad_file`/`empty`.
+#[utoipa::path(
+    post,
+    path = "/imports",
+    operation_id = "uploadRoster",
+    tag = "imports",
+    params(OrgQuery),
+    request_body(content = super::body::Upload, content_type = "multipart/form-data"),
+    responses((status = 201, description = "The job.", body = JobView)),
+)]
 pub async fn upload(
     State(st): State<AppState>,
     auth: Auth,
@@ -49,6 +89,18 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+/// 导入任务 / A job with its errors and progress
+///
+/// The uploader's own jobs only (404 otherwise). `state`: checked, importing, done, failed,
+/// discarded; `progress` while importing.
+#[utoipa::path(
+    get,
+    path = "/imports/{id}",
+    operation_id = "getImport",
+    tag = "imports",
+    params(("id" = i64, Path, description = "")),
+    responses((status = 200, description = "The job.", body = JobView)),
+)]
 pub async fn get(
     State(st): State<AppState>,
     auth: Auth,
@@ -59,6 +111,19 @@ pub async fn get(
     ))
 }
 
+/// 导入有效记录 / Import the valid rows
+///
+/// Checks the kept file again against the registry as it is now, then writes every valid row in
+/// one transaction (a crash writes nothing), in the background; poll `GET /imports/{id}`. A job
+/// not in `checked` answers 422 `not_checked`. Audited as `member.import`.
+#[utoipa::path(
+    post,
+    path = "/imports/{id}/commit",
+    operation_id = "commitImport",
+    tag = "imports",
+    params(("id" = i64, Path, description = "")),
+    responses((status = 202, description = "Started.")),
+)]
 pub async fn commit(
     State(st): State<AppState>,
     auth: Auth,
@@ -68,6 +133,17 @@ pub async fn commit(
     Ok(StatusCode::ACCEPTED)
 }
 
+/// 放弃导入 / Import nothing
+///
+/// Drops the kept file; nothing is written.
+#[utoipa::path(
+    post,
+    path = "/imports/{id}/discard",
+    operation_id = "discardImport",
+    tag = "imports",
+    params(("id" = i64, Path, description = "")),
+    responses((status = 204, description = "Discarded.")),
+)]
 pub async fn discard(
     State(st): State<AppState>,
     auth: Auth,
@@ -77,6 +153,17 @@ pub async fn discard(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// 错误报告 / The refused rows as xlsx
+///
+/// Sheet 错误报告: 行号, the 13 columns as read, and 错误 listing each problem with its column.
+#[utoipa::path(
+    get,
+    path = "/imports/{id}/errors.xlsx",
+    operation_id = "importErrors",
+    tag = "imports",
+    params(("id" = i64, Path, description = "")),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = super::body::FileBody)),
+)]
 pub async fn errors(
     State(st): State<AppState>,
     auth: Auth,
@@ -93,6 +180,20 @@ pub struct Reason {
     reason: Option<String>,
 }
 
+/// 导出名册 / The member list as a roster
+///
+/// The members `GET /members` would list with the same filters (all pages, at most 200,000), in
+/// the import template's layout so that it reads back in. ID numbers and phones are masked
+/// unless `reason` (4–200 characters) is given by an editor of the subtree (else 403); every
+/// export is audited as `export`, with the reason when unmasked.
+#[utoipa::path(
+    get,
+    path = "/members/export.xlsx",
+    operation_id = "exportMembers",
+    tag = "imports",
+    params(MemberQuery),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = super::body::FileBody)),
+)]
 pub async fn export(
     State(st): State<AppState>,
     auth: Auth,

@@ -1,8 +1,11 @@
-//! The JSON API under /api/v1, described by `openapi.json` (served as is, and checked
-//! against the routes by the integration tests).
+//! The JSON API under /api/v1. Each handler declares its path, method and description with
+//! `#[utoipa::path]`; the route table registers them and gathers the OpenAPI document, served
+//! at /api/v1/openapi.json and as a page at /api/docs.
 
 mod auth;
+mod body;
 mod checkin;
+mod doc;
 mod dues;
 mod evaluation;
 mod imports;
@@ -19,163 +22,183 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use dangjian_service::Actor;
 use serde::Serialize;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::extract::{MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES};
 use crate::routes::Table;
 
-const OPENAPI: &str = include_str!("openapi.json");
+pub(crate) use doc::json as doc_json;
 
 pub(crate) fn routes() -> Table {
     Table::new()
-        .post("/auth/login", auth::login)
-        .get("/requests", request::list)
-        .get("/requests/dashboard", request::dashboard)
-        .get("/requests/{id}", request::get)
-        .post("/requests/{id}/actions", request::act)
-        .post("/requests/{id}/phone", request::phone)
-        .put("/requests/{id}/redaction", request::redaction)
-        .get("/request-categories", request::categories)
-        .post("/request-categories", request::create_category)
-        .put("/request-categories/{id}", request::update_category)
-        .get("/request-departments", request::departments)
-        .post("/request-departments", request::create_department)
-        .put("/request-departments/{id}", request::update_department)
-        .get("/evaluations", evaluation::list)
-        .post("/evaluations", evaluation::create)
-        .get("/evaluations/{id}/results", evaluation::results)
-        .post("/evaluations/{id}/responses", evaluation::respond)
-        .post("/evaluations/{id}/publications", evaluation::publish)
-        .get("/public/evaluations/{id}/{org}", evaluation::public)
-        .get("/cards/{code}/photo", masses::public_card_photo)
-        .get("/members/{id}/card/photo", masses::card_photo)
-        .post_upload(
-            "/members/{id}/card/photo",
-            masses::set_card_photo,
-            MAX_UPLOAD_BYTES,
-        )
-        .get("/deeds/{id}/photo", masses::deed_photo)
-        .post_upload(
-            "/deeds/{id}/photo",
-            masses::set_deed_photo,
-            MAX_UPLOAD_BYTES,
-        )
-        .get("/public/request-form", request::public_form)
-        .get("/public/grids", request::public_grids)
-        .get("/public/requests", request::published)
-        .post("/public/requests", request::submit)
-        .post("/public/requests/track", request::track)
-        .post("/public/requests/answer", request::answer)
-        .get("/me", auth::me)
-        .get("/orgs", orgs::list)
-        .post("/orgs", orgs::create)
-        .get("/orgs/{id}", orgs::get)
-        .patch("/orgs/{id}", orgs::update)
-        .get("/members", members::list)
-        .post("/members", members::create)
-        .get("/members/export.xlsx", imports::export)
-        .get("/members/{id}", members::get)
-        .patch("/members/{id}", members::update)
-        .get("/imports/template.xlsx", imports::template)
-        .post_upload("/imports", imports::upload, MAX_IMPORT_BYTES)
-        .get("/imports/{id}", imports::get)
-        .post("/imports/{id}/commit", imports::commit)
-        .post("/imports/{id}/discard", imports::discard)
-        .get("/imports/{id}/errors.xlsx", imports::errors)
-        .get("/members/{id}/dues", dues::member)
-        .put("/members/{id}/dues/base", dues::set_base)
-        .post("/members/{id}/dues/payments", dues::pay)
-        .post("/members/{id}/dues/reductions", dues::propose)
-        .get("/dues/ledger", dues::ledger)
-        .post("/dues/ledger", dues::pay_batch)
-        .get("/dues/arrears", dues::arrears)
-        .get("/dues/lapses", dues::lapses)
-        .get("/dues/reductions", dues::reductions)
-        .post("/dues/reductions/{id}/decision", dues::decide)
-        .post("/members/{id}/transfers", transfer::request)
-        .get("/members/{id}/history", transfer::history)
-        .get("/transfers", transfer::list)
-        .post("/transfers/in", transfer::receive_in)
-        .get("/transfers/targets", transfer::targets)
-        .get("/transfers/{id}", transfer::get)
-        .post("/transfers/{id}/{action}", transfer::step)
-        .get("/recruits", recruit::pipeline)
-        .post("/recruits", recruit::create)
-        .get("/recruits.xlsx", recruit::pipeline_xlsx)
-        .get("/recruits/{id}", recruit::get)
-        .post("/recruits/{id}/steps/{no}", recruit::step)
-        .post("/recruits/{id}/extension", recruit::extend)
-        .post("/recruits/{id}/cancel", recruit::cancel)
-        .put("/plans", recruit::plan)
-        .get("/stats/overview", orgs::overview)
-        .get("/life/compliance", life::compliance)
-        .get("/life/compliance.xlsx", life::compliance_xlsx)
-        .get("/life/rules", life::rules)
-        .put("/life/rules", life::put_rule)
-        .get("/meetings", life::list)
-        .post("/meetings", life::create)
-        .get("/meetings/{id}", life::get)
-        .patch("/meetings/{id}", life::update)
-        .delete("/meetings/{id}", life::delete)
-        .post_upload("/meetings/{id}/files", life::attach, MAX_UPLOAD_BYTES)
-        .get("/meetings/{id}/files/{file_id}", life::file)
-        .delete("/meetings/{id}/files/{file_id}", life::delete_file)
-        .post("/checkins", checkin::open)
-        .get("/checkins/{id}", checkin::get)
-        .post("/checkin", checkin::check_in)
-        .get("/reviews", review::find)
-        .post("/reviews", review::open)
-        .get("/reviews/summary", review::summary)
-        .get("/reviews/{id}", review::get)
-        .patch("/reviews/{id}/entries/{member_id}", review::entry)
-        .post("/reviews/{id}/decision", review::decide)
-        .get("/grids", masses::grids)
-        .post("/grids", masses::create_grid)
-        .get("/grids/{id}", masses::grid)
-        .post("/grids/{id}/households", masses::add_household)
-        .get("/households", masses::households)
-        .get("/households.xlsx", masses::households_xlsx)
-        .get("/deeds.xlsx", masses::deeds_xlsx)
-        .get("/households/{id}", masses::household)
-        .post("/households/{id}/pairing", masses::pair)
-        .delete("/households/{id}/pairing", masses::unpair)
-        .post("/members/{id}/deeds", masses::record_deed)
-        .get("/deeds", masses::deeds)
-        .post("/deeds/{id}/confirm", masses::confirm_deed)
-        .get("/masses/coverage", masses::coverage)
-        .get("/members/{id}/card", masses::card)
-        .put("/members/{id}/card", masses::set_card)
-        .get("/cards/{code}", masses::public_card)
-        .get("/reports", masses::reports)
-        .post("/reports", masses::register_community_checkin)
-        .get("/reports/{id}", masses::report)
-        .post("/reports/{id}/services", masses::report_service)
-        .post("/reports/{id}/rating", masses::rate_community_checkin)
-        .post("/reports/{id}/end", masses::end_community_checkin)
-        .get("/service-units", masses::service_units)
-        .post("/service-units", masses::create_service_unit)
-        .get("/service-units/{id}", masses::service_unit)
-        .post("/service-units/{id}/members", masses::add_unit_member)
-        .delete(
-            "/service-units/{id}/members/{member_id}",
-            masses::remove_unit_member,
-        )
-        .get("/notifications", notifications)
-        .post("/notifications/read", read_notifications)
-        .get("/openapi.json", openapi)
+        .api(routes!(auth::login))
+        .api(routes!(request::list))
+        .api(routes!(request::dashboard))
+        .api(routes!(request::get))
+        .api(routes!(request::act))
+        .api(routes!(request::phone))
+        .api(routes!(request::redaction))
+        .api(routes!(request::categories))
+        .api(routes!(request::create_category))
+        .api(routes!(request::update_category))
+        .api(routes!(request::departments))
+        .api(routes!(request::create_department))
+        .api(routes!(request::update_department))
+        .api(routes!(evaluation::list))
+        .api(routes!(evaluation::create))
+        .api(routes!(evaluation::results))
+        .api(routes!(evaluation::respond))
+        .api(routes!(evaluation::publish))
+        .api(routes!(evaluation::public))
+        .api(routes!(masses::public_card_photo))
+        .api(routes!(masses::card_photo))
+        .api_upload(routes!(masses::set_card_photo), MAX_UPLOAD_BYTES)
+        .api(routes!(masses::deed_photo))
+        .api_upload(routes!(masses::set_deed_photo), MAX_UPLOAD_BYTES)
+        .api(routes!(request::public_form))
+        .api(routes!(request::public_grids))
+        .api(routes!(request::published))
+        .api(routes!(request::submit))
+        .api(routes!(request::track))
+        .api(routes!(request::answer))
+        .api(routes!(auth::me))
+        .api(routes!(orgs::list))
+        .api(routes!(orgs::create))
+        .api(routes!(orgs::get))
+        .api(routes!(orgs::update))
+        .api(routes!(members::list))
+        .api(routes!(members::create))
+        .api(routes!(imports::export))
+        .api(routes!(members::get))
+        .api(routes!(members::update))
+        .api(routes!(imports::template))
+        .api_upload(routes!(imports::upload), MAX_IMPORT_BYTES)
+        .api(routes!(imports::get))
+        .api(routes!(imports::commit))
+        .api(routes!(imports::discard))
+        .api(routes!(imports::errors))
+        .api(routes!(dues::member))
+        .api(routes!(dues::set_base))
+        .api(routes!(dues::pay))
+        .api(routes!(dues::propose))
+        .api(routes!(dues::ledger))
+        .api(routes!(dues::pay_batch))
+        .api(routes!(dues::arrears))
+        .api(routes!(dues::lapses))
+        .api(routes!(dues::reductions))
+        .api(routes!(dues::decide))
+        .api(routes!(transfer::request))
+        .api(routes!(transfer::history))
+        .api(routes!(transfer::list))
+        .api(routes!(transfer::receive_in))
+        .api(routes!(transfer::targets))
+        .api(routes!(transfer::get))
+        .api(routes!(transfer::step))
+        .api(routes!(recruit::pipeline))
+        .api(routes!(recruit::create))
+        .api(routes!(recruit::pipeline_xlsx))
+        .api(routes!(recruit::get))
+        .api(routes!(recruit::step))
+        .api(routes!(recruit::extend))
+        .api(routes!(recruit::cancel))
+        .api(routes!(recruit::plan))
+        .api(routes!(orgs::overview))
+        .api(routes!(life::compliance))
+        .api(routes!(life::compliance_xlsx))
+        .api(routes!(life::rules))
+        .api(routes!(life::put_rule))
+        .api(routes!(life::list))
+        .api(routes!(life::create))
+        .api(routes!(life::get))
+        .api(routes!(life::update))
+        .api(routes!(life::delete))
+        .api_upload(routes!(life::attach), MAX_UPLOAD_BYTES)
+        .api(routes!(life::file))
+        .api(routes!(life::delete_file))
+        .api(routes!(checkin::open))
+        .api(routes!(checkin::get))
+        .api(routes!(checkin::check_in))
+        .api(routes!(review::find))
+        .api(routes!(review::open))
+        .api(routes!(review::summary))
+        .api(routes!(review::get))
+        .api(routes!(review::entry))
+        .api(routes!(review::decide))
+        .api(routes!(masses::grids))
+        .api(routes!(masses::create_grid))
+        .api(routes!(masses::grid))
+        .api(routes!(masses::add_household))
+        .api(routes!(masses::households))
+        .api(routes!(masses::households_xlsx))
+        .api(routes!(masses::deeds_xlsx))
+        .api(routes!(masses::household))
+        .api(routes!(masses::pair))
+        .api(routes!(masses::unpair))
+        .api(routes!(masses::record_deed))
+        .api(routes!(masses::deeds))
+        .api(routes!(masses::confirm_deed))
+        .api(routes!(masses::coverage))
+        .api(routes!(masses::card))
+        .api(routes!(masses::set_card))
+        .api(routes!(masses::public_card))
+        .api(routes!(masses::reports))
+        .api(routes!(masses::register_community_checkin))
+        .api(routes!(masses::report))
+        .api(routes!(masses::report_service))
+        .api(routes!(masses::rate_community_checkin))
+        .api(routes!(masses::end_community_checkin))
+        .api(routes!(masses::service_units))
+        .api(routes!(masses::create_service_unit))
+        .api(routes!(masses::service_unit))
+        .api(routes!(masses::add_unit_member))
+        .api(routes!(masses::remove_unit_member))
+        .api(routes!(notifications))
+        .api(routes!(read_notifications))
+        .api(routes!(openapi))
 }
 
+/// 提醒列表 / List reminders
+///
+/// The reminders the caller's role may read in their scope org, newest first (at most 100): a
+/// member's account reads only those about meeting days, an auditor none (403). A scheduled
+/// job writes them at start and every ten minutes; each has a unique key, so none is written
+/// twice.
+#[utoipa::path(
+    get,
+    path = "/notifications",
+    operation_id = "listNotifications",
+    tag = "life",
+    responses((status = 200, description = "Reminders and how many are unread.", body = Notifications)),
+)]
 async fn notifications(
     axum::extract::State(st): axum::extract::State<AppState>,
     auth: crate::session::Auth,
-) -> crate::error::ApiResult<axum::Json<serde_json::Value>> {
+) -> crate::error::ApiResult<axum::Json<Notifications>> {
     let items = st.app.notifications(&auth.actor).await?;
     let unread = items.iter().filter(|n| !n.read).count();
-    Ok(axum::Json(
-        serde_json::json!({ "unread": unread, "items": items }),
-    ))
+    Ok(axum::Json(Notifications { unread, items }))
 }
 
+/// The account's latest reminders (at most 100), newest first.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Notifications {
+    /// How many of them are unread.
+    unread: usize,
+    items: Vec<dangjian_service::remind::Notification>,
+}
+
+/// 全部标为已读 / Mark all reminders read
+///
+/// Marks every reminder the caller may read as read by the caller (other users keep their
+/// own state).
+#[utoipa::path(
+    post,
+    path = "/notifications/read",
+    operation_id = "readNotifications",
+    tag = "life",
+    responses((status = 204, description = "Done.")),
+)]
 async fn read_notifications(
     axum::extract::State(st): axum::extract::State<AppState>,
     auth: crate::session::Auth,
@@ -184,18 +207,34 @@ async fn read_notifications(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
+/// 接口描述文档 / This OpenAPI document
+///
+/// This document, generated from the handlers and their types. No login needed; the page
+/// /api/docs shows the same for reading.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    operation_id = "getOpenApi",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document.", body = Object)),
+    security(()),
+)]
 async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+    ([(header::CONTENT_TYPE, "application/json")], doc::json())
 }
 
-#[derive(Serialize)]
+/// The account a session acts as.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UserJson {
     id: Option<i64>,
     username: String,
     display_name: String,
     role: &'static str,
+    /// Root of the subtree the user acts in.
     scope_org_id: i64,
     scope_org_name: String,
+    /// For role `member`: the user's own member record (such a user reads only their own
+    /// branch).
     member_id: Option<i64>,
 }
 

@@ -4,14 +4,24 @@ use axum::http::StatusCode;
 use dangjian_service::orgs::Org;
 use dangjian_service::orgs::{ChildSummary, OrgChange, OrgInput};
 use dangjian_service::stats::Overview;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::session::Auth;
 
+/// 组织详情 / Get an organization
+///
+/// One organization of the caller's scope; anything else (missing or out of scope) answers 404.
+#[utoipa::path(
+    get,
+    path = "/orgs/{id}",
+    operation_id = "getOrg",
+    tag = "orgs",
+    params(("id" = i64, Path, description = "Organization id.")),
+    responses((status = 200, description = "The organization.", body = Org)),
+)]
 pub async fn get(
     State(st): State<AppState>,
     auth: Auth,
@@ -20,26 +30,43 @@ pub async fn get(
     Ok(Json(st.app.org(&auth.actor, id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// List the children of this organization.
     parent: Option<i64>,
+    /// Search text, trimmed, first 60 characters used; `%`, `_` and `\` are ignored.
     q: Option<String>,
 }
 
-/// Children of `parent` with their counts, or a search by `q`; one of the two is required.
+/// 下级组织或搜索组织 / Children of an organization, or search organizations
+///
+/// With `parent`: the children of that organization with their subtree counts (OrgChildList;
+/// 404 if the parent is out of scope). Otherwise with `q`: organizations inside the caller's
+/// scope whose name or code contains `q` (OrgSearchList, closed ones and groups included; an
+/// empty `q` finds nothing). `parent` wins when both are given; neither: 400
+/// `missing_parameter`.
+#[utoipa::path(
+    get,
+    path = "/orgs",
+    operation_id = "listOrgs",
+    tag = "orgs",
+    params(ListQuery),
+    responses((status = 200, description = "`OrgChildList` for `parent`, `OrgSearchList` for `q`.", body = OrgList)),
+)]
 pub async fn list(
     State(st): State<AppState>,
     auth: Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<OrgList>> {
     match (q.parent, q.q) {
         (Some(parent), _) => {
-            let items: Vec<ChildSummary> = st.app.org_children(&auth.actor, parent).await?;
-            Ok(Json(json!({ "items": items })))
+            let items = st.app.org_children(&auth.actor, parent).await?;
+            Ok(Json(OrgList::Children { items }))
         }
         (None, Some(text)) => {
             let items = st.app.org_search(&auth.actor, &text, 100).await?;
-            Ok(Json(json!({ "items": items })))
+            Ok(Json(OrgList::Found { items }))
         }
         (None, None) => Err(ApiError(Problem::new(
             StatusCode::BAD_REQUEST,
@@ -49,22 +76,57 @@ pub async fn list(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CreateBody {
+/// The children of an org with their counts, or the orgs a search found (at most 100).
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum OrgList {
+    Children { items: Vec<ChildSummary> },
+    Found { items: Vec<Org> },
+}
+
+/// Body of POST /orgs: the parent plus the OrgInput fields (flattened).
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct OrgCreate {
     parent_id: i64,
     #[serde(flatten)]
     org: OrgInput,
 }
 
+/// 新建组织 / Create an organization
+///
+/// Creates an organization (or group) under `parent_id`; the creation is recorded as a dated
+/// event and audited. Roles: district_admin, town_admin, village_admin inside their scope (else
+/// 403). A parent out of scope: 404.
+#[utoipa::path(
+    post,
+    path = "/orgs",
+    operation_id = "createOrg",
+    tag = "orgs",
+    request_body(content = OrgCreate, description = "The new organization."),
+    responses((status = 201, description = "Created.", body = Org)),
+)]
 pub async fn create(
     State(st): State<AppState>,
     auth: Auth,
-    ApiJson(b): ApiJson<CreateBody>,
+    ApiJson(b): ApiJson<OrgCreate>,
 ) -> ApiResult<(StatusCode, Json<Org>)> {
     let row = st.app.create_org(&auth.actor, b.parent_id, &b.org).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
+/// 调整组织（更名、换书记、迁移、撤销）/ Change an organization (rename, secretary, move, close)
+///
+/// Applies the given changes as dated events (audited) and answers the organization as it now
+/// is. Out of scope: 404; a role that may not edit organizations: 403.
+#[utoipa::path(
+    patch,
+    path = "/orgs/{id}",
+    operation_id = "updateOrg",
+    tag = "orgs",
+    params(("id" = i64, Path, description = "Organization id.")),
+    request_body(content = OrgChange, description = "The changes."),
+    responses((status = 200, description = "The changed organization.", body = Org)),
+)]
 pub async fn update(
     State(st): State<AppState>,
     auth: Auth,
@@ -74,11 +136,25 @@ pub async fn update(
     Ok(Json(st.app.change_org(&auth.actor, id, &b).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OverviewQuery {
+    /// The organization (404 if out of scope). Default: the caller's scope root (a `member`
+    /// user: their own branch).
     org: Option<i64>,
 }
 
+/// 统计概览 / Statistics overview
+///
+/// Counts and breakdowns of a subtree, with its children's counts.
+#[utoipa::path(
+    get,
+    path = "/stats/overview",
+    operation_id = "getOverview",
+    tag = "stats",
+    params(OverviewQuery),
+    responses((status = 200, description = "The overview.", body = Overview)),
+)]
 pub async fn overview(
     State(st): State<AppState>,
     auth: Auth,

@@ -13,7 +13,8 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::session::Auth;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ListQuery {
     state: Option<String>,
@@ -21,6 +22,17 @@ pub struct ListQuery {
     q: String,
 }
 
+/// 转接列表 / Transfers either side of which is in scope
+///
+/// Newest first, 50 a page; `state` filters.
+#[utoipa::path(
+    get,
+    path = "/transfers",
+    operation_id = "listTransfers",
+    tag = "transfers",
+    params(ListQuery),
+    responses((status = 200, description = "OK", body = TransferPage)),
+)]
 pub async fn list(
     State(st): State<AppState>,
     auth: Auth,
@@ -33,6 +45,17 @@ pub async fn list(
     ))
 }
 
+/// 转接详情 / One transfer
+///
+/// Visible to both sides. Missing or out of scope: 404.
+#[utoipa::path(
+    get,
+    path = "/transfers/{id}",
+    operation_id = "getTransfer",
+    tag = "transfers",
+    params(("id" = i64, Path, description = "")),
+    responses((status = 200, description = "OK", body = Transfer)),
+)]
 pub async fn get(
     State(st): State<AppState>,
     auth: Auth,
@@ -41,6 +64,23 @@ pub async fn get(
     Ok(Json(st.app.transfer(&auth.actor, id).await?))
 }
 
+/// 发起转接 / Start a transfer
+///
+/// The sending side (editors of the member's branch) starts a transfer: `internal` to an open
+/// branch of the district (`to_org_id`), `out` to an organization outside (`outside_org`), or
+/// `flow_out` for a flowing member (流出, who stays counted in the home branch). Refused with
+/// 422: a closed target (`closed`), not a branch (`not_a_branch`), unknown (`unknown_org`), the
+/// same branch (`same_org`), a member with an open transfer (`open_transfer`), a missing
+/// reason. The transfer carries `dues_paid_to`. Audited as `transfer.request`.
+#[utoipa::path(
+    post,
+    path = "/members/{id}/transfers",
+    operation_id = "requestTransfer",
+    tag = "transfers",
+    params(("id" = i64, Path, description = "Member id.")),
+    request_body(content = TransferInput),
+    responses((status = 201, description = "OK", body = Transfer)),
+)]
 pub async fn request(
     State(st): State<AppState>,
     auth: Auth,
@@ -51,6 +91,25 @@ pub async fn request(
     Ok((StatusCode::CREATED, Json(t)))
 }
 
+/// 转接步骤 / Approve, receive, reject or cancel
+///
+/// requested → approved (the sending side issues the letter: `letter_no` or a generated number;
+/// valid 90 days) → received (an internal transfer: the receiving side, and the member moves;
+/// out of the district: the sending side records the receipt and the member leaves the
+/// registry; flowing: the member is marked flowing). `reject` needs a `note` (the sending side
+/// on a request, the receiving side on an approved internal transfer); `cancel` withdraws a
+/// request. A letter past its validity is `expired` and can no longer be received. A step out
+/// of turn answers 422 `not_allowed`; the wrong side gets 404 or 403. Audited as
+/// `transfer.<action>`.
+#[utoipa::path(
+    post,
+    path = "/transfers/{id}/{action}",
+    operation_id = "stepTransfer",
+    tag = "transfers",
+    params(("id" = i64, Path, description = ""), ("action" = String, Path, description = "")),
+    request_body(content = StepInput),
+    responses((status = 200, description = "OK", body = Transfer)),
+)]
 pub async fn step(
     State(st): State<AppState>,
     auth: Auth,
@@ -71,7 +130,7 @@ pub async fn step(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct InBody {
     org_id: i64,
     group_id: Option<i64>,
@@ -81,6 +140,19 @@ pub struct InBody {
     member: MemberInput,
 }
 
+/// 区外转入 / Register a member arriving by letter
+///
+/// Creates the member (all member rules apply) and a received transfer of kind `in` with the
+/// letter's number, in one transaction: a refused member writes nothing. The history shows the
+/// outside organization from the join date until today.
+#[utoipa::path(
+    post,
+    path = "/transfers/in",
+    operation_id = "receiveTransferIn",
+    tag = "transfers",
+    request_body(content = InBody),
+    responses((status = 201, description = "OK", body = Transfer)),
+)]
 pub async fn receive_in(
     State(st): State<AppState>,
     auth: Auth,
@@ -97,6 +169,18 @@ pub async fn receive_in(
     Ok((StatusCode::CREATED, Json(t)))
 }
 
+/// 组织关系历史 / A member's organizations
+///
+/// Every organization the member belonged to with its dates (`to_date` null for the current
+/// one; `org_id` null outside the district), and the member's transfers.
+#[utoipa::path(
+    get,
+    path = "/members/{id}/history",
+    operation_id = "getMemberHistory",
+    tag = "transfers",
+    params(("id" = i64, Path, description = "Member id.")),
+    responses((status = 200, description = "OK", body = MemberHistory)),
+)]
 pub async fn history(
     State(st): State<AppState>,
     auth: Auth,
@@ -105,6 +189,18 @@ pub async fn history(
     Ok(Json(st.app.member_history(&auth.actor, id).await?))
 }
 
+/// 接收党支部 / Branches a member may be sent to
+///
+/// Open branches anywhere in the district whose name or code contains `q` (at least 2
+/// characters), at most 20: names and codes only. Editors only (403).
+#[utoipa::path(
+    get,
+    path = "/transfers/targets",
+    operation_id = "transferTargets",
+    tag = "transfers",
+    params(ListQuery),
+    responses((status = 200, description = "OK", body = Vec<Target>)),
+)]
 pub async fn targets(
     State(st): State<AppState>,
     auth: Auth,

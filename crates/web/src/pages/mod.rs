@@ -1,5 +1,6 @@
 //! HTML pages: one module per area, each rendering askama templates from service results.
 
+mod api_docs;
 mod audit;
 mod checkin;
 mod community_checkin;
@@ -34,6 +35,7 @@ use crate::routes::Table;
 pub(crate) fn routes() -> Table {
     Table::new()
         .get("/", home::page)
+        .get("/api/docs", api_docs::page)
         .get("/login", login::form)
         .post("/login", login::submit)
         .post("/logout", login::logout)
