@@ -1,3 +1,5 @@
+//! Validation errors: one problem with one field, in Chinese.
+
 use serde::Serialize;
 
 /// One problem with one input field, phrased for the user (in Chinese).

@@ -1,3 +1,5 @@
+//! Who is calling: the account, its role and the subtree it acts in.
+
 use dangjian_domain::role::{Role, in_scope};
 
 use crate::{ServiceError, ServiceResult};

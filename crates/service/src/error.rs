@@ -1,3 +1,5 @@
+//! The service's errors, which the web layer maps to statuses and Chinese messages.
+
 use dangjian_domain::FieldError;
 use dangjian_store::StoreError;
 

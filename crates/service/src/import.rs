@@ -17,6 +17,7 @@ use dangjian_store::{rollup, transfer};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::export::MAX_EXPORT;
 use crate::members::{MemberQuery, to_write};
 use crate::model::read_model;
 use crate::org_roster::{ORG_COLUMNS, PlannedOrg};
@@ -76,8 +77,6 @@ pub const MEMBER_NOTES: [&str; 10] = [
 
 /// Rows one import may hold.
 pub const MAX_ROWS: usize = 100_000;
-/// Members one export may hold (a district of Fuling's size is 60,000).
-pub const MAX_EXPORT: i64 = 200_000;
 /// Errors a preview lists; the error report has them all.
 pub const PREVIEW_ERRORS: usize = 200;
 
@@ -665,14 +664,7 @@ impl App {
             }
         };
         let mut conn = self.db.conn().await?;
-        let total = member::count(&mut conn, &f).await?;
-        if total > MAX_EXPORT {
-            return Err(ServiceError::field(
-                "org",
-                "too_many",
-                format!("一次最多导出 {MAX_EXPORT} 名党员（当前 {total} 名），请缩小范围"),
-            ));
-        }
+        crate::export::check_size(member::count(&mut conn, &f).await?, "名党员")?;
         let items = member::list(&mut conn, &f, MAX_EXPORT, 0).await?;
         let ciphers = if reason.is_some() {
             member::ciphers_of(&mut conn, &items.iter().map(|m| m.id).collect::<Vec<_>>()).await?

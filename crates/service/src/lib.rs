@@ -9,6 +9,7 @@ mod crypto;
 pub mod database;
 pub mod dues;
 mod error;
+mod export;
 pub mod health;
 pub mod import;
 pub mod life;

@@ -6,22 +6,25 @@ use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::Sql;
 
-#[derive(Debug, Clone)]
-pub struct AuditRow {
-    pub seq: i64,
-    pub at: i64,
-    pub actor_id: Option<i64>,
-    pub actor_name: String,
-    pub ip: String,
-    pub action: String,
-    pub object_type: String,
-    pub object_id: String,
-    pub result: String,
-    pub detail: String,
-    pub prev_hash: String,
-    pub hash: String,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct AuditRow {
+        pub seq: i64,
+        pub at: i64,
+        pub actor_id: Option<i64>,
+        pub actor_name: String,
+        pub ip: String,
+        pub action: String,
+        pub object_type: String,
+        pub object_id: String,
+        pub result: String,
+        pub detail: String,
+        pub prev_hash: String,
+        pub hash: String,
+    }
 }
 
 /// Takes the next sequence number and the previous hash; locks the head until commit.
@@ -59,20 +62,7 @@ pub async fn append(conn: &mut AnyConnection, row: &AuditRow) -> Result<()> {
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<AuditRow> {
-    Ok(AuditRow {
-        seq: r.try_get("seq")?,
-        at: r.try_get("at")?,
-        actor_id: r.try_get("actor_id")?,
-        actor_name: r.try_get("actor_name")?,
-        ip: r.try_get("ip")?,
-        action: r.try_get("action")?,
-        object_type: r.try_get("object_type")?,
-        object_id: r.try_get("object_id")?,
-        result: r.try_get("result")?,
-        detail: r.try_get("detail")?,
-        prev_hash: r.try_get("prev_hash")?,
-        hash: r.try_get("hash")?,
-    })
+    AuditRow::read(r)
 }
 
 const COLS: &str = "seq, at, actor_id, actor_name, ip, action, object_type, object_id, result, detail, prev_hash, hash";

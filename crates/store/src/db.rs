@@ -1,3 +1,5 @@
+//! Opening a database of either engine and the pool the service holds.
+
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -1,10 +1,10 @@
 //! 党费 in SQL: income bases by month, the ledger of payments, and reductions.
 
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
+use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
 pub async fn set_base(
@@ -50,10 +50,12 @@ pub async fn set_bases_bulk(conn: &mut AnyConnection, rows: &[(i64, String, i64)
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseRow {
-    pub from_month: String,
-    pub base_fen: i64,
+row! {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct BaseRow {
+        pub from_month: String,
+        pub base_fen: i64,
+    }
 }
 
 /// A member's bases, newest first.
@@ -64,39 +66,21 @@ pub async fn bases(conn: &mut AnyConnection, member_id: i64) -> Result<Vec<BaseR
     .bind(member_id)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(BaseRow {
-                from_month: r.try_get("from_month")?,
-                base_fen: r.try_get("base_fen")?,
-            })
-        })
-        .collect()
+    rows.iter().map(BaseRow::read).collect()
 }
 
-#[derive(Debug, Clone)]
-pub struct PaymentRow {
-    pub id: i64,
-    pub member_id: i64,
-    pub org_id: i64,
-    pub month: String,
-    pub due_fen: i64,
-    pub paid_fen: i64,
-    pub paid_on: String,
-    pub method: String,
-}
-
-fn payment_from(r: &AnyRow) -> Result<PaymentRow> {
-    Ok(PaymentRow {
-        id: r.try_get("id")?,
-        member_id: r.try_get("member_id")?,
-        org_id: r.try_get("org_id")?,
-        month: r.try_get("month")?,
-        due_fen: r.try_get("due_fen")?,
-        paid_fen: r.try_get("paid_fen")?,
-        paid_on: r.try_get("paid_on")?,
-        method: r.try_get("method")?,
-    })
+row! {
+    #[derive(Debug, Clone)]
+    pub struct PaymentRow {
+        pub id: i64,
+        pub member_id: i64,
+        pub org_id: i64,
+        pub month: String,
+        pub due_fen: i64,
+        pub paid_fen: i64,
+        pub paid_on: String,
+        pub method: String,
+    }
 }
 
 /// A member's payments, newest month first.
@@ -113,7 +97,7 @@ pub async fn payments(
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(payment_from).collect()
+    rows.iter().map(PaymentRow::read).collect()
 }
 
 /// A member's payments for the months `from..=to`.
@@ -132,7 +116,7 @@ pub async fn payments_between(
     .bind(to)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(payment_from).collect()
+    rows.iter().map(PaymentRow::read).collect()
 }
 
 /// The last month a member has paid for.
@@ -237,7 +221,7 @@ pub async fn ledger(conn: &mut AnyConnection, org_id: i64, month: &str) -> Resul
                 join_date: r.try_get("join_date")?,
                 base_fen: r.try_get("base_fen")?,
                 reduced_fen: r.try_get("reduced_fen")?,
-                payment: paid.map(|_| payment_from(r)).transpose()?,
+                payment: paid.map(|_| PaymentRow::read(r)).transpose()?,
             })
         })
         .collect()
@@ -260,33 +244,21 @@ pub async fn terms_at(
     Ok((r.try_get("base_fen")?, r.try_get("reduced_fen")?))
 }
 
-/// A member of a subtree with months unpaid in a window, or silent for long.
-#[derive(Debug, Clone)]
-pub struct StandingRow {
-    pub member_id: i64,
-    pub name: String,
-    pub org_id: i64,
-    pub org_name: String,
-    pub org_path: String,
-    pub join_date: String,
-    pub paid_months: i64,
-    pub last_paid: Option<String>,
-    /// `YYYY-MM-DD` of the last meeting attended (lapse lists only).
-    pub last_present: Option<String>,
-}
-
-fn standing_from(r: &AnyRow) -> Result<StandingRow> {
-    Ok(StandingRow {
-        member_id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        org_path: r.try_get("org_path")?,
-        join_date: r.try_get("join_date")?,
-        paid_months: r.try_get("paid")?,
-        last_paid: r.try_get("last_paid")?,
-        last_present: r.try_get("last_present")?,
-    })
+row! {
+    /// A member of a subtree with months unpaid in a window, or silent for long.
+    #[derive(Debug, Clone)]
+    pub struct StandingRow {
+        pub member_id: i64,
+        pub name: String,
+        pub org_id: i64,
+        pub org_name: String,
+        pub org_path: String,
+        pub join_date: String,
+        pub paid_months: i64,
+        pub last_paid: Option<String>,
+        /// `YYYY-MM-DD` of the last meeting attended (lapse lists only).
+        pub last_present: Option<String>,
+    }
 }
 
 /// Members of the subtree under `root_path` who paid for fewer than `span` of the months
@@ -298,12 +270,12 @@ pub async fn arrears(
     span: i64,
 ) -> Result<Vec<StandingRow>> {
     let rows = sqlx::query(
-        "SELECT * FROM (SELECT m.id, m.name, m.org_id, o.name AS org_name, m.org_path, m.join_date, \
-         (SELECT COUNT(*) FROM dues_payment p WHERE p.member_id = m.id AND p.month >= $2 AND p.month <= $3) AS paid, \
+        "SELECT * FROM (SELECT m.id AS member_id, m.name, m.org_id, o.name AS org_name, m.org_path, m.join_date, \
+         (SELECT COUNT(*) FROM dues_payment p WHERE p.member_id = m.id AND p.month >= $2 AND p.month <= $3) AS paid_months, \
          (SELECT MAX(p.month) FROM dues_payment p WHERE p.member_id = m.id) AS last_paid, \
          CAST(NULL AS TEXT) AS last_present \
          FROM member m JOIN org o ON o.id = m.org_id WHERE m.org_path LIKE $1) t \
-         WHERE t.paid < $4 ORDER BY t.org_name, t.name, t.id",
+         WHERE t.paid_months < $4 ORDER BY t.org_name, t.name, t.member_id",
     )
     .bind(format!("{root_path}%"))
     .bind(from)
@@ -311,7 +283,7 @@ pub async fn arrears(
     .bind(span)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(standing_from).collect()
+    rows.iter().map(StandingRow::read).collect()
 }
 
 /// Members of the subtree who joined before `since_day`, paid for no month from `since_month`
@@ -323,7 +295,7 @@ pub async fn silent(
     since_day: &str,
 ) -> Result<Vec<StandingRow>> {
     let rows = sqlx::query(
-        "SELECT m.id, m.name, m.org_id, o.name AS org_name, m.org_path, m.join_date, CAST(0 AS BIGINT) AS paid, \
+        "SELECT m.id AS member_id, m.name, m.org_id, o.name AS org_name, m.org_path, m.join_date, CAST(0 AS BIGINT) AS paid_months, \
          (SELECT MAX(p.month) FROM dues_payment p WHERE p.member_id = m.id) AS last_paid, \
          (SELECT MAX(mt.held_on) FROM attendance a JOIN meeting mt ON mt.id = a.meeting_id \
             WHERE a.member_id = m.id AND a.status = 'present') AS last_present \
@@ -339,40 +311,27 @@ pub async fn silent(
     .bind(since_day)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(standing_from).collect()
+    rows.iter().map(StandingRow::read).collect()
 }
 
-#[derive(Debug, Clone)]
-pub struct ReductionRow {
-    pub id: i64,
-    pub member_id: i64,
-    pub member_name: String,
-    pub org_path: String,
-    pub from_month: String,
-    pub to_month: String,
-    pub monthly_fen: i64,
-    pub reason: String,
-    pub state: String,
-    pub note: String,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct ReductionRow {
+        pub id: i64,
+        pub member_id: i64,
+        pub member_name: String,
+        pub org_path: String,
+        pub from_month: String,
+        pub to_month: String,
+        pub monthly_fen: i64,
+        pub reason: String,
+        pub state: String,
+        pub note: String,
+    }
 }
 
 const REDUCTION_COLS: &str = "r.id, r.member_id, m.name AS member_name, m.org_path, r.from_month, r.to_month, r.monthly_fen, r.reason, r.state, r.note \
     FROM dues_reduction r JOIN member m ON m.id = r.member_id";
-
-fn reduction_from(r: &AnyRow) -> Result<ReductionRow> {
-    Ok(ReductionRow {
-        id: r.try_get("id")?,
-        member_id: r.try_get("member_id")?,
-        member_name: r.try_get("member_name")?,
-        org_path: r.try_get("org_path")?,
-        from_month: r.try_get("from_month")?,
-        to_month: r.try_get("to_month")?,
-        monthly_fen: r.try_get("monthly_fen")?,
-        reason: r.try_get("reason")?,
-        state: r.try_get("state")?,
-        note: r.try_get("note")?,
-    })
-}
 
 pub struct ReductionWrite<'a> {
     pub member_id: i64,
@@ -407,7 +366,7 @@ pub async fn reduction(conn: &mut AnyConnection, id: i64) -> Result<Option<Reduc
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    r.as_ref().map(reduction_from).transpose()
+    r.as_ref().map(ReductionRow::read).transpose()
 }
 
 /// Reductions of members under `root_path`, pending first.
@@ -424,7 +383,7 @@ pub async fn reductions(
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(reduction_from).collect()
+    rows.iter().map(ReductionRow::read).collect()
 }
 
 /// Approves or rejects a proposed reduction; false when it was no longer proposed.

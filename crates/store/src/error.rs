@@ -1,3 +1,5 @@
+//! The store's errors, sorted by what the layers above must tell apart.
+
 /// What the layers above need to tell apart: a database that is away (503), a duplicate
 /// (409/422) and everything else (500).
 #[derive(Debug, thiserror::Error)]

@@ -1,50 +1,33 @@
 //! Import jobs: the file between its check and the user's decision, and the outcome.
 
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::now_ms;
 
-#[derive(Debug, Clone)]
-pub struct JobRow {
-    pub id: i64,
-    pub user_id: Option<i64>,
-    pub org_id: i64,
-    pub kind: String,
-    pub file_name: String,
-    pub state: String,
-    pub total: i64,
-    pub valid: i64,
-    pub invalid: i64,
-    /// JSON: the row errors found by the check.
-    pub errors: String,
-    pub imported: i64,
-    pub message: String,
-    pub created_at: i64,
-    pub finished_at: Option<i64>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct JobRow {
+        pub id: i64,
+        pub user_id: Option<i64>,
+        pub org_id: i64,
+        pub kind: String,
+        pub file_name: String,
+        pub state: String,
+        pub total: i64,
+        pub valid: i64,
+        pub invalid: i64,
+        /// JSON: the row errors found by the check.
+        pub errors: String,
+        pub imported: i64,
+        pub message: String,
+        pub created_at: i64,
+        pub finished_at: Option<i64>,
+    }
 }
 
 const COLS: &str = "id, user_id, org_id, kind, file_name, state, total, valid, invalid, errors, imported, message, created_at, finished_at";
-
-fn from_row(r: &AnyRow) -> Result<JobRow> {
-    Ok(JobRow {
-        id: r.try_get("id")?,
-        user_id: r.try_get("user_id")?,
-        org_id: r.try_get("org_id")?,
-        kind: r.try_get("kind")?,
-        file_name: r.try_get("file_name")?,
-        state: r.try_get("state")?,
-        total: r.try_get("total")?,
-        valid: r.try_get("valid")?,
-        invalid: r.try_get("invalid")?,
-        errors: r.try_get("errors")?,
-        imported: r.try_get("imported")?,
-        message: r.try_get("message")?,
-        created_at: r.try_get("created_at")?,
-        finished_at: r.try_get("finished_at")?,
-    })
-}
 
 pub struct NewJob<'a> {
     pub user_id: Option<i64>,
@@ -85,7 +68,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<JobRow>> {
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    r.as_ref().map(from_row).transpose()
+    r.as_ref().map(JobRow::read).transpose()
 }
 
 pub async fn body(conn: &mut AnyConnection, id: i64) -> Result<Option<Vec<u8>>> {
@@ -164,5 +147,5 @@ pub async fn recent(conn: &mut AnyConnection, user_id: i64, limit: i64) -> Resul
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(JobRow::read).collect()
 }

@@ -6,12 +6,9 @@
 
 pub mod audit;
 mod bulk;
-pub mod checkin;
-pub mod community_checkin;
 mod db;
 pub mod dues;
 mod error;
-pub mod evaluation;
 pub mod import;
 pub mod life;
 pub mod load;
@@ -20,12 +17,10 @@ pub mod member;
 mod migrate;
 pub mod notification;
 pub mod org;
-pub mod photo;
 pub mod recruit;
 pub mod request;
-pub mod review;
 pub mod rollup;
-pub mod service_unit;
+mod row;
 pub mod session;
 pub mod setting;
 mod sql;

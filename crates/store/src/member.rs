@@ -3,11 +3,12 @@
 
 use dangjian_domain::path;
 use sqlx::AssertSqlSafe;
-use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
 /// A member as written: the service fills in the cipher texts, indexes and masks.
@@ -34,58 +35,35 @@ pub struct MemberWrite {
     pub flowing: bool,
 }
 
-#[derive(Debug, Clone)]
-pub struct MemberRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_path: String,
-    pub org_name: String,
-    pub org_code: String,
-    pub group_id: Option<i64>,
-    pub name: String,
-    pub gender: String,
-    pub ethnicity: String,
-    pub birth_date: String,
-    pub id_masked: String,
-    pub phone_masked: Option<String>,
-    pub education: String,
-    pub category: String,
-    pub join_date: String,
-    pub confirm_date: Option<String>,
-    pub status: String,
-    pub flowing: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct MemberRow {
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub org_name: String,
+        pub org_code: String,
+        pub group_id: Option<i64>,
+        pub name: String,
+        pub gender: String,
+        pub ethnicity: String,
+        pub birth_date: String,
+        pub id_masked: String,
+        pub phone_masked: Option<String>,
+        pub education: String,
+        pub category: String,
+        pub join_date: String,
+        pub confirm_date: Option<String>,
+        pub status: String,
+        pub flowing: bool,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
 }
 
 const COLS: &str = "m.id, m.org_id, m.org_path, o.name AS org_name, o.code AS org_code, m.group_id, m.name, m.gender, m.ethnicity, \
     m.birth_date, m.id_masked, m.phone_masked, m.education, m.category, m.join_date, m.confirm_date, m.status, \
     m.flowing, m.created_at, m.updated_at";
-
-fn from_row(r: &AnyRow) -> Result<MemberRow> {
-    Ok(MemberRow {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        org_path: r.try_get("org_path")?,
-        org_name: r.try_get("org_name")?,
-        org_code: r.try_get("org_code")?,
-        group_id: r.try_get("group_id")?,
-        name: r.try_get("name")?,
-        gender: r.try_get("gender")?,
-        ethnicity: r.try_get("ethnicity")?,
-        birth_date: r.try_get("birth_date")?,
-        id_masked: r.try_get("id_masked")?,
-        phone_masked: r.try_get("phone_masked")?,
-        education: r.try_get("education")?,
-        category: r.try_get("category")?,
-        join_date: r.try_get("join_date")?,
-        confirm_date: r.try_get("confirm_date")?,
-        status: r.try_get("status")?,
-        flowing: r.try_get::<i64, _>("flowing")? != 0,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-    })
-}
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<MemberRow>> {
     let sql = format!("SELECT {COLS} FROM member m JOIN org o ON o.id = m.org_id WHERE m.id = $1");
@@ -93,7 +71,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<MemberRow>>
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    r.as_ref().map(from_row).transpose()
+    r.as_ref().map(MemberRow::read).transpose()
 }
 
 /// The cipher texts of one member's identifiers, for the rare audited unmasking.
@@ -439,7 +417,11 @@ pub async fn list(
         .int(limit)
         .push(" OFFSET ")
         .int(offset);
-    sql.fetch_all(conn).await?.iter().map(from_row).collect()
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(MemberRow::read)
+        .collect()
 }
 
 pub async fn count(conn: &mut AnyConnection, f: &MemberFilter) -> Result<i64> {

@@ -6,44 +6,31 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone)]
-pub struct OrgRow {
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub path: String,
-    pub depth: i64,
-    pub kind: String,
-    pub owner: String,
-    pub name: String,
-    pub code: String,
-    pub secretary: Option<String>,
-    pub opened_on: String,
-    pub closed_on: Option<String>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct OrgRow {
+        pub id: i64,
+        pub parent_id: Option<i64>,
+        pub path: String,
+        pub depth: i64,
+        pub kind: String,
+        pub owner: String,
+        pub name: String,
+        pub code: String,
+        pub secretary: Option<String>,
+        pub opened_on: String,
+        pub closed_on: Option<String>,
+    }
 }
 
 const COLS: &str =
     "id, parent_id, path, depth, kind, owner, name, code, secretary, opened_on, closed_on";
 
-fn from_row(r: &AnyRow) -> Result<OrgRow> {
-    Ok(OrgRow {
-        id: r.try_get("id")?,
-        parent_id: r.try_get("parent_id")?,
-        path: r.try_get("path")?,
-        depth: r.try_get("depth")?,
-        kind: r.try_get("kind")?,
-        owner: r.try_get("owner")?,
-        name: r.try_get("name")?,
-        code: r.try_get("code")?,
-        secretary: r.try_get("secretary")?,
-        opened_on: r.try_get("opened_on")?,
-        closed_on: r.try_get("closed_on")?,
-    })
-}
-
 fn rows(rs: Vec<AnyRow>) -> Result<Vec<OrgRow>> {
-    rs.iter().map(from_row).collect()
+    rs.iter().map(OrgRow::read).collect()
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<OrgRow>> {
@@ -52,7 +39,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<OrgRow>> {
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    r.as_ref().map(from_row).transpose()
+    r.as_ref().map(OrgRow::read).transpose()
 }
 
 pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<OrgRow>> {
@@ -61,7 +48,7 @@ pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<
         .bind(code)
         .fetch_optional(conn)
         .await?;
-    r.as_ref().map(from_row).transpose()
+    r.as_ref().map(OrgRow::read).transpose()
 }
 
 /// The open villages and communities (the towns' children set up in one) with their
@@ -404,14 +391,16 @@ pub async fn move_subtree(
     Ok(new_path)
 }
 
-#[derive(Debug, Clone)]
-pub struct OrgEvent {
-    pub kind: String,
-    pub effective_on: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub actor_id: Option<i64>,
-    pub at: i64,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct OrgEvent {
+        pub kind: String,
+        pub effective_on: String,
+        pub old_value: Option<String>,
+        pub new_value: Option<String>,
+        pub actor_id: Option<i64>,
+        pub at: i64,
+    }
 }
 
 pub async fn add_event(conn: &mut AnyConnection, org_id: i64, e: &OrgEvent) -> Result<()> {
@@ -437,18 +426,7 @@ pub async fn events(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<OrgEven
     .bind(org_id)
     .fetch_all(conn)
     .await?;
-    rs.iter()
-        .map(|r| {
-            Ok(OrgEvent {
-                kind: r.try_get("kind")?,
-                effective_on: r.try_get("effective_on")?,
-                old_value: r.try_get("old_value")?,
-                new_value: r.try_get("new_value")?,
-                actor_id: r.try_get("actor_id")?,
-                at: r.try_get("at")?,
-            })
-        })
-        .collect()
+    rs.iter().map(OrgEvent::read).collect()
 }
 
 /// Every open node with its path, kind and owner: the input of a rollup rebuild.

@@ -1,60 +1,39 @@
 //! 发展党员 in SQL: the people in the pipeline, their steps, and development plans.
 
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::now_ms;
 
-#[derive(Debug, Clone)]
-pub struct RecruitRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_name: String,
-    pub org_path: String,
-    pub name: String,
-    pub gender: String,
-    pub ethnicity: String,
-    pub birth_date: String,
-    pub id_masked: String,
-    pub education: String,
-    pub category: String,
-    pub stage: String,
-    pub state: String,
-    pub last_step: i64,
-    /// The latest date of the next step.
-    pub next_due: Option<String>,
-    pub extension_months: i64,
-    pub member_id: Option<i64>,
-    pub note: String,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct RecruitRow {
+        pub id: i64,
+        pub org_id: i64,
+        pub org_name: String,
+        pub org_path: String,
+        pub name: String,
+        pub gender: String,
+        pub ethnicity: String,
+        pub birth_date: String,
+        pub id_masked: String,
+        pub education: String,
+        pub category: String,
+        pub stage: String,
+        pub state: String,
+        pub last_step: i64,
+        /// The latest date of the next step.
+        pub next_due: Option<String>,
+        pub extension_months: i64,
+        pub member_id: Option<i64>,
+        pub note: String,
+    }
 }
 
 const COLS: &str = "r.id, r.org_id, o.name AS org_name, r.org_path, r.name, r.gender, r.ethnicity, r.birth_date, r.id_masked, \
     r.education, r.category, r.stage, r.state, r.last_step, r.next_due, r.extension_months, r.member_id, r.note \
     FROM recruit r JOIN org o ON o.id = r.org_id";
-
-fn from_row(r: &AnyRow) -> Result<RecruitRow> {
-    Ok(RecruitRow {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        org_path: r.try_get("org_path")?,
-        name: r.try_get("name")?,
-        gender: r.try_get("gender")?,
-        ethnicity: r.try_get("ethnicity")?,
-        birth_date: r.try_get("birth_date")?,
-        id_masked: r.try_get("id_masked")?,
-        education: r.try_get("education")?,
-        category: r.try_get("category")?,
-        stage: r.try_get("stage")?,
-        state: r.try_get("state")?,
-        last_step: r.try_get("last_step")?,
-        next_due: r.try_get("next_due")?,
-        extension_months: r.try_get("extension_months")?,
-        member_id: r.try_get("member_id")?,
-        note: r.try_get("note")?,
-    })
-}
 
 pub struct NewRecruit<'a> {
     pub org_id: i64,
@@ -100,7 +79,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<RecruitRow>
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    r.as_ref().map(from_row).transpose()
+    r.as_ref().map(RecruitRow::read).transpose()
 }
 
 pub async fn cipher(conn: &mut AnyConnection, id: i64) -> Result<Option<Vec<u8>>> {
@@ -126,7 +105,7 @@ pub async fn list(
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(RecruitRow::read).collect()
 }
 
 /// Active people per branch path and stage, for the counts of every level.
@@ -176,15 +155,17 @@ pub async fn summary(
         .collect()
 }
 
-#[derive(Debug, Clone)]
-pub struct StepRow {
-    pub step_no: i64,
-    pub done_on: String,
-    pub document: String,
-    pub note: String,
-    pub sponsors: String,
-    pub hours: Option<i64>,
-    pub late: bool,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct StepRow {
+        pub step_no: i64,
+        pub done_on: String,
+        pub document: String,
+        pub note: String,
+        pub sponsors: String,
+        pub hours: Option<i64>,
+        pub late: bool,
+    }
 }
 
 pub async fn steps(conn: &mut AnyConnection, recruit_id: i64) -> Result<Vec<StepRow>> {
@@ -194,19 +175,7 @@ pub async fn steps(conn: &mut AnyConnection, recruit_id: i64) -> Result<Vec<Step
     .bind(recruit_id)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(StepRow {
-                step_no: r.try_get("step_no")?,
-                done_on: r.try_get("done_on")?,
-                document: r.try_get("document")?,
-                note: r.try_get("note")?,
-                sponsors: r.try_get("sponsors")?,
-                hours: r.try_get("hours")?,
-                late: r.try_get::<i64, _>("late")? != 0,
-            })
-        })
-        .collect()
+    rows.iter().map(StepRow::read).collect()
 }
 
 /// The dates of the steps of the active people of a subtree, for the pipeline board.
@@ -240,7 +209,7 @@ pub async fn due_by(conn: &mut AnyConnection, until: &str) -> Result<Vec<Recruit
     .bind(until)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(RecruitRow::read).collect()
 }
 
 pub struct StepWrite<'a> {

@@ -2,33 +2,23 @@
 //! the reads of the public side (rate limits, tracking, the published list).
 
 use dangjian_domain::path;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone)]
-pub struct DepartmentRow {
-    pub id: i64,
-    pub name: String,
-    pub contact: String,
-    pub org_id: Option<i64>,
-    pub org_name: Option<String>,
-    pub org_path: Option<String>,
-    pub active: bool,
-}
-
-fn department_row(r: &AnyRow) -> Result<DepartmentRow> {
-    Ok(DepartmentRow {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        contact: r.try_get("contact")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        org_path: r.try_get("org_path")?,
-        active: r.try_get::<i64, _>("active")? != 0,
-    })
+row! {
+    #[derive(Debug, Clone)]
+    pub struct DepartmentRow {
+        pub id: i64,
+        pub name: String,
+        pub contact: String,
+        pub org_id: Option<i64>,
+        pub org_name: Option<String>,
+        pub org_path: Option<String>,
+        pub active: bool,
+    }
 }
 
 const DEPARTMENT_SELECT: &str = "SELECT d.id, d.name, d.contact, d.org_id, o.name AS org_name, o.path AS org_path, d.active \
@@ -40,7 +30,7 @@ pub async fn departments(conn: &mut AnyConnection) -> Result<Vec<DepartmentRow>>
     sql.fetch_all(conn)
         .await?
         .iter()
-        .map(department_row)
+        .map(DepartmentRow::read)
         .collect()
 }
 
@@ -50,7 +40,7 @@ pub async fn department(conn: &mut AnyConnection, id: i64) -> Result<Option<Depa
     sql.fetch_all(conn)
         .await?
         .first()
-        .map(department_row)
+        .map(DepartmentRow::read)
         .transpose()
 }
 
@@ -93,29 +83,18 @@ pub async fn update_department(
     Ok(r.rows_affected() > 0)
 }
 
-#[derive(Debug, Clone)]
-pub struct CategoryRow {
-    pub id: i64,
-    pub name: String,
-    pub accept_hours: i64,
-    pub resolve_hours: i64,
-    pub department_id: Option<i64>,
-    pub department_name: Option<String>,
-    pub sort: i64,
-    pub active: bool,
-}
-
-fn category_row(r: &AnyRow) -> Result<CategoryRow> {
-    Ok(CategoryRow {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        accept_hours: r.try_get("accept_hours")?,
-        resolve_hours: r.try_get("resolve_hours")?,
-        department_id: r.try_get("department_id")?,
-        department_name: r.try_get("department_name")?,
-        sort: r.try_get("sort")?,
-        active: r.try_get::<i64, _>("active")? != 0,
-    })
+row! {
+    #[derive(Debug, Clone)]
+    pub struct CategoryRow {
+        pub id: i64,
+        pub name: String,
+        pub accept_hours: i64,
+        pub resolve_hours: i64,
+        pub department_id: Option<i64>,
+        pub department_name: Option<String>,
+        pub sort: i64,
+        pub active: bool,
+    }
 }
 
 const CATEGORY_SELECT: &str = "SELECT c.id, c.name, c.accept_hours, c.resolve_hours, c.department_id, \
@@ -132,7 +111,7 @@ pub async fn categories(conn: &mut AnyConnection, active_only: bool) -> Result<V
     sql.fetch_all(conn)
         .await?
         .iter()
-        .map(category_row)
+        .map(CategoryRow::read)
         .collect()
 }
 
@@ -142,7 +121,7 @@ pub async fn category(conn: &mut AnyConnection, id: i64) -> Result<Option<Catego
     sql.fetch_all(conn)
         .await?
         .first()
-        .map(category_row)
+        .map(CategoryRow::read)
         .transpose()
 }
 
@@ -214,20 +193,22 @@ pub struct NewRequest {
     pub times: Times,
 }
 
-/// The clock of a request: what changes as it moves, besides its state.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Times {
-    pub state: String,
-    pub answered_at: Option<i64>,
-    pub resolve_due_at: Option<i64>,
-    pub resolved_at: Option<i64>,
-    pub closed_at: Option<i64>,
-    pub due_at: Option<i64>,
-    pub escalation: i64,
-    pub assignee_member_id: Option<i64>,
-    pub department_id: Option<i64>,
-    pub department_path: Option<String>,
-    pub reply: String,
+row! {
+    /// The clock of a request: what changes as it moves, besides its state.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct Times {
+        pub state: String,
+        pub answered_at: Option<i64>,
+        pub resolve_due_at: Option<i64>,
+        pub resolved_at: Option<i64>,
+        pub closed_at: Option<i64>,
+        pub due_at: Option<i64>,
+        pub escalation: i64,
+        pub assignee_member_id: Option<i64>,
+        pub department_id: Option<i64>,
+        pub department_path: Option<String>,
+        pub reply: String,
+    }
 }
 
 const INSERT_COLUMNS: &str = "INSERT INTO request (code, category_id, community_id, community_path, grid_id, address, description, \
@@ -375,30 +356,32 @@ pub async fn set_redacted(conn: &mut AnyConnection, id: i64, redacted: bool) -> 
     Ok(())
 }
 
-#[derive(Debug, Clone)]
-pub struct RequestRow {
-    pub id: i64,
-    pub code: String,
-    pub category_id: i64,
-    pub category_name: String,
-    pub accept_hours: i64,
-    pub resolve_hours: i64,
-    pub routed_department_id: Option<i64>,
-    pub community_id: i64,
-    pub community_name: String,
-    pub community_path: String,
-    pub grid_id: Option<i64>,
-    pub grid_name: Option<String>,
-    pub address: String,
-    pub description: String,
-    pub phone_masked: String,
-    pub submitted_at: i64,
-    pub accept_due_at: i64,
-    pub times: Times,
-    pub assignee_name: Option<String>,
-    pub department_name: Option<String>,
-    pub redacted: bool,
-    pub has_photo: bool,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct RequestRow {
+        pub id: i64,
+        pub code: String,
+        pub category_id: i64,
+        pub category_name: String,
+        pub accept_hours: i64,
+        pub resolve_hours: i64,
+        pub routed_department_id: Option<i64>,
+        pub community_id: i64,
+        pub community_name: String,
+        pub community_path: String,
+        pub grid_id: Option<i64>,
+        pub grid_name: Option<String>,
+        pub address: String,
+        pub description: String,
+        pub phone_masked: String,
+        pub submitted_at: i64,
+        pub accept_due_at: i64,
+        pub times: Times,
+        pub assignee_name: Option<String>,
+        pub department_name: Option<String>,
+        pub redacted: bool,
+        pub has_photo: bool,
+    }
 }
 
 const REQUEST_SELECT: &str = "SELECT r.id, r.code, r.category_id, c.name AS category_name, c.accept_hours, c.resolve_hours, \
@@ -411,52 +394,13 @@ const REQUEST_SELECT: &str = "SELECT r.id, r.code, r.category_id, c.name AS cate
     LEFT JOIN grid g ON g.id = r.grid_id LEFT JOIN member m ON m.id = r.assignee_member_id \
     LEFT JOIN request_department d ON d.id = r.department_id";
 
-fn request_row(r: &AnyRow) -> Result<RequestRow> {
-    Ok(RequestRow {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        category_id: r.try_get("category_id")?,
-        category_name: r.try_get("category_name")?,
-        accept_hours: r.try_get("accept_hours")?,
-        resolve_hours: r.try_get("resolve_hours")?,
-        routed_department_id: r.try_get("routed_department_id")?,
-        community_id: r.try_get("community_id")?,
-        community_name: r.try_get("community_name")?,
-        community_path: r.try_get("community_path")?,
-        grid_id: r.try_get("grid_id")?,
-        grid_name: r.try_get("grid_name")?,
-        address: r.try_get("address")?,
-        description: r.try_get("description")?,
-        phone_masked: r.try_get("phone_masked")?,
-        submitted_at: r.try_get("submitted_at")?,
-        accept_due_at: r.try_get("accept_due_at")?,
-        times: Times {
-            state: r.try_get("state")?,
-            answered_at: r.try_get("answered_at")?,
-            resolve_due_at: r.try_get("resolve_due_at")?,
-            resolved_at: r.try_get("resolved_at")?,
-            closed_at: r.try_get("closed_at")?,
-            due_at: r.try_get("due_at")?,
-            escalation: r.try_get("escalation")?,
-            assignee_member_id: r.try_get("assignee_member_id")?,
-            department_id: r.try_get("department_id")?,
-            department_path: r.try_get("department_path")?,
-            reply: r.try_get("reply")?,
-        },
-        assignee_name: r.try_get("assignee_name")?,
-        department_name: r.try_get("department_name")?,
-        redacted: r.try_get::<i64, _>("redacted")? != 0,
-        has_photo: r.try_get::<i64, _>("has_photo")? != 0,
-    })
-}
-
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<RequestRow>> {
     let mut sql = Sql::new(REQUEST_SELECT);
     sql.push(" WHERE r.id = ").int(id);
     sql.fetch_all(conn)
         .await?
         .first()
-        .map(request_row)
+        .map(RequestRow::read)
         .transpose()
 }
 
@@ -467,7 +411,7 @@ pub async fn by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<(Req
     sql.push(" WHERE r.code = ").text(code);
     let rs = sql.fetch_all(conn).await?;
     match rs.first() {
-        Some(r) => Ok(Some((request_row(r)?, r.try_get("phone_index")?))),
+        Some(r) => Ok(Some((RequestRow::read(r)?, r.try_get("phone_index")?))),
         None => Ok(None),
     }
 }
@@ -552,7 +496,11 @@ pub async fn list(
         .int(limit)
         .push(" OFFSET ")
         .int(offset);
-    sql.fetch_all(conn).await?.iter().map(request_row).collect()
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(RequestRow::read)
+        .collect()
 }
 
 pub async fn count(conn: &mut AnyConnection, f: &RequestFilter) -> Result<i64> {
@@ -600,18 +548,20 @@ pub async fn overdue_by_community(
         .collect()
 }
 
-/// What the job needs of an overdue request.
-#[derive(Debug, Clone)]
-pub struct Overdue {
-    pub id: i64,
-    pub code: String,
-    pub community_path: String,
-    pub community_name: String,
-    pub category_name: String,
-    pub state: String,
-    pub due_at: i64,
-    pub escalation: i64,
-    pub span_hours: i64,
+row! {
+    /// What the job needs of an overdue request.
+    #[derive(Debug, Clone)]
+    pub struct Overdue {
+        pub id: i64,
+        pub code: String,
+        pub community_path: String,
+        pub community_name: String,
+        pub category_name: String,
+        pub state: String,
+        pub due_at: i64,
+        pub escalation: i64,
+        pub span_hours: i64,
+    }
 }
 
 pub async fn overdue(conn: &mut AnyConnection, now: i64) -> Result<Vec<Overdue>> {
@@ -624,21 +574,7 @@ pub async fn overdue(conn: &mut AnyConnection, now: i64) -> Result<Vec<Overdue>>
     .bind(now)
     .fetch_all(conn)
     .await?;
-    rs.iter()
-        .map(|r| {
-            Ok(Overdue {
-                id: r.try_get("id")?,
-                code: r.try_get("code")?,
-                community_path: r.try_get("community_path")?,
-                community_name: r.try_get("community_name")?,
-                category_name: r.try_get("category_name")?,
-                state: r.try_get("state")?,
-                due_at: r.try_get("due_at")?,
-                escalation: r.try_get("escalation")?,
-                span_hours: r.try_get("span_hours")?,
-            })
-        })
-        .collect()
+    rs.iter().map(Overdue::read).collect()
 }
 
 /// Requests the job closes: confirmed ones, and resolved or rejected ones left unanswered
@@ -654,13 +590,15 @@ pub async fn to_close(conn: &mut AnyConnection, before: i64) -> Result<Vec<i64>>
     rs.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
 
-#[derive(Debug, Clone)]
-pub struct EventRow {
-    pub at: i64,
-    pub action: String,
-    pub to_state: String,
-    pub actor_label: String,
-    pub note: String,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct EventRow {
+        pub at: i64,
+        pub action: String,
+        pub to_state: String,
+        pub actor_label: String,
+        pub note: String,
+    }
 }
 
 pub struct NewEvent<'a> {
@@ -714,17 +652,7 @@ pub async fn events(conn: &mut AnyConnection, request_id: i64) -> Result<Vec<Eve
     .bind(request_id)
     .fetch_all(conn)
     .await?;
-    rs.iter()
-        .map(|r| {
-            Ok(EventRow {
-                at: r.try_get("at")?,
-                action: r.try_get("action")?,
-                to_state: r.try_get("to_state")?,
-                actor_label: r.try_get("actor_label")?,
-                note: r.try_get("note")?,
-            })
-        })
-        .collect()
+    rs.iter().map(EventRow::read).collect()
 }
 
 pub async fn save_photo(
@@ -812,16 +740,18 @@ pub async fn published(
         .collect()
 }
 
-/// The facts the rollup counts of one request.
-#[derive(Debug, Clone)]
-pub struct FactRow {
-    pub community_path: String,
-    pub state: String,
-    pub submitted_at: i64,
-    pub accept_due_at: i64,
-    pub answered_at: Option<i64>,
-    pub resolve_due_at: Option<i64>,
-    pub resolved_at: Option<i64>,
+row! {
+    /// The facts the rollup counts of one request.
+    #[derive(Debug, Clone)]
+    pub struct FactRow {
+        pub community_path: String,
+        pub state: String,
+        pub submitted_at: i64,
+        pub accept_due_at: i64,
+        pub answered_at: Option<i64>,
+        pub resolve_due_at: Option<i64>,
+        pub resolved_at: Option<i64>,
+    }
 }
 
 /// Every request's facts, for the rollup's rebuild.
@@ -831,17 +761,5 @@ pub async fn all_facts(conn: &mut AnyConnection) -> Result<Vec<FactRow>> {
     )
     .fetch_all(conn)
     .await?;
-    rs.iter()
-        .map(|r| {
-            Ok(FactRow {
-                community_path: r.try_get("community_path")?,
-                state: r.try_get("state")?,
-                submitted_at: r.try_get("submitted_at")?,
-                accept_due_at: r.try_get("accept_due_at")?,
-                answered_at: r.try_get("answered_at")?,
-                resolve_due_at: r.try_get("resolve_due_at")?,
-                resolved_at: r.try_get("resolved_at")?,
-            })
-        })
-        .collect()
+    rs.iter().map(FactRow::read).collect()
 }

@@ -434,7 +434,7 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
             add(&p, metric, key, 1);
         }
     }
-    for (p, year, grade, n) in crate::review::grades_by_path(conn).await? {
+    for (p, year, grade, n) in crate::life::review::grades_by_path(conn).await? {
         add(&p, REVIEW_GRADE, grade_key(year, &grade), n);
     }
     for c in crate::life::month_counts_by_path(conn).await? {

@@ -1,16 +1,19 @@
 //! Server-side sessions (browser) and API tokens, stored by the hash of their secret.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::Result;
+use crate::row::row;
 
-#[derive(Debug, Clone)]
-pub struct SessionRow {
-    pub user_id: i64,
-    pub kind: String,
-    pub csrf: String,
-    pub created_at: i64,
-    pub last_seen_at: i64,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct SessionRow {
+        pub user_id: i64,
+        pub kind: String,
+        pub csrf: String,
+        pub created_at: i64,
+        pub last_seen_at: i64,
+    }
 }
 
 pub async fn insert(conn: &mut AnyConnection, token_hash: &str, s: &SessionRow) -> Result<()> {
@@ -35,16 +38,7 @@ pub async fn get(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Se
     .bind(token_hash)
     .fetch_optional(conn)
     .await?;
-    r.map(|r| {
-        Ok(SessionRow {
-            user_id: r.try_get("user_id")?,
-            kind: r.try_get("kind")?,
-            csrf: r.try_get("csrf")?,
-            created_at: r.try_get("created_at")?,
-            last_seen_at: r.try_get("last_seen_at")?,
-        })
-    })
-    .transpose()
+    r.as_ref().map(SessionRow::read).transpose()
 }
 
 pub async fn touch(conn: &mut AnyConnection, token_hash: &str, at: i64) -> Result<()> {

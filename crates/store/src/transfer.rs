@@ -1,65 +1,42 @@
 //! 组织关系转接 in SQL: transfers, seen from both sides, and each member's organizations.
 
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::{Sql, now_ms};
 
-#[derive(Debug, Clone)]
-pub struct TransferRow {
-    pub id: i64,
-    pub member_id: i64,
-    pub member_name: String,
-    pub kind: String,
-    pub state: String,
-    pub from_org_id: Option<i64>,
-    pub from_org_name: Option<String>,
-    pub from_path: String,
-    pub to_org_id: Option<i64>,
-    pub to_org_name: Option<String>,
-    pub to_path: String,
-    pub outside_org: String,
-    pub letter_no: String,
-    pub valid_until: Option<String>,
-    pub dues_paid_to: Option<String>,
-    pub reason: String,
-    pub note: String,
-    /// Epoch milliseconds.
-    pub requested_at: i64,
-    pub decided_at: Option<i64>,
-    pub done_at: Option<i64>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct TransferRow {
+        pub id: i64,
+        pub member_id: i64,
+        pub member_name: String,
+        pub kind: String,
+        pub state: String,
+        pub from_org_id: Option<i64>,
+        pub from_org_name: Option<String>,
+        pub from_path: String,
+        pub to_org_id: Option<i64>,
+        pub to_org_name: Option<String>,
+        pub to_path: String,
+        pub outside_org: String,
+        pub letter_no: String,
+        pub valid_until: Option<String>,
+        pub dues_paid_to: Option<String>,
+        pub reason: String,
+        pub note: String,
+        /// Epoch milliseconds.
+        pub requested_at: i64,
+        pub decided_at: Option<i64>,
+        pub done_at: Option<i64>,
+    }
 }
 
 const COLS: &str = "t.id, t.member_id, t.member_name, t.kind, t.state, t.from_org_id, f.name AS from_org_name, t.from_path, \
     t.to_org_id, o.name AS to_org_name, t.to_path, t.outside_org, t.letter_no, t.valid_until, t.dues_paid_to, t.reason, t.note, \
     t.requested_at, t.decided_at, t.done_at \
     FROM transfer t LEFT JOIN org f ON f.id = t.from_org_id LEFT JOIN org o ON o.id = t.to_org_id";
-
-fn from_row(r: &AnyRow) -> Result<TransferRow> {
-    Ok(TransferRow {
-        id: r.try_get("id")?,
-        member_id: r.try_get("member_id")?,
-        member_name: r.try_get("member_name")?,
-        kind: r.try_get("kind")?,
-        state: r.try_get("state")?,
-        from_org_id: r.try_get("from_org_id")?,
-        from_org_name: r.try_get("from_org_name")?,
-        from_path: r.try_get("from_path")?,
-        to_org_id: r.try_get("to_org_id")?,
-        to_org_name: r.try_get("to_org_name")?,
-        to_path: r.try_get("to_path")?,
-        outside_org: r.try_get("outside_org")?,
-        letter_no: r.try_get("letter_no")?,
-        valid_until: r.try_get("valid_until")?,
-        dues_paid_to: r.try_get("dues_paid_to")?,
-        reason: r.try_get("reason")?,
-        note: r.try_get("note")?,
-        requested_at: r.try_get("requested_at")?,
-        decided_at: r.try_get("decided_at")?,
-        done_at: r.try_get("done_at")?,
-    })
-}
 
 pub struct NewTransfer<'a> {
     pub member_id: i64,
@@ -109,7 +86,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<TransferRow
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    r.as_ref().map(from_row).transpose()
+    r.as_ref().map(TransferRow::read).transpose()
 }
 
 /// Transfers with either side inside the subtree at `root_path`, newest first.
@@ -142,7 +119,10 @@ pub async fn list(
         .push(" OFFSET ")
         .int(offset);
     let rows = sql.fetch_all(conn).await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+    Ok((
+        rows.iter().map(TransferRow::read).collect::<Result<_>>()?,
+        total,
+    ))
 }
 
 /// A member's open transfer (requested or approved), if any.
@@ -153,7 +133,7 @@ pub async fn open_for(conn: &mut AnyConnection, member_id: i64) -> Result<Option
     .bind(member_id)
     .fetch_optional(conn)
     .await?;
-    r.as_ref().map(from_row).transpose()
+    r.as_ref().map(TransferRow::read).transpose()
 }
 
 pub async fn for_member(conn: &mut AnyConnection, member_id: i64) -> Result<Vec<TransferRow>> {
@@ -163,7 +143,7 @@ pub async fn for_member(conn: &mut AnyConnection, member_id: i64) -> Result<Vec<
     .bind(member_id)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(TransferRow::read).collect()
 }
 
 /// What a step changes besides the state.
@@ -228,13 +208,15 @@ pub async fn expire_due(conn: &mut AnyConnection, today: &str) -> Result<u64> {
     .rows_affected())
 }
 
-#[derive(Debug, Clone)]
-pub struct MembershipRow {
-    pub org_id: Option<i64>,
-    pub org_name: String,
-    pub from_date: String,
-    pub to_date: Option<String>,
-    pub transfer_id: Option<i64>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct MembershipRow {
+        pub org_id: Option<i64>,
+        pub org_name: String,
+        pub from_date: String,
+        pub to_date: Option<String>,
+        pub transfer_id: Option<i64>,
+    }
 }
 
 pub async fn history(conn: &mut AnyConnection, member_id: i64) -> Result<Vec<MembershipRow>> {
@@ -244,17 +226,7 @@ pub async fn history(conn: &mut AnyConnection, member_id: i64) -> Result<Vec<Mem
     .bind(member_id)
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(MembershipRow {
-                org_id: r.try_get("org_id")?,
-                org_name: r.try_get("org_name")?,
-                from_date: r.try_get("from_date")?,
-                to_date: r.try_get("to_date")?,
-                transfer_id: r.try_get("transfer_id")?,
-            })
-        })
-        .collect()
+    rows.iter().map(MembershipRow::read).collect()
 }
 
 /// Closes the member's current organization on `on` and, unless they left, opens the next.

@@ -1,47 +1,32 @@
 //! Accounts: role, scope org, password hash and the lockout counters.
 
 use sqlx::AssertSqlSafe;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::now_ms;
 
-#[derive(Debug, Clone)]
-pub struct UserRow {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub password_hash: String,
-    pub role: String,
-    pub scope_org_id: i64,
-    pub scope_path: String,
-    pub scope_name: String,
-    pub member_id: Option<i64>,
-    pub disabled: bool,
-    pub failed_logins: i64,
-    pub locked_until: i64,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct UserRow {
+        pub id: i64,
+        pub username: String,
+        pub display_name: String,
+        pub password_hash: String,
+        pub role: String,
+        pub scope_org_id: i64,
+        pub scope_path: String,
+        pub scope_name: String,
+        pub member_id: Option<i64>,
+        pub disabled: bool,
+        pub failed_logins: i64,
+        pub locked_until: i64,
+    }
 }
 
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_org_id, o.path AS scope_path, \
     o.name AS scope_name, u.member_id, u.disabled, u.failed_logins, u.locked_until FROM app_user u JOIN org o ON o.id = u.scope_org_id";
-
-fn from_row(r: &AnyRow) -> Result<UserRow> {
-    Ok(UserRow {
-        id: r.try_get("id")?,
-        username: r.try_get("username")?,
-        display_name: r.try_get("display_name")?,
-        password_hash: r.try_get("password_hash")?,
-        role: r.try_get("role")?,
-        scope_org_id: r.try_get("scope_org_id")?,
-        scope_path: r.try_get("scope_path")?,
-        scope_name: r.try_get("scope_name")?,
-        member_id: r.try_get("member_id")?,
-        disabled: r.try_get::<i64, _>("disabled")? != 0,
-        failed_logins: r.try_get("failed_logins")?,
-        locked_until: r.try_get("locked_until")?,
-    })
-}
 
 pub async fn by_username(conn: &mut AnyConnection, username: &str) -> Result<Option<UserRow>> {
     let sql = format!("{SELECT} WHERE u.username = $1");
@@ -49,7 +34,7 @@ pub async fn by_username(conn: &mut AnyConnection, username: &str) -> Result<Opt
         .bind(username)
         .fetch_optional(conn)
         .await?;
-    r.as_ref().map(from_row).transpose()
+    r.as_ref().map(UserRow::read).transpose()
 }
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<UserRow>> {
@@ -58,7 +43,7 @@ pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<UserRow>>
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    r.as_ref().map(from_row).transpose()
+    r.as_ref().map(UserRow::read).transpose()
 }
 
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<UserRow>> {
@@ -67,7 +52,7 @@ pub async fn list(conn: &mut AnyConnection) -> Result<Vec<UserRow>> {
         .fetch_all(conn)
         .await?
         .iter()
-        .map(from_row)
+        .map(UserRow::read)
         .collect()
 }
 

@@ -4,7 +4,7 @@
 
 use dangjian_domain::life::MeetingKind;
 use dangjian_domain::{FieldError, path};
-use dangjian_store::checkin::{self as store, CheckinWrite};
+use dangjian_store::life::checkin::{self as store, CheckinWrite};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 

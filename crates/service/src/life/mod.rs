@@ -714,7 +714,7 @@ impl App {
         let checkin = match input.checkin_id {
             None => None,
             Some(id) => {
-                let c = dangjian_store::checkin::get(tx.conn(), id)
+                let c = dangjian_store::life::checkin::get(tx.conn(), id)
                     .await?
                     .filter(|c| c.org_id == o.id)
                     .ok_or_else(|| {
@@ -727,7 +727,7 @@ impl App {
                         "这次签到已经记录为会议",
                     ));
                 }
-                let ids: Vec<i64> = dangjian_store::checkin::members(tx.conn(), id)
+                let ids: Vec<i64> = dangjian_store::life::checkin::members(tx.conn(), id)
                     .await?
                     .into_iter()
                     .map(|(m, _, _)| m)
@@ -793,7 +793,8 @@ impl App {
         )
         .await?;
         if let Some((c, _)) = &checkin
-            && !dangjian_store::checkin::link_meeting(tx.conn(), c.id, id, crate::now_ms()).await?
+            && !dangjian_store::life::checkin::link_meeting(tx.conn(), c.id, id, crate::now_ms())
+                .await?
         {
             return Err(ServiceError::field(
                 "checkin_id",

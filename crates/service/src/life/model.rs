@@ -1,8 +1,8 @@
 //! What the pages and the API show of organizational life: meetings, their files, the rules that require them, check-ins and the yearly review.
 
-use dangjian_store::checkin::CheckinRow;
+use dangjian_store::life::checkin::CheckinRow;
+use dangjian_store::life::review::{EntryRow, ReviewRow};
 use dangjian_store::life::{FileRow, MeetingRow, RuleRow};
-use dangjian_store::review::{EntryRow, ReviewRow};
 
 use crate::model::read_model;
 

@@ -4,7 +4,7 @@
 use dangjian_domain::review::{ExcellentCap, Grade};
 use dangjian_domain::role::Role;
 use dangjian_domain::{FieldError, date};
-use dangjian_store::review::{self, EntryChange};
+use dangjian_store::life::review::{self, EntryChange};
 use dangjian_store::{StoreError, rollup};
 use serde::{Deserialize, Serialize};
 

@@ -6,7 +6,7 @@ use dangjian_domain::date;
 use dangjian_domain::masses::{self, CheckinRating, DeedInput};
 use dangjian_domain::org::{OrgKind, OrgOwner};
 use dangjian_store::StoreError;
-use dangjian_store::community_checkin::{self as store, NewCommunityCheckin, NewService};
+use dangjian_store::masses::community_checkin::{self as store, NewCommunityCheckin, NewService};
 use dangjian_store::member::{self, DEPARTED_PATH};
 use dangjian_store::org;
 use serde::{Deserialize, Serialize};
@@ -376,7 +376,7 @@ impl App {
         let p = self.community_checkins(actor, org, year, None).await?;
         let mut conn = self.db.conn().await?;
         let rows =
-            store::to_communities(&mut conn, &p.org.path, p.year, crate::masses::MAX_EXPORT, 0)
+            store::to_communities(&mut conn, &p.org.path, p.year, crate::export::MAX_EXPORT, 0)
                 .await?;
         drop(conn);
         self.audit_export(actor, "在职党员报到", p.org.id, rows.len(), None)

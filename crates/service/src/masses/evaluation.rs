@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use dangjian_domain::evaluation::{self as domain, Answer, Band, Facts, PeriodInput, Rater};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{FieldError, date};
-use dangjian_store::evaluation::{self as store, NewPeriod, NewResponse, ResponseRow};
+use dangjian_store::masses::evaluation::{self as store, NewPeriod, NewResponse, ResponseRow};
 use dangjian_store::member::{self, DEPARTED_PATH, MemberFilter};
 use dangjian_store::org;
 use dangjian_store::{StoreError, masses, notification};

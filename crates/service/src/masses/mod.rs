@@ -21,6 +21,7 @@ use dangjian_store::{StoreError, rollup};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::export::MAX_EXPORT;
 use crate::members::Member;
 use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
@@ -836,9 +837,12 @@ impl App {
         };
         let items = store::deeds(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;
         let ids: Vec<i64> = items.iter().map(|d| d.id).collect();
-        let with_photo =
-            dangjian_store::photo::owners_with(&mut conn, dangjian_store::photo::DEED, &ids)
-                .await?;
+        let with_photo = dangjian_store::masses::photo::owners_with(
+            &mut conn,
+            dangjian_store::masses::photo::DEED,
+            &ids,
+        )
+        .await?;
         let items = items
             .into_iter()
             .map(|row| Deed {
@@ -991,10 +995,13 @@ impl App {
         let own = actor.member_id == Some(m.id);
         let mut conn = self.db.conn().await?;
         let card = store::card_of(&mut conn, m.id).await?;
-        let has_photo =
-            !dangjian_store::photo::owners_with(&mut conn, dangjian_store::photo::CARD, &[m.id])
-                .await?
-                .is_empty();
+        let has_photo = !dangjian_store::masses::photo::owners_with(
+            &mut conn,
+            dangjian_store::masses::photo::CARD,
+            &[m.id],
+        )
+        .await?
+        .is_empty();
         Ok(CardView {
             has_photo,
             member_id: m.id,
@@ -1076,9 +1083,9 @@ impl App {
         let mut c = store::public_card(&mut conn, code)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        c.has_photo = !dangjian_store::photo::owners_with(
+        c.has_photo = !dangjian_store::masses::photo::owners_with(
             &mut conn,
-            dangjian_store::photo::CARD,
+            dangjian_store::masses::photo::CARD,
             &[c.member_id],
         )
         .await?
@@ -1086,9 +1093,6 @@ impl App {
         Ok(c.into())
     }
 }
-
-/// Rows one export of households or deeds may hold.
-pub const MAX_EXPORT: i64 = 200_000;
 
 impl App {
     /// Every household matching a list's filters (phones masked), audited.
@@ -1099,13 +1103,7 @@ impl App {
     ) -> ServiceResult<(Org, Vec<Household>)> {
         let (root, f) = self.household_filter(actor, q).await?;
         let mut conn = self.db.conn().await?;
-        if store::count_households(&mut conn, &f).await? > MAX_EXPORT {
-            return Err(ServiceError::field(
-                "org",
-                "too_many",
-                format!("一次最多导出 {MAX_EXPORT} 户，请缩小范围"),
-            ));
-        }
+        crate::export::check_size(store::count_households(&mut conn, &f).await?, "户")?;
         let rows = store::households(&mut conn, &f, MAX_EXPORT, 0).await?;
         drop(conn);
         self.audit_export(actor, "住户名单", root.id, rows.len(), None)
@@ -1121,13 +1119,7 @@ impl App {
     ) -> ServiceResult<(Org, Vec<DeedRecord>)> {
         let (root, f) = self.deed_filter(actor, q).await?;
         let mut conn = self.db.conn().await?;
-        if store::deed_totals(&mut conn, &f).await?.0 > MAX_EXPORT {
-            return Err(ServiceError::field(
-                "org",
-                "too_many",
-                format!("一次最多导出 {MAX_EXPORT} 条，请缩小范围或时间段"),
-            ));
-        }
+        crate::export::check_size(store::deed_totals(&mut conn, &f).await?.0, "条好事实事")?;
         let rows = store::deeds(&mut conn, &f, MAX_EXPORT, 0).await?;
         drop(conn);
         self.audit_export(actor, "好事实事", root.id, rows.len(), None)

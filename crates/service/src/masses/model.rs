@@ -1,9 +1,9 @@
 //! What the pages and the API show of members and the masses: grids, households, pairings, deeds, cards, community check-ins, service units and evaluation periods.
 
-use dangjian_store::community_checkin::{CommunityCheckinRow, ServiceRow};
-use dangjian_store::evaluation::PeriodRow;
+use dangjian_store::masses::community_checkin::{CommunityCheckinRow, ServiceRow};
+use dangjian_store::masses::evaluation::PeriodRow;
+use dangjian_store::masses::service_unit::{UnitMember as UnitMemberRow, UnitRow};
 use dangjian_store::masses::{DeedRow, GridRow, HouseholdRow, PairingRow, PublicCard as CardRow};
-use dangjian_store::service_unit::{UnitMember as UnitMemberRow, UnitRow};
 
 use crate::model::read_model;
 

@@ -3,7 +3,7 @@
 
 use dangjian_domain::attachment::check_photo;
 use dangjian_store::masses as store;
-use dangjian_store::photo::{self, CARD, DEED};
+use dangjian_store::masses::photo::{self, CARD, DEED};
 
 use super::policy;
 use crate::audit::Entry;

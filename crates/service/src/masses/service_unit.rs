@@ -7,7 +7,7 @@ use dangjian_domain::masses::ServiceTier;
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::path;
 use dangjian_store::StoreError;
-use dangjian_store::service_unit::{self as store, NewUnit};
+use dangjian_store::masses::service_unit::{self as store, NewUnit};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;

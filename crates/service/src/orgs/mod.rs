@@ -8,7 +8,7 @@ pub mod policy;
 use dangjian_domain::org::{OrgKind, OrgOwner, check_code, check_name};
 use dangjian_domain::{FieldError, date, path};
 use dangjian_store::org::{self, NewOrg, OrgEvent as EventRow};
-use dangjian_store::{StoreError, rollup};
+use dangjian_store::{Conn, StoreError, rollup};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
@@ -439,41 +439,7 @@ impl App {
                     "不能移动您管辖范围的根组织",
                 ));
             }
-            let new_parent = org::get(tx.conn(), parent_id)
-                .await?
-                .map(Org::from)
-                .ok_or_else(|| {
-                    ServiceError::field(
-                        "parent_id",
-                        "unknown_org",
-                        "目标上级组织不存在或不在您的管辖范围内",
-                    )
-                })?;
-            if policy::check_edit(actor, &new_parent.path).is_err() {
-                return Err(ServiceError::field(
-                    "parent_id",
-                    "unknown_org",
-                    "目标上级组织不存在或不在您的管辖范围内",
-                ));
-            }
-            if path::contains(&node.path, &new_parent.path) {
-                return Err(ServiceError::field(
-                    "parent_id",
-                    "cycle",
-                    "不能把组织移到它自己的下级组织之下",
-                ));
-            }
-            if !kind_of(&new_parent)?.may_contain(kind_of(&node)?) || new_parent.closed_on.is_some()
-            {
-                return Err(ServiceError::field(
-                    "parent_id",
-                    "not_allowed_here",
-                    "目标组织下不能设立该类型的组织",
-                ));
-            }
-            let new_path = org::move_subtree(tx.conn(), node.place(), new_parent.place()).await?;
-            rollup::move_subtree(tx.conn(), node.id, &node.path, &new_path).await?;
-            dangjian_store::life::move_subtree(tx.conn(), node.id, &node.path, &new_path).await?;
+            let new_parent = Self::move_org(tx.conn(), actor, &node, parent_id).await?;
             events.push((
                 "moved",
                 node.parent_id.map(|p| p.to_string()),
@@ -489,47 +455,7 @@ impl App {
                     "不能撤销您管辖范围的根组织",
                 ));
             }
-            let closed_on = date::past_date("closed_on", "撤销日期", closed, today())
-                .map_err(|e| ServiceError::Invalid(vec![e]))?;
-            if node.closed_on.is_some() {
-                return Err(ServiceError::field(
-                    "closed_on",
-                    "already_closed",
-                    "该组织已撤销",
-                ));
-            }
-            if date::format(closed_on) < node.opened_on {
-                return Err(ServiceError::field(
-                    "closed_on",
-                    "before_opened",
-                    "撤销日期不能早于成立日期",
-                ));
-            }
-            let open_children = org::children(tx.conn(), node.id)
-                .await?
-                .iter()
-                .any(|c| c.closed_on.is_none());
-            let members = rollup::get(tx.conn(), node.id, rollup::MEMBER_TOTAL, "").await?;
-            if open_children || members > 0 {
-                return Err(ServiceError::field(
-                    "closed_on",
-                    "not_empty",
-                    "请先转移党员、撤销下级组织后再撤销本组织",
-                ));
-            }
-            let closed_text = date::format(closed_on);
-            org::close(tx.conn(), node.id, &closed_text).await?;
-            let kind = kind_of(&node)?;
-            rollup::apply(
-                tx.conn(),
-                &node.path,
-                &rollup::org_facts(&node.kind, &node.owner, kind.is_grassroots()),
-                -1,
-            )
-            .await?;
-            if let Some(closed) = org::get(tx.conn(), node.id).await?.map(Org::from) {
-                self.refresh_branch_all(tx.conn(), &closed).await?;
-            }
+            let closed_text = self.close_org(tx.conn(), &node, closed).await?;
             events.push(("closed", None, Some(closed_text)));
             details.push("撤销".to_string());
         }
@@ -556,6 +482,96 @@ impl App {
         )
         .await?;
         Ok(updated.into())
+    }
+
+    /// Moves `node` and its subtree under `parent_id`, which must be open, inside the actor's
+    /// editing scope, outside the subtree and allowed to hold such an org; answers the new
+    /// parent.
+    async fn move_org(
+        conn: &mut Conn,
+        actor: &Actor,
+        node: &Org,
+        parent_id: i64,
+    ) -> ServiceResult<Org> {
+        let unknown = || {
+            ServiceError::field(
+                "parent_id",
+                "unknown_org",
+                "目标上级组织不存在或不在您的管辖范围内",
+            )
+        };
+        let new_parent = org::get(conn, parent_id)
+            .await?
+            .map(Org::from)
+            .ok_or_else(unknown)?;
+        if policy::check_edit(actor, &new_parent.path).is_err() {
+            return Err(unknown());
+        }
+        if path::contains(&node.path, &new_parent.path) {
+            return Err(ServiceError::field(
+                "parent_id",
+                "cycle",
+                "不能把组织移到它自己的下级组织之下",
+            ));
+        }
+        if !kind_of(&new_parent)?.may_contain(kind_of(node)?) || new_parent.closed_on.is_some() {
+            return Err(ServiceError::field(
+                "parent_id",
+                "not_allowed_here",
+                "目标组织下不能设立该类型的组织",
+            ));
+        }
+        let new_path = org::move_subtree(conn, node.place(), new_parent.place()).await?;
+        rollup::move_subtree(conn, node.id, &node.path, &new_path).await?;
+        dangjian_store::life::move_subtree(conn, node.id, &node.path, &new_path).await?;
+        Ok(new_parent)
+    }
+
+    /// Closes `node` on the date given, once it holds no members and no open org; answers
+    /// the date as stored.
+    async fn close_org(&self, conn: &mut Conn, node: &Org, closed: &str) -> ServiceResult<String> {
+        let closed_on = date::past_date("closed_on", "撤销日期", closed, today())
+            .map_err(|e| ServiceError::Invalid(vec![e]))?;
+        if node.closed_on.is_some() {
+            return Err(ServiceError::field(
+                "closed_on",
+                "already_closed",
+                "该组织已撤销",
+            ));
+        }
+        if date::format(closed_on) < node.opened_on {
+            return Err(ServiceError::field(
+                "closed_on",
+                "before_opened",
+                "撤销日期不能早于成立日期",
+            ));
+        }
+        let open_children = org::children(conn, node.id)
+            .await?
+            .iter()
+            .any(|c| c.closed_on.is_none());
+        let members = rollup::get(conn, node.id, rollup::MEMBER_TOTAL, "").await?;
+        if open_children || members > 0 {
+            return Err(ServiceError::field(
+                "closed_on",
+                "not_empty",
+                "请先转移党员、撤销下级组织后再撤销本组织",
+            ));
+        }
+        let closed_text = date::format(closed_on);
+        org::close(conn, node.id, &closed_text).await?;
+        let kind = kind_of(node)?;
+        rollup::apply(
+            conn,
+            &node.path,
+            &rollup::org_facts(&node.kind, &node.owner, kind.is_grassroots()),
+            -1,
+        )
+        .await?;
+        if let Some(closed) = org::get(conn, node.id).await?.map(Org::from) {
+            self.refresh_branch_all(conn, &closed).await?;
+        }
+        Ok(closed_text)
     }
 
     /// Groups (party and grid groups) of a branch.

@@ -14,7 +14,8 @@ use dangjian_store::rollup;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{Audited, Entry};
-use crate::masses::{MAX_EXPORT, PAGE, checked_reason, visible_member};
+use crate::export::MAX_EXPORT;
+use crate::masses::{PAGE, checked_reason, visible_member};
 use crate::members::Member;
 use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
@@ -323,13 +324,7 @@ impl App {
     ) -> ServiceResult<(Org, Vec<Request>)> {
         let (root, f, _) = self.request_filter(actor, q, now_ms()).await?;
         let mut conn = self.db.conn().await?;
-        if store::count(&mut conn, &f).await? > MAX_EXPORT {
-            return Err(ServiceError::field(
-                "org",
-                "too_many",
-                format!("一次最多导出 {MAX_EXPORT} 条诉求，请缩小范围"),
-            ));
-        }
+        crate::export::check_size(store::count(&mut conn, &f).await?, "条诉求")?;
         let rows = store::list(&mut conn, &f, MAX_EXPORT, 0).await?;
         drop(conn);
         self.audit_export(actor, "群众诉求", root.id, rows.len(), None)

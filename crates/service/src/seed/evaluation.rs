@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::{ServiceResult, today};
 use dangjian_domain::evaluation::{self as domain, DEFAULT_QUESTIONS, EvaluationRules, Rater};
 use dangjian_domain::{date, path};
-use dangjian_store::evaluation::{self as store, NewPeriod, NewResponse};
+use dangjian_store::masses::evaluation::{self as store, NewPeriod, NewResponse};
 use dangjian_store::notification::{self, NewNotification};
 use dangjian_store::{Conn, masses};
 use rand::Rng;

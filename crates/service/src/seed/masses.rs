@@ -8,10 +8,10 @@ use crate::{ServiceResult, today};
 use dangjian_domain::masses::{DeedKind, Need, needs_text};
 use dangjian_domain::{date, path};
 use dangjian_store::Conn;
-use dangjian_store::community_checkin::{self, NewCommunityCheckin, NewService};
+use dangjian_store::masses::community_checkin::{self, NewCommunityCheckin, NewService};
+use dangjian_store::masses::service_unit::{self, NewUnit};
 use dangjian_store::masses::{self, NewDeed, NewHousehold};
 use dangjian_store::org::OrgRow;
-use dangjian_store::service_unit::{self, NewUnit};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use time::Duration;
@@ -59,6 +59,57 @@ pub(super) fn villages(t: &Tree) -> Vec<&OrgRow> {
         .collect()
 }
 
+/// What the demo lays out before writing: grids, households, pairings, and each pairing's
+/// member and household, to draw deeds from.
+#[derive(Default)]
+struct Layout {
+    grids: Vec<(i64, i64, String, String, Option<i64>)>,
+    households: Vec<(i64, String, String, String, i64, String)>,
+    pairings: Vec<(i64, i64, String)>,
+    served: Vec<(i64, i64)>,
+}
+
+/// Members outside villages, who serve where they live (下沉): those of a town's own units in
+/// that town's villages, those of the district's systems anywhere.
+struct Helpers {
+    towns: HashMap<i64, Vec<i64>>,
+    district: Vec<i64>,
+    district_next: usize,
+}
+
+impl Helpers {
+    fn new(t: &Tree, branches: &[BranchMembers<'_>], villages: &[&OrgRow]) -> Self {
+        let in_village = |p: &str| villages.iter().any(|v| path::contains(&v.path, p));
+        let mut h = Helpers {
+            towns: HashMap::new(),
+            district: Vec::new(),
+            district_next: 0,
+        };
+        for b in branches.iter().filter(|b| !in_village(&b.org.path)) {
+            let ids = b.first_member..b.first_member + b.count;
+            match path::ids(&b.org.path).get(1) {
+                Some(town) if t.towns.iter().any(|&i| t.orgs[i].id == *town) => {
+                    h.towns.entry(*town).or_default().extend(ids)
+                }
+                _ => h.district.extend(ids),
+            }
+        }
+        h
+    }
+
+    /// Adds helpers to `servers` up to `want`: the town's first, then the district's.
+    fn top_up(&mut self, servers: &mut Vec<i64>, town: i64, want: usize) {
+        if let Some(pool) = self.towns.get_mut(&town) {
+            let take = want.saturating_sub(servers.len()).min(pool.len());
+            servers.extend(pool.drain(..take));
+        }
+        while servers.len() < want && self.district_next < self.district.len() {
+            servers.push(self.district[self.district_next]);
+            self.district_next += 1;
+        }
+    }
+}
+
 pub(crate) async fn generate(
     conn: &mut Conn,
     t: &Tree,
@@ -68,121 +119,133 @@ pub(crate) async fn generate(
     rng: &mut ChaCha8Rng,
 ) -> ServiceResult<Counts> {
     let villages = villages(t);
-    let today = today();
-    let retain = date::format(today.replace_year(today.year() + 5).unwrap_or(today));
     let households_total = scaled(124_000.0, scale);
     let weights: Vec<f64> = villages
         .iter()
         .map(|_| rng.random_range(0.7..1.3))
         .collect();
     let weight_sum: f64 = weights.iter().sum();
-    // Members of agencies and institutions serve where they live (下沉): those of a town's own
-    // units in that town's villages, those of the district's systems anywhere.
-    let in_village = |p: &str| villages.iter().any(|v| path::contains(&v.path, p));
-    let mut town_pools: HashMap<i64, Vec<i64>> = HashMap::new();
-    let mut district_pool: Vec<i64> = Vec::new();
-    for b in branches.iter().filter(|b| !in_village(&b.org.path)) {
-        let ids = b.first_member..b.first_member + b.count;
-        match path::ids(&b.org.path).get(1) {
-            Some(town) if t.towns.iter().any(|&i| t.orgs[i].id == *town) => {
-                town_pools.entry(*town).or_default().extend(ids)
-            }
-            _ => district_pool.extend(ids),
-        }
-    }
-    let mut district_next = 0;
-
-    let mut grids: Vec<(i64, i64, String, String, Option<i64>)> = Vec::new();
-    let mut house_rows: Vec<(i64, String, String, String, i64, String)> = Vec::new();
-    let mut pairings: Vec<(i64, i64, String)> = Vec::new();
-    // Each pairing's member and household, to draw deeds from.
-    let mut served: Vec<(i64, i64)> = Vec::new();
+    let mut helpers = Helpers::new(t, branches, &villages);
+    let mut layout = Layout::default();
     for (vi, v) in villages.iter().enumerate() {
-        let groups: Vec<&OrgRow> = t
-            .orgs
-            .iter()
-            .filter(|o| o.kind == "grid_group" && path::contains(&v.path, &o.path))
-            .collect();
-        let n_grids = groups.len().max(1);
-        let first_grid = grids.len() as i64 + 1;
-        for g in 0..n_grids {
-            grids.push((
-                first_grid + g as i64,
-                v.id,
-                v.path.clone(),
-                format!("第{}网格", g + 1),
-                groups.get(g).map(|o| o.id),
-            ));
-        }
-        let place = v
-            .name
-            .trim_end_matches("党委")
-            .trim_end_matches("党总支")
-            .trim_end_matches("党支部")
-            .to_string();
-        let community = v.owner == "community";
         let n = (households_total as f64 * weights[vi] / weight_sum).round() as usize;
-        let first_house = house_rows.len() as i64 + 1;
-        for k in 0..n {
-            let grid = first_grid + (k % n_grids) as i64;
-            let address = if community {
-                format!(
-                    "{place}{}栋{}单元{}",
-                    k / 24 + 1,
-                    k % 24 / 8 + 1,
-                    (k % 8 / 2 + 1) * 100 + (k % 2 + 1)
-                )
-            } else {
-                format!("{place}{}组{}号", k / 30 + 1, k % 30 + 1)
-            };
-            let needs: Vec<Need> = NEEDS
-                .iter()
-                .filter(|(_, p)| rng.random_bool(*p))
-                .map(|(n, _)| *n)
-                .collect();
-            house_rows.push((
-                grid,
-                v.path.clone(),
-                address,
-                people.name(rng),
-                rng.random_range(1..=6),
-                needs_text(&needs),
-            ));
-        }
-        // Its own members serve its households, about three each, helped by members of the
-        // town's units and then of the district's when there are too few.
-        let mut servers: Vec<i64> = branches
-            .iter()
-            .filter(|b| path::contains(&v.path, &b.org.path))
-            .flat_map(|b| b.first_member..b.first_member + b.count)
-            .collect();
-        let to_pair = (n as f64 * rng.random_range(0.94..0.995)).round() as usize;
-        let want = (to_pair as f64 / 2.85).ceil() as usize;
-        servers.truncate(want);
-        let town = v.parent_id.unwrap_or_default();
-        if let Some(pool) = town_pools.get_mut(&town) {
-            let take = want.saturating_sub(servers.len()).min(pool.len());
-            servers.extend(pool.drain(..take));
-        }
-        while servers.len() < want && district_next < district_pool.len() {
-            servers.push(district_pool[district_next]);
-            district_next += 1;
-        }
-        if servers.is_empty() {
-            continue;
-        }
-        let to_pair = to_pair.min(servers.len() * 10);
-        for k in 0..to_pair {
-            let member = servers[k % servers.len()];
-            let house = first_house + k as i64;
-            let from = today - Duration::days(rng.random_range(30..1_000));
-            pairings.push((house, member, date::format(from)));
-            served.push((member, house));
-        }
+        lay_out_village(&mut layout, t, v, n, people, rng);
+        pair_village(&mut layout, branches, v, n, &mut helpers, rng);
     }
+    write_households(conn, &layout).await?;
+    let deeds = write_deeds(conn, branches, &layout.served, scale, rng).await?;
+    let reported = reports(conn, branches, &villages, scale, rng).await?;
+    let units = structure(conn, t, branches, &villages, &layout.grids).await?;
+    Ok(Counts {
+        grids: layout.grids.len(),
+        households: layout.households.len(),
+        paired: layout.pairings.len(),
+        deeds,
+        reported,
+        units,
+    })
+}
 
-    masses::insert_grids_bulk(conn, &grids).await?;
-    let rows: Vec<(i64, NewHousehold<'_>)> = house_rows
+/// A village's or community's grids (one per grid group) and its `n` households.
+fn lay_out_village(
+    layout: &mut Layout,
+    t: &Tree,
+    v: &OrgRow,
+    n: usize,
+    people: &People,
+    rng: &mut ChaCha8Rng,
+) {
+    let groups: Vec<&OrgRow> = t
+        .orgs
+        .iter()
+        .filter(|o| o.kind == "grid_group" && path::contains(&v.path, &o.path))
+        .collect();
+    let n_grids = groups.len().max(1);
+    let first_grid = layout.grids.len() as i64 + 1;
+    for g in 0..n_grids {
+        layout.grids.push((
+            first_grid + g as i64,
+            v.id,
+            v.path.clone(),
+            format!("第{}网格", g + 1),
+            groups.get(g).map(|o| o.id),
+        ));
+    }
+    let place = v
+        .name
+        .trim_end_matches("党委")
+        .trim_end_matches("党总支")
+        .trim_end_matches("党支部")
+        .to_string();
+    let community = v.owner == "community";
+    for k in 0..n {
+        let grid = first_grid + (k % n_grids) as i64;
+        let address = if community {
+            format!(
+                "{place}{}栋{}单元{}",
+                k / 24 + 1,
+                k % 24 / 8 + 1,
+                (k % 8 / 2 + 1) * 100 + (k % 2 + 1)
+            )
+        } else {
+            format!("{place}{}组{}号", k / 30 + 1, k % 30 + 1)
+        };
+        let needs: Vec<Need> = NEEDS
+            .iter()
+            .filter(|(_, p)| rng.random_bool(*p))
+            .map(|(n, _)| *n)
+            .collect();
+        layout.households.push((
+            grid,
+            v.path.clone(),
+            address,
+            people.name(rng),
+            rng.random_range(1..=6),
+            needs_text(&needs),
+        ));
+    }
+}
+
+/// Pairs most of the village's last `n` households: its own members serve them, about three
+/// each, helped by members of the town's units and then of the district's when too few.
+fn pair_village(
+    layout: &mut Layout,
+    branches: &[BranchMembers<'_>],
+    v: &OrgRow,
+    n: usize,
+    helpers: &mut Helpers,
+    rng: &mut ChaCha8Rng,
+) {
+    let today = today();
+    let first_house = (layout.households.len() - n) as i64 + 1;
+    let mut servers: Vec<i64> = branches
+        .iter()
+        .filter(|b| path::contains(&v.path, &b.org.path))
+        .flat_map(|b| b.first_member..b.first_member + b.count)
+        .collect();
+    let to_pair = (n as f64 * rng.random_range(0.94..0.995)).round() as usize;
+    let want = (to_pair as f64 / 2.85).ceil() as usize;
+    servers.truncate(want);
+    helpers.top_up(&mut servers, v.parent_id.unwrap_or_default(), want);
+    if servers.is_empty() {
+        return;
+    }
+    let to_pair = to_pair.min(servers.len() * 10);
+    for k in 0..to_pair {
+        let member = servers[k % servers.len()];
+        let house = first_house + k as i64;
+        let from = today - Duration::days(rng.random_range(30..1_000));
+        layout.pairings.push((house, member, date::format(from)));
+        layout.served.push((member, house));
+    }
+}
+
+async fn write_households(conn: &mut Conn, layout: &Layout) -> ServiceResult<()> {
+    let today = today();
+    let retain = date::format(today.replace_year(today.year() + 5).unwrap_or(today));
+    masses::insert_grids_bulk(conn, &layout.grids).await?;
+    let rows: Vec<(i64, NewHousehold<'_>)> = layout
+        .households
         .iter()
         .enumerate()
         .map(|(i, (grid, p, address, head, size, needs))| {
@@ -207,9 +270,19 @@ pub(crate) async fn generate(
     for chunk in rows.chunks(10_000) {
         masses::insert_households_bulk(conn, chunk).await?;
     }
-    masses::insert_pairings_bulk(conn, &pairings).await?;
+    masses::insert_pairings_bulk(conn, &layout.pairings).await?;
+    Ok(())
+}
 
-    // Deeds over the last year, by the members who serve the households.
+/// Deeds over the last year, by the members who serve the households; answers how many.
+async fn write_deeds(
+    conn: &mut Conn,
+    branches: &[BranchMembers<'_>],
+    served: &[(i64, i64)],
+    scale: f64,
+    rng: &mut ChaCha8Rng,
+) -> ServiceResult<usize> {
+    let today = today();
     let path_of: HashMap<i64, &str> = branches
         .iter()
         .flat_map(|b| (b.first_member..b.first_member + b.count).map(|m| (m, b.org.path.as_str())))
@@ -242,16 +315,7 @@ pub(crate) async fn generate(
     for chunk in deeds.chunks(10_000) {
         masses::insert_deeds_bulk(conn, chunk).await?;
     }
-    let reported = reports(conn, branches, &villages, scale, rng).await?;
-    let units = structure(conn, t, branches, &villages, &grids).await?;
-    Ok(Counts {
-        grids: grids.len(),
-        households: house_rows.len(),
-        paired: pairings.len(),
-        deeds: deeds.len(),
-        reported,
-        units,
-    })
+    Ok(deeds.len())
 }
 
 /// A unit of the demo's service structure, before it is written.

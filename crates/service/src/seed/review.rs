@@ -5,7 +5,7 @@ use crate::{ServiceResult, today};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::review::{ExcellentCap, Grade};
 use dangjian_store::Conn;
-use dangjian_store::review::{DecidedEntry, DecidedReview, insert_decided_bulk};
+use dangjian_store::life::review::{DecidedEntry, DecidedReview, insert_decided_bulk};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 

@@ -157,120 +157,150 @@ impl Tree {
         let total_w: f64 = weights.iter().sum();
         let villages_total = scaled(425.0, scale);
         let mut assigned = 0;
-        let stems: Vec<char> = PLACE_STEMS.chars().collect();
         for (i, (code, name)) in TOWNS.iter().enumerate() {
-            let street = name.ends_with("街道");
-            let committee = if street {
-                format!("{name}党工委")
-            } else {
-                format!("{name}党委")
-            };
-            let town = t.add(
-                Some(root),
-                OrgKind::TownCommittee,
-                OrgOwner::None,
-                committee,
-                (*code).into(),
-                "1984-01-01",
-            );
-            t.towns.push(town);
             let n = if i + 1 == TOWNS.len() {
                 villages_total.saturating_sub(assigned).max(1)
             } else {
                 ((villages_total as f64 * weights[i] / total_w).round() as usize).max(1)
             };
             assigned += n;
-            for v in 1..=n {
-                let community = if street {
-                    v <= (n * 3 / 4).max(1)
-                } else {
-                    v == 1
-                };
-                let stem: String = [
-                    stems[rng.random_range(0..stems.len())],
-                    stems[rng.random_range(0..stems.len())],
-                ]
-                .iter()
-                .collect();
-                let (owner, place, sector) = if community {
-                    (
-                        OrgOwner::Community,
-                        format!("{stem}社区"),
-                        Sector::Community,
-                    )
-                } else {
-                    (OrgOwner::Village, format!("{stem}村"), Sector::Village)
-                };
-                let roll: f64 = rng.random();
-                let (kind, suffix) = match (community, roll) {
-                    (true, r) if r < 0.3 => (OrgKind::PartyCommittee, "党委"),
-                    (true, r) if r < 0.7 => (OrgKind::GeneralBranch, "党总支"),
-                    (false, r) if r < 0.1 => (OrgKind::PartyCommittee, "党委"),
-                    (false, r) if r < 0.4 => (OrgKind::GeneralBranch, "党总支"),
-                    _ => (OrgKind::Branch, "党支部"),
-                };
-                let vcode = format!("{code}{v:03}");
-                let org = t.add(
-                    Some(town),
-                    kind,
-                    owner,
-                    format!("{place}{suffix}"),
-                    vcode,
-                    "1990-07-01",
-                );
-                match kind {
-                    OrgKind::Branch => t.holder(org, sector, 30.0),
-                    OrgKind::PartyCommittee => {
-                        let n = rng.random_range(3..=6);
-                        t.branches(org, n, "", owner, sector, 22.0, rng)
-                    }
-                    _ => {
-                        let n = rng.random_range(2..=4);
-                        t.branches(org, n, "", owner, sector, 24.0, rng)
-                    }
-                }
-                if *name == "白涛街道" && community && t.baitao_community.is_none() {
-                    t.baitao_community = Some(org);
-                    t.baitao_branch = t.holders.last().map(|h| h.org);
-                }
-            }
-            // Each town's own agencies and institutions.
-            let agency = t.add(
-                Some(town),
-                OrgKind::PartyCommittee,
-                OrgOwner::Agency,
-                format!("{name}机关党委"),
-                format!("{code}-JG"),
-                "1990-07-01",
-            );
-            t.branches(
-                agency,
-                scaled(3.0, scale),
-                "机关",
-                OrgOwner::Agency,
-                Sector::Agency,
-                12.0,
-                rng,
-            );
-            let inst = t.add(
-                Some(town),
-                OrgKind::GeneralBranch,
-                OrgOwner::PublicInstitution,
-                format!("{name}事业单位党总支"),
-                format!("{code}-SY"),
-                "1995-07-01",
-            );
-            t.branches(
-                inst,
-                scaled(3.0, scale),
-                "事业单位",
-                OrgOwner::PublicInstitution,
-                Sector::Institution,
-                10.0,
-                rng,
-            );
+            t.add_town(root, (code, name), n, scale, rng);
         }
+        t.add_systems(root, scale, rng);
+        t
+    }
 
+    /// A town committee with `villages` villages and communities (mostly communities in a
+    /// street), its agencies and its institutions.
+    fn add_town(
+        &mut self,
+        root: usize,
+        (code, name): (&str, &str),
+        n: usize,
+        scale: f64,
+        rng: &mut ChaCha8Rng,
+    ) {
+        let street = name.ends_with("街道");
+        let committee = if street {
+            format!("{name}党工委")
+        } else {
+            format!("{name}党委")
+        };
+        let town = self.add(
+            Some(root),
+            OrgKind::TownCommittee,
+            OrgOwner::None,
+            committee,
+            (*code).into(),
+            "1984-01-01",
+        );
+        self.towns.push(town);
+        for v in 1..=n {
+            self.add_village(town, (code, name), (v, n), street, rng);
+        }
+        // Each town's own agencies and institutions.
+        let agency = self.add(
+            Some(town),
+            OrgKind::PartyCommittee,
+            OrgOwner::Agency,
+            format!("{name}机关党委"),
+            format!("{code}-JG"),
+            "1990-07-01",
+        );
+        self.branches(
+            agency,
+            scaled(3.0, scale),
+            "机关",
+            OrgOwner::Agency,
+            Sector::Agency,
+            12.0,
+            rng,
+        );
+        let inst = self.add(
+            Some(town),
+            OrgKind::GeneralBranch,
+            OrgOwner::PublicInstitution,
+            format!("{name}事业单位党总支"),
+            format!("{code}-SY"),
+            "1995-07-01",
+        );
+        self.branches(
+            inst,
+            scaled(3.0, scale),
+            "事业单位",
+            OrgOwner::PublicInstitution,
+            Sector::Institution,
+            10.0,
+            rng,
+        );
+    }
+
+    /// The `v`th of a town's `n` villages and communities, with its branches.
+    fn add_village(
+        &mut self,
+        town: usize,
+        (code, name): (&str, &str),
+        (v, n): (usize, usize),
+        street: bool,
+        rng: &mut ChaCha8Rng,
+    ) {
+        let stems: Vec<char> = PLACE_STEMS.chars().collect();
+        let community = if street {
+            v <= (n * 3 / 4).max(1)
+        } else {
+            v == 1
+        };
+        let stem: String = [
+            stems[rng.random_range(0..stems.len())],
+            stems[rng.random_range(0..stems.len())],
+        ]
+        .iter()
+        .collect();
+        let (owner, place, sector) = if community {
+            (
+                OrgOwner::Community,
+                format!("{stem}社区"),
+                Sector::Community,
+            )
+        } else {
+            (OrgOwner::Village, format!("{stem}村"), Sector::Village)
+        };
+        let roll: f64 = rng.random();
+        let (kind, suffix) = match (community, roll) {
+            (true, r) if r < 0.3 => (OrgKind::PartyCommittee, "党委"),
+            (true, r) if r < 0.7 => (OrgKind::GeneralBranch, "党总支"),
+            (false, r) if r < 0.1 => (OrgKind::PartyCommittee, "党委"),
+            (false, r) if r < 0.4 => (OrgKind::GeneralBranch, "党总支"),
+            _ => (OrgKind::Branch, "党支部"),
+        };
+        let vcode = format!("{code}{v:03}");
+        let org = self.add(
+            Some(town),
+            kind,
+            owner,
+            format!("{place}{suffix}"),
+            vcode,
+            "1990-07-01",
+        );
+        match kind {
+            OrgKind::Branch => self.holder(org, sector, 30.0),
+            OrgKind::PartyCommittee => {
+                let n = rng.random_range(3..=6);
+                self.branches(org, n, "", owner, sector, 22.0, rng)
+            }
+            _ => {
+                let n = rng.random_range(2..=4);
+                self.branches(org, n, "", owner, sector, 24.0, rng)
+            }
+        }
+        if name == "白涛街道" && community && self.baitao_community.is_none() {
+            self.baitao_community = Some(org);
+            self.baitao_branch = self.holders.last().map(|h| h.org);
+        }
+    }
+
+    /// The district-level systems, their general branches of up to 25 and their branches.
+    fn add_systems(&mut self, root: usize, scale: f64, rng: &mut ChaCha8Rng) {
         // District-level systems.
         let systems: [(&str, &str, OrgOwner, Sector, f64, f64); 6] = [
             (
@@ -323,7 +353,7 @@ impl Tree {
             ),
         ];
         for (name, code, owner, sector, n, weight) in systems {
-            let sys = t.add(
+            let sys = self.add(
                 Some(root),
                 OrgKind::PartyCommittee,
                 owner,
@@ -340,7 +370,7 @@ impl Tree {
                 } else {
                     25
                 };
-                let gb = t.add(
+                let gb = self.add(
                     Some(sys),
                     OrgKind::GeneralBranch,
                     owner,
@@ -348,10 +378,9 @@ impl Tree {
                     format!("500102-{code}-{g:03}"),
                     "2005-07-01",
                 );
-                t.branches(gb, count, "", owner, sector, weight, rng);
+                self.branches(gb, count, "", owner, sector, weight, rng);
             }
         }
-        t
     }
 
     /// Spreads `total` grid groups over village and community branches, weighted by size.

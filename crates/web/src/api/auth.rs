@@ -1,3 +1,5 @@
+//! Signing in for scripts (a bearer token) and the account a token acts as.
+
 use axum::Json;
 use axum::extract::State;
 use dangjian_service::auth::SessionKind;

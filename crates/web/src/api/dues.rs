@@ -1,3 +1,6 @@
+//! 党费 over JSON: standards, payments one by one or by batch, the ledger, arrears, lapses,
+//! reductions and their decisions.
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

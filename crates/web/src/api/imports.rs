@@ -1,3 +1,6 @@
+//! Excel rosters over JSON: the template, uploads checked before they are written, commit or
+//! discard, the error report, and the masked or audited export.
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

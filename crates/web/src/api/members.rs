@@ -1,3 +1,5 @@
+//! The member registry over JSON: lists, one member, new members and changes.
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -4,10 +4,8 @@
 
 mod auth;
 mod body;
-mod checkin;
 mod doc;
 mod dues;
-mod evaluation;
 mod imports;
 mod life;
 mod masses;
@@ -15,7 +13,6 @@ mod members;
 mod orgs;
 mod recruit;
 mod request;
-mod review;
 mod transfer;
 
 use axum::http::header;
@@ -45,12 +42,12 @@ pub(crate) fn routes() -> Table {
         .api(routes!(request::departments))
         .api(routes!(request::create_department))
         .api(routes!(request::update_department))
-        .api(routes!(evaluation::list))
-        .api(routes!(evaluation::create))
-        .api(routes!(evaluation::results))
-        .api(routes!(evaluation::respond))
-        .api(routes!(evaluation::publish))
-        .api(routes!(evaluation::public))
+        .api(routes!(masses::evaluation::list))
+        .api(routes!(masses::evaluation::create))
+        .api(routes!(masses::evaluation::results))
+        .api(routes!(masses::evaluation::respond))
+        .api(routes!(masses::evaluation::publish))
+        .api(routes!(masses::evaluation::public))
         .api(routes!(masses::public_card_photo))
         .api(routes!(masses::card_photo))
         .api_upload(routes!(masses::set_card_photo), MAX_UPLOAD_BYTES)
@@ -116,15 +113,15 @@ pub(crate) fn routes() -> Table {
         .api_upload(routes!(life::attach), MAX_UPLOAD_BYTES)
         .api(routes!(life::file))
         .api(routes!(life::delete_file))
-        .api(routes!(checkin::open))
-        .api(routes!(checkin::get))
-        .api(routes!(checkin::check_in))
-        .api(routes!(review::find))
-        .api(routes!(review::open))
-        .api(routes!(review::summary))
-        .api(routes!(review::get))
-        .api(routes!(review::entry))
-        .api(routes!(review::decide))
+        .api(routes!(life::checkin::open))
+        .api(routes!(life::checkin::get))
+        .api(routes!(life::checkin::check_in))
+        .api(routes!(life::review::find))
+        .api(routes!(life::review::open))
+        .api(routes!(life::review::summary))
+        .api(routes!(life::review::get))
+        .api(routes!(life::review::entry))
+        .api(routes!(life::review::decide))
         .api(routes!(masses::grids))
         .api(routes!(masses::create_grid))
         .api(routes!(masses::grid))

@@ -1,3 +1,5 @@
+//! The organization tree over JSON, and the statistics overview of a subtree.
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,3 +1,6 @@
+//! 发展党员 over JSON: the board of every level, one person's steps, extension and
+//! cancellation of probation, yearly plans.
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,3 +1,6 @@
+//! 组织关系转接 over JSON: requests, each side's steps, letters from outside the district,
+//! and a member's history of organizations.
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,3 +1,5 @@
+//! The audit log, for auditors: newest first, filtered by action, fifty a page.
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;

@@ -13,7 +13,7 @@ use dangjian_service::dues::{ArrearsLine, LapseLine, Ledger, MemberDues, PayInpu
 use dangjian_service::members::Member;
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render, render_with};
+use super::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::export::ledger_state;
@@ -215,12 +215,10 @@ pub async fn pay_batch(
         .app
         .pay_dues_batch(&auth.actor, org, &q.month, &ids, &input)
         .await
+        .or_form()?
     {
         Ok(_) => Ok(Redirect::to(&format!("/dues?org={org}&month={}", q.month)).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
-            dues_page(&st, &auth, &q, &input.method, FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => dues_page(&st, &auth, &q, &input.method, FormErrors(errs)).await,
     }
 }
 
@@ -411,10 +409,9 @@ async fn after(
     f: MemberDuesForm,
     r: Result<(), ServiceError>,
 ) -> PageResult<Response> {
-    match r {
+    match r.or_form()? {
         Ok(()) => Ok(Redirect::to(&format!("/members/{id}/dues")).into_response()),
-        Err(ServiceError::Invalid(errs)) => member_page(st, auth, id, f, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => member_page(st, auth, id, f, FormErrors(errs)).await,
     }
 }
 

@@ -1,3 +1,5 @@
+//! 云中心: the dashboard of the account's subtree.
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;

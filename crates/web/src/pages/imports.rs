@@ -5,12 +5,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use dangjian_service::ServiceError;
 use dangjian_service::import::ImportJob;
 use dangjian_service::import::{JobView, PREVIEW_ERRORS, RosterKind};
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render, render_with};
+use super::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{IMPORT_MIB, PagePath, PageQuery, PageUpload};
@@ -157,18 +156,16 @@ pub async fn upload(
         .app
         .stage_import(&auth.actor, org, q.kind(), &file.name, file.body)
         .await
+        .or_form()?
     {
         Ok(job) if htmx => {
             Ok(([("hx-redirect", format!("/imports/{}", job.id))], "").into_response())
         }
         Ok(job) => Ok(Redirect::to(&format!("/imports/{}", job.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) if htmx => Ok(render(&UploadError {
+        Err(errs) if htmx => Ok(render(&UploadError {
             errors: FormErrors(errs),
         })),
-        Err(ServiceError::Invalid(errs)) => {
-            home(&st, &auth, Some(org), q.kind(), FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => home(&st, &auth, Some(org), q.kind(), FormErrors(errs)).await,
     }
 }
 

@@ -1,3 +1,5 @@
+//! Signing in and out of a browser session.
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;

@@ -1,3 +1,6 @@
+//! Member registry pages: the list with filters, one member, the form, the reveal of
+//! identifiers and the roster export.
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -10,7 +13,7 @@ use dangjian_service::members::Member;
 use dangjian_service::members::{self, MemberQuery, Placement, form_of};
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render, render_with};
+use super::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::{PageResult, Problem};
 use crate::extract::{PageForm, PagePath, PageQuery};
@@ -453,9 +456,9 @@ pub async fn create(
         .app
         .create_member(&auth.actor, placement(org_id, group_id), &input)
         .await;
-    match result {
+    match result.or_form()? {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
+        Err(errs) => {
             form_page(
                 &st,
                 &auth,
@@ -471,7 +474,6 @@ pub async fn create(
             )
             .await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -574,9 +576,10 @@ pub async fn update(
         .app
         .update_member(&auth.actor, id, placement(org_id, group_id), &input)
         .await
+        .or_form()?
     {
         Ok(m) => Ok(Redirect::to(&format!("/members/{}", m.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
+        Err(errs) => {
             let target = FormTarget {
                 member_id: Some(id),
                 context_org: None,
@@ -586,7 +589,6 @@ pub async fn update(
             };
             form_page(&st, &auth, target, typed, errs).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -2,33 +2,26 @@
 
 mod api_docs;
 mod audit;
-mod checkin;
-mod community_checkin;
 mod dues;
-mod evaluation;
 mod home;
 mod imports;
 mod life;
 mod login;
 mod masses;
 mod members;
-mod minutes;
 mod notifications;
 mod orgs;
-mod photo;
-mod public_request;
 mod recruit;
 mod request;
-mod rules;
-mod service_unit;
 mod transfer;
 
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use dangjian_domain::FieldError;
+use dangjian_service::ServiceError;
 
-use crate::error::Problem;
+use crate::error::{PageError, Problem};
 use crate::extract::{MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES};
 use crate::routes::Table;
 
@@ -62,51 +55,64 @@ pub(crate) fn routes() -> Table {
         .post("/imports/{id}/discard", imports::discard)
         .get("/imports/{id}/errors.xlsx", imports::errors)
         .get("/masses", masses::page)
-        .get("/service-units", service_unit::list)
-        .post("/service-units", service_unit::create)
-        .get("/service-units/{id}", service_unit::unit)
-        .post("/service-units/{id}/members", service_unit::add_member)
+        .get("/service-units", masses::service_unit::list)
+        .post("/service-units", masses::service_unit::create)
+        .get("/service-units/{id}", masses::service_unit::unit)
+        .post(
+            "/service-units/{id}/members",
+            masses::service_unit::add_member,
+        )
         .post(
             "/service-units/{id}/members/{member_id}/remove",
-            service_unit::remove_member,
+            masses::service_unit::remove_member,
         )
-        .get("/reports", community_checkin::list)
-        .post("/reports", community_checkin::register)
-        .get("/reports/export.xlsx", community_checkin::export)
-        .post("/reports/{id}/service", community_checkin::service)
-        .post("/reports/{id}/rate", community_checkin::rate)
-        .post("/reports/{id}/end", community_checkin::end)
+        .get("/reports", masses::community_checkin::list)
+        .post("/reports", masses::community_checkin::register)
+        .get("/reports/export.xlsx", masses::community_checkin::export)
+        .post("/reports/{id}/service", masses::community_checkin::service)
+        .post("/reports/{id}/rate", masses::community_checkin::rate)
+        .post("/reports/{id}/end", masses::community_checkin::end)
         .get("/members/{id}/card", masses::card)
         .post("/members/{id}/card", masses::save_card)
         .get("/c/{code}", masses::public_card)
-        .get("/c/{code}/photo", photo::public_card)
-        .get("/members/{id}/card/photo", photo::card)
+        .get("/c/{code}/photo", masses::photo::public_card)
+        .get("/members/{id}/card/photo", masses::photo::card)
         .post_upload(
             "/members/{id}/card/photo",
-            photo::set_card,
+            masses::photo::set_card,
             MAX_UPLOAD_BYTES,
         )
-        .get("/deeds/{id}/photo", photo::deed)
-        .post_upload("/deeds/{id}/photo", photo::set_deed, MAX_UPLOAD_BYTES)
-        .get("/r", public_request::new_form)
+        .get("/deeds/{id}/photo", masses::photo::deed)
+        .post_upload(
+            "/deeds/{id}/photo",
+            masses::photo::set_deed,
+            MAX_UPLOAD_BYTES,
+        )
+        .get("/r", request::public::new_form)
         .post_upload(
             "/r",
-            public_request::submit,
-            public_request::MAX_PUBLIC_MIB * 1024 * 1024,
+            request::public::submit,
+            request::public::MAX_PUBLIC_MIB * 1024 * 1024,
         )
-        .get("/r/grids", public_request::grids)
-        .get("/e/{id}/{org}", evaluation::public)
-        .get("/evaluations", evaluation::list)
-        .post("/evaluations", evaluation::create)
-        .get("/evaluations/{id}", evaluation::results)
-        .get("/evaluations/{id}/export.xlsx", evaluation::export)
-        .post("/evaluations/{id}/publish", evaluation::publish)
-        .get("/evaluations/{id}/members/{member_id}", evaluation::form)
-        .post("/evaluations/{id}/members/{member_id}", evaluation::submit)
-        .get("/r/track", public_request::track_form)
-        .post("/r/track", public_request::track)
-        .post("/r/answer", public_request::answer)
-        .get("/r/list", public_request::published)
+        .get("/r/grids", request::public::grids)
+        .get("/e/{id}/{org}", masses::evaluation::public)
+        .get("/evaluations", masses::evaluation::list)
+        .post("/evaluations", masses::evaluation::create)
+        .get("/evaluations/{id}", masses::evaluation::results)
+        .get("/evaluations/{id}/export.xlsx", masses::evaluation::export)
+        .post("/evaluations/{id}/publish", masses::evaluation::publish)
+        .get(
+            "/evaluations/{id}/members/{member_id}",
+            masses::evaluation::form,
+        )
+        .post(
+            "/evaluations/{id}/members/{member_id}",
+            masses::evaluation::submit,
+        )
+        .get("/r/track", request::public::track_form)
+        .post("/r/track", request::public::track)
+        .post("/r/answer", request::public::answer)
+        .get("/r/list", request::public::published)
         .get("/requests", request::list)
         .get("/requests/export.xlsx", request::export)
         .get("/requests/dashboard", request::dashboard)
@@ -169,27 +175,31 @@ pub(crate) fn routes() -> Table {
         .post("/notifications/read", notifications::read)
         .get("/life", life::compliance)
         .get("/life/export.xlsx", life::export)
-        .get("/life/rules", rules::page)
-        .post("/life/rules", rules::save)
+        .get("/life/rules", life::rules::page)
+        .post("/life/rules", life::rules::save)
         .get("/meetings", life::list)
         .get("/meetings/new", life::new_form)
         .post("/meetings/new", life::create)
         .get("/meetings/{id}", life::page)
-        .get("/meetings/{id}/edit", minutes::edit_form)
-        .post("/meetings/{id}/edit", minutes::update)
-        .post("/meetings/{id}/delete", minutes::delete)
-        .post_upload("/meetings/{id}/files", minutes::upload, MAX_UPLOAD_BYTES)
-        .get("/meetings/{id}/files/{file_id}", minutes::download)
+        .get("/meetings/{id}/edit", life::minutes::edit_form)
+        .post("/meetings/{id}/edit", life::minutes::update)
+        .post("/meetings/{id}/delete", life::minutes::delete)
+        .post_upload(
+            "/meetings/{id}/files",
+            life::minutes::upload,
+            MAX_UPLOAD_BYTES,
+        )
+        .get("/meetings/{id}/files/{file_id}", life::minutes::download)
         .post(
             "/meetings/{id}/files/{file_id}/delete",
-            minutes::delete_file,
+            life::minutes::delete_file,
         )
-        .get("/checkins/new", checkin::new_form)
-        .post("/checkins/new", checkin::create)
-        .get("/checkins/{id}", checkin::host_page)
-        .get("/checkins/{id}/list", checkin::list)
-        .get("/checkin", checkin::member_form)
-        .post("/checkin", checkin::member_submit)
+        .get("/checkins/new", life::checkin::new_form)
+        .post("/checkins/new", life::checkin::create)
+        .get("/checkins/{id}", life::checkin::host_page)
+        .get("/checkins/{id}/list", life::checkin::list)
+        .get("/checkin", life::checkin::member_form)
+        .post("/checkin", life::checkin::member_submit)
 }
 
 pub fn render<T: Template>(t: &T) -> Response {
@@ -245,6 +255,22 @@ impl FormErrors {
             StatusCode::OK
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+}
+
+/// The one path of a form the service refused: its fields' errors come back, to show the form
+/// again beside them; any other error becomes the error page.
+pub trait FormOutcome<T> {
+    fn or_form(self) -> Result<Result<T, Vec<FieldError>>, PageError>;
+}
+
+impl<T> FormOutcome<T> for Result<T, ServiceError> {
+    fn or_form(self) -> Result<Result<T, Vec<FieldError>>, PageError> {
+        match self {
+            Ok(v) => Ok(Ok(v)),
+            Err(ServiceError::Invalid(errs)) => Ok(Err(errs)),
+            Err(e) => Err(e.into()),
         }
     }
 }

@@ -1,3 +1,5 @@
+//! The bell and the list of reminders the account may read.
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -1,3 +1,5 @@
+//! Organization tree pages: browsing, search, new organizations and their dated changes.
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,7 +9,7 @@ use dangjian_service::ServiceError;
 use dangjian_service::orgs::{OrgChange, OrgInput};
 use serde::Deserialize;
 
-use super::{FormErrors, render, render_with};
+use super::{FormErrors, FormOutcome, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
@@ -150,9 +152,9 @@ pub async fn create(
     PagePath(id): PagePath<i64>,
     PageForm(input): PageForm<OrgInput>,
 ) -> PageResult<Response> {
-    match st.app.create_org(&auth.actor, id, &input).await {
+    match st.app.create_org(&auth.actor, id, &input).await.or_form()? {
         Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
+        Err(errs) => {
             let o = st.app.org(&auth.actor, id).await?;
             Ok(render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -173,7 +175,6 @@ pub async fn create(
                 },
             ))
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -236,14 +237,12 @@ pub async fn update(
         closed_on: None,
         effective_on: Some(f.effective_on.clone()),
     });
-    match change {
-        Ok(change) => match st.app.change_org(a, id, &change).await {
+    match change.or_form()? {
+        Ok(change) => match st.app.change_org(a, id, &change).await.or_form()? {
             Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
-            Err(ServiceError::Invalid(errs)) => edit_again(&st, &auth, id, f, errs).await,
-            Err(e) => Err(e.into()),
+            Err(errs) => edit_again(&st, &auth, id, f, errs).await,
         },
-        Err(ServiceError::Invalid(errs)) => edit_again(&st, &auth, id, f, errs).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => edit_again(&st, &auth, id, f, errs).await,
     }
 }
 
@@ -302,9 +301,9 @@ pub async fn close(
         };
         st.app.change_org(&auth.actor, id, &change).await
     };
-    match result {
+    match result.or_form()? {
         Ok(o) => Ok(Redirect::to(&format!("/orgs/{}", o.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
+        Err(errs) => {
             let o = st.app.org(&auth.actor, id).await?;
             let ef = EditForm {
                 name: o.name.clone(),
@@ -313,6 +312,5 @@ pub async fn close(
             };
             edit_again(&st, &auth, id, ef, errs).await
         }
-        Err(e) => Err(e.into()),
     }
 }

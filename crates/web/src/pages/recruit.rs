@@ -11,7 +11,7 @@ use dangjian_service::members::MemberQuery;
 use dangjian_service::recruit::{Pipeline, RecruitDetail, RecruitInput, StepInput};
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render_with};
+use super::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
@@ -98,10 +98,14 @@ pub async fn plan(
     let org = parse_id(&f.org).unwrap_or(auth.actor.scope_org_id);
     let year = f.year.trim().parse().unwrap_or(0);
     let quota = f.quota.trim().parse().unwrap_or(-1);
-    match st.app.set_dev_plan(&auth.actor, org, year, quota).await {
+    match st
+        .app
+        .set_dev_plan(&auth.actor, org, year, quota)
+        .await
+        .or_form()?
+    {
         Ok(()) => Ok(Redirect::to(&format!("/recruits?org={org}")).into_response()),
-        Err(ServiceError::Invalid(errs)) => board(&st, &auth, Some(org), FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => board(&st, &auth, Some(org), FormErrors(errs)).await,
     }
 }
 
@@ -203,10 +207,9 @@ pub async fn create(
         category: f.category.clone(),
         applied_on: f.applied_on.clone(),
     };
-    match st.app.add_recruit(&auth.actor, &input).await {
+    match st.app.add_recruit(&auth.actor, &input).await.or_form()? {
         Ok(r) => Ok(Redirect::to(&format!("/recruits/{}", r.row.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => new_page(&st, &auth, org, f, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => new_page(&st, &auth, org, f, FormErrors(errs)).await,
     }
 }
 
@@ -304,10 +307,9 @@ async fn after(
     id: i64,
     r: Result<(), ServiceError>,
 ) -> PageResult<Response> {
-    match r {
+    match r.or_form()? {
         Ok(()) => Ok(Redirect::to(&format!("/recruits/{id}")).into_response()),
-        Err(ServiceError::Invalid(errs)) => detail(st, auth, id, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => detail(st, auth, id, FormErrors(errs)).await,
     }
 }
 

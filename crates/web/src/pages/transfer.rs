@@ -11,7 +11,7 @@ use dangjian_service::transfer::Transfer;
 use dangjian_service::transfer::{StepInput, Target, TransferInput, allowed_actions};
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render, render_with};
+use super::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
@@ -158,10 +158,14 @@ pub async fn step(
     else {
         return Err(ServiceError::NotFound.into());
     };
-    match st.app.transfer_step(&auth.actor, id, action, &f).await {
+    match st
+        .app
+        .transfer_step(&auth.actor, id, action, &f)
+        .await
+        .or_form()?
+    {
         Ok(_) => Ok(Redirect::to(&format!("/transfers/{id}")).into_response()),
-        Err(ServiceError::Invalid(errs)) => detail(&st, &auth, id, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => detail(&st, &auth, id, FormErrors(errs)).await,
     }
 }
 
@@ -242,10 +246,14 @@ pub async fn create(
         outside_org: f.outside_org.clone(),
         reason: f.reason.clone(),
     };
-    match st.app.request_transfer(&auth.actor, id, &input).await {
+    match st
+        .app
+        .request_transfer(&auth.actor, id, &input)
+        .await
+        .or_form()?
+    {
         Ok(t) => Ok(Redirect::to(&format!("/transfers/{}", t.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => form_page(&st, &auth, id, f, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => form_page(&st, &auth, id, f, FormErrors(errs)).await,
     }
 }
 

@@ -2,28 +2,30 @@
 //! there, and the community's yearly rating.
 
 use dangjian_domain::path;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone)]
-pub struct CommunityCheckinRow {
-    pub id: i64,
-    pub member_id: i64,
-    pub member_name: String,
-    pub member_path: String,
-    pub branch_name: String,
-    pub community_id: i64,
-    pub community_name: String,
-    pub community_path: String,
-    pub registered_on: String,
-    pub ended_on: Option<String>,
-    /// Minutes of service in the year asked about, confirmed or not.
-    pub minutes: i64,
-    /// The community's rating for that year, if given.
-    pub rating: Option<String>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct CommunityCheckinRow {
+        pub id: i64,
+        pub member_id: i64,
+        pub member_name: String,
+        pub member_path: String,
+        pub branch_name: String,
+        pub community_id: i64,
+        pub community_name: String,
+        pub community_path: String,
+        pub registered_on: String,
+        pub ended_on: Option<String>,
+        /// Minutes of service in the year asked about, confirmed or not.
+        pub minutes: i64,
+        /// The community's rating for that year, if given.
+        pub rating: Option<String>,
+    }
 }
 
 fn report_select(year: i32) -> String {
@@ -38,23 +40,6 @@ fn report_select(year: i32) -> String {
     )
 }
 
-fn report_row(r: &AnyRow) -> Result<CommunityCheckinRow> {
-    Ok(CommunityCheckinRow {
-        id: r.try_get("id")?,
-        member_id: r.try_get("member_id")?,
-        member_name: r.try_get("member_name")?,
-        member_path: r.try_get("member_path")?,
-        branch_name: r.try_get("branch_name")?,
-        community_id: r.try_get("community_id")?,
-        community_name: r.try_get("community_name")?,
-        community_path: r.try_get("community_path")?,
-        registered_on: r.try_get("registered_on")?,
-        ended_on: r.try_get("ended_on")?,
-        minutes: r.try_get("minutes")?,
-        rating: r.try_get("rating")?,
-    })
-}
-
 pub async fn get(
     conn: &mut AnyConnection,
     id: i64,
@@ -65,7 +50,7 @@ pub async fn get(
     sql.fetch_all(conn)
         .await?
         .first()
-        .map(report_row)
+        .map(CommunityCheckinRow::read)
         .transpose()
 }
 
@@ -82,7 +67,7 @@ pub async fn current_of(
     sql.fetch_all(conn)
         .await?
         .first()
-        .map(report_row)
+        .map(CommunityCheckinRow::read)
         .transpose()
 }
 
@@ -103,7 +88,11 @@ pub async fn to_communities(
         .int(limit)
         .push(" OFFSET ")
         .int(offset);
-    sql.fetch_all(conn).await?.iter().map(report_row).collect()
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(CommunityCheckinRow::read)
+        .collect()
 }
 
 pub async fn count_to_communities(conn: &mut AnyConnection, root: &str) -> Result<i64> {

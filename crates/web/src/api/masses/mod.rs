@@ -1,5 +1,7 @@
 //! 党员联系群众 over JSON: grids, households, pairings, deeds and coverage.
 
+pub(super) mod evaluation;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -5,17 +5,16 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::masses::ServiceTier;
-use dangjian_service::ServiceError;
 use dangjian_service::masses::ServiceUnit;
 use dangjian_service::masses::service_unit::{UnitInput, UnitView};
 use dangjian_service::members::MemberQuery;
 use dangjian_service::orgs::Org;
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::session::Auth;
 use crate::view::Layout;
 
@@ -121,12 +120,14 @@ pub async fn create(
         name: f.name.clone(),
         grid_id: parse_id(&f.grid_id),
     };
-    match st.app.create_service_unit(&auth.actor, &input).await {
+    match st
+        .app
+        .create_service_unit(&auth.actor, &input)
+        .await
+        .or_form()?
+    {
         Ok(u) => Ok(Redirect::to(&format!("/service-units/{}", u.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
-            list_page(&st, &auth, org, &f.name, FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => list_page(&st, &auth, org, &f.name, FormErrors(errs)).await,
     }
 }
 
@@ -207,10 +208,10 @@ pub async fn add_member(
         .app
         .add_unit_member(&auth.actor, id, member, f.leader == "1")
         .await
+        .or_form()?
     {
         Ok(()) => Ok(Redirect::to(&format!("/service-units/{id}")).into_response()),
-        Err(ServiceError::Invalid(errs)) => unit_page(&st, &auth, id, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => unit_page(&st, &auth, id, FormErrors(errs)).await,
     }
 }
 

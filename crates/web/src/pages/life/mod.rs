@@ -1,3 +1,9 @@
+//! 组织生活 pages: compliance with its lights, the meeting list and form, the branch calendar.
+
+pub(super) mod checkin;
+pub(super) mod minutes;
+pub(super) mod rules;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,7 +16,7 @@ use dangjian_service::{Actor, ServiceError};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{FormErrors, parse_id, render, render_with};
+use super::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
@@ -337,7 +343,7 @@ struct MeetingPage {
     l: Layout,
     m: MeetingView,
     attendance: Vec<AttendeeView>,
-    files: super::minutes::FilesFragment,
+    files: minutes::FilesFragment,
     can_edit: bool,
 }
 
@@ -362,9 +368,9 @@ pub async fn page(
         .is_ok();
     let view = MeetingPage {
         l: Layout::new(&auth.actor, &auth.csrf, d.meeting.topic.clone(), "life"),
-        files: super::minutes::FilesFragment {
+        files: minutes::FilesFragment {
             meeting_id: d.meeting.id,
-            files: d.files.iter().map(super::minutes::FileView::from).collect(),
+            files: d.files.iter().map(minutes::FileView::from).collect(),
             can_edit,
             error: None,
         },
@@ -574,12 +580,16 @@ pub async fn create(
         });
     }
     // The branch, its members and groups are read again only to show the form once more.
-    match st.app.record_meeting(&auth.actor, id, &input).await {
+    match st
+        .app
+        .record_meeting(&auth.actor, id, &input)
+        .await
+        .or_form()?
+    {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
+        Err(errs) => {
             let (o, members, groups) = branch_and_members(&st, &auth.actor, Some(id)).await?;
             Ok(form_page(&auth, &o, (&members, &groups), input, errs))
         }
-        Err(e) => Err(e.into()),
     }
 }

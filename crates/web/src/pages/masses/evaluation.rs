@@ -13,10 +13,10 @@ use dangjian_service::masses::evaluation::{ResponseInput, Results};
 use dangjian_service::masses::policy as evaluation_policy;
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::session::Auth;
 use crate::view::Layout;
 
@@ -78,10 +78,10 @@ pub async fn create(
         .app
         .create_evaluation_period(&auth.actor, org, &f.period)
         .await
+        .or_form()?
     {
         Ok(id) => Ok(Redirect::to(&format!("/evaluations/{id}")).into_response()),
-        Err(ServiceError::Invalid(errs)) => list_page(&st, &auth, f.period, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => list_page(&st, &auth, f.period, FormErrors(errs)).await,
     }
 }
 
@@ -226,12 +226,14 @@ pub async fn publish(
     PageForm(f): PageForm<PublishForm>,
 ) -> PageResult<Response> {
     let org = parse_id(&f.org_id).ok_or(ServiceError::NotFound)?;
-    match st.app.publish_evaluation(&auth.actor, id, org).await {
+    match st
+        .app
+        .publish_evaluation(&auth.actor, id, org)
+        .await
+        .or_form()?
+    {
         Ok(()) => Ok(Redirect::to(&format!("/evaluations/{id}?org={org}")).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
-            results_page(&st, &auth, id, Some(org), FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => results_page(&st, &auth, id, Some(org), FormErrors(errs)).await,
     }
 }
 
@@ -328,14 +330,11 @@ pub async fn submit(
         answers: answers.into_iter().map(|(_, v)| v).collect(),
         comment: get("comment"),
     };
-    match st.app.evaluate(&auth.actor, id, &input).await {
+    match st.app.evaluate(&auth.actor, id, &input).await.or_form()? {
         Ok(()) => {
             Ok(Redirect::to(&format!("/evaluations/{id}?org={}", get("org_id"))).into_response())
         }
-        Err(ServiceError::Invalid(errs)) => {
-            form_page(&st, &auth, (id, member_id), &input.rater, FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => form_page(&st, &auth, (id, member_id), &input.rater, FormErrors(errs)).await,
     }
 }
 

@@ -11,10 +11,10 @@ use dangjian_service::masses::community_checkin::{RatingInput, rating_label};
 use dangjian_service::orgs::Org;
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::session::Auth;
 use crate::view::{Choice, Layout, Pager, choices};
 
@@ -134,10 +134,10 @@ pub async fn register(
         .app
         .register_community_checkin(&auth.actor, member, community)
         .await
+        .or_form()?
     {
         Ok(_) => Ok(Redirect::to("/masses").into_response()),
-        Err(ServiceError::Invalid(errs)) => super::masses::overview_with(&st, &auth, errs).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => crate::pages::masses::overview_with(&st, &auth, errs).await,
     }
 }
 
@@ -162,10 +162,14 @@ pub async fn service(
         description: f.description,
         hours: f.hours,
     };
-    match st.app.log_community_service(&auth.actor, id, &input).await {
+    match st
+        .app
+        .log_community_service(&auth.actor, id, &input)
+        .await
+        .or_form()?
+    {
         Ok(_) => Ok(Redirect::to("/masses").into_response()),
-        Err(ServiceError::Invalid(errs)) => super::masses::overview_with(&st, &auth, errs).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => crate::pages::masses::overview_with(&st, &auth, errs).await,
     }
 }
 
@@ -189,20 +193,24 @@ pub async fn rate(
         rating: f.rating,
         comment: f.comment,
     };
-    match st.app.rate_community_checkin(&auth.actor, id, &input).await {
+    match st
+        .app
+        .rate_community_checkin(&auth.actor, id, &input)
+        .await
+        .or_form()?
+    {
         Ok(()) => Ok(Redirect::to(&format!(
             "/reports?year={}",
             year.map_or_else(String::new, |y: i32| y.to_string())
         ))
         .into_response()),
-        Err(ServiceError::Invalid(errs)) => {
+        Err(errs) => {
             let q = ListQuery {
                 year: f.year,
                 ..Default::default()
             };
             list_page(&st, &auth, &q, FormErrors(errs)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -10,10 +10,10 @@ use dangjian_service::life::MeetingFile;
 use dangjian_service::life::{MeetingInput, MeetingPatch};
 use serde::Deserialize;
 
-use super::{FormErrors, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageUpload};
+use crate::pages::{FormErrors, FormOutcome, render, render_with};
 use crate::session::Auth;
 use crate::view::Layout;
 
@@ -75,13 +75,17 @@ pub async fn upload(
     PagePath(id): PagePath<i64>,
     PageUpload(u): PageUpload,
 ) -> PageResult<Response> {
-    match st.app.attach_file(&auth.actor, id, &u.name, &u.body).await {
+    match st
+        .app
+        .attach_file(&auth.actor, id, &u.name, &u.body)
+        .await
+        .or_form()?
+    {
         Ok(_) => files_fragment(&st, &auth, id, None).await,
-        Err(ServiceError::Invalid(errs)) => {
+        Err(errs) => {
             let msg = errs.first().map(|e| e.message.clone());
             files_fragment(&st, &auth, id, msg).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -91,7 +95,7 @@ pub async fn download(
     PagePath((id, file_id)): PagePath<(i64, i64)>,
 ) -> PageResult<Response> {
     let (f, body) = st.app.meeting_file(&auth.actor, id, file_id).await?;
-    Ok(super::file_response(&f, body))
+    Ok(crate::pages::file_response(&f, body))
 }
 
 pub async fn delete_file(
@@ -170,16 +174,20 @@ pub async fn update(
         agenda: Some(f.agenda),
         minutes: Some(f.minutes),
         decisions: Some(f.decisions),
-        study_minutes: Some(super::parse_minutes(&f.study_minutes).unwrap_or(0)),
+        study_minutes: Some(crate::pages::parse_minutes(&f.study_minutes).unwrap_or(0)),
     };
-    match st.app.update_meeting(&auth.actor, id, &patch).await {
+    match st
+        .app
+        .update_meeting(&auth.actor, id, &patch)
+        .await
+        .or_form()?
+    {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
+        Err(errs) => {
             let d = st.app.meeting(&auth.actor, id).await?;
             let typed = patch.applied_to(&d.meeting);
             Ok(edit_page(&auth, d.meeting, typed, FormErrors(errs)))
         }
-        Err(e) => Err(e.into()),
     }
 }
 

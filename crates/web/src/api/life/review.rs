@@ -1,3 +1,6 @@
+//! 民主评议党员 over JSON: a branch's yearly review, its entries, the meeting's decision and
+//! the grades of a subtree.
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

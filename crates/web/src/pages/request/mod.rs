@@ -2,11 +2,12 @@
 //! departments, or assigned to the actor), a request with its timeline and the moves the
 //! actor may make, the dashboard per level, and the district's categories and departments.
 
+pub(super) mod public;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::request::{RequestAction, RequestState};
-use dangjian_service::ServiceError;
 use dangjian_service::request::Request;
 use dangjian_service::request::RequestCategory;
 use dangjian_service::request::RequestDepartment;
@@ -16,13 +17,13 @@ use dangjian_service::request::admin::{
 use dangjian_service::request::{ActionInput, RequestQuery, RequestView};
 use serde::Deserialize;
 
-use super::public_request::{EventLine, Pick, event_lines, picks};
-use super::{FormErrors, parse_id, render, render_with};
+use super::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
 use crate::session::Auth;
 use crate::view::{Layout, Pager, format_instant};
+use public::{EventLine, Pick, event_lines, picks};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -265,12 +266,14 @@ pub async fn act(
         member_id: parse_id(&f.member_id),
         department_id: parse_id(&f.department_id),
     };
-    match st.app.act_on_request(&auth.actor, id, &input).await {
+    match st
+        .app
+        .act_on_request(&auth.actor, id, &input)
+        .await
+        .or_form()?
+    {
         Ok(()) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
-            request_page(&st, &auth, id, None, FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => request_page(&st, &auth, id, None, FormErrors(errs)).await,
     }
 }
 
@@ -286,12 +289,14 @@ pub async fn unmask(
     PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<ReasonForm>,
 ) -> PageResult<Response> {
-    match st.app.request_phone(&auth.actor, id, &f.reason).await {
+    match st
+        .app
+        .request_phone(&auth.actor, id, &f.reason)
+        .await
+        .or_form()?
+    {
         Ok(p) => request_page(&st, &auth, id, Some(p), FormErrors::default()).await,
-        Err(ServiceError::Invalid(errs)) => {
-            request_page(&st, &auth, id, None, FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => request_page(&st, &auth, id, None, FormErrors(errs)).await,
     }
 }
 
@@ -486,10 +491,10 @@ pub async fn save_category(
         .app
         .save_category(&auth.actor, parse_id(&f.id), &input)
         .await
+        .or_form()?
     {
         Ok(_) => Ok(Redirect::to("/requests/settings").into_response()),
-        Err(ServiceError::Invalid(errs)) => settings_page(&st, &auth, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => settings_page(&st, &auth, FormErrors(errs)).await,
     }
 }
 
@@ -518,9 +523,9 @@ pub async fn save_department(
         .app
         .save_department(&auth.actor, parse_id(&f.id), &input)
         .await
+        .or_form()?
     {
         Ok(_) => Ok(Redirect::to("/requests/settings").into_response()),
-        Err(ServiceError::Invalid(errs)) => settings_page(&st, &auth, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => settings_page(&st, &auth, FormErrors(errs)).await,
     }
 }

@@ -1,40 +1,34 @@
 //! 民主评议党员 in SQL: reviews per branch and year, and each member's entry.
 
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone)]
-pub struct ReviewRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_path: String,
-    pub year: i64,
-    pub decided_on: Option<String>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct ReviewRow {
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub year: i64,
+        pub decided_on: Option<String>,
+    }
 }
 
-#[derive(Debug, Clone)]
-pub struct EntryRow {
-    pub member_id: i64,
-    pub name: String,
-    pub status: String,
-    pub self_evaluation: String,
-    pub peer_score: Option<i64>,
-    pub votes_for: Option<i64>,
-    pub proposed: Option<String>,
-    pub grade: Option<String>,
-}
-
-fn review_from(r: &AnyRow) -> Result<ReviewRow> {
-    Ok(ReviewRow {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        org_path: r.try_get("org_path")?,
-        year: r.try_get("year")?,
-        decided_on: r.try_get("decided_on")?,
-    })
+row! {
+    #[derive(Debug, Clone)]
+    pub struct EntryRow {
+        pub member_id: i64,
+        pub name: String,
+        pub status: String,
+        pub self_evaluation: String,
+        pub peer_score: Option<i64>,
+        pub votes_for: Option<i64>,
+        pub proposed: Option<String>,
+        pub grade: Option<String>,
+    }
 }
 
 pub async fn create(
@@ -74,7 +68,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<ReviewRow>>
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    r.as_ref().map(review_from).transpose()
+    r.as_ref().map(ReviewRow::read).transpose()
 }
 
 pub async fn by_org_year(
@@ -87,7 +81,7 @@ pub async fn by_org_year(
         .bind(year)
         .fetch_optional(conn)
         .await?;
-    r.as_ref().map(review_from).transpose()
+    r.as_ref().map(ReviewRow::read).transpose()
 }
 
 pub async fn entries(conn: &mut AnyConnection, review_id: i64) -> Result<Vec<EntryRow>> {
@@ -98,20 +92,7 @@ pub async fn entries(conn: &mut AnyConnection, review_id: i64) -> Result<Vec<Ent
     .bind(review_id)
     .fetch_all(conn)
     .await?;
-    rs.iter()
-        .map(|r| {
-            Ok(EntryRow {
-                member_id: r.try_get("member_id")?,
-                name: r.try_get("name")?,
-                status: r.try_get("status")?,
-                self_evaluation: r.try_get("self_evaluation")?,
-                peer_score: r.try_get("peer_score")?,
-                votes_for: r.try_get("votes_for")?,
-                proposed: r.try_get("proposed")?,
-                grade: r.try_get("grade")?,
-            })
-        })
-        .collect()
+    rs.iter().map(EntryRow::read).collect()
 }
 
 /// The steps before the decision: self-evaluation, peer score, votes, the committee's proposal.

@@ -9,8 +9,8 @@ use dangjian_service::masses::EvaluationPeriod;
 use dangjian_service::masses::evaluation::{PublishedResults, ResponseInput, Results};
 use serde::{Deserialize, Serialize};
 
-use super::body::Created;
 use crate::AppState;
+use crate::api::body::Created;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::session::Auth;

@@ -11,10 +11,10 @@ use dangjian_service::life::checkin::{CheckinDetail, CheckinInput};
 use dangjian_service::orgs::Org;
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::session::Auth;
 use crate::view::{Choice, Layout, OrgView, choices, format_instant};
 
@@ -92,10 +92,14 @@ pub async fn create(
         topic: f.topic.clone(),
         minutes: Some(parse_id(&f.minutes).unwrap_or(-1)),
     };
-    match st.app.open_checkin(&auth.actor, o.id, &input).await {
+    match st
+        .app
+        .open_checkin(&auth.actor, o.id, &input)
+        .await
+        .or_form()?
+    {
         Ok(c) => Ok(Redirect::to(&format!("/checkins/{}", c.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => Ok(new_page(&auth, &o, f, errs)),
-        Err(e) => Err(e.into()),
+        Err(errs) => Ok(new_page(&auth, &o, f, errs)),
     }
 }
 
@@ -213,7 +217,7 @@ pub async fn member_submit(
     PageForm(f): PageForm<CodeForm>,
 ) -> PageResult<Response> {
     let l = Layout::new(&auth.actor, &auth.csrf, "会议签到", "life");
-    match st.app.check_in(&auth.actor, &f.code).await {
+    match st.app.check_in(&auth.actor, &f.code).await.or_form()? {
         Ok((c, new)) => Ok(render(&MemberPage {
             l,
             code: String::new(),
@@ -225,7 +229,7 @@ pub async fn member_submit(
             )),
             error: None,
         })),
-        Err(ServiceError::Invalid(errs)) => Ok(render_with(
+        Err(errs) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             &MemberPage {
                 l,
@@ -234,6 +238,5 @@ pub async fn member_submit(
                 error: errs.first().map(|e| e.message.clone()),
             },
         )),
-        Err(e) => Err(e.into()),
     }
 }

@@ -1,3 +1,8 @@
+//! 组织生活 over JSON: meetings and their files, the rules that require them, compliance.
+
+pub(super) mod checkin;
+pub(super) mod review;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -13,10 +13,10 @@ use dangjian_service::request::public::{Challenge, PublishedPage, TrackedRequest
 use rand::RngCore;
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render_with};
 use crate::AppState;
 use crate::error::{PageError, PageResult, Problem};
 use crate::extract::{PageForm, PageMultipart, PageQuery};
+use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::session::{Caller, cookie_value};
 use crate::view::format_instant;
 
@@ -204,6 +204,7 @@ pub async fn submit(
         .app
         .submit_request(&form, (&challenge, &answer), photo, &caller.ip)
         .await
+        .or_form()?
     {
         Ok(s) => {
             let (csrf, fresh) = token(&headers);
@@ -214,8 +215,7 @@ pub async fn submit(
                 fresh,
             ))
         }
-        Err(ServiceError::Invalid(errs)) => new_page(&st, &headers, form, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => new_page(&st, &headers, form, FormErrors(errs)).await,
     }
 }
 
@@ -317,10 +317,14 @@ pub async fn track(
     if !token_ok(&headers, &f.csrf) {
         return Ok(track_page(&headers, &f, None, expired()));
     }
-    match st.app.track_request(&f.code, &f.phone, &caller.ip).await {
+    match st
+        .app
+        .track_request(&f.code, &f.phone, &caller.ip)
+        .await
+        .or_form()?
+    {
         Ok(r) => Ok(track_page(&headers, &f, Some(r), FormErrors::default())),
-        Err(ServiceError::Invalid(errs)) => Ok(track_page(&headers, &f, None, FormErrors(errs))),
-        Err(e) => Err(e.into()),
+        Err(errs) => Ok(track_page(&headers, &f, None, FormErrors(errs))),
     }
 }
 
@@ -338,9 +342,10 @@ pub async fn answer(
         .app
         .resident_answer(&f.code, &f.phone, &f.action, &f.note, &caller.ip)
         .await
+        .or_form()?
     {
         Ok(r) => Ok(track_page(&headers, &f, Some(r), FormErrors::default())),
-        Err(ServiceError::Invalid(errs)) => {
+        Err(errs) => {
             // Show the request again beside the error, when code and phone still match.
             let found = st
                 .app
@@ -349,7 +354,6 @@ pub async fn answer(
                 .ok();
             Ok(track_page(&headers, &f, found, FormErrors(errs)))
         }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -1,6 +1,11 @@
 //! 联系群众 pages: coverage per level, grids, households with their responsible member and
 //! history, and the deeds members record (a member records their own on the phone).
 
+pub(super) mod community_checkin;
+pub(super) mod evaluation;
+pub(super) mod photo;
+pub(super) mod service_unit;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -23,7 +28,7 @@ use dangjian_service::members::MemberQuery;
 use dangjian_service::orgs::Org;
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render_with};
+use super::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
@@ -311,12 +316,14 @@ pub async fn create_grid(
         name: f.name.clone(),
         group_id: parse_id(&f.group_id),
     };
-    match st.app.create_grid(&auth.actor, org, &input).await {
+    match st
+        .app
+        .create_grid(&auth.actor, org, &input)
+        .await
+        .or_form()?
+    {
         Ok(g) => Ok(Redirect::to(&format!("/households?grid={}", g.id)).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
-            grids_page(&st, &auth, &q, &f.name, FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => grids_page(&st, &auth, &q, &f.name, FormErrors(errs)).await,
     }
 }
 
@@ -472,12 +479,14 @@ pub async fn add_household(
         }
     }
     let grid = parse_id(&q.grid).ok_or(ServiceError::NotFound)?;
-    match st.app.add_household(&auth.actor, grid, &input).await {
+    match st
+        .app
+        .add_household(&auth.actor, grid, &input)
+        .await
+        .or_form()?
+    {
         Ok(id) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
-            households_page(&st, &auth, &q, input, FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => households_page(&st, &auth, &q, input, FormErrors(errs)).await,
     }
 }
 
@@ -587,12 +596,10 @@ pub async fn pair(
         .app
         .pair(&auth.actor, id, member, opt(&f.on).as_deref())
         .await
+        .or_form()?
     {
         Ok(()) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
-            household_page(&st, &auth, id, None, FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => household_page(&st, &auth, id, None, FormErrors(errs)).await,
     }
 }
 
@@ -602,12 +609,14 @@ pub async fn unpair(
     PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<PairForm>,
 ) -> PageResult<Response> {
-    match st.app.unpair(&auth.actor, id, opt(&f.on).as_deref()).await {
+    match st
+        .app
+        .unpair(&auth.actor, id, opt(&f.on).as_deref())
+        .await
+        .or_form()?
+    {
         Ok(()) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
-            household_page(&st, &auth, id, None, FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => household_page(&st, &auth, id, None, FormErrors(errs)).await,
     }
 }
 
@@ -623,12 +632,14 @@ pub async fn unmask(
     PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<UnmaskForm>,
 ) -> PageResult<Response> {
-    match st.app.household_phone(&auth.actor, id, &f.reason).await {
+    match st
+        .app
+        .household_phone(&auth.actor, id, &f.reason)
+        .await
+        .or_form()?
+    {
         Ok(p) => household_page(&st, &auth, id, Some(p), FormErrors::default()).await,
-        Err(ServiceError::Invalid(errs)) => {
-            household_page(&st, &auth, id, None, FormErrors(errs)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(errs) => household_page(&st, &auth, id, None, FormErrors(errs)).await,
     }
 }
 
@@ -664,7 +675,12 @@ pub async fn record_deed(
         },
         household_id: household,
     };
-    match st.app.record_deed(&auth.actor, member, &input).await {
+    match st
+        .app
+        .record_deed(&auth.actor, member, &input)
+        .await
+        .or_form()?
+    {
         Ok(_) => {
             let to = match (f.back.as_str(), household) {
                 ("household", Some(h)) => format!("/households/{h}"),
@@ -672,13 +688,12 @@ pub async fn record_deed(
             };
             Ok(Redirect::to(&to).into_response())
         }
-        Err(ServiceError::Invalid(errs)) => match household {
+        Err(errs) => match household {
             Some(h) if f.back == "household" => {
                 household_page(&st, &auth, h, None, FormErrors(errs)).await
             }
             _ => overview_with(&st, &auth, errs).await,
         },
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -846,16 +861,20 @@ pub async fn save_card(
         commitment: f.commitment.clone(),
         published: f.published == "1",
     };
-    match st.app.set_member_card(&auth.actor, id, &input).await {
+    match st
+        .app
+        .set_member_card(&auth.actor, id, &input)
+        .await
+        .or_form()?
+    {
         Ok(_) => Ok(Redirect::to(&format!("/members/{id}/card")).into_response()),
-        Err(ServiceError::Invalid(errs)) => {
+        Err(errs) => {
             let mut c = st.app.member_card(&auth.actor, id).await?;
             c.duties = f.duties;
             c.commitment = f.commitment;
             c.published = input.published;
             card_page(&auth, &headers, c, FormErrors(errs))
         }
-        Err(e) => Err(e.into()),
     }
 }
 

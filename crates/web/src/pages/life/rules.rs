@@ -9,10 +9,10 @@ use dangjian_service::ServiceError;
 use dangjian_service::life::MeetingRule;
 use serde::Deserialize;
 
-use super::{FormErrors, parse_id, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::PageForm;
+use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::session::Auth;
 use crate::view::{Choice, Layout, choices};
 
@@ -130,9 +130,8 @@ pub async fn save(
         fixed_day: parse_id(&f.fixed_day),
         effective_from: f.effective_from.trim().to_string(),
     };
-    match st.app.set_life_rule(&auth.actor, &row).await {
+    match st.app.set_life_rule(&auth.actor, &row).await.or_form()? {
         Ok(()) => Ok(Redirect::to("/life/rules").into_response()),
-        Err(ServiceError::Invalid(errs)) => rules_page(&st, &auth, f, FormErrors(errs)).await,
-        Err(e) => Err(e.into()),
+        Err(errs) => rules_page(&st, &auth, f, FormErrors(errs)).await,
     }
 }

@@ -7,10 +7,10 @@ use axum::extract::State;
 use axum::response::Response;
 use dangjian_service::ServiceError;
 
-use super::render;
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PagePath, PageUpload};
+use crate::pages::{FormOutcome, render};
 use crate::session::Auth;
 
 #[derive(Template)]
@@ -21,22 +21,21 @@ struct PhotoCell {
 }
 
 fn cell(result: Result<(), ServiceError>, src: String) -> PageResult<Response> {
-    match result {
+    match result.or_form()? {
         Ok(()) => Ok(render(&PhotoCell {
             // A new address each time, so that the browser shows the new photo.
             src: Some(format!("{src}?v={}", dangjian_service::now_ms())),
             error: None,
         })),
-        Err(ServiceError::Invalid(errs)) => Ok(render(&PhotoCell {
+        Err(errs) => Ok(render(&PhotoCell {
             src: None,
             error: errs.first().map(|e| e.message.clone()),
         })),
-        Err(e) => Err(e.into()),
     }
 }
 
 fn image((mime, body): (String, Vec<u8>)) -> Response {
-    super::download("photo", &mime, true, body)
+    crate::pages::download("photo", &mime, true, body)
 }
 
 pub async fn card(

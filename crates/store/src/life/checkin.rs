@@ -1,43 +1,30 @@
 //! Self check-in: a code the host opens for a meeting window, and who checked in with it.
 
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::now_ms;
 
-#[derive(Debug, Clone)]
-pub struct CheckinRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_name: String,
-    pub org_path: String,
-    pub kind: String,
-    pub topic: String,
-    pub code: String,
-    /// Epoch milliseconds.
-    pub opens_at: i64,
-    pub closes_at: i64,
-    pub meeting_id: Option<i64>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct CheckinRow {
+        pub id: i64,
+        pub org_id: i64,
+        pub org_name: String,
+        pub org_path: String,
+        pub kind: String,
+        pub topic: String,
+        pub code: String,
+        /// Epoch milliseconds.
+        pub opens_at: i64,
+        pub closes_at: i64,
+        pub meeting_id: Option<i64>,
+    }
 }
 
 const COLS: &str = "c.id, c.org_id, o.name AS org_name, o.path AS org_path, c.kind, c.topic, c.code, c.opens_at, c.closes_at, c.meeting_id \
     FROM checkin c JOIN org o ON o.id = c.org_id";
-
-fn from_row(r: &AnyRow) -> Result<CheckinRow> {
-    Ok(CheckinRow {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        org_path: r.try_get("org_path")?,
-        kind: r.try_get("kind")?,
-        topic: r.try_get("topic")?,
-        code: r.try_get("code")?,
-        opens_at: r.try_get("opens_at")?,
-        closes_at: r.try_get("closes_at")?,
-        meeting_id: r.try_get("meeting_id")?,
-    })
-}
 
 pub struct CheckinWrite<'a> {
     pub org_id: i64,
@@ -74,7 +61,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<CheckinRow>
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    r.as_ref().map(from_row).transpose()
+    r.as_ref().map(CheckinRow::read).transpose()
 }
 
 /// The windows open at `now` with this code (codes repeat only across closed windows).
@@ -90,7 +77,7 @@ pub async fn open_with_code(
     .bind(now)
     .fetch_all(conn)
     .await?;
-    rs.iter().map(from_row).collect()
+    rs.iter().map(CheckinRow::read).collect()
 }
 
 /// Whether a code is taken by a window that has not closed yet.

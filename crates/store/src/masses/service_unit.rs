@@ -2,25 +2,27 @@
 //! their members.
 
 use dangjian_domain::path;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone)]
-pub struct UnitRow {
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub tier: String,
-    pub name: String,
-    pub org_id: i64,
-    pub org_name: String,
-    pub org_path: String,
-    /// The grid an estate's squad (and its buildings' cells) lies in.
-    pub grid_id: Option<i64>,
-    pub grid_name: Option<String>,
-    pub members: i64,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct UnitRow {
+        pub id: i64,
+        pub parent_id: Option<i64>,
+        pub tier: String,
+        pub name: String,
+        pub org_id: i64,
+        pub org_name: String,
+        pub org_path: String,
+        /// The grid an estate's squad (and its buildings' cells) lies in.
+        pub grid_id: Option<i64>,
+        pub grid_name: Option<String>,
+        pub members: i64,
+    }
 }
 
 const UNIT_SELECT: &str = "SELECT u.id, u.parent_id, u.tier, u.name, u.org_id, o.name AS org_name, u.org_path, \
@@ -28,25 +30,14 @@ const UNIT_SELECT: &str = "SELECT u.id, u.parent_id, u.tier, u.name, u.org_id, o
     (SELECT COUNT(*) FROM service_unit_member x WHERE x.unit_id = u.id) AS members \
     FROM service_unit u JOIN org o ON o.id = u.org_id LEFT JOIN grid g ON g.id = u.grid_id";
 
-fn unit_row(r: &AnyRow) -> Result<UnitRow> {
-    Ok(UnitRow {
-        id: r.try_get("id")?,
-        parent_id: r.try_get("parent_id")?,
-        tier: r.try_get("tier")?,
-        name: r.try_get("name")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        org_path: r.try_get("org_path")?,
-        grid_id: r.try_get("grid_id")?,
-        grid_name: r.try_get("grid_name")?,
-        members: r.try_get("members")?,
-    })
-}
-
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<UnitRow>> {
     let mut sql = Sql::new(UNIT_SELECT);
     sql.push(" WHERE u.id = ").int(id);
-    sql.fetch_all(conn).await?.first().map(unit_row).transpose()
+    sql.fetch_all(conn)
+        .await?
+        .first()
+        .map(UnitRow::read)
+        .transpose()
 }
 
 /// The units standing at the orgs of a subtree, at most `limit`, by org and name.
@@ -58,7 +49,11 @@ pub async fn under(conn: &mut AnyConnection, root: &str, limit: i64) -> Result<V
         .text(path::upper(root))
         .push(" ORDER BY u.org_path, u.name, u.id LIMIT ")
         .int(limit);
-    sql.fetch_all(conn).await?.iter().map(unit_row).collect()
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(UnitRow::read)
+        .collect()
 }
 
 /// The units set up under a unit.
@@ -67,7 +62,11 @@ pub async fn children(conn: &mut AnyConnection, parent_id: i64) -> Result<Vec<Un
     sql.push(" WHERE u.parent_id = ")
         .int(parent_id)
         .push(" ORDER BY u.name, u.id");
-    sql.fetch_all(conn).await?.iter().map(unit_row).collect()
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(UnitRow::read)
+        .collect()
 }
 
 pub struct NewUnit<'a> {
@@ -127,13 +126,15 @@ pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[(i64, NewUnit<'_>)]) 
     Ok(())
 }
 
-#[derive(Debug, Clone)]
-pub struct UnitMember {
-    pub member_id: i64,
-    pub name: String,
-    pub branch_name: String,
-    pub leader: bool,
-    pub joined_on: String,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct UnitMember {
+        pub member_id: i64,
+        pub name: String,
+        pub branch_name: String,
+        pub leader: bool,
+        pub joined_on: String,
+    }
 }
 
 pub async fn members_of(conn: &mut AnyConnection, unit_id: i64) -> Result<Vec<UnitMember>> {
@@ -145,17 +146,7 @@ pub async fn members_of(conn: &mut AnyConnection, unit_id: i64) -> Result<Vec<Un
     .bind(unit_id)
     .fetch_all(conn)
     .await?;
-    rs.iter()
-        .map(|r| {
-            Ok(UnitMember {
-                member_id: r.try_get("member_id")?,
-                name: r.try_get("name")?,
-                branch_name: r.try_get("branch_name")?,
-                leader: r.try_get::<i64, _>("leader")? != 0,
-                joined_on: r.try_get("joined_on")?,
-            })
-        })
-        .collect()
+    rs.iter().map(UnitMember::read).collect()
 }
 
 pub async fn add_member(

@@ -1,3 +1,5 @@
+//! 自助签到 over JSON: the host opens a window with a code, members check in with it.
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -1,24 +1,29 @@
 //! 组织生活 in SQL: rules, meetings, attendance and the compliance tallies.
 
+pub mod checkin;
+pub mod review;
+
 use std::collections::HashMap;
 
 use dangjian_domain::path;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
+use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone)]
-pub struct RuleRow {
-    pub id: i64,
-    pub org_kind: String,
-    pub meeting_kind: String,
-    pub period: String,
-    pub times: i64,
-    pub fixed_day: Option<i64>,
-    pub effective_from: String,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct RuleRow {
+        pub id: i64,
+        pub org_kind: String,
+        pub meeting_kind: String,
+        pub period: String,
+        pub times: i64,
+        pub fixed_day: Option<i64>,
+        pub effective_from: String,
+    }
 }
 
 pub async fn rules(conn: &mut AnyConnection) -> Result<Vec<RuleRow>> {
@@ -28,19 +33,7 @@ pub async fn rules(conn: &mut AnyConnection) -> Result<Vec<RuleRow>> {
     )
     .fetch_all(conn)
     .await?;
-    rs.iter()
-        .map(|r| {
-            Ok(RuleRow {
-                id: r.try_get("id")?,
-                org_kind: r.try_get("org_kind")?,
-                meeting_kind: r.try_get("meeting_kind")?,
-                period: r.try_get("period")?,
-                times: r.try_get("times")?,
-                fixed_day: r.try_get("fixed_day")?,
-                effective_from: r.try_get("effective_from")?,
-            })
-        })
-        .collect()
+    rs.iter().map(RuleRow::read).collect()
 }
 
 /// Adds a rule, or replaces the one of the same kinds and start date.
@@ -62,31 +55,33 @@ pub async fn put_rule(conn: &mut AnyConnection, r: &RuleRow) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone)]
-pub struct MeetingRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_name: String,
-    /// For a party-group meeting: the group that met.
-    pub group_id: Option<i64>,
-    pub group_name: Option<String>,
-    pub kind: String,
-    pub held_on: String,
-    pub starts_at: String,
-    pub place: String,
-    pub topic: String,
-    pub host: String,
-    pub lecturer: String,
-    pub agenda: String,
-    pub minutes: String,
-    pub decisions: String,
-    pub due_month: String,
-    pub on_time: bool,
-    pub expected: i64,
-    pub present: i64,
-    pub quorum: Option<bool>,
-    /// Study time each member present is credited with (党史学习教育).
-    pub study_minutes: i64,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct MeetingRow {
+        pub id: i64,
+        pub org_id: i64,
+        pub org_name: String,
+        /// For a party-group meeting: the group that met.
+        pub group_id: Option<i64>,
+        pub group_name: Option<String>,
+        pub kind: String,
+        pub held_on: String,
+        pub starts_at: String,
+        pub place: String,
+        pub topic: String,
+        pub host: String,
+        pub lecturer: String,
+        pub agenda: String,
+        pub minutes: String,
+        pub decisions: String,
+        pub due_month: String,
+        pub on_time: bool,
+        pub expected: i64,
+        pub present: i64,
+        pub quorum: Option<bool>,
+        /// Study time each member present is credited with (党史学习教育).
+        pub study_minutes: i64,
+    }
 }
 
 /// A meeting as written; the ids of the org and of the recorder come with it.
@@ -116,32 +111,6 @@ pub struct MeetingWrite {
 
 const COLS: &str = "m.id, m.org_id, o.name AS org_name, m.group_id, g.name AS group_name, m.kind, m.held_on, m.starts_at, m.place, m.topic, m.host, m.lecturer, \
     m.agenda, m.minutes, m.decisions, m.due_month, m.on_time, m.expected, m.present, m.quorum, m.study_minutes";
-
-fn from_row(r: &AnyRow) -> Result<MeetingRow> {
-    Ok(MeetingRow {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        org_name: r.try_get("org_name")?,
-        group_id: r.try_get("group_id")?,
-        group_name: r.try_get("group_name")?,
-        kind: r.try_get("kind")?,
-        held_on: r.try_get("held_on")?,
-        starts_at: r.try_get("starts_at")?,
-        place: r.try_get("place")?,
-        topic: r.try_get("topic")?,
-        host: r.try_get("host")?,
-        lecturer: r.try_get("lecturer")?,
-        agenda: r.try_get("agenda")?,
-        minutes: r.try_get("minutes")?,
-        decisions: r.try_get("decisions")?,
-        due_month: r.try_get("due_month")?,
-        on_time: r.try_get::<i64, _>("on_time")? != 0,
-        expected: r.try_get("expected")?,
-        present: r.try_get("present")?,
-        quorum: r.try_get::<Option<i64>, _>("quorum")?.map(|q| q != 0),
-        study_minutes: r.try_get("study_minutes")?,
-    })
-}
 
 const INSERT_COLS: &str = "org_id, org_path, group_id, kind, held_on, starts_at, place, topic, host, lecturer, agenda, minutes, decisions, \
     due_month, on_time, expected, present, quorum, study_minutes, created_by, created_at";
@@ -340,7 +309,7 @@ pub async fn meeting(conn: &mut AnyConnection, id: i64) -> Result<Option<(Meetin
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    r.map(|r| Ok((from_row(&r)?, r.try_get("org_path")?)))
+    r.map(|r| Ok((MeetingRow::read(&r)?, r.try_get("org_path")?)))
         .transpose()
 }
 
@@ -365,7 +334,11 @@ pub async fn meetings(
         .int(limit)
         .push(" OFFSET ")
         .int(offset);
-    sql.fetch_all(conn).await?.iter().map(from_row).collect()
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(MeetingRow::read)
+        .collect()
 }
 
 /// The parts of a recorded meeting that may be corrected afterwards; its kind, date and
@@ -420,23 +393,15 @@ pub async fn delete_meeting(conn: &mut AnyConnection, id: i64) -> Result<bool> {
     Ok(n > 0)
 }
 
-#[derive(Debug, Clone)]
-pub struct FileRow {
-    pub id: i64,
-    pub meeting_id: i64,
-    pub name: String,
-    pub mime: String,
-    pub size: i64,
-}
-
-fn file_from(r: &AnyRow) -> Result<FileRow> {
-    Ok(FileRow {
-        id: r.try_get("id")?,
-        meeting_id: r.try_get("meeting_id")?,
-        name: r.try_get("name")?,
-        mime: r.try_get("mime")?,
-        size: r.try_get("size")?,
-    })
+row! {
+    #[derive(Debug, Clone)]
+    pub struct FileRow {
+        pub id: i64,
+        pub meeting_id: i64,
+        pub name: String,
+        pub mime: String,
+        pub size: i64,
+    }
 }
 
 pub async fn insert_file(
@@ -470,7 +435,7 @@ pub async fn files(conn: &mut AnyConnection, meeting_id: i64) -> Result<Vec<File
     .bind(meeting_id)
     .fetch_all(conn)
     .await?;
-    rs.iter().map(file_from).collect()
+    rs.iter().map(FileRow::read).collect()
 }
 
 /// The total size of a meeting's files, for the per-meeting limit.
@@ -496,7 +461,7 @@ pub async fn file(
     .bind(file_id)
     .fetch_optional(conn)
     .await?;
-    r.map(|r| Ok((file_from(&r)?, r.try_get("body")?)))
+    r.map(|r| Ok((FileRow::read(&r)?, r.try_get("body")?)))
         .transpose()
 }
 
@@ -639,18 +604,20 @@ pub async fn held_since(
         .collect()
 }
 
-/// One tally row: org, due month, meeting kind and the four counts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TallyRow {
-    pub org_id: i64,
-    pub month: String,
-    pub kind: String,
-    pub required: i64,
-    pub met: i64,
-    pub on_time: i64,
-    pub behind: i64,
-    /// A branch's own row, as opposed to a sum kept for an ancestor.
-    pub leaf: bool,
+row! {
+    /// One tally row: org, due month, meeting kind and the four counts.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct TallyRow {
+        pub org_id: i64,
+        pub month: String,
+        pub kind: String,
+        pub required: i64,
+        pub met: i64,
+        pub on_time: i64,
+        pub behind: i64,
+        /// A branch's own row, as opposed to a sum kept for an ancestor.
+        pub leaf: bool,
+    }
 }
 
 /// Adds the rows' counts to what is stored (deltas), merging equal keys first.
@@ -701,19 +668,6 @@ pub async fn add_tallies(conn: &mut AnyConnection, rows: &[TallyRow]) -> Result<
     Ok(())
 }
 
-fn tally_from(r: &AnyRow) -> Result<TallyRow> {
-    Ok(TallyRow {
-        org_id: r.try_get("org_id")?,
-        month: r.try_get("month")?,
-        kind: r.try_get("kind")?,
-        required: r.try_get("required")?,
-        met: r.try_get("met")?,
-        on_time: r.try_get("on_time")?,
-        behind: r.try_get("behind")?,
-        leaf: r.try_get::<i64, _>("leaf")? != 0,
-    })
-}
-
 const TALLY_COLS: &str =
     "t.org_id, t.month, t.kind, t.required, t.met, t.on_time, t.behind, t.leaf";
 
@@ -733,7 +687,7 @@ pub async fn tallies(
         .bind(to)
         .fetch_all(conn)
         .await?;
-    rs.iter().map(tally_from).collect()
+    rs.iter().map(TallyRow::read).collect()
 }
 
 /// The rows of every child of `parent_id` for due months in `[from, to]`.
@@ -752,7 +706,7 @@ pub async fn child_tallies(
         .bind(to)
         .fetch_all(conn)
         .await?;
-    rs.iter().map(tally_from).collect()
+    rs.iter().map(TallyRow::read).collect()
 }
 
 /// The running-total columns of `life_behind`: missed (`m`) or required (`r`) through month `n`.
@@ -915,6 +869,6 @@ pub async fn snapshot(conn: &mut AnyConnection) -> Result<Vec<TallyRow>> {
         .fetch_all(conn)
         .await?
         .iter()
-        .map(tally_from)
+        .map(TallyRow::read)
         .collect()
 }

@@ -1,24 +1,31 @@
 //! 党员联系群众 in SQL: grids, households, pairings with their history, and deeds.
 
+pub mod community_checkin;
+pub mod evaluation;
+pub mod photo;
+pub mod service_unit;
+
 use dangjian_domain::path;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
+use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
-#[derive(Debug, Clone)]
-pub struct GridRow {
-    pub id: i64,
-    pub org_id: i64,
-    pub org_path: String,
-    pub org_name: String,
-    pub name: String,
-    pub group_id: Option<i64>,
-    pub group_name: Option<String>,
-    pub households: i64,
-    pub paired: i64,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct GridRow {
+        pub id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub org_name: String,
+        pub name: String,
+        pub group_id: Option<i64>,
+        pub group_name: Option<String>,
+        pub households: i64,
+        pub paired: i64,
+    }
 }
 
 const GRID_COLS: &str = "g.id, g.org_id, g.org_path, o.name AS org_name, g.name, g.group_id, gg.name AS group_name, \
@@ -26,20 +33,6 @@ const GRID_COLS: &str = "g.id, g.org_id, g.org_path, o.name AS org_name, g.name,
     (SELECT COUNT(*) FROM household h JOIN pairing p ON p.household_id = h.id AND p.to_on IS NULL WHERE h.grid_id = g.id) AS paired";
 const GRID_FROM: &str =
     "FROM grid g JOIN org o ON o.id = g.org_id LEFT JOIN org gg ON gg.id = g.group_id";
-
-fn grid_row(r: &AnyRow) -> Result<GridRow> {
-    Ok(GridRow {
-        id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        org_path: r.try_get("org_path")?,
-        org_name: r.try_get("org_name")?,
-        name: r.try_get("name")?,
-        group_id: r.try_get("group_id")?,
-        group_name: r.try_get("group_name")?,
-        households: r.try_get("households")?,
-        paired: r.try_get("paired")?,
-    })
-}
 
 pub async fn insert_grid(
     conn: &mut AnyConnection,
@@ -93,7 +86,11 @@ pub async fn insert_grids_bulk(
 pub async fn grid(conn: &mut AnyConnection, id: i64) -> Result<Option<GridRow>> {
     let mut sql = Sql::new(&format!("SELECT {GRID_COLS} {GRID_FROM} WHERE g.id = "));
     sql.int(id);
-    sql.fetch_all(conn).await?.first().map(grid_row).transpose()
+    sql.fetch_all(conn)
+        .await?
+        .first()
+        .map(GridRow::read)
+        .transpose()
 }
 
 /// The grids of a subtree, by org and name.
@@ -113,7 +110,11 @@ pub async fn grids_under(
         .int(limit)
         .push(" OFFSET ")
         .int(offset);
-    sql.fetch_all(conn).await?.iter().map(grid_row).collect()
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(GridRow::read)
+        .collect()
 }
 
 pub async fn count_grids_under(conn: &mut AnyConnection, root: &str) -> Result<i64> {
@@ -199,47 +200,30 @@ pub async fn insert_households_bulk(
     Ok(())
 }
 
-#[derive(Debug, Clone)]
-pub struct HouseholdRow {
-    pub id: i64,
-    pub grid_id: i64,
-    pub grid_name: String,
-    pub org_path: String,
-    pub address: String,
-    pub head_name: String,
-    pub phone_masked: Option<String>,
-    pub size: i64,
-    pub needs: String,
-    pub legal_basis: String,
-    pub retain_until: String,
-    pub member_id: Option<i64>,
-    pub member_name: Option<String>,
-    pub paired_on: Option<String>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct HouseholdRow {
+        pub id: i64,
+        pub grid_id: i64,
+        pub grid_name: String,
+        pub org_path: String,
+        pub address: String,
+        pub head_name: String,
+        pub phone_masked: Option<String>,
+        pub size: i64,
+        pub needs: String,
+        pub legal_basis: String,
+        pub retain_until: String,
+        pub member_id: Option<i64>,
+        pub member_name: Option<String>,
+        pub paired_on: Option<String>,
+    }
 }
 
 const HOUSEHOLD_COLS: &str = "h.id, h.grid_id, g.name AS grid_name, h.org_path, h.address, h.head_name, h.phone_masked, h.size, \
     h.needs, h.legal_basis, h.retain_until, p.member_id, m.name AS member_name, p.from_on AS paired_on";
 const HOUSEHOLD_FROM: &str = "FROM household h JOIN grid g ON g.id = h.grid_id \
     LEFT JOIN pairing p ON p.household_id = h.id AND p.to_on IS NULL LEFT JOIN member m ON m.id = p.member_id";
-
-fn household_row(r: &AnyRow) -> Result<HouseholdRow> {
-    Ok(HouseholdRow {
-        id: r.try_get("id")?,
-        grid_id: r.try_get("grid_id")?,
-        grid_name: r.try_get("grid_name")?,
-        org_path: r.try_get("org_path")?,
-        address: r.try_get("address")?,
-        head_name: r.try_get("head_name")?,
-        phone_masked: r.try_get("phone_masked")?,
-        size: r.try_get("size")?,
-        needs: r.try_get("needs")?,
-        legal_basis: r.try_get("legal_basis")?,
-        retain_until: r.try_get("retain_until")?,
-        member_id: r.try_get("member_id")?,
-        member_name: r.try_get("member_name")?,
-        paired_on: r.try_get("paired_on")?,
-    })
-}
 
 pub async fn household(conn: &mut AnyConnection, id: i64) -> Result<Option<HouseholdRow>> {
     let mut sql = Sql::new(&format!(
@@ -249,7 +233,7 @@ pub async fn household(conn: &mut AnyConnection, id: i64) -> Result<Option<House
     sql.fetch_all(conn)
         .await?
         .first()
-        .map(household_row)
+        .map(HouseholdRow::read)
         .transpose()
 }
 
@@ -321,7 +305,7 @@ pub async fn households(
     sql.fetch_all(conn)
         .await?
         .iter()
-        .map(household_row)
+        .map(HouseholdRow::read)
         .collect()
 }
 
@@ -335,14 +319,16 @@ pub async fn count_households(conn: &mut AnyConnection, f: &HouseholdFilter) -> 
     Ok(sql.fetch_one(conn).await?.try_get("n")?)
 }
 
-#[derive(Debug, Clone)]
-pub struct PairingRow {
-    pub id: i64,
-    pub household_id: i64,
-    pub member_id: i64,
-    pub member_name: String,
-    pub from_on: String,
-    pub to_on: Option<String>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct PairingRow {
+        pub id: i64,
+        pub household_id: i64,
+        pub member_id: i64,
+        pub member_name: String,
+        pub from_on: String,
+        pub to_on: Option<String>,
+    }
 }
 
 /// A household's responsible members, newest first.
@@ -354,18 +340,7 @@ pub async fn pairings_of(conn: &mut AnyConnection, household_id: i64) -> Result<
     .bind(household_id)
     .fetch_all(conn)
     .await?;
-    rs.iter()
-        .map(|r| {
-            Ok(PairingRow {
-                id: r.try_get("id")?,
-                household_id: r.try_get("household_id")?,
-                member_id: r.try_get("member_id")?,
-                member_name: r.try_get("member_name")?,
-                from_on: r.try_get("from_on")?,
-                to_on: r.try_get("to_on")?,
-            })
-        })
-        .collect()
+    rs.iter().map(PairingRow::read).collect()
 }
 
 /// Ends the household's current pairing, if any, on `on`; true when there was one.
@@ -509,19 +484,21 @@ pub async fn insert_deeds_bulk(conn: &mut AnyConnection, rows: &[NewDeed<'_>]) -
     Ok(())
 }
 
-#[derive(Debug, Clone)]
-pub struct DeedRow {
-    pub id: i64,
-    pub member_id: i64,
-    pub member_name: String,
-    pub org_path: String,
-    pub household_id: Option<i64>,
-    pub household_address: Option<String>,
-    pub done_on: String,
-    pub kind: String,
-    pub description: String,
-    pub minutes: i64,
-    pub confirmed: bool,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct DeedRow {
+        pub id: i64,
+        pub member_id: i64,
+        pub member_name: String,
+        pub org_path: String,
+        pub household_id: Option<i64>,
+        pub household_address: Option<String>,
+        pub done_on: String,
+        pub kind: String,
+        pub description: String,
+        pub minutes: i64,
+        pub confirmed: bool,
+    }
 }
 
 pub async fn set_confirmed(conn: &mut AnyConnection, id: i64, by: Option<i64>) -> Result<bool> {
@@ -590,28 +567,17 @@ pub async fn deed(conn: &mut AnyConnection, id: i64) -> Result<Option<DeedRow>> 
     let mut sql = Sql::new(DEED_SELECT);
     deed_where(&mut sql, &f);
     sql.push(" AND d.id = ").int(id);
-    sql.fetch_all(conn).await?.first().map(deed_row).transpose()
+    sql.fetch_all(conn)
+        .await?
+        .first()
+        .map(DeedRow::read)
+        .transpose()
 }
 
 const DEED_SELECT: &str = "SELECT d.id, d.member_id, m.name AS member_name, d.org_path, d.household_id, h.address AS household_address, \
-    d.done_on, d.kind, d.description, d.minutes, d.confirmed_at \
+    d.done_on, d.kind, d.description, d.minutes, \
+    CAST(CASE WHEN d.confirmed_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS confirmed \
     FROM deed d JOIN member m ON m.id = d.member_id LEFT JOIN household h ON h.id = d.household_id";
-
-fn deed_row(r: &AnyRow) -> Result<DeedRow> {
-    Ok(DeedRow {
-        id: r.try_get("id")?,
-        member_id: r.try_get("member_id")?,
-        member_name: r.try_get("member_name")?,
-        org_path: r.try_get("org_path")?,
-        household_id: r.try_get("household_id")?,
-        household_address: r.try_get("household_address")?,
-        done_on: r.try_get("done_on")?,
-        kind: r.try_get("kind")?,
-        description: r.try_get("description")?,
-        minutes: r.try_get("minutes")?,
-        confirmed: r.try_get::<Option<i64>, _>("confirmed_at")?.is_some(),
-    })
-}
 
 pub async fn deeds(
     conn: &mut AnyConnection,
@@ -625,7 +591,11 @@ pub async fn deeds(
         .int(limit)
         .push(" OFFSET ")
         .int(offset);
-    sql.fetch_all(conn).await?.iter().map(deed_row).collect()
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(DeedRow::read)
+        .collect()
 }
 
 /// How many deeds match and their minutes.
@@ -678,23 +648,15 @@ pub async fn deed_counts(conn: &mut AnyConnection) -> Result<Vec<(String, String
         .collect()
 }
 
-#[derive(Debug, Clone)]
-pub struct CardRow {
-    pub member_id: i64,
-    pub code: String,
-    pub duties: String,
-    pub commitment: String,
-    pub published: bool,
-}
-
-fn card_row(r: &AnyRow) -> Result<CardRow> {
-    Ok(CardRow {
-        member_id: r.try_get("member_id")?,
-        code: r.try_get("code")?,
-        duties: r.try_get("duties")?,
-        commitment: r.try_get("commitment")?,
-        published: r.try_get::<i64, _>("published")? != 0,
-    })
+row! {
+    #[derive(Debug, Clone)]
+    pub struct CardRow {
+        pub member_id: i64,
+        pub code: String,
+        pub duties: String,
+        pub commitment: String,
+        pub published: bool,
+    }
 }
 
 pub async fn card_of(conn: &mut AnyConnection, member_id: i64) -> Result<Option<CardRow>> {
@@ -704,7 +666,7 @@ pub async fn card_of(conn: &mut AnyConnection, member_id: i64) -> Result<Option<
     .bind(member_id)
     .fetch_optional(conn)
     .await?;
-    r.as_ref().map(card_row).transpose()
+    r.as_ref().map(CardRow::read).transpose()
 }
 
 /// Writes a card; a new one takes `code`, an existing one keeps its own.
