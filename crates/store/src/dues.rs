@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, Row};
 use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
-use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+use crate::sql::now_ms;
 
 pub async fn set_base(
     conn: &mut AnyConnection,
@@ -31,22 +31,24 @@ pub async fn set_base(
 /// Bases of many members at once (the demo, imports): `(member_id, from_month, base_fen)`.
 pub async fn set_bases_bulk(conn: &mut AnyConnection, rows: &[(i64, String, i64)]) -> Result<()> {
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 4) {
-        let mut sql =
-            Sql::new("INSERT INTO dues_base (member_id, from_month, base_fen, set_at) VALUES ");
-        for (i, (m, month, base)) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(*m)
-                .push(", ")
-                .text(month.as_str())
-                .push(", ")
-                .int(*base)
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const BASES: Insert = Insert {
+        table: "dues_base",
+        columns: &[
+            ("member_id", Ty::Int),
+            ("from_month", Ty::Text),
+            ("base_fen", Ty::Int),
+            ("set_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    BASES
+        .rows(
+            conn,
+            rows.iter().map(|(m, month, base)| -> [Val<'_>; 4] {
+                [(*m).into(), month.into(), (*base).into(), now.into()]
+            }),
+        )
+        .await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use dangjian_domain::path;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::sql::Sql;
 
 pub const MEMBER_TOTAL: &str = "m.total";
@@ -229,25 +230,24 @@ async fn upsert(conn: &mut AnyConnection, rows: &[(i64, String, String, i64)]) -
     }
     let mut rows: Vec<_> = merged.into_iter().filter(|(_, n)| *n != 0).collect();
     rows.sort();
-    for chunk in rows.chunks(crate::sql::ROWS_PER_INSERT / 4) {
-        let mut sql = Sql::new("INSERT INTO rollup (org_id, metric, key, n) VALUES ");
-        for (i, ((id, metric, key), n)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .int(*id)
-                .push(", ")
-                .text(*metric)
-                .push(", ")
-                .text(*key)
-                .push(", ")
-                .int(*n)
-                .push(")");
-        }
-        sql.push(" ON CONFLICT (org_id, metric, key) DO UPDATE SET n = rollup.n + excluded.n");
-        sql.execute(conn).await?;
-    }
+    const ROLLUP: Insert = Insert {
+        table: "rollup",
+        columns: &[
+            ("org_id", Ty::Int),
+            ("metric", Ty::Text),
+            ("key", Ty::Text),
+            ("n", Ty::Int),
+        ],
+        suffix: "ON CONFLICT (org_id, metric, key) DO UPDATE SET n = rollup.n + excluded.n",
+    };
+    ROLLUP
+        .rows(
+            conn,
+            rows.iter().map(|((id, metric, key), n)| -> [Val<'_>; 4] {
+                [(*id).into(), (*metric).into(), (*key).into(), (*n).into()]
+            }),
+        )
+        .await?;
     Ok(())
 }
 

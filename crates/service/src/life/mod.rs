@@ -115,7 +115,7 @@ pub struct AttendanceInput {
     pub reason: String,
 }
 
-/// A meeting with its attendance and files: all MeetingRow fields (flattened) plus `attendance`
+/// A meeting with its attendance and files: all `Meeting` fields (flattened) plus `attendance`
 /// and `files`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MeetingDetail {

@@ -200,7 +200,7 @@ pub struct RequestPage {
     pub now: i64,
 }
 
-/// All RequestRow fields (flattened) plus the timeline and what the caller may do.
+/// All `Request` fields (flattened) plus the timeline and what the caller may do.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RequestView {
     #[serde(flatten)]

@@ -11,7 +11,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
-use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+use crate::sql::{Sql, now_ms};
 
 row! {
     #[derive(Debug, Clone)]
@@ -248,25 +248,30 @@ async fn insert_attendance_bulk(
     conn: &mut AnyConnection,
     rows: &[(i64, &Attendance)],
 ) -> Result<()> {
-    for chunk in rows.chunks(ROWS_PER_INSERT / 4) {
-        let mut sql =
-            Sql::new("INSERT INTO attendance (meeting_id, member_id, status, reason) VALUES ");
-        for (i, (meeting, (member, status, reason))) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .int(*meeting)
-                .push(", ")
-                .int(*member)
-                .push(", ")
-                .text(status.clone())
-                .push(", ")
-                .text(reason.clone())
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const ATTENDANCE: Insert = Insert {
+        table: "attendance",
+        columns: &[
+            ("meeting_id", Ty::Int),
+            ("member_id", Ty::Int),
+            ("status", Ty::Text),
+            ("reason", Ty::Text),
+        ],
+        suffix: "",
+    };
+    ATTENDANCE
+        .rows(
+            conn,
+            rows.iter()
+                .map(|(meeting, (member, status, reason))| -> [Val<'_>; 4] {
+                    [
+                        (*meeting).into(),
+                        (*member).into(),
+                        status.into(),
+                        reason.into(),
+                    ]
+                }),
+        )
+        .await?;
     Ok(())
 }
 
@@ -639,32 +644,39 @@ pub async fn add_tallies(conn: &mut AnyConnection, rows: &[TallyRow]) -> Result<
         .filter(|(_, v)| v[..4].iter().any(|n| *n != 0))
         .collect();
     rows.sort();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 8) {
-        let mut sql = Sql::new(
-            "INSERT INTO life_tally (org_id, month, kind, required, met, on_time, behind, leaf) VALUES ",
-        );
-        for (i, ((id, month, kind), v)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .int(*id)
-                .push(", ")
-                .text(*month)
-                .push(", ")
-                .text(*kind);
-            for n in v {
-                sql.push(", ").int(*n);
-            }
-            sql.push(")");
-        }
-        sql.push(
-            " ON CONFLICT (org_id, month, kind) DO UPDATE SET required = life_tally.required + excluded.required, \
+    const TALLIES: Insert = Insert {
+        table: "life_tally",
+        columns: &[
+            ("org_id", Ty::Int),
+            ("month", Ty::Text),
+            ("kind", Ty::Text),
+            ("required", Ty::Int),
+            ("met", Ty::Int),
+            ("on_time", Ty::Int),
+            ("behind", Ty::Int),
+            ("leaf", Ty::Int),
+        ],
+        suffix: "ON CONFLICT (org_id, month, kind) DO UPDATE SET required = life_tally.required + excluded.required, \
              met = life_tally.met + excluded.met, on_time = life_tally.on_time + excluded.on_time, \
              behind = life_tally.behind + excluded.behind",
-        );
-        sql.execute(conn).await?;
-    }
+    };
+    TALLIES
+        .rows(
+            conn,
+            rows.iter().map(|((id, month, kind), v)| -> [Val<'_>; 8] {
+                [
+                    (*id).into(),
+                    (*month).into(),
+                    (*kind).into(),
+                    v[0].into(),
+                    v[1].into(),
+                    v[2].into(),
+                    v[3].into(),
+                    v[4].into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }
 

@@ -5,8 +5,9 @@ use dangjian_domain::path;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
-use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+use crate::sql::{Sql, now_ms};
 
 row! {
     #[derive(Debug, Clone)]
@@ -145,29 +146,35 @@ pub async fn insert_bulk(
     rows: &[(i64, NewCommunityCheckin<'_>)],
 ) -> Result<()> {
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 7) {
-        let mut sql = Sql::new(
-            "INSERT INTO community_report (id, member_id, member_path, community_id, community_path, registered_on, created_at) VALUES ",
-        );
-        for (i, (id, r)) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(*id)
-                .push(", ")
-                .int(r.member_id)
-                .push(", ")
-                .text(r.member_path)
-                .push(", ")
-                .int(r.community_id)
-                .push(", ")
-                .text(r.community_path)
-                .push(", ")
-                .text(r.registered_on)
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const REPORTS: Insert = Insert {
+        table: "community_report",
+        columns: &[
+            ("id", Ty::Int),
+            ("member_id", Ty::Int),
+            ("member_path", Ty::Text),
+            ("community_id", Ty::Int),
+            ("community_path", Ty::Text),
+            ("registered_on", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    REPORTS
+        .rows(
+            conn,
+            rows.iter().map(|(id, r)| -> [Val<'_>; 7] {
+                [
+                    (*id).into(),
+                    r.member_id.into(),
+                    r.member_path.into(),
+                    r.community_id.into(),
+                    r.community_path.into(),
+                    r.registered_on.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }
 
@@ -203,29 +210,35 @@ pub async fn insert_service(conn: &mut AnyConnection, s: &NewService<'_>) -> Res
 /// Service entries for the demo, confirmed.
 pub async fn insert_services_bulk(conn: &mut AnyConnection, rows: &[NewService<'_>]) -> Result<()> {
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 7) {
-        let mut sql = Sql::new(
-            "INSERT INTO report_service (report_id, done_on, kind, description, minutes, confirmed_at, recorded_at) VALUES ",
-        );
-        for (i, s) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(s.report_id)
-                .push(", ")
-                .text(s.done_on)
-                .push(", ")
-                .text(s.kind)
-                .push(", ")
-                .text(s.description)
-                .push(", ")
-                .int(s.minutes)
-                .push(", ")
-                .opt_int(s.confirmed.then_some(now))
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const SERVICES: Insert = Insert {
+        table: "report_service",
+        columns: &[
+            ("report_id", Ty::Int),
+            ("done_on", Ty::Text),
+            ("kind", Ty::Text),
+            ("description", Ty::Text),
+            ("minutes", Ty::Int),
+            ("confirmed_at", Ty::Int),
+            ("recorded_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    SERVICES
+        .rows(
+            conn,
+            rows.iter().map(|s| -> [Val<'_>; 7] {
+                [
+                    s.report_id.into(),
+                    s.done_on.into(),
+                    s.kind.into(),
+                    s.description.into(),
+                    s.minutes.into(),
+                    s.confirmed.then_some(now).into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }
 
@@ -286,21 +299,28 @@ pub async fn rate(
 /// Ratings for the demo: `(report_id, year, rating)`.
 pub async fn rate_bulk(conn: &mut AnyConnection, rows: &[(i64, i32, &str)]) -> Result<()> {
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 4) {
-        let mut sql =
-            Sql::new("INSERT INTO report_rating (report_id, year, rating, rated_at) VALUES ");
-        for (i, (id, year, rating)) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(*id)
-                .push(", ")
-                .int(i64::from(*year))
-                .push(", ")
-                .text(*rating)
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const RATINGS: Insert = Insert {
+        table: "report_rating",
+        columns: &[
+            ("report_id", Ty::Int),
+            ("year", Ty::Int),
+            ("rating", Ty::Text),
+            ("rated_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    RATINGS
+        .rows(
+            conn,
+            rows.iter().map(|(id, year, rating)| -> [Val<'_>; 4] {
+                [
+                    (*id).into(),
+                    i64::from(*year).into(),
+                    (*rating).into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }

@@ -60,26 +60,34 @@ pub async fn insert_grids_bulk(
     rows: &[(i64, i64, String, String, Option<i64>)],
 ) -> Result<()> {
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 6) {
-        let mut sql =
-            Sql::new("INSERT INTO grid (id, org_id, org_path, name, group_id, created_at) VALUES ");
-        for (i, (id, org, p, name, group)) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(*id)
-                .push(", ")
-                .int(*org)
-                .push(", ")
-                .text(p.as_str())
-                .push(", ")
-                .text(name.as_str())
-                .push(", ")
-                .opt_int(*group)
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const GRIDS: Insert = Insert {
+        table: "grid",
+        columns: &[
+            ("id", Ty::Int),
+            ("org_id", Ty::Int),
+            ("org_path", Ty::Text),
+            ("name", Ty::Text),
+            ("group_id", Ty::Int),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    GRIDS
+        .rows(
+            conn,
+            rows.iter()
+                .map(|(id, org, p, name, group)| -> [Val<'_>; 6] {
+                    [
+                        (*id).into(),
+                        (*org).into(),
+                        p.into(),
+                        name.into(),
+                        (*group).into(),
+                        now.into(),
+                    ]
+                }),
+        )
+        .await?;
     Ok(())
 }
 

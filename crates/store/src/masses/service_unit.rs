@@ -5,8 +5,9 @@ use dangjian_domain::path;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
-use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+use crate::sql::{Sql, now_ms};
 
 row! {
     #[derive(Debug, Clone)]
@@ -98,31 +99,37 @@ pub async fn insert(conn: &mut AnyConnection, u: &NewUnit<'_>) -> Result<i64> {
 /// Units for the demo, ids given and parents first.
 pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[(i64, NewUnit<'_>)]) -> Result<()> {
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 8) {
-        let mut sql = Sql::new(
-            "INSERT INTO service_unit (id, parent_id, tier, name, org_id, org_path, grid_id, created_at) VALUES ",
-        );
-        for (i, (id, u)) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(*id)
-                .push(", ")
-                .opt_int(u.parent_id)
-                .push(", ")
-                .text(u.tier)
-                .push(", ")
-                .text(u.name)
-                .push(", ")
-                .int(u.org_id)
-                .push(", ")
-                .text(u.org_path)
-                .push(", ")
-                .opt_int(u.grid_id)
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const UNITS: Insert = Insert {
+        table: "service_unit",
+        columns: &[
+            ("id", Ty::Int),
+            ("parent_id", Ty::Int),
+            ("tier", Ty::Text),
+            ("name", Ty::Text),
+            ("org_id", Ty::Int),
+            ("org_path", Ty::Text),
+            ("grid_id", Ty::Int),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    UNITS
+        .rows(
+            conn,
+            rows.iter().map(|(id, u)| -> [Val<'_>; 8] {
+                [
+                    (*id).into(),
+                    u.parent_id.into(),
+                    u.tier.into(),
+                    u.name.into(),
+                    u.org_id.into(),
+                    u.org_path.into(),
+                    u.grid_id.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }
 
@@ -174,23 +181,24 @@ pub async fn add_members_bulk(
     rows: &[(i64, i64, bool)],
     on: &str,
 ) -> Result<()> {
-    for chunk in rows.chunks(ROWS_PER_INSERT / 4) {
-        let mut sql = Sql::new(
-            "INSERT INTO service_unit_member (unit_id, member_id, leader, joined_on) VALUES ",
-        );
-        for (i, (u, m, leader)) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(*u)
-                .push(", ")
-                .int(*m)
-                .push(", ")
-                .int(i64::from(*leader))
-                .push(", ")
-                .text(on)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const MEMBERS: Insert = Insert {
+        table: "service_unit_member",
+        columns: &[
+            ("unit_id", Ty::Int),
+            ("member_id", Ty::Int),
+            ("leader", Ty::Int),
+            ("joined_on", Ty::Text),
+        ],
+        suffix: "",
+    };
+    MEMBERS
+        .rows(
+            conn,
+            rows.iter().map(|(u, m, leader)| -> [Val<'_>; 4] {
+                [(*u).into(), (*m).into(), (*leader).into(), on.into()]
+            }),
+        )
+        .await?;
     Ok(())
 }
 

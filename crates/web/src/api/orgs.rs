@@ -43,9 +43,9 @@ pub struct ListQuery {
 
 /// 下级组织或搜索组织 / Children of an organization, or search organizations
 ///
-/// With `parent`: the children of that organization with their subtree counts (OrgChildList;
+/// With `parent`: the children of that organization with their subtree counts (`OrgList` with `ChildSummary` items;
 /// 404 if the parent is out of scope). Otherwise with `q`: organizations inside the caller's
-/// scope whose name or code contains `q` (OrgSearchList, closed ones and groups included; an
+/// scope whose name or code contains `q` (`OrgList` with `Org` items, closed ones and groups included; an
 /// empty `q` finds nothing). `parent` wins when both are given; neither: 400
 /// `missing_parameter`.
 #[utoipa::path(
@@ -54,7 +54,7 @@ pub struct ListQuery {
     operation_id = "listOrgs",
     tag = "orgs",
     params(ListQuery),
-    responses((status = 200, description = "`OrgChildList` for `parent`, `OrgSearchList` for `q`.", body = OrgList)),
+    responses((status = 200, description = "The children for `parent`, the orgs found for `q`.", body = OrgList)),
 )]
 pub async fn list(
     State(st): State<AppState>,
