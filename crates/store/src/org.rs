@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
@@ -252,45 +253,46 @@ pub async fn insert(conn: &mut AnyConnection, o: &NewOrg<'_>) -> Result<OrgRow> 
 /// Writes many nodes with ids and paths chosen by the caller (demo and imports).
 pub async fn insert_bulk(conn: &mut AnyConnection, orgs: &[OrgRow]) -> Result<()> {
     let now = now_ms();
-    for chunk in orgs.chunks(crate::sql::ROWS_PER_INSERT / 13) {
-        let mut sql = Sql::new(
-            "INSERT INTO org (id, parent_id, path, depth, kind, owner, name, code, secretary, opened_on, closed_on, created_at, updated_at) VALUES ",
-        );
-        for (i, o) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(").int(o.id).push(", ");
-            match o.parent_id {
-                Some(p) => sql.int(p),
-                None => sql.push("NULL"),
-            };
-            sql.push(", ")
-                .text(o.path.clone())
-                .push(", ")
-                .int(o.depth)
-                .push(", ")
-                .text(o.kind.clone());
-            sql.push(", ")
-                .text(o.owner.clone())
-                .push(", ")
-                .text(o.name.clone())
-                .push(", ")
-                .text(o.code.clone());
-            sql.push(", ");
-            match &o.secretary {
-                Some(s) => sql.text(s.clone()),
-                None => sql.push("NULL"),
-            };
-            sql.push(", ").text(o.opened_on.clone()).push(", ");
-            match &o.closed_on {
-                Some(s) => sql.text(s.clone()),
-                None => sql.push("NULL"),
-            };
-            sql.push(", ").int(now).push(", ").int(now).push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const ORGS: Insert = Insert {
+        table: "org",
+        columns: &[
+            ("id", Ty::Int),
+            ("parent_id", Ty::Int),
+            ("path", Ty::Text),
+            ("depth", Ty::Int),
+            ("kind", Ty::Text),
+            ("owner", Ty::Text),
+            ("name", Ty::Text),
+            ("code", Ty::Text),
+            ("secretary", Ty::Text),
+            ("opened_on", Ty::Text),
+            ("closed_on", Ty::Text),
+            ("created_at", Ty::Int),
+            ("updated_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    ORGS.rows(
+        conn,
+        orgs.iter().map(|o| -> [Val<'_>; 13] {
+            [
+                o.id.into(),
+                o.parent_id.into(),
+                (&o.path).into(),
+                o.depth.into(),
+                (&o.kind).into(),
+                (&o.owner).into(),
+                (&o.name).into(),
+                (&o.code).into(),
+                o.secretary.as_ref().into(),
+                (&o.opened_on).into(),
+                o.closed_on.as_ref().into(),
+                now.into(),
+                now.into(),
+            ]
+        }),
+    )
+    .await?;
     Ok(())
 }
 

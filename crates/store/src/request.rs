@@ -5,6 +5,7 @@ use dangjian_domain::path;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 
@@ -616,32 +617,35 @@ pub async fn add_event(conn: &mut AnyConnection, e: &NewEvent<'_>) -> Result<()>
 }
 
 pub async fn insert_events_bulk(conn: &mut AnyConnection, rows: &[NewEvent<'_>]) -> Result<()> {
-    for chunk in rows.chunks(ROWS_PER_INSERT / 7) {
-        let mut sql = Sql::new(
-            "INSERT INTO request_event (request_id, at, action, to_state, actor_label, user_id, note) VALUES ",
-        );
-        for (i, e) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .int(e.request_id)
-                .push(", ")
-                .int(e.at)
-                .push(", ")
-                .text(e.action)
-                .push(", ")
-                .text(e.to_state)
-                .push(", ")
-                .text(e.actor_label)
-                .push(", ")
-                .opt_int(e.user_id)
-                .push(", ")
-                .text(e.note)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const EVENTS: Insert = Insert {
+        table: "request_event",
+        columns: &[
+            ("request_id", Ty::Int),
+            ("at", Ty::Int),
+            ("action", Ty::Text),
+            ("to_state", Ty::Text),
+            ("actor_label", Ty::Text),
+            ("user_id", Ty::Int),
+            ("note", Ty::Text),
+        ],
+        suffix: "",
+    };
+    EVENTS
+        .rows(
+            conn,
+            rows.iter().map(|e| -> [Val<'_>; 7] {
+                [
+                    e.request_id.into(),
+                    e.at.into(),
+                    e.action.into(),
+                    e.to_state.into(),
+                    e.actor_label.into(),
+                    e.user_id.into(),
+                    e.note.into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }
 

@@ -3,8 +3,9 @@
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
-use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+use crate::sql::now_ms;
 
 row! {
     #[derive(Debug, Clone)]
@@ -48,16 +49,19 @@ pub async fn create(
 }
 
 pub async fn add_entries(conn: &mut AnyConnection, review_id: i64, members: &[i64]) -> Result<()> {
-    for chunk in members.chunks(ROWS_PER_INSERT / 2) {
-        let mut sql = Sql::new("INSERT INTO review_entry (review_id, member_id) VALUES ");
-        for (i, m) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(").int(review_id).push(", ").int(*m).push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const ENTRIES: Insert = Insert {
+        table: "review_entry",
+        columns: &[("review_id", Ty::Int), ("member_id", Ty::Int)],
+        suffix: "",
+    };
+    ENTRIES
+        .rows(
+            conn,
+            members
+                .iter()
+                .map(|m| -> [Val<'_>; 2] { [review_id.into(), (*m).into()] }),
+        )
+        .await?;
     Ok(())
 }
 
@@ -199,53 +203,63 @@ pub async fn insert_decided_bulk(
     entries: &[DecidedEntry],
 ) -> Result<()> {
     let now = now_ms();
-    for chunk in reviews.chunks(ROWS_PER_INSERT / 6) {
-        let mut sql = Sql::new(
-            "INSERT INTO annual_review (id, org_id, org_path, year, decided_on, created_at) VALUES ",
-        );
-        for (i, (id, org, path, year, on)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .int(*id)
-                .push(", ")
-                .int(*org)
-                .push(", ")
-                .text(path.clone());
-            sql.push(", ")
-                .int(*year)
-                .push(", ")
-                .text(on.clone())
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
-    for chunk in entries.chunks(ROWS_PER_INSERT / 6) {
-        let mut sql = Sql::new(
-            "INSERT INTO review_entry (review_id, member_id, peer_score, votes_for, proposed, grade) VALUES ",
-        );
-        for (i, (review, member, score, votes, grade)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .int(*review)
-                .push(", ")
-                .int(*member)
-                .push(", ")
-                .int(*score);
-            sql.push(", ")
-                .int(*votes)
-                .push(", ")
-                .text(*grade)
-                .push(", ")
-                .text(*grade)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const REVIEWS: Insert = Insert {
+        table: "annual_review",
+        columns: &[
+            ("id", Ty::Int),
+            ("org_id", Ty::Int),
+            ("org_path", Ty::Text),
+            ("year", Ty::Int),
+            ("decided_on", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    REVIEWS
+        .rows(
+            conn,
+            reviews
+                .iter()
+                .map(|(id, org, path, year, on)| -> [Val<'_>; 6] {
+                    [
+                        (*id).into(),
+                        (*org).into(),
+                        path.into(),
+                        (*year).into(),
+                        on.into(),
+                        now.into(),
+                    ]
+                }),
+        )
+        .await?;
+    const DECIDED: Insert = Insert {
+        table: "review_entry",
+        columns: &[
+            ("review_id", Ty::Int),
+            ("member_id", Ty::Int),
+            ("peer_score", Ty::Int),
+            ("votes_for", Ty::Int),
+            ("proposed", Ty::Text),
+            ("grade", Ty::Text),
+        ],
+        suffix: "",
+    };
+    DECIDED
+        .rows(
+            conn,
+            entries
+                .iter()
+                .map(|(review, member, score, votes, grade)| -> [Val<'_>; 6] {
+                    [
+                        (*review).into(),
+                        (*member).into(),
+                        (*score).into(),
+                        (*votes).into(),
+                        (*grade).into(),
+                        (*grade).into(),
+                    ]
+                }),
+        )
+        .await?;
     Ok(())
 }

@@ -6,7 +6,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
-use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+use crate::bulk::{Insert, Ty, Val};
+use crate::sql::{Sql, now_ms};
 
 #[derive(Debug, Clone)]
 pub struct PeriodRow {
@@ -117,39 +118,42 @@ pub async fn insert_responses_bulk(
     rows: &[NewResponse<'_>],
 ) -> Result<()> {
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 10) {
-        let mut sql = Sql::new(
-            "INSERT INTO evaluation_response (period_id, member_id, member_path, rater, rater_key, answers, total, \
-             comment, recorded_by, created_at) VALUES ",
-        );
-        for (i, r) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .int(r.period_id)
-                .push(", ")
-                .int(r.member_id)
-                .push(", ")
-                .text(r.member_path)
-                .push(", ")
-                .text(r.rater)
-                .push(", ")
-                .text(r.rater_key.as_str())
-                .push(", ")
-                .text(answers_text(r.answers))
-                .push(", ")
-                .int(r.answers.iter().sum())
-                .push(", ")
-                .text(r.comment)
-                .push(", ")
-                .opt_int(r.recorded_by)
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const RESPONSES: Insert = Insert {
+        table: "evaluation_response",
+        columns: &[
+            ("period_id", Ty::Int),
+            ("member_id", Ty::Int),
+            ("member_path", Ty::Text),
+            ("rater", Ty::Text),
+            ("rater_key", Ty::Text),
+            ("answers", Ty::Text),
+            ("total", Ty::Int),
+            ("comment", Ty::Text),
+            ("recorded_by", Ty::Int),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    let answers: Vec<String> = rows.iter().map(|r| answers_text(r.answers)).collect();
+    RESPONSES
+        .rows(
+            conn,
+            rows.iter().zip(&answers).map(|(r, text)| -> [Val<'_>; 10] {
+                [
+                    r.period_id.into(),
+                    r.member_id.into(),
+                    r.member_path.into(),
+                    r.rater.into(),
+                    (&r.rater_key).into(),
+                    text.into(),
+                    r.answers.iter().sum::<i64>().into(),
+                    r.comment.into(),
+                    r.recorded_by.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use sqlx::{AnyConnection, Row};
 use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
-use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
+use crate::sql::{Sql, now_ms};
 
 row! {
     #[derive(Debug, Clone)]
@@ -176,35 +176,41 @@ pub async fn insert_households_bulk(
     rows: &[(i64, NewHousehold<'_>)],
 ) -> Result<()> {
     let now = now_ms();
-    for chunk in rows.chunks(ROWS_PER_INSERT / 10) {
-        let mut sql = Sql::new(
-            "INSERT INTO household (id, grid_id, org_path, address, head_name, size, needs, legal_basis, retain_until, created_at) VALUES ",
-        );
-        for (i, (id, h)) in chunk.iter().enumerate() {
-            sql.push(if i > 0 { ", (" } else { "(" });
-            sql.int(*id)
-                .push(", ")
-                .int(h.grid_id)
-                .push(", ")
-                .text(h.org_path)
-                .push(", ")
-                .text(h.address)
-                .push(", ")
-                .text(h.head_name)
-                .push(", ")
-                .int(h.size)
-                .push(", ")
-                .text(h.needs)
-                .push(", ")
-                .text(h.legal_basis)
-                .push(", ")
-                .text(h.retain_until)
-                .push(", ")
-                .int(now)
-                .push(")");
-        }
-        sql.execute(conn).await?;
-    }
+    const HOUSEHOLDS: Insert = Insert {
+        table: "household",
+        columns: &[
+            ("id", Ty::Int),
+            ("grid_id", Ty::Int),
+            ("org_path", Ty::Text),
+            ("address", Ty::Text),
+            ("head_name", Ty::Text),
+            ("size", Ty::Int),
+            ("needs", Ty::Text),
+            ("legal_basis", Ty::Text),
+            ("retain_until", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    HOUSEHOLDS
+        .rows(
+            conn,
+            rows.iter().map(|(id, h)| -> [Val<'_>; 10] {
+                [
+                    (*id).into(),
+                    h.grid_id.into(),
+                    h.org_path.into(),
+                    h.address.into(),
+                    h.head_name.into(),
+                    h.size.into(),
+                    h.needs.into(),
+                    h.legal_basis.into(),
+                    h.retain_until.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
     Ok(())
 }
 
