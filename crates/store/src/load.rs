@@ -1,10 +1,7 @@
 //! Loading a whole database at once (the demo): PostgreSQL checks a foreign key with a
 //! trigger per written row, which costs more than the writes themselves for millions of
 //! rows, so the keys are set aside for the load and added back before it commits, each
-//! checked by one query (as `pg_restore` does). SQLite instead gets a larger page cache for
-//! the load: its indexes of random keys (the blind indexes of ID numbers and phones) touch a
-//! page anywhere in the tree with every row, and with the usual 32 MB most of those touches
-//! went to the disk once the member table passed a million rows.
+//! checked by one query (as `pg_restore` does). SQLite needs nothing of this.
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
@@ -14,19 +11,9 @@ use crate::Result;
 #[must_use = "the keys must be restored before the load commits"]
 pub struct SetAside(Vec<(String, String, String)>);
 
-/// Page cache of SQLite's load connection, in KiB; the pool's connections keep 32 MB.
-const LOAD_CACHE_KIB: i64 = 256 * 1024;
-const POOL_CACHE_KIB: i64 = 32_000;
-
-/// Drops the schema's foreign keys inside the caller's transaction (PostgreSQL); widens the
-/// page cache of the connection for the load (SQLite).
+/// Drops the schema's foreign keys inside the caller's transaction (PostgreSQL only).
 pub async fn set_foreign_keys_aside(conn: &mut AnyConnection) -> Result<SetAside> {
     if conn.backend_name() == "SQLite" {
-        sqlx::query(AssertSqlSafe(format!(
-            "PRAGMA cache_size = -{LOAD_CACHE_KIB}"
-        )))
-        .execute(&mut *conn)
-        .await?;
         return Ok(SetAside(Vec::new()));
     }
     let keys: Vec<(String, String, String)> = sqlx::query(
@@ -49,16 +36,8 @@ pub async fn set_foreign_keys_aside(conn: &mut AnyConnection) -> Result<SetAside
     Ok(SetAside(keys))
 }
 
-/// Adds the keys back; a row that breaks one fails the load. The connection's page cache
-/// returns to the pool's size.
+/// Adds the keys back; a row that breaks one fails the load.
 pub async fn restore_foreign_keys(conn: &mut AnyConnection, keys: SetAside) -> Result<()> {
-    if conn.backend_name() == "SQLite" {
-        sqlx::query(AssertSqlSafe(format!(
-            "PRAGMA cache_size = -{POOL_CACHE_KIB}"
-        )))
-        .execute(&mut *conn)
-        .await?;
-    }
     for (table, name, def) in keys.0 {
         sqlx::query(AssertSqlSafe(format!(
             "ALTER TABLE {table} ADD CONSTRAINT {name} {def}"
