@@ -297,7 +297,7 @@ pub struct ReductionDecision {
     path = "/dues/reductions/{id}/decision",
     operation_id = "decideDuesReduction",
     tag = "dues",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Reduction id.")),
     request_body(content = ReductionDecision),
     responses((status = 200, description = "The decided reduction.", body = ReductionRecord)),
 )]

@@ -101,7 +101,7 @@ pub async fn upload(
     path = "/imports/{id}",
     operation_id = "getImport",
     tag = "imports",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Import id.")),
     responses((status = 200, description = "The job.", body = JobView)),
 )]
 pub async fn get(
@@ -124,7 +124,7 @@ pub async fn get(
     path = "/imports/{id}/commit",
     operation_id = "commitImport",
     tag = "imports",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Import id.")),
     responses((status = 202, description = "Started.")),
 )]
 pub async fn commit(
@@ -144,7 +144,7 @@ pub async fn commit(
     path = "/imports/{id}/discard",
     operation_id = "discardImport",
     tag = "imports",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Import id.")),
     responses((status = 204, description = "Discarded.")),
 )]
 pub async fn discard(
@@ -164,7 +164,7 @@ pub async fn discard(
     path = "/imports/{id}/errors.xlsx",
     operation_id = "importErrors",
     tag = "imports",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Import id.")),
     responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = super::body::FileBody)),
 )]
 pub async fn errors(

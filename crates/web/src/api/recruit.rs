@@ -98,7 +98,7 @@ pub async fn create(
     path = "/recruits/{id}",
     operation_id = "getRecruit",
     tag = "recruitment",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Id of the person in recruitment.")),
     responses((status = 200, description = "OK", body = RecruitDetail)),
 )]
 pub async fn get(
@@ -123,7 +123,7 @@ pub async fn get(
     path = "/recruits/{id}/steps/{no}",
     operation_id = "recordStep",
     tag = "recruitment",
-    params(("id" = i64, Path, description = ""), ("no" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Id of the person in recruitment."), ("no" = i64, Path, description = "Step number, 1 to 25.")),
     request_body(content = StepInput),
     responses((status = 200, description = "OK", body = RecruitDetail)),
 )]
@@ -151,7 +151,7 @@ pub struct ExtensionBody {
     path = "/recruits/{id}/extension",
     operation_id = "extendProbation",
     tag = "recruitment",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Id of the person in recruitment.")),
     request_body(content = ExtensionBody),
     responses((status = 200, description = "OK", body = RecruitDetail)),
 )]
@@ -182,7 +182,7 @@ pub struct CancelBody {
     path = "/recruits/{id}/cancel",
     operation_id = "cancelRecruit",
     tag = "recruitment",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Id of the person in recruitment.")),
     request_body(content = CancelBody),
     responses((status = 200, description = "OK", body = RecruitDetail)),
 )]

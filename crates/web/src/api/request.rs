@@ -54,7 +54,7 @@ pub async fn list(
     path = "/requests/{id}",
     operation_id = "getRequest",
     tag = "requests",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Request id.")),
     responses((status = 200, description = "The request.", body = RequestView)),
 )]
 pub async fn get(
@@ -78,7 +78,7 @@ pub async fn get(
     path = "/requests/{id}/actions",
     operation_id = "actOnRequest",
     tag = "requests",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Request id.")),
     request_body(content = ActionInput),
     responses((status = 200, description = "The request after the move.", body = RequestView)),
 )]
@@ -108,7 +108,7 @@ pub struct ReasonBody {
     path = "/requests/{id}/phone",
     operation_id = "unmaskRequestPhone",
     tag = "requests",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Request id.")),
     request_body(content = ReasonBody),
     responses((status = 200, description = "The number.", body = Phone)),
 )]
@@ -143,7 +143,7 @@ pub struct RedactionBody {
     path = "/requests/{id}/redaction",
     operation_id = "redactRequest",
     tag = "requests",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Request id.")),
     request_body(content = RedactionBody),
     responses((status = 204, description = "Done.")),
 )]
@@ -239,7 +239,7 @@ pub async fn create_category(
     path = "/request-categories/{id}",
     operation_id = "updateRequestCategory",
     tag = "requests",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Category id.")),
     request_body(content = CategoryInput),
     responses((status = 204, description = "Changed.")),
 )]
@@ -303,7 +303,7 @@ pub async fn create_department(
     path = "/request-departments/{id}",
     operation_id = "updateRequestDepartment",
     tag = "requests",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Department id.")),
     request_body(content = DepartmentInput),
     responses((status = 204, description = "Changed.")),
 )]

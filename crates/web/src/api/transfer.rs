@@ -56,7 +56,7 @@ pub async fn list(
     path = "/transfers/{id}",
     operation_id = "getTransfer",
     tag = "transfers",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Transfer id.")),
     responses((status = 200, description = "OK", body = Transfer)),
 )]
 pub async fn get(
@@ -109,7 +109,7 @@ pub async fn request(
     path = "/transfers/{id}/{action}",
     operation_id = "stepTransfer",
     tag = "transfers",
-    params(("id" = i64, Path, description = ""), ("action" = String, Path, description = "")),
+    params(("id" = i64, Path, description = "Transfer id."), ("action" = String, Path, description = "The step: `approve`, `receive`, `reject` or `cancel`.")),
     request_body(content = StepInput),
     responses((status = 200, description = "OK", body = Transfer)),
 )]

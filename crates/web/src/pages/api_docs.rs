@@ -1,11 +1,12 @@
 //! The API reference as a page: the generated OpenAPI document laid out for reading, served
 //! from the binary with no script, so that it works on a network without internet access.
 
-use askama::Template;
-use axum::response::Response;
-use serde_json::Value;
+use std::sync::LazyLock;
 
-use super::render;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::Value;
 
 struct Operation {
     method: String,
@@ -55,6 +56,19 @@ struct ApiDocsPage {
 }
 
 pub async fn page() -> Response {
+    static HTML: LazyLock<Result<String, String>> =
+        LazyLock::new(|| lay_out().render().map_err(|e| e.to_string()));
+    match &*HTML {
+        Ok(html) => Html(html.clone()).into_response(),
+        Err(e) => {
+            tracing::error!("template error: {e}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
+        }
+    }
+}
+
+/// The page is the same for everyone and for the process's life: laid out once.
+fn lay_out() -> ApiDocsPage {
     let doc: Value = serde_json::from_str(crate::api::doc_json()).unwrap_or(Value::Null);
     let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
     let mut tags: Vec<Tag> = doc["tags"]
@@ -86,12 +100,12 @@ pub async fn page() -> Response {
             fields: fields(s),
         })
         .collect();
-    render(&ApiDocsPage {
+    ApiDocsPage {
         title: text(&doc["info"]["title"]),
         intro: paragraphs(&doc["info"]["description"]),
         tags,
         schemas,
-    })
+    }
 }
 
 fn paragraphs(v: &Value) -> Vec<String> {

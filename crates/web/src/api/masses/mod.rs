@@ -99,7 +99,7 @@ pub async fn create_grid(
     path = "/grids/{id}",
     operation_id = "getGrid",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Grid id.")),
     responses((status = 200, description = "The grid.", body = Grid)),
 )]
 pub async fn grid(
@@ -140,7 +140,7 @@ pub async fn households(
     path = "/grids/{id}/households",
     operation_id = "addHousehold",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Grid id.")),
     request_body(content = HouseholdInput),
     responses((status = 201, description = "The household.", body = HouseholdView)),
 )]
@@ -166,7 +166,7 @@ pub async fn add_household(
     path = "/households/{id}",
     operation_id = "getHousehold",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Household id.")),
     responses((status = 200, description = "The household.", body = HouseholdView)),
 )]
 pub async fn household(
@@ -194,7 +194,7 @@ pub struct PairBody {
     path = "/households/{id}/pairing",
     operation_id = "pairHousehold",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Household id.")),
     request_body(content = PairBody),
     responses((status = 200, description = "The household.", body = HouseholdView)),
 )]
@@ -226,7 +226,7 @@ pub struct OnQuery {
     path = "/households/{id}/pairing",
     operation_id = "unpairHousehold",
     tag = "masses",
-    params(("id" = i64, Path, description = ""), OnQuery),
+    params(("id" = i64, Path, description = "Household id."), OnQuery),
     responses((status = 204, description = "Ended.")),
 )]
 pub async fn unpair(
@@ -270,7 +270,7 @@ pub async fn deeds(
     path = "/members/{id}/deeds",
     operation_id = "recordDeed",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Member id.")),
     request_body(content = NewDeedInput),
     responses((status = 201, description = "The new deed's id.", body = Created)),
 )]
@@ -293,7 +293,7 @@ pub async fn record_deed(
     path = "/deeds/{id}/confirm",
     operation_id = "confirmDeed",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Deed id.")),
     responses((status = 204, description = "Confirmed.")),
 )]
 pub async fn confirm_deed(
@@ -342,7 +342,7 @@ pub async fn coverage(
     path = "/members/{id}/card",
     operation_id = "getMemberCard",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Member id.")),
     responses((status = 200, description = "The card.", body = CardView)),
 )]
 pub async fn card(
@@ -363,7 +363,7 @@ pub async fn card(
     path = "/members/{id}/card",
     operation_id = "setMemberCard",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Member id.")),
     request_body(content = CardInput),
     responses((status = 200, description = "The card.", body = CardView)),
 )]
@@ -385,7 +385,7 @@ pub async fn set_card(
     path = "/cards/{code}",
     operation_id = "publicCard",
     tag = "masses",
-    params(("code" = String, Path, description = "")),
+    params(("code" = String, Path, description = "The card's public code, from its short link or QR code.")),
     responses((status = 200, description = "The card.", body = PublicCard)),
 )]
 pub async fn public_card(
@@ -514,7 +514,7 @@ pub async fn register_community_checkin(
     path = "/reports/{id}",
     operation_id = "getReport",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Community check-in (双报到) id.")),
     responses((status = 200, description = "The report.", body = CommunityCheckinView)),
 )]
 pub async fn report(
@@ -535,7 +535,7 @@ pub async fn report(
     path = "/reports/{id}/services",
     operation_id = "logReportService",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Community check-in (双报到) id.")),
     request_body(content = DeedInput),
     responses((status = 201, description = "The entry's id.", body = Created)),
 )]
@@ -559,7 +559,7 @@ pub async fn report_service(
     path = "/reports/{id}/rating",
     operation_id = "rateReport",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Community check-in (双报到) id.")),
     request_body(content = RatingInput),
     responses((status = 204, description = "Rated.")),
 )]
@@ -581,7 +581,7 @@ pub async fn rate_community_checkin(
     path = "/reports/{id}/end",
     operation_id = "endReport",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Community check-in (双报到) id.")),
     responses((status = 204, description = "Ended.")),
 )]
 pub async fn end_community_checkin(
@@ -661,7 +661,7 @@ pub async fn create_service_unit(
     path = "/service-units/{id}",
     operation_id = "getServiceUnit",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Service unit id.")),
     responses((status = 200, description = "The unit.", body = UnitView)),
 )]
 pub async fn service_unit(
@@ -688,7 +688,7 @@ pub struct UnitMemberBody {
     path = "/service-units/{id}/members",
     operation_id = "addServiceUnitMember",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Service unit id.")),
     request_body(content = UnitMemberBody),
     responses((status = 200, description = "The unit.", body = UnitView)),
 )]
@@ -712,7 +712,7 @@ pub async fn add_unit_member(
     path = "/service-units/{id}/members/{member_id}",
     operation_id = "removeServiceUnitMember",
     tag = "masses",
-    params(("id" = i64, Path, description = ""), ("member_id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Service unit id."), ("member_id" = i64, Path, description = "Member id.")),
     responses((status = 204, description = "Removed.")),
 )]
 pub async fn remove_unit_member(
@@ -738,7 +738,7 @@ fn image((mime, body): (String, Vec<u8>)) -> Response {
     path = "/members/{id}/card/photo",
     operation_id = "getMemberCardPhoto",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Member id.")),
     responses((status = 200, description = "The photo.", content((super::body::FileBody = "image/jpeg"), (super::body::FileBody = "image/png")))),
 )]
 pub async fn card_photo(
@@ -764,7 +764,7 @@ pub async fn card_photo(
     path = "/members/{id}/card/photo",
     operation_id = "setMemberCardPhoto",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Member id.")),
     request_body(content = super::body::Upload, content_type = "multipart/form-data", description = "The photo."),
     responses((status = 204, description = "Stored; any earlier photo is replaced.")),
 )]
@@ -790,7 +790,7 @@ pub async fn set_card_photo(
     path = "/cards/{code}/photo",
     operation_id = "publicCardPhoto",
     tag = "masses",
-    params(("code" = String, Path, description = "")),
+    params(("code" = String, Path, description = "The card's public code, from its short link or QR code.")),
     responses((status = 200, description = "The photo.", content((super::body::FileBody = "image/jpeg"), (super::body::FileBody = "image/png")))),
 )]
 pub async fn public_card_photo(
@@ -810,7 +810,7 @@ pub async fn public_card_photo(
     path = "/deeds/{id}/photo",
     operation_id = "getDeedPhoto",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Deed id.")),
     responses((status = 200, description = "The photo.", content((super::body::FileBody = "image/jpeg"), (super::body::FileBody = "image/png")))),
 )]
 pub async fn deed_photo(
@@ -836,7 +836,7 @@ pub async fn deed_photo(
     path = "/deeds/{id}/photo",
     operation_id = "setDeedPhoto",
     tag = "masses",
-    params(("id" = i64, Path, description = "")),
+    params(("id" = i64, Path, description = "Deed id.")),
     request_body(content = super::body::Upload, content_type = "multipart/form-data", description = "The photo."),
     responses((status = 204, description = "Stored; any earlier photo is replaced.")),
 )]
