@@ -502,6 +502,18 @@ describe('dangjian in a browser', { concurrency: false }, () => {
       const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `the check-in page is wider than the phone by ${overflow}px`);
       await screenshot(small, 'phone-checkin.png');
+
+      // The member's home is their own: this period's meetings, their dues, no statistics.
+      await small.goto(`${base}/`);
+      await small.waitForURL(/\/me$/);
+      await small.locator('#my-due li').first().waitFor();
+      assert.ok(await small.locator('#my-dues').isVisible(), 'my dues are shown');
+      assert.equal(await small.locator('.chart').count(), 0, 'no branch charts on a member home');
+      const menu = (await small.locator('nav.nav').textContent()) || '';
+      assert.ok(!menu.includes('发展党员') && !menu.includes('云中心'), `member menu: ${menu}`);
+      const wide = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(wide <= 1, `the member home is wider than the phone by ${wide}px`);
+      await screenshot(small, 'phone-member-home.png');
     } finally {
       await phone.close();
     }

@@ -230,6 +230,10 @@ async fn open(db: &DbArgs) -> Result<App, String> {
     let database = Database::connect(&db.database_url)
         .await
         .map_err(|e| e.to_string())?;
+    open_on(db, database).await
+}
+
+async fn open_on(db: &DbArgs, database: Database) -> Result<App, String> {
     database.migrate().await.map_err(|e| e.to_string())?;
     let crypto = keys::load(&db.database_url, db.key_file.as_deref(), &database).await?;
     App::open(database, crypto, Config::default())
@@ -318,7 +322,10 @@ async fn demo_cmd(args: DemoArgs) -> Result<(), String> {
         key_file,
     };
     keys::reset_demo(&db.database_url, db.key_file.as_deref()).await?;
-    let app = open(&db).await?;
+    let loading = Database::connect_for_load(&db.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let app = open_on(&db, loading).await?;
     app.check_password(&password).map_err(|e| explain(&e))?;
     let started = std::time::Instant::now();
     let summary = demo::generate(&app, scale, seed, &password)
@@ -353,10 +360,11 @@ async fn demo_cmd(args: DemoArgs) -> Result<(), String> {
         let json = serde_json::to_string_pretty(&summary.accounts).map_err(|e| e.to_string())?;
         std::fs::write(&path, json).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
     }
+    app.close().await;
     if no_serve {
-        app.close().await;
         return Ok(());
     }
+    let app = open(&db).await?;
     let listener = listen(&addr).await?;
     println!("请访问 http://{addr} 登录");
     dangjian_web::serve(app, listener)

@@ -14,6 +14,7 @@ pub mod life;
 pub mod mask;
 pub mod masses;
 pub mod member;
+pub mod natural;
 pub mod org;
 pub mod path;
 pub mod phone;

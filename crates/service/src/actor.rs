@@ -71,6 +71,12 @@ impl Actor {
         self.role.reads_registry()
     }
 
+    /// Whether the account's pages are a member's own (我的) rather than a level's: a plain
+    /// member sees their own figures, not the branch's statistics.
+    pub fn member_home(&self) -> bool {
+        self.role == Role::Member
+    }
+
     /// Whether the account reads the audit log (auditors only).
     pub fn reads_audit(&self) -> bool {
         self.role.reads_audit()

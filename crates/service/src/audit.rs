@@ -145,6 +145,8 @@ impl App {
         rows: usize,
         unmasked_for: Option<&str>,
     ) -> ServiceResult<()> {
+        // Every export passes here, whichever list it was read from.
+        crate::export::check_may_export(actor)?;
         let detail = match unmasked_for {
             Some(reason) => format!("{what}，{rows} 行，含完整身份证号，事由：{reason}"),
             None => format!("{what}，{rows} 行"),

@@ -1,7 +1,7 @@
 //! A database before there is an application: connecting and migrating, and what the command
 //! line asks of one before it trusts it with a data key or overwrites it with a demo.
 
-use dangjian_store::{Backend, Db, setting};
+use dangjian_store::{Backend, Db, Purpose, setting};
 
 use crate::{App, ServiceResult};
 
@@ -19,6 +19,13 @@ pub enum Engine {
 impl Database {
     pub async fn connect(url: &str) -> ServiceResult<Database> {
         Ok(Database(Db::connect(url).await?))
+    }
+
+    /// A connection for writing a whole fresh database in one transaction (`seed::generate`):
+    /// SQLite keeps a rollback journal instead of a write-ahead log (see `Purpose::Load`).
+    /// Close it and connect again to serve.
+    pub async fn connect_for_load(url: &str) -> ServiceResult<Database> {
+        Ok(Database(Db::connect_for(url, Purpose::Load).await?))
     }
 
     /// Applies the pending migrations; returns their names.

@@ -1,6 +1,16 @@
-//! What every export shares: a cap on its size, checked before a row is read.
+//! What every export shares: who may export at all, and a cap on its size, checked before a
+//! row is read.
 
-use crate::{ServiceError, ServiceResult};
+use crate::{Actor, ServiceError, ServiceResult};
+
+/// Exports are lists of a level's records: a plain member's account exports nothing (their
+/// own figures are on 我的).
+pub(crate) fn check_may_export(actor: &Actor) -> ServiceResult<()> {
+    if actor.member_home() {
+        return Err(ServiceError::Forbidden("党员账号不能导出名单"));
+    }
+    Ok(())
+}
 
 /// Rows one export may hold: larger lists are cut by organization or period instead.
 pub const MAX_EXPORT: i64 = 200_000;

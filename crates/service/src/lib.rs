@@ -15,6 +15,7 @@ pub mod import;
 pub mod life;
 mod limit;
 pub mod masses;
+pub mod me;
 pub mod members;
 mod model;
 pub mod org_roster;
@@ -135,7 +136,18 @@ impl App {
         app.ensure_rollup_metrics().await?;
         app.ensure_life_rules().await?;
         app.ensure_life_year().await?;
+        app.ensure_sort_names().await?;
         Ok(app)
+    }
+
+    /// Natural-order keys for grids and service units written before they were kept.
+    async fn ensure_sort_names(&self) -> ServiceResult<()> {
+        let mut tx = self.db.begin_write().await?;
+        dangjian_store::masses::fill_sort_names(&mut tx).await?;
+        tx.commit()
+            .await
+            .map_err(dangjian_store::StoreError::from)?;
+        Ok(())
     }
 
     /// Recomputes the rollup when it was kept by a version that counted fewer metrics.

@@ -57,9 +57,37 @@ fn normalise(url: &str) -> Result<(String, Backend)> {
     Ok((format!("sqlite://{with_mode}"), Backend::Sqlite))
 }
 
+/// What a pool is opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Many readers beside one writer: SQLite keeps a write-ahead log.
+    Serve,
+    /// One transaction that writes a whole fresh database (the demo). In a write-ahead log
+    /// every page read during the transaction is first looked up in the log, whose index grows
+    /// with it: at 1.8 million members the load spent most of its time there. A rollback
+    /// journal writes spilled pages into the file itself and journals only the pages that
+    /// existed before (none, in a fresh file), and is as atomic: a load killed midway rolls
+    /// back to the empty database when it is next opened.
+    Load,
+}
+
 impl Db {
     pub async fn connect(url: &str) -> Result<Db> {
+        Db::connect_for(url, Purpose::Serve).await
+    }
+
+    pub async fn connect_for(url: &str, purpose: Purpose) -> Result<Db> {
         install_default_drivers();
+        let pragmas = match purpose {
+            Purpose::Serve => {
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32000;"
+            }
+            Purpose::Load => {
+                "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32000;"
+            }
+        };
         let (url, backend) = normalise(url)?;
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
@@ -74,12 +102,7 @@ impl Db {
                 Box::pin(async move {
                     match backend {
                         Backend::Sqlite => {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                                 PRAGMA cache_size = -32000;",
-                            )
-                            .await?;
+                            conn.execute(pragmas).await?;
                         }
                         // Statements are prepared once per connection; a generic plan cannot
                         // see how narrow a subtree or name range is and picks poor indexes.

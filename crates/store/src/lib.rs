@@ -27,7 +27,7 @@ mod sql;
 pub mod transfer;
 pub mod user;
 
-pub use db::{Backend, Db};
+pub use db::{Backend, Db, Purpose};
 pub use error::StoreError;
 pub use sqlx::AnyConnection as Conn;
 

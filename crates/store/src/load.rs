@@ -1,7 +1,10 @@
 //! Loading a whole database at once (the demo): PostgreSQL checks a foreign key with a
 //! trigger per written row, which costs more than the writes themselves for millions of
 //! rows, so the keys are set aside for the load and added back before it commits, each
-//! checked by one query (as `pg_restore` does). SQLite needs nothing of this.
+//! checked by one query (as `pg_restore` does). On both engines a secondary index written
+//! row by row in random order costs a page read per row once it outgrows the cache, while
+//! building it afterwards is one sort, so a big table's indexes are set aside while it is
+//! filled.
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
@@ -44,6 +47,47 @@ pub async fn restore_foreign_keys(conn: &mut AnyConnection, keys: SetAside) -> R
         )))
         .execute(&mut *conn)
         .await?;
+    }
+    Ok(())
+}
+
+/// The secondary indexes set aside: name and definition.
+#[must_use = "the indexes must be restored before the table is read"]
+pub struct IndexesAside(Vec<(String, String)>);
+
+/// Drops the indexes of `table` that no constraint needs (the primary key and unique
+/// constraints stay), inside the caller's transaction.
+pub async fn set_indexes_aside(conn: &mut AnyConnection, table: &str) -> Result<IndexesAside> {
+    let sql = if conn.backend_name() == "SQLite" {
+        "SELECT name, sql AS def FROM sqlite_master \
+         WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL ORDER BY name"
+    } else {
+        "SELECT quote_ident(i.relname) AS name, pg_get_indexdef(i.oid) AS def \
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid \
+         JOIN pg_class t ON t.oid = x.indrelid \
+         WHERE t.relname = $1 AND t.relnamespace = CAST(current_schema() AS regnamespace) \
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid) \
+         ORDER BY i.relname"
+    };
+    let indexes: Vec<(String, String)> = sqlx::query(sql)
+        .bind(table)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("name")?, r.try_get("def")?)))
+        .collect::<Result<_>>()?;
+    for (name, _) in &indexes {
+        sqlx::query(AssertSqlSafe(format!("DROP INDEX {name}")))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(IndexesAside(indexes))
+}
+
+/// Builds the indexes again; a unique one that the loaded rows break fails the load.
+pub async fn restore_indexes(conn: &mut AnyConnection, indexes: IndexesAside) -> Result<()> {
+    for (_, def) in indexes.0 {
+        sqlx::query(AssertSqlSafe(def)).execute(&mut *conn).await?;
     }
     Ok(())
 }

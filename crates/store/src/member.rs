@@ -424,6 +424,34 @@ pub async fn list(
         .collect()
 }
 
+row! {
+    /// A member as the others of their branch see them.
+    #[derive(Debug, Clone)]
+    pub struct ColleagueRow {
+        pub id: i64,
+        pub name: String,
+        pub group_name: Option<String>,
+        /// The code of the member's public card, when they published it.
+        pub card_code: Option<String>,
+    }
+}
+
+/// The members of a branch by name, with their group and published card.
+pub async fn colleagues(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<ColleagueRow>> {
+    sqlx::query(
+        "SELECT m.id, m.name, g.name AS group_name, c.code AS card_code FROM member m \
+         LEFT JOIN org g ON g.id = m.group_id \
+         LEFT JOIN member_card c ON c.member_id = m.id AND c.published = 1 \
+         WHERE m.org_id = $1 ORDER BY m.name, m.id",
+    )
+    .bind(org_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(ColleagueRow::read)
+    .collect()
+}
+
 pub async fn count(conn: &mut AnyConnection, f: &MemberFilter) -> Result<i64> {
     let mut sql = Sql::new("SELECT COUNT(*) AS n FROM member m");
     f.push_where(&mut sql);

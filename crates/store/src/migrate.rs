@@ -126,6 +126,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_unit_grid.sql"),
         postgres: include_str!("../migrations/postgres/0019_unit_grid.sql"),
     },
+    Migration {
+        version: 20,
+        name: "sort_name",
+        sqlite: include_str!("../migrations/sqlite/0020_sort_name.sql"),
+        postgres: include_str!("../migrations/postgres/0020_sort_name.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

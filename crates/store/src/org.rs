@@ -468,3 +468,22 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
     }
     Ok(())
 }
+
+/// The names of the given orgs, by id (ids not found are left out).
+pub async fn names(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut sql = Sql::new("SELECT id, name FROM org WHERE id IN (");
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.int(*id);
+        }
+        sql.push(")");
+        for r in sql.fetch_all(&mut *conn).await? {
+            out.push((r.try_get("id")?, r.try_get("name")?));
+        }
+    }
+    Ok(out)
+}

@@ -221,6 +221,18 @@ pub async fn apply_change(
 
 /// Adds the deltas; equal keys are merged first, since PostgreSQL refuses to update one row
 /// twice in a single statement.
+/// Adds to the counters; a counter not kept yet starts at zero.
+const ROLLUP: Insert = Insert {
+    table: "rollup",
+    columns: &[
+        ("org_id", Ty::Int),
+        ("metric", Ty::Text),
+        ("key", Ty::Text),
+        ("n", Ty::Int),
+    ],
+    suffix: "ON CONFLICT (org_id, metric, key) DO UPDATE SET n = rollup.n + excluded.n",
+};
+
 async fn upsert(conn: &mut AnyConnection, rows: &[(i64, String, String, i64)]) -> Result<()> {
     let mut merged: HashMap<(i64, &str, &str), i64> = HashMap::new();
     for (id, metric, key, n) in rows {
@@ -230,16 +242,6 @@ async fn upsert(conn: &mut AnyConnection, rows: &[(i64, String, String, i64)]) -
     }
     let mut rows: Vec<_> = merged.into_iter().filter(|(_, n)| *n != 0).collect();
     rows.sort();
-    const ROLLUP: Insert = Insert {
-        table: "rollup",
-        columns: &[
-            ("org_id", Ty::Int),
-            ("metric", Ty::Text),
-            ("key", Ty::Text),
-            ("n", Ty::Int),
-        ],
-        suffix: "ON CONFLICT (org_id, metric, key) DO UPDATE SET n = rollup.n + excluded.n",
-    };
     ROLLUP
         .rows(
             conn,
@@ -401,15 +403,46 @@ pub async fn get(conn: &mut AnyConnection, org_id: i64, metric: &str, key: &str)
     })
 }
 
-/// Recomputes every counter from the registry: direct counts per org from the database,
-/// summed up the tree in memory (a few hundred thousand rows even at provincial scale).
-pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
-    let mut totals: HashMap<(i64, &'static str, String), i64> = HashMap::new();
-    let mut add = |node_path: &str, metric: &'static str, key: String, n: i64| {
+/// Counters summed up the tree in memory for one source of facts, then written in key
+/// order (an append to the table's primary key rather than a page read per row). Holding
+/// one source at a time keeps the memory to the largest source: at provincial scale all
+/// counters together are 11 million.
+#[derive(Default)]
+struct Totals(HashMap<(i64, &'static str, String), i64>);
+
+impl Totals {
+    fn add(&mut self, node_path: &str, metric: &'static str, key: String, n: i64) {
         for id in path::ids(node_path) {
-            *totals.entry((id, metric, key.clone())).or_default() += n;
+            *self.0.entry((id, metric, key.clone())).or_default() += n;
         }
-    };
+    }
+
+    async fn write(self, conn: &mut AnyConnection) -> Result<()> {
+        let mut rows: Vec<_> = self.0.into_iter().filter(|(_, n)| *n != 0).collect();
+        rows.sort_unstable();
+        ROLLUP
+            .rows(
+                conn,
+                rows.iter().map(|((id, metric, key), n)| -> [Val<'_>; 4] {
+                    [
+                        (*id).into(),
+                        (*metric).into(),
+                        key.as_str().into(),
+                        (*n).into(),
+                    ]
+                }),
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// Recomputes every counter from the registry: direct counts per org from the database,
+/// summed up the tree in memory one source at a time.
+pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
+    sqlx::query("DELETE FROM rollup")
+        .execute(&mut *conn)
+        .await?;
     let member_dims: [(&'static str, Option<&str>); 8] = [
         (MEMBER_TOTAL, None),
         (MEMBER_STATUS, Some("status")),
@@ -421,56 +454,60 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
         (MEMBER_FLOWING, Some("CASE WHEN flowing = 1 THEN '1' END")),
     ];
     for (metric, expr) in member_dims {
+        let mut t = Totals::default();
         for (p, key, n) in crate::member::counts_by(conn, expr).await? {
             if let Some(key) = key {
-                add(&p, metric, key, n);
+                t.add(&p, metric, key, n);
             }
         }
+        t.write(conn).await?;
     }
+    let mut t = Totals::default();
     for (p, kind, owner) in crate::org::all_open(conn).await? {
         let grassroots =
             dangjian_domain::org::OrgKind::parse(&kind).is_some_and(|k| k.is_grassroots());
         for (metric, key) in org_facts(&kind, &owner, grassroots) {
-            add(&p, metric, key, 1);
+            t.add(&p, metric, key, 1);
         }
     }
     for (p, year, grade, n) in crate::life::review::grades_by_path(conn).await? {
-        add(&p, REVIEW_GRADE, grade_key(year, &grade), n);
+        t.add(&p, REVIEW_GRADE, grade_key(year, &grade), n);
     }
-    for c in crate::life::month_counts_by_path(conn).await? {
-        add(
-            &c.org_path,
-            STUDY_SESSIONS,
-            c.month.clone(),
-            c.study_sessions,
-        );
-        add(&c.org_path, STUDY_MINUTES, c.month.clone(), c.study_minutes);
-        add(&c.org_path, ATTEND_EXPECTED, c.month.clone(), c.expected);
-        add(&c.org_path, ATTEND_PRESENT, c.month, c.present);
+    t.write(conn).await?;
+    let months = crate::life::month_counts_by_path(conn).await?;
+    for (metric, figure) in [
+        (STUDY_SESSIONS, 0),
+        (STUDY_MINUTES, 1),
+        (ATTEND_EXPECTED, 2),
+        (ATTEND_PRESENT, 3),
+    ] {
+        let mut t = Totals::default();
+        for c in &months {
+            let n = [c.study_sessions, c.study_minutes, c.expected, c.present][figure];
+            t.add(&c.org_path, metric, c.month.clone(), n);
+        }
+        t.write(conn).await?;
     }
+    drop(months);
+    let mut t = Totals::default();
     for (p, needs, n, paired) in crate::masses::household_counts(conn).await? {
         for (metric, key) in household_facts(&needs, false) {
-            add(&p, metric, key, n);
+            t.add(&p, metric, key, n);
         }
-        add(&p, HOUSEHOLD_PAIRED, String::new(), paired);
+        t.add(&p, HOUSEHOLD_PAIRED, String::new(), paired);
     }
     for (p, month, n, minutes) in crate::masses::deed_counts(conn).await? {
-        add(&p, DEED_COUNT, month.clone(), n);
-        add(&p, DEED_MINUTES, month, minutes);
+        t.add(&p, DEED_COUNT, month.clone(), n);
+        t.add(&p, DEED_MINUTES, month, minutes);
     }
+    t.write(conn).await?;
+    let mut t = Totals::default();
     for r in crate::request::all_facts(conn).await? {
         for (metric, key) in request_facts(&r) {
-            add(&r.community_path, metric, key, 1);
+            t.add(&r.community_path, metric, key, 1);
         }
     }
-    sqlx::query("DELETE FROM rollup")
-        .execute(&mut *conn)
-        .await?;
-    let rows: Vec<(i64, String, String, i64)> = totals
-        .into_iter()
-        .map(|((id, m, k), n)| (id, m.to_string(), k, n))
-        .collect();
-    upsert(conn, &rows).await
+    t.write(conn).await
 }
 
 /// Every counter, for comparing an incrementally kept rollup with a rebuilt one.

@@ -48,6 +48,8 @@ pub struct Layout {
     pub nav: &'static str,
     pub reads_registry: bool,
     pub reads_audit: bool,
+    /// A plain member's menu: their own pages (我的) instead of a level's.
+    pub member_home: bool,
     /// JSON for htmx's `hx-headers`, carrying the CSRF token.
     pub hx_headers: String,
 }
@@ -63,6 +65,7 @@ impl Layout {
             nav,
             reads_registry: actor.reads_registry(),
             reads_audit: actor.reads_audit(),
+            member_home: actor.member_home(),
             hx_headers: serde_json::json!({ "X-CSRF-Token": csrf }).to_string(),
         }
     }

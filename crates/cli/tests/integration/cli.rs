@@ -188,6 +188,11 @@ fn demo_writes_accounts_json() {
     for key in ["username", "role", "scope_org_id", "scope_org_name"] {
         assert!(list.iter().all(|a| !a[key].is_null()), "{key}");
     }
+    // The load commits into the file itself: no log or journal is left beside it.
+    assert!(dir.0.join("demo.db").exists());
+    for leftover in ["demo.db-wal", "demo.db-journal"] {
+        assert!(!dir.0.join(leftover).exists(), "{leftover} left behind");
+    }
     // A demo database may be generated again, and the same seed gives the same district.
     let o = dangjian(&dir, &args);
     assert!(o.status.success(), "{}", text(&o));

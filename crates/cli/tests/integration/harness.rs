@@ -367,7 +367,7 @@ impl Browser {
     }
 
     async fn with_csrf(mut self) -> Browser {
-        for page in ["/members/new", "/audit", "/"] {
+        for page in ["/members/new", "/audit", "/", "/me"] {
             self.csrf = hidden_csrf(&self.page(page).await.1);
             if !self.csrf.is_empty() {
                 break;

@@ -1018,3 +1018,35 @@ on_both!(
         assert!(log.contains("deed.photo"), "audited");
     }
 );
+
+on_both!(grids_sort_their_numbers_as_numbers, async |t: &TestApp| {
+    let village = t.api("baitao-village").await;
+    let vid = me(&village).await["scope_org_id"].as_i64().expect("scope");
+    for name in ["排序第10组", "排序第2组", "排序第1组"] {
+        let (s, g) = village
+            .post("/api/v1/grids", &json!({ "org_id": vid, "name": name }))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{g}");
+    }
+    let (_, grids) = village.get_json(&format!("/api/v1/grids?org={vid}")).await;
+    let names: Vec<&str> = grids["items"]
+        .as_array()
+        .expect("grids")
+        .iter()
+        .filter_map(|g| g["name"].as_str())
+        .filter(|n| n.starts_with("排序"))
+        .collect();
+    assert_eq!(names, ["排序第1组", "排序第2组", "排序第10组"]);
+    // The demo's own grids (第1网格 … 第N网格) come back in their numbers' order too.
+    let demo: Vec<&str> = grids["items"]
+        .as_array()
+        .expect("grids")
+        .iter()
+        .filter_map(|g| g["name"].as_str())
+        .filter(|n| n.ends_with("网格"))
+        .collect();
+    assert!(!demo.is_empty(), "the village has demo grids");
+    let mut natural = demo.clone();
+    natural.sort_by_key(|n| dangjian_domain::natural::sort_key(n));
+    assert_eq!(demo, natural);
+});

@@ -157,14 +157,12 @@ on_both!(
         let (s, own) = member.get_json(&format!("/api/v1/members/{own_id}")).await;
         assert_eq!(s, StatusCode::OK);
         let branch = own["org_id"].as_i64().expect("org");
-        let (_, list) = member.get_json("/api/v1/members?per_page=100").await;
-        for m in list["items"].as_array().expect("items") {
-            assert_eq!(
-                m["org_id"].as_i64(),
-                Some(branch),
-                "a member sees their own branch only"
-            );
-        }
+        let (s, _) = member.get_json("/api/v1/members?per_page=100").await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "the registry search is the staff's"
+        );
         // The town above the branch is out of reach, and a member edits nothing.
         let town = t
             .accounts
@@ -220,6 +218,111 @@ on_both!(
             admin.page("/audit").await.0,
             StatusCode::NOT_FOUND,
             "only the auditor reads the log"
+        );
+    }
+);
+
+on_both!(
+    a_member_reads_colleagues_names_and_only_their_own_particulars,
+    async |t: &TestApp| {
+        let member = t.api("baitao-member").await;
+        let (_, me) = member.get_json("/api/v1/me").await;
+        let own_id = me["member_id"].as_i64().expect("member account");
+        let secretary = t.api("baitao-secretary").await;
+        let (_, own) = secretary
+            .get_json(&format!("/api/v1/members/{own_id}"))
+            .await;
+        let branch = own["org_id"].as_i64().expect("branch");
+
+        // Names of the branch, and nothing personal about them.
+        let (s, list) = member.get_json("/api/v1/me/colleagues").await;
+        assert_eq!(s, StatusCode::OK, "{list}");
+        let colleagues = list["items"].as_array().expect("items");
+        assert!(colleagues.len() > 1, "the branch has other members");
+        let (_, staff_view) = secretary
+            .get_json(&format!("/api/v1/members?org={branch}&per_page=100"))
+            .await;
+        let branch_members = staff_view["items"].as_array().expect("items");
+        assert_eq!(colleagues.len(), branch_members.len());
+        for c in colleagues {
+            let keys: Vec<&str> = c
+                .as_object()
+                .expect("object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(keys, ["card_code", "group_name", "id", "name"], "{c}");
+        }
+        let colleague = colleagues
+            .iter()
+            .filter_map(|c| c["id"].as_i64())
+            .find(|id| *id != own_id)
+            .expect("a colleague");
+
+        // A colleague's record, dues, history and review grades answer as missing.
+        for path in [
+            format!("/api/v1/members/{colleague}"),
+            format!("/api/v1/members/{colleague}/dues"),
+            format!("/api/v1/members/{colleague}/history"),
+        ] {
+            let (s, body) = member.get_json(&path).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {body}");
+        }
+        // The member's own are theirs.
+        for path in [
+            format!("/api/v1/members/{own_id}"),
+            format!("/api/v1/members/{own_id}/dues"),
+            "/api/v1/me/day".to_string(),
+        ] {
+            let (s, body) = member.get_json(&path).await;
+            assert_eq!(s, StatusCode::OK, "{path}: {body}");
+        }
+        // The branch's ledgers and lists of particulars, and every export, are the staff's.
+        for path in [
+            format!("/api/v1/dues/ledger?org={branch}"),
+            format!("/api/v1/dues/arrears?org={branch}"),
+            format!("/api/v1/dues/lapses?org={branch}"),
+            format!("/api/v1/members?org={branch}"),
+        ] {
+            let (s, body) = member.get_json(&path).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{path}: {body}");
+            let (s, body) = secretary.get_json(&path).await;
+            assert_eq!(s, StatusCode::OK, "{path} for the secretary: {body}");
+        }
+        let pages = t.browser("baitao-member").await;
+        for path in [
+            format!("/members/export.xlsx?org={branch}"),
+            format!("/dues/ledger.xlsx?org={branch}"),
+            format!("/dues/arrears.xlsx?org={branch}"),
+            format!("/life/export.xlsx?org={branch}"),
+        ] {
+            let (s, _) = pages.page(&path).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
+        }
+        assert_eq!(
+            pages.page(&format!("/members/{colleague}")).await.0,
+            StatusCode::NOT_FOUND
+        );
+        // The list page shows names only; the home is the member's own.
+        let (s, html) = pages.page("/members").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("本支部同志") && html.contains("id=\"colleagues\""));
+        let (_, theirs) = secretary
+            .get_json(&format!("/api/v1/members/{colleague}"))
+            .await;
+        let name = theirs["name"].as_str().expect("colleague's name");
+        let born = theirs["birth_date"]
+            .as_str()
+            .expect("colleague's birth date");
+        assert!(html.contains(name), "the colleague is listed by name");
+        assert!(!html.contains(born), "but not with their birth date");
+        let (s, html) = pages.page("/me").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains(own["name"].as_str().expect("name")));
+        assert!(html.contains("我的党费") && html.contains("my-life"));
+        assert!(
+            !html.contains("发展党员"),
+            "the menu offers only the member's pages"
         );
     }
 );

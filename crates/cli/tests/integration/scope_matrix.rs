@@ -161,6 +161,9 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
 
 /// Lists of the actor's own scope that take no org.
 const OWN_LISTS: &[(&str, &str)] = &[
+    ("GET", "/me"),
+    ("GET", "/api/v1/me/day"),
+    ("GET", "/api/v1/me/colleagues"),
     ("GET", "/orgs"),
     ("GET", "/orgs/search"),
     ("GET", "/evaluations"),

@@ -78,6 +78,8 @@ pub struct PayInput {
 pub struct ArrearsLine {
     #[serde(flatten)]
     pub row: Standing,
+    /// The member's branch with its parents below the reader's scope.
+    pub place: String,
     /// Arrears only.
     pub unpaid_months: i64,
 }
@@ -380,6 +382,7 @@ impl App {
         month: Option<&str>,
     ) -> ServiceResult<Ledger> {
         let o = self.org(actor, org_id).await?;
+        policy::check_read(actor, &o.path)?;
         if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
             return Err(not_a_branch());
         }
@@ -435,12 +438,17 @@ impl App {
         org_id: i64,
     ) -> ServiceResult<Vec<ArrearsLine>> {
         let o = self.org(actor, org_id).await?;
+        policy::check_read(actor, &o.path)?;
         let current = self.current_month();
         let n = self.config.dues_rules.back_pay_months;
         let from = shift_month(&current, -n).unwrap_or_else(|| current.clone());
         let to = shift_month(&current, -1).unwrap_or_else(|| current.clone());
         let mut conn = self.db.conn().await?;
         let rows = dues::arrears(&mut conn, &o.path, (&from, &to), i64::from(n)).await?;
+        let mut paths: Vec<&str> = rows.iter().map(|r| r.org_path.as_str()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let places = crate::orgs::places(&mut conn, actor.read_root()?, &paths).await?;
         Ok(rows
             .into_iter()
             .filter_map(|row| {
@@ -452,6 +460,7 @@ impl App {
                 };
                 let unpaid = owed - row.paid_months;
                 (unpaid > 0).then_some(ArrearsLine {
+                    place: places.get(&row.org_path).cloned().unwrap_or_default(),
                     row: row.into(),
                     unpaid_months: unpaid,
                 })
@@ -463,6 +472,7 @@ impl App {
     /// warn (DOMAIN.md §3: at 3 and 5 months; 6 is 自行脱党).
     pub async fn dues_lapses(&self, actor: &Actor, org_id: i64) -> ServiceResult<Vec<LapseLine>> {
         let o = self.org(actor, org_id).await?;
+        policy::check_read(actor, &o.path)?;
         self.lapses_under(&o.path).await
     }
 
@@ -607,6 +617,7 @@ impl App {
         org_id: i64,
     ) -> ServiceResult<Vec<Reduction>> {
         let o = self.org(actor, org_id).await?;
+        policy::check_read(actor, &o.path)?;
         let mut conn = self.db.conn().await?;
         Ok(dues::reductions(&mut conn, &o.path, 200)
             .await?
@@ -621,6 +632,7 @@ impl App {
     /// The org a ledger or list is asked for, when it must hold members.
     pub async fn dues_branch(&self, actor: &Actor, org_id: i64) -> ServiceResult<Org> {
         let o = self.org(actor, org_id).await?;
+        policy::check_read(actor, &o.path)?;
         if OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
             Ok(o)
         } else {

@@ -1,9 +1,16 @@
-//! Who may do what with dues: the branch and the levels above record payments and bases and
-//! propose reductions; only a committee above the member's branch approves or rejects one.
+//! Who may do what with dues: the branch and the levels above read the ledgers, record
+//! payments and bases and propose reductions; only a committee above the member's branch
+//! approves or rejects one. A plain member reads their own dues only (incomes and arrears
+//! are particulars, see `members::policy`).
 
 use dangjian_domain::role::in_scope;
 
 use crate::{Actor, ServiceError, ServiceResult};
+
+/// Reading the ledgers, arrears, lapses and reductions of the org at `org_path`.
+pub fn check_read(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    crate::members::policy::check_list_particulars(actor, org_path)
+}
 
 /// Recording payments, bases and reduction proposals of a branch's members.
 pub fn check_record(actor: &Actor, branch_path: &str) -> ServiceResult<()> {

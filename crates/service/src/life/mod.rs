@@ -227,6 +227,8 @@ pub struct ChildTally {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BehindBranch {
     pub org: Org,
+    /// The branch with its parents below the reader's scope: "白涛街道 / 音观社区 / 第二党支部".
+    pub place: String,
     /// Meetings missing (required − met), summed over the kinds and months it fell behind in.
     pub missed: i64,
     /// Meetings required in those kinds and months.
@@ -582,6 +584,12 @@ impl App {
             };
             let own = branch_rows(b, &rules, &months, &get);
             rows.extend(up_the_tree(&b.path, &own, 1));
+            // Written as they come: at provincial scale the rows before merging would be
+            // tens of millions.
+            if rows.len() >= 200_000 {
+                store::add_tallies(conn, &rows).await?;
+                rows.clear();
+            }
         }
         store::add_tallies(conn, &rows).await?;
         let first_year = year_of(from).unwrap_or(today().year());
@@ -1156,11 +1164,14 @@ impl App {
         };
         let ids: Vec<i64> = behind_ids.iter().map(|(id, _, _)| *id).collect();
         let orgs = dangjian_store::org::get_many(&mut conn, &ids).await?;
+        let paths: Vec<&str> = orgs.iter().map(|o| o.path.as_str()).collect();
+        let mut places = crate::orgs::places(&mut conn, actor.read_root()?, &paths).await?;
         let behind = behind_ids
             .into_iter()
             .filter_map(|(id, missed, required)| {
                 let org = orgs.iter().find(|o| o.id == id)?.clone();
                 Some(BehindBranch {
+                    place: places.remove(&org.path).unwrap_or_default(),
                     org: org.into(),
                     missed,
                     required,

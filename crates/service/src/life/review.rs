@@ -12,7 +12,7 @@ use crate::audit::Entry;
 use crate::life::Review;
 use crate::life::ReviewEntry;
 use crate::stats::Slice;
-use crate::{Actor, App, ServiceError, ServiceResult, today};
+use crate::{Actor, App, ServiceError, ServiceResult, members, today};
 
 /// The annual review 民主评议党员 of one branch for one year, with every member's entry.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -69,10 +69,15 @@ impl App {
         Ok(r.into())
     }
 
-    async fn detail(&self, r: Review) -> ServiceResult<ReviewDetail> {
+    /// A review with the entries the actor may read: a plain member reads only their own
+    /// (votes and grades of colleagues are particulars, see `members::policy`).
+    async fn detail(&self, actor: &Actor, r: Review) -> ServiceResult<ReviewDetail> {
         let mut conn = self.db.conn().await?;
-        let entries = review::entries(&mut conn, r.id).await?;
+        let mut entries = review::entries(&mut conn, r.id).await?;
         let max_excellent = ExcellentCap::default().max(entries.len() as i64);
+        if !members::policy::can_list_particulars(actor, &r.org_path) {
+            entries.retain(|e| Some(e.member_id) == actor.member_id);
+        }
         Ok(ReviewDetail {
             review: r,
             max_excellent,
@@ -124,7 +129,7 @@ impl App {
 
     pub async fn review(&self, actor: &Actor, id: i64) -> ServiceResult<ReviewDetail> {
         let r = self.review_in_scope(actor, id).await?;
-        self.detail(r).await
+        self.detail(actor, r).await
     }
 
     /// The review of a branch for a year, if it was opened.
@@ -140,7 +145,7 @@ impl App {
             review::by_org_year(&mut conn, o.id, year).await?
         };
         match found {
-            Some(r) => Ok(Some(self.detail(r.into()).await?)),
+            Some(r) => Ok(Some(self.detail(actor, r.into()).await?)),
             None => Ok(None),
         }
     }
@@ -237,7 +242,7 @@ impl App {
         if r.decided_on.is_some() {
             return Err(invalid("grades", "decided", "本次评议已作出决定"));
         }
-        let entries = self.detail(r.clone()).await?.entries;
+        let entries = self.detail(actor, r.clone()).await?.entries;
         let mut decided: Vec<(i64, &str)> = Vec::new();
         for g in grades {
             if !entries.iter().any(|e| e.member_id == g.member_id) {

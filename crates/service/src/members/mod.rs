@@ -207,6 +207,7 @@ impl App {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
         };
+        policy::check_list_particulars(actor, &root.path)?;
         let mut f = MemberFilter {
             root_path: root.path.clone(),
             ..Default::default()
@@ -273,13 +274,29 @@ impl App {
         Ok(m)
     }
 
+    /// A member's whole record: the staff of the scope, or the member themself.
     pub async fn member(&self, actor: &Actor, id: i64) -> ServiceResult<Member> {
         let mut conn = self.db.conn().await?;
         let m = member::get(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        actor.check_visible(&m.org_path)?;
+        policy::check_read_particulars(actor, &m.org_path, m.id)?;
         Ok(m.into())
+    }
+
+    /// The members of the actor's own branch as a colleague sees them (a member's 同志 list).
+    pub async fn colleagues(&self, actor: &Actor) -> ServiceResult<Vec<Colleague>> {
+        let me = actor
+            .member_id
+            .ok_or(ServiceError::Forbidden("该账号未关联党员档案"))?;
+        let mut conn = self.db.conn().await?;
+        let m = member::get(&mut conn, me)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        policy::check_read(actor, &m.org_path)?;
+        Ok(crate::model::all(
+            member::colleagues(&mut conn, m.org_id).await?,
+        ))
     }
 
     /// The branch a member goes into: inside the actor's scope, able to hold members, open;

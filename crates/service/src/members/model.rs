@@ -1,6 +1,6 @@
 //! What the pages and the API show of a member: identity numbers and phones only masked.
 
-use dangjian_store::member::MemberRow;
+use dangjian_store::member::{ColleagueRow, MemberRow};
 
 use crate::model::read_model;
 
@@ -40,5 +40,18 @@ read_model! {
         pub created_at: i64,
         /// Last change, milliseconds since the Unix epoch.
         pub updated_at: i64,
+    }
+}
+
+read_model! {
+    /// A member as the others of their branch see them: no particulars.
+    pub struct Colleague from ColleagueRow {
+        pub id: i64,
+        /// Name 姓名.
+        pub name: String,
+        /// The party group inside the branch, if any.
+        pub group_name: Option<String>,
+        /// The code of the member's public card (`/c/{code}`), when they published it.
+        pub card_code: Option<String>,
     }
 }

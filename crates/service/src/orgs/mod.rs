@@ -3,6 +3,8 @@
 
 mod model;
 pub use model::*;
+mod place;
+pub(crate) use place::{places, places_each};
 pub mod policy;
 
 use dangjian_domain::org::{OrgKind, OrgOwner, check_code, check_name};

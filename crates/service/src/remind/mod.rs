@@ -94,8 +94,17 @@ impl App {
                 .unwrap_or(d)
         });
         let months = life::months(&life::month_key(first), &life::month_key(last));
-        for behind in notification::behind_in_all(&mut tx, &months).await? {
-            let (branch, name) = (behind.id, behind.name);
+        let behind_all = notification::behind_in_all(&mut tx, &months).await?;
+        // Named below the town that reads it: "音观社区 / 第二党支部".
+        let towns: Vec<String> = behind_all.iter().map(|b| town_path(&b.path)).collect();
+        let asked: Vec<(&str, &str)> = towns
+            .iter()
+            .zip(&behind_all)
+            .map(|(t, b)| (t.as_str(), b.path.as_str()))
+            .collect();
+        let names = crate::orgs::places_each(&mut tx, &asked).await?;
+        for (behind, (_, name)) in behind_all.iter().zip(names) {
+            let branch = behind.id;
             let Some(&town) = path::ids(&behind.path).get(1) else {
                 continue;
             };
@@ -146,9 +155,22 @@ impl App {
         for line in self.lapses_under("/").await? {
             let e = per_branch
                 .entry(line.row.org_id)
-                .or_insert_with(|| (line.row.org_name.clone(), line.row.org_path.clone(), 0, 0));
+                .or_insert_with(|| (String::new(), line.row.org_path.clone(), 0, 0));
             e.2 += 1;
             e.3 += usize::from(line.lapsed);
+        }
+        // Named below the town: the branch and the town read the same reminder.
+        let mut conn = self.db.conn().await?;
+        let towns: Vec<String> = per_branch.values().map(|e| town_path(&e.1)).collect();
+        let asked: Vec<(&str, &str)> = towns
+            .iter()
+            .zip(per_branch.values())
+            .map(|(t, e)| (t.as_str(), e.1.as_str()))
+            .collect();
+        let names = crate::orgs::places_each(&mut conn, &asked).await?;
+        drop(conn);
+        for (e, (_, name)) in per_branch.values_mut().zip(names) {
+            e.0 = name;
         }
         let mut out = Vec::new();
         for (branch, (name, branch_path, silent, lapsed)) in per_branch {
@@ -196,4 +218,11 @@ impl App {
         let mut conn = self.db.conn().await?;
         Ok(notification::mark_all_read(&mut conn, actor.scope_org_id, user, kinds).await?)
     }
+}
+
+/// The path of the town (second level) a node lies in; the node's own path above that.
+fn town_path(node_path: &str) -> String {
+    let ids = path::ids(node_path);
+    let town: Vec<String> = ids.iter().take(2).map(i64::to_string).collect();
+    format!("/{}/", town.join("/"))
 }

@@ -124,16 +124,21 @@ impl<'t> Places<'t> {
     }
 }
 
-/// What the demo lays out before writing: grids, households, pairings, and each pairing's
-/// member and household, to draw deeds from.
 /// A grid before it is written: id, village id, village path, name, grid group.
 type GridDraft = (i64, i64, String, String, Option<i64>);
 
+/// What the villages laid out so far hold: grids, households, pairings, and each pairing's
+/// member and household, to draw deeds from. Households and pairings are written and
+/// dropped every `WRITE_CHUNK` (at scale 30 they would be 3.7 million rows held at once).
 #[derive(Default)]
 struct Layout {
     grids: Vec<GridDraft>,
+    grids_written: usize,
+    /// Households not written yet; the first has the id `households_written + 1`.
     households: Vec<(i64, String, String, String, i64, String)>,
+    households_written: usize,
     pairings: Vec<(i64, i64, String)>,
+    pairings_written: usize,
     served: Vec<(i64, i64)>,
 }
 
@@ -202,15 +207,18 @@ pub(crate) async fn generate(
         let n = (households_total as f64 * weights[vi] / weight_sum).round() as usize;
         lay_out_village(&mut layout, places.groups(v.id), v, n, people, rng);
         pair_village(&mut layout, places.members(v.id), v, n, &mut helpers, rng);
+        if layout.households.len() >= WRITE_CHUNK {
+            write_households(conn, &mut layout).await?;
+        }
     }
-    write_households(conn, &layout).await?;
+    write_households(conn, &mut layout).await?;
     let deeds = write_deeds(conn, branches, &layout.served, scale, rng).await?;
     let reported = reports(conn, branches, &places, &villages, scale, rng).await?;
     let units = structure(conn, t, &places, &layout.grids).await?;
     Ok(Counts {
         grids: layout.grids.len(),
-        households: layout.households.len(),
-        paired: layout.pairings.len(),
+        households: layout.households_written,
+        paired: layout.pairings_written,
         deeds,
         reported,
         units,
@@ -283,7 +291,7 @@ fn pair_village(
     rng: &mut ChaCha8Rng,
 ) {
     let today = today();
-    let first_house = (layout.households.len() - n) as i64 + 1;
+    let first_house = (layout.households_written + layout.households.len() - n) as i64 + 1;
     let mut servers: Vec<i64> = own.to_vec();
     let to_pair = (n as f64 * rng.random_range(0.94..0.995)).round() as usize;
     let want = (to_pair as f64 / 2.85).ceil() as usize;
@@ -302,39 +310,43 @@ fn pair_village(
     }
 }
 
-async fn write_households(conn: &mut Conn, layout: &Layout) -> ServiceResult<()> {
+/// Writes the grids, households and pairings laid out since the last call.
+async fn write_households(conn: &mut Conn, layout: &mut Layout) -> ServiceResult<()> {
     let today = today();
     let retain = date::format(today.replace_year(today.year() + 5).unwrap_or(today));
-    masses::insert_grids_bulk(conn, &layout.grids).await?;
-    // A chunk at a time: at scale 30 the whole list as rows would hold 3.7 million more.
-    for (c, chunk) in layout.households.chunks(WRITE_CHUNK).enumerate() {
-        let rows: Vec<(i64, NewHousehold<'_>)> = chunk
-            .iter()
-            .enumerate()
-            .map(|(k, (grid, p, address, head, size, needs))| {
-                (
-                    (c * WRITE_CHUNK + k) as i64 + 1,
-                    NewHousehold {
-                        grid_id: *grid,
-                        org_path: p,
-                        address,
-                        head_name: head,
-                        phone_cipher: None,
-                        phone_masked: None,
-                        size: *size,
-                        needs,
-                        legal_basis: "duty",
-                        retain_until: &retain,
-                        created_by: None,
-                    },
-                )
-            })
-            .collect();
-        masses::insert_households_bulk(conn, &rows).await?;
-    }
-    for chunk in layout.pairings.chunks(WRITE_CHUNK) {
-        masses::insert_pairings_bulk(conn, chunk).await?;
-    }
+    masses::insert_grids_bulk(conn, &layout.grids[layout.grids_written..]).await?;
+    layout.grids_written = layout.grids.len();
+    let first = layout.households_written as i64 + 1;
+    let rows: Vec<(i64, NewHousehold<'_>)> = layout
+        .households
+        .iter()
+        .enumerate()
+        .map(|(k, (grid, p, address, head, size, needs))| {
+            (
+                first + k as i64,
+                NewHousehold {
+                    grid_id: *grid,
+                    org_path: p,
+                    address,
+                    head_name: head,
+                    phone_cipher: None,
+                    phone_masked: None,
+                    size: *size,
+                    needs,
+                    legal_basis: "duty",
+                    retain_until: &retain,
+                    created_by: None,
+                },
+            )
+        })
+        .collect();
+    masses::insert_households_bulk(conn, &rows).await?;
+    drop(rows);
+    layout.households_written += layout.households.len();
+    layout.households.clear();
+    masses::insert_pairings_bulk(conn, &layout.pairings).await?;
+    layout.pairings_written += layout.pairings.len();
+    layout.pairings.clear();
     Ok(())
 }
 

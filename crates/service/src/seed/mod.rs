@@ -82,6 +82,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     }
 
     // Members, drawn branch by branch and written in batches.
+    let indexes = load::set_indexes_aside(&mut tx, "member").await?;
     let total_members = scaled(60_000.0, scale);
     let weight_sum: f64 = t.holders.iter().map(|h| h.weight).sum();
     let mut people = People::new(today());
@@ -128,14 +129,19 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         }
     }
     member::insert_bulk(&mut tx, &batch).await?;
+    load::restore_indexes(&mut tx, indexes).await?;
     dangjian_store::transfer::fill_memberships(&mut tx).await?;
     phase.done("组织和党员");
+    let indexes = load::set_indexes_aside(&mut tx, "attendance").await?;
     let (meetings, attendance, first_month) =
         life::generate(&mut tx, &branch_members, &mut rng).await?;
+    load::restore_indexes(&mut tx, indexes).await?;
     phase.done("会议和出勤");
     review::generate(&mut tx, &branch_members, &mut rng).await?;
     phase.done("民主评议");
+    let indexes = load::set_indexes_aside(&mut tx, "dues_payment").await?;
     dues::generate(&mut tx, &payers, &app.config.dues_rules, &mut rng).await?;
+    load::restore_indexes(&mut tx, indexes).await?;
     phase.done("党费");
     recruit::generate(
         &mut tx,
@@ -147,7 +153,14 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     .await?;
     recruit::plans(&mut tx, &t.orgs, &mut rng).await?;
     phase.done("发展党员");
+    let mut aside = Vec::new();
+    for table in ["household", "pairing", "deed"] {
+        aside.push(load::set_indexes_aside(&mut tx, table).await?);
+    }
     let masses = masses::generate(&mut tx, &t, &branch_members, &people, scale, &mut rng).await?;
+    for indexes in aside {
+        load::restore_indexes(&mut tx, indexes).await?;
+    }
     phase.done("联系群众");
     let requests = requests::generate(
         &mut tx,

@@ -6,6 +6,7 @@ pub mod review;
 use std::collections::HashMap;
 
 use dangjian_domain::path;
+use futures_util::TryStreamExt;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::Result;
@@ -500,6 +501,82 @@ pub async fn member_study_minutes(
     Ok((r.try_get("n")?, r.try_get("minutes")?))
 }
 
+row! {
+    /// A meeting a member was expected at, and how they attended it.
+    #[derive(Debug, Clone)]
+    pub struct MemberMeetingRow {
+        pub meeting_id: i64,
+        pub kind: String,
+        pub held_on: String,
+        pub topic: String,
+        pub status: String,
+    }
+}
+
+/// The meetings a member was expected at between two dates, newest first.
+pub async fn member_meetings(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    (from, to): (&str, &str),
+    limit: i64,
+) -> Result<Vec<MemberMeetingRow>> {
+    sqlx::query(
+        "SELECT m.id AS meeting_id, m.kind, m.held_on, m.topic, a.status FROM attendance a \
+         JOIN meeting m ON m.id = a.meeting_id \
+         WHERE a.member_id = $1 AND m.held_on >= $2 AND m.held_on <= $3 \
+         ORDER BY m.held_on DESC, m.id DESC LIMIT $4",
+    )
+    .bind(member_id)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(MemberMeetingRow::read)
+    .collect()
+}
+
+/// The last day a branch held a meeting of `kind` between two dates, if it did.
+pub async fn last_held_between(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    kind: &str,
+    (from, to): (&str, &str),
+) -> Result<Option<String>> {
+    let r = sqlx::query(
+        "SELECT MAX(held_on) AS held_on FROM meeting \
+         WHERE org_id = $1 AND kind = $2 AND held_on >= $3 AND held_on <= $4",
+    )
+    .bind(org_id)
+    .bind(kind)
+    .bind(from)
+    .bind(to)
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("held_on")?)
+}
+
+/// How many meetings a member was expected at between two dates, and attended.
+pub async fn member_attendance(
+    conn: &mut AnyConnection,
+    member_id: i64,
+    (from, to): (&str, &str),
+) -> Result<(i64, i64)> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS expected, \
+         CAST(COALESCE(SUM(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), 0) AS BIGINT) AS present \
+         FROM attendance a JOIN meeting m ON m.id = a.meeting_id \
+         WHERE a.member_id = $1 AND m.held_on >= $2 AND m.held_on <= $3",
+    )
+    .bind(member_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(conn)
+    .await?;
+    Ok((r.try_get("expected")?, r.try_get("present")?))
+}
+
 /// What the rollup counts of the meetings of one org in one month held.
 pub struct MonthCounts {
     pub org_path: String,
@@ -589,24 +666,26 @@ pub async fn held_since(
     conn: &mut AnyConnection,
     from_month: &str,
 ) -> Result<HashMap<(i64, String, String), (i64, i64)>> {
-    let rs = sqlx::query(
-        "SELECT org_id, kind, due_month, COUNT(*) AS n, CAST(COALESCE(SUM(on_time), 0) AS BIGINT) AS t FROM meeting          WHERE due_month >= $1 GROUP BY org_id, kind, due_month",
+    // Read row by row: at provincial scale the groups are two million rows, several times
+    // their map's size as rows held whole.
+    let mut rows = sqlx::query(
+        "SELECT org_id, kind, due_month, COUNT(*) AS n, CAST(COALESCE(SUM(on_time), 0) AS BIGINT) AS t \
+         FROM meeting WHERE due_month >= $1 GROUP BY org_id, kind, due_month",
     )
     .bind(from_month)
-    .fetch_all(conn)
-    .await?;
-    rs.iter()
-        .map(|r| {
-            Ok((
-                (
-                    r.try_get("org_id")?,
-                    r.try_get("kind")?,
-                    r.try_get("due_month")?,
-                ),
-                (r.try_get("n")?, r.try_get("t")?),
-            ))
-        })
-        .collect()
+    .fetch(conn);
+    let mut held = HashMap::new();
+    while let Some(r) = rows.try_next().await? {
+        held.insert(
+            (
+                r.try_get("org_id")?,
+                r.try_get("kind")?,
+                r.try_get("due_month")?,
+            ),
+            (r.try_get("n")?, r.try_get("t")?),
+        );
+    }
+    Ok(held)
 }
 
 row! {

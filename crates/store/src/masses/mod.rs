@@ -5,8 +5,9 @@ pub mod evaluation;
 pub mod photo;
 pub mod service_unit;
 
+use dangjian_domain::natural::sort_key;
 use dangjian_domain::path;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
@@ -42,11 +43,13 @@ pub async fn insert_grid(
     group_id: Option<i64>,
 ) -> Result<i64> {
     let r = sqlx::query(
-        "INSERT INTO grid (org_id, org_path, name, group_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO grid (org_id, org_path, name, sort_name, group_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(org_id)
     .bind(org_path)
     .bind(name)
+    .bind(sort_key(name))
     .bind(group_id)
     .bind(now_ms())
     .fetch_one(conn)
@@ -67,21 +70,25 @@ pub async fn insert_grids_bulk(
             ("org_id", Ty::Int),
             ("org_path", Ty::Text),
             ("name", Ty::Text),
+            ("sort_name", Ty::Text),
             ("group_id", Ty::Int),
             ("created_at", Ty::Int),
         ],
         suffix: "",
     };
+    let keys: Vec<String> = rows.iter().map(|r| sort_key(&r.3)).collect();
     GRIDS
         .rows(
             conn,
             rows.iter()
-                .map(|(id, org, p, name, group)| -> [Val<'_>; 6] {
+                .zip(&keys)
+                .map(|((id, org, p, name, group), key)| -> [Val<'_>; 7] {
                     [
                         (*id).into(),
                         (*org).into(),
                         p.into(),
                         name.into(),
+                        key.into(),
                         (*group).into(),
                         now.into(),
                     ]
@@ -114,7 +121,7 @@ pub async fn grids_under(
     sql.text(root)
         .push(" AND g.org_path < ")
         .text(path::upper(root))
-        .push(" ORDER BY g.org_path, g.name LIMIT ")
+        .push(" ORDER BY g.org_path, g.sort_name, g.id LIMIT ")
         .int(limit)
         .push(" OFFSET ")
         .int(offset);
@@ -741,7 +748,7 @@ pub async fn public_card(conn: &mut AnyConnection, code: &str) -> Result<Option<
 
 /// The grids of one village or community by name: (id, name), for the residents' form.
 pub async fn grid_names(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<(i64, String)>> {
-    let rs = sqlx::query("SELECT id, name FROM grid WHERE org_id = $1 ORDER BY name, id")
+    let rs = sqlx::query("SELECT id, name FROM grid WHERE org_id = $1 ORDER BY sort_name, id")
         .bind(org_id)
         .fetch_all(conn)
         .await?;
@@ -775,4 +782,29 @@ pub async fn current_pairings_under(
             ))
         })
         .collect()
+}
+
+/// Gives rows written before natural order was kept their sort key (grids and service
+/// units); returns how many. Runs on start and finds nothing once done.
+pub async fn fill_sort_names(conn: &mut AnyConnection) -> Result<u64> {
+    let mut filled = 0;
+    for table in ["grid", "service_unit"] {
+        let rs = sqlx::query(AssertSqlSafe(format!(
+            "SELECT id, name FROM {table} WHERE sort_name = '' AND name <> ''"
+        )))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in rs {
+            let (id, name): (i64, String) = (r.try_get("id")?, r.try_get("name")?);
+            sqlx::query(AssertSqlSafe(format!(
+                "UPDATE {table} SET sort_name = $1 WHERE id = $2"
+            )))
+            .bind(sort_key(&name))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+            filled += 1;
+        }
+    }
+    Ok(filled)
 }

@@ -1,6 +1,7 @@
 //! The service structure in SQL: units of four tiers under streets and communities, and
 //! their members.
 
+use dangjian_domain::natural::sort_key;
 use dangjian_domain::path;
 use sqlx::{AnyConnection, Row};
 
@@ -48,7 +49,7 @@ pub async fn under(conn: &mut AnyConnection, root: &str, limit: i64) -> Result<V
         .text(root)
         .push(" AND u.org_path < ")
         .text(path::upper(root))
-        .push(" ORDER BY u.org_path, u.name, u.id LIMIT ")
+        .push(" ORDER BY u.org_path, u.sort_name, u.id LIMIT ")
         .int(limit);
     sql.fetch_all(conn)
         .await?
@@ -62,7 +63,7 @@ pub async fn children(conn: &mut AnyConnection, parent_id: i64) -> Result<Vec<Un
     let mut sql = Sql::new(UNIT_SELECT);
     sql.push(" WHERE u.parent_id = ")
         .int(parent_id)
-        .push(" ORDER BY u.name, u.id");
+        .push(" ORDER BY u.sort_name, u.id");
     sql.fetch_all(conn)
         .await?
         .iter()
@@ -81,12 +82,13 @@ pub struct NewUnit<'a> {
 
 pub async fn insert(conn: &mut AnyConnection, u: &NewUnit<'_>) -> Result<i64> {
     let r = sqlx::query(
-        "INSERT INTO service_unit (parent_id, tier, name, org_id, org_path, grid_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO service_unit (parent_id, tier, name, sort_name, org_id, org_path, grid_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(u.parent_id)
     .bind(u.tier)
     .bind(u.name)
+    .bind(sort_key(u.name))
     .bind(u.org_id)
     .bind(u.org_path)
     .bind(u.grid_id)
@@ -106,6 +108,7 @@ pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[(i64, NewUnit<'_>)]) 
             ("parent_id", Ty::Int),
             ("tier", Ty::Text),
             ("name", Ty::Text),
+            ("sort_name", Ty::Text),
             ("org_id", Ty::Int),
             ("org_path", Ty::Text),
             ("grid_id", Ty::Int),
@@ -113,21 +116,25 @@ pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[(i64, NewUnit<'_>)]) 
         ],
         suffix: "",
     };
+    let keys: Vec<String> = rows.iter().map(|(_, u)| sort_key(u.name)).collect();
     UNITS
         .rows(
             conn,
-            rows.iter().map(|(id, u)| -> [Val<'_>; 8] {
-                [
-                    (*id).into(),
-                    u.parent_id.into(),
-                    u.tier.into(),
-                    u.name.into(),
-                    u.org_id.into(),
-                    u.org_path.into(),
-                    u.grid_id.into(),
-                    now.into(),
-                ]
-            }),
+            rows.iter()
+                .zip(&keys)
+                .map(|((id, u), key)| -> [Val<'_>; 9] {
+                    [
+                        (*id).into(),
+                        u.parent_id.into(),
+                        u.tier.into(),
+                        u.name.into(),
+                        key.into(),
+                        u.org_id.into(),
+                        u.org_path.into(),
+                        u.grid_id.into(),
+                        now.into(),
+                    ]
+                }),
         )
         .await?;
     Ok(())

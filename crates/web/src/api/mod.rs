@@ -9,6 +9,7 @@ mod dues;
 mod imports;
 mod life;
 mod masses;
+mod me;
 mod members;
 mod orgs;
 mod recruit;
@@ -150,6 +151,8 @@ pub(crate) fn routes() -> Table {
         .api(routes!(masses::service_unit))
         .api(routes!(masses::add_unit_member))
         .api(routes!(masses::remove_unit_member))
+        .api(routes!(me::get))
+        .api(routes!(me::colleagues))
         .api(routes!(notifications))
         .api(routes!(read_notifications))
         .api(routes!(openapi))

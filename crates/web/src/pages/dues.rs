@@ -190,6 +190,14 @@ pub async fn page(
     auth: Auth,
     PageQuery(q): PageQuery<DuesQuery>,
 ) -> PageResult<Response> {
+    // A plain member's 党费 is their own (a branch asked for by id is refused below).
+    if let (true, Some(me), true) = (
+        auth.actor.member_home(),
+        auth.actor.member_id,
+        q.org.is_empty(),
+    ) {
+        return Ok(Redirect::to(&format!("/members/{me}/dues")).into_response());
+    }
     dues_page(&st, &auth, &q, "", FormErrors::default()).await
 }
 

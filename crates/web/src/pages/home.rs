@@ -75,6 +75,11 @@ pub async fn page(
             axum::response::Redirect::to("/audit"),
         ));
     }
+    if auth.actor.member_home() {
+        return Ok(axum::response::IntoResponse::into_response(
+            axum::response::Redirect::to("/me"),
+        ));
+    }
     let o = st.app.overview(&auth.actor, q.org).await?;
     let life = st.app.compliance(&auth.actor, Some(o.org.id), None).await?;
     let review_year = i64::from(dangjian_service::today().year() - 1);
@@ -141,7 +146,7 @@ pub async fn page(
             .behind
             .iter()
             .take(10)
-            .map(|b| (b.org.id, b.org.name.clone(), b.missed))
+            .map(|b| (b.org.id, b.place.clone(), b.missed))
             .collect(),
         review_year,
         org: OrgView::from(&o.org),

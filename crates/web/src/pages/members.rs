@@ -132,6 +132,13 @@ pub async fn list(
         Some(id) => st.app.org(a, id).await?,
         None => st.app.home_org(a).await?,
     };
+    if !members::policy::can_list_particulars(a, &org.path) {
+        let page = ColleaguesPage {
+            l: Layout::new(a, &auth.csrf, "本支部同志", "members"),
+            items: st.app.colleagues(a).await?,
+        };
+        return Ok(render(&page));
+    }
     let desc = q.desc == "true";
     let query = member_query(org.id, &q);
     let result = st.app.members(a, &query).await?;
@@ -205,6 +212,14 @@ pub async fn list(
         q: q.q,
     };
     Ok(render(&page))
+}
+
+/// What a plain member sees of their branch: names, groups and published cards.
+#[derive(Template)]
+#[template(path = "colleagues.html")]
+struct ColleaguesPage {
+    l: Layout,
+    items: Vec<dangjian_service::members::Colleague>,
 }
 
 #[derive(Template)]

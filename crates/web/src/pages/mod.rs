@@ -8,6 +8,7 @@ mod imports;
 mod life;
 mod login;
 mod masses;
+mod me;
 mod members;
 mod notifications;
 mod orgs;
@@ -28,6 +29,7 @@ use crate::routes::Table;
 pub(crate) fn routes() -> Table {
     Table::new()
         .get("/", home::page)
+        .get("/me", me::page)
         .get("/api/docs", api_docs::page)
         .get("/login", login::form)
         .post("/login", login::submit)

@@ -196,7 +196,7 @@ pub async fn compliance(
             .iter()
             .map(|b| BehindRow {
                 id: b.org.id,
-                name: b.org.name.clone(),
+                name: b.place.clone(),
                 missed: b.missed,
                 required: b.required,
             })
