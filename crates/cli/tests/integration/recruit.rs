@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::harness::{Api, TestApp};
+use crate::harness::{Api, TestApp, rows};
 use crate::on_both;
 use crate::roster::id_number;
 
@@ -413,5 +413,46 @@ on_both!(
             .expect("export");
         assert_eq!(r.status(), StatusCode::OK);
         assert!(r.bytes().await.expect("body").starts_with(b"PK"));
+    }
+);
+
+on_both!(
+    the_registry_and_the_pipeline_count_the_same_probationers,
+    async |t: &TestApp| {
+        let admin = t.api(&t.account("district_admin").username).await;
+        let (s, overview) = admin.get_json("/api/v1/stats/overview").await;
+        assert_eq!(s, StatusCode::OK, "{overview}");
+        let registry = overview["by_status"]
+            .as_array()
+            .expect("by_status")
+            .iter()
+            .find(|x| x["code"] == "probationary")
+            .and_then(|x| x["n"].as_i64())
+            .expect("probationary members counted");
+        assert!(registry > 0, "the demo has probationary members");
+        let district = t.account("district_admin").scope_org_id;
+        let (s, pipeline) = admin
+            .get_json(&format!("/api/v1/recruits?org={district}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{pipeline}");
+        let stages = pipeline["stages"].as_array().expect("stages");
+        let at = stages
+            .iter()
+            .position(|c| c["stage"] == "probationary")
+            .expect("a 预备党员 column");
+        assert_eq!(
+            pipeline["totals"][at].as_i64(),
+            Some(registry),
+            "every 预备党员 of the registry has the record that made them one"
+        );
+        // And each is linked to their registry record.
+        let mut sql = t.sql().await;
+        let unlinked = rows(
+            &mut sql,
+            "SELECT COUNT(*) FROM member m WHERE m.status = 'probationary' \
+             AND NOT EXISTS (SELECT 1 FROM recruit r WHERE r.member_id = m.id AND r.last_step >= 17)",
+        )
+        .await;
+        assert_eq!(unlinked, [["0".to_string()]]);
     }
 );

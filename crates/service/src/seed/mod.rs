@@ -17,6 +17,7 @@ mod tree;
 use crate::members::to_write;
 use crate::users::UserSpec;
 use crate::{Actor, App, ServiceResult, now_ms, today};
+use dangjian_domain::bands::Status;
 use dangjian_store::org::{self, OrgEvent};
 use dangjian_store::{Backend, load, member, rollup, setting};
 use rand::SeedableRng;
@@ -92,6 +93,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     let mut baitao_member = None;
     let mut branch_members = Vec::with_capacity(t.holders.len());
     let mut payers = Vec::with_capacity(total_members);
+    let mut probationers = Vec::new();
     for (i, h) in t.holders.iter().enumerate() {
         let n = if i + 1 == t.holders.len() {
             remaining
@@ -121,6 +123,13 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
                 baitao_member = Some(next_id);
             }
             batch.push((next_id, to_write(app.crypto(), &draft, o.place(), group)));
+            if draft.status == Status::Probationary {
+                probationers.push(recruit::Probationer {
+                    member_id: next_id,
+                    org: o,
+                    draft,
+                });
+            }
             next_id += 1;
         }
         if batch.len() >= 8_000 {
@@ -151,6 +160,8 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         &mut rng,
     )
     .await?;
+    recruit::probationers(&mut tx, app.crypto(), &probationers).await?;
+    drop(probationers);
     recruit::plans(&mut tx, &t.orgs, &mut rng).await?;
     phase.done("发展党员");
     let mut aside = Vec::new();

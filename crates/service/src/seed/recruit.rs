@@ -4,8 +4,9 @@
 //! district and each town.
 
 use crate::{Crypto, ServiceResult, today};
+use dangjian_domain::member::MemberDraft;
 use dangjian_domain::org::OrgKind;
-use dangjian_domain::recruit::RecruitRules;
+use dangjian_domain::recruit::{ADMISSION_STEP, APPROVAL_STEP, RecruitRules};
 use dangjian_domain::{date, mask};
 use dangjian_store::recruit::{self, NewRecruit, StepWrite};
 use dangjian_store::{Conn, org::OrgRow};
@@ -102,6 +103,84 @@ pub(crate) async fn generate(
         }
     }
     Ok(added)
+}
+
+/// A probationary member of the demo's registry, for the record that made them one.
+pub(crate) struct Probationer<'o> {
+    pub member_id: i64,
+    pub org: &'o OrgRow,
+    pub draft: MemberDraft,
+}
+
+/// Every probationary member came through the pipeline: their record with the steps up to
+/// the committee's approval, the branch meeting that admitted them on their join date, and
+/// the link to their registry record, so that the 预备党员 of the registry and of the
+/// 发展党员 board are the same people.
+pub(crate) async fn probationers(
+    conn: &mut Conn,
+    crypto: &Crypto,
+    list: &[Probationer<'_>],
+) -> ServiceResult<()> {
+    let rules = RecruitRules::default();
+    let now = today();
+    let admission = usize::from(ADMISSION_STEP);
+    for p in list {
+        let d = &p.draft;
+        let id = d.id_number.as_str();
+        let rid = recruit::insert(
+            conn,
+            &NewRecruit {
+                org_id: p.org.id,
+                org_path: &p.org.path,
+                name: &d.name,
+                gender: d.gender.as_str(),
+                ethnicity: &d.ethnicity,
+                birth_date: &date::format(d.birth_date),
+                id_cipher: &crypto.encrypt(id),
+                id_index: &crypto.blind_index("id", id),
+                id_masked: &mask::id_number(id),
+                education: d.education.as_str(),
+                category: d.category.as_str(),
+            },
+        )
+        .await?;
+        // Steps before the admission keep their spacing back from the join date; the
+        // approval follows within weeks, never after today.
+        let admitted = OFFSETS[admission - 1];
+        let mut done = std::collections::HashMap::new();
+        for no in 1..=APPROVAL_STEP {
+            let Some(rule) = rules.step(no) else { continue };
+            let on = match OFFSETS.get(usize::from(no) - 1) {
+                Some(offset) => d.join_date + Duration::days(offset - admitted),
+                None => d.join_date + Duration::days(40),
+            }
+            .min(now);
+            done.insert(no, on);
+            let next_due = rules
+                .window(no + 1, &|n| done.get(&n).copied(), 0)
+                .latest
+                .map(date::format);
+            recruit::add_step(
+                conn,
+                rid,
+                &StepWrite {
+                    step_no: i64::from(no),
+                    done_on: &date::format(on),
+                    document: rule.document,
+                    note: "",
+                    sponsors: "",
+                    hours: (no == 11).then_some(24),
+                    late: false,
+                    stage: rule.stage.as_str(),
+                    next_due: next_due.as_deref(),
+                    by: None,
+                },
+            )
+            .await?;
+        }
+        recruit::set_member(conn, rid, p.member_id).await?;
+    }
+    Ok(())
 }
 
 /// This year's development quotas: each town a few places, the district their sum.

@@ -27,6 +27,16 @@ pub fn percent(rate: Option<f64>) -> String {
     rate.map_or_else(|| "—".to_string(), |r| format!("{:.1}%", r * 100.0))
 }
 
+/// What a light says, for its tooltip (the thresholds are the district's settings).
+pub fn light_label(l: Light) -> &'static str {
+    match l {
+        Light::Green => "达标",
+        Light::Yellow => "基本达标",
+        Light::Red => "未达标",
+        Light::None => "本期无应开会议",
+    }
+}
+
 pub fn light_name(l: Light) -> &'static str {
     match l {
         Light::Green => "green",
@@ -48,6 +58,7 @@ pub struct ChildRow {
     id: i64,
     name: String,
     light: &'static str,
+    light_label: &'static str,
     required: i64,
     met: i64,
     on_time: i64,
@@ -184,6 +195,7 @@ pub async fn compliance(
                 id: ch.org.id,
                 name: ch.org.name.clone(),
                 light: light_name(ch.light),
+                light_label: light_label(ch.light),
                 required: ch.tally.required,
                 met: ch.tally.met,
                 on_time: ch.tally.on_time,
