@@ -3,6 +3,7 @@
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
 use crate::sql::now_ms;
 
@@ -70,6 +71,92 @@ pub async fn insert(conn: &mut AnyConnection, n: &NewRecruit<'_>) -> Result<i64>
     .fetch_one(conn)
     .await?;
     Ok(r.try_get("id")?)
+}
+
+/// Where a person already some way along stands (the demo's probationers, written with
+/// their steps in bulk).
+pub struct Along<'a> {
+    pub stage: &'a str,
+    pub last_step: i64,
+    pub next_due: Option<&'a str>,
+    pub member_id: Option<i64>,
+}
+
+/// A person inserted at `a.last_step`; their steps are written with `insert_steps_bulk`.
+pub async fn insert_along(
+    conn: &mut AnyConnection,
+    n: &NewRecruit<'_>,
+    a: &Along<'_>,
+) -> Result<i64> {
+    let now = now_ms();
+    let r = sqlx::query(
+        "INSERT INTO recruit (org_id, org_path, name, gender, ethnicity, birth_date, id_cipher, id_index, id_masked, education, category, \
+         stage, state, last_step, next_due, member_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', $13, $14, $15, $16, $16) RETURNING id",
+    )
+    .bind(n.org_id)
+    .bind(n.org_path)
+    .bind(n.name)
+    .bind(n.gender)
+    .bind(n.ethnicity)
+    .bind(n.birth_date)
+    .bind(n.id_cipher)
+    .bind(n.id_index)
+    .bind(n.id_masked)
+    .bind(n.education)
+    .bind(n.category)
+    .bind(a.stage)
+    .bind(a.last_step)
+    .bind(a.next_due)
+    .bind(a.member_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(r.try_get("id")?)
+}
+
+/// Steps of people inserted with `insert_along`, in one statement per chunk.
+pub async fn insert_steps_bulk(
+    conn: &mut AnyConnection,
+    rows: &[(i64, StepWrite<'_>)],
+) -> Result<()> {
+    const STEPS: Insert = Insert {
+        table: "recruit_step",
+        columns: &[
+            ("recruit_id", Ty::Int),
+            ("step_no", Ty::Int),
+            ("done_on", Ty::Text),
+            ("document", Ty::Text),
+            ("note", Ty::Text),
+            ("sponsors", Ty::Text),
+            ("hours", Ty::Int),
+            ("late", Ty::Int),
+            ("recorded_by", Ty::Int),
+            ("recorded_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    let now = now_ms();
+    STEPS
+        .rows(
+            conn,
+            rows.iter().map(|(id, s)| -> [Val<'_>; 10] {
+                [
+                    (*id).into(),
+                    s.step_no.into(),
+                    s.done_on.into(),
+                    s.document.into(),
+                    s.note.into(),
+                    s.sponsors.into(),
+                    s.hours.into(),
+                    s.late.into(),
+                    s.by.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    Ok(())
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<RecruitRow>> {

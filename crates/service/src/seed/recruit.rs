@@ -8,7 +8,7 @@ use dangjian_domain::member::MemberDraft;
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::recruit::{ADMISSION_STEP, APPROVAL_STEP, RecruitRules};
 use dangjian_domain::{date, mask};
-use dangjian_store::recruit::{self, NewRecruit, StepWrite};
+use dangjian_store::recruit::{self, Along, NewRecruit, StepWrite};
 use dangjian_store::{Conn, org::OrgRow};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -124,10 +124,34 @@ pub(crate) async fn probationers(
     let rules = RecruitRules::default();
     let now = today();
     let admission = usize::from(ADMISSION_STEP);
+    // Documents and dates per person, written a chunk of people at a time.
+    let mut steps: Vec<(i64, u8, String, &'static str, &'static str)> = Vec::new();
     for p in list {
         let d = &p.draft;
+        // Steps before the admission keep their spacing back from the join date; the
+        // approval follows within weeks, never after today.
+        let admitted = OFFSETS[admission - 1];
+        let mut done = std::collections::HashMap::new();
+        let mut mine = Vec::new();
+        for no in 1..=APPROVAL_STEP {
+            let Some(rule) = rules.step(no) else { continue };
+            let on = match OFFSETS.get(usize::from(no) - 1) {
+                Some(offset) => d.join_date + Duration::days(offset - admitted),
+                None => d.join_date + Duration::days(40),
+            }
+            .min(now);
+            done.insert(no, on);
+            mine.push((no, date::format(on), rule.document, rule.stage.as_str()));
+        }
+        let Some((last, _, _, stage)) = mine.last().cloned() else {
+            continue;
+        };
+        let next_due = rules
+            .window(last + 1, &|n| done.get(&n).copied(), 0)
+            .latest
+            .map(date::format);
         let id = d.id_number.as_str();
-        let rid = recruit::insert(
+        let rid = recruit::insert_along(
             conn,
             &NewRecruit {
                 org_id: p.org.id,
@@ -142,44 +166,51 @@ pub(crate) async fn probationers(
                 education: d.education.as_str(),
                 category: d.category.as_str(),
             },
+            &Along {
+                stage,
+                last_step: i64::from(last),
+                next_due: next_due.as_deref(),
+                member_id: Some(p.member_id),
+            },
         )
         .await?;
-        // Steps before the admission keep their spacing back from the join date; the
-        // approval follows within weeks, never after today.
-        let admitted = OFFSETS[admission - 1];
-        let mut done = std::collections::HashMap::new();
-        for no in 1..=APPROVAL_STEP {
-            let Some(rule) = rules.step(no) else { continue };
-            let on = match OFFSETS.get(usize::from(no) - 1) {
-                Some(offset) => d.join_date + Duration::days(offset - admitted),
-                None => d.join_date + Duration::days(40),
-            }
-            .min(now);
-            done.insert(no, on);
-            let next_due = rules
-                .window(no + 1, &|n| done.get(&n).copied(), 0)
-                .latest
-                .map(date::format);
-            recruit::add_step(
-                conn,
-                rid,
-                &StepWrite {
-                    step_no: i64::from(no),
-                    done_on: &date::format(on),
-                    document: rule.document,
+        steps.extend(
+            mine.into_iter()
+                .map(|(no, on, doc, stage)| (rid, no, on, doc, stage)),
+        );
+        if steps.len() >= 10_000 {
+            write_steps(conn, &steps).await?;
+            steps.clear();
+        }
+    }
+    write_steps(conn, &steps).await
+}
+
+async fn write_steps(
+    conn: &mut Conn,
+    steps: &[(i64, u8, String, &'static str, &'static str)],
+) -> ServiceResult<()> {
+    let rows: Vec<(i64, StepWrite<'_>)> = steps
+        .iter()
+        .map(|(rid, no, on, document, stage)| {
+            (
+                *rid,
+                StepWrite {
+                    step_no: i64::from(*no),
+                    done_on: on,
+                    document,
                     note: "",
                     sponsors: "",
-                    hours: (no == 11).then_some(24),
+                    hours: (*no == 11).then_some(24),
                     late: false,
-                    stage: rule.stage.as_str(),
-                    next_due: next_due.as_deref(),
+                    stage,
+                    next_due: None,
                     by: None,
                 },
             )
-            .await?;
-        }
-        recruit::set_member(conn, rid, p.member_id).await?;
-    }
+        })
+        .collect();
+    recruit::insert_steps_bulk(conn, &rows).await?;
     Ok(())
 }
 
