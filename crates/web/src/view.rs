@@ -30,6 +30,21 @@ pub fn format_instant(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Minutes as hours with one decimal and thousands grouped: 41,608,320 minutes read
+/// "693,472.0".
+pub fn hours(minutes: i64) -> String {
+    let tenths = (minutes.max(0) * 10 + 30) / 60;
+    let whole = (tenths / 10).to_string();
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped}.{}", tenths % 10)
+}
+
 pub fn kind_label(code: &str) -> &'static str {
     OrgKind::parse(code).map_or("未知", OrgKind::label)
 }
@@ -218,5 +233,17 @@ impl Pager {
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < pages).then(|| link(page + 1)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hours_have_one_decimal_and_grouped_thousands() {
+        assert_eq!(super::hours(41_608_320), "693,472.0");
+        assert_eq!(super::hours(90), "1.5");
+        assert_eq!(super::hours(0), "0.0");
+        assert_eq!(super::hours(60_000), "1,000.0");
+        assert_eq!(super::hours(59_994), "999.9");
     }
 }

@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
 use crate::members::Member;
-use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// What a member owes and has paid, for the member page and `GET /members/{id}/dues`.
@@ -627,17 +626,6 @@ impl App {
                 row: row.into(),
             })
             .collect())
-    }
-
-    /// The org a ledger or list is asked for, when it must hold members.
-    pub async fn dues_branch(&self, actor: &Actor, org_id: i64) -> ServiceResult<Org> {
-        let o = self.org(actor, org_id).await?;
-        policy::check_read(actor, &o.path)?;
-        if OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
-            Ok(o)
-        } else {
-            Err(not_a_branch())
-        }
     }
 }
 

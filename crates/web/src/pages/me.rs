@@ -51,7 +51,7 @@ pub async fn page(State(st): State<AppState>, auth: Auth) -> PageResult<Response
     let yuan = |f: Option<i64>| f.map(fen_to_yuan).unwrap_or_default();
     Ok(render(&MePage {
         l: Layout::new(&auth.actor, &auth.csrf, "我的", "me"),
-        study_hours: format!("{:.1}", d.study_minutes as f64 / 60.0),
+        study_hours: crate::view::hours(d.study_minutes),
         dues_standard: yuan(d.dues.monthly_standard_fen),
         dues_due: yuan(d.dues.due_fen),
         d,

@@ -265,7 +265,7 @@ pub async fn page(
             .unwrap_or_default(),
         dues_paid_up_to: dues.paid_up_to.unwrap_or_default(),
         study_meetings,
-        study_hours: format!("{:.1}", study_minutes as f64 / 60.0),
+        study_hours: crate::view::hours(study_minutes),
         l: Layout::new(&auth.actor, &auth.csrf, m.name.clone(), "members"),
         can_edit: members::policy::can_edit(&auth.actor, &m.org_path),
         m: MemberView::from(&m),

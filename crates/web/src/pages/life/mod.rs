@@ -162,7 +162,7 @@ pub async fn compliance(
     let page = LifePage {
         study_sessions: c.study.sessions,
         attendance_rate: percent(c.attendance.rate),
-        study_hours: format!("{:.1}", c.study.member_minutes as f64 / 60.0),
+        study_hours: crate::view::hours(c.study.member_minutes),
         l: Layout::new(a, &auth.csrf, "组织生活", "life"),
         calendar_kinds: calendar_kinds.iter().map(|k| k.label()).collect(),
         calendar,
