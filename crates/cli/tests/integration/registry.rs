@@ -247,3 +247,44 @@ on_both!(
         t.assert_counters_agree().await;
     }
 );
+
+on_both!(
+    members_of_a_town_are_shown_with_their_branch_and_its_parents,
+    async |t: &TestApp| {
+        let town = t
+            .accounts
+            .iter()
+            .find(|a| a.username == "town-500102013")
+            .expect("白涛 town admin");
+        let api = t.api(&town.username).await;
+        let (s, page) = api.get_json("/api/v1/members?per_page=100").await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        let items = page["items"].as_array().expect("items");
+        let places = page["places"].as_array().expect("places");
+        assert!(!items.is_empty() && !places.is_empty());
+        for m in items {
+            let place = places
+                .iter()
+                .find(|p| p["org_id"] == m["org_id"])
+                .and_then(|p| p["place"].as_str())
+                .expect("each member's branch is named");
+            let branch = m["org_name"].as_str().expect("branch name");
+            assert!(place.ends_with(branch), "{place} ends with {branch}");
+            assert!(
+                !place.contains(&town.scope_org_name),
+                "{place}: the town itself is not repeated"
+            );
+        }
+        assert!(
+            places
+                .iter()
+                .filter_map(|p| p["place"].as_str())
+                .any(|p| p.contains(" / ")),
+            "branches of villages are named with their village"
+        );
+        let b = t.browser(&town.username).await;
+        let (_, html) = b.page("/members").await;
+        let first = places[0]["place"].as_str().expect("place");
+        assert!(html.contains(first), "the list page shows {first}");
+    }
+);

@@ -11,14 +11,14 @@ use dangjian_domain::member::{MemberDraft, MemberInput, birth_range};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{date, mask};
 use dangjian_store::member::{self, MemberFilter, MemberWrite, Sort};
-use dangjian_store::org::{self, Place};
+use dangjian_store::org::{self, Place as OrgPlace};
 use dangjian_store::rollup::{self, MemberFacts};
 use dangjian_store::transfer;
 use dangjian_store::{Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
-use crate::orgs::Org;
+use crate::orgs::{Org, Place};
 use crate::{Actor, App, Crypto, ServiceError, ServiceResult, today};
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -66,6 +66,9 @@ pub struct MemberQuery {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberPage {
     pub items: Vec<Member>,
+    /// The branches of this page's members, named with their parents below the caller's
+    /// scope (the same branch name recurs across villages).
+    pub places: Vec<Place>,
     /// Members matching the search (all pages).
     pub total: i64,
     /// The page answered (after clamping).
@@ -111,7 +114,7 @@ pub(crate) fn row_facts(m: &Member) -> Vec<rollup::Fact> {
 pub(crate) fn to_write(
     crypto: &Crypto,
     d: &MemberDraft,
-    org: Place<'_>,
+    org: OrgPlace<'_>,
     group_id: Option<i64>,
 ) -> MemberWrite {
     let id = d.id_number.as_str();
@@ -189,7 +192,23 @@ impl App {
             None => member::count(&mut conn, &f).await?,
         };
         let items = member::list(&mut conn, &f, per_page, offset).await?;
+        let mut branches: Vec<(i64, &str)> = items
+            .iter()
+            .map(|m| (m.org_id, m.org_path.as_str()))
+            .collect();
+        branches.sort_unstable();
+        branches.dedup();
+        let paths: Vec<&str> = branches.iter().map(|(_, p)| *p).collect();
+        let mut named = crate::orgs::places(&mut conn, actor.read_root()?, &paths).await?;
+        let places = branches
+            .iter()
+            .map(|(org_id, p)| Place {
+                org_id: *org_id,
+                place: named.remove(*p).unwrap_or_default(),
+            })
+            .collect();
         Ok(MemberPage {
+            places,
             items: crate::model::all(items),
             total,
             page,

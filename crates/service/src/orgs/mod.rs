@@ -4,6 +4,7 @@
 mod model;
 pub use model::*;
 mod place;
+pub use place::Place;
 pub(crate) use place::{places, places_each};
 pub mod policy;
 

@@ -12,6 +12,14 @@ use crate::ServiceResult;
 /// Joins the names of a place's levels.
 pub const SEPARATOR: &str = " / ";
 
+/// An organization of a list named with its parents below the caller's scope.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Place {
+    pub org_id: i64,
+    /// "白涛街道 / 音观社区 / 第二党支部"; the org's own name when it is the caller's scope.
+    pub place: String,
+}
+
 /// The ids a place names: the levels of `p` under `root`; the org alone when it is the root
 /// or lies outside it.
 fn levels_below(root: &str, p: &str) -> Vec<i64> {

@@ -208,7 +208,17 @@ pub async fn list(
         desc,
         total: result.total,
         pager: Pager::new(&base, result.page, result.per_page, result.total),
-        items: result.items.iter().map(MemberView::from).collect(),
+        items: result
+            .items
+            .iter()
+            .map(|m| {
+                let mut v = MemberView::from(m);
+                if let Some(p) = result.places.iter().find(|p| p.org_id == m.org_id) {
+                    v.org_name = p.place.clone();
+                }
+                v
+            })
+            .collect(),
         q: q.q,
     };
     Ok(render(&page))
