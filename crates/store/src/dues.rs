@@ -409,3 +409,24 @@ pub async fn decide_reduction(
     .rows_affected();
     Ok(n == 1)
 }
+
+/// Payments for `month` in a subtree, per branch path: (branch path, payers, 分 paid).
+pub async fn paid_by_branch(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    month: &str,
+) -> Result<Vec<(String, i64, i64)>> {
+    let rs = sqlx::query(
+        "SELECT o.path, COUNT(*) AS payers, CAST(COALESCE(SUM(p.paid_fen), 0) AS BIGINT) AS paid \
+         FROM dues_payment p JOIN org o ON o.id = p.org_id \
+         WHERE p.month = $1 AND o.path >= $2 AND o.path < $3 GROUP BY o.path",
+    )
+    .bind(month)
+    .bind(root_path)
+    .bind(dangjian_domain::path::upper(root_path))
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("path")?, r.try_get("payers")?, r.try_get("paid")?)))
+        .collect()
+}

@@ -412,3 +412,60 @@ on_both!(
         assert!(html.contains(&now), "{html}");
     }
 );
+
+on_both!(
+    a_towns_collection_by_child_agrees_with_its_branches_ledgers,
+    async |t: &TestApp| {
+        let town = t
+            .accounts
+            .iter()
+            .find(|a| a.username == "town-500102013")
+            .expect("白涛 town admin");
+        let api = t.api(&town.username).await;
+        let (s, rows) = api
+            .get_json(&format!("/api/v1/dues/by-child?org={}", town.scope_org_id))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{rows}");
+        let rows = rows.as_array().expect("rows");
+        assert!(rows.len() > 1, "the town's total and its children");
+        let (total, children) = rows.split_first().expect("a total");
+        assert_eq!(total["org"]["id"].as_i64(), Some(town.scope_org_id));
+        for key in ["members", "payers", "paid_fen"] {
+            let sum: i64 = children.iter().filter_map(|c| c[key].as_i64()).sum();
+            assert_eq!(
+                total[key].as_i64(),
+                Some(sum),
+                "{key}: the total is the children's sum"
+            );
+        }
+        assert!(total["payers"].as_i64() > Some(0), "the demo's members pay");
+        // A branch's figure is its ledger's: the same payments, counted once.
+        let branch = children
+            .iter()
+            .find(|c| matches!(c["org"]["kind"].as_str(), Some("branch" | "joint_branch")))
+            .or_else(|| children.first())
+            .expect("a child");
+        let id = branch["org"]["id"].as_i64().expect("id");
+        let (_, deeper) = api
+            .get_json(&format!("/api/v1/dues/by-child?org={id}"))
+            .await;
+        let (s, ledger) = api.get_json(&format!("/api/v1/dues/ledger?org={id}")).await;
+        if s == StatusCode::OK {
+            assert_eq!(branch["payers"].as_i64(), ledger["paid_count"].as_i64());
+            assert_eq!(branch["paid_fen"], ledger["paid_fen"]);
+        } else {
+            assert_eq!(
+                deeper[0]["payers"], branch["payers"],
+                "a village's total is its line above"
+            );
+        }
+        let b = t.browser(&town.username).await;
+        let (_, html) = b.page(&format!("/dues?org={}", town.scope_org_id)).await;
+        assert!(html.contains("id=\"dues-children\"") && html.contains("收缴率"));
+        let member = t.api("baitao-member").await;
+        let (s, _) = member
+            .get_json(&format!("/api/v1/dues/by-child?org={}", town.scope_org_id))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "a member's scope is their branch");
+    }
+);

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
 use crate::members::Member;
+use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 /// What a member owes and has paid, for the member page and `GET /members/{id}/dues`.
@@ -123,7 +124,61 @@ pub struct Reduction {
     pub can_decide: bool,
 }
 
+/// One child's collection for a month, for the dues page of a village, town or district.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ChildDues {
+    pub org: Org,
+    pub members: i64,
+    /// Members whose payment for the month is recorded.
+    pub payers: i64,
+    pub paid_fen: i64,
+    /// payers ÷ members; none without members.
+    pub rate: Option<f64>,
+}
+
 impl App {
+    /// Collection for a month by child of an org, with the org's own total first.
+    pub async fn dues_by_child(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        month: Option<&str>,
+    ) -> ServiceResult<Vec<ChildDues>> {
+        let o = self.org(actor, org_id).await?;
+        policy::check_read(actor, &o.path)?;
+        let month = match month.map(str::trim).filter(|m| !m.is_empty()) {
+            Some(m) => month_of(m, "month")?,
+            None => self.current_month(),
+        };
+        let children = self.org_children(actor, o.id).await?;
+        let paid = {
+            let mut conn = self.db.conn().await?;
+            dues::paid_by_branch(&mut conn, &o.path, &month).await?
+        };
+        let line = |org: Org, members: i64| {
+            let (payers, paid_fen) = paid
+                .iter()
+                .filter(|(p, _, _)| dangjian_domain::path::contains(&org.path, p))
+                .fold((0, 0), |(n, f), (_, payers, fen)| (n + payers, f + fen));
+            ChildDues {
+                rate: (members > 0).then(|| payers as f64 / members as f64),
+                org,
+                members,
+                payers,
+                paid_fen,
+            }
+        };
+        let total_members = children.iter().map(|c| c.members).sum();
+        let mut out = vec![line(o, total_members)];
+        out.extend(
+            children
+                .into_iter()
+                .filter(|c| c.org.closed_on.is_none() && c.members > 0)
+                .map(|c| line(c.org, c.members)),
+        );
+        Ok(out)
+    }
+
     fn current_month(&self) -> String {
         month_key(today())
     }

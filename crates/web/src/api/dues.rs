@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_service::dues::Payment;
 use dangjian_service::dues::ReductionRecord;
-use dangjian_service::dues::{ArrearsLine, LapseLine, Ledger, MemberDues, PayInput};
+use dangjian_service::dues::{ArrearsLine, ChildDues, LapseLine, Ledger, MemberDues, PayInput};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -195,6 +195,31 @@ pub async fn arrears(
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> ApiResult<Json<Vec<ArrearsLine>>> {
     Ok(Json(st.app.dues_arrears(&auth.actor, q.org).await?))
+}
+
+/// 党费收缴 / Collection by child org
+///
+/// For a month (this month when absent): the org's total first, then each open child with
+/// members: members, `payers` (payments recorded for the month), `paid_fen` and `rate`
+/// (payers ÷ members). Readable by the staff of the scope (a `member` user gets 403).
+#[utoipa::path(
+    get,
+    path = "/dues/by-child",
+    operation_id = "getDuesByChild",
+    tag = "dues",
+    params(OrgQuery),
+    responses((status = 200, description = "The org's total, then its children.", body = Vec<ChildDues>)),
+)]
+pub async fn by_child(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<Json<Vec<ChildDues>>> {
+    Ok(Json(
+        st.app
+            .dues_by_child(&auth.actor, q.org, q.month.as_deref())
+            .await?,
+    ))
 }
 
 /// 失联预警 / Members silent for months

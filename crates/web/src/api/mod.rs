@@ -83,6 +83,7 @@ pub(crate) fn routes() -> Table {
         .api(routes!(dues::ledger))
         .api(routes!(dues::pay_batch))
         .api(routes!(dues::arrears))
+        .api(routes!(dues::by_child))
         .api(routes!(dues::lapses))
         .api(routes!(dues::reductions))
         .api(routes!(dues::decide))

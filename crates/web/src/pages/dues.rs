@@ -68,6 +68,8 @@ struct DuesPage {
     can_edit: bool,
     arrears: Vec<ArrearsLine>,
     arrears_total: usize,
+    /// Above a branch: the collection of the month, the org's own total first.
+    children: Vec<ChildDuesView>,
     reductions: Vec<ReductionView>,
     methods: Vec<Choice>,
     errors: FormErrors,
@@ -127,6 +129,34 @@ fn line_views(l: &Ledger) -> Vec<LineView> {
         .collect()
 }
 
+pub struct ChildDuesView {
+    org_id: i64,
+    name: String,
+    members: i64,
+    payers: i64,
+    rate: String,
+    paid: String,
+    arrears: usize,
+}
+
+/// Each child's collection with the members of it in arrears (counted from the whole list).
+fn child_views(rows: Vec<dues::ChildDues>, arrears: &[ArrearsLine]) -> Vec<ChildDuesView> {
+    rows.into_iter()
+        .map(|c| ChildDuesView {
+            arrears: arrears
+                .iter()
+                .filter(|a| a.row.org_path.starts_with(&c.org.path))
+                .count(),
+            org_id: c.org.id,
+            name: c.org.name,
+            members: c.members,
+            payers: c.payers,
+            rate: super::life::percent(c.rate),
+            paid: fen_to_yuan(c.paid_fen),
+        })
+        .collect()
+}
+
 async fn dues_page(
     st: &AppState,
     auth: &Auth,
@@ -153,10 +183,20 @@ async fn dues_page(
         );
         (line_views(&l), totals, l.month)
     } else {
-        (Vec::new(), String::new(), String::new())
+        (Vec::new(), String::new(), q.month.clone())
     };
     let mut arrears = st.app.dues_arrears(&auth.actor, o.id).await?;
     let arrears_total = arrears.len();
+    let children = if is_branch {
+        Vec::new()
+    } else {
+        child_views(
+            st.app
+                .dues_by_child(&auth.actor, o.id, Some(&month))
+                .await?,
+            &arrears,
+        )
+    };
     arrears.truncate(SHOWN);
     let reductions = reduction_views(st.app.dues_reductions(&auth.actor, o.id).await?);
     let status = errors.status();
@@ -173,6 +213,7 @@ async fn dues_page(
             can_edit: dues::policy::can_record(&auth.actor, &o.path),
             arrears,
             arrears_total,
+            children,
             reductions,
             methods: choices(
                 PayMethod::ALL,
