@@ -264,6 +264,7 @@ on_both!(
             format!("/api/v1/members/{colleague}"),
             format!("/api/v1/members/{colleague}/dues"),
             format!("/api/v1/members/{colleague}/history"),
+            format!("/api/v1/members/{colleague}/card"),
         ] {
             let (s, body) = member.get_json(&path).await;
             assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {body}");

@@ -983,10 +983,8 @@ impl App {
             .await?
             .filter(|m| m.org_path != DEPARTED_PATH)
             .ok_or(ServiceError::NotFound)?;
-        let own = actor.member_id == Some(m.id);
-        if !own {
-            actor.check_visible(&m.org_path)?;
-        }
+        // A colleague's card is read on its public page once published, not here.
+        crate::members::policy::check_read_particulars(actor, &m.org_path, m.id)?;
         let edits = actor.check_edit_members(&m.org_path).is_ok();
         Ok((m.into(), edits))
     }
