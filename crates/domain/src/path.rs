@@ -51,10 +51,24 @@ pub fn rebase(path: &str, old_root: &str, new_root: &str) -> Option<String> {
         .map(|rest| format!("{new_root}{rest}"))
 }
 
+/// The path of the ancestor `levels` deep (1 is the root); the path itself when it is not
+/// that deep.
+pub fn ancestor(path: &str, levels: usize) -> String {
+    let ids: Vec<String> = ids(path).iter().take(levels).map(i64::to_string).collect();
+    format!("/{}/", ids.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn ancestors_by_depth() {
+        assert_eq!(ancestor("/1/7/30/311/", 2), "/1/7/");
+        assert_eq!(ancestor("/1/7/30/311/", 1), "/1/");
+        assert_eq!(ancestor("/1/7/", 3), "/1/7/", "not that deep: itself");
+    }
 
     #[test]
     fn basics() {

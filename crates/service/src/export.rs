@@ -4,7 +4,7 @@
 use crate::{Actor, ServiceError, ServiceResult};
 
 /// Exports are lists of a level's records: a plain member's account exports nothing (their
-/// own figures are on 我的).
+/// own figures are on 我的). Checked once, by `App::audit_export`, which every export passes.
 pub(crate) fn check_may_export(actor: &Actor) -> ServiceResult<()> {
     if actor.member_home() {
         return Err(ServiceError::Forbidden("党员账号不能导出名单"));

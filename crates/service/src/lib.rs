@@ -140,10 +140,20 @@ impl App {
         Ok(app)
     }
 
-    /// Natural-order keys for grids and service units written before they were kept.
+    /// Natural-order keys for grids and service units written before they were kept: once,
+    /// since every write keeps them from then on.
     async fn ensure_sort_names(&self) -> ServiceResult<()> {
+        let mut conn = self.db.conn().await?;
+        let done = setting::get(&mut conn, setting::SORT_NAMES)
+            .await?
+            .is_some();
+        drop(conn);
+        if done {
+            return Ok(());
+        }
         let mut tx = self.db.begin_write().await?;
         dangjian_store::masses::fill_sort_names(&mut tx).await?;
+        setting::set(&mut tx, setting::SORT_NAMES, "1").await?;
         tx.commit()
             .await
             .map_err(dangjian_store::StoreError::from)?;

@@ -78,15 +78,9 @@ impl Db {
 
     pub async fn connect_for(url: &str, purpose: Purpose) -> Result<Db> {
         install_default_drivers();
-        let pragmas = match purpose {
-            Purpose::Serve => {
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32000;"
-            }
-            Purpose::Load => {
-                "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL; \
-                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -32000;"
-            }
+        let journal = match purpose {
+            Purpose::Serve => "PRAGMA journal_mode = WAL",
+            Purpose::Load => "PRAGMA journal_mode = DELETE",
         };
         let (url, backend) = normalise(url)?;
         let options = AnyPoolOptions::new()
@@ -102,7 +96,12 @@ impl Db {
                 Box::pin(async move {
                     match backend {
                         Backend::Sqlite => {
-                            conn.execute(pragmas).await?;
+                            conn.execute(
+                                "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA cache_size = -32000;",
+                            )
+                            .await?;
+                            conn.execute(journal).await?;
                         }
                         // Statements are prepared once per connection; a generic plan cannot
                         // see how narrow a subtree or name range is and picks poor indexes.

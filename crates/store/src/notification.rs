@@ -139,18 +139,16 @@ pub async fn mark_all_read(
 pub struct Behind {
     pub id: i64,
     pub path: String,
-    pub name: String,
 }
 
-/// Branches behind in every one of the given months (any kind). The name is read in the
-/// same statement so that a branch created after an earlier read still gets its name.
+/// Branches behind in every one of the given months (any kind).
 pub async fn behind_in_all(conn: &mut AnyConnection, months: &[String]) -> Result<Vec<Behind>> {
     let (Some(first), Some(last)) = (months.first(), months.last()) else {
         return Ok(Vec::new());
     };
     let rs = sqlx::query(
-        "SELECT t.org_id, o.path, o.name FROM life_tally t JOIN org o ON o.id = t.org_id WHERE t.leaf = 1 AND t.behind > 0 \
-         AND t.month >= $1 AND t.month <= $2 GROUP BY t.org_id, o.path, o.name HAVING COUNT(DISTINCT t.month) = $3",
+        "SELECT t.org_id, o.path FROM life_tally t JOIN org o ON o.id = t.org_id WHERE t.leaf = 1 AND t.behind > 0 \
+         AND t.month >= $1 AND t.month <= $2 GROUP BY t.org_id, o.path HAVING COUNT(DISTINCT t.month) = $3",
     )
     .bind(first.as_str())
     .bind(last.as_str())
@@ -162,7 +160,6 @@ pub async fn behind_in_all(conn: &mut AnyConnection, months: &[String]) -> Resul
             Ok(Behind {
                 id: r.try_get("org_id")?,
                 path: r.try_get("path")?,
-                name: r.try_get("name")?,
             })
         })
         .collect()

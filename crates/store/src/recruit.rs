@@ -50,27 +50,9 @@ pub struct NewRecruit<'a> {
     pub category: &'a str,
 }
 
+/// A new applicant, before any step.
 pub async fn insert(conn: &mut AnyConnection, n: &NewRecruit<'_>) -> Result<i64> {
-    let now = now_ms();
-    let r = sqlx::query(
-        "INSERT INTO recruit (org_id, org_path, name, gender, ethnicity, birth_date, id_cipher, id_index, id_masked, education, category, \
-         stage, state, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'applicant', 'active', $12, $12) RETURNING id",
-    )
-    .bind(n.org_id)
-    .bind(n.org_path)
-    .bind(n.name)
-    .bind(n.gender)
-    .bind(n.ethnicity)
-    .bind(n.birth_date)
-    .bind(n.id_cipher)
-    .bind(n.id_index)
-    .bind(n.id_masked)
-    .bind(n.education)
-    .bind(n.category)
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
-    Ok(r.try_get("id")?)
+    insert_along(conn, n, &APPLICANT).await
 }
 
 /// Where a person already some way along stands (the demo's probationers, written with
@@ -82,7 +64,16 @@ pub struct Along<'a> {
     pub member_id: Option<i64>,
 }
 
-/// A person inserted at `a.last_step`; their steps are written with `insert_steps_bulk`.
+/// Where a new applicant stands.
+pub const APPLICANT: Along<'static> = Along {
+    stage: "applicant",
+    last_step: 0,
+    next_due: None,
+    member_id: None,
+};
+
+/// A person inserted at `a.last_step` (0 for a new applicant); the steps of one already
+/// along are written with `insert_steps_bulk`.
 pub async fn insert_along(
     conn: &mut AnyConnection,
     n: &NewRecruit<'_>,

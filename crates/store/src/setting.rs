@@ -8,6 +8,8 @@ pub const DEMO: &str = "demo";
 pub const KEY_CHECK: &str = "key_check";
 /// Which set of rollup metrics the stored counters hold (see `rollup::METRICS_VERSION`).
 pub const ROLLUP_METRICS: &str = "rollup_metrics";
+/// Set once the grids and service units written before natural order have their sort keys.
+pub const SORT_NAMES: &str = "sort_names";
 
 pub async fn get(conn: &mut AnyConnection, key: &str) -> Result<Option<String>> {
     let r = sqlx::query("SELECT value FROM setting WHERE key = $1")

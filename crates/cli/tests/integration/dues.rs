@@ -416,11 +416,7 @@ on_both!(
 on_both!(
     a_towns_collection_by_child_agrees_with_its_branches_ledgers,
     async |t: &TestApp| {
-        let town = t
-            .accounts
-            .iter()
-            .find(|a| a.username == "town-500102013")
-            .expect("白涛 town admin");
+        let town = t.account_named("town-500102013");
         let api = t.api(&town.username).await;
         let (s, rows) = api
             .get_json(&format!("/api/v1/dues/by-child?org={}", town.scope_org_id))

@@ -230,6 +230,14 @@ impl TestApp {
             .expect("demo account of that role")
     }
 
+    /// The demo account of that username.
+    pub fn account_named(&self, username: &str) -> &demo::Account {
+        self.accounts
+            .iter()
+            .find(|a| a.username == username)
+            .unwrap_or_else(|| panic!("demo account {username}"))
+    }
+
     pub fn town_accounts(&self) -> Vec<&demo::Account> {
         self.accounts
             .iter()

@@ -1049,4 +1049,36 @@ on_both!(grids_sort_their_numbers_as_numbers, async |t: &TestApp| {
     let mut natural = demo.clone();
     natural.sort_by_key(|n| dangjian_domain::natural::sort_key(n));
     assert_eq!(demo, natural);
+
+    // A database from before the keys were kept gets them once, on start.
+    let mut conn = t.sql().await;
+    for sql in [
+        "UPDATE grid SET sort_name = ''",
+        "UPDATE service_unit SET sort_name = ''",
+        "DELETE FROM setting WHERE key = 'sort_names'",
+    ] {
+        sqlx::query(sql)
+            .execute(&mut *conn)
+            .await
+            .expect("downgrade");
+    }
+    dangjian_service::App::open(
+        t.app.database(),
+        t.app.crypto().clone(),
+        dangjian_service::Config::default(),
+    )
+    .await
+    .expect("reopen");
+    let (_, again) = village.get_json(&format!("/api/v1/grids?org={vid}")).await;
+    assert_eq!(
+        again["items"], grids["items"],
+        "the same order after the keys are filled"
+    );
+    let missing = crate::harness::rows(
+        &mut conn,
+        "SELECT (SELECT COUNT(*) FROM grid WHERE sort_name = '') + \
+         (SELECT COUNT(*) FROM service_unit WHERE sort_name = '')",
+    )
+    .await;
+    assert_eq!(missing, [["0".to_string()]]);
 });

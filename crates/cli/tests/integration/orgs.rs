@@ -132,11 +132,7 @@ on_both!(
 on_both!(
     the_renamed_town_keeps_its_former_name,
     async |t: &TestApp| {
-        let luoyun = t
-            .accounts
-            .iter()
-            .find(|a| a.username == "town-500102131")
-            .expect("罗云镇");
+        let luoyun = t.account_named("town-500102131");
         assert_eq!(luoyun.scope_org_name, "罗云镇党委");
         let b = t.browser(&t.account("district_admin").username).await;
         let (_, html) = b.page(&format!("/orgs/{}", luoyun.scope_org_id)).await;

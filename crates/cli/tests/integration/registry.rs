@@ -251,11 +251,7 @@ on_both!(
 on_both!(
     members_of_a_town_are_shown_with_their_branch_and_its_parents,
     async |t: &TestApp| {
-        let town = t
-            .accounts
-            .iter()
-            .find(|a| a.username == "town-500102013")
-            .expect("白涛 town admin");
+        let town = t.account_named("town-500102013");
         let api = t.api(&town.username).await;
         let (s, page) = api.get_json("/api/v1/members?per_page=100").await;
         assert_eq!(s, StatusCode::OK, "{page}");

@@ -164,11 +164,7 @@ on_both!(
             "the registry search is the staff's"
         );
         // The town above the branch is out of reach, and a member edits nothing.
-        let town = t
-            .accounts
-            .iter()
-            .find(|a| a.username == "town-500102013")
-            .expect("白涛 town admin");
+        let town = t.account_named("town-500102013");
         let (s, _) = member
             .get_json(&format!("/api/v1/orgs/{}", town.scope_org_id))
             .await;

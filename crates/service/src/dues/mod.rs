@@ -155,26 +155,36 @@ impl App {
             let mut conn = self.db.conn().await?;
             dues::paid_by_branch(&mut conn, &o.path, &month).await?
         };
-        let line = |org: Org, members: i64| {
-            let (payers, paid_fen) = paid
-                .iter()
-                .filter(|(p, _, _)| dangjian_domain::path::contains(&org.path, p))
-                .fold((0, 0), |(n, f), (_, payers, fen)| (n + payers, f + fen));
-            ChildDues {
-                rate: (members > 0).then(|| payers as f64 / members as f64),
-                org,
-                members,
-                payers,
-                paid_fen,
+        // Each branch's payments go to the child its path passes through, in one pass.
+        let depth = dangjian_domain::path::ids(&o.path).len();
+        let mut by_child: std::collections::HashMap<i64, (i64, i64)> = Default::default();
+        for (p, payers, fen) in &paid {
+            if let Some(child) = dangjian_domain::path::ids(p).get(depth) {
+                let e = by_child.entry(*child).or_default();
+                e.0 += payers;
+                e.1 += fen;
             }
+        }
+        let line = |org: Org, members: i64, (payers, paid_fen): (i64, i64)| ChildDues {
+            rate: (members > 0).then(|| payers as f64 / members as f64),
+            org,
+            members,
+            payers,
+            paid_fen,
         };
         let total_members = children.iter().map(|c| c.members).sum();
-        let mut out = vec![line(o, total_members)];
+        let total = paid
+            .iter()
+            .fold((0, 0), |(n, f), (_, payers, fen)| (n + payers, f + fen));
+        let mut out = vec![line(o, total_members, total)];
         out.extend(
             children
                 .into_iter()
                 .filter(|c| c.org.closed_on.is_none() && c.members > 0)
-                .map(|c| line(c.org, c.members)),
+                .map(|c| {
+                    let paid = by_child.get(&c.org.id).copied().unwrap_or_default();
+                    line(c.org, c.members, paid)
+                }),
         );
         Ok(out)
     }

@@ -97,6 +97,8 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         let rules = crate::life::load_rules(&mut conn).await?;
+        // Every period asked about (this month, quarter, year) lies in this year.
+        let held = life::held_from(&mut conn, branch.id, span.0).await?;
         let mut due = Vec::new();
         for &kind in MeetingKind::ALL {
             let Some(rule) =
@@ -111,8 +113,11 @@ impl App {
                 kind_label: kind.label(),
                 period_label: rule.period.label(),
                 fixed_day: rule.fixed_day,
-                held_on: life::last_held_between(&mut conn, branch.id, kind.as_str(), (&from, &to))
-                    .await?,
+                held_on: held
+                    .iter()
+                    .filter(|(k, on)| k == kind.as_str() && *on >= from && *on <= to)
+                    .map(|(_, on)| on.clone())
+                    .max(),
             });
         }
         let meetings = life::member_meetings(&mut conn, me, span, MEETINGS_SHOWN)

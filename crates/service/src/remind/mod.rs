@@ -96,7 +96,10 @@ impl App {
         let months = life::months(&life::month_key(first), &life::month_key(last));
         let behind_all = notification::behind_in_all(&mut tx, &months).await?;
         // Named below the town that reads it: "音观社区 / 第二党支部".
-        let towns: Vec<String> = behind_all.iter().map(|b| town_path(&b.path)).collect();
+        let towns: Vec<String> = behind_all
+            .iter()
+            .map(|b| path::ancestor(&b.path, 2))
+            .collect();
         let asked: Vec<(&str, &str)> = towns
             .iter()
             .zip(&behind_all)
@@ -161,7 +164,10 @@ impl App {
         }
         // Named below the town: the branch and the town read the same reminder.
         let mut conn = self.db.conn().await?;
-        let towns: Vec<String> = per_branch.values().map(|e| town_path(&e.1)).collect();
+        let towns: Vec<String> = per_branch
+            .values()
+            .map(|e| path::ancestor(&e.1, 2))
+            .collect();
         let asked: Vec<(&str, &str)> = towns
             .iter()
             .zip(per_branch.values())
@@ -218,11 +224,4 @@ impl App {
         let mut conn = self.db.conn().await?;
         Ok(notification::mark_all_read(&mut conn, actor.scope_org_id, user, kinds).await?)
     }
-}
-
-/// The path of the town (second level) a node lies in; the node's own path above that.
-fn town_path(node_path: &str) -> String {
-    let ids = path::ids(node_path);
-    let town: Vec<String> = ids.iter().take(2).map(i64::to_string).collect();
-    format!("/{}/", town.join("/"))
 }

@@ -48,24 +48,7 @@ pub(crate) async fn generate(
             if date::years_between(draft.birth_date, start) < rules.min_age {
                 continue;
             }
-            let id = draft.id_number.as_str();
-            let rid = recruit::insert(
-                conn,
-                &NewRecruit {
-                    org_id: b.org.id,
-                    org_path: &b.org.path,
-                    name: &draft.name,
-                    gender: draft.gender.as_str(),
-                    ethnicity: &draft.ethnicity,
-                    birth_date: &date::format(draft.birth_date),
-                    id_cipher: &crypto.encrypt(id),
-                    id_index: &crypto.blind_index("id", id),
-                    id_masked: &mask::id_number(id),
-                    education: draft.education.as_str(),
-                    category: draft.category.as_str(),
-                },
-            )
-            .await?;
+            let rid = insert_person(conn, crypto, b.org, &draft, &recruit::APPLICANT).await?;
             let mut done = std::collections::HashMap::new();
             for (i, offset) in OFFSETS.iter().take(target).enumerate() {
                 let no = u8::try_from(i + 1).unwrap_or(1);
@@ -103,6 +86,31 @@ pub(crate) async fn generate(
         }
     }
     Ok(added)
+}
+
+/// A person drawn like a member, written into the pipeline standing at `along`.
+async fn insert_person(
+    conn: &mut Conn,
+    crypto: &Crypto,
+    org: &OrgRow,
+    d: &MemberDraft,
+    along: &Along<'_>,
+) -> ServiceResult<i64> {
+    let id = d.id_number.as_str();
+    let person = NewRecruit {
+        org_id: org.id,
+        org_path: &org.path,
+        name: &d.name,
+        gender: d.gender.as_str(),
+        ethnicity: &d.ethnicity,
+        birth_date: &date::format(d.birth_date),
+        id_cipher: &crypto.encrypt(id),
+        id_index: &crypto.blind_index("id", id),
+        id_masked: &mask::id_number(id),
+        education: d.education.as_str(),
+        category: d.category.as_str(),
+    };
+    Ok(recruit::insert_along(conn, &person, along).await?)
 }
 
 /// A probationary member of the demo's registry, for the record that made them one.
@@ -150,22 +158,11 @@ pub(crate) async fn probationers(
             .window(last + 1, &|n| done.get(&n).copied(), 0)
             .latest
             .map(date::format);
-        let id = d.id_number.as_str();
-        let rid = recruit::insert_along(
+        let rid = insert_person(
             conn,
-            &NewRecruit {
-                org_id: p.org.id,
-                org_path: &p.org.path,
-                name: &d.name,
-                gender: d.gender.as_str(),
-                ethnicity: &d.ethnicity,
-                birth_date: &date::format(d.birth_date),
-                id_cipher: &crypto.encrypt(id),
-                id_index: &crypto.blind_index("id", id),
-                id_masked: &mask::id_number(id),
-                education: d.education.as_str(),
-                category: d.category.as_str(),
-            },
+            crypto,
+            p.org,
+            d,
             &Along {
                 stage,
                 last_step: i64::from(last),

@@ -537,24 +537,20 @@ pub async fn member_meetings(
     .collect()
 }
 
-/// The last day a branch held a meeting of `kind` between two dates, if it did.
-pub async fn last_held_between(
+/// The meetings a branch held from a day on: (kind, day held).
+pub async fn held_from(
     conn: &mut AnyConnection,
     org_id: i64,
-    kind: &str,
-    (from, to): (&str, &str),
-) -> Result<Option<String>> {
-    let r = sqlx::query(
-        "SELECT MAX(held_on) AS held_on FROM meeting \
-         WHERE org_id = $1 AND kind = $2 AND held_on >= $3 AND held_on <= $4",
-    )
-    .bind(org_id)
-    .bind(kind)
-    .bind(from)
-    .bind(to)
-    .fetch_one(conn)
-    .await?;
-    Ok(r.try_get("held_on")?)
+    from: &str,
+) -> Result<Vec<(String, String)>> {
+    let rs = sqlx::query("SELECT kind, held_on FROM meeting WHERE org_id = $1 AND held_on >= $2")
+        .bind(org_id)
+        .bind(from)
+        .fetch_all(conn)
+        .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("kind")?, r.try_get("held_on")?)))
+        .collect()
 }
 
 /// How many meetings a member was expected at between two dates, and attended.

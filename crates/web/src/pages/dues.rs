@@ -1,12 +1,15 @@
 //! 党费 pages: a branch's monthly ledger with batch recording, arrears and lapse lists of any
 //! subtree, reductions to approve, and one member's standard, base and payments.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::bands::Category;
 use dangjian_domain::dues::{PayMethod, fen_to_yuan};
 use dangjian_domain::org::OrgKind;
+use dangjian_domain::path;
 use dangjian_service::ServiceError;
 use dangjian_service::dues::{self, Reduction};
 use dangjian_service::dues::{ArrearsLine, LapseLine, Ledger, MemberDues, PayInput};
@@ -139,14 +142,25 @@ pub struct ChildDuesView {
     arrears: usize,
 }
 
-/// Each child's collection with the members of it in arrears (counted from the whole list).
+/// Each child's collection with the members of it in arrears (counted from the whole list,
+/// in one pass: each line goes to the child its branch's path passes through). The first
+/// row is the org's own total.
 fn child_views(rows: Vec<dues::ChildDues>, arrears: &[ArrearsLine]) -> Vec<ChildDuesView> {
+    let depth = rows.first().map_or(0, |t| path::ids(&t.org.path).len());
+    let mut by_child: HashMap<i64, usize> = HashMap::new();
+    for a in arrears {
+        if let Some(child) = path::ids(&a.row.org_path).get(depth) {
+            *by_child.entry(*child).or_default() += 1;
+        }
+    }
     rows.into_iter()
-        .map(|c| ChildDuesView {
-            arrears: arrears
-                .iter()
-                .filter(|a| a.row.org_path.starts_with(&c.org.path))
-                .count(),
+        .enumerate()
+        .map(|(i, c)| ChildDuesView {
+            arrears: if i == 0 {
+                arrears.len()
+            } else {
+                by_child.get(&c.org.id).copied().unwrap_or(0)
+            },
             org_id: c.org.id,
             name: c.org.name,
             members: c.members,
