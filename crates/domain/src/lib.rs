@@ -4,6 +4,7 @@
 
 pub mod attachment;
 pub mod bands;
+pub mod committee;
 pub mod date;
 pub mod dues;
 pub mod error;

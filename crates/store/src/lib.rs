@@ -6,6 +6,7 @@
 
 pub mod audit;
 mod bulk;
+pub mod committee;
 mod db;
 pub mod dues;
 mod error;

@@ -433,14 +433,17 @@ row! {
         pub group_name: Option<String>,
         /// The code of the member's public card, when they published it.
         pub card_code: Option<String>,
+        /// The post held on the branch's committee, if any.
+        pub post: Option<String>,
     }
 }
 
-/// The members of a branch by name, with their group and published card.
+/// The members of a branch by name, with their group, post and published card.
 pub async fn colleagues(conn: &mut AnyConnection, org_id: i64) -> Result<Vec<ColleagueRow>> {
     sqlx::query(
-        "SELECT m.id, m.name, g.name AS group_name, c.code AS card_code FROM member m \
+        "SELECT m.id, m.name, g.name AS group_name, c.code AS card_code, p.post FROM member m \
          LEFT JOIN org g ON g.id = m.group_id \
+         LEFT JOIN committee_post p ON p.member_id = m.id AND p.org_id = m.org_id AND p.ended_on IS NULL \
          LEFT JOIN member_card c ON c.member_id = m.id AND c.published = 1 \
          WHERE m.org_id = $1 ORDER BY m.name, m.id",
     )

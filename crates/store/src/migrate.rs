@@ -132,6 +132,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_sort_name.sql"),
         postgres: include_str!("../migrations/postgres/0020_sort_name.sql"),
     },
+    Migration {
+        version: 21,
+        name: "committee",
+        sqlite: include_str!("../migrations/sqlite/0021_committee.sql"),
+        postgres: include_str!("../migrations/postgres/0021_committee.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod cli;
+mod committee;
 mod dues;
 mod evaluation;
 mod masses;

@@ -737,10 +737,25 @@ on_both!(
 );
 
 on_both!(
-    a_committee_meeting_expects_the_committee,
+    without_a_recorded_committee_the_list_marks_who_is_off_it,
     async |t: &TestApp| {
         let secretary = t.api("baitao-secretary").await;
         let branch = branch_of(&secretary).await;
+        // Relieve the demo's committee: the branch is back to marking the list itself.
+        let (_, c) = secretary
+            .get_json(&format!("/api/v1/orgs/{branch}/committee"))
+            .await;
+        let posts = c["posts"].as_array().expect("posts");
+        assert!(!posts.is_empty(), "the demo branch had a committee");
+        for p in posts {
+            let (s, v) = secretary
+                .post(
+                    &format!("/api/v1/committee-posts/{}/relieve", n(p, "id")),
+                    &json!({}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+        }
         let (_, list) = secretary
             .get_json(&format!("/api/v1/members?org={branch}&per_page=100"))
             .await;

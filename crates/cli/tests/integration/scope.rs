@@ -247,8 +247,16 @@ on_both!(
                 .keys()
                 .map(String::as_str)
                 .collect();
-            assert_eq!(keys, ["card_code", "group_name", "id", "name"], "{c}");
+            assert_eq!(
+                keys,
+                ["card_code", "group_name", "id", "name", "post"],
+                "{c}"
+            );
         }
+        assert!(
+            colleagues.iter().any(|c| c["post"] == "secretary"),
+            "the branch's secretary is shown with the post"
+        );
         let colleague = colleagues
             .iter()
             .filter_map(|c| c["id"].as_i64())

@@ -216,6 +216,7 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "reviews" => "review",
         "request-categories" => "category",
         "request-departments" => "department",
+        "committee-posts" => "committee_post",
         _ => return None,
     })
 }
@@ -448,6 +449,19 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         scalar(t, "SELECT MIN(id) FROM request_department")
             .await
             .expect("department"),
+    );
+    ids.insert(
+        "committee_post",
+        scalar(
+            t,
+            &format!(
+                "SELECT MIN(p.id) FROM committee_post p JOIN org o ON o.id = p.org_id \
+                 WHERE o.path = '{}'",
+                places.branch
+            ),
+        )
+        .await
+        .expect("the foreign branch's committee"),
     );
     let member = ids["member"];
     let today = dangjian_service::today();

@@ -719,6 +719,27 @@ impl App {
         if let Some(g) = &group {
             members.retain(|m| m.group_id == Some(g.id));
         }
+        // A committee meeting expects the committee, once the branch has recorded it; those
+        // a list still marks as off the committee are simply not expected.
+        let mut given = input.attendance.clone();
+        if kind == MeetingKind::CommitteeMeeting
+            && let Some(ids) = crate::orgs::committee::committee_ids(tx.conn(), o.id).await?
+        {
+            members.retain(|m| ids.contains(&m.id));
+            if let Some(list) = given.as_mut() {
+                if list
+                    .iter()
+                    .any(|a| a.status == OFF_COMMITTEE && ids.contains(&a.member_id))
+                {
+                    return Err(ServiceError::field(
+                        "attendance",
+                        "on_committee",
+                        "支部委员不能标为非支委",
+                    ));
+                }
+                list.retain(|a| a.status != OFF_COMMITTEE);
+            }
+        }
         let checkin = match input.checkin_id {
             None => None,
             Some(id) => {
@@ -746,7 +767,7 @@ impl App {
         let attendance = attendance_of(
             kind,
             &members,
-            input.attendance.as_deref(),
+            given.as_deref(),
             checkin.as_ref().map(|(_, ids)| ids.as_slice()),
         )?;
         // A committee meeting expects the committee: members marked off it are not expected.

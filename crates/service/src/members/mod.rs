@@ -437,6 +437,9 @@ impl App {
         member::update(tx.conn(), id, &w)
             .await
             .map_err(duplicate_id)?;
+        if o.id != old.org_id {
+            crate::orgs::committee::leave_committees(tx.conn(), id).await?;
+        }
         rollup::apply_change(
             tx.conn(),
             &old.org_path,

@@ -53,5 +53,17 @@ read_model! {
         pub group_name: Option<String>,
         /// The code of the member's public card (`/c/{code}`), when they published it.
         pub card_code: Option<String>,
+        /// The post held on the branch's committee (`secretary`, `organization`, …), if any.
+        pub post: Option<String>,
+    }
+}
+
+impl Colleague {
+    /// The post in Chinese, e.g. 组织委员.
+    pub fn post_label(&self) -> Option<&'static str> {
+        self.post
+            .as_deref()
+            .and_then(dangjian_domain::committee::Post::parse)
+            .map(dangjian_domain::committee::Post::label)
     }
 }

@@ -3,6 +3,7 @@
 
 mod model;
 pub use model::*;
+pub mod committee;
 mod place;
 pub use place::Place;
 pub(crate) use place::{places, places_each};

@@ -12,3 +12,12 @@ pub fn check_edit(actor: &Actor, org_path: &str) -> ServiceResult<()> {
 pub fn can_edit(actor: &Actor, org_path: &str) -> bool {
     check_edit(actor, org_path).is_ok()
 }
+
+/// Appointing and relieving a branch's committee: people, so whoever edits the members there.
+pub fn check_edit_committee(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    actor.check_edit_members(org_path)
+}
+
+pub fn can_edit_committee(actor: &Actor, org_path: &str) -> bool {
+    check_edit_committee(actor, org_path).is_ok()
+}

@@ -16,6 +16,8 @@ pub(crate) struct BranchMembers<'a> {
     pub org: &'a OrgRow,
     pub first_member: i64,
     pub count: i64,
+    /// How many hold a post on its committee (its first full members).
+    pub committee: i64,
 }
 
 const TOPICS: [(MeetingKind, &str); 6] = [
@@ -113,7 +115,14 @@ pub(crate) async fn generate(
                 if held_on >= now {
                     continue;
                 }
-                let present = (b.count as f64 * rng.random_range(0.7..1.0)).round() as i64;
+                // A committee meeting expects the committee: all of it, or one away.
+                let (expected, present) =
+                    if kind == MeetingKind::CommitteeMeeting && b.committee > 0 {
+                        (b.committee, b.committee - i64::from(rng.random_bool(0.15)))
+                    } else {
+                        let present = (b.count as f64 * rng.random_range(0.7..1.0)).round() as i64;
+                        (b.count, present)
+                    };
                 let topic = TOPICS
                     .iter()
                     .find(|(k, _)| *k == kind)
@@ -140,9 +149,9 @@ pub(crate) async fn generate(
                         decisions: String::new(),
                         due_month: month.clone(),
                         on_time: life::on_time(rule, &period, held_on),
-                        expected: b.count,
+                        expected,
                         present,
-                        quorum: kind.needs_quorum().then_some(present * 2 > b.count),
+                        quorum: kind.needs_quorum().then_some(present * 2 > expected),
                         study_minutes: study_minutes(kind),
                         created_by: None,
                     },

@@ -18,6 +18,7 @@ use crate::members::to_write;
 use crate::users::UserSpec;
 use crate::{Actor, App, ServiceResult, now_ms, today};
 use dangjian_domain::bands::Status;
+use dangjian_domain::{committee, date};
 use dangjian_store::org::{self, OrgEvent};
 use dangjian_store::{Backend, load, member, rollup, setting};
 use rand::SeedableRng;
@@ -94,6 +95,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     let mut branch_members = Vec::with_capacity(t.holders.len());
     let mut payers = Vec::with_capacity(total_members);
     let mut probationers = Vec::new();
+    let mut committees = Vec::new();
     for (i, h) in t.holders.iter().enumerate() {
         let n = if i + 1 == t.holders.len() {
             remaining
@@ -104,13 +106,14 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         };
         remaining -= n;
         let o = &t.orgs[h.org];
-        branch_members.push(life::BranchMembers {
-            org: o,
-            first_member: next_id,
-            count: n as i64,
-        });
+        let first_member = next_id;
+        // The committee: the first full members drawn, as many as the branch's size calls for.
+        let mut full = Vec::new();
         for k in 0..n {
             let draft = people.member(h.sector, &mut rng);
+            if draft.status == Status::Full {
+                full.push(next_id);
+            }
             payers.push(dues::Payer {
                 member_id: next_id,
                 org_id: o.id,
@@ -119,9 +122,6 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
                 last_of_branch: k + 1 == n,
             });
             let group = (!h.groups.is_empty()).then(|| t.orgs[h.groups[k % h.groups.len()]].id);
-            if Some(h.org) == t.baitao_branch && baitao_member.is_none() {
-                baitao_member = Some(next_id);
-            }
             batch.push((next_id, to_write(app.crypto(), &draft, o.place(), group)));
             if draft.status == Status::Probationary {
                 probationers.push(recruit::Probationer {
@@ -132,6 +132,21 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
             }
             next_id += 1;
         }
+        let posts = committee::posts_for(full.len() as i64);
+        // The demo's member account: a full member of 白涛 who holds no post.
+        if Some(h.org) == t.baitao_branch {
+            baitao_member = full.get(posts.len()).copied().or(Some(next_id - 1));
+        }
+        let elected = date::format(today() - time::Duration::days(200 + o.id % 700));
+        for (post, member_id) in posts.iter().zip(&full) {
+            committees.push((o.id, *member_id, post.as_str(), elected.clone()));
+        }
+        branch_members.push(life::BranchMembers {
+            org: o,
+            first_member,
+            count: n as i64,
+            committee: posts.len().min(full.len()) as i64,
+        });
         if batch.len() >= 8_000 {
             member::insert_bulk(&mut tx, &batch).await?;
             batch.clear();
@@ -139,6 +154,9 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     }
     member::insert_bulk(&mut tx, &batch).await?;
     load::restore_indexes(&mut tx, indexes).await?;
+    dangjian_store::committee::insert_bulk(&mut tx, &committees).await?;
+    dangjian_store::committee::name_secretaries(&mut tx).await?;
+    drop(committees);
     dangjian_store::transfer::fill_memberships(&mut tx).await?;
     phase.done("组织和党员");
     let indexes = load::set_indexes_aside(&mut tx, "attendance").await?;

@@ -284,11 +284,11 @@ pub async fn fill_demo_attendance(conn: &mut AnyConnection, from_month: &str) ->
     if conn.backend_name() != "SQLite" {
         // The tables were filled in this transaction: without statistics PostgreSQL plans
         // the join for empty tables.
-        sqlx::query("ANALYZE meeting, member")
+        sqlx::query("ANALYZE meeting, member, committee_post")
             .execute(&mut *conn)
             .await?;
     }
-    Ok(sqlx::query(
+    let members = sqlx::query(
         "INSERT INTO attendance (meeting_id, member_id, status, reason) \
          SELECT m.id, mb.id, \
                 CASE WHEN mb.id - b.first_id < m.present THEN 'present' \
@@ -299,12 +299,33 @@ pub async fn fill_demo_attendance(conn: &mut AnyConnection, from_month: &str) ->
          JOIN (SELECT org_id, MIN(id) AS first_id FROM member GROUP BY org_id) b ON b.org_id = m.org_id \
          JOIN member mb ON mb.org_id = m.org_id \
          WHERE m.due_month >= $1 \
+           AND (m.kind <> 'committee_meeting' OR NOT EXISTS \
+                (SELECT 1 FROM committee_post cp WHERE cp.org_id = m.org_id AND cp.ended_on IS NULL)) \
          ORDER BY m.id, mb.id",
+    )
+    .bind(from_month)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    // A committee meeting expects the committee; the first `present` of it by id came.
+    let committee = sqlx::query(
+        "INSERT INTO attendance (meeting_id, member_id, status, reason) \
+         SELECT m.id, cp.member_id, \
+                CASE WHEN (SELECT COUNT(*) FROM committee_post c2 WHERE c2.org_id = cp.org_id \
+                           AND c2.ended_on IS NULL AND c2.member_id < cp.member_id) < m.present \
+                     THEN 'present' ELSE 'excused' END, \
+                CASE WHEN (SELECT COUNT(*) FROM committee_post c2 WHERE c2.org_id = cp.org_id \
+                           AND c2.ended_on IS NULL AND c2.member_id < cp.member_id) < m.present \
+                     THEN '' ELSE '外出办事' END \
+         FROM meeting m JOIN committee_post cp ON cp.org_id = m.org_id AND cp.ended_on IS NULL \
+         WHERE m.due_month >= $1 AND m.kind = 'committee_meeting' \
+         ORDER BY m.id, cp.member_id",
     )
     .bind(from_month)
     .execute(conn)
     .await?
-    .rows_affected())
+    .rows_affected();
+    Ok(members + committee)
 }
 
 pub async fn meeting(conn: &mut AnyConnection, id: i64) -> Result<Option<(MeetingRow, String)>> {

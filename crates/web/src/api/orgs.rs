@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_service::orgs::Org;
+use dangjian_service::orgs::committee::{AppointInput, Committee, CommitteePost, RelieveInput};
 use dangjian_service::orgs::{ChildSummary, OrgChange, OrgInput};
 use dangjian_service::stats::Overview;
 use serde::{Deserialize, Serialize};
@@ -163,4 +164,69 @@ pub async fn overview(
     ApiQuery(q): ApiQuery<OverviewQuery>,
 ) -> ApiResult<Json<Overview>> {
     Ok(Json(st.app.overview(&auth.actor, q.org).await?))
+}
+
+/// 支部委员会 / A branch's committee
+///
+/// The posts of the branch's committee held now (书记 first) and before, the posts its size
+/// calls for that are vacant, and — for whoever may appoint — the full members who hold no
+/// post. Not a branch: 422 `not_a_branch`; out of scope: 404.
+#[utoipa::path(
+    get,
+    path = "/orgs/{id}/committee",
+    operation_id = "getCommittee",
+    tag = "orgs",
+    params(("id" = i64, Path, description = "Branch id.")),
+    responses((status = 200, description = "The committee.", body = Committee)),
+)]
+pub async fn committee(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Committee>> {
+    Ok(Json(st.app.committee(&auth.actor, id).await?))
+}
+
+/// 任命支部委员 / Appoint to a committee post
+///
+/// A full member of the branch to a vacant post (audited); appointing the 书记 also names the
+/// branch's secretary. Roles that edit members inside their scope (else 403).
+#[utoipa::path(
+    post,
+    path = "/orgs/{id}/committee",
+    operation_id = "appointCommitteePost",
+    tag = "orgs",
+    params(("id" = i64, Path, description = "Branch id.")),
+    request_body(content = AppointInput, description = "Who, which post, from when."),
+    responses((status = 201, description = "Appointed.", body = CommitteePost)),
+)]
+pub async fn appoint(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<AppointInput>,
+) -> ApiResult<(StatusCode, Json<CommitteePost>)> {
+    let p = st.app.appoint(&auth.actor, id, &b).await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+/// 免去支部委员职务 / Relieve a committee post
+///
+/// Ends the post on the day given (audited); the history keeps it. Already ended: 422 `ended`.
+#[utoipa::path(
+    post,
+    path = "/committee-posts/{id}/relieve",
+    operation_id = "relieveCommitteePost",
+    tag = "orgs",
+    params(("id" = i64, Path, description = "Committee post id.")),
+    request_body(content = RelieveInput, description = "The day the post ends."),
+    responses((status = 200, description = "Relieved.", body = CommitteePost)),
+)]
+pub async fn relieve(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<RelieveInput>,
+) -> ApiResult<Json<CommitteePost>> {
+    Ok(Json(st.app.relieve(&auth.actor, id, &b).await?))
 }

@@ -12,6 +12,7 @@ use dangjian_domain::life::{Light, MeetingKind, Tally};
 use dangjian_service::life::{AttendanceInput, MeetingInput};
 use dangjian_service::members::Member;
 use dangjian_service::orgs::Org;
+use dangjian_service::orgs::committee::CommitteePost;
 use dangjian_service::{Actor, ServiceError};
 use serde::Deserialize;
 use serde_json::json;
@@ -405,6 +406,8 @@ pub async fn page(
 pub struct FormMember {
     id: i64,
     name: String,
+    /// The post held on the committee (书记, 组织委员…), or empty.
+    post: &'static str,
     status: String,
     reason: String,
 }
@@ -418,6 +421,8 @@ struct FormPage {
     groups: Vec<Choice>,
     input: MeetingInput,
     members: Vec<FormMember>,
+    /// Whether the branch has recorded its committee (a committee meeting then expects it).
+    committee: bool,
     errors: FormErrors,
 }
 
@@ -428,10 +433,22 @@ pub struct NewQuery {
     checkin: String,
 }
 
+/// The branch a meeting is recorded for, with whom the form lists.
+struct FormContext {
+    org: Org,
+    members: Vec<Member>,
+    groups: Vec<Org>,
+    committee: Vec<CommitteePost>,
+}
+
 fn form_page(
     auth: &Auth,
-    o: &Org,
-    (members, groups): (&[Member], &[Org]),
+    FormContext {
+        org: o,
+        members,
+        groups,
+        committee,
+    }: &FormContext,
     input: MeetingInput,
     errors: Vec<FieldError>,
 ) -> Response {
@@ -451,6 +468,10 @@ fn form_page(
             FormMember {
                 id: m.id,
                 name: m.name.clone(),
+                post: committee
+                    .iter()
+                    .find(|p| p.member_id == m.id)
+                    .map_or("", CommitteePost::post_label),
                 status,
                 reason,
             }
@@ -479,22 +500,22 @@ fn form_page(
                 .collect(),
             input,
             members,
+            committee: !committee.is_empty(),
             errors,
         },
     )
 }
 
-async fn branch_and_members(
-    st: &AppState,
-    a: &Actor,
-    org: Option<i64>,
-) -> PageResult<(Org, Vec<Member>, Vec<Org>)> {
+async fn branch_and_members(st: &AppState, a: &Actor, org: Option<i64>) -> PageResult<FormContext> {
     let id =
         org.ok_or_else(|| ServiceError::field("org_id", "required", "请从党支部页面进入记录会议"))?;
-    let o = st.app.branch_to_record(a, id).await?;
-    let members = st.app.branch_members(a, o.id).await?;
-    let groups = st.app.org_groups(a, o.id).await?;
-    Ok((o, members, groups))
+    let org = st.app.branch_to_record(a, id).await?;
+    Ok(FormContext {
+        members: st.app.branch_members(a, org.id).await?,
+        groups: st.app.org_groups(a, org.id).await?,
+        committee: st.app.committee(a, org.id).await?.posts,
+        org,
+    })
 }
 
 pub async fn new_form(
@@ -502,7 +523,7 @@ pub async fn new_form(
     auth: Auth,
     PageQuery(q): PageQuery<NewQuery>,
 ) -> PageResult<Response> {
-    let (o, members, groups) = branch_and_members(&st, &auth.actor, parse_id(&q.org)).await?;
+    let ctx = branch_and_members(&st, &auth.actor, parse_id(&q.org)).await?;
     let mut input = MeetingInput::default();
     // From a check-in: its kind and topic, and those who checked in marked present.
     if let Some(id) = parse_id(&q.checkin) {
@@ -512,7 +533,7 @@ pub async fn new_form(
         input.held_on = dangjian_domain::date::format(dangjian_service::today());
         input.checkin_id = Some(id);
         input.attendance = Some(
-            members
+            ctx.members
                 .iter()
                 .map(|m| AttendanceInput {
                     member_id: m.id,
@@ -526,7 +547,7 @@ pub async fn new_form(
                 .collect(),
         );
     }
-    Ok(form_page(&auth, &o, (&members, &groups), input, Vec::new()))
+    Ok(form_page(&auth, &ctx, input, Vec::new()))
 }
 
 /// The form's fields, with one `att_<member id>` and `reason_<member id>` pair per member.
@@ -591,6 +612,15 @@ pub async fn create(
                 .any(|m| m.id == a.member_id && m.group_id == Some(g))
         });
     }
+    // A committee meeting expects the committee, once the branch has recorded one.
+    if input.kind == MeetingKind::CommitteeMeeting.as_str()
+        && let Some(list) = input.attendance.as_mut()
+    {
+        let c = st.app.committee(&auth.actor, id).await?;
+        if !c.posts.is_empty() {
+            list.retain(|a| c.posts.iter().any(|p| p.member_id == a.member_id));
+        }
+    }
     // The branch, its members and groups are read again only to show the form once more.
     match st
         .app
@@ -600,8 +630,8 @@ pub async fn create(
     {
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}", m.id)).into_response()),
         Err(errs) => {
-            let (o, members, groups) = branch_and_members(&st, &auth.actor, Some(id)).await?;
-            Ok(form_page(&auth, &o, (&members, &groups), input, errs))
+            let ctx = branch_and_members(&st, &auth.actor, Some(id)).await?;
+            Ok(form_page(&auth, &ctx, input, errs))
         }
     }
 }

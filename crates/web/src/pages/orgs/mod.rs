@@ -1,11 +1,14 @@
 //! Organization tree pages: browsing, search, new organizations and their dated changes.
 
+pub mod committee;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::org::{OrgKind, OrgOwner};
 use dangjian_service::ServiceError;
+use dangjian_service::orgs::committee::Committee;
 use dangjian_service::orgs::{OrgChange, OrgInput};
 use serde::Deserialize;
 
@@ -33,6 +36,8 @@ struct OrgPage {
     events: Vec<EventView>,
     members: i64,
     can_edit: bool,
+    /// A branch's committee (other orgs have none here).
+    committee: Option<Committee>,
 }
 
 pub async fn home(State(st): State<AppState>, auth: Auth) -> PageResult<Response> {
@@ -51,6 +56,11 @@ pub async fn page(
     let children = st.app.org_children(a, id).await?;
     let events = st.app.org_events(a, id).await?;
     let members = st.app.member_total(a, id).await?;
+    let committee = if OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
+        Some(st.app.committee(a, id).await?)
+    } else {
+        None
+    };
     let events = events
         .into_iter()
         .map(|e| EventView {
@@ -75,6 +85,7 @@ pub async fn page(
         children: children.iter().map(ChildView::from).collect(),
         events,
         members,
+        committee,
     };
     Ok(render(&page))
 }
