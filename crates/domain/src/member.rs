@@ -254,11 +254,17 @@ pub fn age(birth_date: Date, today: Date) -> i32 {
     years_between(birth_date, today)
 }
 
-/// The birth-date range `[earliest, latest]` of people whose age on `today` lies in the band.
-pub fn birth_range(min_age: i32, max_age: Option<i32>, today: Date) -> (Option<Date>, Date) {
-    let latest = years_before(today, min_age);
-    let earliest = max_age.map(|m| years_before(today, m + 1) + time::Duration::days(1));
-    (earliest, latest)
+/// The days of the years in which people reach `min_years` to `max_years` this year: the
+/// bounds of a band counted by year, as the statistics count it (age or party age reached
+/// in `this_year`), so that a list filtered by a band counts what the chart showed.
+pub fn year_range(
+    min_years: i32,
+    max_years: Option<i32>,
+    this_year: i32,
+) -> (Option<String>, String) {
+    let from = max_years.map(|m| format!("{:04}-01-01", this_year - m));
+    let to = format!("{:04}-12-31", this_year - min_years);
+    (from, to)
 }
 
 pub fn format_date(d: Date) -> String {
@@ -389,12 +395,11 @@ mod tests {
     }
 
     #[test]
-    fn birth_range_matches_band() {
-        let (earliest, latest) = birth_range(31, Some(40), TODAY);
-        assert_eq!(age(latest, TODAY), 31);
-        assert_eq!(age(latest + time::Duration::days(1), TODAY), 30);
-        let earliest = earliest.unwrap();
-        assert_eq!(age(earliest, TODAY), 40);
-        assert_eq!(age(earliest - time::Duration::days(1), TODAY), 41);
+    fn year_range_counts_by_year() {
+        assert_eq!(
+            year_range(31, Some(40), 2026),
+            (Some("1986-01-01".into()), "1995-12-31".into())
+        );
+        assert_eq!(year_range(71, None, 2026), (None, "1955-12-31".into()));
     }
 }

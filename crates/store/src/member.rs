@@ -345,6 +345,9 @@ pub struct MemberFilter {
     /// Inclusive bounds on the birth date (an age band).
     pub born_from: Option<String>,
     pub born_to: Option<String>,
+    /// Inclusive bounds on the date of full membership (a party-age band: 党龄 counts from it).
+    pub confirmed_from: Option<String>,
+    pub confirmed_to: Option<String>,
     pub sort: Sort,
     pub desc: bool,
 }
@@ -381,6 +384,12 @@ impl MemberFilter {
         if let Some(v) = &self.born_to {
             sql.push(" AND m.birth_date <= ").text(v.clone());
         }
+        if let Some(v) = &self.confirmed_from {
+            sql.push(" AND m.confirm_date >= ").text(v.clone());
+        }
+        if let Some(v) = &self.confirmed_to {
+            sql.push(" AND m.confirm_date <= ").text(v.clone());
+        }
     }
 
     /// Whether only the subtree narrows the search, so the rollup already knows the count.
@@ -394,6 +403,8 @@ impl MemberFilter {
             && self.category.is_none()
             && self.born_from.is_none()
             && self.born_to.is_none()
+            && self.confirmed_from.is_none()
+            && self.confirmed_to.is_none()
     }
 }
 

@@ -70,6 +70,11 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// A static file's address with its content version (cached for a year).
+    pub fn asset(&self, name: &str) -> String {
+        crate::assets::url(name)
+    }
+
     pub fn new(actor: &Actor, csrf: &str, title: impl Into<String>, nav: &'static str) -> Self {
         Layout {
             title: title.into(),
@@ -245,5 +250,77 @@ mod tests {
         assert_eq!(super::hours(0), "0.0");
         assert_eq!(super::hours(60_000), "1,000.0");
         assert_eq!(super::hours(59_994), "999.9");
+    }
+}
+
+/// One year's periods in a period picker: the year, its quarters and its months.
+pub struct PeriodYear {
+    pub year: i32,
+    pub options: Vec<Choice>,
+}
+
+/// The periods a dashboard can show, newest year first, from the first year figures are kept
+/// for to this one (months and quarters not begun left out): the codes the service reads
+/// (`2026`, `2026-Q1`, `2026-03`), labelled in Chinese.
+pub fn periods(selected: &str, kept_from: Option<&str>, today: time::Date) -> Vec<PeriodYear> {
+    let this_year = today.year();
+    let this_month = i32::from(u8::from(today.month()));
+    let first = kept_from
+        .and_then(|m| m.get(..4))
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| *y <= this_year)
+        .unwrap_or(this_year);
+    const QUARTERS: [&str; 4] = ["第一季度", "第二季度", "第三季度", "第四季度"];
+    (first..=this_year)
+        .rev()
+        .map(|y| {
+            let last_month = if y == this_year { this_month } else { 12 };
+            let choice = |value: String, label: String| Choice {
+                selected: value == selected,
+                value,
+                label,
+            };
+            let mut options = vec![choice(y.to_string(), format!("{y}年全年"))];
+            for q in 1..=4 {
+                if (q - 1) * 3 < last_month {
+                    options.push(choice(
+                        format!("{y}-Q{q}"),
+                        format!("{y}年{}", QUARTERS[(q - 1) as usize]),
+                    ));
+                }
+            }
+            for m in 1..=last_month {
+                options.push(choice(format!("{y}-{m:02}"), format!("{y}年{m}月")));
+            }
+            PeriodYear { year: y, options }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn periods_run_from_the_first_kept_year_to_this_month() {
+        let p = periods("2025-Q3", Some("2025-01"), date!(2026 - 04 - 15));
+        assert_eq!(p.iter().map(|y| y.year).collect::<Vec<_>>(), [2026, 2025]);
+        let this: Vec<&str> = p[0].options.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(
+            this,
+            [
+                "2026", "2026-Q1", "2026-Q2", "2026-01", "2026-02", "2026-03", "2026-04"
+            ]
+        );
+        assert_eq!(p[1].options.len(), 1 + 4 + 12);
+        let chosen: Vec<&str> = p
+            .iter()
+            .flat_map(|y| &y.options)
+            .filter(|c| c.selected)
+            .map(|c| c.label.as_str())
+            .collect();
+        assert_eq!(chosen, ["2025年第三季度"]);
+        assert_eq!(periods("", None, date!(2026 - 01 - 02)).len(), 1);
     }
 }

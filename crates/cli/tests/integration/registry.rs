@@ -284,3 +284,50 @@ on_both!(
         assert!(html.contains(first), "the list page shows {first}");
     }
 );
+
+on_both!(
+    every_slice_of_the_dashboard_opens_a_list_of_as_many_members,
+    async |t: &TestApp| {
+        let admin = t.api(&t.account("district_admin").username).await;
+        let (_, v) = admin.get_json("/api/v1/stats/overview").await;
+        let org = v["org"]["id"].as_i64().expect("org");
+        let mut checked = 0;
+        for (key, param) in [
+            ("by_status", "status"),
+            ("by_gender", "gender"),
+            ("by_education", "education"),
+            ("by_category", "category"),
+            ("by_age_band", "age_band"),
+            ("by_party_age_band", "party_age_band"),
+        ] {
+            for s in v[key].as_array().expect(key) {
+                let code = s["code"].as_str().expect("code");
+                let (status, list) = admin
+                    .get_json(&format!(
+                        "/api/v1/members?org={org}&{param}={code}&per_page=1"
+                    ))
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{param}={code}: {list}");
+                assert_eq!(
+                    list["total"], s["n"],
+                    "{key} {code}: the chart and its list agree"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "the charts have slices");
+        // The page links each slice to that list, and a period picker drives its panels.
+        let web = t.browser(&t.account("district_admin").username).await;
+        let (s, home) = web.page("/?period=2026-Q1").await;
+        assert_eq!(s, StatusCode::OK);
+        // Askama writes the `&` of a link as `&#38;`.
+        assert!(home.contains(&format!("/members?org={org}&#38;education=bachelor")));
+        assert!(home.contains("<option value=\"2026-Q1\" selected>2026年第一季度</option>"));
+        let (s, _) = web.page("/?period=someday").await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a period not offered is refused"
+        );
+    }
+);

@@ -136,6 +136,8 @@ pub struct AttendeeRow {
 /// Compliance of one org's subtree over a window of due months.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Compliance {
+    /// The first due month the platform keeps figures for (periods before it are empty).
+    pub kept_from: Option<String>,
     /// For a branch: each due month with the standing of each kind due in it.
     pub calendar: Vec<CalendarMonth>,
     pub org: Org,
@@ -1203,7 +1205,9 @@ impl App {
         let count = |m: &str| counts.get(m).copied().unwrap_or(0);
         let (sessions, member_minutes) =
             (count(rollup::STUDY_SESSIONS), count(rollup::STUDY_MINUTES));
+        let kept_from = setting::get(&mut conn, LIFE_FROM).await?;
         Ok(Compliance {
+            kept_from,
             attendance: Attendance::of(&counts),
             study: Study {
                 sessions,

@@ -5,9 +5,9 @@ mod model;
 pub use model::*;
 pub mod policy;
 
-use dangjian_domain::bands::{AGE_BANDS, Category, Education, Status, find_band};
+use dangjian_domain::bands::{AGE_BANDS, Category, Education, PARTY_AGE_BANDS, Status, find_band};
 use dangjian_domain::id_number::{Gender, IdNumber};
-use dangjian_domain::member::{MemberDraft, MemberInput, birth_range};
+use dangjian_domain::member::{MemberDraft, MemberInput, year_range};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{date, mask};
 use dangjian_store::member::{self, MemberFilter, MemberWrite, Sort};
@@ -38,10 +38,15 @@ pub struct MemberQuery {
     /// Gender filter: `male` 男; `female` 女 (code or Chinese label). Empty: no filter. Unknown:
     /// 422 `invalid_choice`.
     pub gender: Option<String>,
-    /// Age band filter (code only; exact age today): `to30` 30岁及以下; `31_40` 31–40岁; `41_50`
-    /// 41–50岁; `51_60` 51–60岁; `61_70` 61–70岁; `over70` 71岁及以上. Empty: no filter. Unknown: 422
-    /// `invalid_choice` on `age_band`.
+    /// Age band filter (code only; the age reached this year, as 云中心 counts it): `to30`
+    /// 30岁及以下; `31_40` 31–40岁; `41_50` 41–50岁; `51_60` 51–60岁; `61_70` 61–70岁; `over70`
+    /// 71岁及以上. Empty: no filter. Unknown: 422 `invalid_choice` on `age_band`.
     pub age_band: Option<String>,
+    /// Party-age band filter (code only; 党龄, the years since full membership reached this year;
+    /// probationary members have none): `lt5` 5年以下;
+    /// `5_10` 5–10年; `11_20` 11–20年; `21_30` 21–30年; `31_50` 31–50年; `over50` 50年以上. Empty:
+    /// no filter. Unknown: 422 `invalid_choice` on `party_age_band`.
+    pub party_age_band: Option<String>,
     /// Education filter: `primary` 小学及以下; `junior` 初中; `senior` 高中/中专; `college` 大专; `bachelor`
     /// 本科; `postgraduate` 研究生 (code or Chinese label). Empty: no filter. Unknown: 422
     /// `invalid_choice`.
@@ -270,12 +275,19 @@ impl App {
             |s| Category::parse(s).map(Category::as_str),
             "category",
         )?;
+        let year = today().year();
         if let Some(code) = q.age_band.as_deref().filter(|s| !s.is_empty()) {
             let band = find_band(&AGE_BANDS, code)
                 .ok_or_else(|| ServiceError::field("age_band", "invalid_choice", "年龄段无效"))?;
-            let (earliest, latest) = birth_range(band.min, band.max, today());
-            f.born_from = earliest.map(date::format);
-            f.born_to = Some(date::format(latest));
+            let (from, to) = year_range(band.min, band.max, year);
+            (f.born_from, f.born_to) = (from, Some(to));
+        }
+        if let Some(code) = q.party_age_band.as_deref().filter(|s| !s.is_empty()) {
+            let band = find_band(&PARTY_AGE_BANDS, code).ok_or_else(|| {
+                ServiceError::field("party_age_band", "invalid_choice", "党龄段无效")
+            })?;
+            let (from, to) = year_range(band.min, band.max, year);
+            (f.confirmed_from, f.confirmed_to) = (from, Some(to));
         }
         f.sort = match q.sort.as_deref().filter(|s| !s.is_empty()) {
             None => Sort::Name,

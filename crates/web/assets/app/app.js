@@ -41,12 +41,25 @@
       }
       var chart = echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option(el.getAttribute("data-kind"), data));
+      // Each bar or slice opens the list it counts (the table under the chart has the same links).
+      chart.on("click", function (p) {
+        var d = data[p.dataIndex];
+        if (d && d.link) { window.location.href = d.link; }
+      });
       charts.push(chart);
     });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
 
+  // A picker marked data-autosubmit shows its choice at once (its button stays for no script).
+  function autosubmit() {
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
+      sel.addEventListener("change", function () { if (sel.form) { sel.form.submit(); } });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("DOMContentLoaded", autosubmit);
 
   // An upload refused before it reached a handler (too large) has no fragment to show:
   // say so where the form shows its answers.

@@ -14,22 +14,55 @@ use crate::extract::PageQuery;
 use crate::session::Auth;
 use crate::view::{ChildView, Layout, OrgView};
 
+/// A row of a chart's data: what it counts, how many, and the list behind it.
+pub struct ChartRow {
+    pub label: String,
+    pub n: i64,
+    pub link: Option<String>,
+}
+
 pub struct Chart {
     pub title: &'static str,
     pub kind: &'static str,
+    /// The series for ECharts, each point with the link its click opens.
     pub data: String,
+    /// The same figures as a table beside the chart (for keyboards, screen readers, print).
+    pub rows: Vec<ChartRow>,
 }
 
-fn chart(title: &'static str, kind: &'static str, slices: &[Slice]) -> Chart {
-    let data: Vec<_> = slices
+fn chart(
+    title: &'static str,
+    kind: &'static str,
+    slices: &[Slice],
+    link: impl Fn(&Slice) -> Option<String>,
+) -> Chart {
+    let rows: Vec<ChartRow> = slices
         .iter()
-        .map(|s| json!({"name": s.label, "value": s.n}))
+        .map(|s| ChartRow {
+            label: s.label.clone(),
+            n: s.n,
+            link: link(s),
+        })
+        .collect();
+    let data: Vec<_> = rows
+        .iter()
+        .map(|r| json!({"name": r.label, "value": r.n, "link": r.link}))
         .collect();
     Chart {
         title,
         kind,
         data: serde_json::Value::from(data).to_string(),
+        rows,
     }
+}
+
+/// The members list of `org` filtered by `param` = the slice's code.
+fn members_by(org: i64, param: &'static str) -> impl Fn(&Slice) -> Option<String> {
+    move |s: &Slice| Some(format!("/members?org={org}&{param}={}", s.code))
+}
+
+fn no_link(_: &Slice) -> Option<String> {
+    None
 }
 
 #[derive(Template)]
@@ -42,6 +75,9 @@ struct HomePage {
     life_rate: String,
     life_light: &'static str,
     charts: Vec<Chart>,
+    period: String,
+    periods: Vec<crate::view::PeriodYear>,
+    period_action: &'static str,
     children: Vec<ChildView>,
     /// Each child's compliance rate and light this year, by child id.
     child_life: Vec<(i64, String, &'static str)>,
@@ -59,9 +95,13 @@ impl HomePage {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct HomeQuery {
     org: Option<i64>,
+    /// A year, quarter or month (`2026`, `2026-Q1`, `2026-03`) the organizational-life
+    /// panels and the review grades follow; the registry's figures are as of today.
+    period: String,
 }
 
 /// 云中心: the figures of the actor's subtree (or of an org inside it).
@@ -81,8 +121,19 @@ pub async fn page(
         ));
     }
     let o = st.app.overview(&auth.actor, q.org).await?;
-    let life = st.app.compliance(&auth.actor, Some(o.org.id), None).await?;
-    let review_year = i64::from(dangjian_service::today().year() - 1);
+    let period = q.period.trim().to_string();
+    let life = st
+        .app
+        .compliance(&auth.actor, Some(o.org.id), Some(&period))
+        .await?;
+    // Reviews of a year are held early in the next: a past year shows its own, this year
+    // (or no period) last year's.
+    let this_year = dangjian_service::today().year();
+    let chosen_year = period
+        .get(..4)
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| *y < this_year);
+    let review_year = i64::from(chosen_year.unwrap_or(this_year - 1));
     let grades = st
         .app
         .review_grade_counts(&auth.actor, o.org.id, review_year)
@@ -98,20 +149,38 @@ pub async fn page(
             n: c.members,
         })
         .collect();
+    let id = o.org.id;
     let mut charts = vec![
-        chart("基层党组织类型", "pie", &o.orgs_by_kind),
-        chart("党员状态", "pie", &o.by_status),
-        chart("性别", "pie", &o.by_gender),
-        chart("年龄结构", "bar", &o.by_age_band),
-        chart("学历", "bar", &o.by_education),
-        chart("党龄", "bar", &o.by_party_age_band),
-        chart("人员类别", "pie", &o.by_category),
+        chart("基层党组织类型", "pie", &o.orgs_by_kind, no_link),
+        chart("党员状态", "pie", &o.by_status, members_by(id, "status")),
+        chart("性别", "pie", &o.by_gender, members_by(id, "gender")),
+        chart(
+            "年龄结构",
+            "bar",
+            &o.by_age_band,
+            members_by(id, "age_band"),
+        ),
+        chart("学历", "bar", &o.by_education, members_by(id, "education")),
+        chart(
+            "党龄",
+            "bar",
+            &o.by_party_age_band,
+            members_by(id, "party_age_band"),
+        ),
+        chart(
+            "人员类别",
+            "pie",
+            &o.by_category,
+            members_by(id, "category"),
+        ),
     ];
     if !child_slices.is_empty() {
-        charts.push(chart("下级组织党员数", "hbar", &child_slices));
+        charts.push(chart("下级组织党员数", "hbar", &child_slices, |s| {
+            Some(format!("/members?org={}", s.code))
+        }));
     }
     if grades.iter().any(|g| g.n > 0) {
-        charts.push(chart("民主评议等次（上年度）", "pie", &grades));
+        charts.push(chart("民主评议等次", "pie", &grades, no_link));
     }
     let trend: Vec<Slice> = life
         .trend
@@ -123,7 +192,15 @@ pub async fn page(
         })
         .collect();
     if !trend.is_empty() {
-        charts.insert(0, chart("组织生活落实率（%，逐月）", "bar", &trend));
+        charts.insert(
+            0,
+            chart(
+                "组织生活落实率（%，逐月）",
+                "bar",
+                &trend,
+                |s| Some(format!("/life?org={id}&period={}", s.code)),
+            ),
+        );
     }
     let recruits = st.app.recruit_summary(&auth.actor, o.org.id).await?;
     let page = HomePage {
@@ -153,6 +230,13 @@ pub async fn page(
         trail: trail.iter().map(OrgView::from).collect(),
         children: o.children.iter().map(ChildView::from).collect(),
         charts,
+        periods: crate::view::periods(
+            &period,
+            life.kept_from.as_deref(),
+            dangjian_service::today(),
+        ),
+        period,
+        period_action: "/",
         o,
     };
     Ok(render(&page))

@@ -5,7 +5,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use dangjian_domain::FieldError;
-use dangjian_domain::bands::{AGE_BANDS, Category, ETHNICITIES, Education, Status};
+use dangjian_domain::bands::{
+    AGE_BANDS, Category, ETHNICITIES, Education, PARTY_AGE_BANDS, Status,
+};
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::MemberInput;
 use dangjian_service::ServiceError;
@@ -29,6 +31,7 @@ struct ListPage {
     statuses: Vec<Choice>,
     genders: Vec<Choice>,
     ages: Vec<Choice>,
+    party_ages: Vec<Choice>,
     educations: Vec<Choice>,
     categories: Vec<Choice>,
     sorts: Vec<Choice>,
@@ -50,6 +53,7 @@ pub struct ListQuery {
     status: String,
     gender: String,
     age_band: String,
+    party_age_band: String,
     education: String,
     category: String,
     sort: String,
@@ -65,6 +69,7 @@ fn member_query(org: i64, q: &ListQuery) -> MemberQuery {
         status: opt(&q.status),
         gender: opt(&q.gender),
         age_band: opt(&q.age_band),
+        party_age_band: opt(&q.party_age_band),
         education: opt(&q.education),
         category: opt(&q.category),
         sort: opt(&q.sort),
@@ -148,6 +153,7 @@ pub async fn list(
         ("status", q.status.clone()),
         ("gender", q.gender.clone()),
         ("age_band", q.age_band.clone()),
+        ("party_age_band", q.party_age_band.clone()),
         ("education", q.education.clone()),
         ("category", q.category.clone()),
         ("sort", q.sort.clone()),
@@ -183,6 +189,14 @@ pub async fn list(
                 value: b.code.into(),
                 label: b.label.into(),
                 selected: b.code == q.age_band,
+            })
+            .collect(),
+        party_ages: PARTY_AGE_BANDS
+            .iter()
+            .map(|b| Choice {
+                value: b.code.into(),
+                label: b.label.into(),
+                selected: b.code == q.party_age_band,
             })
             .collect(),
         educations: choices(

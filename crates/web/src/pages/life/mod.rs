@@ -86,6 +86,8 @@ struct LifePage {
     org: OrgView,
     trail: Vec<OrgView>,
     period: String,
+    periods: Vec<crate::view::PeriodYear>,
+    period_action: &'static str,
     from: String,
     to: String,
     rate: String,
@@ -125,7 +127,10 @@ pub async fn compliance(
     let trend: Vec<_> = c
         .trend
         .iter()
-        .map(|m| json!({"name": m.month, "value": m.rate.map(|r| (r * 1000.0).round() / 10.0)}))
+        .map(|m| {
+            json!({"name": m.month, "value": m.rate.map(|r| (r * 1000.0).round() / 10.0),
+                "link": format!("/life?org={}&period={}", c.org.id, m.month)})
+        })
         .collect();
     // The branch calendar: one row per due month, one column per kind due at some point.
     let calendar_kinds: Vec<MeetingKind> = MeetingKind::ALL
@@ -171,6 +176,12 @@ pub async fn compliance(
         org: OrgView::from(&c.org),
         trail: trail.iter().map(OrgView::from).collect(),
         period: q.period.trim().to_string(),
+        periods: crate::view::periods(
+            q.period.trim(),
+            c.kept_from.as_deref(),
+            dangjian_service::today(),
+        ),
+        period_action: "/life",
         from: c.from.clone(),
         to: c.to.clone(),
         rate: percent(c.rate),
