@@ -67,6 +67,11 @@ pub struct Layout {
     pub member_home: bool,
     /// JSON for htmx's `hx-headers`, carrying the CSRF token.
     pub hx_headers: String,
+    /// The printed title block: whose figures (default: the account's scope), of which
+    /// period (if the page has one), printed when.
+    pub print_org: String,
+    pub print_period: String,
+    pub printed_on: String,
 }
 
 impl Layout {
@@ -87,7 +92,25 @@ impl Layout {
             reads_audit: actor.reads_audit(),
             member_home: actor.member_home(),
             hx_headers: serde_json::json!({ "X-CSRF-Token": csrf }).to_string(),
+            print_org: actor.scope_name.clone(),
+            print_period: String::new(),
+            printed_on: {
+                let d = today();
+                format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())
+            },
         }
+    }
+
+    /// The organization a printed page is about, named with its parents.
+    pub fn about(mut self, title: String) -> Self {
+        self.print_org = title;
+        self
+    }
+
+    /// The period a printed page covers, as the page names it.
+    pub fn period(mut self, period: impl Into<String>) -> Self {
+        self.print_period = period.into();
+        self
     }
 }
 

@@ -318,3 +318,57 @@ on_both!(
         assert_eq!(after["group_id"], group, "the group is kept");
     }
 );
+
+on_both!(
+    pages_print_with_a_title_block_and_assets_are_cached_by_version,
+    async |t: &TestApp| {
+        let b = t.browser("baitao-secretary").await;
+        let (_, me) = t.api("baitao-secretary").await.get_json("/api/v1/me").await;
+        let branch = me["scope_org_id"].as_i64().expect("scope");
+        let (s, life) = b.page(&format!("/life?org={branch}&period=2026-Q1")).await;
+        assert_eq!(s, StatusCode::OK);
+        let block = &life[life.find("class=\"print-title\"").expect("a title block")..];
+        let block = &block[..block.find("</div>").expect("end")];
+        assert!(block.contains("组织生活"), "{block}");
+        assert!(
+            block.contains("白涛街道党工委 / "),
+            "named with its parents: {block}"
+        );
+        assert!(
+            block.contains("期间：2026-Q1（2026-01 至 2026-03）"),
+            "{block}"
+        );
+        assert!(block.contains("打印日期："), "{block}");
+
+        // The stylesheet numbers printed pages and hides the navigation.
+        let css_url = life
+            .split("href=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|u| u.starts_with("/assets/app.css?v="))
+            .expect("a versioned stylesheet")
+            .to_string();
+        let client = reqwest::Client::new();
+        let r = client.get(t.url(&css_url)).send().await.expect("css");
+        assert_eq!(
+            r.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let etag = r.headers()["etag"].to_str().expect("etag").to_string();
+        let css = r.text().await.expect("text");
+        assert!(css.contains("counter(page)") && css.contains(".print-title { display: block;"));
+        // Unversioned, it is revalidated, and unchanged it is not sent again.
+        let r = client
+            .get(t.url("/assets/app.css"))
+            .send()
+            .await
+            .expect("css");
+        assert_eq!(r.headers()["cache-control"], "no-cache");
+        let r = client
+            .get(t.url("/assets/app.css"))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .expect("css");
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    }
+);

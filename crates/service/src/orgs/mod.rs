@@ -213,6 +213,18 @@ impl App {
         self.org(actor, id).await
     }
 
+    /// `o` named with its parents below the district, whatever the reader's scope (a branch
+    /// knows its town), for the title block of a printed page.
+    pub async fn org_title(&self, actor: &Actor, o: &Org) -> ServiceResult<String> {
+        actor.check_visible(&o.path)?;
+        let root = path::ids(&o.path)
+            .first()
+            .map_or_else(String::new, |id| path::child(None, *id));
+        let mut conn = self.db.conn().await?;
+        let mut named = place::places_each(&mut conn, &[(root.as_str(), o.path.as_str())]).await?;
+        Ok(named.pop().map_or_else(|| o.name.clone(), |(_, p)| p))
+    }
+
     /// From the actor's scope root down to `o`, for breadcrumbs.
     pub async fn org_trail(&self, actor: &Actor, o: &Org) -> ServiceResult<Vec<Org>> {
         let root = actor.read_root()?.to_string();

@@ -60,6 +60,11 @@
 
   document.addEventListener("DOMContentLoaded", draw);
   document.addEventListener("DOMContentLoaded", autosubmit);
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+  });
 
   // An upload refused before it reached a handler (too large) has no fragment to show:
   // say so where the form shows its answers.

@@ -217,7 +217,9 @@ async fn dues_page(
     Ok(render_with(
         status,
         &DuesPage {
-            l: Layout::new(&auth.actor, &auth.csrf, "党费", "dues"),
+            l: Layout::new(&auth.actor, &auth.csrf, "党费", "dues")
+                .about(super::title_of(&st, &auth.actor, &o).await?)
+                .period(month.clone()),
             org_id: o.id,
             org_name: o.name.clone(),
             month,

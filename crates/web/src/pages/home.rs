@@ -56,6 +56,15 @@ fn chart(
     }
 }
 
+/// A period as a printed title names it: the months it covers.
+pub fn period_label(period: &str, from: &str, to: &str) -> String {
+    if period.is_empty() {
+        format!("本年（{from} 至 {to}）")
+    } else {
+        format!("{period}（{from} 至 {to}）")
+    }
+}
+
 /// The members list of `org` filtered by `param` = the slice's code.
 fn members_by(org: i64, param: &'static str) -> impl Fn(&Slice) -> Option<String> {
     move |s: &Slice| Some(format!("/members?org={org}&{param}={}", s.code))
@@ -138,7 +147,7 @@ pub async fn page(
         .app
         .review_grade_counts(&auth.actor, o.org.id, review_year)
         .await?;
-    let trail = st.app.org_trail(&auth.actor, &o.org).await?;
+    let trail = super::trail_of(&st, &auth.actor, &o.org).await?;
     let child_slices: Vec<Slice> = o
         .children
         .iter()
@@ -205,7 +214,9 @@ pub async fn page(
     let recruits = st.app.recruit_summary(&auth.actor, o.org.id).await?;
     let page = HomePage {
         recruits,
-        l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home"),
+        l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home")
+            .about(super::title_of(&st, &auth.actor, &o.org).await?)
+            .period(period_label(&period, &life.from, &life.to)),
         life_rate: super::life::percent(life.rate),
         life_light: super::life::light_name(life.light),
         child_life: life
@@ -227,7 +238,7 @@ pub async fn page(
             .collect(),
         review_year,
         org: OrgView::from(&o.org),
-        trail: trail.iter().map(OrgView::from).collect(),
+        trail,
         children: o.children.iter().map(ChildView::from).collect(),
         charts,
         periods: crate::view::periods(

@@ -22,9 +22,11 @@ use axum::response::{Html, IntoResponse, Response};
 use dangjian_domain::FieldError;
 use dangjian_service::ServiceError;
 
-use crate::error::{PageError, Problem};
+use crate::AppState;
+use crate::error::{PageError, PageResult, Problem};
 use crate::extract::{MAX_IMPORT_BYTES, MAX_UPLOAD_BYTES};
 use crate::routes::Table;
+use crate::view::OrgView;
 
 pub(crate) fn routes() -> Table {
     Table::new()
@@ -321,4 +323,28 @@ pub fn parse_minutes(s: &str) -> Option<i64> {
     } else {
         Some(s.parse().unwrap_or(-1))
     }
+}
+
+/// An org named with its parents, for a printed page's title block.
+pub async fn title_of(
+    st: &AppState,
+    actor: &dangjian_service::Actor,
+    o: &dangjian_service::orgs::Org,
+) -> PageResult<String> {
+    Ok(st.app.org_title(actor, o).await?)
+}
+
+/// The breadcrumbs from the actor's scope down to an org.
+pub async fn trail_of(
+    st: &AppState,
+    actor: &dangjian_service::Actor,
+    o: &dangjian_service::orgs::Org,
+) -> PageResult<Vec<OrgView>> {
+    Ok(st
+        .app
+        .org_trail(actor, o)
+        .await?
+        .iter()
+        .map(OrgView::from)
+        .collect())
 }

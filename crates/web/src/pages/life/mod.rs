@@ -123,7 +123,7 @@ pub async fn compliance(
         .app
         .compliance(a, parse_id(&q.org), Some(&q.period))
         .await?;
-    let trail = st.app.org_trail(a, &c.org).await?;
+    let trail = super::trail_of(&st, a, &c.org).await?;
     let trend: Vec<_> = c
         .trend
         .iter()
@@ -169,12 +169,14 @@ pub async fn compliance(
         study_sessions: c.study.sessions,
         attendance_rate: percent(c.attendance.rate),
         study_hours: crate::view::hours(c.study.member_minutes),
-        l: Layout::new(a, &auth.csrf, "组织生活", "life"),
+        l: Layout::new(a, &auth.csrf, "组织生活", "life")
+            .about(super::title_of(&st, a, &c.org).await?)
+            .period(super::home::period_label(q.period.trim(), &c.from, &c.to)),
         calendar_kinds: calendar_kinds.iter().map(|k| k.label()).collect(),
         calendar,
         can_record: st.app.branch_to_record(a, c.org.id).await.is_ok(),
         org: OrgView::from(&c.org),
-        trail: trail.iter().map(OrgView::from).collect(),
+        trail,
         period: q.period.trim().to_string(),
         periods: crate::view::periods(
             q.period.trim(),
@@ -338,7 +340,8 @@ pub async fn list(
         .await?;
     let link = |p: i64| format!("?org={}&kind={}&page={p}", org.id, q.kind);
     let view = MeetingsPage {
-        l: Layout::new(a, &auth.csrf, "会议记录", "life"),
+        l: Layout::new(a, &auth.csrf, "会议记录", "life")
+            .about(super::title_of(&st, a, &org).await?),
         can_record: st.app.branch_to_record(a, org.id).await.is_ok(),
         kinds: choices(
             MeetingKind::ALL,
