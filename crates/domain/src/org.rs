@@ -193,9 +193,28 @@ pub fn check_code(code: &str) -> Result<String, FieldError> {
     }
 }
 
+/// The place a party organization is named after, as residents know it: "音观社区党委" is
+/// 音观社区, "白涛街道党工委" is 白涛街道. A name with no party suffix is returned whole.
+pub fn place_name(org_name: &str) -> &str {
+    const SUFFIXES: [&str; 6] = ["联合党支部", "党工委", "党总支", "党支部", "党委", "党组织"];
+    SUFFIXES
+        .iter()
+        .find_map(|s| org_name.strip_suffix(s).filter(|rest| !rest.is_empty()))
+        .unwrap_or(org_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_are_named_without_the_party_suffix() {
+        assert_eq!(place_name("音观社区党委"), "音观社区");
+        assert_eq!(place_name("白涛街道党工委"), "白涛街道");
+        assert_eq!(place_name("红岩村党支部"), "红岩村");
+        assert_eq!(place_name("马武镇"), "马武镇");
+        assert_eq!(place_name("党委"), "党委", "nothing is left: keep the name");
+    }
 
     #[test]
     fn groups_only_inside_branches() {

@@ -54,11 +54,13 @@ pub async fn get_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<
 
 /// The open villages and communities (the towns' children set up in one) with their
 /// town's name, by path: where a member may report (双报到).
+/// Open villages and communities with their town's name, in the order of their codes (the
+/// administrative order residents know).
 pub async fn communities(conn: &mut AnyConnection) -> Result<Vec<(i64, String, String)>> {
     let rs = sqlx::query(
         "SELECT c.id, c.name, t.name AS town FROM org c JOIN org t ON t.id = c.parent_id \
          WHERE c.depth = 3 AND c.owner IN ('village', 'community') AND c.closed_on IS NULL \
-         AND c.kind NOT IN ('party_group', 'grid_group') ORDER BY c.path",
+         AND c.kind NOT IN ('party_group', 'grid_group') ORDER BY t.code, c.code, c.id",
     )
     .fetch_all(conn)
     .await?;

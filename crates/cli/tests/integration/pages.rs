@@ -372,3 +372,95 @@ on_both!(
         assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
     }
 );
+
+on_both!(
+    long_lists_page_and_residents_pick_their_community_by_town,
+    async |t: &TestApp| {
+        let b = t.browser(&t.account("district_admin").username).await;
+        // 发展党员: each stage shows its most urgent twenty, and one stage pages by fifty.
+        let secretary = t.api("baitao-secretary").await;
+        let (_, me) = secretary.get_json("/api/v1/me").await;
+        let branch = me["scope_org_id"].as_i64().expect("scope");
+        for i in 0..75_u16 {
+            let (s, v) = secretary
+                .post(
+                    "/api/v1/recruits",
+                    &serde_json::json!({"org_id": branch, "name": format!("申请{}{}", char::from_u32(0x4e00 + u32::from(i) / 20).unwrap_or('一'), char::from_u32(0x4e00 + u32::from(i) % 20).unwrap_or('一')),
+                        "id_number": crate::roster::id_number(1996, 1 + (i % 12) as u8, 1 + (i % 28) as u8, 100 + i),
+                        "ethnicity": "汉族", "education": "bachelor", "category": "in_service",
+                        "applied_on": dangjian_service::today().to_string()}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+        }
+        let (s, board) = b.page("/recruits").await;
+        assert_eq!(s, StatusCode::OK);
+        let columns = board.matches("class=\"panel column\"").count();
+        assert!(columns >= 4, "the stages are shown");
+        let cards = board.matches("class=\"person").count();
+        assert!(cards <= columns * 20, "at most twenty a stage: {cards}");
+        let more = board
+            .split("href=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|u| u.contains("&amp;stage="))
+            .expect("a stage with more people than the board shows")
+            .replace("&amp;", "&");
+        let (s, stage) = b.page(&more).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(stage.matches("class=\"panel column\"").count(), 1);
+        assert_eq!(stage.matches("class=\"person").count(), 50, "a full page");
+        assert!(stage.contains("rel=\"next\""), "more pages follow");
+        assert!(
+            stage.contains(" / "),
+            "each card names its branch with its parents"
+        );
+
+        // 服务单元: a hundred to a page with the total.
+        let (s, units) = b.page("/service-units").await;
+        assert_eq!(s, StatusCode::OK);
+        let total: usize = units
+            .split("id=\"unit-total\">")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .and_then(|n| n.parse().ok())
+            .expect("a total");
+        assert!(total > 100, "the district has many units: {total}");
+        let shown = units.matches("<li class=\"tier-").count();
+        assert_eq!(shown, 100);
+        let (_, last) = b
+            .page(&format!("/service-units?page={}", total.div_ceil(100)))
+            .await;
+        assert_eq!(
+            last.matches("<li class=\"tier-").count(),
+            total - (total.div_ceil(100) - 1) * 100
+        );
+
+        // The residents' picker: grouped by town, once each, by the names residents know.
+        let client = reqwest::Client::new();
+        let form = client
+            .get(t.url("/r"))
+            .send()
+            .await
+            .expect("form")
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            form.contains("<optgroup label=\"白涛街道\">"),
+            "towns by place name"
+        );
+        assert!(
+            form.contains("data-filter-for=\"community-select\""),
+            "searchable"
+        );
+        let picker = &form[form.find("id=\"community-select\"").expect("picker")..];
+        let picker = &picker[..picker.find("</select>").expect("end")];
+        let towns: Vec<&str> = picker
+            .split("<optgroup label=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        assert_eq!(towns.len(), 27, "each town once: {towns:?}");
+        assert!(!picker.contains("党委"), "place names, not party names");
+    }
+);

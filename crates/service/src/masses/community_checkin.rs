@@ -4,7 +4,7 @@
 
 use dangjian_domain::date;
 use dangjian_domain::masses::{self, CheckinRating, DeedInput};
-use dangjian_domain::org::{OrgKind, OrgOwner};
+use dangjian_domain::org::{OrgKind, OrgOwner, place_name};
 use dangjian_store::StoreError;
 use dangjian_store::masses::community_checkin::{self as store, NewCommunityCheckin, NewService};
 use dangjian_store::member::{self, DEPARTED_PATH};
@@ -17,6 +17,17 @@ use crate::masses::CommunityService;
 use crate::masses::PAGE;
 use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
+
+/// A village or community as residents and members pick it: by place name, under its town,
+/// in the administrative order.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Community {
+    pub id: i64,
+    /// 音观社区 (not the party committee's name).
+    pub name: String,
+    /// 白涛街道.
+    pub town: String,
+}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommunityCheckinView {
@@ -55,14 +66,18 @@ fn this_year() -> i32 {
 }
 
 impl App {
-    /// The villages and communities a member may report to: every open one of the district
-    /// (a member lives anywhere), named with their town.
-    pub async fn communities(&self) -> ServiceResult<Vec<(i64, String)>> {
+    /// The villages and communities a member may report to or a resident writes from: every
+    /// open one of the district, by place name under its town.
+    pub async fn communities(&self) -> ServiceResult<Vec<Community>> {
         let mut conn = self.db.conn().await?;
         Ok(org::communities(&mut conn)
             .await?
             .into_iter()
-            .map(|(id, name, town)| (id, format!("{town} · {name}")))
+            .map(|(id, name, town)| Community {
+                id,
+                name: place_name(&name).to_string(),
+                town: place_name(&town).to_string(),
+            })
             .collect())
     }
 

@@ -97,6 +97,7 @@ pub struct Card {
     pub id: i64,
     pub name: String,
     pub org_id: i64,
+    /// The branch with its parents below the reader's scope ("白涛街道 / 音观社区 / 第二党支部").
     pub org_name: String,
     pub last_step: i64,
     pub next_label: &'static str,
@@ -694,6 +695,9 @@ impl App {
             })
             .collect();
         let (mut overdue, mut soon) = (0, 0);
+        // Each card's branch named with its parents below the reader's scope.
+        let paths: Vec<&str> = people.iter().map(|p| p.org_path.as_str()).collect();
+        let places = crate::orgs::places(&mut conn, actor.read_root()?, &paths).await?;
         for p in people {
             let done = dates.remove(&p.id).unwrap_or_default();
             let next = u8::try_from(p.last_step + 1).unwrap_or(LAST_STEP);
@@ -713,7 +717,7 @@ impl App {
                 id: p.id,
                 name: p.name,
                 org_id: p.org_id,
-                org_name: p.org_name,
+                org_name: places.get(&p.org_path).cloned().unwrap_or(p.org_name),
                 last_step: p.last_step,
                 next_label: rules.step(next).map_or("", |s| s.label),
                 latest: w.latest.map(date::format),

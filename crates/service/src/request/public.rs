@@ -36,7 +36,7 @@ pub struct Challenge {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicOptions {
     pub categories: Vec<(i64, String)>,
-    pub communities: Vec<(i64, String)>,
+    pub communities: Vec<crate::masses::community_checkin::Community>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -60,6 +60,28 @@
 
   document.addEventListener("DOMContentLoaded", draw);
   document.addEventListener("DOMContentLoaded", autosubmit);
+
+  // A long picker with a search box: options (and whole towns) that do not match are hidden;
+  // a town's name shows all its villages.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-filter-for]").forEach(function (box) {
+      var sel = document.getElementById(box.getAttribute("data-filter-for"));
+      if (!sel) { return; }
+      box.addEventListener("input", function () {
+        var q = box.value.trim();
+        sel.querySelectorAll("optgroup").forEach(function (g) {
+          var town = q !== "" && g.label.indexOf(q) >= 0;
+          var any = false;
+          g.querySelectorAll("option").forEach(function (o) {
+            var show = q === "" || town || o.textContent.indexOf(q) >= 0;
+            o.hidden = !show;
+            any = any || show;
+          });
+          g.hidden = !any;
+        });
+      });
+    });
+  });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });

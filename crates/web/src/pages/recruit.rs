@@ -16,19 +16,38 @@ use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
 use crate::session::Auth;
-use crate::view::{Choice, Layout, choices};
+use crate::view::{Choice, Layout, Pager, choices};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct OrgQuery {
     org: String,
+    /// One stage's people, paged (the board shows each stage's most urgent first).
+    stage: String,
+    page: String,
+}
+
+/// Cards a stage shows on the board before its "all" link.
+const ON_BOARD: usize = 20;
+/// People per page of one stage.
+const PER_PAGE: usize = 50;
+
+/// One stage of the board as shown: its first cards, or one page of them.
+pub struct ColumnView<'a> {
+    stage: &'static str,
+    label: &'static str,
+    total: usize,
+    cards: &'a [dangjian_service::recruit::Card],
 }
 
 #[derive(Template)]
 #[template(path = "recruits.html")]
-struct BoardPage {
+struct BoardPage<'a> {
     l: Layout,
-    p: Pipeline,
+    p: &'a Pipeline,
+    columns: Vec<ColumnView<'a>>,
+    /// The stage shown alone, with its pages.
+    stage: Option<(&'static str, Pager)>,
     stage_labels: Vec<&'static str>,
     can_add: bool,
     can_plan: bool,
@@ -38,24 +57,55 @@ struct BoardPage {
 async fn board(
     st: &AppState,
     auth: &Auth,
-    org: Option<i64>,
+    q: &OrgQuery,
     errors: FormErrors,
 ) -> PageResult<Response> {
-    let o = match org {
+    let o = match parse_id(&q.org) {
         Some(id) => st.app.org(&auth.actor, id).await?,
         None => st.app.home_org(&auth.actor).await?,
     };
     let p = st.app.pipeline(&auth.actor, o.id).await?;
     let actions = dangjian_service::recruit::policy::board_actions(&auth.actor, &o.path, &o.kind);
+    let alone = p.stages.iter().find(|s| s.stage == q.stage);
+    let page = parse_id(&q.page).unwrap_or(1).max(1);
+    let columns = p
+        .stages
+        .iter()
+        .filter(|s| s.stage != "full" && alone.is_none_or(|a| a.stage == s.stage))
+        .map(|s| {
+            let from = if alone.is_some() {
+                (usize::try_from(page - 1).unwrap_or(0) * PER_PAGE).min(s.cards.len())
+            } else {
+                0
+            };
+            let shown = if alone.is_some() { PER_PAGE } else { ON_BOARD };
+            ColumnView {
+                stage: s.stage,
+                label: s.label,
+                total: s.cards.len(),
+                cards: &s.cards[from..(from + shown).min(s.cards.len())],
+            }
+        })
+        .collect();
+    let stage = alone.map(|s| {
+        let base = [("org", o.id.to_string()), ("stage", s.stage.to_string())];
+        (
+            s.label,
+            Pager::new(&base, page, PER_PAGE as i64, s.cards.len() as i64),
+        )
+    });
     let status = errors.status();
     Ok(render_with(
         status,
         &BoardPage {
-            l: Layout::new(&auth.actor, &auth.csrf, "发展党员", "recruits"),
+            l: Layout::new(&auth.actor, &auth.csrf, "发展党员", "recruits")
+                .about(super::title_of(st, &auth.actor, &o).await?),
             stage_labels: Stage::ALL.iter().map(|s| s.label()).collect(),
             can_add: actions.can_add,
             can_plan: actions.can_plan,
-            p,
+            p: &p,
+            columns,
+            stage,
             errors,
         },
     ))
@@ -66,7 +116,7 @@ pub async fn page(
     auth: Auth,
     PageQuery(q): PageQuery<OrgQuery>,
 ) -> PageResult<Response> {
-    board(&st, &auth, parse_id(&q.org), FormErrors::default()).await
+    board(&st, &auth, &q, FormErrors::default()).await
 }
 
 pub async fn export(
@@ -105,7 +155,13 @@ pub async fn plan(
         .or_form()?
     {
         Ok(()) => Ok(Redirect::to(&format!("/recruits?org={org}")).into_response()),
-        Err(errs) => board(&st, &auth, Some(org), FormErrors(errs)).await,
+        Err(errs) => {
+            let q = OrgQuery {
+                org: org.to_string(),
+                ..OrgQuery::default()
+            };
+            board(&st, &auth, &q, FormErrors(errs)).await
+        }
     }
 }
 

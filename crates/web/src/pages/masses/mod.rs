@@ -135,7 +135,7 @@ struct OverviewPage {
     member_id: Option<i64>,
     report: Option<CommunityCheckinView>,
     report_hours: String,
-    communities: Vec<(i64, String)>,
+    communities: Vec<crate::pages::request::public::PickGroup>,
     kinds: Vec<Choice>,
     today: String,
     errors: FormErrors,
@@ -157,7 +157,7 @@ async fn overview(
     let mine = st.app.my_households(a).await?;
     let report = st.app.my_community_checkin(a).await?;
     let communities = if a.member_id.is_some() && report.is_none() {
-        st.app.communities().await?
+        crate::pages::request::public::by_town(st.app.communities().await?, None)
     } else {
         Vec::new()
     };

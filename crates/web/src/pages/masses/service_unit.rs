@@ -16,7 +16,7 @@ use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
 use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::session::Auth;
-use crate::view::Layout;
+use crate::view::{Layout, Pager};
 
 fn tier_label(code: &str) -> &'static str {
     ServiceTier::parse(code).map_or("", ServiceTier::label)
@@ -33,14 +33,21 @@ pub struct Line {
 #[serde(default)]
 pub struct OrgQuery {
     org: String,
+    page: String,
 }
+
+/// Units per page of the structure (a district holds thousands).
+const PER_PAGE: usize = 100;
 
 #[derive(Template)]
 #[template(path = "service_units.html")]
 struct ListPage {
     l: Layout,
     org: Org,
+    /// This page's units, in the structure's order.
     lines: Vec<Line>,
+    total: usize,
+    pager: Pager,
     can_edit: bool,
     /// Units a new one may go under: all but the lowest tier.
     parents: Vec<(i64, String)>,
@@ -53,7 +60,7 @@ struct ListPage {
 async fn list_page(
     st: &AppState,
     auth: &Auth,
-    org: Option<i64>,
+    (org, page): (Option<i64>, i64),
     name: &str,
     errors: FormErrors,
 ) -> PageResult<Response> {
@@ -75,6 +82,18 @@ async fn list_page(
         .map(|x| (x.u.id, format!("{} · {}", x.u.org_name, x.u.name)))
         .collect();
     let grids = st.app.public_grids(org.id).await?;
+    let total = lines.len();
+    let pager = Pager::new(
+        &[("org", org.id.to_string())],
+        page,
+        PER_PAGE as i64,
+        total as i64,
+    );
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .skip(usize::try_from(pager.page - 1).unwrap_or(0) * PER_PAGE)
+        .take(PER_PAGE)
+        .collect();
     let status = errors.status();
     Ok(render_with(
         status,
@@ -82,6 +101,8 @@ async fn list_page(
             l: Layout::new(a, &auth.csrf, "党员联系服务体系", "masses"),
             can_edit: dangjian_service::masses::policy::can_edit(a, &org.path),
             lines,
+            total,
+            pager,
             parents,
             grids,
             name: name.to_string(),
@@ -96,7 +117,15 @@ pub async fn list(
     auth: Auth,
     PageQuery(q): PageQuery<OrgQuery>,
 ) -> PageResult<Response> {
-    list_page(&st, &auth, parse_id(&q.org), "", FormErrors::default()).await
+    let page = parse_id(&q.page).unwrap_or(1).max(1);
+    list_page(
+        &st,
+        &auth,
+        (parse_id(&q.org), page),
+        "",
+        FormErrors::default(),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -127,7 +156,7 @@ pub async fn create(
         .or_form()?
     {
         Ok(u) => Ok(Redirect::to(&format!("/service-units/{}", u.id)).into_response()),
-        Err(errs) => list_page(&st, &auth, org, &f.name, FormErrors(errs)).await,
+        Err(errs) => list_page(&st, &auth, (org, 1), &f.name, FormErrors(errs)).await,
     }
 }
 

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use dangjian_domain::request::{RequestState, SubmissionInput};
 use dangjian_service::ServiceError;
+use dangjian_service::masses::community_checkin::Community;
 use dangjian_service::request::public::{Challenge, PublishedPage, TrackedRequest};
 use rand::RngCore;
 use serde::Deserialize;
@@ -88,12 +89,38 @@ fn options(items: Vec<(i64, String)>, current: &str) -> Vec<Pick> {
     picks(items, parse_id(current))
 }
 
+/// The villages and communities of one town in a picker.
+pub struct PickGroup {
+    pub label: String,
+    pub picks: Vec<Pick>,
+}
+
+/// Villages and communities grouped by town, in the order given (the administrative one).
+pub fn by_town(items: Vec<Community>, current: Option<i64>) -> Vec<PickGroup> {
+    let mut groups: Vec<PickGroup> = Vec::new();
+    for c in items {
+        let pick = Pick {
+            selected: Some(c.id) == current,
+            id: c.id,
+            name: c.name,
+        };
+        match groups.last_mut() {
+            Some(g) if g.label == c.town => g.picks.push(pick),
+            _ => groups.push(PickGroup {
+                label: c.town,
+                picks: vec![pick],
+            }),
+        }
+    }
+    groups
+}
+
 #[derive(Template)]
 #[template(path = "request_new.html")]
 struct NewPage {
     csrf: String,
     categories: Vec<Pick>,
-    communities: Vec<Pick>,
+    communities: Vec<PickGroup>,
     grids: Vec<Pick>,
     challenge: Challenge,
     form: SubmissionInput,
@@ -123,7 +150,7 @@ async fn new_page(
         status,
         &NewPage {
             categories: options(o.categories, &form.category_id),
-            communities: options(o.communities, &form.community_id),
+            communities: by_town(o.communities, parse_id(&form.community_id)),
             grids,
             challenge: st.app.request_challenge(),
             csrf: csrf.clone(),
@@ -369,7 +396,7 @@ pub struct PublishedLine {
 #[derive(Template)]
 #[template(path = "requests_public.html")]
 struct PublishedList {
-    communities: Vec<Pick>,
+    communities: Vec<PickGroup>,
     items: Vec<PublishedLine>,
     page: i64,
     prev: Option<String>,
@@ -404,7 +431,7 @@ pub async fn published(
     let link = |p: i64| format!("/r/list?community={}&page={p}", q.community.trim());
     let communities = st.app.communities().await?;
     let list = PublishedList {
-        communities: options(communities, &q.community),
+        communities: by_town(communities, community),
         items: items
             .into_iter()
             .map(|r| PublishedLine {
