@@ -596,8 +596,8 @@ on_both!(
         assert_eq!(e["error"]["code"], "not_in_service");
         let (_, html) = t.browser("baitao-member").await.page("/masses").await;
         assert!(
-            html.contains("id=\"report-form\"") && html.contains("白涛街道党工委 · "),
-            "the communities to report to, named with their town: {html}"
+            html.contains("id=\"report-form\"") && html.contains("<optgroup label=\"白涛街道\">"),
+            "the communities to report to, grouped by their town: {html}"
         );
 
         // A member of the town's agencies, registered by the town.

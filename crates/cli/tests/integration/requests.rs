@@ -118,7 +118,7 @@ on_both!(
                 .as_array()
                 .expect("communities")
                 .iter()
-                .any(|c| c[0] == vid)
+                .any(|c| c["id"] == vid)
         );
         let grids = reqwest::get(t.url(&format!("/api/v1/public/grids?community_id={vid}")))
             .await
