@@ -27,4 +27,5 @@ mod roster;
 mod schema;
 mod scope;
 mod scope_matrix;
+mod to_do;
 mod transfer;

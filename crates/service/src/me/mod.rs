@@ -6,7 +6,8 @@
 
 use dangjian_domain::date;
 use dangjian_domain::life::{MeetingKind, Period, rule_in_force};
-use dangjian_store::{life, org};
+use dangjian_store::org::OrgRow;
+use dangjian_store::{Conn, life, org};
 use serde::Serialize;
 
 use crate::dues::MemberDues;
@@ -75,6 +76,38 @@ pub struct MyDay {
     pub notifications: Vec<Notification>,
 }
 
+/// What a branch must hold in the current month, quarter and year, and whether it has.
+pub(crate) async fn due_meetings(
+    conn: &mut Conn,
+    branch: &OrgRow,
+) -> ServiceResult<Vec<DueMeeting>> {
+    let rules = crate::life::load_rules(conn).await?;
+    // Every period asked about (this month, quarter, year) lies in this year.
+    let year_start = format!("{:04}-01-01", today().year());
+    let held = life::held_from(conn, branch.id, &year_start).await?;
+    let mut due = Vec::new();
+    for &kind in MeetingKind::ALL {
+        let Some(rule) = rule_in_force(&rules, &branch.kind, kind, today()).filter(|r| r.times > 0)
+        else {
+            continue;
+        };
+        let p = Period::containing(rule.period, today());
+        let (from, to) = (date::format(p.start), date::format(p.end));
+        due.push(DueMeeting {
+            kind: kind.as_str().into(),
+            kind_label: kind.label(),
+            period_label: rule.period.label(),
+            fixed_day: rule.fixed_day,
+            held_on: held
+                .iter()
+                .filter(|(k, on)| k == kind.as_str() && *on >= from && *on <= to)
+                .map(|(_, on)| on.clone())
+                .max(),
+        });
+    }
+    Ok(due)
+}
+
 impl App {
     /// The signed-in member's own figures. Accounts without a member record have none.
     pub async fn my_day(&self, actor: &Actor) -> ServiceResult<MyDay> {
@@ -96,30 +129,7 @@ impl App {
         let branch = org::get(&mut conn, member.org_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let rules = crate::life::load_rules(&mut conn).await?;
-        // Every period asked about (this month, quarter, year) lies in this year.
-        let held = life::held_from(&mut conn, branch.id, span.0).await?;
-        let mut due = Vec::new();
-        for &kind in MeetingKind::ALL {
-            let Some(rule) =
-                rule_in_force(&rules, &branch.kind, kind, today()).filter(|r| r.times > 0)
-            else {
-                continue;
-            };
-            let p = Period::containing(rule.period, today());
-            let (from, to) = (date::format(p.start), date::format(p.end));
-            due.push(DueMeeting {
-                kind: kind.as_str().into(),
-                kind_label: kind.label(),
-                period_label: rule.period.label(),
-                fixed_day: rule.fixed_day,
-                held_on: held
-                    .iter()
-                    .filter(|(k, on)| k == kind.as_str() && *on >= from && *on <= to)
-                    .map(|(_, on)| on.clone())
-                    .max(),
-            });
-        }
+        let due = due_meetings(&mut conn, &branch).await?;
         let meetings = life::member_meetings(&mut conn, me, span, MEETINGS_SHOWN)
             .await?
             .into_iter()

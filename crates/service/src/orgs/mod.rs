@@ -5,6 +5,7 @@ mod model;
 pub use model::*;
 pub mod committee;
 mod place;
+pub mod to_do;
 pub use place::Place;
 pub(crate) use place::{places, places_each};
 pub mod policy;

@@ -21,3 +21,12 @@ pub fn check_edit_committee(actor: &Actor, org_path: &str) -> ServiceResult<()> 
 pub fn can_edit_committee(actor: &Actor, org_path: &str) -> bool {
     check_edit_committee(actor, org_path).is_ok()
 }
+
+/// A level's to-do list: the staff of the level; a plain member's own things are on 我的.
+pub fn check_read_to_do(actor: &Actor) -> ServiceResult<()> {
+    if actor.member_home() {
+        Err(crate::ServiceError::Forbidden("党员的待办事项在“我的”页面"))
+    } else {
+        Ok(())
+    }
+}

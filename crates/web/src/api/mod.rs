@@ -66,6 +66,7 @@ pub(crate) fn routes() -> Table {
         .api(routes!(orgs::get))
         .api(routes!(orgs::update))
         .api(routes!(orgs::committee))
+        .api(routes!(orgs::to_do))
         .api(routes!(orgs::appoint))
         .api(routes!(orgs::relieve))
         .api(routes!(members::list))

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_service::orgs::Org;
 use dangjian_service::orgs::committee::{AppointInput, Committee, CommitteePost, RelieveInput};
+use dangjian_service::orgs::to_do::ToDo;
 use dangjian_service::orgs::{ChildSummary, OrgChange, OrgInput};
 use dangjian_service::stats::Overview;
 use serde::{Deserialize, Serialize};
@@ -229,4 +230,28 @@ pub async fn relieve(
     ApiJson(b): ApiJson<RelieveInput>,
 ) -> ApiResult<Json<CommitteePost>> {
     Ok(Json(st.app.relieve(&auth.actor, id, &b).await?))
+}
+
+/// 待办 / What needs action now
+///
+/// What needs action in the organization's subtree, each with its count and the page that
+/// lists it: for a branch the meetings of this period not yet held, above it the branches
+/// behind this year; at every level members in arrears, recruitment steps overdue or due
+/// soon, open residents' requests, households without a member, evaluations under way. Only
+/// the figures the caller's role reads are given. A plain member: 403 (their own are on
+/// `/me/day`).
+#[utoipa::path(
+    get,
+    path = "/orgs/{id}/to-do",
+    operation_id = "getToDo",
+    tag = "orgs",
+    params(("id" = i64, Path, description = "Organization id.")),
+    responses((status = 200, description = "What needs action.", body = ToDo)),
+)]
+pub async fn to_do(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ToDo>> {
+    Ok(Json(st.app.to_do(&auth.actor, id).await?))
 }

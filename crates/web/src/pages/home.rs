@@ -93,9 +93,19 @@ struct HomePage {
     behind: Vec<(i64, String, i64)>,
     review_year: i64,
     recruits: dangjian_service::recruit::RecruitSummary,
+    to_do: Option<dangjian_service::orgs::to_do::ToDo>,
+    /// Each child's dues collection rate this month, by child id.
+    child_dues: Vec<(i64, String)>,
 }
 
 impl HomePage {
+    fn dues_of(&self, id: &i64) -> &str {
+        self.child_dues
+            .iter()
+            .find(|(c, _)| c == id)
+            .map_or("—", |(_, r)| r.as_str())
+    }
+
     fn life_of(&self, id: &i64) -> (&str, &str) {
         self.child_life
             .iter()
@@ -212,8 +222,19 @@ pub async fn page(
         );
     }
     let recruits = st.app.recruit_summary(&auth.actor, o.org.id).await?;
+    let to_do = Some(st.app.to_do(&auth.actor, o.org.id).await?);
+    let child_dues = st
+        .app
+        .dues_by_child(&auth.actor, o.org.id, None)
+        .await?
+        .into_iter()
+        .skip(1)
+        .map(|c| (c.org.id, super::life::percent(c.rate)))
+        .collect();
     let page = HomePage {
         recruits,
+        to_do,
+        child_dues,
         l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home")
             .about(super::title_of(&st, &auth.actor, &o.org).await?)
             .period(period_label(&period, &life.from, &life.to)),

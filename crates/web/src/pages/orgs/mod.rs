@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::org::{OrgKind, OrgOwner};
 use dangjian_service::ServiceError;
 use dangjian_service::orgs::committee::Committee;
+use dangjian_service::orgs::to_do::ToDo;
 use dangjian_service::orgs::{OrgChange, OrgInput};
 use serde::Deserialize;
 
@@ -38,6 +39,8 @@ struct OrgPage {
     can_edit: bool,
     /// A branch's committee (other orgs have none here).
     committee: Option<Committee>,
+    /// What needs action now (not for a plain member).
+    to_do: Option<ToDo>,
 }
 
 pub async fn home(State(st): State<AppState>, auth: Auth) -> PageResult<Response> {
@@ -60,6 +63,11 @@ pub async fn page(
         Some(st.app.committee(a, id).await?)
     } else {
         None
+    };
+    let to_do = if a.member_home() {
+        None
+    } else {
+        Some(st.app.to_do(a, id).await?)
     };
     let events = events
         .into_iter()
@@ -86,6 +94,7 @@ pub async fn page(
         events,
         members,
         committee,
+        to_do,
     };
     Ok(render(&page))
 }
