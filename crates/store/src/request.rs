@@ -529,6 +529,29 @@ pub async fn count_since(
     Ok((r.try_get("by_phone")?, r.try_get("by_address")?))
 }
 
+/// Requests of a subtree submitted in `[from_ms, to_ms)`, by category: (name, n), most first.
+pub async fn by_category(
+    conn: &mut AnyConnection,
+    root: &str,
+    (from_ms, to_ms): (i64, i64),
+) -> Result<Vec<(String, i64)>> {
+    let rs = sqlx::query(
+        "SELECT c.name, COUNT(*) AS n FROM request r JOIN request_category c ON c.id = r.category_id \
+         WHERE r.community_path >= $1 AND r.community_path < $2 \
+         AND r.submitted_at >= $3 AND r.submitted_at < $4 \
+         GROUP BY c.name ORDER BY n DESC, c.name",
+    )
+    .bind(root)
+    .bind(path::upper(root))
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("name")?, r.try_get("n")?)))
+        .collect()
+}
+
 /// Open requests of a subtree whose deadline has passed, by community: (path, n).
 pub async fn overdue_by_community(
     conn: &mut AnyConnection,

@@ -396,6 +396,47 @@ on_both!(
         assert!(d["total"]["total"].as_i64().expect("total") >= 1);
         assert!(d["total"]["resolved"].as_i64().expect("resolved") >= 1);
         assert!(d["total"]["median_answer_hours"].as_f64().is_some());
+
+        // The district's figures agree with each other: months and categories add up to the
+        // year, the satisfaction rate is made of the residents' answers.
+        let admin = t.api(&t.account("district_admin").username).await;
+        let (_, d) = admin.get_json("/api/v1/requests/dashboard").await;
+        let total = d["total"]["total"].as_i64().expect("total");
+        assert!(total > 0, "the demo has requests this year: {d}");
+        let sum = |key: &str| -> i64 {
+            d[key]
+                .as_array()
+                .expect(key)
+                .iter()
+                .map(|x| x[1].as_i64().unwrap_or(0))
+                .sum()
+        };
+        assert_eq!(d["by_month"].as_array().map(Vec::len), Some(12));
+        assert_eq!(sum("by_month"), total, "months add up to the year");
+        assert_eq!(sum("by_category"), total, "categories add up to the year");
+        let state = |code: &str| -> i64 {
+            d["by_state"]
+                .as_array()
+                .expect("states")
+                .iter()
+                .find(|x| x[0] == code)
+                .and_then(|x| x[1].as_i64())
+                .unwrap_or(0)
+        };
+        assert_eq!(d["satisfied"].as_i64(), Some(state("confirmed")));
+        assert_eq!(d["unsatisfied"].as_i64(), Some(state("reopened")));
+        let web = t.browser(&t.account("district_admin").username).await;
+        let (s, page) = web.page("/requests/dashboard").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(
+            page.matches("class=\"chart\"").count(),
+            3,
+            "state, month, category"
+        );
+        assert!(page.contains("id=\"dash-satisfaction\""));
+        // The list says what each request is about.
+        let (_, list) = web.page("/requests?state=closed").await;
+        assert!(list.contains("<td class=\"about\">路灯坏了一个多月"), "the description");
     }
 );
 

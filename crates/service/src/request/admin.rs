@@ -276,6 +276,15 @@ pub struct RequestDashboard {
     pub total: RequestLine,
     /// Open children.
     pub children: Vec<RequestLine>,
+    /// Requests submitted in each month of the year (`YYYY-MM`, n), January first.
+    pub by_month: Vec<(String, i64)>,
+    /// Requests submitted in the year by category, most first.
+    pub by_category: Vec<(String, i64)>,
+    /// Residents who answered: confirmed solved (群众已确认), or not (群众不满意), now.
+    pub satisfied: i64,
+    pub unsatisfied: i64,
+    /// satisfied ÷ (satisfied + unsatisfied), in ‰; none before anyone answered.
+    pub satisfaction_permille: Option<i64>,
 }
 
 /// The counts of a year, without the duration buckets.
@@ -352,6 +361,23 @@ fn line(org: &Org, counters: &[(String, String, i64)], overdue: i64) -> RequestL
     }
 }
 
+/// The instants (ms) a year begins and ends in China Standard Time.
+fn year_ms(year: i32) -> (i64, i64) {
+    let start = |y: i32| {
+        time::Date::from_calendar_date(y, time::Month::January, 1)
+            .map(|d| {
+                d.midnight()
+                    .assume_offset(
+                        time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC),
+                    )
+                    .unix_timestamp()
+                    * 1000
+            })
+            .unwrap_or(0)
+    };
+    (start(year), start(year + 1))
+}
+
 impl App {
     /// Requests of an org's subtree and of each child, from the rollup, for a year.
     pub async fn request_dashboard(
@@ -404,7 +430,7 @@ impl App {
         }
         let empty = Vec::new();
         let own = by_org.get(&org.id).unwrap_or(&empty);
-        let by_state = RequestState::ALL
+        let by_state: Vec<(RequestState, i64)> = RequestState::ALL
             .iter()
             .map(|s| {
                 let n = own
@@ -427,12 +453,52 @@ impl App {
                 )
             })
             .collect();
+        let (monthly, by_category) = {
+            let mut conn = self.db.conn().await?;
+            (
+                rollup::for_orgs(
+                    &mut conn,
+                    Orgs::One(org.id),
+                    &[rollup::REQUEST_COUNT],
+                    year_range,
+                    0,
+                )
+                .await?,
+                store::by_category(&mut conn, &org.path, year_ms(year)).await?,
+            )
+        };
+        let by_month = (1..=12)
+            .map(|m| {
+                let month = format!("{year}-{m:02}");
+                let n = monthly
+                    .iter()
+                    .filter(|(_, _, k, _)| *k == month)
+                    .map(|(_, _, _, n)| n)
+                    .sum();
+                (month, n)
+            })
+            .collect();
+        let state_n = |s: RequestState| {
+            by_state
+                .iter()
+                .find(|(x, _)| *x == s)
+                .map_or(0, |(_, n)| *n)
+        };
+        let (satisfied, unsatisfied) = (
+            state_n(RequestState::Confirmed),
+            state_n(RequestState::Reopened),
+        );
         Ok(RequestDashboard {
             org,
             year,
             by_state,
             total,
             children,
+            by_month,
+            by_category,
+            satisfied,
+            unsatisfied,
+            satisfaction_permille: domain::permille(satisfied, satisfied + unsatisfied),
         })
     }
 }

@@ -11,9 +11,7 @@ use dangjian_domain::request::{RequestAction, RequestState};
 use dangjian_service::request::Request;
 use dangjian_service::request::RequestCategory;
 use dangjian_service::request::RequestDepartment;
-use dangjian_service::request::admin::{
-    CategoryInput, DepartmentInput, RequestDashboard, RequestLine,
-};
+use dangjian_service::request::admin::{CategoryInput, DepartmentInput, RequestLine};
 use dangjian_service::request::{ActionInput, RequestQuery, RequestView};
 use serde::Deserialize;
 
@@ -54,10 +52,20 @@ pub struct Line {
     due: String,
     overdue: bool,
     handler: String,
+    /// What it is about: the start of the resident's description.
+    about: String,
 }
 
+/// Characters of a description a list shows.
+const ABOUT_CHARS: usize = 30;
+
 fn line(r: Request, now: i64) -> Line {
+    let mut about: String = r.description.chars().take(ABOUT_CHARS).collect();
+    if r.description.chars().count() > ABOUT_CHARS {
+        about.push('…');
+    }
     Line {
+        about,
         code: dangjian_domain::request::display_tracking_code(&r.code),
         state: RequestState::parse(&r.times.state).map_or("", RequestState::label),
         submitted: format_instant(r.submitted_at),
@@ -372,9 +380,17 @@ struct DashboardPage {
     org_name: String,
     parent_id: Option<i64>,
     year: i32,
+    years: Vec<i32>,
     by_state: Vec<(&'static str, i64)>,
     total: DashLine,
     children: Vec<DashLine>,
+    /// Charts: states now, submissions by month, by category (ECharts series).
+    state_chart: String,
+    month_chart: String,
+    category_chart: String,
+    satisfaction: String,
+    satisfied: i64,
+    unsatisfied: i64,
 }
 
 #[derive(Deserialize, Default)]
@@ -390,28 +406,68 @@ pub async fn dashboard(
     PageQuery(q): PageQuery<DashboardQuery>,
 ) -> PageResult<Response> {
     let a = &auth.actor;
-    let RequestDashboard {
-        org,
-        year,
-        by_state,
-        total,
-        children,
-    } = st
+    let d = st
         .app
         .request_dashboard(a, parse_id(&q.org), q.year.trim().parse().ok())
         .await?;
+    let series = |items: Vec<(String, i64, Option<String>)>| {
+        serde_json::Value::from(
+            items
+                .into_iter()
+                .map(|(name, value, link)| serde_json::json!({"name": name, "value": value, "link": link}))
+                .collect::<Vec<_>>(),
+        )
+        .to_string()
+    };
+    let org_id = d.org.id;
+    let state_chart = series(
+        d.by_state
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| {
+                (
+                    s.label().to_string(),
+                    *n,
+                    Some(format!("/requests?org={org_id}&state={}", s.as_str())),
+                )
+            })
+            .collect(),
+    );
+    let month_chart = series(
+        d.by_month
+            .iter()
+            .map(|(m, n)| (m.clone(), *n, None))
+            .collect(),
+    );
+    let category_chart = series(
+        d.by_category
+            .iter()
+            .map(|(c, n)| (c.clone(), *n, None))
+            .collect(),
+    );
+    let this_year = dangjian_service::today().year();
     Ok(render(&DashboardPage {
-        l: Layout::new(a, &auth.csrf, "诉求办理统计", "masses"),
+        l: Layout::new(a, &auth.csrf, "诉求办理统计", "masses")
+            .about(super::title_of(&st, a, &d.org).await?)
+            .period(format!("{}年", d.year)),
         // Up one level only within the actor's own subtree.
-        parent_id: org
+        parent_id: d
+            .org
             .parent_id
-            .filter(|_| org.id != a.scope_org_id && org.path != a.scope_path),
-        org_id: org.id,
-        org_name: org.name,
-        year,
-        by_state: by_state.into_iter().map(|(s, n)| (s.label(), n)).collect(),
-        total: dash_line(total),
-        children: children.into_iter().map(dash_line).collect(),
+            .filter(|_| d.org.id != a.scope_org_id && d.org.path != a.scope_path),
+        org_id,
+        org_name: d.org.name.clone(),
+        year: d.year,
+        years: (this_year - 4..=this_year).rev().collect(),
+        by_state: d.by_state.iter().map(|(s, n)| (s.label(), *n)).collect(),
+        state_chart,
+        month_chart,
+        category_chart,
+        satisfaction: rate(d.satisfaction_permille),
+        satisfied: d.satisfied,
+        unsatisfied: d.unsatisfied,
+        total: dash_line(d.total),
+        children: d.children.into_iter().map(dash_line).collect(),
     }))
 }
 
