@@ -345,6 +345,19 @@ on_both!(
         let (s, html) = b.page(&format!("/evaluations/{pid}?org={branch}")).await;
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains("群众评价偏低"));
+        // Figures and charts over the tables: members rated of all, responses, bands.
+        let (_, results) = village
+            .get_json(&format!("/api/v1/evaluations/{pid}/results?org={branch}"))
+            .await;
+        let all = results["members"].as_array().expect("members");
+        let rated = all.iter().filter(|m| !m["band"].is_null()).count();
+        assert!(rated > 0, "someone was rated");
+        assert!(html.contains(&format!("id=\"rated-count\">{rated} / {}<", all.len())));
+        assert_eq!(
+            html.matches("class=\"chart\"").count(),
+            2,
+            "bands and averages"
+        );
 
         // The pairing form finds members of the village by name.
         let (_, detail) = village

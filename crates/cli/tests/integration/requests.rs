@@ -436,7 +436,10 @@ on_both!(
         assert!(page.contains("id=\"dash-satisfaction\""));
         // The list says what each request is about.
         let (_, list) = web.page("/requests?state=closed").await;
-        assert!(list.contains("<td class=\"about\">路灯坏了一个多月"), "the description");
+        assert!(
+            list.contains("<td class=\"about\">路灯坏了一个多月"),
+            "the description"
+        );
     }
 );
 

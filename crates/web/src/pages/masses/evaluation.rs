@@ -152,10 +152,56 @@ struct ResultsPage {
     answers: Vec<&'static str>,
     questions: Vec<QuestionLine>,
     members: Vec<MemberLine>,
+    summary: Summary,
     can_enter: bool,
     can_peer: bool,
     can_publish: bool,
     errors: FormErrors,
+}
+
+/// The figures above the tables: who was rated, by how many, and the charts.
+pub struct Summary {
+    /// Members with at least one response, of all members.
+    rated: usize,
+    members: usize,
+    /// Responses by rater: households, peers, the organization.
+    household: i64,
+    peer: i64,
+    organization: i64,
+    /// Members in each band (ECharts series), and each question's average.
+    bands: String,
+    averages: String,
+}
+
+fn summary(r: &Results) -> Summary {
+    let series = |items: Vec<serde_json::Value>| serde_json::Value::from(items).to_string();
+    let bands = Band::ALL
+        .iter()
+        .map(|b| {
+            let n = r.members.iter().filter(|m| m.band == Some(*b)).count();
+            serde_json::json!({"name": b.label(), "value": n})
+        })
+        .collect();
+    let averages = r
+        .questions
+        .iter()
+        .map(|q| {
+            serde_json::json!({"name": q.question,
+                "value": q.average_x100.map(|a| a as f64 / 100.0)})
+        })
+        .collect();
+    let sum = |f: fn(&dangjian_service::masses::evaluation::MemberResult) -> i64| {
+        r.members.iter().map(f).sum()
+    };
+    Summary {
+        rated: r.members.iter().filter(|m| m.band.is_some()).count(),
+        members: r.members.len(),
+        household: sum(|m| m.household.count),
+        peer: sum(|m| m.peer.count),
+        organization: sum(|m| m.organization.count),
+        bands: series(bands),
+        averages: series(averages),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -174,10 +220,12 @@ async fn results_page(
     let a = &auth.actor;
     let r = st.app.evaluation_results(a, id, org).await?;
     let (questions, members) = lines(&r);
+    let summary = summary(&r);
     let status = errors.status();
     Ok(render_with(
         status,
         &ResultsPage {
+            summary,
             l: Layout::new(a, &auth.csrf, "三评结果", "masses"),
             can_enter: r.actions.can_enter,
             can_peer: r.actions.can_peer,
