@@ -296,10 +296,17 @@ describe('dangjian in a browser', { concurrency: false }, () => {
 
   step('2 dashboard shows ECharts charts', async () => {
     try {
+      // Charts are drawn as they come into view: the first at once, the rest on scrolling.
       await page.waitForFunction(() => {
         const charts = [...document.querySelectorAll('.chart')];
-        return charts.length >= 3 && charts.every((c) => c.querySelector('canvas'));
+        return charts.length >= 3 && charts[0].querySelector('canvas');
       }, null, { timeout: UI_TIMEOUT_MS });
+      for (const c of await page.locator('.chart').all()) await c.scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => {
+        const charts = [...document.querySelectorAll('.chart')];
+        return charts.every((c) => c.querySelector('canvas'));
+      }, null, { timeout: UI_TIMEOUT_MS });
+      await page.evaluate(() => window.scrollTo(0, 0));
     } catch (err) {
       const counts = await page.evaluate(() => ({
         charts: document.querySelectorAll('.chart').length,
@@ -408,6 +415,7 @@ describe('dangjian in a browser', { concurrency: false }, () => {
         assert.ok(overflow <= 1, `${path} is wider than the phone by ${overflow}px`);
       }
       await small.goto(`${base}/`);
+      await small.locator('.chart').first().scrollIntoViewIfNeeded();
       await small.locator('.chart canvas').first().waitFor({ timeout: 15000 });
       await screenshot(small, 'phone-dashboard.png');
     } finally {

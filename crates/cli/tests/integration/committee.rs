@@ -311,6 +311,11 @@ on_both!(
             org_page.contains(&format!("书记 {secretary}")),
             "the branch page names its committee"
         );
+        // The demo's secretary account is that person, and the header names the role once.
+        assert!(
+            org_page.contains(&format!("<span>{secretary} · 支部书记 · ")),
+            "the account is the branch's secretary"
+        );
         let url = format!("/orgs/{branch}/committee");
         let (s, page) = web.page(&url).await;
         assert_eq!(s, StatusCode::OK);

@@ -81,8 +81,13 @@ on_both!(
         // The page shows the same, with links to every module of the branch.
         let web = t.browser("baitao-secretary").await;
         let (_, page) = web.page(&format!("/orgs/{branch}")).await;
-        assert!(page.contains("id=\"org-to-do\""));
-        assert!(page.contains(&format!("/dues?org={branch}#arrears")));
+        assert!(
+            page.contains(&format!("hx-get=\"/orgs/{branch}/to-do\"")),
+            "loaded after the page"
+        );
+        let (s, fragment) = web.page(&format!("/orgs/{branch}/to-do")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(fragment.contains(&format!("/dues?org={branch}#arrears")));
         // A plain member's own things are on 我的, not the branch's.
         let member = t.api("baitao-member").await;
         let (s, _) = member

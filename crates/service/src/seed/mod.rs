@@ -258,27 +258,40 @@ async fn accounts(
 ) -> ServiceResult<Vec<Account>> {
     let system = Actor::system("demo");
     let root = &t.orgs[0];
+    // Display names say who the person is; the header adds the role and the scope.
+    let mut conn = app.db.conn().await?;
+    let secretary = match t.baitao_branch {
+        Some(b) => org::get(&mut conn, t.orgs[b].id)
+            .await?
+            .and_then(|o| o.secretary),
+        None => None,
+    };
+    let member_name = match baitao_member {
+        Some(id) => member::get(&mut conn, id).await?.map(|m| m.name),
+        None => None,
+    };
+    drop(conn);
     let mut specs: Vec<(
         String,
-        &str,
+        String,
         &str,
         &dangjian_store::org::OrgRow,
         Option<i64>,
     )> = vec![
         (
             "admin".into(),
-            "区委组织部管理员",
+            "组织部干部".into(),
             "district_admin",
             root,
             None,
         ),
-        ("auditor".into(), "审计员", "auditor", root, None),
+        ("auditor".into(), "审计专员".into(), "auditor", root, None),
     ];
     for &town in &t.towns {
         let o = &t.orgs[town];
         specs.push((
             format!("town-{}", o.code),
-            "镇街管理员",
+            "组织干事".into(),
             "town_admin",
             o,
             None,
@@ -287,7 +300,7 @@ async fn accounts(
     if let Some(c) = t.baitao_community {
         specs.push((
             "baitao-village".into(),
-            "白涛社区管理员",
+            "党务干事".into(),
             "village_admin",
             &t.orgs[c],
             None,
@@ -296,7 +309,7 @@ async fn accounts(
     if let Some(b) = t.baitao_branch {
         specs.push((
             "baitao-secretary".into(),
-            "白涛支部书记",
+            secretary.clone().unwrap_or_else(|| "支部书记".into()),
             "branch_secretary",
             &t.orgs[b],
             None,
@@ -304,7 +317,7 @@ async fn accounts(
         if baitao_member.is_some() {
             specs.push((
                 "baitao-member".into(),
-                "白涛党员",
+                member_name.clone().unwrap_or_else(|| "党员".into()),
                 "member",
                 &t.orgs[b],
                 baitao_member,
@@ -316,7 +329,7 @@ async fn accounts(
         let scope = o.id.to_string();
         let spec = UserSpec {
             username: &username,
-            display_name: display,
+            display_name: &display,
             password,
             role,
             scope: &scope,

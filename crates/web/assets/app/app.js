@@ -30,24 +30,43 @@
     };
   }
 
+  function drawOne(el) {
+    var data;
+    try { data = JSON.parse(el.getAttribute("data-series") || "[]"); } catch (e) { data = []; }
+    if (el.getAttribute("data-kind") === "hbar") {
+      el.style.height = Math.max(260, data.length * 22 + 40) + "px";
+    }
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption(option(el.getAttribute("data-kind"), data));
+    // Each bar or slice opens the list it counts (the table under the chart has the same links).
+    chart.on("click", function (p) {
+      var d = data[p.dataIndex];
+      if (d && d.link) { window.location.href = d.link; }
+    });
+    return chart;
+  }
+
+  // Charts are drawn as they come into view: a dashboard's first screen shows at once.
   function draw() {
     if (typeof echarts === "undefined") { return; }
     var charts = [];
-    document.querySelectorAll(".chart").forEach(function (el) {
-      var data;
-      try { data = JSON.parse(el.getAttribute("data-series") || "[]"); } catch (e) { data = []; }
-      if (el.getAttribute("data-kind") === "hbar") {
-        el.style.height = Math.max(260, data.length * 22 + 40) + "px";
-      }
-      var chart = echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(option(el.getAttribute("data-kind"), data));
-      // Each bar or slice opens the list it counts (the table under the chart has the same links).
-      chart.on("click", function (p) {
-        var d = data[p.dataIndex];
-        if (d && d.link) { window.location.href = d.link; }
+    var els = document.querySelectorAll(".chart");
+    if (!("IntersectionObserver" in window)) {
+      els.forEach(function (el) { charts.push(drawOne(el)); });
+    } else {
+      var io = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (e.isIntersecting) { io.unobserve(e.target); charts.push(drawOne(e.target)); }
+        });
+      }, { rootMargin: "200px" });
+      els.forEach(function (el) { io.observe(el); });
+      // Printing shows every chart, drawn or not.
+      window.addEventListener("beforeprint", function () {
+        els.forEach(function (el) {
+          if (!el.hasAttribute("_echarts_instance_")) { io.unobserve(el); charts.push(drawOne(el)); }
+        });
       });
-      charts.push(chart);
-    });
+    }
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
 

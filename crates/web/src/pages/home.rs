@@ -93,7 +93,8 @@ struct HomePage {
     behind: Vec<(i64, String, i64)>,
     review_year: i64,
     recruits: dangjian_service::recruit::RecruitSummary,
-    to_do: Option<dangjian_service::orgs::to_do::ToDo>,
+    /// The org whose to-do list the page loads after it.
+    to_do_of: Option<i64>,
     /// Each child's dues collection rate this month, by child id.
     child_dues: Vec<(i64, String)>,
 }
@@ -222,7 +223,7 @@ pub async fn page(
         );
     }
     let recruits = st.app.recruit_summary(&auth.actor, o.org.id).await?;
-    let to_do = Some(st.app.to_do(&auth.actor, o.org.id).await?);
+    let to_do_of = Some(o.org.id);
     let child_dues = st
         .app
         .dues_by_child(&auth.actor, o.org.id, None)
@@ -233,7 +234,7 @@ pub async fn page(
         .collect();
     let page = HomePage {
         recruits,
-        to_do,
+        to_do_of,
         child_dues,
         l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home")
             .about(super::title_of(&st, &auth.actor, &o.org).await?)

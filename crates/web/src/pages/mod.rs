@@ -45,6 +45,7 @@ pub(crate) fn routes() -> Table {
         .post("/orgs/{id}/edit", orgs::update)
         .post("/orgs/{id}/close", orgs::close)
         .get("/orgs/{id}/committee", orgs::committee::page)
+        .get("/orgs/{id}/to-do", orgs::to_do)
         .post("/orgs/{id}/committee", orgs::committee::appoint)
         .post("/committee-posts/{id}/relieve", orgs::committee::relieve)
         .get("/members", members::list)

@@ -39,8 +39,24 @@ struct OrgPage {
     can_edit: bool,
     /// A branch's committee (other orgs have none here).
     committee: Option<Committee>,
-    /// What needs action now (not for a plain member).
-    to_do: Option<ToDo>,
+    /// The org whose to-do list the page loads after it (not for a plain member).
+    to_do_of: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "to_do_items.html")]
+struct ToDoFragment {
+    t: ToDo,
+}
+
+/// 待办 of an org, as the fragment its page loads once shown (it reads several modules).
+pub async fn to_do(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
+    let t = st.app.to_do(&auth.actor, id).await?;
+    Ok(render(&ToDoFragment { t }))
 }
 
 pub async fn home(State(st): State<AppState>, auth: Auth) -> PageResult<Response> {
@@ -64,11 +80,7 @@ pub async fn page(
     } else {
         None
     };
-    let to_do = if a.member_home() {
-        None
-    } else {
-        Some(st.app.to_do(a, id).await?)
-    };
+    let to_do_of = (!a.member_home()).then_some(id);
     let events = events
         .into_iter()
         .map(|e| EventView {
@@ -94,7 +106,7 @@ pub async fn page(
         events,
         members,
         committee,
-        to_do,
+        to_do_of,
     };
     Ok(render(&page))
 }
