@@ -547,3 +547,22 @@ on_both!(
         );
     }
 );
+
+on_both!(
+    a_towns_meeting_list_names_each_branch_with_its_parents,
+    async |t: &TestApp| {
+        let town = t.api("town-500102013").await;
+        let (s, list) = town.get_json("/api/v1/meetings").await;
+        assert_eq!(s, StatusCode::OK, "{list}");
+        let items = list["items"].as_array().expect("items");
+        assert!(!items.is_empty(), "the town's branches met");
+        for m in items {
+            let name = m["org_name"].as_str().expect("name");
+            assert!(name.contains(" / "), "named with its parents: {name}");
+            assert!(
+                !name.starts_with("白涛街道党工委"),
+                "below the reader's scope: {name}"
+            );
+        }
+    }
+);

@@ -1007,7 +1007,7 @@ impl App {
             ),
         };
         let mut conn = self.db.conn().await?;
-        Ok(crate::model::all(
+        let mut items: Vec<Meeting> = crate::model::all(
             store::meetings(
                 &mut conn,
                 &o.path,
@@ -1016,7 +1016,24 @@ impl App {
                 (page.max(1) - 1).saturating_mul(50).min(1_000_000),
             )
             .await?,
-        ))
+        );
+        // Two 第一党支部 of a town's list are told apart by their parents.
+        let mut ids: Vec<i64> = items.iter().map(|m| m.org_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let orgs = dangjian_store::org::get_many(&mut conn, &ids).await?;
+        let paths: Vec<&str> = orgs.iter().map(|o| o.path.as_str()).collect();
+        let places = crate::orgs::places(&mut conn, actor.read_root()?, &paths).await?;
+        for m in &mut items {
+            if let Some(place) = orgs
+                .iter()
+                .find(|o| o.id == m.org_id)
+                .and_then(|o| places.get(&o.path))
+            {
+                m.org_name = place.clone();
+            }
+        }
+        Ok(items)
     }
 
     /// The window of due months for a period (`YYYY` or `YYYY-MM`, default this year), cut

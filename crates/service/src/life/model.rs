@@ -12,7 +12,8 @@ read_model! {
         pub id: i64,
         /// The branch that held it.
         pub org_id: i64,
-        /// The branch's name.
+        /// The branch's name; in a list, with its parents below the reader's scope
+        /// ("白涛街道党工委 / 桂黄社区党总支 / 第二党支部").
         pub org_name: String,
         /// For a party-group meeting: the group that met.
         pub group_id: Option<i64>,
