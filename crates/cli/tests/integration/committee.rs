@@ -7,11 +7,6 @@ use serde_json::{Value, json};
 use crate::harness::{Api, TestApp, rows};
 use crate::on_both;
 
-async fn branch_of(api: &Api) -> i64 {
-    let (_, me) = api.get_json("/api/v1/me").await;
-    me["scope_org_id"].as_i64().expect("scope")
-}
-
 async fn committee(api: &Api, branch: i64) -> Value {
     let (s, c) = api
         .get_json(&format!("/api/v1/orgs/{branch}/committee"))
@@ -107,7 +102,7 @@ on_both!(
     a_secretary_appoints_and_relieves_and_the_committee_meeting_follows,
     async |t: &TestApp| {
         let secretary = t.api("baitao-secretary").await;
-        let branch = branch_of(&secretary).await;
+        let branch = secretary.scope_org().await;
         let c = committee(&secretary, branch).await;
         let holders = ids(&c);
         assert!(holders.len() >= 3, "the demo branch has a committee: {c}");
@@ -251,7 +246,7 @@ on_both!(
     a_member_who_moves_leaves_the_committee,
     async |t: &TestApp| {
         let secretary = t.api("baitao-secretary").await;
-        let branch = branch_of(&secretary).await;
+        let branch = secretary.scope_org().await;
         let holder = ids(&committee(&secretary, branch).await)[1];
         let town = t
             .town_accounts()
@@ -300,7 +295,7 @@ on_both!(
     the_committee_page_appoints_and_refuses_with_the_reason,
     async |t: &TestApp| {
         let api = t.api("baitao-secretary").await;
-        let branch = branch_of(&api).await;
+        let branch = api.scope_org().await;
         let c = committee(&api, branch).await;
         let web = t.browser("baitao-secretary").await;
         let (s, org_page) = web.page(&format!("/orgs/{branch}")).await;

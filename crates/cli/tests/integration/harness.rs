@@ -339,6 +339,12 @@ impl Api {
     }
 
     /// Total members of the actor's whole scope, as the statistics report it.
+    /// The org the account is scoped at.
+    pub async fn scope_org(&self) -> i64 {
+        let (_, me) = self.get_json("/api/v1/me").await;
+        me["scope_org_id"].as_i64().expect("scope")
+    }
+
     pub async fn members_total(&self) -> i64 {
         let (s, v) = self.get_json("/api/v1/stats/overview").await;
         assert_eq!(s, StatusCode::OK);

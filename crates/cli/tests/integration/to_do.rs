@@ -4,19 +4,14 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::harness::{Api, TestApp};
+use crate::harness::TestApp;
 use crate::on_both;
-
-async fn branch_of(api: &Api) -> i64 {
-    let (_, me) = api.get_json("/api/v1/me").await;
-    me["scope_org_id"].as_i64().expect("scope")
-}
 
 on_both!(
     the_branch_hub_lists_what_needs_action_with_the_figures_of_its_lists,
     async |t: &TestApp| {
         let secretary = t.api("baitao-secretary").await;
-        let branch = branch_of(&secretary).await;
+        let branch = secretary.scope_org().await;
         let (s, todo) = secretary
             .get_json(&format!("/api/v1/orgs/{branch}/to-do"))
             .await;

@@ -4,10 +4,10 @@
 use dangjian_domain::committee::{self as rules, Post};
 use dangjian_domain::date;
 use dangjian_domain::org::OrgKind;
-use dangjian_store::Conn;
 use dangjian_store::committee::{self, PostRow};
 use dangjian_store::member::{self, MemberFilter};
 use dangjian_store::org::{self, OrgEvent as EventRow};
+use dangjian_store::{Conn, StoreError};
 use serde::Deserialize;
 
 use super::policy;
@@ -167,24 +167,27 @@ impl App {
             status: Some("full".into()),
             ..Default::default()
         };
-        let full = member::list(&mut conn, &f, 10_000, 0).await?;
-        let full_members = full.len() as i64;
-        let vacant = rules::posts_for(full_members)
-            .iter()
-            .filter(|p| !posts.iter().any(|x| x.post == p.as_str()))
-            .map(|p| p.label().to_string())
-            .collect();
-        let candidates = if can_edit {
-            full.into_iter()
+        // The full members are listed only for whoever may appoint one of them.
+        let (full_members, candidates) = if can_edit {
+            let full = member::list(&mut conn, &f, 10_000, 0).await?;
+            let n = full.len() as i64;
+            let candidates = full
+                .into_iter()
                 .filter(|m| !posts.iter().any(|p| p.member_id == m.id))
                 .map(|m| Candidate {
                     member_id: m.id,
                     name: m.name,
                 })
-                .collect()
+                .collect();
+            (n, candidates)
         } else {
-            Vec::new()
+            (member::count(&mut conn, &f).await?, Vec::new())
         };
+        let vacant = rules::posts_for(full_members)
+            .iter()
+            .filter(|p| !posts.iter().any(|x| x.post == p.as_str()))
+            .map(|p| p.label().to_string())
+            .collect();
         Ok(Committee {
             org_id: o.id,
             posts: in_order(posts),
@@ -223,7 +226,17 @@ impl App {
             .collect();
         rules::check_appointment(post, m.id, &m.status, &held)
             .map_err(|e| ServiceError::Invalid(vec![e]))?;
-        let id = committee::insert(tx.conn(), o.id, m.id, post.as_str(), &on).await?;
+        // Two appointments at once: the unique index keeps one, the other is told why.
+        let id = committee::insert(tx.conn(), o.id, m.id, post.as_str(), &on)
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(_) => ServiceError::field(
+                    "post",
+                    "held",
+                    format!("{}已有人担任，或该党员已任职", post.label()),
+                ),
+                other => other.into(),
+            })?;
         if post == Post::Secretary {
             set_secretary(tx.conn(), actor, &o, Some(m.name.clone()), &on).await?;
         }
@@ -254,7 +267,6 @@ impl App {
         let p = committee::get(tx.conn(), post_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        actor.check_visible(&p.org_path)?;
         policy::check_edit_committee(actor, &p.org_path)?;
         let on = day("ended_on", "免职日期", &input.ended_on)?;
         if on < p.started_on {

@@ -218,7 +218,7 @@ async fn dues_page(
         status,
         &DuesPage {
             l: Layout::new(&auth.actor, &auth.csrf, "党费", "dues")
-                .about(super::title_of(st, &auth.actor, &o).await?)
+                .about(st.app.org_title(&auth.actor, &o).await?)
                 .period(month.clone()),
             org_id: o.id,
             org_name: o.name.clone(),

@@ -237,7 +237,7 @@ pub async fn page(
         to_do_of,
         child_dues,
         l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home")
-            .about(super::title_of(&st, &auth.actor, &o.org).await?)
+            .about(st.app.org_title(&auth.actor, &o.org).await?)
             .period(period_label(&period, &life.from, &life.to)),
         life_rate: super::life::percent(life.rate),
         life_light: super::life::light_name(life.light),

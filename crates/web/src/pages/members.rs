@@ -178,8 +178,7 @@ pub async fn list(
             .map(|(k, v)| ((*k).to_string(), v.clone()))
             .collect(),
         export_query,
-        l: Layout::new(a, &auth.csrf, "党员", "members")
-            .about(super::title_of(&st, a, &org).await?),
+        l: Layout::new(a, &auth.csrf, "党员", "members").about(st.app.org_title(a, &org).await?),
         can_edit: members::policy::can_edit(a, &org.path),
         org: OrgView::from(&org),
         statuses: choices(Status::ALL, Status::as_str, Status::label, &q.status),

@@ -326,15 +326,6 @@ pub fn parse_minutes(s: &str) -> Option<i64> {
     }
 }
 
-/// An org named with its parents, for a printed page's title block.
-pub async fn title_of(
-    st: &AppState,
-    actor: &dangjian_service::Actor,
-    o: &dangjian_service::orgs::Org,
-) -> PageResult<String> {
-    Ok(st.app.org_title(actor, o).await?)
-}
-
 /// The breadcrumbs from the actor's scope down to an org.
 pub async fn trail_of(
     st: &AppState,

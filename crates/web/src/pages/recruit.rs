@@ -99,7 +99,7 @@ async fn board(
         status,
         &BoardPage {
             l: Layout::new(&auth.actor, &auth.csrf, "发展党员", "recruits")
-                .about(super::title_of(st, &auth.actor, &o).await?),
+                .about(st.app.org_title(&auth.actor, &o).await?),
             stage_labels: Stage::ALL.iter().map(|s| s.label()).collect(),
             can_add: actions.can_add,
             can_plan: actions.can_plan,

@@ -170,7 +170,7 @@ pub async fn compliance(
         attendance_rate: percent(c.attendance.rate),
         study_hours: crate::view::hours(c.study.member_minutes),
         l: Layout::new(a, &auth.csrf, "组织生活", "life")
-            .about(super::title_of(&st, a, &c.org).await?)
+            .about(st.app.org_title(a, &c.org).await?)
             .period(super::home::period_label(q.period.trim(), &c.from, &c.to)),
         calendar_kinds: calendar_kinds.iter().map(|k| k.label()).collect(),
         calendar,
@@ -340,8 +340,7 @@ pub async fn list(
         .await?;
     let link = |p: i64| format!("?org={}&kind={}&page={p}", org.id, q.kind);
     let view = MeetingsPage {
-        l: Layout::new(a, &auth.csrf, "会议记录", "life")
-            .about(super::title_of(&st, a, &org).await?),
+        l: Layout::new(a, &auth.csrf, "会议记录", "life").about(st.app.org_title(a, &org).await?),
         can_record: st.app.branch_to_record(a, org.id).await.is_ok(),
         kinds: choices(
             MeetingKind::ALL,

@@ -448,7 +448,7 @@ pub async fn dashboard(
     let this_year = dangjian_service::today().year();
     Ok(render(&DashboardPage {
         l: Layout::new(a, &auth.csrf, "诉求办理统计", "masses")
-            .about(super::title_of(&st, a, &d.org).await?)
+            .about(st.app.org_title(a, &d.org).await?)
             .period(format!("{}年", d.year)),
         // Up one level only within the actor's own subtree.
         parent_id: d
