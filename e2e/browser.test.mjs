@@ -21,22 +21,13 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import zlib from 'node:zlib';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  PHONE, UI_TIMEOUT_MS, launchChromium, log, overflowOf, screenshot, startDemo, tail,
+} from './harness.mjs';
 
-const E2E_DIR = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
-const BIN = path.resolve(process.env.DANGJIAN_BIN || path.join(E2E_DIR, '../target/release/dangjian'));
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PASSWORD = 'E2e-Demo-Passw0rd-2024';
-const HEALTH_TIMEOUT_MS = 120_000;
-const UI_TIMEOUT_MS = 15_000;
 const MASKED_ID = /\d{4}\*{10}[\dX]{4}/;
 
 // ---------------------------------------------------------------- helpers
@@ -106,70 +97,6 @@ function xlsx(sheetName, rows) {
   });
 }
 
-const log = (...args) => console.log('[e2e]', ...args);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Ask the OS for a free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Last `n` lines of a text file, or '' if it cannot be read. */
-function tail(file, n = 40) {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
-  } catch {
-    return '';
-  }
-}
-
-/** Poll GET url until it answers 200, the child exits, or the deadline passes. */
-async function waitForHealthy(url, child, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`server exited early (code ${child.exitCode}, signal ${child.signalCode})`);
-    }
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return;
-      last = `HTTP ${res.status}`;
-    } catch (err) {
-      last = err.cause?.code || err.message;
-    }
-    await sleep(500);
-  }
-  throw new Error(`${url} not healthy after ${timeoutMs / 1000} s (last: ${last})`);
-}
-
-/** Stop the server: SIGTERM, then SIGKILL if it is still alive after 5 s. */
-async function stopServer(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const done = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
-  if (!done) {
-    log('server ignored SIGTERM, sending SIGKILL');
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-async function screenshot(page, name) {
-  const file = path.join(ARTIFACTS, name);
-  await page.screenshot({ path: file, fullPage: true });
-  log(`screenshot: ${path.relative(process.cwd(), file)}`);
-}
-
 /** Fill an input if the form has it; returns whether it was there. */
 async function fillIfPresent(page, selector, value) {
   const el = page.locator(selector).first();
@@ -195,7 +122,7 @@ const pathOf = (u) => new URL(u).pathname;
 // ---------------------------------------------------------------- the test
 
 describe('dangjian in a browser', { concurrency: false }, () => {
-  let tmp, server, serverLog, base, account, browser, page;
+  let demo, serverLog, base, account, browser, page;
   const pageErrors = [];
   let broken = false; // later steps need the earlier ones (login, etc.)
 
@@ -220,54 +147,13 @@ describe('dangjian in a browser', { concurrency: false }, () => {
   }
 
   before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    try {
-      fs.accessSync(BIN, fs.constants.X_OK);
-    } catch {
-      throw new Error(`dangjian binary not found or not executable: ${BIN} (set DANGJIAN_BIN)`);
-    }
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dangjian-e2e-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const accountsFile = path.join(tmp, 'accounts.json');
-    serverLog = path.join(ARTIFACTS, 'server.log');
-
-    const args = [
-      'demo', '--scale', '0.05', '--seed', '7',
-      '--database-url', `sqlite://${path.join(tmp, 'e2e.db')}`,
-      '--listen', `127.0.0.1:${port}`,
-      '--password', PASSWORD,
-      '--accounts-json', accountsFile,
-    ];
-    log(`starting: ${BIN} ${args.join(' ')}`);
-    const out = fs.openSync(serverLog, 'w');
-    server = spawn(BIN, args, { stdio: ['ignore', out, out] });
-    fs.closeSync(out);
-    server.on('exit', (code, sig) => log(`server exited (code ${code}, signal ${sig})`));
-    process.once('exit', () => server.kill('SIGKILL')); // last resort if the runner dies
-
-    try {
-      await waitForHealthy(`${base}/healthz`, server, HEALTH_TIMEOUT_MS);
-    } catch (err) {
-      log(`server log tail:\n${tail(serverLog)}`);
-      throw err;
-    }
-    log(`server healthy at ${base}`);
-
-    const accounts = JSON.parse(fs.readFileSync(accountsFile, 'utf8'));
-    assert.ok(Array.isArray(accounts), 'accounts.json should hold an array');
-    account = accounts.find((a) => a.role === 'district_admin');
-    assert.ok(account, `no district_admin in accounts.json (roles: ${accounts.map((a) => a.role).join(', ')})`);
+    demo = await startDemo({ name: 'e2e', password: PASSWORD });
+    ({ base, serverLog } = demo);
+    account = demo.accounts.find((a) => a.role === 'district_admin');
+    assert.ok(account, `no district_admin in accounts.json (roles: ${demo.accounts.map((a) => a.role).join(', ')})`);
     log(`using account ${account.username} (${account.role}, ${account.scope_org_name})`);
 
-    log(`launching ${CHROMIUM}`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
     context.setDefaultTimeout(UI_TIMEOUT_MS);
     page = await context.newPage();
@@ -275,12 +161,11 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     page.on('console', (msg) => {
       if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
     });
-  }, { timeout: HEALTH_TIMEOUT_MS + 60_000 });
+  }, { timeout: startDemo.timeout });
 
   after(async () => {
     if (browser) await browser.close().catch((err) => log(`browser close failed: ${err.message}`));
-    await stopServer(server);
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    if (demo) await demo.stop();
     if (pageErrors.length) log('browser errors seen during the run:\n  ' + pageErrors.join('\n  '));
   });
 
@@ -404,14 +289,14 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     await screenshot(page, 'form-error.png');
   });
   step('6 pages fit a phone screen', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+    const phone = await browser.newContext(PHONE);
     const cookies = await page.context().cookies();
     await phone.addCookies(cookies);
     const small = await phone.newPage();
     try {
       for (const path of ['/', '/members', '/orgs']) {
         await small.goto(`${base}${path}`);
-        const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = await overflowOf(small);
         assert.ok(overflow <= 1, `${path} is wider than the phone by ${overflow}px`);
       }
       await small.goto(`${base}/`);
@@ -477,7 +362,7 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     await screenshot(page, 'branch-green.png');
   });
   step('8 members check in from a phone, the meeting takes their attendance, files and export', async () => {
-    const accounts = JSON.parse(fs.readFileSync(path.join(tmp, 'accounts.json'), 'utf8'));
+    const accounts = demo.accounts;
     const secretary = accounts.find((a) => a.username === 'baitao-secretary');
     assert.ok(secretary, 'the demo has the Baitao branch secretary');
     const branch = secretary.scope_org_id;
@@ -494,7 +379,7 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     const host = page.url();
 
     // A member scans the code on a phone, logs in, and lands on the filled-in form.
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, locale: 'zh-CN' });
+    const phone = await browser.newContext(PHONE);
     try {
       const small = await phone.newPage();
       await small.goto(`${base}/checkin?code=${code}`);
@@ -507,7 +392,7 @@ describe('dangjian in a browser', { concurrency: false }, () => {
       await small.locator('#member-checkin button[type=submit]').click();
       await small.locator('#checkin-done').waitFor();
       assert.match(await small.locator('#checkin-done').textContent(), /签到成功/);
-      const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await overflowOf(small);
       assert.ok(overflow <= 1, `the check-in page is wider than the phone by ${overflow}px`);
       await screenshot(small, 'phone-checkin.png');
 
@@ -519,7 +404,7 @@ describe('dangjian in a browser', { concurrency: false }, () => {
       assert.equal(await small.locator('.chart').count(), 0, 'no branch charts on a member home');
       const menu = (await small.locator('nav.nav').textContent()) || '';
       assert.ok(!menu.includes('发展党员') && !menu.includes('云中心'), `member menu: ${menu}`);
-      const wide = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const wide = await overflowOf(small);
       assert.ok(wide <= 1, `the member home is wider than the phone by ${wide}px`);
       await screenshot(small, 'phone-member-home.png');
     } finally {
@@ -560,7 +445,7 @@ describe('dangjian in a browser', { concurrency: false }, () => {
   });
 
   step('9 import a roster with bad rows: preview, error report, the valid rows imported', async () => {
-    const accounts = JSON.parse(fs.readFileSync(path.join(tmp, 'accounts.json'), 'utf8'));
+    const accounts = demo.accounts;
     const branch = accounts.find((a) => a.username === 'baitao-secretary').scope_org_id;
     await page.goto(`${base}/imports?org=${branch}`);
     const [template] = await Promise.all([page.waitForEvent('download'), page.locator('#template-link').click()]);
@@ -593,13 +478,13 @@ describe('dangjian in a browser', { concurrency: false }, () => {
   });
 
   step('10 a resident reports from a phone and tracks it; staff accept and resolve; the resident confirms', async () => {
-    const accounts = JSON.parse(fs.readFileSync(path.join(tmp, 'accounts.json'), 'utf8'));
+    const accounts = demo.accounts;
     const village = accounts.find((a) => a.username === 'baitao-village').scope_org_id;
-    const mobile = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, locale: 'zh-CN' });
+    const mobile = await browser.newContext(PHONE);
     try {
       const small = await mobile.newPage();
       const fits = async (what) => {
-        const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = await overflowOf(small);
         assert.ok(overflow <= 1, `${what} is wider than the phone by ${overflow}px`);
       };
       // No account: the form is open to anyone.

@@ -95,6 +95,9 @@ fn first_day(year: i32, month: Month) -> Date {
     Date::from_calendar_date(year, month, 1).unwrap_or(Date::MIN)
 }
 
+/// The quarters' names, first to fourth.
+pub const QUARTERS: [&str; 4] = ["第一季度", "第二季度", "第三季度", "第四季度"];
+
 impl Period {
     /// The period of the given type that contains `d`.
     pub fn containing(kind: PeriodType, d: Date) -> Period {
@@ -112,6 +115,17 @@ impl Period {
         Period {
             start: first_day(y, month(first)),
             end: last_day(y, month(last)),
+        }
+    }
+
+    /// "2026年12月", "2026年第四季度" or "2026年": what a reminder calls the period.
+    pub fn label(&self) -> String {
+        let (first, last) = (self.start.month() as u8, self.end.month() as u8);
+        let year = self.end.year();
+        match last.saturating_sub(first) {
+            0 => format!("{year}年{last}月"),
+            2 => format!("{year}年{}", QUARTERS[usize::from((last - 1) / 3)]),
+            _ => format!("{year}年"),
         }
     }
 
@@ -325,6 +339,17 @@ pub fn has_quorum(present_voters: i64, voters: i64) -> bool {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn periods_are_named_as_people_say_them() {
+        let on = date!(2026 - 12 - 06);
+        let name = |kind| Period::containing(kind, on).label();
+        assert_eq!(name(PeriodType::Month), "2026年12月");
+        assert_eq!(name(PeriodType::Quarter), "2026年第四季度");
+        assert_eq!(name(PeriodType::Year), "2026年");
+        let q1 = Period::containing(PeriodType::Quarter, date!(2026 - 02 - 01));
+        assert_eq!(q1.label(), "2026年第一季度");
+    }
 
     fn branch(opened: Date, closed: Option<Date>) -> BranchLife {
         BranchLife {

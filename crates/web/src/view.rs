@@ -293,7 +293,6 @@ pub fn periods(selected: &str, kept_from: Option<&str>, today: time::Date) -> Ve
         .and_then(|y| y.parse::<i32>().ok())
         .filter(|y| *y <= this_year)
         .unwrap_or(this_year);
-    const QUARTERS: [&str; 4] = ["第一季度", "第二季度", "第三季度", "第四季度"];
     (first..=this_year)
         .rev()
         .map(|y| {
@@ -308,7 +307,7 @@ pub fn periods(selected: &str, kept_from: Option<&str>, today: time::Date) -> Ve
                 if (q - 1) * 3 < last_month {
                     options.push(choice(
                         format!("{y}-Q{q}"),
-                        format!("{y}年{}", QUARTERS[(q - 1) as usize]),
+                        format!("{y}年{}", dangjian_domain::life::QUARTERS[(q - 1) as usize]),
                     ));
                 }
             }
@@ -346,4 +345,12 @@ mod period_tests {
         assert_eq!(chosen, ["2025年第三季度"]);
         assert_eq!(periods("", None, date!(2026 - 01 - 02)).len(), 1);
     }
+}
+
+/// Text for HTML or SVG written by hand rather than by a template.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -286,6 +286,48 @@ on_both!(
                     && x["flagged"] == false
                     && x["band"].is_null())
         );
+        let rows = r["members"].as_array().expect("members");
+        assert!(rows.len() > 1, "the member and colleagues");
+        for x in rows {
+            assert_eq!(
+                x["can_peer"],
+                x["member_id"] != member_id,
+                "a member rates colleagues, not themselves: {x}"
+            );
+        }
+
+        // Above the branches, each child with its figures: the village's add up to its own.
+        let (s, above) = town
+            .get_json(&format!("/api/v1/evaluations/{pid}/results?org={town_id}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{above}");
+        let children = above["children"].as_array().expect("children");
+        assert!(!children.is_empty(), "{above}");
+        let ours = children
+            .iter()
+            .find(|c| c["org"]["id"] == vid)
+            .expect("the village is a child of the town");
+        let (_, village_results) = village
+            .get_json(&format!("/api/v1/evaluations/{pid}/results?org={vid}"))
+            .await;
+        let count = |rater: &str| -> i64 {
+            let members = village_results["members"].as_array().expect("members");
+            members
+                .iter()
+                .map(|m| m[rater]["count"].as_i64().expect("count"))
+                .sum()
+        };
+        assert!(
+            ours["household"].as_i64().expect("household") >= 3,
+            "{ours}"
+        );
+        for rater in ["household", "peer", "organization"] {
+            assert_eq!(ours[rater].as_i64(), Some(count(rater)), "{rater}: {ours}");
+        }
+        assert!(ours["rated"].as_i64().expect("rated") >= 1);
+        assert!(ours["members"].as_i64() >= ours["rated"].as_i64());
+        assert!(ours["average_x100"].as_i64().is_some(), "{ours}");
+
         // An org outside the period's subtree has no results in it.
         let admin = t.api(&t.account("district_admin").username).await;
         let other = t.town_accounts()[6].scope_org_id;

@@ -510,6 +510,12 @@ on_both!(
             keys,
             ["commitment", "duties", "has_photo", "name", "org_name"]
         );
+        // Residents know places: the branch with its town and village.
+        let place = card["org_name"].as_str().expect("org_name");
+        assert!(
+            place.starts_with("白涛街道 / ") && place.matches(" / ").count() >= 2,
+            "{place}"
+        );
         let page = anyone
             .get(t.url(&format!("/c/{code}")))
             .send()

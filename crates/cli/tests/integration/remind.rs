@@ -43,6 +43,21 @@ on_both!(
         );
         assert!(items.iter().any(|n| n["kind"] == "period_end"), "{v}");
         assert!(v["unread"].as_u64().expect("unread") > 0);
+        // Each names its period, so that this month's is not last month's, and the branch
+        // with its parents below the town ("音观社区 / 第二党支部").
+        let month = dangjian_domain::life::Period::containing(
+            dangjian_domain::life::PeriodType::Month,
+            day(1),
+        )
+        .label();
+        let theme_day = items
+            .iter()
+            .find(|n| n["kind"] == "fixed_day")
+            .expect("a theme day reminder");
+        let title = theme_day["title"].as_str().expect("title");
+        assert!(title.starts_with(&month), "{title} names {month}");
+        let body = theme_day["body"].as_str().expect("body");
+        assert!(body.contains(" / ") && body.contains(&month), "{body}");
 
         // The bell shows the count; reading clears it for this user only.
         let b = t.browser("baitao-secretary").await;

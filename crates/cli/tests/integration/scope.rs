@@ -329,5 +329,35 @@ on_both!(
             !html.contains("发展党员"),
             "the menu offers only the member's pages"
         );
+
+        // A meeting of the branch: who came and why others did not are particulars, so the
+        // member reads their own line of the attendance and the staff every line.
+        let (s, meetings) = member
+            .get_json(&format!("/api/v1/meetings?org={branch}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{meetings}");
+        let held = meetings["items"].as_array().expect("items");
+        assert!(!held.is_empty(), "the demo's branch has met");
+        let mut compared = 0;
+        for m in held.iter().take(10) {
+            let path = format!("/api/v1/meetings/{}", m["id"]);
+            let (_, all) = secretary.get_json(&path).await;
+            let (s, mine) = member.get_json(&path).await;
+            assert_eq!(s, StatusCode::OK, "{mine}");
+            let lines = mine["attendance"].as_array().expect("attendance");
+            assert!(lines.iter().all(|a| a["member_id"] == own_id), "{mine}");
+            let staff_lines = all["attendance"].as_array().expect("attendance");
+            let own_lines = staff_lines
+                .iter()
+                .filter(|a| a["member_id"] == own_id)
+                .count();
+            assert_eq!(
+                lines.len(),
+                own_lines,
+                "the member's own line, as the staff see it"
+            );
+            compared += usize::from(staff_lines.len() > lines.len());
+        }
+        assert!(compared > 0, "the staff read lines the member does not");
     }
 );

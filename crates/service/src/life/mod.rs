@@ -969,9 +969,12 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&org_path)?;
+        // Who came and why others did not are particulars: a member reads their own line.
+        let all = crate::members::policy::can_list_particulars(actor, &org_path);
         let attendance = store::attendance(&mut conn, id)
             .await?
             .into_iter()
+            .filter(|(member_id, ..)| all || actor.member_id == Some(*member_id))
             .map(|(member_id, name, status, reason)| AttendeeRow {
                 member_id,
                 name,

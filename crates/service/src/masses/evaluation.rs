@@ -39,6 +39,14 @@ pub struct ResponseInput {
     pub comment: String,
 }
 
+/// The member a form is for, as the form names them.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Evaluee {
+    pub member_id: i64,
+    pub name: String,
+    pub org_id: i64,
+}
+
 /// A rater's responses for one member: how many, and their average in hundredths.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct RaterScore {
@@ -63,6 +71,8 @@ pub struct MemberResult {
     pub band: Option<Band>,
     /// Households' answers were poor enough to flag the member to the branch.
     pub flagged: bool,
+    /// The reader may rate this member as a peer (a colleague, not themselves).
+    pub can_peer: bool,
 }
 
 /// How many answers of each choice a question got, best first.
@@ -88,11 +98,29 @@ pub struct Results {
     pub members: Vec<MemberResult>,
     /// Published (一公开) for this org or an org above it.
     pub published: bool,
-    /// The branches and communities below, when the org is above them (results are read
-    /// there).
-    pub children: Vec<Org>,
+    /// The organizations below with their figures, when the org is above the branches and
+    /// communities where results are read.
+    pub children: Vec<ChildResult>,
     /// What the actor may do with these results.
     pub actions: policy::ResultActions,
+}
+
+/// One organization below, summed: how far its evaluation has come and how it was rated.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChildResult {
+    pub org: Org,
+    /// Members under it, and those with at least one response.
+    pub members: i64,
+    pub rated: i64,
+    /// Responses by rater.
+    pub household: i64,
+    pub peer: i64,
+    pub organization: i64,
+    /// Every answer of every rater averaged, in hundredths of a point; null without
+    /// responses.
+    pub average_x100: Option<i64>,
+    /// Published for it or for an org above.
+    pub published: bool,
 }
 
 /// What is published of results, for anyone: the aggregates and each member's band, no
@@ -158,6 +186,32 @@ impl Results {
 /// village or community.
 fn result_level(o: &Org) -> bool {
     is_community(o) || OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members)
+}
+
+/// A child's figures from its responses and its members.
+async fn child_result(
+    conn: &mut dangjian_store::Conn,
+    p: &EvaluationPeriod,
+    org: Org,
+) -> ServiceResult<ChildResult> {
+    let t = store::tally_under(conn, p.id, &org.path).await?;
+    let f = MemberFilter {
+        root_path: org.path.clone(),
+        ..Default::default()
+    };
+    let members = member::count(conn, &f).await?;
+    let published = store::is_published(conn, p.id, &org.path).await?;
+    let responses = t.household + t.peer + t.organization;
+    Ok(ChildResult {
+        members,
+        rated: t.rated,
+        household: t.household,
+        peer: t.peer,
+        organization: t.organization,
+        average_x100: domain::average_x100(t.total, responses * p.questions.len() as i64),
+        published,
+        org,
+    })
 }
 
 fn period_open(p: &EvaluationPeriod) -> bool {
@@ -368,6 +422,34 @@ impl App {
         Ok(())
     }
 
+    /// The member a form of the period is for: one the actor may rate (the staff entering
+    /// forms for the member's branch, or a colleague of the same branch), else not found.
+    pub async fn evaluee(
+        &self,
+        actor: &Actor,
+        period_id: i64,
+        member_id: i64,
+    ) -> ServiceResult<Evaluee> {
+        let p = self.evaluation_period(actor, period_id).await?;
+        let mut conn = self.db.conn().await?;
+        let m = member::get(&mut conn, member_id)
+            .await?
+            .filter(|m| dangjian_domain::path::contains(&p.org_path, &m.org_path))
+            .ok_or(ServiceError::NotFound)?;
+        let colleague = match actor.member_id {
+            Some(own) if own != m.id => member::get(&mut conn, own)
+                .await?
+                .is_some_and(|me| me.org_id == m.org_id),
+            _ => false,
+        };
+        policy::check_open_evaluation_form(actor, &m.org_path, colleague)?;
+        Ok(Evaluee {
+            member_id: m.id,
+            name: m.name,
+            org_id: m.org_id,
+        })
+    }
+
     /// The households a member served in the period, for the household form.
     pub async fn evaluation_households(
         &self,
@@ -403,6 +485,9 @@ impl App {
         }
         let mut r = self.results(p, o).await?;
         r.actions = policy::result_actions(actor, &r.org.path, r.published);
+        for m in &mut r.members {
+            m.can_peer = r.actions.can_peer && actor.member_id != Some(m.member_id);
+        }
         // A member's own account sees whom they may evaluate, not their colleagues' scores;
         // the bands once they are public, like everyone.
         if !policy::reads_colleagues_scores(actor) {
@@ -446,12 +531,13 @@ impl App {
         let mut conn = self.db.conn().await?;
         let published = store::is_published(&mut conn, p.id, &o.path).await?;
         if !result_level(&o) {
-            let children = org::children(&mut conn, o.id)
-                .await?
-                .into_iter()
-                .filter(|c| c.closed_on.is_none())
-                .map(Into::into)
-                .collect();
+            let mut children = Vec::new();
+            for c in org::children(&mut conn, o.id).await? {
+                if c.closed_on.is_some() {
+                    continue;
+                }
+                children.push(child_result(&mut conn, &p, c.into()).await?);
+            }
             return Ok(Results {
                 period: p,
                 org: o,
@@ -511,6 +597,7 @@ impl App {
                     organization,
                     band: average.map(|a| domain::band(rules, a)),
                     average_x100: average,
+                    can_peer: false,
                 }
             })
             .collect();

@@ -430,13 +430,7 @@ impl App {
         let h = store::household(&mut conn, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let serves = actor.member_id.is_some() && h.member_id == actor.member_id;
-        if !serves {
-            if actor.role == Role::Member {
-                return Err(ServiceError::NotFound);
-            }
-            actor.check_visible(&h.org_path)?;
-        }
+        policy::check_read_household(actor, &h.org_path, h.member_id)?;
         Ok(h.into())
     }
 
@@ -845,9 +839,16 @@ impl App {
         .await?;
         let items = items
             .into_iter()
-            .map(|row| Deed {
-                actions: policy::deed_actions(actor, row.member_id, &row.org_path, row.confirmed),
-                row: row.into(),
+            .map(|row| {
+                let mut actions =
+                    policy::deed_actions(actor, row.member_id, &row.org_path, row.confirmed);
+                actions.can_open_household = row.household_path.as_deref().is_some_and(|p| {
+                    policy::check_read_household(actor, p, row.household_member).is_ok()
+                });
+                Deed {
+                    actions,
+                    row: row.into(),
+                }
             })
             .collect();
         Ok(DeedPage {
@@ -1088,6 +1089,20 @@ impl App {
         )
         .await?
         .is_empty();
+        let district = dangjian_domain::path::ancestor(&c.org_path, 1);
+        let places = crate::orgs::places(&mut conn, &district, &[c.org_path.as_str()]).await?;
+        // Residents know the town and the village by their place names, not their party
+        // committees': "白涛街道 / 花堡社区 / 第二党支部".
+        if let Some(place) = places.get(&c.org_path) {
+            let levels: Vec<&str> = place.split(crate::orgs::SEPARATOR).collect();
+            let (branch, above) = levels.split_last().unwrap_or((&"", &[]));
+            c.org_name = above
+                .iter()
+                .map(|l| dangjian_domain::org::place_name(l))
+                .chain(std::iter::once(*branch))
+                .collect::<Vec<_>>()
+                .join(crate::orgs::SEPARATOR);
+        }
         Ok(c.into())
     }
 }

@@ -79,6 +79,8 @@ read_model! {
         #[serde(skip)]
         pub member_id: i64,
         pub name: String,
+        /// The branch with its town and village ("白涛街道 / 音观社区 / 第二党支部"), as
+        /// residents know the places.
         pub org_name: String,
         pub duties: String,
         pub commitment: String,

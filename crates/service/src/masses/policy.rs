@@ -54,11 +54,28 @@ pub fn check_attach_deed_photo(
     }
 }
 
+/// Opening a household: the member who serves it now, or the staff whose scope holds it.
+pub fn check_read_household(
+    actor: &Actor,
+    household_path: &str,
+    serving_member: Option<i64>,
+) -> ServiceResult<()> {
+    if actor.member_id.is_some() && serving_member == actor.member_id {
+        return Ok(());
+    }
+    if actor.role == Role::Member {
+        return Err(ServiceError::NotFound);
+    }
+    actor.check_visible(household_path)
+}
+
 /// What the actor may do with one deed.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct DeedActions {
     pub can_confirm: bool,
     pub can_attach: bool,
+    /// The household served opens for the reader (one served in another community does not).
+    pub can_open_household: bool,
 }
 
 pub fn deed_actions(
@@ -70,6 +87,7 @@ pub fn deed_actions(
     DeedActions {
         can_confirm: !confirmed && check_confirm_deed(actor, deed_member_id, deed_org_path).is_ok(),
         can_attach: check_attach_deed_photo(actor, deed_member_id, deed_org_path).is_ok(),
+        can_open_household: false,
     }
 }
 
@@ -93,6 +111,21 @@ pub fn check_publish_evaluation(actor: &Actor, org_path: &str) -> ServiceResult<
 /// Whether the actor reads the scores of members other than themselves.
 pub fn reads_colleagues_scores(actor: &Actor) -> bool {
     actor.role != Role::Member
+}
+
+/// Opening a member's evaluation form: the staff who enter forms for the member's branch, or
+/// a colleague of the same branch rating a peer (never themselves). Anyone else finds no
+/// such member.
+pub fn check_open_evaluation_form(
+    actor: &Actor,
+    member_org_path: &str,
+    colleague: bool,
+) -> ServiceResult<()> {
+    if colleague || can_edit(actor, member_org_path) {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound)
+    }
 }
 
 /// What the actor may do with an org's evaluation results.
@@ -136,6 +169,17 @@ mod tests {
         let colleague = deed_actions(&member, 7, branch, false);
         assert!(!colleague.can_attach && !colleague.can_confirm);
         assert!(check_read_deed(&member, 7, branch).is_err());
+        let elsewhere = "/1/8/40/";
+        assert!(
+            check_read_household(&member, elsewhere, Some(6)).is_ok(),
+            "served"
+        );
+        assert!(check_read_household(&member, branch, Some(7)).is_err());
+        assert!(check_read_household(&secretary, branch, None).is_ok());
+        assert!(check_read_household(&secretary, elsewhere, Some(6)).is_err());
+        assert!(check_open_evaluation_form(&member, branch, true).is_ok());
+        assert!(check_open_evaluation_form(&member, branch, false).is_err());
+        assert!(check_open_evaluation_form(&secretary, branch, false).is_ok());
     }
 
     #[test]

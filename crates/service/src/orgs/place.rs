@@ -71,6 +71,25 @@ pub(crate) async fn places_each(
         .collect())
 }
 
+/// Each org at `paths` named below its town, as a reminder sent to the town names it
+/// ("音观社区 / 第二党支部"); in the order asked.
+pub(crate) async fn places_below_towns(
+    conn: &mut Conn,
+    paths: &[&str],
+) -> ServiceResult<Vec<String>> {
+    let towns: Vec<String> = paths.iter().map(|p| path::ancestor(p, 2)).collect();
+    let asked: Vec<(&str, &str)> = towns
+        .iter()
+        .map(String::as_str)
+        .zip(paths.iter().copied())
+        .collect();
+    Ok(places_each(conn, &asked)
+        .await?
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -864,7 +864,11 @@ impl App {
         let until = date::format(today + time::Duration::days(rules.warn_days));
         let mut conn = self.db.conn().await?;
         let mut out = Vec::new();
-        for p in recruit::due_by(&mut conn, &until).await? {
+        let pending = recruit::due_by(&mut conn, &until).await?;
+        // The branch named below the town that also reads the overdue ones.
+        let paths: Vec<&str> = pending.iter().map(|p| p.org_path.as_str()).collect();
+        let places = crate::orgs::places_below_towns(&mut conn, &paths).await?;
+        for (p, place) in pending.iter().zip(places) {
             let next = u8::try_from(p.last_step + 1).unwrap_or(LAST_STEP);
             let (Some(rule), Some(latest)) = (
                 rules.step(next),
@@ -895,10 +899,9 @@ impl App {
                         &format!("{}-{next}-{kind}", p.id),
                         "",
                     ),
-                    title: format!("{}：第 {next} 步“{}”{word}", p.name, rule.label),
+                    title: format!("{}（{place}）：第 {next} 步“{}”{word}", p.name, rule.label),
                     body: format!(
-                        "{}的发展对象{}，第 {next} 步应于 {} 前完成。",
-                        p.org_name,
+                        "{place}的发展对象{}，第 {next} 步应于 {} 前完成。",
                         p.name,
                         date::format(latest)
                     ),

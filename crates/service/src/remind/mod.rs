@@ -35,7 +35,7 @@ impl App {
             .collect();
         let branches = dangjian_store::org::in_subtree_all(&mut tx, "/", &kinds).await?;
         let held = dangjian_store::life::held_since(&mut tx, &month).await?;
-        let mut reminders = Vec::new();
+        let mut due = Vec::new();
         for b in branches.iter().filter(|b| {
             b.closed_on.is_none() && date::parse(&b.opened_on).is_some_and(|d| d <= today)
         }) {
@@ -44,42 +44,44 @@ impl App {
                     .get(&(b.id, kind.as_str().to_string(), month.clone()))
                     .copied()
                     .unwrap_or((0, 0));
-                if n >= i64::from(rule.times) {
-                    continue;
+                if n < i64::from(rule.times) {
+                    due.push((b, kind, period, rule));
                 }
-                let link = format!("/meetings/new?org={}", b.id);
-                if let Some(day) = rule.fixed_day
-                    && policy.before_fixed_day(today, day)
-                {
-                    reminders.push(NewNotification {
-                        org_id: b.id,
-                        kind: "fixed_day".into(),
-                        dedupe_key: remind::key("fixed_day", b.id, kind.as_str(), &month),
-                        title: format!("{}将于 {} 日举行", kind.label(), day),
-                        body: format!("{}本月的{}尚未记录，请按时组织。", b.name, kind.label()),
-                        link: link.clone(),
-                    });
-                }
-                if policy.period_ending(today, &period) {
-                    let span = match rule.period {
-                        PeriodType::Month => "本月",
-                        PeriodType::Quarter => "本季度",
-                        PeriodType::Year => "本年度",
-                    };
-                    reminders.push(NewNotification {
-                        org_id: b.id,
-                        kind: "period_end".into(),
-                        dedupe_key: remind::key("period_end", b.id, kind.as_str(), &month),
-                        title: format!("{span}{}尚未召开", kind.label()),
-                        body: format!(
-                            "{}{span}应召开{}，截至 {} 尚未记录。",
-                            b.name,
-                            kind.label(),
-                            date::format(period.end)
-                        ),
-                        link,
-                    });
-                }
+            }
+        }
+        // Named below the town, as the town's lists name it: "音观社区 / 第二党支部".
+        let paths: Vec<&str> = due.iter().map(|(b, ..)| b.path.as_str()).collect();
+        let places = crate::orgs::places_below_towns(&mut tx, &paths).await?;
+        let mut reminders = Vec::new();
+        for ((b, kind, period, rule), place) in due.into_iter().zip(places) {
+            // The period in the title, so that this month's reminder is not last month's.
+            let when = period.label();
+            let link = format!("/meetings/new?org={}", b.id);
+            if let Some(day) = rule.fixed_day
+                && policy.before_fixed_day(today, day)
+            {
+                reminders.push(NewNotification {
+                    org_id: b.id,
+                    kind: "fixed_day".into(),
+                    dedupe_key: remind::key("fixed_day", b.id, kind.as_str(), &month),
+                    title: format!("{when}{}将于 {day} 日举行", kind.label()),
+                    body: format!("{place}{when}的{}尚未记录，请按时组织。", kind.label()),
+                    link: link.clone(),
+                });
+            }
+            if policy.period_ending(today, &period) {
+                reminders.push(NewNotification {
+                    org_id: b.id,
+                    kind: "period_end".into(),
+                    dedupe_key: remind::key("period_end", b.id, kind.as_str(), &month),
+                    title: format!("{when}{}尚未召开", kind.label()),
+                    body: format!(
+                        "{place}{when}应召开{}，截至 {} 尚未记录。",
+                        kind.label(),
+                        date::format(period.end)
+                    ),
+                    link,
+                });
             }
         }
         // The town hears of a branch behind in each of the last months.
@@ -96,17 +98,9 @@ impl App {
         let months = life::months(&life::month_key(first), &life::month_key(last));
         let behind_all = notification::behind_in_all(&mut tx, &months).await?;
         // Named below the town that reads it: "音观社区 / 第二党支部".
-        let towns: Vec<String> = behind_all
-            .iter()
-            .map(|b| path::ancestor(&b.path, 2))
-            .collect();
-        let asked: Vec<(&str, &str)> = towns
-            .iter()
-            .zip(&behind_all)
-            .map(|(t, b)| (t.as_str(), b.path.as_str()))
-            .collect();
-        let names = crate::orgs::places_each(&mut tx, &asked).await?;
-        for (behind, (_, name)) in behind_all.iter().zip(names) {
+        let paths: Vec<&str> = behind_all.iter().map(|b| b.path.as_str()).collect();
+        let names = crate::orgs::places_below_towns(&mut tx, &paths).await?;
+        for (behind, name) in behind_all.iter().zip(names) {
             let branch = behind.id;
             let Some(&town) = path::ids(&behind.path).get(1) else {
                 continue;
@@ -164,18 +158,11 @@ impl App {
         }
         // Named below the town: the branch and the town read the same reminder.
         let mut conn = self.db.conn().await?;
-        let towns: Vec<String> = per_branch
-            .values()
-            .map(|e| path::ancestor(&e.1, 2))
-            .collect();
-        let asked: Vec<(&str, &str)> = towns
-            .iter()
-            .zip(per_branch.values())
-            .map(|(t, e)| (t.as_str(), e.1.as_str()))
-            .collect();
-        let names = crate::orgs::places_each(&mut conn, &asked).await?;
+        let paths: Vec<String> = per_branch.values().map(|e| e.1.clone()).collect();
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let names = crate::orgs::places_below_towns(&mut conn, &paths).await?;
         drop(conn);
-        for (e, (_, name)) in per_branch.values_mut().zip(names) {
+        for (e, name) in per_branch.values_mut().zip(names) {
             e.0 = name;
         }
         let mut out = Vec::new();

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 
 use crate::{ServiceResult, today};
 use dangjian_domain::masses::{DeedKind, Need, needs_text};
-use dangjian_domain::{date, path};
+use dangjian_domain::{committee, date, path};
 use dangjian_store::Conn;
 use dangjian_store::masses::community_checkin::{self, NewCommunityCheckin, NewService};
 use dangjian_store::masses::service_unit::{self, NewUnit};
-use dangjian_store::masses::{self, NewDeed, NewHousehold};
+use dangjian_store::masses::{self, CardRow, NewDeed, NewHousehold};
 use dangjian_store::org::OrgRow;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -311,6 +311,41 @@ fn pair_village(
 }
 
 /// Writes the grids, households and pairings laid out since the last call.
+/// The committee's members show who they are (亮身份): each holder's card, published, with
+/// the post as duties.
+pub(super) async fn publish_committee_cards(
+    conn: &mut Conn,
+    committees: &[(i64, i64, &str, String)],
+    rng: &mut impl Rng,
+) -> ServiceResult<()> {
+    const PROMISES: [&str; 4] = [
+        "带头学习、带头服务，群众有事找我，件件有回音。",
+        "守初心、担使命，为群众办实事、解难题。",
+        "亮身份、作表率，平时看得出、关键时刻站得出来。",
+        "联系群众不走过场，群众的事当天有回应。",
+    ];
+    let alphabet = dangjian_domain::masses::CARD_CODE_ALPHABET;
+    let cards: Vec<CardRow> = committees
+        .iter()
+        .map(|(_, member_id, post, _)| CardRow {
+            member_id: *member_id,
+            code: (0..dangjian_domain::masses::CARD_CODE_LEN)
+                .map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())]))
+                .collect(),
+            duties: format!(
+                "党支部{}",
+                committee::Post::parse(post).map_or("委员", committee::Post::label)
+            ),
+            commitment: PROMISES[rng.random_range(0..PROMISES.len())].into(),
+            published: true,
+        })
+        .collect();
+    for chunk in cards.chunks(4_000) {
+        masses::insert_cards_bulk(conn, chunk).await?;
+    }
+    Ok(())
+}
+
 async fn write_households(conn: &mut Conn, layout: &mut Layout) -> ServiceResult<()> {
     let today = today();
     let retain = date::format(today.replace_year(today.year() + 5).unwrap_or(today));

@@ -156,6 +156,9 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     load::restore_indexes(&mut tx, indexes).await?;
     dangjian_store::committee::insert_bulk(&mut tx, &committees).await?;
     dangjian_store::committee::name_secretaries(&mut tx).await?;
+    // Their own stream, so that the figures drawn after them stay as they were.
+    let mut cards_rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(1));
+    masses::publish_committee_cards(&mut tx, &committees, &mut cards_rng).await?;
     drop(committees);
     dangjian_store::transfer::fill_memberships(&mut tx).await?;
     phase.done("组织和党员");

@@ -200,6 +200,43 @@ pub async fn responses_under(
         .collect()
 }
 
+/// The responses of a period about the members of a subtree, summed.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    /// Members with at least one response.
+    pub rated: i64,
+    pub household: i64,
+    pub peer: i64,
+    pub organization: i64,
+    /// The sum of every answer of every response.
+    pub total: i64,
+}
+
+/// The responses of a period about the members of the subtree at `root`, summed: the
+/// figures of a child above the level where results are read.
+pub async fn tally_under(conn: &mut AnyConnection, period_id: i64, root: &str) -> Result<Tally> {
+    let r = sqlx::query(
+        "SELECT COUNT(DISTINCT member_id) AS rated, \
+         CAST(COALESCE(SUM(CASE WHEN rater = 'household' THEN 1 ELSE 0 END), 0) AS BIGINT) AS household, \
+         CAST(COALESCE(SUM(CASE WHEN rater = 'peer' THEN 1 ELSE 0 END), 0) AS BIGINT) AS peer, \
+         CAST(COALESCE(SUM(CASE WHEN rater = 'organization' THEN 1 ELSE 0 END), 0) AS BIGINT) AS organization, \
+         CAST(COALESCE(SUM(total), 0) AS BIGINT) AS total \
+         FROM evaluation_response WHERE period_id = $1 AND member_path >= $2 AND member_path < $3",
+    )
+    .bind(period_id)
+    .bind(root)
+    .bind(path::upper(root))
+    .fetch_one(conn)
+    .await?;
+    Ok(Tally {
+        rated: r.try_get("rated")?,
+        household: r.try_get("household")?,
+        peer: r.try_get("peer")?,
+        organization: r.try_get("organization")?,
+        total: r.try_get("total")?,
+    })
+}
+
 /// The sum of a member's household answers in a period and how many households answered.
 pub async fn household_totals(
     conn: &mut AnyConnection,

@@ -514,6 +514,9 @@ row! {
         pub org_path: String,
         pub household_id: Option<i64>,
         pub household_address: Option<String>,
+        /// Where the household lives and who serves it now: whether the reader may open it.
+        pub household_path: Option<String>,
+        pub household_member: Option<i64>,
         pub done_on: String,
         pub kind: String,
         pub description: String,
@@ -596,9 +599,11 @@ pub async fn deed(conn: &mut AnyConnection, id: i64) -> Result<Option<DeedRow>> 
 }
 
 const DEED_SELECT: &str = "SELECT d.id, d.member_id, m.name AS member_name, d.org_path, d.household_id, h.address AS household_address, \
+    h.org_path AS household_path, hp.member_id AS household_member, \
     d.done_on, d.kind, d.description, d.minutes, \
     CAST(CASE WHEN d.confirmed_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS confirmed \
-    FROM deed d JOIN member m ON m.id = d.member_id LEFT JOIN household h ON h.id = d.household_id";
+    FROM deed d JOIN member m ON m.id = d.member_id LEFT JOIN household h ON h.id = d.household_id \
+    LEFT JOIN pairing hp ON hp.household_id = h.id AND hp.to_on IS NULL";
 
 pub async fn deeds(
     conn: &mut AnyConnection,
@@ -710,6 +715,39 @@ pub async fn save_card(conn: &mut AnyConnection, c: &CardRow, by: Option<i64>) -
     Ok(())
 }
 
+/// Writes new cards in bulk (the demo's), each published.
+pub async fn insert_cards_bulk(conn: &mut AnyConnection, cards: &[CardRow]) -> Result<()> {
+    const CARDS: Insert = Insert {
+        table: "member_card",
+        columns: &[
+            ("member_id", Ty::Int),
+            ("code", Ty::Text),
+            ("duties", Ty::Text),
+            ("commitment", Ty::Text),
+            ("published", Ty::Int),
+            ("updated_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    let now = now_ms();
+    CARDS
+        .rows(
+            conn,
+            cards.iter().map(|c| -> [Val<'_>; 6] {
+                [
+                    c.member_id.into(),
+                    c.code.as_str().into(),
+                    c.duties.as_str().into(),
+                    c.commitment.as_str().into(),
+                    i64::from(c.published).into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    Ok(())
+}
+
 /// What anyone may see of a published card: the name, the branch, duties and commitment.
 #[derive(Debug, Clone)]
 pub struct PublicCard {
@@ -717,6 +755,8 @@ pub struct PublicCard {
     pub member_id: i64,
     pub name: String,
     pub org_name: String,
+    /// Where the branch is, for naming it with its parents.
+    pub org_path: String,
     pub duties: String,
     pub commitment: String,
     pub has_photo: bool,
@@ -725,7 +765,7 @@ pub struct PublicCard {
 /// A published card of a member still in the district, by its code.
 pub async fn public_card(conn: &mut AnyConnection, code: &str) -> Result<Option<PublicCard>> {
     let r = sqlx::query(
-        "SELECT m.id, m.name, o.name AS org_name, c.duties, c.commitment FROM member_card c \
+        "SELECT m.id, m.name, o.name AS org_name, m.org_path, c.duties, c.commitment FROM member_card c \
          JOIN member m ON m.id = c.member_id JOIN org o ON o.id = m.org_id \
          WHERE c.code = $1 AND c.published = 1 AND m.org_path <> $2",
     )
@@ -738,6 +778,7 @@ pub async fn public_card(conn: &mut AnyConnection, code: &str) -> Result<Option<
             member_id: r.try_get("id")?,
             name: r.try_get("name")?,
             org_name: r.try_get("org_name")?,
+            org_path: r.try_get("org_path")?,
             duties: r.try_get("duties")?,
             commitment: r.try_get("commitment")?,
             has_photo: false,

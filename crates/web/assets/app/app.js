@@ -5,39 +5,59 @@
 
   var palette = ["#c8161d", "#e8a33d", "#3b7dd8", "#4caf7a", "#8e5cc4", "#d9534f", "#5bc0de", "#777"];
 
-  function option(kind, data) {
+  // Labels fit the chart's width: long names are cut with an ellipsis (the tooltip and the
+  // data table under the chart give them whole), and on a phone a bar chart of many
+  // categories turns on its side so that each name has a line of its own.
+  function option(kind, data, width) {
+    var narrow = width < 480;
     if (kind === "pie") {
       return {
         color: palette,
-        tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+        tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）", confine: true },
         legend: { bottom: 0, type: "scroll" },
-        series: [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], data: data,
-                   label: { formatter: "{b}\n{c}" } }]
+        series: [{ type: "pie", radius: narrow ? ["30%", "55%"] : ["35%", "65%"], center: ["50%", "45%"],
+                   data: data,
+                   label: { formatter: "{b}\n{c}", width: narrow ? 64 : 120, overflow: "truncate" },
+                   labelLine: { length: narrow ? 6 : 15, length2: narrow ? 6 : 10 } }]
       };
     }
     var names = data.map(function (d) { return d.name; });
     var values = data.map(function (d) { return d.value; });
     var horizontal = kind === "hbar";
-    var cat = { type: "category", data: names, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
+    var labelWidth = horizontal ? Math.min(180, Math.round(width * 0.36)) : 90;
+    var cat = { type: "category", data: names,
+                axisLabel: { interval: 0, rotate: horizontal ? 0 : 30, width: labelWidth, overflow: "truncate" } };
     var val = { type: "value" };
     return {
       color: palette,
-      tooltip: { trigger: "axis" },
-      grid: { left: horizontal ? 110 : 40, right: 20, top: 20, bottom: horizontal ? 20 : 60, containLabel: false },
+      tooltip: { trigger: "axis", confine: true },
+      grid: { left: 8, right: horizontal ? 36 : 16, top: 20, bottom: 8, containLabel: true },
       xAxis: horizontal ? val : cat,
       yAxis: horizontal ? Object.assign(cat, { inverse: true }) : val,
       series: [{ type: "bar", data: values, label: { show: true, position: horizontal ? "right" : "top" } }]
     };
   }
 
+  function kindFor(el, data) {
+    var kind = el.getAttribute("data-kind");
+    return kind === "bar" && el.clientWidth < 600 && data.length > 6 ? "hbar" : kind;
+  }
+
   function drawOne(el) {
     var data;
     try { data = JSON.parse(el.getAttribute("data-series") || "[]"); } catch (e) { data = []; }
-    if (el.getAttribute("data-kind") === "hbar") {
+    var kind = kindFor(el, data);
+    if (kind === "hbar") {
       el.style.height = Math.max(260, data.length * 22 + 40) + "px";
     }
+    // The page's own drawing, shown until now, holds links and so is no image; the canvas is.
+    el.textContent = "";
+    if (el.hasAttribute("data-label")) {
+      el.setAttribute("role", "img");
+      el.setAttribute("aria-label", el.getAttribute("data-label"));
+    }
     var chart = echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(option(el.getAttribute("data-kind"), data));
+    chart.setOption(option(kind, data, el.clientWidth));
     // Each bar or slice opens the list it counts (the table under the chart has the same links).
     chart.on("click", function (p) {
       var d = data[p.dataIndex];

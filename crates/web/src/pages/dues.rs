@@ -377,6 +377,8 @@ struct MemberDuesPage {
     payments: Vec<(String, String, String, String, &'static str)>,
     bases: Vec<(String, String)>,
     can_edit: bool,
+    /// The branch's ledger is open to the reader (not to a member's own account).
+    reads_ledger: bool,
     methods: Vec<Choice>,
     form: MemberDuesForm,
     this_month: String,
@@ -415,6 +417,7 @@ async fn member_page(
                 "dues",
             ),
             can_edit: dues::policy::can_record(&auth.actor, &m.org_path),
+            reads_ledger: dues::policy::check_read(&auth.actor, &m.org_path).is_ok(),
             category: d.category_label,
             base: yuan(d.base_fen),
             standard: yuan(d.monthly_standard_fen),

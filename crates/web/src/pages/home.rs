@@ -5,56 +5,14 @@ use axum::extract::State;
 use axum::response::Response;
 use dangjian_service::stats::{Overview, Slice};
 use serde::Deserialize;
-use serde_json::json;
 
+use super::chart::{Chart, chart};
 use super::render;
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::PageQuery;
 use crate::session::Auth;
 use crate::view::{ChildView, Layout, OrgView};
-
-/// A row of a chart's data: what it counts, how many, and the list behind it.
-pub struct ChartRow {
-    pub label: String,
-    pub n: i64,
-    pub link: Option<String>,
-}
-
-pub struct Chart {
-    pub title: &'static str,
-    pub kind: &'static str,
-    /// The series for ECharts, each point with the link its click opens.
-    pub data: String,
-    /// The same figures as a table beside the chart (for keyboards, screen readers, print).
-    pub rows: Vec<ChartRow>,
-}
-
-fn chart(
-    title: &'static str,
-    kind: &'static str,
-    slices: &[Slice],
-    link: impl Fn(&Slice) -> Option<String>,
-) -> Chart {
-    let rows: Vec<ChartRow> = slices
-        .iter()
-        .map(|s| ChartRow {
-            label: s.label.clone(),
-            n: s.n,
-            link: link(s),
-        })
-        .collect();
-    let data: Vec<_> = rows
-        .iter()
-        .map(|r| json!({"name": r.label, "value": r.n, "link": r.link}))
-        .collect();
-    Chart {
-        title,
-        kind,
-        data: serde_json::Value::from(data).to_string(),
-        rows,
-    }
-}
 
 /// A period as a printed title names it: the months it covers.
 pub fn period_label(period: &str, from: &str, to: &str) -> String {

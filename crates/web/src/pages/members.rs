@@ -20,7 +20,7 @@ use crate::AppState;
 use crate::error::{PageResult, Problem};
 use crate::extract::{PageForm, PagePath, PageQuery};
 use crate::session::Auth;
-use crate::view::{Choice, Layout, MemberView, OrgView, Pager, choices};
+use crate::view::{Choice, Layout, MemberView, OrgView, Pager, choices, escape};
 
 #[derive(Template)]
 #[template(path = "members.html")]
@@ -666,11 +666,4 @@ pub async fn unmask(
                 .into_response()
         }
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

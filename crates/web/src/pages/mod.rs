@@ -2,6 +2,7 @@
 
 mod api_docs;
 mod audit;
+mod chart;
 mod dues;
 mod home;
 mod imports;

@@ -9,7 +9,7 @@ use dangjian_domain::evaluation::{
 };
 use dangjian_service::ServiceError;
 use dangjian_service::masses::EvaluationPeriod;
-use dangjian_service::masses::evaluation::{ResponseInput, Results};
+use dangjian_service::masses::evaluation::{ChildResult, MemberResult, ResponseInput, Results};
 use dangjian_service::masses::policy as evaluation_policy;
 use serde::Deserialize;
 
@@ -96,6 +96,37 @@ pub struct MemberLine {
     average: String,
     band: &'static str,
     flagged: bool,
+    can_peer: bool,
+}
+
+/// A child's line above the result level: how far it has come and its average.
+pub struct ChildLine {
+    id: i64,
+    name: String,
+    members: i64,
+    rated: i64,
+    household: i64,
+    peer: i64,
+    organization: i64,
+    average: String,
+    published: bool,
+}
+
+fn child_lines(r: &Results) -> Vec<ChildLine> {
+    r.children
+        .iter()
+        .map(|c| ChildLine {
+            id: c.org.id,
+            name: c.org.name.clone(),
+            members: c.members,
+            rated: c.rated,
+            household: c.household,
+            peer: c.peer,
+            organization: c.organization,
+            average: c.average_x100.map(score_text).unwrap_or_else(|| "—".into()),
+            published: c.published,
+        })
+        .collect()
 }
 
 /// A question's line: the count of each answer, best first.
@@ -135,6 +166,7 @@ fn lines(r: &Results) -> (Vec<QuestionLine>, Vec<MemberLine>) {
             average: m.average_x100.map(score_text).unwrap_or_else(|| "—".into()),
             band: m.band.map_or("未评价", Band::label),
             flagged: m.flagged,
+            can_peer: m.can_peer,
         })
         .collect();
     (questions, members)
@@ -152,9 +184,9 @@ struct ResultsPage {
     answers: Vec<&'static str>,
     questions: Vec<QuestionLine>,
     members: Vec<MemberLine>,
+    children: Vec<ChildLine>,
     summary: Summary,
     can_enter: bool,
-    can_peer: bool,
     can_publish: bool,
     errors: FormErrors,
 }
@@ -171,6 +203,8 @@ pub struct Summary {
     /// Members in each band (ECharts series), and each question's average.
     bands: String,
     averages: String,
+    /// Above the result level: each child's average, its point opening its results.
+    children: String,
 }
 
 fn summary(r: &Results) -> Summary {
@@ -190,9 +224,29 @@ fn summary(r: &Results) -> Summary {
                 "value": q.average_x100.map(|a| a as f64 / 100.0)})
         })
         .collect();
-    let sum = |f: fn(&dangjian_service::masses::evaluation::MemberResult) -> i64| {
-        r.members.iter().map(f).sum()
-    };
+    let children = r
+        .children
+        .iter()
+        .map(|c| {
+            serde_json::json!({"name": c.org.name,
+                "value": c.average_x100.map(|a| a as f64 / 100.0),
+                "link": format!("/evaluations/{}?org={}", r.period.id, c.org.id)})
+        })
+        .collect();
+    if !r.children.is_empty() {
+        let sum = |f: fn(&ChildResult) -> i64| r.children.iter().map(f).sum::<i64>();
+        return Summary {
+            rated: usize::try_from(sum(|c| c.rated)).unwrap_or(0),
+            members: usize::try_from(sum(|c| c.members)).unwrap_or(0),
+            household: sum(|c| c.household),
+            peer: sum(|c| c.peer),
+            organization: sum(|c| c.organization),
+            bands: series(Vec::new()),
+            averages: series(Vec::new()),
+            children: series(children),
+        };
+    }
+    let sum = |f: fn(&MemberResult) -> i64| r.members.iter().map(f).sum();
     Summary {
         rated: r.members.iter().filter(|m| m.band.is_some()).count(),
         members: r.members.len(),
@@ -201,6 +255,7 @@ fn summary(r: &Results) -> Summary {
         organization: sum(|m| m.organization.count),
         bands: series(bands),
         averages: series(averages),
+        children: series(children),
     }
 }
 
@@ -228,11 +283,11 @@ async fn results_page(
             summary,
             l: Layout::new(a, &auth.csrf, "三评结果", "masses"),
             can_enter: r.actions.can_enter,
-            can_peer: r.actions.can_peer,
             can_publish: r.actions.can_publish,
             answers: answer_labels(),
             questions,
             members,
+            children: child_lines(&r),
             r,
             errors,
         },
@@ -315,7 +370,7 @@ async fn form_page(
 ) -> PageResult<Response> {
     let a = &auth.actor;
     let rater = Rater::parse(rater).unwrap_or(Rater::Organization);
-    let m = st.app.member(a, member_id).await?;
+    let m = st.app.evaluee(a, id, member_id).await?;
     let period = st.app.evaluation_period(a, id).await?;
     let households = if rater == Rater::Household {
         st.app.evaluation_households(a, id, member_id).await?
