@@ -104,7 +104,7 @@ fn mark(out: &mut String, row: &ChartRow, shape: &str) {
 fn open(height: f64) -> String {
     format!(
         "<svg class=\"chart-svg\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\" \
-         font-size=\"12\" aria-hidden=\"true\">"
+         font-size=\"13\" aria-hidden=\"true\">"
     )
 }
 
