@@ -278,13 +278,18 @@ on_both!(
             .unwrap_or_else(|| panic!("a member who never paid nor attended is flagged: {v}"));
         assert_eq!(flagged["lapsed"], true);
 
-        // The reminder job tells the branch and the town, once a month.
-        let first = t
+        // The reminder job tells the branch and the town, once a month. (The server's own job
+        // may have written this month's at its start: what counts is that they exist, once.)
+        t.app
+            .run_reminders(dangjian_service::today())
+            .await
+            .expect("reminders");
+        let again = t
             .app
             .run_reminders(dangjian_service::today())
             .await
             .expect("reminders");
-        assert!(first > 0);
+        assert_eq!(again, 0, "a second run repeats nothing");
         let (_, n) = secretary.get_json("/api/v1/notifications").await;
         assert!(
             n["items"]
