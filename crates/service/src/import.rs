@@ -649,18 +649,14 @@ impl App {
         unmask: Option<&str>,
     ) -> ServiceResult<(Org, Vec<Vec<String>>)> {
         let (root, f) = self.member_filter(actor, q).await?;
-        let reason = match unmask.map(str::trim) {
+        let reason = match unmask {
             None => None,
             Some(r) => {
                 crate::members::policy::check_edit(actor, &root.path)?;
-                if r.chars().count() < 4 || r.chars().count() > 200 {
-                    return Err(ServiceError::field(
-                        "reason",
-                        "reason_required",
-                        "导出完整身份证号须填写事由（4–200 字）",
-                    ));
-                }
-                Some(r)
+                Some(
+                    dangjian_domain::text::reason(r, "导出完整身份证号须填写事由（4–200 字）")
+                        .map_err(|e| ServiceError::Invalid(vec![e]))?,
+                )
             }
         };
         let mut conn = self.db.conn().await?;
@@ -689,7 +685,7 @@ impl App {
                 crate::members::roster_row(m, id, phone)
             })
             .collect::<Vec<_>>();
-        self.audit_export(actor, "党员名册", root.id, rows.len(), reason)
+        self.audit_export(actor, "党员名册", root.id, rows.len(), reason.as_deref())
             .await?;
         Ok((root, rows))
     }

@@ -1,6 +1,8 @@
 //! Service errors as HTTP answers: JSON `{"error":{"code","message","field"}}` for the API,
 //! a page for the browser. Messages are Chinese; details of internal errors go to the log.
 
+use std::borrow::Cow;
+
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,7 +15,7 @@ pub struct Problem {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    pub field: Option<&'static str>,
+    pub field: Option<Cow<'static, str>>,
 }
 
 impl Problem {
@@ -44,7 +46,7 @@ impl From<&ServiceError> for Problem {
                     status: StatusCode::UNPROCESSABLE_ENTITY,
                     code: f.code,
                     message: f.message.clone(),
-                    field: Some(f.field),
+                    field: Some(Cow::Borrowed(f.field)),
                 },
                 None => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "输入有误"),
             },
@@ -110,7 +112,8 @@ pub struct ErrorDetail {
     /// What went wrong, in Chinese, for a person.
     message: String,
     /// The input field at fault, when one is.
-    field: Option<&'static str>,
+    #[schema(value_type = Option<String>)]
+    field: Option<Cow<'static, str>>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

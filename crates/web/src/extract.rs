@@ -1,10 +1,14 @@
 //! Extractors whose rejections speak the project's error format instead of axum's plain text.
 
+use std::borrow::Cow;
+
 use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use dangjian_domain::text;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::{ApiError, PageError, Problem};
 
@@ -26,16 +30,68 @@ fn body_problem(status: StatusCode, detail: String, what: &str) -> Problem {
     )
 }
 
+/// A text field holding a character that hides or reorders text (see `domain::text`).
+fn hidden_problem(field: &str) -> Problem {
+    Problem {
+        field: Some(Cow::Owned(field.to_string())),
+        ..Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_character",
+            text::hidden_message(&format!("字段 {field} ")),
+        )
+    }
+}
+
+/// Every string of a JSON body in NFC, or the first field with a hidden character.
+fn screen_json(v: &mut Value, key: &str) -> Result<(), Problem> {
+    match v {
+        Value::String(s) => match text::screen(s) {
+            None => return Err(hidden_problem(key)),
+            Some(Cow::Owned(normal)) => *s = normal,
+            Some(Cow::Borrowed(_)) => {}
+        },
+        Value::Array(items) => {
+            for item in items {
+                screen_json(item, key)?;
+            }
+        }
+        Value::Object(fields) => {
+            for (k, item) in fields {
+                screen_json(item, k)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Each value of a form in NFC, or the first field with a hidden character (invalid UTF-8
+/// decodes to one).
+fn screen_pairs(pairs: &mut [(String, String)]) -> Result<(), Problem> {
+    for (k, v) in pairs {
+        match text::screen(v) {
+            None => return Err(hidden_problem(k)),
+            Some(Cow::Owned(normal)) => *v = normal,
+            Some(Cow::Borrowed(_)) => {}
+        }
+    }
+    Ok(())
+}
+
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(ApiError(json_problem(&e))),
-        }
+        let mut v = match axum::Json::<Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(e) => return Err(ApiError(json_problem(&e))),
+        };
+        screen_json(&mut v, "").map_err(ApiError)?;
+        serde_json::from_value(v)
+            .map(ApiJson)
+            .map_err(|e| ApiError(body_problem(StatusCode::BAD_REQUEST, e.to_string(), "JSON")))
     }
 }
 
@@ -83,7 +139,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
+        let (parts, body) = req.into_parts();
+        let mut headers = parts.headers.clone();
+        // The screened body is written anew; its length is its own.
+        headers.remove(axum::http::header::CONTENT_LENGTH);
+        let req = Request::from_parts(parts, body);
+        let mut pairs = match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
+            Ok(axum::Form(pairs)) => pairs,
+            Err(e) => return Err(PageError(form_problem(&e))),
+        };
+        screen_pairs(&mut pairs).map_err(PageError)?;
+        // The screened values, read into the form's own type as they came.
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&pairs)
+            .finish();
+        let mut again = Request::new(axum::body::Body::from(body));
+        *again.headers_mut() = headers;
+        *again.method_mut() = axum::http::Method::POST;
+        match axum::Form::<T>::from_request(again, state).await {
             Ok(axum::Form(v)) => Ok(PageForm(v)),
             Err(e) => Err(PageError(form_problem(&e))),
         }
@@ -171,7 +244,7 @@ async fn read_upload(req: Request, limit_mib: usize) -> Result<Upload, Problem> 
         })?;
         let Some(field) = field else {
             return Err(Problem {
-                field: Some("file"),
+                field: Some(Cow::Borrowed("file")),
                 ..Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "required",
@@ -289,11 +362,12 @@ async fn read_multipart_form(req: Request, limit_mib: usize) -> Result<Multipart
                 }
             }
             None => {
-                let text = field.text().await.map_err(fail)?;
-                out.fields.push((name, text));
+                let value = field.text().await.map_err(fail)?;
+                out.fields.push((name, value));
             }
         }
     }
+    screen_pairs(&mut out.fields)?;
     Ok(out)
 }
 

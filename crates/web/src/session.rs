@@ -26,6 +26,9 @@ pub struct Caller {
     /// Whether the request is for the JSON API (decided on the full path, before nesting).
     pub api: bool,
     pub token: Option<String>,
+    /// The session came as an API token in the Authorization header, which no browser sends
+    /// on its own (so a link on another site cannot act with it).
+    pub by_bearer: bool,
     pub ip: String,
     pub tls: bool,
 }
@@ -117,18 +120,19 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
             Err(e) => return reject(api, Problem::from(&e)),
         },
     };
+    let by_bearer =
+        bearer_token.is_some() && auth.as_ref().is_some_and(|a| a.kind == SessionKind::Api);
     let mut req = req;
     // The residents' pages check their own double-submit token, logged in or not; the public
     // JSON routes act on no session, so a session's token has nothing to protect there.
     let p = req.uri().path();
     let public = p == "/r" || p.starts_with("/r/") || p.starts_with("/api/v1/public/");
-    if let Some(Authenticated { csrf, kind, .. }) = &auth
+    if let Some(Authenticated { csrf, .. }) = &auth
         && is_unsafe(req.method())
         && !public
     {
         // Bearer tokens are not sent by browsers on their own, so they need no CSRF token;
         // a bearer-kind token presented as a cookie does not count as one.
-        let by_bearer = bearer_token.is_some() && *kind == SessionKind::Api;
         if !by_bearer {
             let (ok, rebuilt) = check_csrf(req, csrf).await;
             let Some(r) = rebuilt else {
@@ -151,6 +155,7 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
         auth: auth.map(|a| (a.actor, a.csrf)),
         api,
         token,
+        by_bearer,
         ip,
         tls,
     };
@@ -183,6 +188,8 @@ async fn check_csrf(req: Request, expected: &str) -> (bool, Option<Request>) {
 pub struct Auth {
     pub actor: Actor,
     pub csrf: String,
+    /// See `Caller::by_bearer`.
+    pub by_bearer: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Auth {
@@ -192,10 +199,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
         match parts.extensions.get::<Caller>() {
             Some(Caller {
                 auth: Some((actor, csrf)),
+                by_bearer,
                 ..
             }) => Ok(Auth {
                 actor: actor.clone(),
                 csrf: csrf.clone(),
+                by_bearer: *by_bearer,
             }),
             Some(Caller { api: true, .. }) => Err(ApiError(Problem::new(
                 StatusCode::UNAUTHORIZED,
@@ -228,6 +237,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             auth: None,
             api: false,
             token: None,
+            by_bearer: false,
             ip: "unknown".into(),
             tls: false,
         }))

@@ -192,3 +192,70 @@ on_both!(malformed_and_oversized_bodies, async |t: &TestApp| {
     assert!(s.is_client_error());
     assert_eq!(admin.members_total().await, before);
 });
+
+on_both!(
+    hidden_characters_are_refused_text_is_kept_in_nfc_and_full_exports_need_a_token,
+    async |t: &TestApp| {
+        let admin_account = t.account("district_admin").username.clone();
+        let admin = t.api(&admin_account).await;
+        let good = good_member(&admin).await;
+        let before = admin.members_total().await;
+        // Characters that reorder or hide text are refused, whatever the field.
+        for (what, key, value) in [
+            ("right-to-left override", "name", "张\u{202E}三"),
+            ("zero-width space", "name", "张\u{200B}三"),
+            ("byte order mark", "phone", "\u{FEFF}13800138000"),
+            ("NUL", "name", "张三\u{0}"),
+        ] {
+            let (s, v) = admin
+                .post("/api/v1/members", &with(&good, key, json!(value)))
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {v}");
+            assert_eq!(v["error"]["code"], "invalid_character", "{what}: {v}");
+            assert_eq!(v["error"]["field"], key, "{what}: {v}");
+            let message = v["error"]["message"].as_str().expect("message");
+            assert!(message.contains("不可见"), "{what}: {message}");
+        }
+        assert_eq!(admin.members_total().await, before, "nothing stored");
+        // Text is kept in NFC: a name typed with a combining accent is the composed name.
+        let (s, created) = admin
+            .post(
+                "/api/v1/members",
+                &with(&good, "name", json!("Jose\u{301}")),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        assert_eq!(created["name"], "Jos\u{e9}");
+        let id = created["id"].as_i64().expect("id");
+        let org = created["org_id"].as_i64().expect("org");
+
+        // A reason made of NUL bytes or line breaks is no reason, on a page form as in JSON.
+        let b = t.browser(&admin_account).await;
+        for reason in ["\u{0}\u{0}\u{0}\u{0}\u{0}", "核对\n档案信息"] {
+            let (s, html, _) = b
+                .post_form(&format!("/members/{id}/unmask"), &[("reason", reason)])
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{reason:?}: {html}");
+            assert!(html.contains("不可见"), "{reason:?}");
+        }
+        // A form whose bytes are not UTF-8 is refused, not stored as mojibake.
+        let r = b
+            .client
+            .post(format!("{}/members/{id}/unmask", b.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-csrf-token", b.csrf.as_str())
+            .body(b"reason=%FF%FE%FD%FC%FB".to_vec())
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        // The full roster comes to an API token, never to a browser's cookie by a link.
+        let export = format!("/api/v1/members/export.xlsx?org={org}&reason=年度党员信息核对");
+        let (s, page) = b.page(&export).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{page}");
+        assert!(page.contains("token_required"), "{page}");
+        let r = admin.get(&export).await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+);

@@ -677,6 +677,15 @@ on_both!(
             .await
             .expect("post");
         assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        // Bytes that are not UTF-8 are refused, not stored as mojibake.
+        let r = client
+            .post(t.url("/r"))
+            .multipart(form(&csrf, None).part("description", Part::bytes(vec![0xff, 0xfe, 0xfd])))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap_or_default().contains("不可见"));
         let (_, after) = village.get_json("/api/v1/requests").await;
         assert_eq!(after["total"], before["total"], "nothing stored");
 

@@ -188,16 +188,8 @@ fn line(o: &Org, households: i64, paired: i64, deeds: i64, minutes: i64) -> Cove
 /// the actor's scope; anything else is one error, so that ids outside reveal nothing.
 /// The reason given for seeing a phone in full: 4 to 200 characters.
 pub(crate) fn checked_reason(reason: &str) -> ServiceResult<String> {
-    let reason = reason.trim();
-    if (4..=200).contains(&reason.chars().count()) {
-        Ok(reason.to_string())
-    } else {
-        Err(ServiceError::field(
-            "reason",
-            "reason_required",
-            "查看完整电话须填写事由（4–200 字）",
-        ))
-    }
+    dangjian_domain::text::reason(reason, "查看完整电话须填写事由（4–200 字）")
+        .map_err(|e| ServiceError::Invalid(vec![e]))
 }
 
 pub(crate) async fn visible_member(

@@ -489,16 +489,11 @@ impl App {
         id: i64,
         reason: &str,
     ) -> ServiceResult<(String, Option<String>)> {
-        let reason = reason.trim();
         let m = self.member(actor, id).await?;
         policy::check_edit(actor, &m.org_path)?;
-        if reason.chars().count() < 4 || reason.chars().count() > 200 {
-            return Err(ServiceError::field(
-                "reason",
-                "reason_required",
-                "请填写查看完整信息的事由（4–200 字）",
-            ));
-        }
+        let reason = dangjian_domain::text::reason(reason, "请填写查看完整信息的事由（4–200 字）")
+            .map_err(|e| ServiceError::Invalid(vec![e]))?;
+        let reason = reason.as_str();
         let (_, input) = self.member_input(actor, id).await?;
         self.audit_alone(
             actor,

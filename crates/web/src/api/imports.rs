@@ -187,8 +187,11 @@ pub struct Reason {
 ///
 /// The members `GET /members` would list with the same filters (all pages, at most 200,000), in
 /// the import template's layout so that it reads back in. ID numbers and phones are masked
-/// unless `reason` (4–200 characters) is given by an editor of the subtree (else 403); every
-/// export is audited as `export`, with the reason when unmasked.
+/// unless `reason` (4–200 visible characters) is given by an editor of the subtree (else 403);
+/// every export is audited as `export`, with the reason when unmasked. Unmasked exports answer
+/// only an API token (`Authorization: Bearer`): with a browser's session cookie a link on
+/// another site could fetch them, so a browser asks by POST from the page, with its CSRF
+/// token (403 `token_required`).
 #[utoipa::path(
     get,
     path = "/members/export.xlsx",
@@ -203,6 +206,13 @@ pub async fn export(
     ApiQuery(q): ApiQuery<MemberQuery>,
     ApiQuery(r): ApiQuery<Reason>,
 ) -> ApiResult<Response> {
+    if r.reason.is_some() && !auth.by_bearer {
+        return Err(crate::error::ApiError(crate::error::Problem::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "token_required",
+            "导出完整身份证号须使用 API 令牌，或在页面上填写事由后导出",
+        )));
+    }
     let (root, rows) = st
         .app
         .export_members(&auth.actor, &q, r.reason.as_deref())
