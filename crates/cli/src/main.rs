@@ -145,7 +145,7 @@ enum UserCmd {
         #[arg(long, env = "DANGJIAN_PASSWORD", hide_env_values = true)]
         password: String,
     },
-    /// Set a new password (ends the user's sessions, lifts a lockout).
+    /// Set a new password (ends the user's sessions).
     Passwd {
         username: String,
         #[arg(long, env = "DANGJIAN_PASSWORD", hide_env_values = true)]

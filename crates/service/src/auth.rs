@@ -1,4 +1,4 @@
-//! Logins, lockout, server-side sessions and API tokens.
+//! Logins, their throttling, server-side sessions and API tokens.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -83,8 +83,14 @@ async fn verify_password(password: String, hash: String) -> bool {
 /// as long as for a real account.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9mK0kkr0YQ1BiSk1LB3mXPYJyLxgtKSRlyXsdiU+5dY";
 
+/// One answer for an unknown account, a wrong password and a try that must wait, so that
+/// the answer tells a guesser neither which accounts exist nor whom it slowed.
 fn bad_credentials() -> ServiceError {
-    ServiceError::field("password", "bad_credentials", "用户名或密码错误")
+    ServiceError::field(
+        "password",
+        "bad_credentials",
+        "用户名或密码错误（多次输错后须稍候再试）",
+    )
 }
 
 impl App {
@@ -133,12 +139,26 @@ impl App {
         let mut who = Actor::system("login");
         who.username = username.to_string();
         who.ip = ip.to_string();
+        // Tries are counted per account name and address, known account or not.
+        // A failure is stamped once the password was checked, so that the wait follows it.
+        let key = (username.to_lowercase(), ip.to_string());
+        if self.login_failures.waiting(&key, now) {
+            // As long as a real check, so that the time does not tell either.
+            verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
+            self.audit_alone(
+                &who,
+                Entry::ok("login", "user", username).with_result("throttled"),
+            )
+            .await?;
+            return Err(bad_credentials());
+        }
         let found = {
             let mut conn = self.db.conn().await?;
             user::by_username(&mut conn, username).await?
         };
         let Some(u) = found else {
             verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
+            self.login_failures.fail(key, now_ms());
             self.audit_alone(
                 &who,
                 Entry::ok("login", "user", username).with_result("unknown_user"),
@@ -147,29 +167,16 @@ impl App {
             return Err(bad_credentials());
         };
         who.user_id = Some(u.id);
-        if u.locked_until > now {
-            self.audit_alone(&who, Entry::ok("login", "user", u.id).with_result("locked"))
-                .await?;
-            return Err(ServiceError::Locked(u.locked_until));
-        }
         let ok = verify_password(password.to_string(), u.password_hash.clone()).await;
         let mut tx = self.begin_audited().await?;
         if !ok {
-            let lock = (u.failed_logins + 1 >= self.config.max_failed_logins)
-                .then_some(now + self.config.lockout_ms);
-            user::record_failure(tx.conn(), u.id, lock).await?;
-            let result = if lock.is_some() {
-                "failed_locked"
-            } else {
-                "failed"
-            };
-            tx.commit(&who, Entry::ok("login", "user", u.id).with_result(result))
+            self.login_failures.fail(key, now_ms());
+            user::record_failure(tx.conn(), u.id).await?;
+            tx.commit(&who, Entry::ok("login", "user", u.id).with_result("failed"))
                 .await?;
-            return Err(match lock {
-                Some(until) => ServiceError::Locked(until),
-                None => bad_credentials(),
-            });
+            return Err(bad_credentials());
         }
+        self.login_failures.clear(&key);
         if u.disabled {
             tx.commit(
                 &who,

@@ -16,8 +16,6 @@ pub enum ServiceError {
     Unauthenticated,
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
-    #[error("account locked until {0}")]
-    Locked(i64),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("configuration: {0}")]

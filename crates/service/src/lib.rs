@@ -40,8 +40,11 @@ pub use error::{ServiceError, ServiceResult};
 pub struct Config {
     pub session_idle_ms: i64,
     pub session_max_ms: i64,
-    pub max_failed_logins: i64,
-    pub lockout_ms: i64,
+    /// Failed logins to one account from one address after which each try waits.
+    pub free_failed_logins: u32,
+    /// The first wait, doubled with each further failure, and the longest.
+    pub login_wait_ms: i64,
+    pub max_login_wait_ms: i64,
     pub min_password_chars: usize,
     pub member_rules: dangjian_domain::member::MemberRules,
     pub dues_rules: dangjian_domain::dues::DuesRules,
@@ -57,8 +60,9 @@ impl Default for Config {
         Self {
             session_idle_ms: 30 * 60 * 1000,
             session_max_ms: 12 * 60 * 60 * 1000,
-            max_failed_logins: 5,
-            lockout_ms: 15 * 60 * 1000,
+            free_failed_logins: 5,
+            login_wait_ms: 1_000,
+            max_login_wait_ms: 15 * 60 * 1000,
             min_password_chars: 12,
             member_rules: Default::default(),
             dues_rules: Default::default(),
@@ -85,6 +89,8 @@ pub struct App {
     request_track_misses: limit::Window<String>,
     /// Progress of the imports this process is writing.
     imports: import::Running,
+    /// Failed logins per account and address.
+    login_failures: limit::Throttle<(String, String)>,
 }
 
 /// China Standard Time: dates on forms and deadlines are local dates in Chongqing.
@@ -124,7 +130,13 @@ impl App {
             limit::Window::new(config.request_rules.max_per_ip_per_hour, 60 * 60 * 1000);
         let request_track_misses =
             limit::Window::new(config.request_rules.max_track_misses, 15 * 60 * 1000);
+        let login_failures = limit::Throttle::new(
+            config.free_failed_logins,
+            config.login_wait_ms,
+            config.max_login_wait_ms,
+        );
         let app = App {
+            login_failures,
             db,
             crypto,
             config,

@@ -50,9 +50,107 @@ impl<K: Eq + Hash> Window<K> {
     }
 }
 
+/// Failures per key, with a wait from the `free`-th one on that doubles with each further
+/// failure up to `max_wait_ms`: a guesser is slowed to a few tries an hour, while a success
+/// clears the key. Logins key it by account and address together, so that a stranger's
+/// failures slow the stranger and never lock the account's owner out.
+#[derive(Clone)]
+pub(crate) struct Throttle<K> {
+    free: u32,
+    base_ms: i64,
+    max_wait_ms: i64,
+    seen: Arc<Mutex<HashMap<K, Failures>>>,
+}
+
+/// One key's failures so far, the time before which it is refused, and its last failure.
+#[derive(Clone, Copy)]
+struct Failures {
+    count: u32,
+    until: i64,
+    last: i64,
+}
+
+impl<K: Eq + Hash> Throttle<K> {
+    pub(crate) fn new(free: u32, base_ms: i64, max_wait_ms: i64) -> Self {
+        Self {
+            free,
+            base_ms,
+            max_wait_ms,
+            seen: Arc::default(),
+        }
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<K, Failures>> {
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether the key must wait at `now`.
+    pub(crate) fn waiting(&self, key: &K, now: i64) -> bool {
+        self.map().get(key).is_some_and(|f| now < f.until)
+    }
+
+    /// Counts a failure; from the `free`-th on the key waits `base × 2^k`, at most the maximum.
+    pub(crate) fn fail(&self, key: K, now: i64) {
+        let mut map = self.map();
+        // Keys that failed last longer ago than the longest wait are forgotten.
+        let horizon = self.max_wait_ms;
+        map.retain(|_, f| now - f.last < horizon);
+        let f = map.entry(key).or_insert(Failures {
+            count: 0,
+            until: 0,
+            last: now,
+        });
+        f.count = f.count.saturating_add(1);
+        f.last = now;
+        if f.count >= self.free {
+            let doublings = (f.count - self.free).min(30);
+            let wait = self
+                .base_ms
+                .saturating_mul(1 << doublings)
+                .min(self.max_wait_ms);
+            f.until = now + wait;
+        }
+    }
+
+    pub(crate) fn clear(&self, key: &K) {
+        self.map().remove(key);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failures_past_the_free_ones_wait_longer_each_time_up_to_the_maximum() {
+        let t = Throttle::new(2, 1_000, 5_000);
+        t.fail("a", 0);
+        assert!(!t.waiting(&"a", 0), "a first failure does not wait");
+        t.fail("a", 0);
+        assert!(t.waiting(&"a", 999) && !t.waiting(&"a", 1_000), "1 s");
+        t.fail("a", 1_000);
+        assert!(
+            t.waiting(&"a", 2_999) && !t.waiting(&"a", 3_000),
+            "then 2 s"
+        );
+        t.fail("a", 3_000);
+        t.fail("a", 3_000);
+        assert!(
+            t.waiting(&"a", 7_999) && !t.waiting(&"a", 8_000),
+            "capped at 5 s"
+        );
+        assert!(!t.waiting(&"b", 3_000), "other keys wait apart");
+        t.fail("b", 3_000);
+        t.fail("b", 7_999);
+        assert!(
+            t.waiting(&"b", 8_000),
+            "a key's failures are kept while others fail"
+        );
+        t.clear(&"a");
+        assert!(!t.waiting(&"a", 3_000), "a success clears the key");
+    }
 
     #[test]
     fn a_key_is_stopped_at_the_limit_until_the_window_passes() {

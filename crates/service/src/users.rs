@@ -24,7 +24,6 @@ read_model! {
         pub member_id: Option<i64>,
         pub disabled: bool,
         pub failed_logins: i64,
-        pub locked_until: i64,
     }
 }
 
@@ -159,7 +158,7 @@ impl App {
             .ok_or_else(|| ServiceError::field("username", "unknown_user", "用户不存在"))
     }
 
-    /// Sets a new password, lifts a lockout and ends the user's sessions.
+    /// Sets a new password and ends the user's sessions.
     pub async fn set_password(
         &self,
         actor: &Actor,

@@ -1,4 +1,4 @@
-//! Accounts: role, scope org, password hash and the lockout counters.
+//! Accounts: role, scope org, password hash and the count of failed logins.
 
 use sqlx::AssertSqlSafe;
 use sqlx::{AnyConnection, Row};
@@ -21,12 +21,11 @@ row! {
         pub member_id: Option<i64>,
         pub disabled: bool,
         pub failed_logins: i64,
-        pub locked_until: i64,
     }
 }
 
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.scope_org_id, o.path AS scope_path, \
-    o.name AS scope_name, u.member_id, u.disabled, u.failed_logins, u.locked_until FROM app_user u JOIN org o ON o.id = u.scope_org_id";
+    o.name AS scope_name, u.member_id, u.disabled, u.failed_logins FROM app_user u JOIN org o ON o.id = u.scope_org_id";
 
 pub async fn by_username(conn: &mut AnyConnection, username: &str) -> Result<Option<UserRow>> {
     let sql = format!("{SELECT} WHERE u.username = $1");
@@ -102,23 +101,13 @@ pub async fn set_disabled(conn: &mut AnyConnection, id: i64, disabled: bool) -> 
     Ok(())
 }
 
-/// Records a failed login; returns the new failure count.
-pub async fn record_failure(
-    conn: &mut AnyConnection,
-    id: i64,
-    lock_until: Option<i64>,
-) -> Result<()> {
-    match lock_until {
-        Some(until) => {
-            sqlx::query("UPDATE app_user SET failed_logins = 0, locked_until = $1 WHERE id = $2")
-                .bind(until)
-                .bind(id)
-        }
-        None => sqlx::query("UPDATE app_user SET failed_logins = failed_logins + 1 WHERE id = $1")
-            .bind(id),
-    }
-    .execute(conn)
-    .await?;
+/// Counts a failed login against the account (shown to its administrators; it locks nothing:
+/// the service slows the address that fails instead).
+pub async fn record_failure(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("UPDATE app_user SET failed_logins = failed_logins + 1 WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

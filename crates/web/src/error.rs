@@ -9,8 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_service::ServiceError;
 use serde::Serialize;
 
-use crate::view::format_instant;
-
 pub struct Problem {
     pub status: StatusCode,
     pub code: &'static str,
@@ -50,11 +48,6 @@ impl From<&ServiceError> for Problem {
                 },
                 None => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "输入有误"),
             },
-            ServiceError::Locked(until) => Problem::new(
-                StatusCode::LOCKED,
-                "locked",
-                format!("登录失败次数过多，账号已锁定至 {}", format_instant(*until)),
-            ),
             ServiceError::Unavailable(detail) => {
                 tracing::warn!("database unavailable: {detail}");
                 Problem::new(
