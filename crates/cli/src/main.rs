@@ -236,9 +236,31 @@ async fn open(db: &DbArgs) -> Result<App, String> {
 async fn open_on(db: &DbArgs, database: Database) -> Result<App, String> {
     database.migrate().await.map_err(|e| e.to_string())?;
     let crypto = keys::load(&db.database_url, db.key_file.as_deref(), &database).await?;
-    App::open(database, crypto, Config::default())
+    App::open(database, crypto, config_from_env()?)
         .await
         .map_err(|e| explain(&e))
+}
+
+/// The settings the environment gives: `DANGJIAN_TRUSTED_PROXIES` (addresses, separated by
+/// commas, whose `X-Real-IP` names the client) and `DANGJIAN_METRICS_TOKEN` (what `/metrics`
+/// asks for; without it `/metrics` is not served).
+fn config_from_env() -> Result<Config, String> {
+    let mut config = Config::default();
+    if let Ok(list) = std::env::var("DANGJIAN_TRUSTED_PROXIES") {
+        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let ip = item.parse().map_err(|_| {
+                format!("DANGJIAN_TRUSTED_PROXIES 中的 {item} 不是 IP 地址（多个地址用逗号分隔）")
+            })?;
+            config.trusted_proxies.push(ip);
+        }
+    }
+    if let Ok(token) = std::env::var("DANGJIAN_METRICS_TOKEN") {
+        if token.len() < 24 {
+            return Err("DANGJIAN_METRICS_TOKEN 至少须 24 个字符".into());
+        }
+        config.metrics_token = Some(token);
+    }
+    Ok(config)
 }
 
 async fn listen(addr: &str) -> Result<tokio::net::TcpListener, String> {

@@ -46,6 +46,10 @@ pub struct Config {
     pub login_wait_ms: i64,
     pub max_login_wait_ms: i64,
     pub min_password_chars: usize,
+    /// Proxies whose `X-Real-IP` names the client; from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The token `/metrics` asks for (`Authorization: Bearer`); without one it is not served.
+    pub metrics_token: Option<String>,
     pub member_rules: dangjian_domain::member::MemberRules,
     pub dues_rules: dangjian_domain::dues::DuesRules,
     pub transfer_rules: dangjian_domain::transfer::TransferRules,
@@ -64,6 +68,8 @@ impl Default for Config {
             login_wait_ms: 1_000,
             max_login_wait_ms: 15 * 60 * 1000,
             min_password_chars: 12,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
             member_rules: Default::default(),
             dues_rules: Default::default(),
             transfer_rules: Default::default(),

@@ -67,7 +67,28 @@ pub async fn record(State(st): State<AppState>, req: Request, next: Next) -> Res
     res
 }
 
-pub async fn render(State(st): State<AppState>) -> impl IntoResponse {
+/// The figures, to whoever shows the configured token; without a token configured, to no one
+/// (404), since the counts by route tell an outsider how the platform is used.
+pub async fn render(State(st): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let shown = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let allowed = match (&st.app.config.metrics_token, shown) {
+        // Compared in full whatever differs, so that the time tells nothing.
+        (Some(token), Some(shown)) => {
+            token.len() == shown.len()
+                && token
+                    .bytes()
+                    .zip(shown.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        }
+        _ => false,
+    };
+    if !allowed {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
     let mut out = String::new();
     out.push_str(
         "# HELP dangjian_http_requests_total HTTP requests by method, route and status.\n",
@@ -113,5 +134,5 @@ pub async fn render(State(st): State<AppState>) -> impl IntoResponse {
     out.push_str("# TYPE dangjian_db_pool_connections gauge\n");
     let _ = writeln!(out, "dangjian_db_pool_connections{{state=\"open\"}} {open}");
     let _ = writeln!(out, "dangjian_db_pool_connections{{state=\"idle\"}} {idle}");
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
 }

@@ -83,9 +83,10 @@ fn csrf_problem() -> Problem {
     )
 }
 
-/// The client's address: the TCP peer's, or, when the peer is a proxy on this machine, the
-/// `X-Real-IP` it sets (a client cannot forge it: the proxy overwrites the header).
-fn client_ip(req: &Request) -> String {
+/// The client's address: the TCP peer's, or, when the peer is one of the proxies the
+/// configuration names, the `X-Real-IP` it sets (the proxy overwrites whatever a client
+/// wrote there). From anyone else the header is ignored, so it cannot be forged.
+fn client_ip(req: &Request, trusted: &[std::net::IpAddr]) -> String {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -96,7 +97,7 @@ fn client_ip(req: &Request) -> String {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
     match (peer, forwarded) {
-        (Some(p), Some(f)) if p.is_loopback() => f.to_string(),
+        (Some(p), Some(f)) if trusted.contains(&p) => f.to_string(),
         (Some(p), _) => p.to_string(),
         (None, _) => "unknown".into(),
     }
@@ -104,7 +105,7 @@ fn client_ip(req: &Request) -> String {
 
 pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let ip = client_ip(&req);
+    let ip = client_ip(&req, &st.app.config.trusted_proxies);
     let tls = req
         .headers()
         .get("x-forwarded-proto")
@@ -241,5 +242,45 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             ip: "unknown".into(),
             tls: false,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(peer: &str, real_ip: Option<&str>) -> Request {
+        let mut req = Request::new(Body::empty());
+        let addr: SocketAddr = format!("{peer}:40000").parse().expect("address");
+        req.extensions_mut().insert(ConnectInfo(addr));
+        if let Some(ip) = real_ip {
+            req.headers_mut()
+                .insert("x-real-ip", ip.parse().expect("header"));
+        }
+        req
+    }
+
+    #[test]
+    fn a_forwarded_address_is_believed_only_from_a_named_proxy() {
+        let proxy: std::net::IpAddr = "10.0.0.2".parse().expect("ip");
+        let trusted = [proxy];
+        assert_eq!(
+            client_ip(&from("10.0.0.2", Some("203.0.113.9")), &trusted),
+            "203.0.113.9"
+        );
+        assert_eq!(
+            client_ip(&from("127.0.0.1", Some("203.0.113.9")), &trusted),
+            "127.0.0.1",
+            "not even from this machine unless named"
+        );
+        assert_eq!(
+            client_ip(&from("198.51.100.4", Some("1.2.3.4")), &trusted),
+            "198.51.100.4"
+        );
+        assert_eq!(
+            client_ip(&from("10.0.0.2", Some("not an ip")), &trusted),
+            "10.0.0.2"
+        );
+        assert_eq!(client_ip(&from("10.0.0.2", None), &[]), "10.0.0.2");
     }
 }

@@ -8,6 +8,8 @@ use rand::Rng;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 
+/// What `/metrics` asks the test server for.
+pub const METRICS_TOKEN: &str = "metrics-token-for-the-tests-0123";
 pub const PASSWORD: &str = "integration-pass-42";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,9 +143,13 @@ impl TestApp {
             .expect("connect");
         db.migrate().await.expect("migrate");
         let crypto = Crypto::from_hex(&Crypto::generate_hex()).expect("key");
-        let app = App::open(db, crypto, Config::default())
-            .await
-            .expect("open app");
+        // The tests stand in for a proxy on this machine, naming clients in `X-Real-IP`.
+        let config = Config {
+            trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into()],
+            metrics_token: Some(METRICS_TOKEN.into()),
+            ..Config::default()
+        };
+        let app = App::open(db, crypto, config).await.expect("open app");
         let summary = demo::generate(&app, 0.02, 7, PASSWORD)
             .await
             .expect("demo data");

@@ -152,8 +152,18 @@ on_both!(health_metrics_assets_openapi, async |t: &TestApp| {
     assert_eq!(r.status(), StatusCode::OK);
     let api = t.api(&t.account("district_admin").username).await;
     api.get("/api/v1/members?per_page=3").await;
+    // Only to the token the configuration names: the counts tell how the platform is used.
+    for auth in [None, Some("wrong-token-for-the-metrics-000")] {
+        let mut r = client.get(t.url("/metrics"));
+        if let Some(token) = auth {
+            r = r.bearer_auth(token);
+        }
+        let r = r.send().await.expect("metrics");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{auth:?}");
+    }
     let metrics = client
         .get(t.url("/metrics"))
+        .bearer_auth(crate::harness::METRICS_TOKEN)
         .send()
         .await
         .expect("metrics")
