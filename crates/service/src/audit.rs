@@ -1,7 +1,14 @@
-//! Writing the hash-chained audit log, and verifying it.
+//! Writing the audit log, each row chained to the one before by a MAC keyed with a subkey of
+//! the data key (HMAC-SHA-256), and verifying it. Someone who can write the database but
+//! does not hold the key cannot rewrite a row and recompute the chain. Rows written before
+//! the chain was keyed (databases from before this version) keep their plain SHA-256 links;
+//! the sequence number where keyed rows begin is stored with its own MAC, so it cannot be
+//! moved to pass keyed rows off as plain ones.
 
 use dangjian_store::audit::{self, AuditRow};
+use dangjian_store::setting;
 use dangjian_store::{Conn, Transaction};
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -63,6 +70,7 @@ pub struct Audited {
     tx: Transaction,
     seq: i64,
     prev: String,
+    key: [u8; 32],
 }
 
 impl Audited {
@@ -85,7 +93,7 @@ impl Audited {
             prev_hash: self.prev,
             hash: String::new(),
         };
-        row.hash = row_hash(&row);
+        row.hash = row_hash(Some(&self.key), &row);
         audit::append(&mut self.tx, &row).await?;
         self.tx
             .commit()
@@ -95,8 +103,9 @@ impl Audited {
     }
 }
 
-/// The hash of a row's content and its predecessor's hash, fields separated by U+001F.
-fn row_hash(r: &AuditRow) -> String {
+/// The link of a row: its content and its predecessor's link, fields separated by U+001F,
+/// MACed with the key (plain SHA-256 for rows written before the chain was keyed).
+fn row_hash(key: Option<&[u8; 32]>, r: &AuditRow) -> String {
     let actor_id = r.actor_id.map(|i| i.to_string()).unwrap_or_default();
     let fields = [
         r.seq.to_string(),
@@ -111,9 +120,32 @@ fn row_hash(r: &AuditRow) -> String {
         r.detail.clone(),
         r.prev_hash.clone(),
     ];
-    let mut h = Sha256::new();
-    h.update(fields.join("\u{1f}").as_bytes());
-    hex::encode(h.finalize())
+    let content = fields.join("\u{1f}");
+    match key {
+        Some(key) => mac(key, content.as_bytes()),
+        None => hex::encode(Sha256::digest(content.as_bytes())),
+    }
+}
+
+fn mac(key: &[u8; 32], content: &[u8]) -> String {
+    // HMAC takes a key of any length: this cannot fail.
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    m.update(content);
+    hex::encode(m.finalize().into_bytes())
+}
+
+/// The stored form of the first keyed sequence number: `seq:MAC(seq)`.
+fn keyed_from_value(key: &[u8; 32], seq: i64) -> String {
+    format!(
+        "{seq}:{}",
+        mac(key, format!("audit-keyed-from:{seq}").as_bytes())
+    )
+}
+
+/// The first keyed sequence number, if its MAC holds.
+fn keyed_from(key: &[u8; 32], stored: &str) -> Option<i64> {
+    let seq: i64 = stored.split_once(':')?.0.parse().ok()?;
+    (keyed_from_value(key, seq) == stored).then_some(seq)
 }
 
 #[derive(Debug, Serialize)]
@@ -127,7 +159,27 @@ impl App {
     pub async fn begin_audited(&self) -> ServiceResult<Audited> {
         let mut tx = self.db.begin().await?;
         let (seq, prev) = audit::reserve(&mut tx).await?;
-        Ok(Audited { tx, seq, prev })
+        Ok(Audited {
+            tx,
+            seq,
+            prev,
+            key: self.crypto.audit_key(),
+        })
+    }
+
+    /// At opening: the rows written from now on are keyed; a database that has its mark
+    /// keeps it.
+    pub(crate) async fn mark_keyed_audit(&self) -> ServiceResult<()> {
+        let mut conn = self.db.conn().await?;
+        if setting::get(&mut conn, setting::AUDIT_KEYED_FROM)
+            .await?
+            .is_none()
+        {
+            let (head, _) = audit::head(&mut conn).await?;
+            let value = keyed_from_value(&self.crypto.audit_key(), head + 1);
+            setting::set(&mut conn, setting::AUDIT_KEYED_FROM, &value).await?;
+        }
+        Ok(())
     }
 
     /// A row on its own, for events that change nothing else (a refused login, a denial).
@@ -158,6 +210,14 @@ impl App {
     /// Walks the whole chain: sequence without gaps, each row's hash, each link, the head.
     pub async fn verify_audit(&self) -> ServiceResult<VerifyReport> {
         let mut conn = self.db.conn().await?;
+        let key = self.crypto.audit_key();
+        let stored = setting::get(&mut conn, setting::AUDIT_KEYED_FROM).await?;
+        let Some(first_keyed) = stored.as_deref().and_then(|s| keyed_from(&key, s)) else {
+            return Ok(VerifyReport {
+                rows: 0,
+                problem: Some((0, "密钥链的起点缺失或被改动（或密钥不对）".to_string())),
+            });
+        };
         let mut expected_seq = 1;
         let mut prev = "0".repeat(64);
         let mut rows = 0;
@@ -171,7 +231,7 @@ impl App {
                     Some(format!("缺少第 {expected_seq} 条记录（可能被删除）"))
                 } else if r.prev_hash != prev {
                     Some("与上一条记录的链接不符".to_string())
-                } else if row_hash(&r) != r.hash {
+                } else if row_hash((r.seq >= first_keyed).then_some(&key), &r) != r.hash {
                     Some("记录内容与哈希不符（可能被修改）".to_string())
                 } else {
                     None
@@ -216,5 +276,49 @@ impl App {
         Ok(crate::model::all(
             audit::recent(&mut conn, action, before, limit.clamp(1, 200)).await?,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_start_of_the_keyed_chain_cannot_be_moved_without_the_key() {
+        let key = [7u8; 32];
+        let stored = keyed_from_value(&key, 42);
+        assert_eq!(keyed_from(&key, &stored), Some(42));
+        let moved = stored.replacen("42:", "4200:", 1);
+        assert_eq!(
+            keyed_from(&key, &moved),
+            None,
+            "another number, the same MAC"
+        );
+        assert_eq!(keyed_from(&[8u8; 32], &stored), None, "another key");
+        assert_eq!(keyed_from(&key, "garbage"), None);
+    }
+
+    #[test]
+    fn a_keyed_link_differs_from_the_plain_one_and_from_another_keys() {
+        let row = AuditRow {
+            seq: 1,
+            at: 0,
+            actor_id: None,
+            actor_name: "system".into(),
+            ip: String::new(),
+            action: "login".into(),
+            object_type: "user".into(),
+            object_id: "1".into(),
+            result: "ok".into(),
+            detail: String::new(),
+            prev_hash: "0".repeat(64),
+            hash: String::new(),
+        };
+        let plain = row_hash(None, &row);
+        let keyed = row_hash(Some(&[1u8; 32]), &row);
+        assert_eq!(plain.len(), 64);
+        assert_eq!(keyed.len(), 64);
+        assert_ne!(plain, keyed);
+        assert_ne!(keyed, row_hash(Some(&[2u8; 32]), &row));
     }
 }

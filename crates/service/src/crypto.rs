@@ -17,6 +17,7 @@ pub enum KeyError {
 pub struct Crypto {
     cipher: ChaCha20Poly1305,
     index_key: [u8; 32],
+    audit_key: [u8; 32],
 }
 
 fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
@@ -38,6 +39,7 @@ impl Crypto {
         Crypto {
             cipher: ChaCha20Poly1305::new(Key::from_slice(&enc)),
             index_key: derive(master, b"dangjian/index/v1"),
+            audit_key: derive(master, b"dangjian/audit/v1"),
         }
     }
 
@@ -79,6 +81,12 @@ impl Crypto {
         mac.update(b":");
         mac.update(value.as_bytes());
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The audit chain's key: a row's MAC cannot be recomputed without the data key, which is
+    /// kept outside the database.
+    pub(crate) fn audit_key(&self) -> [u8; 32] {
+        self.audit_key
     }
 
     /// Stored once per database, to refuse starting with another key.

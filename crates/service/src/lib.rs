@@ -151,6 +151,8 @@ impl App {
             request_track_misses,
             imports: Default::default(),
         };
+        // Before anything writes a row: every row from here on is keyed.
+        app.mark_keyed_audit().await?;
         app.ensure_rollup_metrics().await?;
         app.ensure_life_rules().await?;
         app.ensure_life_year().await?;

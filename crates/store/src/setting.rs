@@ -6,6 +6,8 @@ use crate::Result;
 
 pub const DEMO: &str = "demo";
 pub const KEY_CHECK: &str = "key_check";
+/// From which sequence number the audit chain is keyed, with that number's MAC.
+pub const AUDIT_KEYED_FROM: &str = "audit_keyed_from";
 /// Which set of rollup metrics the stored counters hold (see `rollup::METRICS_VERSION`).
 pub const ROLLUP_METRICS: &str = "rollup_metrics";
 /// Set once the grids and service units written before natural order have their sort keys.

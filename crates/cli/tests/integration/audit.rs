@@ -13,6 +13,118 @@ async fn sql(t: &TestApp, text: &str) {
         .expect(text);
 }
 
+/// Drops the guards that keep `audit_log` append-only, as someone with direct access could.
+async fn drop_guards(t: &TestApp) {
+    match t.engine {
+        Engine::Sqlite => {
+            sql(
+                t,
+                "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete",
+            )
+            .await
+        }
+        Engine::Postgres => sql(t, "DROP TRIGGER audit_log_no_change ON audit_log").await,
+    }
+}
+
+on_both!(
+    a_chain_rewritten_without_the_key_fails_verification,
+    async |t: &TestApp| {
+        let admin = t.api(&t.account("district_admin").username).await;
+        let (s, _) = admin
+            .patch("/api/v1/orgs/1", &json!({"secretary": "李书记"}))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            t.app
+                .verify_audit()
+                .await
+                .expect("verify")
+                .problem
+                .is_none()
+        );
+        drop_guards(t).await;
+
+        // The forger changes a row and recomputes every link and the head with SHA-256, as
+        // the chain was built before it was keyed.
+        let mut conn = t.sql().await;
+        let rows = sqlx::query(
+            "SELECT seq, at, actor_id, actor_name, ip, action, object_type, object_id, result, detail \
+             FROM audit_log ORDER BY seq",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .expect("rows");
+        assert!(rows.len() >= 3, "logins and the change are logged");
+        let mut prev = "0".repeat(64);
+        for r in &rows {
+            use sha2::Digest;
+            use sqlx::Row;
+            let seq: i64 = r.get("seq");
+            let detail: String = if seq == 2 {
+                "forged".into()
+            } else {
+                r.get("detail")
+            };
+            let actor_id: Option<i64> = r.get("actor_id");
+            let fields = [
+                seq.to_string(),
+                r.get::<i64, _>("at").to_string(),
+                actor_id.map(|i| i.to_string()).unwrap_or_default(),
+                r.get("actor_name"),
+                r.get("ip"),
+                r.get("action"),
+                r.get("object_type"),
+                r.get("object_id"),
+                r.get("result"),
+                detail.clone(),
+                prev.clone(),
+            ];
+            let hash = hex::encode(sha2::Sha256::digest(fields.join("\u{1f}").as_bytes()));
+            sqlx::query(
+                "UPDATE audit_log SET detail = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
+            )
+            .bind(&detail)
+            .bind(&prev)
+            .bind(&hash)
+            .bind(seq)
+            .execute(&mut *conn)
+            .await
+            .expect("rewrite");
+            prev = hash;
+        }
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+            .bind(&prev)
+            .execute(&mut *conn)
+            .await
+            .expect("head");
+        drop(conn);
+        let report = t.app.verify_audit().await.expect("verify");
+        assert_eq!(
+            report.problem.as_ref().map(|p| p.0),
+            Some(1),
+            "the first rewritten row fails: {:?}",
+            report.problem
+        );
+
+        // Nor can the start of the keyed chain be moved past the rows to pass them as plain.
+        sql(
+            t,
+            "UPDATE setting SET value = '999999:0000' WHERE key = 'audit_keyed_from'",
+        )
+        .await;
+        let report = t.app.verify_audit().await.expect("verify");
+        assert!(
+            report
+                .problem
+                .as_ref()
+                .is_some_and(|p| p.1.contains("起点")),
+            "{:?}",
+            report.problem
+        );
+    }
+);
+
 on_both!(audit_chain_detects_tampering, async |t: &TestApp| {
     let admin = t.api(&t.account("district_admin").username).await;
     let (s, _) = admin
@@ -34,16 +146,7 @@ on_both!(audit_chain_detects_tampering, async |t: &TestApp| {
     drop(conn);
 
     // Someone with direct access removes the guard and edits a row: verify names it.
-    match t.engine {
-        Engine::Sqlite => {
-            sql(
-                t,
-                "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete",
-            )
-            .await
-        }
-        Engine::Postgres => sql(t, "DROP TRIGGER audit_log_no_change ON audit_log").await,
-    }
+    drop_guards(t).await;
     // Deleting the newest row leaves the chain short of its head.
     sql(
         t,
