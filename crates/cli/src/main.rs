@@ -208,6 +208,9 @@ enum ExportCmd {
 enum AuditCmd {
     /// Recompute the chain and report the first changed or missing row.
     Verify,
+    /// Once, after upgrading a database written before the chain was keyed: check the rows
+    /// there are, then link every later row with the data key.
+    Key,
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -311,6 +314,10 @@ async fn run(cmd: Cmd) -> Result<(), String> {
             db,
             cmd: AuditCmd::Verify,
         } => audit(&db).await,
+        Cmd::Audit {
+            db,
+            cmd: AuditCmd::Key,
+        } => key_audit(&db).await,
     }
 }
 
@@ -579,6 +586,19 @@ async fn export(
     let bytes = app.roster_xlsx(rows).map_err(|e| explain(&e))?;
     std::fs::write(file, bytes).map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
     println!("已导出 {n} 名党员到 {}", file.display());
+    Ok(())
+}
+
+async fn key_audit(db: &DbArgs) -> Result<(), String> {
+    let database = Database::connect(&db.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    database.migrate().await.map_err(|e| e.to_string())?;
+    let crypto = keys::load(&db.database_url, db.key_file.as_deref(), &database).await?;
+    let rows = dangjian_service::audit::key_audit_chain(&database, &crypto)
+        .await
+        .map_err(|e| explain(&e))?;
+    println!("已校验 {rows} 条审计记录；此后的记录以密钥链接");
     Ok(())
 }
 

@@ -12,25 +12,40 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::FieldError;
 
-/// A character that hides or reorders text, or marks bytes that were not text.
+/// A character that hides or reorders text, or marks bytes that were not text. The
+/// zero-width joiner is judged by `screen`, which lets it join emoji.
 pub fn is_hidden(c: char) -> bool {
     (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
         || matches!(
             c,
             '\u{061C}'
                 | '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
+                | '\u{2028}'..='\u{202E}'
                 | '\u{2060}'..='\u{2064}'
                 | '\u{2066}'..='\u{2069}'
                 | '\u{FEFF}'
                 | '\u{FFFD}'
+                | '\u{E0000}'..='\u{E007F}'
         )
+}
+
+/// A zero-width joiner is allowed where it joins emoji (🙋‍♂️: after a symbol, not a letter),
+/// never between letters, where it makes two names that look alike differ.
+fn hides(prev: Option<char>, c: char) -> bool {
+    if c == '\u{200D}' {
+        return prev.is_none_or(char::is_alphanumeric);
+    }
+    is_hidden(c)
 }
 
 /// The text in NFC, or `None` when it holds a hidden character (see [`is_hidden`]).
 pub fn screen(s: &str) -> Option<Cow<'_, str>> {
-    if s.chars().any(is_hidden) {
-        return None;
+    let mut prev = None;
+    for c in s.chars() {
+        if hides(prev, c) {
+            return None;
+        }
+        prev = Some(c);
     }
     Some(match is_nfc_quick(s.chars()) {
         IsNormalized::Yes => Cow::Borrowed(s),
@@ -67,6 +82,15 @@ mod tests {
             screen("第一行\n第二行\t完").as_deref(),
             Some("第一行\n第二行\t完")
         );
+    }
+
+    #[test]
+    fn emoji_joined_by_zero_width_joiners_pass_but_joined_letters_do_not() {
+        assert!(screen("谢谢🙋\u{200D}\u{2642}\u{FE0F}").is_some());
+        assert!(screen("张\u{200D}三").is_none());
+        assert!(screen("\u{200D}张三").is_none());
+        assert!(screen("事由\u{2028}第二行").is_none(), "a line separator");
+        assert!(screen("标签\u{E0041}").is_none(), "tag characters");
     }
 
     #[test]

@@ -155,6 +155,78 @@ pub struct VerifyReport {
     pub problem: Option<(i64, String)>,
 }
 
+/// The chain checked row by row: rows from `first_keyed` on by their MAC, older ones by
+/// their plain SHA-256.
+async fn walk(conn: &mut Conn, key: &[u8; 32], first_keyed: i64) -> ServiceResult<VerifyReport> {
+    let mut expected_seq = 1;
+    let mut prev = "0".repeat(64);
+    let mut rows = 0;
+    loop {
+        let page = audit::page(conn, expected_seq - 1, 5000).await?;
+        if page.is_empty() {
+            break;
+        }
+        for r in page {
+            let problem = if r.seq != expected_seq {
+                Some(format!("缺少第 {expected_seq} 条记录（可能被删除）"))
+            } else if r.prev_hash != prev {
+                Some("与上一条记录的链接不符".to_string())
+            } else if row_hash((r.seq >= first_keyed).then_some(key), &r) != r.hash {
+                Some("记录内容与哈希不符（可能被修改）".to_string())
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                return Ok(VerifyReport {
+                    rows,
+                    problem: Some((expected_seq, p)),
+                });
+            }
+            prev = r.hash;
+            expected_seq += 1;
+            rows += 1;
+        }
+    }
+    let (head_seq, head_hash) = audit::head(conn).await?;
+    let problem = if head_seq != rows {
+        Some((
+            rows + 1,
+            format!("日志末尾缺少记录：应有 {head_seq} 条，实有 {rows} 条"),
+        ))
+    } else if head_hash != prev {
+        Some((rows, "日志末尾的哈希与链头不符".to_string()))
+    } else {
+        None
+    };
+    Ok(VerifyReport { rows, problem })
+}
+
+/// Keys the chain of a log written before it was keyed, once, before the platform opens it:
+/// checks every existing row's plain link, then marks the next row as the first keyed one.
+/// Returns how many rows were checked.
+pub async fn key_audit_chain(
+    database: &crate::database::Database,
+    crypto: &crate::Crypto,
+) -> ServiceResult<i64> {
+    let mut conn = database.0.conn().await?;
+    if setting::get(&mut conn, setting::AUDIT_KEYED_FROM)
+        .await?
+        .is_some()
+    {
+        return Err(ServiceError::Config("审计日志的密钥链已经启用".into()));
+    }
+    let key = crypto.audit_key();
+    let report = walk(&mut conn, &key, i64::MAX).await?;
+    if let Some((seq, why)) = report.problem {
+        return Err(ServiceError::Config(format!(
+            "已有审计记录校验失败（第 {seq} 条，{why}），未启用密钥链：请先核查"
+        )));
+    }
+    let value = keyed_from_value(&key, report.rows + 1);
+    setting::set(&mut conn, setting::AUDIT_KEYED_FROM, &value).await?;
+    Ok(report.rows)
+}
+
 impl App {
     pub async fn begin_audited(&self) -> ServiceResult<Audited> {
         let mut tx = self.db.begin().await?;
@@ -167,19 +239,30 @@ impl App {
         })
     }
 
-    /// At opening: the rows written from now on are keyed; a database that has its mark
-    /// keeps it.
+    /// At opening: a new log is keyed from its first row. A log that has rows but no mark was
+    /// written before the chain was keyed: the operator keys it once (`key_audit_chain`),
+    /// after checking it, since a mark made here could equally hide a log rewritten by
+    /// someone who deleted the mark.
     pub(crate) async fn mark_keyed_audit(&self) -> ServiceResult<()> {
         let mut conn = self.db.conn().await?;
         if setting::get(&mut conn, setting::AUDIT_KEYED_FROM)
             .await?
-            .is_none()
+            .is_some()
         {
-            let (head, _) = audit::head(&mut conn).await?;
-            let value = keyed_from_value(&self.crypto.audit_key(), head + 1);
-            setting::set(&mut conn, setting::AUDIT_KEYED_FROM, &value).await?;
+            return Ok(());
         }
-        Ok(())
+        match audit::head(&mut conn).await? {
+            (0, _) => {
+                let value = keyed_from_value(&self.crypto.audit_key(), 1);
+                setting::set(&mut conn, setting::AUDIT_KEYED_FROM, &value).await?;
+                Ok(())
+            }
+            _ => Err(ServiceError::Config(
+                "审计日志尚未启用密钥链：升级后请先运行一次 dangjian audit key（先校验已有记录，\
+                 再从下一条起以密钥链接）。若已运行过，说明标记被删除，请先核查数据库"
+                    .into(),
+            )),
+        }
     }
 
     /// A row on its own, for events that change nothing else (a refused login, a denial).
@@ -207,7 +290,7 @@ impl App {
             .await
     }
 
-    /// Walks the whole chain: sequence without gaps, each row's hash, each link, the head.
+    /// Walks the whole chain: sequence without gaps, each row's link, each MAC, the head.
     pub async fn verify_audit(&self) -> ServiceResult<VerifyReport> {
         let mut conn = self.db.conn().await?;
         let key = self.crypto.audit_key();
@@ -218,47 +301,7 @@ impl App {
                 problem: Some((0, "密钥链的起点缺失或被改动（或密钥不对）".to_string())),
             });
         };
-        let mut expected_seq = 1;
-        let mut prev = "0".repeat(64);
-        let mut rows = 0;
-        loop {
-            let page = audit::page(&mut conn, expected_seq - 1, 5000).await?;
-            if page.is_empty() {
-                break;
-            }
-            for r in page {
-                let problem = if r.seq != expected_seq {
-                    Some(format!("缺少第 {expected_seq} 条记录（可能被删除）"))
-                } else if r.prev_hash != prev {
-                    Some("与上一条记录的链接不符".to_string())
-                } else if row_hash((r.seq >= first_keyed).then_some(&key), &r) != r.hash {
-                    Some("记录内容与哈希不符（可能被修改）".to_string())
-                } else {
-                    None
-                };
-                if let Some(p) = problem {
-                    return Ok(VerifyReport {
-                        rows,
-                        problem: Some((expected_seq, p)),
-                    });
-                }
-                prev = r.hash;
-                expected_seq += 1;
-                rows += 1;
-            }
-        }
-        let (head_seq, head_hash) = audit::head(&mut conn).await?;
-        let problem = if head_seq != rows {
-            Some((
-                rows + 1,
-                format!("日志末尾缺少记录：应有 {head_seq} 条，实有 {rows} 条"),
-            ))
-        } else if head_hash != prev {
-            Some((rows, "日志末尾的哈希与链头不符".to_string()))
-        } else {
-            None
-        };
-        Ok(VerifyReport { rows, problem })
+        walk(&mut conn, &key, first_keyed).await
     }
 
     /// The auditor's view of the log, newest first.

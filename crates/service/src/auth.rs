@@ -140,9 +140,10 @@ impl App {
         who.username = username.to_string();
         who.ip = ip.to_string();
         // Tries are counted per account name and address, known account or not.
-        // A failure is stamped once the password was checked, so that the wait follows it.
+        // Tries are counted per account name and address, known account or not, before the
+        // password is checked (a success clears them).
         let key = (username.to_lowercase(), ip.to_string());
-        if self.login_failures.waiting(&key, now) {
+        if !self.login_failures.try_attempt(key.clone(), now) {
             // As long as a real check, so that the time does not tell either.
             verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
             self.audit_alone(
@@ -158,7 +159,6 @@ impl App {
         };
         let Some(u) = found else {
             verify_password(password.to_string(), DUMMY_HASH.to_string()).await;
-            self.login_failures.fail(key, now_ms());
             self.audit_alone(
                 &who,
                 Entry::ok("login", "user", username).with_result("unknown_user"),
@@ -170,7 +170,6 @@ impl App {
         let ok = verify_password(password.to_string(), u.password_hash.clone()).await;
         let mut tx = self.begin_audited().await?;
         if !ok {
-            self.login_failures.fail(key, now_ms());
             user::record_failure(tx.conn(), u.id).await?;
             tx.commit(&who, Entry::ok("login", "user", u.id).with_result("failed"))
                 .await?;

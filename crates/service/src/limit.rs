@@ -86,17 +86,24 @@ impl<K: Eq + Hash> Throttle<K> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Whether the key must wait at `now`.
-    pub(crate) fn waiting(&self, key: &K, now: i64) -> bool {
-        self.map().get(key).is_some_and(|f| now < f.until)
+    /// Takes a try: false when the key must wait at `now`. Otherwise the try is counted as a
+    /// failure before it is checked, so that tries sent in parallel cannot all pass the
+    /// throttle while the first is still being checked; a success clears the key.
+    pub(crate) fn try_attempt(&self, key: K, now: i64) -> bool {
+        if self.map().get(&key).is_some_and(|f| now < f.until) {
+            return false;
+        }
+        self.fail(key, now);
+        true
     }
 
     /// Counts a failure; from the `free`-th on the key waits `base × 2^k`, at most the maximum.
-    pub(crate) fn fail(&self, key: K, now: i64) {
+    fn fail(&self, key: K, now: i64) {
         let mut map = self.map();
-        // Keys that failed last longer ago than the longest wait are forgotten.
-        let horizon = self.max_wait_ms;
-        map.retain(|_, f| now - f.last < horizon);
+        // A key is forgotten a day after its last failure, not when its longest wait ends:
+        // else a guesser would start again with its free tries every quarter of an hour.
+        const MEMORY_MS: i64 = 24 * 60 * 60 * 1000;
+        map.retain(|_, f| now - f.last < MEMORY_MS.max(self.max_wait_ms));
         let f = map.entry(key).or_insert(Failures {
             count: 0,
             until: 0,
@@ -126,30 +133,23 @@ mod tests {
     #[test]
     fn failures_past_the_free_ones_wait_longer_each_time_up_to_the_maximum() {
         let t = Throttle::new(2, 1_000, 5_000);
-        t.fail("a", 0);
-        assert!(!t.waiting(&"a", 0), "a first failure does not wait");
-        t.fail("a", 0);
-        assert!(t.waiting(&"a", 999) && !t.waiting(&"a", 1_000), "1 s");
-        t.fail("a", 1_000);
+        assert!(t.try_attempt("a", 0), "a first try");
+        assert!(t.try_attempt("a", 0), "a second: now the key waits 1 s");
         assert!(
-            t.waiting(&"a", 2_999) && !t.waiting(&"a", 3_000),
-            "then 2 s"
+            !t.try_attempt("a", 999),
+            "refused while waiting, and not counted"
         );
-        t.fail("a", 3_000);
-        t.fail("a", 3_000);
-        assert!(
-            t.waiting(&"a", 7_999) && !t.waiting(&"a", 8_000),
-            "capped at 5 s"
-        );
-        assert!(!t.waiting(&"b", 3_000), "other keys wait apart");
-        t.fail("b", 3_000);
-        t.fail("b", 7_999);
-        assert!(
-            t.waiting(&"b", 8_000),
-            "a key's failures are kept while others fail"
-        );
+        assert!(t.try_attempt("a", 1_000), "then 2 s");
+        assert!(!t.try_attempt("a", 2_999));
+        assert!(t.try_attempt("a", 3_000), "then 4 s");
+        assert!(t.try_attempt("a", 7_000), "then capped at 5 s");
+        assert!(!t.try_attempt("a", 11_999) && t.try_attempt("a", 12_000));
+        assert!(t.try_attempt("b", 3_000), "other keys wait apart");
+        // Long after its longest wait a key is still remembered: no fresh free tries.
+        assert!(t.try_attempt("a", 60_000));
+        assert!(!t.try_attempt("a", 60_001), "still past its free tries");
         t.clear(&"a");
-        assert!(!t.waiting(&"a", 3_000), "a success clears the key");
+        assert!(t.try_attempt("a", 60_002), "a success clears the key");
     }
 
     #[test]

@@ -42,14 +42,23 @@ fn hidden_problem(field: &str) -> Problem {
     }
 }
 
+/// A screened value in place: NFC, except a password, which keeps its bytes so that a hash
+/// made from it as typed still matches.
+fn screen_value(key: &str, value: &mut String) -> Result<(), Problem> {
+    match text::screen(value) {
+        None => Err(hidden_problem(key)),
+        Some(Cow::Owned(normal)) if !key.contains("password") => {
+            *value = normal;
+            Ok(())
+        }
+        Some(_) => Ok(()),
+    }
+}
+
 /// Every string of a JSON body in NFC, or the first field with a hidden character.
 fn screen_json(v: &mut Value, key: &str) -> Result<(), Problem> {
     match v {
-        Value::String(s) => match text::screen(s) {
-            None => return Err(hidden_problem(key)),
-            Some(Cow::Owned(normal)) => *s = normal,
-            Some(Cow::Borrowed(_)) => {}
-        },
+        Value::String(s) => screen_value(key, s)?,
         Value::Array(items) => {
             for item in items {
                 screen_json(item, key)?;
@@ -69,11 +78,7 @@ fn screen_json(v: &mut Value, key: &str) -> Result<(), Problem> {
 /// decodes to one).
 fn screen_pairs(pairs: &mut [(String, String)]) -> Result<(), Problem> {
     for (k, v) in pairs {
-        match text::screen(v) {
-            None => return Err(hidden_problem(k)),
-            Some(Cow::Owned(normal)) => *v = normal,
-            Some(Cow::Borrowed(_)) => {}
-        }
+        screen_value(k, v)?;
     }
     Ok(())
 }

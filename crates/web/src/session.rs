@@ -90,14 +90,26 @@ fn client_ip(req: &Request, trusted: &[std::net::IpAddr]) -> String {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+        // A listener on [::] sees IPv4 peers as ::ffff:a.b.c.d.
+        .map(|c| c.0.ip().to_canonical());
     let forwarded = req
         .headers()
         .get("x-real-ip")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
     match (peer, forwarded) {
-        (Some(p), Some(f)) if trusted.contains(&p) => f.to_string(),
+        (Some(p), Some(f)) if trusted.contains(&p) => f.to_canonical().to_string(),
+        (Some(p), Some(_)) if p.is_loopback() => {
+            // Most likely the deployment's own proxy, not yet named: say so, once.
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                tracing::warn!(
+                    "X-Real-IP from {p} ignored: name the proxy in DANGJIAN_TRUSTED_PROXIES, \
+                     or every client counts as {p} (rate limits, login throttling, audit)"
+                );
+            });
+            p.to_string()
+        }
         (Some(p), _) => p.to_string(),
         (None, _) => "unknown".into(),
     }
@@ -251,7 +263,8 @@ mod tests {
 
     fn from(peer: &str, real_ip: Option<&str>) -> Request {
         let mut req = Request::new(Body::empty());
-        let addr: SocketAddr = format!("{peer}:40000").parse().expect("address");
+        let ip: std::net::IpAddr = peer.parse().expect("ip");
+        let addr = SocketAddr::new(ip, 40000);
         req.extensions_mut().insert(ConnectInfo(addr));
         if let Some(ip) = real_ip {
             req.headers_mut()
@@ -282,5 +295,11 @@ mod tests {
             "10.0.0.2"
         );
         assert_eq!(client_ip(&from("10.0.0.2", None), &[]), "10.0.0.2");
+        let mapped = from("::ffff:10.0.0.2", Some("203.0.113.9"));
+        assert_eq!(
+            client_ip(&mapped, &trusted),
+            "203.0.113.9",
+            "IPv4 seen through [::]"
+        );
     }
 }

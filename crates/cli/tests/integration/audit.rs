@@ -107,6 +107,44 @@ on_both!(
             report.problem
         );
 
+        // Deleting the start mark does not help either: the platform will not open (a restart
+        // would be refused) until the operator keys the chain, and that first checks every
+        // row there is by its plain link. (A log rewritten in full with plain links, as here,
+        // passes that check: hence an operator's step, run once after an upgrade, never an
+        // automatic one; see docs/operations.md.)
+        sql(t, "DELETE FROM setting WHERE key = 'audit_keyed_from'").await;
+        let (db, crypto) = t.reopen().await;
+        let refused = dangjian_service::App::open(db, crypto.clone(), Default::default()).await;
+        assert!(
+            refused
+                .as_ref()
+                .err()
+                .is_some_and(|e| e.to_string().contains("audit key")),
+            "an unmarked log with rows is not opened"
+        );
+        let (db, _) = t.reopen().await;
+        let checked = dangjian_service::audit::key_audit_chain(&db, &crypto)
+            .await
+            .expect("a log of plain links is keyed after its check");
+        assert!(checked >= 3);
+        assert!(
+            dangjian_service::audit::key_audit_chain(&db, &crypto)
+                .await
+                .is_err(),
+            "only once"
+        );
+        let reopened = dangjian_service::App::open(db, crypto, Default::default())
+            .await
+            .expect("opens once keyed");
+        assert!(
+            reopened
+                .verify_audit()
+                .await
+                .expect("verify")
+                .problem
+                .is_none()
+        );
+
         // Nor can the start of the keyed chain be moved past the rows to pass them as plain.
         sql(
             t,

@@ -26,6 +26,8 @@ pub struct TestApp {
     /// The application's database, for the tests that look beneath the service (tampering
     /// with the audit log, a database kept by an older version).
     url: String,
+    /// The data key, to open the database again as a restart or the command line would.
+    key: String,
     pg_admin: Option<(String, String)>,
     _dir: Option<TempDir>,
     server: tokio::task::JoinHandle<()>,
@@ -142,11 +144,14 @@ impl TestApp {
             .await
             .expect("connect");
         db.migrate().await.expect("migrate");
-        let crypto = Crypto::from_hex(&Crypto::generate_hex()).expect("key");
+        let key = Crypto::generate_hex();
+        let crypto = Crypto::from_hex(&key).expect("key");
         // The tests stand in for a proxy on this machine, naming clients in `X-Real-IP`.
         let config = Config {
             trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into()],
             metrics_token: Some(METRICS_TOKEN.into()),
+            // Longer than a password check in a debug build, so that a wait is seen as one.
+            login_wait_ms: 5_000,
             ..Config::default()
         };
         let app = App::open(db, crypto, config).await.expect("open app");
@@ -167,10 +172,17 @@ impl TestApp {
             accounts: summary.accounts,
             engine,
             url,
+            key,
             pg_admin,
             _dir: dir,
             server,
         })
+    }
+
+    /// The database and key, opened again as a restart or the command line would.
+    pub async fn reopen(&self) -> (Database, Crypto) {
+        let db = Database::connect(&self.url).await.expect("connect");
+        (db, Crypto::from_hex(&self.key).expect("key"))
     }
 
     /// A connection of the test's own to the application's database.

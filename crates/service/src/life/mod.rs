@@ -121,7 +121,10 @@ pub struct AttendanceInput {
 pub struct MeetingDetail {
     #[serde(flatten)]
     pub meeting: Meeting,
+    /// Every line for the staff; for a member's own account, their own line only.
     pub attendance: Vec<AttendeeRow>,
+    /// The attendance holds the reader's own line only (who came is a particular).
+    pub own_line_only: bool,
     pub files: Vec<MeetingFile>,
 }
 
@@ -986,6 +989,7 @@ impl App {
         Ok(MeetingDetail {
             meeting: meeting.into(),
             attendance,
+            own_line_only: !all,
             files: crate::model::all(files),
         })
     }

@@ -60,6 +60,7 @@ pub struct RaterScore {
 pub struct MemberResult {
     pub member_id: i64,
     pub name: String,
+    pub branch_id: i64,
     pub branch_name: String,
     pub household: RaterScore,
     pub peer: RaterScore,
@@ -485,8 +486,16 @@ impl App {
         }
         let mut r = self.results(p, o).await?;
         r.actions = policy::result_actions(actor, &r.org.path, r.published);
+        // 互评 is between colleagues of one branch: the reader's own record says which.
+        let own_branch = match actor.member_id {
+            Some(own) if r.actions.can_peer => {
+                let mut conn = self.db.conn().await?;
+                member::get(&mut conn, own).await?.map(|me| me.org_id)
+            }
+            _ => None,
+        };
         for m in &mut r.members {
-            m.can_peer = r.actions.can_peer && actor.member_id != Some(m.member_id);
+            m.can_peer = own_branch == Some(m.branch_id) && actor.member_id != Some(m.member_id);
         }
         // A member's own account sees whom they may evaluate, not their colleagues' scores;
         // the bands once they are public, like everyone.
@@ -590,6 +599,7 @@ impl App {
                 MemberResult {
                     member_id: m.id,
                     name: m.name.clone(),
+                    branch_id: m.org_id,
                     branch_name: m.org_name.clone(),
                     flagged: domain::poorly_rated(rules, household.average_x100, household.count),
                     household,

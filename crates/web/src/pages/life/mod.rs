@@ -369,6 +369,7 @@ struct MeetingPage {
     l: Layout,
     m: MeetingView,
     attendance: Vec<AttendeeView>,
+    own_line_only: bool,
     files: minutes::FilesFragment,
     can_edit: bool,
 }
@@ -401,6 +402,7 @@ pub async fn page(
             error: None,
         },
         can_edit,
+        own_line_only: d.own_line_only,
         m: MeetingView::from(&d.meeting),
         attendance: d
             .attendance
