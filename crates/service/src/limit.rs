@@ -59,7 +59,23 @@ pub(crate) struct Throttle<K> {
     free: u32,
     base_ms: i64,
     max_wait_ms: i64,
-    seen: Arc<Mutex<HashMap<K, Failures>>>,
+    seen: Arc<Mutex<Seen<K>>>,
+}
+
+/// The keys with failures, and the size at which forgotten keys are next swept out: sweeping
+/// at every failure would cost a pass over all keys each time.
+struct Seen<K> {
+    keys: HashMap<K, Failures>,
+    sweep_at: usize,
+}
+
+impl<K> Default for Seen<K> {
+    fn default() -> Self {
+        Seen {
+            keys: HashMap::new(),
+            sweep_at: 1024,
+        }
+    }
 }
 
 /// One key's failures so far, the time before which it is refused, and its last failure.
@@ -69,6 +85,10 @@ struct Failures {
     until: i64,
     last: i64,
 }
+
+/// A key is forgotten a day after its last failure, not when its longest wait ends: else a
+/// guesser would start again with its free tries every quarter of an hour.
+const MEMORY_MS: i64 = 24 * 60 * 60 * 1000;
 
 impl<K: Eq + Hash> Throttle<K> {
     pub(crate) fn new(free: u32, base_ms: i64, max_wait_ms: i64) -> Self {
@@ -80,37 +100,37 @@ impl<K: Eq + Hash> Throttle<K> {
         }
     }
 
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<K, Failures>> {
+    fn seen(&self) -> std::sync::MutexGuard<'_, Seen<K>> {
         self.seen
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Takes a try: false when the key must wait at `now`. Otherwise the try is counted as a
-    /// failure before it is checked, so that tries sent in parallel cannot all pass the
-    /// throttle while the first is still being checked; a success clears the key.
+    /// failure before it is checked, in the same lock, so that tries sent in parallel cannot
+    /// all pass the throttle while the first is still being checked; a success clears the key.
     pub(crate) fn try_attempt(&self, key: K, now: i64) -> bool {
-        if self.map().get(&key).is_some_and(|f| now < f.until) {
-            return false;
+        let mut seen = self.seen();
+        if seen.keys.len() >= seen.sweep_at {
+            let memory = MEMORY_MS.max(self.max_wait_ms);
+            seen.keys.retain(|_, f| now - f.last < memory);
+            seen.sweep_at = (seen.keys.len() * 2).max(1024);
         }
-        self.fail(key, now);
-        true
-    }
-
-    /// Counts a failure; from the `free`-th on the key waits `base × 2^k`, at most the maximum.
-    fn fail(&self, key: K, now: i64) {
-        let mut map = self.map();
-        // A key is forgotten a day after its last failure, not when its longest wait ends:
-        // else a guesser would start again with its free tries every quarter of an hour.
-        const MEMORY_MS: i64 = 24 * 60 * 60 * 1000;
-        map.retain(|_, f| now - f.last < MEMORY_MS.max(self.max_wait_ms));
-        let f = map.entry(key).or_insert(Failures {
+        let f = seen.keys.entry(key).or_insert(Failures {
             count: 0,
             until: 0,
             last: now,
         });
+        if now < f.until {
+            return false;
+        }
+        // A key quiet for a day starts afresh.
+        if now - f.last >= MEMORY_MS.max(self.max_wait_ms) {
+            f.count = 0;
+        }
         f.count = f.count.saturating_add(1);
         f.last = now;
+        // From the `free`-th failure on the key waits `base × 2^k`, at most the maximum.
         if f.count >= self.free {
             let doublings = (f.count - self.free).min(30);
             let wait = self
@@ -119,10 +139,11 @@ impl<K: Eq + Hash> Throttle<K> {
                 .min(self.max_wait_ms);
             f.until = now + wait;
         }
+        true
     }
 
     pub(crate) fn clear(&self, key: &K) {
-        self.map().remove(key);
+        self.seen().keys.remove(key);
     }
 }
 
@@ -150,6 +171,10 @@ mod tests {
         assert!(!t.try_attempt("a", 60_001), "still past its free tries");
         t.clear(&"a");
         assert!(t.try_attempt("a", 60_002), "a success clears the key");
+        // A key quiet for a day starts again with its free tries.
+        assert!(t.try_attempt("c", 0) && t.try_attempt("c", 0) && !t.try_attempt("c", 1));
+        let day = MEMORY_MS + 1;
+        assert!(t.try_attempt("c", day) && t.try_attempt("c", day));
     }
 
     #[test]

@@ -144,11 +144,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (parts, body) = req.into_parts();
-        let mut headers = parts.headers.clone();
-        // The screened body is written anew; its length is its own.
-        headers.remove(axum::http::header::CONTENT_LENGTH);
-        let req = Request::from_parts(parts, body);
         let mut pairs = match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
             Ok(axum::Form(pairs)) => pairs,
             Err(e) => return Err(PageError(form_problem(&e))),
@@ -158,13 +153,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&pairs)
             .finish();
-        let mut again = Request::new(axum::body::Body::from(body));
-        *again.headers_mut() = headers;
-        *again.method_mut() = axum::http::Method::POST;
-        match axum::Form::<T>::from_request(again, state).await {
-            Ok(axum::Form(v)) => Ok(PageForm(v)),
-            Err(e) => Err(PageError(form_problem(&e))),
-        }
+        serde_urlencoded::from_str(&body)
+            .map(PageForm)
+            .map_err(|e| PageError(body_problem(StatusCode::BAD_REQUEST, e.to_string(), "表单")))
     }
 }
 

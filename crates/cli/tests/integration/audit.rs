@@ -13,6 +13,11 @@ async fn sql(t: &TestApp, text: &str) {
         .expect(text);
 }
 
+/// What verification finds: the first broken row and why, or nothing.
+async fn problem(app: &dangjian_service::App) -> Option<(i64, String)> {
+    app.verify_audit().await.expect("verify").problem
+}
+
 /// Drops the guards that keep `audit_log` append-only, as someone with direct access could.
 async fn drop_guards(t: &TestApp) {
     match t.engine {
@@ -35,14 +40,7 @@ on_both!(
             .patch("/api/v1/orgs/1", &json!({"secretary": "李书记"}))
             .await;
         assert_eq!(s, StatusCode::OK);
-        assert!(
-            t.app
-                .verify_audit()
-                .await
-                .expect("verify")
-                .problem
-                .is_none()
-        );
+        assert_eq!(problem(&t.app).await, None);
         drop_guards(t).await;
 
         // The forger changes a row and recomputes every link and the head with SHA-256, as
@@ -99,12 +97,11 @@ on_both!(
             .await
             .expect("head");
         drop(conn);
-        let report = t.app.verify_audit().await.expect("verify");
+        let found = problem(&t.app).await;
         assert_eq!(
-            report.problem.as_ref().map(|p| p.0),
+            found.as_ref().map(|p| p.0),
             Some(1),
-            "the first rewritten row fails: {:?}",
-            report.problem
+            "the first rewritten row fails: {found:?}"
         );
 
         // Deleting the start mark does not help either: the platform will not open (a restart
@@ -136,14 +133,7 @@ on_both!(
         let reopened = dangjian_service::App::open(db, crypto, Default::default())
             .await
             .expect("opens once keyed");
-        assert!(
-            reopened
-                .verify_audit()
-                .await
-                .expect("verify")
-                .problem
-                .is_none()
-        );
+        assert_eq!(problem(&reopened).await, None);
 
         // Nor can the start of the keyed chain be moved past the rows to pass them as plain.
         sql(
@@ -151,14 +141,10 @@ on_both!(
             "UPDATE setting SET value = '999999:0000' WHERE key = 'audit_keyed_from'",
         )
         .await;
-        let report = t.app.verify_audit().await.expect("verify");
+        let found = problem(&t.app).await;
         assert!(
-            report
-                .problem
-                .as_ref()
-                .is_some_and(|p| p.1.contains("起点")),
-            "{:?}",
-            report.problem
+            found.as_ref().is_some_and(|p| p.1.contains("起点")),
+            "{found:?}"
         );
     }
 );
@@ -191,31 +177,17 @@ on_both!(audit_chain_detects_tampering, async |t: &TestApp| {
         "DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)",
     )
     .await;
-    let report = t.app.verify_audit().await.expect("verify");
+    let found = problem(&t.app).await;
     assert!(
-        report
-            .problem
-            .as_ref()
-            .is_some_and(|p| p.1.contains("末尾")),
-        "{:?}",
-        report.problem
+        found.as_ref().is_some_and(|p| p.1.contains("末尾")),
+        "{found:?}"
     );
 
     // Changing an older row breaks its hash, and verify names that row.
     sql(t, "UPDATE audit_log SET detail = 'forged' WHERE seq = 2").await;
-    let report = t.app.verify_audit().await.expect("verify");
-    assert_eq!(
-        report.problem.as_ref().map(|p| p.0),
-        Some(2),
-        "{:?}",
-        report.problem
-    );
-    assert!(
-        report
-            .problem
-            .as_ref()
-            .is_some_and(|p| p.1.contains("修改"))
-    );
+    let found = problem(&t.app).await;
+    assert_eq!(found.as_ref().map(|p| p.0), Some(2), "{found:?}");
+    assert!(found.as_ref().is_some_and(|p| p.1.contains("修改")));
 });
 
 on_both!(

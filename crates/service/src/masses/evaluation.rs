@@ -12,7 +12,7 @@ use dangjian_domain::{FieldError, date};
 use dangjian_store::masses::evaluation::{self as store, NewPeriod, NewResponse, ResponseRow};
 use dangjian_store::member::{self, DEPARTED_PATH, MemberFilter};
 use dangjian_store::org;
-use dangjian_store::{StoreError, masses, notification};
+use dangjian_store::{StoreError, masses, notification, rollup};
 use serde::{Deserialize, Serialize};
 
 use super::policy;
@@ -189,30 +189,40 @@ fn result_level(o: &Org) -> bool {
     is_community(o) || OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members)
 }
 
-/// A child's figures from its responses and its members.
-async fn child_result(
+/// The open children of `parent` with their figures: members from the kept counters, the
+/// publications of the period read once, and each child's responses summed over its range.
+async fn child_results(
     conn: &mut dangjian_store::Conn,
     p: &EvaluationPeriod,
-    org: Org,
-) -> ServiceResult<ChildResult> {
-    let t = store::tally_under(conn, p.id, &org.path).await?;
-    let f = MemberFilter {
-        root_path: org.path.clone(),
-        ..Default::default()
-    };
-    let members = member::count(conn, &f).await?;
-    let published = store::is_published(conn, p.id, &org.path).await?;
-    let responses = t.household + t.peer + t.organization;
-    Ok(ChildResult {
-        members,
-        rated: t.rated,
-        household: t.household,
-        peer: t.peer,
-        organization: t.organization,
-        average_x100: domain::average_x100(t.total, responses * p.questions.len() as i64),
-        published,
-        org,
-    })
+    parent: &Org,
+) -> ServiceResult<Vec<ChildResult>> {
+    let members = rollup::for_children(conn, parent.id, rollup::MEMBER_TOTAL).await?;
+    let published = store::published_orgs(conn, p.id).await?;
+    let mut out = Vec::new();
+    for c in org::children(conn, parent.id).await? {
+        if c.closed_on.is_some() {
+            continue;
+        }
+        let t = store::tally_under(conn, p.id, &c.path).await?;
+        let responses = t.household + t.peer + t.organization;
+        out.push(ChildResult {
+            members: members
+                .iter()
+                .filter(|(o, ..)| *o == c.id)
+                .map(|(.., n)| n)
+                .sum(),
+            rated: t.rated,
+            household: t.household,
+            peer: t.peer,
+            organization: t.organization,
+            average_x100: domain::average_x100(t.total, responses * p.questions.len() as i64),
+            published: dangjian_domain::path::ids(&c.path)
+                .iter()
+                .any(|id| published.contains(id)),
+            org: c.into(),
+        });
+    }
+    Ok(out)
 }
 
 fn period_open(p: &EvaluationPeriod) -> bool {
@@ -540,13 +550,7 @@ impl App {
         let mut conn = self.db.conn().await?;
         let published = store::is_published(&mut conn, p.id, &o.path).await?;
         if !result_level(&o) {
-            let mut children = Vec::new();
-            for c in org::children(&mut conn, o.id).await? {
-                if c.closed_on.is_some() {
-                    continue;
-                }
-                children.push(child_result(&mut conn, &p, c.into()).await?);
-            }
+            let children = child_results(&mut conn, &p, &o).await?;
             return Ok(Results {
                 period: p,
                 org: o,

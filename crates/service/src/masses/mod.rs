@@ -1081,20 +1081,7 @@ impl App {
         )
         .await?
         .is_empty();
-        let district = dangjian_domain::path::ancestor(&c.org_path, 1);
-        let places = crate::orgs::places(&mut conn, &district, &[c.org_path.as_str()]).await?;
-        // Residents know the town and the village by their place names, not their party
-        // committees': "白涛街道 / 花堡社区 / 第二党支部".
-        if let Some(place) = places.get(&c.org_path) {
-            let levels: Vec<&str> = place.split(crate::orgs::SEPARATOR).collect();
-            let (branch, above) = levels.split_last().unwrap_or((&"", &[]));
-            c.org_name = above
-                .iter()
-                .map(|l| dangjian_domain::org::place_name(l))
-                .chain(std::iter::once(*branch))
-                .collect::<Vec<_>>()
-                .join(crate::orgs::SEPARATOR);
-        }
+        c.org_name = crate::orgs::public_place(&mut conn, &c.org_path).await?;
         Ok(c.into())
     }
 }

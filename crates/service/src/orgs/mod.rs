@@ -6,8 +6,8 @@ pub use model::*;
 pub mod committee;
 mod place;
 pub mod to_do;
-pub use place::{Place, SEPARATOR};
-pub(crate) use place::{places, places_below_towns};
+pub use place::Place;
+pub(crate) use place::{places, places_below_towns, public_place};
 pub mod policy;
 
 use dangjian_domain::org::{OrgKind, OrgOwner, check_code, check_name};

@@ -71,6 +71,27 @@ pub(crate) async fn places_each(
         .collect())
 }
 
+/// An org as residents know where it is: the levels below the district, the town and the
+/// village by their place names ("白涛街道 / 花堡社区 / 第二党支部").
+pub(crate) async fn public_place(conn: &mut Conn, p: &str) -> ServiceResult<String> {
+    let ids = levels_below(&path::ancestor(p, 1), p);
+    let names: HashMap<i64, String> = org::names(conn, &ids).await?.into_iter().collect();
+    let last = ids.len().saturating_sub(1);
+    Ok(ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let name = names.get(id)?.as_str();
+            Some(if i < last {
+                dangjian_domain::org::place_name(name)
+            } else {
+                name
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(SEPARATOR))
+}
+
 /// Each org at `paths` named below its town, as a reminder sent to the town names it
 /// ("音观社区 / 第二党支部"); in the order asked.
 pub(crate) async fn places_below_towns(

@@ -319,6 +319,15 @@ pub async fn publish(
     Ok(r.rows_affected() > 0)
 }
 
+/// The orgs whose results of a period are published (their subtrees are public).
+pub async fn published_orgs(conn: &mut AnyConnection, period_id: i64) -> Result<Vec<i64>> {
+    let rs = sqlx::query("SELECT org_id FROM evaluation_publication WHERE period_id = $1")
+        .bind(period_id)
+        .fetch_all(conn)
+        .await?;
+    rs.iter().map(|r| Ok(r.try_get("org_id")?)).collect()
+}
+
 /// Whether the results of `node_path` are public: published for it or for an ancestor.
 pub async fn is_published(
     conn: &mut AnyConnection,
