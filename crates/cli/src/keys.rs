@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 
 use dangjian_service::Crypto;
 use dangjian_service::database::{Database, Engine};
-use rand::Rng;
 
 fn sqlite_file(url: &str) -> Option<PathBuf> {
     let rest = url
@@ -103,12 +102,4 @@ pub async fn reset_demo(url: &str, key_file: Option<&Path>) -> Result<(), String
         let _ = std::fs::remove_file(key);
     }
     Ok(())
-}
-
-pub fn random_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::rng();
-    (0..16)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
 }

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use dangjian_service::accounts::UserSpec;
 use dangjian_service::database::Database;
 use dangjian_service::import::{FileImport, RosterKind};
-use dangjian_service::users::UserSpec;
 use dangjian_service::{Actor, App, Config, ServiceError};
 
 #[derive(Parser)]
@@ -129,9 +129,12 @@ struct DemoArgs {
 
 #[derive(Subcommand)]
 enum UserCmd {
-    /// Add an account; the password is read from DANGJIAN_PASSWORD or --password.
+    /// Add an account; the password is read from DANGJIAN_PASSWORD or --password. The only
+    /// way to open the security and audit duties (三权分立), which no web page can create.
     Add {
         username: String,
+        /// district_admin, town_admin, village_admin, branch_secretary, member,
+        /// security_admin or auditor.
         #[arg(long)]
         role: String,
         /// Scope org: id or code.
@@ -345,7 +348,7 @@ async fn demo_cmd(args: DemoArgs) -> Result<(), String> {
     if !(scale > 0.0 && scale <= 100.0) {
         return Err("--scale 应在 0 到 100 之间".into());
     }
-    let password = password.unwrap_or_else(keys::random_password);
+    let password = password.unwrap_or_else(dangjian_service::auth::random_password);
     let db = DbArgs {
         database_url,
         key_file,

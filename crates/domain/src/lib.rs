@@ -24,6 +24,7 @@ pub mod remind;
 pub mod request;
 pub mod review;
 pub mod role;
+pub mod security;
 pub mod text;
 pub mod transfer;
 

@@ -10,16 +10,20 @@ pub enum Role {
     VillageAdmin,
     BranchSecretary,
     Member,
+    /// 安全管理员: sets the security policy; reads no registry data and manages no accounts.
+    SecurityAdmin,
+    /// 审计管理员: reads and exports the audit log only.
     Auditor,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::DistrictAdmin,
         Role::TownAdmin,
         Role::VillageAdmin,
         Role::BranchSecretary,
         Role::Member,
+        Role::SecurityAdmin,
         Role::Auditor,
     ];
 
@@ -30,6 +34,7 @@ impl Role {
             Role::VillageAdmin => "village_admin",
             Role::BranchSecretary => "branch_secretary",
             Role::Member => "member",
+            Role::SecurityAdmin => "security_admin",
             Role::Auditor => "auditor",
         }
     }
@@ -41,7 +46,8 @@ impl Role {
             Role::VillageAdmin => "村(社区)管理员",
             Role::BranchSecretary => "支部书记",
             Role::Member => "党员",
-            Role::Auditor => "审计员",
+            Role::SecurityAdmin => "安全管理员",
+            Role::Auditor => "审计管理员",
         }
     }
 
@@ -51,7 +57,47 @@ impl Role {
 
     /// May read the organizations and members of the scope subtree.
     pub fn reads_registry(self) -> bool {
-        !matches!(self, Role::Auditor)
+        !self.is_duty()
+    }
+
+    /// The security and audit duties of 三权分立: held apart from the system administrators
+    /// (who manage accounts and the tree), created only at installation or from the command
+    /// line, never from the web (where an administrator could make one for themselves).
+    pub fn is_duty(self) -> bool {
+        matches!(self, Role::SecurityAdmin | Role::Auditor)
+    }
+
+    /// The level of a line role, highest first; an account manager never creates or changes
+    /// an account above their own level. None for the duties.
+    pub fn rank(self) -> Option<u8> {
+        match self {
+            Role::DistrictAdmin => Some(5),
+            Role::TownAdmin => Some(4),
+            Role::VillageAdmin => Some(3),
+            Role::BranchSecretary => Some(2),
+            Role::Member => Some(1),
+            Role::SecurityAdmin | Role::Auditor => None,
+        }
+    }
+
+    /// 系统管理员 of its subtree: creates, disables and resets the accounts below it.
+    pub fn manages_accounts(self) -> bool {
+        matches!(
+            self,
+            Role::DistrictAdmin | Role::TownAdmin | Role::VillageAdmin
+        )
+    }
+
+    /// Whether an account manager of this role may hold or create an account of `other`:
+    /// a line role at or below its own level.
+    pub fn may_grant(self, other: Role) -> bool {
+        self.manages_accounts()
+            && matches!((self.rank(), other.rank()), (Some(a), Some(b)) if b <= a)
+    }
+
+    /// Sets the security policy (password rules, sessions, login throttling, retention).
+    pub fn manages_security(self) -> bool {
+        matches!(self, Role::SecurityAdmin)
     }
 
     /// May create and change members inside the scope subtree.
@@ -92,6 +138,22 @@ mod tests {
         assert!(!Role::Auditor.edits_members());
         assert!(Role::Auditor.reads_audit());
         assert!(Role::ALL.iter().filter(|r| r.reads_audit()).count() == 1);
+    }
+
+    #[test]
+    fn the_three_duties_are_held_apart() {
+        for r in Role::ALL {
+            let duties = [r.manages_accounts(), r.manages_security(), r.reads_audit()];
+            assert!(duties.iter().filter(|d| **d).count() <= 1, "{r:?}");
+        }
+        assert!(!Role::SecurityAdmin.reads_registry());
+        assert!(!Role::DistrictAdmin.may_grant(Role::Auditor));
+        assert!(!Role::DistrictAdmin.may_grant(Role::SecurityAdmin));
+        assert!(Role::DistrictAdmin.may_grant(Role::DistrictAdmin));
+        assert!(Role::TownAdmin.may_grant(Role::BranchSecretary));
+        assert!(!Role::TownAdmin.may_grant(Role::DistrictAdmin));
+        assert!(!Role::BranchSecretary.may_grant(Role::Member));
+        assert!(!Role::SecurityAdmin.may_grant(Role::Member));
     }
 
     #[test]

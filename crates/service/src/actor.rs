@@ -18,6 +18,17 @@ pub struct Actor {
     pub member_id: Option<i64>,
     pub member_org_path: Option<String>,
     pub ip: String,
+    /// The session acting, for a logged-in account.
+    pub session: Option<SessionInfo>,
+}
+
+/// The session an account acts through: its handle, and the account's login before it
+/// (shown to the account, so that a login it did not make stands out).
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub handle: String,
+    pub previous_login_at: Option<i64>,
+    pub previous_login_ip: Option<String>,
 }
 
 impl Actor {
@@ -34,6 +45,7 @@ impl Actor {
             member_id: None,
             member_org_path: None,
             ip: "local".into(),
+            session: None,
         }
     }
 
@@ -51,13 +63,16 @@ impl Actor {
             member_id: None,
             member_org_path: None,
             ip: ip.to_string(),
+            session: None,
         }
     }
 
     /// The root of what this actor may read: a member reads their own branch only.
     pub fn read_root(&self) -> ServiceResult<&str> {
         if !self.role.reads_registry() {
-            return Err(ServiceError::Forbidden("审计员只能查看审计日志"));
+            return Err(ServiceError::Forbidden(
+                "安全管理员和审计管理员不查看组织和党员信息",
+            ));
         }
         match (self.role, &self.member_org_path) {
             (Role::Member, Some(p)) => Ok(p),
@@ -125,6 +140,7 @@ impl Actor {
             member_id: None,
             member_org_path: (role == Role::Member).then(|| scope_path.to_string()),
             ip: "test".into(),
+            session: None,
         }
     }
 }

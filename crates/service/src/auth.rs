@@ -10,7 +10,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::audit::Entry;
-use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
+use crate::{Actor, App, ServiceError, ServiceResult, SessionInfo, now_ms};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionKind {
@@ -31,18 +31,64 @@ pub struct LoginOutcome {
     pub token: String,
     pub csrf: String,
     pub actor: Actor,
+    pub stage: Stage,
+}
+
+fn session_info(hash: &str, s: &SessionRow) -> SessionInfo {
+    SessionInfo {
+        handle: hash.chars().take(16).collect(),
+        previous_login_at: s.prev_login_at,
+        previous_login_ip: s.prev_login_ip.clone(),
+    }
 }
 
 pub struct Authenticated {
     pub actor: Actor,
     pub csrf: String,
     pub kind: SessionKind,
+    pub stage: Stage,
+}
+
+/// What a session may do: everything, or only what its account must do first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Ok,
+    /// The password was set by an administrator: a new one before anything else.
+    ChangePassword,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::Ok => "ok",
+            Stage::ChangePassword => "password",
+        }
+    }
+
+    fn parse(s: &str) -> Stage {
+        match s {
+            "ok" => Stage::Ok,
+            // Anything else admits less, never more.
+            _ => Stage::ChangePassword,
+        }
+    }
 }
 
 fn random_hex(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut b);
     hex::encode(b)
+}
+
+/// A password for someone to change at once (a reset, a new account, the demo): 16
+/// characters without look-alikes, about 92 bits.
+pub fn random_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 pub fn token_hash(token: &str) -> String {
@@ -65,7 +111,7 @@ pub async fn hash_password(password: String) -> ServiceResult<String> {
     .map_err(|e| ServiceError::Internal(e.to_string()))?
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
+pub(crate) async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|h| {
@@ -117,6 +163,7 @@ impl App {
             member_id: u.member_id,
             member_org_path,
             ip: ip.to_string(),
+            session: None,
         })
     }
 
@@ -188,24 +235,52 @@ impl App {
                 "该账号已停用，请联系管理员",
             ));
         }
-        user::record_success(tx.conn(), u.id).await?;
+        let stage = if u.must_change_password {
+            Stage::ChangePassword
+        } else {
+            Stage::Ok
+        };
+        if kind == SessionKind::Api && stage != Stage::Ok {
+            tx.commit(
+                &who,
+                Entry::ok("login", "user", u.id).with_result("password_change_required"),
+            )
+            .await?;
+            return Err(ServiceError::field(
+                "password",
+                "password_change_required",
+                "该账号须先在网页上修改密码，之后才能取得令牌",
+            ));
+        }
+        user::record_success(tx.conn(), u.id, now, ip).await?;
         let token = random_hex(32);
         let csrf = random_hex(16);
+        let hash = token_hash(&token);
         let row = SessionRow {
             user_id: u.id,
             kind: kind.as_str().into(),
             csrf: csrf.clone(),
             created_at: now,
             last_seen_at: now,
+            ip: ip.to_string(),
+            stage: stage.as_str().into(),
+            prev_login_at: u.last_login_at,
+            prev_login_ip: u.last_login_ip.clone(),
         };
-        session::insert(tx.conn(), &token_hash(&token), &row).await?;
-        let actor = self.actor_for(tx.conn(), &u, ip).await?;
+        session::insert(tx.conn(), &hash, &row).await?;
+        let mut actor = self.actor_for(tx.conn(), &u, ip).await?;
+        actor.session = Some(session_info(&hash, &row));
         tx.commit(
             &actor,
             Entry::ok("login", "user", u.id).detail(kind.as_str()),
         )
         .await?;
-        Ok(LoginOutcome { token, csrf, actor })
+        Ok(LoginOutcome {
+            token,
+            csrf,
+            actor,
+            stage,
+        })
     }
 
     /// Resolves a session cookie or bearer token to its actor, enforcing idle and absolute
@@ -220,8 +295,9 @@ impl App {
             .await?
             .ok_or(ServiceError::Unauthenticated)?;
         let now = now_ms();
-        if now - s.last_seen_at > self.config.session_idle_ms
-            || now - s.created_at > self.config.session_max_ms
+        let policy = self.security.get();
+        if now - s.last_seen_at > policy.session_idle_ms()
+            || now - s.created_at > policy.session_max_ms()
         {
             session::delete(&mut conn, &hash).await?;
             return Err(ServiceError::Unauthenticated);
@@ -236,7 +312,8 @@ impl App {
         if u.disabled {
             return Err(ServiceError::Unauthenticated);
         }
-        let actor = self.actor_for(&mut conn, &u, ip).await?;
+        let mut actor = self.actor_for(&mut conn, &u, ip).await?;
+        actor.session = Some(session_info(&hash, &s));
         let kind = if s.kind == "api" {
             SessionKind::Api
         } else {
@@ -244,8 +321,9 @@ impl App {
         };
         Ok(Authenticated {
             actor,
-            csrf: s.csrf,
             kind,
+            stage: Stage::parse(&s.stage),
+            csrf: s.csrf,
         })
     }
 
@@ -262,11 +340,12 @@ impl App {
     /// Removes expired sessions; run now and then.
     pub async fn purge_sessions(&self) -> ServiceResult<u64> {
         let now = now_ms();
+        let policy = self.security.get();
         let mut conn = self.db.conn().await?;
         Ok(session::purge(
             &mut conn,
-            now - self.config.session_idle_ms,
-            now - self.config.session_max_ms,
+            now - policy.session_idle_ms(),
+            now - policy.session_max_ms(),
         )
         .await?)
     }

@@ -2,6 +2,7 @@
 //! the actor's subtree is decided here, never in a handler. Every write appends its audit
 //! row in the same transaction.
 
+pub mod accounts;
 mod actor;
 pub mod audit;
 pub mod auth;
@@ -26,26 +27,22 @@ pub mod request;
 pub mod seed;
 pub mod stats;
 pub mod transfer;
-pub mod users;
 
 use dangjian_store::{Db, setting};
 use time::{Date, OffsetDateTime, UtcOffset};
 
-pub use actor::Actor;
+pub use actor::{Actor, SessionInfo};
 pub use crypto::{Crypto, KeyError};
 pub use error::{ServiceError, ServiceResult};
 
 /// Limits and rules a deployment may change.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub session_idle_ms: i64,
-    pub session_max_ms: i64,
-    /// Failed logins to one account from one address after which each try waits.
-    pub free_failed_logins: u32,
-    /// The first wait, doubled with each further failure, and the longest.
+    /// The first wait of a login past its free tries, doubled with each further failure, and
+    /// the longest. (The free tries, password rules and session lifetimes are the security
+    /// administrator's, kept in the database: see `accounts::security`.)
     pub login_wait_ms: i64,
     pub max_login_wait_ms: i64,
-    pub min_password_chars: usize,
     /// Proxies whose `X-Real-IP` names the client; from anyone else the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The token `/metrics` asks for (`Authorization: Bearer`); without one it is not served.
@@ -62,12 +59,8 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            session_idle_ms: 30 * 60 * 1000,
-            session_max_ms: 12 * 60 * 60 * 1000,
-            free_failed_logins: 5,
             login_wait_ms: 1_000,
             max_login_wait_ms: 15 * 60 * 1000,
-            min_password_chars: 12,
             trusted_proxies: Vec::new(),
             metrics_token: None,
             member_rules: Default::default(),
@@ -97,6 +90,9 @@ pub struct App {
     imports: import::Running,
     /// Failed logins per account and address.
     login_failures: limit::Throttle<(String, String)>,
+    /// The security policy, read at opening and replaced when the security administrator
+    /// changes it.
+    security: accounts::security::Current,
 }
 
 /// China Standard Time: dates on forms and deadlines are local dates in Chongqing.
@@ -136,13 +132,15 @@ impl App {
             limit::Window::new(config.request_rules.max_per_ip_per_hour, 60 * 60 * 1000);
         let request_track_misses =
             limit::Window::new(config.request_rules.max_track_misses, 15 * 60 * 1000);
+        let security = accounts::security::Current::load(&db).await?;
         let login_failures = limit::Throttle::new(
-            config.free_failed_logins,
+            security.get().free_failed_logins,
             config.login_wait_ms,
             config.max_login_wait_ms,
         );
         let app = App {
             login_failures,
+            security,
             db,
             crypto,
             config,

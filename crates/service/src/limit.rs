@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone)]
@@ -56,7 +57,8 @@ impl<K: Eq + Hash> Window<K> {
 /// failures slow the stranger and never lock the account's owner out.
 #[derive(Clone)]
 pub(crate) struct Throttle<K> {
-    free: u32,
+    /// Shared so that the security administrator's change reaches every clone.
+    free: Arc<AtomicU32>,
     base_ms: i64,
     max_wait_ms: i64,
     seen: Arc<Mutex<Seen<K>>>,
@@ -93,11 +95,20 @@ const MEMORY_MS: i64 = 24 * 60 * 60 * 1000;
 impl<K: Eq + Hash> Throttle<K> {
     pub(crate) fn new(free: u32, base_ms: i64, max_wait_ms: i64) -> Self {
         Self {
-            free,
+            free: Arc::new(AtomicU32::new(free)),
             base_ms,
             max_wait_ms,
             seen: Arc::default(),
         }
+    }
+
+    pub(crate) fn set_free(&self, free: u32) {
+        self.free.store(free, Ordering::Relaxed);
+    }
+
+    /// Forgets every key `which` picks (an administrator unlocking an account).
+    pub(crate) fn forget(&self, which: impl Fn(&K) -> bool) {
+        self.seen().keys.retain(|k, _| !which(k));
     }
 
     fn seen(&self) -> std::sync::MutexGuard<'_, Seen<K>> {
@@ -131,8 +142,9 @@ impl<K: Eq + Hash> Throttle<K> {
         f.count = f.count.saturating_add(1);
         f.last = now;
         // From the `free`-th failure on the key waits `base × 2^k`, at most the maximum.
-        if f.count >= self.free {
-            let doublings = (f.count - self.free).min(30);
+        let free = self.free.load(Ordering::Relaxed);
+        if f.count >= free {
+            let doublings = (f.count - free).min(30);
             let wait = self
                 .base_ms
                 .saturating_mul(1 << doublings)

@@ -138,6 +138,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0021_committee.sql"),
         postgres: include_str!("../migrations/postgres/0021_committee.sql"),
     },
+    Migration {
+        version: 22,
+        name: "accounts",
+        sqlite: include_str!("../migrations/sqlite/0022_accounts.sql"),
+        postgres: include_str!("../migrations/postgres/0022_accounts.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

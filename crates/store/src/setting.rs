@@ -13,6 +13,9 @@ pub const ROLLUP_METRICS: &str = "rollup_metrics";
 /// Set once the grids and service units written before natural order have their sort keys.
 pub const SORT_NAMES: &str = "sort_names";
 
+/// The security policy (password rules, sessions, login throttling) as JSON.
+pub const SECURITY_POLICY: &str = "security_policy";
+
 pub async fn get(conn: &mut AnyConnection, key: &str) -> Result<Option<String>> {
     let r = sqlx::query("SELECT value FROM setting WHERE key = $1")
         .bind(key)

@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use dangjian_service::auth::{Authenticated, SessionKind};
+use dangjian_service::auth::{Authenticated, SessionKind, Stage};
 use dangjian_service::{Actor, ServiceError};
 
 use crate::error::{ApiError, PageError, Problem};
@@ -31,6 +31,8 @@ pub struct Caller {
     pub by_bearer: bool,
     pub ip: String,
     pub tls: bool,
+    /// What the session may do (everything, or only change its password first).
+    pub stage: Stage,
 }
 
 pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -164,8 +166,10 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
             req = r;
         }
     }
+    let stage = auth.as_ref().map_or(Stage::Ok, |a| a.stage);
     let caller = Caller {
         auth: auth.map(|a| (a.actor, a.csrf)),
+        stage,
         api,
         token,
         by_bearer,
@@ -205,7 +209,34 @@ pub struct Auth {
     pub by_bearer: bool,
 }
 
+/// The page a session at `stage` is sent to before anything else.
+pub const CHANGE_PASSWORD_PAGE: &str = "/account/password";
+
 impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let auth = Staged::from_request_parts(parts, s).await?.0;
+        match parts.extensions.get::<Caller>().map(|c| (c.stage, c.api)) {
+            Some((Stage::ChangePassword, true)) => Err(ApiError(Problem::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "该账号须先在网页上修改密码",
+            ))
+            .into_response()),
+            Some((Stage::ChangePassword, false)) => {
+                Err(axum::response::Redirect::to(CHANGE_PASSWORD_PAGE).into_response())
+            }
+            _ => Ok(auth),
+        }
+    }
+}
+
+/// A logged-in caller whatever its stage: for the pages a session must reach before the
+/// rest (a new password) and for logging out.
+pub struct Staged(pub Auth);
+
+impl<S: Send + Sync> FromRequestParts<S> for Staged {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
@@ -214,11 +245,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
                 auth: Some((actor, csrf)),
                 by_bearer,
                 ..
-            }) => Ok(Auth {
+            }) => Ok(Staged(Auth {
                 actor: actor.clone(),
                 csrf: csrf.clone(),
                 by_bearer: *by_bearer,
-            }),
+            })),
             Some(Caller { api: true, .. }) => Err(ApiError(Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
@@ -253,6 +284,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             by_bearer: false,
             ip: "unknown".into(),
             tls: false,
+            stage: Stage::Ok,
         }))
     }
 }

@@ -53,6 +53,17 @@ pub fn owner_label(code: &str) -> &'static str {
     OrgOwner::parse(code).map_or("—", OrgOwner::label)
 }
 
+fn last_login(actor: &Actor) -> String {
+    match actor.session.as_ref() {
+        Some(s) => match (s.previous_login_at, s.previous_login_ip.as_deref()) {
+            (Some(at), Some(ip)) => format!("上次登录 {} · {ip}", format_instant(at)),
+            (Some(at), None) => format!("上次登录 {}", format_instant(at)),
+            _ => "首次登录".into(),
+        },
+        None => String::new(),
+    }
+}
+
 /// What every page's frame needs: who is logged in and the CSRF token.
 pub struct Layout {
     pub title: String,
@@ -63,6 +74,11 @@ pub struct Layout {
     pub nav: &'static str,
     pub reads_registry: bool,
     pub reads_audit: bool,
+    pub manages_accounts: bool,
+    pub manages_security: bool,
+    /// "上次登录 2026-12-05 09:12:03 · 10.0.0.8": the account's login before this session,
+    /// so that one it did not make stands out.
+    pub last_login: String,
     /// A plain member's menu: their own pages (我的) instead of a level's.
     pub member_home: bool,
     /// JSON for htmx's `hx-headers`, carrying the CSRF token.
@@ -90,6 +106,9 @@ impl Layout {
             nav,
             reads_registry: actor.reads_registry(),
             reads_audit: actor.reads_audit(),
+            manages_accounts: actor.role.manages_accounts(),
+            manages_security: actor.role.manages_security(),
+            last_login: last_login(actor),
             member_home: actor.member_home(),
             hx_headers: serde_json::json!({ "X-CSRF-Token": csrf }).to_string(),
             print_org: actor.scope_name.clone(),

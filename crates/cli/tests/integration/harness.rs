@@ -227,7 +227,7 @@ impl TestApp {
         self.app
             .add_user(
                 &dangjian_service::Actor::system("test"),
-                &dangjian_service::users::UserSpec {
+                &dangjian_service::accounts::UserSpec {
                     username,
                     display_name: "测试账号",
                     password: PASSWORD,

@@ -6,6 +6,7 @@ mod harness;
 
 mod life;
 
+mod accounts;
 mod audit;
 mod auth;
 mod bad_input;

@@ -48,6 +48,27 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/c/{code}/photo", "public: a published card"),
     ("GET", "/e/{id}/{org}", "public: published results"),
     ("GET", "/audit", "the auditor's own log"),
+    ("GET", "/account", "the actor's own account"),
+    ("GET", "/account/password", "the actor's own account"),
+    ("POST", "/account/password", "the actor's own account"),
+    (
+        "POST",
+        "/account/sessions/{handle}/end",
+        "the actor's own sessions",
+    ),
+    ("GET", "/security", "the security policy: refused by role"),
+    ("POST", "/security", "the security policy: refused by role"),
+    ("GET", "/api/v1/account", "the actor's own account"),
+    (
+        "GET",
+        "/api/v1/security-policy",
+        "the security policy: refused by role",
+    ),
+    (
+        "PUT",
+        "/api/v1/security-policy",
+        "the security policy: refused by role",
+    ),
     ("GET", "/notifications", "the actor's own reminders"),
     ("GET", "/notifications/count", "the actor's own reminders"),
     ("POST", "/notifications/read", "the actor's own reminders"),
@@ -172,6 +193,9 @@ const OWN_LISTS: &[(&str, &str)] = &[
     ("GET", "/api/v1/evaluations"),
     ("GET", "/api/v1/transfers"),
     ("GET", "/api/v1/transfers/targets"),
+    ("GET", "/accounts"),
+    ("GET", "/accounts/new"),
+    ("GET", "/api/v1/accounts"),
 ];
 
 /// Routes that name their org under another query parameter than `org`.
@@ -217,6 +241,7 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "request-categories" => "category",
         "request-departments" => "department",
         "committee-posts" => "committee_post",
+        "accounts" => "account",
         _ => return None,
     })
 }
@@ -236,6 +261,7 @@ fn fill(path: &str, ids: &HashMap<&'static str, i64>) -> String {
             "{member_id}" => ids["member"].to_string(),
             "{file_id}" => ids["file"].to_string(),
             "{no}" => "2".to_string(),
+            "{handle}" => "0123456789abcdef".to_string(),
             "{action}" => "approve".to_string(),
             s if s.starts_with('{') => panic!("unknown parameter {s} in {path}"),
             s => s.to_string(),
@@ -546,6 +572,19 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
     let (s, v) = crate::roster::upload(&owner, branch, "名册.xlsx", bytes).await;
     assert!(s.is_success(), "import: {s} {v}");
     ids.insert("import", v["id"].as_i64().expect("import id"));
+    ids.insert(
+        "account",
+        scalar(
+            t,
+            &format!(
+                "SELECT MIN(u.id) FROM app_user u JOIN org o ON o.id = u.scope_org_id \
+                 WHERE o.path = '{}'",
+                places.branch
+            ),
+        )
+        .await
+        .expect("an account of the foreign branch"),
+    );
     ids
 }
 

@@ -12,7 +12,11 @@ use crate::{Actor, ServiceError, ServiceResult};
 pub(super) fn readable(actor: &Actor) -> ServiceResult<(i64, Kinds<'static>)> {
     let user = actor.user_id.ok_or(ServiceError::Unauthenticated)?;
     let kinds = match actor.role {
-        Role::Auditor => return Err(ServiceError::Forbidden("审计员只能查看审计日志")),
+        Role::Auditor | Role::SecurityAdmin => {
+            return Err(ServiceError::Forbidden(
+                "安全管理员和审计管理员没有工作提醒",
+            ));
+        }
         Role::Member => Kinds::Only(&FOR_EVERYONE),
         Role::DistrictAdmin | Role::TownAdmin | Role::VillageAdmin | Role::BranchSecretary => {
             Kinds::All

@@ -14,8 +14,8 @@ mod requests;
 mod review;
 mod tree;
 
+use crate::accounts::UserSpec;
 use crate::members::to_write;
-use crate::users::UserSpec;
 use crate::{Actor, App, ServiceResult, now_ms, today};
 use dangjian_domain::bands::Status;
 use dangjian_domain::{committee, date};
@@ -285,6 +285,13 @@ async fn accounts(
             "admin".into(),
             "组织部干部".into(),
             "district_admin",
+            root,
+            None,
+        ),
+        (
+            "security".into(),
+            "安全管理员".into(),
+            "security_admin",
             root,
             None,
         ),

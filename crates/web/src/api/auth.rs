@@ -22,9 +22,11 @@ pub struct LoginBody {
 /// 登录获取令牌 / Log in and obtain a bearer token
 ///
 /// Exchanges a username and password for a bearer token (an API session with the same lifetimes
-/// as a browser session). Every attempt is audited. Wrong credentials: 422 `bad_credentials` on
-/// `password`; a disabled account (right password): 422 `disabled` on `username`; too many
-/// failures: 423.
+/// as a browser session). Every attempt is audited. An unknown account, a wrong password and a
+/// try that must wait (past the free failures of one account from one address) all answer 422
+/// `bad_credentials` on `password`; a disabled account (right password): 422 `disabled` on
+/// `username`; a password set by an administrator and not yet changed on the web: 422
+/// `password_change_required`.
 #[utoipa::path(
     post,
     path = "/auth/login",

@@ -37,6 +37,7 @@ use crate::error::ErrorBody;
         (name = "reviews", description = "民主评议党员 The annual review of members: entries, the general meeting's decision, results"),
         (name = "dues", description = "党费: standards, ledger, arrears, lapses, reductions"),
         (name = "transfers", description = "组织关系转接 Transfers of membership"),
+        (name = "accounts", description = "账号与安全策略 Accounts, sessions and the security policy"),
         (name = "imports", description = "名册导入导出 Roster imports and exports"),
         (name = "recruitment", description = "发展党员 Recruitment, from application to full membership"),
         (name = "masses", description = "党员联系群众: grids, households, pairings, deeds, coverage, cards, community check-in, service units"),

@@ -2,6 +2,7 @@
 //! `#[utoipa::path]`; the route table registers them and gathers the OpenAPI document, served
 //! at /api/v1/openapi.json and as a page at /api/docs.
 
+mod accounts;
 mod auth;
 mod body;
 mod doc;
@@ -61,6 +62,17 @@ pub(crate) fn routes() -> Table {
         .api(routes!(request::track))
         .api(routes!(request::answer))
         .api(routes!(auth::me))
+        .api(routes!(accounts::list))
+        .api(routes!(accounts::create))
+        .api(routes!(accounts::get))
+        .api(routes!(accounts::disable))
+        .api(routes!(accounts::enable))
+        .api(routes!(accounts::unlock))
+        .api(routes!(accounts::reset))
+        .api(routes!(accounts::end_session))
+        .api(routes!(accounts::own))
+        .api(routes!(accounts::policy))
+        .api(routes!(accounts::put_policy))
         .api(routes!(orgs::list))
         .api(routes!(orgs::create))
         .api(routes!(orgs::get))

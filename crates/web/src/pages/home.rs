@@ -93,6 +93,11 @@ pub async fn page(
             axum::response::Redirect::to("/audit"),
         ));
     }
+    if auth.actor.role.manages_security() {
+        return Ok(axum::response::IntoResponse::into_response(
+            axum::response::Redirect::to("/security"),
+        ));
+    }
     if auth.actor.member_home() {
         return Ok(axum::response::IntoResponse::into_response(
             axum::response::Redirect::to("/me"),

@@ -6,7 +6,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_service::ServiceError;
-use dangjian_service::auth::SessionKind;
+use dangjian_service::auth::{SessionKind, Stage};
 use rand::RngCore;
 use serde::Deserialize;
 
@@ -14,7 +14,9 @@ use super::render_with;
 use crate::AppState;
 use crate::error::Problem;
 use crate::extract::{PageForm, PageQuery};
-use crate::session::{COOKIE, Caller, clear_cookie, cookie_value, session_cookie};
+use crate::session::{
+    CHANGE_PASSWORD_PAGE, COOKIE, Caller, clear_cookie, cookie_value, session_cookie,
+};
 
 /// Before a session exists, the login form is protected by a double-submit cookie.
 const LOGIN_COOKIE: &str = "dj_login";
@@ -107,7 +109,11 @@ pub async fn submit(
         .await
     {
         Ok(out) => {
-            let mut res = Redirect::to(safe_next(&f.next)).into_response();
+            let to = match out.stage {
+                Stage::Ok => safe_next(&f.next),
+                Stage::ChangePassword => CHANGE_PASSWORD_PAGE,
+            };
+            let mut res = Redirect::to(to).into_response();
             for c in [
                 session_cookie(&out.token, caller.tls),
                 format!("{LOGIN_COOKIE}=; Path=/login; HttpOnly; SameSite=Strict; Max-Age=0"),

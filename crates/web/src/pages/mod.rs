@@ -1,5 +1,6 @@
 //! HTML pages: one module per area, each rendering askama templates from service results.
 
+mod accounts;
 mod api_docs;
 mod audit;
 mod chart;
@@ -179,6 +180,24 @@ pub(crate) fn routes() -> Table {
         .post("/recruits/{id}/extension", recruit::extend)
         .post("/recruits/{id}/cancel", recruit::cancel)
         .get("/audit", audit::page)
+        .get("/accounts", accounts::list)
+        .get("/accounts/new", accounts::new_form)
+        .post("/accounts/new", accounts::create)
+        .get("/accounts/{id}", accounts::detail)
+        .post("/accounts/{id}/disable", accounts::disable)
+        .post("/accounts/{id}/enable", accounts::enable)
+        .post("/accounts/{id}/unlock", accounts::unlock)
+        .post("/accounts/{id}/reset", accounts::reset)
+        .post(
+            "/accounts/{id}/sessions/{handle}/end",
+            accounts::end_session,
+        )
+        .get("/account", accounts::own)
+        .get("/account/password", accounts::own)
+        .post("/account/password", accounts::change_password)
+        .post("/account/sessions/{handle}/end", accounts::end_own_session)
+        .get("/security", accounts::security)
+        .post("/security", accounts::save_security)
         .get("/notifications", notifications::page)
         .get("/notifications/count", notifications::count)
         .post("/notifications/read", notifications::read)
