@@ -95,6 +95,12 @@ impl Role {
             && matches!((self.rank(), other.rank()), (Some(a), Some(b)) if b <= a)
     }
 
+    /// Must log in with a second factor (TOTP): every administrative duty (account managers,
+    /// the security administrator and the auditor); optional for secretaries and members.
+    pub fn requires_second_factor(self) -> bool {
+        self.manages_accounts() || self.is_duty()
+    }
+
     /// Sets the security policy (password rules, sessions, login throttling, retention).
     pub fn manages_security(self) -> bool {
         matches!(self, Role::SecurityAdmin)
@@ -154,6 +160,20 @@ mod tests {
         assert!(!Role::TownAdmin.may_grant(Role::DistrictAdmin));
         assert!(!Role::BranchSecretary.may_grant(Role::Member));
         assert!(!Role::SecurityAdmin.may_grant(Role::Member));
+        let two_factor: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.requires_second_factor())
+            .collect();
+        assert_eq!(
+            two_factor,
+            [
+                Role::DistrictAdmin,
+                Role::TownAdmin,
+                Role::VillageAdmin,
+                Role::SecurityAdmin,
+                Role::Auditor
+            ]
+        );
     }
 
     #[test]

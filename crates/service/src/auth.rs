@@ -5,10 +5,11 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use dangjian_domain::role::Role;
 use dangjian_store::session::{self, SessionRow};
 use dangjian_store::user::{self, UserRow};
-use dangjian_store::{Conn, member};
+use dangjian_store::{Conn, member, second_factor};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::accounts::second_factor::next_stage;
 use crate::audit::Entry;
 use crate::{Actor, App, ServiceError, ServiceResult, SessionInfo, now_ms};
 
@@ -49,27 +50,36 @@ pub struct Authenticated {
     pub stage: Stage,
 }
 
-/// What a session may do: everything, or only what its account must do first.
+/// What a session may do: everything, or only what its account must do first, in this
+/// order: the second factor, a new password, an enrolment its role requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     Ok,
+    /// The password was right; the code from the authenticator comes next.
+    SecondFactor,
     /// The password was set by an administrator: a new one before anything else.
     ChangePassword,
+    /// The role requires a second factor the account has not set up.
+    Enrol,
 }
 
 impl Stage {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Stage::Ok => "ok",
+            Stage::SecondFactor => "otp",
             Stage::ChangePassword => "password",
+            Stage::Enrol => "enrol",
         }
     }
 
     fn parse(s: &str) -> Stage {
         match s {
             "ok" => Stage::Ok,
-            // Anything else admits less, never more.
-            _ => Stage::ChangePassword,
+            "password" => Stage::ChangePassword,
+            "enrol" => Stage::Enrol,
+            // Anything else admits least.
+            _ => Stage::SecondFactor,
         }
     }
 }
@@ -167,10 +177,14 @@ impl App {
         })
     }
 
+    /// A login. A browser session whose account has a second factor (or must change its
+    /// password, or enrol) starts at that stage; an API token is given only to an account
+    /// that has nothing left to do and, with a second factor, sends its code as `otp`.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
+        otp: Option<&str>,
         ip: &str,
         kind: SessionKind,
     ) -> ServiceResult<LoginOutcome> {
@@ -186,9 +200,8 @@ impl App {
         let mut who = Actor::system("login");
         who.username = username.to_string();
         who.ip = ip.to_string();
-        // Tries are counted per account name and address, known account or not.
         // Tries are counted per account name and address, known account or not, before the
-        // password is checked (a success clears them).
+        // password is checked (a full success clears them: with a second factor, its code).
         let key = (username.to_lowercase(), ip.to_string());
         if !self.login_failures.try_attempt(key.clone(), now) {
             // As long as a real check, so that the time does not tell either.
@@ -222,8 +235,8 @@ impl App {
                 .await?;
             return Err(bad_credentials());
         }
-        self.login_failures.clear(&key);
         if u.disabled {
+            self.login_failures.clear(&key);
             tx.commit(
                 &who,
                 Entry::ok("login", "user", u.id).with_result("disabled"),
@@ -235,24 +248,60 @@ impl App {
                 "该账号已停用，请联系管理员",
             ));
         }
-        let stage = if u.must_change_password {
-            Stage::ChangePassword
-        } else {
-            Stage::Ok
+        let role = Role::parse(&u.role)
+            .ok_or_else(|| ServiceError::Internal(format!("unknown role {}", u.role)))?;
+        let enabled = second_factor::get(tx.conn(), u.id)
+            .await?
+            .is_some_and(|f| f.enabled_at.is_some());
+        let stage = match kind {
+            SessionKind::Web if enabled => Stage::SecondFactor,
+            SessionKind::Web => next_stage(&u, role, enabled),
+            SessionKind::Api => {
+                let refused = |code: &'static str, message: &'static str| {
+                    (code, ServiceError::field("otp", code, message))
+                };
+                let problem = if u.must_change_password {
+                    Some((
+                        "password_change_required",
+                        ServiceError::field(
+                            "password",
+                            "password_change_required",
+                            "该账号须先在网页上修改密码，之后才能取得令牌",
+                        ),
+                    ))
+                } else if role.requires_second_factor() && !enabled {
+                    Some(refused(
+                        "second_factor_enrolment_required",
+                        "该账号须先在网页上启用两步验证，之后才能取得令牌",
+                    ))
+                } else if !enabled {
+                    None
+                } else {
+                    match otp.map(str::trim).filter(|c| !c.is_empty()) {
+                        None => Some(refused("second_factor_required", "请提供两步验证码（otp）")),
+                        Some(code) if self.accept_second_factor(tx.conn(), u.id, code).await? => {
+                            None
+                        }
+                        Some(_) => Some(refused(
+                            "bad_second_factor",
+                            "验证码不正确或已使用（多次输错后须稍候再试）",
+                        )),
+                    }
+                };
+                if let Some((result, e)) = problem {
+                    // The code's use stands even when the login fails after it: a code is
+                    // good once.
+                    tx.commit(&who, Entry::ok("login", "user", u.id).with_result(result))
+                        .await?;
+                    return Err(e);
+                }
+                Stage::Ok
+            }
         };
-        if kind == SessionKind::Api && stage != Stage::Ok {
-            tx.commit(
-                &who,
-                Entry::ok("login", "user", u.id).with_result("password_change_required"),
-            )
-            .await?;
-            return Err(ServiceError::field(
-                "password",
-                "password_change_required",
-                "该账号须先在网页上修改密码，之后才能取得令牌",
-            ));
+        if stage != Stage::SecondFactor {
+            self.login_failures.clear(&key);
+            user::record_success(tx.conn(), u.id, now, ip).await?;
         }
-        user::record_success(tx.conn(), u.id, now, ip).await?;
         let token = random_hex(32);
         let csrf = random_hex(16);
         let hash = token_hash(&token);

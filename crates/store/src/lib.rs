@@ -22,6 +22,7 @@ pub mod recruit;
 pub mod request;
 pub mod rollup;
 mod row;
+pub mod second_factor;
 pub mod session;
 pub mod setting;
 mod sql;

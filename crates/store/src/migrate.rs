@@ -144,6 +144,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0022_accounts.sql"),
         postgres: include_str!("../migrations/postgres/0022_accounts.sql"),
     },
+    Migration {
+        version: 23,
+        name: "second_factor",
+        sqlite: include_str!("../migrations/sqlite/0023_second_factor.sql"),
+        postgres: include_str!("../migrations/postgres/0023_second_factor.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -21,7 +21,7 @@ macro_rules! decoded {
     };
 }
 
-decoded!(i64, String, Option<i64>, Option<String>);
+decoded!(i64, String, Option<i64>, Option<String>, Vec<u8>);
 
 /// Flags are integers 0 and 1 in both engines' schemas.
 impl Column for bool {

@@ -121,18 +121,32 @@ pub async fn delete_for_user(conn: &mut AnyConnection, user_id: i64) -> Result<(
     Ok(())
 }
 
-/// Ends the account's other sessions and lets this one (by handle) past its stage: after
-/// a password change, the sessions that knew the old one end.
+/// Ends the account's other sessions: after a password change, the sessions that knew the
+/// old one end.
 pub async fn keep_only(conn: &mut AnyConnection, user_id: i64, handle: &str) -> Result<()> {
     sqlx::query("DELETE FROM session WHERE user_id = $1 AND substr(token_hash, 1, 16) <> $2")
         .bind(user_id)
         .bind(handle)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE session SET stage = 'ok' WHERE user_id = $1")
-        .bind(user_id)
         .execute(conn)
         .await?;
+    Ok(())
+}
+
+/// Moves one of the account's sessions (by handle) to its next stage.
+pub async fn set_stage(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    handle: &str,
+    stage: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE session SET stage = $1 WHERE user_id = $2 AND substr(token_hash, 1, 16) = $3",
+    )
+    .bind(stage)
+    .bind(user_id)
+    .bind(handle)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

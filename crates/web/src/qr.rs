@@ -1,4 +1,5 @@
-//! QR codes of this server's own addresses, for phones to open (check-in, member cards).
+//! QR codes for phones: this server's own addresses (check-in, member cards) and the
+//! secret an authenticator app scans.
 
 use axum::http::{HeaderMap, header};
 use dangjian_service::ServiceError;

@@ -210,31 +210,58 @@ pub struct Auth {
 }
 
 /// The page a session at `stage` is sent to before anything else.
-pub const CHANGE_PASSWORD_PAGE: &str = "/account/password";
+pub fn stage_page(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Ok => "/",
+        Stage::SecondFactor => "/login/otp",
+        Stage::ChangePassword => "/account/password",
+        Stage::Enrol => "/account/2fa",
+    }
+}
+
+fn stage_refusal(stage: Stage, api: bool) -> Response {
+    if !api {
+        return axum::response::Redirect::to(stage_page(stage)).into_response();
+    }
+    let (code, message) = match stage {
+        Stage::ChangePassword => ("password_change_required", "该账号须先在网页上修改密码"),
+        Stage::Enrol => (
+            "second_factor_enrolment_required",
+            "该账号须先在网页上启用两步验证",
+        ),
+        Stage::SecondFactor | Stage::Ok => ("second_factor_required", "请先完成两步验证"),
+    };
+    ApiError(Problem::new(StatusCode::FORBIDDEN, code, message)).into_response()
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for Auth {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
-        let auth = Staged::from_request_parts(parts, s).await?.0;
-        match parts.extensions.get::<Caller>().map(|c| (c.stage, c.api)) {
-            Some((Stage::ChangePassword, true)) => Err(ApiError(Problem::new(
-                StatusCode::FORBIDDEN,
-                "password_change_required",
-                "该账号须先在网页上修改密码",
-            ))
-            .into_response()),
-            Some((Stage::ChangePassword, false)) => {
-                Err(axum::response::Redirect::to(CHANGE_PASSWORD_PAGE).into_response())
-            }
-            _ => Ok(auth),
+        let staged = Staged::from_request_parts(parts, s).await?;
+        let api = parts.extensions.get::<Caller>().is_some_and(|c| c.api);
+        match staged.1 {
+            Stage::Ok => Ok(staged.0),
+            other => Err(stage_refusal(other, api)),
         }
     }
 }
 
-/// A logged-in caller whatever its stage: for the pages a session must reach before the
-/// rest (a new password) and for logging out.
-pub struct Staged(pub Auth);
+/// A logged-in caller at any stage, for the pages a session must pass before the rest (the
+/// second factor, a new password, an enrolment): each admits the stages it serves, see
+/// `Staged::at`.
+pub struct Staged(pub Auth, pub Stage);
+
+impl Staged {
+    /// The caller, when its session is at one of `stages`; else where it must go first.
+    pub fn at(self, stages: &[Stage]) -> Result<Auth, axum::response::Redirect> {
+        if stages.contains(&self.1) {
+            Ok(self.0)
+        } else {
+            Err(axum::response::Redirect::to(stage_page(self.1)))
+        }
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for Staged {
     type Rejection = Response;
@@ -244,12 +271,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Staged {
             Some(Caller {
                 auth: Some((actor, csrf)),
                 by_bearer,
+                stage,
                 ..
-            }) => Ok(Staged(Auth {
-                actor: actor.clone(),
-                csrf: csrf.clone(),
-                by_bearer: *by_bearer,
-            })),
+            }) => Ok(Staged(
+                Auth {
+                    actor: actor.clone(),
+                    csrf: csrf.clone(),
+                    by_bearer: *by_bearer,
+                },
+                *stage,
+            )),
             Some(Caller { api: true, .. }) => Err(ApiError(Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",

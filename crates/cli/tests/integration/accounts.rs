@@ -119,7 +119,7 @@ on_both!(
                 "/api/v1/accounts",
                 &new(
                     "new-clerk",
-                    "village_admin",
+                    "branch_secretary",
                     json!(village_scope.to_string()),
                 ),
             )
@@ -134,7 +134,7 @@ on_both!(
                 "/api/v1/accounts",
                 &new(
                     "new-clerk",
-                    "village_admin",
+                    "branch_secretary",
                     json!(village_scope.to_string()),
                 ),
             )
@@ -451,7 +451,9 @@ on_both!(
     async |t: &TestApp| {
         let scope = t.api("admin").await.scope_org().await;
         assert!(scope > 0);
-        let user = t.with_user("twice-in", "town_admin", scope, None).await;
+        let user = t
+            .with_user("twice-in", "branch_secretary", scope, None)
+            .await;
         let (first, _) = browser_with(t, &user, PASSWORD).await;
         let (_, html) = first.page("/account").await;
         assert!(

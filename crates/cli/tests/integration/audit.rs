@@ -223,15 +223,5 @@ on_both!(
 );
 
 pub async fn auditor_actor(t: &TestApp) -> dangjian_service::Actor {
-    let out = t
-        .app
-        .login(
-            &t.account("auditor").username,
-            crate::harness::PASSWORD,
-            "test",
-            dangjian_service::auth::SessionKind::Api,
-        )
-        .await
-        .expect("auditor login");
-    out.actor
+    t.actor(&t.account("auditor").username).await
 }

@@ -9,7 +9,8 @@ use crate::on_both;
 on_both!(
     a_guesser_is_slowed_and_cannot_lock_the_owner_out,
     async |t: &TestApp| {
-        let user = &t.account("town_admin").username;
+        // An account without a second factor: the password alone logs it in.
+        let user = &t.account("branch_secretary").username;
         let client = reqwest::Client::new();
         // The test server is its own proxy: it believes the address a local peer names.
         let login = |username: &str, password: &str, from: &str| {

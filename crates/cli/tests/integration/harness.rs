@@ -31,6 +31,19 @@ pub struct TestApp {
     pg_admin: Option<(String, String)>,
     _dir: Option<TempDir>,
     server: tokio::task::JoinHandle<()>,
+    /// The authenticators of the accounts enrolled so far, as a phone would keep them.
+    factors: std::sync::Mutex<std::collections::HashMap<String, Authenticator>>,
+}
+
+/// An enrolled account's secret and the last time step whose code was used (each code is
+/// good once).
+#[derive(Clone)]
+pub struct Authenticator {
+    pub secret: String,
+    last_step: u64,
+    /// The recovery codes not used yet: a test that logs in more often than the three time
+    /// steps around now allow goes on with these before it waits.
+    recovery: Vec<String>,
 }
 
 /// A directory removed when the test ends.
@@ -176,6 +189,7 @@ impl TestApp {
             pg_admin,
             _dir: dir,
             server,
+            factors: Default::default(),
         })
     }
 
@@ -267,15 +281,119 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
-    /// An API client logged in as `username` with a bearer token.
-    pub async fn api(&self, username: &str) -> Api {
-        let client = Client::new();
-        let r = client
-            .post(self.url("/api/v1/auth/login"))
-            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+    /// The next unused code of an enrolled account's authenticator (waiting for the next
+    /// time step when the three around now are used); None when not enrolled.
+    pub async fn otp(&self, username: &str) -> Option<String> {
+        loop {
+            let now = dangjian_service::now_ms().max(0) as u64 / 1000;
+            let step = now / 30;
+            let code = {
+                let mut factors = self.factors.lock().expect("factors");
+                let f = factors.get_mut(username)?;
+                match (step.saturating_sub(1)..=step + 1).find(|s| *s > f.last_step) {
+                    Some(s) => {
+                        f.last_step = s;
+                        dangjian_service::accounts::second_factor::code_at(&f.secret, s * 30)
+                    }
+                    None => f.recovery.pop(),
+                }
+            };
+            match code {
+                Some(c) => return Some(c),
+                None => tokio::time::sleep(std::time::Duration::from_millis(500)).await,
+            }
+        }
+    }
+
+    /// Enrols the account's second factor through the pages, as its owner would at the first
+    /// login; remembers the secret.
+    pub async fn enrol(&self, username: &str) -> Authenticator {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let b = Browser {
+            client,
+            base: self.base.clone(),
+            csrf: String::new(),
+        };
+        let r = b.login(username, PASSWORD).await;
+        assert_eq!(
+            r.headers().get("location").and_then(|v| v.to_str().ok()),
+            Some("/account/2fa"),
+            "{username} is sent to enrol"
+        );
+        self.complete_enrolment(&b, username).await
+    }
+
+    /// On a browser at the enrolment page: scans the secret, sends its code.
+    pub async fn complete_enrolment(&self, b: &Browser, username: &str) -> Authenticator {
+        let (s, html) = b.page("/account/2fa").await;
+        assert_eq!(s, StatusCode::OK, "enrolment page of {username}");
+        let marker = "id=\"totp-secret\">";
+        let secret: String = html
+            .split(marker)
+            .nth(1)
+            .map(|rest| rest.chars().take_while(|c| *c != '<').collect())
+            .expect("the secret is shown");
+        let now = dangjian_service::now_ms().max(0) as u64 / 1000;
+        let code =
+            dangjian_service::accounts::second_factor::code_at(&secret, now).expect("a code");
+        let r = b
+            .client
+            .post(format!("{}/account/2fa", self.base))
+            .form(&[
+                ("_csrf", hidden_csrf(&html).as_str()),
+                ("otp", code.as_str()),
+            ])
             .send()
             .await
-            .expect("login request");
+            .expect("enrol");
+        assert_eq!(r.status(), StatusCode::OK, "enrolment of {username}");
+        let html = r.text().await.expect("html");
+        let recovery: Vec<String> = html
+            .split("<li>")
+            .skip(1)
+            .filter_map(|s| s.split("</li>").next().map(str::to_string))
+            .collect();
+        assert_eq!(recovery.len(), 10, "recovery codes shown once");
+        let f = Authenticator {
+            secret,
+            last_step: now / 30,
+            recovery,
+        };
+        self.factors
+            .lock()
+            .expect("factors")
+            .insert(username.to_string(), f.clone());
+        f
+    }
+
+    /// The service's view of a logged-in account (for tests that call the service directly).
+    pub async fn actor(&self, username: &str) -> dangjian_service::Actor {
+        let api = self.api(username).await;
+        self.app
+            .authenticate(&api.token, "test")
+            .await
+            .expect("auth")
+            .actor
+    }
+
+    /// An API client logged in as `username` with a bearer token (enrolling the account's
+    /// second factor first where its role requires one).
+    pub async fn api(&self, username: &str) -> Api {
+        let client = Client::new();
+        let mut r = self.api_login(&client, username).await;
+        if r.status() == StatusCode::UNPROCESSABLE_ENTITY {
+            let v: Value = r.json().await.expect("login json");
+            assert_eq!(
+                v["error"]["code"], "second_factor_enrolment_required",
+                "login of {username}: {v}"
+            );
+            self.enrol(username).await;
+            r = self.api_login(&client, username).await;
+        }
         assert_eq!(r.status(), StatusCode::OK, "login of {username}");
         let body: Value = r.json().await.expect("login json");
         let token = body["token"].as_str().expect("token").to_string();
@@ -286,7 +404,18 @@ impl TestApp {
         }
     }
 
-    /// A browser-like client (cookies) logged in through the login form.
+    async fn api_login(&self, client: &Client, username: &str) -> Response {
+        let otp = self.otp(username).await;
+        client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": PASSWORD, "otp": otp}))
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// A browser-like client (cookies) logged in through the login form (and the code page,
+    /// or the enrolment its role requires).
     pub async fn browser(&self, username: &str) -> Browser {
         let client = Client::builder()
             .cookie_store(true)
@@ -304,6 +433,27 @@ impl TestApp {
             StatusCode::SEE_OTHER,
             "form login of {username}"
         );
+        match r.headers().get("location").and_then(|v| v.to_str().ok()) {
+            Some("/account/2fa") => {
+                self.complete_enrolment(&b, username).await;
+            }
+            Some("/login/otp") => {
+                let (_, html) = b.page("/login/otp").await;
+                let code = self.otp(username).await.expect("enrolled");
+                let r = b
+                    .client
+                    .post(self.url("/login/otp"))
+                    .form(&[
+                        ("_csrf", hidden_csrf(&html).as_str()),
+                        ("otp", code.as_str()),
+                    ])
+                    .send()
+                    .await
+                    .expect("code");
+                assert_eq!(r.status(), StatusCode::SEE_OTHER, "code of {username}");
+            }
+            _ => {}
+        }
         b.with_csrf().await
     }
 }
@@ -399,7 +549,7 @@ impl Browser {
     }
 
     async fn with_csrf(mut self) -> Browser {
-        for page in ["/members/new", "/audit", "/", "/me"] {
+        for page in ["/account", "/members/new", "/audit", "/", "/me"] {
             self.csrf = hidden_csrf(&self.page(page).await.1);
             if !self.csrf.is_empty() {
                 break;

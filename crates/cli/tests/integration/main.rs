@@ -28,5 +28,6 @@ mod roster;
 mod schema;
 mod scope;
 mod scope_matrix;
+mod second_factor;
 mod to_do;
 mod transfer;

@@ -268,21 +268,7 @@ on_both!(
 
 /// The service's view of a logged-in demo account.
 async fn actor_of(t: &TestApp, username: &str) -> dangjian_service::Actor {
-    let out = t
-        .app
-        .login(
-            username,
-            crate::harness::PASSWORD,
-            "test",
-            dangjian_service::auth::SessionKind::Api,
-        )
-        .await
-        .expect("login");
-    t.app
-        .authenticate(&out.token, "test")
-        .await
-        .expect("auth")
-        .actor
+    t.actor(username).await
 }
 
 on_both!(

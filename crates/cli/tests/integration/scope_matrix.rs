@@ -49,6 +49,15 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/e/{id}/{org}", "public: published results"),
     ("GET", "/audit", "the auditor's own log"),
     ("GET", "/account", "the actor's own account"),
+    ("GET", "/login/otp", "the actor's own login"),
+    ("POST", "/login/otp", "the actor's own login"),
+    ("GET", "/account/2fa", "the actor's own second factor"),
+    ("POST", "/account/2fa", "the actor's own second factor"),
+    (
+        "POST",
+        "/account/2fa/disable",
+        "the actor's own second factor",
+    ),
     ("GET", "/account/password", "the actor's own account"),
     ("POST", "/account/password", "the actor's own account"),
     (

@@ -4,7 +4,7 @@
 
 use dangjian_domain::role::Role;
 use dangjian_store::user::{self, NewUser, UserFilter, UserRow};
-use dangjian_store::{org, session};
+use dangjian_store::{org, second_factor, session};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -76,6 +76,8 @@ pub struct AccountPage {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AccountDetail {
     pub account: Account,
+    /// Whether the account logs in with a second factor.
+    pub second_factor: bool,
     pub sessions: Vec<SessionView>,
 }
 
@@ -192,10 +194,14 @@ impl App {
         let u = self.readable_account(actor, id).await?;
         let mut conn = self.db.conn().await?;
         let sessions = all(session::list_for_user(&mut conn, u.id).await?);
+        let second_factor = second_factor::get(&mut conn, u.id)
+            .await?
+            .is_some_and(|f| f.enabled_at.is_some());
         let places = places(&mut conn, &actor.scope_path, &[u.scope_path.as_str()]).await?;
         let p = places.get(&u.scope_path).cloned().unwrap_or_default();
         Ok(AccountDetail {
             account: account(actor, u, p),
+            second_factor,
             sessions,
         })
     }

@@ -7,6 +7,7 @@ mod operator;
 mod own;
 mod password;
 mod policy;
+pub mod second_factor;
 pub mod security;
 
 use dangjian_domain::role::Role;

@@ -1,10 +1,11 @@
 //! One's own account (我的账号): the last login, the sessions open, a new password.
 
-use dangjian_store::{session, user};
+use dangjian_store::{second_factor, session, user};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::SessionView;
+use super::second_factor::next_stage;
 use crate::audit::Entry;
 use crate::auth::{hash_password, verify_password};
 use crate::model::all;
@@ -91,6 +92,15 @@ impl App {
         let mut tx = self.begin_audited().await?;
         user::set_password(tx.conn(), id, &hash, false).await?;
         session::keep_only(tx.conn(), id, &s.handle).await?;
+        let enabled = second_factor::get(tx.conn(), id)
+            .await?
+            .is_some_and(|f| f.enabled_at.is_some());
+        let changed = user::UserRow {
+            must_change_password: false,
+            ..u
+        };
+        let next = next_stage(&changed, actor.role, enabled);
+        session::set_stage(tx.conn(), id, &s.handle, next.as_str()).await?;
         tx.commit(actor, Entry::ok("user.password", "user", id).detail("self"))
             .await
     }

@@ -17,6 +17,10 @@ pub struct LoginBody {
     username: String,
     /// Empty or longer than 1024 bytes fails like a wrong password.
     password: String,
+    /// For an account with two-factor login: the 6-digit code of its authenticator, or one
+    /// of its recovery codes.
+    #[serde(default)]
+    otp: Option<String>,
 }
 
 /// 登录获取令牌 / Log in and obtain a bearer token
@@ -26,7 +30,10 @@ pub struct LoginBody {
 /// try that must wait (past the free failures of one account from one address) all answer 422
 /// `bad_credentials` on `password`; a disabled account (right password): 422 `disabled` on
 /// `username`; a password set by an administrator and not yet changed on the web: 422
-/// `password_change_required`.
+/// `password_change_required`. With two-factor login (required of every administrative
+/// role): no `otp` answers 422 `second_factor_required`, a wrong or used one
+/// `bad_second_factor`, and an administrative account not yet enrolled (enrolment is on the
+/// web, 我的账号 → 两步验证) `second_factor_enrolment_required`; no token is given before.
 #[utoipa::path(
     post,
     path = "/auth/login",
@@ -43,7 +50,13 @@ pub async fn login(
 ) -> ApiResult<Json<LoginAnswer>> {
     let out = st
         .app
-        .login(&b.username, &b.password, &caller.ip, SessionKind::Api)
+        .login(
+            &b.username,
+            &b.password,
+            b.otp.as_deref(),
+            &caller.ip,
+            SessionKind::Api,
+        )
         .await?;
     Ok(Json(LoginAnswer {
         user: UserJson::from(&out.actor),

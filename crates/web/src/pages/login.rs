@@ -14,9 +14,7 @@ use super::render_with;
 use crate::AppState;
 use crate::error::Problem;
 use crate::extract::{PageForm, PageQuery};
-use crate::session::{
-    CHANGE_PASSWORD_PAGE, COOKIE, Caller, clear_cookie, cookie_value, session_cookie,
-};
+use crate::session::{COOKIE, Caller, clear_cookie, cookie_value, session_cookie, stage_page};
 
 /// Before a session exists, the login form is protected by a double-submit cookie.
 const LOGIN_COOKIE: &str = "dj_login";
@@ -105,13 +103,13 @@ pub async fn submit(
     }
     match st
         .app
-        .login(&f.username, &f.password, &caller.ip, SessionKind::Web)
+        .login(&f.username, &f.password, None, &caller.ip, SessionKind::Web)
         .await
     {
         Ok(out) => {
             let to = match out.stage {
                 Stage::Ok => safe_next(&f.next),
-                Stage::ChangePassword => CHANGE_PASSWORD_PAGE,
+                other => stage_page(other),
             };
             let mut res = Redirect::to(to).into_response();
             for c in [

@@ -19,7 +19,13 @@ use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
 use crate::session::{Auth, Staged};
+use dangjian_service::auth::Stage;
+
+mod second_factor;
 use crate::view::{Layout, Pager, format_instant};
+pub use second_factor::{
+    disable as disable_factor, enrol, otp_form, otp_submit, page, reset as reset_factor,
+};
 
 /// An account's last login as a line: "2026-12-05 09:12:03 · 10.0.0.8", or "从未登录".
 fn login_line(at: Option<i64>, ip: Option<&str>) -> String {
@@ -355,9 +361,13 @@ pub struct OwnQuery {
 /// administrator (hence `Staged`).
 pub async fn own(
     State(st): State<AppState>,
-    Staged(auth): Staged,
+    staged: Staged,
     PageQuery(q): PageQuery<OwnQuery>,
 ) -> PageResult<Response> {
+    let auth = match staged.at(&[Stage::Ok, Stage::ChangePassword]) {
+        Ok(a) => a,
+        Err(to) => return Ok(to.into_response()),
+    };
     own_page(&st, &auth, Vec::new(), q.changed == "1").await
 }
 
@@ -371,9 +381,13 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(st): State<AppState>,
-    Staged(auth): Staged,
+    staged: Staged,
     PageForm(f): PageForm<PasswordForm>,
 ) -> PageResult<Response> {
+    let auth = match staged.at(&[Stage::Ok, Stage::ChangePassword]) {
+        Ok(a) => a,
+        Err(to) => return Ok(to.into_response()),
+    };
     let result = if f.password != f.password_again {
         Err(ServiceError::field(
             "password_again",
@@ -386,6 +400,7 @@ pub async fn change_password(
             .await
     };
     match result.or_form()? {
+        // The next stage (an enrolment the role requires) or the account page.
         Ok(()) => Ok(Redirect::to("/account?changed=1").into_response()),
         Err(errs) => own_page(&st, &auth, errs, false).await,
     }
