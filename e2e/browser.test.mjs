@@ -24,7 +24,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import {
-  PHONE, UI_TIMEOUT_MS, launchChromium, log, overflowOf, screenshot, startDemo, tail,
+  Authenticators, PHONE, UI_TIMEOUT_MS, launchChromium, log, overflowOf, screenshot, startDemo, tail,
 } from './harness.mjs';
 
 const PASSWORD = 'E2e-Demo-Passw0rd-2024';
@@ -169,12 +169,22 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     if (pageErrors.length) log('browser errors seen during the run:\n  ' + pageErrors.join('\n  '));
   });
 
-  step('1 login as district admin', async () => {
+  const authenticators = new Authenticators();
+
+  step('1 login as district admin: the first login enrols the second factor', async () => {
     await page.goto(`${base}/login`);
     const form = page.locator('form:has(input[name=password])');
     await form.locator('input[name=username]').fill(account.username);
     await form.locator('input[name=password]').fill(PASSWORD);
     await form.locator('button[type=submit]').click();
+    // An administrator without a second factor is sent to set one up before anything else.
+    await page.waitForURL((u) => u.pathname === '/account/2fa');
+    assert.equal(await page.locator('#factor-required').count(), 1);
+    assert.equal(await page.locator('.qr svg').count(), 1, 'a QR code to scan');
+    await page.goto(`${base}/members`);
+    assert.equal(pathOf(page.url()), '/account/2fa', 'nothing else opens before it');
+    await screenshot(page, 'enrol-second-factor.png');
+    await authenticators.enrol(page, account.username);
     await page.waitForURL((u) => u.pathname === '/');
     log(`logged in, at ${pathOf(page.url())}`);
   });
@@ -313,11 +323,7 @@ describe('dangjian in a browser', { concurrency: false }, () => {
       const r = await fetch(`${base}${p}`, init);
       return r.json();
     };
-    const { token } = await api('/api/v1/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: account.username, password: PASSWORD }),
-    });
+    const token = await authenticators.token(base, account.username, PASSWORD);
     const auth = { headers: { authorization: `Bearer ${token}` } };
     const district = await api('/api/v1/life/compliance', auth);
     assert.ok(district.behind.length > 0, 'the demo has branches that fell behind');
@@ -544,5 +550,71 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     } finally {
       await mobile.close();
     }
+  });
+
+  step('11 accounts: open one, its first login changes the password, disable it; log in again with a code', async () => {
+    const secretary = demo.accounts.find((a) => a.username === 'baitao-secretary');
+    const branch = secretary.scope_org_id;
+    // The branch's page opens the form with its code filled in.
+    await page.goto(`${base}/orgs/${branch}`);
+    await page.locator('#org-account').click();
+    await page.waitForURL(/\/accounts\/new\?org=/);
+    await page.locator('input[name=username]').fill('e2e-clerk');
+    await page.locator('input[name=display_name]').fill('宣传委员');
+    await page.locator('select[name=role]').selectOption('branch_secretary');
+    await page.locator('#account-form button[type=submit]').click();
+    const temporary = (await page.locator('#issued-password').textContent()).trim();
+    assert.match(temporary, /^[A-Za-z0-9]{16}$/);
+    await screenshot(page, 'account-issued.png');
+
+    // Its owner logs in with it on a phone and must choose their own password first.
+    const phone = await browser.newContext(PHONE);
+    try {
+      const small = await phone.newPage();
+      await small.goto(`${base}/login`);
+      await small.locator('input[name=username]').fill('e2e-clerk');
+      await small.locator('input[name=password]').fill(temporary);
+      await small.locator('button[type=submit]').click();
+      await small.waitForURL((u) => u.pathname === '/account/password');
+      assert.equal(await small.locator('#must-change').count(), 1);
+      await small.locator('#password-form input[name=current_password]').fill(temporary);
+      await small.locator('#password-form input[name=password]').fill('clerk-own-password-2026');
+      await small.locator('#password-form input[name=password_again]').fill('clerk-own-password-2026');
+      await small.locator('#password-form button[type=submit]').click();
+      await small.locator('#password-changed').waitFor();
+      const overflow = await overflowOf(small);
+      assert.ok(overflow <= 1, `the account page is wider than the phone by ${overflow}px`);
+      await small.goto(`${base}/`);
+      assert.notEqual(pathOf(small.url()), '/account/password', 'past its first login');
+
+      // The admin finds it in the list, sees its session and disables it: it is logged out.
+      await page.goto(`${base}/accounts?q=e2e-clerk`);
+      await page.locator('#accounts a:has-text("e2e-clerk")').click();
+      await page.waitForURL(/\/accounts\/\d+$/);
+      assert.ok((await page.locator('#account-sessions tbody tr').count()) >= 1, 'its session is listed');
+      await page.locator('summary:has-text("停用账号")').click();
+      await page.locator('#disable-form input[name=confirm]').check();
+      await page.locator('#disable-form button[type=submit]').click();
+      await page.locator('#account-status:has-text("已停用")').waitFor();
+      await small.goto(`${base}/me`);
+      await small.waitForURL(/\/login/);
+    } finally {
+      await phone.close();
+    }
+
+    // The admin's next login asks for the code of the authenticator.
+    await page.locator('form[action="/logout"] button').click();
+    await page.waitForURL(/\/login/);
+    await page.locator('input[name=username]').fill(account.username);
+    await page.locator('input[name=password]').fill(PASSWORD);
+    await page.locator('form:has(input[name=password]) button[type=submit]').click();
+    await page.waitForURL((u) => u.pathname === '/login/otp');
+    await page.locator('#otp-form input[name=otp]').fill('000000');
+    await page.locator('#otp-form button[type=submit]').click();
+    await page.locator('.alert[role=alert]').waitFor();
+    await page.locator('#otp-form input[name=otp]').fill(await authenticators.code(account.username));
+    await page.locator('#otp-form button[type=submit]').click();
+    await page.waitForURL((u) => u.pathname === '/');
+    assert.match(await page.locator('#last-login').textContent(), /上次登录 \d{4}-\d{2}-\d{2}/);
   });
 });

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -177,4 +178,106 @@ export async function seriousViolations(page) {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.count}×: ${v.targets.join(', ')})`);
+}
+
+/** RFC 4648 base32 (no padding) to bytes. */
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of text.replace(/=+$/, '').toUpperCase()) {
+    const i = alphabet.indexOf(ch);
+    assert.ok(i >= 0, `not base32: ${ch}`);
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The RFC 6238 code (HMAC-SHA1, 6 digits, 30 s) of a base32 secret at a time step. */
+export function totp(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+/**
+ * What a phone keeps for each enrolled account: its secret, the last step whose code was
+ * used (each code is good once) and its recovery codes, used when the steps around now are.
+ */
+export class Authenticators {
+  constructor() {
+    this.byUser = new Map();
+  }
+
+  async code(username) {
+    const a = this.byUser.get(username);
+    assert.ok(a, `${username} is not enrolled`);
+    for (;;) {
+      const now = Math.floor(Date.now() / 30_000);
+      const step = [now - 1, now, now + 1].find((s) => s > a.lastStep);
+      if (step !== undefined) {
+        a.lastStep = step;
+        return totp(a.secret, step);
+      }
+      if (a.recovery.length) return a.recovery.pop();
+      await sleep(1_000);
+    }
+  }
+
+  /** On the enrolment page: scan (read) the secret, send its code, keep the recovery codes. */
+  async enrol(page, username) {
+    const secret = (await page.locator('#totp-secret').textContent()).trim();
+    const step = Math.floor(Date.now() / 30_000);
+    await page.locator('#factor-form input[name=otp]').fill(totp(secret, step));
+    await page.locator('#factor-form button[type=submit]').click();
+    await page.locator('#recovery-codes').waitFor();
+    const recovery = (await page.locator('#recovery-codes li').allTextContents()).map((c) => c.trim());
+    assert.equal(recovery.length, 10, 'ten recovery codes are shown once');
+    this.byUser.set(username, { secret, lastStep: step, recovery });
+    log(`${username}: second factor enrolled`);
+    await page.locator('#factor-continue').click();
+  }
+
+  /**
+   * Logs `username` in on `page` through the form, then the code page, or the enrolment its
+   * role requires at its first login. Ends off the login pages.
+   */
+  async login(page, base, username, password) {
+    await page.goto(`${base}/login`);
+    const form = page.locator('form:has(input[name=password])');
+    await form.locator('input[name=username]').fill(username);
+    await form.locator('input[name=password]').fill(password);
+    await form.locator('button[type=submit]').click();
+    await page.waitForURL((u) => u.pathname !== '/login');
+    const at = new URL(page.url()).pathname;
+    if (at === '/account/2fa') {
+      await this.enrol(page, username);
+    } else if (at === '/login/otp') {
+      await page.locator('#otp-form input[name=otp]').fill(await this.code(username));
+      await page.locator('#otp-form button[type=submit]').click();
+    }
+    await page.waitForURL((u) => !u.pathname.startsWith('/login') && u.pathname !== '/account/2fa');
+  }
+
+  /** A bearer token for an enrolled (or not required) account. */
+  async token(base, username, password) {
+    const otp = this.byUser.has(username) ? await this.code(username) : undefined;
+    const r = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password, otp }),
+    });
+    const body = await r.json();
+    assert.equal(r.status, 200, `token for ${username}: ${JSON.stringify(body)}`);
+    return body.token;
+  }
 }

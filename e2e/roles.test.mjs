@@ -8,8 +8,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DESKTOP, PHONE, UI_TIMEOUT_MS, launchChromium, log, overflowOf, screenshot, seriousViolations,
-  startDemo,
+  Authenticators, DESKTOP, PHONE, UI_TIMEOUT_MS, launchChromium, log, overflowOf, screenshot,
+  seriousViolations, startDemo,
 } from './harness.mjs';
 
 const PASSWORD = 'E2e-Roles-Passw0rd-2024';
@@ -23,6 +23,8 @@ const kindOf = (pathname) => pathname.replace(/^\/c\/[^/]+/, '/c/#').replace(/\d
 
 describe('each role in a browser', { concurrency: false }, () => {
   let demo, browser;
+  /** The administrators enrol their second factor at their first login, as on a phone. */
+  const authenticators = new Authenticators();
   /** Pages found on the desktop walk of each role, walked again on a phone. */
   const found = new Map();
   /** Public pages (a member's card, an evaluation's results) met on the way, for residents. */
@@ -51,12 +53,7 @@ describe('each role in a browser', { concurrency: false }, () => {
     context.setDefaultTimeout(UI_TIMEOUT_MS);
     if (account) {
       const page = await context.newPage();
-      await page.goto(`${demo.base}/login`);
-      const form = page.locator('form:has(input[name=password])');
-      await form.locator('input[name=username]').fill(account.username);
-      await form.locator('input[name=password]').fill(PASSWORD);
-      await form.locator('button[type=submit]').click();
-      await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+      await authenticators.login(page, demo.base, account.username, PASSWORD);
       await page.close();
     }
     return context;

@@ -27,6 +27,8 @@ pub struct Actor {
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
     pub handle: String,
+    /// What the session may do yet (everything, or one page first).
+    pub stage: crate::auth::Stage,
     pub previous_login_at: Option<i64>,
     pub previous_login_ip: Option<String>,
 }

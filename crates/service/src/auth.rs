@@ -38,6 +38,7 @@ pub struct LoginOutcome {
 fn session_info(hash: &str, s: &SessionRow) -> SessionInfo {
     SessionInfo {
         handle: hash.chars().take(16).collect(),
+        stage: Stage::parse(&s.stage),
         previous_login_at: s.prev_login_at,
         previous_login_ip: s.prev_login_ip.clone(),
     }
@@ -73,7 +74,7 @@ impl Stage {
         }
     }
 
-    fn parse(s: &str) -> Stage {
+    pub(crate) fn parse(s: &str) -> Stage {
         match s {
             "ok" => Stage::Ok,
             "password" => Stage::ChangePassword,

@@ -219,9 +219,23 @@ pub fn stage_page(stage: Stage) -> &'static str {
     }
 }
 
-fn stage_refusal(stage: Stage, api: bool) -> Response {
+/// Where a page request must go instead. A request from htmx (a fragment loaded into the
+/// page) gets 401 with `HX-Redirect`, so that the whole page goes there rather than the
+/// target page being swapped into a corner of this one.
+fn send_to(parts: &Parts, to: &str) -> Response {
+    if parts.headers.contains_key("hx-request") {
+        let mut res = StatusCode::UNAUTHORIZED.into_response();
+        if let Ok(v) = to.parse() {
+            res.headers_mut().insert("hx-redirect", v);
+        }
+        return res;
+    }
+    axum::response::Redirect::to(to).into_response()
+}
+
+fn stage_refusal(parts: &Parts, stage: Stage, api: bool) -> Response {
     if !api {
-        return axum::response::Redirect::to(stage_page(stage)).into_response();
+        return send_to(parts, stage_page(stage));
     }
     let (code, message) = match stage {
         Stage::ChangePassword => ("password_change_required", "该账号须先在网页上修改密码"),
@@ -242,7 +256,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
         let api = parts.extensions.get::<Caller>().is_some_and(|c| c.api);
         match staged.1 {
             Stage::Ok => Ok(staged.0),
-            other => Err(stage_refusal(other, api)),
+            other => Err(stage_refusal(parts, other, api)),
         }
     }
 }
@@ -287,17 +301,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Staged {
                 "请先登录或提供有效的令牌",
             ))
             .into_response()),
-            // Back to the page asked for after logging in (a scanned check-in code, say).
+            // Back to the page asked for after logging in (a scanned check-in code, say); not
+            // to a fragment htmx asked for.
             _ => {
                 let to = match parts.uri.path_and_query() {
-                    Some(pq) if parts.method == axum::http::Method::GET && pq.path() != "/" => {
+                    Some(pq)
+                        if parts.method == axum::http::Method::GET
+                            && pq.path() != "/"
+                            && !parts.headers.contains_key("hx-request") =>
+                    {
                         let next: String =
                             form_urlencoded::byte_serialize(pq.as_str().as_bytes()).collect();
                         format!("/login?next={next}")
                     }
                     _ => "/login".to_string(),
                 };
-                Err(axum::response::Redirect::to(&to).into_response())
+                Err(send_to(parts, &to))
             }
         }
     }

@@ -76,6 +76,9 @@ pub struct Layout {
     pub reads_audit: bool,
     pub manages_accounts: bool,
     pub manages_security: bool,
+    /// The session is past its stages (second factor, new password, enrolment): the menu
+    /// and the reminders' bell show only then, since none of them would open before.
+    pub settled: bool,
     /// "上次登录 2026-12-05 09:12:03 · 10.0.0.8": the account's login before this session,
     /// so that one it did not make stands out.
     pub last_login: String,
@@ -106,6 +109,10 @@ impl Layout {
             nav,
             reads_registry: actor.reads_registry(),
             reads_audit: actor.reads_audit(),
+            settled: actor
+                .session
+                .as_ref()
+                .is_none_or(|s| s.stage == dangjian_service::auth::Stage::Ok),
             manages_accounts: actor.role.manages_accounts(),
             manages_security: actor.role.manages_security(),
             last_login: last_login(actor),

@@ -99,9 +99,23 @@ on_both!(
                 );
             }
         }
+        // A fragment the page loads (the bell) sends the whole page there, not itself.
+        for (client, to) in [(&b.client, "/account/2fa"), (&client(), "/login")] {
+            let r = client
+                .get(t.url("/notifications/count"))
+                .header("hx-request", "true")
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+            assert_eq!(
+                r.headers().get("hx-redirect").and_then(|v| v.to_str().ok()),
+                Some(to)
+            );
+        }
         let (s, html) = b.page("/account/2fa").await;
         assert_eq!(s, StatusCode::OK);
-        assert!(html.contains("id=\"factor-required\""));
+        assert_eq!(html.matches("id=\"factor-required\"").count(), 1);
         assert!(html.contains("<svg"), "a QR code to scan");
         let secret: String = html
             .split("id=\"totp-secret\">")
