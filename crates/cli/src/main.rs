@@ -209,8 +209,15 @@ enum ExportCmd {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Recompute the chain and report the first changed or missing row.
-    Verify,
+    /// Recompute the chain and report the first changed or missing row; with --checkpoints,
+    /// also check each checkpoint line of that file (rows removed from the end, an older
+    /// copy restored).
+    Verify {
+        #[arg(long)]
+        checkpoints: Option<std::path::PathBuf>,
+    },
+    /// Print a signed checkpoint of the chain (sequence, MAC, time) to keep elsewhere.
+    Checkpoint,
     /// Once, after upgrading a database written before the chain was keyed: check the rows
     /// there are, then link every later row with the data key.
     Key,
@@ -248,8 +255,9 @@ async fn open_on(db: &DbArgs, database: Database) -> Result<App, String> {
 }
 
 /// The settings the environment gives: `DANGJIAN_TRUSTED_PROXIES` (addresses, separated by
-/// commas, whose `X-Real-IP` names the client) and `DANGJIAN_METRICS_TOKEN` (what `/metrics`
-/// asks for; without it `/metrics` is not served).
+/// commas, whose `X-Real-IP` names the client), `DANGJIAN_METRICS_TOKEN` (what `/metrics`
+/// asks for; without it `/metrics` is not served) and `DANGJIAN_PUBLIC_URL` (the address users
+/// reach the platform at; https makes cookies `Secure` and sends HSTS).
 fn config_from_env() -> Result<Config, String> {
     let mut config = Config::default();
     if let Ok(list) = std::env::var("DANGJIAN_TRUSTED_PROXIES") {
@@ -265,6 +273,19 @@ fn config_from_env() -> Result<Config, String> {
             return Err("DANGJIAN_METRICS_TOKEN 至少须 24 个字符".into());
         }
         config.metrics_token = Some(token);
+    }
+    if let Ok(url) = std::env::var("DANGJIAN_PUBLIC_URL") {
+        let url = url.trim().trim_end_matches('/');
+        let host = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .unwrap_or_default();
+        if host.is_empty() || host.contains(['/', '?', '#', ' ']) {
+            return Err(format!(
+                "DANGJIAN_PUBLIC_URL 应为 https://主机名[:端口]，不含路径：{url}"
+            ));
+        }
+        config.public_url = Some(url.to_string());
     }
     Ok(config)
 }
@@ -315,8 +336,17 @@ async fn run(cmd: Cmd) -> Result<(), String> {
         } => export(&db, &org, &file, unmask_reason.as_deref()).await,
         Cmd::Audit {
             db,
-            cmd: AuditCmd::Verify,
-        } => audit(&db).await,
+            cmd: AuditCmd::Verify { checkpoints },
+        } => audit(&db, checkpoints.as_deref()).await,
+        Cmd::Audit {
+            db,
+            cmd: AuditCmd::Checkpoint,
+        } => {
+            let app = open(&db).await?;
+            let c = app.audit_checkpoint().await.map_err(|e| explain(&e))?;
+            println!("{}", c.line());
+            Ok(())
+        }
         Cmd::Audit {
             db,
             cmd: AuditCmd::Key,
@@ -605,14 +635,31 @@ async fn key_audit(db: &DbArgs) -> Result<(), String> {
     Ok(())
 }
 
-async fn audit(db: &DbArgs) -> Result<(), String> {
+async fn audit(db: &DbArgs, checkpoints: Option<&std::path::Path>) -> Result<(), String> {
     let app = open(db).await?;
     let report = app.verify_audit().await.map_err(|e| explain(&e))?;
-    match report.problem {
-        None => {
-            println!("审计日志完整：共 {} 条记录，哈希链校验通过", report.rows);
-            Ok(())
-        }
-        Some((seq, why)) => Err(format!("审计日志校验失败：第 {seq} 条，{why}")),
+    if let Some((seq, why)) = report.problem {
+        return Err(format!("审计日志校验失败：第 {seq} 条，{why}"));
     }
+    println!("审计日志完整：共 {} 条记录，哈希链校验通过", report.rows);
+    if let Some(path) = checkpoints {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("无法读取检查点文件 {}：{e}", path.display()))?;
+        let mut checked = 0;
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let c = dangjian_service::audit::Checkpoint::parse(line)
+                .ok_or_else(|| format!("检查点文件第 {} 行格式不对", n + 1))?;
+            app.check_checkpoint(&c)
+                .await
+                .map_err(|e| explain(&e))?
+                .map_err(|why| format!("检查点文件第 {} 行：{why}", n + 1))?;
+            checked += 1;
+        }
+        println!("{checked} 个检查点均与日志一致");
+    }
+    Ok(())
 }

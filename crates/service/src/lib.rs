@@ -47,6 +47,13 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The token `/metrics` asks for (`Authorization: Bearer`); without one it is not served.
     pub metrics_token: Option<String>,
+    /// The address users reach the platform at (`https://dangjian.example.gov.cn`), without a
+    /// trailing slash: QR codes carry it rather than the request's Host header, and when it
+    /// is https every cookie is `Secure` and every answer carries HSTS.
+    pub public_url: Option<String>,
+    /// Refused attempts of one kind (account, address, route) are written once in this
+    /// window; the repeats are counted and written with the next row.
+    pub denied_window_ms: i64,
     pub member_rules: dangjian_domain::member::MemberRules,
     pub dues_rules: dangjian_domain::dues::DuesRules,
     pub transfer_rules: dangjian_domain::transfer::TransferRules,
@@ -56,6 +63,16 @@ pub struct Config {
     pub evaluation_rules: dangjian_domain::evaluation::EvaluationRules,
 }
 
+impl Config {
+    /// Whether users reach the platform over https (so that cookies are `Secure` and HSTS is
+    /// sent).
+    pub fn https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -63,6 +80,8 @@ impl Default for Config {
             max_login_wait_ms: 15 * 60 * 1000,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            public_url: None,
+            denied_window_ms: 10 * 60 * 1000,
             member_rules: Default::default(),
             dues_rules: Default::default(),
             transfer_rules: Default::default(),
@@ -93,6 +112,8 @@ pub struct App {
     /// The security policy, read at opening and replaced when the security administrator
     /// changes it.
     security: accounts::security::Current,
+    /// Refused attempts counted in their window (see `audit::denied`).
+    denials: audit::Denials,
 }
 
 /// China Standard Time: dates on forms and deadlines are local dates in Chongqing.
@@ -141,6 +162,7 @@ impl App {
         let app = App {
             login_failures,
             security,
+            denials: Default::default(),
             db,
             crypto,
             config,

@@ -78,6 +78,28 @@ pub async fn page(conn: &mut AnyConnection, after_seq: i64, limit: i64) -> Resul
     rs.iter().map(from_row).collect()
 }
 
+/// Rows written in `[from_ms, to_ms)` after `after_seq`, in sequence order, at most `limit`
+/// (the auditor's export, page by page).
+pub async fn page_between(
+    conn: &mut AnyConnection,
+    after_seq: i64,
+    from_ms: i64,
+    to_ms: i64,
+    limit: i64,
+) -> Result<Vec<AuditRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM audit_log WHERE seq > $1 AND at >= $2 AND at < $3 ORDER BY seq LIMIT $4"
+    );
+    let rs = sqlx::query(AssertSqlSafe(sql))
+        .bind(after_seq)
+        .bind(from_ms)
+        .bind(to_ms)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rs.iter().map(from_row).collect()
+}
+
 /// The newest rows first, optionally only one action, for the auditor's page.
 pub async fn recent(
     conn: &mut AnyConnection,

@@ -67,13 +67,20 @@ pub fn router(app: App) -> Router {
             state.clone(),
             metrics::record,
         ))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::audit_denied,
+        ))
         .merge(uncounted().into_parts().0)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::authenticate,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(headers::security))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            headers::security,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -102,6 +109,9 @@ pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Resu
             tick.tick().await;
             if let Err(e) = chores.purge_sessions().await {
                 tracing::warn!("session purge failed: {e}");
+            }
+            if let Err(e) = chores.flush_denials().await {
+                tracing::warn!("writing the counted refusals failed: {e}");
             }
             // A new year brings new requirements for every branch.
             if let Err(e) = chores.ensure_life_year().await {

@@ -6,8 +6,12 @@ use dangjian_service::ServiceError;
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-/// `path` on this server as the browser reached it.
-pub fn absolute_url(headers: &HeaderMap, path: &str) -> String {
+/// `path` on this server: at the configured public address, else as the browser reached it
+/// (a Host header is the client's to write, so a deployment names its address).
+pub fn absolute_url(public_url: Option<&str>, headers: &HeaderMap, path: &str) -> String {
+    if let Some(base) = public_url {
+        return format!("{}{path}", base.trim_end_matches('/'));
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -32,4 +36,23 @@ pub fn svg(url: &str) -> Result<String, ServiceError> {
                 .build()
         })
         .map_err(|e| ServiceError::Internal(format!("QR code: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_address_wins_over_the_host_header() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "evil.example.com".parse().expect("host"));
+        assert_eq!(
+            absolute_url(Some("https://dj.example.gov.cn/"), &h, "/c/AB12"),
+            "https://dj.example.gov.cn/c/AB12"
+        );
+        assert_eq!(
+            absolute_url(None, &h, "/c/AB12"),
+            "http://evil.example.com/c/AB12"
+        );
+    }
 }

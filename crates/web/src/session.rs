@@ -120,10 +120,21 @@ fn client_ip(req: &Request, trusted: &[std::net::IpAddr]) -> String {
 pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let ip = client_ip(&req, &st.app.config.trusted_proxies);
-    let tls = req
-        .headers()
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v == "https");
+    // The configured public address decides; a proxy of ours may also say so.
+    let tls = st.app.config.https()
+        || (req
+            .headers()
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v == "https")
+            && req
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .is_some_and(|c| {
+                    st.app
+                        .config
+                        .trusted_proxies
+                        .contains(&c.0.ip().to_canonical())
+                }));
     let bearer_token = bearer(req.headers()).map(str::to_string);
     let cookie_token = cookie_value(req.headers(), COOKIE).map(str::to_string);
     let token = bearer_token.clone().or(cookie_token);
@@ -178,6 +189,33 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
     };
     req.extensions_mut().insert(caller);
     next.run(req).await
+}
+
+/// Writes a refused request of a logged-in account (403, or 404 for what lies outside its
+/// scope) to the audit log through the service, which counts repeats instead of writing each.
+pub async fn audit_denied(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let actor = req
+        .extensions()
+        .get::<Caller>()
+        .and_then(|c| c.auth.as_ref().map(|(a, _)| a.clone()));
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string());
+    let method = req.method().to_string();
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    let status = res.status();
+    if let (Some(actor), Some(route)) = (actor, route)
+        && matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+        && let Err(e) = st
+            .app
+            .audit_denied(&actor, &method, &route, &path, status.as_u16())
+            .await
+    {
+        tracing::warn!("auditing a refusal failed: {e}");
+    }
+    res
 }
 
 /// Accepts the token from the header (htmx, fetch) or from a urlencoded form field.

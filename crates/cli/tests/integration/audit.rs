@@ -225,3 +225,206 @@ on_both!(
 pub async fn auditor_actor(t: &TestApp) -> dangjian_service::Actor {
     t.actor(&t.account("auditor").username).await
 }
+
+/// Refused attempts are audited as `denied`, one row per account and route in a window, the
+/// repeats counted into the next row (or written by the chores when the window passes).
+async fn refusals_are_counted(engine: crate::harness::Engine) {
+    let Some(t) = TestApp::start_with(engine, |c| c.denied_window_ms = 1_500).await else {
+        return;
+    };
+    let member_id = t.api("baitao-member").await.get_json("/api/v1/me").await.1["member_id"]
+        .as_i64()
+        .expect("member");
+    let other_town = t
+        .town_accounts()
+        .into_iter()
+        .find(|a| a.username != "town-500102013")
+        .expect("another town")
+        .username
+        .clone();
+    let outsider = t.api(&other_town).await;
+    for _ in 0..20 {
+        let (s, _) = outsider
+            .get_json(&format!("/api/v1/members/{member_id}"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+    let secretary = t.api("baitao-secretary").await;
+    for _ in 0..3 {
+        let (s, _) = secretary.get_json("/api/v1/accounts").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    async fn denied(t: &TestApp) -> Vec<Vec<String>> {
+        let mut conn = t.sql().await;
+        crate::harness::rows(
+            &mut conn,
+            "SELECT actor_name, object_id, detail FROM audit_log WHERE action = 'denied' ORDER BY seq",
+        )
+        .await
+    }
+    let rows = denied(&t).await;
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0][0], other_town);
+    assert_eq!(rows[0][1], "GET /api/v1/members/{id}");
+    assert_eq!(rows[0][2], format!("GET /api/v1/members/{member_id} → 404"));
+    assert_eq!(rows[1][1], "GET /api/v1/accounts");
+    assert!(rows[1][2].ends_with("→ 403"));
+
+    // The next window's first refusal carries the 19 repeats.
+    tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
+    outsider
+        .get_json(&format!("/api/v1/members/{member_id}"))
+        .await;
+    let rows = denied(&t).await;
+    assert_eq!(rows.len(), 3);
+    assert!(rows[2][2].contains("另有 19 次"), "{rows:?}");
+    // A window that passes quietly gives its repeats to the chores.
+    tokio::time::sleep(std::time::Duration::from_millis(1_600)).await;
+    assert_eq!(
+        t.app.flush_denials().await.expect("flush"),
+        1,
+        "the secretary's two"
+    );
+    let rows = denied(&t).await;
+    assert_eq!(rows.len(), 4);
+    assert!(rows[3][2].contains("另有 2 次"), "{rows:?}");
+    assert_eq!(rows[3][1], "GET /api/v1/accounts");
+    assert_eq!(t.app.flush_denials().await.expect("flush"), 0);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_are_audited_and_counted_sqlite() {
+    refusals_are_counted(crate::harness::Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_are_audited_and_counted_postgres() {
+    refusals_are_counted(crate::harness::Engine::Postgres).await;
+}
+
+on_both!(
+    a_checkpoint_kept_elsewhere_shows_rows_cut_from_the_end,
+    async |t: &TestApp| {
+        let admin = t.api(&t.account("district_admin").username).await;
+        let c = t.app.audit_checkpoint().await.expect("checkpoint");
+        let line = c.line();
+        let read = dangjian_service::audit::Checkpoint::parse(&line).expect("parses");
+        assert_eq!(t.app.check_checkpoint(&read).await.expect("check"), Ok(()));
+        // A checkpoint with another time (or made without the key) is refused.
+        let forged = dangjian_service::audit::Checkpoint {
+            at: c.at + 1,
+            ..c.clone()
+        };
+        assert!(
+            t.app
+                .check_checkpoint(&forged)
+                .await
+                .expect("check")
+                .is_err()
+        );
+
+        let (s, _) = admin
+            .patch("/api/v1/orgs/1", &json!({"secretary": "赵书记"}))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(problem(&t.app).await, None);
+        assert_eq!(
+            t.app.check_checkpoint(&c).await.expect("check"),
+            Ok(()),
+            "later rows are fine"
+        );
+
+        // Someone cuts the log back to before the checkpoint and sets the head to match: the
+        // chain alone still verifies, the checkpoint does not.
+        drop_guards(t).await;
+        let keep = c.seq - 1;
+        sql(t, &format!("DELETE FROM audit_log WHERE seq > {keep}")).await;
+        let mut conn = t.sql().await;
+        let last = crate::harness::rows(
+            &mut conn,
+            &format!("SELECT hash FROM audit_log WHERE seq = {keep}"),
+        )
+        .await;
+        drop(conn);
+        sql(
+            t,
+            &format!(
+                "UPDATE audit_head SET seq = {keep}, hash = '{}' WHERE id = 1",
+                last[0][0]
+            ),
+        )
+        .await;
+        assert_eq!(problem(&t.app).await, None, "the cut chain verifies alone");
+        let why = t
+            .app
+            .check_checkpoint(&c)
+            .await
+            .expect("check")
+            .expect_err("the checkpoint names the missing row");
+        assert!(why.contains("已不存在"), "{why}");
+    }
+);
+
+on_both!(
+    the_auditor_exports_a_span_of_the_log_with_its_links,
+    async |t: &TestApp| {
+        let auditor = t.browser("auditor").await;
+        let today = dangjian_service::today().to_string();
+        let (s, html, _) = auditor
+            .post_form(
+                "/audit/export.csv",
+                &[("from", "2026-13-01"), ("to", today.as_str())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("data-field=\"from\"") || html.contains("日期"),
+            "{html}"
+        );
+        let r = auditor
+            .client
+            .post(t.url("/audit/export.csv"))
+            .form(&[
+                ("_csrf", auditor.csrf.as_str()),
+                ("from", "2020-01-01"),
+                ("to", today.as_str()),
+            ])
+            .send()
+            .await
+            .expect("export");
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .expect("type")
+                .starts_with("text/csv")
+        );
+        let text = r.text().await.expect("csv");
+        assert!(
+            text.starts_with("\u{feff}序号,时间,用户"),
+            "{}",
+            &text[..60]
+        );
+        let lines: Vec<&str> = text.lines().skip(1).collect();
+        let mut conn = t.sql().await;
+        let total = crate::harness::rows(&mut conn, "SELECT COUNT(*) FROM audit_log").await;
+        let total: usize = total[0][0].parse().expect("count");
+        assert!(lines.len() > 10, "the demo's and the tests' rows");
+        // Every row up to the export's own (the export is audited before it streams).
+        assert_eq!(lines.len(), total, "{} lines, {total} rows", lines.len());
+        assert!(lines.iter().any(|l| l.contains(",audit.export,")));
+        let first: Vec<&str> = lines[0].split(',').collect();
+        assert_eq!(first[0], "1");
+        assert_eq!(first[first.len() - 1].len(), 64, "the row's link");
+        // Nobody else exports it.
+        let admin = t.browser("admin").await;
+        let (s, _, _) = admin
+            .post_form(
+                "/audit/export.csv",
+                &[("from", "2020-01-01"), ("to", today.as_str())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);

@@ -256,3 +256,46 @@ on_both!(logout_ends_the_session, async |t: &TestApp| {
         "after logout pages send the user to the login form"
     );
 });
+
+/// A deployment whose public address is https: every cookie is `Secure` and every answer
+/// carries HSTS.
+async fn https_deployment(engine: crate::harness::Engine) {
+    let Some(t) = TestApp::start_with(engine, |c| {
+        c.public_url = Some("https://dangjian.example.gov.cn".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let r = reqwest::get(t.url("/login")).await.expect("login page");
+    assert_eq!(
+        r.headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000")
+    );
+    let login_cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        login_cookie.starts_with("dj_login=") && login_cookie.ends_with("; Secure"),
+        "{login_cookie}"
+    );
+    let cookie = form_login(&t, &[], None).await;
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert_eq!(cookie.matches("Secure").count(), 1, "{cookie}");
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_deployment_marks_cookies_secure_and_sends_hsts_sqlite() {
+    https_deployment(crate::harness::Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_deployment_marks_cookies_secure_and_sends_hsts_postgres() {
+    https_deployment(crate::harness::Engine::Postgres).await;
+}

@@ -124,6 +124,35 @@ fn a_real_deployment_from_the_command_line() {
     let o = dangjian(&dir, &["audit", "verify"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("校验通过"));
+    // A checkpoint kept in a file of the operator's checks out, later rows or not; an edited
+    // one does not.
+    let o = dangjian(&dir, &["audit", "checkpoint"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let line = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert!(
+        line.starts_with("dangjian-audit-checkpoint v1 seq="),
+        "{line}"
+    );
+    let file = dir.0.join("checkpoints.txt");
+    std::fs::write(&file, format!("{line}\n")).expect("write");
+    assert!(
+        dangjian(&dir, &["user", "enable", "clerk"])
+            .status
+            .success()
+    );
+    let path = file.display().to_string();
+    let o = dangjian(&dir, &["audit", "verify", "--checkpoints", &path]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1 个检查点均与日志一致"), "{}", text(&o));
+    std::fs::write(&file, line.replace(" at=", " at=9")).expect("write");
+    let o = dangjian(&dir, &["audit", "verify", "--checkpoints", &path]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("签名不符"), "{}", text(&o));
+    assert!(
+        dangjian(&dir, &["user", "disable", "clerk"])
+            .status
+            .success()
+    );
 
     // The demo will not overwrite a database that is not a demo.
     let url = format!("sqlite://{}", dir.0.join("real.db").display());

@@ -132,6 +132,19 @@ impl TestApp {
         engine: Engine,
         route: impl FnOnce(String) -> String,
     ) -> Option<TestApp> {
+        Self::boot(engine, route, |_| {}).await
+    }
+
+    /// Like `start`, with the deployment's configuration changed by `tweak`.
+    pub async fn start_with(engine: Engine, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        Self::boot(engine, |url| url, tweak).await
+    }
+
+    async fn boot(
+        engine: Engine,
+        route: impl FnOnce(String) -> String,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Option<TestApp> {
         let (url, dir, pg_admin) = match engine {
             Engine::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("dangjian-test-{}", random_suffix()));
@@ -160,13 +173,14 @@ impl TestApp {
         let key = Crypto::generate_hex();
         let crypto = Crypto::from_hex(&key).expect("key");
         // The tests stand in for a proxy on this machine, naming clients in `X-Real-IP`.
-        let config = Config {
+        let mut config = Config {
             trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into()],
             metrics_token: Some(METRICS_TOKEN.into()),
             // Longer than a password check in a debug build, so that a wait is seen as one.
             login_wait_ms: 5_000,
             ..Config::default()
         };
+        tweak(&mut config);
         let app = App::open(db, crypto, config).await.expect("open app");
         let summary = demo::generate(&app, 0.02, 7, PASSWORD)
             .await

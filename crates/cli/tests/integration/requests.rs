@@ -841,3 +841,68 @@ on_both!(
         assert_eq!(e["error"]["field"], "category_id");
     }
 );
+
+on_both!(
+    the_assignee_reads_the_phone_only_until_the_request_is_closed,
+    async |t: &TestApp| {
+        let village = t.api("baitao-village").await;
+        let vid = scope_id(&village).await;
+        let (s, sub) = submit(t, vid, "13800003333", json!({})).await;
+        assert_eq!(s, StatusCode::CREATED, "{sub}");
+        let code = sub["code"].as_str().expect("code").to_string();
+        let id = find(&village, &code).await;
+        let member = t.api("baitao-member").await;
+        let member_id = member.get_json("/api/v1/me").await.1["member_id"]
+            .as_i64()
+            .expect("member id");
+        for body in [
+            json!({ "action": "accept" }),
+            json!({ "action": "assign", "member_id": member_id }),
+        ] {
+            let (s, v) = act(&village, id, body).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+        }
+        let phone = |who: &'static str| {
+            let api = if who == "member" { &member } else { &village };
+            async move {
+                api.post(
+                    &format!("/api/v1/requests/{id}/phone"),
+                    &json!({ "reason": "上门核实情况" }),
+                )
+                .await
+            }
+        };
+        let (s, p) = phone("member").await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        assert_eq!(p["phone"], "13800003333");
+        let (_, v) = member.get_json(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(v["reads_phone"], true);
+        for body in [
+            json!({ "action": "start" }),
+            json!({ "action": "resolve", "note": "已上门修好" }),
+        ] {
+            let (s, v) = act(&member, id, body).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+        }
+        let (s, _) = public_post(
+            t,
+            "/api/v1/public/requests/answer",
+            &json!({ "code": code, "phone": "13800003333", "action": "confirm", "note": "" }),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, v) = act(&village, id, json!({ "action": "close" })).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["state"], "closed");
+        let (s, _) = phone("member").await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "closed: the member's need has ended"
+        );
+        let (_, v) = member.get_json(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(v["reads_phone"], false);
+        let (s, _) = phone("village").await;
+        assert_eq!(s, StatusCode::OK, "the community still answers for it");
+    }
+);

@@ -363,7 +363,7 @@ async fn org_id(t: &TestApp, path: &str) -> i64 {
 fn audited_writes(own_orgs: &[i64]) -> String {
     let own: Vec<String> = own_orgs.iter().map(|o| format!("'{o}'")).collect();
     format!(
-        "FROM audit_log WHERE action NOT IN ('login', 'logout') \
+        "FROM audit_log WHERE action NOT IN ('login', 'logout', 'denied') \
          AND NOT (action = 'export' AND object_type = 'org' AND object_id IN ({}))",
         own.join(", ")
     )
@@ -825,6 +825,22 @@ on_both!(
             written.is_empty(),
             "nothing is written or unmasked: {written:?}"
         );
+        // The refusals are in the log, one row per account and route however often tried.
+        let denied = scalar(
+            t,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND result = 'denied'",
+        )
+        .await
+        .unwrap_or_default();
+        let kinds = scalar(
+            t,
+            "SELECT COUNT(*) FROM (SELECT DISTINCT actor_id, object_id FROM audit_log \
+             WHERE action = 'denied') k",
+        )
+        .await
+        .unwrap_or_default();
+        assert!(denied > 100, "refusals are audited: {denied}");
+        assert_eq!(denied, kinds, "one row per account and route in a window");
         // Every route of the table was classified: the exempt ones are all still routed.
         for (m, p, why) in NO_OBJECT {
             assert!(

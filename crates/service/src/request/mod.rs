@@ -208,8 +208,11 @@ pub struct RequestView {
     pub events: Vec<RequestEvent>,
     /// The staff actions the actor may take now.
     pub actions: Vec<RequestAction>,
-    /// Whether the actor manages the request for its community (phone, redaction).
+    /// Whether the actor manages the request for its community (redaction).
     pub manages: bool,
+    /// Whether the actor may see the resident's phone in full (with a reason): the
+    /// community's staff, or whoever handles it until it is closed.
+    pub reads_phone: bool,
     pub departments: Vec<RequestDepartment>,
     pub now: i64,
 }
@@ -368,6 +371,7 @@ impl App {
         Ok(RequestView {
             actions: policy::staff_actions(actor, &request),
             manages: policy::manages(actor, &request),
+            reads_phone: policy::reads_phone(actor, &request),
             request,
             events: crate::model::all(events),
             departments,
@@ -490,8 +494,10 @@ impl App {
         reason: &str,
     ) -> ServiceResult<String> {
         let r = self.staff_request(actor, id).await?;
-        if !policy::handles(actor, &r) {
-            return Err(ServiceError::Forbidden("只有承办人员可以查看联系电话"));
+        if !policy::reads_phone(actor, &r) {
+            return Err(ServiceError::Forbidden(
+                "只有承办人员可以查看联系电话；诉求关闭后，承办的党员和部门不能再查看",
+            ));
         }
         let reason = checked_reason(reason)?;
         let mut conn = self.db.conn().await?;

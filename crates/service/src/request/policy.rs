@@ -39,6 +39,13 @@ pub(crate) fn handles(actor: &Actor, r: &Request) -> bool {
             .is_some_and(|p| actor.check_edit_members(p).is_ok())
 }
 
+/// The resident's phone in full: the community's staff always (they answer for the
+/// request), the member or department it was sent to only while it is open: their need for it
+/// ends when the request is closed.
+pub(crate) fn reads_phone(actor: &Actor, r: &Request) -> bool {
+    manages(actor, r) || (handles(actor, r) && state_of(r).is_ok_and(|s| !s.is_final()))
+}
+
 /// The moves the actor may make on the request now.
 pub(crate) fn staff_actions(actor: &Actor, r: &Request) -> Vec<RequestAction> {
     let Ok(state) = state_of(r) else {

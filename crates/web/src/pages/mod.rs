@@ -180,6 +180,7 @@ pub(crate) fn routes() -> Table {
         .post("/recruits/{id}/extension", recruit::extend)
         .post("/recruits/{id}/cancel", recruit::cancel)
         .get("/audit", audit::page)
+        .post("/audit/export.csv", audit::export)
         .get("/accounts", accounts::list)
         .get("/accounts/new", accounts::new_form)
         .post("/accounts/new", accounts::create)

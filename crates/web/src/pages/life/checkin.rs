@@ -151,7 +151,11 @@ pub async fn host_page(
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
     let d = st.app.checkin_detail(&auth.actor, id).await?;
-    let url = crate::qr::absolute_url(&headers, &format!("/checkin?code={}", d.checkin.code));
+    let url = crate::qr::absolute_url(
+        st.app.config.public_url.as_deref(),
+        &headers,
+        &format!("/checkin?code={}", d.checkin.code),
+    );
     let qr_svg = crate::qr::svg(&url)?;
     let c = &d.checkin;
     Ok(render(&HostPage {

@@ -805,6 +805,7 @@ struct CardPage {
 }
 
 fn card_page(
+    st: &AppState,
     auth: &Auth,
     headers: &HeaderMap,
     c: CardView,
@@ -812,7 +813,11 @@ fn card_page(
 ) -> PageResult<Response> {
     let (url, qr_svg) = match &c.code {
         Some(code) => {
-            let url = crate::qr::absolute_url(headers, &format!("/c/{code}"));
+            let url = crate::qr::absolute_url(
+                st.app.config.public_url.as_deref(),
+                headers,
+                &format!("/c/{code}"),
+            );
             let svg = crate::qr::svg(&url)?;
             (url, svg)
         }
@@ -838,7 +843,7 @@ pub async fn card(
     PagePath(id): PagePath<i64>,
 ) -> PageResult<Response> {
     let c = st.app.member_card(&auth.actor, id).await?;
-    card_page(&auth, &headers, c, FormErrors::default())
+    card_page(&st, &auth, &headers, c, FormErrors::default())
 }
 
 #[derive(Deserialize, Default)]
@@ -873,7 +878,7 @@ pub async fn save_card(
             c.duties = f.duties;
             c.commitment = f.commitment;
             c.published = input.published;
-            card_page(&auth, &headers, c, FormErrors(errs))
+            card_page(&st, &auth, &headers, c, FormErrors(errs))
         }
     }
 }

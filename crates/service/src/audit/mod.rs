@@ -5,6 +5,12 @@
 //! the sequence number where keyed rows begin is stored with its own MAC, so it cannot be
 //! moved to pass keyed rows off as plain ones.
 
+mod checkpoint;
+mod denied;
+
+pub use checkpoint::Checkpoint;
+pub(crate) use denied::Denials;
+
 use dangjian_store::audit::{self, AuditRow};
 use dangjian_store::setting;
 use dangjian_store::{Conn, Transaction};
@@ -305,6 +311,62 @@ impl App {
     }
 
     /// The auditor's view of the log, newest first.
+    /// Starts the auditor's export of the rows written from `from` to `to` (dates, both
+    /// included): checks the role and the span and writes the export's own audit row; the
+    /// rows follow page by page from `audit_export_page`. Answers the span in epoch ms.
+    pub async fn begin_audit_export(
+        &self,
+        actor: &Actor,
+        from: &str,
+        to: &str,
+    ) -> ServiceResult<(i64, i64)> {
+        if !actor.role.reads_audit() {
+            return Err(ServiceError::NotFound);
+        }
+        let day = |field: &'static str, s: &str| {
+            dangjian_domain::date::parse(s.trim())
+                .ok_or_else(|| ServiceError::field(field, "invalid_date", "日期应为 YYYY-MM-DD"))
+        };
+        let (f, t) = (day("from", from)?, day("to", to)?);
+        if t < f {
+            return Err(ServiceError::field(
+                "to",
+                "before_from",
+                "结束日期不能早于开始日期",
+            ));
+        }
+        let ms = |d: time::Date| {
+            d.midnight()
+                .assume_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC))
+                .unix_timestamp()
+                * 1000
+        };
+        let span = (ms(f), ms(t + time::Duration::days(1)));
+        self.audit_alone(
+            actor,
+            Entry::ok("audit.export", "audit_log", format!("{from}..{to}")),
+        )
+        .await?;
+        Ok(span)
+    }
+
+    /// One page of the auditor's export, oldest first, after `after_seq`.
+    pub async fn audit_export_page(
+        &self,
+        actor: &Actor,
+        span: (i64, i64),
+        after_seq: i64,
+        limit: i64,
+    ) -> ServiceResult<Vec<AuditEntry>> {
+        if !actor.role.reads_audit() {
+            return Err(ServiceError::NotFound);
+        }
+        let mut conn = self.db.conn().await?;
+        Ok(crate::model::all(
+            audit::page_between(&mut conn, after_seq, span.0, span.1, limit.clamp(1, 5000)).await?,
+        ))
+    }
+
     pub async fn audit_log(
         &self,
         actor: &Actor,
