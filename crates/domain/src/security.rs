@@ -16,6 +16,8 @@ pub struct SecurityPolicy {
     pub session_max_hours: u32,
     /// Failed logins to one account from one address before each try has to wait.
     pub free_failed_logins: u32,
+    /// Years a household registered from now is kept before the job anonymises it.
+    pub household_retention_years: u32,
 }
 
 impl Default for SecurityPolicy {
@@ -26,17 +28,24 @@ impl Default for SecurityPolicy {
             session_idle_minutes: 30,
             session_max_hours: 12,
             free_failed_logins: 5,
+            household_retention_years: 5,
         }
     }
 }
 
 /// Each setting's field name, label and allowed range, for the form and its checks.
-pub const BOUNDS: [(&str, &str, u32, u32); 5] = [
+pub const BOUNDS: [(&str, &str, u32, u32); 6] = [
     ("min_password_chars", "密码最短长度（字符）", 8, 64),
     ("password_history", "不得重复使用最近几次的密码", 0, 24),
     ("session_idle_minutes", "无操作自动退出（分钟）", 5, 240),
     ("session_max_hours", "登录最长有效（小时）", 1, 24),
     ("free_failed_logins", "连续输错几次后开始延时", 3, 20),
+    (
+        "household_retention_years",
+        "群众户信息保存年限（新登记的户）",
+        1,
+        30,
+    ),
 ];
 
 impl SecurityPolicy {
@@ -47,6 +56,7 @@ impl SecurityPolicy {
             "session_idle_minutes" => self.session_idle_minutes,
             "session_max_hours" => self.session_max_hours,
             "free_failed_logins" => self.free_failed_logins,
+            "household_retention_years" => self.household_retention_years,
             _ => return None,
         })
     }

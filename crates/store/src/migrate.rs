@@ -150,6 +150,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0023_second_factor.sql"),
         postgres: include_str!("../migrations/postgres/0023_second_factor.sql"),
     },
+    Migration {
+        version: 24,
+        name: "household_retention",
+        sqlite: include_str!("../migrations/sqlite/0024_household_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0024_household_retention.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -113,6 +113,12 @@ pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Resu
             if let Err(e) = chores.flush_denials().await {
                 tracing::warn!("writing the counted refusals failed: {e}");
             }
+            if let Err(e) = chores
+                .anonymise_expired_households(dangjian_service::today())
+                .await
+            {
+                tracing::warn!("the household retention job failed: {e}");
+            }
             // A new year brings new requirements for every branch.
             if let Err(e) = chores.ensure_life_year().await {
                 tracing::warn!("extending the compliance tallies failed: {e}");

@@ -1088,3 +1088,93 @@ on_both!(grids_sort_their_numbers_as_numbers, async |t: &TestApp| {
     .await;
     assert_eq!(missing, [["0".to_string()]]);
 });
+
+on_both!(
+    households_past_their_retention_are_anonymised_and_the_figures_stay,
+    async |t: &TestApp| {
+        // The security administrator's period sets a new household's date.
+        let security = t.api("security").await;
+        let (_, mut policy) = security.get_json("/api/v1/security-policy").await;
+        policy["household_retention_years"] = json!(2);
+        let (s, v) = security
+            .send_json(reqwest::Method::PUT, "/api/v1/security-policy", &policy)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let village = t.api("baitao-village").await;
+        let vid = me(&village).await["scope_org_id"].as_i64().expect("scope");
+        let (s, g) = village
+            .post(
+                "/api/v1/grids",
+                &json!({ "org_id": vid, "name": "保存期限网格" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{g}");
+        let grid = g["id"].as_i64().expect("grid");
+        let (s, h) = village
+            .post(
+                &format!("/api/v1/grids/{grid}/households"),
+                &json!({
+                    "address": "保存期限小区 1 号", "head_name": "孙大爷", "phone": "13900139000",
+                    "size": "2", "needs": ["low_income"], "legal_basis": "duty"
+                }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{h}");
+        let hid = h["id"].as_i64().expect("id");
+        let today = dangjian_service::today();
+        let expected = today
+            .replace_year(today.year() + 2)
+            .unwrap_or(today)
+            .to_string();
+        assert_eq!(h["retain_until"], expected);
+        let before = coverage(&village, vid).await;
+
+        // Past its date, the job takes name, address and phone, once; the figures stay.
+        let mut conn = t.sql().await;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE household SET retain_until = '2020-01-01' WHERE id = {hid}"
+        )))
+        .execute(&mut *conn)
+        .await
+        .expect("backdate");
+        let n = t
+            .app
+            .anonymise_expired_households(today)
+            .await
+            .expect("job");
+        assert!(n >= 1, "{n}");
+        let row = crate::harness::rows(
+            &mut conn,
+            &format!(
+                "SELECT head_name, address, COALESCE(phone_masked, '-'), anonymised_on FROM household WHERE id = {hid}"
+            ),
+        )
+        .await;
+        assert_eq!(
+            row[0],
+            ["（已匿名）", "（已匿名）", "-", today.to_string().as_str()]
+        );
+        let phone = crate::harness::rows(
+            &mut conn,
+            &format!("SELECT COUNT(*) FROM household WHERE id = {hid} AND phone_cipher IS NULL"),
+        )
+        .await;
+        assert_eq!(phone[0][0], "1", "the encrypted phone is gone too");
+        assert_eq!(coverage(&village, vid).await, before, "the figures stay");
+        t.assert_counters_agree().await;
+        let audited = crate::harness::rows(
+            &mut conn,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'household.anonymise'",
+        )
+        .await;
+        assert_eq!(audited[0][0], "1");
+        assert_eq!(
+            t.app
+                .anonymise_expired_households(today)
+                .await
+                .expect("job"),
+            0,
+            "once"
+        );
+    }
+);

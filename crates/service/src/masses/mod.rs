@@ -211,6 +211,23 @@ pub(crate) async fn visible_member(
 }
 
 impl App {
+    /// The retention job: households past their retention date lose name, address and phone
+    /// (one audit row for the run); the figures stay as they were. Answers how many.
+    pub async fn anonymise_expired_households(&self, on: time::Date) -> ServiceResult<u64> {
+        let mut tx = self.begin_audited().await?;
+        let n = store::anonymise_expired_households(tx.conn(), &date::format(on)).await?;
+        if n == 0 {
+            return Ok(0);
+        }
+        tx.commit(
+            &Actor::system("retention"),
+            Entry::ok("household.anonymise", "household", "*")
+                .detail(format!("{n} 户超过保存期限，已删除姓名、地址和电话")),
+        )
+        .await?;
+        Ok(n)
+    }
+
     /// The org whose subtree a list covers: the one asked for, or the actor's home.
     pub(crate) async fn list_root(&self, actor: &Actor, org: Option<i64>) -> ServiceResult<Org> {
         match org {
@@ -488,8 +505,14 @@ impl App {
     ) -> ServiceResult<i64> {
         let g = self.grid(actor, grid_id).await?;
         actor.check_edit_members(&g.org_path)?;
+        // The retention period is the security administrator's.
+        let rules = masses::MassesRules {
+            retention_years: u8::try_from(self.security_policy().household_retention_years)
+                .unwrap_or(u8::MAX),
+            ..self.config.masses_rules
+        };
         let h = input
-            .validate(today(), &self.config.masses_rules)
+            .validate(today(), &rules)
             .map_err(ServiceError::Invalid)?;
         let needs = masses::needs_text(&h.needs);
         let new = NewHousehold {

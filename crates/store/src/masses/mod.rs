@@ -155,6 +155,24 @@ pub struct NewHousehold<'a> {
     pub created_by: Option<i64>,
 }
 
+/// The placeholder an anonymised household's name and address read.
+pub const ANONYMISED: &str = "（已匿名）";
+
+/// Anonymises the households whose retention date is before `today`: name, address and phone
+/// go; the household stays (its size and needs, which carry no identity, keep the figures and
+/// counters as they were). Answers how many.
+pub async fn anonymise_expired_households(conn: &mut AnyConnection, today: &str) -> Result<u64> {
+    let r = sqlx::query(
+        "UPDATE household SET head_name = $1, address = $1, phone_cipher = NULL, phone_masked = NULL, \
+         anonymised_on = $2 WHERE retain_until < $2 AND anonymised_on IS NULL",
+    )
+    .bind(ANONYMISED)
+    .bind(today)
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected())
+}
+
 pub async fn insert_household(conn: &mut AnyConnection, h: &NewHousehold<'_>) -> Result<i64> {
     let r = sqlx::query(
         "INSERT INTO household (grid_id, org_path, address, head_name, phone_cipher, phone_masked, size, needs, legal_basis, \
