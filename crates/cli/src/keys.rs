@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use dangjian_service::Crypto;
 use dangjian_service::database::{Database, Engine};
 
-fn sqlite_file(url: &str) -> Option<PathBuf> {
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
@@ -21,6 +21,20 @@ pub fn default_key_file(url: &str) -> PathBuf {
         }
         None => PathBuf::from("dangjian.key"),
     }
+}
+
+/// The key from DANGJIAN_DATA_KEY or the key file, never a new one (a restore checks a copy
+/// against the key the deployment holds).
+pub fn existing(url: &str, key_file: Option<&Path>) -> Result<Crypto, String> {
+    if let Ok(hex) = std::env::var("DANGJIAN_DATA_KEY") {
+        return Crypto::from_hex(&hex).map_err(|e| e.to_string());
+    }
+    let path = key_file
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| default_key_file(url));
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("无法读取数据密钥 {}：{e}", path.display()))?;
+    Crypto::from_hex(&text).map_err(|e| format!("{}：{e}", path.display()))
 }
 
 /// The key from DANGJIAN_DATA_KEY, or from the key file; a new key file is written only

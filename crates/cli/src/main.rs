@@ -49,6 +49,22 @@ enum Cmd {
     },
     /// Create a fresh demo database shaped like Fuling, print its accounts and serve it.
     Demo(DemoArgs),
+    /// A consistent copy of the live SQLite database while it serves (PostgreSQL: pg_dump).
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The copy to write (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the SQLite database with a backup, after checking the copy: integrity, the
+    /// migrations, the data key, the audit chain and the counters. Stop the server first.
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Start a real deployment: create the root organization and the first district admin.
     Init {
         #[command(flatten)]
@@ -334,6 +350,14 @@ async fn run(cmd: Cmd) -> Result<(), String> {
                     unmask_reason,
                 },
         } => export(&db, &org, &file, unmask_reason.as_deref()).await,
+        Cmd::Backup { db, to } => {
+            let app = open(&db).await?;
+            app.backup_to(&to).await.map_err(|e| explain(&e))?;
+            app.close().await;
+            println!("已备份到 {}（请与数据密钥分开保存）", to.display());
+            Ok(())
+        }
+        Cmd::Restore { db, from } => restore(&db, &from).await,
         Cmd::Audit {
             db,
             cmd: AuditCmd::Verify { checkpoints },
@@ -632,6 +656,51 @@ async fn key_audit(db: &DbArgs) -> Result<(), String> {
         .await
         .map_err(|e| explain(&e))?;
     println!("已校验 {rows} 条审计记录；此后的记录以密钥链接");
+    Ok(())
+}
+
+/// Checks a copy beside the database, then puts it in the database's place.
+async fn restore(db: &DbArgs, from: &std::path::Path) -> Result<(), String> {
+    let target = keys::sqlite_file(&db.database_url)
+        .ok_or("restore 只用于 SQLite；PostgreSQL 请用 pg_restore（见运维文档）")?;
+    let crypto = keys::existing(&db.database_url, db.key_file.as_deref())?;
+    let mut staged = target.clone().into_os_string();
+    staged.push(".restoring");
+    let staged = PathBuf::from(staged);
+    let sidecars = |p: &std::path::Path| {
+        ["-wal", "-shm", "-journal"].map(|s| {
+            let mut f = p.to_path_buf().into_os_string();
+            f.push(s);
+            PathBuf::from(f)
+        })
+    };
+    for f in std::iter::once(staged.clone()).chain(sidecars(&staged)) {
+        let _ = std::fs::remove_file(f);
+    }
+    std::fs::copy(from, &staged).map_err(|e| format!("无法读取备份 {}：{e}", from.display()))?;
+    let url = format!("sqlite://{}", staged.display());
+    let report = match dangjian_service::backup::check_copy(&url, crypto).await {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&staged);
+            return Err(format!(
+                "备份未通过检查，数据库未作任何改动：{}",
+                explain(&e)
+            ));
+        }
+    };
+    for f in sidecars(&target).into_iter().chain(sidecars(&staged)) {
+        let _ = std::fs::remove_file(f);
+    }
+    std::fs::rename(&staged, &target)
+        .map_err(|e| format!("无法替换数据库 {}：{e}", target.display()))?;
+    println!(
+        "已从 {} 恢复：组织 {} 个，党员 {} 名，审计记录 {} 条，哈希链和统计数校验通过",
+        from.display(),
+        report.orgs,
+        report.members,
+        report.audit_rows
+    );
     Ok(())
 }
 

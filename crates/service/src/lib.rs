@@ -6,6 +6,7 @@ pub mod accounts;
 mod actor;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 mod crypto;
 pub mod database;
 pub mod dues;

@@ -174,6 +174,36 @@ impl Db {
         Ok(())
     }
 
+    /// SQLite: a consistent copy of the live database at `path` (`VACUUM INTO`, one read
+    /// transaction: writers go on, the copy is the database as of its start). The path must
+    /// not exist yet.
+    pub async fn backup_into(&self, path: &str) -> Result<()> {
+        let mut conn = self.conn().await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    /// SQLite's own check of every page and index: the problems it finds, none when sound.
+    /// PostgreSQL has no such check from SQL; it answers none.
+    pub async fn integrity_problems(&self) -> Result<Vec<String>> {
+        if self.backend() != Backend::Sqlite {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.conn().await?;
+        let rows = sqlx::query("PRAGMA integrity_check")
+            .fetch_all(&mut *conn)
+            .await?;
+        let found: Vec<String> = rows
+            .iter()
+            .filter_map(|r| sqlx::Row::try_get::<String, _>(r, 0).ok())
+            .filter(|s| s != "ok")
+            .collect();
+        Ok(found)
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

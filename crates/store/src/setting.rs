@@ -40,3 +40,13 @@ pub async fn has_data(conn: &mut AnyConnection) -> Result<bool> {
         .await?;
     Ok(r.try_get::<i64, _>("n")? > 0)
 }
+
+/// How many organizations and members are stored (a backup's report).
+pub async fn totals(conn: &mut AnyConnection) -> Result<(i64, i64)> {
+    let r = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM org) AS orgs, (SELECT COUNT(*) FROM member) AS members",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((r.try_get("orgs")?, r.try_get("members")?))
+}

@@ -428,3 +428,71 @@ on_both!(
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );
+
+on_both!(
+    a_backup_taken_while_writes_run_is_whole,
+    async |t: &TestApp| {
+        let dir =
+            std::env::temp_dir().join(format!("dangjian-backup-{}", dangjian_service::now_ms()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let copy = dir.join("copy.db");
+        if t.engine == Engine::Postgres {
+            let e = t.app.backup_to(&copy).await.expect_err("pg_dump's job");
+            assert!(e.to_string().contains("pg_dump"), "{e}");
+            return;
+        }
+        let admin = t.api(&t.account("district_admin").username).await;
+        let town = t.account("town_admin").scope_org_id;
+        // Writes keep coming while the copy is taken.
+        let writer = {
+            let base = t.url("");
+            let token = admin.token.clone();
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                let mut made = 0;
+                for i in 0..40 {
+                    let r = client
+                        .post(format!("{base}/api/v1/orgs"))
+                        .bearer_auth(&token)
+                        .json(&json!({"parent_id": town, "kind": "party_committee",
+                            "owner": "private_enterprise", "name": format!("备份测试党委{i}"),
+                            "code": format!("BK-{i:03}"), "opened_on": "2010-05-04"}))
+                        .send()
+                        .await
+                        .expect("create");
+                    if r.status().is_success() {
+                        made += 1;
+                    }
+                }
+                made
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        t.app.backup_to(&copy).await.expect("backup");
+        let made = writer.await.expect("writer");
+        assert!(made > 0, "the writes went on");
+        let e = t.app.backup_to(&copy).await.expect_err("never over a file");
+        assert!(e.to_string().contains("已存在"), "{e}");
+
+        let (_, crypto) = t.reopen().await;
+        let url = format!("sqlite://{}", copy.display());
+        let report = dangjian_service::backup::check_copy(&url, crypto)
+            .await
+            .expect("the copy checks out: integrity, key, chain, counters");
+        assert!(report.audit_rows > 0 && report.members > 0);
+        let mut conn = t.sql().await;
+        let now = crate::harness::rows(&mut conn, "SELECT COUNT(*) FROM org").await;
+        let now: i64 = now[0][0].parse().expect("count");
+        assert!(report.orgs <= now, "{} ≤ {now}", report.orgs);
+
+        // Another key cannot pass it off.
+        let other = dangjian_service::Crypto::from_hex(&dangjian_service::Crypto::generate_hex())
+            .expect("key");
+        assert!(
+            dangjian_service::backup::check_copy(&url, other)
+                .await
+                .is_err()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+);
