@@ -58,6 +58,11 @@ impl Database {
         Ok(dangjian_store::reset_schema(&mut conn).await?)
     }
 
+    /// What SQLite's integrity check finds wrong (none when sound; PostgreSQL: none).
+    pub async fn integrity_problems(&self) -> ServiceResult<Vec<String>> {
+        Ok(self.0.integrity_problems().await?)
+    }
+
     pub async fn close(&self) {
         self.0.close().await;
     }

@@ -213,6 +213,16 @@ impl TestApp {
         (db, Crypto::from_hex(&self.key).expect("key"))
     }
 
+    /// The application's database, for a second process of the test's own.
+    pub fn database_url(&self) -> &str {
+        &self.url
+    }
+
+    /// The data key in hex, for a second process of the test's own.
+    pub fn data_key(&self) -> &str {
+        &self.key
+    }
+
     /// A connection of the test's own to the application's database.
     pub async fn sql(&self) -> Box<sqlx::AnyConnection> {
         connect(&self.url).await

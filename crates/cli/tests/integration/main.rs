@@ -12,6 +12,7 @@ mod auth;
 mod bad_input;
 mod cli;
 mod committee;
+mod crash;
 mod dues;
 mod evaluation;
 mod masses;
