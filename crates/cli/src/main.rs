@@ -436,6 +436,9 @@ async fn demo_cmd(args: DemoArgs) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     println!("演示账号（密码均为：{password}）：");
+    println!(
+        "  管理员、安全管理员和审计管理员首次登录时须用手机验证器扫码绑定两步验证；支部书记和党员只需密码。"
+    );
     for a in &summary.accounts {
         println!(
             "  {:<22} {:<16} {}（#{}）",

@@ -237,6 +237,16 @@ pub(crate) fn routes() -> Table {
         .post("/checkin", life::checkin::member_submit)
 }
 
+/// A page that holds a secret shown once (a temporary password, a second-factor secret,
+/// recovery codes): kept by no cache.
+pub fn no_store(mut res: Response) -> Response {
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
 pub fn render<T: Template>(t: &T) -> Response {
     render_with(StatusCode::OK, t)
 }

@@ -14,7 +14,7 @@ use dangjian_service::accounts::{
 };
 use serde::Deserialize;
 
-use super::{FormErrors, FormOutcome, parse_id, render, render_with};
+use super::{FormErrors, FormOutcome, no_store, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
@@ -153,17 +153,12 @@ fn issued(auth: &Auth, issued: IssuedPassword, created: bool) -> Response {
     } else {
         "密码已重置"
     };
-    let mut res = render(&IssuedPage {
+    // The password is shown this once: not kept by the browser's cache either.
+    no_store(render(&IssuedPage {
         l: Layout::new(&auth.actor, &auth.csrf, title, "accounts"),
         issued,
         created,
-    });
-    // The password is shown this once: not kept by the browser's cache either.
-    res.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    res
+    }))
 }
 
 pub async fn create(

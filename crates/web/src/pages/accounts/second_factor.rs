@@ -12,7 +12,7 @@ use super::{ConfirmForm, confirmed};
 use crate::AppState;
 use crate::error::{PageResult, Problem};
 use crate::extract::{PageForm, PagePath};
-use crate::pages::{FormErrors, FormOutcome, render_with};
+use crate::pages::{FormErrors, FormOutcome, no_store, render_with};
 use crate::session::{Auth, Staged, stage_page};
 use crate::view::Layout;
 
@@ -104,13 +104,8 @@ async fn factor_page(
         qr,
         errors: FormErrors(errors),
     };
-    let mut res = render_with(page.errors.status(), &page);
     // The secret is on the page: not kept by caches.
-    res.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(res)
+    Ok(no_store(render_with(page.errors.status(), &page)))
 }
 
 pub async fn page(State(st): State<AppState>, staged: Staged) -> PageResult<Response> {
@@ -142,20 +137,13 @@ pub async fn enrol(
         .await
         .or_form()?
     {
-        Ok(codes) => {
-            let mut res = render_with(
-                axum::http::StatusCode::OK,
-                &CodesPage {
-                    l: Layout::new(&auth.actor, &auth.csrf, "两步验证已启用", "account"),
-                    codes,
-                },
-            );
-            res.headers_mut().insert(
-                axum::http::header::CACHE_CONTROL,
-                axum::http::HeaderValue::from_static("no-store"),
-            );
-            Ok(res)
-        }
+        Ok(codes) => Ok(no_store(render_with(
+            axum::http::StatusCode::OK,
+            &CodesPage {
+                l: Layout::new(&auth.actor, &auth.csrf, "两步验证已启用", "account"),
+                codes,
+            },
+        ))),
         Err(errs) => factor_page(&st, &auth, errs).await,
     }
 }
