@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
+use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -109,20 +109,29 @@ pub struct ApiQuery<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| ApiQuery(q.0))
-            .map_err(|e| ApiError(query_problem(&e)))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        screened_query(parts).map(ApiQuery).map_err(ApiError)
     }
 }
 
-fn query_problem(e: &QueryRejection) -> Problem {
-    Problem::new(
-        StatusCode::BAD_REQUEST,
-        "malformed_query",
-        format!("查询参数有误：{}", e.body_text()),
-    )
+/// The query string read like a form: each value screened and in NFC (bytes that are not
+/// UTF-8 decode to U+FFFD, which the screen refuses), then into the handler's type.
+fn screened_query<T: DeserializeOwned>(parts: &Parts) -> Result<T, Problem> {
+    let raw = parts.uri.query().unwrap_or_default();
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    screen_pairs(&mut pairs)?;
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&pairs)
+        .finish();
+    serde_urlencoded::from_str(&query).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_query",
+            format!("查询参数有误：{e}"),
+        )
+    })
 }
 
 pub struct PageQuery<T>(pub T);
@@ -130,11 +139,8 @@ pub struct PageQuery<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
     type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| PageQuery(q.0))
-            .map_err(|e| PageError(query_problem(&e)))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        screened_query(parts).map(PageQuery).map_err(PageError)
     }
 }
 

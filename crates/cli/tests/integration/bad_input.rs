@@ -183,6 +183,17 @@ on_both!(malformed_and_oversized_bodies, async |t: &TestApp| {
     let (s, v) = admin.get_json("/api/v1/members?page=abc").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(v["error"]["code"], "malformed_query");
+    // Query strings pass the same screen as forms: a right-to-left override, a zero-width
+    // space or bytes that are not UTF-8 are refused, naming the parameter.
+    for q in ["%E2%80%AE%E7%8E%8B", "%FF%FE"] {
+        let (s, v) = admin.get_json(&format!("/api/v1/members?q={q}")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {v}");
+        assert_eq!(v["error"]["field"], "q", "{v}");
+    }
+    let b = t.browser(&t.account("district_admin").username).await;
+    let (s, html) = b.page("/members?q=%E2%80%8B%E7%8E%8B").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("不可见"), "the page says why");
     let (s, _) = admin.get_json("/api/v1/members/not-a-number").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, v) = admin.get_json("/api/v1/members?status=pirate").await;
