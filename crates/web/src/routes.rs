@@ -4,14 +4,20 @@
 //! whose descriptions the table gathers into the OpenAPI document as it registers them.
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::handler::Handler;
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_LENGTH;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use utoipa::openapi::path::PathItem;
 use utoipa::openapi::{Components, OpenApi};
 use utoipa_axum::router::UtoipaMethodRouter;
 
-use crate::AppState;
+use crate::error::{ApiError, PageError, Problem};
+use crate::session::Caller;
+use crate::{AppState, MAX_BODY_BYTES};
 
 /// One route as served: its method and its path pattern, `{name}` for a parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,10 +62,7 @@ impl Table {
         (schemas, paths, endpoint): UtoipaMethodRouter<AppState>,
         limit: Option<usize>,
     ) -> Self {
-        let endpoint = match limit {
-            Some(bytes) => endpoint.layer(DefaultBodyLimit::max(bytes)),
-            None => endpoint,
-        };
+        let endpoint = limited(endpoint, limit);
         for (path, item) in paths.paths {
             for method in methods(&item) {
                 self.routes.push(Route {
@@ -94,9 +97,10 @@ impl Table {
         method: &'static str,
         path: &'static str,
         endpoint: MethodRouter<AppState>,
+        limit: Option<usize>,
     ) -> Self {
         // Axum merges the methods of one path declared in several calls.
-        self.router = self.router.route(path, endpoint);
+        self.router = self.router.route(path, limited(endpoint, limit));
         self.routes.push(Route {
             method,
             path: path.to_string(),
@@ -105,11 +109,11 @@ impl Table {
     }
 
     pub fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
-        self.add("GET", path, get(h))
+        self.add("GET", path, get(h), None)
     }
 
     pub fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, h: H) -> Self {
-        self.add("POST", path, post(h))
+        self.add("POST", path, post(h), None)
     }
 
     /// A POST whose body may be larger than the server-wide limit (uploads), up to `bytes`.
@@ -119,7 +123,7 @@ impl Table {
         h: H,
         bytes: usize,
     ) -> Self {
-        self.add("POST", path, post(h).layer(DefaultBodyLimit::max(bytes)))
+        self.add("POST", path, post(h), Some(bytes))
     }
 
     /// Another table's routes under `prefix`.
@@ -164,4 +168,50 @@ fn methods(item: &PathItem) -> Vec<&'static str> {
     .filter(|(_, op)| op.is_some())
     .map(|(m, _)| m)
     .collect()
+}
+
+/// The body limit of one route, `limit` or the server's. A body declared larger is refused
+/// before a byte of it is read: answering at once, while the client has sent nothing more
+/// than its headers, is what lets the client read the answer, where a server that stops
+/// reading half-way closes a connection the client is still writing into.
+fn limited(endpoint: MethodRouter<AppState>, limit: Option<usize>) -> MethodRouter<AppState> {
+    let bytes = limit.unwrap_or(MAX_BODY_BYTES);
+    let endpoint = match limit {
+        Some(bytes) => endpoint.layer(DefaultBodyLimit::max(bytes)),
+        None => endpoint,
+    };
+    endpoint.layer(middleware::from_fn(move |req: Request, next: Next| {
+        refuse_declared_excess(req, next, bytes)
+    }))
+}
+
+async fn refuse_declared_excess(req: Request, next: Next, bytes: usize) -> Response {
+    if declared_over(&req, bytes) {
+        let problem = too_large(bytes);
+        let api = req.extensions().get::<Caller>().is_some_and(|c| c.api);
+        return if api {
+            ApiError(problem).into_response()
+        } else {
+            PageError(problem).into_response()
+        };
+    }
+    next.run(req).await
+}
+
+/// Whether the request's Content-Length declares more than `bytes`.
+pub(crate) fn declared_over(req: &Request, bytes: usize) -> bool {
+    req.headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > bytes as u64)
+}
+
+/// The refusal of a body over `bytes`, naming the limit.
+pub(crate) fn too_large(bytes: usize) -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        format!("请求内容超过 {} MiB 上限", bytes.div_ceil(1024 * 1024)),
+    )
 }

@@ -162,14 +162,7 @@ pub async fn authenticate(State(st): State<AppState>, req: Request, next: Next) 
         if !by_bearer {
             let (ok, rebuilt) = check_csrf(req, csrf).await;
             let Some(r) = rebuilt else {
-                return reject(
-                    api,
-                    Problem::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "body_too_large",
-                        "请求内容超过 1 MiB 上限",
-                    ),
-                );
+                return reject(api, crate::routes::too_large(MAX_BODY_BYTES));
             };
             if !ok {
                 return reject(api, csrf_problem());
@@ -230,6 +223,9 @@ async fn check_csrf(req: Request, expected: &str) -> (bool, Option<Request>) {
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
         return (false, Some(req));
+    }
+    if crate::routes::declared_over(&req, MAX_BODY_BYTES) {
+        return (false, None);
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {

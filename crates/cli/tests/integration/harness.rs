@@ -305,6 +305,46 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// POSTs headers declaring a body of `length` bytes, sends none of it, and returns the
+    /// answer's status and body. A client that sends a large body to a server refusing it
+    /// half-way may find the connection reset before it reads the refusal; a server that
+    /// refuses a declared excess at once answers here, one that waits for the body times out.
+    pub async fn declare_body(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        length: usize,
+    ) -> (StatusCode, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let host = self.base.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
+        let mut head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {length}\r\nConnection: close\r\n"
+        );
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).await.expect("write");
+        let mut answer = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read_to_end(&mut answer),
+        )
+        .await
+        .expect("answered without waiting for the body")
+        .expect("read");
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse::<u16>().ok())
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .expect("status line");
+        let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_string());
+        (status, body.unwrap_or_default())
+    }
+
     /// The next unused code of an enrolled account's authenticator (waiting for the next
     /// time step when the three around now are used); None when not enrolled.
     pub async fn otp(&self, username: &str) -> Option<String> {
