@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use dangjian_service::accounts::UserSpec;
 use dangjian_service::database::Database;
 use dangjian_service::import::{FileImport, RosterKind};
-use dangjian_service::{Actor, App, Config, ServiceError};
+use dangjian_service::{Actor, App, Config, ServiceError, Suite};
 
 #[derive(Parser)]
 #[command(
@@ -80,6 +80,19 @@ enum Cmd {
         admin: String,
         #[arg(long, env = "DANGJIAN_PASSWORD", hide_env_values = true)]
         password: String,
+        /// The algorithms the data is protected with, kept for the database's life: `sm`
+        /// (国密 SM4-GCM, HMAC-SM3) or `standard` (ChaCha20-Poly1305, HMAC-SHA-256, the default).
+        #[arg(long, env = "DANGJIAN_CRYPTO", value_parser = parse_suite)]
+        crypto: Option<Suite>,
+    },
+    /// Move the data to other algorithms (`--to sm`): every encrypted value and keyed index
+    /// is rewritten in one transaction. Stop the server first; sessions end, and unused
+    /// recovery codes must be made again.
+    Crypto {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        cmd: CryptoCmd,
     },
     /// Apply pending database migrations.
     Migrate {
@@ -116,6 +129,21 @@ enum Cmd {
     },
 }
 
+#[derive(Subcommand)]
+enum CryptoCmd {
+    /// Which algorithms the database uses.
+    Status,
+    /// Re-encrypt the database with other algorithms.
+    Reencrypt {
+        #[arg(long, value_parser = parse_suite)]
+        to: Suite,
+    },
+}
+
+fn parse_suite(s: &str) -> Result<Suite, String> {
+    Suite::parse(s).ok_or_else(|| format!("密码算法应为 sm（国密）或 standard：{s}"))
+}
+
 #[derive(Args)]
 struct DemoArgs {
     #[arg(long, default_value_t = 1.0)]
@@ -141,6 +169,9 @@ struct DemoArgs {
     /// Generate only; do not start the server.
     #[arg(long)]
     no_serve: bool,
+    /// The algorithms the demo's data is protected with: `standard` or `sm` (国密).
+    #[arg(long, env = "DANGJIAN_CRYPTO", default_value = "standard", value_parser = parse_suite)]
+    crypto: Suite,
 }
 
 #[derive(Subcommand)]
@@ -259,13 +290,19 @@ async fn open(db: &DbArgs) -> Result<App, String> {
     let database = Database::connect(&db.database_url)
         .await
         .map_err(|e| e.to_string())?;
-    open_on(db, database).await
+    open_on(db, database, None).await
 }
 
-async fn open_on(db: &DbArgs, database: Database) -> Result<App, String> {
+/// Opens the platform on `database`; a new database is created with `suite` (default the
+/// standard one), an existing one must already use it.
+async fn open_on(db: &DbArgs, database: Database, suite: Option<Suite>) -> Result<App, String> {
     database.migrate().await.map_err(|e| e.to_string())?;
     let crypto = keys::load(&db.database_url, db.key_file.as_deref(), &database).await?;
-    App::open(database, crypto, config_from_env()?)
+    let config = Config {
+        suite,
+        ..config_from_env()?
+    };
+    App::open(database, crypto, config)
         .await
         .map_err(|e| explain(&e))
 }
@@ -337,7 +374,9 @@ async fn run(cmd: Cmd) -> Result<(), String> {
             code,
             admin,
             password,
-        } => init(&db, &name, &code, &admin, &password).await,
+            crypto,
+        } => init(&db, &name, &code, &admin, &password, crypto).await,
+        Cmd::Crypto { db, cmd } => crypto_cmd(&db, cmd).await,
         Cmd::Migrate { db } => migrate(&db).await,
         Cmd::User { db, cmd } => user(&db, cmd).await,
         Cmd::Import { db, what } => import(&db, what).await,
@@ -398,6 +437,7 @@ async fn demo_cmd(args: DemoArgs) -> Result<(), String> {
         password,
         accounts_json,
         no_serve,
+        crypto,
     } = args;
     if !(scale > 0.0 && scale <= 100.0) {
         return Err("--scale 应在 0 到 100 之间".into());
@@ -411,7 +451,7 @@ async fn demo_cmd(args: DemoArgs) -> Result<(), String> {
     let loading = Database::connect_for_load(&db.database_url)
         .await
         .map_err(|e| e.to_string())?;
-    let app = open_on(&db, loading).await?;
+    let app = open_on(&db, loading, Some(crypto)).await?;
     app.check_password(&password).map_err(|e| explain(&e))?;
     let started = std::time::Instant::now();
     let summary = demo::generate(&app, scale, seed, &password)
@@ -468,8 +508,12 @@ async fn init(
     code: &str,
     admin: &str,
     password: &str,
+    suite: Option<Suite>,
 ) -> Result<(), String> {
-    let app = open(db).await?;
+    let database = Database::connect(&db.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let app = open_on(db, database, suite).await?;
     app.check_password(password).map_err(|e| explain(&e))?;
     let system = Actor::system("init");
     let root = app
@@ -488,7 +532,48 @@ async fn init(
     app.add_user(&system, &spec)
         .await
         .map_err(|e| explain(&e))?;
-    println!("已建立根组织 {name}（{code}）和管理员 {admin}");
+    println!(
+        "已建立根组织 {name}（{code}）和管理员 {admin}；数据以 {} 保护",
+        app.crypto().suite().label()
+    );
+    Ok(())
+}
+
+/// `crypto status` and `crypto reencrypt`.
+async fn crypto_cmd(db: &DbArgs, cmd: CryptoCmd) -> Result<(), String> {
+    let app = open(db).await?;
+    let to = match cmd {
+        CryptoCmd::Status => {
+            println!("数据以 {} 保护", app.crypto().suite().label());
+            app.close().await;
+            return Ok(());
+        }
+        CryptoCmd::Reencrypt { to } => to,
+    };
+    let started = std::time::Instant::now();
+    let done = app
+        .reencrypt(&Actor::system("cli"), to)
+        .await
+        .map_err(|e| explain(&e))?;
+    app.close().await;
+    for (what, n) in &done.values {
+        println!("  {what}：{n} 个");
+    }
+    println!("  诉求地址索引：{} 个", done.request_addresses);
+    // Opened again as the server will open it: the new suite, the chain verified.
+    let app = open(db).await?;
+    let report = app.verify_audit().await.map_err(|e| explain(&e))?;
+    app.close().await;
+    if let Some((seq, why)) = report.problem {
+        return Err(format!("迁移后审计日志校验失败：第 {seq} 条，{why}"));
+    }
+    println!(
+        "已迁移到 {}（用时 {:.1} 秒），审计日志 {} 条校验通过；所有会话已结束，{} 个账号须重新生成恢复码",
+        to.label(),
+        started.elapsed().as_secs_f64(),
+        report.rows,
+        done.recovery_accounts
+    );
     Ok(())
 }
 

@@ -7,7 +7,6 @@ use dangjian_store::session::{self, SessionRow};
 use dangjian_store::user::{self, UserRow};
 use dangjian_store::{Conn, member, second_factor};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use crate::accounts::second_factor::next_stage;
 use crate::audit::Entry;
@@ -100,10 +99,6 @@ pub fn random_password() -> String {
     (0..16)
         .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
         .collect()
-}
-
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// argon2id with the crate's defaults (19 MiB, 2 passes), run off the async threads.
@@ -305,7 +300,7 @@ impl App {
         }
         let token = random_hex(32);
         let csrf = random_hex(16);
-        let hash = token_hash(&token);
+        let hash = self.crypto.digest(&[token.as_bytes()]);
         let row = SessionRow {
             user_id: u.id,
             kind: kind.as_str().into(),
@@ -339,7 +334,7 @@ impl App {
         if token.len() != 64 {
             return Err(ServiceError::Unauthenticated);
         }
-        let hash = token_hash(token);
+        let hash = self.crypto.digest(&[token.as_bytes()]);
         let mut conn = self.db.conn().await?;
         let s = session::get(&mut conn, &hash)
             .await?
@@ -379,7 +374,7 @@ impl App {
 
     pub async fn logout(&self, token: &str, actor: &Actor) -> ServiceResult<()> {
         let mut tx = self.begin_audited().await?;
-        session::delete(tx.conn(), &token_hash(token)).await?;
+        session::delete(tx.conn(), &self.crypto.digest(&[token.as_bytes()])).await?;
         tx.commit(
             actor,
             Entry::ok("logout", "user", actor.user_id.unwrap_or_default()),

@@ -33,7 +33,7 @@ use dangjian_store::{Db, setting};
 use time::{Date, OffsetDateTime, UtcOffset};
 
 pub use actor::{Actor, SessionInfo};
-pub use crypto::{Crypto, KeyError};
+pub use crypto::{Crypto, KeyError, Reencrypted, Suite};
 pub use error::{ServiceError, ServiceResult};
 
 /// Limits and rules a deployment may change.
@@ -55,6 +55,9 @@ pub struct Config {
     /// Refused attempts of one kind (account, address, route) are written once in this
     /// window; the repeats are counted and written with the next row.
     pub denied_window_ms: i64,
+    /// The algorithms a new database is created with (`init --crypto sm`). A database keeps
+    /// the suite it was created with; asking an existing one for another is refused.
+    pub suite: Option<Suite>,
     pub member_rules: dangjian_domain::member::MemberRules,
     pub dues_rules: dangjian_domain::dues::DuesRules,
     pub transfer_rules: dangjian_domain::transfer::TransferRules,
@@ -83,6 +86,7 @@ impl Default for Config {
             metrics_token: None,
             public_url: None,
             denied_window_ms: 10 * 60 * 1000,
+            suite: None,
             member_rules: Default::default(),
             dues_rules: Default::default(),
             transfer_rules: Default::default(),
@@ -131,6 +135,38 @@ pub fn now_ms() -> i64 {
     (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
+/// `crypto` in the database's suite. A new database (no key check yet) takes the one asked
+/// for, or the standard one; an existing database keeps its own, and asking it for another
+/// is refused rather than ignored.
+async fn adopt_suite(
+    conn: &mut dangjian_store::Conn,
+    crypto: Crypto,
+    asked: Option<Suite>,
+) -> ServiceResult<Crypto> {
+    let stored = setting::get(conn, setting::CRYPTO_SUITE).await?;
+    let fresh = setting::get(conn, setting::KEY_CHECK).await?.is_none();
+    let suite = match stored.as_deref() {
+        Some(name) => Suite::parse(name)
+            .ok_or_else(|| ServiceError::Config(format!("数据库记录的密码算法 {name} 无法识别")))?,
+        None if fresh => {
+            let suite = asked.unwrap_or_default();
+            setting::set(conn, setting::CRYPTO_SUITE, suite.name()).await?;
+            suite
+        }
+        None => Suite::Standard,
+    };
+    if let Some(asked) = asked
+        && asked != suite
+    {
+        return Err(ServiceError::Config(format!(
+            "数据库已使用 {}，不能改为 {}：迁移到国密请运行 dangjian crypto reencrypt --to sm",
+            suite.label(),
+            asked.label()
+        )));
+    }
+    Ok(crypto.with_suite(suite))
+}
+
 impl App {
     /// Opens the application on a migrated database, checking that `crypto` is the key the
     /// data was written with (a fresh database adopts it).
@@ -141,6 +177,7 @@ impl App {
     ) -> ServiceResult<App> {
         let db = database.0;
         let mut conn = db.conn().await?;
+        let crypto = adopt_suite(&mut conn, crypto, config.suite).await?;
         let check = crypto.key_check();
         match setting::get(&mut conn, setting::KEY_CHECK).await? {
             Some(stored) if stored != check => return Err(ServiceError::Config(

@@ -9,6 +9,7 @@ mod bulk;
 pub mod committee;
 mod db;
 pub mod dues;
+pub mod encrypted;
 mod error;
 pub mod import;
 pub mod life;

@@ -8,6 +8,11 @@ pub const DEMO: &str = "demo";
 pub const KEY_CHECK: &str = "key_check";
 /// From which sequence number the audit chain is keyed, with that number's MAC.
 pub const AUDIT_KEYED_FROM: &str = "audit_keyed_from";
+/// From which sequence number the audit chain is keyed with the 国密 key, with its MAC.
+pub const AUDIT_SM3_FROM: &str = "audit_sm3_from";
+/// The algorithms the data is protected with (`standard` when absent; see the service's
+/// `crypto::Suite`).
+pub const CRYPTO_SUITE: &str = "crypto_suite";
 /// Which set of rollup metrics the stored counters hold (see `rollup::METRICS_VERSION`).
 pub const ROLLUP_METRICS: &str = "rollup_metrics";
 /// Set once the grids and service units written before natural order have their sort keys.

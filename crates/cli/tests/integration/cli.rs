@@ -423,3 +423,77 @@ fn rosters_go_in_and_out_from_the_command_line() {
     );
     assert!(!o.status.success());
 }
+
+#[test]
+fn guomi_from_the_command_line() {
+    let dir = TempDir(std::env::temp_dir().join(format!("dangjian-sm-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).expect("dir");
+    // A new deployment chooses 国密 at init and keeps it.
+    let o = dangjian(
+        &dir,
+        &[
+            "init",
+            "--name",
+            "涪陵区委",
+            "--code",
+            "500102",
+            "--password",
+            "a-long-password-1",
+            "--crypto",
+            "sm",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("国密 SM4-GCM"), "{}", text(&o));
+    let o = dangjian(&dir, &["crypto", "status"]);
+    assert!(text(&o).contains("国密 SM4-GCM"), "{}", text(&o));
+    let o = dangjian(&dir, &["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = dangjian(&dir, &["crypto", "reencrypt", "--to", "sm3"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("密码算法应为"), "{}", text(&o));
+
+    // A standard database (the demo) moves to 国密; a checkpoint taken before still holds.
+    let url = format!("sqlite://{}", dir.0.join("demo.db").display());
+    // The database is named after the command, before its subcommand.
+    let on_demo = |args: &[&str]| {
+        let mut all = vec![args[0], "--database-url", url.as_str()];
+        all.extend(&args[1..]);
+        dangjian(&dir, &all)
+    };
+    let o = dangjian(
+        &dir,
+        &[
+            "demo",
+            "--scale",
+            "0.01",
+            "--database-url",
+            &url,
+            "--no-serve",
+            "--password",
+            "a-long-password-1",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = on_demo(&["crypto", "status"]);
+    assert!(text(&o).contains("ChaCha20-Poly1305"), "{}", text(&o));
+    let o = on_demo(&["audit", "checkpoint"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let checkpoints = dir.0.join("checkpoints.txt");
+    std::fs::write(&checkpoints, &o.stdout).expect("write");
+    let o = on_demo(&["crypto", "reencrypt", "--to", "sm"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let printed = text(&o);
+    assert!(printed.contains("已迁移到 国密 SM4-GCM"), "{printed}");
+    assert!(printed.contains("党员身份证号："), "{printed}");
+    assert!(printed.contains("校验通过"), "{printed}");
+    let o = on_demo(&["crypto", "status"]);
+    assert!(text(&o).contains("国密 SM4-GCM"), "{}", text(&o));
+    let path = checkpoints.display().to_string();
+    let o = on_demo(&["audit", "verify", "--checkpoints", &path]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1 个检查点均与日志一致"), "{}", text(&o));
+    let o = on_demo(&["crypto", "reencrypt", "--to", "sm"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("无需迁移"), "{}", text(&o));
+}

@@ -15,6 +15,7 @@ mod committee;
 mod crash;
 mod dues;
 mod evaluation;
+mod guomi;
 mod masses;
 mod minutes;
 mod orgs;

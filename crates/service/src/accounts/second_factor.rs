@@ -8,7 +8,6 @@ use dangjian_store::user::{self, UserRow};
 use dangjian_store::{Conn, second_factor, session};
 use rand::RngCore;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, TOTP};
 use utoipa::ToSchema;
 
@@ -55,11 +54,8 @@ fn normalise(code: &str) -> String {
         .collect()
 }
 
-fn recovery_hash(code: &str) -> String {
-    hex::encode(Sha256::digest(format!(
-        "dangjian/recovery/v1:{}",
-        normalise(code)
-    )))
+fn recovery_hash(crypto: &crate::Crypto, code: &str) -> String {
+    crypto.digest(&[b"dangjian/recovery/v1:", normalise(code).as_bytes()])
 }
 
 fn recovery_codes() -> Vec<String> {
@@ -161,7 +157,13 @@ impl App {
         if normalise(code).len() != 10 {
             return Ok(false);
         }
-        Ok(second_factor::use_recovery_code(conn, user_id, &recovery_hash(code), now_ms()).await?)
+        Ok(second_factor::use_recovery_code(
+            conn,
+            user_id,
+            &recovery_hash(self.crypto(), code),
+            now_ms(),
+        )
+        .await?)
     }
 
     async fn own_user(&self, actor: &Actor) -> ServiceResult<(UserRow, String)> {
@@ -253,7 +255,10 @@ impl App {
             ));
         };
         let codes = recovery_codes();
-        let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(c)).collect();
+        let hashes: Vec<String> = codes
+            .iter()
+            .map(|c| recovery_hash(self.crypto(), c))
+            .collect();
         let mut tx = self.begin_audited().await?;
         second_factor::enable(tx.conn(), u.id, now_ms(), step).await?;
         second_factor::set_recovery_codes(tx.conn(), u.id, &hashes).await?;
@@ -383,9 +388,10 @@ mod tests {
         assert_eq!(distinct.len(), 10);
         let c = &codes[0];
         assert_eq!(c.len(), 11);
+        let crypto = crate::Crypto::new(&[1; 32], crate::Suite::Sm);
         assert_eq!(
-            recovery_hash(c),
-            recovery_hash(&c.to_uppercase().replace('-', " "))
+            recovery_hash(&crypto, c),
+            recovery_hash(&crypto, &c.to_uppercase().replace('-', " "))
         );
     }
 }

@@ -1,9 +1,10 @@
 //! Writing the audit log, each row chained to the one before by a MAC keyed with a subkey of
-//! the data key (HMAC-SHA-256), and verifying it. Someone who can write the database but
-//! does not hold the key cannot rewrite a row and recompute the chain. Rows written before
-//! the chain was keyed (databases from before this version) keep their plain SHA-256 links;
-//! the sequence number where keyed rows begin is stored with its own MAC, so it cannot be
-//! moved to pass keyed rows off as plain ones.
+//! the data key (HMAC-SHA-256, or HMAC-SM3 in the 国密 suite), and verifying it. Someone who
+//! can write the database but does not hold the key cannot rewrite a row and recompute the
+//! chain. Rows written before the chain was keyed (databases from before this version) keep
+//! their plain SHA-256 links, and rows written before a database moved to 国密 their
+//! HMAC-SHA-256; the sequence numbers where keyed and SM3 rows begin are stored with their
+//! own MACs, so they cannot be moved to pass rows off as of an older kind.
 
 mod checkpoint;
 mod denied;
@@ -14,10 +15,10 @@ pub(crate) use denied::Denials;
 use dangjian_store::audit::{self, AuditRow};
 use dangjian_store::setting;
 use dangjian_store::{Conn, Transaction};
-use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::crypto::{AuditKey, Suite};
 use crate::model::read_model;
 use crate::{Actor, App, ServiceError, ServiceResult, now_ms};
 
@@ -76,12 +77,17 @@ pub struct Audited {
     tx: Transaction,
     seq: i64,
     prev: String,
-    key: [u8; 32],
+    key: AuditKey,
 }
 
 impl Audited {
     pub fn conn(&mut self) -> &mut Conn {
         &mut self.tx
+    }
+
+    /// The sequence number this transaction's row will take.
+    pub(crate) fn seq(&self) -> i64 {
+        self.seq
     }
 
     pub async fn commit(mut self, actor: &Actor, e: Entry<'_>) -> ServiceResult<()> {
@@ -111,7 +117,7 @@ impl Audited {
 
 /// The link of a row: its content and its predecessor's link, fields separated by U+001F,
 /// MACed with the key (plain SHA-256 for rows written before the chain was keyed).
-fn row_hash(key: Option<&[u8; 32]>, r: &AuditRow) -> String {
+fn row_hash(key: Option<&AuditKey>, r: &AuditRow) -> String {
     let actor_id = r.actor_id.map(|i| i.to_string()).unwrap_or_default();
     let fields = [
         r.seq.to_string(),
@@ -128,30 +134,85 @@ fn row_hash(key: Option<&[u8; 32]>, r: &AuditRow) -> String {
     ];
     let content = fields.join("\u{1f}");
     match key {
-        Some(key) => mac(key, content.as_bytes()),
+        Some(key) => key.mac(content.as_bytes()),
         None => hex::encode(Sha256::digest(content.as_bytes())),
     }
 }
 
-fn mac(key: &[u8; 32], content: &[u8]) -> String {
-    // HMAC takes a key of any length: this cannot fail.
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
-    m.update(content);
-    hex::encode(m.finalize().into_bytes())
+/// Where rows of one kind begin, stored as `seq:MAC(label:seq)` under that kind's key.
+struct Mark {
+    label: &'static str,
 }
 
-/// The stored form of the first keyed sequence number: `seq:MAC(seq)`.
-fn keyed_from_value(key: &[u8; 32], seq: i64) -> String {
-    format!(
-        "{seq}:{}",
-        mac(key, format!("audit-keyed-from:{seq}").as_bytes())
-    )
+/// The first row MACed at all (with the standard key).
+const KEYED: Mark = Mark {
+    label: "audit-keyed-from",
+};
+/// The first row MACed with the 国密 key.
+const SM: Mark = Mark {
+    label: "audit-sm3-from",
+};
+
+impl Mark {
+    fn value(&self, key: &AuditKey, seq: i64) -> String {
+        format!(
+            "{seq}:{}",
+            key.mac(format!("{}:{seq}", self.label).as_bytes())
+        )
+    }
+
+    /// The sequence number stored, if its MAC holds.
+    fn read(&self, key: &AuditKey, stored: &str) -> Option<i64> {
+        let seq: i64 = stored.split_once(':')?.0.parse().ok()?;
+        (self.value(key, seq) == stored).then_some(seq)
+    }
 }
 
-/// The first keyed sequence number, if its MAC holds.
-fn keyed_from(key: &[u8; 32], stored: &str) -> Option<i64> {
-    let seq: i64 = stored.split_once(':')?.0.parse().ok()?;
-    (keyed_from_value(key, seq) == stored).then_some(seq)
+/// Which key links each row: none before `keyed`, the 国密 one from `sm` on, else the
+/// standard one.
+struct Eras {
+    keyed: i64,
+    sm: Option<i64>,
+    standard_key: AuditKey,
+    sm_key: AuditKey,
+}
+
+impl Eras {
+    fn key(&self, seq: i64) -> Option<&AuditKey> {
+        if seq < self.keyed {
+            None
+        } else if self.sm.is_some_and(|from| seq >= from) {
+            Some(&self.sm_key)
+        } else {
+            Some(&self.standard_key)
+        }
+    }
+
+    /// The eras as the database records them, or why they cannot be trusted.
+    async fn read(conn: &mut Conn, crypto: &crate::Crypto) -> ServiceResult<Result<Eras, String>> {
+        let standard_key = crypto.audit_key_of(Suite::Standard);
+        let sm_key = crypto.audit_key_of(Suite::Sm);
+        let stored = setting::get(conn, setting::AUDIT_KEYED_FROM).await?;
+        let Some(keyed) = stored.as_deref().and_then(|s| KEYED.read(&standard_key, s)) else {
+            return Ok(Err("密钥链的起点缺失或被改动（或密钥不对）".to_string()));
+        };
+        let sm = match setting::get(conn, setting::AUDIT_SM3_FROM).await? {
+            None if crypto.suite() == Suite::Sm => {
+                return Ok(Err("国密密钥链的起点缺失".to_string()));
+            }
+            None => None,
+            Some(s) => match SM.read(&sm_key, &s) {
+                Some(seq) => Some(seq),
+                None => return Ok(Err("国密密钥链的起点被改动（或密钥不对）".to_string())),
+            },
+        };
+        Ok(Ok(Eras {
+            keyed,
+            sm,
+            standard_key,
+            sm_key,
+        }))
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -161,9 +222,8 @@ pub struct VerifyReport {
     pub problem: Option<(i64, String)>,
 }
 
-/// The chain checked row by row: rows from `first_keyed` on by their MAC, older ones by
-/// their plain SHA-256.
-async fn walk(conn: &mut Conn, key: &[u8; 32], first_keyed: i64) -> ServiceResult<VerifyReport> {
+/// The chain checked row by row, each by the key of its era.
+async fn walk(conn: &mut Conn, eras: &Eras) -> ServiceResult<VerifyReport> {
     let mut expected_seq = 1;
     let mut prev = "0".repeat(64);
     let mut rows = 0;
@@ -177,7 +237,7 @@ async fn walk(conn: &mut Conn, key: &[u8; 32], first_keyed: i64) -> ServiceResul
                 Some(format!("缺少第 {expected_seq} 条记录（可能被删除）"))
             } else if r.prev_hash != prev {
                 Some("与上一条记录的链接不符".to_string())
-            } else if row_hash((r.seq >= first_keyed).then_some(key), &r) != r.hash {
+            } else if row_hash(eras.key(r.seq), &r) != r.hash {
                 Some("记录内容与哈希不符（可能被修改）".to_string())
             } else {
                 None
@@ -221,28 +281,35 @@ pub async fn key_audit_chain(
     {
         return Err(ServiceError::Config("审计日志的密钥链已经启用".into()));
     }
-    let key = crypto.audit_key();
-    let report = walk(&mut conn, &key, i64::MAX).await?;
+    let key = crypto.audit_key_of(Suite::Standard);
+    let plain = Eras {
+        keyed: i64::MAX,
+        sm: None,
+        standard_key: key,
+        sm_key: key,
+    };
+    let report = walk(&mut conn, &plain).await?;
     if let Some((seq, why)) = report.problem {
         return Err(ServiceError::Config(format!(
             "已有审计记录校验失败（第 {seq} 条，{why}），未启用密钥链：请先核查"
         )));
     }
-    let value = keyed_from_value(&key, report.rows + 1);
+    let value = KEYED.value(&key, report.rows + 1);
     setting::set(&mut conn, setting::AUDIT_KEYED_FROM, &value).await?;
     Ok(report.rows)
 }
 
 impl App {
     pub async fn begin_audited(&self) -> ServiceResult<Audited> {
+        self.begin_audited_with(self.crypto.audit_key()).await
+    }
+
+    /// A write whose row is linked with `key` (the move to another suite links its own row
+    /// with the new one).
+    pub(crate) async fn begin_audited_with(&self, key: AuditKey) -> ServiceResult<Audited> {
         let mut tx = self.db.begin().await?;
         let (seq, prev) = audit::reserve(&mut tx).await?;
-        Ok(Audited {
-            tx,
-            seq,
-            prev,
-            key: self.crypto.audit_key(),
-        })
+        Ok(Audited { tx, seq, prev, key })
     }
 
     /// At opening: a new log is keyed from its first row. A log that has rows but no mark was
@@ -259,8 +326,11 @@ impl App {
         }
         match audit::head(&mut conn).await? {
             (0, _) => {
-                let value = keyed_from_value(&self.crypto.audit_key(), 1);
+                let value = KEYED.value(&self.crypto.audit_key_of(Suite::Standard), 1);
                 setting::set(&mut conn, setting::AUDIT_KEYED_FROM, &value).await?;
+                if self.crypto.suite() == Suite::Sm {
+                    self.mark_sm_audit(&mut conn, 1).await?;
+                }
                 Ok(())
             }
             _ => Err(ServiceError::Config(
@@ -299,15 +369,20 @@ impl App {
     /// Walks the whole chain: sequence without gaps, each row's link, each MAC, the head.
     pub async fn verify_audit(&self) -> ServiceResult<VerifyReport> {
         let mut conn = self.db.conn().await?;
-        let key = self.crypto.audit_key();
-        let stored = setting::get(&mut conn, setting::AUDIT_KEYED_FROM).await?;
-        let Some(first_keyed) = stored.as_deref().and_then(|s| keyed_from(&key, s)) else {
-            return Ok(VerifyReport {
+        match Eras::read(&mut conn, &self.crypto).await? {
+            Ok(eras) => walk(&mut conn, &eras).await,
+            Err(why) => Ok(VerifyReport {
                 rows: 0,
-                problem: Some((0, "密钥链的起点缺失或被改动（或密钥不对）".to_string())),
-            });
-        };
-        walk(&mut conn, &key, first_keyed).await
+                problem: Some((0, why)),
+            }),
+        }
+    }
+
+    /// Marks `seq` as the first row linked with the 国密 key.
+    pub(crate) async fn mark_sm_audit(&self, conn: &mut Conn, seq: i64) -> ServiceResult<()> {
+        let value = SM.value(&self.crypto.audit_key_of(Suite::Sm), seq);
+        setting::set(conn, setting::AUDIT_SM3_FROM, &value).await?;
+        Ok(())
     }
 
     /// The auditor's view of the log, newest first.
@@ -388,19 +463,27 @@ impl App {
 mod tests {
     use super::*;
 
+    fn key(byte: u8, suite: Suite) -> AuditKey {
+        crate::Crypto::new(&[byte; 32], suite).audit_key()
+    }
+
     #[test]
-    fn the_start_of_the_keyed_chain_cannot_be_moved_without_the_key() {
-        let key = [7u8; 32];
-        let stored = keyed_from_value(&key, 42);
-        assert_eq!(keyed_from(&key, &stored), Some(42));
-        let moved = stored.replacen("42:", "4200:", 1);
+    fn the_start_of_an_era_cannot_be_moved_without_the_key() {
+        for (mark, suite) in [(KEYED, Suite::Standard), (SM, Suite::Sm)] {
+            let k = key(7, suite);
+            let stored = mark.value(&k, 42);
+            assert_eq!(mark.read(&k, &stored), Some(42));
+            let moved = stored.replacen("42:", "4200:", 1);
+            assert_eq!(mark.read(&k, &moved), None, "another number, the same MAC");
+            assert_eq!(mark.read(&key(8, suite), &stored), None, "another key");
+            assert_eq!(mark.read(&k, "garbage"), None);
+        }
+        let k = key(7, Suite::Standard);
         assert_eq!(
-            keyed_from(&key, &moved),
+            SM.read(&k, &KEYED.value(&k, 3)),
             None,
-            "another number, the same MAC"
+            "one mark for another"
         );
-        assert_eq!(keyed_from(&[8u8; 32], &stored), None, "another key");
-        assert_eq!(keyed_from(&key, "garbage"), None);
     }
 
     #[test]
@@ -420,10 +503,28 @@ mod tests {
             hash: String::new(),
         };
         let plain = row_hash(None, &row);
-        let keyed = row_hash(Some(&[1u8; 32]), &row);
+        let keyed = row_hash(Some(&key(1, Suite::Standard)), &row);
+        let sm = row_hash(Some(&key(1, Suite::Sm)), &row);
         assert_eq!(plain.len(), 64);
         assert_eq!(keyed.len(), 64);
+        assert_eq!(sm.len(), 64);
         assert_ne!(plain, keyed);
-        assert_ne!(keyed, row_hash(Some(&[2u8; 32]), &row));
+        assert_ne!(keyed, sm, "the suites differ");
+        assert_ne!(keyed, row_hash(Some(&key(2, Suite::Standard)), &row));
+    }
+
+    #[test]
+    fn each_row_is_linked_with_the_key_of_its_era() {
+        let eras = Eras {
+            keyed: 3,
+            sm: Some(10),
+            standard_key: key(1, Suite::Standard),
+            sm_key: key(1, Suite::Sm),
+        };
+        let mac = |seq| eras.key(seq).map(|k| k.mac(b"x"));
+        assert_eq!(mac(2), None);
+        assert_eq!(mac(3), Some(key(1, Suite::Standard).mac(b"x")));
+        assert_eq!(mac(9), mac(3));
+        assert_eq!(mac(10), Some(key(1, Suite::Sm).mac(b"x")));
     }
 }
