@@ -857,6 +857,8 @@ on_both!(
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["members"][0]["member_id"], m);
         assert_eq!(v["members"][0]["leader"], true);
+        // The count and the list have names of their own (one key, one meaning).
+        assert_eq!(v["member_count"], 1, "{v}");
         let (s, e) = village.post(&path, &json!({ "member_id": m })).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e["error"]["code"], "duplicate");

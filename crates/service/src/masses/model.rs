@@ -135,6 +135,8 @@ read_model! {
         /// The grid an estate's squad (and its buildings' cells) lies in.
         pub grid_id: Option<i64>,
         pub grid_name: Option<String>,
+        /// How many members the unit has (a unit's detail lists them in `members`).
+        #[serde(rename = "member_count")]
         pub members: i64,
     }
 }

@@ -80,9 +80,10 @@ pub async fn list(
     }
 }
 
-/// The children of an org with their counts, or the orgs a search found (at most 100).
+/// The children of an org with their counts (`kind: children`), or the orgs a search found,
+/// at most 100 (`kind: found`). The kind tells the two apart when the list is empty.
 #[derive(Serialize, utoipa::ToSchema)]
-#[serde(untagged)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OrgList {
     Children { items: Vec<ChildSummary> },
     Found { items: Vec<Org> },
