@@ -2,6 +2,7 @@
 //!
 //! Everything here is deterministic: "today" is always passed in, never read from a clock.
 
+pub mod assessment;
 pub mod attachment;
 pub mod bands;
 pub mod committee;
