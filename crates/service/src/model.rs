@@ -35,3 +35,9 @@ pub(crate) use read_model;
 pub(crate) fn all<R, M: From<R>>(rows: Vec<R>) -> Vec<M> {
     rows.into_iter().map(M::from).collect()
 }
+
+/// A page number as asked (from 1, none meaning 1), bounded so that its offset stays a sane
+/// number: a page past the last answers empty, and no page number overflows the offset.
+pub(crate) fn page_number(asked: Option<i64>) -> i64 {
+    asked.unwrap_or(1).clamp(1, 100_000)
+}

@@ -146,7 +146,7 @@ impl App {
                 .map(str::to_string),
             role,
         };
-        let page = f.page.unwrap_or(1).clamp(1, 100_000);
+        let page = crate::model::page_number(f.page);
         let mut conn = self.db.conn().await?;
         let (rows, total) =
             user::list_under(&mut conn, &filter, (page - 1) * PER_PAGE, PER_PAGE).await?;

@@ -365,7 +365,7 @@ impl App {
         if !(2000..=2100).contains(&year) {
             return Err(ServiceError::field("year", "invalid_year", "年份不正确"));
         }
-        let page = page.unwrap_or(1).clamp(1, 100_000);
+        let page = crate::model::page_number(page);
         let mut conn = self.db.conn().await?;
         let total = store::count_to_communities(&mut conn, &root.path).await?;
         let items =

@@ -168,10 +168,6 @@ fn pages(total: i64) -> i64 {
     ((total + PAGE - 1) / PAGE).max(1)
 }
 
-fn page_of(page: Option<i64>) -> i64 {
-    page.unwrap_or(1).clamp(1, 100_000)
-}
-
 fn line(o: &Org, households: i64, paired: i64, deeds: i64, minutes: i64) -> CoverageLine {
     CoverageLine {
         org_id: o.id,
@@ -243,7 +239,7 @@ impl App {
         page: Option<i64>,
     ) -> ServiceResult<(Org, Vec<Grid>, i64)> {
         let root = self.list_root(actor, org).await?;
-        let page = page_of(page);
+        let page = crate::model::page_number(page);
         let mut conn = self.db.conn().await?;
         let total = store::count_grids_under(&mut conn, &root.path).await?;
         let items = store::grids_under(&mut conn, &root.path, PAGE, (page - 1) * PAGE).await?;
@@ -393,7 +389,7 @@ impl App {
         q: &HouseholdQuery,
     ) -> ServiceResult<HouseholdPage> {
         let (root, f) = self.household_filter(actor, q).await?;
-        let page = page_of(q.page);
+        let page = crate::model::page_number(q.page);
         let mut conn = self.db.conn().await?;
         // A whole subtree's count is a counter; filters count rows.
         let total =
@@ -813,7 +809,7 @@ impl App {
 
     pub async fn deeds(&self, actor: &Actor, q: &DeedQuery) -> ServiceResult<DeedPage> {
         let (root, f) = self.deed_filter(actor, q).await?;
-        let page = page_of(q.page);
+        let page = crate::model::page_number(q.page);
         let mut conn = self.db.conn().await?;
         let unfiltered = f.member_id.is_none()
             && f.household_id.is_none()

@@ -304,7 +304,7 @@ impl App {
     pub async fn requests(&self, actor: &Actor, q: &RequestQuery) -> ServiceResult<RequestPage> {
         let now = now_ms();
         let (root, f, view) = self.request_filter(actor, q, now).await?;
-        let page = q.page.unwrap_or(1).max(1);
+        let page = crate::model::page_number(q.page);
         let mut conn = self.db.conn().await?;
         let total = self.request_total(&mut conn, &root, &f).await?;
         let items = store::list(&mut conn, &f, PAGE, (page - 1) * PAGE).await?;

@@ -392,7 +392,7 @@ impl App {
         community_id: Option<i64>,
         page: i64,
     ) -> ServiceResult<PublishedPage> {
-        let page = page.max(1);
+        let page = crate::model::page_number(Some(page));
         let mut conn = self.db.conn().await?;
         let root = match community_id {
             Some(id) => {
