@@ -154,6 +154,20 @@ fn rows_from(from: usize, n: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A directory for the servers this test starts, the test app's data key in a file there,
+/// and its database URL.
+fn scratch(t: &TestApp, what: &str) -> (std::path::PathBuf, std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!(
+        "dangjian-{what}-{}-{}",
+        std::process::id(),
+        dangjian_service::now_ms()
+    ));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let key_file = dir.join("data.key");
+    std::fs::write(&key_file, t.data_key()).expect("key");
+    (dir, key_file, t.database_url().to_string())
+}
+
 fn copy(api: &Api) -> Api {
     Api {
         client: api.client.clone(),
@@ -165,15 +179,7 @@ fn copy(api: &Api) -> Api {
 on_both!(
     a_server_killed_mid_write_leaves_nothing_half_written,
     async |t: &TestApp| {
-        let dir = std::env::temp_dir().join(format!(
-            "dangjian-crash-{}-{}",
-            std::process::id(),
-            dangjian_service::now_ms()
-        ));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let key_file = dir.join("data.key");
-        std::fs::write(&key_file, t.data_key()).expect("key");
-        let url = t.database_url().to_string();
+        let (dir, key_file, url) = scratch(t, "crash");
         let here = t.api("baitao-secretary").await;
         let branch = here.scope_org().await;
         let month_back = |k: i64| {
@@ -299,15 +305,7 @@ on_both!(
 on_both!(
     a_district_roster_killed_half_way_writes_nothing,
     async |t: &TestApp| {
-        let dir = std::env::temp_dir().join(format!(
-            "dangjian-crash-big-{}-{}",
-            std::process::id(),
-            dangjian_service::now_ms()
-        ));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let key_file = dir.join("data.key");
-        std::fs::write(&key_file, t.data_key()).expect("key");
-        let url = t.database_url().to_string();
+        let (dir, key_file, url) = scratch(t, "crash-big");
         let server = Server::start(&url, &key_file).await;
         let api = server.login("baitao-secretary").await;
         let branch = api.scope_org().await;

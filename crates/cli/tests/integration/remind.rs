@@ -59,6 +59,14 @@ on_both!(
         let body = theme_day["body"].as_str().expect("body");
         assert!(body.contains(" / ") && body.contains(&month), "{body}");
 
+        // A member of the branch reads the same reminder, and its link opens for them too.
+        let member = t.browser("baitao-member").await;
+        let link = theme_day["link"].as_str().expect("link");
+        let (s, _) = member.page(link).await;
+        assert_eq!(s, StatusCode::OK, "{link} opens for a member");
+        let (_, html) = member.page("/notifications").await;
+        assert!(html.contains(title), "the member sees the reminder");
+
         // The bell shows the count; reading clears it for this user only.
         let b = t.browser("baitao-secretary").await;
         let (_, bell) = b.page("/notifications/count").await;

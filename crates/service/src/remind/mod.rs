@@ -56,7 +56,9 @@ impl App {
         for ((b, kind, period, rule), place) in due.into_iter().zip(places) {
             // The period in the title, so that this month's reminder is not last month's.
             let when = period.label();
-            let link = format!("/meetings/new?org={}", b.id);
+            // The branch's meetings, which every member reading the reminder may open; those
+            // who record meetings find 记录会议 at its top.
+            let link = format!("/meetings?org={}", b.id);
             if let Some(day) = rule.fixed_day
                 && policy.before_fixed_day(today, day)
             {
