@@ -110,6 +110,9 @@ async fn moved_to_sm(engine: Engine) {
     let refused = App::open(db, crypto, config).await.err().expect("refused");
     assert!(refused.to_string().contains("reencrypt"), "{refused}");
 
+    // Only the operator's command moves a database; no account, however high, may.
+    let by_user = t.app.reencrypt(&actor, Suite::Sm).await;
+    assert!(by_user.is_err(), "refused to a user");
     let done = t
         .app
         .reencrypt(&Actor::system("test"), Suite::Sm)

@@ -267,6 +267,16 @@ async fn walk(conn: &mut Conn, eras: &Eras) -> ServiceResult<VerifyReport> {
     Ok(VerifyReport { rows, problem })
 }
 
+/// The audit log's one policy: read and exported by the roles that read it (the auditor);
+/// anyone else finds nothing there.
+fn check_reads_audit(actor: &Actor) -> ServiceResult<()> {
+    if actor.role.reads_audit() {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound)
+    }
+}
+
 /// Keys the chain of a log written before it was keyed, once, before the platform opens it:
 /// checks every existing row's plain link, then marks the next row as the first keyed one.
 /// Returns how many rows were checked.
@@ -385,7 +395,6 @@ impl App {
         Ok(())
     }
 
-    /// The auditor's view of the log, newest first.
     /// Starts the auditor's export of the rows written from `from` to `to` (dates, both
     /// included): checks the role and the span and writes the export's own audit row; the
     /// rows follow page by page from `audit_export_page`. Answers the span in epoch ms.
@@ -395,9 +404,7 @@ impl App {
         from: &str,
         to: &str,
     ) -> ServiceResult<(i64, i64)> {
-        if !actor.role.reads_audit() {
-            return Err(ServiceError::NotFound);
-        }
+        check_reads_audit(actor)?;
         let day = |field: &'static str, s: &str| {
             dangjian_domain::date::parse(s.trim())
                 .ok_or_else(|| ServiceError::field(field, "invalid_date", "日期应为 YYYY-MM-DD"))
@@ -433,15 +440,14 @@ impl App {
         after_seq: i64,
         limit: i64,
     ) -> ServiceResult<Vec<AuditEntry>> {
-        if !actor.role.reads_audit() {
-            return Err(ServiceError::NotFound);
-        }
+        check_reads_audit(actor)?;
         let mut conn = self.db.conn().await?;
         Ok(crate::model::all(
             audit::page_between(&mut conn, after_seq, span.0, span.1, limit.clamp(1, 5000)).await?,
         ))
     }
 
+    /// The auditor's view of the log, newest first.
     pub async fn audit_log(
         &self,
         actor: &Actor,
@@ -449,9 +455,7 @@ impl App {
         before: Option<i64>,
         limit: i64,
     ) -> ServiceResult<Vec<AuditEntry>> {
-        if !actor.role.reads_audit() {
-            return Err(ServiceError::NotFound);
-        }
+        check_reads_audit(actor)?;
         let mut conn = self.db.conn().await?;
         Ok(crate::model::all(
             audit::recent(&mut conn, action, before, limit.clamp(1, 200)).await?,

@@ -32,6 +32,10 @@ fn index(column: Column, crypto: &Crypto, plain: &str) -> Option<String> {
 
 impl App {
     pub async fn reencrypt(&self, actor: &Actor, to: Suite) -> ServiceResult<Reencrypted> {
+        // An operator's command on a stopped server, never a user's action.
+        if actor.user_id.is_some() {
+            return Err(ServiceError::NotFound);
+        }
         let from = self.crypto.suite();
         if from == to {
             return Err(ServiceError::Config(format!(
