@@ -91,6 +91,22 @@ pub fn years_before(on: Date, years: i32) -> Date {
         .unwrap_or(on)
 }
 
+/// The instant (milliseconds since 1970) a local day begins in Chongqing (UTC+8).
+pub fn start_ms(d: Date) -> i64 {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    d.midnight().assume_offset(offset).unix_timestamp() * 1000
+}
+
+/// Whole months from `from` to `on`, a month counted once its day is reached.
+pub fn months_between(from: Date, on: Date) -> i32 {
+    let mut months = (on.year() - from.year()) * 12 + i32::from(on.month() as u8)
+        - i32::from(from.month() as u8);
+    if on.day() < from.day() {
+        months -= 1;
+    }
+    months.max(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +174,19 @@ mod tests {
         assert_eq!(format(local_date_of_ms(ms)), "2026-02-01");
         assert_eq!(month_of_ms(ms), "2026-02");
         assert_eq!(month_of_ms(ms - 1), "2026-01");
+    }
+
+    #[test]
+    fn months_between_counts_whole_months() {
+        let d = |s| parse(s).expect("date");
+        assert_eq!(months_between(d("2026-08-15"), d("2026-12-06")), 3);
+        assert_eq!(months_between(d("2026-08-06"), d("2026-12-06")), 4);
+        assert_eq!(months_between(d("2025-12-31"), d("2026-01-30")), 0);
+        assert_eq!(months_between(d("2026-12-06"), d("2026-01-01")), 0);
+        assert_eq!(local_date_of_ms(start_ms(d("2026-03-01"))), d("2026-03-01"));
+        assert_eq!(
+            local_date_of_ms(start_ms(d("2026-03-01")) - 1),
+            d("2026-02-28")
+        );
     }
 }

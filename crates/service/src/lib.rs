@@ -4,6 +4,7 @@
 
 pub mod accounts;
 mod actor;
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -4,6 +4,7 @@
 //! Functions take `&mut AnyConnection` so that the service layer decides what runs in one
 //! transaction.
 
+pub mod assessment;
 pub mod audit;
 mod bulk;
 pub mod committee;

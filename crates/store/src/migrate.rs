@@ -156,6 +156,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0024_household_retention.sql"),
         postgres: include_str!("../migrations/postgres/0024_household_retention.sql"),
     },
+    Migration {
+        version: 25,
+        name: "star_rating",
+        sqlite: include_str!("../migrations/sqlite/0025_star_rating.sql"),
+        postgres: include_str!("../migrations/postgres/0025_star_rating.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -379,6 +379,7 @@ pub async fn move_subtree(
         ("evaluation_period", "org_path"),
         ("evaluation_response", "member_path"),
         ("evaluation_publication", "org_path"),
+        ("star_rating", "org_path"),
     ];
     for (table, col) in copies {
         let sql = format!(

@@ -6,6 +6,7 @@
 
 pub mod problem;
 pub mod rating;
+pub mod records;
 pub mod scheme;
 pub mod signoff;
 pub mod stars;

@@ -109,6 +109,143 @@ pub fn tenths(t: i64) -> String {
     }
 }
 
+/// Days an organization has to score itself, and days results are shown for objections:
+/// defaults of a new scheme, which the district changes per year.
+pub const DEFAULT_SELF_DAYS: i64 = 10;
+pub const DEFAULT_PUBLISH_DAYS: i64 = 5;
+
+/// Where a star rating stands: the organization scores itself, the town reviews and may
+/// send it back, the district confirms, then publishes the year's results for objections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatingState {
+    SelfScoring,
+    Submitted,
+    Reviewed,
+    Confirmed,
+    Published,
+}
+
+impl RatingState {
+    pub const ALL: [RatingState; 5] = [
+        RatingState::SelfScoring,
+        RatingState::Submitted,
+        RatingState::Reviewed,
+        RatingState::Confirmed,
+        RatingState::Published,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RatingState::SelfScoring => "self",
+            RatingState::Submitted => "submitted",
+            RatingState::Reviewed => "reviewed",
+            RatingState::Confirmed => "confirmed",
+            RatingState::Published => "published",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RatingState::SelfScoring => "自评中",
+            RatingState::Submitted => "待镇街审核",
+            RatingState::Reviewed => "待区委组织部确认",
+            RatingState::Confirmed => "已确认，待公示",
+            RatingState::Published => "已公示",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The stage whose scores may be written in this state, if any.
+    pub fn scoring_stage(self) -> Option<Stage> {
+        match self {
+            RatingState::SelfScoring => Some(Stage::Own),
+            RatingState::Submitted => Some(Stage::Town),
+            RatingState::Reviewed => Some(Stage::District),
+            RatingState::Confirmed | RatingState::Published => None,
+        }
+    }
+}
+
+/// Who scores: the organization itself, the town reviewing it, the district confirming.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Own,
+    Town,
+    District,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StarAction {
+    /// Scores saved at the current stage; the state stays.
+    Save,
+    Submit,
+    /// The town passes it on after its review.
+    Review,
+    /// The town sends it back to the organization, with a reason.
+    Return,
+    Confirm,
+    Publish,
+}
+
+impl StarAction {
+    pub const ALL: [StarAction; 6] = [
+        StarAction::Save,
+        StarAction::Submit,
+        StarAction::Review,
+        StarAction::Return,
+        StarAction::Confirm,
+        StarAction::Publish,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StarAction::Save => "save",
+            StarAction::Submit => "submit",
+            StarAction::Review => "review",
+            StarAction::Return => "return",
+            StarAction::Confirm => "confirm",
+            StarAction::Publish => "publish",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StarAction::Save => "保存评分",
+            StarAction::Submit => "提交镇街审核",
+            StarAction::Review => "审核通过，报区委组织部",
+            StarAction::Return => "退回重新自评",
+            StarAction::Confirm => "确认",
+            StarAction::Publish => "公示",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The state after this action, or `None` when it cannot be taken now.
+    pub fn next(self, from: RatingState) -> Option<RatingState> {
+        use RatingState::*;
+        match (self, from) {
+            (StarAction::Save, s) if s.scoring_stage().is_some() => Some(s),
+            (StarAction::Submit, SelfScoring) => Some(Submitted),
+            (StarAction::Review, Submitted) => Some(Reviewed),
+            (StarAction::Return, Submitted) => Some(SelfScoring),
+            (StarAction::Confirm, Reviewed) => Some(Confirmed),
+            (StarAction::Publish, Confirmed) => Some(Published),
+            _ => None,
+        }
+    }
+}
+
+/// An item's score as it stands: the latest stage that scored it.
+pub fn effective(own: Option<i64>, town: Option<i64>, district: Option<i64>) -> Option<i64> {
+    district.or(town).or(own)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +297,42 @@ mod tests {
         assert_eq!(after_deduction(100, 30, -3), 100, "no negative units");
         assert_eq!(tenths(875), "87.5");
         assert_eq!(tenths(900), "90");
+    }
+
+    #[test]
+    fn a_rating_moves_through_the_three_levels_and_can_be_sent_back() {
+        use RatingState::*;
+        let mut s = SelfScoring;
+        for (a, to) in [
+            (StarAction::Save, SelfScoring),
+            (StarAction::Submit, Submitted),
+            (StarAction::Return, SelfScoring),
+            (StarAction::Submit, Submitted),
+            (StarAction::Review, Reviewed),
+            (StarAction::Save, Reviewed),
+            (StarAction::Confirm, Confirmed),
+            (StarAction::Publish, Published),
+        ] {
+            s = a.next(s).unwrap_or_else(|| panic!("{a:?} from {s:?}"));
+            assert_eq!(s, to);
+        }
+        assert_eq!(
+            StarAction::Save.next(Published),
+            None,
+            "published scores are frozen"
+        );
+        assert_eq!(
+            StarAction::Confirm.next(Submitted),
+            None,
+            "the town reviews first"
+        );
+        assert_eq!(StarAction::Return.next(Reviewed), None);
+        assert_eq!(Submitted.scoring_stage(), Some(Stage::Town));
+        for st in RatingState::ALL {
+            assert_eq!(RatingState::parse(st.as_str()), Some(st));
+        }
+        assert_eq!(effective(Some(80), None, Some(60)), Some(60));
+        assert_eq!(effective(Some(80), Some(70), None), Some(70));
+        assert_eq!(effective(None, None, None), None);
     }
 }

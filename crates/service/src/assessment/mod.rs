@@ -1,0 +1,11 @@
+//! 组织建设 and assessment: star ratings scored from what the platform records, moving from
+//! the organization's own scoring through the town's review to the district's confirmation
+//! and publication.
+
+mod figures;
+mod model;
+pub mod policy;
+pub mod stars;
+
+pub use figures::rated_kinds;
+pub use model::*;

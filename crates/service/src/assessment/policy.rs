@@ -1,0 +1,124 @@
+//! Who may do what with star ratings: every reader of an organization sees its rating; the
+//! organization (its secretary, or the village above a branch) scores itself; its town
+//! reviews; the district's organization department keeps the schemes, confirms, publishes and
+//! answers objections. Anyone who reads a published rating may object while it is shown.
+
+use dangjian_domain::assessment::stars::{RatingState, Stage, StarAction};
+use dangjian_domain::path;
+use dangjian_domain::role::Role;
+
+use crate::{Actor, ServiceError, ServiceResult};
+
+pub fn check_read(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    actor.check_visible(org_path)
+}
+
+/// Scoring at a stage: the organization itself for its own scores, the town (or the district
+/// for an organization with no town above it) for the review, the district to confirm.
+pub fn may_score(actor: &Actor, org_path: &str, stage: Stage) -> bool {
+    if actor.check_visible(org_path).is_err() {
+        return false;
+    }
+    match stage {
+        Stage::Own => {
+            matches!(actor.role, Role::VillageAdmin | Role::BranchSecretary)
+                && actor.check_edit_members(org_path).is_ok()
+        }
+        Stage::Town => {
+            actor.role == Role::TownAdmin
+                || (actor.role == Role::DistrictAdmin && path::depth(org_path) <= 2)
+        }
+        Stage::District => actor.role == Role::DistrictAdmin,
+    }
+}
+
+/// The moves on one rating the actor may make now (publication is the district's, for many
+/// ratings at once, and not listed here).
+pub fn actions(actor: &Actor, org_path: &str, state: RatingState) -> Vec<StarAction> {
+    StarAction::ALL
+        .into_iter()
+        .filter(|a| *a != StarAction::Publish && a.next(state).is_some())
+        .filter(|a| {
+            let stage = match a {
+                StarAction::Save => state.scoring_stage(),
+                StarAction::Submit => Some(Stage::Own),
+                StarAction::Review | StarAction::Return => Some(Stage::Town),
+                StarAction::Confirm | StarAction::Publish => Some(Stage::District),
+            };
+            stage.is_some_and(|s| may_score(actor, org_path, s))
+        })
+        .collect()
+}
+
+pub fn check_act(
+    actor: &Actor,
+    org_path: &str,
+    state: RatingState,
+    action: StarAction,
+) -> ServiceResult<()> {
+    if actions(actor, org_path, state).contains(&action) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("当前环节不由您评分或办理"))
+    }
+}
+
+/// Schemes, confirmation, publication and answers to objections: the district's
+/// organization department.
+pub fn check_district(actor: &Actor) -> ServiceResult<()> {
+    if actor.role == Role::DistrictAdmin && path::depth(&actor.scope_path) <= 1 {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "星级评定方案、公示和异议答复由区委组织部办理",
+        ))
+    }
+}
+
+pub fn is_district(actor: &Actor) -> bool {
+    check_district(actor).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_level_scores_its_own_stage() {
+        let branch = "/1/7/311/";
+        let secretary = Actor::for_test(Role::BranchSecretary, branch);
+        let town = Actor::for_test(Role::TownAdmin, "/1/7/");
+        let other_town = Actor::for_test(Role::TownAdmin, "/1/8/");
+        let district = Actor::for_test(Role::DistrictAdmin, "/1/");
+        let member = Actor::for_test(Role::Member, branch);
+        assert!(may_score(&secretary, branch, Stage::Own));
+        assert!(
+            !may_score(&town, branch, Stage::Own),
+            "the town reviews, it does not self-score"
+        );
+        assert!(may_score(&town, branch, Stage::Town));
+        assert!(!may_score(&other_town, branch, Stage::Town));
+        assert!(!may_score(&district, branch, Stage::Town));
+        assert!(
+            may_score(&district, "/1/9/", Stage::Town),
+            "no town above it"
+        );
+        assert!(may_score(&district, branch, Stage::District));
+        assert!(!may_score(&member, branch, Stage::Own));
+        assert_eq!(
+            actions(&secretary, branch, RatingState::SelfScoring),
+            vec![StarAction::Save, StarAction::Submit]
+        );
+        assert_eq!(
+            actions(&town, branch, RatingState::Submitted),
+            vec![StarAction::Save, StarAction::Review, StarAction::Return]
+        );
+        assert!(actions(&secretary, branch, RatingState::Submitted).is_empty());
+        assert_eq!(
+            actions(&district, branch, RatingState::Reviewed),
+            vec![StarAction::Save, StarAction::Confirm]
+        );
+        assert!(is_district(&district));
+        assert!(!is_district(&Actor::for_test(Role::DistrictAdmin, "/1/7/")));
+    }
+}

@@ -1,0 +1,5 @@
+//! 组织建设 and assessment in SQL: star ratings, and the counts of records their computed
+//! items rest on.
+
+pub mod figures;
+pub mod stars;
