@@ -138,6 +138,7 @@ def main():
     ap.add_argument("--demo-runs", type=int, default=3)
     ap.add_argument("--port", type=int, default=18765)
     ap.add_argument("--accounts", help="accounts JSON of an existing demo database (with --demo-runs 0)")
+    ap.add_argument("--only", help="time only the requests whose label contains this text")
     args = ap.parse_args()
     if args.demo_runs == 0 and not (args.database_url and args.accounts):
         ap.error("--demo-runs 0 needs --database-url and --accounts of an existing demo")
@@ -211,10 +212,26 @@ def main():
             ("GET /api/v1/requests/dashboard, one town", f"/api/v1/requests/dashboard?org={town['scope_org_id']}"),
             ("GET /api/v1/public/requests (published list)", "/api/v1/public/requests"),
         ]
+        # 星级评定: the boards, one branch's sheet (its figures computed from its records),
+        # and the export that computes every organization's items in one pass.
+        year = time.localtime().tm_year
+        _, _, data = client.request("GET", f"/api/v1/stars?org={town['scope_org_id']}&year={year - 1}")
+        rated = json.loads(data)["items"][0]["org_id"]
+        rows += [
+            ("stars board page, district, last year", f"/stars?year={year - 1}"),
+            ("GET /api/v1/stars, district, this year", "/api/v1/stars"),
+            ("GET /api/v1/stars, one town, last year", f"/api/v1/stars?org={town['scope_org_id']}&year={year - 1}"),
+            ("star sheet page, one organization, this year", f"/stars/{rated}"),
+            ("GET /api/v1/stars/{org}, last year", f"/api/v1/stars/{rated}?year={year - 1}"),
+            ("stars xlsx, district, this year (every org's items computed)", "/api/v1/stars.xlsx"),
+        ]
+        if args.only:
+            rows = [r for r in rows if args.only in r[0]]
         results = [(label, *timed(client, path, args.runs)) for label, path in rows]
-        results.append(("member search by name (50 prefixes)", *timed_many(client, search_paths, args.runs)))
-        results.append(record_meetings(client, min(args.runs, 100)))
-        results.append(submit_requests(client, args.runs))
+        if not args.only:
+            results.append(("member search by name (50 prefixes)", *timed_many(client, search_paths, args.runs)))
+            results.append(record_meetings(client, min(args.runs, 100)))
+            results.append(submit_requests(client, args.runs))
         mem = rss_mb(server.pid)
     finally:
         server.terminate()

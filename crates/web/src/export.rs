@@ -608,3 +608,57 @@ pub fn evaluation(
         &format!("三评结果-{}.xlsx", r.org.name),
     )
 }
+
+/// A level's star ratings of a year: each rated organization with its state, total, stars and
+/// every item's score, computed items followed by the figure they rest on.
+pub fn stars(
+    e: &dangjian_service::assessment::stars::StarExport,
+) -> Result<Response, ServiceError> {
+    use dangjian_domain::assessment::scheme::Rule;
+    use dangjian_domain::assessment::stars::tenths;
+    let computed: Vec<bool> = e
+        .scheme
+        .scheme
+        .items()
+        .map(|i| matches!(i.rule, Rule::Computed { .. }))
+        .collect();
+    let mut headers: Vec<String> = ["组织", "状态", "总分", "星级"]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+    for i in e.scheme.scheme.items() {
+        headers.push(format!("{} {}", i.code, i.name));
+        if matches!(i.rule, Rule::Computed { .. }) {
+            headers.push(format!("{} 依据", i.code));
+        }
+    }
+    let rows = e
+        .lines
+        .iter()
+        .map(|l| {
+            let mut row = vec![
+                Cell::Text(l.place.clone()),
+                Cell::Text(l.state_label.into()),
+                Cell::Text(tenths(l.total_tenths)),
+                Cell::Int(l.stars),
+            ];
+            for (k, (score, figure)) in l.items.iter().enumerate() {
+                row.push(Cell::Text(score.map(tenths).unwrap_or_default()));
+                if computed.get(k).copied().unwrap_or(false) {
+                    row.push(Cell::Text(figure.clone()));
+                }
+            }
+            row
+        })
+        .collect();
+    let t = Table {
+        sheet: "星级评定".into(),
+        title: format!(
+            "{} {} 年度星级评定（方案第 {} 版）",
+            e.org_name, e.year, e.scheme.version
+        ),
+        headers,
+        rows,
+    };
+    book(&[t], &format!("星级评定-{}-{}.xlsx", e.org_name, e.year))
+}

@@ -31,5 +31,6 @@ mod schema;
 mod scope;
 mod scope_matrix;
 mod second_factor;
+mod stars;
 mod to_do;
 mod transfer;

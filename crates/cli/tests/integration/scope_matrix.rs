@@ -105,6 +105,26 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
         "the district's settings: refused by role",
     ),
     ("GET", "/imports/template.xlsx", "an empty template"),
+    (
+        "GET",
+        "/stars/schemes",
+        "the district's star schemes, read by all",
+    ),
+    (
+        "POST",
+        "/stars/schemes",
+        "the district's star schemes: refused by role",
+    ),
+    (
+        "GET",
+        "/api/v1/star-schemes",
+        "the district's star schemes, read by all",
+    ),
+    (
+        "POST",
+        "/api/v1/star-schemes",
+        "the district's star schemes: refused by role",
+    ),
     ("POST", "/api/v1/auth/login", "public"),
     ("GET", "/api/v1/me", "the actor's own account"),
     ("GET", "/api/v1/notifications", "the actor's own reminders"),
@@ -251,6 +271,8 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "request-departments" => "department",
         "committee-posts" => "committee_post",
         "accounts" => "account",
+        "ratings" | "star-ratings" => "rating",
+        "objections" | "star-objections" => "objection",
         _ => return None,
     })
 }
@@ -268,6 +290,7 @@ fn fill(path: &str, ids: &HashMap<&'static str, i64>) -> String {
                     .to_string()
             }
             "{member_id}" => ids["member"].to_string(),
+            "{org_id}" => ids["org"].to_string(),
             "{file_id}" => ids["file"].to_string(),
             "{no}" => "2".to_string(),
             "{handle}" => "0123456789abcdef".to_string(),
@@ -447,6 +470,7 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         ("grid", "grid", "org_path", ""),
         ("deed", "deed", "org_path", not_theirs.as_str()),
         ("review", "annual_review", "org_path", ""),
+        ("rating", "star_rating", "org_path", ""),
         ("unit", "service_unit", "org_path", ""),
         ("request", "request", "community_path", ""),
         (
@@ -497,6 +521,23 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         )
         .await
         .expect("the foreign branch's committee"),
+    );
+    // An objection to the foreign rating, written as if raised in its publication.
+    let mut conn = t.sql().await;
+    sqlx::query(
+        "INSERT INTO star_objection (rating_id, content, raised_by_name, raised_at) \
+         VALUES ($1, '越权测试', '越权测试', 0)",
+    )
+    .bind(ids["rating"])
+    .execute(&mut *conn)
+    .await
+    .expect("an objection");
+    drop(conn);
+    ids.insert(
+        "objection",
+        scalar(t, "SELECT MAX(id) FROM star_objection")
+            .await
+            .expect("objection"),
     );
     let member = ids["member"];
     let today = dangjian_service::today();

@@ -11,6 +11,7 @@ use crate::FieldError;
 /// Where a computed item takes its figure from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = FigureSource)]
 pub enum Source {
     /// 三会一课 held on time against due.
     Meetings,
@@ -50,6 +51,7 @@ impl Source {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[schema(as = ItemRule)]
 pub enum Rule {
     /// Scored by hand, 0 to the item's points.
     Manual,
@@ -60,6 +62,7 @@ pub enum Rule {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = SchemeItem)]
 pub struct Item {
     /// Unique within the scheme, e.g. `3.2`.
     pub code: String,
@@ -72,6 +75,7 @@ pub struct Item {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = SchemeIndicator)]
 pub struct Indicator {
     pub name: String,
     pub items: Vec<Item>,

@@ -9,6 +9,7 @@ use crate::FieldError;
 /// One tier: the stars, the lowest total that earns them, whether an innovation project is
 /// also needed, and the share of organizations a scheme expects in it (percent, guidance).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = StarTier)]
 pub struct Tier {
     pub stars: u8,
     /// In tenths of a point (items score in halves and tenths): 900 is 90 points.
@@ -19,6 +20,7 @@ pub struct Tier {
 
 /// The tiers of a scheme, highest first; the last is the floor every total reaches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = StarTiers)]
 pub struct Tiers(pub Vec<Tier>);
 
 impl Default for Tiers {

@@ -2,7 +2,7 @@
 //! the organization's own scoring through the town's review to the district's confirmation
 //! and publication.
 
-mod figures;
+pub(crate) mod figures;
 mod model;
 pub mod policy;
 pub mod stars;

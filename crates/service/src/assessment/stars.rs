@@ -85,6 +85,10 @@ fn refreshed(scheme: &Scheme, stored: &[ScoreRow], records: &Records) -> Vec<Sco
                     ..ScoreRow::default()
                 });
             if let Rule::Computed { source } = item.rule {
+                // A score that only repeated the platform's value keeps following it.
+                if row.self_tenths.is_some() && row.self_tenths == row.computed_tenths {
+                    row.self_tenths = None;
+                }
                 let f = records.figure(source);
                 row.computed_tenths = Some(f.score(item.points_tenths));
                 row.figure = f.text;

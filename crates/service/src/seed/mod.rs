@@ -3,6 +3,7 @@
 //! module, so that it keeps its speed; the accounts it makes go through `add_user` and are
 //! audited like any other.
 
+mod assessment;
 mod dues;
 mod evaluation;
 mod fuling;
@@ -211,6 +212,8 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     phase.done("汇总计数");
     app.start_life_at(&mut tx, &first_month).await?;
     phase.done("组织生活统计");
+    assessment::stars(&mut tx, &t, &mut rng).await?;
+    phase.done("星级评定");
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;

@@ -127,6 +127,15 @@
     });
   });
 
+  // A form or a button marked data-confirm asks before it is sent (no inline handlers: the
+  // Content-Security-Policy forbids them).
+  document.addEventListener("submit", function (evt) {
+    var b = evt.submitter;
+    var form = evt.target;
+    var q = (b && b.getAttribute("data-confirm")) || (form.getAttribute && form.getAttribute("data-confirm"));
+    if (q && !window.confirm(q)) { evt.preventDefault(); }
+  });
+
   // An upload refused before it reached a handler (too large) has no fragment to show:
   // say so where the form shows its answers.
   document.addEventListener("htmx:responseError", function (evt) {

@@ -44,6 +44,7 @@ use crate::error::ErrorBody;
         (name = "requests", description = "群众诉求 Residents' requests, staff side: lists, the state machine's actions, the district's categories and departments, the dashboard"),
         (name = "evaluations", description = "三评一公开 Members evaluated by the households they serve, by the members of their branch and by their branch: periods, responses, results per branch or community, publication"),
         (name = "public", description = "公开接口 No login: residents submit, track and answer requests; the published list of answered requests; published evaluation results; members' public cards"),
+        (name = "assessment", description = "星级评定 Star ratings: the district's schemes, each grassroots organization's sheet with items computed from the records, the town's review, the district's confirmation, publication and objections"),
         (name = "meta", description = "接口描述 This document"),
     ),
 )]

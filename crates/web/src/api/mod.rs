@@ -3,6 +3,7 @@
 //! at /api/v1/openapi.json and as a page at /api/docs.
 
 mod accounts;
+mod assessment;
 mod auth;
 mod body;
 mod doc;
@@ -173,6 +174,15 @@ pub(crate) fn routes() -> Table {
         .api(routes!(notifications))
         .api(routes!(read_notifications))
         .api(routes!(openapi))
+        .api(routes!(assessment::schemes))
+        .api(routes!(assessment::save_scheme))
+        .api(routes!(assessment::board))
+        .api(routes!(assessment::export))
+        .api(routes!(assessment::publish))
+        .api(routes!(assessment::sheet))
+        .api(routes!(assessment::act))
+        .api(routes!(assessment::object))
+        .api(routes!(assessment::answer))
 }
 
 /// 提醒列表 / List reminders

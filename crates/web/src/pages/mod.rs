@@ -2,6 +2,7 @@
 
 mod accounts;
 mod api_docs;
+mod assessment;
 mod audit;
 mod chart;
 mod dues;
@@ -235,6 +236,15 @@ pub(crate) fn routes() -> Table {
         .get("/checkins/{id}/list", life::checkin::list)
         .get("/checkin", life::checkin::member_form)
         .post("/checkin", life::checkin::member_submit)
+        .get("/stars", assessment::board)
+        .post("/stars/publish", assessment::publish)
+        .get("/stars/export.xlsx", assessment::export)
+        .get("/stars/schemes", assessment::schemes::page)
+        .post("/stars/schemes", assessment::schemes::save)
+        .get("/stars/{org_id}", assessment::sheet::page)
+        .post("/stars/{org_id}", assessment::sheet::act)
+        .post("/stars/ratings/{id}/objections", assessment::sheet::object)
+        .post("/stars/objections/{id}/answer", assessment::sheet::answer)
 }
 
 /// A page that holds a secret shown once (a temporary password, a second-factor secret,
