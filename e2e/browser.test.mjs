@@ -617,4 +617,48 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     await page.waitForURL((u) => u.pathname === '/');
     assert.match(await page.locator('#last-login').textContent(), /上次登录 \d{4}-\d{2}-\d{2}/);
   });
+  step('12 a branch scores itself on a phone: computed items pre-filled, a bad score refused, submitted', async () => {
+    const secretary = demo.accounts.find((a) => a.username === 'baitao-secretary');
+    const branch = secretary.scope_org_id;
+    const phone = await browser.newContext(PHONE);
+    try {
+      const small = await phone.newPage();
+      small.setDefaultTimeout(UI_TIMEOUT_MS);
+      small.on('dialog', (d) => d.accept());
+      await small.goto(`${base}/stars/${branch}`);
+      await small.waitForURL(/\/login\?next=/);
+      await small.locator('input[name=username]').fill('baitao-secretary');
+      await small.locator('input[name=password]').fill(PASSWORD);
+      await small.locator('button[type=submit]').click();
+      await small.waitForURL(new RegExp(`/stars/${branch}`));
+      await small.locator('#sheet-preview').waitFor();
+      assert.match(await small.locator('#item-4\\.1').textContent(), /三会一课：应开 \d+ 次，按时开 \d+ 次/,
+        'the meetings item shows the figure it was computed from');
+
+      // A score above the item's points is refused, naming the item, and nothing is stored.
+      await small.locator('input[name="score_1.2"]').fill('12');
+      await small.locator('#act-save').click();
+      await small.locator('#sheet-errors').waitFor();
+      assert.match(await small.locator('#sheet-errors').textContent(), /1\.2/);
+      assert.equal(await small.locator('#sheet-preview').count(), 1, 'still only a preview');
+
+      // Every item typed by hand gets its score; the computed ones stay as computed.
+      for (const input of await small.locator('input[name^="units_"]').all()) await input.fill('0');
+      for (const input of await small.locator('input[name^="score_"]').all()) {
+        if ((await input.inputValue()) === '' || (await input.getAttribute('name')) === 'score_1.2') {
+          const name = await input.getAttribute('name');
+          await input.fill(name === 'score_8.1' ? '0' : await input.getAttribute('max'));
+        }
+      }
+      await small.locator('#act-submit').click();
+      await small.locator('#sheet-state:has-text("待镇街审核")').waitFor();
+      assert.match(await small.locator('#sheet-total').textContent(), /\d/);
+      assert.equal(await small.locator('#act-submit').count(), 0, 'nothing more to do for the branch');
+      const overflow = await overflowOf(small);
+      assert.ok(overflow <= 1, `the sheet is wider than the phone by ${overflow}px`);
+      await screenshot(small, 'phone-star-sheet.png');
+    } finally {
+      await phone.close();
+    }
+  });
 });

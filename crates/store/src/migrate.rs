@@ -162,6 +162,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0025_star_rating.sql"),
         postgres: include_str!("../migrations/postgres/0025_star_rating.sql"),
     },
+    Migration {
+        version: 26,
+        name: "weak_list",
+        sqlite: include_str!("../migrations/sqlite/0026_weak_list.sql"),
+        postgres: include_str!("../migrations/postgres/0026_weak_list.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

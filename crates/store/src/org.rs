@@ -380,6 +380,9 @@ pub async fn move_subtree(
         ("evaluation_response", "member_path"),
         ("evaluation_publication", "org_path"),
         ("star_rating", "org_path"),
+        ("weak_flag", "org_path"),
+        ("weak_listing", "org_path"),
+        ("red_flag", "org_path"),
     ];
     for (table, col) in copies {
         let sql = format!(

@@ -34,3 +34,4 @@ mod second_factor;
 mod stars;
 mod to_do;
 mod transfer;
+mod weak;

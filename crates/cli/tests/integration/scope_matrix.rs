@@ -125,6 +125,16 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
         "/api/v1/star-schemes",
         "the district's star schemes: refused by role",
     ),
+    (
+        "GET",
+        "/api/v1/weak/rules",
+        "the district's thresholds, read by all",
+    ),
+    (
+        "PUT",
+        "/api/v1/weak/rules",
+        "the district's thresholds: refused by role",
+    ),
     ("POST", "/api/v1/auth/login", "public"),
     ("GET", "/api/v1/me", "the actor's own account"),
     ("GET", "/api/v1/notifications", "the actor's own reminders"),
@@ -273,6 +283,8 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "accounts" => "account",
         "ratings" | "star-ratings" => "rating",
         "objections" | "star-objections" => "objection",
+        "weak-listings" | "listings" => "listing",
+        "red-flags" => "red_flag",
         _ => return None,
     })
 }
@@ -532,7 +544,29 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
     .execute(&mut *conn)
     .await
     .expect("an objection");
+    // A listing and a red flag of the foreign branch, as the district's decisions leave them.
+    for sql in [
+        "INSERT INTO weak_listing (year, org_id, org_path, state, reasons, proposed_at, decided_on, document_no, updated_at) \
+         SELECT 1999, id, path, 'listed', '[]', 0, '1999-03-01', '越权测试', 0 FROM org WHERE id = $1",
+        "INSERT INTO red_flag (year, org_id, org_path, awarded_on, document_no, created_at) \
+         SELECT 1999, id, path, '1999-03-01', '越权测试', 0 FROM org WHERE id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(branch)
+            .execute(&mut *conn)
+            .await
+            .expect("a foreign listing or flag");
+    }
     drop(conn);
+    for (kind, table) in [("listing", "weak_listing"), ("red_flag", "red_flag")] {
+        let id = scalar(
+            t,
+            &format!("SELECT id FROM {table} WHERE year = 1999 AND org_id = {branch}"),
+        )
+        .await
+        .expect("the foreign row");
+        ids.insert(kind, id);
+    }
     ids.insert(
         "objection",
         scalar(t, "SELECT MAX(id) FROM star_objection")

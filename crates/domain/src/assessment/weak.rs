@@ -139,6 +139,26 @@ impl WeakRules {
     }
 }
 
+crate::labelled_enum!(
+    /// Where an organization stands on a year's list: proposed by its town, listed or not by
+    /// the district, signed off after its rectification was accepted.
+    ListingState {
+        Proposed = "proposed" / "镇街已推荐",
+        Listed = "listed" / "已列入、整改中",
+        NotListed = "not_listed" / "未列入",
+        SignedOff = "signed_off" / "已验收销号",
+    }
+);
+
+crate::labelled_enum!(
+    /// The three lists of a rectification plan (一村一策).
+    PlanList {
+        Problem = "problem" / "问题清单",
+        Measure = "measure" / "措施清单",
+        Duty = "duty" / "责任清单",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub(crate) mod figures;
 mod model;
 pub mod policy;
 pub mod stars;
+pub mod weak;
 
 pub use figures::rated_kinds;
 pub use model::*;

@@ -79,6 +79,36 @@ pub fn is_district(actor: &Actor) -> bool {
     check_district(actor).is_ok()
 }
 
+/// A town proposes its weak-and-lax list (the district may for any town).
+pub fn check_propose_weak(actor: &Actor, town_path: &str) -> ServiceResult<()> {
+    actor.check_visible(town_path)?;
+    if matches!(actor.role, Role::TownAdmin | Role::DistrictAdmin) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "软弱涣散名单由镇街推荐、区委组织部确定",
+        ))
+    }
+}
+
+pub fn may_propose_weak(actor: &Actor, town_path: &str) -> bool {
+    check_propose_weak(actor, town_path).is_ok()
+}
+
+/// The plan, its items and progress: the organization itself and the levels above it.
+pub fn check_work_on_plan(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    actor.check_edit_members(org_path)
+}
+
+pub fn may_work_on_plan(actor: &Actor, org_path: &str) -> bool {
+    check_work_on_plan(actor, org_path).is_ok()
+}
+
+/// The support of a listed organization: its town or the district.
+pub fn check_assign_support(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    check_propose_weak(actor, org_path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

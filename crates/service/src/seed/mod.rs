@@ -213,7 +213,8 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     app.start_life_at(&mut tx, &first_month).await?;
     phase.done("组织生活统计");
     assessment::stars(&mut tx, &t, &mut rng).await?;
-    phase.done("星级评定");
+    assessment::weak_and_red(&mut tx, &t, scale, &mut rng).await?;
+    phase.done("星级评定、软弱涣散和红旗");
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;

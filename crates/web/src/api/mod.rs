@@ -17,6 +17,7 @@ mod orgs;
 mod recruit;
 mod request;
 mod transfer;
+mod weak;
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -183,6 +184,19 @@ pub(crate) fn routes() -> Table {
         .api(routes!(assessment::act))
         .api(routes!(assessment::object))
         .api(routes!(assessment::answer))
+        .api(routes!(weak::rules, weak::put_rules))
+        .api(routes!(weak::flag))
+        .api(routes!(weak::screening))
+        .api(routes!(weak::propose))
+        .api(routes!(weak::decide))
+        .api(routes!(weak::board))
+        .api(routes!(weak::rectification))
+        .api(routes!(weak::add_item))
+        .api(routes!(weak::progress))
+        .api(routes!(weak::support))
+        .api(routes!(weak::sign_off))
+        .api(routes!(weak::red_flags, weak::award))
+        .api(routes!(weak::revoke))
 }
 
 /// 提醒列表 / List reminders
