@@ -635,8 +635,11 @@ describe('dangjian in a browser', { concurrency: false }, () => {
       assert.match(await small.locator('#item-4\\.1').textContent(), /三会一课：应开 \d+ 次，按时开 \d+ 次/,
         'the meetings item shows the figure it was computed from');
 
-      // A score above the item's points is refused, naming the item, and nothing is stored.
+      // A score above the item's points: the browser stops it, and so does the server when the
+      // browser's check is bypassed, naming the item; nothing is stored.
       await small.locator('input[name="score_1.2"]').fill('12');
+      assert.equal(await small.locator('input[name="score_1.2"]').evaluate((e) => e.validity.rangeOverflow), true);
+      await small.locator('#sheet-form').evaluate((f) => { f.noValidate = true; });
       await small.locator('#act-save').click();
       await small.locator('#sheet-errors').waitFor();
       assert.match(await small.locator('#sheet-errors').textContent(), /1\.2/);

@@ -168,6 +168,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0026_weak_list.sql"),
         postgres: include_str!("../migrations/postgres/0026_weak_list.sql"),
     },
+    Migration {
+        version: 27,
+        name: "contact_point",
+        sqlite: include_str!("../migrations/sqlite/0027_contact_point.sql"),
+        postgres: include_str!("../migrations/postgres/0027_contact_point.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -383,6 +383,8 @@ pub async fn move_subtree(
         ("weak_flag", "org_path"),
         ("weak_listing", "org_path"),
         ("red_flag", "org_path"),
+        ("contact_point", "org_path"),
+        ("problem", "org_path"),
     ];
     for (table, col) in copies {
         let sql = format!(

@@ -662,3 +662,113 @@ pub fn stars(
     };
     book(&[t], &format!("星级评定-{}-{}.xlsx", e.org_name, e.year))
 }
+
+/// A level's weak-and-lax listings of a year: each organization's state, reasons, the
+/// district's decision, its plan's progress, how often it was listed, and its support.
+pub fn weak(b: &dangjian_service::assessment::weak::WeakBoard) -> Result<Response, ServiceError> {
+    let headers = [
+        "组织",
+        "状态",
+        "列入理由",
+        "决定日期",
+        "决定文号",
+        "整改事项",
+        "已完成",
+        "逾期未完成",
+        "累计列入次数",
+        "区级联系领导",
+        "镇街联系领导",
+        "帮扶部门",
+        "第一书记",
+        "验收销号日期",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    let rows = b
+        .lines
+        .iter()
+        .map(|x| {
+            let l = &x.listing;
+            vec![
+                Cell::Text(x.place.clone()),
+                Cell::Text(l.state_label.clone()),
+                Cell::Text(l.reasons.join("；")),
+                Cell::Text(l.decided_on.clone().unwrap_or_default()),
+                Cell::Text(l.document_no.clone().unwrap_or_default()),
+                Cell::Int(x.items),
+                Cell::Int(x.done),
+                Cell::Int(x.overdue),
+                Cell::Int(x.times_listed),
+                Cell::Text(l.district_leader.clone()),
+                Cell::Text(l.town_leader.clone()),
+                Cell::Text(l.department.clone()),
+                Cell::Text(l.first_secretary.clone()),
+                Cell::Text(l.signed_off_on.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let t = Table {
+        sheet: "软弱涣散".into(),
+        title: format!("{} {} 年度软弱涣散基层党组织名单", b.org_name, b.year),
+        headers,
+        rows,
+    };
+    book(&[t], &format!("软弱涣散-{}-{}.xlsx", b.org_name, b.year))
+}
+
+/// A level's red-flag titles, newest year first; `runs` gives, per title not revoked, the
+/// years held without a break up to it.
+pub fn red_flags(
+    org_name: &str,
+    flags: &[dangjian_service::assessment::weak::RedFlag],
+    runs: &std::collections::HashMap<i64, i64>,
+) -> Result<Response, ServiceError> {
+    let headers = [
+        "年度",
+        "组织",
+        "授予日期",
+        "授予文号",
+        "连续获评年数",
+        "累计获评年数",
+        "状态",
+        "撤销日期",
+        "撤销理由",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    let rows = flags
+        .iter()
+        .map(|f| {
+            vec![
+                Cell::Int(f.year),
+                Cell::Text(f.place.clone()),
+                Cell::Text(f.awarded_on.clone()),
+                Cell::Text(f.document_no.clone()),
+                match runs.get(&f.id) {
+                    Some(n) => Cell::Int(*n),
+                    None => Cell::Text(String::new()),
+                },
+                Cell::Int(f.times_held),
+                Cell::Text(
+                    if f.revoked_on.is_some() {
+                        "已撤销"
+                    } else {
+                        "有效"
+                    }
+                    .into(),
+                ),
+                Cell::Text(f.revoked_on.clone().unwrap_or_default()),
+                Cell::Text(f.revoked_reason.clone()),
+            ]
+        })
+        .collect();
+    let t = Table {
+        sheet: "红旗党组织".into(),
+        title: format!("{org_name} 红旗党组织"),
+        headers,
+        rows,
+    };
+    book(&[t], &format!("红旗党组织-{org_name}.xlsx"))
+}

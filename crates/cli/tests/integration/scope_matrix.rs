@@ -126,6 +126,11 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
         "the district's star schemes: refused by role",
     ),
     (
+        "POST",
+        "/weak/rules",
+        "the district's thresholds: refused by role",
+    ),
+    (
         "GET",
         "/api/v1/weak/rules",
         "the district's thresholds, read by all",

@@ -312,10 +312,16 @@ on_both!(
             (Some(3), Some(1))
         );
 
-        // Signed off, it may be a red flag; once a year; revoked with a reason, once.
+        // Signed off, it still is no red flag of the year it was listed; of the next it may be,
+        // once; revoked with a reason, once.
         let (s, v) = admin.post("/api/v1/red-flags", &award(year())).await;
+        assert_eq!(
+            (s, refusal(&v).1),
+            (StatusCode::UNPROCESSABLE_ENTITY, "on_weak_list")
+        );
+        let (s, v) = admin.post("/api/v1/red-flags", &award(year() + 1)).await;
         assert_eq!((s, v["awarded"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
-        let (s, v) = admin.post("/api/v1/red-flags", &award(year())).await;
+        let (s, v) = admin.post("/api/v1/red-flags", &award(year() + 1)).await;
         assert_eq!(
             (s, refusal(&v).1),
             (StatusCode::UNPROCESSABLE_ENTITY, "duplicate")

@@ -64,6 +64,61 @@ impl ClosingRate {
     }
 }
 
+crate::labelled_enum!(
+    /// Where a problem stands on the ledger.
+    ProblemState {
+        Logged = "logged" / "待受理",
+        Accepted = "accepted" / "办理中",
+        Refused = "refused" / "不予受理",
+        Replied = "replied" / "已答复、待反馈",
+        Closed = "closed" / "已办结",
+    }
+);
+
+crate::labelled_enum!(
+    /// A move on the ledger: accept or refuse, reply, close with the reporter's feedback.
+    ProblemAction {
+        Accept = "accept" / "受理",
+        Refuse = "refuse" / "不予受理",
+        Reply = "reply" / "答复",
+        Close = "close" / "反馈办结",
+    }
+);
+
+crate::labelled_enum!(
+    /// Where a problem came from.
+    ProblemSource {
+        Contact = "contact" / "联系点走访",
+        Request = "request" / "群众诉求",
+        Enterprise = "enterprise" / "企业反映",
+        Other = "other" / "其他",
+    }
+);
+
+impl ProblemAction {
+    /// The state after the move, or `None` when it cannot be made now.
+    pub fn next(self, from: ProblemState) -> Option<ProblemState> {
+        use ProblemState::*;
+        match (self, from) {
+            (ProblemAction::Accept, Logged) => Some(Accepted),
+            (ProblemAction::Refuse, Logged) => Some(Refused),
+            (ProblemAction::Reply, Accepted) => Some(Replied),
+            (ProblemAction::Close, Replied) => Some(Closed),
+            _ => None,
+        }
+    }
+
+    /// The text the move must carry: the reason, the reply, the feedback.
+    pub fn text_label(self) -> Option<&'static str> {
+        match self {
+            ProblemAction::Accept => None,
+            ProblemAction::Refuse => Some("不予受理的理由"),
+            ProblemAction::Reply => Some("答复内容"),
+            ProblemAction::Close => Some("反映人的反馈意见"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +155,22 @@ mod tests {
         assert_eq!(r.on_time_permille(), Some(750));
         assert_eq!(r.closed_permille(), Some(875));
         assert_eq!(ClosingRate::default().on_time_permille(), None);
+    }
+
+    #[test]
+    fn a_problem_is_accepted_replied_and_closed_never_closed_unanswered() {
+        use ProblemState::*;
+        assert_eq!(ProblemAction::Accept.next(Logged), Some(Accepted));
+        assert_eq!(ProblemAction::Refuse.next(Logged), Some(Refused));
+        assert_eq!(ProblemAction::Reply.next(Accepted), Some(Replied));
+        assert_eq!(ProblemAction::Close.next(Replied), Some(Closed));
+        assert_eq!(
+            ProblemAction::Close.next(Accepted),
+            None,
+            "no 办结 without a reply"
+        );
+        assert_eq!(ProblemAction::Reply.next(Logged), None);
+        assert_eq!(ProblemAction::Accept.next(Refused), None);
+        assert!(ProblemAction::Reply.text_label().is_some());
     }
 }

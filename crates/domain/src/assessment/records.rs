@@ -22,7 +22,7 @@ pub struct Records {
     pub meetings: (i64, i64),
     /// Theme days held on time and due.
     pub theme_days: (i64, i64),
-    /// Branches of the subtree, and those whose 民主评议 of the year is decided.
+    /// Branches of the subtree, and those that held the year's 民主评议 (or decided one in it).
     pub branches: i64,
     pub reviews_decided: i64,
     /// Member-months of dues paid in their month, and member-months due.

@@ -47,6 +47,9 @@ fn text(value: &str, field: &'static str, what: &str, max: usize) -> ServiceResu
 }
 
 fn day(value: &str, field: &'static str, what: &str) -> ServiceResult<Date> {
+    if value.trim().is_empty() {
+        return Err(invalid(field, "required", format!("请填写{what}")));
+    }
     date::parse(value)
         .ok_or_else(|| invalid(field, "invalid_date", format!("{what}应为 YYYY-MM-DD")))
 }
@@ -1017,7 +1020,7 @@ impl App {
     }
 
     /// The district's award of a year's red-flag titles. An organization on that year's weak
-    /// list cannot hold one.
+    /// list (rectifying or signed off) cannot hold one.
     pub async fn award_red_flags(&self, actor: &Actor, input: &AwardInput) -> ServiceResult<i64> {
         policy::check_district(actor)?;
         let year = input.year.unwrap_or_else(|| i64::from(today().year()));
@@ -1042,7 +1045,10 @@ impl App {
         let weak: Vec<i64> = store::listings(&mut conn, actor.read_root()?, Some(year))
             .await?
             .into_iter()
-            .filter(|l| l.state == ListingState::Listed.as_str())
+            .filter(|l| {
+                l.state == ListingState::Listed.as_str()
+                    || l.state == ListingState::SignedOff.as_str()
+            })
             .map(|l| l.org_id)
             .collect();
         drop(conn);

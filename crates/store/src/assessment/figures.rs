@@ -49,17 +49,23 @@ pub async fn meetings(
     read(&sql, conn).await
 }
 
-/// Branches with a decided 民主评议 of the year: `(path, "", 1, 1)`.
+/// Branches that held a 民主评议 for the year, or decided one within it (the review of a year
+/// is usually held early in the next): `(path, "", 1, 1)` once per branch.
 pub async fn reviews_decided(
     conn: &mut AnyConnection,
     root_path: &str,
     year: i64,
 ) -> Result<Counts> {
     let mut sql = Sql::new(
-        "SELECT org_path AS path, '' AS k, CAST(1 AS BIGINT) AS part, CAST(1 AS BIGINT) AS whole FROM annual_review \
-         WHERE decided_on IS NOT NULL AND year = ",
+        "SELECT DISTINCT org_path AS path, '' AS k, CAST(1 AS BIGINT) AS part, \
+         CAST(1 AS BIGINT) AS whole FROM annual_review WHERE decided_on IS NOT NULL AND (year = ",
     );
-    sql.int(year);
+    sql.int(year)
+        .push(" OR (decided_on >= ")
+        .text(format!("{year:04}-01-01"))
+        .push(" AND decided_on <= ")
+        .text(format!("{year:04}-12-31"))
+        .push("))");
     within(&mut sql, "org_path", root_path);
     read(&sql, conn).await
 }

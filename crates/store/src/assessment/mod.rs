@@ -1,6 +1,7 @@
 //! 组织建设 and assessment in SQL: star ratings, and the counts of records their computed
 //! items rest on.
 
+pub mod contact;
 pub mod figures;
 pub mod stars;
 pub mod weak;

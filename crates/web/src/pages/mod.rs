@@ -245,6 +245,25 @@ pub(crate) fn routes() -> Table {
         .post("/stars/{org_id}", assessment::sheet::act)
         .post("/stars/ratings/{id}/objections", assessment::sheet::object)
         .post("/stars/objections/{id}/answer", assessment::sheet::answer)
+        .get("/weak", assessment::weak::board)
+        .get("/weak/export.xlsx", assessment::weak::export)
+        .get("/weak/screening", assessment::weak::screening)
+        .post("/weak/screening", assessment::weak::propose)
+        .post("/weak/decisions", assessment::weak::decide)
+        .post("/weak/flags", assessment::weak::flag)
+        .post("/weak/rules", assessment::weak::save_rules)
+        .get("/weak/listings/{id}", assessment::weak::listing)
+        .post("/weak/listings/{id}/items", assessment::weak::add_item)
+        .post(
+            "/weak/listings/{id}/progress",
+            assessment::weak::add_progress,
+        )
+        .post("/weak/listings/{id}/support", assessment::weak::set_support)
+        .post("/weak/listings/{id}/sign-offs", assessment::weak::sign_off)
+        .get("/red-flags", assessment::red_flag::list)
+        .post("/red-flags", assessment::red_flag::award)
+        .get("/red-flags/export.xlsx", assessment::red_flag::export)
+        .post("/red-flags/{id}/revoke", assessment::red_flag::revoke)
 }
 
 /// A page that holds a secret shown once (a temporary password, a second-factor secret,

@@ -1,9 +1,13 @@
-//! 星级评定 pages: the board of a level (where each rated organization stands, the stars
-//! against the scheme's expected shares, publication), one organization's sheet with every
-//! item's figure and the scores of each stage, and the district's schemes.
+//! 组织建设 pages. 星级评定: the board of a level (where each rated organization stands, the
+//! stars against the scheme's expected shares, publication), one organization's sheet with
+//! every item's figure and the scores of each stage, and the district's schemes. 软弱涣散
+//! (`weak`) and 红旗党组织 (`red_flag`) sit beside them, the three reached by one menu entry
+//! and tabs over their pages.
 
+pub(super) mod red_flag;
 pub(super) mod schemes;
 pub(super) mod sheet;
+pub(super) mod weak;
 
 use askama::Template;
 use axum::extract::State;
@@ -22,8 +26,33 @@ use crate::extract::{PageForm, PageQuery};
 use crate::session::Auth;
 use crate::view::{Layout, Pager, kind_label};
 
-/// The menu entry the star-rating pages light.
+/// The menu entry (组织建设) the star-rating, weak-and-lax and red-flag pages light.
 const NAV: &str = "stars";
+
+/// A tab of the 组织建设 pages.
+pub struct Tab {
+    label: &'static str,
+    href: String,
+    on: bool,
+}
+
+/// The three areas of 组织建设 as tabs, each opened on the same level (`org`); `on` is the
+/// tab of the page shown: `stars`, `weak` or `red_flags`.
+pub(crate) fn tabs(org: Option<i64>, on: &str) -> Vec<Tab> {
+    let query = org.map_or_else(String::new, |o| format!("?org={o}"));
+    [
+        ("stars", "星级评定", "/stars"),
+        ("weak", "软弱涣散排查整顿", "/weak"),
+        ("red_flags", "红旗党组织", "/red-flags"),
+    ]
+    .into_iter()
+    .map(|(key, label, path)| Tab {
+        label,
+        href: format!("{path}{query}"),
+        on: key == on,
+    })
+    .collect()
+}
 
 /// Stars as the eye reads them: "★★★★", or a dash for none.
 pub(crate) fn star_text(stars: i64) -> String {
@@ -56,6 +85,17 @@ pub(crate) fn trend(delta: i64) -> (&'static str, &'static str, &'static str) {
 pub(crate) fn years_around(year: i64) -> Vec<i64> {
     let this_year = i64::from(today().year());
     let mut years: Vec<i64> = (this_year - 5..=this_year + 1).rev().collect();
+    if !years.contains(&year) {
+        years.push(year);
+    }
+    years
+}
+
+/// The years a picker of past years offers: this year down to five years back, and `year`
+/// if older (the weak-and-lax screening and red flags look back on a year ended).
+pub(crate) fn past_years(year: i64) -> Vec<i64> {
+    let this_year = i64::from(today().year());
+    let mut years: Vec<i64> = (this_year - 5..=this_year).rev().collect();
     if !years.contains(&year) {
         years.push(year);
     }
@@ -149,6 +189,7 @@ fn board_line(b: &dangjian_service::assessment::BoardLine) -> BoardLine {
 #[template(path = "stars.html")]
 struct BoardPage {
     l: Layout,
+    tabs: Vec<Tab>,
     b: StarBoard,
     scheme: String,
     states: Vec<StateLink>,
@@ -215,6 +256,7 @@ async fn board_page(
         status,
         &BoardPage {
             l: Layout::new(a, &auth.csrf, "星级评定", NAV).period(format!("{}年度", b.year)),
+            tabs: tabs(Some(b.org_id), "stars"),
             scheme: b.scheme.as_ref().map(scheme_line).unwrap_or_default(),
             all_href: link(""),
             all_count: b.by_state.iter().map(|s| s.count).sum(),
