@@ -174,6 +174,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0027_contact_point.sql"),
         postgres: include_str!("../migrations/postgres/0027_contact_point.sql"),
     },
+    Migration {
+        version: 28,
+        name: "secretary_rating",
+        sqlite: include_str!("../migrations/sqlite/0028_secretary_rating.sql"),
+        postgres: include_str!("../migrations/postgres/0028_secretary_rating.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

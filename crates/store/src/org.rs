@@ -385,6 +385,8 @@ pub async fn move_subtree(
         ("red_flag", "org_path"),
         ("contact_point", "org_path"),
         ("problem", "org_path"),
+        ("secretary_rating", "org_path"),
+        ("service_project", "org_path"),
     ];
     for (table, col) in copies {
         let sql = format!(
@@ -468,6 +470,11 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "request",
         "evaluation_period",
         "evaluation_response",
+        "contact_point",
+        "contact_visit",
+        "problem",
+        "secretary_rating",
+        "service_project",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

@@ -772,3 +772,147 @@ pub fn red_flags(
     };
     book(&[t], &format!("红旗党组织-{org_name}.xlsx"))
 }
+
+/// A level's contact points with their visits of a year against those expected; `reminders`
+/// gives, line for line, what a point still lacks.
+pub fn contact_points(
+    org_name: &str,
+    year: i64,
+    points: &[dangjian_service::assessment::contact::ContactPoint],
+    reminders: &[String],
+) -> Result<Response, ServiceError> {
+    let headers = [
+        "领导干部",
+        "职务",
+        "联系组织",
+        "建立日期",
+        "结束日期",
+        "本年度走访次数",
+        "应走访次数",
+        "最近走访",
+        "提醒",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    let rows = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            vec![
+                Cell::Text(p.leader_name.clone()),
+                Cell::Text(p.leader_title.clone()),
+                Cell::Text(p.org_name.clone()),
+                Cell::Text(p.started_on.clone()),
+                Cell::Text(p.ended_on.clone().unwrap_or_default()),
+                Cell::Int(p.visits),
+                Cell::Int(p.expected_visits),
+                Cell::Text(p.last_visit.clone().unwrap_or_default()),
+                Cell::Text(reminders.get(i).cloned().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let t = Table {
+        sheet: "联系点".into(),
+        title: format!("{org_name} {year} 年度领导干部联系点走访情况"),
+        headers,
+        rows,
+    };
+    book(&[t], &format!("领导干部联系点-{org_name}-{year}.xlsx"))
+}
+
+/// A level's problem ledger: each problem with its five facts, its clock and how it ended;
+/// `what` names the filter (empty: all).
+pub fn problems(
+    org_name: &str,
+    what: &str,
+    items: &[dangjian_service::assessment::contact::ProblemView],
+) -> Result<Response, ServiceError> {
+    use dangjian_domain::assessment::problem::ProblemSource;
+    let headers = [
+        "编号",
+        "来源",
+        "组织",
+        "联系领导",
+        "问题内容",
+        "责任单位",
+        "办结标准",
+        "整改措施",
+        "办结时限",
+        "需联席会议研究",
+        "状态",
+        "登记日期",
+        "受理时限",
+        "受理日期",
+        "答复时限",
+        "答复日期",
+        "答复内容",
+        "反馈时限",
+        "办结日期",
+        "反馈意见",
+        "不予受理日期",
+        "不予受理理由",
+        "当前环节逾期",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    let opt = |v: &Option<String>| Cell::Text(v.clone().unwrap_or_default());
+    let yes = |b: bool| Cell::Text(if b { "是" } else { "" }.into());
+    let rows = items
+        .iter()
+        .map(|v| {
+            let p = &v.problem;
+            // A refusal ends a problem too: its day is kept apart from a closing.
+            let refused = p.state == "refused";
+            let ended = |on: bool| {
+                Cell::Text(if on {
+                    p.closed_on.clone().unwrap_or_default()
+                } else {
+                    String::new()
+                })
+            };
+            vec![
+                Cell::Text(p.no.clone()),
+                Cell::Text(
+                    ProblemSource::parse(&p.source)
+                        .map_or("", ProblemSource::label)
+                        .into(),
+                ),
+                Cell::Text(p.org_name.clone()),
+                opt(&p.leader_name),
+                Cell::Text(p.content.clone()),
+                Cell::Text(p.unit.clone()),
+                Cell::Text(p.standard.clone()),
+                Cell::Text(p.measures.clone()),
+                Cell::Text(p.deadline.clone()),
+                yes(p.joint),
+                Cell::Text(v.state_label.clone()),
+                Cell::Text(p.logged_on.clone()),
+                Cell::Text(p.accept_due.clone()),
+                opt(&p.accepted_on),
+                opt(&p.reply_due),
+                opt(&p.replied_on),
+                Cell::Text(p.reply.clone()),
+                opt(&p.feedback_due),
+                ended(!refused),
+                Cell::Text(p.feedback.clone()),
+                ended(refused),
+                Cell::Text(p.refused_reason.clone()),
+                yes(v.overdue),
+            ]
+        })
+        .collect();
+    let title = if what.is_empty() {
+        format!("{org_name} 问题台账")
+    } else {
+        format!("{org_name} 问题台账（{what}）")
+    };
+    let t = Table {
+        sheet: "问题台账".into(),
+        title,
+        headers,
+        rows,
+    };
+    book(&[t], &format!("问题台账-{org_name}.xlsx"))
+}

@@ -474,3 +474,231 @@ on_both!(
         assert!(!picker.contains("党委"), "place names, not party names");
     }
 );
+
+on_both!(
+    contact_points_visits_and_the_problem_ledger_as_pages,
+    async |t: &TestApp| {
+        let b = t.browser(&t.account("district_admin").username).await;
+        let today = dangjian_service::today();
+
+        // The calendar: 2026 as the notice says; the district sets a later year's day, a
+        // weekday refused as a day worked in exchange with what was typed kept.
+        let (s, cal) = b.page("/calendar?year=2026").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(cal.contains("id=\"day-2026-10-01\"") && cal.contains("调休上班"));
+        assert!(cal.contains("id=\"day-form\""), "the district sets days");
+        let (s, html, _) = b
+            .post_form(
+                "/calendar",
+                &[
+                    ("day", "2027-01-04"),
+                    ("kind", "workday"),
+                    ("note", "调休测试"),
+                    ("year", "2027"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        assert!(html.contains("data-field=\"kind\"") && html.contains("value=\"调休测试\""));
+        let (s, _, to) = b
+            .post_form(
+                "/calendar",
+                &[
+                    ("day", "2027-01-01"),
+                    ("kind", "holiday"),
+                    ("note", "元旦"),
+                    ("year", "2027"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let to = to.expect("back to the year");
+        assert!(to.starts_with("/calendar?year=2027"), "{to}");
+        let (_, cal) = b.page(&to).await;
+        assert!(cal.contains("id=\"day-2027-01-01\"") && cal.contains("元旦"));
+
+        // A point: refused without its organization, the typed leader kept; then set.
+        let (s, list) = b.page("/contact-points").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(list.contains("id=\"point-form\"") && list.contains("<b>联系点</b>"));
+        let picker = &list[list.find("id=\"point-org\"").expect("the org picker")..];
+        let org = picker
+            .split("<option value=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .find(|v| !v.is_empty())
+            .expect("an organization to pick")
+            .to_string();
+        let org = org.as_str();
+        let started = today.to_string();
+        let (s, html, _) = b
+            .post_form(
+                "/contact-points",
+                &[
+                    ("leader_name", "页面测试领导"),
+                    ("leader_title", "区委常委"),
+                    ("org_id", ""),
+                    ("started_on", started.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("data-field=\"org_id\"") && html.contains("value=\"页面测试领导\""));
+        let (s, _, to) = b
+            .post_form(
+                "/contact-points",
+                &[
+                    ("leader_name", "页面测试领导"),
+                    ("leader_title", "区委常委"),
+                    ("org_id", org),
+                    ("started_on", started.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let point_url = to.expect("to the point");
+        let (s, page) = b.page(&point_url).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            page.contains("0 / 4") && page.contains("提醒：本年度还需走访 4 次"),
+            "{page}"
+        );
+        assert!(page.contains("id=\"visit-form\""));
+
+        // A visit with half a problem is refused whole, the problem's field named; one
+        // without a problem and one with a whole problem are logged.
+        let visits = format!("{point_url}/visits");
+        let (s, html, _) = b
+            .post_form(
+                &visits,
+                &[
+                    ("visited_on", started.as_str()),
+                    ("content", "座谈走访"),
+                    ("p_content", "路灯损坏"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("data-field=\"p_deadline\"") && html.contains("路灯损坏</textarea>"),
+            "{html}"
+        );
+        let (s, _, _) = b
+            .post_form(
+                &visits,
+                &[("visited_on", started.as_str()), ("content", "座谈走访")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let deadline = (today + time::Duration::days(30)).to_string();
+        let (s, _, _) = b
+            .post_form(
+                &visits,
+                &[
+                    ("visited_on", started.as_str()),
+                    ("content", "入户走访"),
+                    ("p_content", "村道路灯损坏"),
+                    ("p_unit", "区住房城乡建委"),
+                    ("p_standard", "路灯全部修复"),
+                    ("p_measures", "排查线路，更换灯具"),
+                    ("p_deadline", deadline.as_str()),
+                    ("p_joint", "true"),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = b.page(&point_url).await;
+        assert!(page.contains("2 / 4") && page.contains("还需走访 2 次"));
+        let problem = page
+            .split("href=\"/problems/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("the problem found")
+            .to_string();
+        assert!(page.contains(">WT") && page.contains("tag warn\">联席会议"));
+
+        // The ledger, its filters, its exports and 办结率.
+        let (s, ledger) = b.page("/problems?joint=true").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            ledger.contains(&format!("id=\"problem-{problem}\""))
+                && ledger.contains("页面测试领导")
+        );
+        assert!(
+            ledger.contains("id=\"problem-form\""),
+            "the district logs problems"
+        );
+        let (s, _) = b.page("/problems?state=closed&year=1999").await;
+        assert_eq!(s, StatusCode::OK);
+        let cells = b
+            .xlsx_cells("/problems/export.xlsx?joint=true", "问题台账")
+            .await;
+        assert!(cells.iter().any(|c| c == "村道路灯损坏"), "{cells:?}");
+        let cells = b.xlsx_cells("/contact-points/export.xlsx", "联系点").await;
+        assert!(cells.iter().any(|c| c == "页面测试领导"));
+        let (s, rates) = b.page("/problems/rates").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(rates.contains("id=\"rates-leader\""));
+        // A problem outside a visit: from a request without its number, refused.
+        let (s, html, _) = b
+            .post_form(
+                "/problems",
+                &[
+                    ("org_id", org),
+                    ("source", "request"),
+                    ("content", "诉求转办"),
+                    ("unit", "区民政局"),
+                    ("standard", "落实照料"),
+                    ("measures", "安排志愿者"),
+                    ("deadline", deadline.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("data-field=\"request_id\"") && html.contains("诉求转办</textarea>"));
+        let (s, _, to) = b
+            .post_form(
+                "/problems",
+                &[
+                    ("org_id", org),
+                    ("source", "enterprise"),
+                    ("content", "企业用电报装慢"),
+                    ("unit", "区发展改革委"),
+                    ("standard", "完成报装"),
+                    ("measures", "协调供电公司"),
+                    ("deadline", deadline.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert!(to.is_some_and(|l| l.starts_with("/problems/")));
+
+        // The problem's moves: no reply before acceptance, a reply needs its text.
+        let url = format!("/problems/{problem}");
+        let (s, page) = b.page(&url).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            page.contains("id=\"act-accept\"")
+                && page.contains("id=\"act-refuse\"")
+                && page.contains("不予受理的理由")
+        );
+        let act = format!("{url}/actions");
+        let (s, _, _) = b
+            .post_form(&act, &[("action", "reply"), ("note", "已修复")])
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, _, _) = b.post_form(&act, &[("action", "accept")]).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (s, html, _) = b
+            .post_form(&act, &[("action", "reply"), ("note", " ")])
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("data-field=\"note\"") && html.contains("答复内容"));
+        let (s, _, _) = b
+            .post_form(&act, &[("action", "reply"), ("note", "已更换灯具 12 盏")])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = b.page(&url).await;
+        assert!(page.contains("已更换灯具 12 盏") && page.contains("反映人的反馈意见"));
+    }
+);

@@ -140,6 +140,26 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
         "/api/v1/weak/rules",
         "the district's thresholds: refused by role",
     ),
+    (
+        "GET",
+        "/calendar",
+        "the district's working-day calendar, read by all",
+    ),
+    (
+        "POST",
+        "/calendar",
+        "the district's working-day calendar: refused by role",
+    ),
+    (
+        "GET",
+        "/api/v1/calendar",
+        "the district's working-day calendar, read by all",
+    ),
+    (
+        "PUT",
+        "/api/v1/calendar",
+        "the district's working-day calendar: refused by role",
+    ),
     ("POST", "/api/v1/auth/login", "public"),
     ("GET", "/api/v1/me", "the actor's own account"),
     ("GET", "/api/v1/notifications", "the actor's own reminders"),
@@ -289,7 +309,12 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "ratings" | "star-ratings" => "rating",
         "objections" | "star-objections" => "objection",
         "weak-listings" | "listings" => "listing",
+        "secretary-ratings" => "secretary_rating",
+        "secretary-rating-items" => "secretary_item",
+        "service-projects" => "project",
         "red-flags" => "red_flag",
+        "contact-points" => "point",
+        "problems" => "problem",
         _ => return None,
     })
 }
@@ -562,7 +587,75 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
             .await
             .expect("a foreign listing or flag");
     }
+    // A leader's contact point at the foreign branch and a problem of its ledger, as the
+    // district's records and a visit leave them.
+    sqlx::query(
+        "INSERT INTO contact_point (leader_name, leader_title, org_id, org_path, started_on, created_at) \
+         SELECT '越权测试', '越权测试', id, path, '1999-03-01', 0 FROM org WHERE id = $1",
+    )
+    .bind(branch)
+    .execute(&mut *conn)
+    .await
+    .expect("a foreign contact point");
+    sqlx::query(
+        "INSERT INTO problem (no, point_id, org_id, org_path, source, content, unit, standard, measures, \
+         deadline, joint, state, logged_on, accept_due, created_at, updated_at) \
+         SELECT 'WT1999-99999', p.id, o.id, o.path, 'contact', '越权测试', '越权测试', '越权测试', '越权测试', \
+         '1999-04-01', 0, 'logged', '1999-03-01', '1999-03-03', 0, 0 \
+         FROM org o JOIN contact_point p ON p.org_id = o.id AND p.leader_name = '越权测试' WHERE o.id = $1",
+    )
+    .bind(branch)
+    .execute(&mut *conn)
+    .await
+    .expect("a foreign problem");
+    // The foreign branch's secretary rated (by its village) with a ledger item, and a project.
+    for sql in [
+        "INSERT INTO secretary_rating (year, org_id, org_path, secretary_name, report, meeting_on, present, \
+         good, fairly_good, average, poor, grade, created_at, updated_at) \
+         SELECT 1999, id, path, '越权测试', '越权测试', '1999-11-20', 30, 20, 5, 5, 0, 'good', 0, 0 FROM org WHERE id = $1",
+        "INSERT INTO secretary_rectification (rating_id, content, deadline, created_at) \
+         SELECT r.id, '越权测试', '1999-12-31', 0 FROM secretary_rating r WHERE r.year = 1999 AND r.org_id = $1",
+        "INSERT INTO service_project (org_id, org_path, name, budget_fen, stage, planned_on, created_at, updated_at) \
+         SELECT id, path, '越权测试', 100, 'planned', '1999-03-01', 0, 0 FROM org WHERE id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(branch)
+            .execute(&mut *conn)
+            .await
+            .expect("a foreign rating or project");
+    }
     drop(conn);
+    for (kind, sql) in [
+        (
+            "secretary_rating",
+            format!("SELECT id FROM secretary_rating WHERE year = 1999 AND org_id = {branch}"),
+        ),
+        (
+            "secretary_item",
+            format!(
+                "SELECT x.id FROM secretary_rectification x JOIN secretary_rating r ON r.id = x.rating_id \
+                 WHERE r.year = 1999 AND r.org_id = {branch}"
+            ),
+        ),
+        (
+            "project",
+            format!("SELECT id FROM service_project WHERE name = '越权测试' AND org_id = {branch}"),
+        ),
+    ] {
+        ids.insert(kind, scalar(t, &sql).await.expect("the foreign row"));
+    }
+    for (kind, table, mark) in [
+        ("point", "contact_point", "leader_name = '越权测试'"),
+        ("problem", "problem", "no = 'WT1999-99999'"),
+    ] {
+        let id = scalar(
+            t,
+            &format!("SELECT id FROM {table} WHERE {mark} AND org_id = {branch}"),
+        )
+        .await
+        .expect("the foreign row");
+        ids.insert(kind, id);
+    }
     for (kind, table) in [("listing", "weak_listing"), ("red_flag", "red_flag")] {
         let id = scalar(
             t,

@@ -17,6 +17,24 @@ pub enum Grade {
 }
 
 impl Grade {
+    pub const ALL: [Grade; 4] = [Grade::Good, Grade::FairlyGood, Grade::Average, Grade::Poor];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::Good => "good",
+            Grade::FairlyGood => "fairly_good",
+            Grade::Average => "average",
+            Grade::Poor => "poor",
+        }
+    }
+
+    /// The code or the Chinese label.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|g| g.as_str() == s || g.label() == s)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Grade::Good => "好",

@@ -2,10 +2,13 @@
 //! the organization's own scoring through the town's review to the district's confirmation
 //! and publication.
 
+pub mod contact;
 pub(crate) mod figures;
 mod model;
+pub mod people;
 pub mod policy;
 pub mod stars;
+pub mod summary;
 pub mod weak;
 
 pub use figures::rated_kinds;

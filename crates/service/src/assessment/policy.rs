@@ -63,15 +63,14 @@ pub fn check_act(
     }
 }
 
-/// Schemes, confirmation, publication and answers to objections: the district's
-/// organization department.
+/// What only the district decides: star schemes, confirmation, publication and answers to
+/// objections; weak-list decisions, flags, acceptance, red flags; contact points, the
+/// calendar: its organization department.
 pub fn check_district(actor: &Actor) -> ServiceResult<()> {
     if actor.role == Role::DistrictAdmin && path::depth(&actor.scope_path) <= 1 {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden(
-            "星级评定方案、公示和异议答复由区委组织部办理",
-        ))
+        Err(ServiceError::Forbidden("此项由区委组织部办理"))
     }
 }
 
@@ -107,6 +106,60 @@ pub fn may_work_on_plan(actor: &Actor, org_path: &str) -> bool {
 /// The support of a listed organization: its town or the district.
 pub fn check_assign_support(actor: &Actor, org_path: &str) -> ServiceResult<()> {
     check_propose_weak(actor, org_path)
+}
+
+/// Visits and the problem ledger of an organization: whoever edits it (its own staff and the
+/// levels above, whose organization departments keep the leaders' contact points).
+pub fn check_handle_problem(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    actor.check_visible(org_path)?;
+    if actor.check_edit_members(org_path).is_ok() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "联系点走访和问题台账由本级及上级组织记录",
+        ))
+    }
+}
+
+pub fn may_handle_problem(actor: &Actor, org_path: &str) -> bool {
+    check_handle_problem(actor, org_path).is_ok()
+}
+
+/// Rating the secretaries of the organizations directly below a level: that level's own
+/// administrator (the district rates the towns, a town its villages and communities).
+pub fn check_rate_below(actor: &Actor, level_path: &str) -> ServiceResult<()> {
+    actor.check_visible(level_path)?;
+    let own_level = actor.scope_path == level_path;
+    if own_level
+        && matches!(
+            actor.role,
+            Role::DistrictAdmin | Role::TownAdmin | Role::VillageAdmin
+        )
+    {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("书记述职由上一级党组织评议"))
+    }
+}
+
+pub fn may_rate_below(actor: &Actor, level_path: &str) -> bool {
+    check_rate_below(actor, level_path).is_ok()
+}
+
+/// Service-centre projects: the town and the district.
+pub fn check_keep_projects(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    actor.check_visible(org_path)?;
+    if matches!(actor.role, Role::DistrictAdmin | Role::TownAdmin) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "党群服务中心建设项目由镇街和区委组织部登记",
+        ))
+    }
+}
+
+pub fn may_keep_projects(actor: &Actor, org_path: &str) -> bool {
+    check_keep_projects(actor, org_path).is_ok()
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use dangjian_store::Conn;
 use dangjian_store::assessment::stars::{self as store, DemoRating, SchemeWrite, ScoreRow};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use time::Date;
 
 use super::tree::Tree;
 use crate::assessment::{figures, rated_kinds};
@@ -268,4 +269,347 @@ pub(crate) async fn weak_and_red(
         }
     }
     Ok((listings, flags))
+}
+
+/// Three years of leaders' contact points (the seed: "建立区管领导干部联系点1195个…解决问题
+/// 2330个"): two points per leader, visits four times a year (this year's still coming for
+/// some), and problems found on visits with their clocks, closed but for this year's latest.
+/// Returns (points, problems closed).
+pub(crate) async fn contact_points(
+    conn: &mut Conn,
+    t: &Tree,
+    scale: f64,
+    rng: &mut ChaCha8Rng,
+) -> ServiceResult<(usize, usize)> {
+    use dangjian_domain::assessment::problem::{ProblemClock, Step};
+    use dangjian_domain::assessment::workday::{Calendar, NOTICE_2026};
+    use dangjian_store::assessment::contact::{DemoPoint, DemoProblem, insert_demo};
+
+    const SURNAMES: [&str; 12] = [
+        "王", "李", "张", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "冉",
+    ];
+    const GIVEN: [&str; 10] = [
+        "建国", "志强", "海燕", "明华", "晓东", "红梅", "国庆", "德才", "秀英", "文斌",
+    ];
+    const TITLES: [&str; 5] = [
+        "区委常委",
+        "副区长",
+        "区人大常委会副主任",
+        "区政协副主席",
+        "区级部门主要负责人",
+    ];
+    const PROBLEMS: [(&str, &str); 8] = [
+        ("村道路灯损坏，夜间出行不便", "区住房城乡建委"),
+        ("产业路硬化资金缺口", "区交通局"),
+        ("党群服务中心屋面漏雨", "镇街党（工）委"),
+        ("饮水管网老化，供水不稳定", "区水利局"),
+        ("榨菜收购价格偏低，销路不畅", "区农业农村委"),
+        ("留守老人照料缺人手", "区民政局"),
+        ("村级活动阵地设施陈旧", "区委组织部"),
+        ("易地搬迁点排水不畅", "区住房城乡建委"),
+    ];
+    let calendar = Calendar::default().with(&NOTICE_2026);
+    let clock = ProblemClock::default();
+    let kinds = rated_kinds();
+    let mut places: Vec<_> = t
+        .orgs
+        .iter()
+        .filter(|o| o.closed_on.is_none() && o.depth >= 3 && kinds.contains(&o.kind.as_str()))
+        .collect();
+    if places.is_empty() {
+        return Ok((0, 0));
+    }
+    places.sort_by_cached_key(|_| rng.random::<u64>());
+    let n_points = super::tree::scaled(1195.0, scale);
+    let this_year = i64::from(today().year());
+    let names: Vec<(String, &str)> = (0..n_points.div_ceil(2))
+        .map(|k| {
+            (
+                format!(
+                    "{}{}",
+                    SURNAMES[k % SURNAMES.len()],
+                    GIVEN[(k / SURNAMES.len()) % GIVEN.len()]
+                ) + &if k >= SURNAMES.len() * GIVEN.len() {
+                    format!("{}", k / 120)
+                } else {
+                    String::new()
+                },
+                TITLES[k % TITLES.len()],
+            )
+        })
+        .collect();
+    let points: Vec<DemoPoint> = (0..n_points)
+        .map(|i| {
+            let o = places[i % places.len()];
+            let (name, title) = &names[i / 2];
+            DemoPoint {
+                id: i as i64 + 1,
+                leader: (name, title),
+                org: (o.id, &o.path),
+                started_on: "2021-06-01",
+            }
+        })
+        .collect();
+    let mut visits: Vec<(i64, String, &str)> = Vec::new();
+    let today = today();
+    for p in &points {
+        for year in this_year - 2..=this_year {
+            let n = if year == this_year {
+                rng.random_range(2..=4)
+            } else {
+                4
+            };
+            for (k, month) in [3u8, 6, 9, 11].into_iter().take(n).enumerate() {
+                let d = format!("{year}-{month:02}-{:02}", 8 + k + rng.random_range(0..10));
+                if date::parse(&d).is_some_and(|d| d <= today) {
+                    visits.push((p.id, d, "走访调研，听取党员群众意见"));
+                }
+            }
+        }
+    }
+    let closed = super::tree::scaled(2330.0, scale);
+    let open = super::tree::scaled(120.0, scale);
+    // First every problem's own data, then the rows borrowing from it.
+    struct Drawn {
+        point: i64,
+        on: Date,
+        state: &'static str,
+        days: [Option<String>; 7],
+        deadline: String,
+    }
+    let mut drawn: Vec<Drawn> = Vec::with_capacity(closed + open);
+    for k in 0..closed + open {
+        let is_open = k >= closed;
+        // Open ones come from this year's visits, closed ones from any.
+        let (point, on) = loop {
+            let v = &visits[rng.random_range(0..visits.len())];
+            let d = date::parse(&v.1).unwrap_or(today);
+            if !is_open || i64::from(d.year()) == this_year {
+                break (v.0, d);
+            }
+        };
+        let accept_due = clock.due(&calendar, Step::Accept, on);
+        let accepted = calendar.add_working_days(on, rng.random_range(0..=2));
+        let reply_due = clock.due(&calendar, Step::Reply, accepted);
+        let replied = calendar.add_working_days(accepted, rng.random_range(2..=6));
+        let feedback_due = clock.due(&calendar, Step::Feedback, replied);
+        let closed_on = calendar.add_working_days(replied, rng.random_range(1..=4));
+        // A step reached only if the plan goes that far and its day has come.
+        let goal = if is_open { rng.random_range(0..3) } else { 3 };
+        let reached = |s: usize, d: Date| goal >= s && d <= today;
+        let stage = if reached(3, closed_on) && reached(2, replied) && reached(1, accepted) {
+            3
+        } else if reached(2, replied) && reached(1, accepted) {
+            2
+        } else if reached(1, accepted) {
+            1
+        } else {
+            0
+        };
+        let state = ["logged", "accepted", "replied", "closed"][stage];
+        let at = |s: usize, d: Date| (stage >= s).then(|| date::format(d));
+        let days = [
+            Some(date::format(on)),
+            Some(date::format(accept_due)),
+            at(1, accepted),
+            at(1, reply_due),
+            at(2, replied),
+            at(2, feedback_due),
+            at(3, closed_on),
+        ];
+        let deadline = date::format(on + time::Duration::days(rng.random_range(15..=45)));
+        drawn.push(Drawn {
+            point,
+            on,
+            state,
+            days,
+            deadline,
+        });
+    }
+    let mut seq: std::collections::HashMap<i32, i64> = std::collections::HashMap::new();
+    let problems: Vec<DemoProblem> = drawn
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let Drawn {
+                point,
+                on,
+                state,
+                days,
+                deadline,
+            } = d;
+            let n = seq.entry(on.year()).or_default();
+            *n += 1;
+            let (content, unit) = PROBLEMS[k % PROBLEMS.len()];
+            DemoProblem {
+                no: format!("WT{:04}-{:05}", on.year(), n),
+                point_id: *point,
+                org: points[(*point - 1) as usize].org,
+                facts: [
+                    content,
+                    unit,
+                    "问题解决、群众满意",
+                    "制定方案、落实资金、限期完成",
+                    deadline,
+                ],
+                state,
+                days: days.clone(),
+                reply: if days[4].is_some() {
+                    "已协调解决，详见办理情况"
+                } else {
+                    ""
+                },
+                feedback: if days[6].is_some() { "满意" } else { "" },
+            }
+        })
+        .collect();
+    let closed_n = problems.iter().filter(|q| q.state == "closed").count();
+    insert_demo(conn, &points, &visits, &problems).await?;
+    Ok((points.len(), closed_n))
+}
+
+/// Service-centre projects ("实施党群服务中心建设项目180个"), most completed over the last
+/// three years, and the secretaries' ratings of the latest round (November–December): the
+/// district rates its towns, each town its villages and communities. Returns (projects,
+/// ratings).
+pub(crate) async fn projects_and_ratings(
+    conn: &mut Conn,
+    t: &Tree,
+    scale: f64,
+    rng: &mut ChaCha8Rng,
+) -> ServiceResult<(usize, usize)> {
+    use dangjian_domain::assessment::rating::{Grade, Votes};
+    use dangjian_store::assessment::people::{
+        ProjectWrite, RatingWrite, insert_projects, put_rating,
+    };
+
+    let kinds = rated_kinds();
+    let today = today();
+    let this_year = i64::from(today.year());
+    let mut sites: Vec<_> = t
+        .orgs
+        .iter()
+        .filter(|o| o.closed_on.is_none() && o.depth == 3 && kinds.contains(&o.kind.as_str()))
+        .collect();
+    sites.sort_by_cached_key(|_| rng.random::<u64>());
+    let n = super::tree::scaled(180.0, scale).min(sites.len());
+    struct Plan {
+        planned: String,
+        started: Option<String>,
+        done: Option<String>,
+        stage: &'static str,
+        budget: i64,
+    }
+    let mut dates: Vec<Plan> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let year = this_year - rng.random_range(0..3);
+        let planned = format!(
+            "{year}-{:02}-{:02}",
+            rng.random_range(3..=6),
+            rng.random_range(1..=28)
+        );
+        let started = format!(
+            "{year}-{:02}-{:02}",
+            rng.random_range(7..=8),
+            rng.random_range(1..=28)
+        );
+        let done = format!(
+            "{year}-{:02}-{:02}",
+            rng.random_range(10..=11),
+            rng.random_range(1..=28)
+        );
+        let roll: f64 = rng.random();
+        let on = |d: &String| date::parse(d).is_some_and(|d| d <= today);
+        let (stage, started, done) = if roll < 0.8 && on(&done) {
+            ("completed", Some(started), Some(done))
+        } else if roll < 0.93 && on(&started) {
+            ("building", Some(started), None)
+        } else {
+            ("planned", None, None)
+        };
+        let budget = rng.random_range(5..=60) * 10_000 * 100;
+        dates.push(Plan {
+            planned,
+            started,
+            done,
+            stage,
+            budget,
+        });
+    }
+    let rows: Vec<ProjectWrite> = sites
+        .iter()
+        .zip(&dates)
+        .map(|(o, p)| ProjectWrite {
+            org: (o.id, &o.path),
+            name: "党群服务中心提档升级",
+            budget_fen: p.budget,
+            stage: p.stage,
+            planned_on: &p.planned,
+            started_on: p.started.as_deref(),
+            completed_on: p.done.as_deref(),
+            note: "",
+            by: None,
+        })
+        .collect();
+    insert_projects(conn, &rows).await?;
+
+    // The latest round: this year's once November has come, else last year's.
+    let year = if u8::from(today.month()) >= 11 {
+        this_year
+    } else {
+        this_year - 1
+    };
+    let meeting = date::parse(&format!("{year}-11-20"))
+        .filter(|d| *d <= today)
+        .unwrap_or(today);
+    let Some(root) = t.orgs.iter().find(|o| o.parent_id.is_none()) else {
+        return Ok((rows.len(), 0));
+    };
+    let mut rated = 0;
+    let mut levels = vec![root.id];
+    levels.extend(t.towns.iter().map(|i| t.orgs[*i].id));
+    for level in levels {
+        for c in dangjian_store::org::children(conn, level).await? {
+            let Some(k) = OrgKind::parse(&c.kind) else {
+                continue;
+            };
+            if c.closed_on.is_some() || !(k == OrgKind::TownCommittee || k.is_grassroots()) {
+                continue;
+            }
+            let present = rng.random_range(25..=40);
+            let good = rng.random_range(present / 2..=present * 9 / 10);
+            let fairly_good = rng.random_range(0..=(present - good) * 2 / 3);
+            let average = rng.random_range(0..=(present - good - fairly_good));
+            let poor = (present - good - fairly_good - average).min(2);
+            let votes = Votes {
+                present,
+                good,
+                fairly_good,
+                average,
+                poor,
+            };
+            let grade = match votes.approval_permille() {
+                900.. => Grade::Good,
+                750.. => Grade::FairlyGood,
+                600.. => Grade::Average,
+                _ => Grade::Poor,
+            };
+            put_rating(
+                conn,
+                &RatingWrite {
+                    year,
+                    org: (c.id, &c.path),
+                    secretary_name: c.secretary.as_deref().unwrap_or("（未记录）"),
+                    report: "抓基层党建工作述职：组织生活、阵地建设、发展党员、联系服务群众",
+                    meeting_on: &date::format(meeting),
+                    votes: [present, good, fairly_good, average, poor],
+                    grade: grade.as_str(),
+                    by: None,
+                },
+            )
+            .await?;
+            rated += 1;
+        }
+    }
+    Ok((rows.len(), rated))
 }

@@ -214,7 +214,9 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     phase.done("组织生活统计");
     assessment::stars(&mut tx, &t, &mut rng).await?;
     assessment::weak_and_red(&mut tx, &t, scale, &mut rng).await?;
-    phase.done("星级评定、软弱涣散和红旗");
+    assessment::contact_points(&mut tx, &t, scale, &mut rng).await?;
+    assessment::projects_and_ratings(&mut tx, &t, scale, &mut rng).await?;
+    phase.done("组织建设与考核");
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;

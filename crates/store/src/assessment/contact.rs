@@ -3,6 +3,7 @@
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
 use crate::sql::{Sql, now_ms};
 
@@ -398,4 +399,150 @@ pub async fn move_problem(
         .push(" AND state = ")
         .text(from);
     Ok(sql.execute(conn).await? == 1)
+}
+
+/// A contact point as the demo writes it, with its id.
+pub struct DemoPoint<'a> {
+    pub id: i64,
+    pub leader: (&'a str, &'a str),
+    pub org: (i64, &'a str),
+    pub started_on: &'a str,
+}
+
+/// A problem as the demo writes it, closed or open, with every date of its clock.
+pub struct DemoProblem<'a> {
+    pub no: String,
+    pub point_id: i64,
+    pub org: (i64, &'a str),
+    pub facts: [&'a str; 5],
+    pub state: &'a str,
+    /// logged, accept due, accepted, reply due, replied, feedback due, closed.
+    pub days: [Option<String>; 7],
+    pub reply: &'a str,
+    pub feedback: &'a str,
+}
+
+/// Writes the demo's points, visits (`(point, day, content)`) and problems at once.
+pub async fn insert_demo(
+    conn: &mut AnyConnection,
+    points: &[DemoPoint<'_>],
+    visits: &[(i64, String, &str)],
+    problems: &[DemoProblem<'_>],
+) -> Result<()> {
+    const POINTS: Insert = Insert {
+        table: "contact_point",
+        columns: &[
+            ("id", Ty::Int),
+            ("leader_name", Ty::Text),
+            ("leader_title", Ty::Text),
+            ("org_id", Ty::Int),
+            ("org_path", Ty::Text),
+            ("started_on", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    const VISITS: Insert = Insert {
+        table: "contact_visit",
+        columns: &[
+            ("point_id", Ty::Int),
+            ("visited_on", Ty::Text),
+            ("content", Ty::Text),
+            ("by_name", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    const PROBLEMS: Insert = Insert {
+        table: "problem",
+        columns: &[
+            ("no", Ty::Text),
+            ("point_id", Ty::Int),
+            ("org_id", Ty::Int),
+            ("org_path", Ty::Text),
+            ("source", Ty::Text),
+            ("content", Ty::Text),
+            ("unit", Ty::Text),
+            ("standard", Ty::Text),
+            ("measures", Ty::Text),
+            ("deadline", Ty::Text),
+            ("state", Ty::Text),
+            ("logged_on", Ty::Text),
+            ("accept_due", Ty::Text),
+            ("accepted_on", Ty::Text),
+            ("reply_due", Ty::Text),
+            ("replied_on", Ty::Text),
+            ("feedback_due", Ty::Text),
+            ("closed_on", Ty::Text),
+            ("reply", Ty::Text),
+            ("feedback", Ty::Text),
+            ("created_at", Ty::Int),
+            ("updated_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    let now = now_ms();
+    POINTS
+        .rows(
+            &mut *conn,
+            points.iter().map(|p| -> [Val<'_>; 7] {
+                [
+                    p.id.into(),
+                    p.leader.0.into(),
+                    p.leader.1.into(),
+                    p.org.0.into(),
+                    p.org.1.into(),
+                    p.started_on.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    VISITS
+        .rows(
+            &mut *conn,
+            visits.iter().map(|(p, d, c)| -> [Val<'_>; 5] {
+                [
+                    (*p).into(),
+                    d.into(),
+                    (*c).into(),
+                    "区委组织部".into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    PROBLEMS
+        .rows(
+            &mut *conn,
+            problems.iter().map(|q| -> [Val<'_>; 22] {
+                let d = |i: usize| -> Val<'_> { q.days[i].as_ref().into() };
+                [
+                    (&q.no).into(),
+                    q.point_id.into(),
+                    q.org.0.into(),
+                    q.org.1.into(),
+                    "contact".into(),
+                    q.facts[0].into(),
+                    q.facts[1].into(),
+                    q.facts[2].into(),
+                    q.facts[3].into(),
+                    q.facts[4].into(),
+                    q.state.into(),
+                    d(0),
+                    d(1),
+                    d(2),
+                    d(3),
+                    d(4),
+                    d(5),
+                    d(6),
+                    q.reply.into(),
+                    q.feedback.into(),
+                    now.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    Ok(())
 }

@@ -3,5 +3,6 @@
 
 pub mod contact;
 pub mod figures;
+pub mod people;
 pub mod stars;
 pub mod weak;

@@ -6,6 +6,7 @@ mod accounts;
 mod assessment;
 mod auth;
 mod body;
+mod contact;
 mod doc;
 mod dues;
 mod imports;
@@ -14,6 +15,7 @@ mod masses;
 mod me;
 mod members;
 mod orgs;
+mod people;
 mod recruit;
 mod request;
 mod transfer;
@@ -197,6 +199,20 @@ pub(crate) fn routes() -> Table {
         .api(routes!(weak::sign_off))
         .api(routes!(weak::red_flags, weak::award))
         .api(routes!(weak::revoke))
+        .api(routes!(contact::calendar, contact::put_calendar))
+        .api(routes!(contact::points, contact::create_point))
+        .api(routes!(contact::point))
+        .api(routes!(contact::visit))
+        .api(routes!(contact::rates))
+        .api(routes!(contact::problems, contact::log))
+        .api(routes!(contact::problem))
+        .api(routes!(contact::act))
+        .api(routes!(people::ratings, people::rate))
+        .api(routes!(people::add_item))
+        .api(routes!(people::finish_item))
+        .api(routes!(people::projects, people::create_project))
+        .api(routes!(people::advance))
+        .api(routes!(people::summary))
 }
 
 /// 提醒列表 / List reminders

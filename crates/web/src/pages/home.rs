@@ -35,6 +35,7 @@ fn no_link(_: &Slice) -> Option<String> {
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    assessment: dangjian_service::assessment::summary::AssessmentSummary,
     l: Layout,
     org: OrgView,
     trail: Vec<OrgView>,
@@ -186,6 +187,10 @@ pub async fn page(
         );
     }
     let recruits = st.app.recruit_summary(&auth.actor, o.org.id).await?;
+    let assessment = st
+        .app
+        .assessment_summary(&auth.actor, Some(o.org.id))
+        .await?;
     let to_do_of = Some(o.org.id);
     let child_dues = st
         .app
@@ -197,6 +202,7 @@ pub async fn page(
         .collect();
     let page = HomePage {
         recruits,
+        assessment,
         to_do_of,
         child_dues,
         l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home")

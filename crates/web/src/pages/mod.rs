@@ -264,6 +264,19 @@ pub(crate) fn routes() -> Table {
         .post("/red-flags", assessment::red_flag::award)
         .get("/red-flags/export.xlsx", assessment::red_flag::export)
         .post("/red-flags/{id}/revoke", assessment::red_flag::revoke)
+        .get("/contact-points", assessment::contact::list)
+        .post("/contact-points", assessment::contact::create)
+        .get("/contact-points/export.xlsx", assessment::contact::export)
+        .get("/contact-points/{id}", assessment::contact::point)
+        .post("/contact-points/{id}/visits", assessment::contact::visit)
+        .get("/problems", assessment::problem::ledger)
+        .post("/problems", assessment::problem::log)
+        .get("/problems/export.xlsx", assessment::problem::export)
+        .get("/problems/rates", assessment::problem::rates)
+        .get("/problems/{id}", assessment::problem::page)
+        .post("/problems/{id}/actions", assessment::problem::act)
+        .get("/calendar", assessment::contact::calendar)
+        .post("/calendar", assessment::contact::set_day)
 }
 
 /// A page that holds a secret shown once (a temporary password, a second-factor secret,

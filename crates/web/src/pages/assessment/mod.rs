@@ -1,9 +1,12 @@
 //! 组织建设 pages. 星级评定: the board of a level (where each rated organization stands, the
 //! stars against the scheme's expected shares, publication), one organization's sheet with
 //! every item's figure and the scores of each stage, and the district's schemes. 软弱涣散
-//! (`weak`) and 红旗党组织 (`red_flag`) sit beside them, the three reached by one menu entry
-//! and tabs over their pages.
+//! (`weak`), 红旗党组织 (`red_flag`), the leaders' contact points (`contact`, with the
+//! working-day calendar) and the problem ledger (`problem`) sit beside them, all reached by one
+//! menu entry and tabs over their pages.
 
+pub(super) mod contact;
+pub(super) mod problem;
 pub(super) mod red_flag;
 pub(super) mod schemes;
 pub(super) mod sheet;
@@ -36,14 +39,17 @@ pub struct Tab {
     on: bool,
 }
 
-/// The three areas of 组织建设 as tabs, each opened on the same level (`org`); `on` is the
-/// tab of the page shown: `stars`, `weak` or `red_flags`.
+/// The areas of 组织建设 as tabs, each opened on the same level (`org`); `on` is the tab of
+/// the page shown: `stars`, `weak`, `red_flags`, `contact_points` or `problems` (another
+/// value lights none).
 pub(crate) fn tabs(org: Option<i64>, on: &str) -> Vec<Tab> {
     let query = org.map_or_else(String::new, |o| format!("?org={o}"));
     [
         ("stars", "星级评定", "/stars"),
         ("weak", "软弱涣散排查整顿", "/weak"),
         ("red_flags", "红旗党组织", "/red-flags"),
+        ("contact_points", "联系点", "/contact-points"),
+        ("problems", "问题台账", "/problems"),
     ]
     .into_iter()
     .map(|(key, label, path)| Tab {

@@ -127,7 +127,12 @@ fn is_open_grassroots(o: &dangjian_service::orgs::Org) -> bool {
 
 /// What the district may award a title to: the grassroots organizations directly under each
 /// town (the level a town screens), grouped by town, and those directly under the district.
-async fn award_choices(st: &AppState, auth: &Auth, chosen: &[i64]) -> PageResult<Vec<PickGroup>> {
+/// Also the picker of a contact point's and a problem's organization.
+pub(super) async fn award_choices(
+    st: &AppState,
+    auth: &Auth,
+    chosen: &[i64],
+) -> PageResult<Vec<PickGroup>> {
     let a = &auth.actor;
     let home = st.app.home_org(a).await?;
     let pick = |o: dangjian_service::orgs::Org| Pick {

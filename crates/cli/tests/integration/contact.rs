@@ -1,0 +1,278 @@
+//! Contact points and the problem ledger from the outside: the district sets a later year's
+//! calendar and a leader's points; a visit logs a problem with its five facts; the problem is
+//! accepted, answered and closed on a clock counted in working days, never closed without a
+//! reply; 办结率 counts it; every refusal names its field and stores nothing; another town sees
+//! none of it.
+
+use dangjian_domain::assessment::workday::{Calendar, NOTICE_2026};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{TestApp, rows};
+use crate::on_both;
+
+fn refusal(v: &Value) -> (&str, &str) {
+    (
+        v["error"]["field"].as_str().unwrap_or_default(),
+        v["error"]["code"].as_str().unwrap_or_default(),
+    )
+}
+
+fn working_days_after(n: u32) -> String {
+    Calendar::default()
+        .with(&NOTICE_2026)
+        .add_working_days(dangjian_service::today(), n)
+        .to_string()
+}
+
+on_both!(
+    a_problem_goes_from_a_visit_to_its_closing_on_a_working_day_clock,
+    async |t: &TestApp| {
+        let admin = t.api("admin").await;
+        let town = t.api("town-500102013").await;
+        let town_id = t.account_named("town-500102013").scope_org_id;
+        let today = dangjian_service::today();
+
+        // The calendar: 2026 as the notice says; a later year entered by the district.
+        let (s, days) = admin.get_json("/api/v1/calendar?year=2026").await;
+        assert_eq!(s, StatusCode::OK, "{days}");
+        let has = |days: &Value, d: &str, kind: &str| {
+            days.as_array()
+                .is_some_and(|a| a.iter().any(|x| x["day"] == d && x["kind"] == kind))
+        };
+        assert!(has(&days, "2026-10-01", "holiday") && has(&days, "2026-10-10", "workday"));
+        let (s, v) = admin
+            .send_json(
+                reqwest::Method::PUT,
+                "/api/v1/calendar",
+                &json!({ "days": [{ "day": "2027-01-04", "kind": "workday" }] }),
+            )
+            .await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("kind", "not_weekend"))
+        );
+        let (s, _) = town
+            .send_json(
+                reqwest::Method::PUT,
+                "/api/v1/calendar",
+                &json!({ "days": [{ "day": "2027-01-01", "kind": "holiday" }] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, v) = admin
+            .send_json(
+                reqwest::Method::PUT,
+                "/api/v1/calendar",
+                &json!({ "days": [{ "day": "2027-01-01", "kind": "holiday", "note": "元旦" }] }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+        let (_, days) = admin.get_json("/api/v1/calendar?year=2027").await;
+        assert!(has(&days, "2027-01-01", "holiday"), "{days}");
+
+        // A leader's points: two at most.
+        let mut conn = t.sql().await;
+        let villages: Vec<i64> = rows(
+            &mut conn,
+            &format!("SELECT id FROM org WHERE parent_id = {town_id} ORDER BY id LIMIT 3"),
+        )
+        .await
+        .iter()
+        .filter_map(|r| r[0].parse().ok())
+        .collect();
+        assert_eq!(
+            villages.len(),
+            3,
+            "the town has three organizations to hold points"
+        );
+        let point = |org: i64| json!({ "leader_name": "测试领导", "leader_title": "区委常委", "org_id": org, "started_on": today.to_string() });
+        let mut first = 0;
+        for (i, org) in villages.iter().enumerate() {
+            let (s, v) = admin.post("/api/v1/contact-points", &point(*org)).await;
+            if i < 2 {
+                assert_eq!(s, StatusCode::CREATED, "{v}");
+                if i == 0 {
+                    first = v["id"].as_i64().expect("point");
+                }
+            } else {
+                assert_eq!(
+                    (s, refusal(&v)),
+                    (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        ("leader_name", "too_many")
+                    )
+                );
+            }
+        }
+
+        // A visit with a problem whose deadline lies before it: refused, nothing stored.
+        let visits = format!("/api/v1/contact-points/{first}/visits");
+        let problem = |deadline: String| {
+            json!({ "content": "村道路灯损坏", "unit": "区住房城乡建委", "standard": "路灯全部修复",
+                    "measures": "排查线路，更换灯具", "deadline": deadline, "joint": true })
+        };
+        let yesterday = (today - time::Duration::days(1)).to_string();
+        let visit = |p: Value| json!({ "visited_on": today.to_string(), "content": "走访调研", "problems": [p] });
+        let (s, v) = town.post(&visits, &visit(problem(yesterday))).await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ("deadline", "before_start")
+            )
+        );
+        let (_, detail) = town
+            .get_json(&format!("/api/v1/contact-points/{first}"))
+            .await;
+        assert_eq!(
+            detail["visits"].as_array().map(Vec::len),
+            Some(0),
+            "nothing stored"
+        );
+        let deadline = (today + time::Duration::days(30)).to_string();
+        let (s, detail) = town.post(&visits, &visit(problem(deadline))).await;
+        assert_eq!(s, StatusCode::OK, "{detail}");
+        assert_eq!(detail["point"]["visits"].as_i64(), Some(1));
+        let p = &detail["problems"][0];
+        assert!(p["no"].as_str().is_some_and(|n| n.starts_with("WT")), "{p}");
+        assert_eq!(p["state"], "logged");
+        assert_eq!(
+            p["accept_due"].as_str(),
+            Some(working_days_after(2).as_str())
+        );
+        let id = p["id"].as_i64().expect("problem");
+
+        // Another town sees nothing of it.
+        let other = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town")
+            .username
+            .clone();
+        let (s, _) = t
+            .api(&other)
+            .await
+            .get_json(&format!("/api/v1/problems/{id}"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        let act = format!("/api/v1/problems/{id}/actions");
+        let (s, v) = town
+            .post(&act, &json!({ "action": "close", "note": "满意" }))
+            .await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("action", "not_now"))
+        );
+        let (s, v) = town.post(&act, &json!({ "action": "accept" })).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            v["reply_due"].as_str(),
+            Some(working_days_after(5).as_str())
+        );
+        let (s, v) = town
+            .post(&act, &json!({ "action": "close", "note": "满意" }))
+            .await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("action", "not_now")),
+            "no 办结 without a reply"
+        );
+        let (s, v) = town
+            .post(&act, &json!({ "action": "reply", "note": " " }))
+            .await;
+        assert_eq!(
+            (s, refusal(&v).0),
+            (StatusCode::UNPROCESSABLE_ENTITY, "note")
+        );
+        let (s, v) = town
+            .post(
+                &act,
+                &json!({ "action": "reply", "note": "已更换灯具 12 盏" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["state"], "replied");
+        let (s, v) = town
+            .post(&act, &json!({ "action": "close", "note": "群众满意" }))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            (v["state"].as_str(), v["closed_on"].as_str()),
+            (Some("closed"), Some(today.to_string().as_str()))
+        );
+
+        // The joint-meeting list and 办结率 count it.
+        let (_, joint) = town.get_json("/api/v1/problems?joint=true").await;
+        assert!(
+            joint["items"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x["id"] == id)),
+            "{joint}"
+        );
+        let (s, rates) = town.get_json("/api/v1/problems/rates").await;
+        assert_eq!(s, StatusCode::OK, "{rates}");
+        let leader = rates["by_leader"]
+            .as_array()
+            .and_then(|a| a.iter().find(|l| l["name"] == "测试领导").cloned())
+            .expect("the leader's line");
+        assert_eq!(
+            (
+                leader["rate"]["due"].as_i64(),
+                leader["rate"]["on_time"].as_i64()
+            ),
+            (Some(1), Some(1))
+        );
+        assert_eq!(leader["on_time_permille"].as_i64(), Some(1000));
+
+        let actions = rows(
+            &mut conn,
+            "SELECT action FROM audit_log WHERE action LIKE 'contact.%' OR action LIKE 'problem.%' OR action = 'calendar.set' ORDER BY seq",
+        )
+        .await;
+        let actions: Vec<&str> = actions.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "calendar.set",
+                "contact.point",
+                "contact.point",
+                "contact.visit",
+                "problem.act",
+                "problem.act",
+                "problem.act",
+            ]
+        );
+    }
+);
+
+on_both!(
+    the_demo_holds_three_years_of_contact_points_and_problems,
+    async |t: &TestApp| {
+        let admin = t.api("admin").await;
+        let year = i64::from(dangjian_service::today().year());
+        let (s, points) = admin
+            .get_json(&format!("/api/v1/contact-points?year={}", year - 1))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{points}");
+        let points = points.as_array().cloned().unwrap_or_default();
+        assert!(!points.is_empty());
+        assert!(
+            points.iter().all(|p| p["visits"] == 4),
+            "four visits each last year"
+        );
+        let (s, rates) = admin
+            .get_json(&format!("/api/v1/problems/rates?year={}", year - 1))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{rates}");
+        let total = &rates["total"]["rate"];
+        assert!(total["due"].as_i64().unwrap_or(0) > 0, "{rates}");
+        assert_eq!(
+            total["due"].as_i64(),
+            Some(total["on_time"].as_i64().unwrap_or(0) + total["late"].as_i64().unwrap_or(0)),
+            "last year's problems are all closed: {rates}"
+        );
+    }
+);
