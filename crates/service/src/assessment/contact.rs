@@ -69,6 +69,8 @@ pub struct ContactPoint {
     pub last_visit: Option<String>,
 }
 
+// Public only so that the service converts rows anywhere; outside it no row can be had.
+#[allow(exported_private_dependencies)]
 impl From<store::PointRow> for ContactPoint {
     fn from(r: store::PointRow) -> Self {
         ContactPoint {

@@ -133,6 +133,8 @@ pub struct ServiceProject {
     pub note: String,
 }
 
+// Public only so that the service converts rows anywhere; outside it no row can be had.
+#[allow(exported_private_dependencies)]
 impl From<store::ProjectRow> for ServiceProject {
     fn from(r: store::ProjectRow) -> Self {
         ServiceProject {

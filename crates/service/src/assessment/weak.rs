@@ -92,6 +92,8 @@ pub struct WeakListing {
     pub follow_until: Option<String>,
 }
 
+// Public only so that the service converts rows anywhere; outside it no row can be had.
+#[allow(exported_private_dependencies)]
 impl From<ListingRow> for WeakListing {
     fn from(r: ListingRow) -> Self {
         WeakListing {
