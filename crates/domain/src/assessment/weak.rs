@@ -15,7 +15,9 @@ pub struct WeakRules {
     pub years_without_recruit: i32,
     /// Residents' satisfaction below this (percent).
     pub min_satisfaction_percent: i64,
-    /// The usual share of a town's organizations on its list (percent), shown as guidance.
+    /// The usual share of a town's organizations on its list (percent, from and to), shown
+    /// as guidance.
+    #[schema(value_type = Vec<i64>, min_items = 2, max_items = 2)]
     pub usual_share_percent: (i64, i64),
 }
 
