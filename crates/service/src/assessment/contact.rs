@@ -9,12 +9,13 @@ use dangjian_domain::assessment::problem::{
     ClosingRate, ProblemAction, ProblemClock, ProblemSource, ProblemState, Step,
 };
 use dangjian_domain::assessment::workday::{Calendar, NOTICE_2026};
-use dangjian_domain::{FieldError, date, path};
+use dangjian_domain::{date, path};
 use dangjian_store::assessment::contact::{self as store, NewProblem, ProblemFilter};
 use dangjian_store::{StoreError, org};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use super::input::{day, text};
 use super::policy;
 use crate::audit::Entry;
 use crate::model::{all, read_model};
@@ -26,33 +27,6 @@ const PER_PAGE: i64 = 50;
 const POINTS_PER_LEADER: i64 = 2;
 /// Visits expected at a point in a year, by default (reminded when short).
 pub const EXPECTED_VISITS: i64 = 4;
-
-fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError::new(field, code, message)])
-}
-
-fn text(value: &str, field: &'static str, what: &str, max: usize) -> ServiceResult<String> {
-    let t = value.trim();
-    if t.is_empty() {
-        return Err(invalid(field, "required", format!("请填写{what}")));
-    }
-    if t.chars().count() > max {
-        return Err(invalid(
-            field,
-            "too_long",
-            format!("{what}不能超过 {max} 字"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
-fn day(value: &str, field: &'static str, what: &str) -> ServiceResult<Date> {
-    if value.trim().is_empty() {
-        return Err(invalid(field, "required", format!("请填写{what}")));
-    }
-    date::parse(value)
-        .ok_or_else(|| invalid(field, "invalid_date", format!("{what}应为 YYYY-MM-DD")))
-}
 
 /// A contact point with its visits of the year against those expected.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -331,13 +305,17 @@ impl App {
     ) -> ServiceResult<()> {
         policy::check_district(actor)?;
         if days.is_empty() || days.len() > 400 {
-            return Err(invalid("days", "out_of_range", "一次设置 1–400 天"));
+            return Err(ServiceError::field(
+                "days",
+                "out_of_range",
+                "一次设置 1–400 天",
+            ));
         }
         let mut checked = Vec::with_capacity(days.len());
         for d in days {
             let on = day(&d.day, "day", "日期")?;
             if !matches!(d.kind.as_str(), "holiday" | "workday" | "normal") {
-                return Err(invalid(
+                return Err(ServiceError::field(
                     "kind",
                     "invalid_choice",
                     "类型应为 holiday（放假）、workday（调休上班）或 normal（按星期）",
@@ -348,14 +326,18 @@ impl App {
                 time::Weekday::Saturday | time::Weekday::Sunday
             );
             if d.kind == "workday" && !weekend {
-                return Err(invalid(
+                return Err(ServiceError::field(
                     "kind",
                     "not_weekend",
                     format!("{} 不是周末，无需设为调休上班", d.day),
                 ));
             }
             if d.note.chars().count() > 50 {
-                return Err(invalid("note", "too_long", "说明不能超过 50 字"));
+                return Err(ServiceError::field(
+                    "note",
+                    "too_long",
+                    "说明不能超过 50 字",
+                ));
             }
             checked.push((date::format(on), d.kind.clone(), d.note.trim().to_string()));
         }
@@ -400,7 +382,7 @@ impl App {
         let started = day(&input.started_on, "started_on", "建立日期")?;
         let mut conn = self.db.conn().await?;
         if store::held_by(&mut conn, &leader).await? >= POINTS_PER_LEADER {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "leader_name",
                 "too_many",
                 format!("{leader} 已有 {POINTS_PER_LEADER} 个联系点"),
@@ -486,7 +468,11 @@ impl App {
         policy::check_handle_problem(actor, &p.org_path)?;
         let on = day(visited_on, "visited_on", "走访日期")?;
         if on > today() {
-            return Err(invalid("visited_on", "future", "走访日期不能晚于今天"));
+            return Err(ServiceError::field(
+                "visited_on",
+                "future",
+                "走访日期不能晚于今天",
+            ));
         }
         let content = text(content, "content", "走访内容", TEXT_CHARS)?;
         let calendar = self.work_calendar().await?;
@@ -530,14 +516,14 @@ impl App {
     ) -> ServiceResult<CheckedProblem> {
         let org_id = input
             .org_id
-            .ok_or_else(|| invalid("org_id", "required", "请选择问题所在的组织"))?;
+            .ok_or_else(|| ServiceError::field("org_id", "required", "请选择问题所在的组织"))?;
         let o = self.org(actor, org_id).await?;
         policy::check_handle_problem(actor, &o.path)?;
         let source = match input.source.trim() {
             "" if input.point_id.is_some() => ProblemSource::Contact,
             "" => ProblemSource::Other,
             s => ProblemSource::parse(s).ok_or_else(|| {
-                invalid(
+                ServiceError::field(
                     "source",
                     "invalid_choice",
                     "来源应为 联系点走访、群众诉求、企业反映 或 其他",
@@ -545,7 +531,7 @@ impl App {
             })?,
         };
         if source == ProblemSource::Request && input.request_id.is_none() {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "request_id",
                 "required",
                 "来自群众诉求的问题请填写诉求编号",
@@ -553,7 +539,7 @@ impl App {
         }
         let deadline = day(&input.deadline, "deadline", "办结时限")?;
         if deadline < logged_on {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "deadline",
                 "before_start",
                 format!("办结时限不能早于登记日期 {}", date::format(logged_on)),
@@ -604,7 +590,9 @@ impl App {
         )
         .await
         .map_err(|e| match e {
-            StoreError::Duplicate(_) => invalid("content", "conflict", "问题编号冲突，请重试"),
+            StoreError::Duplicate(_) => {
+                ServiceError::field("content", "conflict", "问题编号冲突，请重试")
+            }
             other => other.into(),
         })
     }
@@ -647,7 +635,7 @@ impl App {
         note: &str,
     ) -> ServiceResult<ProblemView> {
         let action = ProblemAction::parse(action.trim()).ok_or_else(|| {
-            invalid(
+            ServiceError::field(
                 "action",
                 "invalid_choice",
                 "操作应为 accept、refuse、reply 或 close",
@@ -663,7 +651,7 @@ impl App {
         let from = ProblemState::parse(&p.state)
             .ok_or_else(|| ServiceError::Internal(format!("问题 {} 状态未知", p.no)))?;
         let to = action.next(from).ok_or_else(|| {
-            invalid(
+            ServiceError::field(
                 "action",
                 "not_now",
                 match action {
@@ -706,7 +694,7 @@ impl App {
         };
         let mut tx = self.begin_audited().await?;
         if !store::move_problem(tx.conn(), p.id, (from.as_str(), to.as_str()), &sets).await? {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "action",
                 "conflict",
                 "该问题刚被他人处理，请刷新后查看",
@@ -734,7 +722,7 @@ impl App {
             "" => None,
             s => Some(
                 ProblemState::parse(s)
-                    .ok_or_else(|| invalid("state", "invalid_choice", "状态不正确"))?
+                    .ok_or_else(|| ServiceError::field("state", "invalid_choice", "状态不正确"))?
                     .as_str(),
             ),
         };

@@ -4,6 +4,7 @@
 
 pub mod contact;
 pub(crate) mod figures;
+mod input;
 mod model;
 pub mod people;
 pub mod policy;

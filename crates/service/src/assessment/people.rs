@@ -3,13 +3,13 @@
 //! for; service-centre projects with their budget and stages, and a level's totals.
 
 use dangjian_domain::assessment::rating::{Grade, RatingWindow, Votes};
+use dangjian_domain::date;
 use dangjian_domain::org::OrgKind;
-use dangjian_domain::{FieldError, date};
 use dangjian_store::assessment::people::{self as store, ProjectWrite, RatingWrite};
 use dangjian_store::org;
 use serde::{Deserialize, Serialize};
-use time::Date;
 
+use super::input::{day, text};
 use super::policy;
 use crate::audit::Entry;
 use crate::model::{all, read_model};
@@ -17,33 +17,6 @@ use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 const TEXT_CHARS: usize = 2000;
-
-fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError::new(field, code, message)])
-}
-
-fn text(value: &str, field: &'static str, what: &str, max: usize) -> ServiceResult<String> {
-    let t = value.trim();
-    if t.is_empty() {
-        return Err(invalid(field, "required", format!("请填写{what}")));
-    }
-    if t.chars().count() > max {
-        return Err(invalid(
-            field,
-            "too_long",
-            format!("{what}不能超过 {max} 字"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
-fn day(value: &str, field: &'static str, what: &str) -> ServiceResult<Date> {
-    if value.trim().is_empty() {
-        return Err(invalid(field, "required", format!("请填写{what}")));
-    }
-    date::parse(value)
-        .ok_or_else(|| invalid(field, "invalid_date", format!("{what}应为 YYYY-MM-DD")))
-}
 
 read_model! {
     /// A secretary's rating of a year: the report, the meeting's votes and the grade.
@@ -268,9 +241,9 @@ impl App {
 
     async fn rated_child(&self, actor: &Actor, org_id: i64) -> ServiceResult<(Org, Org)> {
         let o = self.org(actor, org_id).await?;
-        let parent = o
-            .parent_id
-            .ok_or_else(|| invalid("org_id", "no_parent", "区委书记的述职不在本平台评议"))?;
+        let parent = o.parent_id.ok_or_else(|| {
+            ServiceError::field("org_id", "no_parent", "区委书记的述职不在本平台评议")
+        })?;
         let above = self.org(actor, parent).await?;
         policy::check_rate_below(actor, &above.path)?;
         Ok((o, above))
@@ -287,11 +260,15 @@ impl App {
         let (o, above) = self.rated_child(actor, org_id).await?;
         let year = input.year.unwrap_or_else(|| i64::from(today().year()));
         if year > i64::from(today().year()) {
-            return Err(invalid("year", "future", "不能评议尚未到来的年度"));
+            return Err(ServiceError::field(
+                "year",
+                "future",
+                "不能评议尚未到来的年度",
+            ));
         }
         let name = match input.secretary_name.trim() {
             "" => o.secretary.clone().ok_or_else(|| {
-                invalid(
+                ServiceError::field(
                     "secretary_name",
                     "required",
                     "该组织没有书记记录，请填写书记姓名",
@@ -302,14 +279,19 @@ impl App {
         let report = text(&input.report, "report", "述职报告要点", TEXT_CHARS)?;
         let meeting = day(&input.meeting_on, "meeting_on", "述职评议会日期")?;
         if meeting > today() {
-            return Err(invalid("meeting_on", "future", "评议会日期不能晚于今天"));
+            return Err(ServiceError::field(
+                "meeting_on",
+                "future",
+                "评议会日期不能晚于今天",
+            ));
         }
         input
             .votes
             .check()
             .map_err(|e| ServiceError::Invalid(vec![e]))?;
-        let grade = Grade::parse(input.grade.trim())
-            .ok_or_else(|| invalid("grade", "invalid_choice", "等次应为 好、较好、一般 或 差"))?;
+        let grade = Grade::parse(input.grade.trim()).ok_or_else(|| {
+            ServiceError::field("grade", "invalid_choice", "等次应为 好、较好、一般 或 差")
+        })?;
         let v = input.votes;
         let mut tx = self.begin_audited().await?;
         let id = store::put_rating(
@@ -356,7 +338,7 @@ impl App {
         let deadline = day(deadline, "deadline", "整改时限")?;
         let meeting = date::parse(&r.meeting_on).unwrap_or_else(today);
         if deadline < meeting {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "deadline",
                 "before_start",
                 "整改时限不能早于述职评议会",
@@ -389,7 +371,7 @@ impl App {
         let (_, above) = self.rated_child(actor, r.org_id).await?;
         let mut tx = self.begin_audited().await?;
         if !store::finish_item(tx.conn(), i.id, &date::format(today())).await? {
-            return Err(invalid("item_id", "done", "该事项已完成"));
+            return Err(ServiceError::field("item_id", "done", "该事项已完成"));
         }
         tx.commit(
             actor,
@@ -432,7 +414,7 @@ impl App {
         policy::check_keep_projects(actor, &o.path)?;
         let name = text(&input.name, "name", "项目名称", 60)?;
         let budget = fen(&input.budget).filter(|f| *f > 0).ok_or_else(|| {
-            invalid(
+            ServiceError::field(
                 "budget",
                 "invalid_amount",
                 "预算应为大于 0 的金额（元，最多两位小数）",
@@ -441,7 +423,11 @@ impl App {
         let planned = day(&input.planned_on, "planned_on", "计划开工日期")?;
         let note = input.note.trim();
         if note.chars().count() > 500 {
-            return Err(invalid("note", "too_long", "说明不能超过 500 字"));
+            return Err(ServiceError::field(
+                "note",
+                "too_long",
+                "说明不能超过 500 字",
+            ));
         }
         let mut tx = self.begin_audited().await?;
         store::insert_projects(
@@ -491,19 +477,23 @@ impl App {
         let to = match p.stage.as_str() {
             "planned" => "building",
             "building" => "completed",
-            _ => return Err(invalid("stage", "completed", "项目已建成")),
+            _ => return Err(ServiceError::field("stage", "completed", "项目已建成")),
         };
         let on = day(on, "on", "日期")?;
         if on > today() {
-            return Err(invalid("on", "future", "日期不能晚于今天"));
+            return Err(ServiceError::field("on", "future", "日期不能晚于今天"));
         }
         let since = p.started_on.as_deref().unwrap_or(&p.planned_on);
         if to == "completed" && date::format(on).as_str() < since {
-            return Err(invalid("on", "before_start", "建成日期不能早于开工日期"));
+            return Err(ServiceError::field(
+                "on",
+                "before_start",
+                "建成日期不能早于开工日期",
+            ));
         }
         let mut tx = self.begin_audited().await?;
         if !store::advance(tx.conn(), p.id, (&p.stage, to), &date::format(on)).await? {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "stage",
                 "conflict",
                 "项目刚被他人更新，请刷新后查看",

@@ -11,8 +11,8 @@ use dangjian_domain::assessment::scheme::{Rule, Scheme};
 use dangjian_domain::assessment::stars::{
     self as domain, RatingState, Stage, StarAction, after_deduction, check_item_score, tenths,
 };
+use dangjian_domain::date;
 use dangjian_domain::org::OrgKind;
-use dangjian_domain::{FieldError, date};
 use dangjian_store::assessment::stars::{
     self as store, Move, RatingRow, SchemeRow, SchemeWrite, ScoreRow,
 };
@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
 use super::figures::{self, rated_kinds};
+use super::input::text;
 use super::policy;
 use super::{
     BoardLine, ScoreInput, ScoreLine, StarBoard, StarInput, StarRating, StarScheme, StarShare,
@@ -34,10 +35,6 @@ use crate::{Actor, App, ServiceError, ServiceResult, today};
 const PER_PAGE: i64 = 50;
 const REASON_CHARS: usize = 500;
 const OBJECTION_CHARS: usize = 1000;
-
-fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError::new(field, code, message)])
-}
 
 fn scheme_of(r: SchemeRow) -> ServiceResult<StarScheme> {
     let scheme: Scheme = serde_json::from_str(&r.body)
@@ -179,14 +176,14 @@ fn apply(
     for input in inputs {
         let code = input.code.trim();
         let item = scheme.items().find(|i| i.code == code).ok_or_else(|| {
-            invalid(
+            ServiceError::field(
                 "scores",
                 "unknown_item",
                 format!("评分项 {code} 不在本年度方案中"),
             )
         })?;
         if !seen.insert(code) {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "scores",
                 "duplicate",
                 format!("评分项 {code} 出现了两次"),
@@ -194,7 +191,7 @@ fn apply(
         }
         let reason = input.reason.trim();
         if reason.chars().count() > REASON_CHARS {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "reason",
                 "too_long",
                 format!("评分项 {code} 的理由不能超过 {REASON_CHARS} 字"),
@@ -209,7 +206,7 @@ fn apply(
             } => match input.units {
                 None => None,
                 Some(u) if u < 0 => {
-                    return Err(invalid(
+                    return Err(ServiceError::field(
                         "units",
                         "out_of_range",
                         format!("评分项 {code} 的扣分次数不能为负"),
@@ -225,8 +222,9 @@ fn apply(
         let Some(score) = score else {
             continue;
         };
-        check_item_score(score, item.points_tenths)
-            .map_err(|e| invalid(e.field, e.code, format!("评分项 {code}：{}", e.message)))?;
+        check_item_score(score, item.points_tenths).map_err(|e| {
+            ServiceError::field(e.field, e.code, format!("评分项 {code}：{}", e.message))
+        })?;
         // What this stage changes: the platform's figure at the organization's own stage,
         // the stage before at the town and the district.
         let before = match stage {
@@ -236,7 +234,7 @@ fn apply(
         };
         if before.is_some_and(|b| b != score) && reason.is_empty() {
             let was = before.map(tenths).unwrap_or_default();
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "reason",
                 "reason_required",
                 match stage {
@@ -273,7 +271,7 @@ fn check_complete(scheme: &Scheme, rows: &[ScoreRow]) -> ServiceResult<()> {
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(invalid(
+        Err(ServiceError::field(
             "scores",
             "incomplete",
             format!("提交前请为以下评分项评分：{}", missing.join("、")),
@@ -281,26 +279,11 @@ fn check_complete(scheme: &Scheme, rows: &[ScoreRow]) -> ServiceResult<()> {
     }
 }
 
-fn check_reason(text: &str, field: &'static str, what: &str, max: usize) -> ServiceResult<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(invalid(field, "required", format!("请填写{what}")));
-    }
-    if t.chars().count() > max {
-        return Err(invalid(
-            field,
-            "too_long",
-            format!("{what}不能超过 {max} 字"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
 fn check_rated(o: &Org) -> ServiceResult<()> {
     if OrgKind::parse(&o.kind).is_some_and(OrgKind::is_grassroots) {
         Ok(())
     } else {
-        Err(invalid(
+        Err(ServiceError::field(
             "org_id",
             "not_rated",
             "星级评定以基层党组织（党委、党总支、党支部）为单位",
@@ -370,7 +353,7 @@ impl App {
     ) -> ServiceResult<(Scheme, String, i64, i64)> {
         let this_year = i64::from(today().year());
         if !(2000..=this_year + 1).contains(&year) {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "year",
                 "invalid_year",
                 "评定年度应在 2000 年至明年之间",
@@ -387,7 +370,7 @@ impl App {
             s => s.to_string(),
         };
         let opens_on = date::parse(&opens).ok_or_else(|| {
-            invalid(
+            ServiceError::field(
                 "self_opens_on",
                 "invalid_date",
                 "自评开始日期应为 YYYY-MM-DD",
@@ -395,7 +378,7 @@ impl App {
         })?;
         let y = i64::from(opens_on.year());
         if y != year && y != year + 1 {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "self_opens_on",
                 "out_of_range",
                 format!("{year} 年度的自评应在 {year} 年或 {} 年开始", year + 1),
@@ -406,14 +389,18 @@ impl App {
             .or(base.map(|b| b.self_days))
             .unwrap_or(domain::DEFAULT_SELF_DAYS);
         if !(1..=60).contains(&self_days) {
-            return Err(invalid("self_days", "out_of_range", "自评期应为 1–60 天"));
+            return Err(ServiceError::field(
+                "self_days",
+                "out_of_range",
+                "自评期应为 1–60 天",
+            ));
         }
         let publish_days = input
             .publish_days
             .or(base.map(|b| b.publish_days))
             .unwrap_or(domain::DEFAULT_PUBLISH_DAYS);
         if !(1..=30).contains(&publish_days) {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "publish_days",
                 "out_of_range",
                 "公示期应为 1–30 天",
@@ -447,7 +434,7 @@ impl App {
         let id = match &current {
             Some(c) if !new_version => {
                 if !store::update_scheme(tx.conn(), c.id, &w).await? {
-                    return Err(invalid(
+                    return Err(ServiceError::field(
                         "scheme",
                         "fixed",
                         format!("{year} 年度方案已开始评分，不能再修改；如需调整，请另建新版本"),
@@ -488,7 +475,7 @@ impl App {
             None => store::current_scheme(conn, year).await?,
         };
         row.map(scheme_of).transpose()?.ok_or_else(|| {
-            invalid(
+            ServiceError::field(
                 "year",
                 "no_scheme",
                 format!("区委组织部尚未制定 {year} 年度的星级评定方案"),
@@ -582,7 +569,7 @@ impl App {
         let action = StarAction::parse(input.action.trim())
             .filter(|a| *a != StarAction::Publish)
             .ok_or_else(|| {
-                invalid(
+                ServiceError::field(
                     "action",
                     "invalid_choice",
                     "操作应为 save、submit、review、return 或 confirm",
@@ -596,7 +583,7 @@ impl App {
         let state = state_of(rating.as_ref())?;
         policy::check_act(actor, &o.path, state, action)?;
         if state == RatingState::SelfScoring && !window_open(&scheme, today()) {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "action",
                 "window_closed",
                 format!(
@@ -606,7 +593,7 @@ impl App {
             ));
         }
         let returned = if action == StarAction::Return {
-            check_reason(&input.reason, "reason", "退回理由", REASON_CHARS)?
+            text(&input.reason, "reason", "退回理由", REASON_CHARS)?
         } else {
             String::new()
         };
@@ -632,7 +619,7 @@ impl App {
         let (total, stars) = tally(&scheme.scheme, &rows);
         let to = action
             .next(state)
-            .ok_or_else(|| invalid("action", "not_now", "当前环节不能办理该操作"))?;
+            .ok_or_else(|| ServiceError::field("action", "not_now", "当前环节不能办理该操作"))?;
         let mut tx = self.begin_audited().await?;
         let id = match &rating {
             Some(r) => r.id,
@@ -699,7 +686,7 @@ impl App {
             .filter(|r| r.state == RatingState::Confirmed.as_str())
             .collect();
         if confirmed.is_empty() {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "year",
                 "nothing_to_publish",
                 "没有已确认、待公示的评定结果",
@@ -752,13 +739,13 @@ impl App {
                 .as_deref()
                 .is_some_and(|u| date::format(today()).as_str() <= u);
         if !showing || actor.user_id.is_none() {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "content",
                 "not_in_publication",
                 "只能在公示期内对已公示的评定结果提出异议",
             ));
         }
-        let content = check_reason(content, "content", "异议内容", OBJECTION_CHARS)?;
+        let content = text(content, "content", "异议内容", OBJECTION_CHARS)?;
         drop(conn);
         let mut tx = self.begin_audited().await?;
         let id = store::insert_objection(
@@ -794,11 +781,11 @@ impl App {
             .ok_or(ServiceError::NotFound)?;
         policy::check_read(actor, &r.org_path)?;
         policy::check_district(actor)?;
-        let answer = check_reason(answer, "answer", "答复内容", OBJECTION_CHARS)?;
+        let answer = text(answer, "answer", "答复内容", OBJECTION_CHARS)?;
         drop(conn);
         let mut tx = self.begin_audited().await?;
         if !store::answer_objection(tx.conn(), j.id, &answer, actor.user_id).await? {
-            return Err(invalid("answer", "answered", "该异议已经答复"));
+            return Err(ServiceError::field("answer", "answered", "该异议已经答复"));
         }
         tx.commit(actor, Entry::ok("star.answer", "star_objection", j.id))
             .await?;
@@ -1019,7 +1006,7 @@ fn refreshed_keep(scheme: &Scheme, stored: &[ScoreRow]) -> Vec<ScoreRow> {
 }
 
 fn conflict() -> ServiceError {
-    invalid("action", "conflict", "该评定刚被他人处理，请刷新后查看")
+    ServiceError::field("action", "conflict", "该评定刚被他人处理，请刷新后查看")
 }
 
 fn star_audit(a: StarAction) -> &'static str {

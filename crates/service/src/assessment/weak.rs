@@ -10,15 +10,15 @@ use std::collections::HashMap;
 use dangjian_domain::assessment::records::{Records, Secretary};
 use dangjian_domain::assessment::signoff::{SignOffRules, Verdict, Vote};
 use dangjian_domain::assessment::weak::{HeldDue, ListingState, PlanList, Signals, WeakRules};
+use dangjian_domain::date;
 use dangjian_domain::org::{OrgKind, OrgOwner};
-use dangjian_domain::{FieldError, date};
 use dangjian_store::assessment::stars as star_store;
 use dangjian_store::assessment::weak::{self as store, ListingRow, NewItem, NewSignOff, Support};
 use dangjian_store::{StoreError, org, setting};
 use serde::{Deserialize, Serialize};
-use time::Date;
 
 use super::figures;
+use super::input::{day, text};
 use super::policy;
 use crate::audit::Entry;
 use crate::model::{all, read_model};
@@ -26,33 +26,6 @@ use crate::orgs::{Org, places};
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 const TEXT_CHARS: usize = 500;
-
-fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError::new(field, code, message)])
-}
-
-fn text(value: &str, field: &'static str, what: &str, max: usize) -> ServiceResult<String> {
-    let t = value.trim();
-    if t.is_empty() {
-        return Err(invalid(field, "required", format!("请填写{what}")));
-    }
-    if t.chars().count() > max {
-        return Err(invalid(
-            field,
-            "too_long",
-            format!("{what}不能超过 {max} 字"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
-fn day(value: &str, field: &'static str, what: &str) -> ServiceResult<Date> {
-    if value.trim().is_empty() {
-        return Err(invalid(field, "required", format!("请填写{what}")));
-    }
-    date::parse(value)
-        .ok_or_else(|| invalid(field, "invalid_date", format!("{what}应为 YYYY-MM-DD")))
-}
 
 read_model! {
     /// A department's flag on an organization for the screening (纪检, 信访, 政法…).
@@ -347,7 +320,8 @@ impl App {
         rules: &WeakRules,
     ) -> ServiceResult<WeakRules> {
         policy::check_district(actor)?;
-        let bad = |field, msg: &str| Err(invalid(field, "out_of_range", msg.to_string()));
+        let bad =
+            |field, msg: &str| Err(ServiceError::field(field, "out_of_range", msg.to_string()));
         if !(1..=24).contains(&rules.vacancy_months) {
             return bad("vacancy_months", "书记空缺月数应为 1–24");
         }
@@ -485,7 +459,11 @@ impl App {
     ) -> ServiceResult<Screening> {
         let town = self.org(actor, org_id).await?;
         if town.kind != OrgKind::TownCommittee.as_str() {
-            return Err(invalid("org", "not_a_town", "软弱涣散排查以镇街为单位"));
+            return Err(ServiceError::field(
+                "org",
+                "not_a_town",
+                "软弱涣散排查以镇街为单位",
+            ));
         }
         let rules = self.weak_rules().await?;
         let screened = self.reasons_of(&town, year).await?;
@@ -546,12 +524,16 @@ impl App {
         policy::check_propose_weak(actor, &town.path)?;
         let year = input.year.unwrap_or_else(|| i64::from(today().year()) - 1);
         if input.org_ids.is_empty() {
-            return Err(invalid("org_ids", "required", "请选择推荐列入的组织"));
+            return Err(ServiceError::field(
+                "org_ids",
+                "required",
+                "请选择推荐列入的组织",
+            ));
         }
         let screened = self.reasons_of(&town, year).await?;
         let note = input.note.trim();
         if note.chars().count() > TEXT_CHARS {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "note",
                 "too_long",
                 format!("说明不能超过 {TEXT_CHARS} 字"),
@@ -560,14 +542,14 @@ impl App {
         let mut tx = self.begin_audited().await?;
         for id in &input.org_ids {
             let (o, reasons) = screened.iter().find(|(o, _)| o.id == *id).ok_or_else(|| {
-                invalid(
+                ServiceError::field(
                     "org_ids",
                     "not_screened",
                     format!("组织 #{id} 不是本镇街排查的村（社区）级党组织"),
                 )
             })?;
             if reasons.is_empty() && note.is_empty() {
-                return Err(invalid(
+                return Err(ServiceError::field(
                     "note",
                     "required",
                     format!("{} 不在候选名单中，推荐列入须说明理由", o.name),
@@ -585,7 +567,7 @@ impl App {
             .await
             .map_err(|e| match e {
                 StoreError::Duplicate(_) => {
-                    invalid("org_ids", "duplicate", format!("{} 本年度已推荐", o.name))
+                    ServiceError::field("org_ids", "duplicate", format!("{} 本年度已推荐", o.name))
                 }
                 other => other.into(),
             })?;
@@ -607,11 +589,19 @@ impl App {
         policy::check_district(actor)?;
         let decided_on = day(&input.decided_on, "decided_on", "决定日期")?;
         if decided_on > today() {
-            return Err(invalid("decided_on", "future", "决定日期不能晚于今天"));
+            return Err(ServiceError::field(
+                "decided_on",
+                "future",
+                "决定日期不能晚于今天",
+            ));
         }
         let document = text(&input.document_no, "document_no", "决定文号", 50)?;
         if input.listed.is_empty() && input.not_listed.is_empty() {
-            return Err(invalid("listed", "required", "请选择列入或不列入的组织"));
+            return Err(ServiceError::field(
+                "listed",
+                "required",
+                "请选择列入或不列入的组织",
+            ));
         }
         let mut conn = self.db.conn().await?;
         let mut chosen = Vec::new();
@@ -632,7 +622,7 @@ impl App {
         let mut tx = self.begin_audited().await?;
         for (l, listed) in &chosen {
             if !store::decide(tx.conn(), l.id, *listed, (&on, &document)).await? {
-                return Err(invalid(
+                return Err(ServiceError::field(
                     "listed",
                     "decided",
                     format!("{} 已作出决定", l.org_name),
@@ -711,7 +701,7 @@ impl App {
         let l = self.listing_in_scope(actor, id).await?;
         policy::check_work_on_plan(actor, &l.org_path)?;
         if l.state != ListingState::Listed.as_str() {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "state",
                 "not_listed",
                 "只有已列入、整改中的组织可以记录整改",
@@ -729,7 +719,7 @@ impl App {
     ) -> ServiceResult<Rectification> {
         let l = self.listed_to_work(actor, id).await?;
         let list = PlanList::parse(input.list.trim()).ok_or_else(|| {
-            invalid(
+            ServiceError::field(
                 "list",
                 "invalid_choice",
                 "清单应为 问题清单、措施清单 或 责任清单",
@@ -744,7 +734,7 @@ impl App {
             .and_then(date::parse)
             .unwrap_or_else(today);
         if deadline < start {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "deadline",
                 "before_start",
                 format!("完成时限不能早于列入日期 {}", date::format(start)),
@@ -782,16 +772,24 @@ impl App {
         let l = self.listed_to_work(actor, id).await?;
         let note = text(note, "note", "进展情况", TEXT_CHARS)?;
         if done && item_id.is_none() {
-            return Err(invalid("item_id", "required", "请选择已完成的整改事项"));
+            return Err(ServiceError::field(
+                "item_id",
+                "required",
+                "请选择已完成的整改事项",
+            ));
         }
         let mut tx = self.begin_audited().await?;
         if let Some(item) = item_id {
             let known = store::items(tx.conn(), l.id).await?;
             let Some(i) = known.iter().find(|i| i.id == item) else {
-                return Err(invalid("item_id", "not_in_plan", "该事项不在本整改方案中"));
+                return Err(ServiceError::field(
+                    "item_id",
+                    "not_in_plan",
+                    "该事项不在本整改方案中",
+                ));
             };
             if done && !store::finish_item(tx.conn(), l.id, i.id, &date::format(today())).await? {
-                return Err(invalid("item_id", "done", "该事项已完成"));
+                return Err(ServiceError::field("item_id", "done", "该事项已完成"));
             }
         }
         let pid =
@@ -821,7 +819,7 @@ impl App {
         ];
         for (field, v) in fields {
             if v.trim().chars().count() > 50 {
-                return Err(invalid(field, "too_long", "不能超过 50 字"));
+                return Err(ServiceError::field(field, "too_long", "不能超过 50 字"));
             }
         }
         let mut tx = self.begin_audited().await?;
@@ -855,7 +853,7 @@ impl App {
         policy::check_district(actor)?;
         let l = self.listing_in_scope(actor, id).await?;
         if l.state != ListingState::Listed.as_str() {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "state",
                 "not_listed",
                 "只有已列入、整改中的组织可以验收",
@@ -863,7 +861,11 @@ impl App {
         }
         let held_on = day(&input.held_on, "held_on", "验收日期")?;
         if held_on > today() {
-            return Err(invalid("held_on", "future", "验收日期不能晚于今天"));
+            return Err(ServiceError::field(
+                "held_on",
+                "future",
+                "验收日期不能晚于今天",
+            ));
         }
         let mut conn = self.db.conn().await?;
         let open = store::items(&mut conn, l.id)
@@ -891,7 +893,7 @@ impl App {
                     "未通过验收的新整改时限",
                 )?;
                 if d <= held_on {
-                    return Err(invalid(
+                    return Err(ServiceError::field(
                         "new_deadline",
                         "before_start",
                         "新整改时限应晚于验收日期",
@@ -928,7 +930,11 @@ impl App {
         if passed {
             let until = date::format(date::add_months(held_on, 12 * rules.follow_years));
             if !store::sign_off_listing(tx.conn(), l.id, (&on, &until)).await? {
-                return Err(invalid("state", "not_listed", "该组织已验收销号"));
+                return Err(ServiceError::field(
+                    "state",
+                    "not_listed",
+                    "该组织已验收销号",
+                ));
             }
         }
         tx.commit(
@@ -1029,13 +1035,17 @@ impl App {
         let awarded_on = day(&input.awarded_on, "awarded_on", "授予日期")?;
         let document = text(&input.document_no, "document_no", "授予文号", 50)?;
         if input.org_ids.is_empty() {
-            return Err(invalid("org_ids", "required", "请选择授予红旗的组织"));
+            return Err(ServiceError::field(
+                "org_ids",
+                "required",
+                "请选择授予红旗的组织",
+            ));
         }
         let mut orgs = Vec::new();
         for id in &input.org_ids {
             let o = self.org(actor, *id).await?;
             if !OrgKind::parse(&o.kind).is_some_and(OrgKind::is_grassroots) {
-                return Err(invalid(
+                return Err(ServiceError::field(
                     "org_ids",
                     "not_rated",
                     format!("{} 不是基层党组织", o.name),
@@ -1055,7 +1065,7 @@ impl App {
             .collect();
         drop(conn);
         if let Some(o) = orgs.iter().find(|o| weak.contains(&o.id)) {
-            return Err(invalid(
+            return Err(ServiceError::field(
                 "org_ids",
                 "on_weak_list",
                 format!("{} 在本年度软弱涣散名单中，不能评为红旗", o.name),
@@ -1067,9 +1077,11 @@ impl App {
             store::insert_red_flag(tx.conn(), year, (o.id, &o.path), (&on, &document))
                 .await
                 .map_err(|e| match e {
-                    StoreError::Duplicate(_) => {
-                        invalid("org_ids", "duplicate", format!("{} 本年度已是红旗", o.name))
-                    }
+                    StoreError::Duplicate(_) => ServiceError::field(
+                        "org_ids",
+                        "duplicate",
+                        format!("{} 本年度已是红旗", o.name),
+                    ),
                     other => other.into(),
                 })?;
         }
@@ -1094,7 +1106,7 @@ impl App {
         let reason = text(reason, "reason", "撤销理由", TEXT_CHARS)?;
         let mut tx = self.begin_audited().await?;
         if !store::revoke_red_flag(tx.conn(), f.id, &date::format(today()), &reason).await? {
-            return Err(invalid("reason", "revoked", "该红旗称号已撤销"));
+            return Err(ServiceError::field("reason", "revoked", "该红旗称号已撤销"));
         }
         tx.commit(
             actor,
