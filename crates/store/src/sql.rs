@@ -62,6 +62,15 @@ impl Sql {
         self
     }
 
+    /// `AND column` inside the subtree at `root_path`: a range on the materialized path, so
+    /// an index on the column serves it.
+    pub fn within(&mut self, column: &str, root_path: &str) -> &mut Self {
+        self.push(&format!(" AND {column} >= "))
+            .text(root_path)
+            .push(&format!(" AND {column} < "))
+            .text(dangjian_domain::path::upper(root_path))
+    }
+
     pub fn int(&mut self, v: i64) -> &mut Self {
         self.bind(Arg::Int(Some(v)))
     }

@@ -285,6 +285,25 @@ on_both!(
             .map(|c| c["count"].as_i64().unwrap_or(0))
             .sum();
         assert_eq!(by_stars, total);
+        // The board is paged in the database: a full first page, a second that goes on
+        // from it, and a state filter that counts only its own.
+        let per_page = board["per_page"].as_i64().expect("per page");
+        let first_page = board["items"].as_array().expect("items");
+        assert_eq!(first_page.len() as i64, per_page.min(total));
+        let (_, second) = admin
+            .get_json(&format!("/api/v1/stars?year={}&page=2", this_year() - 1))
+            .await;
+        let second_first = &second["items"][0]["org_id"];
+        assert!(second_first.is_i64(), "{second}");
+        assert!(first_page.iter().all(|l| &l["org_id"] != second_first));
+        let (_, none) = admin
+            .get_json(&format!(
+                "/api/v1/stars?year={}&state=none",
+                this_year() - 1
+            ))
+            .await;
+        assert_eq!(none["total"].as_i64(), Some(0), "{none}");
+        assert!(none["items"].as_array().expect("items").is_empty());
         // Each computed figure of a rating says where it came from.
         let first = board["items"][0]["org_id"].as_i64().expect("an org");
         let (s, sheet) = admin

@@ -2,6 +2,8 @@
 //! below (the report, the meeting's votes, the grade) and follows the rectification it asks
 //! for; service-centre projects with their budget and stages, and a level's totals.
 
+use std::collections::HashMap;
+
 use dangjian_domain::assessment::rating::{Grade, RatingWindow, Votes};
 use dangjian_domain::date;
 use dangjian_domain::org::OrgKind;
@@ -199,6 +201,10 @@ impl App {
             })
             .collect();
         let mut ratings = store::ratings_of_children(&mut conn, o.id, year).await?;
+        let mut items_of: HashMap<i64, Vec<store::ItemRow>> = HashMap::new();
+        for item in store::items_of_children(&mut conn, o.id, year).await? {
+            items_of.entry(item.rating_id).or_default().push(item);
+        }
         let mut lines = Vec::with_capacity(children.len());
         for c in children {
             let rating = ratings
@@ -206,7 +212,7 @@ impl App {
                 .position(|r| r.org_id == c.id)
                 .map(|i| ratings.swap_remove(i));
             let items = match &rating {
-                Some(r) => all(store::items(&mut conn, r.id).await?),
+                Some(r) => all(items_of.remove(&r.id).unwrap_or_default()),
                 None => Vec::new(),
             };
             lines.push(RatingLine {

@@ -804,40 +804,34 @@ impl App {
             .await?
             .map(scheme_of)
             .transpose()?;
-        let rated = org::in_subtree(&mut conn, &o.path, &rated_kinds(), i64::MAX).await?;
-        let mut ratings: HashMap<i64, RatingRow> = store::ratings_under(&mut conn, &o.path, year)
-            .await?
-            .into_iter()
-            .map(|r| (r.org_id, r))
-            .collect();
-        let last_year: HashMap<i64, i64> = store::ratings_under(&mut conn, &o.path, year - 1)
-            .await?
-            .into_iter()
-            .filter(|r| r.state == RatingState::Published.as_str())
-            .map(|r| (r.org_id, r.stars))
-            .collect();
-        let state_key = |id: i64, ratings: &HashMap<i64, RatingRow>| {
-            ratings
-                .get(&id)
-                .map_or("none".to_string(), |r| r.state.clone())
+        let kinds = rated_kinds();
+        let states = store::board_states(&mut conn, &o.path, &kinds, year).await?;
+        let count_of = |state: &str| {
+            states
+                .iter()
+                .find(|(s, _)| s == state)
+                .map_or(0, |(_, n)| *n)
         };
         let mut by_state: Vec<StateCount> = std::iter::once(("none", "未开始"))
             .chain(RatingState::ALL.iter().map(|s| (s.as_str(), s.label())))
             .map(|(state, label)| StateCount {
                 state: state.into(),
                 label: label.into(),
-                count: rated
-                    .iter()
-                    .filter(|r| state_key(r.id, &ratings) == state)
-                    .count() as i64,
+                count: count_of(state),
             })
             .collect();
         by_state.retain(|s| s.count > 0 || s.state == "none");
-        let done: Vec<i64> = ratings
-            .values()
-            .filter(|r| matches!(r.state.as_str(), "confirmed" | "published"))
-            .map(|r| r.stars)
-            .collect();
+        let done = store::star_counts(
+            &mut conn,
+            &o.path,
+            year,
+            &[
+                RatingState::Confirmed.as_str(),
+                RatingState::Published.as_str(),
+            ],
+        )
+        .await?;
+        let done_total: i64 = done.iter().map(|(_, n)| n).sum();
         let by_stars = match &scheme {
             Some(s) => s
                 .scheme
@@ -845,14 +839,18 @@ impl App {
                 .0
                 .iter()
                 .map(|t| {
-                    let count = done.iter().filter(|x| **x == i64::from(t.stars)).count() as i64;
+                    let stars = i64::from(t.stars);
+                    let count = done
+                        .iter()
+                        .find(|(x, _)| *x == stars)
+                        .map_or(0, |(_, n)| *n);
                     StarShare {
-                        stars: i64::from(t.stars),
+                        stars,
                         count,
-                        percent: if done.is_empty() {
+                        percent: if done_total == 0 {
                             0
                         } else {
-                            count * 100 / done.len() as i64
+                            count * 100 / done_total
                         },
                         expected_percent: i64::from(t.expected_percent),
                     }
@@ -860,16 +858,32 @@ impl App {
                 .collect(),
             None => Vec::new(),
         };
-        let matching: Vec<&org::OrgRow> = rated
-            .iter()
-            .filter(|r| q.state.is_empty() || state_key(r.id, &ratings) == q.state)
-            .collect();
-        let total = matching.len() as i64;
+        let filter = (!q.state.is_empty()).then_some(q.state.as_str());
+        let total = match filter {
+            Some(state) => count_of(state),
+            None => states.iter().map(|(_, n)| n).sum(),
+        };
         let page = crate::model::page_number(q.page);
-        let shown: Vec<&org::OrgRow> = matching
+        let shown = store::board_page(
+            &mut conn,
+            &o.path,
+            &kinds,
+            year,
+            filter,
+            ((page - 1) * PER_PAGE, PER_PAGE),
+        )
+        .await?;
+        let ids: Vec<i64> = shown.iter().map(|r| r.id).collect();
+        let mut ratings: HashMap<i64, RatingRow> = store::ratings_of(&mut conn, &ids, year)
+            .await?
             .into_iter()
-            .skip(((page - 1) * PER_PAGE) as usize)
-            .take(PER_PAGE as usize)
+            .map(|r| (r.org_id, r))
+            .collect();
+        let last_year: HashMap<i64, i64> = store::ratings_of(&mut conn, &ids, year - 1)
+            .await?
+            .into_iter()
+            .filter(|r| r.state == RatingState::Published.as_str())
+            .map(|r| (r.org_id, r.stars))
             .collect();
         let paths: Vec<&str> = shown.iter().map(|r| r.path.as_str()).collect();
         let mut names = places(&mut conn, actor.read_root()?, &paths).await?;
@@ -932,6 +946,11 @@ impl App {
             .map(|r| r.path.clone())
             .collect();
         let records = figures::records(&mut conn, &o.path, &branches, year, today()).await?;
+        let mut scores: HashMap<i64, Vec<ScoreRow>> = HashMap::new();
+        for (rating_id, score) in store::scores_under(&mut conn, &o.path, year).await? {
+            scores.entry(rating_id).or_default().push(score);
+        }
+        let stored = |id: i64| scores.get(&id).map_or(&[][..], Vec::as_slice);
         let paths: Vec<&str> = rated.iter().map(|r| r.path.as_str()).collect();
         let mut names = places(&mut conn, actor.read_root()?, &paths).await?;
         let mut lines = Vec::with_capacity(rated.len());
@@ -939,11 +958,11 @@ impl App {
             let rating = ratings.get(&r.id);
             let rows = match rating {
                 Some(x) if x.state != RatingState::SelfScoring.as_str() => {
-                    refreshed_keep(&scheme.scheme, &store::scores(&mut conn, x.id).await?)
+                    refreshed_keep(&scheme.scheme, stored(x.id))
                 }
                 Some(x) => refreshed(
                     &scheme.scheme,
-                    &store::scores(&mut conn, x.id).await?,
+                    stored(x.id),
                     records.get(&r.path).unwrap_or(&Records::default()),
                 ),
                 None => refreshed(

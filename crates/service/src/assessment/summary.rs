@@ -52,12 +52,12 @@ impl App {
         let this_year = i64::from(today().year());
         let year = this_year - 1;
         let mut conn = self.db.conn().await?;
-        let rated = stars::ratings_under(&mut conn, &o.path, year).await?;
+        let published = stars::star_counts(&mut conn, &o.path, year, &["published"]).await?;
         let count = |n: i64| {
-            rated
+            published
                 .iter()
-                .filter(|r| r.state == "published" && r.stars == n)
-                .count() as i64
+                .find(|(stars, _)| *stars == n)
+                .map_or(0, |(_, count)| *count)
         };
         let stars = (1..=5)
             .rev()

@@ -965,23 +965,28 @@ impl App {
         let paths: Vec<&str> = rows.iter().map(|r| r.org_path.as_str()).collect();
         let mut names = places(&mut conn, actor.read_root()?, &paths).await?;
         let today = date::format(today());
-        let mut lines = Vec::with_capacity(rows.len());
-        for r in rows {
-            let items = store::items(&mut conn, r.id).await?;
-            lines.push(WeakLine {
-                place: names
-                    .remove(&r.org_path)
-                    .unwrap_or_else(|| r.org_name.clone()),
-                items: items.len() as i64,
-                done: items.iter().filter(|i| i.done_on.is_some()).count() as i64,
-                overdue: items
-                    .iter()
-                    .filter(|i| i.done_on.is_none() && i.deadline < today)
-                    .count() as i64,
-                times_listed: times.get(&r.org_id).copied().unwrap_or(0),
-                listing: r.into(),
-            });
-        }
+        let tallies: HashMap<i64, (i64, i64, i64)> =
+            store::item_tallies(&mut conn, &o.path, year, &today)
+                .await?
+                .into_iter()
+                .map(|(id, n, done, overdue)| (id, (n, done, overdue)))
+                .collect();
+        let lines = rows
+            .into_iter()
+            .map(|r| {
+                let (items, done, overdue) = tallies.get(&r.id).copied().unwrap_or_default();
+                WeakLine {
+                    place: names
+                        .remove(&r.org_path)
+                        .unwrap_or_else(|| r.org_name.clone()),
+                    items,
+                    done,
+                    overdue,
+                    times_listed: times.get(&r.org_id).copied().unwrap_or(0),
+                    listing: r.into(),
+                }
+            })
+            .collect();
         Ok(WeakBoard {
             org_id: o.id,
             org_name: o.name,

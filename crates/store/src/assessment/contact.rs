@@ -7,13 +7,6 @@ use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
 use crate::sql::{Sql, now_ms};
 
-fn within(sql: &mut Sql, column: &str, root_path: &str) {
-    sql.push(&format!(" AND {column} >= "))
-        .text(root_path)
-        .push(&format!(" AND {column} < "))
-        .text(dangjian_domain::path::upper(root_path));
-}
-
 /// The district's calendar entries: `(day, kind, note)`, by day.
 pub async fn calendar(conn: &mut AnyConnection) -> Result<Vec<(String, String, String)>> {
     let rs = sqlx::query("SELECT day, kind, note FROM work_calendar ORDER BY day")
@@ -78,7 +71,7 @@ pub async fn points(conn: &mut AnyConnection, root_path: &str, year: i64) -> Res
              (SELECT MAX(v.visited_on) FROM contact_visit v WHERE v.point_id = p.id) AS last_visit \
              FROM contact_point p JOIN org o ON o.id = p.org_id WHERE 1 = 1",
         );
-    within(&mut sql, "p.org_path", root_path);
+    sql.within("p.org_path", root_path);
     sql.push(" ORDER BY p.leader_name, p.id");
     let rs = sql.fetch_all(conn).await?;
     rs.iter().map(PointRow::read).collect()
@@ -238,7 +231,7 @@ pub struct ProblemFilter<'a> {
 
 fn filtered(select: &str, f: &ProblemFilter<'_>) -> Sql {
     let mut sql = Sql::new(&format!("SELECT {select} WHERE 1 = 1"));
-    within(&mut sql, "q.org_path", f.root_path);
+    sql.within("q.org_path", f.root_path);
     if let Some(p) = f.point_id {
         sql.push(" AND q.point_id = ").int(p);
     }
@@ -314,7 +307,7 @@ pub async fn closing(
     sql.text(format!("{year:04}-01-01"))
         .push(" AND q.logged_on <= ")
         .text(format!("{year:04}-12-31"));
-    within(&mut sql, "q.org_path", root_path);
+    sql.within("q.org_path", root_path);
     sql.push(&format!(" GROUP BY {group}"));
     let rs = sql.fetch_all(conn).await?;
     rs.iter()

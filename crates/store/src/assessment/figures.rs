@@ -7,12 +7,6 @@ use crate::Result;
 use crate::sql::Sql;
 
 /// The subtree's range condition on a path column.
-fn within(sql: &mut Sql, column: &str, root_path: &str) {
-    sql.push(&format!(" AND {column} >= "))
-        .text(root_path)
-        .push(&format!(" AND {column} < "))
-        .text(dangjian_domain::path::upper(root_path));
-}
 
 /// A count per path: `(path, key, part, whole)`; `key` tells sources of one query apart.
 pub type Counts = Vec<(String, String, i64, i64)>;
@@ -44,7 +38,7 @@ pub async fn meetings(
          WHERE t.leaf = 1 AND t.month >= ",
     );
     sql.text(from).push(" AND t.month <= ").text(to);
-    within(&mut sql, "o.path", root_path);
+    sql.within("o.path", root_path);
     sql.push(" GROUP BY o.path, t.kind");
     read(&sql, conn).await
 }
@@ -66,7 +60,7 @@ pub async fn reviews_decided(
         .push(" AND decided_on <= ")
         .text(format!("{year:04}-12-31"))
         .push("))");
-    within(&mut sql, "org_path", root_path);
+    sql.within("org_path", root_path);
     read(&sql, conn).await
 }
 
@@ -83,7 +77,7 @@ pub async fn dues_on_time(
          WHERE substr(p.paid_on, 1, 7) <= p.month AND p.month >= ",
     );
     sql.text(from).push(" AND p.month <= ").text(to);
-    within(&mut sql, "o.path", root_path);
+    sql.within("o.path", root_path);
     sql.push(" GROUP BY o.path");
     read(&sql, conn).await
 }
@@ -94,7 +88,7 @@ pub async fn members_by_join_month(conn: &mut AnyConnection, root_path: &str) ->
         "SELECT org_path AS path, substr(join_date, 1, 7) AS k, CAST(COUNT(*) AS BIGINT) AS part, \
          CAST(0 AS BIGINT) AS whole FROM member WHERE 1 = 1",
     );
-    within(&mut sql, "org_path", root_path);
+    sql.within("org_path", root_path);
     sql.push(" GROUP BY org_path, substr(join_date, 1, 7)");
     read(&sql, conn).await
 }
@@ -115,7 +109,7 @@ pub async fn recruits_approved(
         .text(from)
         .push(" AND s.done_on <= ")
         .text(to);
-    within(&mut sql, "r.org_path", root_path);
+    sql.within("r.org_path", root_path);
     sql.push(" GROUP BY r.org_path");
     read(&sql, conn).await
 }
@@ -133,7 +127,7 @@ pub async fn household_evaluations(
          FROM evaluation_response WHERE rater = 'household' AND created_at >= ",
     );
     sql.int(from_ms).push(" AND created_at < ").int(to_ms);
-    within(&mut sql, "member_path", root_path);
+    sql.within("member_path", root_path);
     sql.push(" GROUP BY member_path");
     read(&sql, conn).await
 }
@@ -147,7 +141,7 @@ pub async fn secretaries(conn: &mut AnyConnection, root_path: &str, post: &str) 
          FROM committee_post p JOIN org o ON o.id = p.org_id WHERE p.post = ",
     );
     sql.text(post);
-    within(&mut sql, "o.path", root_path);
+    sql.within("o.path", root_path);
     sql.push(" GROUP BY o.path");
     read(&sql, conn).await
 }
@@ -175,7 +169,7 @@ pub async fn counters(
         sql.text(*m);
     }
     sql.push(")");
-    within(&mut sql, "o.path", root_path);
+    sql.within("o.path", root_path);
     sql.push(" GROUP BY o.path, r.metric");
     read(&sql, conn).await
 }

@@ -8,13 +8,6 @@ use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
 use crate::sql::{Sql, now_ms};
 
-fn within(sql: &mut Sql, column: &str, root_path: &str) {
-    sql.push(&format!(" AND {column} >= "))
-        .text(root_path)
-        .push(&format!(" AND {column} < "))
-        .text(dangjian_domain::path::upper(root_path));
-}
-
 row! {
     #[derive(Debug, Clone)]
     pub struct RatingRow {
@@ -73,7 +66,7 @@ pub async fn grades(
     let mut sql =
         Sql::new("SELECT grade, CAST(COUNT(*) AS BIGINT) AS n FROM secretary_rating WHERE year = ");
     sql.int(year);
-    within(&mut sql, "org_path", root_path);
+    sql.within("org_path", root_path);
     sql.push(" GROUP BY grade");
     let rs = sql.fetch_all(conn).await?;
     rs.iter()
@@ -137,12 +130,19 @@ row! {
     }
 }
 
-pub async fn items(conn: &mut AnyConnection, rating_id: i64) -> Result<Vec<ItemRow>> {
+/// The rectification items of the year's ratings of the children of `parent_id`.
+pub async fn items_of_children(
+    conn: &mut AnyConnection,
+    parent_id: i64,
+    year: i64,
+) -> Result<Vec<ItemRow>> {
     let rs = sqlx::query(
-        "SELECT id, rating_id, content, deadline, done_on FROM secretary_rectification \
-         WHERE rating_id = $1 ORDER BY id",
+        "SELECT x.id, x.rating_id, x.content, x.deadline, x.done_on \
+         FROM secretary_rectification x JOIN secretary_rating r ON r.id = x.rating_id \
+         JOIN org o ON o.id = r.org_id WHERE o.parent_id = $1 AND r.year = $2 ORDER BY x.id",
     )
-    .bind(rating_id)
+    .bind(parent_id)
+    .bind(year)
     .fetch_all(conn)
     .await?;
     rs.iter().map(ItemRow::read).collect()
@@ -223,7 +223,7 @@ pub async fn project(conn: &mut AnyConnection, id: i64) -> Result<Option<Project
 /// The projects inside a subtree, newest planned first.
 pub async fn projects(conn: &mut AnyConnection, root_path: &str) -> Result<Vec<ProjectRow>> {
     let mut sql = Sql::new(&format!("SELECT {PROJECT_COLS} WHERE 1 = 1"));
-    within(&mut sql, "p.org_path", root_path);
+    sql.within("p.org_path", root_path);
     sql.push(" ORDER BY p.planned_on DESC, p.id DESC");
     let rs = sql.fetch_all(conn).await?;
     rs.iter().map(ProjectRow::read).collect()

@@ -276,6 +276,26 @@ pub async fn scores(conn: &mut AnyConnection, rating_id: i64) -> Result<Vec<Scor
     rs.iter().map(ScoreRow::read).collect()
 }
 
+/// The scores of every rating of a year inside a subtree, with their rating's id: one read
+/// for a level's export instead of one per organization.
+pub async fn scores_under(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    year: i64,
+) -> Result<Vec<(i64, ScoreRow)>> {
+    let mut sql = Sql::new(
+        "SELECT s.rating_id, s.item_code, s.computed_tenths, s.figure, s.units, s.self_tenths, \
+         s.self_reason, s.town_tenths, s.town_reason, s.district_tenths, s.district_reason \
+         FROM star_score s JOIN star_rating r ON r.id = s.rating_id WHERE r.year = ",
+    );
+    sql.int(year);
+    sql.within("r.org_path", root_path);
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("rating_id")?, ScoreRow::read(r)?)))
+        .collect()
+}
+
 const SCORES: Insert = Insert {
     table: "star_score",
     columns: &[
@@ -487,4 +507,127 @@ pub async fn open_objections(conn: &mut AnyConnection, root_path: &str, year: i6
     .fetch_one(conn)
     .await?;
     Ok(r.try_get("n")?)
+}
+
+/// `AND o.kind IN (…)` for the kinds that are rated.
+fn kinds_in(sql: &mut Sql, kinds: &[&str]) {
+    sql.push(" AND o.kind IN (");
+    for (i, k) in kinds.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(*k);
+    }
+    sql.push(")");
+}
+
+/// The open organizations of the given kinds in a subtree joined to their rating of a year.
+fn board_from(sql: &mut Sql, root_path: &str, kinds: &[&str], year: i64) {
+    sql.push(" FROM org o LEFT JOIN star_rating r ON r.org_id = o.id AND r.year = ")
+        .int(year)
+        .push(" WHERE o.closed_on IS NULL");
+    sql.within("o.path", root_path);
+    kinds_in(sql, kinds);
+}
+
+/// How many open organizations of the given kinds inside a subtree stand in each state of
+/// the year's rating; `none` counts those not started.
+pub async fn board_states(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    kinds: &[&str],
+    year: i64,
+) -> Result<Vec<(String, i64)>> {
+    let mut sql = Sql::new("SELECT COALESCE(r.state, 'none') AS state, COUNT(*) AS n");
+    board_from(&mut sql, root_path, kinds, year);
+    sql.push(" GROUP BY COALESCE(r.state, 'none')");
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("state")?, r.try_get("n")?)))
+        .collect()
+}
+
+/// Ratings of a year inside a subtree in one of `states`, counted by stars.
+pub async fn star_counts(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    year: i64,
+    states: &[&str],
+) -> Result<Vec<(i64, i64)>> {
+    let mut sql = Sql::new("SELECT r.stars, COUNT(*) AS n FROM star_rating r WHERE r.year = ");
+    sql.int(year);
+    sql.within("r.org_path", root_path);
+    sql.push(" AND r.state IN (");
+    for (i, s) in states.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(*s);
+    }
+    sql.push(") GROUP BY r.stars");
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| Ok((r.try_get("stars")?, r.try_get("n")?)))
+        .collect()
+}
+
+row! {
+    #[derive(Debug, Clone)]
+    pub struct BoardOrgRow {
+        pub id: i64,
+        pub path: String,
+        pub name: String,
+        pub kind: String,
+    }
+}
+
+/// One page of a level's board in path order: the organizations only, optionally those in
+/// one state (`none`: not started); their ratings are read for the page alone.
+pub async fn board_page(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    kinds: &[&str],
+    year: i64,
+    state: Option<&str>,
+    (offset, limit): (i64, i64),
+) -> Result<Vec<BoardOrgRow>> {
+    let mut sql = Sql::new("SELECT o.id, o.path, o.name, o.kind");
+    board_from(&mut sql, root_path, kinds, year);
+    match state {
+        Some("none") => {
+            sql.push(" AND r.id IS NULL");
+        }
+        Some(s) => {
+            sql.push(" AND r.state = ").text(s);
+        }
+        None => {}
+    }
+    sql.push(" ORDER BY o.path LIMIT ")
+        .int(limit)
+        .push(" OFFSET ")
+        .int(offset);
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter().map(BoardOrgRow::read).collect()
+}
+
+/// The ratings of a year of the given organizations.
+pub async fn ratings_of(
+    conn: &mut AnyConnection,
+    org_ids: &[i64],
+    year: i64,
+) -> Result<Vec<RatingRow>> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(&format!("SELECT {RATING_COLS} WHERE r.year = "));
+    sql.int(year).push(" AND r.org_id IN (");
+    for (i, id) in org_ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.int(*id);
+    }
+    sql.push(")");
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter().map(RatingRow::read).collect()
 }

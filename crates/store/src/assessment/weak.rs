@@ -7,13 +7,6 @@ use crate::Result;
 use crate::row::row;
 use crate::sql::{Sql, now_ms};
 
-fn within(sql: &mut Sql, column: &str, root_path: &str) {
-    sql.push(&format!(" AND {column} >= "))
-        .text(root_path)
-        .push(&format!(" AND {column} < "))
-        .text(dangjian_domain::path::upper(root_path));
-}
-
 row! {
     #[derive(Debug, Clone)]
     pub struct FlagRow {
@@ -56,7 +49,7 @@ pub async fn flags(conn: &mut AnyConnection, root_path: &str, year: i64) -> Resu
         "SELECT id, org_id, org_path, year, source, note, created_at FROM weak_flag WHERE year = ",
     );
     sql.int(year);
-    within(&mut sql, "org_path", root_path);
+    sql.within("org_path", root_path);
     sql.push(" ORDER BY id");
     let rs = sql.fetch_all(conn).await?;
     rs.iter().map(FlagRow::read).collect()
@@ -109,7 +102,7 @@ pub async fn listings(
     if let Some(y) = year {
         sql.push(" AND l.year = ").int(y);
     }
-    within(&mut sql, "l.org_path", root_path);
+    sql.within("l.org_path", root_path);
     sql.push(" ORDER BY l.year DESC, l.org_path");
     let rs = sql.fetch_all(conn).await?;
     rs.iter().map(ListingRow::read).collect()
@@ -209,7 +202,7 @@ pub async fn sign_off_listing(
 pub async fn listed_years(conn: &mut AnyConnection, root_path: &str) -> Result<Vec<(i64, i64)>> {
     let mut sql =
         Sql::new("SELECT org_id, year FROM weak_listing WHERE state IN ('listed', 'signed_off')");
-    within(&mut sql, "org_path", root_path);
+    sql.within("org_path", root_path);
     let rs = sql.fetch_all(conn).await?;
     rs.iter()
         .map(|r| Ok((r.try_get("org_id")?, r.try_get("year")?)))
@@ -238,6 +231,39 @@ pub async fn items(conn: &mut AnyConnection, listing_id: i64) -> Result<Vec<Item
     .fetch_all(conn)
     .await?;
     rs.iter().map(ItemRow::read).collect()
+}
+
+/// Per listing of a year inside a subtree: its plan's items, those done, and those past
+/// their deadline on `today` and not done.
+pub async fn item_tallies(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    year: i64,
+    today: &str,
+) -> Result<Vec<(i64, i64, i64, i64)>> {
+    let mut sql = Sql::new(
+        "SELECT i.listing_id, COUNT(*) AS n, COUNT(i.done_on) AS done, \
+         SUM(CASE WHEN i.done_on IS NULL AND i.deadline < ",
+    );
+    sql.text(today)
+        .push(
+            " THEN 1 ELSE 0 END) AS overdue FROM rectification_item i \
+             JOIN weak_listing l ON l.id = i.listing_id WHERE l.year = ",
+        )
+        .int(year);
+    sql.within("l.org_path", root_path);
+    sql.push(" GROUP BY i.listing_id");
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("listing_id")?,
+                r.try_get("n")?,
+                r.try_get("done")?,
+                r.try_get("overdue")?,
+            ))
+        })
+        .collect()
 }
 
 pub struct NewItem<'a> {
@@ -433,7 +459,7 @@ pub async fn red_flag(conn: &mut AnyConnection, id: i64) -> Result<Option<RedFla
 /// Red flags inside a subtree, of every year, newest first, in tree order.
 pub async fn red_flags(conn: &mut AnyConnection, root_path: &str) -> Result<Vec<RedFlagRow>> {
     let mut sql = Sql::new(&format!("SELECT {FLAG_COLS} WHERE 1 = 1"));
-    within(&mut sql, "f.org_path", root_path);
+    sql.within("f.org_path", root_path);
     sql.push(" ORDER BY f.year DESC, f.org_path");
     let rs = sql.fetch_all(conn).await?;
     rs.iter().map(RedFlagRow::read).collect()
