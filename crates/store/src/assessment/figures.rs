@@ -6,8 +6,6 @@ use sqlx::{AnyConnection, Row};
 use crate::Result;
 use crate::sql::Sql;
 
-/// The subtree's range condition on a path column.
-
 /// A count per path: `(path, key, part, whole)`; `key` tells sources of one query apart.
 pub type Counts = Vec<(String, String, i64, i64)>;
 
