@@ -81,6 +81,9 @@ mod tests {
             "recruit",
             "behind",
             "request_overdue",
+            "rectify_overdue",
+            "problem_overdue",
+            "visits_short",
             "new_kind",
         ] {
             assert_eq!(audience(staff), Audience::Staff, "{staff}");

@@ -143,6 +143,52 @@ on_both!(
         );
         let id = p["id"].as_i64().expect("problem");
 
+        // Left unanswered past its acceptance day, the town hears of it, once.
+        let late = today + time::Duration::days(10);
+        t.app.run_reminders(late).await.expect("job");
+        let (_, bell) = town.get_json("/api/v1/notifications").await;
+        let reminded: Vec<&Value> = bell["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|n| n["kind"] == "problem_overdue" && n["link"] == format!("/problems/{id}"))
+            .collect();
+        assert_eq!(reminded.len(), 1, "{bell}");
+        assert!(
+            reminded[0]["title"]
+                .as_str()
+                .is_some_and(|x| x.contains("受理已超期")),
+            "{bell}"
+        );
+        t.app.run_reminders(late).await.expect("job");
+        let (_, again) = town.get_json("/api/v1/notifications").await;
+        assert_eq!(
+            again["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .filter(|n| n["kind"] == "problem_overdue" && n["link"] == format!("/problems/{id}"))
+                .count(),
+            1
+        );
+        // A point held since before a year with no visit in it by October is short: the
+        // district hears of its points behind, once a quarter.
+        let october = time::Date::from_calendar_date(today.year() + 1, time::Month::October, 1)
+            .expect("a day");
+        t.app.run_reminders(october).await.expect("job");
+        let (_, bell) = admin.get_json("/api/v1/notifications").await;
+        assert!(
+            bell["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|n| n["kind"] == "visits_short"
+                    && n["title"]
+                        .as_str()
+                        .is_some_and(|x| x.contains("走访不足 3 次"))),
+            "{bell}"
+        );
+
         // Another town sees nothing of it.
         let other = t
             .town_accounts()

@@ -212,6 +212,26 @@ on_both!(
         assert_eq!(plan["open_items"].as_i64(), Some(3));
         assert_eq!(plan["items"][1]["list"], "measure");
 
+        // The day after their deadline the items are overdue: the town hears of the plan.
+        let tomorrow_date = dangjian_service::today() + time::Duration::days(1);
+        t.app.run_reminders(tomorrow_date).await.expect("job");
+        let (_, bell) = town.get_json("/api/v1/notifications").await;
+        let reminder = bell["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|n| {
+                n["kind"] == "rectify_overdue" && n["link"] == format!("/weak/listings/{listing}")
+            })
+            .cloned()
+            .expect("the town is reminded");
+        assert!(
+            reminder["title"]
+                .as_str()
+                .is_some_and(|x| x.contains("3 项超期")),
+            "{reminder}"
+        );
+
         // No acceptance while items are open.
         let sign_off = format!("/api/v1/weak-listings/{listing}/sign-offs");
         let acceptance = |score: i64, vote: [i64; 4], new_deadline: &str| {

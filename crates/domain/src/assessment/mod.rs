@@ -10,5 +10,6 @@ pub mod records;
 pub mod scheme;
 pub mod signoff;
 pub mod stars;
+pub mod visits;
 pub mod weak;
 pub mod workday;

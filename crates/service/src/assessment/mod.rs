@@ -8,6 +8,7 @@ mod input;
 mod model;
 pub mod people;
 pub mod policy;
+mod remind;
 pub mod stars;
 pub mod summary;
 pub mod weak;

@@ -881,12 +881,8 @@ impl App {
                 Due::Soon => ("soon", "即将到期"),
                 Due::Overdue => ("overdue", "已超期"),
             };
-            let town = path::ids(&p.org_path)
-                .get(1)
-                .copied()
-                .filter(|t| *t != p.org_id);
             let targets: Vec<i64> = match kind {
-                "overdue" => std::iter::once(p.org_id).chain(town).collect(),
+                "overdue" => crate::remind::and_its_town(p.org_id, &p.org_path),
                 _ => vec![p.org_id],
             };
             for to in targets {

@@ -16,6 +16,13 @@ use crate::{Actor, App, ServiceResult};
 
 mod policy;
 
+/// An organization and the town above it (none when it is a town or above): who hears of
+/// work behind at that organization.
+pub(crate) fn and_its_town(org_id: i64, org_path: &str) -> Vec<i64> {
+    let town = path::ids(org_path).get(1).copied().filter(|t| *t != org_id);
+    std::iter::once(org_id).chain(town).collect()
+}
+
 impl App {
     /// Writes the reminders due on `today`; returns how many were new.
     pub async fn run_reminders(&self, today: Date) -> ServiceResult<usize> {
@@ -126,6 +133,7 @@ impl App {
         drop(tx);
         reminders.extend(self.lapse_reminders(&month).await?);
         reminders.extend(self.recruit_reminders(today).await?);
+        reminders.extend(self.assessment_reminders(today).await?);
         let mut added = 0;
         for batch in reminders.chunks(notification::PER_BATCH) {
             let mut tx = self.db.begin_write().await?;
@@ -175,11 +183,7 @@ impl App {
                 self.config.dues_rules.lapse_after
             );
             let link = format!("/dues/lapses?org={branch}");
-            let town = path::ids(&branch_path)
-                .get(1)
-                .copied()
-                .filter(|t| *t != branch);
-            for to in std::iter::once(branch).chain(town) {
+            for to in and_its_town(branch, &branch_path) {
                 out.push(NewNotification {
                     org_id: to,
                     kind: "lapse".into(),

@@ -211,6 +211,46 @@ const PROBLEM_COLS: &str = "q.id, q.no, q.point_id, p.leader_name, q.org_id, q.o
     q.replied_on, q.reply, q.feedback_due, q.closed_on, q.feedback, q.refused_reason \
     FROM problem q JOIN org o ON o.id = q.org_id LEFT JOIN contact_point p ON p.id = q.point_id";
 
+/// Open problems whose current step (acceptance, reply or the reporter's feedback) is past
+/// its due day on `today`.
+pub async fn overdue_problems(conn: &mut AnyConnection, today: &str) -> Result<Vec<ProblemRow>> {
+    let sql = format!(
+        "SELECT {PROBLEM_COLS} WHERE (q.state = 'logged' AND q.accept_due < $1) \
+         OR (q.state = 'accepted' AND q.reply_due < $2) \
+         OR (q.state = 'replied' AND q.feedback_due < $3) ORDER BY q.id"
+    );
+    let rs = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(today)
+        .bind(today)
+        .bind(today)
+        .fetch_all(conn)
+        .await?;
+    rs.iter().map(ProblemRow::read).collect()
+}
+
+/// The paths of the open points, held since before `year`, with fewer than `due` visits in
+/// it up to `until`.
+pub async fn short_points(
+    conn: &mut AnyConnection,
+    year: i64,
+    until: &str,
+    due: i64,
+) -> Result<Vec<String>> {
+    let start = format!("{year:04}-01-01");
+    let rs = sqlx::query(
+        "SELECT p.org_path FROM contact_point p WHERE p.ended_on IS NULL AND p.started_on < $1 \
+         AND (SELECT COUNT(*) FROM contact_visit v WHERE v.point_id = p.id \
+         AND v.visited_on >= $2 AND v.visited_on <= $3) < $4",
+    )
+    .bind(&start)
+    .bind(&start)
+    .bind(until)
+    .bind(due)
+    .fetch_all(conn)
+    .await?;
+    rs.iter().map(|r| Ok(r.try_get("org_path")?)).collect()
+}
+
 pub async fn problem(conn: &mut AnyConnection, id: i64) -> Result<Option<ProblemRow>> {
     let sql = format!("SELECT {PROBLEM_COLS} WHERE q.id = $1");
     let r = sqlx::query(sqlx::AssertSqlSafe(sql))

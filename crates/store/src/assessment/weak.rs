@@ -266,6 +266,33 @@ pub async fn item_tallies(
         .collect()
 }
 
+row! {
+    /// A listed organization whose plan has items past their deadline and not done.
+    #[derive(Debug, Clone)]
+    pub struct OverduePlanRow {
+        pub listing_id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub overdue: i64,
+        pub first_deadline: String,
+    }
+}
+
+/// Every listed organization's plan with items past their deadline on `today`, not done.
+pub async fn overdue_plans(conn: &mut AnyConnection, today: &str) -> Result<Vec<OverduePlanRow>> {
+    let rs = sqlx::query(
+        "SELECT l.id AS listing_id, l.org_id, l.org_path, COUNT(*) AS overdue, \
+         MIN(i.deadline) AS first_deadline FROM rectification_item i \
+         JOIN weak_listing l ON l.id = i.listing_id \
+         WHERE l.state = 'listed' AND i.done_on IS NULL AND i.deadline < $1 \
+         GROUP BY l.id, l.org_id, l.org_path ORDER BY l.id",
+    )
+    .bind(today)
+    .fetch_all(conn)
+    .await?;
+    rs.iter().map(OverduePlanRow::read).collect()
+}
+
 pub struct NewItem<'a> {
     pub listing_id: i64,
     pub list: &'a str,
