@@ -1,5 +1,6 @@
-//! Files kept with meeting minutes: photos and documents only, recognised by their content
-//! (a renamed executable is refused whatever its name says), within a size limit.
+//! Files kept with meeting minutes and with the records of 组织建设: photos and documents
+//! only, recognised by their content (a renamed executable is refused whatever its name says),
+//! within a size limit per file and per owner.
 
 use crate::FieldError;
 
@@ -39,18 +40,36 @@ const KINDS: &[Kind] = &[
     },
 ];
 
-/// The limits on a meeting's files, in bytes.
+/// The limits on the files of one owner, in bytes, and how a refusal names that owner.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub per_file: usize,
-    pub per_meeting: usize,
+    pub per_owner: usize,
+    /// The owner in the refusal: "每次会议的附件合计不能超过 20 MB".
+    pub owner: &'static str,
+    /// The refusal's code when the owner's files are full.
+    pub full_code: &'static str,
 }
 
+/// A meeting's files.
 impl Default for Limits {
     fn default() -> Self {
         Self {
             per_file: 5 * 1024 * 1024,
-            per_meeting: 20 * 1024 * 1024,
+            per_owner: 20 * 1024 * 1024,
+            owner: "每次会议",
+            full_code: "meeting_full",
+        }
+    }
+}
+
+impl Limits {
+    /// The same sizes for the files of another owner (a rating, a project, a listing).
+    pub fn kept_with(owner: &'static str) -> Self {
+        Self {
+            owner,
+            full_code: "owner_full",
+            ..Self::default()
         }
     }
 }
@@ -66,7 +85,7 @@ fn mib(n: usize) -> String {
     format!("{} MB", n / (1024 * 1024))
 }
 
-/// Checks a file about to be attached to a meeting that already holds `stored` bytes.
+/// Checks a file about to be attached to an owner that already holds `stored` bytes.
 pub fn check(
     name: &str,
     body: &[u8],
@@ -88,11 +107,15 @@ pub fn check(
             format!("单个附件不能超过 {}", mib(limits.per_file)),
         ));
     }
-    if stored + body.len() > limits.per_meeting {
+    if stored + body.len() > limits.per_owner {
         return Err(FieldError::new(
             "file",
-            "meeting_full",
-            format!("每次会议的附件合计不能超过 {}", mib(limits.per_meeting)),
+            limits.full_code,
+            format!(
+                "{}的附件合计不能超过 {}",
+                limits.owner,
+                mib(limits.per_owner)
+            ),
         ));
     }
     let ext = base
@@ -133,7 +156,8 @@ pub fn check_photo(
 ) -> Result<&'static str, FieldError> {
     let limits = Limits {
         per_file: max_bytes,
-        per_meeting: max_bytes,
+        per_owner: max_bytes,
+        ..Limits::default()
     };
     let c = check(name, body, 0, limits).map_err(|mut e| {
         e.field = field;
@@ -207,7 +231,8 @@ mod tests {
     fn sizes_are_limited_per_file_and_per_meeting() {
         let limits = Limits {
             per_file: 12,
-            per_meeting: 20,
+            per_owner: 20,
+            ..Limits::default()
         };
         assert!(check("a.png", PNG, 0, limits).is_ok());
         let big = [PNG, b"xxxxxxxx"].concat();
@@ -220,5 +245,16 @@ mod tests {
             "meeting_full"
         );
         assert!(check("a.png", PNG, 8, limits).is_ok());
+        let project = Limits {
+            per_owner: 20,
+            ..Limits::kept_with("每个项目")
+        };
+        let full = check("a.png", PNG, 9, project).expect_err("full");
+        assert_eq!(full.code, "owner_full");
+        assert!(
+            full.message.starts_with("每个项目的附件"),
+            "{}",
+            full.message
+        );
     }
 }

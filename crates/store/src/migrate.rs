@@ -180,6 +180,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0028_secretary_rating.sql"),
         postgres: include_str!("../migrations/postgres/0028_secretary_rating.sql"),
     },
+    Migration {
+        version: 29,
+        name: "assessment_file",
+        sqlite: include_str!("../migrations/sqlite/0029_assessment_file.sql"),
+        postgres: include_str!("../migrations/postgres/0029_assessment_file.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -20,10 +20,21 @@ async fn branch_of(api: &Api) -> i64 {
 /// Sends a file as the browser's form does; `None` when the server cut the connection
 /// before the body was sent (it may, for a body over the limit).
 pub async fn upload(api: &Api, meeting: i64, name: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    upload_to(
+        api,
+        &format!("/api/v1/meetings/{meeting}/files"),
+        name,
+        body,
+    )
+    .await
+}
+
+/// Sends a file to any upload route of the API (`/api/v1/...`).
+pub async fn upload_to(api: &Api, path: &str, name: &str, body: Vec<u8>) -> (StatusCode, Value) {
     let form = Form::new().part("file", Part::bytes(body).file_name(name.to_string()));
     let r = api
         .client
-        .post(format!("{}/api/v1/meetings/{meeting}/files", api.base))
+        .post(format!("{}{path}", api.base))
         .bearer_auth(&api.token)
         .multipart(form)
         .send()

@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::harness::TestApp;
+use crate::minutes::{PNG, upload_to};
 use crate::on_both;
 
 fn refusal(v: &Value) -> (&str, &str) {
@@ -84,6 +85,61 @@ on_both!(
         );
         let rating = line["rating"]["id"].as_i64().expect("rating");
 
+        // The report is kept with the rating; a renamed file of another type is refused and
+        // nothing stored; another town reads none of it.
+        let files = format!("/api/v1/secretary-ratings/{rating}/files");
+        let (s, v) = upload_to(&town, &files, "述职报告.pdf", PNG.to_vec()).await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ("file", "content_mismatch")
+            )
+        );
+        let (s, f) = upload_to(&town, &files, "述职会.png", PNG.to_vec()).await;
+        assert_eq!(s, StatusCode::CREATED, "{f}");
+        let file = f["id"].as_i64().expect("file");
+        let (_, list) = town
+            .get_json(&format!("/api/v1/secretary-ratings?year={year}"))
+            .await;
+        let kept = list["lines"]
+            .as_array()
+            .and_then(|a| a.iter().find(|l| l["org_id"] == village).cloned())
+            .expect("the village");
+        assert_eq!(kept["files"].as_array().map(Vec::len), Some(1), "{kept}");
+        assert_eq!(kept["may_attach"], true);
+        let r = town
+            .client
+            .get(format!("{}{files}/{file}", town.base))
+            .bearer_auth(&town.token)
+            .send()
+            .await
+            .expect("download");
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.bytes().await.expect("bytes").as_ref(), PNG);
+        let stranger = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town")
+            .username
+            .clone();
+        let stranger = t.api(&stranger).await;
+        let (s, _) = stranger.get_json(&format!("{files}/{file}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = upload_to(&stranger, &files, "x.png", PNG.to_vec()).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = town
+            .send_json(
+                reqwest::Method::DELETE,
+                &format!("{files}/{file}"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (s, _) = town.get_json(&format!("{files}/{file}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "deleted");
+
         let items = format!("/api/v1/secretary-ratings/{rating}/items");
         let yesterday = (today - time::Duration::days(1)).to_string();
         let (s, v) = town
@@ -158,12 +214,16 @@ on_both!(
             (s, refusal(&v).1),
             (StatusCode::UNPROCESSABLE_ENTITY, "completed")
         );
+        // A photo of the finished centre, kept with the project.
+        let photos = format!("/api/v1/service-projects/{}/files", p["id"]);
+        let (s, f) = upload_to(&town, &photos, "建成.png", PNG.to_vec()).await;
+        assert_eq!(s, StatusCode::CREATED, "{f}");
         let (_, list) = town.get_json("/api/v1/service-projects").await;
-        assert!(
-            list["items"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|x| x["id"] == p["id"]))
-        );
+        let kept = list["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["id"] == p["id"]).cloned())
+            .expect("the project");
+        assert_eq!(kept["files"][0]["name"], "建成.png", "{kept}");
         assert!(list["completed"].as_i64().unwrap_or(0) >= 1);
 
         let other = t

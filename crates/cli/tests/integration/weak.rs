@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::harness::{TestApp, rows};
+use crate::minutes::{PNG, upload_to};
 use crate::on_both;
 
 fn year() -> i64 {
@@ -232,6 +233,15 @@ on_both!(
             "{reminder}"
         );
 
+        // Evidence of the work is kept with the listing while it is listed.
+        let files = format!("/api/v1/weak-listings/{listing}/files");
+        let (s, f) = upload_to(&town, &files, "整改照片.png", PNG.to_vec()).await;
+        assert_eq!(s, StatusCode::CREATED, "{f}");
+        let (_, plan) = town
+            .get_json(&format!("/api/v1/weak-listings/{listing}"))
+            .await;
+        assert_eq!(plan["files"][0]["name"], "整改照片.png", "{plan}");
+
         // No acceptance while items are open.
         let sign_off = format!("/api/v1/weak-listings/{listing}/sign-offs");
         let acceptance = |score: i64, vote: [i64; 4], new_deadline: &str| {
@@ -305,6 +315,11 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["listing"]["state"], "signed_off");
+        let (s, late) = upload_to(&town, &files, "补充.png", PNG.to_vec()).await;
+        assert_eq!(
+            (s, refusal(&late)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("file", "not_listed"))
+        );
         assert!(
             v["listing"]["follow_until"]
                 .as_str()

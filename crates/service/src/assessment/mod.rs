@@ -4,6 +4,7 @@
 
 pub mod contact;
 pub(crate) mod figures;
+pub mod files;
 mod input;
 mod model;
 pub mod people;

@@ -11,6 +11,7 @@ use dangjian_store::assessment::people::{self as store, ProjectWrite, RatingWrit
 use dangjian_store::org;
 use serde::{Deserialize, Serialize};
 
+use super::files::{AssessmentFile, Owner, files_by_owner};
 use super::input::{day, text};
 use super::policy;
 use crate::audit::Entry;
@@ -62,6 +63,10 @@ pub struct RatingLine {
     pub items: Vec<RatingItem>,
     /// 好 and 较好 in tenths of a percent of those present.
     pub approval_permille: Option<i64>,
+    /// The report and its materials.
+    pub files: Vec<AssessmentFile>,
+    /// The actor may add and remove the report's files.
+    pub may_attach: bool,
 }
 
 /// A level's ratings of the secretaries below it.
@@ -106,6 +111,8 @@ pub struct ServiceProject {
     pub started_on: Option<String>,
     pub completed_on: Option<String>,
     pub note: String,
+    /// Photos and documents of the project.
+    pub files: Vec<AssessmentFile>,
 }
 
 // Public only so that the service converts rows anywhere; outside it no row can be had.
@@ -124,6 +131,7 @@ impl From<store::ProjectRow> for ServiceProject {
             started_on: r.started_on,
             completed_on: r.completed_on,
             note: r.note,
+            files: Vec::new(),
         }
     }
 }
@@ -205,6 +213,8 @@ impl App {
         for item in store::items_of_children(&mut conn, o.id, year).await? {
             items_of.entry(item.rating_id).or_default().push(item);
         }
+        let rating_ids: Vec<i64> = ratings.iter().map(|r| r.id).collect();
+        let mut files = files_by_owner(&mut conn, Owner::Report, &rating_ids).await?;
         let mut lines = Vec::with_capacity(children.len());
         for c in children {
             let rating = ratings
@@ -226,6 +236,11 @@ impl App {
                     }
                     .approval_permille()
                 }),
+                files: rating
+                    .as_ref()
+                    .and_then(|r| files.remove(&r.id))
+                    .unwrap_or_default(),
+                may_attach: rating.is_some() && policy::check_keep_report(actor, &c.path).is_ok(),
                 org_id: c.id,
                 org_name: c.name,
                 secretary: c.secretary,
@@ -398,7 +413,12 @@ impl App {
             None => self.home_org(actor).await?,
         };
         let mut conn = self.db.conn().await?;
-        let items: Vec<ServiceProject> = all(store::projects(&mut conn, &o.path).await?);
+        let mut items: Vec<ServiceProject> = all(store::projects(&mut conn, &o.path).await?);
+        let ids: Vec<i64> = items.iter().map(|p| p.id).collect();
+        let mut files = files_by_owner(&mut conn, Owner::Project, &ids).await?;
+        for p in &mut items {
+            p.files = files.remove(&p.id).unwrap_or_default();
+        }
         Ok(ProjectList {
             total: items.len() as i64,
             completed: items.iter().filter(|p| p.stage == "completed").count() as i64,

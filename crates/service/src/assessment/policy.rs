@@ -103,6 +103,17 @@ pub fn may_work_on_plan(actor: &Actor, org_path: &str) -> bool {
     check_work_on_plan(actor, org_path).is_ok()
 }
 
+/// A secretary's report and its materials: the rated organization itself (its secretary
+/// writes the report) and the levels above it.
+pub fn check_keep_report(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    actor.check_visible(org_path)?;
+    if actor.check_edit_members(org_path).is_ok() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden("述职材料由本人所在组织及上级上传"))
+    }
+}
+
 /// The support of a listed organization: its town or the district.
 pub fn check_assign_support(actor: &Actor, org_path: &str) -> ServiceResult<()> {
     check_propose_weak(actor, org_path)

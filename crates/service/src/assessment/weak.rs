@@ -18,6 +18,7 @@ use dangjian_store::{StoreError, org, setting};
 use serde::{Deserialize, Serialize};
 
 use super::figures;
+use super::files::{AssessmentFile, Owner, files_by_owner};
 use super::input::{day, text};
 use super::policy;
 use crate::audit::Entry;
@@ -178,7 +179,9 @@ pub struct Rectification {
     pub sign_offs: Vec<SignOff>,
     /// Years the organization was listed, this one included.
     pub listed_years: Vec<i64>,
-    /// The actor may add items and progress.
+    /// Evidence of the rectification: photos and documents.
+    pub files: Vec<AssessmentFile>,
+    /// The actor may add items, progress and files.
     pub may_work: bool,
     pub may_sign_off: bool,
 }
@@ -688,6 +691,10 @@ impl App {
             overdue_items: items.iter().filter(|i| i.overdue).count() as i64,
             progress: all(store::progress(&mut conn, l.id).await?),
             sign_offs: all(store::sign_offs(&mut conn, l.id).await?),
+            files: files_by_owner(&mut conn, Owner::Listing, &[l.id])
+                .await?
+                .remove(&l.id)
+                .unwrap_or_default(),
             may_work: listed && policy::may_work_on_plan(actor, &l.org_path),
             may_sign_off: listed && policy::is_district(actor),
             listed_years: years,

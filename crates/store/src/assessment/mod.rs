@@ -3,6 +3,7 @@
 
 pub mod contact;
 pub mod figures;
+pub mod files;
 pub mod people;
 pub mod stars;
 pub mod weak;

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod assessment;
+mod assessment_files;
 mod auth;
 mod body;
 mod contact;
@@ -213,6 +214,21 @@ pub(crate) fn routes() -> Table {
         .api(routes!(people::projects, people::create_project))
         .api(routes!(people::advance))
         .api(routes!(people::summary))
+        .api_upload(routes!(assessment_files::attach_report), MAX_UPLOAD_BYTES)
+        .api(routes!(
+            assessment_files::get_report,
+            assessment_files::delete_report
+        ))
+        .api_upload(routes!(assessment_files::attach_project), MAX_UPLOAD_BYTES)
+        .api(routes!(
+            assessment_files::get_project,
+            assessment_files::delete_project
+        ))
+        .api_upload(routes!(assessment_files::attach_listing), MAX_UPLOAD_BYTES)
+        .api(routes!(
+            assessment_files::get_listing,
+            assessment_files::delete_listing
+        ))
 }
 
 /// 提醒列表 / List reminders
