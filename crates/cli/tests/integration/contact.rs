@@ -250,6 +250,52 @@ on_both!(
             (Some("closed"), Some(today.to_string().as_str()))
         );
 
+        // A problem from a resident's request names a request the town can read: a forged
+        // or another town's id is refused on its field, nothing stored.
+        let town_path = rows(
+            &mut conn,
+            &format!("SELECT path FROM org WHERE id = {town_id}"),
+        )
+        .await[0][0]
+            .clone();
+        let request_in = |inside: bool| {
+            format!(
+                "SELECT MIN(id) FROM request WHERE community_path {} '{town_path}%'",
+                if inside { "LIKE" } else { "NOT LIKE" }
+            )
+        };
+        let own: i64 = rows(&mut conn, &request_in(true)).await[0][0]
+            .parse()
+            .expect("a request in the town");
+        let foreign: i64 = rows(&mut conn, &request_in(false)).await[0][0]
+            .parse()
+            .expect("a request elsewhere");
+        let from_request = |rid: i64| {
+            json!({ "org_id": villages[0], "source": "request", "request_id": rid,
+                    "content": "小区路面破损", "unit": "镇街城建办", "standard": "修复完成",
+                    "measures": "安排施工", "deadline": (today + time::Duration::days(20)).to_string() })
+        };
+        let (_, before) = town.get_json("/api/v1/problems").await;
+        for rid in [foreign, 987_654_321] {
+            let (s, v) = town.post("/api/v1/problems", &from_request(rid)).await;
+            assert_eq!(
+                (s, refusal(&v)),
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ("request_id", "not_found")
+                ),
+                "{v}"
+            );
+        }
+        let (_, after) = town.get_json("/api/v1/problems").await;
+        assert_eq!(before["total"], after["total"], "nothing stored");
+        let (s, v) = town.post("/api/v1/problems", &from_request(own)).await;
+        assert!(s.is_success(), "{v}");
+        assert_eq!(
+            (v["source"].as_str(), v["request_id"].as_i64()),
+            (Some("request"), Some(own))
+        );
+
         // The joint-meeting list and 办结率 count it.
         let (_, joint) = town.get_json("/api/v1/problems?joint=true").await;
         assert!(
@@ -289,6 +335,7 @@ on_both!(
                 "problem.act",
                 "problem.act",
                 "problem.act",
+                "problem.log",
             ]
         );
     }

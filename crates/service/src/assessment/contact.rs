@@ -537,6 +537,20 @@ impl App {
                 "来自群众诉求的问题请填写诉求编号",
             ));
         }
+        if let Some(rid) = input.request_id {
+            // A forged or foreign request id reads as missing, like any object out of scope.
+            let mut conn = self.db.conn().await?;
+            let known = dangjian_store::request::get(&mut conn, rid)
+                .await?
+                .is_some_and(|r| actor.check_visible(&r.community_path).is_ok());
+            if !known {
+                return Err(ServiceError::field(
+                    "request_id",
+                    "not_found",
+                    "找不到这条群众诉求，请核对诉求编号",
+                ));
+            }
+        }
         let deadline = day(&input.deadline, "deadline", "办结时限")?;
         if deadline < logged_on {
             return Err(ServiceError::field(
