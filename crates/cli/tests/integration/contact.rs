@@ -296,6 +296,42 @@ on_both!(
             (Some("request"), Some(own))
         );
 
+        // The leader moves on: the district ends the point (not in the future, not before it
+        // began, once); no later visit is taken, and the leader may hold another.
+        let end = format!("/api/v1/contact-points/{first}/end");
+        let ended_on = |d: time::Date| json!({ "ended_on": d.to_string() });
+        let (s, _) = town.post(&end, &ended_on(today)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        for (d, code) in [
+            (today + time::Duration::days(1), "future"),
+            (today - time::Duration::days(1), "before_start"),
+        ] {
+            let (s, v) = admin.post(&end, &ended_on(d)).await;
+            assert_eq!(
+                (s, refusal(&v)),
+                (StatusCode::UNPROCESSABLE_ENTITY, ("ended_on", code))
+            );
+        }
+        let (s, v) = admin.post(&end, &ended_on(today)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            (
+                v["point"]["ended_on"].as_str(),
+                v["may_end"].as_bool(),
+                v["may_record"].as_bool()
+            ),
+            (Some(today.to_string().as_str()), Some(false), Some(false))
+        );
+        let (s, v) = admin.post(&end, &ended_on(today)).await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("ended_on", "ended"))
+        );
+        let (s, v) = admin
+            .post("/api/v1/contact-points", &point(villages[2]))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+
         // The joint-meeting list and 办结率 count it.
         let (_, joint) = town.get_json("/api/v1/problems?joint=true").await;
         assert!(
@@ -336,6 +372,8 @@ on_both!(
                 "problem.act",
                 "problem.act",
                 "problem.log",
+                "contact.end",
+                "contact.point",
             ]
         );
     }
@@ -366,6 +404,28 @@ on_both!(
             total["due"].as_i64(),
             Some(total["on_time"].as_i64().unwrap_or(0) + total["late"].as_i64().unwrap_or(0)),
             "last year's problems are all closed: {rates}"
+        );
+
+        // A point ended yesterday takes no visit today.
+        let today = dangjian_service::today();
+        let id = points[0]["id"].as_i64().expect("a point");
+        let yesterday = (today - time::Duration::days(1)).to_string();
+        let (s, v) = admin
+            .post(
+                &format!("/api/v1/contact-points/{id}/end"),
+                &json!({ "ended_on": yesterday }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (s, v) = admin
+            .post(
+                &format!("/api/v1/contact-points/{id}/visits"),
+                &json!({ "visited_on": today.to_string(), "content": "走访" }),
+            )
+            .await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("visited_on", "ended"))
         );
     }
 );

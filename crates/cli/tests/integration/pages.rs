@@ -702,3 +702,289 @@ on_both!(
         assert!(page.contains("已更换灯具 12 盏") && page.contains("反映人的反馈意见"));
     }
 );
+
+on_both!(
+    secretary_ratings_and_service_projects_as_pages,
+    async |t: &TestApp| {
+        let today = dangjian_service::today();
+        let year = today.year();
+        let town_id = t.account_named("town-500102013").scope_org_id;
+        let town_api = t.api("town-500102013").await;
+        let b = t.browser("town-500102013").await;
+
+        // The town's villages and communities, each on a line of its own.
+        let (_, children) = town_api
+            .get_json(&format!("/api/v1/orgs?parent={town_id}"))
+            .await;
+        let villages: Vec<(i64, String)> = children["items"]
+            .as_array()
+            .expect("children")
+            .iter()
+            .filter(|c| {
+                matches!(c["owner"].as_str(), Some("village" | "community"))
+                    && c["closed_on"].is_null()
+            })
+            .filter_map(|c| Some((c["id"].as_i64()?, c["name"].as_str()?.to_string())))
+            .collect();
+        assert!(!villages.is_empty(), "the town has villages: {children}");
+        let url = format!("/secretary-ratings?year={year}");
+        let (s, page) = b.page(&url).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("<b>述职评议</b>"), "its tab is lit");
+        assert!(page.contains("id=\"ratings-window\"") && page.contains("11 月至 12 月"));
+        for (id, name) in &villages {
+            assert!(
+                page.contains(&format!("id=\"rating-{id}\"")) && page.contains(name.as_str()),
+                "{name} is listed"
+            );
+        }
+        let (village, village_name) = villages[0].clone();
+        assert!(
+            page.contains(&format!("id=\"rate-form-{village}\"")),
+            "the town rates its villages"
+        );
+        let line = async || {
+            let (_, v) = town_api
+                .get_json(&format!("/api/v1/secretary-ratings?year={year}"))
+                .await;
+            v["lines"]
+                .as_array()
+                .and_then(|a| a.iter().find(|l| l["org_id"] == village).cloned())
+                .expect("the village's line")
+        };
+        let before = line().await;
+
+        // More votes than present: refused beside the field, in Chinese, nothing stored.
+        let village_s = village.to_string();
+        let year_s = year.to_string();
+        let today_s = today.to_string();
+        let town_s = town_id.to_string();
+        let rating = |poor: &'static str| {
+            vec![
+                ("org", town_s.clone()),
+                ("year", year_s.clone()),
+                ("org_id", village_s.clone()),
+                ("secretary_name", "页面书记".to_string()),
+                ("report", "页面述职要点".to_string()),
+                ("meeting_on", today_s.clone()),
+                ("present", "30".to_string()),
+                ("good", "20".to_string()),
+                ("fairly_good", "6".to_string()),
+                ("average", "3".to_string()),
+                ("poor", poor.to_string()),
+                ("grade", "good".to_string()),
+            ]
+        };
+        let post = async |path: &str, fields: &[(&str, String)]| {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            b.post_form(path, &fields).await
+        };
+        let (s, html, _) = post("/secretary-ratings", &rating("2")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        let error = &html[html
+            .find("data-field=\"poor\"")
+            .expect("the error beside 差")..];
+        assert!(
+            error[..error.find("</p>").expect("end")].contains("票数合计 31 超过到会人数 30"),
+            "{error}"
+        );
+        assert!(
+            html.contains("页面述职要点</textarea>"),
+            "what was typed is kept"
+        );
+        assert_eq!(line().await, before, "nothing is stored");
+
+        // A good rating is stored and shown on the village's line.
+        let (s, _, to) = post("/secretary-ratings", &rating("1")).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let to = to.expect("back to the level");
+        assert!(
+            to.starts_with(&format!("/secretary-ratings?org={town_id}&year={year}")),
+            "{to}"
+        );
+        let (_, page) = b.page(&to).await;
+        let row = &page[page
+            .find(&format!("id=\"rating-{village}\""))
+            .expect("the line")..];
+        let row = &row[..row.find("</tr>").expect("end")];
+        assert!(
+            row.contains("页面书记") && row.contains("86.6%") && row.contains(">好</b>"),
+            "{row}"
+        );
+        let after = line().await;
+        assert_eq!(
+            (
+                after["rating"]["grade"].as_str(),
+                after["rating"]["report"].as_str()
+            ),
+            (Some("good"), Some("页面述职要点"))
+        );
+        let rating_id = after["rating"]["id"].as_i64().expect("a rating");
+
+        // Its rectification: an item added with its deadline, then marked done once.
+        let items = format!("/secretary-ratings/{rating_id}/items");
+        assert!(page.contains(&format!("action=\"{items}\"")));
+        let deadline = (today + time::Duration::days(30)).to_string();
+        let back = |more: Vec<(&'static str, String)>| {
+            let mut f = vec![("org", town_s.clone()), ("year", year_s.clone())];
+            f.extend(more);
+            f
+        };
+        let (s, html, _) = post(
+            &items,
+            &back(vec![
+                ("content", "规范三会一课记录".into()),
+                ("deadline", String::new()),
+            ]),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("data-field=\"deadline\"")
+                && html.contains("规范三会一课记录</textarea>")
+        );
+        let (s, _, _) = post(
+            &items,
+            &back(vec![
+                ("content", "规范三会一课记录".into()),
+                ("deadline", deadline.clone()),
+            ]),
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let item = line().await["items"]
+            .as_array()
+            .and_then(|a| {
+                a.iter()
+                    .find(|i| i["content"] == "规范三会一课记录")
+                    .cloned()
+            })
+            .expect("the item");
+        let item_id = item["id"].as_i64().expect("id");
+        let (_, page) = b.page(&url).await;
+        let ledger = &page[page
+            .find(&format!("id=\"item-{item_id}\""))
+            .expect("on the ledger")..];
+        let ledger = &ledger[..ledger.find("</tr>").expect("end")];
+        assert!(
+            ledger.contains(&village_name) && ledger.contains(&deadline) && ledger.contains("销号")
+        );
+        let done = format!("/secretary-rating-items/{item_id}/done");
+        let (s, _, _) = post(&done, &back(Vec::new())).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (s, html, _) = post(&done, &back(Vec::new())).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("该事项已完成"));
+        assert_eq!(line().await["rating"]["open_items"].as_i64(), Some(0));
+
+        let cells = b
+            .xlsx_cells(
+                &format!("/secretary-ratings/export.xlsx?year={year}"),
+                "述职评议",
+            )
+            .await;
+        assert!(cells.iter().any(|c| c == "页面述职要点"), "{cells:?}");
+        let cells = b
+            .xlsx_cells(
+                &format!("/secretary-ratings/export.xlsx?year={year}"),
+                "整改台账",
+            )
+            .await;
+        assert!(cells.iter().any(|c| c == "规范三会一课记录"), "{cells:?}");
+
+        // 阵地建设: the district registers a project through the form and moves it on.
+        let admin = t.browser(&t.account("district_admin").username).await;
+        let total = |html: &str| -> i64 {
+            html.split("id=\"projects-total\">")
+                .nth(1)
+                .and_then(|s| s.split('<').next())
+                .and_then(|n| n.parse().ok())
+                .expect("a total")
+        };
+        let (s, list) = admin.page("/service-projects").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(list.contains("<b>阵地建设</b>") && list.contains("id=\"project-form\""));
+        let total_before = total(&list);
+        let picker = &list[list.find("id=\"project-org\"").expect("the org picker")..];
+        let org = picker
+            .split("<option value=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .find(|v| !v.is_empty())
+            .expect("an organization to pick")
+            .to_string();
+        let project = |budget: &str| {
+            vec![
+                ("org_id", org.clone()),
+                ("name", "页面测试服务中心".to_string()),
+                ("budget", budget.to_string()),
+                ("planned_on", today_s.clone()),
+                ("note", "提档升级".to_string()),
+            ]
+        };
+        let admin_post = async |path: &str, fields: &[(&str, String)]| {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            admin.post_form(path, &fields).await
+        };
+        let (s, html, _) = admin_post("/service-projects", &project("三十万")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("data-field=\"budget\"") && html.contains("value=\"页面测试服务中心\"")
+        );
+        assert_eq!(total(&html), total_before, "nothing is stored");
+        let (s, _, to) = admin_post("/service-projects", &project("300000.50")).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let to = to.expect("back to the list");
+        let id: i64 = to
+            .split("#project-")
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .expect("the project's anchor");
+        let row_of = |html: &str| -> String {
+            let row = &html[html.find(&format!("id=\"project-{id}\"")).expect("the row")..];
+            row[..row.find("</tr>").expect("end")].to_string()
+        };
+        let (_, list) = admin.page(&to).await;
+        assert_eq!(total(&list), total_before + 1);
+        let row = row_of(&list);
+        assert!(
+            row.contains("页面测试服务中心") && row.contains("300000.50") && row.contains("计划中"),
+            "{row}"
+        );
+        assert!(row.contains("记为开工"), "{row}");
+
+        let advance = format!("/service-projects/{id}/advance");
+        let tomorrow = (today + time::Duration::days(1)).to_string();
+        let (s, html, _) = admin_post(&advance, &[("on", tomorrow)]).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(row_of(&html).contains("日期不能晚于今天"));
+        for (stage, next) in [("建设中", "记为建成"), ("已建成", "")] {
+            let (s, _, to) = admin_post(&advance, &[("on", today_s.clone())]).await;
+            assert_eq!(s, StatusCode::SEE_OTHER);
+            let (_, list) = admin.page(&to.expect("back")).await;
+            let row = row_of(&list);
+            assert!(row.contains(stage) && row.contains(&today_s), "{row}");
+            if next.is_empty() {
+                assert!(
+                    !row.contains("记为"),
+                    "a completed project moves no more: {row}"
+                );
+            } else {
+                assert!(row.contains(next), "{row}");
+            }
+        }
+        let cells = admin
+            .xlsx_cells("/service-projects/export.xlsx", "阵地建设")
+            .await;
+        assert!(
+            cells.iter().any(|c| c == "页面测试服务中心") && cells.iter().any(|c| c == "300000.50"),
+            "{cells:?}"
+        );
+        let (_, log) = t
+            .browser(&t.account("auditor").username)
+            .await
+            .page("/audit?action=export")
+            .await;
+        assert!(log.contains("书记述职评议") && log.contains("党群服务中心建设项目"));
+    }
+);

@@ -130,6 +130,8 @@ pub struct PointDetail {
     pub visits: Vec<ContactVisit>,
     pub problems: Vec<ProblemView>,
     pub may_record: bool,
+    /// The actor may end the point (the district, while it is open).
+    pub may_end: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -411,6 +413,47 @@ impl App {
             .ok_or(ServiceError::NotFound)
     }
 
+    /// Ends a point when its leader moves on; its visits and problems stay on record.
+    /// District only.
+    pub async fn end_contact_point(
+        &self,
+        actor: &Actor,
+        id: i64,
+        ended_on: &str,
+    ) -> ServiceResult<PointDetail> {
+        let p = self
+            .point_in_scope(actor, id, i64::from(today().year()))
+            .await?;
+        policy::check_district(actor)?;
+        let on = day(ended_on, "ended_on", "结束日期")?;
+        if on > today() {
+            return Err(ServiceError::field(
+                "ended_on",
+                "future",
+                "结束日期不能晚于今天",
+            ));
+        }
+        let on = date::format(on);
+        if on < p.started_on {
+            return Err(ServiceError::field(
+                "ended_on",
+                "before_start",
+                format!("结束日期不能早于建立日期 {}", p.started_on),
+            ));
+        }
+        let mut tx = self.begin_audited().await?;
+        if !store::end_point(tx.conn(), id, &on).await? {
+            return Err(ServiceError::field("ended_on", "ended", "该联系点已经结束"));
+        }
+        tx.commit(
+            actor,
+            Entry::ok("contact.end", "contact_point", id)
+                .detail(format!("{} 联系 {}，{on} 结束", p.leader_name, p.org_name)),
+        )
+        .await?;
+        self.contact_point(actor, id).await
+    }
+
     async fn point_in_scope(
         &self,
         actor: &Actor,
@@ -446,7 +489,8 @@ impl App {
             .map(|r| view(actor, r.into(), &on))
             .collect();
         Ok(PointDetail {
-            may_record: policy::may_handle_problem(actor, &p.org_path),
+            may_record: p.ended_on.is_none() && policy::may_handle_problem(actor, &p.org_path),
+            may_end: p.ended_on.is_none() && policy::is_district(actor),
             visits,
             problems,
             point: p.into(),
@@ -472,6 +516,15 @@ impl App {
                 "visited_on",
                 "future",
                 "走访日期不能晚于今天",
+            ));
+        }
+        if let Some(ended) = p.ended_on.as_deref()
+            && date::format(on).as_str() > ended
+        {
+            return Err(ServiceError::field(
+                "visited_on",
+                "ended",
+                format!("该联系点已于 {ended} 结束，不能再记录之后的走访"),
             ));
         }
         let content = text(content, "content", "走访内容", TEXT_CHARS)?;

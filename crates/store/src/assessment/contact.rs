@@ -107,6 +107,18 @@ pub async fn held_by(conn: &mut AnyConnection, leader_name: &str) -> Result<i64>
     Ok(r.try_get("n")?)
 }
 
+/// Ends an open point on `on`; false when it had ended already.
+pub async fn end_point(conn: &mut AnyConnection, id: i64, on: &str) -> Result<bool> {
+    let n =
+        sqlx::query("UPDATE contact_point SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL")
+            .bind(on)
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected();
+    Ok(n == 1)
+}
+
 pub async fn insert_point(
     conn: &mut AnyConnection,
     (leader_name, leader_title): (&str, &str),

@@ -191,6 +191,40 @@ pub async fn visit(
     ))
 }
 
+/// Body of POST /contact-points/{id}/end.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct EndPointBody {
+    /// YYYY-MM-DD, not in the future nor before the point began.
+    ended_on: String,
+}
+
+/// 结束联系点 / End a contact point
+///
+/// When its leader moves on: the point stops taking visits after that day and no longer counts
+/// against the leader's two; its visits and problems stay. District only (403); an ended point
+/// again: 422 `ended` on `ended_on`. Audited as `contact.end`.
+#[utoipa::path(
+    post,
+    path = "/contact-points/{id}/end",
+    operation_id = "endContactPoint",
+    tag = "assessment",
+    params(("id" = i64, Path, description = "The point.")),
+    request_body(content = EndPointBody, description = "The last day."),
+    responses((status = 200, description = "The point, ended.", body = PointDetail)),
+)]
+pub async fn end_point(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<EndPointBody>,
+) -> ApiResult<Json<PointDetail>> {
+    Ok(Json(
+        st.app
+            .end_contact_point(&auth.actor, id, &b.ended_on)
+            .await?,
+    ))
+}
+
 /// 问题台账 / The problem ledger
 ///
 /// The problems of a level, newest first, 50 a page, filtered by state, point, year logged

@@ -204,6 +204,7 @@ pub(crate) fn routes() -> Table {
         .api(routes!(contact::points, contact::create_point))
         .api(routes!(contact::point))
         .api(routes!(contact::visit))
+        .api(routes!(contact::end_point))
         .api(routes!(contact::rates))
         .api(routes!(contact::problems, contact::log))
         .api(routes!(contact::problem))

@@ -269,6 +269,7 @@ pub(crate) fn routes() -> Table {
         .get("/contact-points/export.xlsx", assessment::contact::export)
         .get("/contact-points/{id}", assessment::contact::point)
         .post("/contact-points/{id}/visits", assessment::contact::visit)
+        .post("/contact-points/{id}/end", assessment::contact::end)
         .get("/problems", assessment::problem::ledger)
         .post("/problems", assessment::problem::log)
         .get("/problems/export.xlsx", assessment::problem::export)
@@ -277,6 +278,30 @@ pub(crate) fn routes() -> Table {
         .post("/problems/{id}/actions", assessment::problem::act)
         .get("/calendar", assessment::contact::calendar)
         .post("/calendar", assessment::contact::set_day)
+        .get("/secretary-ratings", assessment::people::ratings)
+        .post("/secretary-ratings", assessment::people::rate)
+        .get(
+            "/secretary-ratings/export.xlsx",
+            assessment::people::ratings_export,
+        )
+        .post(
+            "/secretary-ratings/{id}/items",
+            assessment::people::add_item,
+        )
+        .post(
+            "/secretary-rating-items/{id}/done",
+            assessment::people::finish_item,
+        )
+        .get("/service-projects", assessment::people::projects)
+        .post("/service-projects", assessment::people::create_project)
+        .get(
+            "/service-projects/export.xlsx",
+            assessment::people::projects_export,
+        )
+        .post(
+            "/service-projects/{id}/advance",
+            assessment::people::advance_project,
+        )
 }
 
 /// A page that holds a secret shown once (a temporary password, a second-factor secret,

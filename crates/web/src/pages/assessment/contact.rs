@@ -405,6 +405,30 @@ pub async fn visit(
     }
 }
 
+/// The last day of a point whose leader moved on.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EndForm {
+    ended_on: String,
+}
+
+pub async fn end(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<EndForm>,
+) -> PageResult<Response> {
+    match st
+        .app
+        .end_contact_point(&auth.actor, id, f.ended_on.trim())
+        .await
+        .or_form()?
+    {
+        Ok(d) => Ok(Redirect::to(&format!("/contact-points/{}", d.point.id)).into_response()),
+        Err(errs) => point_page(&st, &auth, id, VisitForm::default(), FormErrors(errs)).await,
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // The working-day calendar.
 

@@ -2,10 +2,12 @@
 //! stars against the scheme's expected shares, publication), one organization's sheet with
 //! every item's figure and the scores of each stage, and the district's schemes. 软弱涣散
 //! (`weak`), 红旗党组织 (`red_flag`), the leaders' contact points (`contact`, with the
-//! working-day calendar) and the problem ledger (`problem`) sit beside them, all reached by one
-//! menu entry and tabs over their pages.
+//! working-day calendar), the problem ledger (`problem`), and the secretaries' ratings and
+//! service-centre projects (`people`) sit beside them, all reached by one menu entry and tabs
+//! over their pages.
 
 pub(super) mod contact;
+pub(super) mod people;
 pub(super) mod problem;
 pub(super) mod red_flag;
 pub(super) mod schemes;
@@ -40,8 +42,8 @@ pub struct Tab {
 }
 
 /// The areas of 组织建设 as tabs, each opened on the same level (`org`); `on` is the tab of
-/// the page shown: `stars`, `weak`, `red_flags`, `contact_points` or `problems` (another
-/// value lights none).
+/// the page shown: `stars`, `weak`, `red_flags`, `contact_points`, `problems`,
+/// `secretary_ratings` or `service_projects` (another value lights none).
 pub(crate) fn tabs(org: Option<i64>, on: &str) -> Vec<Tab> {
     let query = org.map_or_else(String::new, |o| format!("?org={o}"));
     [
@@ -50,6 +52,8 @@ pub(crate) fn tabs(org: Option<i64>, on: &str) -> Vec<Tab> {
         ("red_flags", "红旗党组织", "/red-flags"),
         ("contact_points", "联系点", "/contact-points"),
         ("problems", "问题台账", "/problems"),
+        ("secretary_ratings", "述职评议", "/secretary-ratings"),
+        ("service_projects", "阵地建设", "/service-projects"),
     ]
     .into_iter()
     .map(|(key, label, path)| Tab {
