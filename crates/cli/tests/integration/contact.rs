@@ -406,6 +406,17 @@ on_both!(
             "last year's problems are all closed: {rates}"
         );
 
+        // The district reads each problem's organization with its town.
+        let (_, ledger) = admin.get_json("/api/v1/problems").await;
+        let items = ledger["items"].as_array().expect("items");
+        assert!(!items.is_empty());
+        assert!(
+            items
+                .iter()
+                .all(|p| p["org_name"].as_str().is_some_and(|n| n.contains(" / "))),
+            "{ledger}"
+        );
+
         // A point ended yesterday takes no visit today.
         let today = dangjian_service::today();
         let id = points[0]["id"].as_i64().expect("a point");

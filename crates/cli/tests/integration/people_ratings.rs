@@ -248,7 +248,22 @@ on_both!(
 
         // The demo's district rated its towns in the latest round, and keeps projects.
         let (_, projects) = admin.get_json("/api/v1/service-projects").await;
-        assert!(projects["total"].as_i64().unwrap_or(0) > 1, "{projects}");
+        let total = projects["total"].as_i64().unwrap_or(0);
+        assert!(total > 1, "{projects}");
+        let per_page = projects["per_page"].as_i64().expect("per page");
+        let first = projects["items"].as_array().expect("items");
+        assert_eq!(first.len() as i64, total.min(per_page), "one page");
+        assert!(
+            first
+                .iter()
+                .all(|p| p["org_name"].as_str().is_some_and(|n| n.contains(" / "))),
+            "named with their town: {projects}"
+        );
+        let (_, next) = admin.get_json("/api/v1/service-projects?page=2").await;
+        assert_eq!(next["total"].as_i64(), Some(total), "totals over all pages");
+        let next = next["items"].as_array().expect("items");
+        assert_eq!(next.len() as i64, (total - per_page).clamp(0, per_page));
+        assert!(next.iter().all(|p| !first.contains(p)));
         let round = if u8::from(today.month()) >= 11 {
             year
         } else {

@@ -19,6 +19,7 @@ use super::input::{day, text};
 use super::policy;
 use crate::audit::Entry;
 use crate::model::{all, read_model};
+use crate::orgs::places;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 const TEXT_CHARS: usize = 1000;
@@ -223,6 +224,27 @@ fn rate_line(name: String, (due, on_time, late): (i64, i64, i64)) -> RateLine {
     }
 }
 
+/// Problems as the reader sees them, each organization named with its parents below the
+/// reader's root ("花堡社区 / 第二党支部").
+async fn views(
+    conn: &mut dangjian_store::Conn,
+    actor: &Actor,
+    rows: Vec<store::ProblemRow>,
+) -> ServiceResult<Vec<ProblemView>> {
+    let paths: Vec<&str> = rows.iter().map(|r| r.org_path.as_str()).collect();
+    let names = places(conn, actor.read_root()?, &paths).await?;
+    let on = date::format(today());
+    Ok(rows
+        .into_iter()
+        .map(|mut r| {
+            if let Some(name) = names.get(&r.org_path).filter(|n| !n.is_empty()) {
+                r.org_name.clone_from(name);
+            }
+            view(actor, r.into(), &on)
+        })
+        .collect())
+}
+
 fn view(actor: &Actor, p: Problem, on: &str) -> ProblemView {
     let state = ProblemState::parse(&p.state);
     let waiting = match state {
@@ -368,7 +390,18 @@ impl App {
             None => self.home_org(actor).await?,
         };
         let mut conn = self.db.conn().await?;
-        Ok(all(store::points(&mut conn, &o.path, year).await?))
+        let rows = store::points(&mut conn, &o.path, year).await?;
+        let paths: Vec<&str> = rows.iter().map(|r| r.org_path.as_str()).collect();
+        let names = places(&mut conn, actor.read_root()?, &paths).await?;
+        Ok(rows
+            .into_iter()
+            .map(|mut r| {
+                if let Some(name) = names.get(&r.org_path).filter(|n| !n.is_empty()) {
+                    r.org_name.clone_from(name);
+                }
+                ContactPoint::from(r)
+            })
+            .collect())
     }
 
     /// A leader's new contact point; a leader holds at most two. District only.
@@ -483,11 +516,7 @@ impl App {
             joint_only: false,
         };
         let (rows, _) = store::problems(&mut conn, &filter, (500, 0)).await?;
-        let on = date::format(today());
-        let problems = rows
-            .into_iter()
-            .map(|r| view(actor, r.into(), &on))
-            .collect();
+        let problems = views(&mut conn, actor, rows).await?;
         Ok(PointDetail {
             may_record: p.ended_on.is_none() && policy::may_handle_problem(actor, &p.org_path),
             may_end: p.ended_on.is_none() && policy::is_district(actor),
@@ -689,7 +718,10 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         actor.check_visible(&p.org_path)?;
-        Ok(view(actor, p.into(), &date::format(today())))
+        views(&mut conn, actor, vec![p])
+            .await?
+            .pop()
+            .ok_or(ServiceError::NotFound)
     }
 
     /// One move of a problem: accept, refuse (with the reason), reply (with the reply), close
@@ -781,6 +813,24 @@ impl App {
 
     /// A level's ledger, newest first, paged.
     pub async fn problems(&self, actor: &Actor, q: &ProblemQuery) -> ServiceResult<ProblemPage> {
+        self.problem_list(actor, q, false).await
+    }
+
+    /// Every problem the ledger's filters select, for its export (refused over the cap).
+    pub async fn export_problems(
+        &self,
+        actor: &Actor,
+        q: &ProblemQuery,
+    ) -> ServiceResult<ProblemPage> {
+        self.problem_list(actor, q, true).await
+    }
+
+    async fn problem_list(
+        &self,
+        actor: &Actor,
+        q: &ProblemQuery,
+        whole: bool,
+    ) -> ServiceResult<ProblemPage> {
         let o = match q.org {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
@@ -802,17 +852,20 @@ impl App {
             year: q.year,
             joint_only: q.joint,
         };
-        let (rows, total) =
-            store::problems(&mut conn, &filter, (PER_PAGE, (page - 1) * PER_PAGE)).await?;
-        let on = date::format(today());
+        let window = if whole {
+            (crate::export::MAX_EXPORT, 0)
+        } else {
+            (PER_PAGE, (page - 1) * PER_PAGE)
+        };
+        let (rows, total) = store::problems(&mut conn, &filter, window).await?;
+        if whole {
+            crate::export::check_size(total, "个问题")?;
+        }
         Ok(ProblemPage {
-            items: rows
-                .into_iter()
-                .map(|r| view(actor, r.into(), &on))
-                .collect(),
+            items: views(&mut conn, actor, rows).await?,
             total,
-            page,
-            per_page: PER_PAGE,
+            page: if whole { 1 } else { page },
+            per_page: if whole { total } else { PER_PAGE },
         })
     }
 

@@ -16,7 +16,7 @@ use super::input::{day, text};
 use super::policy;
 use crate::audit::Entry;
 use crate::model::{all, read_model};
-use crate::orgs::Org;
+use crate::orgs::{Org, places};
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 const TEXT_CHARS: usize = 2000;
@@ -136,6 +136,9 @@ impl From<store::ProjectRow> for ServiceProject {
     }
 }
 
+/// Projects on a page of a level's list.
+const PROJECTS_PER_PAGE: i64 = 50;
+
 fn stage_label(s: &str) -> &'static str {
     match s {
         "planned" => "计划中",
@@ -151,7 +154,10 @@ pub struct ProjectList {
     pub org_id: i64,
     pub org_name: String,
     pub items: Vec<ServiceProject>,
+    /// Projects of the level (all pages).
     pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
     pub completed: i64,
     pub budget_fen: i64,
     pub may_create: bool,
@@ -402,27 +408,69 @@ impl App {
         self.secretary_ratings(actor, Some(above.id), r.year).await
     }
 
-    /// A level's service-centre projects with their totals.
+    /// A level's service-centre projects with their totals, a page at a time.
     pub async fn service_projects(
         &self,
         actor: &Actor,
         org_id: Option<i64>,
+        page: Option<i64>,
+    ) -> ServiceResult<ProjectList> {
+        let page = crate::model::page_number(page);
+        self.project_list(actor, org_id, Some(page)).await
+    }
+
+    /// Every project of a level, for its export.
+    pub async fn export_service_projects(
+        &self,
+        actor: &Actor,
+        org_id: Option<i64>,
+    ) -> ServiceResult<ProjectList> {
+        self.project_list(actor, org_id, None).await
+    }
+
+    async fn project_list(
+        &self,
+        actor: &Actor,
+        org_id: Option<i64>,
+        page: Option<i64>,
     ) -> ServiceResult<ProjectList> {
         let o = match org_id {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
         };
         let mut conn = self.db.conn().await?;
-        let mut items: Vec<ServiceProject> = all(store::projects(&mut conn, &o.path).await?);
-        let ids: Vec<i64> = items.iter().map(|p| p.id).collect();
-        let mut files = files_by_owner(&mut conn, Owner::Project, &ids).await?;
-        for p in &mut items {
-            p.files = files.remove(&p.id).unwrap_or_default();
+        let (total, completed, budget_fen) = store::project_totals(&mut conn, &o.path).await?;
+        if page.is_none() {
+            crate::export::check_size(total, "个项目")?;
         }
+        let rows = store::projects(
+            &mut conn,
+            &o.path,
+            page.map(|p| (PROJECTS_PER_PAGE, (p - 1) * PROJECTS_PER_PAGE)),
+        )
+        .await?;
+        let paths: Vec<&str> = rows.iter().map(|r| r.org_path.as_str()).collect();
+        let mut names = places(&mut conn, actor.read_root()?, &paths).await?;
+        let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+        let mut files = files_by_owner(&mut conn, Owner::Project, &ids).await?;
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let place = names.remove(&r.org_path);
+                let mut p = ServiceProject::from(r);
+                if let Some(place) = place.filter(|x| !x.is_empty()) {
+                    p.org_name = place;
+                }
+                p.files = files.remove(&p.id).unwrap_or_default();
+                p
+            })
+            .collect();
         Ok(ProjectList {
-            total: items.len() as i64,
-            completed: items.iter().filter(|p| p.stage == "completed").count() as i64,
-            budget_fen: items.iter().map(|p| p.budget_fen).sum(),
+            total,
+            completed,
+            budget_fen,
+            page: page.unwrap_or(1),
+            per_page: page.map_or(total, |_| PROJECTS_PER_PAGE),
             may_create: policy::may_keep_projects(actor, &o.path),
             org_id: o.id,
             org_name: o.name,

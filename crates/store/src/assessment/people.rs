@@ -220,13 +220,32 @@ pub async fn project(conn: &mut AnyConnection, id: i64) -> Result<Option<Project
     r.as_ref().map(ProjectRow::read).transpose()
 }
 
-/// The projects inside a subtree, newest planned first.
-pub async fn projects(conn: &mut AnyConnection, root_path: &str) -> Result<Vec<ProjectRow>> {
+/// The projects inside a subtree, newest planned first: a page `(limit, offset)`, or all.
+pub async fn projects(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    page: Option<(i64, i64)>,
+) -> Result<Vec<ProjectRow>> {
     let mut sql = Sql::new(&format!("SELECT {PROJECT_COLS} WHERE 1 = 1"));
     sql.within("p.org_path", root_path);
     sql.push(" ORDER BY p.planned_on DESC, p.id DESC");
+    if let Some((limit, offset)) = page {
+        sql.push(" LIMIT ").int(limit).push(" OFFSET ").int(offset);
+    }
     let rs = sql.fetch_all(conn).await?;
     rs.iter().map(ProjectRow::read).collect()
+}
+
+/// The projects inside a subtree: how many, how many completed, and their budget in fen.
+pub async fn project_totals(conn: &mut AnyConnection, root_path: &str) -> Result<(i64, i64, i64)> {
+    let mut sql = Sql::new(
+        "SELECT COUNT(*) AS n, \
+         CAST(COALESCE(SUM(CASE WHEN p.stage = 'completed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS done, \
+         CAST(COALESCE(SUM(p.budget_fen), 0) AS BIGINT) AS budget FROM service_project p WHERE 1 = 1",
+    );
+    sql.within("p.org_path", root_path);
+    let r = sql.fetch_one(conn).await?;
+    Ok((r.try_get("n")?, r.try_get("done")?, r.try_get("budget")?))
 }
 
 pub struct ProjectWrite<'a> {

@@ -140,12 +140,14 @@ pub async fn finish_item(
 pub struct ProjectsQuery {
     /// Default: the caller's scope (404 out of scope).
     org: Option<i64>,
+    /// 1-based, 50 a page (newest planned first).
+    page: Option<i64>,
 }
 
 /// 阵地建设项目 / Service-centre projects
 ///
-/// The 党群服务中心 projects inside a level with their budget, stage and dates, and the
-/// level's totals (projects, completed, budget).
+/// The 党群服务中心 projects inside a level with their budget, stage, dates and files, 50 a
+/// page, and the level's totals over all pages (projects, completed, budget).
 #[utoipa::path(
     get,
     path = "/service-projects",
@@ -159,7 +161,9 @@ pub async fn projects(
     auth: Auth,
     ApiQuery(q): ApiQuery<ProjectsQuery>,
 ) -> ApiResult<Json<ProjectList>> {
-    Ok(Json(st.app.service_projects(&auth.actor, q.org).await?))
+    Ok(Json(
+        st.app.service_projects(&auth.actor, q.org, q.page).await?,
+    ))
 }
 
 /// 登记项目 / Register a project

@@ -768,7 +768,7 @@ async fn projects_page(
     errors: FormErrors,
 ) -> PageResult<Response> {
     let a = &auth.actor;
-    let p: ProjectList = st.app.service_projects(a, org).await?;
+    let p: ProjectList = st.app.service_projects(a, org, None).await?;
     let today = date::format(today());
     let communities = if p.may_create {
         let level = st.app.org(a, p.org_id).await?;
@@ -945,7 +945,7 @@ pub async fn projects_export(
     PageQuery(q): PageQuery<ProjectsQuery>,
 ) -> PageResult<Response> {
     let a = &auth.actor;
-    let p = st.app.service_projects(a, parse_id(&q.org)).await?;
+    let p = st.app.export_service_projects(a, parse_id(&q.org)).await?;
     st.app
         .audit_export(a, "党群服务中心建设项目", p.org_id, p.items.len(), None)
         .await?;

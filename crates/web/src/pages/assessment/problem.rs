@@ -11,7 +11,7 @@ use dangjian_service::assessment::contact::{
     ClosingRates, ProblemInput, ProblemQuery, ProblemView, RateLine,
 };
 use dangjian_service::assessment::policy;
-use dangjian_service::{ServiceError, today};
+use dangjian_service::today;
 use serde::Deserialize;
 
 use super::red_flag::award_choices;
@@ -23,10 +23,6 @@ use crate::pages::request::public::{Pick, PickGroup};
 use crate::pages::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::session::Auth;
 use crate::view::{Choice, Layout, Pager};
-
-/// Problems one export holds at most: the ledger is read page by page, and a level with more
-/// is cut by year or state first.
-const MAX_EXPORT_ROWS: i64 = 10_000;
 
 /// Characters of a problem's content a table shows; the problem's page shows it whole.
 const CONTENT_CHARS: usize = 60;
@@ -436,29 +432,7 @@ pub async fn export(
     };
     let mut q = f.query();
     q.org = Some(o.id);
-    let mut items: Vec<ProblemView> = Vec::new();
-    let mut page = 1;
-    loop {
-        q.page = Some(page);
-        let p = st.app.problems(a, &q).await?;
-        if p.total > MAX_EXPORT_ROWS {
-            return Err(ServiceError::Invalid(vec![FieldError::new(
-                "org",
-                "too_many",
-                format!(
-                    "一次最多导出 {MAX_EXPORT_ROWS} 个问题（当前 {} 个），请按年度或状态缩小范围",
-                    p.total
-                ),
-            )])
-            .into());
-        }
-        let got = p.items.len() as i64;
-        items.extend(p.items);
-        if got == 0 || got < p.per_page || items.len() as i64 >= p.total {
-            break;
-        }
-        page += 1;
-    }
+    let items = st.app.export_problems(a, &q).await?.items;
     st.app
         .audit_export(a, "问题台账", o.id, items.len(), None)
         .await?;
