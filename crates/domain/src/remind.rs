@@ -84,6 +84,7 @@ mod tests {
             "rectify_overdue",
             "problem_overdue",
             "visits_short",
+            "secretary_item_overdue",
             "new_kind",
         ] {
             assert_eq!(audience(staff), Audience::Staff, "{staff}");

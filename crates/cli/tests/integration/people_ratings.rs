@@ -24,7 +24,12 @@ on_both!(
         let town = t.api("town-500102013").await;
         let town_id = t.account_named("town-500102013").scope_org_id;
         let today = dangjian_service::today();
-        let year = i64::from(today.year());
+        // The latest round: this year's from November, else last year's (entered late).
+        let year = if u8::from(today.month()) >= 11 {
+            i64::from(today.year())
+        } else {
+            i64::from(today.year()) - 1
+        };
 
         let (s, list) = town
             .get_json(&format!("/api/v1/secretary-ratings?year={year}"))
@@ -46,6 +51,10 @@ on_both!(
             (rate(too_many, "好", today.to_string()), "poor"),
             (rate(votes.clone(), "优", today.to_string()), "grade"),
             (rate(votes.clone(), "好", tomorrow.clone()), "meeting_on"),
+            (
+                rate(votes.clone(), "好", format!("{year}-10-31")),
+                "meeting_on",
+            ),
         ] {
             let (s, v) = town.post("/api/v1/secretary-ratings", &body).await;
             assert_eq!(
@@ -168,6 +177,24 @@ on_both!(
             .expect("the village");
         assert_eq!(line["rating"]["open_items"].as_i64(), Some(1));
         let item = line["items"][0]["id"].as_i64().expect("item");
+        // Past its deadline and not done, the town that rated hears of it.
+        t.app
+            .run_reminders(today + time::Duration::days(2))
+            .await
+            .expect("job");
+        let (_, bell) = town.get_json("/api/v1/notifications").await;
+        assert!(
+            bell["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|n| n["kind"] == "secretary_item_overdue"
+                    && n["link"] == format!("/secretary-ratings?org={town_id}&year={year}")
+                    && n["body"]
+                        .as_str()
+                        .is_some_and(|b| b.contains("规范三会一课记录"))),
+            "{bell}"
+        );
         let done = format!("/api/v1/secretary-rating-items/{item}/done");
         let (s, v) = town.post(&done, &json!({})).await;
         assert_eq!(s, StatusCode::OK, "{v}");
@@ -264,11 +291,7 @@ on_both!(
         let next = next["items"].as_array().expect("items");
         assert_eq!(next.len() as i64, (total - per_page).clamp(0, per_page));
         assert!(next.iter().all(|p| !first.contains(p)));
-        let round = if u8::from(today.month()) >= 11 {
-            year
-        } else {
-            year - 1
-        };
+        let round = year;
         let (_, ratings) = admin
             .get_json(&format!("/api/v1/secretary-ratings?year={round}"))
             .await;

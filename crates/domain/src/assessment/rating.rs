@@ -113,6 +113,13 @@ impl RatingWindow {
         let month = Month::try_from(self.from_month).ok()?;
         Date::from_calendar_date(year, month, 1).ok()
     }
+
+    /// Whether the meeting that rated `year` may have been held on `day`: from the year's
+    /// window on, and before the next year's opens (a late round is entered in January).
+    pub fn meeting_fits(&self, year: i32, day: Date) -> bool {
+        self.opens(year).is_some_and(|from| from <= day)
+            && self.opens(year + 1).is_some_and(|next| day < next)
+    }
 }
 
 #[cfg(test)]
@@ -151,5 +158,12 @@ mod tests {
         assert!(w.contains(date!(2026 - 11 - 01)));
         assert!(w.contains(date!(2026 - 12 - 31)));
         assert_eq!(w.opens(2026), Some(date!(2026 - 11 - 01)));
+        assert!(!w.meeting_fits(2026, date!(2026 - 10 - 31)));
+        assert!(w.meeting_fits(2026, date!(2026 - 11 - 01)));
+        assert!(w.meeting_fits(2026, date!(2027 - 01 - 15)), "a late round");
+        assert!(
+            !w.meeting_fits(2026, date!(2027 - 11 - 01)),
+            "next year's round"
+        );
     }
 }

@@ -312,6 +312,20 @@ impl App {
                 "评议会日期不能晚于今天",
             ));
         }
+        let window = RatingWindow::default();
+        let year_i32 = i32::try_from(year).unwrap_or(i32::MAX);
+        if !window.meeting_fits(year_i32, meeting) {
+            return Err(ServiceError::field(
+                "meeting_on",
+                "outside_window",
+                format!(
+                    "{year} 年度的述职评议会应在 {} 之后召开",
+                    window
+                        .opens(year_i32)
+                        .map_or_else(String::new, date::format)
+                ),
+            ));
+        }
         input
             .votes
             .check()

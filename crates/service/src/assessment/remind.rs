@@ -1,14 +1,15 @@
-//! The reminders of 组织建设: rectification items past their deadline, problems whose step is
-//! past its due day, and contact points behind their year's visits. Each is keyed so that the
-//! job writes it once: a plan once a month while it stays behind, a problem once per step, the
-//! points once a quarter.
+//! The reminders of 组织建设: rectification items past their deadline (a weak organization's
+//! plan, a secretary's ledger), problems whose step is past its due day, and contact points
+//! behind their year's visits. Each is keyed so that the job writes it once: a plan once a
+//! month while it stays behind, a problem once per step, a secretary's item once, the points
+//! once a quarter.
 
 use std::collections::BTreeMap;
 
 use dangjian_domain::assessment::problem::ProblemState;
 use dangjian_domain::assessment::visits;
 use dangjian_domain::{date, life, path, remind};
-use dangjian_store::assessment::{contact, weak};
+use dangjian_store::assessment::{contact, people, weak};
 use dangjian_store::notification::NewNotification;
 use time::Date;
 
@@ -80,6 +81,26 @@ impl App {
                     link: format!("/problems/{}", p.id),
                 });
             }
+        }
+
+        // The level above follows a secretary's rectification up: it hears of each item late.
+        let items = people::overdue_items(&mut conn, &on).await?;
+        let paths: Vec<&str> = items.iter().map(|i| i.org_path.as_str()).collect();
+        let places = crate::orgs::places_below_towns(&mut conn, &paths).await?;
+        for (i, place) in items.iter().zip(places) {
+            out.push(NewNotification {
+                org_id: i.level_id,
+                kind: "secretary_item_overdue".into(),
+                dedupe_key: remind::key(
+                    "secretary_item_overdue",
+                    i.level_id,
+                    &i.id.to_string(),
+                    "",
+                ),
+                title: format!("{place}书记{}的述职整改事项已超期", i.secretary_name),
+                body: format!("{}：应于 {} 前完成。", i.content, i.deadline),
+                link: format!("/secretary-ratings?org={}&year={}", i.level_id, i.year),
+            });
         }
 
         let due = visits::due_by(EXPECTED_VISITS, today);

@@ -148,6 +148,34 @@ pub async fn items_of_children(
     rs.iter().map(ItemRow::read).collect()
 }
 
+row! {
+    /// A secretary's rectification item past its deadline, with who rated them.
+    #[derive(Debug, Clone)]
+    pub struct OverdueItemRow {
+        pub id: i64,
+        pub content: String,
+        pub deadline: String,
+        pub year: i64,
+        pub org_path: String,
+        pub secretary_name: String,
+        pub level_id: i64,
+    }
+}
+
+/// Every secretary's rectification item not done by its deadline, before `today`.
+pub async fn overdue_items(conn: &mut AnyConnection, today: &str) -> Result<Vec<OverdueItemRow>> {
+    let rs = sqlx::query(
+        "SELECT x.id, x.content, x.deadline, r.year, r.org_path, r.secretary_name, \
+         o.parent_id AS level_id FROM secretary_rectification x \
+         JOIN secretary_rating r ON r.id = x.rating_id JOIN org o ON o.id = r.org_id \
+         WHERE x.done_on IS NULL AND x.deadline < $1 AND o.parent_id IS NOT NULL ORDER BY x.id",
+    )
+    .bind(today)
+    .fetch_all(conn)
+    .await?;
+    rs.iter().map(OverdueItemRow::read).collect()
+}
+
 pub async fn item(conn: &mut AnyConnection, id: i64) -> Result<Option<ItemRow>> {
     let r = sqlx::query(
         "SELECT id, rating_id, content, deadline, done_on FROM secretary_rectification WHERE id = $1",
