@@ -101,7 +101,7 @@ impl App {
             }),
         }
         .ok_or(ServiceError::NotFound)?;
-        policy::check_read(actor, &path)?;
+        policy::check_read_files(actor, &path)?;
         Ok((path, label))
     }
 

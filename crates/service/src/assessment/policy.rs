@@ -103,6 +103,16 @@ pub fn may_work_on_plan(actor: &Actor, org_path: &str) -> bool {
     check_work_on_plan(actor, org_path).is_ok()
 }
 
+/// The files of 组织建设 are the work of those who keep the organization: a plain member's
+/// account reads none (as it exports none), whatever its branch.
+pub fn check_read_files(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    actor.check_visible(org_path)?;
+    if actor.member_home() {
+        return Err(ServiceError::Forbidden("党员账号不能查看考核材料"));
+    }
+    Ok(())
+}
+
 /// A secretary's report and its materials: the rated organization itself (its secretary
 /// writes the report) and the levels above it.
 pub fn check_keep_report(actor: &Actor, org_path: &str) -> ServiceResult<()> {
@@ -176,6 +186,25 @@ pub fn may_keep_projects(actor: &Actor, org_path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_files_are_read_by_those_who_keep_the_organization() {
+        let branch = "/1/7/311/";
+        let member = Actor::for_test(Role::Member, branch);
+        let secretary = Actor::for_test(Role::BranchSecretary, branch);
+        let town = Actor::for_test(Role::TownAdmin, "/1/7/");
+        let other_town = Actor::for_test(Role::TownAdmin, "/1/8/");
+        assert!(matches!(
+            check_read_files(&member, branch),
+            Err(ServiceError::Forbidden(_))
+        ));
+        assert!(check_read_files(&secretary, branch).is_ok());
+        assert!(check_read_files(&town, branch).is_ok());
+        assert!(check_keep_report(&town, branch).is_ok());
+        assert!(check_keep_report(&secretary, branch).is_ok());
+        assert!(check_keep_report(&member, branch).is_err());
+        assert!(check_read_files(&other_town, branch).is_err());
+    }
 
     #[test]
     fn each_level_scores_its_own_stage() {
