@@ -1,8 +1,10 @@
 //! The pages as a browser sees them, and the operational endpoints.
 
 use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
 
-use crate::harness::TestApp;
+use crate::harness::{Browser, TestApp, rows};
+use crate::minutes::PNG;
 use crate::on_both;
 
 on_both!(dashboard_lists_and_forms, async |t: &TestApp| {
@@ -707,7 +709,12 @@ on_both!(
     secretary_ratings_and_service_projects_as_pages,
     async |t: &TestApp| {
         let today = dangjian_service::today();
-        let year = today.year();
+        // The latest round: a year is rated from its November (a late round in January).
+        let year = if u8::from(today.month()) >= 11 {
+            today.year()
+        } else {
+            today.year() - 1
+        };
         let town_id = t.account_named("town-500102013").scope_org_id;
         let town_api = t.api("town-500102013").await;
         let b = t.browser("town-500102013").await;
@@ -986,5 +993,463 @@ on_both!(
             .page("/audit?action=export")
             .await;
         assert!(log.contains("书记述职评议") && log.contains("党群服务中心建设项目"));
+    }
+);
+
+/// A file sent through a page's upload form as htmx sends it: multipart with the CSRF token in
+/// its header. With `htmx` the header htmx adds goes too, and a stored file is answered with
+/// `HX-Redirect` instead of a redirect; the last value is where either points.
+async fn page_upload(
+    b: &Browser,
+    path: &str,
+    name: &str,
+    body: &[u8],
+    htmx: bool,
+) -> (StatusCode, String, Option<String>) {
+    let form = Form::new().part(
+        "file",
+        Part::bytes(body.to_vec()).file_name(name.to_string()),
+    );
+    let mut req = b
+        .client
+        .post(format!("{}{path}", b.base))
+        .header("x-csrf-token", &b.csrf)
+        .multipart(form);
+    if htmx {
+        req = req.header("hx-request", "true");
+    }
+    let r = req.send().await.expect("upload");
+    let to = r
+        .headers()
+        .get(if htmx { "hx-redirect" } else { "location" })
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (r.status(), r.text().await.unwrap_or_default(), to)
+}
+
+/// A download as the browser gets it: status, content type, disposition and bytes.
+async fn page_download(b: &Browser, path: &str) -> (StatusCode, String, String, Vec<u8>) {
+    let r = b
+        .client
+        .get(format!("{}{path}", b.base))
+        .send()
+        .await
+        .expect("download");
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (mime, disposition) = (header("content-type"), header("content-disposition"));
+    let status = r.status();
+    let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+    (status, mime, disposition, body)
+}
+
+/// The files block with this element id: it holds no `div` of its own, so it ends at the
+/// first `</div>`.
+fn files_block(html: &str, id: &str) -> String {
+    let start = html
+        .find(&format!("<div id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no block {id} in {html}"));
+    let rest = &html[start..];
+    rest[..rest.find("</div>").expect("the block's end")].to_string()
+}
+
+/// The ids of the files linked as `{base}/{id}`, once each, in the page's order.
+fn file_ids(html: &str, base: &str) -> Vec<i64> {
+    let marker = format!("href=\"{base}/");
+    let mut ids = Vec::new();
+    for (i, _) in html.match_indices(&marker) {
+        let id = html[i + marker.len()..]
+            .split('"')
+            .next()
+            .and_then(|n| n.parse::<i64>().ok());
+        if let Some(id) = id
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+async fn count(t: &TestApp, sql: &str) -> i64 {
+    let mut conn = t.sql().await;
+    rows(&mut conn, sql).await[0][0]
+        .parse()
+        .unwrap_or_else(|_| panic!("a count from {sql}"))
+}
+
+/// An organization the town rates (a line of its 述职评议), with its path.
+async fn rated_by_town(t: &TestApp) -> (i64, i64) {
+    let town = t.api("town-500102013").await;
+    let (s, v) = town.get_json("/api/v1/secretary-ratings?year=1998").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let org = v["lines"][0]["org_id"]
+        .as_i64()
+        .expect("a line below the town");
+    (t.account_named("town-500102013").scope_org_id, org)
+}
+
+on_both!(
+    rectification_evidence_on_the_listing_page,
+    async |t: &TestApp| {
+        let (_, village) = rated_by_town(t).await;
+        let mut conn = t.sql().await;
+        rows(
+            &mut conn,
+            &format!(
+                "INSERT INTO weak_listing (year, org_id, org_path, state, reasons, proposed_at, decided_on, document_no, updated_at) \
+                 SELECT 1998, id, path, 'listed', '[]', 0, '1998-03-01', '页面测试', 0 FROM org WHERE id = {village}"
+            ),
+        )
+        .await;
+        let id: i64 = rows(
+            &mut conn,
+            &format!("SELECT id FROM weak_listing WHERE year = 1998 AND org_id = {village}"),
+        )
+        .await[0][0]
+            .parse()
+            .expect("the listing");
+        drop(conn);
+        let stored = format!(
+            "SELECT COUNT(*) FROM assessment_file WHERE owner_kind = 'listing' AND owner_id = {id}"
+        );
+        let b = t.browser("town-500102013").await;
+        let page_url = format!("/weak/listings/{id}");
+        let files = format!("/weak/listings/{id}/files");
+
+        let (s, page) = b.page(&page_url).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("<h2>整改佐证材料</h2>"), "{page}");
+        let block = files_block(&page, "listing-files");
+        assert!(
+            block.contains("还没有整改佐证材料") && block.contains(&format!("hx-post=\"{files}\"")),
+            "{block}"
+        );
+
+        // Stored through the form (as htmx sends it): htmx is told to load the page again.
+        let (s, _, to) = page_upload(&b, &files, "整改现场.png", PNG, true).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(to.as_deref(), Some(format!("{page_url}#evidence").as_str()));
+        assert_eq!(count(t, &stored).await, 1);
+        let (_, page) = b.page(&page_url).await;
+        let block = files_block(&page, "listing-files");
+        let ids = file_ids(&block, &files);
+        assert_eq!(ids.len(), 1, "{block}");
+        let file = format!("{files}/{}", ids[0]);
+        assert!(
+            block.contains("整改现场.png")
+                && block.contains(&format!("<img src=\"{file}\""))
+                && block.contains(&format!("action=\"{file}/delete\""))
+                && block.contains("data-confirm="),
+            "a thumbnail, a link and a delete button: {block}"
+        );
+        let (s, mime, disposition, body) = page_download(&b, &file).await;
+        assert_eq!((s, mime.as_str()), (StatusCode::OK, "image/png"));
+        assert!(disposition.starts_with("inline"), "{disposition}");
+        assert_eq!(body, PNG);
+
+        // A PNG named .pdf: the page again, 422, the reason beside the upload, nothing stored.
+        let (s, html, _) = page_upload(&b, &files, "x.pdf", PNG, false).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let block = files_block(&html, "listing-files");
+        assert!(
+            block.contains("data-field=\"file\"") && block.contains("文件内容与扩展名 .pdf 不符"),
+            "{block}"
+        );
+        assert_eq!(count(t, &stored).await, 1);
+
+        // Another town reads none of it.
+        let other = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town")
+            .username
+            .clone();
+        let outsider = t.browser(&other).await;
+        let (s, _, _, body) = page_download(&outsider, &file).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert_ne!(body, PNG);
+
+        // Deleted through its button: back at the evidence, gone from the page and the store.
+        let (s, _, to) = b.post_form(&format!("{file}/delete"), &[]).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(to.as_deref(), Some(format!("{page_url}#evidence").as_str()));
+        assert_eq!(count(t, &stored).await, 0);
+        let (_, page) = b.page(&page_url).await;
+        assert!(file_ids(&page, &files).is_empty(), "{page}");
+        let (s, _, _, _) = page_download(&b, &file).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // Signed off: the evidence stays readable, nothing more is added or removed.
+        let (s, _, _) = page_upload(&b, &files, "验收材料.pdf", b"%PDF-1.4 test", false).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let mut conn = t.sql().await;
+        rows(
+            &mut conn,
+            &format!("UPDATE weak_listing SET state = 'signed_off', signed_off_on = '1998-12-01' WHERE id = {id}"),
+        )
+        .await;
+        drop(conn);
+        let (_, page) = b.page(&page_url).await;
+        let block = files_block(&page, "listing-files");
+        let ids = file_ids(&block, &files);
+        assert_eq!(ids.len(), 1, "{block}");
+        assert!(
+            block.contains("验收材料.pdf")
+                && !block.contains("hx-post")
+                && !block.contains("/delete"),
+            "{block}"
+        );
+        let (s, _, disposition, body) = page_download(&b, &format!("{files}/{}", ids[0])).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(disposition.starts_with("attachment"), "{disposition}");
+        assert_eq!(body, b"%PDF-1.4 test");
+        let (s, html, _) = page_upload(&b, &files, "补充.png", PNG, false).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            files_block(&html, "listing-files").contains("尚未销号的组织才能上传整改材料"),
+            "{html}"
+        );
+        let (s, html, _) = b
+            .post_form(&format!("{files}/{}/delete", ids[0]), &[])
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            files_block(&html, "listing-files").contains("尚未销号的组织才能上传整改材料"),
+            "{html}"
+        );
+        assert_eq!(count(t, &stored).await, 1);
+    }
+);
+
+on_both!(
+    report_files_on_the_secretary_ratings_page,
+    async |t: &TestApp| {
+        let (town, village) = rated_by_town(t).await;
+        let mut conn = t.sql().await;
+        rows(
+            &mut conn,
+            &format!(
+                "INSERT INTO secretary_rating (year, org_id, org_path, secretary_name, report, meeting_on, present, \
+                 good, fairly_good, average, poor, grade, created_at, updated_at) \
+                 SELECT 1998, id, path, '材料书记', '述职要点', '1998-11-20', 30, 20, 5, 5, 0, 'good', 0, 0 FROM org WHERE id = {village}"
+            ),
+        )
+        .await;
+        let rating: i64 = rows(
+            &mut conn,
+            &format!("SELECT id FROM secretary_rating WHERE year = 1998 AND org_id = {village}"),
+        )
+        .await[0][0]
+            .parse()
+            .expect("the rating");
+        drop(conn);
+        let stored = format!(
+            "SELECT COUNT(*) FROM assessment_file WHERE owner_kind = 'secretary_rating' AND owner_id = {rating}"
+        );
+        let b = t.browser("town-500102013").await;
+        let url = format!("/secretary-ratings?org={town}&year=1998");
+        let files = format!("/secretary-ratings/{rating}/files");
+        let block_id = format!("report-files-{rating}");
+        let back = format!("{url}#report-{rating}");
+
+        let (s, page) = b.page(&url).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page.contains("述职报告及材料（1998 年度）"), "{page}");
+        let row = &page[page
+            .find(&format!("id=\"rating-{village}\""))
+            .expect("the line")..];
+        assert!(
+            row[..row.find("</tr>").expect("end")]
+                .contains(&format!("<a href=\"#report-{rating}\">0 份</a>")),
+            "{row}"
+        );
+        let block = files_block(&page, &block_id);
+        let upload = format!("{files}?org={town}&year=1998");
+        assert!(
+            block.contains("还没有述职报告及材料")
+                && block.contains(&format!("hx-post=\"{}\"", upload.replace('&', "&#38;"))),
+            "the upload keeps the level and the year: {block}"
+        );
+
+        let report = b"%PDF-1.7 report".to_vec();
+        let (s, _, to) = page_upload(&b, &upload, "述职报告.pdf", &report, false).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(to.as_deref(), Some(back.as_str()));
+        let (_, page) = b.page(&back).await;
+        let block = files_block(&page, &block_id);
+        let ids = file_ids(&block, &files);
+        assert_eq!(ids.len(), 1, "{block}");
+        assert!(block.contains("述职报告.pdf"), "{block}");
+        assert!(page.contains(&format!("<a href=\"#report-{rating}\">1 份</a>")));
+        let file = format!("{files}/{}", ids[0]);
+        let (s, mime, disposition, body) = page_download(&b, &file).await;
+        assert_eq!((s, mime.as_str()), (StatusCode::OK, "application/pdf"));
+        assert!(disposition.starts_with("attachment"), "{disposition}");
+        assert_eq!(body, report);
+
+        let (s, html, _) = page_upload(&b, &upload, "x.pdf", PNG, false).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let block = files_block(&html, &block_id);
+        assert!(
+            block.contains("data-field=\"file\"") && block.contains("文件内容与扩展名 .pdf 不符"),
+            "the reason beside the line's upload: {block}"
+        );
+        assert!(
+            html.contains("述职报告及材料（1998 年度）"),
+            "the same year again"
+        );
+        assert_eq!(count(t, &stored).await, 1);
+
+        let year = "1998".to_string();
+        let org = town.to_string();
+        let (s, _, to) = b
+            .post_form(
+                &format!("{file}/delete"),
+                &[("org", org.as_str()), ("year", year.as_str())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(to.as_deref(), Some(back.as_str()));
+        assert_eq!(count(t, &stored).await, 0);
+        let (_, page) = b.page(&back).await;
+        assert!(file_ids(&page, &files).is_empty(), "{page}");
+    }
+);
+
+on_both!(
+    project_files_and_pages_of_the_projects_list,
+    async |t: &TestApp| {
+        let (town, village) = rated_by_town(t).await;
+        let b = t.browser("town-500102013").await;
+        let mut conn = t.sql().await;
+        for n in 0..60 {
+            rows(
+                &mut conn,
+                &format!(
+                    "INSERT INTO service_project (org_id, org_path, name, budget_fen, stage, planned_on, created_at, updated_at) \
+                     SELECT id, path, '分页项目{n}', 100, 'planned', '1998-03-01', 0, 0 FROM org WHERE id = {village}"
+                ),
+            )
+            .await;
+        }
+        drop(conn);
+        let project_ids = |html: &str| -> Vec<i64> {
+            html.match_indices("<tr id=\"project-")
+                .filter_map(|(i, m)| {
+                    html[i + m.len()..]
+                        .split('"')
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                })
+                .collect()
+        };
+
+        let (s, first) = b.page(&format!("/service-projects?org={town}")).await;
+        assert_eq!(s, StatusCode::OK);
+        let total: i64 = first
+            .split("id=\"projects-total\">")
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .and_then(|n| n.parse().ok())
+            .expect("a total");
+        assert!(total >= 60, "the total counts every page: {total}");
+        let next = format!("href=\"?org={town}&#38;page=2\" rel=\"next\"");
+        assert!(first.contains(&next), "the pager keeps the level: {first}");
+        assert!(!first.contains("rel=\"prev\""));
+        let one = project_ids(&first);
+        assert_eq!(one.len(), 50);
+        let (s, second) = b
+            .page(&format!("/service-projects?org={town}&page=2"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            second.contains(&format!("href=\"?org={town}&#38;page=1\" rel=\"prev\"")),
+            "{second}"
+        );
+        assert!(second.contains("第 2 / "), "{second}");
+        let two = project_ids(&second);
+        assert!(!two.is_empty());
+        assert!(
+            two.iter().all(|id| !one.contains(id)),
+            "page 2 shows other projects: {one:?} {two:?}"
+        );
+        if total <= 100 {
+            assert_eq!(one.len() + two.len(), usize::try_from(total).unwrap_or(0));
+        }
+        // The stages are the level's, counted over every page, not the rows shown.
+        let planned = count(
+            t,
+            &format!(
+                "SELECT COUNT(*) FROM service_project p JOIN org t ON t.id = {town} \
+                 WHERE p.stage = 'planned' AND p.org_path LIKE t.path || '%'"
+            ),
+        )
+        .await;
+        assert!(planned >= 60);
+        assert!(
+            second.contains(&format!("<b id=\"projects-planned\">{planned}</b>")),
+            "{second}"
+        );
+
+        // A project on page 2 keeps its photos; the way back is page 2.
+        let project = two[0];
+        let files = format!("/service-projects/{project}/files");
+        let upload = format!("{files}?org={town}&page=2");
+        let block_id = format!("project-files-{project}");
+        let back = format!("/service-projects?org={town}&page=2#files-of-{project}");
+        let stored = format!(
+            "SELECT COUNT(*) FROM assessment_file WHERE owner_kind = 'project' AND owner_id = {project}"
+        );
+        let block = files_block(&second, &block_id);
+        assert!(
+            block.contains(&format!("hx-post=\"{}\"", upload.replace('&', "&#38;"))),
+            "{block}"
+        );
+        let (s, _, to) = page_upload(&b, &upload, "外景.png", PNG, false).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(to.as_deref(), Some(back.as_str()));
+        let (_, page) = b.page(&back).await;
+        let block = files_block(&page, &block_id);
+        let ids = file_ids(&block, &files);
+        assert_eq!(ids.len(), 1, "{block}");
+        let file = format!("{files}/{}", ids[0]);
+        assert!(
+            block.contains("外景.png") && block.contains(&format!("<img src=\"{file}\"")),
+            "{block}"
+        );
+        let (s, _, _, body) = page_download(&b, &file).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(body, PNG);
+
+        let (s, html, _) = page_upload(&b, &upload, "x.pdf", PNG, false).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            files_block(&html, &block_id).contains("文件内容与扩展名 .pdf 不符"),
+            "the page it came from, with the reason: {html}"
+        );
+        assert_eq!(count(t, &stored).await, 1);
+
+        let page_no = "2".to_string();
+        let org = town.to_string();
+        let (s, _, to) = b
+            .post_form(
+                &format!("{file}/delete"),
+                &[("org", org.as_str()), ("page", page_no.as_str())],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(to.as_deref(), Some(back.as_str()));
+        assert_eq!(count(t, &stored).await, 0);
+        let (_, page) = b.page(&back).await;
+        assert!(file_ids(&page, &files).is_empty());
+        let (s, _, _, _) = page_download(&b, &file).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
     }
 );

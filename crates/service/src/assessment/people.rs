@@ -154,8 +154,10 @@ pub struct ProjectList {
     pub org_id: i64,
     pub org_name: String,
     pub items: Vec<ServiceProject>,
-    /// Projects of the level (all pages).
+    /// Projects of the level (all pages), and by stage.
     pub total: i64,
+    pub planned: i64,
+    pub building: i64,
     pub page: i64,
     pub per_page: i64,
     pub completed: i64,
@@ -453,9 +455,9 @@ impl App {
             None => self.home_org(actor).await?,
         };
         let mut conn = self.db.conn().await?;
-        let (total, completed, budget_fen) = store::project_totals(&mut conn, &o.path).await?;
+        let totals = store::project_totals(&mut conn, &o.path).await?;
         if page.is_none() {
-            crate::export::check_size(total, "个项目")?;
+            crate::export::check_size(totals.total, "个项目")?;
         }
         let rows = store::projects(
             &mut conn,
@@ -480,11 +482,13 @@ impl App {
             })
             .collect();
         Ok(ProjectList {
-            total,
-            completed,
-            budget_fen,
+            total: totals.total,
+            planned: totals.planned,
+            building: totals.building,
+            completed: totals.completed,
+            budget_fen: totals.budget_fen,
             page: page.unwrap_or(1),
-            per_page: page.map_or(total, |_| PROJECTS_PER_PAGE),
+            per_page: page.map_or(totals.total, |_| PROJECTS_PER_PAGE),
             may_create: policy::may_keep_projects(actor, &o.path),
             org_id: o.id,
             org_name: o.name,

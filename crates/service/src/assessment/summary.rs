@@ -83,7 +83,7 @@ impl App {
                 on_time: acc.on_time + t,
                 late: acc.late + l,
             });
-        let (projects, projects_completed, _) = people::project_totals(&mut conn, &o.path).await?;
+        let projects = people::project_totals(&mut conn, &o.path).await?;
         Ok(AssessmentSummary {
             org_id: o.id,
             year,
@@ -99,8 +99,8 @@ impl App {
             visits_expected: open_points * super::contact::EXPECTED_VISITS,
             on_time_permille: problems.on_time_permille(),
             problems,
-            projects,
-            projects_completed,
+            projects: projects.total,
+            projects_completed: projects.completed,
         })
     }
 }

@@ -264,16 +264,33 @@ pub async fn projects(
     rs.iter().map(ProjectRow::read).collect()
 }
 
-/// The projects inside a subtree: how many, how many completed, and their budget in fen.
-pub async fn project_totals(conn: &mut AnyConnection, root_path: &str) -> Result<(i64, i64, i64)> {
-    let mut sql = Sql::new(
-        "SELECT COUNT(*) AS n, \
-         CAST(COALESCE(SUM(CASE WHEN p.stage = 'completed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS done, \
-         CAST(COALESCE(SUM(p.budget_fen), 0) AS BIGINT) AS budget FROM service_project p WHERE 1 = 1",
-    );
+row! {
+    /// A subtree's projects counted: by stage, and their budget in fen.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct ProjectTotals {
+        pub total: i64,
+        pub planned: i64,
+        pub building: i64,
+        pub completed: i64,
+        pub budget_fen: i64,
+    }
+}
+
+pub async fn project_totals(conn: &mut AnyConnection, root_path: &str) -> Result<ProjectTotals> {
+    let count = |stage: &str| {
+        format!(
+            "CAST(COALESCE(SUM(CASE WHEN p.stage = '{stage}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS {stage}"
+        )
+    };
+    let mut sql = Sql::new(&format!(
+        "SELECT COUNT(*) AS total, {}, {}, {}, \
+         CAST(COALESCE(SUM(p.budget_fen), 0) AS BIGINT) AS budget_fen FROM service_project p WHERE 1 = 1",
+        count("planned"),
+        count("building"),
+        count("completed"),
+    ));
     sql.within("p.org_path", root_path);
-    let r = sql.fetch_one(conn).await?;
-    Ok((r.try_get("n")?, r.try_get("done")?, r.try_get("budget")?))
+    ProjectTotals::read(&sql.fetch_one(conn).await?)
 }
 
 pub struct ProjectWrite<'a> {

@@ -136,11 +136,21 @@
     if (q && !window.confirm(q)) { evt.preventDefault(); }
   });
 
+  // A form marked data-swap-refused is answered 422 with the page showing why it was refused:
+  // that answer is shown (htmx leaves 4xx answers out by default).
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var elt = evt.target;
+    if (evt.detail.xhr.status === 422 && elt && elt.closest && elt.closest("[data-swap-refused]")) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+
   // An upload refused before it reached a handler (too large) has no fragment to show:
   // say so where the form shows its answers.
   document.addEventListener("htmx:responseError", function (evt) {
     var form = evt.detail.elt && evt.detail.elt.closest ? evt.detail.elt.closest("form") : null;
-    var target = form ? form.querySelector("#upload-result") : null;
+    var target = form ? form.querySelector("#upload-result, [data-upload-result]") : null;
     if (!target) { return; }
     var status = evt.detail.xhr.status;
     var p = document.createElement("p");

@@ -260,6 +260,19 @@ pub(crate) fn routes() -> Table {
         )
         .post("/weak/listings/{id}/support", assessment::weak::set_support)
         .post("/weak/listings/{id}/sign-offs", assessment::weak::sign_off)
+        .post_upload(
+            "/weak/listings/{id}/files",
+            assessment::weak::upload_file,
+            MAX_UPLOAD_BYTES,
+        )
+        .get(
+            "/weak/listings/{id}/files/{file_id}",
+            assessment::weak::download_file,
+        )
+        .post(
+            "/weak/listings/{id}/files/{file_id}/delete",
+            assessment::weak::delete_file,
+        )
         .get("/red-flags", assessment::red_flag::list)
         .post("/red-flags", assessment::red_flag::award)
         .get("/red-flags/export.xlsx", assessment::red_flag::export)
@@ -292,6 +305,19 @@ pub(crate) fn routes() -> Table {
             "/secretary-rating-items/{id}/done",
             assessment::people::finish_item,
         )
+        .post_upload(
+            "/secretary-ratings/{id}/files",
+            assessment::people::upload_report_file,
+            MAX_UPLOAD_BYTES,
+        )
+        .get(
+            "/secretary-ratings/{id}/files/{file_id}",
+            assessment::people::download_report_file,
+        )
+        .post(
+            "/secretary-ratings/{id}/files/{file_id}/delete",
+            assessment::people::delete_report_file,
+        )
         .get("/service-projects", assessment::people::projects)
         .post("/service-projects", assessment::people::create_project)
         .get(
@@ -301,6 +327,19 @@ pub(crate) fn routes() -> Table {
         .post(
             "/service-projects/{id}/advance",
             assessment::people::advance_project,
+        )
+        .post_upload(
+            "/service-projects/{id}/files",
+            assessment::people::upload_project_file,
+            MAX_UPLOAD_BYTES,
+        )
+        .get(
+            "/service-projects/{id}/files/{file_id}",
+            assessment::people::download_project_file,
+        )
+        .post(
+            "/service-projects/{id}/files/{file_id}/delete",
+            assessment::people::delete_project_file,
         )
 }
 

@@ -7,6 +7,7 @@
 //! over their pages.
 
 pub(super) mod contact;
+mod files;
 pub(super) mod people;
 pub(super) mod problem;
 pub(super) mod red_flag;

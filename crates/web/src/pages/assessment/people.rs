@@ -1,18 +1,21 @@
 //! 书记述职评议 and 阵地建设 pages. A level's ratings of the secretaries directly below it:
 //! each organization with its secretary, the meeting's votes, the approval of 好 and 较好, the
 //! grade and the rectification that follows, with the forms of the level that rates them
-//! (enter or correct a rating, add an item, mark one done). And the level's service-centre
-//! projects (党群服务中心) with their budget, stage and dates, the form of a new one and the
-//! move of each to its next stage. Both export as xlsx.
+//! (enter or correct a rating, add an item, mark one done), and each rated secretary's report
+//! and materials as files. And the level's service-centre projects (党群服务中心), 50 a page,
+//! with their budget, stage, dates and photos, the form of a new one and the move of each to
+//! its next stage. Both export as xlsx.
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::assessment::rating::{Grade, RatingWindow, Votes};
 use dangjian_domain::dues::fen_to_yuan;
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{FieldError, date};
 use dangjian_report::{Cell, Table};
+use dangjian_service::assessment::files::Owner;
 use dangjian_service::assessment::people::{
     ProjectInput, ProjectList, RatingLine, SecretaryRatingInput, SecretaryRatings, ServiceProject,
 };
@@ -20,15 +23,16 @@ use dangjian_service::orgs::Org;
 use dangjian_service::{ServiceError, today};
 use serde::Deserialize;
 
+use super::files::{self, Back, FilesBlock};
 use super::problem::permille_text;
 use super::{NAV, Tab, past_years, tabs};
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::extract::{PageForm, PagePath, PageQuery, PageUpload};
 use crate::pages::request::public::{Pick, PickGroup};
 use crate::pages::{FormErrors, FormOutcome, download, parse_id, render_with};
 use crate::session::Auth;
-use crate::view::{Choice, Layout};
+use crate::view::{Choice, Layout, Pager};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -149,6 +153,8 @@ enum Refused {
     Item(i64, ItemForm),
     /// Marking the item with this id done.
     Done(i64),
+    /// An upload to, or a delete from, the files of the rating with this id.
+    File(i64),
 }
 
 /// One organization's line: its rating, and the forms that enter or correct it.
@@ -176,6 +182,8 @@ pub struct RatingRow {
     /// The line's forms are shown open: one of them was refused.
     open: bool,
     errs: FormErrors,
+    /// The report and its materials (shown once rated).
+    files: FilesBlock,
 }
 
 /// An item of the rectification ledger.
@@ -306,6 +314,17 @@ async fn ratings_page(
             },
             open: false,
             errs: FormErrors::default(),
+            files: FilesBlock::new(
+                format!("report-files-{rating_id}"),
+                format!("/secretary-ratings/{rating_id}/files"),
+                &l.files,
+                l.may_attach,
+                "述职报告及材料",
+            )
+            .back(vec![
+                ("org", r.org_id.to_string()),
+                ("year", r.year.to_string()),
+            ]),
         };
         match std::mem::replace(&mut refused, Refused::None) {
             Refused::Rate(id, typed) if id == l.org_id => {
@@ -317,6 +336,9 @@ async fn ratings_page(
                 row.item = typed;
                 row.open = true;
                 row.errs = FormErrors(errors.0.clone());
+            }
+            Refused::File(id) if rating_id != 0 && id == rating_id => {
+                row.files.refused(&errors.0);
             }
             other => refused = other,
         }
@@ -510,6 +532,67 @@ pub async fn finish_item(
     }
 }
 
+/// Back to the level's ratings of the year the page showed, at the rating's files.
+fn report_url(id: i64, back: &Back) -> String {
+    let anchor = format!("report-{id}");
+    level_url(
+        "/secretary-ratings",
+        parse_id(&back.org),
+        parse_id(&back.year),
+        &anchor,
+    )
+}
+
+async fn report_file_refused(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    back: &Back,
+    errs: Vec<FieldError>,
+) -> PageResult<Response> {
+    let level = (
+        parse_id(&back.org),
+        parse_id(&back.year).unwrap_or_else(latest_round),
+    );
+    ratings_page(st, auth, level, Refused::File(id), FormErrors(errs)).await
+}
+
+/// The report of a rated secretary or its materials: `?org=&year=` names the page to go back
+/// to.
+pub async fn upload_report_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    PagePath(id): PagePath<i64>,
+    PageQuery(back): PageQuery<Back>,
+    PageUpload(u): PageUpload,
+) -> PageResult<Response> {
+    match files::attach(&st, &auth, Owner::Report(id), &u).await? {
+        Ok(()) => Ok(files::back_to(&headers, &report_url(id, &back))),
+        Err(errs) => report_file_refused(&st, &auth, id, &back, errs).await,
+    }
+}
+
+pub async fn download_report_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath((id, file_id)): PagePath<(i64, i64)>,
+) -> PageResult<Response> {
+    files::download(&st, &auth, Owner::Report(id), file_id).await
+}
+
+pub async fn delete_report_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath((id, file_id)): PagePath<(i64, i64)>,
+    PageForm(back): PageForm<Back>,
+) -> PageResult<Response> {
+    match files::delete(&st, &auth, Owner::Report(id), file_id).await? {
+        Ok(()) => Ok(Redirect::to(&report_url(id, &back)).into_response()),
+        Err(errs) => report_file_refused(&st, &auth, id, &back, errs).await,
+    }
+}
+
 fn book(tables: &[Table], name: &str) -> Result<Response, ServiceError> {
     let bytes =
         dangjian_report::xlsx(tables).map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))?;
@@ -620,6 +703,7 @@ pub async fn ratings_export(
 #[serde(default)]
 pub struct ProjectsQuery {
     org: String,
+    page: String,
 }
 
 /// The form of a new project as typed.
@@ -640,6 +724,7 @@ pub struct ProjectForm {
 #[serde(default)]
 pub struct AdvanceForm {
     org: String,
+    page: String,
     on: String,
 }
 
@@ -660,9 +745,16 @@ pub struct ProjectRow {
     /// The day typed for a refused move, or today.
     on: String,
     error: String,
+    /// Photos and documents.
+    files: FilesBlock,
 }
 
-fn project_row(p: &ServiceProject, today: &str) -> ProjectRow {
+fn project_row(
+    p: &ServiceProject,
+    today: &str,
+    may_keep: bool,
+    back: &[(&'static str, String)],
+) -> ProjectRow {
     ProjectRow {
         id: p.id,
         org_name: p.org_name.clone(),
@@ -681,6 +773,14 @@ fn project_row(p: &ServiceProject, today: &str) -> ProjectRow {
         },
         on: today.to_string(),
         error: String::new(),
+        files: FilesBlock::new(
+            format!("project-files-{}", p.id),
+            format!("/service-projects/{}/files", p.id),
+            &p.files,
+            may_keep,
+            "项目照片及材料",
+        )
+        .back(back.to_vec()),
     }
 }
 
@@ -693,9 +793,12 @@ struct ProjectsPage {
     org_name: String,
     lines: Vec<ProjectRow>,
     total: i64,
-    planned: usize,
-    building: usize,
+    planned: i64,
+    building: i64,
     completed: i64,
+    pager: Pager,
+    /// The page shown, for the forms to come back to.
+    page: i64,
     budget: String,
     may_create: bool,
     /// Where a project may be kept (named `communities` for the shared picker's options).
@@ -760,16 +863,31 @@ async fn project_choices(
     Ok(groups)
 }
 
+/// A form of the projects page refused, to show again where it was.
+enum ProjectRefused {
+    None,
+    /// A new project, as typed.
+    Create(ProjectForm),
+    /// The move of the project with this id, with the day typed.
+    Advance(i64, String),
+    /// An upload to, or a delete from, the files of the project with this id.
+    File(i64),
+}
+
 async fn projects_page(
     st: &AppState,
     auth: &Auth,
-    org: Option<i64>,
-    (mut typed, advance): (ProjectForm, Option<(i64, String)>),
+    (org, page): (Option<i64>, Option<i64>),
+    refused: ProjectRefused,
     errors: FormErrors,
 ) -> PageResult<Response> {
     let a = &auth.actor;
-    let p: ProjectList = st.app.service_projects(a, org, None).await?;
+    let p: ProjectList = st.app.service_projects(a, org, page).await?;
     let today = date::format(today());
+    let (mut typed, refused) = match refused {
+        ProjectRefused::Create(f) => (f, ProjectRefused::None),
+        other => (ProjectForm::default(), other),
+    };
     let communities = if p.may_create {
         let level = st.app.org(a, p.org_id).await?;
         project_choices(st, auth, &level, parse_id(&typed.org_id)).await?
@@ -779,19 +897,31 @@ async fn projects_page(
     if typed.planned_on.is_empty() {
         typed.planned_on.clone_from(&today);
     }
-    let mut lines: Vec<ProjectRow> = p.items.iter().map(|x| project_row(x, &today)).collect();
-    if let Some((id, on)) = advance
-        && let Some(row) = lines.iter_mut().find(|x| x.id == id)
-    {
-        row.on = on;
-        row.error = errors
-            .0
-            .iter()
-            .map(|e| e.message.as_str())
-            .collect::<Vec<_>>()
-            .join("；");
+    let back = [("org", p.org_id.to_string()), ("page", p.page.to_string())];
+    let mut lines: Vec<ProjectRow> = p
+        .items
+        .iter()
+        .map(|x| project_row(x, &today, p.may_create, &back))
+        .collect();
+    match refused {
+        ProjectRefused::Advance(id, on) => {
+            if let Some(row) = lines.iter_mut().find(|x| x.id == id) {
+                row.on = on;
+                row.error = errors
+                    .0
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；");
+            }
+        }
+        ProjectRefused::File(id) => {
+            if let Some(row) = lines.iter_mut().find(|x| x.id == id) {
+                row.files.refused(&errors.0);
+            }
+        }
+        ProjectRefused::None | ProjectRefused::Create(_) => {}
     }
-    let stage = |s: &str| p.items.iter().filter(|x| x.stage == s).count();
     let status = errors.status();
     Ok(render_with(
         status,
@@ -801,9 +931,16 @@ async fn projects_page(
             org_id: p.org_id,
             org_name: p.org_name.clone(),
             total: p.total,
-            planned: stage("planned"),
-            building: stage("building"),
+            planned: p.planned,
+            building: p.building,
             completed: p.completed,
+            pager: Pager::new(
+                &[("org", p.org_id.to_string())],
+                p.page,
+                p.per_page.max(1),
+                p.total,
+            ),
+            page: p.page,
             budget: fen_to_yuan(p.budget_fen),
             may_create: p.may_create,
             lines,
@@ -815,7 +952,8 @@ async fn projects_page(
     ))
 }
 
-/// A level's service-centre projects: `?org=` (default: the reader's level).
+/// A level's service-centre projects, 50 a page: `?org=&page=` (default: the reader's level,
+/// the first page).
 pub async fn projects(
     State(st): State<AppState>,
     auth: Auth,
@@ -824,11 +962,79 @@ pub async fn projects(
     projects_page(
         &st,
         &auth,
-        parse_id(&q.org),
-        (ProjectForm::default(), None),
+        (parse_id(&q.org), parse_id(&q.page)),
+        ProjectRefused::None,
         FormErrors::default(),
     )
     .await
+}
+
+/// Back to the page of the level's list the project was on, at `anchor`.
+fn project_url(back: &Back, anchor: &str) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in [("org", &back.org), ("page", &back.page)] {
+        if let Some(n) = parse_id(v) {
+            s.append_pair(k, &n.to_string());
+        }
+    }
+    let q = s.finish();
+    if q.is_empty() {
+        format!("/service-projects#{anchor}")
+    } else {
+        format!("/service-projects?{q}#{anchor}")
+    }
+}
+
+async fn project_file_refused(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    back: &Back,
+    errs: Vec<FieldError>,
+) -> PageResult<Response> {
+    let level = (parse_id(&back.org), parse_id(&back.page));
+    projects_page(st, auth, level, ProjectRefused::File(id), FormErrors(errs)).await
+}
+
+/// A photo or document of a project: `?org=&page=` names the page to go back to.
+pub async fn upload_project_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    PagePath(id): PagePath<i64>,
+    PageQuery(back): PageQuery<Back>,
+    PageUpload(u): PageUpload,
+) -> PageResult<Response> {
+    match files::attach(&st, &auth, Owner::Project(id), &u).await? {
+        Ok(()) => {
+            let to = project_url(&back, &format!("files-of-{id}"));
+            Ok(files::back_to(&headers, &to))
+        }
+        Err(errs) => project_file_refused(&st, &auth, id, &back, errs).await,
+    }
+}
+
+pub async fn download_project_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath((id, file_id)): PagePath<(i64, i64)>,
+) -> PageResult<Response> {
+    files::download(&st, &auth, Owner::Project(id), file_id).await
+}
+
+pub async fn delete_project_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath((id, file_id)): PagePath<(i64, i64)>,
+    PageForm(back): PageForm<Back>,
+) -> PageResult<Response> {
+    match files::delete(&st, &auth, Owner::Project(id), file_id).await? {
+        Ok(()) => {
+            let to = project_url(&back, &format!("files-of-{id}"));
+            Ok(Redirect::to(&to).into_response())
+        }
+        Err(errs) => project_file_refused(&st, &auth, id, &back, errs).await,
+    }
 }
 
 /// The town or the district registers a planned project.
@@ -863,7 +1069,10 @@ pub async fn create_project(
             let to = level_url("/service-projects", org, None, &format!("project-{}", p.id));
             Ok(Redirect::to(&to).into_response())
         }
-        Err(errs) => projects_page(&st, &auth, org, (f, None), FormErrors(errs)).await,
+        Err(errs) => {
+            let refused = ProjectRefused::Create(f);
+            projects_page(&st, &auth, (org, None), refused, FormErrors(errs)).await
+        }
     }
 }
 
@@ -874,7 +1083,11 @@ pub async fn advance_project(
     PagePath(id): PagePath<i64>,
     PageForm(f): PageForm<AdvanceForm>,
 ) -> PageResult<Response> {
-    let org = parse_id(&f.org);
+    let back = Back {
+        org: f.org,
+        page: f.page,
+        year: String::new(),
+    };
     match st
         .app
         .advance_service_project(&auth.actor, id, f.on.trim())
@@ -882,18 +1095,13 @@ pub async fn advance_project(
         .or_form()?
     {
         Ok(p) => {
-            let to = level_url("/service-projects", org, None, &format!("project-{}", p.id));
+            let to = project_url(&back, &format!("project-{}", p.id));
             Ok(Redirect::to(&to).into_response())
         }
         Err(errs) => {
-            projects_page(
-                &st,
-                &auth,
-                org,
-                (ProjectForm::default(), Some((id, f.on))),
-                FormErrors(errs),
-            )
-            .await
+            let level = (parse_id(&back.org), parse_id(&back.page));
+            let refused = ProjectRefused::Advance(id, f.on);
+            projects_page(&st, &auth, level, refused, FormErrors(errs)).await
         }
     }
 }
@@ -1005,5 +1213,28 @@ mod tests {
             level_url("/service-projects", None, None, ""),
             "/service-projects"
         );
+    }
+
+    #[test]
+    fn project_urls_keep_the_level_and_the_page() {
+        let back = Back {
+            org: "7".into(),
+            page: "2".into(),
+            year: String::new(),
+        };
+        assert_eq!(
+            project_url(&back, "files-of-3"),
+            "/service-projects?org=7&page=2#files-of-3"
+        );
+        assert_eq!(
+            project_url(&Back::default(), "project-3"),
+            "/service-projects#project-3"
+        );
+        let garbled = Back {
+            org: "七".into(),
+            page: "2".into(),
+            year: String::new(),
+        };
+        assert_eq!(project_url(&garbled, "x"), "/service-projects?page=2#x");
     }
 }

@@ -1,14 +1,16 @@
 //! 软弱涣散排查整顿 pages: a level's listings of a year with each plan's progress, a town's
 //! screening with its proposal and the district's decision, and a listed organization's
-//! rectification (the plan's three lists, progress, support and acceptance).
+//! rectification (the plan's three lists, progress, evidence, support and acceptance).
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use dangjian_domain::assessment::signoff::SignOffRules;
 use dangjian_domain::assessment::weak::{ListingState, PlanList, WeakRules};
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{FieldError, date};
+use dangjian_service::assessment::files::Owner;
 use dangjian_service::assessment::policy;
 use dangjian_service::assessment::weak::{
     DecisionInput, ItemInput, PlanItem, ProposalInput, Rectification, Screening, SignOffInput,
@@ -17,10 +19,11 @@ use dangjian_service::assessment::weak::{
 use dangjian_service::{ServiceError, today};
 use serde::Deserialize;
 
+use super::files::{self, FilesBlock};
 use super::{NAV, Tab, past_years, tabs};
 use crate::AppState;
 use crate::error::PageResult;
-use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::extract::{PageForm, PagePath, PageQuery, PageUpload};
 use crate::pages::request::public::Pick;
 use crate::pages::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::session::Auth;
@@ -789,6 +792,8 @@ struct ListingPage {
     item_choices: Vec<Choice>,
     progress: Vec<ProgressLine>,
     sign_offs: Vec<SignOffLine>,
+    /// The evidence of the rectification.
+    files: FilesBlock,
     may_support: bool,
     pass_score: i64,
     today: String,
@@ -796,7 +801,7 @@ struct ListingPage {
     progress_form: ProgressForm,
     support: SupportForm,
     sign_off: SignOffForm,
-    /// The form refused: item, progress, support or sign_off.
+    /// The form refused: item, progress, support, sign_off or file.
     which: &'static str,
     errors: FormErrors,
 }
@@ -928,6 +933,16 @@ async fn listing_page(
         department: l.department.clone(),
         first_secretary: l.first_secretary.clone(),
     });
+    let mut files = FilesBlock::new(
+        "listing-files".into(),
+        format!("/weak/listings/{}/files", l.id),
+        &r.files,
+        r.may_work,
+        "整改佐证材料",
+    );
+    if which == "file" {
+        files.refused(&errors.0);
+    }
     let mut sign_off = forms.sign_off;
     let today = date::format(today());
     if sign_off.held_on.is_empty() {
@@ -950,6 +965,7 @@ async fn listing_page(
             item_choices,
             progress,
             sign_offs,
+            files,
             may_support,
             pass_score: SignOffRules::default().pass_score,
             today,
@@ -1069,6 +1085,49 @@ pub async fn set_support(
             listing_page(&st, &auth, id, forms, "support", FormErrors(errs)).await
         }
     }
+}
+
+/// Evidence of the rectification, while the organization is listed; back to the evidence.
+pub async fn upload_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    PagePath(id): PagePath<i64>,
+    PageUpload(u): PageUpload,
+) -> PageResult<Response> {
+    match files::attach(&st, &auth, Owner::Listing(id), &u).await? {
+        Ok(()) => Ok(files::back_to(&headers, &listing_url(id, "evidence"))),
+        Err(errs) => file_refused(&st, &auth, id, errs).await,
+    }
+}
+
+pub async fn download_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath((id, file_id)): PagePath<(i64, i64)>,
+) -> PageResult<Response> {
+    files::download(&st, &auth, Owner::Listing(id), file_id).await
+}
+
+pub async fn delete_file(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath((id, file_id)): PagePath<(i64, i64)>,
+) -> PageResult<Response> {
+    match files::delete(&st, &auth, Owner::Listing(id), file_id).await? {
+        Ok(()) => Ok(Redirect::to(&listing_url(id, "evidence")).into_response()),
+        Err(errs) => file_refused(&st, &auth, id, errs).await,
+    }
+}
+
+async fn file_refused(
+    st: &AppState,
+    auth: &Auth,
+    id: i64,
+    errs: Vec<FieldError>,
+) -> PageResult<Response> {
+    let forms = ListingForms::default();
+    listing_page(st, auth, id, forms, "file", FormErrors(errs)).await
 }
 
 fn sign_off_input(f: &SignOffForm) -> Result<SignOffInput, Vec<FieldError>> {

@@ -29,13 +29,18 @@ impl From<&MeetingFile> for FileView {
         FileView {
             id: f.id,
             name: f.name.clone(),
-            size: if f.size >= 1024 * 1024 {
-                format!("{:.1} MB", f.size as f64 / (1024.0 * 1024.0))
-            } else {
-                format!("{} KB", (f.size + 1023) / 1024)
-            },
+            size: size_text(f.size),
             is_image: f.mime.starts_with("image/"),
         }
+    }
+}
+
+/// A file's size as a list shows it: whole KB rounded up, MB with one decimal.
+pub(crate) fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
     }
 }
 
