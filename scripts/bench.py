@@ -289,6 +289,9 @@ def main():
             ("GET /api/v1/problems/rates, district, last year", f"/api/v1/problems/rates?year={year - 1}"),
             ("GET /api/v1/assessment/summary, district", "/api/v1/assessment/summary"),
             ("GET /api/v1/secretary-ratings, one town", f"/api/v1/secretary-ratings?org={town['scope_org_id']}"),
+            ("secretary ratings page, district (its towns), latest round", "/secretary-ratings"),
+            ("service projects page 1, district", "/service-projects"),
+            ("problem ledger xlsx, district, last year", f"/problems/export.xlsx?year={year - 1}"),
         ]]
         if args.only:
             rows = [r for r in rows if args.only in r[0]]
