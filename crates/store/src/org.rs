@@ -127,14 +127,10 @@ pub async fn in_subtree(
     sql.text(root_path)
         .push(" AND path < ")
         .text(path::upper(root_path));
-    sql.push(" AND closed_on IS NULL AND kind IN (");
-    for (i, k) in kinds.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.text(*k);
-    }
-    sql.push(") ORDER BY path LIMIT ").int(limit);
+    sql.push(" AND closed_on IS NULL AND kind")
+        .texts_in(kinds)
+        .push(" ORDER BY path LIMIT ")
+        .int(limit);
     rows(sql.fetch_all(conn).await?)
 }
 
@@ -164,14 +160,7 @@ pub async fn in_subtree_all(
     sql.text(root_path)
         .push(" AND path < ")
         .text(path::upper(root_path));
-    sql.push(" AND kind IN (");
-    for (i, k) in kinds.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.text(*k);
-    }
-    sql.push(")");
+    sql.push(" AND kind").texts_in(kinds);
     rows(sql.fetch_all(conn).await?)
 }
 

@@ -71,6 +71,31 @@ impl Sql {
             .text(dangjian_domain::path::upper(root_path))
     }
 
+    /// ` IN (…)` with a placeholder per value: the caller writes the column before it and
+    /// keeps the list non-empty (`IN ()` is no SQL).
+    pub fn ints_in(&mut self, values: &[i64]) -> &mut Self {
+        self.push(" IN (");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.int(*v);
+        }
+        self.push(")")
+    }
+
+    /// ` IN (…)` over text values; as [`Sql::ints_in`].
+    pub fn texts_in(&mut self, values: &[&str]) -> &mut Self {
+        self.push(" IN (");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.text(*v);
+        }
+        self.push(")")
+    }
+
     pub fn int(&mut self, v: i64) -> &mut Self {
         self.bind(Arg::Int(Some(v)))
     }
@@ -122,5 +147,29 @@ impl Sql {
 
     pub async fn execute(&self, conn: &mut AnyConnection) -> Result<u64> {
         Ok(self.query(conn).execute(&mut *conn).await?.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_gets_one_placeholder_per_value_in_both_dialects() {
+        let mut sql = Sql::new("SELECT 1 WHERE a = ");
+        sql.int(7)
+            .push(" AND b")
+            .ints_in(&[1, 2])
+            .push(" AND c")
+            .texts_in(&["x"]);
+        assert_eq!(
+            sql.text,
+            "SELECT 1 WHERE a = $1 AND b IN ($2, $3) AND c IN ($4)"
+        );
+        assert_eq!(
+            sql.positional,
+            "SELECT 1 WHERE a = ? AND b IN (?, ?) AND c IN (?)"
+        );
+        assert_eq!(sql.args.len(), 4);
     }
 }

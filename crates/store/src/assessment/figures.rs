@@ -159,14 +159,8 @@ pub async fn counters(
     sql.text(from)
         .push(" AND r.key <= ")
         .text(to)
-        .push(" AND r.metric IN (");
-    for (i, m) in metrics.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.text(*m);
-    }
-    sql.push(")");
+        .push(" AND r.metric")
+        .texts_in(metrics);
     sql.within("o.path", root_path);
     sql.push(" GROUP BY o.path, r.metric");
     read(&sql, conn).await

@@ -58,14 +58,10 @@ pub async fn of(
     let mut sql = Sql::new(
         "SELECT id, owner_id, name, mime, size, created_at FROM assessment_file WHERE owner_kind = ",
     );
-    sql.text(owner_kind).push(" AND owner_id IN (");
-    for (i, id) in owner_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.int(*id);
-    }
-    sql.push(") ORDER BY id");
+    sql.text(owner_kind)
+        .push(" AND owner_id")
+        .ints_in(owner_ids)
+        .push(" ORDER BY id");
     let rs = sql.fetch_all(conn).await?;
     rs.iter().map(FileRow::read).collect()
 }

@@ -182,11 +182,7 @@ pub async fn ratings_under(
     year: i64,
 ) -> Result<Vec<RatingRow>> {
     let mut sql = Sql::new(&format!("SELECT {RATING_COLS} WHERE r.year = "));
-    sql.int(year)
-        .push(" AND r.org_path >= ")
-        .text(root_path)
-        .push(" AND r.org_path < ")
-        .text(dangjian_domain::path::upper(root_path));
+    sql.int(year).within("r.org_path", root_path);
     let rs = sql.fetch_all(conn).await?;
     rs.iter().map(RatingRow::read).collect()
 }
@@ -509,25 +505,13 @@ pub async fn open_objections(conn: &mut AnyConnection, root_path: &str, year: i6
     Ok(r.try_get("n")?)
 }
 
-/// `AND o.kind IN (…)` for the kinds that are rated.
-fn kinds_in(sql: &mut Sql, kinds: &[&str]) {
-    sql.push(" AND o.kind IN (");
-    for (i, k) in kinds.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.text(*k);
-    }
-    sql.push(")");
-}
-
 /// The open organizations of the given kinds in a subtree joined to their rating of a year.
 fn board_from(sql: &mut Sql, root_path: &str, kinds: &[&str], year: i64) {
     sql.push(" FROM org o LEFT JOIN star_rating r ON r.org_id = o.id AND r.year = ")
         .int(year)
         .push(" WHERE o.closed_on IS NULL");
     sql.within("o.path", root_path);
-    kinds_in(sql, kinds);
+    sql.push(" AND o.kind").texts_in(kinds);
 }
 
 /// How many open organizations of the given kinds inside a subtree stand in each state of
@@ -557,14 +541,8 @@ pub async fn star_counts(
     let mut sql = Sql::new("SELECT r.stars, COUNT(*) AS n FROM star_rating r WHERE r.year = ");
     sql.int(year);
     sql.within("r.org_path", root_path);
-    sql.push(" AND r.state IN (");
-    for (i, s) in states.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.text(*s);
-    }
-    sql.push(") GROUP BY r.stars");
+    sql.push(" AND r.state").texts_in(states);
+    sql.push(" GROUP BY r.stars");
     let rs = sql.fetch_all(conn).await?;
     rs.iter()
         .map(|r| Ok((r.try_get("stars")?, r.try_get("n")?)))
@@ -620,14 +598,7 @@ pub async fn ratings_of(
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(&format!("SELECT {RATING_COLS} WHERE r.year = "));
-    sql.int(year).push(" AND r.org_id IN (");
-    for (i, id) in org_ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.int(*id);
-    }
-    sql.push(")");
+    sql.int(year).push(" AND r.org_id").ints_in(org_ids);
     let rs = sql.fetch_all(conn).await?;
     rs.iter().map(RatingRow::read).collect()
 }
