@@ -224,6 +224,14 @@ fn rate_line(name: String, (due, on_time, late): (i64, i64, i64)) -> RateLine {
     }
 }
 
+/// An organization's name as the reader knows it: with its parents below the reader's root
+/// (`orgs::places`), the bare name where that says nothing (the reader's own level).
+fn by_place(names: &std::collections::HashMap<String, String>, path: &str, name: &mut String) {
+    if let Some(place) = names.get(path).filter(|n| !n.is_empty()) {
+        name.clone_from(place);
+    }
+}
+
 /// Problems as the reader sees them, each organization named with its parents below the
 /// reader's root ("花堡社区 / 第二党支部").
 async fn views(
@@ -237,9 +245,7 @@ async fn views(
     Ok(rows
         .into_iter()
         .map(|mut r| {
-            if let Some(name) = names.get(&r.org_path).filter(|n| !n.is_empty()) {
-                r.org_name.clone_from(name);
-            }
+            by_place(&names, &r.org_path, &mut r.org_name);
             view(actor, r.into(), &on)
         })
         .collect())
@@ -396,9 +402,7 @@ impl App {
         Ok(rows
             .into_iter()
             .map(|mut r| {
-                if let Some(name) = names.get(&r.org_path).filter(|n| !n.is_empty()) {
-                    r.org_name.clone_from(name);
-                }
+                by_place(&names, &r.org_path, &mut r.org_name);
                 ContactPoint::from(r)
             })
             .collect())

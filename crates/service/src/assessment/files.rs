@@ -66,68 +66,74 @@ impl Owner {
     }
 }
 
-/// The files of several owners of one kind, by owner: one read for a list.
+/// The files of a list's owners, all of one kind, by owner id: one read for the list.
 pub(crate) async fn files_by_owner(
     conn: &mut dangjian_store::Conn,
-    kind: fn(i64) -> Owner,
-    ids: &[i64],
+    owners: &[Owner],
 ) -> ServiceResult<HashMap<i64, Vec<AssessmentFile>>> {
+    let Some(first) = owners.first() else {
+        return Ok(HashMap::new());
+    };
+    let ids: Vec<i64> = owners.iter().map(|o| o.id()).collect();
     let mut out: HashMap<i64, Vec<AssessmentFile>> = HashMap::new();
-    for f in store::of(conn, kind(0).kind(), ids).await? {
+    for f in store::of(conn, first.kind(), &ids).await? {
         out.entry(f.owner_id).or_default().push(f.into());
     }
     Ok(out)
 }
 
+/// What the checks on an owner's files need to know of it.
+struct Kept {
+    path: String,
+    /// What the audit names it by.
+    label: String,
+    /// False for a listing signed off or not listed: its evidence is closed.
+    open: bool,
+}
+
 impl App {
-    /// The owner's organization and what the audit names it by, once the actor may read it.
-    async fn file_owner(&self, actor: &Actor, owner: Owner) -> ServiceResult<(String, String)> {
+    /// The owner as its files' checks need it, once the actor may read it.
+    async fn file_owner(&self, actor: &Actor, owner: Owner) -> ServiceResult<Kept> {
         let mut conn = self.db.conn().await?;
-        let (path, label) = match owner {
-            Owner::Report(id) => people::rating(&mut conn, id).await?.map(|r| {
-                (
-                    r.org_path,
-                    format!("{} {} 年述职", r.secretary_name, r.year),
-                )
+        let kept = match owner {
+            Owner::Report(id) => people::rating(&mut conn, id).await?.map(|r| Kept {
+                label: format!("{} {} 年述职", r.secretary_name, r.year),
+                path: r.org_path,
+                open: true,
             }),
-            Owner::Project(id) => people::project(&mut conn, id)
-                .await?
-                .map(|p| (p.org_path, format!("{} {}", p.org_name, p.name))),
-            Owner::Listing(id) => weak::listing(&mut conn, id).await?.map(|l| {
-                (
-                    l.org_path,
-                    format!("{} {} 年软弱涣散整改", l.org_name, l.year),
-                )
+            Owner::Project(id) => people::project(&mut conn, id).await?.map(|p| Kept {
+                label: format!("{} {}", p.org_name, p.name),
+                path: p.org_path,
+                open: true,
+            }),
+            Owner::Listing(id) => weak::listing(&mut conn, id).await?.map(|l| Kept {
+                label: format!("{} {} 年软弱涣散整改", l.org_name, l.year),
+                open: l.state == ListingState::Listed.as_str(),
+                path: l.org_path,
             }),
         }
         .ok_or(ServiceError::NotFound)?;
-        policy::check_read_files(actor, &path)?;
-        Ok((path, label))
+        policy::check_read_files(actor, &kept.path)?;
+        Ok(kept)
     }
 
     /// Whether the actor may add and remove the owner's files; an owner out of scope is
     /// missing.
     async fn check_keep_files(&self, actor: &Actor, owner: Owner) -> ServiceResult<String> {
-        let (path, label) = self.file_owner(actor, owner).await?;
+        let kept = self.file_owner(actor, owner).await?;
         match owner {
-            Owner::Report(_) => policy::check_keep_report(actor, &path)?,
-            Owner::Project(_) => policy::check_keep_projects(actor, &path)?,
-            Owner::Listing(id) => {
-                policy::check_work_on_plan(actor, &path)?;
-                let mut conn = self.db.conn().await?;
-                let listed = weak::listing(&mut conn, id)
-                    .await?
-                    .is_some_and(|l| l.state == ListingState::Listed.as_str());
-                if !listed {
-                    return Err(ServiceError::field(
-                        "file",
-                        "not_listed",
-                        "只有列入整顿、尚未销号的组织才能上传整改材料",
-                    ));
-                }
-            }
+            Owner::Report(_) => policy::check_keep_report(actor, &kept.path)?,
+            Owner::Project(_) => policy::check_keep_projects(actor, &kept.path)?,
+            Owner::Listing(_) => policy::check_work_on_plan(actor, &kept.path)?,
         }
-        Ok(label)
+        if !kept.open {
+            return Err(ServiceError::field(
+                "file",
+                "not_listed",
+                "只有列入整顿、尚未销号的组织才能上传整改材料",
+            ));
+        }
+        Ok(kept.label)
     }
 
     /// Keeps a file with its owner (audited as `assessment.file`).

@@ -221,8 +221,8 @@ impl App {
         for item in store::items_of_children(&mut conn, o.id, year).await? {
             items_of.entry(item.rating_id).or_default().push(item);
         }
-        let rating_ids: Vec<i64> = ratings.iter().map(|r| r.id).collect();
-        let mut files = files_by_owner(&mut conn, Owner::Report, &rating_ids).await?;
+        let owners: Vec<Owner> = ratings.iter().map(|r| Owner::Report(r.id)).collect();
+        let mut files = files_by_owner(&mut conn, &owners).await?;
         let mut lines = Vec::with_capacity(children.len());
         for c in children {
             let rating = ratings
@@ -467,8 +467,8 @@ impl App {
         .await?;
         let paths: Vec<&str> = rows.iter().map(|r| r.org_path.as_str()).collect();
         let mut names = places(&mut conn, actor.read_root()?, &paths).await?;
-        let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-        let mut files = files_by_owner(&mut conn, Owner::Project, &ids).await?;
+        let owners: Vec<Owner> = rows.iter().map(|p| Owner::Project(p.id)).collect();
+        let mut files = files_by_owner(&mut conn, &owners).await?;
         let items = rows
             .into_iter()
             .map(|r| {

@@ -691,7 +691,7 @@ impl App {
             overdue_items: items.iter().filter(|i| i.overdue).count() as i64,
             progress: all(store::progress(&mut conn, l.id).await?),
             sign_offs: all(store::sign_offs(&mut conn, l.id).await?),
-            files: files_by_owner(&mut conn, Owner::Listing, &[l.id])
+            files: files_by_owner(&mut conn, &[Owner::Listing(l.id)])
                 .await?
                 .remove(&l.id)
                 .unwrap_or_default(),
