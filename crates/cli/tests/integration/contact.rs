@@ -8,15 +8,8 @@ use dangjian_domain::assessment::workday::{Calendar, NOTICE_2026};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::{TestApp, rows};
+use crate::harness::{TestApp, refusal, rows};
 use crate::on_both;
-
-fn refusal(v: &Value) -> (&str, &str) {
-    (
-        v["error"]["field"].as_str().unwrap_or_default(),
-        v["error"]["code"].as_str().unwrap_or_default(),
-    )
-}
 
 fn working_days_after(n: u32) -> String {
     Calendar::default()

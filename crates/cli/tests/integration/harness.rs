@@ -112,6 +112,14 @@ pub async fn rows(conn: &mut sqlx::AnyConnection, sql: &str) -> Vec<Vec<String>>
 }
 
 /// Replaces the database name at the end of a PostgreSQL URL.
+/// The field and code of an API refusal (`{"error": {"field", "code", …}}`), empty when absent.
+pub fn refusal(v: &Value) -> (&str, &str) {
+    (
+        v["error"]["field"].as_str().unwrap_or_default(),
+        v["error"]["code"].as_str().unwrap_or_default(),
+    )
+}
+
 pub fn with_database(url: &str, db: &str) -> String {
     let (base, query) = match url.split_once('?') {
         Some((b, q)) => (b, format!("?{q}")),

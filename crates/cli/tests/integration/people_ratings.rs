@@ -6,16 +6,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::TestApp;
+use crate::harness::{TestApp, refusal};
 use crate::minutes::{PNG, upload_to};
 use crate::on_both;
-
-fn refusal(v: &Value) -> (&str, &str) {
-    (
-        v["error"]["field"].as_str().unwrap_or_default(),
-        v["error"]["code"].as_str().unwrap_or_default(),
-    )
-}
 
 on_both!(
     a_town_rates_its_villages_secretaries_and_keeps_its_projects,

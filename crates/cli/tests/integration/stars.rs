@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::{Api, TestApp, rows};
+use crate::harness::{Api, TestApp, refusal, rows};
 use crate::on_both;
 
 async fn scope_id(api: &Api) -> i64 {
@@ -17,14 +17,6 @@ async fn scope_id(api: &Api) -> i64 {
 
 fn this_year() -> i64 {
     i64::from(dangjian_service::today().year())
-}
-
-fn error_field(v: &Value) -> (String, String) {
-    let e = &v["error"];
-    (
-        e["field"].as_str().unwrap_or_default().to_string(),
-        e["code"].as_str().unwrap_or_default().to_string(),
-    )
 }
 
 /// Scores for every item typed by hand: full points, no deductions.
@@ -95,13 +87,13 @@ on_both!(
                 .post(&sheet_path, &json!({ "action": "save", "scores": scores }))
                 .await;
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-            assert_eq!(error_field(&v).0, field, "{v}");
+            assert_eq!(refusal(&v).0, field, "{v}");
         }
         let (s, v) = secretary
             .post(&sheet_path, &json!({ "action": "submit", "scores": [] }))
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-        assert_eq!(error_field(&v), ("scores".into(), "incomplete".into()));
+        assert_eq!(refusal(&v), ("scores", "incomplete"));
         assert_eq!(stored_ratings(t, branch).await, "0");
 
         // Another town does not see the branch at all.
@@ -140,7 +132,7 @@ on_both!(
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-        assert_eq!(error_field(&v), ("scheme".into(), "fixed".into()));
+        assert_eq!(refusal(&v), ("scheme", "fixed"));
 
         // The town finds it on its board and lowers an item, with a reason only.
         let town = t.api("town-500102013").await;
@@ -162,7 +154,7 @@ on_both!(
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-        assert_eq!(error_field(&v), ("reason".into(), "reason_required".into()));
+        assert_eq!(refusal(&v), ("reason", "reason_required"));
         let lower = json!({ "code": "1.2", "score_tenths": 60, "reason": "班子分工未落实到人" });
         let (s, v) = town
             .post(
@@ -215,7 +207,7 @@ on_both!(
             )
             .await;
         assert_eq!(
-            (s, error_field(&v).0.as_str()),
+            (s, refusal(&v).0),
             (StatusCode::UNPROCESSABLE_ENTITY, "content")
         );
         let (s, v) = member
@@ -236,7 +228,7 @@ on_both!(
         assert_eq!(v["objections"][0]["answer"], "经复核，维持原评定");
         let (s, v) = admin.post(&answer, &json!({ "answer": "再答" })).await;
         assert_eq!(
-            (s, error_field(&v).1.as_str()),
+            (s, refusal(&v).1),
             (StatusCode::UNPROCESSABLE_ENTITY, "answered")
         );
 

@@ -7,7 +7,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::{TestApp, rows};
+use crate::harness::{TestApp, refusal, rows};
 use crate::minutes::{PNG, upload_to};
 use crate::on_both;
 
@@ -17,13 +17,6 @@ fn year() -> i64 {
 
 fn today() -> String {
     dangjian_service::today().to_string()
-}
-
-fn refusal(v: &Value) -> (&str, &str) {
-    (
-        v["error"]["field"].as_str().unwrap_or_default(),
-        v["error"]["code"].as_str().unwrap_or_default(),
-    )
 }
 
 on_both!(
