@@ -5,6 +5,7 @@
 pub mod assessment;
 pub mod attachment;
 pub mod bands;
+pub mod cadres;
 pub mod committee;
 pub mod date;
 pub mod dues;
@@ -19,6 +20,7 @@ pub mod member;
 pub mod natural;
 pub mod org;
 pub mod path;
+pub mod person;
 pub mod phone;
 pub mod recruit;
 pub mod remind;

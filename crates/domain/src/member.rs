@@ -85,7 +85,23 @@ pub fn check_person_name(name: &str, rules: &MemberRules) -> Result<String, Fiel
     Ok(name.to_string())
 }
 
-fn pick<T>(
+/// One of the 56 ethnic groups; blank is 汉族, as on most forms.
+pub fn check_ethnicity(text: &str) -> Result<String, FieldError> {
+    let ethnicity = text.trim();
+    if ethnicity.is_empty() {
+        Ok("汉族".to_string())
+    } else if ETHNICITIES.contains(&ethnicity) {
+        Ok(ethnicity.to_string())
+    } else {
+        Err(FieldError::new(
+            "ethnicity",
+            "invalid_choice",
+            "民族应为 56 个民族之一，如“汉族”",
+        ))
+    }
+}
+
+pub(crate) fn pick<T>(
     field: &'static str,
     label: &str,
     text: &str,
@@ -139,19 +155,7 @@ impl MemberInput {
             ));
         }
 
-        let ethnicity = self.ethnicity.trim();
-        let ethnicity = if ethnicity.is_empty() {
-            Some("汉族".to_string())
-        } else if ETHNICITIES.contains(&ethnicity) {
-            Some(ethnicity.to_string())
-        } else {
-            errs.push(FieldError::new(
-                "ethnicity",
-                "invalid_choice",
-                "民族应为 56 个民族之一，如“汉族”",
-            ));
-            None
-        };
+        let ethnicity = errs.take(check_ethnicity(&self.ethnicity));
         let phone = if self.phone.trim().is_empty() {
             Some(None)
         } else {

@@ -10,6 +10,8 @@ use crate::Result;
 pub enum Column {
     MemberId,
     MemberPhone,
+    PersonId,
+    PersonPhone,
     ApplicantId,
     HouseholdPhone,
     RequestPhone,
@@ -25,9 +27,11 @@ struct Place {
 }
 
 impl Column {
-    pub const ALL: [Column; 6] = [
+    pub const ALL: [Column; 8] = [
         Column::MemberId,
         Column::MemberPhone,
+        Column::PersonId,
+        Column::PersonPhone,
         Column::ApplicantId,
         Column::HouseholdPhone,
         Column::RequestPhone,
@@ -44,6 +48,8 @@ impl Column {
         match self {
             Column::MemberId => p("member", "id", "id_cipher", Some("id_index")),
             Column::MemberPhone => p("member", "id", "phone_cipher", Some("phone_index")),
+            Column::PersonId => p("person", "id", "id_cipher", Some("id_index")),
+            Column::PersonPhone => p("person", "id", "phone_cipher", Some("phone_index")),
             Column::ApplicantId => p("recruit", "id", "id_cipher", Some("id_index")),
             Column::HouseholdPhone => p("household", "id", "phone_cipher", None),
             Column::RequestPhone => p("request", "id", "phone_cipher", Some("phone_index")),
@@ -56,6 +62,8 @@ impl Column {
         match self {
             Column::MemberId => "党员身份证号",
             Column::MemberPhone => "党员手机号",
+            Column::PersonId => "人员身份证号",
+            Column::PersonPhone => "人员手机号",
             Column::ApplicantId => "发展对象身份证号",
             Column::HouseholdPhone => "住户电话",
             Column::RequestPhone => "群众诉求联系电话",

@@ -20,6 +20,7 @@ pub mod member;
 mod migrate;
 pub mod notification;
 pub mod org;
+pub mod person;
 pub mod recruit;
 pub mod request;
 pub mod rollup;

@@ -7,6 +7,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
 
+use crate::person;
 use crate::Result;
 use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
@@ -191,12 +192,14 @@ pub async fn insert(conn: &mut AnyConnection, m: &MemberWrite) -> Result<i64> {
     );
     let row = bind_write(sqlx::query(AssertSqlSafe(sql)), m)
         .bind(now_ms())
-        .fetch_one(conn)
+        .fetch_one(&mut *conn)
         .await?;
+    person::adopt_members(conn).await?;
     Ok(row.try_get("id")?)
 }
 
-/// Many members with ids chosen by the caller, in statements of a few hundred rows.
+/// Many members with ids chosen by the caller, in statements of a few hundred rows. A load in
+/// batches: the caller gives them their persons once at the end (`person::adopt_members`).
 pub async fn insert_bulk(conn: &mut AnyConnection, members: &[(i64, MemberWrite)]) -> Result<()> {
     let now = now_ms();
     for chunk in members.chunks(ROWS_PER_INSERT / 21) {
@@ -225,7 +228,7 @@ pub async fn insert_many(conn: &mut AnyConnection, members: &[MemberWrite]) -> R
         }
         sql.execute(conn).await?;
     }
-    Ok(())
+    person::adopt_members(conn).await
 }
 
 /// Which of these blind indexes of ID numbers are already registered.
@@ -260,9 +263,9 @@ pub async fn update(conn: &mut AnyConnection, id: i64, m: &MemberWrite) -> Resul
     bind_write(q, m)
         .bind(now_ms())
         .bind(id)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
+    person::mirror_member(conn, id).await
 }
 
 /// The path of a member who left the district: no subtree contains it, so every list, count

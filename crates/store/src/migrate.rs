@@ -186,6 +186,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0029_assessment_file.sql"),
         postgres: include_str!("../migrations/postgres/0029_assessment_file.sql"),
     },
+    Migration {
+        version: 30,
+        name: "person",
+        sqlite: include_str!("../migrations/sqlite/0030_person.sql"),
+        postgres: include_str!("../migrations/postgres/0030_person.sql"),
+    },
+    Migration {
+        version: 31,
+        name: "village_committee",
+        sqlite: include_str!("../migrations/sqlite/0031_village_committee.sql"),
+        postgres: include_str!("../migrations/postgres/0031_village_committee.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -155,6 +155,7 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     }
     member::insert_bulk(&mut tx, &batch).await?;
     load::restore_indexes(&mut tx, indexes).await?;
+    dangjian_store::person::adopt_members(&mut tx).await?;
     dangjian_store::committee::insert_bulk(&mut tx, &committees).await?;
     dangjian_store::committee::name_secretaries(&mut tx).await?;
     // Their own stream, so that the figures drawn after them stay as they were.
