@@ -40,7 +40,11 @@ pub struct PersonDraft {
 
 impl PersonInput {
     /// Checks every field; reports all problems at once.
-    pub fn validate(&self, today: Date, rules: &MemberRules) -> Result<PersonDraft, Vec<FieldError>> {
+    pub fn validate(
+        &self,
+        today: Date,
+        rules: &MemberRules,
+    ) -> Result<PersonDraft, Vec<FieldError>> {
         let mut errs = Errors::default();
         let name = errs.take(check_person_name(&self.name, rules));
         let id = errs.take(IdNumber::parse(&self.id_number, today));
@@ -53,15 +57,17 @@ impl PersonInput {
         };
         errs.into_result()?;
         match (name, id, ethnicity, education, phone) {
-            (Some(name), Some(id), Some(ethnicity), Some(education), Some(phone)) => Ok(PersonDraft {
-                name,
-                gender: id.gender(),
-                birth_date: id.birth_date(),
-                id_number: id,
-                ethnicity,
-                education,
-                phone,
-            }),
+            (Some(name), Some(id), Some(ethnicity), Some(education), Some(phone)) => {
+                Ok(PersonDraft {
+                    name,
+                    gender: id.gender(),
+                    birth_date: id.birth_date(),
+                    id_number: id,
+                    ethnicity,
+                    education,
+                    phone,
+                })
+            }
             _ => Err(vec![FieldError::new("name", "invalid", "人员信息不完整")]),
         }
     }
@@ -80,7 +86,9 @@ mod tests {
             education: "本科".into(),
             ..Default::default()
         };
-        let d = p.validate(date!(2026 - 12 - 07), &MemberRules::default()).unwrap();
+        let d = p
+            .validate(date!(2026 - 12 - 07), &MemberRules::default())
+            .unwrap();
         assert_eq!(d.birth_date, date!(1985 - 03 - 17));
         assert_eq!(d.gender, Gender::Male);
         assert_eq!(d.ethnicity, "汉族");
@@ -96,7 +104,9 @@ mod tests {
             education: "博士后".into(),
             ethnicity: "火星族".into(),
         };
-        let errs = p.validate(date!(2026 - 12 - 07), &MemberRules::default()).unwrap_err();
+        let errs = p
+            .validate(date!(2026 - 12 - 07), &MemberRules::default())
+            .unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field).collect();
         for f in ["name", "id_number", "phone", "education", "ethnicity"] {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");

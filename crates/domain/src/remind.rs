@@ -85,6 +85,7 @@ mod tests {
             "problem_overdue",
             "visits_short",
             "secretary_item_overdue",
+            "term_ending",
             "new_kind",
         ] {
             assert_eq!(audience(staff), Audience::Staff, "{staff}");

@@ -7,6 +7,7 @@
 pub mod assessment;
 pub mod audit;
 mod bulk;
+pub mod cadres;
 pub mod committee;
 mod db;
 pub mod dues;

@@ -7,8 +7,8 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
 
-use crate::person;
 use crate::Result;
+use crate::person;
 use crate::row::row;
 use crate::sql::{ROWS_PER_INSERT, Sql, now_ms};
 

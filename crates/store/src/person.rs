@@ -66,7 +66,11 @@ pub async fn many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<PersonRow
     }
     let mut sql = Sql::new(&format!("SELECT {COLS} WHERE p.id"));
     sql.ints_in(ids);
-    sql.fetch_all(conn).await?.iter().map(PersonRow::read).collect()
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(PersonRow::read)
+        .collect()
 }
 
 /// The person with this blind index of an ID number, if one is registered.

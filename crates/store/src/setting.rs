@@ -22,6 +22,8 @@ pub const SORT_NAMES: &str = "sort_names";
 pub const SECURITY_POLICY: &str = "security_policy";
 /// The thresholds of the weak-and-lax screening as JSON (the domain's defaults when absent).
 pub const WEAK_RULES: &str = "weak_rules";
+/// The rules of cadre work (terms, age caps, reserve target, vetting reasons) as JSON.
+pub const CADRE_RULES: &str = "cadre_rules";
 
 pub async fn get(conn: &mut AnyConnection, key: &str) -> Result<Option<String>> {
     let r = sqlx::query("SELECT value FROM setting WHERE key = $1")

@@ -119,7 +119,10 @@ mod tests {
 
     #[test]
     fn seats_parse_by_body_and_know_their_heads() {
-        assert_eq!(Seat::parse(Body::Party, "书记"), Some(Seat::Party(Post::Secretary)));
+        assert_eq!(
+            Seat::parse(Body::Party, "书记"),
+            Some(Seat::Party(Post::Secretary))
+        );
         assert_eq!(Seat::parse(Body::Party, "主任"), None);
         let director = Seat::parse(Body::Residents, "主任").unwrap();
         assert!(director.is_head() && director.is_single());

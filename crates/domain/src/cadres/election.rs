@@ -56,7 +56,10 @@ pub fn check_age(seat: Seat, birth: Date, on: Date, rules: &CadreRules) -> Resul
         return Err(FieldError::new(
             "post",
             "too_old",
-            format!("{}人选年龄一般不超过 {cap} 岁（此人 {age} 岁）", seat.label()),
+            format!(
+                "{}人选年龄一般不超过 {cap} 岁（此人 {age} 岁）",
+                seat.label()
+            ),
         ));
     }
     Ok(())
@@ -104,11 +107,7 @@ pub struct Candidate {
 /// post filled twice, at least one elected.
 pub fn check_result(candidates: &[Candidate], elected: &[i64]) -> Result<(), FieldError> {
     if elected.is_empty() {
-        return Err(FieldError::new(
-            "elected",
-            "required",
-            "请选择当选人员",
-        ));
+        return Err(FieldError::new("elected", "required", "请选择当选人员"));
     }
     let mut seats = HashSet::new();
     for id in elected {
@@ -123,7 +122,15 @@ pub fn check_result(candidates: &[Candidate], elected: &[i64]) -> Result<(), Fie
             return Err(FieldError::new(
                 "elected",
                 "not_vetted",
-                format!("{}{}县级联审，不能当选", c.name, if c.vetting == Vetting::Refused { "未通过" } else { "尚未完成" }),
+                format!(
+                    "{}{}县级联审，不能当选",
+                    c.name,
+                    if c.vetting == Vetting::Refused {
+                        "未通过"
+                    } else {
+                        "尚未完成"
+                    }
+                ),
             ));
         }
         if c.seat.is_single() && !seats.insert(c.seat) {
@@ -181,9 +188,14 @@ mod tests {
     fn a_refusal_needs_a_reason_from_the_list() {
         let r = CadreRules::default();
         assert_eq!(check_vetting(Vetting::Passed, Some("x"), &r), Ok(None));
-        assert_eq!(check_vetting(Vetting::Refused, None, &r).unwrap_err().field, "reason");
         assert_eq!(
-            check_vetting(Vetting::Refused, Some("看着不顺眼"), &r).unwrap_err().code,
+            check_vetting(Vetting::Refused, None, &r).unwrap_err().field,
+            "reason"
+        );
+        assert_eq!(
+            check_vetting(Vetting::Refused, Some("看着不顺眼"), &r)
+                .unwrap_err()
+                .code,
             "invalid_choice"
         );
         let ok = check_vetting(Vetting::Refused, Some("受过刑事处罚"), &r).unwrap();

@@ -51,7 +51,11 @@ impl CadreRules {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errs = Vec::new();
         if !(1..=10).contains(&self.term_years) {
-            errs.push(FieldError::new("term_years", "out_of_range", "任期应为 1–10 年"));
+            errs.push(FieldError::new(
+                "term_years",
+                "out_of_range",
+                "任期应为 1–10 年",
+            ));
         }
         if !(1..=24).contains(&self.term_reminder_months) {
             errs.push(FieldError::new(
@@ -65,7 +69,11 @@ impl CadreRules {
             ("member_max_age", self.member_max_age),
         ] {
             if !(30..=80).contains(&age) {
-                errs.push(FieldError::new(field, "out_of_range", "年龄上限应为 30–80 岁"));
+                errs.push(FieldError::new(
+                    field,
+                    "out_of_range",
+                    "年龄上限应为 30–80 岁",
+                ));
             }
         }
         if !(0..=50).contains(&self.reserve_target) {
@@ -77,7 +85,9 @@ impl CadreRules {
         }
         let reasons: Vec<&str> = self.vetting_reasons.iter().map(|r| r.trim()).collect();
         if reasons.is_empty()
-            || reasons.iter().any(|r| r.is_empty() || r.chars().count() > 50)
+            || reasons
+                .iter()
+                .any(|r| r.is_empty() || r.chars().count() > 50)
             || (1..reasons.len()).any(|i| reasons[..i].contains(&reasons[i]))
         {
             errs.push(FieldError::new(
@@ -112,7 +122,12 @@ mod tests {
             vetting_reasons: vec!["村霸".into(), "村霸".into()],
             ..Default::default()
         };
-        let fields: Vec<&str> = bad.validate().unwrap_err().iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = bad
+            .validate()
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["term_years", "head_max_age", "vetting_reasons"]);
     }
 

@@ -141,7 +141,10 @@ mod tests {
         assert_eq!(s.cross_posted, 2);
         assert_eq!(s.people, 4);
         assert_eq!(s.women, 2);
-        assert_eq!((s.high_school_plus, s.college_plus, s.bachelor_plus), (3, 2, 1));
+        assert_eq!(
+            (s.high_school_plus, s.college_plus, s.bachelor_plus),
+            (3, 2, 1)
+        );
         // Ages 46, 26, 51, 30.
         assert_eq!(s.under_35, 2);
         assert_eq!(s.average_age, 38.3);
@@ -149,6 +152,9 @@ mod tests {
 
     #[test]
     fn nobody_counted_gives_zeros() {
-        assert_eq!(TermStats::of(&[], date!(2021 - 06 - 01)), TermStats::default());
+        assert_eq!(
+            TermStats::of(&[], date!(2021 - 06 - 01)),
+            TermStats::default()
+        );
     }
 }

@@ -5,7 +5,7 @@
 pub mod contact;
 pub(crate) mod figures;
 pub mod files;
-mod input;
+pub(crate) mod input;
 mod model;
 pub mod people;
 pub mod policy;

@@ -23,7 +23,9 @@ pub struct Reencrypted {
 /// The blind index kept beside a column, computed as the code that writes the column does.
 fn index(column: Column, crypto: &Crypto, plain: &str) -> Option<String> {
     match column {
-        Column::MemberId | Column::PersonId | Column::ApplicantId => Some(crypto.blind_index("id", plain)),
+        Column::MemberId | Column::PersonId | Column::ApplicantId => {
+            Some(crypto.blind_index("id", plain))
+        }
         Column::MemberPhone | Column::PersonPhone => Some(crypto.blind_index("phone", plain)),
         Column::RequestPhone => Some(crate::request::public::phone_index(crypto, plain)),
         Column::HouseholdPhone | Column::SecondFactorSecret => None,

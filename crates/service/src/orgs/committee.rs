@@ -81,7 +81,7 @@ pub struct RelieveInput {
     pub ended_on: String,
 }
 
-fn day(field: &'static str, label: &str, text: &str) -> ServiceResult<String> {
+pub(crate) fn day(field: &'static str, label: &str, text: &str) -> ServiceResult<String> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(date::format(today()));
@@ -113,7 +113,7 @@ pub(crate) async fn leave_committees(conn: &mut Conn, member_id: i64) -> Service
     Ok(())
 }
 
-async fn set_secretary(
+pub(crate) async fn set_secretary(
     conn: &mut Conn,
     actor: &Actor,
     org: &crate::orgs::Org,
@@ -143,7 +143,11 @@ impl App {
         org_id: i64,
     ) -> ServiceResult<crate::orgs::Org> {
         let o = self.org(actor, org_id).await?;
-        if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
+        // A village's party organization keeps its committee (两委's party side) whatever
+        // its kind; elsewhere only branches register one here.
+        if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members)
+            && !crate::cadres::is_village(&o)
+        {
             return Err(ServiceError::field(
                 "org_id",
                 "not_a_branch",

@@ -134,6 +134,7 @@ impl App {
         reminders.extend(self.lapse_reminders(&month).await?);
         reminders.extend(self.recruit_reminders(today).await?);
         reminders.extend(self.assessment_reminders(today).await?);
+        reminders.extend(self.cadre_reminders(today).await?);
         let mut added = 0;
         for batch in reminders.chunks(notification::PER_BATCH) {
             let mut tx = self.db.begin_write().await?;

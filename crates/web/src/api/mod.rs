@@ -7,6 +7,7 @@ mod assessment;
 mod assessment_files;
 mod auth;
 mod body;
+mod cadres;
 mod contact;
 mod doc;
 mod dues;
@@ -215,6 +216,24 @@ pub(crate) fn routes() -> Table {
         .api(routes!(people::projects, people::create_project))
         .api(routes!(people::advance))
         .api(routes!(people::summary))
+        .api(routes!(cadres::rules, cadres::put_rules))
+        .api(routes!(cadres::villages))
+        .api(routes!(cadres::village))
+        .api(routes!(cadres::appoint))
+        .api(routes!(cadres::relieve))
+        .api(routes!(cadres::elections, cadres::open))
+        .api(routes!(cadres::stats))
+        .api(routes!(cadres::election))
+        .api(routes!(cadres::add_candidate))
+        .api(routes!(cadres::remove_candidate))
+        .api(routes!(cadres::vet))
+        .api(routes!(cadres::result))
+        .api(routes!(cadres::reserves, cadres::add_reserve))
+        .api(routes!(cadres::reserve, cadres::update_reserve))
+        .api(routes!(cadres::outcome))
+        .api(routes!(cadres::review))
+        .api(routes!(cadres::pools))
+        .api(routes!(cadres::set_target))
         .api_upload(routes!(assessment_files::attach_report), MAX_UPLOAD_BYTES)
         .api(routes!(
             assessment_files::get_report,

@@ -172,7 +172,8 @@ pub async fn overview(
 ///
 /// The posts of the branch's committee held now (书记 first) and before, the posts its size
 /// calls for that are vacant, and — for whoever may appoint — the full members who hold no
-/// post. Not a branch: 422 `not_a_branch`; out of scope: 404.
+/// post. A village's party organization of any kind keeps one too (两委's party side); any
+/// other organization that is not a branch: 422 `not_a_branch`; out of scope: 404.
 #[utoipa::path(
     get,
     path = "/orgs/{id}/committee",

@@ -1,0 +1,122 @@
+//! Persons: who a cadre record is about, found by ID number so that one human stays one
+//! person, member or not. A member is chosen by their registry record; anyone else is
+//! entered with the least data and found again by the blind index of their ID number.
+
+use dangjian_domain::bands::Education;
+use dangjian_domain::date;
+use dangjian_domain::id_number::Gender;
+use dangjian_domain::mask;
+use dangjian_domain::person::PersonInput;
+use dangjian_store::person::{self as store, PersonRow, PersonWrite};
+use dangjian_store::{Conn, member};
+use serde::Deserialize;
+
+use crate::model::read_model;
+use crate::{Actor, App, ServiceError, ServiceResult, today};
+
+read_model! {
+    /// A person as cadre records show them: identifiers masked.
+    pub struct Person from PersonRow {
+        pub id: i64,
+        pub name: String,
+        /// `male` | `female`.
+        pub gender: String,
+        pub birth_date: String,
+        pub education: String,
+        pub id_masked: String,
+        pub phone_masked: Option<String>,
+        /// The member this person is, if any: their identity is edited in the registry.
+        pub member_id: Option<i64>,
+    }
+}
+
+impl Person {
+    pub fn gender_label(&self) -> &'static str {
+        Gender::parse(&self.gender).map_or("", Gender::label)
+    }
+
+    pub fn education_label(&self) -> &'static str {
+        Education::parse(&self.education).map_or("", Education::label)
+    }
+
+    /// Age today.
+    pub fn age(&self) -> i32 {
+        age_on(&self.birth_date, today())
+    }
+}
+
+/// Whole years from a stored birth date to `on` (0 if the date cannot be read).
+pub(crate) fn age_on(birth: &str, on: time::Date) -> i32 {
+    date::parse(birth).map_or(0, |b| date::years_between(b, on))
+}
+
+/// Who a record is about: a member of the registry, or a person entered here.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PersonChoice {
+    /// A member in the caller's scope (then `person` is ignored): 422 `not_found`.
+    pub member_id: Option<i64>,
+    /// Anyone else, by ID number: found if registered (the name must agree), else added.
+    pub person: PersonInput,
+}
+
+/// The person a choice names, added if new, inside the caller's transaction. `within` is
+/// the subtree a chosen member must belong to.
+pub(crate) async fn resolve(
+    app: &App,
+    conn: &mut Conn,
+    actor: &Actor,
+    choice: &PersonChoice,
+    within: &str,
+) -> ServiceResult<PersonRow> {
+    if let Some(member_id) = choice.member_id {
+        let m = member::get(conn, member_id).await?;
+        let m = m
+            .filter(|m| actor.check_visible(&m.org_path).is_ok())
+            .filter(|m| dangjian_domain::path::contains(within, &m.org_path))
+            .ok_or_else(|| {
+                ServiceError::field("member_id", "not_found", "所选党员不存在或不在本村(社区)")
+            })?;
+        let id = store::of_member(conn, m.id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        return store::get(conn, id).await?.ok_or(ServiceError::NotFound);
+    }
+    let draft = choice
+        .person
+        .validate(today(), &app.config.member_rules)
+        .map_err(ServiceError::Invalid)?;
+    let crypto = app.crypto();
+    let id = draft.id_number.as_str();
+    let w = PersonWrite {
+        name: draft.name.clone(),
+        gender: draft.gender.as_str().into(),
+        ethnicity: draft.ethnicity.clone(),
+        birth_date: date::format(draft.birth_date),
+        education: draft.education.as_str().into(),
+        id_cipher: crypto.encrypt(id),
+        id_index: crypto.blind_index("id", id),
+        id_masked: mask::id_number(id),
+        phone_cipher: draft.phone.as_deref().map(|p| crypto.encrypt(p)),
+        phone_index: draft
+            .phone
+            .as_deref()
+            .map(|p| crypto.blind_index("phone", p)),
+        phone_masked: draft.phone.as_deref().map(mask::phone),
+    };
+    if let Some(found) = store::by_id_index(conn, &w.id_index).await? {
+        if found.name != w.name {
+            return Err(ServiceError::field(
+                "id_number",
+                "name_mismatch",
+                "该身份证号已登记，但姓名不一致，请核对",
+            ));
+        }
+        store::update_facts(conn, found.id, &w).await?;
+        return store::get(conn, found.id)
+            .await?
+            .ok_or(ServiceError::NotFound);
+    }
+    let new = store::insert(conn, &w).await?;
+    store::get(conn, new).await?.ok_or(ServiceError::NotFound)
+}

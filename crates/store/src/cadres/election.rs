@@ -1,0 +1,367 @@
+//! Elections (换届) of villages' two committees and their candidates in SQL.
+
+use sqlx::{AnyConnection, Row};
+
+use super::VILLAGE;
+use crate::Result;
+use crate::row::row;
+use crate::sql::{Sql, now_ms};
+
+row! {
+    #[derive(Debug, Clone)]
+    pub struct ElectionRow {
+        pub id: i64,
+        pub org_id: i64,
+        pub org_name: String,
+        pub org_path: String,
+        pub started_on: String,
+        pub party_voted_on: Option<String>,
+        pub residents_voted_on: Option<String>,
+        pub finished_on: Option<String>,
+        pub term_ends_on: Option<String>,
+        pub note: String,
+        pub candidates: i64,
+        pub pending: i64,
+        pub refused: i64,
+        pub elected: i64,
+    }
+}
+
+const COLS: &str = "e.id, e.org_id, o.name AS org_name, o.path AS org_path, e.started_on, \
+    e.party_voted_on, e.residents_voted_on, e.finished_on, e.term_ends_on, e.note, \
+    (SELECT COUNT(*) FROM election_candidate c WHERE c.election_id = e.id) AS candidates, \
+    (SELECT COUNT(*) FROM election_candidate c WHERE c.election_id = e.id AND c.vetting = 'pending') AS pending, \
+    (SELECT COUNT(*) FROM election_candidate c WHERE c.election_id = e.id AND c.vetting = 'refused') AS refused, \
+    (SELECT COUNT(*) FROM election_candidate c WHERE c.election_id = e.id AND c.elected = 1) AS elected \
+    FROM election e JOIN org o ON o.id = e.org_id";
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<ElectionRow>> {
+    let mut sql = Sql::new(&format!("SELECT {COLS} WHERE e.id = "));
+    sql.int(id);
+    sql.fetch_all(conn)
+        .await?
+        .first()
+        .map(ElectionRow::read)
+        .transpose()
+}
+
+/// Filters of the elections' list.
+#[derive(Debug, Clone, Default)]
+pub struct ElectionFilter {
+    pub root_path: String,
+    /// Started in this year.
+    pub year: Option<i64>,
+    /// Only those under way (true) or finished (false).
+    pub open: Option<bool>,
+}
+
+fn filtered(select: &str, f: &ElectionFilter) -> Sql {
+    let mut sql = Sql::new(&format!("SELECT {select} WHERE {VILLAGE}"));
+    sql.within("o.path", &f.root_path);
+    if let Some(y) = f.year {
+        sql.push(" AND e.started_on >= ")
+            .text(format!("{y:04}-01-01"))
+            .push(" AND e.started_on < ")
+            .text(format!("{:04}-01-01", y + 1));
+    }
+    match f.open {
+        Some(true) => {
+            sql.push(" AND e.finished_on IS NULL");
+        }
+        Some(false) => {
+            sql.push(" AND e.finished_on IS NOT NULL");
+        }
+        None => {}
+    }
+    sql
+}
+
+/// A page of elections, newest first, and how many match.
+pub async fn page(
+    conn: &mut AnyConnection,
+    f: &ElectionFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<ElectionRow>)> {
+    let total: i64 = filtered(
+        "COUNT(*) AS n FROM election e JOIN org o ON o.id = e.org_id",
+        f,
+    )
+    .fetch_one(conn)
+    .await?
+    .try_get("n")?;
+    let mut sql = filtered(COLS, f);
+    sql.push(" ORDER BY e.started_on DESC, o.path LIMIT ")
+        .int(limit)
+        .push(" OFFSET ")
+        .int(offset);
+    let rows = sql.fetch_all(conn).await?;
+    Ok((
+        total,
+        rows.iter().map(ElectionRow::read).collect::<Result<_>>()?,
+    ))
+}
+
+/// Opens an election; a village has one under way at a time (`StoreError::Duplicate`).
+pub async fn insert(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    started_on: &str,
+    note: &str,
+    by: Option<i64>,
+) -> Result<i64> {
+    let now = now_ms();
+    let mut sql = Sql::new(
+        "INSERT INTO election (org_id, started_on, note, created_by, created_at, updated_at) VALUES (",
+    );
+    sql.int(org_id)
+        .push(", ")
+        .text(started_on)
+        .push(", ")
+        .text(note)
+        .push(", ")
+        .opt_int(by)
+        .push(", ")
+        .int(now)
+        .push(", ")
+        .int(now)
+        .push(") RETURNING id");
+    Ok(sql.fetch_one(conn).await?.try_get("id")?)
+}
+
+/// Records the votes and the term; false when the election had already finished.
+pub async fn finish(
+    conn: &mut AnyConnection,
+    id: i64,
+    party_voted_on: &str,
+    residents_voted_on: &str,
+    finished_on: &str,
+    term_ends_on: &str,
+) -> Result<bool> {
+    let mut sql = Sql::new("UPDATE election SET party_voted_on = ");
+    sql.text(party_voted_on)
+        .push(", residents_voted_on = ")
+        .text(residents_voted_on)
+        .push(", finished_on = ")
+        .text(finished_on)
+        .push(", term_ends_on = ")
+        .text(term_ends_on)
+        .push(", updated_at = ")
+        .int(now_ms())
+        .push(" WHERE finished_on IS NULL AND id = ")
+        .int(id);
+    Ok(sql.execute(conn).await? == 1)
+}
+
+row! {
+    #[derive(Debug, Clone)]
+    pub struct CandidateRow {
+        pub id: i64,
+        pub election_id: i64,
+        pub person_id: i64,
+        pub member_id: Option<i64>,
+        pub member_status: Option<String>,
+        pub member_path: Option<String>,
+        pub name: String,
+        pub gender: String,
+        pub birth_date: String,
+        pub education: String,
+        pub id_masked: String,
+        pub body: String,
+        pub post: String,
+        pub vetting: String,
+        pub refusal_reason: Option<String>,
+        pub vetted_on: Option<String>,
+        pub elected: bool,
+        /// In the village's reserve pool as a local talent (本土人才), now or before.
+        pub local_talent: bool,
+    }
+}
+
+const CANDIDATE_COLS: &str = "c.id, c.election_id, c.person_id, m.id AS member_id, m.status AS member_status, \
+    m.org_path AS member_path, pe.name, pe.gender, pe.birth_date, pe.education, pe.id_masked, c.body, c.post, \
+    c.vetting, c.refusal_reason, c.vetted_on, c.elected, \
+    CASE WHEN EXISTS (SELECT 1 FROM reserve_cadre rc WHERE rc.person_id = c.person_id \
+      AND rc.source = 'local_talent') THEN 1 ELSE 0 END AS local_talent \
+    FROM election_candidate c JOIN person pe ON pe.id = c.person_id \
+    LEFT JOIN member m ON m.person_id = pe.id";
+
+/// An election's candidates, party first, in the order they were added.
+pub async fn candidates(conn: &mut AnyConnection, election_id: i64) -> Result<Vec<CandidateRow>> {
+    let mut sql = Sql::new(&format!("SELECT {CANDIDATE_COLS} WHERE c.election_id = "));
+    sql.int(election_id).push(" ORDER BY c.body, c.id");
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(CandidateRow::read)
+        .collect()
+}
+
+pub async fn candidate(conn: &mut AnyConnection, id: i64) -> Result<Option<CandidateRow>> {
+    let mut sql = Sql::new(&format!("SELECT {CANDIDATE_COLS} WHERE c.id = "));
+    sql.int(id);
+    sql.fetch_all(conn)
+        .await?
+        .first()
+        .map(CandidateRow::read)
+        .transpose()
+}
+
+/// Adds a candidate; one person stands once per committee of an election
+/// (`StoreError::Duplicate`).
+pub async fn insert_candidate(
+    conn: &mut AnyConnection,
+    election_id: i64,
+    person_id: i64,
+    body: &str,
+    post: &str,
+) -> Result<i64> {
+    let mut sql = Sql::new(
+        "INSERT INTO election_candidate (election_id, person_id, body, post, created_at) VALUES (",
+    );
+    sql.int(election_id)
+        .push(", ")
+        .int(person_id)
+        .push(", ")
+        .text(body)
+        .push(", ")
+        .text(post)
+        .push(", ")
+        .int(now_ms())
+        .push(") RETURNING id");
+    Ok(sql.fetch_one(conn).await?.try_get("id")?)
+}
+
+/// Records the vetting of a candidate.
+pub async fn vet(
+    conn: &mut AnyConnection,
+    id: i64,
+    vetting: &str,
+    reason: Option<&str>,
+    on: &str,
+) -> Result<()> {
+    let mut sql = Sql::new("UPDATE election_candidate SET vetting = ");
+    sql.text(vetting)
+        .push(", refusal_reason = ")
+        .opt_text(reason.map(String::from))
+        .push(", vetted_on = ")
+        .text(on)
+        .push(" WHERE id = ")
+        .int(id);
+    sql.execute(conn).await?;
+    Ok(())
+}
+
+pub async fn delete_candidate(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM election_candidate WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_elected(conn: &mut AnyConnection, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new("UPDATE election_candidate SET elected = 1 WHERE id");
+    sql.ints_in(ids);
+    sql.execute(conn).await?;
+    Ok(())
+}
+
+row! {
+    /// A village whose term ends (or ended) with no election opened since.
+    #[derive(Debug, Clone)]
+    pub struct TermEndRow {
+        pub election_id: i64,
+        pub org_id: i64,
+        pub org_path: String,
+        pub org_name: String,
+        pub term_ends_on: String,
+    }
+}
+
+/// Villages whose latest finished election's term ends on or before `by`, with no election
+/// opened after it.
+pub async fn terms_ending(conn: &mut AnyConnection, by: &str) -> Result<Vec<TermEndRow>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT e.id AS election_id, o.id AS org_id, o.path AS org_path, o.name AS org_name, e.term_ends_on \
+         FROM election e JOIN org o ON o.id = e.org_id WHERE {VILLAGE} AND e.finished_on IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM election n WHERE n.org_id = e.org_id AND n.id <> e.id \
+           AND n.started_on >= e.started_on) \
+         AND e.term_ends_on <= "
+    ));
+    sql.text(by).push(" ORDER BY o.path");
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(TermEndRow::read)
+        .collect()
+}
+
+fn finished_in(sql: &mut Sql, year: i64) {
+    sql.push(" AND e.finished_on >= ")
+        .text(format!("{year:04}-01-01"))
+        .push(" AND e.finished_on < ")
+        .text(format!("{:04}-01-01", year + 1));
+}
+
+/// The year of the latest finished election below `root_path`.
+pub async fn latest_year(conn: &mut AnyConnection, root_path: &str) -> Result<Option<i64>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT MAX(e.finished_on) AS d FROM election e JOIN org o ON o.id = e.org_id WHERE {VILLAGE}"
+    ));
+    sql.within("o.path", root_path);
+    let d: Option<String> = sql.fetch_one(conn).await?.try_get("d")?;
+    Ok(d.and_then(|d| d.get(..4).and_then(|y| y.parse().ok())))
+}
+
+/// Elections below `root_path` finished in `year`, and those under way.
+pub async fn counts(conn: &mut AnyConnection, root_path: &str, year: i64) -> Result<(i64, i64)> {
+    let mut sql = Sql::new(&format!(
+        "SELECT COUNT(*) AS n FROM election e JOIN org o ON o.id = e.org_id WHERE {VILLAGE}"
+    ));
+    sql.within("o.path", root_path);
+    finished_in(&mut sql, year);
+    let finished: i64 = sql.fetch_one(conn).await?.try_get("n")?;
+    let mut sql = Sql::new(&format!(
+        "SELECT COUNT(*) AS n FROM election e JOIN org o ON o.id = e.org_id WHERE {VILLAGE}"
+    ));
+    sql.within("o.path", root_path);
+    sql.push(" AND e.finished_on IS NULL");
+    let open: i64 = sql.fetch_one(conn).await?.try_get("n")?;
+    Ok((finished, open))
+}
+
+/// Village secretaries set by the year's elections below `root_path` who came from the
+/// reserve pool as local talents (本土人才).
+pub async fn local_talent_secretaries(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    year: i64,
+) -> Result<i64> {
+    let mut sql = Sql::new(&format!(
+        "SELECT COUNT(*) AS n FROM committee_post c JOIN election e ON e.id = c.election_id \
+         JOIN org o ON o.id = c.org_id JOIN member m ON m.id = c.member_id \
+         WHERE {VILLAGE} AND c.post = 'secretary' \
+         AND EXISTS (SELECT 1 FROM reserve_cadre r WHERE r.person_id = m.person_id AND r.source = 'local_talent')"
+    ));
+    sql.within("o.path", root_path);
+    finished_in(&mut sql, year);
+    Ok(sql.fetch_one(conn).await?.try_get("n")?)
+}
+
+/// The villages below `root_path` with their paths.
+pub async fn village_paths(
+    conn: &mut AnyConnection,
+    root_path: &str,
+) -> Result<Vec<(i64, String)>> {
+    let mut sql = Sql::new(&format!("SELECT o.id, o.path FROM org o WHERE {VILLAGE}"));
+    sql.within("o.path", root_path);
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("path")?)))
+        .collect()
+}
