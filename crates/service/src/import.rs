@@ -17,6 +17,7 @@ use dangjian_store::{rollup, transfer};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
+use crate::cadres::roster::{COMMITTEE_COLUMNS, PlannedSeat};
 use crate::export::MAX_EXPORT;
 use crate::members::{MemberQuery, to_write};
 use crate::model::read_model;
@@ -102,6 +103,8 @@ pub enum RosterKind {
     #[default]
     Members,
     Orgs,
+    /// The villages' two committees after an election (两委成员名册).
+    Committees,
 }
 
 impl RosterKind {
@@ -109,13 +112,18 @@ impl RosterKind {
         match self {
             RosterKind::Members => "members",
             RosterKind::Orgs => "orgs",
+            RosterKind::Committees => "committees",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [RosterKind::Members, RosterKind::Orgs]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            RosterKind::Members,
+            RosterKind::Orgs,
+            RosterKind::Committees,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 
     /// The roster's name as the pages say it.
@@ -123,6 +131,7 @@ impl RosterKind {
         match self {
             RosterKind::Members => "党员",
             RosterKind::Orgs => "党组织",
+            RosterKind::Committees => "两委成员",
         }
     }
 
@@ -130,6 +139,7 @@ impl RosterKind {
         match self {
             RosterKind::Members => MEMBER_COLUMNS.iter().map(|(h, _)| *h).collect(),
             RosterKind::Orgs => ORG_COLUMNS.iter().map(|(h, _)| *h).collect(),
+            RosterKind::Committees => COMMITTEE_COLUMNS.iter().map(|(h, _)| *h).collect(),
         }
     }
 }
@@ -156,6 +166,7 @@ pub struct FileOutcome {
 enum Plan {
     Members(Checked<MemberWrite>),
     Orgs(Checked<PlannedOrg>),
+    Committees(Checked<PlannedSeat>),
 }
 
 impl Plan {
@@ -163,6 +174,7 @@ impl Plan {
         match self {
             Plan::Members(c) => (c.total, c.valid.len(), &c.invalid),
             Plan::Orgs(c) => (c.total, c.valid.len(), &c.invalid),
+            Plan::Committees(c) => (c.total, c.valid.len(), &c.invalid),
         }
     }
 }
@@ -322,6 +334,7 @@ impl App {
         match kind {
             RosterKind::Members => crate::members::policy::check_edit(actor, &o.path)?,
             RosterKind::Orgs => crate::orgs::policy::check_edit(actor, &o.path)?,
+            RosterKind::Committees => crate::cadres::policy::check_manage(actor, &o.path)?,
         }
         Ok(o)
     }
@@ -335,6 +348,9 @@ impl App {
         Ok(match kind {
             RosterKind::Members => Plan::Members(self.check_member_roster(root, bytes).await?),
             RosterKind::Orgs => Plan::Orgs(self.check_org_roster(root, bytes).await?),
+            RosterKind::Committees => {
+                Plan::Committees(self.check_committee_roster(root, bytes).await?)
+            }
         })
     }
 
@@ -352,6 +368,10 @@ impl App {
                     .await
             }
             Plan::Orgs(c) => self.write_orgs(actor, root, what, &c.valid, progress).await,
+            Plan::Committees(c) => {
+                self.write_committees(actor, root, what, &c.valid, progress)
+                    .await
+            }
         }
     }
 
@@ -565,6 +585,9 @@ impl App {
             let (state, n, message) = match (outcome, kind) {
                 (Ok(n), RosterKind::Members) => ("done", n as i64, format!("已导入 {n} 名党员")),
                 (Ok(n), RosterKind::Orgs) => ("done", n as i64, format!("已设立 {n} 个党组织")),
+                (Ok(n), RosterKind::Committees) => {
+                    ("done", n as i64, format!("已导入两委成员 {n} 人次"))
+                }
                 (Err(ServiceError::Invalid(errs)), _) => (
                     "failed",
                     0,

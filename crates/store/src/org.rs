@@ -464,6 +464,9 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "problem",
         "secretary_rating",
         "service_project",
+        "person",
+        "election",
+        "reserve_cadre",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

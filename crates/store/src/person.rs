@@ -190,3 +190,107 @@ pub async fn mirror_member(conn: &mut AnyConnection, member_id: i64) -> Result<(
     sql.execute(conn).await?;
     Ok(())
 }
+
+/// Many persons with ids chosen by the caller (the demo), in statements of a few dozen rows.
+pub async fn insert_bulk(conn: &mut AnyConnection, persons: &[(i64, PersonWrite)]) -> Result<()> {
+    let now = now_ms();
+    for chunk in persons.chunks(crate::sql::ROWS_PER_INSERT / 14) {
+        let mut sql = Sql::new(&format!(
+            "INSERT INTO person (id, {IDENTITY}, created_at, updated_at) VALUES "
+        ));
+        for (i, (id, p)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .int(*id)
+                .push(", ")
+                .text(p.name.as_str())
+                .push(", ")
+                .text(p.gender.as_str())
+                .push(", ")
+                .text(p.ethnicity.as_str())
+                .push(", ")
+                .text(p.birth_date.as_str())
+                .push(", ")
+                .text(p.education.as_str())
+                .push(", ")
+                .bytes(p.id_cipher.clone())
+                .push(", ")
+                .text(p.id_index.as_str())
+                .push(", ")
+                .text(p.id_masked.as_str())
+                .push(", ")
+                .opt_bytes(p.phone_cipher.clone())
+                .push(", ")
+                .opt_text(p.phone_index.clone())
+                .push(", ")
+                .opt_text(p.phone_masked.clone())
+                .push(", ")
+                .int(now)
+                .push(", ")
+                .int(now)
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// The largest person id (0 when none): a load numbers its persons after it.
+pub async fn max_id(conn: &mut AnyConnection) -> Result<i64> {
+    let r = sqlx::query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS n FROM person")
+        .fetch_one(conn)
+        .await?;
+    Ok(r.try_get("n")?)
+}
+
+row! {
+    /// What a load needs of a member to give them a post.
+    #[derive(Debug, Clone)]
+    pub struct MemberFacts {
+        pub member_id: i64,
+        pub person_id: i64,
+        pub status: String,
+        pub gender: String,
+        pub birth_date: String,
+        pub education: String,
+    }
+}
+
+/// These members' persons and facts.
+pub async fn member_facts(
+    conn: &mut AnyConnection,
+    member_ids: &[i64],
+) -> Result<Vec<MemberFacts>> {
+    let mut out = Vec::with_capacity(member_ids.len());
+    for chunk in member_ids.chunks(crate::sql::ROWS_PER_INSERT) {
+        let mut sql = Sql::new(
+            "SELECT id AS member_id, person_id, status, gender, birth_date, education FROM member WHERE id",
+        );
+        sql.ints_in(chunk);
+        for r in sql.fetch_all(conn).await? {
+            out.push(MemberFacts::read(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The registered persons among these blind indexes of ID numbers, each with its index.
+pub async fn by_id_indexes(
+    conn: &mut AnyConnection,
+    indexes: &[String],
+) -> Result<Vec<(String, PersonRow)>> {
+    let mut out = Vec::new();
+    for chunk in indexes.chunks(crate::sql::ROWS_PER_INSERT) {
+        let mut sql = Sql::new(&format!(
+            "SELECT p.id_index AS idx, {COLS} WHERE p.id_index"
+        ));
+        let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        sql.texts_in(&refs);
+        for r in sql.fetch_all(conn).await? {
+            out.push((r.try_get("idx")?, PersonRow::read(&r)?));
+        }
+    }
+    Ok(out)
+}

@@ -195,7 +195,7 @@ fn label_of<T: Copy>(
     parse(code).map_or_else(|| code.to_string(), |v| label(v).to_string())
 }
 
-fn book(tables: &[Table], name: &str) -> Result<Response, ServiceError> {
+pub(crate) fn book(tables: &[Table], name: &str) -> Result<Response, ServiceError> {
     let bytes =
         dangjian_report::xlsx(tables).map_err(|e| ServiceError::Internal(format!("xlsx: {e}")))?;
     Ok(crate::pages::download(name, XLSX, false, bytes))
@@ -257,6 +257,7 @@ pub fn template(kind: RosterKind, app: &App) -> Result<Response, ServiceError> {
     let (name, bytes) = match kind {
         RosterKind::Members => ("党员名册导入模板.xlsx", app.member_template()?),
         RosterKind::Orgs => ("组织名册导入模板.xlsx", app.org_template()?),
+        RosterKind::Committees => ("两委成员名册导入模板.xlsx", app.committee_template()?),
     };
     Ok(crate::pages::download(name, XLSX, false, bytes))
 }

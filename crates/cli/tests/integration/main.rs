@@ -10,6 +10,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod bad_input;
+mod cadres;
 mod cli;
 mod committee;
 mod contact;

@@ -142,6 +142,16 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
     ),
     (
         "GET",
+        "/api/v1/cadres/rules",
+        "the district's cadre rules, read by staff",
+    ),
+    (
+        "PUT",
+        "/api/v1/cadres/rules",
+        "the district's cadre rules: refused by role",
+    ),
+    (
+        "GET",
         "/calendar",
         "the district's working-day calendar, read by all",
     ),
@@ -315,6 +325,11 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "red-flags" => "red_flag",
         "contact-points" => "point",
         "problems" => "problem",
+        "villages" => "village",
+        "elections" => "election",
+        "election-candidates" => "candidate",
+        "reserves" => "reserve",
+        "persons" => "person",
         _ => return None,
     })
 }
@@ -334,6 +349,7 @@ fn fill(path: &str, ids: &HashMap<&'static str, i64>) -> String {
             "{member_id}" => ids["member"].to_string(),
             "{org_id}" => ids["org"].to_string(),
             "{file_id}" => ids["file"].to_string(),
+            "{post_id}" => ids["residents_post"].to_string(),
             "{no}" => "2".to_string(),
             "{handle}" => "0123456789abcdef".to_string(),
             "{action}" => "approve".to_string(),
@@ -754,6 +770,58 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
     let (s, v) = crate::roster::upload(&owner, branch, "名册.xlsx", bytes).await;
     assert!(s.is_success(), "import: {s} {v}");
     ids.insert("import", v["id"].as_i64().expect("import id"));
+    // The foreign branch's village with its 2021 election, a candidate, a residents'
+    // committee post, and a reserve cadre written as the village's pool keeps them.
+    let village = scalar(
+        t,
+        &format!(
+            "SELECT id FROM org WHERE path = '{}'",
+            dangjian_domain::path::ancestor(&places.branch, 3)
+        ),
+    )
+    .await
+    .expect("the foreign branch's village");
+    ids.insert("village", village);
+    let mut conn = t.sql().await;
+    sqlx::query(
+        "INSERT INTO reserve_cadre (org_id, person_id, source, joined_on, created_at, updated_at) \
+         SELECT $1, MIN(p.id), 'other', '2024-03-01', 0, 0 FROM person p \
+         WHERE NOT EXISTS (SELECT 1 FROM reserve_cadre r WHERE r.person_id = p.id AND r.outcome IS NULL)",
+    )
+    .bind(village)
+    .execute(&mut *conn)
+    .await
+    .expect("a foreign reserve cadre");
+    drop(conn);
+    for (kind, sql) in [
+        (
+            "election",
+            format!("SELECT MIN(id) FROM election WHERE org_id = {village}"),
+        ),
+        (
+            "candidate",
+            format!(
+                "SELECT MIN(c.id) FROM election_candidate c JOIN election e ON e.id = c.election_id \
+                 WHERE e.org_id = {village}"
+            ),
+        ),
+        (
+            "residents_post",
+            format!(
+                "SELECT MIN(id) FROM residents_post WHERE org_id = {village} AND ended_on IS NULL"
+            ),
+        ),
+        (
+            "reserve",
+            format!("SELECT MAX(id) FROM reserve_cadre WHERE org_id = {village}"),
+        ),
+        (
+            "person",
+            format!("SELECT MIN(person_id) FROM residents_post WHERE org_id = {village}"),
+        ),
+    ] {
+        ids.insert(kind, scalar(t, &sql).await.expect("the foreign row"));
+    }
     ids.insert(
         "account",
         scalar(

@@ -6,13 +6,13 @@ use dangjian_domain::bands::Education;
 use dangjian_domain::date;
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::mask;
-use dangjian_domain::person::PersonInput;
+use dangjian_domain::person::{PersonDraft, PersonInput};
 use dangjian_store::person::{self as store, PersonRow, PersonWrite};
 use dangjian_store::{Conn, member};
 use serde::Deserialize;
 
 use crate::model::read_model;
-use crate::{Actor, App, ServiceError, ServiceResult, today};
+use crate::{Actor, App, Crypto, ServiceError, ServiceResult, today};
 
 read_model! {
     /// A person as cadre records show them: identifiers masked.
@@ -60,6 +60,24 @@ pub struct PersonChoice {
     pub person: PersonInput,
 }
 
+/// The stored form of a validated person, identifiers encrypted, indexed and masked.
+pub(crate) fn to_write(crypto: &Crypto, d: &PersonDraft) -> PersonWrite {
+    let id = d.id_number.as_str();
+    PersonWrite {
+        name: d.name.clone(),
+        gender: d.gender.as_str().into(),
+        ethnicity: d.ethnicity.clone(),
+        birth_date: date::format(d.birth_date),
+        education: d.education.as_str().into(),
+        id_cipher: crypto.encrypt(id),
+        id_index: crypto.blind_index("id", id),
+        id_masked: mask::id_number(id),
+        phone_cipher: d.phone.as_deref().map(|p| crypto.encrypt(p)),
+        phone_index: d.phone.as_deref().map(|p| crypto.blind_index("phone", p)),
+        phone_masked: d.phone.as_deref().map(mask::phone),
+    }
+}
+
 /// The person a choice names, added if new, inside the caller's transaction. `within` is
 /// the subtree a chosen member must belong to.
 pub(crate) async fn resolve(
@@ -86,24 +104,7 @@ pub(crate) async fn resolve(
         .person
         .validate(today(), &app.config.member_rules)
         .map_err(ServiceError::Invalid)?;
-    let crypto = app.crypto();
-    let id = draft.id_number.as_str();
-    let w = PersonWrite {
-        name: draft.name.clone(),
-        gender: draft.gender.as_str().into(),
-        ethnicity: draft.ethnicity.clone(),
-        birth_date: date::format(draft.birth_date),
-        education: draft.education.as_str().into(),
-        id_cipher: crypto.encrypt(id),
-        id_index: crypto.blind_index("id", id),
-        id_masked: mask::id_number(id),
-        phone_cipher: draft.phone.as_deref().map(|p| crypto.encrypt(p)),
-        phone_index: draft
-            .phone
-            .as_deref()
-            .map(|p| crypto.blind_index("phone", p)),
-        phone_masked: draft.phone.as_deref().map(mask::phone),
-    };
+    let w = to_write(app.crypto(), &draft);
     if let Some(found) = store::by_id_index(conn, &w.id_index).await? {
         if found.name != w.name {
             return Err(ServiceError::field(

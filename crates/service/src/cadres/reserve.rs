@@ -246,6 +246,7 @@ impl App {
             source: q
                 .source
                 .as_deref()
+                .filter(|s| !s.trim().is_empty())
                 .map(source)
                 .transpose()?
                 .map(|s| s.as_str().into()),

@@ -4,6 +4,7 @@
 //! audited like any other.
 
 mod assessment;
+mod cadres;
 mod dues;
 mod evaluation;
 mod fuling;
@@ -218,6 +219,20 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     assessment::contact_points(&mut tx, &t, scale, &mut rng).await?;
     assessment::projects_and_ratings(&mut tx, &t, scale, &mut rng).await?;
     phase.done("组织建设与考核");
+    // Their own stream, so that the figures drawn before them stay as they were.
+    let mut cadres_rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(2));
+    cadres::generate(
+        &mut tx,
+        app.crypto(),
+        &masses::villages(&t),
+        &branch_members,
+        &mut people,
+        scale,
+        &mut cadres_rng,
+    )
+    .await?;
+    dangjian_store::committee::name_secretaries(&mut tx).await?;
+    phase.done("两委和后备力量");
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use dangjian_domain::bands::{Category, Education, Status};
 use dangjian_domain::id_number::{Gender, IdNumber};
 use dangjian_domain::member::MemberDraft;
+use dangjian_domain::person::PersonDraft;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use time::{Date, Duration};
@@ -166,16 +167,9 @@ impl People {
         pick(rng, mix)
     }
 
-    /// One member of a branch in `sector`.
-    pub fn member(&mut self, sector: Sector, rng: &mut ChaCha8Rng) -> MemberDraft {
-        let age = Self::age(sector, rng);
-        let birth = self.today - Duration::days(i64::from(age) * 365 + rng.random_range(0..365));
-        let gender = if rng.random_bool(0.71) {
-            Gender::Male
-        } else {
-            Gender::Female
-        };
-        let id = loop {
+    /// An ID number no one drawn so far has, agreeing with birth date and gender.
+    fn id_number(&mut self, birth: Date, gender: Gender, rng: &mut ChaCha8Rng) -> IdNumber {
+        loop {
             let area = pick_weighted(rng, &AREAS, 100);
             let mut seq: u16 = rng.random_range(0..500) * 2;
             if gender == Gender::Male {
@@ -185,9 +179,48 @@ impl People {
             if self.used_ids.insert((birth, seq, area_key))
                 && let Some(id) = IdNumber::compose(area, birth, seq)
             {
-                break id;
+                return id;
             }
+        }
+    }
+
+    /// Someone who is not a member, of about `age` on `on`, with the village's education for
+    /// that age (a committee member, a reserve cadre).
+    pub fn person(
+        &mut self,
+        age: i32,
+        female: bool,
+        on: Date,
+        rng: &mut ChaCha8Rng,
+    ) -> PersonDraft {
+        let birth = on - Duration::days(i64::from(age) * 365 + rng.random_range(0..365));
+        let gender = if female { Gender::Female } else { Gender::Male };
+        let id_number = self.id_number(birth, gender, rng);
+        let phone = rng.random_bool(0.95).then(|| {
+            let second = [3, 5, 7, 8, 9][rng.random_range(0..5)];
+            format!("1{second}{:09}", rng.random_range(0..1_000_000_000u64))
+        });
+        PersonDraft {
+            name: self.name(rng),
+            id_number,
+            gender,
+            birth_date: birth,
+            ethnicity: pick(rng, &[("汉族", 0.92), ("土家族", 0.06), ("苗族", 0.02)]).to_string(),
+            education: Self::education(Sector::Village, age, rng),
+            phone,
+        }
+    }
+
+    /// One member of a branch in `sector`.
+    pub fn member(&mut self, sector: Sector, rng: &mut ChaCha8Rng) -> MemberDraft {
+        let age = Self::age(sector, rng);
+        let birth = self.today - Duration::days(i64::from(age) * 365 + rng.random_range(0..365));
+        let gender = if rng.random_bool(0.71) {
+            Gender::Male
+        } else {
+            Gender::Female
         };
+        let id = self.id_number(birth, gender, rng);
         let probationary = age < 45 && rng.random_bool(0.06);
         let (join, confirm, status) = if probationary {
             let join = self.today - Duration::days(rng.random_range(20..360));

@@ -371,3 +371,18 @@ pub async fn insert_bulk(conn: &mut AnyConnection, party: bool, rows: &[SeatLoad
         .await?;
     Ok(())
 }
+
+/// Dates the party posts held now in villages whose election finished (a load's committees,
+/// written before their elections) from the party vote, and ties them to the election.
+pub async fn attach_to_elections(conn: &mut AnyConnection) -> Result<()> {
+    sqlx::query(
+        "UPDATE committee_post SET \
+         election_id = (SELECT MAX(e.id) FROM election e WHERE e.org_id = committee_post.org_id AND e.finished_on IS NOT NULL), \
+         started_on = (SELECT MAX(e.party_voted_on) FROM election e WHERE e.org_id = committee_post.org_id AND e.finished_on IS NOT NULL) \
+         WHERE ended_on IS NULL AND election_id IS NULL \
+         AND org_id IN (SELECT org_id FROM election WHERE finished_on IS NOT NULL)",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

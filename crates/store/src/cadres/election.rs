@@ -365,3 +365,117 @@ pub async fn village_paths(
         .map(|r| Ok((r.try_get("id")?, r.try_get("path")?)))
         .collect()
 }
+
+/// An election written by a load (the demo), with its id.
+#[derive(Debug, Clone)]
+pub struct ElectionLoad {
+    pub id: i64,
+    pub org_id: i64,
+    pub started_on: String,
+    pub party_voted_on: Option<String>,
+    pub residents_voted_on: Option<String>,
+    pub finished_on: Option<String>,
+    pub term_ends_on: Option<String>,
+}
+
+/// A candidate written by a load.
+#[derive(Debug, Clone)]
+pub struct CandidateLoad {
+    pub election_id: i64,
+    pub person_id: i64,
+    pub body: &'static str,
+    pub post: &'static str,
+    pub vetting: &'static str,
+    pub refusal_reason: Option<String>,
+    pub vetted_on: Option<String>,
+    pub elected: bool,
+}
+
+pub async fn insert_bulk(
+    conn: &mut AnyConnection,
+    elections: &[ElectionLoad],
+    candidates: &[CandidateLoad],
+) -> Result<()> {
+    use crate::bulk::{Insert, Ty, Val};
+    const ELECTIONS: Insert = Insert {
+        table: "election",
+        columns: &[
+            ("id", Ty::Int),
+            ("org_id", Ty::Int),
+            ("started_on", Ty::Text),
+            ("party_voted_on", Ty::Text),
+            ("residents_voted_on", Ty::Text),
+            ("finished_on", Ty::Text),
+            ("term_ends_on", Ty::Text),
+            ("created_at", Ty::Int),
+            ("updated_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    const CANDIDATES: Insert = Insert {
+        table: "election_candidate",
+        columns: &[
+            ("election_id", Ty::Int),
+            ("person_id", Ty::Int),
+            ("body", Ty::Text),
+            ("post", Ty::Text),
+            ("vetting", Ty::Text),
+            ("refusal_reason", Ty::Text),
+            ("vetted_on", Ty::Text),
+            ("elected", Ty::Int),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    let now = now_ms();
+    ELECTIONS
+        .rows(
+            conn,
+            elections.iter().map(|e| -> [Val<'_>; 9] {
+                [
+                    e.id.into(),
+                    e.org_id.into(),
+                    (&e.started_on).into(),
+                    e.party_voted_on.as_deref().into(),
+                    e.residents_voted_on.as_deref().into(),
+                    e.finished_on.as_deref().into(),
+                    e.term_ends_on.as_deref().into(),
+                    now.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    CANDIDATES
+        .rows(
+            conn,
+            candidates.iter().map(|c| -> [Val<'_>; 9] {
+                [
+                    c.election_id.into(),
+                    c.person_id.into(),
+                    c.body.into(),
+                    c.post.into(),
+                    c.vetting.into(),
+                    c.refusal_reason.as_deref().into(),
+                    c.vetted_on.as_deref().into(),
+                    c.elected.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The villages below `root_path` with an election under way.
+pub async fn open_in(conn: &mut AnyConnection, root_path: &str) -> Result<Vec<i64>> {
+    let mut sql = Sql::new(
+        "SELECT e.org_id FROM election e JOIN org o ON o.id = e.org_id WHERE e.finished_on IS NULL",
+    );
+    sql.within("o.path", root_path);
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get("org_id")?))
+        .collect()
+}

@@ -285,3 +285,79 @@ pub async fn set_target(
     }
     Ok(())
 }
+
+/// A reserve cadre written by a load (the demo), with its id and its reviews.
+#[derive(Debug, Clone)]
+pub struct ReserveLoad {
+    pub id: i64,
+    pub org_id: i64,
+    pub person_id: i64,
+    pub source: &'static str,
+    pub joined_on: String,
+    pub training: &'static str,
+    pub outcome: Option<&'static str>,
+    pub outcome_on: Option<String>,
+    /// `(year, grade)`.
+    pub reviews: Vec<(i64, &'static str)>,
+}
+
+pub async fn insert_bulk(conn: &mut AnyConnection, rows: &[ReserveLoad]) -> Result<()> {
+    use crate::bulk::{Insert, Ty, Val};
+    const RESERVES: Insert = Insert {
+        table: "reserve_cadre",
+        columns: &[
+            ("id", Ty::Int),
+            ("org_id", Ty::Int),
+            ("person_id", Ty::Int),
+            ("source", Ty::Text),
+            ("joined_on", Ty::Text),
+            ("training", Ty::Text),
+            ("outcome", Ty::Text),
+            ("outcome_on", Ty::Text),
+            ("created_at", Ty::Int),
+            ("updated_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    const REVIEWS: Insert = Insert {
+        table: "reserve_review",
+        columns: &[
+            ("reserve_id", Ty::Int),
+            ("year", Ty::Int),
+            ("grade", Ty::Text),
+            ("set_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    let now = now_ms();
+    RESERVES
+        .rows(
+            conn,
+            rows.iter().map(|r| -> [Val<'_>; 10] {
+                [
+                    r.id.into(),
+                    r.org_id.into(),
+                    r.person_id.into(),
+                    r.source.into(),
+                    (&r.joined_on).into(),
+                    r.training.into(),
+                    r.outcome.into(),
+                    r.outcome_on.as_deref().into(),
+                    now.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    REVIEWS
+        .rows(
+            conn,
+            rows.iter().flat_map(|r| {
+                r.reviews.iter().map(move |(y, g)| -> [Val<'_>; 4] {
+                    [r.id.into(), (*y).into(), (*g).into(), now.into()]
+                })
+            }),
+        )
+        .await?;
+    Ok(())
+}

@@ -19,7 +19,8 @@ use crate::session::Auth;
 pub struct OrgQuery {
     org: i64,
     /// `members` (default): a roster of members (sheet 党员名册). `orgs`: a roster of organizations
-    /// to set up under `org` (sheet 组织名册; town and district admins only).
+    /// to set up under `org` (sheet 组织名册; town and district admins only). `committees`: the
+    /// villages' two committees after an election (sheet 两委成员名册; town and district admins).
     #[serde(default)]
     kind: RosterKind,
 }
@@ -29,7 +30,8 @@ pub struct OrgQuery {
 #[serde(default)]
 pub struct KindQuery {
     /// `members` (default): a roster of members (sheet 党员名册). `orgs`: a roster of organizations
-    /// to set up under `org` (sheet 组织名册; town and district admins only).
+    /// to set up under `org` (sheet 组织名册; town and district admins only). `committees`: the
+    /// villages' two committees after an election (sheet 两委成员名册; town and district admins).
     kind: RosterKind,
 }
 
@@ -61,7 +63,12 @@ pub async fn template(
 /// the file and against the registry, formulas). A roster of organizations (`kind=orgs`): name,
 /// code (unique in the file and the district), parent code (an org in the subtree of `org`,
 /// open, or another row of the file; empty: `org` itself), kind allowed under that parent,
-/// owner, secretary, founding date; rows under a refused row are refused, loops are named.
+/// owner, secretary, founding date; rows under a refused row are refused, loops are named. A
+/// committee roster (`kind=committees`): village code below `org` with no election under way,
+/// committee, a post of it, person (ID check digit; a party post needs a full member of the
+/// village; a registered ID must keep its name), age cap, vote day; a single post twice, a
+/// person twice on one committee or two vote days of a committee in the file are named. Each
+/// village gets a finished election; the committees it lists end their old posts that day.
 /// Nothing is written until the job is committed; orgs are then set up parents first, in one
 /// transaction. Answers 201 with the job and its first 200 refused rows. A file that is not an
 /// xlsx, lacks the sheet, has a merged or different header, or holds no rows answers 422

@@ -102,6 +102,7 @@ async fn home(
     let section = match kind {
         RosterKind::Members => "members",
         RosterKind::Orgs => "orgs",
+        RosterKind::Committees => "cadres",
     };
     Ok(render_with(
         status,

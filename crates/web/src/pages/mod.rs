@@ -4,6 +4,7 @@ mod accounts;
 mod api_docs;
 mod assessment;
 mod audit;
+mod cadres;
 mod chart;
 mod dues;
 mod home;
@@ -340,6 +341,55 @@ pub(crate) fn routes() -> Table {
         .post(
             "/service-projects/{id}/files/{file_id}/delete",
             assessment::people::delete_project_file,
+        )
+        .get("/cadres/villages", cadres::villages::list)
+        .get("/cadres/villages/export.xlsx", cadres::villages::export)
+        .get("/cadres/villages/{id}", cadres::villages::page)
+        .post("/cadres/villages/{id}/residents", cadres::villages::appoint)
+        .post(
+            "/cadres/villages/{id}/residents/{post_id}/relieve",
+            cadres::villages::relieve,
+        )
+        .post(
+            "/cadres/villages/{id}/reserve-target",
+            cadres::villages::set_target,
+        )
+        .get("/cadres/elections", cadres::elections::list)
+        .post("/cadres/elections", cadres::villages::open_election)
+        .get("/cadres/elections/export.xlsx", cadres::elections::export)
+        .get("/cadres/elections/stats", cadres::elections::stats)
+        .get(
+            "/cadres/elections/stats/export.xlsx",
+            cadres::elections::stats_export,
+        )
+        .get("/cadres/elections/{id}", cadres::elections::page)
+        .post(
+            "/cadres/elections/{id}/candidates",
+            cadres::elections::add_candidate,
+        )
+        .post(
+            "/cadres/elections/{id}/result",
+            cadres::elections::record_result,
+        )
+        .post(
+            "/cadres/election-candidates/{id}/remove",
+            cadres::elections::remove_candidate,
+        )
+        .post(
+            "/cadres/election-candidates/{id}/vetting",
+            cadres::elections::vet,
+        )
+        .get("/cadres/reserves", cadres::reserves::list)
+        .post("/cadres/reserves", cadres::reserves::add)
+        .get("/cadres/reserves/export.xlsx", cadres::reserves::export)
+        .get("/cadres/reserves/{id}", cadres::reserves::page)
+        .post("/cadres/reserves/{id}/edit", cadres::reserves::update)
+        .post("/cadres/reserves/{id}/outcome", cadres::reserves::outcome)
+        .post("/cadres/reserves/{id}/reviews", cadres::reserves::review)
+        .get("/cadres/reserve-pools", cadres::reserves::pools)
+        .get(
+            "/cadres/reserve-pools/export.xlsx",
+            cadres::reserves::pools_export,
         )
 }
 
