@@ -664,4 +664,78 @@ describe('dangjian in a browser', { concurrency: false }, () => {
       await phone.close();
     }
   });
+  step('13 a town records a village election: candidates, a bad ID refused, the joint vetting, the result', async () => {
+    const village = demo.accounts.find((a) => a.username === 'baitao-village').scope_org_id;
+    const day = (ago) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+    page.on('dialog', (d) => d.accept());
+    await page.goto(`${base}/cadres/villages/${village}`);
+    await page.locator('#party-table').waitFor();
+    const open = page.locator('#open-election-form');
+    await open.locator('input[name=started_on]').fill(day(20));
+    await open.locator('button[type=submit]').click();
+    await page.waitForURL(/\/cadres\/elections\/\d+$/);
+    assert.equal(await page.locator('#election-stage').getAttribute('data-stage'), 'preparing');
+
+    // A party candidate: the first member of the village young enough for the post.
+    const members = await page.locator('#candidate-form select[name=member_id] option')
+      .evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    assert.ok(members.length > 0, 'the village has full members to choose from');
+    let party = null;
+    for (const value of members.slice(0, 10)) {
+      const f = page.locator('#candidate-form');
+      await f.locator('select[name=body]').selectOption('party');
+      await f.locator('select[name=post]').selectOption({ label: '组织委员' });
+      await f.locator('select[name=member_id]').selectOption(value);
+      await f.locator('#candidate-submit').click();
+      await page.waitForLoadState('load');
+      if ((await page.locator('#candidate-errors').count()) === 0) {
+        party = value;
+        break;
+      }
+    }
+    assert.ok(party, 'a member under the age cap stood for the party committee');
+
+    // The director by ID number: a wrong check digit is refused beside the field, nothing added.
+    const rowsBefore = await page.locator('#candidates-table tbody tr').count();
+    const addPerson = async (id) => {
+      const f = page.locator('#candidate-form');
+      await f.locator('select[name=body]').selectOption('residents');
+      await f.locator('select[name=post]').selectOption({ label: '主任' });
+      await f.locator('select[name=member_id]').selectOption('');
+      await f.locator('input[name=name]').fill('向春燕');
+      await f.locator('input[name=id_number]').fill(id);
+      await f.locator('select[name=education]').selectOption({ label: '本科' });
+      await f.locator('#candidate-submit').click();
+      await page.waitForLoadState('load');
+    };
+    await addPerson('500102198803080021');
+    await page.locator('.field-error[data-field=id_number]').waitFor();
+    assert.equal(await page.locator('#candidates-table tbody tr').count(), rowsBefore, 'nothing added');
+    await addPerson(idNumber('19880308', 22));
+    assert.equal(await page.locator('#candidate-errors').count(), 0);
+    assert.equal(await page.locator('#candidates-table tbody tr').count(), rowsBefore + 1);
+    assert.equal(await page.locator('#election-stage').getAttribute('data-stage'), 'vetting');
+
+    // The district's joint vetting passes both.
+    const ids = await page.locator('#candidates-table tbody tr')
+      .evaluateAll((rs) => rs.map((r) => r.id.replace('candidate-', '')));
+    for (const id of ids) {
+      await page.locator(`#vet-form-${id} select[name=result]`).selectOption('passed');
+      await page.locator(`#vet-submit-${id}`).click();
+      await page.waitForLoadState('load');
+    }
+    assert.equal(await page.locator('#election-stage').getAttribute('data-stage'), 'voting');
+
+    // The result: both elected on their vote days; the election is finished.
+    const result = page.locator('#result-form');
+    await result.locator('input[name=party_voted_on]').fill(day(3));
+    await result.locator('input[name=residents_voted_on]').fill(day(2));
+    for (const box of await result.locator('input[name=elected]').all()) await box.check();
+    await page.locator('#result-submit').click();
+    await page.locator('#election-stage[data-stage=finished]').waitFor();
+    await screenshot(page, 'election-finished.png');
+    await page.goto(`${base}/cadres/villages/${village}`);
+    assert.match(await page.locator('#residents-table').textContent(), /向春燕/);
+    assert.equal(await page.locator('#party-table tbody tr').count(), 1, 'the new party committee');
+  });
 });
