@@ -664,7 +664,7 @@ describe('dangjian in a browser', { concurrency: false }, () => {
       await phone.close();
     }
   });
-  step('13 a town records a village election: candidates, a bad ID refused, the joint vetting, the result', async () => {
+  step('13 the district records a village election: candidates, a bad ID refused, the joint vetting, the result', async () => {
     const village = demo.accounts.find((a) => a.username === 'baitao-village').scope_org_id;
     const day = (ago) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
     page.on('dialog', (d) => d.accept());

@@ -293,6 +293,22 @@ def main():
             ("service projects page 1, district", "/service-projects"),
             ("problem ledger xlsx, district, last year", f"/problems/export.xlsx?year={year - 1}"),
         ]]
+        # 干部人才: the villages' committees with the district's structure, one village, the
+        # elections and their statistics (new against previous term by town), the pools.
+        _, _, data = client.request("GET", f"/api/v1/villages/committees?org={town['scope_org_id']}")
+        village = json.loads(data)["items"][0]["id"]
+        rows += [(f"干部人才: {label}", path) for label, path in [
+            ("两委 page 1, district", "/cadres/villages"),
+            ("GET /api/v1/villages/committees, district", "/api/v1/villages/committees"),
+            ("one village's committees (page)", f"/cadres/villages/{village}"),
+            ("elections page 1, district", "/cadres/elections"),
+            ("election statistics page, district, 2021", "/cadres/elections/stats?year=2021"),
+            ("GET /api/v1/elections/stats, one town, 2021", f"/api/v1/elections/stats?org={town['scope_org_id']}&year=2021"),
+            ("reserve cadres page 1, district", "/cadres/reserves"),
+            ("reserve pools page 1, district", "/cadres/reserve-pools"),
+            ("两委 xlsx, district", "/cadres/villages/export.xlsx"),
+            ("home page 云中心 (district), with the cadres panel", "/"),
+        ]]
         if args.only:
             rows = [r for r in rows if args.only in r[0]]
         results = [(label, *timed(client, path, args.runs)) for label, path in rows]

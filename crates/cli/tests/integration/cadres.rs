@@ -866,3 +866,65 @@ on_both!(
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 );
+
+on_both!(
+    every_cadre_list_exports_all_its_rows_audited,
+    async |t: &TestApp| {
+        let b = t.browser("town-500102013").await;
+        let villages = count(
+            t,
+            &format!(
+                "SELECT COUNT(*) FROM org o JOIN org t ON t.id = o.parent_id \
+                 WHERE t.id = {} AND o.owner IN ('village', 'community') AND o.closed_on IS NULL \
+                 AND o.kind NOT IN ('party_group', 'grid_group')",
+                t.account_named("town-500102013").scope_org_id
+            ),
+        )
+        .await;
+        assert!(villages > 0);
+        let exports = "SELECT COUNT(*) FROM audit_log WHERE action = 'export'";
+        let before = count(t, exports).await;
+        // Each list's sheet: a title row, the header, then one row per record, every page.
+        let per_row = |cells: &[String], header: &str| {
+            let i = cells
+                .iter()
+                .position(|c| c == header)
+                .unwrap_or_else(|| panic!("{header} in {cells:?}"));
+            cells[i..].to_vec()
+        };
+        let cells = b.xlsx_cells("/cadres/villages/export.xlsx", "两委").await;
+        let body = per_row(&cells, "村(社区)");
+        assert_eq!(body.len() % 9, 0, "{body:?}");
+        assert_eq!((body.len() / 9 - 1) as i64, villages, "{body:?}");
+        let cells = b
+            .xlsx_cells("/cadres/reserve-pools/export.xlsx", "后备力量目标")
+            .await;
+        let body = per_row(&cells, "村(社区)");
+        assert_eq!((body.len() / 5 - 1) as i64, villages, "{body:?}");
+        let in_pool = count(
+            t,
+            &format!(
+                "SELECT COUNT(*) FROM reserve_cadre r JOIN org o ON o.id = r.org_id \
+                 WHERE o.parent_id = {} AND r.outcome IS NULL",
+                t.account_named("town-500102013").scope_org_id
+            ),
+        )
+        .await;
+        let cells = b
+            .xlsx_cells("/cadres/reserves/export.xlsx?state=pool", "后备力量")
+            .await;
+        assert!(in_pool > 0);
+        assert_eq!(
+            cells.iter().filter(|c| *c == "在库").count() as i64,
+            in_pool,
+            "one line per reserve cadre in the pool"
+        );
+        let cells = b.xlsx_cells("/cadres/elections/export.xlsx", "换届").await;
+        assert!(cells.iter().any(|c| c == "已完成"), "{cells:?}");
+        let cells = b
+            .xlsx_cells("/cadres/elections/stats/export.xlsx?year=2021", "换届统计")
+            .await;
+        assert!(cells.iter().any(|c| c.contains("一肩挑")), "{cells:?}");
+        assert_eq!(count(t, exports).await, before + 5);
+    }
+);

@@ -194,26 +194,44 @@ impl App {
         actor: &Actor,
         q: &VillageQuery,
     ) -> ServiceResult<VillageList> {
+        self.village_list(actor, q, Some(page_number(q.page))).await
+    }
+
+    /// Every village of the list, for its export (under the common size cap).
+    pub async fn export_village_committees(
+        &self,
+        actor: &Actor,
+        q: &VillageQuery,
+    ) -> ServiceResult<VillageList> {
+        self.village_list(actor, q, None).await
+    }
+
+    async fn village_list(
+        &self,
+        actor: &Actor,
+        q: &VillageQuery,
+        page: Option<i64>,
+    ) -> ServiceResult<VillageList> {
         policy::check_staff(actor)?;
         let o = match q.org {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
         };
         policy::check_read(actor, &o.path)?;
-        let page = page_number(q.page);
         let f = VillageFilter {
             root_path: o.path.clone(),
             q: q.q.clone().map(|s| s.trim().to_string()),
             vacant: q.vacant.unwrap_or(false),
         };
         let mut conn = self.db.conn().await?;
-        let (total, rows) = store::villages(
-            &mut conn,
-            &f,
-            VILLAGES_PER_PAGE,
-            (page - 1) * VILLAGES_PER_PAGE,
-        )
-        .await?;
+        let (limit, offset) = match page {
+            Some(p) => (VILLAGES_PER_PAGE, (p - 1) * VILLAGES_PER_PAGE),
+            None => (crate::export::MAX_EXPORT + 1, 0),
+        };
+        let (total, rows) = store::villages(&mut conn, &f, limit, offset).await?;
+        if page.is_none() {
+            crate::export::check_size(total, "个村(社区)")?;
+        }
         let paths: Vec<&str> = rows.iter().map(|r| r.path.as_str()).collect();
         let mut names = places(&mut conn, actor.read_root()?, &paths).await?;
         let one_shoulder = rows
@@ -243,8 +261,8 @@ impl App {
             one_shoulder,
             vacant,
             total,
-            page,
-            per_page: VILLAGES_PER_PAGE,
+            page: page.unwrap_or(1),
+            per_page: page.map_or(total, |_| VILLAGES_PER_PAGE),
             now: TermStats::of(&holders(&seats), today()),
             may_manage: policy::may_manage(actor, &o.path),
         })

@@ -277,13 +277,31 @@ impl App {
 
     /// The elections below a level, newest first.
     pub async fn elections(&self, actor: &Actor, q: &ElectionQuery) -> ServiceResult<ElectionList> {
+        self.election_list(actor, q, Some(page_number(q.page)))
+            .await
+    }
+
+    /// Every election of the list, for its export (under the common size cap).
+    pub async fn export_elections(
+        &self,
+        actor: &Actor,
+        q: &ElectionQuery,
+    ) -> ServiceResult<ElectionList> {
+        self.election_list(actor, q, None).await
+    }
+
+    async fn election_list(
+        &self,
+        actor: &Actor,
+        q: &ElectionQuery,
+        page: Option<i64>,
+    ) -> ServiceResult<ElectionList> {
         policy::check_staff(actor)?;
         let o = match q.org {
             Some(id) => self.org(actor, id).await?,
             None => self.home_org(actor).await?,
         };
         policy::check_read(actor, &o.path)?;
-        let page = page_number(q.page);
         let f = ElectionFilter {
             root_path: o.path.clone(),
             year: q.year,
@@ -294,21 +312,22 @@ impl App {
             },
         };
         let mut conn = self.db.conn().await?;
-        let (total, rows) = store::page(
-            &mut conn,
-            &f,
-            ELECTIONS_PER_PAGE,
-            (page - 1) * ELECTIONS_PER_PAGE,
-        )
-        .await?;
+        let (limit, offset) = match page {
+            Some(p) => (ELECTIONS_PER_PAGE, (p - 1) * ELECTIONS_PER_PAGE),
+            None => (crate::export::MAX_EXPORT + 1, 0),
+        };
+        let (total, rows) = store::page(&mut conn, &f, limit, offset).await?;
+        if page.is_none() {
+            crate::export::check_size(total, "次换届")?;
+        }
         let items = self.named(&mut conn, actor, rows).await?;
         Ok(ElectionList {
             org_id: o.id,
             org_name: o.name.clone(),
             items,
             total,
-            page,
-            per_page: ELECTIONS_PER_PAGE,
+            page: page.unwrap_or(1),
+            per_page: page.map_or(total, |_| ELECTIONS_PER_PAGE),
             may_manage: policy::may_manage(actor, &o.path),
         })
     }

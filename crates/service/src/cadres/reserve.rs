@@ -450,8 +450,22 @@ impl App {
         self.reserve(actor, id).await
     }
 
-    /// Each village's pool against its target below a level.
+    /// Each village's pool against its target below a level, 50 a page.
     pub async fn reserve_pools(&self, actor: &Actor, q: &PoolQuery) -> ServiceResult<PoolList> {
+        self.pool_list(actor, q, Some(page_number(q.page))).await
+    }
+
+    /// Every village's pool below a level, for the export and the villages a form offers.
+    pub async fn all_reserve_pools(&self, actor: &Actor, q: &PoolQuery) -> ServiceResult<PoolList> {
+        self.pool_list(actor, q, None).await
+    }
+
+    async fn pool_list(
+        &self,
+        actor: &Actor,
+        q: &PoolQuery,
+        page: Option<i64>,
+    ) -> ServiceResult<PoolList> {
         policy::check_staff(actor)?;
         let o = match q.org {
             Some(id) => self.org(actor, id).await?,
@@ -473,12 +487,14 @@ impl App {
         let in_pool_sum = pools.iter().map(|(r, _)| r.in_pool).sum();
         let villages_short = pools.iter().filter(|(r, t)| r.in_pool < *t).count() as i64;
         let total = pools.len() as i64;
-        let page = page_number(q.page);
-        let shown: Vec<(PoolRow, i64)> = pools
-            .into_iter()
-            .skip(((page - 1) * RESERVE_PER_PAGE) as usize)
-            .take(RESERVE_PER_PAGE as usize)
-            .collect();
+        let shown: Vec<(PoolRow, i64)> = match page {
+            Some(p) => pools
+                .into_iter()
+                .skip(((p - 1) * RESERVE_PER_PAGE) as usize)
+                .take(RESERVE_PER_PAGE as usize)
+                .collect(),
+            None => pools,
+        };
         let paths: Vec<&str> = shown.iter().map(|(r, _)| r.path.as_str()).collect();
         let names = places(&mut conn, actor.read_root()?, &paths).await?;
         let items = shown
@@ -501,8 +517,8 @@ impl App {
             org_name: o.name.clone(),
             items,
             total,
-            page,
-            per_page: RESERVE_PER_PAGE,
+            page: page.unwrap_or(1),
+            per_page: page.map_or(total, |_| RESERVE_PER_PAGE),
             target_sum,
             in_pool_sum,
             villages_short,

@@ -21,8 +21,8 @@ use dangjian_service::cadres::election::{
 use serde::Deserialize;
 
 use super::{
-    EXPORT_PAGES, NAV, PersonFields, PersonForm, Tab, age_text, figure_cells, figures,
-    percent_text, tabs, this_year, today_text, typed, url, with_share,
+    NAV, PersonFields, PersonForm, Tab, age_text, figure_cells, figures, percent_text, tabs,
+    this_year, today_text, typed, url, with_share,
 };
 use crate::AppState;
 use crate::error::PageResult;
@@ -173,23 +173,9 @@ pub async fn list(
     Ok(render(&page))
 }
 
-/// Every election of the list, page after page (at most `EXPORT_PAGES` of them).
+/// Every election of the list.
 async fn all_elections(st: &AppState, auth: &Auth, q: &ListQuery) -> PageResult<ElectionList> {
-    let a = &auth.actor;
-    let mut sq = q.service();
-    sq.page = Some(1);
-    let mut all = st.app.elections(a, &sq).await?;
-    let mut page = 1;
-    while (all.items.len() as i64) < all.total && page < EXPORT_PAGES {
-        page += 1;
-        sq.page = Some(page);
-        let next = st.app.elections(a, &sq).await?;
-        if next.items.is_empty() {
-            break;
-        }
-        all.items.extend(next.items);
-    }
-    Ok(all)
+    Ok(st.app.export_elections(&auth.actor, &q.service()).await?)
 }
 
 fn elections_book(v: &ElectionList) -> Result<Response, ServiceError> {

@@ -26,9 +26,6 @@ use crate::view::{Choice, choices};
 /// The menu entry (干部人才) every page of the area lights.
 const NAV: &str = "cadres";
 
-/// At most this many pages of a list are read into one export.
-const EXPORT_PAGES: i64 = 200;
-
 /// A tab of the 干部人才 pages.
 pub struct Tab {
     label: &'static str,

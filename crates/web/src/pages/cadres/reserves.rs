@@ -18,9 +18,7 @@ use dangjian_service::cadres::reserve::{
 };
 use serde::Deserialize;
 
-use super::{
-    EXPORT_PAGES, NAV, PersonFields, PersonForm, Tab, flag, tabs, this_year, today_text, typed, url,
-};
+use super::{NAV, PersonFields, PersonForm, Tab, flag, tabs, this_year, today_text, typed, url};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::export::book;
@@ -183,45 +181,37 @@ fn state_choices(current: Option<&str>) -> Vec<Choice> {
         .collect()
 }
 
-/// The villages below a level as a picker grouped by town, read from the targets' list
-/// page after page (at most `EXPORT_PAGES` of them).
+/// The villages below a level as a picker grouped by town.
 async fn village_choices(
     st: &AppState,
     auth: &Auth,
     level: i64,
     chosen: Option<i64>,
 ) -> PageResult<Vec<PickGroup>> {
+    let q = PoolQuery {
+        org: Some(level),
+        short: None,
+        page: None,
+    };
+    let p = st.app.all_reserve_pools(&auth.actor, &q).await?;
     let mut groups: Vec<PickGroup> = Vec::new();
-    let mut page = 1;
-    loop {
-        let q = PoolQuery {
-            org: Some(level),
-            short: None,
-            page: Some(page),
+    for x in &p.items {
+        let (town, name) = match x.name.rsplit_once(" / ") {
+            Some((t, n)) => (t.to_string(), n.to_string()),
+            None => (p.org_name.clone(), x.name.clone()),
         };
-        let p = st.app.reserve_pools(&auth.actor, &q).await?;
-        for x in &p.items {
-            let (town, name) = match x.name.rsplit_once(" / ") {
-                Some((t, n)) => (t.to_string(), n.to_string()),
-                None => (p.org_name.clone(), x.name.clone()),
-            };
-            let pick = Pick {
-                id: x.org_id,
-                name,
-                selected: chosen == Some(x.org_id),
-            };
-            match groups.last_mut() {
-                Some(g) if g.label == town => g.picks.push(pick),
-                _ => groups.push(PickGroup {
-                    label: town,
-                    picks: vec![pick],
-                }),
-            }
+        let pick = Pick {
+            id: x.org_id,
+            name,
+            selected: chosen == Some(x.org_id),
+        };
+        match groups.last_mut() {
+            Some(g) if g.label == town => g.picks.push(pick),
+            _ => groups.push(PickGroup {
+                label: town,
+                picks: vec![pick],
+            }),
         }
-        if p.items.is_empty() || page * p.per_page >= p.total || page >= EXPORT_PAGES {
-            break;
-        }
-        page += 1;
     }
     Ok(groups)
 }
@@ -765,23 +755,9 @@ pub async fn pools(
     pools_page(&st, &auth, &q, PoolsRefused::None, Vec::new()).await
 }
 
-/// Every village of the targets' list, page after page (at most `EXPORT_PAGES` of them).
+/// Every village of the targets' list.
 async fn all_pools(st: &AppState, auth: &Auth, q: &PoolsQuery) -> PageResult<PoolList> {
-    let a = &auth.actor;
-    let mut sq = q.service();
-    sq.page = Some(1);
-    let mut all = st.app.reserve_pools(a, &sq).await?;
-    let mut page = 1;
-    while (all.items.len() as i64) < all.total && page < EXPORT_PAGES {
-        page += 1;
-        sq.page = Some(page);
-        let next = st.app.reserve_pools(a, &sq).await?;
-        if next.items.is_empty() {
-            break;
-        }
-        all.items.extend(next.items);
-    }
-    Ok(all)
+    Ok(st.app.all_reserve_pools(&auth.actor, &q.service()).await?)
 }
 
 fn pools_book(p: &PoolList) -> Result<Response, ServiceError> {

@@ -20,8 +20,7 @@ use serde::Deserialize;
 
 use super::reserves::{self, PoolsRefused};
 use super::{
-    EXPORT_PAGES, NAV, PersonFields, PersonForm, Tab, figure_cells, figures, flag, tabs,
-    today_text, typed, url,
+    NAV, PersonFields, PersonForm, Tab, figure_cells, figures, flag, tabs, today_text, typed, url,
 };
 use crate::AppState;
 use crate::error::PageResult;
@@ -193,25 +192,12 @@ pub async fn list(
     Ok(render(&page))
 }
 
-/// Every village of the list, page after page (at most `EXPORT_PAGES` of them).
+/// Every village of the list.
 async fn all_villages(st: &AppState, auth: &Auth, q: &ListQuery) -> PageResult<VillageList> {
-    let a = &auth.actor;
-    let mut sq = q.service();
-    sq.page = Some(1);
-    let mut all = st.app.village_committees(a, &sq).await?;
-    let mut page = 1;
-    while (all.items.len() as i64) < all.total && page < EXPORT_PAGES {
-        page += 1;
-        sq.page = Some(page);
-        let next = st.app.village_committees(a, &sq).await?;
-        if next.items.is_empty() {
-            break;
-        }
-        all.items.extend(next.items);
-        all.one_shoulder.extend(next.one_shoulder);
-        all.vacant.extend(next.vacant);
-    }
-    Ok(all)
+    Ok(st
+        .app
+        .export_village_committees(&auth.actor, &q.service())
+        .await?)
 }
 
 fn headers(names: &[&str]) -> Vec<String> {
