@@ -89,17 +89,24 @@ pub async fn end(conn: &mut AnyConnection, id: i64, ended_on: &str) -> Result<bo
     Ok(r.rows_affected() == 1)
 }
 
-/// Ends every post a member holds (they left the organization); returns how many.
+/// Ends the posts a member holds in organizations that no longer contain them (they moved
+/// to `new_path`, or left: the empty path); returns how many. A member moving between the
+/// branches of one village keeps their post on the village's committee.
 pub async fn end_for_member(
     conn: &mut AnyConnection,
     member_id: i64,
+    new_path: &str,
     ended_on: &str,
 ) -> Result<u64> {
     let r = sqlx::query(
-        "UPDATE committee_post SET ended_on = $1 WHERE member_id = $2 AND ended_on IS NULL",
+        "UPDATE committee_post SET ended_on = $1 WHERE member_id = $2 AND ended_on IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM org o WHERE o.id = committee_post.org_id \
+           AND $3 <> '' AND $4 LIKE o.path || '%')",
     )
     .bind(ended_on)
     .bind(member_id)
+    .bind(new_path)
+    .bind(new_path)
     .execute(conn)
     .await?;
     Ok(r.rows_affected())

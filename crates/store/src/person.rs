@@ -129,24 +129,48 @@ pub async fn insert(conn: &mut AnyConnection, p: &PersonWrite) -> Result<i64> {
     Ok(sql.fetch_one(conn).await?.try_get("id")?)
 }
 
-/// A person who is not a member takes new facts (education, phone); the identity (ID number,
-/// name, birth) stays as registered.
+/// A person who is not a member takes new facts: education, and the phone when one is given
+/// (a blank phone keeps the one on record); the identity (ID number, name, birth) stays as
+/// registered.
 pub async fn update_facts(conn: &mut AnyConnection, id: i64, p: &PersonWrite) -> Result<()> {
     let mut sql = Sql::new("UPDATE person SET education = ");
-    sql.text(p.education.as_str())
-        .push(", phone_cipher = ")
-        .opt_bytes(p.phone_cipher.clone())
-        .push(", phone_index = ")
-        .opt_text(p.phone_index.clone())
-        .push(", phone_masked = ")
-        .opt_text(p.phone_masked.clone())
-        .push(", updated_at = ")
+    sql.text(p.education.as_str());
+    if p.phone_cipher.is_some() {
+        sql.push(", phone_cipher = ")
+            .opt_bytes(p.phone_cipher.clone())
+            .push(", phone_index = ")
+            .opt_text(p.phone_index.clone())
+            .push(", phone_masked = ")
+            .opt_text(p.phone_masked.clone());
+    }
+    sql.push(", updated_at = ")
         .int(now_ms())
         .push(" WHERE id = ")
         .int(id)
         .push(" AND NOT EXISTS (SELECT 1 FROM member m WHERE m.person_id = person.id)");
     sql.execute(conn).await?;
     Ok(())
+}
+
+/// The organizations whose records name a person who is not a member: posts, candidacies,
+/// pools. Whoever reads all of them may correct the person's facts.
+pub async fn record_paths(conn: &mut AnyConnection, id: i64) -> Result<Vec<String>> {
+    let mut sql = Sql::new(
+        "SELECT o.path FROM residents_post r JOIN org o ON o.id = r.org_id WHERE r.person_id = ",
+    );
+    sql.int(id).push(
+        " UNION SELECT o.path FROM election_candidate c JOIN election e ON e.id = c.election_id \
+         JOIN org o ON o.id = e.org_id WHERE c.person_id = ",
+    );
+    sql.int(id).push(
+        " UNION SELECT o.path FROM reserve_cadre r JOIN org o ON o.id = r.org_id WHERE r.person_id = ",
+    );
+    sql.int(id);
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get("path")?))
+        .collect()
 }
 
 /// Gives every member written since the last call its person: the one registered with the

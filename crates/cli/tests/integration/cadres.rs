@@ -247,10 +247,55 @@ on_both!(
                 ("party_voted_on", "before_start")
             )
         );
+        let residents_only: Vec<i64> = e["candidates"]
+            .as_array()
+            .expect("candidates")
+            .iter()
+            .filter(|c| c["body"] == "residents" && c["id"] != refused)
+            .filter_map(|c| c["id"].as_i64())
+            .collect();
+        let (s, v) = town
+            .post(&result, &json!({"party_voted_on": days_ago(5), "residents_voted_on": days_ago(2), "elected": residents_only}))
+            .await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ("party_voted_on", "none_elected")
+            )
+        );
+        // A member who joined the residents' committee ten days ago cannot be voted out by a
+        // vote held twenty days ago.
+        let (s, late) = town
+            .post(
+                &format!("/api/v1/villages/{village}/residents-posts"),
+                &json!({"post": "member", "started_on": days_ago(10),
+                    "person": {"name": "闵晓", "id_number": id_number(1991, 9, 9, 62), "education": "大专"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{late}");
+        let (s, v) = town
+            .post(&result, &json!({"party_voted_on": days_ago(5), "residents_voted_on": days_ago(20), "elected": elected}))
+            .await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ("residents_voted_on", "before_term")
+            )
+        );
         let (_, still) = town
             .get_json(&format!("/api/v1/villages/{village}/committee"))
             .await;
         assert_eq!(still["party"], before["party"]);
+        assert_eq!(
+            count(
+                t,
+                &format!("SELECT COUNT(*) FROM election WHERE id = {id} AND finished_on IS NULL")
+            )
+            .await,
+            1
+        );
 
         let (s, done) = town
             .post(&result, &json!({"party_voted_on": days_ago(5), "residents_voted_on": days_ago(2), "elected": elected}))
@@ -323,8 +368,19 @@ on_both!(
             stats["new_term"]["bachelor_plus"].as_i64().map(|n| n >= 1),
             Some(true)
         );
-        assert!(
-            stats["previous_term"]["people"].as_i64().unwrap_or(0) > 0,
+        let mut replaced: Vec<i64> = before["party"]
+            .as_array()
+            .into_iter()
+            .chain(before["residents"].as_array())
+            .flatten()
+            .chain(std::iter::once(&late))
+            .filter_map(|p| p["person_id"].as_i64())
+            .collect();
+        replaced.sort_unstable();
+        replaced.dedup();
+        assert_eq!(stats["previous_term"]["people"], replaced.len(), "{stats}");
+        assert_eq!(
+            stats["children"][0]["new_term"], stats["new_term"],
             "{stats}"
         );
         assert_eq!(
@@ -368,16 +424,17 @@ on_both!(
                 &director,
             )
             .await;
-        if c["residents"]
-            .as_array()
-            .is_some_and(|r| r.iter().any(|p| p["post"] == "director"))
-        {
-            assert_eq!(
-                (s, refusal(&v)),
-                (StatusCode::UNPROCESSABLE_ENTITY, ("post", "held"))
-            );
-            assert_eq!(count(t, posts).await, n);
-        }
+        assert!(
+            c["residents"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|p| p["post"] == "director")),
+            "the demo's village has a director: {c}"
+        );
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("post", "held"))
+        );
+        assert_eq!(count(t, posts).await, n);
         let member = json!({"post": "member", "started_on": days_ago(10),
             "person": {"name": "石磊", "id_number": id_number(1985, 6, 7, 51), "education": "大专"}});
         let (s, seat) = town
@@ -506,6 +563,49 @@ on_both!(
             (StatusCode::UNPROCESSABLE_ENTITY, ("outcome", "already_set"))
         );
 
+        // A member of another town, by record or by ID number, is not this village's.
+        let stranger: i64 = count(
+            t,
+            &format!(
+                "SELECT MIN(m.id) FROM member m JOIN org o ON o.id = {} \
+                 WHERE m.org_path NOT LIKE o.path || '%' AND m.status = 'full' AND m.org_path <> ''",
+                t.account_named("town-500102013").scope_org_id
+            ),
+        )
+        .await;
+        let posts_now = count(t, posts).await;
+        let (s, v) = town
+            .post(
+                &format!("/api/v1/villages/{village}/residents-posts"),
+                &json!({"post": "member", "member_id": stranger}),
+            )
+            .await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("member_id", "not_found"))
+        );
+        let (s, v) = town
+            .post(
+                "/api/v1/reserves",
+                &json!({"org_id": village, "source": "other", "member_id": stranger}),
+            )
+            .await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("member_id", "not_found"))
+        );
+        let (s, v) = town
+            .post(
+                &format!("/api/v1/villages/{village}/residents-posts"),
+                &json!({"post": "member", "person": {"name": "随便", "id_number": id_of(t, stranger).await, "education": "本科"}}),
+            )
+            .await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("id_number", "not_here"))
+        );
+        assert_eq!(count(t, posts).await, posts_now);
+
         // A member's account reads none of it; another town's admin finds nothing.
         let member = t.api("baitao-member").await;
         for path in [
@@ -628,6 +728,7 @@ async fn upload_committees(
         "职务",
         "姓名",
         "身份证号",
+        "民族",
         "学历",
         "手机号",
         "选举日期",
@@ -677,7 +778,12 @@ on_both!(
             id_of(t, b[0].parse().expect("id")).await,
         );
         let on = days_ago(3);
-        let row = |cells: [&str; 8]| cells.iter().map(|c| (*c).to_string()).collect::<Vec<_>>();
+        // The cells without 民族, which is left blank (汉族).
+        let row = |cells: [&str; 8]| {
+            let mut v: Vec<String> = cells.iter().map(|c| (*c).to_string()).collect();
+            v.insert(5, String::new());
+            v
+        };
         let newcomer = id_number(1990, 7, 8, 73);
         let rows_in = vec![
             row([
@@ -773,6 +879,8 @@ on_both!(
                 &days_ago(-5),
             ]),
         ];
+        // A committee is replaced whole or not at all: the good rows of a village's committee
+        // with a refused row are held back with it.
         let (s, job) = upload_committees(&town, town_id, &rows_in).await;
         assert_eq!(s, StatusCode::CREATED, "{job}");
         assert_eq!(
@@ -781,24 +889,43 @@ on_both!(
                 job["valid"].clone(),
                 job["invalid"].clone()
             ),
-            (json!(9), json!(4), json!(5)),
+            (json!(9), json!(0), json!(9)),
             "{job}"
         );
-        let columns: Vec<String> = job["errors"]
-            .as_array()
-            .expect("errors")
+        let errors = job["errors"].as_array().expect("errors");
+        let columns: Vec<&str> = errors
             .iter()
-            .map(|e| e["problems"][0][0].as_str().unwrap_or_default().to_string())
+            .map(|e| e["problems"][0][0].as_str().unwrap_or_default())
             .collect();
         assert_eq!(
             columns,
             [
+                "村(社区)组织代码",
+                "村(社区)组织代码",
+                "村(社区)组织代码",
+                "村(社区)组织代码",
                 "村(社区)组织代码",
                 "身份证号",
                 "职务",
                 "身份证号",
                 "选举日期"
             ],
+            "{job}"
+        );
+        for e in &errors[..4] {
+            assert!(
+                e["problems"][0][1]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("本组未导入"),
+                "{e}"
+            );
+        }
+        let (s, job) = upload_committees(&town, town_id, &rows_in[..4]).await;
+        assert_eq!(s, StatusCode::CREATED, "{job}");
+        assert_eq!(
+            (job["valid"].clone(), job["invalid"].clone()),
+            (json!(4), json!(0)),
             "{job}"
         );
         // Nothing is written before the commit.
@@ -842,6 +969,21 @@ on_both!(
             .await;
         assert_eq!(stats["finished"], 1, "{stats}");
         assert_eq!(stats["new_term"]["people"], 3, "{stats}");
+
+        // A vote earlier than the members now in office took their posts is refused.
+        let early = [row([
+            &code,
+            "村(社区)党组织",
+            "书记",
+            &a[1],
+            &a_id,
+            "大专",
+            "",
+            &days_ago(10),
+        ])];
+        let (_, again) = upload_committees(&town, town_id, &early).await;
+        assert_eq!(again["invalid"], 1, "{again}");
+        assert_eq!(again["errors"][0]["problems"][0][0], "选举日期", "{again}");
 
         // A village with an election under way is refused, row by row.
         let (s, _) = town

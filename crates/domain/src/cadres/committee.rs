@@ -105,7 +105,7 @@ pub fn check_residents_appointment(
     }
     if let Some((p, _)) = held.iter().find(|(_, h)| *h == person) {
         return Err(FieldError::new(
-            "person",
+            "id_number",
             "holds_post",
             format!("此人已任村(居)民委员会{}，一人只担任一个职务", p.label()),
         ));
@@ -139,6 +139,6 @@ mod tests {
         let e = check_residents_appointment(ResidentsPost::Director, 3, &held).unwrap_err();
         assert_eq!((e.field, e.code), ("post", "held"));
         let e = check_residents_appointment(ResidentsPost::DeputyDirector, 2, &held).unwrap_err();
-        assert_eq!((e.field, e.code), ("person", "holds_post"));
+        assert_eq!((e.field, e.code), ("id_number", "holds_post"));
     }
 }

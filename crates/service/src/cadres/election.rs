@@ -8,12 +8,14 @@ use dangjian_domain::bands::{Education, Status};
 use dangjian_domain::cadres::committee::{Body, Seat as SeatRule};
 use dangjian_domain::cadres::election::{self as rules, Candidate as Rule, Stage, Vetting};
 use dangjian_domain::cadres::stats::TermStats;
+use dangjian_domain::committee::Post;
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::{date, path};
 use dangjian_store::StoreError;
 use dangjian_store::cadres::committee::{self as seats, Term};
 use dangjian_store::cadres::election::{self as store, CandidateRow, ElectionFilter, ElectionRow};
 use dangjian_store::cadres::reserve;
+use dangjian_store::org;
 use serde::{Deserialize, Serialize};
 
 use super::committee::holders;
@@ -264,6 +266,20 @@ fn vote_day(text: &str, field: &'static str, what: &str, started: &str) -> Servi
     Ok(d)
 }
 
+/// The election as the transaction sees it, refused once finished: a check made before the
+/// transaction could be overtaken by a result recorded meanwhile.
+async fn still_open(conn: &mut dangjian_store::Conn, id: i64, message: &str) -> ServiceResult<()> {
+    match store::get(conn, id).await? {
+        Some(e) if e.finished_on.is_none() => Ok(()),
+        Some(_) => Err(ServiceError::field(
+            "election",
+            "finished",
+            message.to_string(),
+        )),
+        None => Err(ServiceError::NotFound),
+    }
+}
+
 impl App {
     async fn election_row(&self, actor: &Actor, id: i64) -> ServiceResult<ElectionRow> {
         policy::check_staff(actor)?;
@@ -397,7 +413,15 @@ impl App {
     ) -> ServiceResult<ElectionDetail> {
         let o = self.village(actor, input.org_id).await?;
         policy::check_manage(actor, &o.path)?;
-        let started = date::format(day(&input.started_on, "started_on", "换届启动日期")?);
+        let started = day(&input.started_on, "started_on", "换届启动日期")?;
+        if started > today() + time::Duration::days(366) {
+            return Err(ServiceError::field(
+                "started_on",
+                "too_late",
+                "换届启动日期不能晚于一年以后",
+            ));
+        }
+        let started = date::format(started);
         let note = input.note.trim();
         if note.chars().count() > 500 {
             return Err(ServiceError::field(
@@ -407,6 +431,15 @@ impl App {
             ));
         }
         let mut tx = self.begin_audited().await?;
+        if let Some(last) = store::last_finished(tx.conn(), o.id).await?
+            && started < last
+        {
+            return Err(ServiceError::field(
+                "started_on",
+                "before_last",
+                format!("换届启动日期不能早于上次换届完成的日期（{last}）"),
+            ));
+        }
         let id = store::insert(tx.conn(), o.id, &started, note, actor.user_id)
             .await
             .map_err(|e| match e {
@@ -432,13 +465,6 @@ impl App {
     ) -> ServiceResult<ElectionDetail> {
         let e = self.election_row(actor, election_id).await?;
         policy::check_manage(actor, &e.org_path)?;
-        if e.finished_on.is_some() {
-            return Err(ServiceError::field(
-                "election",
-                "finished",
-                "换届已完成，不能再增加候选人",
-            ));
-        }
         let body = Body::parse(&input.body).ok_or_else(|| {
             ServiceError::field("body", "invalid", "请选择村党组织或村(居)民委员会")
         })?;
@@ -453,6 +479,7 @@ impl App {
         }
         let cadre_rules = self.cadre_rules().await?;
         let mut tx = self.begin_audited().await?;
+        still_open(tx.conn(), e.id, "换届已完成，不能再增加候选人").await?;
         let person = resolve(self, tx.conn(), actor, &input.who, &e.org_path).await?;
         if body == Body::Party && person.member_status.as_deref() != Some(Status::Full.as_str()) {
             return Err(ServiceError::field(
@@ -470,7 +497,11 @@ impl App {
             .await
             .map_err(|x| match x {
                 StoreError::Duplicate(_) => ServiceError::field(
-                    "member_id",
+                    if input.who.member_id.is_some() {
+                        "member_id"
+                    } else {
+                        "id_number"
+                    },
                     "duplicate",
                     "此人已是本次换届该委员会的候选人",
                 ),
@@ -510,14 +541,8 @@ impl App {
     ) -> ServiceResult<ElectionDetail> {
         let (e, c) = self.candidate_of(actor, candidate_id).await?;
         policy::check_manage(actor, &e.org_path)?;
-        if e.finished_on.is_some() {
-            return Err(ServiceError::field(
-                "election",
-                "finished",
-                "换届已完成，候选人不能删除",
-            ));
-        }
         let mut tx = self.begin_audited().await?;
+        still_open(tx.conn(), e.id, "换届已完成，候选人不能删除").await?;
         store::delete_candidate(tx.conn(), c.id).await?;
         tx.commit(
             actor,
@@ -536,13 +561,6 @@ impl App {
     ) -> ServiceResult<ElectionDetail> {
         let (e, c) = self.candidate_of(actor, candidate_id).await?;
         policy::check_district(actor)?;
-        if e.finished_on.is_some() {
-            return Err(ServiceError::field(
-                "election",
-                "finished",
-                "换届已完成，联审结果不能再改",
-            ));
-        }
         let result = Vetting::parse(&input.result).ok_or_else(|| {
             ServiceError::field("result", "required", "请选择联审结果（通过或不通过）")
         })?;
@@ -550,7 +568,15 @@ impl App {
         let reason = rules::check_vetting(result, Some(&input.reason), &cadre_rules)
             .map_err(|x| ServiceError::Invalid(vec![x]))?;
         let on = crate::orgs::committee::day("vetted_on", "联审日期", &input.vetted_on)?;
+        if on < e.started_on {
+            return Err(ServiceError::field(
+                "vetted_on",
+                "before_start",
+                "联审日期不能早于换届启动日期",
+            ));
+        }
         let mut tx = self.begin_audited().await?;
+        still_open(tx.conn(), e.id, "换届已完成，联审结果不能再改").await?;
         store::vet(tx.conn(), c.id, result.as_str(), reason.as_deref(), &on).await?;
         tx.commit(
             actor,
@@ -576,15 +602,9 @@ impl App {
     ) -> ServiceResult<ElectionDetail> {
         let e = self.election_row(actor, election_id).await?;
         policy::check_manage(actor, &e.org_path)?;
-        if e.finished_on.is_some() {
-            return Err(ServiceError::field(
-                "election",
-                "finished",
-                "换届结果已登记",
-            ));
-        }
         let cadre_rules = self.cadre_rules().await?;
         let mut tx = self.begin_audited().await?;
+        still_open(tx.conn(), e.id, "换届结果已登记").await?;
         let rows = store::candidates(tx.conn(), e.id).await?;
         let candidates: Vec<ElectionCandidate> = all(rows.clone());
         let rule_view: Vec<Rule> = candidates
@@ -604,36 +624,58 @@ impl App {
             .iter()
             .filter(|c| input.elected.contains(&c.id))
             .collect();
-        let party: Vec<&ElectionCandidate> = elected
-            .iter()
-            .copied()
-            .filter(|c| c.body == Body::Party.as_str())
-            .collect();
-        let residents: Vec<&ElectionCandidate> = elected
-            .iter()
-            .copied()
-            .filter(|c| c.body == Body::Residents.as_str())
-            .collect();
-        let party_on = if party.is_empty() && input.party_voted_on.trim().is_empty() {
-            None
-        } else {
-            Some(vote_day(
+        let of_body = |b: Body| -> Vec<&ElectionCandidate> {
+            elected
+                .iter()
+                .copied()
+                .filter(|c| c.body == b.as_str())
+                .collect()
+        };
+        let (party, residents) = (of_body(Body::Party), of_body(Body::Residents));
+        // A committee with someone elected needs its vote day, not before the election began
+        // nor before its current members took office; one with nobody elected keeps its
+        // members, so a day given for it is a mistake.
+        let mut days = Vec::new();
+        for (b, list, text, field, what) in [
+            (
+                Body::Party,
+                &party,
                 &input.party_voted_on,
                 "party_voted_on",
                 "党组织选举日期",
-                &e.started_on,
-            )?)
-        };
-        let residents_on = if residents.is_empty() && input.residents_voted_on.trim().is_empty() {
-            None
-        } else {
-            Some(vote_day(
+            ),
+            (
+                Body::Residents,
+                &residents,
                 &input.residents_voted_on,
                 "residents_voted_on",
                 "村(居)委会选举日期",
-                &e.started_on,
-            )?)
-        };
+            ),
+        ] {
+            if list.is_empty() {
+                if !text.trim().is_empty() {
+                    return Err(ServiceError::field(
+                        field,
+                        "none_elected",
+                        format!("没有勾选该委员会的当选人，请清空{what}"),
+                    ));
+                }
+                days.push(None);
+                continue;
+            }
+            let on = vote_day(text, field, what, &e.started_on)?;
+            if let Some(since) = seats::latest_start(tx.conn(), e.org_id, b == Body::Party).await?
+                && on < since
+            {
+                return Err(ServiceError::field(
+                    field,
+                    "before_term",
+                    format!("{what}不能早于现任成员的任职日期（{since}）"),
+                ));
+            }
+            days.push(Some(on));
+        }
+        let (party_on, residents_on) = (days[0].clone(), days[1].clone());
         // A party candidate must still be a full member of the village on the day.
         for c in &party {
             let ok = rows.iter().any(|r| {
@@ -651,13 +693,40 @@ impl App {
                 ));
             }
         }
+        let finished = party_on
+            .iter()
+            .chain(residents_on.iter())
+            .max()
+            .cloned()
+            .unwrap_or_else(|| date::format(today()));
+        let term_end = date::parse(&finished)
+            .map(|d| date::format(rules::term_end(d, &cadre_rules)))
+            .unwrap_or_default();
+        // Finishing first, inside the transaction: a second submission finds it finished and
+        // writes nothing.
+        if !store::finish(
+            tx.conn(),
+            e.id,
+            party_on.as_deref(),
+            residents_on.as_deref(),
+            &finished,
+            &term_end,
+        )
+        .await?
+        {
+            return Err(ServiceError::field(
+                "election",
+                "finished",
+                "换届结果已登记",
+            ));
+        }
         let mut secretary = None;
         if let Some(on) = &party_on {
             seats::end_body(tx.conn(), e.org_id, true, on).await?;
             for c in &party {
                 let member_id = c.member_id.ok_or(ServiceError::NotFound)?;
                 seats::insert_party(tx.conn(), e.org_id, member_id, &c.post, on, e.id).await?;
-                if c.post == "secretary" {
+                if c.post == Post::Secretary.as_str() {
                     secretary = Some(c.name.clone());
                 }
             }
@@ -669,37 +738,16 @@ impl App {
                     .await?;
             }
         }
-        let finished = party_on
-            .iter()
-            .chain(residents_on.iter())
-            .max()
-            .cloned()
-            .unwrap_or_else(|| date::format(today()));
-        let term_end = date::parse(&finished)
-            .map(|d| date::format(rules::term_end(d, &cadre_rules)))
-            .unwrap_or_default();
         store::mark_elected(tx.conn(), &input.elected).await?;
         let persons: Vec<i64> = elected.iter().map(|c| c.person_id).collect();
         reserve::mark_elected(tx.conn(), e.org_id, &persons, &finished).await?;
-        store::finish(
-            tx.conn(),
-            e.id,
-            party_on.as_deref().unwrap_or(""),
-            residents_on.as_deref().unwrap_or(""),
-            &finished,
-            &term_end,
-        )
-        .await?;
-        if let Some(name) = secretary {
-            let o = self.org(actor, e.org_id).await?;
-            set_secretary(
-                tx.conn(),
-                actor,
-                &o,
-                Some(name),
-                party_on.as_deref().unwrap_or(&finished),
-            )
-            .await?;
+        if let Some(on) = &party_on {
+            // The organization names the secretary elected, or none when the post stays empty.
+            let o = org::get(tx.conn(), e.org_id)
+                .await?
+                .map(crate::orgs::Org::from)
+                .ok_or(ServiceError::NotFound)?;
+            set_secretary(tx.conn(), actor, &o, secretary, on).await?;
         }
         tx.commit(
             actor,

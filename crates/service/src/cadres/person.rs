@@ -106,18 +106,49 @@ pub(crate) async fn resolve(
         .map_err(ServiceError::Invalid)?;
     let w = to_write(app.crypto(), &draft);
     if let Some(found) = store::by_id_index(conn, &w.id_index).await? {
-        if found.name != w.name {
-            return Err(ServiceError::field(
-                "id_number",
-                "name_mismatch",
-                "该身份证号已登记，但姓名不一致，请核对",
-            ));
-        }
-        store::update_facts(conn, found.id, &w).await?;
-        return store::get(conn, found.id)
-            .await?
-            .ok_or(ServiceError::NotFound);
+        return known(conn, actor, found, &w, within).await;
     }
     let new = store::insert(conn, &w).await?;
     store::get(conn, new).await?.ok_or(ServiceError::NotFound)
+}
+
+/// A person already registered under the ID number typed. A member is chosen through the
+/// registry, and only from the village (the same refusal whether or not they exist
+/// elsewhere); anyone else keeps their name, and their facts change only when every record
+/// about them lies in the actor's scope (a town cannot rewrite what another town keeps).
+pub(crate) async fn known(
+    conn: &mut Conn,
+    actor: &Actor,
+    found: PersonRow,
+    w: &PersonWrite,
+    within: &str,
+) -> ServiceResult<PersonRow> {
+    if let Some(path) = &found.member_path {
+        if actor.check_visible(path).is_err() || !dangjian_domain::path::contains(within, path) {
+            return Err(ServiceError::field(
+                "id_number",
+                "not_here",
+                "该身份证号已登记，但不在本村(社区)，请核对；本村(社区)党员请从党员中选择",
+            ));
+        }
+        return Ok(found);
+    }
+    if found.name != w.name {
+        return Err(ServiceError::field(
+            "id_number",
+            "name_mismatch",
+            "该身份证号已登记，但姓名不一致，请核对",
+        ));
+    }
+    let root = actor.read_root()?;
+    let paths = store::record_paths(conn, found.id).await?;
+    if paths
+        .iter()
+        .all(|p| dangjian_domain::path::contains(root, p))
+    {
+        store::update_facts(conn, found.id, w).await?;
+    }
+    store::get(conn, found.id)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }

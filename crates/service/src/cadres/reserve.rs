@@ -319,7 +319,11 @@ impl App {
             .await
             .map_err(|e| match e {
                 StoreError::Duplicate(_) => ServiceError::field(
-                    "id_number",
+                    if input.who.member_id.is_some() {
+                        "member_id"
+                    } else {
+                        "id_number"
+                    },
                     "duplicate",
                     "此人已在后备力量库中（一人只在一个村(社区)入库）",
                 ),

@@ -22,7 +22,7 @@ use dangjian_store::person;
 use time::Date;
 
 use super::is_village;
-use super::person::to_write;
+use super::person::{known, to_write};
 use crate::audit::Entry;
 use crate::import::{Checked, MAX_ROWS, Progress, RowErrors, Running};
 use crate::orgs::Org;
@@ -32,12 +32,13 @@ use crate::{Actor, App, ServiceError, ServiceResult, today};
 pub const COMMITTEE_SHEET: &str = "两委成员名册";
 
 /// The roster's columns: the header people see and the field it fills.
-pub const COMMITTEE_COLUMNS: [(&str, &str); 8] = [
+pub const COMMITTEE_COLUMNS: [(&str, &str); 9] = [
     ("村(社区)组织代码", "org_code"),
     ("委员会", "body"),
     ("职务", "post"),
     ("姓名", "name"),
     ("身份证号", "id_number"),
+    ("民族", "ethnicity"),
     ("学历", "education"),
     ("手机号", "phone"),
     ("选举日期", "voted_on"),
@@ -50,8 +51,8 @@ pub const COMMITTEE_NOTES: [&str; 8] = [
     "3. 委员会：村(社区)党组织，或村(居)民委员会。一肩挑、交叉任职的成员在两个委员会各填一行。",
     "4. 职务：党组织填书记、副书记、组织委员、宣传委员、纪检委员；村(居)委会填主任、副主任、委员。书记、主任每村只能一人。",
     "5. 党组织成员须是本村(社区)的正式党员（按身份证号查找）；村(居)委会成员可以不是党员。",
-    "6. 学历：小学及以下、初中、高中/中专、大专、本科、研究生；手机号可不填。选举日期不能晚于今天，同一委员会的日期应相同。",
-    "7. 请勿使用公式；一次最多导入 100000 行，文件不超过 20 MB。导入后原任职务于选举日期免去。",
+    "6. 民族不填为汉族。学历：小学及以下、初中、高中/中专、大专、本科、研究生；手机号可不填。选举日期不能晚于今天、不能早于现任成员的任职日期，同一委员会的日期应相同。",
+    "7. 同一村(社区)同一委员会的各行须全部正确才导入（有一行有误则该委员会整组不导入，以免只换届了一半）。请勿使用公式；一次最多导入 100000 行，文件不超过 20 MB。导入后原任职务于选举日期免去。",
 ];
 
 fn col(field: &str) -> usize {
@@ -147,7 +148,7 @@ fn check_row(ctx: &Context<'_>, row: &Row) -> Result<PlannedSeat, Vec<(String, S
         id_number: cell("id_number"),
         phone: cell("phone"),
         education: cell("education"),
-        ethnicity: String::new(),
+        ethnicity: cell("ethnicity"),
     };
     let person = match input.validate(today(), &ctx.app.config.member_rules) {
         Ok(p) => Some(p),
@@ -180,6 +181,12 @@ fn check_row(ctx: &Context<'_>, row: &Row) -> Result<PlannedSeat, Vec<(String, S
         }
         let found = ctx.members.get(&index);
         member = found.map(|(m, pe, ..)| (*m, *pe));
+        if body == Some(Body::Residents)
+            && let (Some((.., p)), Some(v)) = (found, &village)
+            && !path::contains(&v.path, p)
+        {
+            problem("id_number", "该身份证号已登记，但不在本村(社区)，请核对");
+        }
         if body == Some(Body::Party)
             && !found.is_some_and(|(_, _, status, p)| {
                 status == Status::Full.as_str()
@@ -299,13 +306,12 @@ impl App {
             .await?
             .into_iter()
             .collect();
+        // Indexed as checked: full-width digits and a lower-case x read as the ID they are.
         let indexes: Vec<String> = rows
             .iter()
             .filter_map(|r| r.cells.get(col("id_number")))
-            .map(|c| {
-                self.crypto()
-                    .blind_index("id", c.trim().to_uppercase().as_str())
-            })
+            .filter_map(|c| dangjian_domain::id_number::IdNumber::parse(c, today()).ok())
+            .map(|id| self.crypto().blind_index("id", id.as_str()))
             .collect();
         let found = person::by_id_indexes(&mut conn, &indexes).await?;
         drop(conn);
@@ -344,7 +350,47 @@ impl App {
                 }),
             }
         }
-        let clashes = conflicts(&valid);
+        let mut clashes = conflicts(&valid);
+        // A vote cannot be earlier than the current members took office.
+        let mut since: HashMap<(i64, Body), Option<String>> = HashMap::new();
+        let mut conn = self.db.conn().await?;
+        for (i, p) in valid.iter().enumerate() {
+            let key = (p.village.id, p.seat.body());
+            if let std::collections::hash_map::Entry::Vacant(slot) = since.entry(key) {
+                slot.insert(seats::latest_start(&mut conn, key.0, key.1 == Body::Party).await?);
+            }
+            if let Some(Some(d)) = since.get(&key)
+                && date::format(p.voted_on) < *d
+                && !clashes.contains_key(&i)
+            {
+                clashes.insert(
+                    i,
+                    (
+                        header_of("voted_on"),
+                        format!("选举日期不能早于现任成员的任职日期（{d}）"),
+                    ),
+                );
+            }
+        }
+        drop(conn);
+        // A committee is replaced whole or not at all: one refused row keeps the rows of its
+        // village and committee out too (a row whose committee cannot be read, both).
+        let mut blocked: HashSet<(String, Option<Body>)> = invalid
+            .iter()
+            .map(|r| {
+                let cell = |f: &str| r.cells.get(col(f)).cloned().unwrap_or_default();
+                (cell("org_code").trim().to_string(), body_of(&cell("body")))
+            })
+            .collect();
+        for (i, p) in valid.iter().enumerate() {
+            if clashes.contains_key(&i) {
+                blocked.insert((p.village.code.clone(), Some(p.seat.body())));
+            }
+        }
+        let is_blocked = |p: &PlannedSeat| {
+            blocked.contains(&(p.village.code.clone(), Some(p.seat.body())))
+                || blocked.contains(&(p.village.code.clone(), None))
+        };
         let mut kept = Vec::with_capacity(valid.len());
         for (i, (p, c)) in valid.into_iter().zip(cells).enumerate() {
             match clashes.get(&i) {
@@ -352,6 +398,15 @@ impl App {
                     line: p.line,
                     cells: c,
                     problems: vec![problem.clone()],
+                }),
+                None if is_blocked(&p) => invalid.push(RowErrors {
+                    line: p.line,
+                    cells: c,
+                    problems: vec![(
+                        header_of("org_code"),
+                        "同一村(社区)同一委员会有其他行有误，本组未导入，请改正后整组重新导入"
+                            .to_string(),
+                    )],
                 }),
                 None => kept.push(p),
             }
@@ -423,7 +478,10 @@ impl App {
                 for p in seats_of.iter().filter(|p| p.seat.body() == b) {
                     let person_id = match p.member {
                         Some((_, pe)) => pe,
-                        None => self.person_for(tx.conn(), &p.person).await?,
+                        None => {
+                            self.person_for(tx.conn(), actor, &p.person, &village.path)
+                                .await?
+                        }
                     };
                     match (b, p.member) {
                         (Body::Party, Some((member, _))) => {
@@ -470,15 +528,19 @@ impl App {
             store::finish(
                 tx.conn(),
                 id,
-                &party_on.map(date::format).unwrap_or_default(),
-                &residents_on.map(date::format).unwrap_or_default(),
+                party_on.map(date::format).as_deref(),
+                residents_on.map(date::format).as_deref(),
                 &date::format(finished),
                 &date::format(term_end(finished, &rules)),
             )
             .await?;
-            if let Some(name) = secretary {
-                let on = party_on.map(date::format).unwrap_or_default();
-                set_secretary(tx.conn(), actor, village, Some(name), &on).await?;
+            if let Some(on) = party_on {
+                // As the transaction reads it; none when the roster elects no secretary.
+                let o = org::get(tx.conn(), village.id)
+                    .await?
+                    .map(Org::from)
+                    .ok_or(ServiceError::NotFound)?;
+                set_secretary(tx.conn(), actor, &o, secretary, &date::format(on)).await?;
             }
             if let Some((running, job)) = progress
                 && let Ok(mut map) = running.lock()
@@ -503,17 +565,18 @@ impl App {
         Ok(rows.len())
     }
 
-    /// The registered person with this ID number, or a new one (inside the caller's
-    /// transaction).
+    /// The registered person with this ID number (as `cadres::person::known` allows), or a
+    /// new one (inside the caller's transaction).
     async fn person_for(
         &self,
         conn: &mut dangjian_store::Conn,
+        actor: &Actor,
         d: &PersonDraft,
+        village: &str,
     ) -> ServiceResult<i64> {
         let w = to_write(self.crypto(), d);
         if let Some(p) = person::by_id_index(conn, &w.id_index).await? {
-            person::update_facts(conn, p.id, &w).await?;
-            return Ok(p.id);
+            return Ok(known(conn, actor, p, &w, village).await?.id);
         }
         Ok(person::insert(conn, &w).await?)
     }

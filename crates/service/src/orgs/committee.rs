@@ -107,9 +107,14 @@ pub(crate) async fn committee_ids(conn: &mut Conn, org_id: i64) -> ServiceResult
     Ok((!ids.is_empty()).then_some(ids))
 }
 
-/// A member who leaves the branch (transferred, departed) leaves its committee that day.
-pub(crate) async fn leave_committees(conn: &mut Conn, member_id: i64) -> ServiceResult<()> {
-    committee::end_for_member(conn, member_id, &date::format(today())).await?;
+/// A member who leaves the branch (transferred, departed: `new_path` empty) leaves the
+/// committees of the organizations that no longer contain them that day.
+pub(crate) async fn leave_committees(
+    conn: &mut Conn,
+    member_id: i64,
+    new_path: &str,
+) -> ServiceResult<()> {
+    committee::end_for_member(conn, member_id, new_path, &date::format(today())).await?;
     Ok(())
 }
 
@@ -221,7 +226,12 @@ impl App {
         let mut tx = self.begin_audited().await?;
         let m = member::get(tx.conn(), member_id)
             .await?
-            .filter(|m| m.org_id == o.id)
+            // A village's party committee draws on the members of its branches.
+            .filter(|m| {
+                m.org_id == o.id
+                    || (crate::cadres::is_village(&o)
+                        && dangjian_domain::path::contains(&o.path, &m.org_path))
+            })
             .ok_or_else(|| ServiceError::field("member_id", "not_found", "该党员不在本支部"))?;
         let held: Vec<(Post, i64)> = committee::posts(tx.conn(), o.id, false)
             .await?

@@ -387,7 +387,7 @@ impl App {
                     m.org_id,
                 )?;
                 member::move_to(conn, m.id, to.id, &to.path).await?;
-                crate::orgs::committee::leave_committees(conn, m.id).await?;
+                crate::orgs::committee::leave_committees(conn, m.id, &to.path).await?;
                 rollup::apply_change(conn, &m.org_path, &facts, &to.path, &facts).await?;
                 transfer::change_membership(
                     conn,
@@ -400,7 +400,7 @@ impl App {
             }
             TransferKind::Out => {
                 member::move_to(conn, m.id, m.org_id, DEPARTED_PATH).await?;
-                crate::orgs::committee::leave_committees(conn, m.id).await?;
+                crate::orgs::committee::leave_committees(conn, m.id, DEPARTED_PATH).await?;
                 rollup::apply(conn, &m.org_path, &facts, -1).await?;
                 transfer::change_membership(
                     conn,

@@ -386,3 +386,22 @@ pub async fn attach_to_elections(conn: &mut AnyConnection) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// The day the latest current member of one committee of a village took office: a new vote
+/// cannot be earlier.
+pub async fn latest_start(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    party: bool,
+) -> Result<Option<String>> {
+    let table = if party {
+        "committee_post"
+    } else {
+        "residents_post"
+    };
+    let mut sql = Sql::new(&format!(
+        "SELECT MAX(started_on) AS d FROM {table} WHERE ended_on IS NULL AND org_id = "
+    ));
+    sql.int(org_id);
+    Ok(sql.fetch_one(conn).await?.try_get("d")?)
+}

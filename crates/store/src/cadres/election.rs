@@ -133,15 +133,15 @@ pub async fn insert(
 pub async fn finish(
     conn: &mut AnyConnection,
     id: i64,
-    party_voted_on: &str,
-    residents_voted_on: &str,
+    party_voted_on: Option<&str>,
+    residents_voted_on: Option<&str>,
     finished_on: &str,
     term_ends_on: &str,
 ) -> Result<bool> {
     let mut sql = Sql::new("UPDATE election SET party_voted_on = ");
-    sql.text(party_voted_on)
+    sql.opt_text(party_voted_on.map(String::from))
         .push(", residents_voted_on = ")
-        .text(residents_voted_on)
+        .opt_text(residents_voted_on.map(String::from))
         .push(", finished_on = ")
         .text(finished_on)
         .push(", term_ends_on = ")
@@ -181,8 +181,9 @@ row! {
 const CANDIDATE_COLS: &str = "c.id, c.election_id, c.person_id, m.id AS member_id, m.status AS member_status, \
     m.org_path AS member_path, pe.name, pe.gender, pe.birth_date, pe.education, pe.id_masked, c.body, c.post, \
     c.vetting, c.refusal_reason, c.vetted_on, c.elected, \
-    CASE WHEN EXISTS (SELECT 1 FROM reserve_cadre rc WHERE rc.person_id = c.person_id \
-      AND rc.source = 'local_talent') THEN 1 ELSE 0 END AS local_talent \
+    CASE WHEN EXISTS (SELECT 1 FROM reserve_cadre rc JOIN election el ON el.id = c.election_id \
+      WHERE rc.person_id = c.person_id AND rc.org_id = el.org_id AND rc.source = 'local_talent') \
+      THEN 1 ELSE 0 END AS local_talent \
     FROM election_candidate c JOIN person pe ON pe.id = c.person_id \
     LEFT JOIN member m ON m.person_id = pe.id";
 
@@ -345,7 +346,8 @@ pub async fn local_talent_secretaries(
         "SELECT COUNT(*) AS n FROM committee_post c JOIN election e ON e.id = c.election_id \
          JOIN org o ON o.id = c.org_id JOIN member m ON m.id = c.member_id \
          WHERE {VILLAGE} AND c.post = 'secretary' \
-         AND EXISTS (SELECT 1 FROM reserve_cadre r WHERE r.person_id = m.person_id AND r.source = 'local_talent')"
+         AND EXISTS (SELECT 1 FROM reserve_cadre r WHERE r.person_id = m.person_id AND r.org_id = c.org_id \
+           AND r.source = 'local_talent' AND r.outcome = 'elected')"
     ));
     sql.within("o.path", root_path);
     finished_in(&mut sql, year);
@@ -478,4 +480,13 @@ pub async fn open_in(conn: &mut AnyConnection, root_path: &str) -> Result<Vec<i6
         .iter()
         .map(|r| Ok(r.try_get("org_id")?))
         .collect()
+}
+
+/// The day a village's latest finished election finished.
+pub async fn last_finished(conn: &mut AnyConnection, org_id: i64) -> Result<Option<String>> {
+    let mut sql = Sql::new(
+        "SELECT MAX(finished_on) AS d FROM election WHERE finished_on IS NOT NULL AND org_id = ",
+    );
+    sql.int(org_id);
+    Ok(sql.fetch_one(conn).await?.try_get("d")?)
 }
