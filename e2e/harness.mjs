@@ -223,7 +223,10 @@ export class Authenticators {
     assert.ok(a, `${username} is not enrolled`);
     for (;;) {
       const now = Math.floor(Date.now() / 30_000);
-      const step = [now - 1, now, now + 1].find((s) => s > a.lastStep);
+      // The current step first (good for this window and the next), then the next one when
+      // this window's code was used; the step before only as a last resort, since it expires
+      // at the next boundary and a login crossing it would be refused.
+      const step = [now, now + 1, now - 1].find((s) => s > a.lastStep);
       if (step !== undefined) {
         a.lastStep = step;
         return totp(a.secret, step);
