@@ -95,11 +95,8 @@ pub async fn of_member(conn: &mut AnyConnection, member_id: i64) -> Result<Optio
         .flatten())
 }
 
-pub async fn insert(conn: &mut AnyConnection, p: &PersonWrite) -> Result<i64> {
-    let now = now_ms();
-    let mut sql = Sql::new(&format!(
-        "INSERT INTO person ({IDENTITY}, created_at, updated_at) VALUES ("
-    ));
+/// The values of `IDENTITY` and the two timestamps, in that order.
+fn push_identity(sql: &mut Sql, p: &PersonWrite, now: i64) {
     sql.text(p.name.as_str())
         .push(", ")
         .text(p.gender.as_str())
@@ -124,8 +121,16 @@ pub async fn insert(conn: &mut AnyConnection, p: &PersonWrite) -> Result<i64> {
         .push(", ")
         .int(now)
         .push(", ")
-        .int(now)
-        .push(") RETURNING id");
+        .int(now);
+}
+
+pub async fn insert(conn: &mut AnyConnection, p: &PersonWrite) -> Result<i64> {
+    let now = now_ms();
+    let mut sql = Sql::new(&format!(
+        "INSERT INTO person ({IDENTITY}, created_at, updated_at) VALUES ("
+    ));
+    push_identity(&mut sql, p, now);
+    sql.push(") RETURNING id");
     Ok(sql.fetch_one(conn).await?.try_get("id")?)
 }
 
@@ -226,35 +231,9 @@ pub async fn insert_bulk(conn: &mut AnyConnection, persons: &[(i64, PersonWrite)
             if i > 0 {
                 sql.push(", ");
             }
-            sql.push("(")
-                .int(*id)
-                .push(", ")
-                .text(p.name.as_str())
-                .push(", ")
-                .text(p.gender.as_str())
-                .push(", ")
-                .text(p.ethnicity.as_str())
-                .push(", ")
-                .text(p.birth_date.as_str())
-                .push(", ")
-                .text(p.education.as_str())
-                .push(", ")
-                .bytes(p.id_cipher.clone())
-                .push(", ")
-                .text(p.id_index.as_str())
-                .push(", ")
-                .text(p.id_masked.as_str())
-                .push(", ")
-                .opt_bytes(p.phone_cipher.clone())
-                .push(", ")
-                .opt_text(p.phone_index.clone())
-                .push(", ")
-                .opt_text(p.phone_masked.clone())
-                .push(", ")
-                .int(now)
-                .push(", ")
-                .int(now)
-                .push(")");
+            sql.push("(").int(*id).push(", ");
+            push_identity(&mut sql, p, now);
+            sql.push(")");
         }
         sql.execute(conn).await?;
     }

@@ -212,22 +212,14 @@ impl App {
         q: &VillageQuery,
         page: Option<i64>,
     ) -> ServiceResult<VillageList> {
-        policy::check_staff(actor)?;
-        let o = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
-        policy::check_read(actor, &o.path)?;
+        let o = self.cadre_level(actor, q.org).await?;
         let f = VillageFilter {
             root_path: o.path.clone(),
             q: q.q.clone().map(|s| s.trim().to_string()),
             vacant: q.vacant.unwrap_or(false),
         };
         let mut conn = self.db.conn().await?;
-        let (limit, offset) = match page {
-            Some(p) => (VILLAGES_PER_PAGE, (p - 1) * VILLAGES_PER_PAGE),
-            None => (crate::export::MAX_EXPORT + 1, 0),
-        };
+        let (limit, offset) = super::window(page, VILLAGES_PER_PAGE);
         let (total, rows) = store::villages(&mut conn, &f, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "个村(社区)")?;

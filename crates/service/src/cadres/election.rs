@@ -312,12 +312,7 @@ impl App {
         q: &ElectionQuery,
         page: Option<i64>,
     ) -> ServiceResult<ElectionList> {
-        policy::check_staff(actor)?;
-        let o = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
-        policy::check_read(actor, &o.path)?;
+        let o = self.cadre_level(actor, q.org).await?;
         let f = ElectionFilter {
             root_path: o.path.clone(),
             year: q.year,
@@ -328,10 +323,7 @@ impl App {
             },
         };
         let mut conn = self.db.conn().await?;
-        let (limit, offset) = match page {
-            Some(p) => (ELECTIONS_PER_PAGE, (p - 1) * ELECTIONS_PER_PAGE),
-            None => (crate::export::MAX_EXPORT + 1, 0),
-        };
+        let (limit, offset) = super::window(page, ELECTIONS_PER_PAGE);
         let (total, rows) = store::page(&mut conn, &f, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "次换届")?;
@@ -767,12 +759,7 @@ impl App {
         actor: &Actor,
         q: &StatsQuery,
     ) -> ServiceResult<ElectionStats> {
-        policy::check_staff(actor)?;
-        let o = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
-        policy::check_read(actor, &o.path)?;
+        let o = self.cadre_level(actor, q.org).await?;
         let mut conn = self.db.conn().await?;
         let year = match q.year {
             Some(y) => y,

@@ -30,7 +30,27 @@ pub(crate) fn is_village(o: &Org) -> bool {
         && o.closed_on.is_none()
 }
 
+/// Rows a list reads: a page of `per_page`, or every row (an export) up to one past the cap,
+/// so that the cap's refusal can say how many there were.
+pub(crate) fn window(page: Option<i64>, per_page: i64) -> (i64, i64) {
+    match page {
+        Some(p) => (per_page, (p - 1) * per_page),
+        None => (crate::export::MAX_EXPORT + 1, 0),
+    }
+}
+
 impl App {
+    /// The level a cadre list is asked for (default: the actor's own), read by staff only.
+    pub(crate) async fn cadre_level(&self, actor: &Actor, org: Option<i64>) -> ServiceResult<Org> {
+        policy::check_staff(actor)?;
+        let o = match org {
+            Some(id) => self.org(actor, id).await?,
+            None => self.home_org(actor).await?,
+        };
+        policy::check_read(actor, &o.path)?;
+        Ok(o)
+    }
+
     /// A village or community the actor reads, or 404 (422 naming `org_id` for another kind).
     pub(crate) async fn village(&self, actor: &Actor, org_id: i64) -> ServiceResult<Org> {
         let o = self.org(actor, org_id).await?;

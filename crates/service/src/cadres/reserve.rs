@@ -235,12 +235,7 @@ impl App {
         q: &ReserveQuery,
         page: Option<i64>,
     ) -> ServiceResult<ReserveList> {
-        policy::check_staff(actor)?;
-        let o = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
-        policy::check_read(actor, &o.path)?;
+        let o = self.cadre_level(actor, q.org).await?;
         let f = ReserveFilter {
             root_path: o.path.clone(),
             source: q
@@ -269,10 +264,7 @@ impl App {
             q: q.q.clone().map(|s| s.trim().to_string()),
         };
         let mut conn = self.db.conn().await?;
-        let (limit, offset) = match page {
-            Some(p) => (RESERVE_PER_PAGE, (p - 1) * RESERVE_PER_PAGE),
-            None => (crate::export::MAX_EXPORT + 1, 0),
-        };
+        let (limit, offset) = super::window(page, RESERVE_PER_PAGE);
         let (total, rows) = store::page(&mut conn, &f, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "名后备力量")?;
@@ -470,12 +462,7 @@ impl App {
         q: &PoolQuery,
         page: Option<i64>,
     ) -> ServiceResult<PoolList> {
-        policy::check_staff(actor)?;
-        let o = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
-        policy::check_read(actor, &o.path)?;
+        let o = self.cadre_level(actor, q.org).await?;
         let default_target = self.cadre_rules().await?.reserve_target;
         let mut conn = self.db.conn().await?;
         let rows: Vec<PoolRow> = store::pools(&mut conn, &o.path).await?;
