@@ -198,6 +198,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0031_village_committee.sql"),
         postgres: include_str!("../migrations/postgres/0031_village_committee.sql"),
     },
+    Migration {
+        version: 32,
+        name: "term_indexes",
+        sqlite: include_str!("../migrations/sqlite/0032_term_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0032_term_indexes.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -1,25 +1,42 @@
 //! The structure of the two committees that towns report upward after an election: 一肩挑,
 //! cross-posting, women, education, youth and age, for a term against the one before.
-
-use std::collections::{HashMap, HashSet};
+//!
+//! Each village's figures are counted where the posts are (the store, one row per village,
+//! each person once per village); a term's figures are their sums.
 
 use serde::Serialize;
-use time::Date;
 
-use super::committee::{Body, Seat};
 use crate::bands::Education;
-use crate::date::years_between;
-use crate::id_number::Gender;
 
-/// One post held by one person in one village.
-#[derive(Debug, Clone)]
-pub struct Holder {
+/// Committee members younger than this on the day counted are reported as young (35岁以下).
+pub const YOUNG_BELOW: i64 = 35;
+
+/// The education codes counted from `band` up (高中及以上 counts 高中/中专, 大专, …).
+pub fn education_from(band: Education) -> Vec<&'static str> {
+    Education::ALL
+        .iter()
+        .filter(|e| **e >= band)
+        .map(|e| e.as_str())
+        .collect()
+}
+
+/// One village's committees in one term: each person counted once, ages on the day counted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VillageFigures {
     pub village: i64,
-    pub seat: Seat,
-    pub person: i64,
-    pub gender: Gender,
-    pub birth_date: Date,
-    pub education: Education,
+    /// The party secretary also directs the residents' committee (一肩挑).
+    pub one_shoulder: bool,
+    /// Persons on both committees.
+    pub cross_posted: i64,
+    pub people: i64,
+    pub women: i64,
+    pub high_school_plus: i64,
+    pub college_plus: i64,
+    pub bachelor_plus: i64,
+    /// Younger than [`YOUNG_BELOW`].
+    pub under_35: i64,
+    /// The people's ages added up, for the average.
+    pub age_sum: i64,
 }
 
 /// The figures of one term of a set of villages.
@@ -53,45 +70,26 @@ fn one_decimal(x: f64) -> f64 {
 }
 
 impl TermStats {
-    /// The figures of these posts, ages taken on `on`.
-    pub fn of(holders: &[Holder], on: Date) -> TermStats {
-        let mut s = TermStats::default();
-        let mut heads: HashMap<i64, (Option<i64>, Option<i64>)> = HashMap::new();
-        let mut bodies: HashMap<(i64, i64), HashSet<Body>> = HashMap::new();
-        let mut people: HashMap<(i64, i64), &Holder> = HashMap::new();
-        for h in holders {
-            let e = heads.entry(h.village).or_default();
-            if h.seat.is_head() {
-                match h.seat.body() {
-                    Body::Party => e.0 = Some(h.person),
-                    Body::Residents => e.1 = Some(h.person),
-                }
-            }
-            bodies
-                .entry((h.village, h.person))
-                .or_default()
-                .insert(h.seat.body());
-            people.entry((h.village, h.person)).or_insert(h);
+    /// The figures of these villages together.
+    pub fn of(villages: &[VillageFigures]) -> TermStats {
+        let mut s = TermStats {
+            villages: villages.len() as i64,
+            ..TermStats::default()
+        };
+        let mut ages = 0i64;
+        for v in villages {
+            s.one_shoulder += i64::from(v.one_shoulder);
+            s.cross_posted += v.cross_posted;
+            s.people += v.people;
+            s.women += v.women;
+            s.high_school_plus += v.high_school_plus;
+            s.college_plus += v.college_plus;
+            s.bachelor_plus += v.bachelor_plus;
+            s.under_35 += v.under_35;
+            ages += v.age_sum;
         }
-        s.villages = heads.len() as i64;
-        s.one_shoulder = heads
-            .values()
-            .filter(|(p, r)| p.is_some() && p == r)
-            .count() as i64;
         if s.villages > 0 {
             s.one_shoulder_percent = one_decimal(100.0 * s.one_shoulder as f64 / s.villages as f64);
-        }
-        s.cross_posted = bodies.values().filter(|b| b.len() == 2).count() as i64;
-        s.people = people.len() as i64;
-        let mut ages = 0i64;
-        for h in people.values() {
-            let age = i64::from(years_between(h.birth_date, on));
-            ages += age;
-            s.women += i64::from(h.gender == Gender::Female);
-            s.high_school_plus += i64::from(h.education >= Education::Senior);
-            s.college_plus += i64::from(h.education >= Education::College);
-            s.bachelor_plus += i64::from(h.education >= Education::Bachelor);
-            s.under_35 += i64::from(age < 35);
         }
         if s.people > 0 {
             s.average_age = one_decimal(ages as f64 / s.people as f64);
@@ -103,38 +101,31 @@ impl TermStats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cadres::committee::ResidentsPost;
-    use crate::committee::Post;
-    use time::macros::date;
-
-    fn h(village: i64, seat: Seat, person: i64, female: bool, born: Date, ed: Education) -> Holder {
-        Holder {
-            village,
-            seat,
-            person,
-            gender: if female { Gender::Female } else { Gender::Male },
-            birth_date: born,
-            education: ed,
-        }
-    }
 
     #[test]
-    fn one_shoulder_cross_posting_and_structure() {
-        let sec = Seat::Party(Post::Secretary);
-        let dir = Seat::Residents(ResidentsPost::Director);
-        let org = Seat::Party(Post::Organization);
-        let mem = Seat::Residents(ResidentsPost::Member);
-        let holders = [
-            // Village 1: the secretary directs (一肩挑); person 2 sits on both committees.
-            h(1, sec, 1, false, date!(1975 - 05 - 01), Education::College),
-            h(1, dir, 1, false, date!(1975 - 05 - 01), Education::College),
-            h(1, org, 2, true, date!(1995 - 01 - 01), Education::Bachelor),
-            h(1, mem, 2, true, date!(1995 - 01 - 01), Education::Bachelor),
-            // Village 2: secretary and director are different people.
-            h(2, sec, 3, false, date!(1970 - 01 - 01), Education::Senior),
-            h(2, dir, 4, true, date!(1990 - 12 - 31), Education::Junior),
-        ];
-        let s = TermStats::of(&holders, date!(2021 - 06 - 01));
+    fn villages_add_up_with_rates_and_the_average_age() {
+        let one = VillageFigures {
+            village: 1,
+            one_shoulder: true,
+            cross_posted: 2,
+            people: 2,
+            women: 1,
+            high_school_plus: 2,
+            college_plus: 2,
+            bachelor_plus: 1,
+            under_35: 1,
+            age_sum: 46 + 26,
+        };
+        let two = VillageFigures {
+            village: 2,
+            people: 2,
+            women: 1,
+            high_school_plus: 1,
+            age_sum: 51 + 30,
+            under_35: 1,
+            ..VillageFigures::default()
+        };
+        let s = TermStats::of(&[one, two]);
         assert_eq!(s.villages, 2);
         assert_eq!(s.one_shoulder, 1);
         assert_eq!(s.one_shoulder_percent, 50.0);
@@ -145,16 +136,24 @@ mod tests {
             (s.high_school_plus, s.college_plus, s.bachelor_plus),
             (3, 2, 1)
         );
-        // Ages 46, 26, 51, 30.
         assert_eq!(s.under_35, 2);
         assert_eq!(s.average_age, 38.3);
     }
 
     #[test]
     fn nobody_counted_gives_zeros() {
+        assert_eq!(TermStats::of(&[]), TermStats::default());
+    }
+
+    #[test]
+    fn education_bands_count_upward() {
         assert_eq!(
-            TermStats::of(&[], date!(2021 - 06 - 01)),
-            TermStats::default()
+            education_from(Education::College),
+            ["college", "bachelor", "postgraduate"]
+        );
+        assert_eq!(
+            education_from(Education::Primary).len(),
+            Education::ALL.len()
         );
     }
 }

@@ -7,8 +7,7 @@ use dangjian_domain::bands::Education;
 use dangjian_domain::cadres::committee::{
     Body, ResidentsPost, Seat as SeatRule, check_residents_appointment,
 };
-use dangjian_domain::cadres::stats::{Holder, TermStats};
-use dangjian_domain::date;
+use dangjian_domain::cadres::stats::TermStats;
 use dangjian_domain::id_number::Gender;
 use dangjian_store::StoreError;
 use dangjian_store::cadres::committee::{self as store, SeatRow, Term, VillageFilter, VillageRow};
@@ -72,22 +71,6 @@ impl Seat {
     fn rank(&self) -> usize {
         self.rule().map_or(usize::MAX, SeatRule::rank)
     }
-}
-
-/// The facts the statistics count, from stored posts (rows that cannot be read are left out).
-pub(crate) fn holders(rows: &[SeatRow]) -> Vec<Holder> {
-    rows.iter()
-        .filter_map(|r| {
-            Some(Holder {
-                village: r.org_id,
-                seat: Body::parse(&r.body).and_then(|b| SeatRule::parse(b, &r.post))?,
-                person: r.person_id,
-                gender: Gender::parse(&r.gender)?,
-                birth_date: date::parse(&r.birth_date)?,
-                education: Education::parse(&r.education)?,
-            })
-        })
-        .collect()
 }
 
 read_model! {
@@ -245,7 +228,7 @@ impl App {
                 line
             })
             .collect();
-        let seats = store::term_seats(&mut conn, &o.path, Term::Current).await?;
+        let figures = store::term_figures(&mut conn, &o.path, Term::Current, today()).await?;
         Ok(VillageList {
             org_id: o.id,
             org_name: o.name.clone(),
@@ -255,7 +238,7 @@ impl App {
             total,
             page: page.unwrap_or(1),
             per_page: page.map_or(total, |_| VILLAGES_PER_PAGE),
-            now: TermStats::of(&holders(&seats), today()),
+            now: TermStats::of(&figures),
             may_manage: policy::may_manage(actor, &o.path),
         })
     }

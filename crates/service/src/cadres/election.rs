@@ -18,7 +18,6 @@ use dangjian_store::cadres::reserve;
 use dangjian_store::org;
 use serde::{Deserialize, Serialize};
 
-use super::committee::holders;
 use super::person::{PersonChoice, age_on, resolve};
 use super::policy;
 use crate::assessment::input::day;
@@ -773,12 +772,13 @@ impl App {
             time::Date::from_calendar_date(year as i32, time::Month::December, 31)
                 .unwrap_or(today())
         };
-        let new_rows = seats::term_seats(&mut conn, &o.path, Term::ElectedIn(year)).await?;
-        let old_rows = seats::term_seats(&mut conn, &o.path, Term::BeforeElectionsOf(year)).await?;
+        let new_term = seats::term_figures(&mut conn, &o.path, Term::ElectedIn(year), on).await?;
+        let previous_term =
+            seats::term_figures(&mut conn, &o.path, Term::BeforeElectionsOf(year), on).await?;
         let (finished, open) = store::counts(&mut conn, &o.path, year).await?;
         let local_talent_secretaries =
             store::local_talent_secretaries(&mut conn, &o.path, year).await?;
-        // Each village's posts counted under the child of the level it lies in.
+        // Each village's figures counted under the child of the level it lies in.
         let depth = (path::depth(&o.path) + 1) as usize;
         let paths = store::village_paths(&mut conn, &o.path).await?;
         let child_of: HashMap<i64, String> = paths
@@ -786,14 +786,12 @@ impl App {
             .map(|(id, p)| (*id, path::ancestor(p, depth)))
             .collect();
         let mut by_child: HashMap<String, (Vec<_>, Vec<_>)> = HashMap::new();
-        for r in &new_rows {
-            if let Some(c) = child_of.get(&r.org_id) {
-                by_child.entry(c.clone()).or_default().0.push(r.clone());
-            }
-        }
-        for r in &old_rows {
-            if let Some(c) = child_of.get(&r.org_id) {
-                by_child.entry(c.clone()).or_default().1.push(r.clone());
+        for (i, term) in [&new_term, &previous_term].into_iter().enumerate() {
+            for v in term {
+                if let Some(c) = child_of.get(&v.village) {
+                    let (n, old) = by_child.entry(c.clone()).or_default();
+                    if i == 0 { n } else { old }.push(v.clone());
+                }
             }
         }
         let mut child_paths: Vec<String> = by_child.keys().cloned().collect();
@@ -807,8 +805,8 @@ impl App {
                 Some(ChildStats {
                     org_id: path::ids(p).last().copied().unwrap_or_default(),
                     name: names.get(p).cloned().unwrap_or_default(),
-                    new_term: TermStats::of(&holders(n), on),
-                    previous_term: TermStats::of(&holders(old), on),
+                    new_term: TermStats::of(n),
+                    previous_term: TermStats::of(old),
                 })
             })
             .collect();
@@ -818,8 +816,8 @@ impl App {
             year,
             finished,
             open,
-            new_term: TermStats::of(&holders(&new_rows), on),
-            previous_term: TermStats::of(&holders(&old_rows), on),
+            new_term: TermStats::of(&new_term),
+            previous_term: TermStats::of(&previous_term),
             local_talent_secretaries,
             children,
         })

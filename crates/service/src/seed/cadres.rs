@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use dangjian_domain::cadres::election::term_end;
 use dangjian_domain::cadres::rules::CadreRules;
 use dangjian_domain::{date, path};
-use dangjian_store::cadres::committee::{self as seats, SeatLoad, Term};
+use dangjian_store::cadres::committee::{self as seats, SeatLoad};
 use dangjian_store::cadres::election::{self, CandidateLoad, ElectionLoad};
 use dangjian_store::cadres::reserve::{self, ReserveLoad};
 use dangjian_store::person::{self, MemberFacts, PersonWrite};
@@ -135,7 +135,7 @@ pub(crate) async fn generate(
     // The party posts the member load already gave branch-kind villages stay with their
     // holders: the 2021 election elected them.
     let mut held: HashMap<i64, Vec<(String, i64, i64)>> = HashMap::new();
-    for s in seats::term_seats(conn, "/", Term::Current).await? {
+    for s in seats::current_seats(conn, "/").await? {
         if let Some(member) = s.member_id {
             held.entry(s.org_id)
                 .or_default()

@@ -301,7 +301,8 @@ pub async fn terms_ending(conn: &mut AnyConnection, by: &str) -> Result<Vec<Term
         .collect()
 }
 
-fn finished_in(sql: &mut Sql, year: i64) {
+/// ` AND` elections (`e`) finished in `year`.
+pub(super) fn finished_in(sql: &mut Sql, year: i64) {
     sql.push(" AND e.finished_on >= ")
         .text(format!("{year:04}-01-01"))
         .push(" AND e.finished_on < ")
