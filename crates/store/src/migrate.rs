@@ -204,6 +204,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0032_term_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0032_term_indexes.sql"),
     },
+    Migration {
+        version: 33,
+        name: "resident",
+        sqlite: include_str!("../migrations/sqlite/0033_resident.sql"),
+        postgres: include_str!("../migrations/postgres/0033_resident.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

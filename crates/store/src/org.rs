@@ -467,6 +467,8 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "person",
         "election",
         "reserve_cadre",
+        "resident_team",
+        "resident_cadre",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

@@ -28,6 +28,7 @@ mod recruit;
 mod registry;
 mod remind;
 mod requests;
+mod residents;
 mod review;
 mod roster;
 mod schema;

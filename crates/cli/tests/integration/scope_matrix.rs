@@ -68,6 +68,12 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/security", "the security policy: refused by role"),
     ("POST", "/security", "the security policy: refused by role"),
     ("GET", "/api/v1/account", "the actor's own account"),
+    ("GET", "/api/v1/me/residency", "the actor's own posting"),
+    (
+        "POST",
+        "/api/v1/me/residency/check-in",
+        "the actor's own check-in",
+    ),
     (
         "GET",
         "/api/v1/security-policy",
@@ -330,6 +336,9 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "election-candidates" => "candidate",
         "reserves" => "reserve",
         "persons" => "person",
+        "resident-teams" => "resident_team",
+        "resident-cadres" => "resident_cadre",
+        "resident-leaves" => "resident_leave",
         _ => return None,
     })
 }
@@ -350,6 +359,7 @@ fn fill(path: &str, ids: &HashMap<&'static str, i64>) -> String {
             "{org_id}" => ids["org"].to_string(),
             "{file_id}" => ids["file"].to_string(),
             "{post_id}" => ids["residents_post"].to_string(),
+            "{month}" => "2024-05".to_string(),
             "{no}" => "2".to_string(),
             "{handle}" => "0123456789abcdef".to_string(),
             "{action}" => "approve".to_string(),
@@ -792,6 +802,24 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
     .execute(&mut *conn)
     .await
     .expect("a foreign reserve cadre");
+    // A resident work team there, with a cadre and a leave waiting for a decision.
+    for sql in [
+        "INSERT INTO resident_team (org_id, sending_unit, started_on, ends_on, created_at) \
+         VALUES ($1, '区级派出单位', '2024-03-01', '2027-03-01', 0)",
+        "INSERT INTO resident_cadre (team_id, person_id, role, unit, started_on, created_at) \
+         SELECT (SELECT MAX(t.id) FROM resident_team t WHERE t.org_id = $1), MIN(p.id), 'member', \
+         '区级派出单位', '2024-03-01', 0 FROM person p \
+         WHERE NOT EXISTS (SELECT 1 FROM resident_cadre c WHERE c.person_id = p.id AND c.ended_on IS NULL)",
+        "INSERT INTO resident_leave (cadre_id, from_on, to_on, days, reason, status, level, created_at) \
+         SELECT MAX(c.id), '2024-05-01', '2024-05-02', 2, '事假', 'requested', 'town', 0 \
+         FROM resident_cadre c JOIN resident_team t ON t.id = c.team_id WHERE t.org_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(village)
+            .execute(&mut *conn)
+            .await
+            .expect("a foreign resident team");
+    }
     drop(conn);
     for (kind, sql) in [
         (
@@ -818,6 +846,24 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         (
             "person",
             format!("SELECT MIN(person_id) FROM residents_post WHERE org_id = {village}"),
+        ),
+        (
+            "resident_team",
+            format!("SELECT MAX(id) FROM resident_team WHERE org_id = {village}"),
+        ),
+        (
+            "resident_cadre",
+            format!(
+                "SELECT MAX(c.id) FROM resident_cadre c JOIN resident_team t ON t.id = c.team_id \
+                 WHERE t.org_id = {village}"
+            ),
+        ),
+        (
+            "resident_leave",
+            format!(
+                "SELECT MAX(l.id) FROM resident_leave l JOIN resident_cadre c ON c.id = l.cadre_id \
+                 JOIN resident_team t ON t.id = c.team_id WHERE t.org_id = {village}"
+            ),
         ),
     ] {
         ids.insert(kind, scalar(t, &sql).await.expect("the foreign row"));

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::resident::ResidentRules;
 use crate::FieldError;
 
 /// What the district may change; every field has its default, so a stored set written
@@ -22,6 +23,8 @@ pub struct CadreRules {
     /// Why the county's joint vetting (县级联审) may refuse a candidate: the list refusals
     /// choose from.
     pub vetting_reasons: Vec<String>,
+    /// First secretaries and resident work teams.
+    pub residents: ResidentRules,
 }
 
 impl Default for CadreRules {
@@ -42,6 +45,7 @@ impl Default for CadreRules {
             ]
             .map(String::from)
             .to_vec(),
+            residents: ResidentRules::default(),
         }
     }
 }
@@ -96,6 +100,7 @@ impl CadreRules {
                 "联审不通过原因至少一条，每条 1–50 字，不能重复",
             ));
         }
+        errs.extend(self.residents.validate());
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
 

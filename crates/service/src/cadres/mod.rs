@@ -8,6 +8,7 @@ pub mod person;
 pub mod policy;
 pub mod remind;
 pub mod reserve;
+pub mod resident;
 pub mod roster;
 
 use dangjian_domain::cadres::rules::CadreRules;

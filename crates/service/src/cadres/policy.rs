@@ -2,8 +2,11 @@
 //! members, kept by the levels that manage cadres: staff read their subtree (a member's own
 //! account reads none); towns and the district keep the two committees and their elections
 //! (towns guide their villages' elections); the district does the county's joint vetting
-//! (县级联审) and keeps the rules; a village keeps its own reserve pool with its town.
+//! (县级联审) and keeps the rules; a village keeps its own reserve pool with its town. Resident
+//! work teams are sent by the town or the district; their leave is decided by the level its
+//! length calls for.
 
+use dangjian_domain::cadres::resident::LeaveLevel;
 use dangjian_domain::path;
 use dangjian_domain::role::Role;
 
@@ -71,6 +74,28 @@ pub fn check_keep_reserve(actor: &Actor, org_path: &str) -> ServiceResult<()> {
     }
 }
 
+/// Resident work teams are sent, rotated, withdrawn and inspected by the village's town or
+/// the district.
+pub fn check_dispatch(actor: &Actor, org_path: &str) -> ServiceResult<()> {
+    check_read(actor, org_path)?;
+    if may_manage(actor, org_path) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "驻村工作队由镇街或区委组织部选派和管理",
+        ))
+    }
+}
+
+/// Leave of a resident cadre: the town decides short leave, the district any.
+pub fn may_decide_leave(actor: &Actor, org_path: &str, level: LeaveLevel) -> bool {
+    check_read(actor, org_path).is_ok()
+        && match level {
+            LeaveLevel::Town => matches!(actor.role, Role::TownAdmin | Role::DistrictAdmin),
+            LeaveLevel::District => is_district(actor),
+        }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +114,21 @@ mod tests {
         assert!(!may_manage(&town, "/1/9/3/"));
         assert!(!is_district(&town));
         assert!(is_district(&Actor::for_test(Role::DistrictAdmin, "/1/")));
+    }
+
+    #[test]
+    fn the_town_decides_short_leave_and_the_district_any() {
+        let village = "/1/2/3/";
+        let town = Actor::for_test(Role::TownAdmin, "/1/2/");
+        let district = Actor::for_test(Role::DistrictAdmin, "/1/");
+        let v = Actor::for_test(Role::VillageAdmin, village);
+        assert!(may_decide_leave(&town, village, LeaveLevel::Town));
+        assert!(!may_decide_leave(&town, village, LeaveLevel::District));
+        assert!(!may_decide_leave(&town, "/1/9/3/", LeaveLevel::Town));
+        assert!(may_decide_leave(&district, village, LeaveLevel::District));
+        assert!(may_decide_leave(&district, village, LeaveLevel::Town));
+        assert!(!may_decide_leave(&v, village, LeaveLevel::Town));
+        assert!(check_dispatch(&v, village).is_err());
+        assert!(check_dispatch(&town, village).is_ok());
     }
 }

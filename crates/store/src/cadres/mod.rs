@@ -1,9 +1,10 @@
 //! Cadres and talents in SQL: the two committees of villages and communities, their
-//! elections and the reserve pool.
+//! elections, the reserve pool, and first secretaries with resident work teams.
 
 pub mod committee;
 pub mod election;
 pub mod reserve;
+pub mod resident;
 
 /// The open villages and communities (a town's children set up in one): the organizations
 /// whose two committees are kept.

@@ -20,6 +20,7 @@ mod orgs;
 mod people;
 mod recruit;
 mod request;
+mod residents;
 mod transfer;
 mod weak;
 
@@ -234,6 +235,19 @@ pub(crate) fn routes() -> Table {
         .api(routes!(cadres::review))
         .api(routes!(cadres::pools))
         .api(routes!(cadres::set_target))
+        .api(routes!(residents::teams, residents::dispatch))
+        .api(routes!(residents::team))
+        .api(routes!(residents::join))
+        .api(routes!(residents::withdraw))
+        .api(routes!(residents::inspect))
+        .api(routes!(residents::rotate))
+        .api(routes!(residents::leave_team))
+        .api(routes!(residents::month))
+        .api(routes!(residents::request_leave))
+        .api(routes!(residents::decide_leave))
+        .api(routes!(residents::grade))
+        .api(routes!(residents::mine))
+        .api(routes!(residents::check_in))
         .api_upload(routes!(assessment_files::attach_report), MAX_UPLOAD_BYTES)
         .api(routes!(
             assessment_files::get_report,
