@@ -382,3 +382,54 @@ on_both!(a_first_secretarys_month, async |t: &TestApp| {
         assert!(actions.contains(&a), "{a} in {actions:?}");
     }
 });
+
+on_both!(
+    the_demo_sends_teams_within_the_rules,
+    async |t: &TestApp| {
+        let admin = t.api("admin").await;
+        // 390 resident cadres at scale 1, the test demo's share of them.
+        let cadres = count(
+            t,
+            "SELECT COUNT(*) FROM resident_cadre WHERE ended_on IS NULL",
+        )
+        .await;
+        assert_eq!(cadres, (390.0_f64 * 0.02).round() as i64);
+        let teams = rows(
+            &mut *t.sql().await,
+            "SELECT t.id, COUNT(*), SUM(CASE WHEN c.role = 'first_secretary' THEN 1 ELSE 0 END) \
+             FROM resident_team t JOIN resident_cadre c ON c.team_id = t.id \
+             WHERE t.ended_on IS NULL AND c.ended_on IS NULL GROUP BY t.id",
+        )
+        .await;
+        assert!(!teams.is_empty());
+        for team in &teams {
+            let size: i64 = team[1].parse().expect("size");
+            assert!((3..=5).contains(&size), "team {team:?}");
+            assert_eq!(team[2], "1", "one first secretary: {team:?}");
+        }
+        let (s, list) = admin.get_json("/api/v1/resident-teams?active=true").await;
+        assert_eq!(s, StatusCode::OK, "{list}");
+        assert_eq!(list["total"], teams.len(), "{list}");
+        // Every recorded month fits its month, and the team page counts them.
+        assert_eq!(
+            count(
+                t,
+                "SELECT COUNT(*) FROM resident_month WHERE days < 0 OR days > 31"
+            )
+            .await,
+            0
+        );
+        let id = &teams[0][0];
+        let (s, team) = admin
+            .get_json(&format!("/api/v1/resident-teams/{id}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{team}");
+        let months: usize = team["cadres"]
+            .as_array()
+            .expect("cadres")
+            .iter()
+            .map(|c| c["months"].as_array().map_or(0, Vec::len))
+            .sum();
+        assert!(months > 0, "{team}");
+    }
+);

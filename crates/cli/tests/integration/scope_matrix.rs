@@ -69,6 +69,12 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
     ("POST", "/security", "the security policy: refused by role"),
     ("GET", "/api/v1/account", "the actor's own account"),
     ("GET", "/api/v1/me/residency", "the actor's own posting"),
+    ("POST", "/me/residency/check-in", "the actor's own check-in"),
+    (
+        "POST",
+        "/me/residency/leave",
+        "leave for the actor's own posting",
+    ),
     (
         "POST",
         "/api/v1/me/residency/check-in",
@@ -336,7 +342,7 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "election-candidates" => "candidate",
         "reserves" => "reserve",
         "persons" => "person",
-        "resident-teams" => "resident_team",
+        "resident-teams" | "residents" => "resident_team",
         "resident-cadres" => "resident_cadre",
         "resident-leaves" => "resident_leave",
         _ => return None,

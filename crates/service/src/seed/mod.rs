@@ -13,6 +13,7 @@ mod masses;
 mod people;
 mod recruit;
 mod requests;
+mod residents;
 mod review;
 mod tree;
 
@@ -232,7 +233,16 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     )
     .await?;
     dangjian_store::committee::name_secretaries(&mut tx).await?;
-    phase.done("两委和后备力量");
+    residents::generate(
+        &mut tx,
+        app.crypto(),
+        &masses::villages(&t),
+        &mut people,
+        scale,
+        &mut cadres_rng,
+    )
+    .await?;
+    phase.done("两委、后备力量和驻村工作队");
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;

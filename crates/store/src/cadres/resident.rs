@@ -683,6 +683,14 @@ pub struct CadreLoad {
     pub started_on: String,
 }
 
+/// A yearly grade written by a load.
+#[derive(Debug, Clone)]
+pub struct GradeLoad {
+    pub cadre_id: i64,
+    pub year: i64,
+    pub grade: &'static str,
+}
+
 /// A month written by a load.
 #[derive(Debug, Clone)]
 pub struct MonthLoad {
@@ -697,6 +705,7 @@ pub async fn insert_bulk(
     teams: &[TeamLoad],
     cadres: &[CadreLoad],
     months: &[MonthLoad],
+    grades: &[GradeLoad],
 ) -> Result<()> {
     use crate::bulk::{Insert, Ty, Val};
     const TEAMS: Insert = Insert {
@@ -732,6 +741,16 @@ pub async fn insert_bulk(
             ("days", Ty::Int),
             ("log", Ty::Text),
             ("recorded_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    const GRADES: Insert = Insert {
+        table: "resident_grade",
+        columns: &[
+            ("cadre_id", Ty::Int),
+            ("year", Ty::Int),
+            ("grade", Ty::Text),
+            ("graded_at", Ty::Int),
         ],
         suffix: "",
     };
@@ -778,6 +797,14 @@ pub async fn insert_bulk(
                     (&m.log).into(),
                     now.into(),
                 ]
+            }),
+        )
+        .await?;
+    GRADES
+        .rows(
+            conn,
+            grades.iter().map(|g| -> [Val<'_>; 4] {
+                [g.cadre_id.into(), g.year.into(), g.grade.into(), now.into()]
             }),
         )
         .await?;

@@ -36,6 +36,8 @@ pub(crate) fn routes() -> Table {
     Table::new()
         .get("/", home::page)
         .get("/me", me::page)
+        .post("/me/residency/check-in", me::residency_check_in)
+        .post("/me/residency/leave", me::residency_leave)
         .get("/api/docs", api_docs::page)
         .get("/login", login::form)
         .post("/login", login::submit)
@@ -390,6 +392,41 @@ pub(crate) fn routes() -> Table {
         .get(
             "/cadres/reserve-pools/export.xlsx",
             cadres::reserves::pools_export,
+        )
+        .get("/cadres/residents", cadres::residents::list)
+        .post("/cadres/residents", cadres::residents::dispatch)
+        .get("/cadres/residents/export.xlsx", cadres::residents::export)
+        .get("/cadres/residents/members", cadres::residents::member_picks)
+        .get("/cadres/residents/{id}", cadres::residents::page)
+        .post("/cadres/residents/{id}/cadres", cadres::residents::join)
+        .post(
+            "/cadres/residents/{id}/withdraw",
+            cadres::residents::withdraw,
+        )
+        .post(
+            "/cadres/residents/{id}/inspections",
+            cadres::residents::inspect,
+        )
+        .post(
+            "/cadres/resident-cadres/{id}/rotate",
+            cadres::residents::rotate,
+        )
+        .post("/cadres/resident-cadres/{id}/end", cadres::residents::end)
+        .post(
+            "/cadres/resident-cadres/{id}/month",
+            cadres::residents::month,
+        )
+        .post(
+            "/cadres/resident-cadres/{id}/leaves",
+            cadres::residents::request_leave,
+        )
+        .post(
+            "/cadres/resident-cadres/{id}/grade",
+            cadres::residents::grade,
+        )
+        .post(
+            "/cadres/resident-leaves/{id}/decision",
+            cadres::residents::decide_leave,
         )
 }
 

@@ -1,11 +1,14 @@
 //! 干部人才 pages: the two committees (两委) of the villages and communities below a level
 //! and each village's committees now and before (`villages`), their elections (换届) with the
 //! county's joint vetting, the result and the statistics reported upward (`elections`), and
-//! the reserve pool (后备力量) with each village's target (`reserves`). One menu entry and tabs
-//! over their pages; the 云中心 shows a line of each (`summary`).
+//! the reserve pool (后备力量) with each village's target (`reserves`), and the first
+//! secretaries and resident work teams (第一书记, 驻村工作队) sent to the villages
+//! (`residents`). One menu entry and tabs over their pages; the 云中心 shows a line of each
+//! (`summary`).
 
 pub(super) mod elections;
 pub(super) mod reserves;
+pub(super) mod residents;
 pub(super) mod villages;
 
 use dangjian_domain::bands::{ETHNICITIES, Education};
@@ -34,7 +37,7 @@ pub struct Tab {
 }
 
 /// The areas of 干部人才 as tabs, each opened on the same level (`org`); `on` is the tab of
-/// the page shown: `villages`, `elections`, `stats`, `reserves` or `pools`.
+/// the page shown: `villages`, `elections`, `stats`, `reserves`, `pools` or `residents`.
 fn tabs(org: Option<i64>, on: &str) -> Vec<Tab> {
     let query = org.map_or_else(String::new, |o| format!("?org={o}"));
     [
@@ -43,6 +46,7 @@ fn tabs(org: Option<i64>, on: &str) -> Vec<Tab> {
         ("stats", "换届统计", "/cadres/elections/stats"),
         ("reserves", "后备力量", "/cadres/reserves"),
         ("pools", "后备目标", "/cadres/reserve-pools"),
+        ("residents", "驻村工作队", "/cadres/residents"),
     ]
     .into_iter()
     .map(|(key, label, path)| Tab {
@@ -220,7 +224,7 @@ impl PersonFields {
     }
 }
 
-/// The 两委 and 后备力量 lines of the 云中心, for staff who read cadre records.
+/// The 两委, 后备力量 and 驻村工作队 lines of the 云中心, for staff who read cadre records.
 pub struct CadreSummary {
     pub villages: i64,
     pub one_shoulder: String,
@@ -230,11 +234,19 @@ pub struct CadreSummary {
     pub in_pool: i64,
     pub target_sum: i64,
     pub villages_short: i64,
+    /// Resident work teams in post below the level, and their cadres.
+    pub resident_teams: i64,
+    pub resident_cadres: i64,
+    /// Last month (`YYYY-MM`): cadres in post counted, and those whose days reached the
+    /// minimum.
+    pub resident_month: String,
+    pub resident_counted: i64,
+    pub resident_met: i64,
 }
 
 /// The lines of the 云中心 for `org`, or none for an account that does not read cadre records
-/// or a level without villages. Two reads: the first page of the committees (with the
-/// structure of all of them) and the pools' sums.
+/// or a level without villages. Three reads: the first page of the committees (with the
+/// structure of all of them), the pools' sums and the resident teams' figures.
 pub(super) async fn summary(
     st: &AppState,
     actor: &Actor,
@@ -269,6 +281,11 @@ pub(super) async fn summary(
     if v.total == 0 && p.total == 0 {
         return Ok(None);
     }
+    let r = match st.app.resident_summary(actor, Some(org)).await {
+        Ok(r) => r,
+        Err(ServiceError::Forbidden(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
     let s = &v.now;
     Ok(Some(CadreSummary {
         villages: v.total,
@@ -279,6 +296,11 @@ pub(super) async fn summary(
         in_pool: p.in_pool_sum,
         target_sum: p.target_sum,
         villages_short: p.villages_short,
+        resident_teams: r.teams,
+        resident_cadres: r.cadres,
+        resident_month: r.month,
+        resident_counted: r.counted,
+        resident_met: r.met,
     }))
 }
 

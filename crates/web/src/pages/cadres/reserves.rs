@@ -182,7 +182,7 @@ fn state_choices(current: Option<&str>) -> Vec<Choice> {
 }
 
 /// The villages below a level as a picker grouped by town.
-async fn village_choices(
+pub(super) async fn village_choices(
     st: &AppState,
     auth: &Auth,
     level: i64,
