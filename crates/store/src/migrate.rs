@@ -210,6 +210,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0033_resident.sql"),
         postgres: include_str!("../migrations/postgres/0033_resident.sql"),
     },
+    Migration {
+        version: 34,
+        name: "talent",
+        sqlite: include_str!("../migrations/sqlite/0034_talent.sql"),
+        postgres: include_str!("../migrations/postgres/0034_talent.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -469,6 +469,7 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "reserve_cadre",
         "resident_team",
         "resident_cadre",
+        "studio",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

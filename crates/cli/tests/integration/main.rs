@@ -36,6 +36,7 @@ mod scope;
 mod scope_matrix;
 mod second_factor;
 mod stars;
+mod talents;
 mod to_do;
 mod transfer;
 mod weak;

@@ -345,6 +345,9 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "resident-teams" | "residents" => "resident_team",
         "resident-cadres" => "resident_cadre",
         "resident-leaves" => "resident_leave",
+        "talents" => "talent",
+        "studios" => "studio",
+        "apprentices" => "apprentice",
         _ => return None,
     })
 }
@@ -826,6 +829,33 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
             .await
             .expect("a foreign resident team");
     }
+    // A talent and a studio with an apprentice kept by the foreign town.
+    let town = scalar(
+        t,
+        &format!(
+            "SELECT id FROM org WHERE path = '{}'",
+            dangjian_domain::path::ancestor(&places.branch, 2)
+        ),
+    )
+    .await
+    .expect("the foreign branch's town");
+    for sql in [
+        "INSERT INTO talent (org_id, person_id, category, origin, field, employer, recognised_year, created_at) \
+         SELECT $1, MIN(p.id), 'rural', 'cultivated', '种植', '合作社', 2024, 0 FROM person p \
+         WHERE NOT EXISTS (SELECT 1 FROM talent x WHERE x.person_id = p.id AND x.category = 'rural')",
+        "INSERT INTO studio (org_id, name, master_person_id, field, host_unit, opened_on, cycle_ends_on, created_at) \
+         SELECT $1, '越权测试工作室', MIN(p.id), '焊接', '某厂', '2024-03-01', '2027-03-01', 0 FROM person p \
+         WHERE NOT EXISTS (SELECT 1 FROM studio s WHERE s.master_person_id = p.id AND s.closed_on IS NULL)",
+        "INSERT INTO apprentice (studio_id, person_id, started_on, created_at) \
+         SELECT (SELECT MAX(s.id) FROM studio s WHERE s.org_id = $1), MAX(p.id), '2024-04-01', 0 FROM person p \
+         WHERE NOT EXISTS (SELECT 1 FROM apprentice a WHERE a.person_id = p.id AND a.finished_on IS NULL)",
+    ] {
+        sqlx::query(sql)
+            .bind(town)
+            .execute(&mut *conn)
+            .await
+            .expect("a foreign talent or studio");
+    }
     drop(conn);
     for (kind, sql) in [
         (
@@ -852,6 +882,20 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         (
             "person",
             format!("SELECT MIN(person_id) FROM residents_post WHERE org_id = {village}"),
+        ),
+        (
+            "talent",
+            format!("SELECT MAX(id) FROM talent WHERE org_id = {town}"),
+        ),
+        (
+            "studio",
+            format!("SELECT MAX(id) FROM studio WHERE org_id = {town}"),
+        ),
+        (
+            "apprentice",
+            format!(
+                "SELECT MAX(a.id) FROM apprentice a JOIN studio s ON s.id = a.studio_id WHERE s.org_id = {town}"
+            ),
         ),
         (
             "resident_team",

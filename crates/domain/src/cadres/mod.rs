@@ -7,3 +7,4 @@ pub mod reserve;
 pub mod resident;
 pub mod rules;
 pub mod stats;
+pub mod talent;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resident::ResidentRules;
+use super::talent::TalentRules;
 use crate::FieldError;
 
 /// What the district may change; every field has its default, so a stored set written
@@ -25,6 +26,9 @@ pub struct CadreRules {
     pub vetting_reasons: Vec<String>,
     /// First secretaries and resident work teams.
     pub residents: ResidentRules,
+    /// Talents: studios' minimums and share of 优秀, the programme's cycle, the work a
+    /// promotion is recognised for.
+    pub talents: TalentRules,
 }
 
 impl Default for CadreRules {
@@ -46,6 +50,7 @@ impl Default for CadreRules {
             .map(String::from)
             .to_vec(),
             residents: ResidentRules::default(),
+            talents: TalentRules::default(),
         }
     }
 }
@@ -101,6 +106,7 @@ impl CadreRules {
             ));
         }
         errs.extend(self.residents.validate());
+        errs.extend(self.talents.validate());
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
 

@@ -15,6 +15,7 @@ mod recruit;
 mod requests;
 mod residents;
 mod review;
+mod talents;
 mod tree;
 
 use crate::accounts::UserSpec;
@@ -242,7 +243,21 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         &mut cadres_rng,
     )
     .await?;
-    phase.done("两委、后备力量和驻村工作队");
+    if let Some(district) = t.orgs.iter().find(|o| o.parent_id.is_none()) {
+        let towns: Vec<&dangjian_store::org::OrgRow> =
+            t.towns.iter().map(|&i| &t.orgs[i]).collect();
+        talents::generate(
+            &mut tx,
+            app.crypto(),
+            district,
+            &towns,
+            &mut people,
+            scale,
+            &mut cadres_rng,
+        )
+        .await?;
+    }
+    phase.done("两委、后备力量、驻村工作队和人才");
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {
         org::reset_sequences(&mut tx).await?;

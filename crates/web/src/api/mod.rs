@@ -21,6 +21,7 @@ mod people;
 mod recruit;
 mod request;
 mod residents;
+mod talents;
 mod transfer;
 mod weak;
 
@@ -248,6 +249,16 @@ pub(crate) fn routes() -> Table {
         .api(routes!(residents::grade))
         .api(routes!(residents::mine))
         .api(routes!(residents::check_in))
+        .api(routes!(talents::talents, talents::add_talent))
+        .api(routes!(talents::talent))
+        .api(routes!(talents::programme))
+        .api(routes!(talents::set_target))
+        .api(routes!(talents::promotions, talents::add_promotion))
+        .api(routes!(talents::studios, talents::open_studio))
+        .api(routes!(talents::studio))
+        .api(routes!(talents::add_apprentice))
+        .api(routes!(talents::finish_apprentice))
+        .api(routes!(talents::assess_studio))
         .api_upload(routes!(assessment_files::attach_report), MAX_UPLOAD_BYTES)
         .api(routes!(
             assessment_files::get_report,
