@@ -297,6 +297,10 @@ def main():
         # elections and their statistics (new against previous term by town), the pools.
         _, _, data = client.request("GET", f"/api/v1/villages/committees?org={town['scope_org_id']}")
         village = json.loads(data)["items"][0]["id"]
+        _, _, data = client.request("GET", "/api/v1/resident-teams")
+        team = json.loads(data)["items"][0]["id"]
+        _, _, data = client.request("GET", "/api/v1/studios")
+        studio = json.loads(data)["items"][0]["id"]
         rows += [(f"干部人才: {label}", path) for label, path in [
             ("两委 page 1, district", "/cadres/villages"),
             ("GET /api/v1/villages/committees, district", "/api/v1/villages/committees"),
@@ -308,6 +312,14 @@ def main():
             ("reserve pools page 1, district", "/cadres/reserve-pools"),
             ("两委 xlsx, district", "/cadres/villages/export.xlsx"),
             ("home page 云中心 (district), with the cadres panel", "/"),
+            ("resident teams page 1, district", "/cadres/residents"),
+            ("GET /api/v1/resident-teams, district", "/api/v1/resident-teams"),
+            ("one resident team (page)", f"/cadres/residents/{team}"),
+            ("talents page 1, district", "/cadres/talents"),
+            ("GET /api/v1/talent-programme, district", "/api/v1/talent-programme"),
+            ("promotions page 1, district", "/cadres/promotions"),
+            ("studios page 1, district", "/cadres/studios"),
+            ("one studio (page)", f"/cadres/studios/{studio}"),
         ]]
         if args.only:
             rows = [r for r in rows if args.only in r[0]]

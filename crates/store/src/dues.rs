@@ -416,16 +416,23 @@ pub async fn paid_by_branch(
     root_path: &str,
     month: &str,
 ) -> Result<Vec<(String, i64, i64)>> {
-    let rs = sqlx::query(
+    // A whole district pays in nearly every branch: its month is counted from the month's
+    // index alone, then named. A town or a village starts from its own branches instead.
+    let sql = if dangjian_domain::path::depth(root_path) <= 1 {
+        "SELECT o.path, x.payers, x.paid FROM (SELECT org_id, COUNT(*) AS payers, \
+         CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT) AS paid FROM dues_payment WHERE month = $1 \
+         GROUP BY org_id) x JOIN org o ON o.id = x.org_id WHERE o.path >= $2 AND o.path < $3"
+    } else {
         "SELECT o.path, COUNT(*) AS payers, CAST(COALESCE(SUM(p.paid_fen), 0) AS BIGINT) AS paid \
          FROM dues_payment p JOIN org o ON o.id = p.org_id \
-         WHERE p.month = $1 AND o.path >= $2 AND o.path < $3 GROUP BY o.path",
-    )
-    .bind(month)
-    .bind(root_path)
-    .bind(dangjian_domain::path::upper(root_path))
-    .fetch_all(conn)
-    .await?;
+         WHERE p.month = $1 AND o.path >= $2 AND o.path < $3 GROUP BY o.path"
+    };
+    let rs = sqlx::query(sql)
+        .bind(month)
+        .bind(root_path)
+        .bind(dangjian_domain::path::upper(root_path))
+        .fetch_all(conn)
+        .await?;
     rs.iter()
         .map(|r| Ok((r.try_get("path")?, r.try_get("payers")?, r.try_get("paid")?)))
         .collect()

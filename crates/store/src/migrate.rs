@@ -216,6 +216,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0034_talent.sql"),
         postgres: include_str!("../migrations/postgres/0034_talent.sql"),
     },
+    Migration {
+        version: 35,
+        name: "dues_month",
+        sqlite: include_str!("../migrations/sqlite/0035_dues_month.sql"),
+        postgres: include_str!("../migrations/postgres/0035_dues_month.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

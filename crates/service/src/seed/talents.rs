@@ -27,7 +27,7 @@ const HIGH_END: f64 = 146.0;
 const HIGH_SKILL: f64 = 560.0;
 const STUDIOS: f64 = 104.0;
 /// Apprentices a studio has taken on a year, about (5,500 over the studios' years).
-const APPRENTICES_A_YEAR: std::ops::RangeInclusive<usize> = 9..=16;
+const APPRENTICES_A_YEAR: std::ops::RangeInclusive<usize> = 6..=11;
 
 const FIELDS: [&str; 8] = [
     "榨菜加工",

@@ -428,6 +428,27 @@ pub(crate) fn routes() -> Table {
             "/cadres/resident-leaves/{id}/decision",
             cadres::residents::decide_leave,
         )
+        .get("/cadres/talents", cadres::talents::list)
+        .post("/cadres/talents", cadres::talents::add)
+        .get("/cadres/talents/export.xlsx", cadres::talents::export)
+        .get("/cadres/talent-programme", cadres::talents::programme)
+        .post(
+            "/cadres/talent-programme/targets",
+            cadres::talents::set_target,
+        )
+        .get("/cadres/promotions", cadres::promotions::list)
+        .post("/cadres/promotions", cadres::promotions::add)
+        .get("/cadres/promotions/export.xlsx", cadres::promotions::export)
+        .get("/cadres/studios", cadres::studios::list)
+        .post("/cadres/studios", cadres::studios::open)
+        .get("/cadres/studios/export.xlsx", cadres::studios::export)
+        .get("/cadres/studios/{id}", cadres::studios::page)
+        .post(
+            "/cadres/studios/{id}/apprentices",
+            cadres::studios::add_apprentice,
+        )
+        .post("/cadres/studios/{id}/assessment", cadres::studios::assess)
+        .post("/cadres/apprentices/{id}/finish", cadres::studios::finish)
 }
 
 /// A page that holds a secret shown once (a temporary password, a second-factor secret,

@@ -3,12 +3,16 @@
 //! county's joint vetting, the result and the statistics reported upward (`elections`), and
 //! the reserve pool (后备力量) with each village's target (`reserves`), and the first
 //! secretaries and resident work teams (第一书记, 驻村工作队) sent to the villages
-//! (`residents`). One menu entry and tabs over their pages; the 云中心 shows a line of each
-//! (`summary`).
+//! (`residents`); talents with the "百千万" programme (`talents`), promotions of cadres
+//! (`promotions`) and mentor studios (人才导师工作室, `studios`). One menu entry and tabs over
+//! their pages; the 云中心 shows a line of each (`summary`).
 
 pub(super) mod elections;
+pub(super) mod promotions;
 pub(super) mod reserves;
 pub(super) mod residents;
+pub(super) mod studios;
+pub(super) mod talents;
 pub(super) mod villages;
 
 use dangjian_domain::bands::{ETHNICITIES, Education};
@@ -18,12 +22,15 @@ use dangjian_report::Cell;
 use dangjian_service::cadres::committee::VillageQuery;
 use dangjian_service::cadres::person::PersonChoice;
 use dangjian_service::cadres::reserve::PoolQuery;
+use dangjian_service::cadres::talent::{ProgrammeQuery, StudioQuery};
 use dangjian_service::{Actor, ServiceError, today};
 use serde::Deserialize;
 
 use super::parse_id;
 use crate::AppState;
 use crate::error::PageResult;
+use crate::pages::request::public::{Pick, PickGroup};
+use crate::session::Auth;
 use crate::view::{Choice, choices};
 
 /// The menu entry (干部人才) every page of the area lights.
@@ -37,7 +44,8 @@ pub struct Tab {
 }
 
 /// The areas of 干部人才 as tabs, each opened on the same level (`org`); `on` is the tab of
-/// the page shown: `villages`, `elections`, `stats`, `reserves`, `pools` or `residents`.
+/// the page shown: `villages`, `elections`, `stats`, `reserves`, `pools`, `residents`,
+/// `talents`, `programme`, `promotions` or `studios`.
 fn tabs(org: Option<i64>, on: &str) -> Vec<Tab> {
     let query = org.map_or_else(String::new, |o| format!("?org={o}"));
     [
@@ -47,6 +55,10 @@ fn tabs(org: Option<i64>, on: &str) -> Vec<Tab> {
         ("reserves", "后备力量", "/cadres/reserves"),
         ("pools", "后备目标", "/cadres/reserve-pools"),
         ("residents", "驻村工作队", "/cadres/residents"),
+        ("talents", "人才", "/cadres/talents"),
+        ("programme", "百千万", "/cadres/talent-programme"),
+        ("promotions", "提拔使用", "/cadres/promotions"),
+        ("studios", "导师工作室", "/cadres/studios"),
     ]
     .into_iter()
     .map(|(key, label, path)| Tab {
@@ -102,6 +114,76 @@ fn with_share(n: i64, of: i64) -> String {
     } else {
         n.to_string()
     }
+}
+
+/// The fields the person part of a form shows its refusals beside.
+const PERSON_FIELDS: [&str; 7] = [
+    "member_id",
+    "name",
+    "id_number",
+    "phone",
+    "education",
+    "ethnicity",
+    "person",
+];
+
+/// The refusals a form does not show beside a field of its own (`shown`, or a person's):
+/// listed above it, so none is lost.
+fn stray(errors: &[dangjian_domain::FieldError], shown: &[&str]) -> Vec<String> {
+    errors
+        .iter()
+        .filter(|e| !shown.contains(&e.field) && !PERSON_FIELDS.contains(&e.field))
+        .map(|e| e.message.clone())
+        .collect()
+}
+
+/// How much of a target is reached: "66.7%", or empty without a target.
+fn completion(actual: i64, target: i64) -> String {
+    if target > 0 {
+        format!("{:.1}%", actual as f64 * 100.0 / target as f64)
+    } else {
+        String::new()
+    }
+}
+
+/// The organizations a talent, a promotion or a studio may be kept by: the level itself
+/// (chosen unless another is) and its open children, as a picker. The service decides whether
+/// the caller keeps records there.
+async fn org_choices(
+    st: &AppState,
+    auth: &Auth,
+    level: i64,
+    level_name: &str,
+    chosen: Option<i64>,
+) -> PageResult<Vec<PickGroup>> {
+    let chosen = chosen.unwrap_or(level);
+    let picks: Vec<Pick> = st
+        .app
+        .org_children(&auth.actor, level)
+        .await?
+        .into_iter()
+        .filter(|c| c.org.closed_on.is_none())
+        .map(|c| Pick {
+            selected: c.org.id == chosen,
+            id: c.org.id,
+            name: c.org.name,
+        })
+        .collect();
+    let mut groups = vec![PickGroup {
+        label: "本级".into(),
+        picks: vec![Pick {
+            id: level,
+            name: level_name.to_string(),
+            selected: level == chosen,
+        }],
+    }];
+    if !picks.is_empty() {
+        groups.push(PickGroup {
+            label: format!("{level_name}下级"),
+            picks,
+        });
+    }
+    Ok(groups)
 }
 
 /// An average age as shown: "43.5 岁", or a dash with nobody counted.
@@ -242,11 +324,28 @@ pub struct CadreSummary {
     pub resident_month: String,
     pub resident_counted: i64,
     pub resident_met: i64,
+    /// The talents' line, when the caller reads it.
+    pub talents: Option<TalentSummary>,
+}
+
+/// This cycle's "百千万" total against its target, and the mentor studios open with their
+/// apprentices in training, below the level.
+pub struct TalentSummary {
+    /// The cycle's years: "2024–2026".
+    pub cycle: String,
+    pub actual: i64,
+    pub target: i64,
+    /// Empty without a target.
+    pub completion: String,
+    pub studios: i64,
+    pub apprentices_now: i64,
 }
 
 /// The lines of the 云中心 for `org`, or none for an account that does not read cadre records
-/// or a level without villages. Three reads: the first page of the committees (with the
-/// structure of all of them), the pools' sums and the resident teams' figures.
+/// or a level without villages. Five reads: the first page of the committees (with the
+/// structure of all of them), the pools' sums, the resident teams' figures, and for the
+/// talents' line the first page of the studios (with the level's totals) and this cycle of
+/// the programme.
 pub(super) async fn summary(
     st: &AppState,
     actor: &Actor,
@@ -286,6 +385,7 @@ pub(super) async fn summary(
         Err(ServiceError::Forbidden(_)) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
+    let talents = talent_summary(st, actor, org).await?;
     let s = &v.now;
     Ok(Some(CadreSummary {
         villages: v.total,
@@ -301,12 +401,51 @@ pub(super) async fn summary(
         resident_month: r.month,
         resident_counted: r.counted,
         resident_met: r.met,
+        talents,
+    }))
+}
+
+/// The talents' line of the 云中心, or none when the caller does not read it.
+async fn talent_summary(
+    st: &AppState,
+    actor: &Actor,
+    org: i64,
+) -> PageResult<Option<TalentSummary>> {
+    let q = StudioQuery {
+        org: Some(org),
+        page: Some(1),
+        ..StudioQuery::default()
+    };
+    let studios = match st.app.studios(actor, &q).await {
+        Ok(s) => s,
+        Err(ServiceError::Forbidden(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let q = ProgrammeQuery {
+        org: Some(org),
+        cycle: None,
+    };
+    let p = match st.app.talent_programme(actor, &q).await {
+        Ok(p) => p,
+        Err(ServiceError::Forbidden(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let actual = p.lines.iter().map(|l| l.actual).sum();
+    let target = p.lines.iter().map(|l| l.target).sum();
+    Ok(Some(TalentSummary {
+        cycle: talents::cycle_label(&p.years),
+        actual,
+        target,
+        completion: completion(actual, target),
+        studios: studios.open,
+        apprentices_now: studios.apprentices_now,
     }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dangjian_domain::FieldError;
 
     #[derive(Deserialize, Default)]
     #[serde(default)]
@@ -340,6 +479,26 @@ mod tests {
             ["汉族"]
         );
         assert_eq!(f.educations.len(), Education::ALL.len());
+    }
+
+    #[test]
+    fn the_talent_tabs_follow_the_resident_teams() {
+        let t = tabs(Some(5), "studios");
+        let labels: Vec<&str> = t.iter().skip(6).map(|t| t.label).collect();
+        assert_eq!(labels, ["人才", "百千万", "提拔使用", "导师工作室"]);
+        assert_eq!(
+            t.iter()
+                .filter(|t| t.on)
+                .map(|t| t.href.as_str())
+                .collect::<Vec<_>>(),
+            ["/cadres/studios?org=5"]
+        );
+        let errs = [
+            FieldError::new("field", "required", "请填写专业领域"),
+            FieldError::new("id_number", "invalid", "身份证号不正确"),
+            FieldError::new("studio", "closed", "工作室已撤销"),
+        ];
+        assert_eq!(stray(&errs, &["field"]), ["工作室已撤销"]);
     }
 
     #[test]

@@ -88,20 +88,20 @@ fn named(e: &FieldError) -> String {
 
 /// A member already chosen in a form shown again.
 pub struct Chosen {
-    id: i64,
-    name: String,
+    pub(super) id: i64,
+    pub(super) name: String,
 }
 
 /// The member picker of a form: the field the radio buttons fill, the element the search
 /// answer goes into, and the member chosen before a refusal.
 pub struct MemberPick {
-    field: String,
-    target: String,
-    chosen: Option<Chosen>,
+    pub(super) field: String,
+    pub(super) target: String,
+    pub(super) chosen: Option<Chosen>,
 }
 
 /// The chosen member's name, to show the choice again (a number only if it cannot be read).
-async fn chosen(st: &AppState, auth: &Auth, member_id: &str) -> Option<Chosen> {
+pub(super) async fn chosen(st: &AppState, auth: &Auth, member_id: &str) -> Option<Chosen> {
     let id = parse_id(member_id)?;
     let name = match st.app.member(&auth.actor, id).await {
         Ok(m) => m.name,
