@@ -256,6 +256,16 @@ on_both!(a_first_secretarys_month, async |t: &TestApp| {
         (StatusCode::UNPROCESSABLE_ENTITY, ("leave", "decided"))
     );
 
+    // Two more days right after the town's two make one leave of four: the district's.
+    let (s, split) = town
+        .post(
+            &format!("/api/v1/resident-cadres/{bailin}/leaves"),
+            &json!({"from_on": format!("{month}-03"), "to_on": format!("{month}-04"), "reason": "家中有事"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{split}");
+    assert_eq!(split["level"], "district", "{split}");
+
     let (_, shown) = town
         .get_json(&format!(
             "/api/v1/resident-teams/{team_id}?year={}",
@@ -306,7 +316,7 @@ on_both!(a_first_secretarys_month, async |t: &TestApp| {
         (s, refusal(&v)),
         (StatusCode::UNPROCESSABLE_ENTITY, ("absent", "not_in_team"))
     );
-    let year = (dangjian_service::today() - time::Duration::days(1)).year();
+    let year = dangjian_service::today().year();
     let (_, shown) = town
         .get_json(&format!("/api/v1/resident-teams/{team_id}?year={year}"))
         .await;

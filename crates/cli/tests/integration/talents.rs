@@ -241,6 +241,13 @@ on_both!(talents_studios_and_promotions, async |t: &TestApp| {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert!(v["studio"]["closed_on"].is_string(), "{v}");
+    let (s, v) = admin
+        .post(&assess, &json!({"year": year, "grade": "合格"}))
+        .await;
+    assert_eq!(
+        (s, refusal(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, ("studio", "closed"))
+    );
     let (s, v) = town
         .post("/api/v1/studios", &studio("再次申报", someone("谭师", 525)))
         .await;

@@ -212,7 +212,8 @@ pub fn days_in_month(month: &str) -> Option<i64> {
 /// The month `YYYY-MM` as a year and a month.
 pub fn parse_month(month: &str) -> Option<(i32, Month)> {
     let (y, m) = month.split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if y.len() != 4 || m.len() != 2 || !digits(y) || !digits(m) {
         return None;
     }
     let m = Month::try_from(m.parse::<u8>().ok()?).ok()?;
@@ -294,6 +295,7 @@ mod tests {
         assert_eq!(days_in_month("2021-02"), Some(28));
         assert_eq!(days_in_month("2024-02"), Some(29));
         assert_eq!(days_in_month("2021-13"), None);
+        assert_eq!(days_in_month("2021-+6"), None);
         assert!(check_days("2021-02", 28).is_ok());
         assert_eq!(check_days("2021-02", 29).unwrap_err().field, "days");
         assert_eq!(check_days("2021-04", -1).unwrap_err().field, "days");

@@ -186,7 +186,7 @@ impl TalentRules {
         Ok(())
     }
 
-    /// The most studios of `assessed` that may be graded 优秀 in a year.
+    /// The most studios of the `assessed` (those open in the year) that may be graded 优秀.
     pub fn excellent_cap(&self, assessed: i64) -> i64 {
         assessed * self.studio_excellent_percent / 100
     }
@@ -199,7 +199,7 @@ impl TalentRules {
                 "grade",
                 "excellent_share",
                 format!(
-                    "优秀不超过参评工作室的 {}%：本年度 {assessed} 个参评，最多 {cap} 个优秀，已评 {excellent} 个",
+                    "优秀不超过当年运行工作室的 {}%：本年度运行 {assessed} 个，最多 {cap} 个优秀，已评 {excellent} 个",
                     self.studio_excellent_percent
                 ),
             ));

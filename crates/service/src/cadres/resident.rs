@@ -253,9 +253,10 @@ pub struct EndInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct MonthInput {
-    /// Days in the village (none: count the check-ins); at most the month's days.
+    /// Days in the village; none keeps the figure on record (with none recorded, the
+    /// check-ins count); at most the month's days.
     pub days: Option<i64>,
-    /// The month's work log (at most 2,000 characters).
+    /// The month's work log (at most 2,000 characters); empty keeps the log on record.
     pub log: String,
 }
 
@@ -591,7 +592,15 @@ impl App {
             &date::format(end),
             actor.user_id,
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(_) => ServiceError::field(
+                "org_id",
+                "team_in_post",
+                "该村(社区)已有在驻工作队：请轮换队员或先撤回",
+            ),
+            other => other.into(),
+        })?;
         let mut names = Vec::new();
         for (c, r) in input.cadres.iter().zip(&roles) {
             let p = resolve(self, tx.conn(), actor, &c.who, actor.read_root()?)
@@ -792,6 +801,19 @@ impl App {
                 "撤回日期不能早于选派日期",
             ));
         }
+        let latest = store::cadres(tx.conn(), t.id)
+            .await?
+            .into_iter()
+            .filter(|c| c.ended_on.is_none())
+            .map(|c| c.started_on)
+            .max();
+        if latest.is_some_and(|l| on < l) {
+            return Err(ServiceError::field(
+                "on",
+                "before_start",
+                "撤回日期不能早于队员的到岗日期",
+            ));
+        }
         if !store::end_team(tx.conn(), t.id, &on).await? {
             return Err(ServiceError::field("team", "ended", "工作队已撤回"));
         }
@@ -836,7 +858,8 @@ impl App {
                 "在村天数由村(社区)、镇街、区委组织部或第一书记记录",
             ));
         }
-        if input.days.is_some() && !(staff || leader) {
+        // Nobody certifies their own days: a first secretary's are recorded by the village.
+        if input.days.is_some() && !(staff || (leader && !own)) {
             return Err(ServiceError::field(
                 "days",
                 "leader_records",
@@ -952,7 +975,11 @@ impl App {
             if policy::check_read(actor, &t.org_path).is_err() {
                 return Err(ServiceError::NotFound);
             }
-            policy::check_keep_reserve(actor, &t.org_path)?;
+            if !policy::may_keep_reserve(actor, &t.org_path) {
+                return Err(ServiceError::Forbidden(
+                    "请假由本人或村(社区)、镇街、区委组织部登记",
+                ));
+            }
         }
         if c.ended_on.is_some() {
             return Err(ServiceError::field("cadre", "ended", "此人已离队"));
@@ -989,7 +1016,21 @@ impl App {
                 "该时段已有请假申请",
             ));
         }
-        let level = rules.leave_level(days);
+        // An absence found by inspection is not excused by leave asked for afterwards.
+        for year in from[..4].parse::<i64>().unwrap_or(0)..=to[..4].parse::<i64>().unwrap_or(0) {
+            let found = store::absence_days(tx.conn(), c.id, year).await?;
+            if found.iter().any(|d| from <= *d && *d <= to) {
+                return Err(ServiceError::field(
+                    "from_on",
+                    "absence_found",
+                    "该时段督查已发现缺勤，不能补请假",
+                ));
+            }
+        }
+        // Leave touching other leave is one absence: its level follows the whole run, so
+        // splitting a long leave does not keep it from the district.
+        let others = store::leaves(tx.conn(), &[c.id]).await?;
+        let level = rules.leave_level(run_days(&others, &from, &to));
         let id = store::insert_leave(
             tx.conn(),
             &NewLeave {
@@ -1200,12 +1241,16 @@ impl App {
         .await?;
         let last = date::format(dangjian_domain::date::add_months(today(), -1));
         let month = month_of(&last).to_string();
-        let (rows, leaves, counted) = store::month_figures(&mut conn, &o.path, &month).await?;
+        let (rows, leaves, ids) = store::month_figures(&mut conn, &o.path, &month).await?;
         let cadres = store::in_post(&mut conn, &o.path).await?;
-        let met = rows
+        let met = ids
             .iter()
-            .filter(|r| month_figure(&rules, &month, Some(r), &leaves, r.cadre_id).met)
+            .filter(|id| {
+                let row = rows.iter().find(|r| r.cadre_id == **id);
+                month_figure(&rules, &month, row, &leaves, **id).met
+            })
             .count() as i64;
+        let counted = ids.len() as i64;
         Ok(ResidentSummary {
             teams,
             cadres,
@@ -1225,6 +1270,34 @@ async fn own_posting(conn: &mut Conn, actor: &Actor) -> ServiceResult<Option<Cad
         return Ok(None);
     };
     Ok(store::posting_of(conn, person).await?)
+}
+
+/// The days from the first to the last of a leave from `from` to `to` and every leave not
+/// refused that overlaps or touches it, or touches those in turn: one unbroken absence.
+fn run_days(others: &[LeaveRow], from: &str, to: &str) -> i64 {
+    let (Some(mut a), Some(mut b)) = (date::parse(from), date::parse(to)) else {
+        return 0;
+    };
+    let spans: Vec<(time::Date, time::Date)> = others
+        .iter()
+        .filter(|l| l.status != "refused")
+        .filter_map(|l| Some((date::parse(&l.from_on)?, date::parse(&l.to_on)?)))
+        .collect();
+    let day = time::Duration::days(1);
+    let mut used = vec![false; spans.len()];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (i, (f, t)) in spans.iter().enumerate() {
+            if !used[i] && *f <= b + day && a <= *t + day {
+                used[i] = true;
+                grew = true;
+                a = a.min(*f);
+                b = b.max(*t);
+            }
+        }
+    }
+    (b - a).whole_days() + 1
 }
 
 fn active(t: &TeamRow) -> ServiceResult<()> {
@@ -1334,6 +1407,19 @@ mod tests {
             status: status.into(),
             level: "town".into(),
         }
+    }
+
+    #[test]
+    fn split_leave_is_counted_as_one_run() {
+        let others = [
+            leave("2021-06-01", "2021-06-03", "requested"),
+            leave("2021-06-04", "2021-06-06", "approved"),
+            leave("2021-06-20", "2021-06-21", "approved"),
+            leave("2021-06-10", "2021-06-12", "refused"),
+        ];
+        assert_eq!(run_days(&others, "2021-06-07", "2021-06-08"), 8);
+        assert_eq!(run_days(&others, "2021-06-15", "2021-06-16"), 2);
+        assert_eq!(run_days(&[], "2021-06-15", "2021-06-15"), 1);
     }
 
     #[test]

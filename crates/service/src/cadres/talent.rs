@@ -608,7 +608,10 @@ impl App {
         let o = self.cadre_level(actor, q.org).await?;
         let rules = self.talent_rules().await?;
         let this_year = i64::from(today().year());
-        let start = cycle_of(q.cycle.unwrap_or(this_year), rules.programme_cycle_years);
+        let start = cycle_of(
+            q.cycle.unwrap_or(this_year).clamp(2000, this_year + 10),
+            rules.programme_cycle_years,
+        );
         let years: Vec<i64> = (start..start + i64::from(rules.programme_cycle_years)).collect();
         let end = years.last().copied().unwrap_or(start);
         let mut conn = self.db.conn().await?;
@@ -723,7 +726,9 @@ impl App {
         let o = self.org(actor, input.org_id).await?;
         let line = choice("line", Line::parse, &input.line, "请选择“百千万”计划类别")?;
         let rules = self.talent_rules().await?;
-        if cycle_of(input.cycle_start, rules.programme_cycle_years) != input.cycle_start {
+        if !(2000..=2100).contains(&input.cycle_start)
+            || cycle_of(input.cycle_start, rules.programme_cycle_years) != input.cycle_start
+        {
             return Err(ServiceError::field(
                 "cycle_start",
                 "invalid",
@@ -888,18 +893,8 @@ impl App {
         )
         .await?;
         let mut conn = self.db.conn().await?;
-        let (_, rows) = store::promotions(
-            &mut conn,
-            &PromotionFilter {
-                root_path: o.path.clone(),
-                ..PromotionFilter::default()
-            },
-            1,
-            0,
-        )
-        .await?;
-        rows.into_iter()
-            .find(|r| r.id == id)
+        store::promotion(&mut conn, id)
+            .await?
             .map(Promotion::from)
             .ok_or(ServiceError::NotFound)
     }
@@ -1178,6 +1173,13 @@ impl App {
         let mut tx = self.begin_audited().await?;
         let s = self.studio_row(tx.conn(), actor, studio_id).await?;
         policy::check_district(actor)?;
+        if s.closed_on.is_some() {
+            return Err(ServiceError::field(
+                "studio",
+                "closed",
+                "工作室已撤销，不再考核",
+            ));
+        }
         let grade = choice(
             "grade",
             StudioGrade::parse,

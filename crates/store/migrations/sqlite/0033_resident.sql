@@ -16,6 +16,7 @@ CREATE TABLE resident_team (
     created_at INTEGER NOT NULL
 );
 CREATE INDEX resident_team_org ON resident_team(org_id, started_on);
+CREATE UNIQUE INDEX resident_team_in_post ON resident_team(org_id) WHERE ended_on IS NULL;
 
 CREATE TABLE resident_cadre (
     id INTEGER PRIMARY KEY,

@@ -329,7 +329,9 @@ pub async fn months(
         .collect()
 }
 
-/// Records a cadre's month: the days (none: the check-ins count) and the work log.
+/// Records a cadre's month: the days and the work log. Whoever writes one keeps the other:
+/// no days keeps the figure on record (with none, the check-ins count), an empty log keeps
+/// the log on record, so a cadre's log never wipes the first secretary's figure.
 pub async fn record_month(
     conn: &mut AnyConnection,
     cadre_id: i64,
@@ -338,6 +340,20 @@ pub async fn record_month(
     log: &str,
     by: Option<i64>,
 ) -> Result<()> {
+    let mut sql = Sql::new("SELECT days, log FROM resident_month WHERE cadre_id = ");
+    sql.int(cadre_id).push(" AND month = ").text(month);
+    let (days, log) = match sql.fetch_all(&mut *conn).await?.first() {
+        Some(r) => (
+            days.or(r.try_get::<Option<i64>, _>("days")?),
+            if log.is_empty() {
+                r.try_get::<String, _>("log")?
+            } else {
+                log.to_string()
+            },
+        ),
+        None => (days, log.to_string()),
+    };
+    let log = log.as_str();
     let mut sql = Sql::new("DELETE FROM resident_month WHERE cadre_id = ");
     sql.int(cadre_id).push(" AND month = ").text(month);
     sql.execute(conn).await?;
@@ -619,14 +635,14 @@ pub async fn set_grade(
     Ok(())
 }
 
-/// The cadres in post below `root_path` at some time in `month` (`YYYY-MM`): how many, their
+/// The cadres in post below `root_path` at some time in `month` (`YYYY-MM`): who, their
 /// months (recorded days or check-ins) and their approved leave overlapping the month (whose
 /// days inside it the caller counts).
 pub async fn month_figures(
     conn: &mut AnyConnection,
     root_path: &str,
     month: &str,
-) -> Result<(Vec<MonthRow>, Vec<LeaveRow>, i64)> {
+) -> Result<(Vec<MonthRow>, Vec<LeaveRow>, Vec<i64>)> {
     let mut sql = Sql::new(&format!(
         "SELECT c.id FROM resident_cadre c JOIN resident_team t ON t.id = c.team_id \
          JOIN org o ON o.id = t.org_id WHERE {VILLAGE}"
@@ -659,7 +675,7 @@ pub async fn month_figures(
             leaves.push(LeaveRow::read(&r)?);
         }
     }
-    Ok((rows, leaves, ids.len() as i64))
+    Ok((rows, leaves, ids))
 }
 
 /// A team written by a load (the demo), with its id.

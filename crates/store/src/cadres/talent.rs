@@ -334,6 +334,26 @@ pub async fn promotions(
     ))
 }
 
+pub async fn promotion(conn: &mut AnyConnection, id: i64) -> Result<Option<PromotionRow>> {
+    let f = PromotionFilter {
+        root_path: "/".into(),
+        ..PromotionFilter::default()
+    };
+    let mut sql = promotions_sql(
+        &format!(
+            "x.id, x.org_id, o.name AS org_name, o.path AS org_path, {PERSON_COLS}, x.promoted_on, \
+             x.from_post, x.to_post, x.recognised_work"
+        ),
+        &f,
+    );
+    sql.push(" AND x.id = ").int(id);
+    sql.fetch_all(conn)
+        .await?
+        .first()
+        .map(PromotionRow::read)
+        .transpose()
+}
+
 /// Promotions below `root_path` by year and the work recognised.
 pub async fn promotion_counts(
     conn: &mut AnyConnection,
