@@ -19,7 +19,7 @@ use dangjian_store::org;
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
-use super::policy;
+use super::{placed, policy};
 use crate::assessment::input::day;
 use crate::audit::Entry;
 use crate::model::{all, page_number, read_model};
@@ -327,7 +327,7 @@ impl App {
         if page.is_none() {
             crate::export::check_size(total, "次换届")?;
         }
-        let items = self.named(&mut conn, actor, rows).await?;
+        let items = placed(&mut conn, actor, rows).await?;
         Ok(ElectionList {
             org_id: o.id,
             org_name: o.name.clone(),
@@ -337,27 +337,6 @@ impl App {
             per_page: page.map_or(total, |_| ELECTIONS_PER_PAGE),
             may_manage: policy::may_manage(actor, &o.path),
         })
-    }
-
-    async fn named(
-        &self,
-        conn: &mut dangjian_store::Conn,
-        actor: &Actor,
-        rows: Vec<ElectionRow>,
-    ) -> ServiceResult<Vec<Election>> {
-        let paths: Vec<&str> = rows.iter().map(|r| r.org_path.as_str()).collect();
-        let mut names = places(conn, actor.read_root()?, &paths).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let place = names.remove(&r.org_path).filter(|p| !p.is_empty());
-                let mut e = Election::from(r);
-                if let Some(p) = place {
-                    e.org_name = p;
-                }
-                e
-            })
-            .collect())
     }
 
     /// An election with its candidates.
@@ -384,7 +363,9 @@ impl App {
         } else {
             Vec::new()
         };
-        let election = self.named(&mut conn, actor, vec![row]).await?.remove(0);
+        let election = placed::<_, Election>(&mut conn, actor, vec![row])
+            .await?
+            .remove(0);
         Ok(ElectionDetail {
             stage: election.stage(),
             may_vet: open && policy::is_district(actor),

@@ -11,7 +11,7 @@ use dangjian_store::cadres::reserve::{
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
-use super::policy;
+use super::{placed, policy};
 use crate::audit::Entry;
 use crate::model::{page_number, read_model};
 use crate::orgs::committee::day;
@@ -269,7 +269,7 @@ impl App {
         if page.is_none() {
             crate::export::check_size(total, "名后备力量")?;
         }
-        let items = named(&mut conn, actor, rows).await?;
+        let items = placed(&mut conn, actor, rows).await?;
         Ok(ReserveList {
             org_id: o.id,
             org_name: o.name.clone(),
@@ -288,7 +288,9 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         policy::check_read(actor, &r.org_path)?;
-        Ok(named(&mut conn, actor, vec![r]).await?.remove(0))
+        Ok(placed::<_, Reserve>(&mut conn, actor, vec![r])
+            .await?
+            .remove(0))
     }
 
     /// Adds a person to a village's pool.
@@ -553,26 +555,6 @@ impl App {
 
 async fn r_path(app: &App, actor: &Actor, r: &Reserve) -> ServiceResult<String> {
     Ok(app.village(actor, r.org_id).await?.path)
-}
-
-async fn named(
-    conn: &mut dangjian_store::Conn,
-    actor: &Actor,
-    rows: Vec<ReserveRow>,
-) -> ServiceResult<Vec<Reserve>> {
-    let paths: Vec<&str> = rows.iter().map(|r| r.org_path.as_str()).collect();
-    let mut names = places(conn, actor.read_root()?, &paths).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let place = names.remove(&r.org_path).filter(|p| !p.is_empty());
-            let mut x = Reserve::from(r);
-            if let Some(p) = place {
-                x.org_name = p;
-            }
-            x
-        })
-        .collect())
 }
 
 #[cfg(test)]

@@ -19,10 +19,9 @@ use dangjian_store::{Conn, person};
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
-use super::policy;
+use super::{placed, policy, required_text};
 use crate::audit::Entry;
 use crate::model::{page_number, read_model};
-use crate::orgs::places;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 pub const TEAMS_PER_PAGE: i64 = 50;
@@ -102,6 +101,11 @@ read_model! {
 impl ResidentCadre {
     pub fn role_label(&self) -> &'static str {
         TeamRole::parse(&self.role).map_or("", TeamRole::label)
+    }
+
+    /// Leads the team (the page lists them first and marks them).
+    pub fn is_first_secretary(&self) -> bool {
+        self.role == TeamRole::FirstSecretary.as_str()
     }
 
     pub fn age(&self) -> i32 {
@@ -316,25 +320,6 @@ pub struct ResidentSummary {
     pub met: i64,
 }
 
-fn text(field: &'static str, label: &str, value: &str, most: usize) -> ServiceResult<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(ServiceError::field(
-            field,
-            "required",
-            format!("请填写{label}"),
-        ));
-    }
-    if v.chars().count() > most {
-        return Err(ServiceError::field(
-            field,
-            "too_long",
-            format!("{label}不能超过 {most} 字"),
-        ));
-    }
-    Ok(v.to_string())
-}
-
 /// A date typed in a form (empty: today), any day (a term's end lies ahead).
 fn any_day(field: &'static str, label: &str, value: &str) -> ServiceResult<time::Date> {
     let v = value.trim();
@@ -422,7 +407,7 @@ impl App {
         if page.is_none() {
             crate::export::check_size(total, "个驻村工作队")?;
         }
-        let items = named(&mut conn, actor, rows).await?;
+        let items = placed(&mut conn, actor, rows).await?;
         Ok(TeamList {
             org_id: o.id,
             org_name: o.name.clone(),
@@ -522,7 +507,9 @@ impl App {
             }
         }
         Ok(ResidentTeam {
-            team: named(&mut conn, actor, vec![t]).await?.remove(0),
+            team: placed::<_, TeamLine>(&mut conn, actor, vec![t])
+                .await?
+                .remove(0),
             year,
             cadres,
             leaves: leaves.into_iter().map(Leave::from).collect(),
@@ -544,7 +531,7 @@ impl App {
         let o = self.village(actor, input.org_id).await?;
         policy::check_dispatch(actor, &o.path)?;
         let rules = self.cadre_rules().await?.residents;
-        let unit = text("sending_unit", "派出单位", &input.sending_unit, TEXT_CHARS)?;
+        let unit = required_text("sending_unit", "派出单位", &input.sending_unit, TEXT_CHARS)?;
         let start = any_day("started_on", "选派日期", &input.started_on)?;
         if start > today() {
             return Err(ServiceError::field(
@@ -608,7 +595,7 @@ impl App {
                 .map_err(person_refusal)?;
             let own = c.unit.trim();
             let own = if own.is_empty() { unit.as_str() } else { own };
-            let own = text("unit", "所在单位", own, TEXT_CHARS)?;
+            let own = required_text("unit", "所在单位", own, TEXT_CHARS)?;
             store::insert_cadre(tx.conn(), id, p.id, r.as_str(), &own, &started)
                 .await
                 .map_err(posted_twice("cadres"))?;
@@ -676,7 +663,7 @@ impl App {
             .await
             .map_err(person_refusal)?;
         let own = input.cadre.unit.trim();
-        let own = text(
+        let own = required_text(
             "unit",
             "所在单位",
             if own.is_empty() { &t.sending_unit } else { own },
@@ -721,7 +708,7 @@ impl App {
             .map_err(person_refusal)?;
         store::end_cadre(tx.conn(), c.id, &on).await?;
         let own = input.cadre.unit.trim();
-        let own = text(
+        let own = required_text(
             "unit",
             "所在单位",
             if own.is_empty() { &t.sending_unit } else { own },
@@ -997,7 +984,7 @@ impl App {
         if days > 366 {
             return Err(ServiceError::field("to_on", "too_long", "请假不能超过一年"));
         }
-        let reason = text("reason", "请假事由", &input.reason, 200)?;
+        let reason = required_text("reason", "请假事由", &input.reason, 200)?;
         let (from, to) = (date::format(from), date::format(to));
         if from < c.started_on {
             return Err(ServiceError::field(
@@ -1364,22 +1351,6 @@ fn year_months(
             month_figure(rules, &m, row, leaves, c.id)
         })
         .collect()
-}
-
-async fn named(conn: &mut Conn, actor: &Actor, rows: Vec<TeamRow>) -> ServiceResult<Vec<TeamLine>> {
-    let paths: Vec<&str> = rows.iter().map(|r| r.org_path.as_str()).collect();
-    let mut names = places(conn, actor.read_root()?, &paths).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let place = names.remove(&r.org_path).filter(|p| !p.is_empty());
-            let mut x = TeamLine::from(r);
-            if let Some(p) = place {
-                x.org_name = p;
-            }
-            x
-        })
-        .collect())
 }
 
 #[cfg(test)]

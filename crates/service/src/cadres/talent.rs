@@ -20,7 +20,7 @@ use dangjian_store::cadres::talent::{
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
-use super::policy;
+use super::{placed, policy, required_text};
 use crate::audit::Entry;
 use crate::model::{all, page_number, read_model};
 use crate::orgs::{Org, places};
@@ -372,25 +372,6 @@ pub struct StudioGradeInput {
     pub grade: String,
 }
 
-fn text(field: &'static str, label: &str, value: &str, most: usize) -> ServiceResult<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(ServiceError::field(
-            field,
-            "required",
-            format!("请填写{label}"),
-        ));
-    }
-    if v.chars().count() > most {
-        return Err(ServiceError::field(
-            field,
-            "too_long",
-            format!("{label}不能超过 {most} 字"),
-        ));
-    }
-    Ok(v.to_string())
-}
-
 fn choice<T: Copy>(
     field: &'static str,
     parse: fn(&str) -> Option<T>,
@@ -427,23 +408,6 @@ fn year_in(field: &'static str, year: i64) -> ServiceResult<i64> {
 fn cycle_of(year: i64, length: i32) -> i64 {
     let length = i64::from(length.max(1));
     2021 + (year - 2021).div_euclid(length) * length
-}
-
-fn named_as<T>(
-    items: Vec<T>,
-    names: &mut std::collections::HashMap<String, String>,
-    path: impl Fn(&T) -> String,
-    set: impl Fn(&mut T, String),
-) -> Vec<T> {
-    items
-        .into_iter()
-        .map(|mut x| {
-            if let Some(p) = names.remove(&path(&x)).filter(|p| !p.is_empty()) {
-                set(&mut x, p);
-            }
-            x
-        })
-        .collect()
 }
 
 impl App {
@@ -508,19 +472,11 @@ impl App {
         if page.is_none() {
             crate::export::check_size(total, "名人才")?;
         }
-        let paths: Vec<String> = rows.iter().map(|r| r.org_path.clone()).collect();
-        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
-        let mut names = places(&mut conn, actor.read_root()?, &refs).await?;
-        let items = named_as(
-            rows,
-            &mut names,
-            |r| r.org_path.clone(),
-            |r, n| r.org_name = n,
-        );
+        let items = placed(&mut conn, actor, rows).await?;
         Ok(TalentList {
             org_id: o.id,
             org_name: o.name.clone(),
-            items: all(items),
+            items,
             total,
             page: page.unwrap_or(1),
             per_page: page.map_or(total, |_| TALENTS_PER_PAGE),
@@ -566,8 +522,8 @@ impl App {
             line: line.map(Line::as_str),
             origin: origin.as_str(),
             level: input.level.trim().chars().take(50).collect(),
-            field: text("field", "专业领域", &input.field, 50)?,
-            employer: text("employer", "工作单位", &input.employer, 100)?,
+            field: required_text("field", "专业领域", &input.field, 50)?,
+            employer: required_text("employer", "工作单位", &input.employer, 100)?,
             recognised_year: year,
         };
         let mut tx = self.begin_audited().await?;
@@ -830,19 +786,11 @@ impl App {
                 count,
             })
             .collect();
-        let paths: Vec<String> = rows.iter().map(|r| r.org_path.clone()).collect();
-        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
-        let mut names = places(&mut conn, actor.read_root()?, &refs).await?;
-        let items = named_as(
-            rows,
-            &mut names,
-            |r| r.org_path.clone(),
-            |r, n| r.org_name = n,
-        );
+        let items = placed(&mut conn, actor, rows).await?;
         Ok(PromotionList {
             org_id: o.id,
             org_name: o.name.clone(),
-            items: all(items),
+            items,
             total,
             page: page.unwrap_or(1),
             per_page: page.map_or(total, |_| TALENTS_PER_PAGE),
@@ -872,8 +820,8 @@ impl App {
             org_id: o.id,
             person_id: 0,
             promoted_on: on,
-            from_post: text("from_post", "原职务", &input.from_post, 50)?,
-            to_post: text("to_post", "提拔职务", &input.to_post, 50)?,
+            from_post: required_text("from_post", "原职务", &input.from_post, 50)?,
+            to_post: required_text("to_post", "提拔职务", &input.to_post, 50)?,
             recognised_work: work.to_string(),
         };
         let mut tx = self.begin_audited().await?;
@@ -931,19 +879,11 @@ impl App {
         }
         let (open, apprentices_now, apprentices_ever) =
             store::studio_totals(&mut conn, &o.path).await?;
-        let paths: Vec<String> = rows.iter().map(|r| r.org_path.clone()).collect();
-        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
-        let mut names = places(&mut conn, actor.read_root()?, &refs).await?;
-        let items = named_as(
-            rows,
-            &mut names,
-            |r| r.org_path.clone(),
-            |r, n| r.org_name = n,
-        );
+        let items = placed(&mut conn, actor, rows).await?;
         Ok(StudioList {
             org_id: o.id,
             org_name: o.name.clone(),
-            items: all(items),
+            items,
             total,
             page: page.unwrap_or(1),
             per_page: page.map_or(total, |_| TALENTS_PER_PAGE),
@@ -1014,9 +954,9 @@ impl App {
     ) -> ServiceResult<StudioDetail> {
         let o = self.talent_org(actor, input.org_id).await?;
         let rules = self.talent_rules().await?;
-        let name = text("name", "工作室名称", &input.name, 50)?;
-        let field = text("field", "专业领域", &input.field, 50)?;
-        let host = text("host_unit", "依托单位", &input.host_unit, 100)?;
+        let name = required_text("name", "工作室名称", &input.name, 50)?;
+        let field = required_text("field", "专业领域", &input.field, 50)?;
+        let host = required_text("host_unit", "依托单位", &input.host_unit, 100)?;
         let opened = crate::orgs::committee::day("opened_on", "命名日期", &input.opened_on)?;
         let opened_day = date::parse(&opened).unwrap_or(today());
         let ends = date::format(date::add_months(opened_day, rules.studio_cycle_years * 12));

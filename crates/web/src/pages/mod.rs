@@ -535,6 +535,13 @@ impl<T> FormOutcome<T> for Result<T, ServiceError> {
 }
 
 /// A number from a form or query, where an empty or garbled value means "none".
+/// `?year=` of a page shown for one year (empty: the page's default).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct YearQuery {
+    pub year: String,
+}
+
 pub fn parse_id(s: &str) -> Option<i64> {
     s.trim().parse().ok()
 }

@@ -21,6 +21,7 @@ use super::{NAV, Tab, past_years, tabs, years_around};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::YearQuery;
 use crate::pages::request::public::PickGroup;
 use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::session::Auth;
@@ -492,12 +493,6 @@ struct CalendarPage {
     kinds: Vec<Choice>,
     typed: DayForm,
     errors: FormErrors,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct YearQuery {
-    year: String,
 }
 
 async fn calendar_page(

@@ -15,6 +15,7 @@ use super::{NAV, scheme_line, star_text, years_around};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PageQuery};
+use crate::pages::YearQuery;
 use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::session::Auth;
 use crate::view::Layout;
@@ -222,12 +223,6 @@ async fn schemes_page(
             errors,
         },
     ))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct YearQuery {
-    year: String,
 }
 
 fn this_year() -> i64 {

@@ -15,6 +15,7 @@ use super::{NAV, scheme_line, star_text, trend, years_around};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::YearQuery;
 use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::session::Auth;
 use crate::view::{Layout, format_instant};
@@ -460,12 +461,6 @@ fn sheet_page(auth: &Auth, s: StarSheet, typed: Typed, errors: FormErrors) -> Re
             errors,
         },
     )
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct YearQuery {
-    year: String,
 }
 
 fn year_of(s: &str) -> i64 {

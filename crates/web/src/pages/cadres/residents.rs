@@ -28,6 +28,7 @@ use crate::AppState;
 use crate::error::PageResult;
 use crate::export::book;
 use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::YearQuery;
 use crate::pages::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::session::Auth;
 use crate::view::{Choice, Layout, Pager, choices};
@@ -665,12 +666,6 @@ pub async fn export(
 // ---------------------------------------------------------------------------------------
 // One team.
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct YearQuery {
-    year: String,
-}
-
 /// A cadre who joins the team or takes another's place, as typed.
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -1087,7 +1082,7 @@ async fn team_page(
         let mut v = CadreView {
             id: x.id,
             role: x.role_label(),
-            first: x.role == TeamRole::FirstSecretary.as_str(),
+            first: x.is_first_secretary(),
             name: x.name.clone(),
             member_id: x.member_id.unwrap_or(0),
             gender: gender_label(&x.gender),

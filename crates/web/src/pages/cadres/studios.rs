@@ -29,6 +29,7 @@ use crate::AppState;
 use crate::error::PageResult;
 use crate::export::book;
 use crate::extract::{PageForm, PagePath, PageQuery};
+use crate::pages::YearQuery;
 use crate::pages::request::public::PickGroup;
 use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::session::Auth;
@@ -437,12 +438,6 @@ pub async fn export(
 
 // ---------------------------------------------------------------------------------------
 // One studio.
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct YearQuery {
-    year: String,
-}
 
 /// An apprentice taken on, as typed.
 #[derive(Deserialize, Default, Clone)]
