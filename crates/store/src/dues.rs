@@ -410,30 +410,23 @@ pub async fn decide_reduction(
     Ok(n == 1)
 }
 
-/// Payments for `month` in a subtree, per branch path: (branch path, payers, 分 paid).
-pub async fn paid_by_branch(
-    conn: &mut AnyConnection,
-    root_path: &str,
-    month: &str,
-) -> Result<Vec<(String, i64, i64)>> {
-    // A whole district pays in nearly every branch: its month is counted from the month's
-    // index alone, then named. A town or a village starts from its own branches instead.
-    let sql = if dangjian_domain::path::depth(root_path) <= 1 {
-        "SELECT o.path, x.payers, x.paid FROM (SELECT org_id, COUNT(*) AS payers, \
-         CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT) AS paid FROM dues_payment WHERE month = $1 \
-         GROUP BY org_id) x JOIN org o ON o.id = x.org_id WHERE o.path >= $2 AND o.path < $3"
-    } else {
-        "SELECT o.path, COUNT(*) AS payers, CAST(COALESCE(SUM(p.paid_fen), 0) AS BIGINT) AS paid \
-         FROM dues_payment p JOIN org o ON o.id = p.org_id \
-         WHERE p.month = $1 AND o.path >= $2 AND o.path < $3 GROUP BY o.path"
-    };
-    let rs = sqlx::query(sql)
-        .bind(month)
-        .bind(root_path)
-        .bind(dangjian_domain::path::upper(root_path))
-        .fetch_all(conn)
-        .await?;
+/// Payments and their sum by branch path and month, for recounting the rollup.
+pub async fn paid_counts(conn: &mut AnyConnection) -> Result<Vec<(String, String, i64, i64)>> {
+    let rs = sqlx::query(
+        "SELECT o.path, x.month, x.payers, x.paid FROM (SELECT org_id, month, COUNT(*) AS payers, \
+         CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT) AS paid FROM dues_payment GROUP BY org_id, month) x \
+         JOIN org o ON o.id = x.org_id",
+    )
+    .fetch_all(conn)
+    .await?;
     rs.iter()
-        .map(|r| Ok((r.try_get("path")?, r.try_get("payers")?, r.try_get("paid")?)))
+        .map(|r| {
+            Ok((
+                r.try_get("path")?,
+                r.try_get("month")?,
+                r.try_get("payers")?,
+                r.try_get("paid")?,
+            ))
+        })
         .collect()
 }

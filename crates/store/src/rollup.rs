@@ -27,7 +27,7 @@ pub const ORG_OWNER: &str = "o.owner";
 
 /// Raised whenever a metric is added, so that a database kept by an older version gets its
 /// counters recomputed once on start.
-pub const METRICS_VERSION: &str = "5";
+pub const METRICS_VERSION: &str = "6";
 
 /// Decided 民主评议 grades, keyed `YEAR:grade`.
 pub const REVIEW_GRADE: &str = "r.grade";
@@ -45,6 +45,11 @@ pub const HOUSEHOLD_NEED: &str = "h.need";
 /// Deeds and their minutes by the member's branch, keyed by the month done.
 pub const DEED_COUNT: &str = "d.count";
 pub const DEED_MINUTES: &str = "d.minutes";
+
+/// Dues paid, keyed by the month paid for: the payments (one per member and month) and
+/// their sum in fen, by the branch the member belonged to when paying.
+pub const DUES_PAYERS: &str = "u.payers";
+pub const DUES_PAID: &str = "u.paid_fen";
 
 /// Requests by their community: by current state (all time), and keyed by the month
 /// submitted: how many, how many answered (accepted or rejected) and resolved, how many of
@@ -499,6 +504,12 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
     for (p, month, n, minutes) in crate::masses::deed_counts(conn).await? {
         t.add(&p, DEED_COUNT, month.clone(), n);
         t.add(&p, DEED_MINUTES, month, minutes);
+    }
+    t.write(conn).await?;
+    let mut t = Totals::default();
+    for (p, month, payers, paid) in crate::dues::paid_counts(conn).await? {
+        t.add(&p, DUES_PAYERS, month.clone(), payers);
+        t.add(&p, DUES_PAID, month, paid);
     }
     t.write(conn).await?;
     let mut t = Totals::default();

@@ -216,6 +216,9 @@ on_both!(
             after["paid_count"].as_i64(),
             l["paid_count"].as_i64().map(|n| n + 2)
         );
+        // The month's counters above the branch (what 云中心 and the town read) moved with
+        // each payment, one at a time and in a batch.
+        t.assert_counters_agree().await;
     }
 );
 

@@ -12,6 +12,7 @@ mod auth;
 mod bad_input;
 mod cadres;
 mod cli;
+mod cloud;
 mod committee;
 mod contact;
 mod crash;

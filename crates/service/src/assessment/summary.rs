@@ -72,8 +72,7 @@ impl App {
             .iter()
             .filter(|f| f.year == year && f.revoked_on.is_none())
             .count() as i64;
-        let points = contact::points(&mut conn, &o.path, this_year).await?;
-        let open_points = points.iter().filter(|p| p.ended_on.is_none()).count() as i64;
+        let (open_points, visits) = contact::point_totals(&mut conn, &o.path, this_year).await?;
         let rows =
             contact::closing(&mut conn, &o.path, this_year, &date::format(today()), "org").await?;
         let problems = rows
@@ -95,7 +94,7 @@ impl App {
             weak_signed_off: listings.iter().filter(|l| l.state == "signed_off").count() as i64,
             red_flags,
             contact_points: open_points,
-            visits: points.iter().map(|p| p.visits).sum(),
+            visits,
             visits_expected: open_points * super::contact::EXPECTED_VISITS,
             on_time_permille: problems.on_time_permille(),
             problems,

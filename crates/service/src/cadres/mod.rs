@@ -10,6 +10,7 @@ pub mod remind;
 pub mod reserve;
 pub mod resident;
 pub mod roster;
+pub mod summary;
 pub mod talent;
 
 use dangjian_domain::cadres::rules::CadreRules;

@@ -4,10 +4,10 @@
 use dangjian_domain::bands::Education;
 use dangjian_domain::cadres::reserve::{Outcome, ReviewGrade, Source, shortfall};
 use dangjian_domain::id_number::Gender;
-use dangjian_store::StoreError;
 use dangjian_store::cadres::reserve::{
     self as store, PoolRow, ReserveFilter, ReserveRow, ReserveWrite,
 };
+use dangjian_store::{Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
@@ -158,6 +158,41 @@ pub struct Pool {
     pub own_target: bool,
     pub in_pool: i64,
     pub shortfall: i64,
+}
+
+/// Every village's pool below `root_path` with the target it is held to: its own, or the
+/// district's default.
+pub(super) async fn pools_below(
+    conn: &mut Conn,
+    root_path: &str,
+    default_target: i64,
+) -> ServiceResult<Vec<(PoolRow, i64)>> {
+    let rows = store::pools(conn, root_path).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let t = r.target.unwrap_or(default_target);
+            (r, t)
+        })
+        .collect())
+}
+
+/// The sums over some villages' pools.
+pub(super) struct PoolTotals {
+    pub target_sum: i64,
+    pub in_pool_sum: i64,
+    /// Villages below their target.
+    pub villages_short: i64,
+}
+
+impl PoolTotals {
+    pub(super) fn of(pools: &[(PoolRow, i64)]) -> PoolTotals {
+        PoolTotals {
+            target_sum: pools.iter().map(|(_, t)| t).sum(),
+            in_pool_sum: pools.iter().map(|(r, _)| r.in_pool).sum(),
+            villages_short: pools.iter().filter(|(r, t)| r.in_pool < *t).count() as i64,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -465,20 +500,18 @@ impl App {
         page: Option<i64>,
     ) -> ServiceResult<PoolList> {
         let o = self.cadre_level(actor, q.org).await?;
-        let default_target = self.cadre_rules().await?.reserve_target;
         let mut conn = self.db.conn().await?;
-        let rows: Vec<PoolRow> = store::pools(&mut conn, &o.path).await?;
-        let pools: Vec<(PoolRow, i64)> = rows
+        let default_target = self.cadre_rules().await?.reserve_target;
+        let pools: Vec<(PoolRow, i64)> = pools_below(&mut conn, &o.path, default_target)
+            .await?
             .into_iter()
-            .map(|r| {
-                let t = r.target.unwrap_or(default_target);
-                (r, t)
-            })
             .filter(|(r, t)| !q.short.unwrap_or(false) || r.in_pool < *t)
             .collect();
-        let target_sum = pools.iter().map(|(_, t)| t).sum();
-        let in_pool_sum = pools.iter().map(|(r, _)| r.in_pool).sum();
-        let villages_short = pools.iter().filter(|(r, t)| r.in_pool < *t).count() as i64;
+        let PoolTotals {
+            target_sum,
+            in_pool_sum,
+            villages_short,
+        } = PoolTotals::of(&pools);
         let total = pools.len() as i64;
         let shown: Vec<(PoolRow, i64)> = match page {
             Some(p) => pools

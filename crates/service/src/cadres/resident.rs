@@ -1205,47 +1205,44 @@ impl App {
         .await?;
         self.resident_team(actor, t.id, Some(input.year)).await
     }
+}
 
-    /// The panel of the 云中心: teams and cadres in post below a level, and last month's days.
-    pub async fn resident_summary(
-        &self,
-        actor: &Actor,
-        org: Option<i64>,
-    ) -> ServiceResult<ResidentSummary> {
-        let o = self.cadre_level(actor, org).await?;
-        let rules = self.cadre_rules().await?.residents;
-        let mut conn = self.db.conn().await?;
-        let (teams, _) = store::teams(
-            &mut conn,
-            &TeamFilter {
-                root_path: o.path.clone(),
-                active: Some(true),
-                ..TeamFilter::default()
-            },
-            0,
-            0,
-        )
-        .await?;
-        let last = date::format(dangjian_domain::date::add_months(today(), -1));
-        let month = month_of(&last).to_string();
-        let (rows, leaves, ids) = store::month_figures(&mut conn, &o.path, &month).await?;
-        let cadres = store::in_post(&mut conn, &o.path).await?;
-        let met = ids
-            .iter()
-            .filter(|id| {
-                let row = rows.iter().find(|r| r.cadre_id == **id);
-                month_figure(&rules, &month, row, &leaves, **id).met
-            })
-            .count() as i64;
-        let counted = ids.len() as i64;
-        Ok(ResidentSummary {
-            teams,
-            cadres,
-            month,
-            counted,
-            met,
+/// The panel of the 云中心: teams and cadres in post below a level, and last month's days.
+pub(super) async fn resident_summary(
+    conn: &mut Conn,
+    root_path: &str,
+    rules: &ResidentRules,
+) -> ServiceResult<ResidentSummary> {
+    let (teams, _) = store::teams(
+        conn,
+        &TeamFilter {
+            root_path: root_path.to_string(),
+            active: Some(true),
+            ..TeamFilter::default()
+        },
+        0,
+        0,
+    )
+    .await?;
+    let last = date::format(dangjian_domain::date::add_months(today(), -1));
+    let month = month_of(&last).to_string();
+    let (rows, leaves, ids) = store::month_figures(conn, root_path, &month).await?;
+    let cadres = store::in_post(conn, root_path).await?;
+    let met = ids
+        .iter()
+        .filter(|id| {
+            let row = rows.iter().find(|r| r.cadre_id == **id);
+            month_figure(rules, &month, row, &leaves, **id).met
         })
-    }
+        .count() as i64;
+    let counted = ids.len() as i64;
+    Ok(ResidentSummary {
+        teams,
+        cadres,
+        month,
+        counted,
+        met,
+    })
 }
 
 /// The caller's posting now, through their member record's person.

@@ -410,6 +410,39 @@ fn cycle_of(year: i64, length: i32) -> i64 {
     2021 + (year - 2021).div_euclid(length) * length
 }
 
+/// The first year of the programme's cycle holding `year`, and the cycle's years.
+fn cycle_years(rules: &TalentRules, year: i64) -> (i64, Vec<i64>) {
+    let start = cycle_of(year, rules.programme_cycle_years);
+    (
+        start,
+        (start..start + i64::from(rules.programme_cycle_years.max(1))).collect(),
+    )
+}
+
+/// This cycle of the programme below a level, as the 云中心 shows it: its years, the
+/// talents recognised on a line in those years, and the targets set for it.
+pub(super) async fn programme_totals(
+    conn: &mut Conn,
+    root_path: &str,
+    rules: &TalentRules,
+) -> ServiceResult<(Vec<i64>, i64, i64)> {
+    let this_year = i64::from(today().year());
+    let (start, years) = cycle_years(rules, this_year);
+    let end = years.last().copied().unwrap_or(start);
+    let actual = store::talent_counts(conn, root_path, start, end.min(this_year))
+        .await?
+        .iter()
+        .filter(|(_, _, _, line, _, _)| line.is_some())
+        .map(|(.., n)| n)
+        .sum();
+    let target = store::targets(conn, root_path, start)
+        .await?
+        .iter()
+        .map(|(.., t)| t)
+        .sum();
+    Ok((years, actual, target))
+}
+
 impl App {
     /// The district's rules of talent work (a part of the cadre rules).
     async fn talent_rules(&self) -> ServiceResult<TalentRules> {
@@ -564,11 +597,10 @@ impl App {
         let o = self.cadre_level(actor, q.org).await?;
         let rules = self.talent_rules().await?;
         let this_year = i64::from(today().year());
-        let start = cycle_of(
+        let (start, years) = cycle_years(
+            &rules,
             q.cycle.unwrap_or(this_year).clamp(2000, this_year + 10),
-            rules.programme_cycle_years,
         );
-        let years: Vec<i64> = (start..start + i64::from(rules.programme_cycle_years)).collect();
         let end = years.last().copied().unwrap_or(start);
         let mut conn = self.db.conn().await?;
         let targets = store::targets(&mut conn, &o.path, start).await?;

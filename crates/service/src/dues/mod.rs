@@ -12,6 +12,7 @@ use dangjian_domain::org::OrgKind;
 use dangjian_domain::{FieldError, date};
 use dangjian_store::StoreError;
 use dangjian_store::dues::{self, PaymentWrite, ReductionWrite};
+use dangjian_store::rollup;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
@@ -151,21 +152,19 @@ impl App {
             None => self.current_month(),
         };
         let children = self.org_children(actor, o.id).await?;
-        let paid = {
+        // Counted as payments are recorded (the rollup), so a district's month is a few rows.
+        let metrics = [rollup::DUES_PAYERS, rollup::DUES_PAID];
+        let (own, by_child) = {
             let mut conn = self.db.conn().await?;
-            dues::paid_by_branch(&mut conn, &o.path, &month).await?
+            (
+                rollup::sum_range(&mut conn, o.id, &metrics, &month, &month).await?,
+                rollup::sum_range_children(&mut conn, o.id, &metrics, &month, &month).await?,
+            )
         };
-        // Each branch's payments go to the child its path passes through, in one pass.
-        let depth = dangjian_domain::path::ids(&o.path).len();
-        let mut by_child: std::collections::HashMap<i64, (i64, i64)> = Default::default();
-        for (p, payers, fen) in &paid {
-            if let Some(child) = dangjian_domain::path::ids(p).get(depth) {
-                let e = by_child.entry(*child).or_default();
-                e.0 += payers;
-                e.1 += fen;
-            }
-        }
-        let line = |org: Org, members: i64, (payers, paid_fen): (i64, i64)| ChildDues {
+        let total = metrics.map(|m| own.get(m).copied().unwrap_or(0));
+        let of_child =
+            |id: i64| metrics.map(|m| by_child.get(&(id, m.to_string())).copied().unwrap_or(0));
+        let line = |org: Org, members: i64, [payers, paid_fen]: [i64; 2]| ChildDues {
             rate: (members > 0).then(|| payers as f64 / members as f64),
             org,
             members,
@@ -173,16 +172,13 @@ impl App {
             paid_fen,
         };
         let total_members = children.iter().map(|c| c.members).sum();
-        let total = paid
-            .iter()
-            .fold((0, 0), |(n, f), (_, payers, fen)| (n + payers, f + fen));
         let mut out = vec![line(o, total_members, total)];
         out.extend(
             children
                 .into_iter()
                 .filter(|c| c.org.closed_on.is_none() && c.members > 0)
                 .map(|c| {
-                    let paid = by_child.get(&c.org.id).copied().unwrap_or_default();
+                    let paid = of_child(c.org.id);
                     line(c.org, c.members, paid)
                 }),
         );
@@ -309,6 +305,7 @@ impl App {
         dues::insert_payments(tx.conn(), &rows)
             .await
             .map_err(already_paid)?;
+        count_paid(tx.conn(), &m.org_path, &rows).await?;
         let total: i64 = rows.iter().map(|r| r.paid_fen).sum();
         tx.commit(
             actor,
@@ -363,6 +360,7 @@ impl App {
         dues::insert_payments(tx.conn(), &rows)
             .await
             .map_err(already_paid)?;
+        count_paid(tx.conn(), &o.path, &rows).await?;
         tx.commit(
             actor,
             Entry::ok("dues.pay_batch", "org", o.id).detail(format!(
@@ -728,6 +726,25 @@ fn already_paid(e: StoreError) -> ServiceError {
         ),
         other => other.into(),
     }
+}
+
+/// Adds new payments of one branch to its month's counters and those of its ancestors.
+async fn count_paid(
+    conn: &mut dangjian_store::Conn,
+    branch_path: &str,
+    rows: &[PaymentWrite],
+) -> ServiceResult<()> {
+    let mut by_month: std::collections::BTreeMap<&str, (i64, i64)> = Default::default();
+    for r in rows {
+        let e = by_month.entry(r.month.as_str()).or_default();
+        e.0 += 1;
+        e.1 += r.paid_fen;
+    }
+    for (month, (payers, paid)) in by_month {
+        let deltas = [(rollup::DUES_PAYERS, payers), (rollup::DUES_PAID, paid)];
+        rollup::apply_deltas(conn, branch_path, month, &deltas).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

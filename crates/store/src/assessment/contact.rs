@@ -77,6 +77,28 @@ pub async fn points(conn: &mut AnyConnection, root_path: &str, year: i64) -> Res
     rs.iter().map(PointRow::read).collect()
 }
 
+/// Open contact points inside a subtree, and the visits made in `year` to any of its
+/// points: what the dashboard shows, without reading the points.
+pub async fn point_totals(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    year: i64,
+) -> Result<(i64, i64)> {
+    let mut sql = Sql::new("SELECT (SELECT COUNT(*) FROM contact_point p WHERE p.ended_on IS NULL");
+    sql.within("p.org_path", root_path);
+    sql.push(
+        ") AS open, (SELECT COUNT(*) FROM contact_point p JOIN contact_visit v ON v.point_id = p.id \
+         WHERE v.visited_on >= ",
+    )
+    .text(format!("{year:04}-01-01"))
+    .push(" AND v.visited_on <= ")
+    .text(format!("{year:04}-12-31"));
+    sql.within("p.org_path", root_path);
+    sql.push(") AS visits");
+    let r = sql.fetch_one(conn).await?;
+    Ok((r.try_get("open")?, r.try_get("visits")?))
+}
+
 pub async fn point(conn: &mut AnyConnection, id: i64, year: i64) -> Result<Option<PointRow>> {
     let mut sql = Sql::new(
         "SELECT p.id, p.leader_name, p.leader_title, p.org_id, p.org_path, o.name AS org_name, \

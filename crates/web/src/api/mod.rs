@@ -219,6 +219,7 @@ pub(crate) fn routes() -> Table {
         .api(routes!(people::advance))
         .api(routes!(people::summary))
         .api(routes!(cadres::rules, cadres::put_rules))
+        .api(routes!(cadres::summary))
         .api(routes!(cadres::villages))
         .api(routes!(cadres::village))
         .api(routes!(cadres::appoint))

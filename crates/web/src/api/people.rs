@@ -226,7 +226,7 @@ pub async fn advance(
 #[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     /// Default: the caller's scope (404 out of scope).
-    org: Option<i64>,
+    pub(super) org: Option<i64>,
 }
 
 /// 组织建设概况 / A level's assessment figures

@@ -36,8 +36,6 @@ fn no_link(_: &Slice) -> Option<String> {
 #[template(path = "home.html")]
 struct HomePage {
     assessment: dangjian_service::assessment::summary::AssessmentSummary,
-    /// The 两委 and 后备力量 lines, for staff who read cadre records.
-    cadres: Option<super::cadres::CadreSummary>,
     l: Layout,
     org: OrgView,
     trail: Vec<OrgView>,
@@ -193,7 +191,6 @@ pub async fn page(
         .app
         .assessment_summary(&auth.actor, Some(o.org.id))
         .await?;
-    let cadres = super::cadres::summary(&st, &auth.actor, o.org.id).await?;
     let to_do_of = Some(o.org.id);
     let child_dues = st
         .app
@@ -206,7 +203,6 @@ pub async fn page(
     let page = HomePage {
         recruits,
         assessment,
-        cadres,
         to_do_of,
         child_dues,
         l: Layout::new(&auth.actor, &auth.csrf, "云中心", "home")

@@ -344,6 +344,7 @@ pub(crate) fn routes() -> Table {
             "/service-projects/{id}/files/{file_id}/delete",
             assessment::people::delete_project_file,
         )
+        .get("/cadres/summary", cadres::summary::panel)
         .get("/cadres/villages", cadres::villages::list)
         .get("/cadres/villages/export.xlsx", cadres::villages::export)
         .get("/cadres/villages/{id}", cadres::villages::page)

@@ -5,13 +5,14 @@
 //! secretaries and resident work teams (第一书记, 驻村工作队) sent to the villages
 //! (`residents`); talents with the "百千万" programme (`talents`), promotions of cadres
 //! (`promotions`) and mentor studios (人才导师工作室, `studios`). One menu entry and tabs over
-//! their pages; the 云中心 shows a line of each (`summary`).
+//! their pages; the 云中心 loads a line of each after its page (`summary`).
 
 pub(super) mod elections;
 pub(super) mod promotions;
 pub(super) mod reserves;
 pub(super) mod residents;
 pub(super) mod studios;
+pub(super) mod summary;
 pub(super) mod talents;
 pub(super) mod villages;
 
@@ -19,11 +20,8 @@ use dangjian_domain::bands::{ETHNICITIES, Education};
 use dangjian_domain::cadres::stats::TermStats;
 use dangjian_domain::person::PersonInput;
 use dangjian_report::Cell;
-use dangjian_service::cadres::committee::VillageQuery;
 use dangjian_service::cadres::person::PersonChoice;
-use dangjian_service::cadres::reserve::PoolQuery;
-use dangjian_service::cadres::talent::{ProgrammeQuery, StudioQuery};
-use dangjian_service::{Actor, ServiceError, today};
+use dangjian_service::today;
 use serde::Deserialize;
 
 use super::parse_id;
@@ -304,142 +302,6 @@ impl PersonFields {
             typed,
         }
     }
-}
-
-/// The 两委, 后备力量 and 驻村工作队 lines of the 云中心, for staff who read cadre records.
-pub struct CadreSummary {
-    pub villages: i64,
-    pub one_shoulder: String,
-    pub under_35: String,
-    pub college_plus: String,
-    pub average_age: String,
-    pub in_pool: i64,
-    pub target_sum: i64,
-    pub villages_short: i64,
-    /// Resident work teams in post below the level, and their cadres.
-    pub resident_teams: i64,
-    pub resident_cadres: i64,
-    /// Last month (`YYYY-MM`): cadres in post counted, and those whose days reached the
-    /// minimum.
-    pub resident_month: String,
-    pub resident_counted: i64,
-    pub resident_met: i64,
-    /// The talents' line, when the caller reads it.
-    pub talents: Option<TalentSummary>,
-}
-
-/// This cycle's "百千万" total against its target, and the mentor studios open with their
-/// apprentices in training, below the level.
-pub struct TalentSummary {
-    /// The cycle's years: "2024–2026".
-    pub cycle: String,
-    pub actual: i64,
-    pub target: i64,
-    /// Empty without a target.
-    pub completion: String,
-    pub studios: i64,
-    pub apprentices_now: i64,
-}
-
-/// The lines of the 云中心 for `org`, or none for an account that does not read cadre records
-/// or a level without villages. Five reads: the first page of the committees (with the
-/// structure of all of them), the pools' sums, the resident teams' figures, and for the
-/// talents' line the first page of the studios (with the level's totals) and this cycle of
-/// the programme.
-pub(super) async fn summary(
-    st: &AppState,
-    actor: &Actor,
-    org: i64,
-) -> PageResult<Option<CadreSummary>> {
-    let q = VillageQuery {
-        org: Some(org),
-        page: Some(1),
-        ..VillageQuery::default()
-    };
-    let v = match st.app.village_committees(actor, &q).await {
-        Ok(v) => v,
-        Err(ServiceError::Forbidden(_)) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    let p = match st
-        .app
-        .reserve_pools(
-            actor,
-            &PoolQuery {
-                org: Some(org),
-                short: None,
-                page: Some(1),
-            },
-        )
-        .await
-    {
-        Ok(p) => p,
-        Err(ServiceError::Forbidden(_)) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    if v.total == 0 && p.total == 0 {
-        return Ok(None);
-    }
-    let r = match st.app.resident_summary(actor, Some(org)).await {
-        Ok(r) => r,
-        Err(ServiceError::Forbidden(_)) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    let talents = talent_summary(st, actor, org).await?;
-    let s = &v.now;
-    Ok(Some(CadreSummary {
-        villages: v.total,
-        one_shoulder: percent_text(s.one_shoulder_percent, s.villages),
-        under_35: with_share(s.under_35, s.people),
-        college_plus: with_share(s.college_plus, s.people),
-        average_age: age_text(s),
-        in_pool: p.in_pool_sum,
-        target_sum: p.target_sum,
-        villages_short: p.villages_short,
-        resident_teams: r.teams,
-        resident_cadres: r.cadres,
-        resident_month: r.month,
-        resident_counted: r.counted,
-        resident_met: r.met,
-        talents,
-    }))
-}
-
-/// The talents' line of the 云中心, or none when the caller does not read it.
-async fn talent_summary(
-    st: &AppState,
-    actor: &Actor,
-    org: i64,
-) -> PageResult<Option<TalentSummary>> {
-    let q = StudioQuery {
-        org: Some(org),
-        page: Some(1),
-        ..StudioQuery::default()
-    };
-    let studios = match st.app.studios(actor, &q).await {
-        Ok(s) => s,
-        Err(ServiceError::Forbidden(_)) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    let q = ProgrammeQuery {
-        org: Some(org),
-        cycle: None,
-    };
-    let p = match st.app.talent_programme(actor, &q).await {
-        Ok(p) => p,
-        Err(ServiceError::Forbidden(_)) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    let actual = p.lines.iter().map(|l| l.actual).sum();
-    let target = p.lines.iter().map(|l| l.target).sum();
-    Ok(Some(TalentSummary {
-        cycle: talents::cycle_label(&p.years),
-        actual,
-        target,
-        completion: completion(actual, target),
-        studios: studios.open,
-        apprentices_now: studios.apprentices_now,
-    }))
 }
 
 #[cfg(test)]
