@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, Row};
 use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
-use crate::sql::now_ms;
+use crate::sql::{Sql, now_ms};
 
 row! {
     #[derive(Debug, Clone)]
@@ -73,8 +73,9 @@ pub async fn insert(
     .bind(post)
     .bind(started_on)
     .bind(now_ms())
-    .fetch_one(conn)
+    .fetch_one(&mut *conn)
     .await?;
+    crate::rollup::recount_committees(conn, org_id).await?;
     Ok(r.try_get("id")?)
 }
 
@@ -84,9 +85,20 @@ pub async fn end(conn: &mut AnyConnection, id: i64, ended_on: &str) -> Result<bo
         sqlx::query("UPDATE committee_post SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL")
             .bind(ended_on)
             .bind(id)
-            .execute(conn)
+            .execute(&mut *conn)
             .await?;
+    recount_post_org(conn, "committee_post", id).await?;
     Ok(r.rows_affected() == 1)
+}
+
+/// Recounts the committees of the organization a post belongs to (after it ended).
+pub(crate) async fn recount_post_org(conn: &mut AnyConnection, table: &str, id: i64) -> Result<()> {
+    let mut sql = Sql::new(&format!("SELECT org_id FROM {table} WHERE id = "));
+    sql.int(id);
+    for r in sql.fetch_all(conn).await? {
+        crate::rollup::recount_committees(conn, r.try_get("org_id")?).await?;
+    }
+    Ok(())
 }
 
 /// Ends the posts a member holds in organizations that no longer contain them (they moved
@@ -98,6 +110,15 @@ pub async fn end_for_member(
     new_path: &str,
     ended_on: &str,
 ) -> Result<u64> {
+    let held: Vec<i64> = sqlx::query(
+        "SELECT DISTINCT org_id FROM committee_post WHERE member_id = $1 AND ended_on IS NULL",
+    )
+    .bind(member_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get("org_id"))
+    .collect::<std::result::Result<_, _>>()?;
     let r = sqlx::query(
         "UPDATE committee_post SET ended_on = $1 WHERE member_id = $2 AND ended_on IS NULL \
          AND NOT EXISTS (SELECT 1 FROM org o WHERE o.id = committee_post.org_id \
@@ -107,8 +128,11 @@ pub async fn end_for_member(
     .bind(member_id)
     .bind(new_path)
     .bind(new_path)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    for org in held {
+        crate::rollup::recount_committees(conn, org).await?;
+    }
     Ok(r.rows_affected())
 }
 

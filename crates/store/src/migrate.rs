@@ -222,6 +222,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0035_dues_month.sql"),
         postgres: include_str!("../migrations/postgres/0035_dues_month.sql"),
     },
+    Migration {
+        version: 36,
+        name: "apprentice_now",
+        sqlite: include_str!("../migrations/sqlite/0036_apprentice_now.sql"),
+        postgres: include_str!("../migrations/postgres/0036_apprentice_now.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -154,6 +154,14 @@ pub async fn update_facts(conn: &mut AnyConnection, id: i64, p: &PersonWrite) ->
         .int(id)
         .push(" AND NOT EXISTS (SELECT 1 FROM member m WHERE m.person_id = person.id)");
     sql.execute(conn).await?;
+    recount_villages_of(conn, id).await
+}
+
+/// Recounts the committees a person sits on after their facts changed.
+async fn recount_villages_of(conn: &mut AnyConnection, person_id: i64) -> Result<()> {
+    for village in crate::cadres::committee::villages_of_person(conn, person_id).await? {
+        crate::rollup::recount_committees(conn, village).await?;
+    }
     Ok(())
 }
 
@@ -182,6 +190,15 @@ pub async fn record_paths(conn: &mut AnyConnection, id: i64) -> Result<Vec<Strin
 /// same ID number (who thereby joins the party, identity now kept by the registry), or a new
 /// one. Member writes call it in their transaction, so no member is left without a person.
 pub async fn adopt_members(conn: &mut AnyConnection) -> Result<()> {
+    // Persons registered before who now join: their facts become the registry's.
+    let joining: Vec<i64> = sqlx::query(
+        "SELECT p.id FROM person p JOIN member m ON m.id_index = p.id_index WHERE m.person_id IS NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get("id"))
+    .collect::<std::result::Result<_, _>>()?;
     let now = now_ms();
     let mut sql = Sql::new(&format!(
         "INSERT INTO person ({IDENTITY}, created_at, updated_at) \
@@ -201,8 +218,11 @@ pub async fn adopt_members(conn: &mut AnyConnection) -> Result<()> {
         "UPDATE member SET person_id = (SELECT p.id FROM person p WHERE p.id_index = member.id_index) \
          WHERE person_id IS NULL",
     )
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    for person in joining {
+        recount_villages_of(conn, person).await?;
+    }
     Ok(())
 }
 
@@ -217,6 +237,17 @@ pub async fn mirror_member(conn: &mut AnyConnection, member_id: i64) -> Result<(
         .int(member_id)
         .push(")");
     sql.execute(conn).await?;
+    let person = sqlx::query("SELECT person_id FROM member WHERE id = $1")
+        .bind(member_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let person: Option<i64> = match person {
+        Some(r) => r.try_get("person_id")?,
+        None => None,
+    };
+    if let Some(id) = person {
+        recount_villages_of(conn, id).await?;
+    }
     Ok(())
 }
 

@@ -4,11 +4,13 @@
 
 use std::collections::HashMap;
 
+use dangjian_domain::cadres::stats::HolderCounts;
 use dangjian_domain::path;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
+use crate::cadres::committee::HolderRow;
 use crate::sql::Sql;
 
 pub const MEMBER_TOTAL: &str = "m.total";
@@ -27,7 +29,7 @@ pub const ORG_OWNER: &str = "o.owner";
 
 /// Raised whenever a metric is added, so that a database kept by an older version gets its
 /// counters recomputed once on start.
-pub const METRICS_VERSION: &str = "6";
+pub const METRICS_VERSION: &str = "7";
 
 /// Decided 民主评议 grades, keyed `YEAR:grade`.
 pub const REVIEW_GRADE: &str = "r.grade";
@@ -50,6 +52,165 @@ pub const DEED_MINUTES: &str = "d.minutes";
 /// their sum in fen, by the branch the member belonged to when paying.
 pub const DUES_PAYERS: &str = "u.payers";
 pub const DUES_PAID: &str = "u.paid_fen";
+
+/// The committees (两委) of the villages and communities in post now: villages with anyone
+/// in post and those 一肩挑, persons (once per village), those on both committees, women, by
+/// education code and by birth date (`YYYY-MM-DD`, so that ages are exact on any day). A
+/// write never works out their deltas: it recounts the village (`recount_committees`).
+pub const COMMITTEE_VILLAGES: &str = "c.villages";
+pub const COMMITTEE_ONE_SHOULDER: &str = "c.one_shoulder";
+pub const COMMITTEE_PEOPLE: &str = "c.people";
+pub const COMMITTEE_CROSS_POSTED: &str = "c.cross_posted";
+pub const COMMITTEE_WOMEN: &str = "c.women";
+pub const COMMITTEE_EDUCATION: &str = "c.education";
+pub const COMMITTEE_BIRTH: &str = "c.birth";
+const COMMITTEE_METRICS: [&str; 7] = [
+    COMMITTEE_VILLAGES,
+    COMMITTEE_ONE_SHOULDER,
+    COMMITTEE_PEOPLE,
+    COMMITTEE_CROSS_POSTED,
+    COMMITTEE_WOMEN,
+    COMMITTEE_EDUCATION,
+    COMMITTEE_BIRTH,
+];
+
+/// The facts of one village's holders (none without anyone in post).
+pub fn committee_facts(holders: &[HolderRow]) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    if holders.is_empty() {
+        return facts;
+    }
+    facts.push((COMMITTEE_VILLAGES, String::new()));
+    if holders.iter().any(|h| h.one == 1) {
+        facts.push((COMMITTEE_ONE_SHOULDER, String::new()));
+    }
+    for h in holders {
+        facts.push((COMMITTEE_PEOPLE, String::new()));
+        if h.bodies == 2 {
+            facts.push((COMMITTEE_CROSS_POSTED, String::new()));
+        }
+        if h.gender == "female" {
+            facts.push((COMMITTEE_WOMEN, String::new()));
+        }
+        facts.push((COMMITTEE_EDUCATION, h.education.clone()));
+        facts.push((COMMITTEE_BIRTH, h.birth_date.clone()));
+    }
+    facts
+}
+
+/// The committee counters of one org or of each child of one: (org, metric, key, n).
+async fn committee_counters(
+    conn: &mut AnyConnection,
+    orgs: Orgs,
+) -> Result<Vec<(i64, String, String, i64)>> {
+    let mut sql = Sql::new("SELECT r.org_id, r.metric, r.key, r.n FROM rollup r");
+    match orgs {
+        Orgs::One(id) => sql.push(" WHERE r.org_id = ").int(id),
+        Orgs::ChildrenOf(id) => sql
+            .push(" JOIN org o ON o.id = r.org_id WHERE o.parent_id = ")
+            .int(id),
+    };
+    sql.push(" AND r.n <> 0 AND r.metric");
+    sql.texts_in(&COMMITTEE_METRICS);
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("org_id")?,
+                r.try_get("metric")?,
+                r.try_get("key")?,
+                r.try_get("n")?,
+            ))
+        })
+        .collect()
+}
+
+/// The committees in post below (and at) one org, as its counters keep them.
+pub async fn committee_counts(conn: &mut AnyConnection, org_id: i64) -> Result<HolderCounts> {
+    let mut c = HolderCounts::default();
+    for (_, metric, key, n) in committee_counters(conn, Orgs::One(org_id)).await? {
+        match metric.as_str() {
+            COMMITTEE_VILLAGES => c.villages += n,
+            COMMITTEE_ONE_SHOULDER => c.one_shoulder += n,
+            COMMITTEE_PEOPLE => c.people += n,
+            COMMITTEE_CROSS_POSTED => c.cross_posted += n,
+            COMMITTEE_WOMEN => c.women += n,
+            COMMITTEE_EDUCATION => c.by_education.push((key, n)),
+            COMMITTEE_BIRTH => c.births.push((key, n)),
+            _ => {}
+        }
+    }
+    Ok(c)
+}
+
+/// Recounts one org's own committee facts from its posts now (a village's; none for any
+/// other org) and applies the difference to it and its ancestors. Its own part is its
+/// counters less its children's, so an org that stopped being a village (closed, moved,
+/// another owner) gives back what it held, and any other org changes nothing. Every write
+/// of posts, of their holders' facts or of a village calls it in its transaction.
+pub async fn recount_committees(conn: &mut AnyConnection, org_id: i64) -> Result<()> {
+    let Some(org) = crate::org::get(conn, org_id).await? else {
+        return Ok(());
+    };
+    let holders = crate::cadres::committee::holders(conn, Some(org_id)).await?;
+    let mut diff: HashMap<(String, String), i64> = HashMap::new();
+    for (metric, key) in committee_facts(&holders) {
+        *diff.entry((metric.to_string(), key)).or_default() += 1;
+    }
+    for (_, metric, key, n) in committee_counters(conn, Orgs::One(org_id)).await? {
+        *diff.entry((metric, key)).or_default() -= n;
+    }
+    for (_, metric, key, n) in committee_counters(conn, Orgs::ChildrenOf(org_id)).await? {
+        *diff.entry((metric, key)).or_default() += n;
+    }
+    let mut rows = Vec::new();
+    for id in path::ids(&org.path) {
+        for ((metric, key), n) in &diff {
+            rows.push((id, metric.clone(), key.clone(), *n));
+        }
+    }
+    upsert(conn, &rows).await
+}
+
+/// Recounts the committee facts of every org below `root_path` that is a village now or
+/// held committee counters before: after a move that changed the subtree's depths.
+pub async fn recount_committees_below(conn: &mut AnyConnection, root_path: &str) -> Result<()> {
+    let mut sql = Sql::new(
+        "SELECT o.id FROM org o WHERE (o.depth = 3 OR EXISTS (SELECT 1 FROM rollup r WHERE r.org_id = o.id AND r.metric = ",
+    );
+    sql.text(COMMITTEE_VILLAGES).push(" AND r.n <> 0))");
+    sql.within("o.path", root_path);
+    let ids: Vec<i64> = sql
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<std::result::Result<_, _>>()?;
+    for id in ids {
+        recount_committees(conn, id).await?;
+    }
+    Ok(())
+}
+
+/// Recounts every village's committee facts: after a load that wrote posts (the demo).
+pub async fn rebuild_committees(conn: &mut AnyConnection) -> Result<()> {
+    let mut sql = Sql::new("DELETE FROM rollup WHERE metric");
+    sql.texts_in(&COMMITTEE_METRICS);
+    sql.execute(conn).await?;
+    committee_totals(conn).await?.write(conn).await
+}
+
+async fn committee_totals(conn: &mut AnyConnection) -> Result<Totals> {
+    let mut t = Totals::default();
+    let holders = crate::cadres::committee::holders(conn, None).await?;
+    for village in holders.chunk_by(|a, b| a.org_id == b.org_id) {
+        for (metric, key) in committee_facts(village) {
+            t.add(&village[0].org_path, metric, key, 1);
+        }
+    }
+    Ok(t)
+}
 
 /// Requests by their community: by current state (all time), and keyed by the month
 /// submitted: how many, how many answered (accepted or rejected) and resolved, how many of
@@ -506,6 +667,7 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
         t.add(&p, DEED_MINUTES, month, minutes);
     }
     t.write(conn).await?;
+    committee_totals(conn).await?.write(conn).await?;
     let mut t = Totals::default();
     for (p, month, payers, paid) in crate::dues::paid_counts(conn).await? {
         t.add(&p, DUES_PAYERS, month.clone(), payers);

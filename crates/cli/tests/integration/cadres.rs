@@ -415,6 +415,8 @@ on_both!(
                 "election.vet"
             ]
         );
+        // The committees' structure kept as counters agrees with a recount.
+        t.assert_counters_agree().await;
     }
 );
 
@@ -644,6 +646,8 @@ on_both!(
         }
         let (_, list) = other.get_json("/api/v1/reserves?q=何晓燕").await;
         assert_eq!(list["total"], 0, "{list}");
+        // The committees' structure kept as counters agrees with a recount.
+        t.assert_counters_agree().await;
     }
 );
 
@@ -711,6 +715,8 @@ on_both!(
             .await,
             0
         );
+        // The committees' structure kept as counters agrees with a recount.
+        t.assert_counters_agree().await;
     }
 );
 
@@ -1017,6 +1023,8 @@ on_both!(
         let (s, _) =
             upload_committees(&t.api("baitao-village").await, village, &rows_in[..1]).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
+        // The committees' structure kept as counters agrees with a recount.
+        t.assert_counters_agree().await;
     }
 );
 

@@ -243,6 +243,8 @@ on_both!(
         )
         .await;
         assert_eq!(audited[0][0], "2");
+        // The committees' structure kept as counters agrees with a recount.
+        t.assert_counters_agree().await;
     }
 );
 
@@ -292,6 +294,8 @@ on_both!(
                 .iter()
                 .any(|p| p["member_id"] == json!(holder))
         );
+        // The committees' structure kept as counters agrees with a recount.
+        t.assert_counters_agree().await;
     }
 );
 
@@ -368,5 +372,7 @@ on_both!(
         assert_eq!(s, StatusCode::OK);
         assert!(page.contains(secretary));
         assert!(!page.contains("appoint-form") && !page.contains("免去职务"));
+        // The committees' structure kept as counters agrees with a recount.
+        t.assert_counters_agree().await;
     }
 );

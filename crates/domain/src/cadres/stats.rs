@@ -98,6 +98,64 @@ impl TermStats {
     }
 }
 
+/// The committees in post of many villages as kept counters: villages with anyone in post
+/// and those 一肩挑, persons (each once per village) by their facts, and their birth dates
+/// (`YYYY-MM-DD`, with how many were born that day) for the ages on any day.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HolderCounts {
+    pub villages: i64,
+    pub one_shoulder: i64,
+    pub cross_posted: i64,
+    pub people: i64,
+    pub women: i64,
+    /// Education code → persons.
+    pub by_education: Vec<(String, i64)>,
+    pub births: Vec<(String, i64)>,
+}
+
+impl TermStats {
+    /// The figures of the committees counted in `c`, ages on `on`, as [`TermStats::of`]
+    /// gives them from the villages' rows.
+    pub fn from_counts(c: &HolderCounts, on: time::Date) -> TermStats {
+        let from = |band: Education| {
+            let codes = education_from(band);
+            c.by_education
+                .iter()
+                .filter(|(code, _)| codes.contains(&code.as_str()))
+                .map(|(_, n)| n)
+                .sum()
+        };
+        let (mut under_35, mut ages) = (0, 0);
+        for (birth, n) in &c.births {
+            let age = crate::date::parse(birth)
+                .map_or(0, |b| i64::from(crate::date::years_between(b, on)));
+            ages += age * n;
+            if age < YOUNG_BELOW {
+                under_35 += n;
+            }
+        }
+        let mut s = TermStats {
+            villages: c.villages,
+            one_shoulder: c.one_shoulder,
+            cross_posted: c.cross_posted,
+            people: c.people,
+            women: c.women,
+            high_school_plus: from(Education::Senior),
+            college_plus: from(Education::College),
+            bachelor_plus: from(Education::Bachelor),
+            under_35,
+            ..TermStats::default()
+        };
+        if s.villages > 0 {
+            s.one_shoulder_percent = one_decimal(100.0 * s.one_shoulder as f64 / s.villages as f64);
+        }
+        if s.people > 0 {
+            s.average_age = one_decimal(ages as f64 / s.people as f64);
+        }
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +212,42 @@ mod tests {
         assert_eq!(
             education_from(Education::Primary).len(),
             Education::ALL.len()
+        );
+    }
+
+    #[test]
+    fn kept_counts_give_the_figures_of_the_villages() {
+        let on = time::macros::date!(2026 - 03 - 15);
+        let c = HolderCounts {
+            villages: 2,
+            one_shoulder: 1,
+            cross_posted: 2,
+            people: 4,
+            women: 2,
+            by_education: vec![
+                ("bachelor".into(), 1),
+                ("college".into(), 1),
+                ("senior".into(), 1),
+                ("junior".into(), 1),
+            ],
+            // 46 and 26 years old; 51; 35 tomorrow (34 today).
+            births: vec![
+                ("1980-01-02".into(), 1),
+                ("2000-03-15".into(), 1),
+                ("1975-03-01".into(), 1),
+                ("1991-03-16".into(), 1),
+            ],
+        };
+        let s = TermStats::from_counts(&c, on);
+        assert_eq!(s.high_school_plus, 3);
+        assert_eq!(s.college_plus, 2);
+        assert_eq!(s.bachelor_plus, 1);
+        assert_eq!(s.under_35, 2);
+        assert_eq!(s.average_age, 39.3, "(46 + 26 + 51 + 34) / 4 = 39.25");
+        assert_eq!(s.one_shoulder_percent, 50.0);
+        assert_eq!(
+            TermStats::from_counts(&HolderCounts::default(), on),
+            TermStats::default()
         );
     }
 }

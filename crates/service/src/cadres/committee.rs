@@ -10,7 +10,8 @@ use dangjian_domain::cadres::committee::{
 use dangjian_domain::cadres::stats::TermStats;
 use dangjian_domain::id_number::Gender;
 use dangjian_store::StoreError;
-use dangjian_store::cadres::committee::{self as store, SeatRow, Term, VillageFilter, VillageRow};
+use dangjian_store::cadres::committee::{self as store, SeatRow, VillageFilter, VillageRow};
+use dangjian_store::rollup;
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
@@ -228,7 +229,7 @@ impl App {
                 line
             })
             .collect();
-        let figures = store::term_figures(&mut conn, &o.path, Term::Current, today()).await?;
+        let now = rollup::committee_counts(&mut conn, o.id).await?;
         Ok(VillageList {
             org_id: o.id,
             org_name: o.name.clone(),
@@ -238,7 +239,7 @@ impl App {
             total,
             page: page.unwrap_or(1),
             per_page: page.map_or(total, |_| VILLAGES_PER_PAGE),
-            now: TermStats::of(&figures),
+            now: TermStats::from_counts(&now, today()),
             may_manage: policy::may_manage(actor, &o.path),
         })
     }

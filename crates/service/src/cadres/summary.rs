@@ -3,8 +3,8 @@
 //! connection and without reading any list's page.
 
 use dangjian_domain::cadres::stats::TermStats;
-use dangjian_store::cadres::committee::{self as committee, Term};
 use dangjian_store::cadres::talent as talent_store;
+use dangjian_store::rollup;
 use serde::Serialize;
 
 use super::reserve::{PoolTotals, pools_below};
@@ -57,14 +57,14 @@ impl App {
             return Ok(None);
         }
         let totals = PoolTotals::of(&pools);
-        let figures = committee::term_figures(&mut conn, &o.path, Term::Current, today()).await?;
+        let structure = rollup::committee_counts(&mut conn, o.id).await?;
         let residents = resident_summary(&mut conn, &o.path, &rules.residents).await?;
         let (cycle, actual, target) = programme_totals(&mut conn, &o.path, &rules.talents).await?;
         let (studios, apprentices_now, _) = talent_store::studio_totals(&mut conn, &o.path).await?;
         Ok(Some(CadreSummary {
             org_id: o.id,
             villages: pools.len() as i64,
-            structure: TermStats::of(&figures),
+            structure: TermStats::from_counts(&structure, today()),
             in_pool: totals.in_pool_sum,
             target_sum: totals.target_sum,
             villages_short: totals.villages_short,

@@ -541,6 +541,11 @@ impl App {
         let new_path = org::move_subtree(conn, node.place(), new_parent.place()).await?;
         rollup::move_subtree(conn, node.id, &node.path, &new_path).await?;
         dangjian_store::life::move_subtree(conn, node.id, &node.path, &new_path).await?;
+        if path::depth(&new_path) != path::depth(&node.path) {
+            // Villages are the organizations at depth 3: some in the subtree became or stopped
+            // being villages.
+            rollup::recount_committees_below(conn, &new_path).await?;
+        }
         Ok(new_parent)
     }
 
@@ -577,6 +582,7 @@ impl App {
         }
         let closed_text = date::format(closed_on);
         org::close(conn, node.id, &closed_text).await?;
+        rollup::recount_committees(conn, node.id).await?;
         let kind = kind_of(node)?;
         rollup::apply(
             conn,

@@ -257,6 +257,8 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
         )
         .await?;
     }
+    // The committees' structure is counted from the posts just written.
+    rollup::rebuild_committees(&mut tx).await?;
     phase.done("两委、后备力量、驻村工作队和人才");
     setting::set(&mut tx, setting::DEMO, "1").await?;
     if app.db.backend() == Backend::Postgres {

@@ -69,11 +69,10 @@ pub async fn seats(
         .collect()
 }
 
-/// Which posts are counted for the statistics.
+/// Which posts an election year's statistics count (those held now are kept as counters:
+/// `rollup::committee_counts`).
 #[derive(Debug, Clone, Copy)]
 pub enum Term {
-    /// Held now.
-    Current,
     /// Set by the elections finished in this year.
     ElectedIn(i64),
     /// Held on the eve of each body's vote in the elections finished in this year: the term
@@ -150,7 +149,6 @@ pub async fn term_figures(
         }
         let voted = if i == 0 { "e.party_voted_on" } else { "e.residents_voted_on" };
         let from = match term {
-            Term::Current => format!("org o JOIN {table} x ON x.org_id = o.id"),
             Term::ElectedIn(_) => format!(
                 "election e JOIN org o ON o.id = e.org_id JOIN {table} x ON x.election_id = e.id"
             ),
@@ -161,9 +159,6 @@ pub async fn term_figures(
         sql.push(&format!("SELECT x.org_id, {flags} FROM {from} {holder} WHERE {VILLAGE}"));
         sql.within("o.path", root_path);
         match term {
-            Term::Current => {
-                sql.push(" AND x.ended_on IS NULL");
-            }
             Term::ElectedIn(y) => finished_in(&mut sql, y),
             Term::BeforeElectionsOf(y) => {
                 sql.push(&format!(
@@ -195,6 +190,84 @@ pub async fn term_figures(
                 age_sum: r.try_get("age_sum")?,
             })
         })
+        .collect()
+}
+
+row! {
+    /// A person in post on a village's committees now, once per village: what the kept
+    /// structure counts (`rollup::committee_facts`).
+    #[derive(Debug, Clone)]
+    pub struct HolderRow {
+        pub org_id: i64,
+        pub org_path: String,
+        /// 2: on both committees (交叉任职).
+        pub bodies: i64,
+        /// 1: the party secretary who also directs the residents' committee (一肩挑).
+        pub one: i64,
+        pub gender: String,
+        pub education: String,
+        pub birth_date: String,
+    }
+}
+
+/// The persons in post now in one village (or every village), in village order.
+pub async fn holders(conn: &mut AnyConnection, village: Option<i64>) -> Result<Vec<HolderRow>> {
+    let mut sql = Sql::new(
+        "SELECT u.org_id, u.org_path, MAX(u.party) + MAX(u.res) AS bodies, \
+         MAX(u.sec) * MAX(u.dir) AS one, pe.gender, pe.education, pe.birth_date FROM (",
+    );
+    for (i, (table, holder, flags)) in [
+        (
+            "committee_post",
+            "JOIN member m ON m.id = x.member_id",
+            "m.person_id, 1 AS party, 0 AS res, CASE WHEN x.post = 'secretary' THEN 1 ELSE 0 END AS sec, 0 AS dir",
+        ),
+        (
+            "residents_post",
+            "",
+            "x.person_id, 0 AS party, 1 AS res, 0 AS sec, CASE WHEN x.post = 'director' THEN 1 ELSE 0 END AS dir",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            sql.push(" UNION ALL ");
+        }
+        sql.push(&format!(
+            "SELECT x.org_id, o.path AS org_path, {flags} FROM org o JOIN {table} x ON x.org_id = o.id \
+             {holder} WHERE {VILLAGE} AND x.ended_on IS NULL"
+        ));
+        if let Some(v) = village {
+            sql.push(" AND o.id = ").int(v);
+        }
+    }
+    sql.push(
+        ") u JOIN person pe ON pe.id = u.person_id \
+         GROUP BY u.org_id, u.org_path, u.person_id, pe.gender, pe.education, pe.birth_date \
+         ORDER BY u.org_id",
+    );
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(HolderRow::read)
+        .collect()
+}
+
+/// The villages where a person holds a post now.
+pub async fn villages_of_person(conn: &mut AnyConnection, person_id: i64) -> Result<Vec<i64>> {
+    let mut sql = Sql::new(
+        "SELECT c.org_id FROM committee_post c JOIN member m ON m.id = c.member_id \
+         WHERE c.ended_on IS NULL AND m.person_id = ",
+    );
+    sql.int(person_id).push(
+        " UNION SELECT r.org_id FROM residents_post r WHERE r.ended_on IS NULL AND r.person_id = ",
+    );
+    sql.int(person_id);
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get("org_id")?))
         .collect()
 }
 
@@ -329,7 +402,9 @@ pub async fn insert_residents(
         .push(", ")
         .int(now_ms())
         .push(") RETURNING id");
-    Ok(sql.fetch_one(conn).await?.try_get("id")?)
+    let id = sql.fetch_one(conn).await?.try_get("id")?;
+    crate::rollup::recount_committees(conn, org_id).await?;
+    Ok(id)
 }
 
 /// A party post set by an election.
@@ -356,7 +431,9 @@ pub async fn insert_party(
         .push(", ")
         .int(now_ms())
         .push(") RETURNING id");
-    Ok(sql.fetch_one(conn).await?.try_get("id")?)
+    let id = sql.fetch_one(conn).await?.try_get("id")?;
+    crate::rollup::recount_committees(conn, org_id).await?;
+    Ok(id)
 }
 
 /// Ends a residents' committee post held now; false when it had already ended.
@@ -365,8 +442,9 @@ pub async fn end_residents(conn: &mut AnyConnection, id: i64, ended_on: &str) ->
         sqlx::query("UPDATE residents_post SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL")
             .bind(ended_on)
             .bind(id)
-            .execute(conn)
+            .execute(&mut *conn)
             .await?;
+    crate::committee::recount_post_org(conn, "residents_post", id).await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -386,7 +464,9 @@ pub async fn end_body(
     sql.text(ended_on)
         .push(" WHERE ended_on IS NULL AND org_id = ")
         .int(org_id);
-    sql.execute(conn).await
+    let n = sql.execute(conn).await?;
+    crate::rollup::recount_committees(conn, org_id).await?;
+    Ok(n)
 }
 
 /// A post written by a load (the demo): `holder` is a member for a party post, a person

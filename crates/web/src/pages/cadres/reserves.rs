@@ -156,8 +156,10 @@ struct ReservesPage {
     filtered: bool,
     export_href: String,
     may_keep: bool,
-    /// The villages whose pool the form adds to (named `communities` for the shared options).
+    /// The villages whose pool the form adds to (named `communities` for the shared options),
+    /// and how many there are (more than a picker offers at a city's level).
     communities: Vec<PickGroup>,
+    villages_below: i64,
     add: AddForm,
     add_sources: Vec<Choice>,
     person: PersonFields,
@@ -181,19 +183,32 @@ fn state_choices(current: Option<&str>) -> Vec<Choice> {
         .collect()
 }
 
-/// The villages below a level as a picker grouped by town.
+/// A picker longer than this is no help: the form asks to go to a town first.
+const MAX_PICKS: i64 = 600;
+
+/// The villages below a level as a picker grouped by town (none when there are more than
+/// [`MAX_PICKS`]), and how many villages there are.
 pub(super) async fn village_choices(
     st: &AppState,
     auth: &Auth,
     level: i64,
     chosen: Option<i64>,
-) -> PageResult<Vec<PickGroup>> {
-    let q = PoolQuery {
+) -> PageResult<(Vec<PickGroup>, i64)> {
+    let mut q = PoolQuery {
         org: Some(level),
         short: None,
-        page: None,
+        page: Some(1),
     };
-    let p = st.app.all_reserve_pools(&auth.actor, &q).await?;
+    let first = st.app.reserve_pools(&auth.actor, &q).await?;
+    if first.total > MAX_PICKS {
+        return Ok((Vec::new(), first.total));
+    }
+    q.page = None;
+    let p = if first.total > first.items.len() as i64 {
+        st.app.all_reserve_pools(&auth.actor, &q).await?
+    } else {
+        first
+    };
     let mut groups: Vec<PickGroup> = Vec::new();
     for x in &p.items {
         let (town, name) = match x.name.rsplit_once(" / ") {
@@ -213,7 +228,7 @@ pub(super) async fn village_choices(
             }),
         }
     }
-    Ok(groups)
+    Ok((groups, p.total))
 }
 
 async fn list_page(
@@ -231,10 +246,10 @@ async fn list_page(
     if add.joined_on.is_empty() {
         add.joined_on.clone_from(&today);
     }
-    let communities = if v.may_keep {
+    let (communities, villages_below) = if v.may_keep {
         village_choices(st, auth, v.org_id, parse_id(&add.org_id)).await?
     } else {
-        Vec::new()
+        (Vec::new(), 0)
     };
     let filters = [
         ("org", v.org_id.to_string()),
@@ -258,6 +273,7 @@ async fn list_page(
         export_href: url("/cadres/reserves/export.xlsx", &filters, ""),
         may_keep: v.may_keep,
         communities,
+        villages_below,
         add_sources: source_choices(&add.source),
         person: PersonFields::new(add.who.clone()),
         add,

@@ -397,6 +397,8 @@ struct TeamsPage {
     export_href: String,
     may_dispatch: bool,
     communities: Vec<crate::pages::request::public::PickGroup>,
+    /// Villages below the level (more than a picker offers at a city's level).
+    villages_below: i64,
     dispatch: DispatchForm,
     cadre_rows: Vec<RowView>,
     /// The team's make-up and term as the rules have them.
@@ -478,7 +480,7 @@ async fn list_page(
         dispatch.started_on.clone_from(&today);
     }
     let (team_errs, mut row_errs, cadre_errs) = sort_refusals(st, &dispatch, errors);
-    let (communities, rules_text) = if v.may_dispatch {
+    let ((communities, villages_below), rules_text) = if v.may_dispatch {
         let r = st.app.cadre_rules().await?.residents;
         (
             super::reserves::village_choices(st, auth, v.org_id, parse_id(&dispatch.org_id))
@@ -489,7 +491,7 @@ async fn list_page(
             ),
         )
     } else {
-        (Vec::new(), String::new())
+        ((Vec::new(), 0), String::new())
     };
     let refused =
         !(team_errs.is_empty() && cadre_errs.is_empty() && row_errs.iter().all(Vec::is_empty));
@@ -557,6 +559,7 @@ async fn list_page(
         export_href: url("/cadres/residents/export.xlsx", &filters, ""),
         may_dispatch: v.may_dispatch,
         communities,
+        villages_below,
         dispatch,
         cadre_rows,
         rules_text,
