@@ -228,6 +228,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0036_apprentice_now.sql"),
         postgres: include_str!("../migrations/postgres/0036_apprentice_now.sql"),
     },
+    Migration {
+        version: 37,
+        name: "org_depth",
+        sqlite: include_str!("../migrations/sqlite/0037_org_depth.sql"),
+        postgres: include_str!("../migrations/postgres/0037_org_depth.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -4,10 +4,10 @@
 use dangjian_domain::bands::Education;
 use dangjian_domain::cadres::reserve::{Outcome, ReviewGrade, Source, shortfall};
 use dangjian_domain::id_number::Gender;
+use dangjian_store::StoreError;
 use dangjian_store::cadres::reserve::{
-    self as store, PoolRow, ReserveFilter, ReserveRow, ReserveWrite,
+    self as store, PoolFilter, PoolRow, ReserveFilter, ReserveRow, ReserveWrite,
 };
-use dangjian_store::{Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
@@ -158,41 +158,6 @@ pub struct Pool {
     pub own_target: bool,
     pub in_pool: i64,
     pub shortfall: i64,
-}
-
-/// Every village's pool below `root_path` with the target it is held to: its own, or the
-/// district's default.
-pub(super) async fn pools_below(
-    conn: &mut Conn,
-    root_path: &str,
-    default_target: i64,
-) -> ServiceResult<Vec<(PoolRow, i64)>> {
-    let rows = store::pools(conn, root_path).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let t = r.target.unwrap_or(default_target);
-            (r, t)
-        })
-        .collect())
-}
-
-/// The sums over some villages' pools.
-pub(super) struct PoolTotals {
-    pub target_sum: i64,
-    pub in_pool_sum: i64,
-    /// Villages below their target.
-    pub villages_short: i64,
-}
-
-impl PoolTotals {
-    pub(super) fn of(pools: &[(PoolRow, i64)]) -> PoolTotals {
-        PoolTotals {
-            target_sum: pools.iter().map(|(_, t)| t).sum(),
-            in_pool_sum: pools.iter().map(|(r, _)| r.in_pool).sum(),
-            villages_short: pools.iter().filter(|(r, t)| r.in_pool < *t).count() as i64,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -502,25 +467,25 @@ impl App {
         let o = self.cadre_level(actor, q.org).await?;
         let mut conn = self.db.conn().await?;
         let default_target = self.cadre_rules().await?.reserve_target;
-        let pools: Vec<(PoolRow, i64)> = pools_below(&mut conn, &o.path, default_target)
+        let f = PoolFilter {
+            root_path: &o.path,
+            default_target,
+            short: q.short.unwrap_or(false),
+        };
+        let totals = store::pool_totals(&mut conn, &f).await?;
+        let total = totals.villages;
+        if page.is_none() {
+            crate::export::check_size(total, "个村(社区)")?;
+        }
+        let (limit, offset) = super::window(page, RESERVE_PER_PAGE);
+        let shown: Vec<(PoolRow, i64)> = store::pools(&mut conn, &f, limit, offset)
             .await?
             .into_iter()
-            .filter(|(r, t)| !q.short.unwrap_or(false) || r.in_pool < *t)
+            .map(|r| {
+                let t = r.target.unwrap_or(default_target);
+                (r, t)
+            })
             .collect();
-        let PoolTotals {
-            target_sum,
-            in_pool_sum,
-            villages_short,
-        } = PoolTotals::of(&pools);
-        let total = pools.len() as i64;
-        let shown: Vec<(PoolRow, i64)> = match page {
-            Some(p) => pools
-                .into_iter()
-                .skip(((p - 1) * RESERVE_PER_PAGE) as usize)
-                .take(RESERVE_PER_PAGE as usize)
-                .collect(),
-            None => pools,
-        };
         let paths: Vec<&str> = shown.iter().map(|(r, _)| r.path.as_str()).collect();
         let names = places(&mut conn, actor.read_root()?, &paths).await?;
         let items = shown
@@ -545,9 +510,9 @@ impl App {
             total,
             page: page.unwrap_or(1),
             per_page: page.map_or(total, |_| RESERVE_PER_PAGE),
-            target_sum,
-            in_pool_sum,
-            villages_short,
+            target_sum: totals.target_sum,
+            in_pool_sum: totals.in_pool_sum,
+            villages_short: totals.villages_short,
             default_target,
             may_set_targets: policy::may_manage(actor, &o.path),
         })

@@ -3,11 +3,11 @@
 //! connection and without reading any list's page.
 
 use dangjian_domain::cadres::stats::TermStats;
+use dangjian_store::cadres::reserve::{self, PoolFilter};
 use dangjian_store::cadres::talent as talent_store;
 use dangjian_store::rollup;
 use serde::Serialize;
 
-use super::reserve::{PoolTotals, pools_below};
 use super::resident::{ResidentSummary, resident_summary};
 use super::talent::programme_totals;
 use crate::{Actor, App, ServiceResult, today};
@@ -52,18 +52,22 @@ impl App {
         let o = self.cadre_level(actor, org).await?;
         let rules = self.cadre_rules().await?;
         let mut conn = self.db.conn().await?;
-        let pools = pools_below(&mut conn, &o.path, rules.reserve_target).await?;
-        if pools.is_empty() {
+        let pools = PoolFilter {
+            root_path: &o.path,
+            default_target: rules.reserve_target,
+            short: false,
+        };
+        let totals = reserve::pool_totals(&mut conn, &pools).await?;
+        if totals.villages == 0 {
             return Ok(None);
         }
-        let totals = PoolTotals::of(&pools);
         let structure = rollup::committee_counts(&mut conn, o.id).await?;
         let residents = resident_summary(&mut conn, &o.path, &rules.residents).await?;
         let (cycle, actual, target) = programme_totals(&mut conn, &o.path, &rules.talents).await?;
         let (studios, apprentices_now, _) = talent_store::studio_totals(&mut conn, &o.path).await?;
         Ok(Some(CadreSummary {
             org_id: o.id,
-            villages: pools.len() as i64,
+            villages: totals.villages,
             structure: TermStats::from_counts(&structure, today()),
             in_pool: totals.in_pool_sum,
             target_sum: totals.target_sum,

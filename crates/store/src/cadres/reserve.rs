@@ -242,16 +242,71 @@ row! {
     }
 }
 
-const POOL_COLS: &str = "o.id, o.name, o.path, t.target, \
-    (SELECT COUNT(*) FROM reserve_cadre r WHERE r.org_id = o.id AND r.outcome IS NULL) AS in_pool \
-    FROM org o LEFT JOIN reserve_target t ON t.org_id = o.id";
+/// Which villages' pools a list reads: those below a level, or only those below the target
+/// they are held to (their own, or the district's default).
+#[derive(Debug, Clone)]
+pub struct PoolFilter<'a> {
+    pub root_path: &'a str,
+    pub default_target: i64,
+    pub short: bool,
+}
 
-/// Every village below `root_path` with its pool and target, in the tree's order: the
-/// caller pages and totals (a district has a few hundred villages; a short list filters).
-pub async fn pools(conn: &mut AnyConnection, root_path: &str) -> Result<Vec<PoolRow>> {
-    let mut sql = Sql::new(&format!("SELECT {POOL_COLS} WHERE {VILLAGE}"));
-    sql.within("o.path", root_path);
-    sql.push(" ORDER BY o.path");
+/// `x`: each village of the filter with its own target, the one it is held to, and its pool.
+fn pool_select(select: &str, f: &PoolFilter<'_>) -> Sql {
+    let mut sql = Sql::new(&format!(
+        "SELECT {select} FROM (SELECT o.id, o.name, o.path, t.target, COALESCE(t.target, "
+    ));
+    sql.int(f.default_target).push(&format!(
+        ") AS held_to, (SELECT COUNT(*) FROM reserve_cadre r WHERE r.org_id = o.id AND r.outcome IS NULL) AS in_pool \
+         FROM org o LEFT JOIN reserve_target t ON t.org_id = o.id WHERE {VILLAGE}"
+    ));
+    sql.within("o.path", f.root_path);
+    sql.push(") x");
+    if f.short {
+        sql.push(" WHERE x.in_pool < x.held_to");
+    }
+    sql
+}
+
+/// The sums over the villages of a filter.
+#[derive(Debug, Clone, Default)]
+pub struct PoolTotals {
+    pub villages: i64,
+    pub target_sum: i64,
+    pub in_pool_sum: i64,
+    /// Villages below the target they are held to.
+    pub villages_short: i64,
+}
+
+pub async fn pool_totals(conn: &mut AnyConnection, f: &PoolFilter<'_>) -> Result<PoolTotals> {
+    let r = pool_select(
+        "COUNT(*) AS villages, CAST(COALESCE(SUM(x.held_to), 0) AS BIGINT) AS target_sum, \
+         CAST(COALESCE(SUM(x.in_pool), 0) AS BIGINT) AS in_pool_sum, \
+         CAST(COALESCE(SUM(CASE WHEN x.in_pool < x.held_to THEN 1 ELSE 0 END), 0) AS BIGINT) AS villages_short",
+        f,
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(PoolTotals {
+        villages: r.try_get("villages")?,
+        target_sum: r.try_get("target_sum")?,
+        in_pool_sum: r.try_get("in_pool_sum")?,
+        villages_short: r.try_get("villages_short")?,
+    })
+}
+
+/// A page of the villages of a filter with their pool and own target, in the tree's order.
+pub async fn pools(
+    conn: &mut AnyConnection,
+    f: &PoolFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<PoolRow>> {
+    let mut sql = pool_select("x.id, x.name, x.path, x.target, x.in_pool", f);
+    sql.push(" ORDER BY x.path LIMIT ")
+        .int(limit)
+        .push(" OFFSET ")
+        .int(offset);
     sql.fetch_all(conn)
         .await?
         .iter()
