@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use dangjian_domain::cadres::stats::HolderCounts;
+use dangjian_domain::cadres::stats::{HolderCounts, YOUNG_BELOW};
 use dangjian_domain::path;
 use sqlx::{AnyConnection, Row};
 
@@ -126,21 +126,49 @@ async fn committee_counters(
         .collect()
 }
 
-/// The committees in post below (and at) one org, as its counters keep them.
-pub async fn committee_counts(conn: &mut AnyConnection, org_id: i64) -> Result<HolderCounts> {
+/// The committees in post below (and at) one org, as its counters keep them, ages on `on`:
+/// the birth dates (tens of thousands at a city's level) are summed where they are kept.
+pub async fn committee_counts(
+    conn: &mut AnyConnection,
+    org_id: i64,
+    on: time::Date,
+) -> Result<HolderCounts> {
     let mut c = HolderCounts::default();
-    for (_, metric, key, n) in committee_counters(conn, Orgs::One(org_id)).await? {
-        match metric.as_str() {
+    let mut sql = Sql::new("SELECT r.org_id, r.metric, r.key, r.n FROM rollup r WHERE r.org_id = ");
+    sql.int(org_id).push(" AND r.n <> 0 AND r.metric");
+    let counted: Vec<&str> = COMMITTEE_METRICS
+        .into_iter()
+        .filter(|m| *m != COMMITTEE_BIRTH)
+        .collect();
+    sql.texts_in(&counted);
+    for r in sql.fetch_all(conn).await? {
+        let n: i64 = r.try_get("n")?;
+        match r.try_get::<String, _>("metric")?.as_str() {
             COMMITTEE_VILLAGES => c.villages += n,
             COMMITTEE_ONE_SHOULDER => c.one_shoulder += n,
             COMMITTEE_PEOPLE => c.people += n,
             COMMITTEE_CROSS_POSTED => c.cross_posted += n,
             COMMITTEE_WOMEN => c.women += n,
-            COMMITTEE_EDUCATION => c.by_education.push((key, n)),
-            COMMITTEE_BIRTH => c.births.push((key, n)),
+            COMMITTEE_EDUCATION => c.by_education.push((r.try_get("key")?, n)),
             _ => {}
         }
     }
+    // Full years on `on`: the year's difference, one less before the birthday.
+    let mut sql = Sql::new(&format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN a.age < {YOUNG_BELOW} THEN a.n ELSE 0 END), 0) AS BIGINT) \
+         AS under_35, CAST(COALESCE(SUM(a.n * a.age), 0) AS BIGINT) AS age_sum FROM (SELECT n, "
+    ));
+    sql.int(i64::from(on.year()))
+        .push(" - CAST(SUBSTR(key, 1, 4) AS INTEGER) - CASE WHEN SUBSTR(key, 6, 5) > ")
+        .text(format!("{:02}-{:02}", on.month() as u8, on.day()))
+        .push(" THEN 1 ELSE 0 END AS age FROM rollup WHERE org_id = ")
+        .int(org_id)
+        .push(" AND metric = ")
+        .text(COMMITTEE_BIRTH)
+        .push(" AND n <> 0) a");
+    let r = sql.fetch_one(conn).await?;
+    c.under_35 = r.try_get("under_35")?;
+    c.age_sum = r.try_get("age_sum")?;
     Ok(c)
 }
 

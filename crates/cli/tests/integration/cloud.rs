@@ -40,17 +40,20 @@ on_both!(
         assert_eq!(k["in_pool"], pools["in_pool_sum"]);
         assert_eq!(k["target_sum"], pools["target_sum"]);
         assert_eq!(k["villages_short"], pools["villages_short"]);
-    // The short list holds exactly the villages below the target they are held to.
-    let (_, short) = admin.get_json("/api/v1/reserve-pools?short=true").await;
-    assert_eq!(short["total"], pools["villages_short"], "{short}");
-    let below = short["items"].as_array().cloned().unwrap_or_default();
-    assert!(!below.is_empty(), "the demo leaves some pools short: {pools}");
-    assert!(
-        below
-            .iter()
-            .all(|p| p["in_pool"].as_i64() < p["target"].as_i64()),
-        "{short}"
-    );
+        // The short list holds exactly the villages below the target they are held to.
+        let (_, short) = admin.get_json("/api/v1/reserve-pools?short=true").await;
+        assert_eq!(short["total"], pools["villages_short"], "{short}");
+        let below = short["items"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !below.is_empty(),
+            "the demo leaves some pools short: {pools}"
+        );
+        assert!(
+            below
+                .iter()
+                .all(|p| p["in_pool"].as_i64() < p["target"].as_i64()),
+            "{short}"
+        );
 
         let teams = count(
             t,

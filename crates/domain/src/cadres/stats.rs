@@ -99,8 +99,8 @@ impl TermStats {
 }
 
 /// The committees in post of many villages as kept counters: villages with anyone in post
-/// and those 一肩挑, persons (each once per village) by their facts, and their birth dates
-/// (`YYYY-MM-DD`, with how many were born that day) for the ages on any day.
+/// and those 一肩挑, persons (each once per village) by their facts, and, from their birth
+/// dates, those under [`YOUNG_BELOW`] and their ages added up on the day counted.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HolderCounts {
     pub villages: i64,
@@ -110,13 +110,14 @@ pub struct HolderCounts {
     pub women: i64,
     /// Education code → persons.
     pub by_education: Vec<(String, i64)>,
-    pub births: Vec<(String, i64)>,
+    pub under_35: i64,
+    pub age_sum: i64,
 }
 
 impl TermStats {
-    /// The figures of the committees counted in `c`, ages on `on`, as [`TermStats::of`]
-    /// gives them from the villages' rows.
-    pub fn from_counts(c: &HolderCounts, on: time::Date) -> TermStats {
+    /// The figures of the committees counted in `c`, as [`TermStats::of`] gives them from
+    /// the villages' rows.
+    pub fn from_counts(c: &HolderCounts) -> TermStats {
         let from = |band: Education| {
             let codes = education_from(band);
             c.by_education
@@ -125,15 +126,6 @@ impl TermStats {
                 .map(|(_, n)| n)
                 .sum()
         };
-        let (mut under_35, mut ages) = (0, 0);
-        for (birth, n) in &c.births {
-            let age = crate::date::parse(birth)
-                .map_or(0, |b| i64::from(crate::date::years_between(b, on)));
-            ages += age * n;
-            if age < YOUNG_BELOW {
-                under_35 += n;
-            }
-        }
         let mut s = TermStats {
             villages: c.villages,
             one_shoulder: c.one_shoulder,
@@ -143,14 +135,14 @@ impl TermStats {
             high_school_plus: from(Education::Senior),
             college_plus: from(Education::College),
             bachelor_plus: from(Education::Bachelor),
-            under_35,
+            under_35: c.under_35,
             ..TermStats::default()
         };
         if s.villages > 0 {
             s.one_shoulder_percent = one_decimal(100.0 * s.one_shoulder as f64 / s.villages as f64);
         }
         if s.people > 0 {
-            s.average_age = one_decimal(ages as f64 / s.people as f64);
+            s.average_age = one_decimal(c.age_sum as f64 / s.people as f64);
         }
         s
     }
@@ -217,7 +209,6 @@ mod tests {
 
     #[test]
     fn kept_counts_give_the_figures_of_the_villages() {
-        let on = time::macros::date!(2026 - 03 - 15);
         let c = HolderCounts {
             villages: 2,
             one_shoulder: 1,
@@ -230,15 +221,10 @@ mod tests {
                 ("senior".into(), 1),
                 ("junior".into(), 1),
             ],
-            // 46 and 26 years old; 51; 35 tomorrow (34 today).
-            births: vec![
-                ("1980-01-02".into(), 1),
-                ("2000-03-15".into(), 1),
-                ("1975-03-01".into(), 1),
-                ("1991-03-16".into(), 1),
-            ],
+            under_35: 2,
+            age_sum: 46 + 26 + 51 + 34,
         };
-        let s = TermStats::from_counts(&c, on);
+        let s = TermStats::from_counts(&c);
         assert_eq!(s.high_school_plus, 3);
         assert_eq!(s.college_plus, 2);
         assert_eq!(s.bachelor_plus, 1);
@@ -246,7 +232,7 @@ mod tests {
         assert_eq!(s.average_age, 39.3, "(46 + 26 + 51 + 34) / 4 = 39.25");
         assert_eq!(s.one_shoulder_percent, 50.0);
         assert_eq!(
-            TermStats::from_counts(&HolderCounts::default(), on),
+            TermStats::from_counts(&HolderCounts::default()),
             TermStats::default()
         );
     }

@@ -229,7 +229,7 @@ impl App {
                 line
             })
             .collect();
-        let now = rollup::committee_counts(&mut conn, o.id).await?;
+        let now = rollup::committee_counts(&mut conn, o.id, today()).await?;
         Ok(VillageList {
             org_id: o.id,
             org_name: o.name.clone(),
@@ -239,7 +239,7 @@ impl App {
             total,
             page: page.unwrap_or(1),
             per_page: page.map_or(total, |_| VILLAGES_PER_PAGE),
-            now: TermStats::from_counts(&now, today()),
+            now: TermStats::from_counts(&now),
             may_manage: policy::may_manage(actor, &o.path),
         })
     }

@@ -61,14 +61,14 @@ impl App {
         if totals.villages == 0 {
             return Ok(None);
         }
-        let structure = rollup::committee_counts(&mut conn, o.id).await?;
+        let structure = rollup::committee_counts(&mut conn, o.id, today()).await?;
         let residents = resident_summary(&mut conn, &o.path, &rules.residents).await?;
         let (cycle, actual, target) = programme_totals(&mut conn, &o.path, &rules.talents).await?;
         let (studios, apprentices_now, _) = talent_store::studio_totals(&mut conn, &o.path).await?;
         Ok(Some(CadreSummary {
             org_id: o.id,
             villages: totals.villages,
-            structure: TermStats::from_counts(&structure, today()),
+            structure: TermStats::from_counts(&structure),
             in_pool: totals.in_pool_sum,
             target_sum: totals.target_sum,
             villages_short: totals.villages_short,
