@@ -99,6 +99,21 @@ impl Actor {
         self.role.reads_audit()
     }
 
+    /// The page an account starts from: the audit log for auditors, the security policy for
+    /// the security administrator, a member's own page for a member, else the level's
+    /// 云中心 (`None`).
+    pub fn landing(&self) -> Option<&'static str> {
+        if self.reads_audit() {
+            Some("/audit")
+        } else if self.role.manages_security() {
+            Some("/security")
+        } else if self.member_home() {
+            Some("/me")
+        } else {
+            None
+        }
+    }
+
     /// Fails with NotFound, not Forbidden, so that nothing outside the scope is revealed.
     pub fn check_visible(&self, path: &str) -> ServiceResult<()> {
         if in_scope(self.read_root()?, path) {
@@ -143,6 +158,27 @@ impl Actor {
             member_org_path: (role == Role::Member).then(|| scope_path.to_string()),
             ip: "test".into(),
             session: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_starts_from_its_own_page() {
+        let landing = |role| Actor::for_test(role, "/1/").landing();
+        assert_eq!(landing(Role::Auditor), Some("/audit"));
+        assert_eq!(landing(Role::SecurityAdmin), Some("/security"));
+        assert_eq!(landing(Role::Member), Some("/me"));
+        for staff in [
+            Role::DistrictAdmin,
+            Role::TownAdmin,
+            Role::VillageAdmin,
+            Role::BranchSecretary,
+        ] {
+            assert_eq!(landing(staff), None, "{staff:?} reads the level's 云中心");
         }
     }
 }

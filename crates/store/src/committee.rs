@@ -95,8 +95,8 @@ pub async fn end(conn: &mut AnyConnection, id: i64, ended_on: &str) -> Result<bo
 pub(crate) async fn recount_post_org(conn: &mut AnyConnection, table: &str, id: i64) -> Result<()> {
     let mut sql = Sql::new(&format!("SELECT org_id FROM {table} WHERE id = "));
     sql.int(id);
-    for r in sql.fetch_all(conn).await? {
-        crate::rollup::recount_committees(conn, r.try_get("org_id")?).await?;
+    for org in sql.fetch_ints(conn).await? {
+        crate::rollup::recount_committees(conn, org).await?;
     }
     Ok(())
 }
@@ -110,15 +110,11 @@ pub async fn end_for_member(
     new_path: &str,
     ended_on: &str,
 ) -> Result<u64> {
-    let held: Vec<i64> = sqlx::query(
-        "SELECT DISTINCT org_id FROM committee_post WHERE member_id = $1 AND ended_on IS NULL",
-    )
-    .bind(member_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get("org_id"))
-    .collect::<std::result::Result<_, _>>()?;
+    let mut held = Sql::new(
+        "SELECT DISTINCT org_id FROM committee_post WHERE ended_on IS NULL AND member_id = ",
+    );
+    held.int(member_id);
+    let held = held.fetch_ints(conn).await?;
     let r = sqlx::query(
         "UPDATE committee_post SET ended_on = $1 WHERE member_id = $2 AND ended_on IS NULL \
          AND NOT EXISTS (SELECT 1 FROM org o WHERE o.id = committee_post.org_id \

@@ -191,14 +191,11 @@ pub async fn record_paths(conn: &mut AnyConnection, id: i64) -> Result<Vec<Strin
 /// one. Member writes call it in their transaction, so no member is left without a person.
 pub async fn adopt_members(conn: &mut AnyConnection) -> Result<()> {
     // Persons registered before who now join: their facts become the registry's.
-    let joining: Vec<i64> = sqlx::query(
+    let joining = Sql::new(
         "SELECT p.id FROM person p JOIN member m ON m.id_index = p.id_index WHERE m.person_id IS NULL",
     )
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get("id"))
-    .collect::<std::result::Result<_, _>>()?;
+    .fetch_ints(conn)
+    .await?;
     let now = now_ms();
     let mut sql = Sql::new(&format!(
         "INSERT INTO person ({IDENTITY}, created_at, updated_at) \
@@ -237,15 +234,9 @@ pub async fn mirror_member(conn: &mut AnyConnection, member_id: i64) -> Result<(
         .int(member_id)
         .push(")");
     sql.execute(conn).await?;
-    let person = sqlx::query("SELECT person_id FROM member WHERE id = $1")
-        .bind(member_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let person: Option<i64> = match person {
-        Some(r) => r.try_get("person_id")?,
-        None => None,
-    };
-    if let Some(id) = person {
+    let mut person = Sql::new("SELECT person_id FROM member WHERE person_id IS NOT NULL AND id = ");
+    person.int(member_id);
+    for id in person.fetch_ints(conn).await? {
         recount_villages_of(conn, id).await?;
     }
     Ok(())

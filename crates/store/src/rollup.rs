@@ -209,13 +209,7 @@ pub async fn recount_committees_below(conn: &mut AnyConnection, root_path: &str)
     );
     sql.text(COMMITTEE_VILLAGES).push(" AND r.n <> 0))");
     sql.within("o.path", root_path);
-    let ids: Vec<i64> = sql
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<std::result::Result<_, _>>()?;
-    for id in ids {
+    for id in sql.fetch_ints(conn).await? {
         recount_committees(conn, id).await?;
     }
     Ok(())

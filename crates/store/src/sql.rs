@@ -145,6 +145,16 @@ impl Sql {
         Ok(self.query(conn).fetch_one(&mut *conn).await?)
     }
 
+    /// The first column of every row, as integers (ids).
+    pub async fn fetch_ints(&self, conn: &mut AnyConnection) -> Result<Vec<i64>> {
+        use sqlx::Row;
+        self.fetch_all(conn)
+            .await?
+            .iter()
+            .map(|r| Ok(r.try_get(0)?))
+            .collect()
+    }
+
     pub async fn execute(&self, conn: &mut AnyConnection) -> Result<u64> {
         Ok(self.query(conn).execute(&mut *conn).await?.rows_affected())
     }

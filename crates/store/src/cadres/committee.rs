@@ -69,6 +69,22 @@ pub async fn seats(
         .collect()
 }
 
+/// The two committees' posts as the structure counts them: the table (`x`), how its holder
+/// is reached, and the person with flags for the party side, the residents' side, the
+/// secretary and the director (一肩挑 is one person with both).
+const BODIES: [(&str, &str, &str); 2] = [
+    (
+        "committee_post",
+        "JOIN member m ON m.id = x.member_id",
+        "m.person_id, 1 AS party, 0 AS res, CASE WHEN x.post = 'secretary' THEN 1 ELSE 0 END AS sec, 0 AS dir",
+    ),
+    (
+        "residents_post",
+        "",
+        "x.person_id, 0 AS party, 1 AS res, 0 AS sec, CASE WHEN x.post = 'director' THEN 1 ELSE 0 END AS dir",
+    ),
+];
+
 /// Which posts an election year's statistics count (those held now are kept as counters:
 /// `rollup::committee_counts`).
 #[derive(Debug, Clone, Copy)]
@@ -129,25 +145,15 @@ pub async fn term_figures(
         .push(" - CAST(SUBSTR(pe.birth_date, 1, 4) AS INTEGER) - CASE WHEN SUBSTR(pe.birth_date, 6, 5) > ")
         .text(format!("{:02}-{:02}", on.month() as u8, on.day()))
         .push(" THEN 1 ELSE 0 END AS age FROM (");
-    for (i, (table, holder, flags)) in [
-        (
-            "committee_post",
-            "JOIN member m ON m.id = x.member_id",
-            "m.person_id, 1 AS party, 0 AS res, CASE WHEN x.post = 'secretary' THEN 1 ELSE 0 END AS sec, 0 AS dir",
-        ),
-        (
-            "residents_post",
-            "",
-            "x.person_id, 0 AS party, 1 AS res, 0 AS sec, CASE WHEN x.post = 'director' THEN 1 ELSE 0 END AS dir",
-        ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (i, (table, holder, flags)) in BODIES.into_iter().enumerate() {
         if i > 0 {
             sql.push(" UNION ALL ");
         }
-        let voted = if i == 0 { "e.party_voted_on" } else { "e.residents_voted_on" };
+        let voted = if i == 0 {
+            "e.party_voted_on"
+        } else {
+            "e.residents_voted_on"
+        };
         let from = match term {
             Term::ElectedIn(_) => format!(
                 "election e JOIN org o ON o.id = e.org_id JOIN {table} x ON x.election_id = e.id"
@@ -156,7 +162,9 @@ pub async fn term_figures(
                 "election e JOIN org o ON o.id = e.org_id JOIN {table} x ON x.org_id = e.org_id"
             ),
         };
-        sql.push(&format!("SELECT x.org_id, {flags} FROM {from} {holder} WHERE {VILLAGE}"));
+        sql.push(&format!(
+            "SELECT x.org_id, {flags} FROM {from} {holder} WHERE {VILLAGE}"
+        ));
         sql.within("o.path", root_path);
         match term {
             Term::ElectedIn(y) => finished_in(&mut sql, y),
@@ -216,21 +224,7 @@ pub async fn holders(conn: &mut AnyConnection, village: Option<i64>) -> Result<V
         "SELECT u.org_id, u.org_path, MAX(u.party) + MAX(u.res) AS bodies, \
          MAX(u.sec) * MAX(u.dir) AS one, pe.gender, pe.education, pe.birth_date FROM (",
     );
-    for (i, (table, holder, flags)) in [
-        (
-            "committee_post",
-            "JOIN member m ON m.id = x.member_id",
-            "m.person_id, 1 AS party, 0 AS res, CASE WHEN x.post = 'secretary' THEN 1 ELSE 0 END AS sec, 0 AS dir",
-        ),
-        (
-            "residents_post",
-            "",
-            "x.person_id, 0 AS party, 1 AS res, 0 AS sec, CASE WHEN x.post = 'director' THEN 1 ELSE 0 END AS dir",
-        ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (i, (table, holder, flags)) in BODIES.into_iter().enumerate() {
         if i > 0 {
             sql.push(" UNION ALL ");
         }
@@ -264,11 +258,7 @@ pub async fn villages_of_person(conn: &mut AnyConnection, person_id: i64) -> Res
         " UNION SELECT r.org_id FROM residents_post r WHERE r.ended_on IS NULL AND r.person_id = ",
     );
     sql.int(person_id);
-    sql.fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| Ok(r.try_get("org_id")?))
-        .collect()
+    sql.fetch_ints(conn).await
 }
 
 row! {

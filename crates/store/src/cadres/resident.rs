@@ -653,12 +653,7 @@ pub async fn month_figures(
         .push(" AND (c.ended_on IS NULL OR c.ended_on >= ")
         .text(format!("{month}-01"))
         .push(")");
-    let ids: Vec<i64> = sql
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<std::result::Result<_, _>>()?;
+    let ids = sql.fetch_ints(conn).await?;
     let mut leaves = Vec::new();
     let mut rows = Vec::new();
     for chunk in ids.chunks(500) {

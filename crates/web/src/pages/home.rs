@@ -89,19 +89,9 @@ pub async fn page(
     auth: Auth,
     PageQuery(q): PageQuery<HomeQuery>,
 ) -> PageResult<Response> {
-    if auth.actor.reads_audit() {
+    if let Some(elsewhere) = auth.actor.landing() {
         return Ok(axum::response::IntoResponse::into_response(
-            axum::response::Redirect::to("/audit"),
-        ));
-    }
-    if auth.actor.role.manages_security() {
-        return Ok(axum::response::IntoResponse::into_response(
-            axum::response::Redirect::to("/security"),
-        ));
-    }
-    if auth.actor.member_home() {
-        return Ok(axum::response::IntoResponse::into_response(
-            axum::response::Redirect::to("/me"),
+            axum::response::Redirect::to(elsewhere),
         ));
     }
     let o = st.app.overview(&auth.actor, q.org).await?;
