@@ -234,6 +234,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0037_org_depth.sql"),
         postgres: include_str!("../migrations/postgres/0037_org_depth.sql"),
     },
+    Migration {
+        version: 38,
+        name: "election_figures",
+        sqlite: include_str!("../migrations/sqlite/0038_election_figures.sql"),
+        postgres: include_str!("../migrations/postgres/0038_election_figures.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -4,13 +4,14 @@
 
 use std::collections::HashMap;
 
-use dangjian_domain::cadres::stats::{HolderCounts, YOUNG_BELOW};
+use dangjian_domain::cadres::stats::{HolderCounts, TermTotals, YOUNG_BELOW};
 use dangjian_domain::path;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::bulk::{Insert, Ty, Val};
 use crate::cadres::committee::HolderRow;
+use crate::cadres::election::{CLOSED, ELECTED, Kept, TermFigures, keep_figures};
 use crate::sql::Sql;
 
 pub const MEMBER_TOTAL: &str = "m.total";
@@ -29,7 +30,7 @@ pub const ORG_OWNER: &str = "o.owner";
 
 /// Raised whenever a metric is added, so that a database kept by an older version gets its
 /// counters recomputed once on start.
-pub const METRICS_VERSION: &str = "7";
+pub const METRICS_VERSION: &str = "8";
 
 /// Decided 民主评议 grades, keyed `YEAR:grade`.
 pub const REVIEW_GRADE: &str = "r.grade";
@@ -215,12 +216,18 @@ pub async fn recount_committees_below(conn: &mut AnyConnection, root_path: &str)
     Ok(())
 }
 
-/// Recounts every village's committee facts: after a load that wrote posts (the demo).
+/// Recounts every village's committee facts and its elections' (keeping the figures of
+/// those without): after a load that wrote posts and elections (the demo).
 pub async fn rebuild_committees(conn: &mut AnyConnection) -> Result<()> {
     let mut sql = Sql::new("DELETE FROM rollup WHERE metric");
-    sql.texts_in(&COMMITTEE_METRICS);
+    let metrics: Vec<&str> = COMMITTEE_METRICS
+        .into_iter()
+        .chain(ELECTION_METRICS)
+        .collect();
+    sql.texts_in(&metrics);
     sql.execute(conn).await?;
-    committee_totals(conn).await?.write(conn).await
+    committee_totals(conn).await?.write(conn).await?;
+    election_totals(conn).await?.write(conn).await
 }
 
 async fn committee_totals(conn: &mut AnyConnection) -> Result<Totals> {
@@ -229,6 +236,161 @@ async fn committee_totals(conn: &mut AnyConnection) -> Result<Totals> {
     for village in holders.chunk_by(|a, b| a.org_id == b.org_id) {
         for (metric, key) in committee_facts(village) {
             t.add(&village[0].org_path, metric, key, 1);
+        }
+    }
+    Ok(t)
+}
+
+/// Elections (换届) by their village: those finished, keyed by the year finished, and the
+/// figures each kept when it finished (`election_figures`), keyed `YEAR:elected` for the
+/// committees it elected and `YEAR:closed` for those it closed. Written once per election,
+/// like the figures.
+pub const ELECTION_FINISHED: &str = "e.finished";
+pub const ELECTION_LOCAL_TALENT: &str = "e.local_talent";
+pub const ELECTION_VILLAGES: &str = "e.villages";
+pub const ELECTION_ONE_SHOULDER: &str = "e.one_shoulder";
+pub const ELECTION_CROSS_POSTED: &str = "e.cross_posted";
+pub const ELECTION_PEOPLE: &str = "e.people";
+pub const ELECTION_WOMEN: &str = "e.women";
+pub const ELECTION_HIGH_SCHOOL: &str = "e.high_school";
+pub const ELECTION_COLLEGE: &str = "e.college";
+pub const ELECTION_BACHELOR: &str = "e.bachelor";
+pub const ELECTION_UNDER_35: &str = "e.under_35";
+pub const ELECTION_AGE_SUM: &str = "e.age_sum";
+const ELECTION_METRICS: [&str; 12] = [
+    ELECTION_FINISHED,
+    ELECTION_LOCAL_TALENT,
+    ELECTION_VILLAGES,
+    ELECTION_ONE_SHOULDER,
+    ELECTION_CROSS_POSTED,
+    ELECTION_PEOPLE,
+    ELECTION_WOMEN,
+    ELECTION_HIGH_SCHOOL,
+    ELECTION_COLLEGE,
+    ELECTION_BACHELOR,
+    ELECTION_UNDER_35,
+    ELECTION_AGE_SUM,
+];
+
+/// The counters of one kept term of an election finished in `year`: (metric, key, n).
+fn election_facts(year: i64, t: &TermFigures) -> Vec<(&'static str, String, i64)> {
+    let f = &t.figures;
+    let key = format!("{year}:{}", t.term);
+    let mut facts: Vec<(&'static str, String, i64)> = [
+        (ELECTION_VILLAGES, 1),
+        (ELECTION_ONE_SHOULDER, i64::from(f.one_shoulder)),
+        (ELECTION_CROSS_POSTED, f.cross_posted),
+        (ELECTION_PEOPLE, f.people),
+        (ELECTION_WOMEN, f.women),
+        (ELECTION_HIGH_SCHOOL, f.high_school_plus),
+        (ELECTION_COLLEGE, f.college_plus),
+        (ELECTION_BACHELOR, f.bachelor_plus),
+        (ELECTION_UNDER_35, f.under_35),
+        (ELECTION_AGE_SUM, f.age_sum),
+    ]
+    .into_iter()
+    .map(|(m, n)| (m, key.clone(), n))
+    .collect();
+    if t.local_talent_secretaries > 0 {
+        facts.push((
+            ELECTION_LOCAL_TALENT,
+            year.to_string(),
+            t.local_talent_secretaries,
+        ));
+    }
+    facts
+}
+
+/// Counts an election that has just finished, in `year`, with the figures it kept.
+pub async fn count_election(
+    conn: &mut AnyConnection,
+    village_path: &str,
+    year: i64,
+    kept: &[TermFigures],
+) -> Result<()> {
+    let mut facts = vec![(ELECTION_FINISHED, year.to_string(), 1)];
+    for t in kept {
+        facts.extend(election_facts(year, t));
+    }
+    let mut rows = Vec::new();
+    for id in path::ids(village_path) {
+        for (metric, key, n) in &facts {
+            rows.push((id, metric.to_string(), key.clone(), *n));
+        }
+    }
+    upsert(conn, &rows).await
+}
+
+/// What a level's counters hold of a year's elections.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ElectionCounts {
+    pub finished: i64,
+    pub local_talent_secretaries: i64,
+    pub elected: TermTotals,
+    pub closed: TermTotals,
+}
+
+/// The counters of a year's elections of one org or of each child of one, by org.
+pub async fn election_counts(
+    conn: &mut AnyConnection,
+    orgs: Orgs,
+    year: i64,
+) -> Result<HashMap<i64, ElectionCounts>> {
+    let (from, to) = (year.to_string(), format!("{year}:~"));
+    let mut out: HashMap<i64, ElectionCounts> = HashMap::new();
+    for (org, metric, key, n) in for_orgs(conn, orgs, &ELECTION_METRICS, (&from, &to), 0).await? {
+        let c = out.entry(org).or_default();
+        let term = match key.strip_prefix(&format!("{year}:")) {
+            Some(ELECTED) => &mut c.elected,
+            Some(CLOSED) => &mut c.closed,
+            _ => {
+                match metric.as_str() {
+                    ELECTION_FINISHED => c.finished += n,
+                    ELECTION_LOCAL_TALENT => c.local_talent_secretaries += n,
+                    _ => {}
+                }
+                continue;
+            }
+        };
+        let figure = match metric.as_str() {
+            ELECTION_VILLAGES => &mut term.villages,
+            ELECTION_ONE_SHOULDER => &mut term.one_shoulder,
+            ELECTION_CROSS_POSTED => &mut term.cross_posted,
+            ELECTION_PEOPLE => &mut term.people,
+            ELECTION_WOMEN => &mut term.women,
+            ELECTION_HIGH_SCHOOL => &mut term.high_school_plus,
+            ELECTION_COLLEGE => &mut term.college_plus,
+            ELECTION_BACHELOR => &mut term.bachelor_plus,
+            ELECTION_UNDER_35 => &mut term.under_35,
+            ELECTION_AGE_SUM => &mut term.age_sum,
+            _ => continue,
+        };
+        *figure += n;
+    }
+    Ok(out)
+}
+
+/// The year of the latest election finished below (and at) one org.
+pub async fn latest_election_year(conn: &mut AnyConnection, org_id: i64) -> Result<Option<i64>> {
+    let mut sql = Sql::new("SELECT MAX(key) AS y FROM rollup WHERE org_id = ");
+    sql.int(org_id)
+        .push(" AND n > 0 AND metric = ")
+        .text(ELECTION_FINISHED);
+    let y: Option<String> = sql.fetch_one(conn).await?.try_get("y")?;
+    Ok(y.and_then(|y| y.parse().ok()))
+}
+
+/// Keeps the figures of finished elections that have none (a load's), then counts every
+/// finished election from the kept figures.
+async fn election_totals(conn: &mut AnyConnection) -> Result<Totals> {
+    keep_figures(conn, Kept::Missing).await?;
+    let mut t = Totals::default();
+    for (p, year, n) in crate::cadres::election::finished_by_path(conn).await? {
+        t.add(&p, ELECTION_FINISHED, year.to_string(), n);
+    }
+    for (p, year, kept) in crate::cadres::election::all_figures(conn).await? {
+        for (metric, key, n) in election_facts(year, &kept) {
+            t.add(&p, metric, key, n);
         }
     }
     Ok(t)
@@ -690,6 +852,7 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
     }
     t.write(conn).await?;
     committee_totals(conn).await?.write(conn).await?;
+    election_totals(conn).await?.write(conn).await?;
     let mut t = Totals::default();
     for (p, month, payers, paid) in crate::dues::paid_counts(conn).await? {
         t.add(&p, DUES_PAYERS, month.clone(), payers);

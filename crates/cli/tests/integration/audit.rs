@@ -6,13 +6,6 @@ use serde_json::json;
 use crate::harness::{Engine, TestApp};
 use crate::on_both;
 
-async fn sql(t: &TestApp, text: &str) {
-    let mut conn = t.sql().await;
-    sqlx::Executor::execute(&mut *conn, sqlx::AssertSqlSafe(text.to_string()))
-        .await
-        .expect(text);
-}
-
 /// What verification finds: the first broken row and why, or nothing.
 async fn problem(app: &dangjian_service::App) -> Option<(i64, String)> {
     app.verify_audit().await.expect("verify").problem
@@ -22,13 +15,13 @@ async fn problem(app: &dangjian_service::App) -> Option<(i64, String)> {
 async fn drop_guards(t: &TestApp) {
     match t.engine {
         Engine::Sqlite => {
-            sql(
-                t,
-                "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete",
-            )
-            .await
+            t.exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete")
+                .await
         }
-        Engine::Postgres => sql(t, "DROP TRIGGER audit_log_no_change ON audit_log").await,
+        Engine::Postgres => {
+            t.exec("DROP TRIGGER audit_log_no_change ON audit_log")
+                .await
+        }
     }
 }
 
@@ -109,7 +102,8 @@ on_both!(
         // row there is by its plain link. (A log rewritten in full with plain links, as here,
         // passes that check: hence an operator's step, run once after an upgrade, never an
         // automatic one; see docs/operations.md.)
-        sql(t, "DELETE FROM setting WHERE key = 'audit_keyed_from'").await;
+        t.exec("DELETE FROM setting WHERE key = 'audit_keyed_from'")
+            .await;
         let (db, crypto) = t.reopen().await;
         let refused = dangjian_service::App::open(db, crypto.clone(), Default::default()).await;
         assert!(
@@ -136,11 +130,8 @@ on_both!(
         assert_eq!(problem(&reopened).await, None);
 
         // Nor can the start of the keyed chain be moved past the rows to pass them as plain.
-        sql(
-            t,
-            "UPDATE setting SET value = '999999:0000' WHERE key = 'audit_keyed_from'",
-        )
-        .await;
+        t.exec("UPDATE setting SET value = '999999:0000' WHERE key = 'audit_keyed_from'")
+            .await;
         let found = problem(&t.app).await;
         assert!(
             found.as_ref().is_some_and(|p| p.1.contains("起点")),
@@ -172,11 +163,8 @@ on_both!(audit_chain_detects_tampering, async |t: &TestApp| {
     // Someone with direct access removes the guard and edits a row: verify names it.
     drop_guards(t).await;
     // Deleting the newest row leaves the chain short of its head.
-    sql(
-        t,
-        "DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)",
-    )
-    .await;
+    t.exec("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
+        .await;
     let found = problem(&t.app).await;
     assert!(
         found.as_ref().is_some_and(|p| p.1.contains("末尾")),
@@ -184,7 +172,8 @@ on_both!(audit_chain_detects_tampering, async |t: &TestApp| {
     );
 
     // Changing an older row breaks its hash, and verify names that row.
-    sql(t, "UPDATE audit_log SET detail = 'forged' WHERE seq = 2").await;
+    t.exec("UPDATE audit_log SET detail = 'forged' WHERE seq = 2")
+        .await;
     let found = problem(&t.app).await;
     assert_eq!(found.as_ref().map(|p| p.0), Some(2), "{found:?}");
     assert!(found.as_ref().is_some_and(|p| p.1.contains("修改")));
@@ -339,7 +328,8 @@ on_both!(
         // chain alone still verifies, the checkpoint does not.
         drop_guards(t).await;
         let keep = c.seq - 1;
-        sql(t, &format!("DELETE FROM audit_log WHERE seq > {keep}")).await;
+        t.exec(&format!("DELETE FROM audit_log WHERE seq > {keep}"))
+            .await;
         let mut conn = t.sql().await;
         let last = crate::harness::rows(
             &mut conn,
@@ -347,13 +337,10 @@ on_both!(
         )
         .await;
         drop(conn);
-        sql(
-            t,
-            &format!(
-                "UPDATE audit_head SET seq = {keep}, hash = '{}' WHERE id = 1",
-                last[0][0]
-            ),
-        )
+        t.exec(&format!(
+            "UPDATE audit_head SET seq = {keep}, hash = '{}' WHERE id = 1",
+            last[0][0]
+        ))
         .await;
         assert_eq!(problem(&t.app).await, None, "the cut chain verifies alone");
         let why = t

@@ -365,7 +365,7 @@ on_both!(
         assert_eq!(stats["new_term"]["one_shoulder"], 1, "{stats}");
         assert_eq!(stats["new_term"]["people"], 3, "{stats}");
         let now: Vec<&Value> = party.iter().chain(residents).collect();
-        let expected = structure(&now);
+        let expected = structure(&now, finished);
         for (field, value) in &expected {
             assert_eq!(&stats["new_term"][field], value, "{field}: {stats}");
         }
@@ -387,7 +387,7 @@ on_both!(
             .flatten()
             .chain(std::iter::once(&late))
             .collect();
-        for (field, value) in structure(&closed) {
+        for (field, value) in structure(&closed, finished) {
             assert_eq!(stats["previous_term"][field], value, "{field}: {stats}");
         }
         assert_eq!(
@@ -399,6 +399,41 @@ on_both!(
             Some(1),
             "{stats}"
         );
+        assert_eq!(stats["children"][0]["finished"], 1, "{stats}");
+
+        // What an election reported stays as it was: a correction of its people's facts
+        // afterwards changes the committees now, not the year's statistics.
+        let ids: Vec<String> = now
+            .iter()
+            .filter_map(|p| p["person_id"].as_i64())
+            .map(|id| id.to_string())
+            .collect();
+        let facts = format!(
+            "SELECT id, gender, education, birth_date FROM person WHERE id IN ({})",
+            ids.join(", ")
+        );
+        let kept = rows(&mut *t.sql().await, &facts).await;
+        assert!(!kept.is_empty());
+        t.exec(&format!(
+            "UPDATE person SET gender = 'female', education = 'postgraduate', birth_date = '2000-01-01' \
+             WHERE id IN ({})",
+            ids.join(", ")
+        ))
+        .await;
+        let (_, again) = town
+            .get_json(&format!(
+                "/api/v1/elections/stats?year={}",
+                dangjian_service::today().year()
+            ))
+            .await;
+        assert_eq!(again, stats);
+        for r in &kept {
+            t.exec(&format!(
+                "UPDATE person SET gender = '{}', education = '{}', birth_date = '{}' WHERE id = {}",
+                r[1], r[2], r[3], r[0]
+            ))
+            .await;
+        }
 
         let actions = rows(
             &mut *t.sql().await,
@@ -1092,9 +1127,8 @@ on_both!(
 
 /// The structure figures of these posts (each person once), counted here from the committee
 /// the API shows, to hold the statistics' SQL to the rules: 交叉任职, women, education bands,
-/// under 35 and the average age on today.
-fn structure(seats: &[&Value]) -> Vec<(&'static str, Value)> {
-    let today = dangjian_service::today();
+/// under 35 and the average age on the day the election finished.
+fn structure(seats: &[&Value], today: time::Date) -> Vec<(&'static str, Value)> {
     let mut people: Vec<(i64, &Value, usize)> = Vec::new();
     for s in seats {
         let id = s["person_id"].as_i64().expect("person_id");

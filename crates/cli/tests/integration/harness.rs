@@ -236,6 +236,14 @@ impl TestApp {
         connect(&self.url).await
     }
 
+    /// Runs one statement on the application's database (a change no screen makes).
+    pub async fn exec(&self, text: &str) {
+        let mut conn = self.sql().await;
+        sqlx::Executor::execute(&mut *conn, sqlx::AssertSqlSafe(text.to_string()))
+            .await
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+    }
+
     /// The counters kept beside the records (rollup, tallies, behind-list) equal a recount.
     pub async fn assert_counters_agree(&self) {
         let drift = self.app.counter_drift().await.expect("recount");

@@ -2,7 +2,8 @@
 //! cross-posting, women, education, youth and age, for a term against the one before.
 //!
 //! Each village's figures are counted where the posts are (the store, one row per village,
-//! each person once per village); a term's figures are their sums.
+//! each person once per village) and kept with its election; a term's figures are their
+//! sums.
 
 use serde::Serialize;
 
@@ -69,30 +70,60 @@ fn one_decimal(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
+/// The figures of many villages' committees in one term added up: what a level's counters
+/// keep of its elections.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermTotals {
+    /// Villages with anybody counted.
+    pub villages: i64,
+    /// Villages 一肩挑.
+    pub one_shoulder: i64,
+    pub cross_posted: i64,
+    pub people: i64,
+    pub women: i64,
+    pub high_school_plus: i64,
+    pub college_plus: i64,
+    pub bachelor_plus: i64,
+    pub under_35: i64,
+    pub age_sum: i64,
+}
+
+impl TermTotals {
+    /// Adds one village's figures.
+    pub fn add(&mut self, v: &VillageFigures) {
+        self.villages += 1;
+        self.one_shoulder += i64::from(v.one_shoulder);
+        self.cross_posted += v.cross_posted;
+        self.people += v.people;
+        self.women += v.women;
+        self.high_school_plus += v.high_school_plus;
+        self.college_plus += v.college_plus;
+        self.bachelor_plus += v.bachelor_plus;
+        self.under_35 += v.under_35;
+        self.age_sum += v.age_sum;
+    }
+}
+
 impl TermStats {
-    /// The figures of these villages together.
-    pub fn of(villages: &[VillageFigures]) -> TermStats {
+    /// The figures of the villages added up in `t`, with the 一肩挑 rate and the average age.
+    pub fn of(t: &TermTotals) -> TermStats {
         let mut s = TermStats {
-            villages: villages.len() as i64,
+            villages: t.villages,
+            one_shoulder: t.one_shoulder,
+            cross_posted: t.cross_posted,
+            people: t.people,
+            women: t.women,
+            high_school_plus: t.high_school_plus,
+            college_plus: t.college_plus,
+            bachelor_plus: t.bachelor_plus,
+            under_35: t.under_35,
             ..TermStats::default()
         };
-        let mut ages = 0i64;
-        for v in villages {
-            s.one_shoulder += i64::from(v.one_shoulder);
-            s.cross_posted += v.cross_posted;
-            s.people += v.people;
-            s.women += v.women;
-            s.high_school_plus += v.high_school_plus;
-            s.college_plus += v.college_plus;
-            s.bachelor_plus += v.bachelor_plus;
-            s.under_35 += v.under_35;
-            ages += v.age_sum;
-        }
         if s.villages > 0 {
             s.one_shoulder_percent = one_decimal(100.0 * s.one_shoulder as f64 / s.villages as f64);
         }
         if s.people > 0 {
-            s.average_age = one_decimal(ages as f64 / s.people as f64);
+            s.average_age = one_decimal(t.age_sum as f64 / s.people as f64);
         }
         s
     }
@@ -126,7 +157,7 @@ impl TermStats {
                 .map(|(_, n)| n)
                 .sum()
         };
-        let mut s = TermStats {
+        TermStats::of(&TermTotals {
             villages: c.villages,
             one_shoulder: c.one_shoulder,
             cross_posted: c.cross_posted,
@@ -136,15 +167,8 @@ impl TermStats {
             college_plus: from(Education::College),
             bachelor_plus: from(Education::Bachelor),
             under_35: c.under_35,
-            ..TermStats::default()
-        };
-        if s.villages > 0 {
-            s.one_shoulder_percent = one_decimal(100.0 * s.one_shoulder as f64 / s.villages as f64);
-        }
-        if s.people > 0 {
-            s.average_age = one_decimal(c.age_sum as f64 / s.people as f64);
-        }
-        s
+            age_sum: c.age_sum,
+        })
     }
 }
 
@@ -175,7 +199,10 @@ mod tests {
             under_35: 1,
             ..VillageFigures::default()
         };
-        let s = TermStats::of(&[one, two]);
+        let mut t = TermTotals::default();
+        t.add(&one);
+        t.add(&two);
+        let s = TermStats::of(&t);
         assert_eq!(s.villages, 2);
         assert_eq!(s.one_shoulder, 1);
         assert_eq!(s.one_shoulder_percent, 50.0);
@@ -192,7 +219,7 @@ mod tests {
 
     #[test]
     fn nobody_counted_gives_zeros() {
-        assert_eq!(TermStats::of(&[]), TermStats::default());
+        assert_eq!(TermStats::of(&TermTotals::default()), TermStats::default());
     }
 
     #[test]

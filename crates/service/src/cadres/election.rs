@@ -2,8 +2,6 @@
 //! county's joint vetting (县级联审, the district's), the result that ends the old posts and
 //! sets the new ones for a five-year term, and the statistics reported upward.
 
-use std::collections::HashMap;
-
 use dangjian_domain::bands::{Education, Status};
 use dangjian_domain::cadres::committee::{Body, Seat as SeatRule};
 use dangjian_domain::cadres::election::{self as rules, Candidate as Rule, Stage, Vetting};
@@ -12,10 +10,11 @@ use dangjian_domain::committee::Post;
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::{date, path};
 use dangjian_store::StoreError;
-use dangjian_store::cadres::committee::{self as seats, Term};
+use dangjian_store::cadres::committee as seats;
 use dangjian_store::cadres::election::{self as store, CandidateRow, ElectionFilter, ElectionRow};
 use dangjian_store::cadres::reserve;
 use dangjian_store::org;
+use dangjian_store::rollup::{self, Orgs};
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
@@ -24,7 +23,6 @@ use crate::assessment::input::day;
 use crate::audit::Entry;
 use crate::model::{all, page_number, read_model};
 use crate::orgs::committee::set_secretary;
-use crate::orgs::places;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 pub const ELECTIONS_PER_PAGE: i64 = 50;
@@ -218,9 +216,10 @@ pub struct ElectionStats {
     pub finished: i64,
     /// Elections under way.
     pub open: i64,
-    /// The new committees, ages on 31 December of the year (or today, this year).
+    /// The new committees, ages on the day each election finished.
     pub new_term: TermStats,
-    /// The committees those elections replaced, ages on the same day.
+    /// The committees those elections replaced (in post on the eve of each vote), ages on
+    /// the same day.
     pub previous_term: TermStats,
     /// Local talents (本土人才) elected village secretary.
     pub local_talent_secretaries: i64,
@@ -232,6 +231,9 @@ pub struct ElectionStats {
 pub struct ChildStats {
     pub org_id: i64,
     pub name: String,
+    /// Elections finished in the year below the child.
+    pub finished: i64,
+    pub local_talent_secretaries: i64,
     pub new_term: TermStats,
     pub previous_term: TermStats,
 }
@@ -277,6 +279,20 @@ async fn still_open(conn: &mut dangjian_store::Conn, id: i64, message: &str) -> 
         )),
         None => Err(ServiceError::NotFound),
     }
+}
+
+/// Keeps the figures an election finished on `finished` reports upward and counts them for
+/// its village's levels: once, after its posts are written, in the transaction that
+/// finishes it (what it reported never changes afterwards).
+pub(super) async fn keep_figures(
+    conn: &mut dangjian_store::Conn,
+    election_id: i64,
+    village_path: &str,
+    finished: &str,
+) -> ServiceResult<()> {
+    let kept = store::keep_figures(conn, store::Kept::One(election_id)).await?;
+    rollup::count_election(conn, village_path, store::year_of(finished), &kept).await?;
+    Ok(())
 }
 
 impl App {
@@ -721,6 +737,7 @@ impl App {
                 .ok_or(ServiceError::NotFound)?;
             set_secretary(tx.conn(), actor, &o, secretary, on).await?;
         }
+        keep_figures(tx.conn(), e.id, &e.org_path, &finished).await?;
         tx.commit(
             actor,
             Entry::ok("election.result", "election", e.id).detail(format!(
@@ -743,51 +760,31 @@ impl App {
         let mut conn = self.db.conn().await?;
         let year = match q.year {
             Some(y) => y,
-            None => store::latest_year(&mut conn, &o.path)
+            None => rollup::latest_election_year(&mut conn, o.id)
                 .await?
                 .unwrap_or_else(|| i64::from(today().year())),
         };
-        let on = if year >= i64::from(today().year()) {
-            today()
-        } else {
-            time::Date::from_calendar_date(year as i32, time::Month::December, 31)
-                .unwrap_or(today())
-        };
-        let new_term = seats::term_figures(&mut conn, &o.path, Term::ElectedIn(year), on).await?;
-        let previous_term =
-            seats::term_figures(&mut conn, &o.path, Term::BeforeElectionsOf(year), on).await?;
-        let (finished, open) = store::counts(&mut conn, &o.path, year).await?;
-        let local_talent_secretaries =
-            store::local_talent_secretaries(&mut conn, &o.path, year).await?;
-        // Each village's figures counted under the child of the level it lies in.
-        let depth = (path::depth(&o.path) + 1) as usize;
-        let paths = store::village_paths(&mut conn, &o.path).await?;
-        let child_of: HashMap<i64, String> = paths
-            .iter()
-            .map(|(id, p)| (*id, path::ancestor(p, depth)))
-            .collect();
-        let mut by_child: HashMap<String, (Vec<_>, Vec<_>)> = HashMap::new();
-        for (i, term) in [&new_term, &previous_term].into_iter().enumerate() {
-            for v in term {
-                if let Some(c) = child_of.get(&v.village) {
-                    let (n, old) = by_child.entry(c.clone()).or_default();
-                    if i == 0 { n } else { old }.push(v.clone());
-                }
-            }
-        }
-        let mut child_paths: Vec<String> = by_child.keys().cloned().collect();
-        child_paths.sort();
-        let refs: Vec<&str> = child_paths.iter().map(String::as_str).collect();
-        let names = places(&mut conn, &o.path, &refs).await?;
-        let children = child_paths
-            .iter()
-            .filter_map(|p| {
-                let (n, old) = by_child.get(p)?;
+        let level = rollup::election_counts(&mut conn, Orgs::One(o.id), year)
+            .await?
+            .remove(&o.id)
+            .unwrap_or_default();
+        let open = store::open_count(&mut conn, &o.path).await?;
+        let mut by_child = rollup::election_counts(&mut conn, Orgs::ChildrenOf(o.id), year).await?;
+        by_child.retain(|_, c| c.finished > 0);
+        let ids: Vec<i64> = by_child.keys().copied().collect();
+        let mut orgs = org::get_many(&mut conn, &ids).await?;
+        orgs.sort_by(|a, b| a.code.cmp(&b.code));
+        let children = orgs
+            .into_iter()
+            .filter_map(|c| {
+                let n = by_child.remove(&c.id)?;
                 Some(ChildStats {
-                    org_id: path::ids(p).last().copied().unwrap_or_default(),
-                    name: names.get(p).cloned().unwrap_or_default(),
-                    new_term: TermStats::of(n),
-                    previous_term: TermStats::of(old),
+                    org_id: c.id,
+                    name: c.name,
+                    finished: n.finished,
+                    local_talent_secretaries: n.local_talent_secretaries,
+                    new_term: TermStats::of(&n.elected),
+                    previous_term: TermStats::of(&n.closed),
                 })
             })
             .collect();
@@ -795,11 +792,11 @@ impl App {
             org_id: o.id,
             org_name: o.name.clone(),
             year,
-            finished,
+            finished: level.finished,
             open,
-            new_term: TermStats::of(&new_term),
-            previous_term: TermStats::of(&previous_term),
-            local_talent_secretaries,
+            new_term: TermStats::of(&level.elected),
+            previous_term: TermStats::of(&level.closed),
+            local_talent_secretaries: level.local_talent_secretaries,
             children,
         })
     }

@@ -534,6 +534,8 @@ impl App {
                 &date::format(term_end(finished, &rules)),
             )
             .await?;
+            super::election::keep_figures(tx.conn(), id, &village.path, &date::format(finished))
+                .await?;
             if let Some(on) = party_on {
                 // As the transaction reads it; none when the roster elects no secretary.
                 let o = org::get(tx.conn(), village.id)

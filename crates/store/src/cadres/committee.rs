@@ -4,12 +4,7 @@
 
 use sqlx::{AnyConnection, Row};
 
-use dangjian_domain::bands::Education;
-use dangjian_domain::cadres::stats::{VillageFigures, YOUNG_BELOW, education_from};
-use time::Date;
-
 use super::VILLAGE;
-use super::election::finished_in;
 use crate::Result;
 use crate::row::row;
 use crate::sql::{Sql, now_ms};
@@ -72,7 +67,7 @@ pub async fn seats(
 /// The two committees' posts as the structure counts them: the table (`x`), how its holder
 /// is reached, and the person with flags for the party side, the residents' side, the
 /// secretary and the director (一肩挑 is one person with both).
-const BODIES: [(&str, &str, &str); 2] = [
+pub(super) const BODIES: [(&str, &str, &str); 2] = [
     (
         "committee_post",
         "JOIN member m ON m.id = x.member_id",
@@ -85,17 +80,6 @@ const BODIES: [(&str, &str, &str); 2] = [
     ),
 ];
 
-/// Which posts an election year's statistics count (those held now are kept as counters:
-/// `rollup::committee_counts`).
-#[derive(Debug, Clone, Copy)]
-pub enum Term {
-    /// Set by the elections finished in this year.
-    ElectedIn(i64),
-    /// Held on the eve of each body's vote in the elections finished in this year: the term
-    /// those elections closed.
-    BeforeElectionsOf(i64),
-}
-
 /// The posts held now in the villages below `root_path`, with their holders' facts.
 pub async fn current_seats(conn: &mut AnyConnection, root_path: &str) -> Result<Vec<SeatRow>> {
     let mut sql = Sql::new(&format!(
@@ -106,98 +90,6 @@ pub async fn current_seats(conn: &mut AnyConnection, root_path: &str) -> Result<
         .await?
         .iter()
         .map(SeatRow::read)
-        .collect()
-}
-
-/// Each village's figures below `root_path` in a term, ages taken on `on`: one row per village
-/// with anybody in post, each person counted once per village (a post read twice, open across
-/// two of a year's votes, changes nothing). Counted here so that a district reads 425 rows,
-/// not every post.
-pub async fn term_figures(
-    conn: &mut AnyConnection,
-    root_path: &str,
-    term: Term,
-    on: Date,
-) -> Result<Vec<VillageFigures>> {
-    let mut sql = Sql::new(
-        "SELECT p.org_id, CAST(MAX(p.one) AS BIGINT) AS one_shoulder, \
-         CAST(SUM(CASE WHEN p.bodies = 2 THEN 1 ELSE 0 END) AS BIGINT) AS cross_posted, \
-         CAST(COUNT(*) AS BIGINT) AS people, \
-         CAST(SUM(CASE WHEN p.gender = 'female' THEN 1 ELSE 0 END) AS BIGINT) AS women, ",
-    );
-    for (band, name) in [
-        (Education::Senior, "high_school_plus"),
-        (Education::College, "college_plus"),
-        (Education::Bachelor, "bachelor_plus"),
-    ] {
-        sql.push("CAST(SUM(CASE WHEN p.education");
-        sql.texts_in(&education_from(band));
-        sql.push(&format!(" THEN 1 ELSE 0 END) AS BIGINT) AS {name}, "));
-    }
-    sql.push(&format!(
-        "CAST(SUM(CASE WHEN p.age < {YOUNG_BELOW} THEN 1 ELSE 0 END) AS BIGINT) AS under_35, \
-         CAST(SUM(p.age) AS BIGINT) AS age_sum FROM (\
-         SELECT u.org_id, MAX(u.party) + MAX(u.res) AS bodies, MAX(u.sec) * MAX(u.dir) AS one, \
-         pe.gender, pe.education, "
-    ));
-    // Full years on `on`: the year's difference, one less before the birthday.
-    sql.int(i64::from(on.year()))
-        .push(" - CAST(SUBSTR(pe.birth_date, 1, 4) AS INTEGER) - CASE WHEN SUBSTR(pe.birth_date, 6, 5) > ")
-        .text(format!("{:02}-{:02}", on.month() as u8, on.day()))
-        .push(" THEN 1 ELSE 0 END AS age FROM (");
-    for (i, (table, holder, flags)) in BODIES.into_iter().enumerate() {
-        if i > 0 {
-            sql.push(" UNION ALL ");
-        }
-        let voted = if i == 0 {
-            "e.party_voted_on"
-        } else {
-            "e.residents_voted_on"
-        };
-        let from = match term {
-            Term::ElectedIn(_) => format!(
-                "election e JOIN org o ON o.id = e.org_id JOIN {table} x ON x.election_id = e.id"
-            ),
-            Term::BeforeElectionsOf(_) => format!(
-                "election e JOIN org o ON o.id = e.org_id JOIN {table} x ON x.org_id = e.org_id"
-            ),
-        };
-        sql.push(&format!(
-            "SELECT x.org_id, {flags} FROM {from} {holder} WHERE {VILLAGE}"
-        ));
-        sql.within("o.path", root_path);
-        match term {
-            Term::ElectedIn(y) => finished_in(&mut sql, y),
-            Term::BeforeElectionsOf(y) => {
-                sql.push(&format!(
-                    " AND (x.election_id IS NULL OR x.election_id <> e.id) AND x.started_on < {voted} \
-                     AND (x.ended_on IS NULL OR x.ended_on >= {voted})"
-                ));
-                finished_in(&mut sql, y);
-            }
-        }
-    }
-    sql.push(
-        ") u JOIN person pe ON pe.id = u.person_id \
-         GROUP BY u.org_id, u.person_id, pe.gender, pe.education, pe.birth_date) p GROUP BY p.org_id",
-    );
-    sql.fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(VillageFigures {
-                village: r.try_get("org_id")?,
-                one_shoulder: r.try_get::<i64, _>("one_shoulder")? == 1,
-                cross_posted: r.try_get("cross_posted")?,
-                people: r.try_get("people")?,
-                women: r.try_get("women")?,
-                high_school_plus: r.try_get("high_school_plus")?,
-                college_plus: r.try_get("college_plus")?,
-                bachelor_plus: r.try_get("bachelor_plus")?,
-                under_35: r.try_get("under_35")?,
-                age_sum: r.try_get("age_sum")?,
-            })
-        })
         .collect()
 }
 

@@ -2,8 +2,15 @@
 
 use sqlx::{AnyConnection, Row};
 
+use std::collections::HashMap;
+
+use dangjian_domain::bands::Education;
+use dangjian_domain::cadres::stats::{VillageFigures, YOUNG_BELOW, education_from};
+
 use super::VILLAGE;
+use super::committee::BODIES;
 use crate::Result;
+use crate::bulk::{Insert, Ty, Val};
 use crate::row::row;
 use crate::sql::{Sql, now_ms};
 
@@ -301,72 +308,14 @@ pub async fn terms_ending(conn: &mut AnyConnection, by: &str) -> Result<Vec<Term
         .collect()
 }
 
-/// ` AND` elections (`e`) finished in `year`.
-pub(super) fn finished_in(sql: &mut Sql, year: i64) {
-    sql.push(" AND e.finished_on >= ")
-        .text(format!("{year:04}-01-01"))
-        .push(" AND e.finished_on < ")
-        .text(format!("{:04}-01-01", year + 1));
-}
-
-/// The year of the latest finished election below `root_path`.
-pub async fn latest_year(conn: &mut AnyConnection, root_path: &str) -> Result<Option<i64>> {
-    let mut sql = Sql::new(&format!(
-        "SELECT MAX(e.finished_on) AS d FROM election e JOIN org o ON o.id = e.org_id WHERE {VILLAGE}"
-    ));
-    sql.within("o.path", root_path);
-    let d: Option<String> = sql.fetch_one(conn).await?.try_get("d")?;
-    Ok(d.and_then(|d| d.get(..4).and_then(|y| y.parse().ok())))
-}
-
-/// Elections below `root_path` finished in `year`, and those under way.
-pub async fn counts(conn: &mut AnyConnection, root_path: &str, year: i64) -> Result<(i64, i64)> {
-    let mut sql = Sql::new(&format!(
-        "SELECT COUNT(*) AS n FROM election e JOIN org o ON o.id = e.org_id WHERE {VILLAGE}"
-    ));
-    sql.within("o.path", root_path);
-    finished_in(&mut sql, year);
-    let finished: i64 = sql.fetch_one(conn).await?.try_get("n")?;
+/// Elections under way below `root_path`.
+pub async fn open_count(conn: &mut AnyConnection, root_path: &str) -> Result<i64> {
     let mut sql = Sql::new(&format!(
         "SELECT COUNT(*) AS n FROM election e JOIN org o ON o.id = e.org_id WHERE {VILLAGE}"
     ));
     sql.within("o.path", root_path);
     sql.push(" AND e.finished_on IS NULL");
-    let open: i64 = sql.fetch_one(conn).await?.try_get("n")?;
-    Ok((finished, open))
-}
-
-/// Village secretaries set by the year's elections below `root_path` who came from the
-/// reserve pool as local talents (本土人才).
-pub async fn local_talent_secretaries(
-    conn: &mut AnyConnection,
-    root_path: &str,
-    year: i64,
-) -> Result<i64> {
-    let mut sql = Sql::new(&format!(
-        "SELECT COUNT(*) AS n FROM committee_post c JOIN election e ON e.id = c.election_id \
-         JOIN org o ON o.id = c.org_id JOIN member m ON m.id = c.member_id \
-         WHERE {VILLAGE} AND c.post = 'secretary' \
-         AND EXISTS (SELECT 1 FROM reserve_cadre r WHERE r.person_id = m.person_id AND r.org_id = c.org_id \
-           AND r.source = 'local_talent' AND r.outcome = 'elected')"
-    ));
-    sql.within("o.path", root_path);
-    finished_in(&mut sql, year);
     Ok(sql.fetch_one(conn).await?.try_get("n")?)
-}
-
-/// The villages below `root_path` with their paths.
-pub async fn village_paths(
-    conn: &mut AnyConnection,
-    root_path: &str,
-) -> Result<Vec<(i64, String)>> {
-    let mut sql = Sql::new(&format!("SELECT o.id, o.path FROM org o WHERE {VILLAGE}"));
-    sql.within("o.path", root_path);
-    sql.fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("path")?)))
-        .collect()
 }
 
 /// An election written by a load (the demo), with its id.
@@ -490,4 +439,255 @@ pub async fn last_finished(conn: &mut AnyConnection, org_id: i64) -> Result<Opti
     );
     sql.int(org_id);
     Ok(sql.fetch_one(conn).await?.try_get("d")?)
+}
+
+/// Whose figures to keep: one election just finished, or every finished election without
+/// them (a load's, or those finished before figures were kept).
+#[derive(Debug, Clone, Copy)]
+pub enum Kept {
+    One(i64),
+    Missing,
+}
+
+/// The figures of one term of one finished election, as kept.
+#[derive(Debug, Clone)]
+pub struct TermFigures {
+    pub election_id: i64,
+    /// `elected` or `closed`.
+    pub term: String,
+    /// `village` is the election's organization.
+    pub figures: VillageFigures,
+    /// Local talents (本土人才) from the village's reserve pool elected secretary (elected
+    /// term only).
+    pub local_talent_secretaries: i64,
+}
+
+/// The elected term and the closed one.
+pub const ELECTED: &str = "elected";
+pub const CLOSED: &str = "closed";
+
+/// ` AND` the elections (`e`) whose figures to keep.
+fn kept(sql: &mut Sql, which: Kept) {
+    match which {
+        Kept::One(id) => sql.push(" AND e.id = ").int(id),
+        Kept::Missing => sql.push(
+            " AND e.finished_on IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM election_figures f WHERE f.election_id = e.id)",
+        ),
+    };
+}
+
+/// Counts the figures of finished elections and keeps them (`election_figures`): the
+/// committees each elected and those it closed (posts held on the eve of each committee's
+/// vote), each person once, ages on the day it finished. Called once per election, in the
+/// transaction that records its result, after its posts are written; what it returns is what
+/// it kept, for the counters.
+pub async fn keep_figures(conn: &mut AnyConnection, which: Kept) -> Result<Vec<TermFigures>> {
+    // Local talents elected secretary, by election.
+    let mut sql = Sql::new(
+        "SELECT c.election_id, COUNT(*) AS n FROM committee_post c JOIN election e ON e.id = c.election_id \
+         JOIN member m ON m.id = c.member_id WHERE c.post = 'secretary' \
+         AND EXISTS (SELECT 1 FROM reserve_cadre r WHERE r.person_id = m.person_id AND r.org_id = c.org_id \
+           AND r.source = 'local_talent' AND r.outcome = 'elected')",
+    );
+    kept(&mut sql, which);
+    sql.push(" GROUP BY c.election_id");
+    let mut talents = HashMap::new();
+    for r in sql.fetch_all(conn).await? {
+        talents.insert(
+            r.try_get::<i64, _>("election_id")?,
+            r.try_get::<i64, _>("n")?,
+        );
+    }
+    let mut sql = Sql::new(
+        "SELECT p.election_id, p.org_id, p.term, CAST(MAX(p.one) AS BIGINT) AS one_shoulder, \
+         CAST(SUM(CASE WHEN p.bodies = 2 THEN 1 ELSE 0 END) AS BIGINT) AS cross_posted, \
+         CAST(COUNT(*) AS BIGINT) AS people, \
+         CAST(SUM(CASE WHEN p.gender = 'female' THEN 1 ELSE 0 END) AS BIGINT) AS women, ",
+    );
+    for (band, name) in [
+        (Education::Senior, "high_school_plus"),
+        (Education::College, "college_plus"),
+        (Education::Bachelor, "bachelor_plus"),
+    ] {
+        sql.push("CAST(SUM(CASE WHEN p.education");
+        sql.texts_in(&education_from(band));
+        sql.push(&format!(" THEN 1 ELSE 0 END) AS BIGINT) AS {name}, "));
+    }
+    // Full years on the day the election finished: the year's difference, one less before
+    // the birthday.
+    sql.push(&format!(
+        "CAST(SUM(CASE WHEN p.age < {YOUNG_BELOW} THEN 1 ELSE 0 END) AS BIGINT) AS under_35, \
+         CAST(SUM(p.age) AS BIGINT) AS age_sum FROM (\
+         SELECT u.election_id, u.org_id, u.term, MAX(u.party) + MAX(u.res) AS bodies, \
+         MAX(u.sec) * MAX(u.dir) AS one, pe.gender, pe.education, \
+         CAST(SUBSTR(u.finished_on, 1, 4) AS INTEGER) - CAST(SUBSTR(pe.birth_date, 1, 4) AS INTEGER) \
+         - CASE WHEN SUBSTR(pe.birth_date, 6, 5) > SUBSTR(u.finished_on, 6, 5) THEN 1 ELSE 0 END AS age \
+         FROM ("
+    ));
+    let mut first = true;
+    for (i, (table, holder, flags)) in BODIES.into_iter().enumerate() {
+        let voted = if i == 0 {
+            "e.party_voted_on"
+        } else {
+            "e.residents_voted_on"
+        };
+        for term in [ELECTED, CLOSED] {
+            if !first {
+                sql.push(" UNION ALL ");
+            }
+            first = false;
+            let on = if term == ELECTED {
+                "x.election_id = e.id"
+            } else {
+                "x.org_id = e.org_id"
+            };
+            sql.push(&format!(
+                "SELECT e.id AS election_id, e.org_id, e.finished_on, '{term}' AS term, {flags} \
+                 FROM election e JOIN {table} x ON {on} {holder} WHERE e.finished_on IS NOT NULL"
+            ));
+            if term == CLOSED {
+                sql.push(&format!(
+                    " AND (x.election_id IS NULL OR x.election_id <> e.id) AND x.started_on < {voted} \
+                     AND (x.ended_on IS NULL OR x.ended_on >= {voted})"
+                ));
+            }
+            kept(&mut sql, which);
+        }
+    }
+    sql.push(
+        ") u JOIN person pe ON pe.id = u.person_id \
+         GROUP BY u.election_id, u.org_id, u.term, u.finished_on, u.person_id, pe.gender, \
+         pe.education, pe.birth_date) p GROUP BY p.election_id, p.org_id, p.term",
+    );
+    let figures = sql
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let election_id: i64 = r.try_get("election_id")?;
+            let term: String = r.try_get("term")?;
+            let local_talent_secretaries = match term.as_str() {
+                ELECTED => talents.get(&election_id).copied().unwrap_or(0),
+                _ => 0,
+            };
+            Ok(TermFigures {
+                election_id,
+                term,
+                figures: VillageFigures {
+                    village: r.try_get("org_id")?,
+                    one_shoulder: r.try_get::<i64, _>("one_shoulder")? == 1,
+                    cross_posted: r.try_get("cross_posted")?,
+                    people: r.try_get("people")?,
+                    women: r.try_get("women")?,
+                    high_school_plus: r.try_get("high_school_plus")?,
+                    college_plus: r.try_get("college_plus")?,
+                    bachelor_plus: r.try_get("bachelor_plus")?,
+                    under_35: r.try_get("under_35")?,
+                    age_sum: r.try_get("age_sum")?,
+                },
+                local_talent_secretaries,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    FIGURES
+        .rows(
+            conn,
+            figures.iter().map(|t| -> [Val<'_>; 12] {
+                let f = &t.figures;
+                [
+                    t.election_id.into(),
+                    t.term.as_str().into(),
+                    f.one_shoulder.into(),
+                    f.cross_posted.into(),
+                    f.people.into(),
+                    f.women.into(),
+                    f.high_school_plus.into(),
+                    f.college_plus.into(),
+                    f.bachelor_plus.into(),
+                    f.under_35.into(),
+                    f.age_sum.into(),
+                    t.local_talent_secretaries.into(),
+                ]
+            }),
+        )
+        .await?;
+    Ok(figures)
+}
+
+const FIGURES: Insert = Insert {
+    table: "election_figures",
+    columns: &[
+        ("election_id", Ty::Int),
+        ("term", Ty::Text),
+        ("one_shoulder", Ty::Int),
+        ("cross_posted", Ty::Int),
+        ("people", Ty::Int),
+        ("women", Ty::Int),
+        ("high_school_plus", Ty::Int),
+        ("college_plus", Ty::Int),
+        ("bachelor_plus", Ty::Int),
+        ("under_35", Ty::Int),
+        ("age_sum", Ty::Int),
+        ("local_talent_secretaries", Ty::Int),
+    ],
+    suffix: "",
+};
+
+/// Every kept figure with its village's path and the year its election finished: what the
+/// counters are rebuilt from.
+pub async fn all_figures(conn: &mut AnyConnection) -> Result<Vec<(String, i64, TermFigures)>> {
+    let rs = sqlx::query(
+        "SELECT o.path, e.finished_on, e.org_id, f.* FROM election_figures f \
+         JOIN election e ON e.id = f.election_id JOIN org o ON o.id = e.org_id",
+    )
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            let finished: String = r.try_get("finished_on")?;
+            Ok((
+                r.try_get("path")?,
+                year_of(&finished),
+                TermFigures {
+                    election_id: r.try_get("election_id")?,
+                    term: r.try_get("term")?,
+                    figures: VillageFigures {
+                        village: r.try_get("org_id")?,
+                        one_shoulder: r.try_get::<i64, _>("one_shoulder")? == 1,
+                        cross_posted: r.try_get("cross_posted")?,
+                        people: r.try_get("people")?,
+                        women: r.try_get("women")?,
+                        high_school_plus: r.try_get("high_school_plus")?,
+                        college_plus: r.try_get("college_plus")?,
+                        bachelor_plus: r.try_get("bachelor_plus")?,
+                        under_35: r.try_get("under_35")?,
+                        age_sum: r.try_get("age_sum")?,
+                    },
+                    local_talent_secretaries: r.try_get("local_talent_secretaries")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The finished elections by their village's path and the year finished: (path, year, n).
+pub async fn finished_by_path(conn: &mut AnyConnection) -> Result<Vec<(String, i64, i64)>> {
+    let rs = sqlx::query(
+        "SELECT o.path, SUBSTR(e.finished_on, 1, 4) AS y, COUNT(*) AS n FROM election e \
+         JOIN org o ON o.id = e.org_id WHERE e.finished_on IS NOT NULL GROUP BY o.path, SUBSTR(e.finished_on, 1, 4)",
+    )
+    .fetch_all(conn)
+    .await?;
+    rs.iter()
+        .map(|r| {
+            let y: String = r.try_get("y")?;
+            Ok((r.try_get("path")?, year_of(&y), r.try_get("n")?))
+        })
+        .collect()
+}
+
+/// The year of a `YYYY-MM-DD` day (0 when it is not one).
+pub fn year_of(day: &str) -> i64 {
+    day.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
 }

@@ -694,7 +694,8 @@ pub struct FigureRow {
 pub struct ChildRow {
     org_id: i64,
     name: String,
-    villages: i64,
+    finished: i64,
+    local_talent: i64,
     one_new: String,
     one_previous: String,
     women: String,
@@ -748,7 +749,8 @@ pub async fn stats(
         .map(|c| ChildRow {
             org_id: c.org_id,
             name: c.name.clone(),
-            villages: c.new_term.villages,
+            finished: c.finished,
+            local_talent: c.local_talent_secretaries,
             one_new: percent_text(c.new_term.one_shoulder_percent, c.new_term.villages),
             one_previous: percent_text(
                 c.previous_term.one_shoulder_percent,
@@ -803,7 +805,11 @@ fn stats_book(s: &ElectionStats) -> Result<Response, ServiceError> {
         headers: headers(&["项目", "本届", "上届"]),
         rows,
     };
-    let mut child_headers = vec!["下级组织".to_string()];
+    let mut child_headers = vec![
+        "下级组织".to_string(),
+        "完成换届".to_string(),
+        "本土人才当选书记".to_string(),
+    ];
     for (label, _) in &labels {
         child_headers.push(format!("本届{label}"));
     }
@@ -818,10 +824,15 @@ fn stats_book(s: &ElectionStats) -> Result<Response, ServiceError> {
             .children
             .iter()
             .map(|c| {
-                std::iter::once(Cell::Text(c.name.clone()))
-                    .chain(figure_cells(&c.new_term))
-                    .chain(figure_cells(&c.previous_term))
-                    .collect()
+                [
+                    Cell::Text(c.name.clone()),
+                    Cell::Int(c.finished),
+                    Cell::Int(c.local_talent_secretaries),
+                ]
+                .into_iter()
+                .chain(figure_cells(&c.new_term))
+                .chain(figure_cells(&c.previous_term))
+                .collect()
             })
             .collect(),
     };
