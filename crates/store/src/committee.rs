@@ -102,34 +102,48 @@ pub(crate) async fn recount_post_org(conn: &mut AnyConnection, table: &str, id: 
 }
 
 /// Ends the posts a member holds in organizations that no longer contain them (they moved
-/// to `new_path`, or left: the empty path); returns how many. A member moving between the
-/// branches of one village keeps their post on the village's committee.
+/// to `new_path`, or left: the empty path) and recounts those committees; returns the
+/// organizations and posts ended. A member moving between the branches of one village keeps
+/// their post on the village's committee.
 pub async fn end_for_member(
     conn: &mut AnyConnection,
     member_id: i64,
     new_path: &str,
     ended_on: &str,
-) -> Result<u64> {
+) -> Result<Vec<(i64, String)>> {
     let mut held = Sql::new(
-        "SELECT DISTINCT org_id FROM committee_post WHERE ended_on IS NULL AND member_id = ",
+        "SELECT c.id, c.org_id, c.post FROM committee_post c JOIN org o ON o.id = c.org_id \
+         WHERE c.ended_on IS NULL AND c.member_id = ",
     );
     held.int(member_id);
-    let held = held.fetch_ints(conn).await?;
-    let r = sqlx::query(
-        "UPDATE committee_post SET ended_on = $1 WHERE member_id = $2 AND ended_on IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM org o WHERE o.id = committee_post.org_id \
-           AND $3 <> '' AND $4 LIKE o.path || '%')",
-    )
-    .bind(ended_on)
-    .bind(member_id)
-    .bind(new_path)
-    .bind(new_path)
-    .execute(&mut *conn)
-    .await?;
-    for org in held {
+    if !new_path.is_empty() {
+        held.push(" AND ")
+            .text(new_path)
+            .push(" NOT LIKE o.path || '%'");
+    }
+    let mut ids = Vec::new();
+    let mut ended = Vec::new();
+    for r in held.fetch_all(conn).await? {
+        ids.push(r.try_get::<i64, _>("id")?);
+        ended.push((
+            r.try_get::<i64, _>("org_id")?,
+            r.try_get::<String, _>("post")?,
+        ));
+    }
+    if ids.is_empty() {
+        return Ok(ended);
+    }
+    let mut sql = Sql::new("UPDATE committee_post SET ended_on = ");
+    sql.text(ended_on).push(" WHERE id");
+    sql.ints_in(&ids);
+    sql.execute(conn).await?;
+    let mut orgs: Vec<i64> = ended.iter().map(|(o, _)| *o).collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    for org in orgs {
         crate::rollup::recount_committees(conn, org).await?;
     }
-    Ok(r.rows_affected())
+    Ok(ended)
 }
 
 /// Committees for the demo: `(org_id, member_id, post, started_on)`.

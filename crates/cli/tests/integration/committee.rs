@@ -294,6 +294,31 @@ on_both!(
                 .iter()
                 .any(|p| p["member_id"] == json!(holder))
         );
+
+        // The secretary moving away leaves the organization with no secretary named.
+        let head = ids(&after)[0];
+        let (_, org) = secretary.get_json(&format!("/api/v1/orgs/{branch}")).await;
+        assert_eq!(after["posts"][0]["post"], "secretary", "{after}");
+        let (_, m) = secretary.get_json(&format!("/api/v1/members/{head}")).await;
+        assert!(m["name"].is_string(), "{m}");
+        assert_eq!(org["secretary"], m["name"], "{org}");
+        let town_staff = t.api("town-500102013").await;
+        let (s, v) = town_staff
+            .post(
+                &format!("/api/v1/members/{head}/transfers"),
+                &json!({"kind": "internal", "to_org_id": target, "reason": "工作调动"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let id = v["id"].as_i64().expect("id");
+        for (who, step) in [(&town_staff, "approve"), (&receiver, "receive")] {
+            let (s, v) = who
+                .post(&format!("/api/v1/transfers/{id}/{step}"), &json!({}))
+                .await;
+            assert_eq!(s, StatusCode::OK, "{step}: {v}");
+        }
+        let (_, org) = town_staff.get_json(&format!("/api/v1/orgs/{branch}")).await;
+        assert_eq!(org["secretary"], Value::Null, "{org}");
         // The committees' structure kept as counters agrees with a recount.
         t.assert_counters_agree().await;
     }

@@ -355,6 +355,23 @@ on_both!(a_first_secretarys_month, async |t: &TestApp| {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(cadre(&v, "柏林")["grade"], "competent");
+    // A second absence found afterwards brings the grade given down to what two allow.
+    let (s, v) = town
+        .post(
+            &format!("/api/v1/resident-teams/{team_id}/inspections"),
+            &json!({"inspected_on": days_ago(6), "absent": [bailin]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, shown) = town
+        .get_json(&format!("/api/v1/resident-teams/{team_id}?year={year}"))
+        .await;
+    let c = cadre(&shown, "柏林");
+    assert_eq!(
+        (&c["unexcused_absences"], &c["grade"]),
+        (&json!(2), &json!("basic")),
+        "{c}"
+    );
 
     // Another town reads none of it; a plain member reads no team.
     let other = t

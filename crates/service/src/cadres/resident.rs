@@ -1095,6 +1095,7 @@ impl App {
         team_id: i64,
         input: &InspectionInput,
     ) -> ServiceResult<ResidentTeam> {
+        let rules = self.cadre_rules().await?.residents;
         let mut tx = self.begin_audited().await?;
         let t = self.team_row(tx.conn(), actor, team_id).await?;
         policy::check_dispatch(actor, &t.org_path)?;
@@ -1134,10 +1135,32 @@ impl App {
         }
         let id =
             store::insert_inspection(tx.conn(), t.id, &on, note, &absent, actor.user_id).await?;
+        // A grade already given for the year that the absences found no longer allow comes
+        // down to the best they allow.
+        let year = date::parse(&on).map_or(0, |d| i64::from(d.year()));
+        let mut lowered = String::new();
+        for g in store::grades(tx.conn(), &absent).await? {
+            let Some(given) = ResidentGrade::parse(&g.grade) else {
+                continue;
+            };
+            let best = rules.best_grade(unexcused(tx.conn(), g.cadre_id, year).await?);
+            if g.year == year && given < best {
+                store::set_grade(tx.conn(), g.cadre_id, year, best.as_str(), actor.user_id).await?;
+                let name = cadres
+                    .iter()
+                    .find(|c| c.id == g.cadre_id)
+                    .map_or("", |c| c.name.as_str());
+                lowered.push_str(&format!(
+                    "；{name} {year} 年度等次由{}调为{}",
+                    given.label(),
+                    best.label()
+                ));
+            }
+        }
         tx.commit(
             actor,
             Entry::ok("resident.inspect", "resident_inspection", id).detail(format!(
-                "{} {on} 缺勤 {} 人",
+                "{} {on} 缺勤 {} 人{lowered}",
                 t.org_name,
                 absent.len()
             )),
@@ -1177,18 +1200,7 @@ impl App {
                 "考核年度应在驻村当年至今年之间",
             ));
         }
-        let absences = store::absence_days(tx.conn(), c.id, input.year).await?;
-        let leaves = store::leaves(tx.conn(), &[c.id]).await?;
-        let unexcused = absences
-            .iter()
-            .filter(|d| {
-                !leaves.iter().any(|l| {
-                    l.status == "approved"
-                        && l.from_on.as_str() <= d.as_str()
-                        && d.as_str() <= l.to_on.as_str()
-                })
-            })
-            .count() as i64;
+        let unexcused = unexcused(tx.conn(), c.id, input.year).await?;
         rules
             .check_grade(grade, unexcused)
             .map_err(|e| ServiceError::Invalid(vec![e]))?;
@@ -1205,6 +1217,22 @@ impl App {
         .await?;
         self.resident_team(actor, t.id, Some(input.year)).await
     }
+}
+
+/// A cadre's absences found by inspection in `year` on days without approved leave.
+async fn unexcused(conn: &mut Conn, cadre_id: i64, year: i64) -> ServiceResult<i64> {
+    let absences = store::absence_days(conn, cadre_id, year).await?;
+    let leaves = store::leaves(conn, &[cadre_id]).await?;
+    Ok(absences
+        .iter()
+        .filter(|d| {
+            !leaves.iter().any(|l| {
+                l.status == "approved"
+                    && l.from_on.as_str() <= d.as_str()
+                    && d.as_str() <= l.to_on.as_str()
+            })
+        })
+        .count() as i64)
 }
 
 /// The panel of the 云中心: teams and cadres in post below a level, and last month's days.
@@ -1226,16 +1254,20 @@ pub(super) async fn resident_summary(
     .await?;
     let last = date::format(dangjian_domain::date::add_months(today(), -1));
     let month = month_of(&last).to_string();
-    let (rows, leaves, ids) = store::month_figures(conn, root_path, &month).await?;
+    let (rows, leaves) = store::month_figures(conn, root_path, &month).await?;
     let cadres = store::in_post(conn, root_path).await?;
-    let met = ids
+    let mut leaves_of: HashMap<i64, Vec<LeaveRow>> = HashMap::new();
+    for l in leaves {
+        leaves_of.entry(l.cadre_id).or_default().push(l);
+    }
+    let met = rows
         .iter()
-        .filter(|id| {
-            let row = rows.iter().find(|r| r.cadre_id == **id);
-            month_figure(rules, &month, row, &leaves, **id).met
+        .filter(|r| {
+            let leaves = leaves_of.get(&r.cadre_id).map_or(&[][..], Vec::as_slice);
+            month_figure(rules, &month, Some(r), leaves, r.cadre_id).met
         })
         .count() as i64;
-    let counted = ids.len() as i64;
+    let counted = rows.len() as i64;
     Ok(ResidentSummary {
         teams,
         cadres,

@@ -450,7 +450,7 @@ impl App {
             .await
             .map_err(duplicate_id)?;
         if o.id != old.org_id {
-            crate::orgs::committee::leave_committees(tx.conn(), id, &w.org_path).await?;
+            crate::orgs::committee::leave_committees(tx.conn(), actor, id, &w.org_path).await?;
         }
         rollup::apply_change(
             tx.conn(),

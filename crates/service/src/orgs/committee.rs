@@ -108,13 +108,23 @@ pub(crate) async fn committee_ids(conn: &mut Conn, org_id: i64) -> ServiceResult
 }
 
 /// A member who leaves the branch (transferred, departed: `new_path` empty) leaves the
-/// committees of the organizations that no longer contain them that day.
+/// committees of the organizations that no longer contain them that day; an organization
+/// that named them its secretary names none.
 pub(crate) async fn leave_committees(
     conn: &mut Conn,
+    actor: &Actor,
     member_id: i64,
     new_path: &str,
 ) -> ServiceResult<()> {
-    committee::end_for_member(conn, member_id, new_path, &date::format(today())).await?;
+    let on = date::format(today());
+    for (org_id, post) in committee::end_for_member(conn, member_id, new_path, &on).await? {
+        if post != Post::Secretary.as_str() {
+            continue;
+        }
+        if let Some(o) = org::get(conn, org_id).await? {
+            set_secretary(conn, actor, &o.into(), None, &on).await?;
+        }
+    }
     Ok(())
 }
 

@@ -328,7 +328,7 @@ impl App {
             step.valid_until = Some(&valid_until);
         }
         if action == TransferAction::Receive {
-            self.complete_transfer(tx.conn(), &t, kind).await?;
+            self.complete_transfer(tx.conn(), actor, &t, kind).await?;
         }
         if !transfer::step(
             tx.conn(),
@@ -361,6 +361,7 @@ impl App {
     async fn complete_transfer(
         &self,
         conn: &mut dangjian_store::Conn,
+        actor: &Actor,
         t: &Transfer,
         kind: TransferKind,
     ) -> ServiceResult<()> {
@@ -387,7 +388,7 @@ impl App {
                     m.org_id,
                 )?;
                 member::move_to(conn, m.id, to.id, &to.path).await?;
-                crate::orgs::committee::leave_committees(conn, m.id, &to.path).await?;
+                crate::orgs::committee::leave_committees(conn, actor, m.id, &to.path).await?;
                 rollup::apply_change(conn, &m.org_path, &facts, &to.path, &facts).await?;
                 transfer::change_membership(
                     conn,
@@ -400,7 +401,7 @@ impl App {
             }
             TransferKind::Out => {
                 member::move_to(conn, m.id, m.org_id, DEPARTED_PATH).await?;
-                crate::orgs::committee::leave_committees(conn, m.id, DEPARTED_PATH).await?;
+                crate::orgs::committee::leave_committees(conn, actor, m.id, DEPARTED_PATH).await?;
                 rollup::apply(conn, &m.org_path, &facts, -1).await?;
                 transfer::change_membership(
                     conn,

@@ -307,8 +307,7 @@ pub async fn months(
          MAX(k.log) AS log FROM (\
          SELECT cadre_id, month, days AS recorded, 0 AS checked_in, log FROM resident_month WHERE cadre_id",
     );
-    sql.ints_in(cadre_ids)
-        .push(" AND month >= ")
+    sql.ints_in(cadre_ids).push(" AND month >= ")
         .text(from)
         .push(" AND month <= ")
         .text(to)
@@ -635,42 +634,65 @@ pub async fn set_grade(
     Ok(())
 }
 
-/// The cadres in post below `root_path` at some time in `month` (`YYYY-MM`): who, their
-/// months (recorded days or check-ins) and their approved leave overlapping the month (whose
-/// days inside it the caller counts).
+/// The cadres in post below `root_path` at some time in `month` (`YYYY-MM`), one row each
+/// with the days recorded and checked in that month (no log), and the approved leave
+/// overlapping the month of cadres below `root_path` (whose days inside it the caller
+/// counts). Two statements whatever the number of cadres: a city's ten thousand are
+/// selected inside them, never listed.
 pub async fn month_figures(
     conn: &mut AnyConnection,
     root_path: &str,
     month: &str,
-) -> Result<(Vec<MonthRow>, Vec<LeaveRow>, Vec<i64>)> {
-    let mut sql = Sql::new(&format!(
-        "SELECT c.id FROM resident_cadre c JOIN resident_team t ON t.id = c.team_id \
-         JOIN org o ON o.id = t.org_id WHERE {VILLAGE}"
-    ));
+) -> Result<(Vec<MonthRow>, Vec<LeaveRow>)> {
+    let (first, last) = (format!("{month}-01"), format!("{month}-31"));
+    let mut sql = Sql::new(
+        "SELECT c.id AS cadre_id, m.days AS recorded, \
+         (SELECT COUNT(*) FROM resident_day d WHERE d.cadre_id = c.id AND d.day >= ",
+    );
+    sql.text(first.clone())
+        .push(" AND d.day <= ")
+        .text(last.clone())
+        .push(
+            ") AS checked_in FROM resident_cadre c \
+             JOIN resident_team t ON t.id = c.team_id JOIN org o ON o.id = t.org_id \
+             LEFT JOIN resident_month m ON m.cadre_id = c.id AND m.month = ",
+        )
+        .text(month)
+        .push(&format!(" WHERE {VILLAGE}"));
     sql.within("o.path", root_path);
     sql.push(" AND c.started_on <= ")
-        .text(format!("{month}-31"))
+        .text(last.clone())
         .push(" AND (c.ended_on IS NULL OR c.ended_on >= ")
-        .text(format!("{month}-01"))
+        .text(first.clone())
         .push(")");
-    let ids = sql.fetch_ints(conn).await?;
-    let mut leaves = Vec::new();
-    let mut rows = Vec::new();
-    for chunk in ids.chunks(500) {
-        rows.extend(months(conn, chunk, month, month).await?);
-        let mut sql = Sql::new(&format!(
-            "SELECT {LEAVE_COLS} WHERE l.status = 'approved' AND l.cadre_id"
-        ));
-        sql.ints_in(chunk)
-            .push(" AND l.from_on <= ")
-            .text(format!("{month}-31"))
-            .push(" AND l.to_on >= ")
-            .text(format!("{month}-01"));
-        for r in sql.fetch_all(conn).await? {
-            leaves.push(LeaveRow::read(&r)?);
-        }
-    }
-    Ok((rows, leaves, ids))
+    let rows = sql
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(MonthRow {
+                cadre_id: r.try_get("cadre_id")?,
+                month: month.to_string(),
+                recorded: r.try_get("recorded")?,
+                checked_in: r.try_get("checked_in")?,
+                log: String::new(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut sql = Sql::new(&format!(
+        "SELECT {LEAVE_COLS} JOIN resident_cadre c ON c.id = l.cadre_id \
+         JOIN resident_team t ON t.id = c.team_id JOIN org o ON o.id = t.org_id \
+         WHERE l.status = 'approved' AND l.from_on <= "
+    ));
+    sql.text(last).push(" AND l.to_on >= ").text(first);
+    sql.within("o.path", root_path);
+    let leaves = sql
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(LeaveRow::read)
+        .collect::<Result<_>>()?;
+    Ok((rows, leaves))
 }
 
 /// A team written by a load (the demo), with its id.
