@@ -234,6 +234,10 @@ on_both!(a_first_secretarys_month, async |t: &TestApp| {
         (StatusCode::OK, Some("approved")),
         "{v}"
     );
+    // 云中心 counts last month's 18 days with 2 days of approved leave as the 20 required.
+    let (_, panel) = town.get_json("/api/v1/cadres/summary").await;
+    assert_eq!(panel["residents"]["month"], month.as_str(), "{panel}");
+    let met_before = panel["residents"]["met"].as_i64().expect("met");
     let (s, v) = town
         .post(
             &format!("/api/v1/resident-leaves/{}/decision", short["id"]),
@@ -245,6 +249,8 @@ on_both!(a_first_secretarys_month, async |t: &TestApp| {
         (StatusCode::OK, Some("approved")),
         "{v}"
     );
+    let (_, panel) = town.get_json("/api/v1/cadres/summary").await;
+    assert_eq!(panel["residents"]["met"], met_before + 1, "{panel}");
     let (s, v) = town
         .post(
             &format!("/api/v1/resident-leaves/{}/decision", short["id"]),

@@ -1254,20 +1254,23 @@ pub(super) async fn resident_summary(
     .await?;
     let last = date::format(dangjian_domain::date::add_months(today(), -1));
     let month = month_of(&last).to_string();
-    let (rows, leaves) = store::month_figures(conn, root_path, &month).await?;
+    let f = store::month_counts(conn, root_path, &month, rules.min_days).await?;
     let cadres = store::in_post(conn, root_path).await?;
-    let mut leaves_of: HashMap<i64, Vec<LeaveRow>> = HashMap::new();
-    for l in leaves {
-        leaves_of.entry(l.cadre_id).or_default().push(l);
+    // Those short of the minimum without leave may reach it with their leave days.
+    let mut on_leave: HashMap<i64, (MonthRow, Vec<LeaveRow>)> = HashMap::new();
+    for (row, leave) in f.on_leave {
+        on_leave
+            .entry(row.cadre_id)
+            .or_insert_with(|| (row, Vec::new()))
+            .1
+            .push(leave);
     }
-    let met = rows
-        .iter()
-        .filter(|r| {
-            let leaves = leaves_of.get(&r.cadre_id).map_or(&[][..], Vec::as_slice);
-            month_figure(rules, &month, Some(r), leaves, r.cadre_id).met
-        })
-        .count() as i64;
-    let counted = rows.len() as i64;
+    let met = f.met_without_leave
+        + on_leave
+            .iter()
+            .filter(|(id, (row, leaves))| month_figure(rules, &month, Some(row), leaves, **id).met)
+            .count() as i64;
+    let counted = f.counted;
     Ok(ResidentSummary {
         teams,
         cadres,

@@ -390,14 +390,17 @@ row! {
     }
 }
 
-const LEAVE_COLS: &str = "l.id, l.cadre_id, l.from_on, l.to_on, l.days, l.reason, l.status, l.level FROM resident_leave l";
+const LEAVE_FIELDS: &str =
+    "l.id, l.cadre_id, l.from_on, l.to_on, l.days, l.reason, l.status, l.level";
 
 /// The leave of these cadres, latest first.
 pub async fn leaves(conn: &mut AnyConnection, cadre_ids: &[i64]) -> Result<Vec<LeaveRow>> {
     if cadre_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(&format!("SELECT {LEAVE_COLS} WHERE l.cadre_id"));
+    let mut sql = Sql::new(&format!(
+        "SELECT {LEAVE_FIELDS} FROM resident_leave l WHERE l.cadre_id"
+    ));
     sql.ints_in(cadre_ids)
         .push(" ORDER BY l.from_on DESC, l.id DESC");
     sql.fetch_all(conn)
@@ -408,7 +411,9 @@ pub async fn leaves(conn: &mut AnyConnection, cadre_ids: &[i64]) -> Result<Vec<L
 }
 
 pub async fn leave(conn: &mut AnyConnection, id: i64) -> Result<Option<LeaveRow>> {
-    let mut sql = Sql::new(&format!("SELECT {LEAVE_COLS} WHERE l.id = "));
+    let mut sql = Sql::new(&format!(
+        "SELECT {LEAVE_FIELDS} FROM resident_leave l WHERE l.id = "
+    ));
     sql.int(id);
     sql.fetch_all(conn)
         .await?
@@ -634,65 +639,98 @@ pub async fn set_grade(
     Ok(())
 }
 
-/// The cadres in post below `root_path` at some time in `month` (`YYYY-MM`), one row each
-/// with the days recorded and checked in that month (no log), and the approved leave
-/// overlapping the month of cadres below `root_path` (whose days inside it the caller
-/// counts). Two statements whatever the number of cadres: a city's ten thousand are
-/// selected inside them, never listed.
-pub async fn month_figures(
+/// A month's days of the cadres in post below a level: how many were in post at some time
+/// in it, how many reached the minimum days without counting leave, and the others with
+/// approved leave in the month (one row per leave), whose leave days the caller counts.
+#[derive(Debug, Clone, Default)]
+pub struct MonthCounts {
+    pub counted: i64,
+    pub met_without_leave: i64,
+    pub on_leave: Vec<(MonthRow, LeaveRow)>,
+}
+
+/// The days of a cadre (`c`) in `month`: recorded (`m`), else the check-ins.
+fn month_days(sql: &mut Sql, first: &str, last: &str) {
+    sql.push(
+        "COALESCE(m.days, (SELECT COUNT(*) FROM resident_day d WHERE d.cadre_id = c.id AND d.day >= ",
+    )
+    .text(first)
+    .push(" AND d.day <= ")
+    .text(last)
+    .push("))");
+}
+
+/// `FROM` the cadres in post below `root_path` at some time in the month from `first` to
+/// `last`, with their month's record (`m`) and, with `on_leave`, their approved leave
+/// overlapping it (`l`).
+fn cadres_during(sql: &mut Sql, root_path: &str, month: &str, on_leave: bool) {
+    let (first, last) = (format!("{month}-01"), format!("{month}-31"));
+    sql.push(
+        " FROM resident_cadre c JOIN resident_team t ON t.id = c.team_id \
+         JOIN org o ON o.id = t.org_id LEFT JOIN resident_month m ON m.cadre_id = c.id AND m.month = ",
+    )
+    .text(month);
+    if on_leave {
+        sql.push(" JOIN resident_leave l ON l.cadre_id = c.id AND l.status = 'approved' AND l.from_on <= ")
+            .text(last.clone())
+            .push(" AND l.to_on >= ")
+            .text(first.clone());
+    }
+    sql.push(&format!(" WHERE {VILLAGE}"));
+    sql.within("o.path", root_path);
+    sql.push(" AND c.started_on <= ")
+        .text(last)
+        .push(" AND (c.ended_on IS NULL OR c.ended_on >= ")
+        .text(first)
+        .push(")");
+}
+
+/// The month's days of the cadres below `root_path` (see [`MonthCounts`]), `min_days` the
+/// minimum: two statements whatever the number of cadres, the rows only of those whose
+/// leave may count.
+pub async fn month_counts(
     conn: &mut AnyConnection,
     root_path: &str,
     month: &str,
-) -> Result<(Vec<MonthRow>, Vec<LeaveRow>)> {
+    min_days: i64,
+) -> Result<MonthCounts> {
     let (first, last) = (format!("{month}-01"), format!("{month}-31"));
-    let mut sql = Sql::new(
-        "SELECT c.id AS cadre_id, m.days AS recorded, \
-         (SELECT COUNT(*) FROM resident_day d WHERE d.cadre_id = c.id AND d.day >= ",
-    );
+    let mut sql = Sql::new("SELECT COUNT(*) AS counted, CAST(COALESCE(SUM(CASE WHEN ");
+    month_days(&mut sql, &first, &last);
+    sql.push(" >= ")
+        .int(min_days)
+        .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS met");
+    cadres_during(&mut sql, root_path, month, false);
+    let r = sql.fetch_one(conn).await?;
+    let mut counts = MonthCounts {
+        counted: r.try_get("counted")?,
+        met_without_leave: r.try_get("met")?,
+        on_leave: Vec::new(),
+    };
+    let mut sql = Sql::new(&format!(
+        "SELECT {LEAVE_FIELDS}, m.days AS recorded, (SELECT COUNT(*) FROM resident_day d \
+         WHERE d.cadre_id = c.id AND d.day >= "
+    ));
     sql.text(first.clone())
         .push(" AND d.day <= ")
         .text(last.clone())
-        .push(
-            ") AS checked_in FROM resident_cadre c \
-             JOIN resident_team t ON t.id = c.team_id JOIN org o ON o.id = t.org_id \
-             LEFT JOIN resident_month m ON m.cadre_id = c.id AND m.month = ",
-        )
-        .text(month)
-        .push(&format!(" WHERE {VILLAGE}"));
-    sql.within("o.path", root_path);
-    sql.push(" AND c.started_on <= ")
-        .text(last.clone())
-        .push(" AND (c.ended_on IS NULL OR c.ended_on >= ")
-        .text(first.clone())
-        .push(")");
-    let rows = sql
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(MonthRow {
-                cadre_id: r.try_get("cadre_id")?,
-                month: month.to_string(),
-                recorded: r.try_get("recorded")?,
-                checked_in: r.try_get("checked_in")?,
-                log: String::new(),
-            })
-        })
-        .collect::<Result<_>>()?;
-    let mut sql = Sql::new(&format!(
-        "SELECT {LEAVE_COLS} JOIN resident_cadre c ON c.id = l.cadre_id \
-         JOIN resident_team t ON t.id = c.team_id JOIN org o ON o.id = t.org_id \
-         WHERE l.status = 'approved' AND l.from_on <= "
-    ));
-    sql.text(last).push(" AND l.to_on >= ").text(first);
-    sql.within("o.path", root_path);
-    let leaves = sql
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(LeaveRow::read)
-        .collect::<Result<_>>()?;
-    Ok((rows, leaves))
+        .push(") AS checked_in");
+    cadres_during(&mut sql, root_path, month, true);
+    sql.push(" AND ");
+    month_days(&mut sql, &first, &last);
+    sql.push(" < ").int(min_days);
+    for r in sql.fetch_all(conn).await? {
+        let leave = LeaveRow::read(&r)?;
+        let row = MonthRow {
+            cadre_id: leave.cadre_id,
+            month: month.to_string(),
+            recorded: r.try_get("recorded")?,
+            checked_in: r.try_get("checked_in")?,
+            log: String::new(),
+        };
+        counts.on_leave.push((row, leave));
+    }
+    Ok(counts)
 }
 
 /// A team written by a load (the demo), with its id.
