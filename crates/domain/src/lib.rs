@@ -9,6 +9,7 @@ pub mod cadres;
 pub mod committee;
 pub mod date;
 pub mod dues;
+pub mod enterprises;
 pub mod error;
 pub mod evaluation;
 pub mod id_number;
@@ -30,5 +31,6 @@ pub mod role;
 pub mod security;
 pub mod text;
 pub mod transfer;
+pub mod volunteers;
 
 pub use error::FieldError;

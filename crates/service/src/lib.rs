@@ -12,6 +12,7 @@ pub mod cadres;
 mod crypto;
 pub mod database;
 pub mod dues;
+pub mod enterprises;
 mod error;
 mod export;
 pub mod health;

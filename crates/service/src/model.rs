@@ -2,6 +2,11 @@
 //! own, so that a table can change without the API changing; each is declared once with the
 //! store row it is read from, and the conversion is generated from the same field list.
 
+use dangjian_store::Conn;
+
+use crate::orgs::places;
+use crate::{Actor, ServiceError, ServiceResult};
+
 /// Declares a read model and its conversion from a store row: every field listed is taken
 /// from the row's field of the same name (converted with `Into`, so a nested row becomes its
 /// read model); fields of the row that are not listed stay inside the service.
@@ -40,4 +45,85 @@ pub(crate) fn all<R, M: From<R>>(rows: Vec<R>) -> Vec<M> {
 /// number: a page past the last answers empty, and no page number overflows the offset.
 pub(crate) fn page_number(asked: Option<i64>) -> i64 {
     asked.unwrap_or(1).clamp(1, 100_000)
+}
+
+/// Rows a list reads: a page of `per_page`, or every row (an export) up to one past the cap,
+/// so that the cap's refusal can say how many there were.
+pub(crate) fn window(page: Option<i64>, per_page: i64) -> (i64, i64) {
+    match page {
+        Some(p) => (per_page, (p - 1) * per_page),
+        None => (crate::export::MAX_EXPORT + 1, 0),
+    }
+}
+
+/// A row kept by an organization, which lists show named with its parents.
+pub(crate) trait Placed {
+    fn org_path(&self) -> &str;
+    fn name_org(&mut self, name: String);
+}
+
+macro_rules! placed {
+    ($($row:ty),+) => {$(
+        impl Placed for $row {
+            fn org_path(&self) -> &str {
+                &self.org_path
+            }
+            fn name_org(&mut self, name: String) {
+                self.org_name = name;
+            }
+        }
+    )+};
+}
+
+placed!(
+    dangjian_store::enterprises::register::EnterpriseRow,
+    dangjian_store::cadres::election::ElectionRow,
+    dangjian_store::cadres::reserve::ReserveRow,
+    dangjian_store::cadres::resident::TeamRow,
+    dangjian_store::cadres::talent::TalentRow,
+    dangjian_store::cadres::talent::PromotionRow,
+    dangjian_store::cadres::talent::StudioRow
+);
+
+/// Rows as their read models, each organization named with its town (or parents) below the
+/// reader's scope, in one read of the places.
+pub(crate) async fn placed<R: Placed, M: From<R>>(
+    conn: &mut Conn,
+    actor: &Actor,
+    mut rows: Vec<R>,
+) -> ServiceResult<Vec<M>> {
+    let paths: Vec<String> = rows.iter().map(|r| r.org_path().to_string()).collect();
+    let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let mut names = places(conn, actor.read_root()?, &refs).await?;
+    for r in &mut rows {
+        if let Some(n) = names.remove(r.org_path()).filter(|n| !n.is_empty()) {
+            r.name_org(n);
+        }
+    }
+    Ok(rows.into_iter().map(M::from).collect())
+}
+
+/// A required text field, trimmed, of at most `most` characters.
+pub(crate) fn required_text(
+    field: &'static str,
+    label: &str,
+    value: &str,
+    most: usize,
+) -> ServiceResult<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ServiceError::field(
+            field,
+            "required",
+            format!("请填写{label}"),
+        ));
+    }
+    if v.chars().count() > most {
+        return Err(ServiceError::field(
+            field,
+            "too_long",
+            format!("{label}不能超过 {most} 字"),
+        ));
+    }
+    Ok(v.to_string())
 }

@@ -12,6 +12,7 @@ pub mod committee;
 mod db;
 pub mod dues;
 pub mod encrypted;
+pub mod enterprises;
 mod error;
 pub mod import;
 pub mod life;

@@ -240,6 +240,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0038_election_figures.sql"),
         postgres: include_str!("../migrations/postgres/0038_election_figures.sql"),
     },
+    Migration {
+        version: 39,
+        name: "enterprise",
+        sqlite: include_str!("../migrations/sqlite/0039_enterprise.sql"),
+        postgres: include_str!("../migrations/postgres/0039_enterprise.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -24,6 +24,8 @@ pub const SECURITY_POLICY: &str = "security_policy";
 pub const WEAK_RULES: &str = "weak_rules";
 /// The rules of cadre work (terms, age caps, reserve target, vetting reasons) as JSON.
 pub const CADRE_RULES: &str = "cadre_rules";
+/// The district's rules of non-public party work (JSON).
+pub const ENTERPRISE_RULES: &str = "enterprise_rules";
 
 pub async fn get(conn: &mut AnyConnection, key: &str) -> Result<Option<String>> {
     let r = sqlx::query("SELECT value FROM setting WHERE key = $1")

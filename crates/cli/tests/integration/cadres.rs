@@ -16,11 +16,6 @@ fn days_ago(n: i64) -> String {
     (dangjian_service::today() - time::Duration::days(n)).to_string()
 }
 
-async fn count(t: &TestApp, sql: &str) -> i64 {
-    let mut conn = t.sql().await;
-    rows(&mut conn, sql).await[0][0].parse().expect("a count")
-}
-
 fn candidate<'a>(e: &'a Value, name: &str, body: &str) -> &'a Value {
     e["candidates"]
         .as_array()
@@ -128,7 +123,7 @@ on_both!(
         }
         // Bad input names its field and adds no one.
         let candidates = "SELECT COUNT(*) FROM election_candidate WHERE election_id = ";
-        let before_bad = count(t, &format!("{candidates}{id}")).await;
+        let before_bad = t.count(&format!("{candidates}{id}")).await;
         for (b, field, code) in [
             (
                 json!({"body": "residents", "post": "member", "person": {"name": "错号", "id_number": "500102199001011234", "education": "本科"}}),
@@ -169,7 +164,7 @@ on_both!(
                 assert_eq!(c, code, "{b}: {v}");
             }
         }
-        assert_eq!(count(t, &format!("{candidates}{id}")).await, before_bad);
+        assert_eq!(t.count(&format!("{candidates}{id}")).await, before_bad);
 
         // The county's joint vetting is the district's: one refused with a listed reason.
         let (_, e) = town.get_json(&format!("/api/v1/elections/{id}")).await;
@@ -289,10 +284,9 @@ on_both!(
             .await;
         assert_eq!(still["party"], before["party"]);
         assert_eq!(
-            count(
-                t,
-                &format!("SELECT COUNT(*) FROM election WHERE id = {id} AND finished_on IS NULL")
-            )
+            t.count(&format!(
+                "SELECT COUNT(*) FROM election WHERE id = {id} AND finished_on IS NULL"
+            ))
             .await,
             1
         );
@@ -464,7 +458,7 @@ on_both!(
             .get_json(&format!("/api/v1/villages/{village}/committee"))
             .await;
         let posts = "SELECT COUNT(*) FROM residents_post";
-        let n = count(t, posts).await;
+        let n = t.count(posts).await;
         let director = json!({"post": "director", "person": {"name": "石磊", "id_number": id_number(1985, 6, 7, 51), "education": "大专"}});
         let (s, v) = town
             .post(
@@ -482,7 +476,7 @@ on_both!(
             (s, refusal(&v)),
             (StatusCode::UNPROCESSABLE_ENTITY, ("post", "held"))
         );
-        assert_eq!(count(t, posts).await, n);
+        assert_eq!(t.count(posts).await, n);
         let member = json!({"post": "member", "started_on": days_ago(10),
             "person": {"name": "石磊", "id_number": id_number(1985, 6, 7, 51), "education": "大专"}});
         let (s, seat) = town
@@ -612,16 +606,14 @@ on_both!(
         );
 
         // A member of another town, by record or by ID number, is not this village's.
-        let stranger: i64 = count(
-            t,
-            &format!(
+        let stranger: i64 = t.count(&format!(
                 "SELECT MIN(m.id) FROM member m JOIN org o ON o.id = {} \
                  WHERE m.org_path NOT LIKE o.path || '%' AND m.status = 'full' AND m.org_path <> ''",
                 t.account_named("town-500102013").scope_org_id
             ),
         )
         .await;
-        let posts_now = count(t, posts).await;
+        let posts_now = t.count(posts).await;
         let (s, v) = town
             .post(
                 &format!("/api/v1/villages/{village}/residents-posts"),
@@ -652,7 +644,7 @@ on_both!(
             (s, refusal(&v)),
             (StatusCode::UNPROCESSABLE_ENTITY, ("id_number", "not_here"))
         );
-        assert_eq!(count(t, posts).await, posts_now);
+        assert_eq!(t.count(posts).await, posts_now);
 
         // A member's account reads none of it; another town's admin finds nothing.
         let member = t.api("baitao-member").await;
@@ -690,12 +682,12 @@ on_both!(
     the_demo_committees_elections_and_pools_agree,
     async |t: &TestApp| {
         let admin = t.api("admin").await;
-        let villages = count(
-            t,
-            "SELECT COUNT(*) FROM org WHERE depth = 3 AND owner IN ('village', 'community') \
+        let villages = t
+            .count(
+                "SELECT COUNT(*) FROM org WHERE depth = 3 AND owner IN ('village', 'community') \
              AND kind NOT IN ('party_group', 'grid_group') AND closed_on IS NULL",
-        )
-        .await;
+            )
+            .await;
         assert!(villages > 0);
         let (s, stats) = admin.get_json("/api/v1/elections/stats?year=2021").await;
         assert_eq!(s, StatusCode::OK, "{stats}");
@@ -716,9 +708,7 @@ on_both!(
             stats["previous_term"]["villages"].as_i64().unwrap_or(0) > 0,
             "{stats}"
         );
-        let talent_secretaries = count(
-            t,
-            "SELECT COUNT(*) FROM reserve_cadre WHERE source = 'local_talent' AND outcome = 'elected'",
+        let talent_secretaries = t.count("SELECT COUNT(*) FROM reserve_cadre WHERE source = 'local_talent' AND outcome = 'elected'",
         )
         .await;
         assert!(talent_secretaries > 0);
@@ -727,23 +717,21 @@ on_both!(
             "{stats}"
         );
         let (_, pools) = admin.get_json("/api/v1/reserve-pools").await;
-        let in_pool = count(
-            t,
-            "SELECT COUNT(*) FROM reserve_cadre WHERE outcome IS NULL",
-        )
-        .await;
+        let in_pool = t
+            .count("SELECT COUNT(*) FROM reserve_cadre WHERE outcome IS NULL")
+            .await;
         assert!(in_pool > 0);
         assert_eq!(pools["in_pool_sum"], in_pool, "{pools}");
         assert_eq!(pools["total"], villages, "{pools}");
         assert_eq!(pools["default_target"], 3);
         // Every member still has their person, and persons' identities match their members'.
         assert_eq!(
-            count(t, "SELECT COUNT(*) FROM member WHERE person_id IS NULL").await,
+            t.count("SELECT COUNT(*) FROM member WHERE person_id IS NULL")
+                .await,
             0
         );
         assert_eq!(
-            count(
-                t,
+            t.count(
                 "SELECT COUNT(*) FROM member m JOIN person p ON p.id = m.person_id \
                  WHERE p.id_index <> m.id_index OR p.name <> m.name",
             )
@@ -982,7 +970,7 @@ on_both!(
         );
         // Nothing is written before the commit.
         let elections = format!("SELECT COUNT(*) FROM election WHERE org_id = {village}");
-        let before = count(t, &elections).await;
+        let before = t.count(&elections).await;
         let id = job["id"].as_i64().expect("job");
         let (s, v) = town
             .post(&format!("/api/v1/imports/{id}/commit"), &Value::Null)
@@ -998,7 +986,7 @@ on_both!(
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         assert_eq!(done["state"], "done", "{done}");
-        assert_eq!(count(t, &elections).await, before + 1);
+        assert_eq!(t.count(&elections).await, before + 1);
         let (_, c) = town
             .get_json(&format!("/api/v1/villages/{village}/committee"))
             .await;
@@ -1067,19 +1055,17 @@ on_both!(
     every_cadre_list_exports_all_its_rows_audited,
     async |t: &TestApp| {
         let b = t.browser("town-500102013").await;
-        let villages = count(
-            t,
-            &format!(
+        let villages = t
+            .count(&format!(
                 "SELECT COUNT(*) FROM org o JOIN org t ON t.id = o.parent_id \
                  WHERE t.id = {} AND o.owner IN ('village', 'community') AND o.closed_on IS NULL \
                  AND o.kind NOT IN ('party_group', 'grid_group')",
                 t.account_named("town-500102013").scope_org_id
-            ),
-        )
-        .await;
+            ))
+            .await;
         assert!(villages > 0);
         let exports = "SELECT COUNT(*) FROM audit_log WHERE action = 'export'";
-        let before = count(t, exports).await;
+        let before = t.count(exports).await;
         // Each list's sheet: a title row, the header, then one row per record, every page.
         let per_row = |cells: &[String], header: &str| {
             let i = cells
@@ -1097,15 +1083,13 @@ on_both!(
             .await;
         let body = per_row(&cells, "村(社区)");
         assert_eq!((body.len() / 5 - 1) as i64, villages, "{body:?}");
-        let in_pool = count(
-            t,
-            &format!(
+        let in_pool = t
+            .count(&format!(
                 "SELECT COUNT(*) FROM reserve_cadre r JOIN org o ON o.id = r.org_id \
                  WHERE o.parent_id = {} AND r.outcome IS NULL",
                 t.account_named("town-500102013").scope_org_id
-            ),
-        )
-        .await;
+            ))
+            .await;
         let cells = b
             .xlsx_cells("/cadres/reserves/export.xlsx?state=pool", "后备力量")
             .await;
@@ -1121,7 +1105,7 @@ on_both!(
             .xlsx_cells("/cadres/elections/stats/export.xlsx?year=2021", "换届统计")
             .await;
         assert!(cells.iter().any(|c| c.contains("一肩挑")), "{cells:?}");
-        assert_eq!(count(t, exports).await, before + 5);
+        assert_eq!(t.count(exports).await, before + 5);
     }
 );
 

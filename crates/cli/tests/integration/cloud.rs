@@ -6,13 +6,8 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::harness::{TestApp, rows};
+use crate::harness::TestApp;
 use crate::on_both;
-
-async fn count(t: &TestApp, sql: &str) -> i64 {
-    let mut conn = t.sql().await;
-    rows(&mut conn, sql).await[0][0].parse().expect("a count")
-}
 
 fn sum(items: &Value, key: &str) -> i64 {
     items
@@ -55,11 +50,9 @@ on_both!(
             "{short}"
         );
 
-        let teams = count(
-            t,
-            "SELECT COUNT(*) FROM resident_team WHERE ended_on IS NULL",
-        )
-        .await;
+        let teams = t
+            .count("SELECT COUNT(*) FROM resident_team WHERE ended_on IS NULL")
+            .await;
         assert!(teams > 0);
         assert_eq!(k["residents"]["teams"], teams);
         let (_, active) = admin.get_json("/api/v1/resident-teams?active=true").await;

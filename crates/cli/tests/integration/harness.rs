@@ -236,6 +236,13 @@ impl TestApp {
         connect(&self.url).await
     }
 
+    /// The first column of the first row of a query, as a number (a count, an id).
+    pub async fn count(&self, sql: &str) -> i64 {
+        rows(&mut *self.sql().await, sql).await[0][0]
+            .parse()
+            .unwrap_or_else(|e| panic!("{sql}: a number: {e}"))
+    }
+
     /// Runs one statement on the application's database (a change no screen makes).
     pub async fn exec(&self, text: &str) {
         let mut conn = self.sql().await;

@@ -17,6 +17,7 @@ mod committee;
 mod contact;
 mod crash;
 mod dues;
+mod enterprises;
 mod evaluation;
 mod guomi;
 mod masses;

@@ -1076,13 +1076,6 @@ fn file_ids(html: &str, base: &str) -> Vec<i64> {
     ids
 }
 
-async fn count(t: &TestApp, sql: &str) -> i64 {
-    let mut conn = t.sql().await;
-    rows(&mut conn, sql).await[0][0]
-        .parse()
-        .unwrap_or_else(|_| panic!("a count from {sql}"))
-}
-
 /// An organization the town rates (a line of its 述职评议), with its path.
 async fn rated_by_town(t: &TestApp) -> (i64, i64) {
     let town = t.api("town-500102013").await;
@@ -1135,7 +1128,7 @@ on_both!(
         let (s, _, to) = page_upload(&b, &files, "整改现场.png", PNG, true).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(to.as_deref(), Some(format!("{page_url}#evidence").as_str()));
-        assert_eq!(count(t, &stored).await, 1);
+        assert_eq!(t.count(&stored).await, 1);
         let (_, page) = b.page(&page_url).await;
         let block = files_block(&page, "listing-files");
         let ids = file_ids(&block, &files);
@@ -1161,7 +1154,7 @@ on_both!(
             block.contains("data-field=\"file\"") && block.contains("文件内容与扩展名 .pdf 不符"),
             "{block}"
         );
-        assert_eq!(count(t, &stored).await, 1);
+        assert_eq!(t.count(&stored).await, 1);
 
         // Another town reads none of it.
         let other = t
@@ -1180,7 +1173,7 @@ on_both!(
         let (s, _, to) = b.post_form(&format!("{file}/delete"), &[]).await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         assert_eq!(to.as_deref(), Some(format!("{page_url}#evidence").as_str()));
-        assert_eq!(count(t, &stored).await, 0);
+        assert_eq!(t.count(&stored).await, 0);
         let (_, page) = b.page(&page_url).await;
         assert!(file_ids(&page, &files).is_empty(), "{page}");
         let (s, _, _, _) = page_download(&b, &file).await;
@@ -1224,7 +1217,7 @@ on_both!(
             files_block(&html, "listing-files").contains("尚未销号的组织才能上传整改材料"),
             "{html}"
         );
-        assert_eq!(count(t, &stored).await, 1);
+        assert_eq!(t.count(&stored).await, 1);
     }
 );
 
@@ -1305,7 +1298,7 @@ on_both!(
             html.contains("述职报告及材料（1998 年度）"),
             "the same year again"
         );
-        assert_eq!(count(t, &stored).await, 1);
+        assert_eq!(t.count(&stored).await, 1);
 
         let year = "1998".to_string();
         let org = town.to_string();
@@ -1317,7 +1310,7 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         assert_eq!(to.as_deref(), Some(back.as_str()));
-        assert_eq!(count(t, &stored).await, 0);
+        assert_eq!(t.count(&stored).await, 0);
         let (_, page) = b.page(&back).await;
         assert!(file_ids(&page, &files).is_empty(), "{page}");
     }
@@ -1384,14 +1377,12 @@ on_both!(
             assert_eq!(one.len() + two.len(), usize::try_from(total).unwrap_or(0));
         }
         // The stages are the level's, counted over every page, not the rows shown.
-        let planned = count(
-            t,
-            &format!(
+        let planned = t
+            .count(&format!(
                 "SELECT COUNT(*) FROM service_project p JOIN org t ON t.id = {town} \
                  WHERE p.stage = 'planned' AND p.org_path LIKE t.path || '%'"
-            ),
-        )
-        .await;
+            ))
+            .await;
         assert!(planned >= 60);
         assert!(
             second.contains(&format!("<b id=\"projects-planned\">{planned}</b>")),
@@ -1434,7 +1425,7 @@ on_both!(
             files_block(&html, &block_id).contains("文件内容与扩展名 .pdf 不符"),
             "the page it came from, with the reason: {html}"
         );
-        assert_eq!(count(t, &stored).await, 1);
+        assert_eq!(t.count(&stored).await, 1);
 
         let page_no = "2".to_string();
         let org = town.to_string();
@@ -1446,7 +1437,7 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         assert_eq!(to.as_deref(), Some(back.as_str()));
-        assert_eq!(count(t, &stored).await, 0);
+        assert_eq!(t.count(&stored).await, 0);
         let (_, page) = b.page(&back).await;
         assert!(file_ids(&page, &files).is_empty());
         let (s, _, _, _) = page_download(&b, &file).await;

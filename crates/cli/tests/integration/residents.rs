@@ -15,11 +15,6 @@ fn days_ago(n: i64) -> String {
     (dangjian_service::today() - time::Duration::days(n)).to_string()
 }
 
-async fn count(t: &TestApp, sql: &str) -> i64 {
-    let mut conn = t.sql().await;
-    rows(&mut conn, sql).await[0][0].parse().expect("a count")
-}
-
 fn cadre<'a>(team: &'a Value, name: &str) -> &'a Value {
     team["cadres"]
         .as_array()
@@ -66,7 +61,7 @@ on_both!(a_first_secretarys_month, async |t: &TestApp| {
     let ends = (dangjian_service::today() - time::Duration::days(70) + time::Duration::days(730))
         .to_string();
     let first = json!({"member_id": member_id, "role": "first_secretary", "unit": "区农业农村委"});
-    let teams_before = count(t, "SELECT COUNT(*) FROM resident_team").await;
+    let teams_before = t.count("SELECT COUNT(*) FROM resident_team").await;
     // Six is one too many; four years is a year too long.
     let six: Vec<Value> = std::iter::once(first.clone())
         .chain((0..5).map(|i| person(&format!("队员{i}"), 900 + i)))
@@ -94,7 +89,7 @@ on_both!(a_first_secretarys_month, async |t: &TestApp| {
         (StatusCode::UNPROCESSABLE_ENTITY, ("ends_on", "term"))
     );
     assert_eq!(
-        count(t, "SELECT COUNT(*) FROM resident_team").await,
+        t.count("SELECT COUNT(*) FROM resident_team").await,
         teams_before
     );
 
@@ -213,13 +208,10 @@ on_both!(a_first_secretarys_month, async |t: &TestApp| {
         (StatusCode::UNPROCESSABLE_ENTITY, ("level", "wrong_level"))
     );
     assert_eq!(
-        count(
-            t,
-            &format!(
-                "SELECT COUNT(*) FROM resident_leave WHERE id = {} AND status = 'requested'",
-                long["id"]
-            )
-        )
+        t.count(&format!(
+            "SELECT COUNT(*) FROM resident_leave WHERE id = {} AND status = 'requested'",
+            long["id"]
+        ))
         .await,
         1
     );
@@ -421,11 +413,9 @@ on_both!(
     async |t: &TestApp| {
         let admin = t.api("admin").await;
         // 390 resident cadres at scale 1, the test demo's share of them.
-        let cadres = count(
-            t,
-            "SELECT COUNT(*) FROM resident_cadre WHERE ended_on IS NULL",
-        )
-        .await;
+        let cadres = t
+            .count("SELECT COUNT(*) FROM resident_cadre WHERE ended_on IS NULL")
+            .await;
         assert_eq!(cadres, (390.0_f64 * 0.02).round() as i64);
         let teams = rows(
             &mut *t.sql().await,
@@ -445,11 +435,8 @@ on_both!(
         assert_eq!(list["total"], teams.len(), "{list}");
         // Every recorded month fits its month, and the team page counts them.
         assert_eq!(
-            count(
-                t,
-                "SELECT COUNT(*) FROM resident_month WHERE days < 0 OR days > 31"
-            )
-            .await,
+            t.count("SELECT COUNT(*) FROM resident_month WHERE days < 0 OR days > 31")
+                .await,
             0
         );
         let id = &teams[0][0];

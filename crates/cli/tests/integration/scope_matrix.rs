@@ -164,6 +164,16 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
     ),
     (
         "GET",
+        "/api/v1/enterprises/rules",
+        "the district's rules of non-public party work, read by staff",
+    ),
+    (
+        "PUT",
+        "/api/v1/enterprises/rules",
+        "the district's rules of non-public party work: refused by role",
+    ),
+    (
+        "GET",
         "/calendar",
         "the district's working-day calendar, read by all",
     ),
@@ -346,6 +356,7 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "resident-cadres" => "resident_cadre",
         "resident-leaves" => "resident_leave",
         "talents" => "talent",
+        "enterprises" => "enterprise",
         "studios" => "studio",
         "apprentices" => "apprentice",
         _ => return None,
@@ -846,6 +857,8 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         "INSERT INTO studio (org_id, name, master_person_id, field, host_unit, opened_on, cycle_ends_on, created_at) \
          SELECT $1, '越权测试工作室', MIN(p.id), '焊接', '某厂', '2024-03-01', '2027-03-01', 0 FROM person p \
          WHERE NOT EXISTS (SELECT 1 FROM studio s WHERE s.master_person_id = p.id AND s.closed_on IS NULL)",
+        "INSERT INTO enterprise (org_id, name, credit_code, kind, industry, size, staff, org_setup, created_at, updated_at) \
+         VALUES ($1, '越权测试企业', '91500102MA5U000999', 'enterprise', '制造业', 'small', 10, 'none', 0, 0)",
         "INSERT INTO apprentice (studio_id, person_id, started_on, created_at) \
          SELECT (SELECT MAX(s.id) FROM studio s WHERE s.org_id = $1), MAX(p.id), '2024-04-01', 0 FROM person p \
          WHERE NOT EXISTS (SELECT 1 FROM apprentice a WHERE a.person_id = p.id AND a.finished_on IS NULL)",
@@ -890,6 +903,10 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         (
             "studio",
             format!("SELECT MAX(id) FROM studio WHERE org_id = {town}"),
+        ),
+        (
+            "enterprise",
+            format!("SELECT MAX(id) FROM enterprise WHERE org_id = {town}"),
         ),
         (
             "apprentice",

@@ -11,11 +11,6 @@ use crate::harness::{TestApp, refusal, rows};
 use crate::on_both;
 use crate::roster::id_number;
 
-async fn count(t: &TestApp, sql: &str) -> i64 {
-    let mut conn = t.sql().await;
-    rows(&mut conn, sql).await[0][0].parse().expect("a count")
-}
-
 fn someone(name: &str, seq: u16) -> Value {
     json!({"name": name, "id_number": id_number(1985, 6, 6, seq), "education": "本科"})
 }
@@ -86,9 +81,7 @@ on_both!(talents_studios_and_promotions, async |t: &TestApp| {
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (_, shown) = admin.get_json(&programme).await;
-    let set = count(
-            t,
-            &format!(
+    let set = t.count(&format!(
                 "SELECT CAST(COALESCE(SUM(target), 0) AS BIGINT) FROM programme_target WHERE line = 'doctor' AND cycle_start = {cycle}"
             ),
         )
@@ -100,9 +93,7 @@ on_both!(talents_studios_and_promotions, async |t: &TestApp| {
         .iter()
         .find(|c| c["org_id"] == town_org)
         .unwrap_or_else(|| panic!("the town in {shown}"));
-    let under_town = count(
-            t,
-            &format!(
+    let under_town = t.count(&format!(
                 "SELECT CAST(COALESCE(SUM(p.target), 0) AS BIGINT) FROM programme_target p JOIN org o ON o.id = p.org_id \
                  JOIN org town ON town.id = {town_org} WHERE p.line = 'doctor' AND p.cycle_start = {cycle} \
                  AND o.path LIKE town.path || '%'"
@@ -285,21 +276,17 @@ on_both!(talents_studios_and_promotions, async |t: &TestApp| {
     }
     let (_, v) = town.get_json(&format!("/api/v1/studios/{two_id}")).await;
     assert_eq!(v["best_grade"], "excellent", "{v}");
-    let open = count(
-        t,
-        &format!(
+    let open = t
+        .count(&format!(
             "SELECT COUNT(*) FROM studio WHERE opened_on <= '{year}-12-31' \
                  AND (closed_on IS NULL OR closed_on >= '{year}-01-01')"
-        ),
-    )
-    .await;
-    let excellent = count(
-        t,
-        &format!(
+        ))
+        .await;
+    let excellent = t
+        .count(&format!(
             "SELECT COUNT(*) FROM studio_assessment WHERE grade = 'excellent' AND year = {year}"
-        ),
-    )
-    .await;
+        ))
+        .await;
     let (s, v) = admin
         .post(
             &format!("/api/v1/studios/{two_id}/assessment"),
@@ -341,10 +328,9 @@ on_both!(talents_studios_and_promotions, async |t: &TestApp| {
 });
 
 async fn one_id_apprentice(t: &TestApp, studio: i64) -> i64 {
-    count(
-        t,
-        &format!("SELECT MIN(id) FROM apprentice WHERE studio_id = {studio}"),
-    )
+    t.count(&format!(
+        "SELECT MIN(id) FROM apprentice WHERE studio_id = {studio}"
+    ))
     .await
 }
 
@@ -352,26 +338,22 @@ on_both!(the_demo_talents_match_the_seed, async |t: &TestApp| {
     let admin = t.api("admin").await;
     let scaled = |n: f64| (n * 0.02_f64).round().max(1.0) as i64;
     assert_eq!(
-        count(
-            t,
+        t.count(
             "SELECT COUNT(*) FROM talent WHERE category = 'high_end' AND origin = 'introduced'"
         )
         .await,
         scaled(146.0)
     );
     assert_eq!(
-        count(
-            t,
-            "SELECT COUNT(*) FROM talent WHERE category = 'high_skill'"
-        )
-        .await,
+        t.count("SELECT COUNT(*) FROM talent WHERE category = 'high_skill'")
+            .await,
         scaled(560.0)
     );
     assert_eq!(
-        count(t, "SELECT COUNT(*) FROM promotion").await,
+        t.count("SELECT COUNT(*) FROM promotion").await,
         scaled(106.0)
     );
-    assert_eq!(count(t, "SELECT COUNT(*) FROM studio").await, scaled(104.0));
+    assert_eq!(t.count("SELECT COUNT(*) FROM studio").await, scaled(104.0));
     let (s, list) = admin.get_json("/api/v1/studios").await;
     assert_eq!(s, StatusCode::OK, "{list}");
     assert_eq!(list["total"], scaled(104.0));
@@ -399,6 +381,6 @@ on_both!(the_demo_talents_match_the_seed, async |t: &TestApp| {
         .sum();
     assert_eq!(
             actual,
-            count(t, "SELECT COUNT(*) FROM talent WHERE line IS NOT NULL AND recognised_year BETWEEN 2021 AND 2023").await
+            t.count("SELECT COUNT(*) FROM talent WHERE line IS NOT NULL AND recognised_year BETWEEN 2021 AND 2023").await
         );
 });

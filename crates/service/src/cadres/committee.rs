@@ -203,7 +203,7 @@ impl App {
             vacant: q.vacant.unwrap_or(false),
         };
         let mut conn = self.db.conn().await?;
-        let (limit, offset) = super::window(page, VILLAGES_PER_PAGE);
+        let (limit, offset) = crate::model::window(page, VILLAGES_PER_PAGE);
         let (total, rows) = store::villages(&mut conn, &f, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "个村(社区)")?;

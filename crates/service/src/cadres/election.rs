@@ -18,9 +18,10 @@ use dangjian_store::rollup::{self, Orgs};
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
-use super::{placed, policy};
+use super::policy;
 use crate::assessment::input::day;
 use crate::audit::Entry;
+use crate::model::placed;
 use crate::model::{all, page_number, read_model};
 use crate::orgs::committee::set_secretary;
 use crate::{Actor, App, ServiceError, ServiceResult, today};
@@ -338,7 +339,7 @@ impl App {
             },
         };
         let mut conn = self.db.conn().await?;
-        let (limit, offset) = super::window(page, ELECTIONS_PER_PAGE);
+        let (limit, offset) = crate::model::window(page, ELECTIONS_PER_PAGE);
         let (total, rows) = store::page(&mut conn, &f, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "次换届")?;

@@ -11,8 +11,9 @@ use dangjian_store::cadres::reserve::{
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
-use super::{placed, policy};
+use super::policy;
 use crate::audit::Entry;
+use crate::model::placed;
 use crate::model::{page_number, read_model};
 use crate::orgs::committee::day;
 use crate::orgs::places;
@@ -264,7 +265,7 @@ impl App {
             q: q.q.clone().map(|s| s.trim().to_string()),
         };
         let mut conn = self.db.conn().await?;
-        let (limit, offset) = super::window(page, RESERVE_PER_PAGE);
+        let (limit, offset) = crate::model::window(page, RESERVE_PER_PAGE);
         let (total, rows) = store::page(&mut conn, &f, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "名后备力量")?;
@@ -477,7 +478,7 @@ impl App {
         if page.is_none() {
             crate::export::check_size(total, "个村(社区)")?;
         }
-        let (limit, offset) = super::window(page, RESERVE_PER_PAGE);
+        let (limit, offset) = crate::model::window(page, RESERVE_PER_PAGE);
         let shown: Vec<(PoolRow, i64)> = store::pools(&mut conn, &f, limit, offset)
             .await?
             .into_iter()

@@ -19,9 +19,10 @@ use dangjian_store::{Conn, person};
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
-use super::{placed, policy, required_text};
+use super::policy;
 use crate::audit::Entry;
 use crate::model::{page_number, read_model};
+use crate::model::{placed, required_text};
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 pub const TEAMS_PER_PAGE: i64 = 50;
@@ -402,7 +403,7 @@ impl App {
             pending: q.pending.unwrap_or(false),
         };
         let mut conn = self.db.conn().await?;
-        let (limit, offset) = super::window(page, TEAMS_PER_PAGE);
+        let (limit, offset) = crate::model::window(page, TEAMS_PER_PAGE);
         let (total, rows) = store::teams(&mut conn, &f, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "个驻村工作队")?;

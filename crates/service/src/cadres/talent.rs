@@ -20,9 +20,10 @@ use dangjian_store::cadres::talent::{
 use serde::{Deserialize, Serialize};
 
 use super::person::{PersonChoice, age_on, resolve};
-use super::{placed, policy, required_text};
+use super::policy;
 use crate::audit::Entry;
 use crate::model::{all, page_number, read_model};
+use crate::model::{placed, required_text};
 use crate::orgs::{Org, places};
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
@@ -500,7 +501,7 @@ impl App {
             q: q.q.clone().map(|s| s.trim().to_string()),
         };
         let mut conn = self.db.conn().await?;
-        let (limit, offset) = super::window(page, TALENTS_PER_PAGE);
+        let (limit, offset) = crate::model::window(page, TALENTS_PER_PAGE);
         let (total, rows) = store::talents(&mut conn, &f, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "名人才")?;
@@ -804,7 +805,7 @@ impl App {
                 .filter(|w| !w.is_empty()),
         };
         let mut conn = self.db.conn().await?;
-        let (limit, offset) = super::window(page, TALENTS_PER_PAGE);
+        let (limit, offset) = crate::model::window(page, TALENTS_PER_PAGE);
         let (total, rows) = store::promotions(&mut conn, &f, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "条提拔记录")?;
@@ -904,7 +905,7 @@ impl App {
             q: q.q.clone().map(|s| s.trim().to_string()),
         };
         let mut conn = self.db.conn().await?;
-        let (limit, offset) = super::window(page, TALENTS_PER_PAGE);
+        let (limit, offset) = crate::model::window(page, TALENTS_PER_PAGE);
         let (total, rows) = store::studios(&mut conn, &f, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "个人才导师工作室")?;

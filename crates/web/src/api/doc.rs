@@ -45,6 +45,7 @@ use crate::error::ErrorBody;
         (name = "evaluations", description = "三评一公开 Members evaluated by the households they serve, by the members of their branch and by their branch: periods, responses, results per branch or community, publication"),
         (name = "public", description = "公开接口 No login: residents submit, track and answer requests; the published list of answered requests; published evaluation results; members' public cards"),
         (name = "assessment", description = "星级评定 Star ratings: the district's schemes, each grassroots organization's sheet with items computed from the records, the town's review, the district's confirmation, publication and objections"),
+        (name = "enterprises", description = "非公企业和社会组织 Non-public enterprises and social organizations: the register with its credit codes and party organizations (own, joint or none), the two coverages (两个覆盖) of a level and its children, and the district's rules of the work"),
         (name = "cadres", description = "干部人才 Cadres and talents: the villages' two committees (两委), their elections (换届) with the county's joint vetting, the statistics reported upward, the reserve pool (后备力量) and its targets, first secretaries and resident work teams (第一书记, 驻村工作队) with their days in the village, leave, inspections and grades, talents with the \"百千万\" programme, promotions, and mentor studios with their apprentices"),
         (name = "meta", description = "接口描述 This document"),
     ),

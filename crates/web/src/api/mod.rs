@@ -11,6 +11,7 @@ mod cadres;
 mod contact;
 mod doc;
 mod dues;
+mod enterprises;
 mod imports;
 mod life;
 mod masses;
@@ -250,6 +251,16 @@ pub(crate) fn routes() -> Table {
         .api(routes!(residents::grade))
         .api(routes!(residents::mine))
         .api(routes!(residents::check_in))
+        .api(routes!(
+            enterprises::enterprises,
+            enterprises::add_enterprise
+        ))
+        .api(routes!(enterprises::coverage))
+        .api(routes!(enterprises::rules, enterprises::put_rules))
+        .api(routes!(
+            enterprises::enterprise,
+            enterprises::edit_enterprise
+        ))
         .api(routes!(talents::talents, talents::add_talent))
         .api(routes!(talents::talent))
         .api(routes!(talents::programme))

@@ -1,0 +1,3 @@
+//! Non-public enterprises and social organizations in SQL: the register and its coverage.
+
+pub mod register;

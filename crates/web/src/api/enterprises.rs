@@ -1,0 +1,160 @@
+//! Non-public enterprises and social organizations over JSON: the register, the two
+//! coverages of a level and its children, and the district's rules of the work.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use dangjian_domain::enterprises::EnterpriseRules;
+use dangjian_service::enterprises::register::{
+    CoverageQuery, CoverageReport, Enterprise, EnterpriseInput, EnterpriseList, EnterpriseQuery,
+};
+
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::session::Auth;
+
+/// 非公企业和社会组织 / The register
+///
+/// Below a level, 50 a page by organization and name, filtered by kind, how the party
+/// organization is set up, whether operating, the uncovered only (operating, with neither
+/// an organization nor party work reaching them), and the start of a name or a whole credit
+/// code. Staff only (members 403); out of scope 404.
+#[utoipa::path(
+    get,
+    path = "/enterprises",
+    operation_id = "listEnterprises",
+    tag = "enterprises",
+    params(EnterpriseQuery),
+    responses((status = 200, description = "The units.", body = EnterpriseList)),
+)]
+pub async fn enterprises(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<EnterpriseQuery>,
+) -> ApiResult<Json<EnterpriseList>> {
+    Ok(Json(st.app.enterprises(&auth.actor, &q).await?))
+}
+
+/// 登记单位 / Register a unit
+///
+/// Under an organization the caller keeps (a town or the district, 403). The credit code is
+/// checked (GB 32100 check character) and registered once (422 `credit_code`); an own
+/// organization is a grassroots organization of the unit's owner kind that is no other
+/// unit's own; a joint one covers at most the district's maximum (422 `party_org_id`).
+/// Audited as `enterprise.add`.
+#[utoipa::path(
+    post,
+    path = "/enterprises",
+    operation_id = "addEnterprise",
+    tag = "enterprises",
+    request_body(content = EnterpriseInput, description = "The unit."),
+    responses((status = 201, description = "The unit.", body = Enterprise)),
+)]
+pub async fn add_enterprise(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(b): ApiJson<EnterpriseInput>,
+) -> ApiResult<(StatusCode, Json<Enterprise>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(st.app.add_enterprise(&auth.actor, &b).await?),
+    ))
+}
+
+/// 单位详情 / A unit
+///
+/// A unit the caller reads (else 404).
+#[utoipa::path(
+    get,
+    path = "/enterprises/{id}",
+    operation_id = "getEnterprise",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "The unit.")),
+    responses((status = 200, description = "The unit.", body = Enterprise)),
+)]
+pub async fn enterprise(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Enterprise>> {
+    Ok(Json(st.app.enterprise(&auth.actor, id).await?))
+}
+
+/// 修改单位 / Change a unit
+///
+/// Every field again, checked as when registering. Audited as `enterprise.edit`.
+#[utoipa::path(
+    put,
+    path = "/enterprises/{id}",
+    operation_id = "putEnterprise",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "The unit.")),
+    request_body(content = EnterpriseInput, description = "The unit."),
+    responses((status = 200, description = "The unit.", body = Enterprise)),
+)]
+pub async fn edit_enterprise(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<EnterpriseInput>,
+) -> ApiResult<Json<Enterprise>> {
+    Ok(Json(st.app.edit_enterprise(&auth.actor, id, &b).await?))
+}
+
+/// 两个覆盖 / The two coverages
+///
+/// Of a level and of each child with units, for non-public enterprises, social
+/// organizations and both: organizational coverage ((own + joint) ÷ operating), 单独组建率
+/// (own ÷ operating) and work coverage, with the uncovered counted.
+#[utoipa::path(
+    get,
+    path = "/enterprises/coverage",
+    operation_id = "enterpriseCoverage",
+    tag = "enterprises",
+    params(CoverageQuery),
+    responses((status = 200, description = "The coverages.", body = CoverageReport)),
+)]
+pub async fn coverage(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<CoverageQuery>,
+) -> ApiResult<Json<CoverageReport>> {
+    Ok(Json(st.app.enterprise_coverage(&auth.actor, &q).await?))
+}
+
+/// 非公党建规则 / The rules of non-public party work
+///
+/// A joint organization's maximum of units, instructors' units, term and days on site,
+/// leaders' visits a quarter, the industries. Staff read them (members 403).
+#[utoipa::path(
+    get,
+    path = "/enterprises/rules",
+    operation_id = "getEnterpriseRules",
+    tag = "enterprises",
+    responses((status = 200, description = "The rules.", body = EnterpriseRules)),
+)]
+pub async fn rules(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<EnterpriseRules>> {
+    dangjian_service::enterprises::policy::check_staff(&auth.actor)?;
+    Ok(Json(st.app.enterprise_rules().await?))
+}
+
+/// 修改非公党建规则 / Change the rules
+///
+/// District organization department only (403); a value out of range: 422 naming the field.
+/// Audited as `enterprise.rules`.
+#[utoipa::path(
+    put,
+    path = "/enterprises/rules",
+    operation_id = "putEnterpriseRules",
+    tag = "enterprises",
+    request_body(content = EnterpriseRules, description = "Every rule."),
+    responses((status = 200, description = "The rules as stored.", body = EnterpriseRules)),
+)]
+pub async fn put_rules(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(b): ApiJson<EnterpriseRules>,
+) -> ApiResult<Json<EnterpriseRules>> {
+    Ok(Json(st.app.set_enterprise_rules(&auth.actor, &b).await?))
+}
