@@ -286,3 +286,104 @@ on_both!(
         );
     }
 );
+
+/// A form's fields as the browser posts them.
+fn refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+on_both!(
+    the_register_page_registers_edits_and_exports,
+    async |t: &TestApp| {
+        let b = t.browser("town-500102013").await;
+        let town_id = t.account_named("town-500102013").scope_org_id;
+        let town_text = town_id.to_string();
+        let units = "SELECT COUNT(*) FROM enterprise";
+        let before = t.count(units).await;
+        let exports = "SELECT COUNT(*) FROM audit_log WHERE action = 'export'";
+        let exported = t.count(exports).await;
+        let (s, html) = b.page("/enterprises").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("两个覆盖"), "{html}");
+        assert!(html.contains("id=\"add-unit\""), "the town registers");
+
+        // A wrong check character comes back with the message beside its field, the form
+        // kept as typed, nothing stored.
+        let mut wrong = code(20);
+        let last = wrong.pop().expect("check character");
+        wrong.push(if last == '0' { '1' } else { '0' });
+        let fields = |credit: &str| {
+            vec![
+                ("org", town_text.clone()),
+                ("org_id", town_text.clone()),
+                ("name", "涪陵页面登记厂".to_string()),
+                ("credit_code", credit.to_string()),
+                ("kind", "enterprise".to_string()),
+                ("industry", "制造业".to_string()),
+                ("size", "small".to_string()),
+                ("staff", "35".to_string()),
+                ("operating", "1".to_string()),
+                ("org_setup", "none".to_string()),
+                ("has_union", "1".to_string()),
+            ]
+        };
+        let (s, html, _) = b.post_form("/enterprises", &refs(&fields(&wrong))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        assert!(html.contains("data-field=\"credit_code\""), "{html}");
+        assert!(html.contains("校验位不正确"), "{html}");
+        assert!(
+            html.contains("涪陵页面登记厂"),
+            "the form keeps what was typed"
+        );
+        assert_eq!(t.count(units).await, before);
+
+        let (s, _, to) = b.post_form("/enterprises", &refs(&fields(&code(20)))).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let id = t.count("SELECT MAX(id) FROM enterprise").await;
+        assert!(to.is_some_and(|to| to.ends_with(&format!("#unit-{id}"))));
+        let (_, html) = b.page("/enterprises").await;
+        assert!(html.contains(&format!("id=\"unit-{id}\"")), "{html}");
+        assert!(html.contains("工会"), "work reaches it through the union");
+
+        // Edited: the staff change, stored and shown.
+        let (s, html) = b.page(&format!("/enterprises/{id}/edit")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains(&code(20)), "{html}");
+        let mut edit = fields(&code(20));
+        edit.retain(|(k, _)| *k != "staff");
+        edit.push(("staff", "88".into()));
+        let (s, _, _) = b
+            .post_form(&format!("/enterprises/{id}"), &refs(&edit))
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(
+            t.count(&format!("SELECT staff FROM enterprise WHERE id = {id}"))
+                .await,
+            88
+        );
+
+        // The export holds every unit, audited.
+        let cells = b
+            .xlsx_cells("/enterprises/export.xlsx", "非公企业和社会组织")
+            .await;
+        assert!(cells.iter().any(|c| c == &code(20)), "{cells:?}");
+        assert_eq!(t.count(exports).await, exported + 1);
+
+        // A member's account sees no such page; another town finds no such unit.
+        let (s, _) = t.browser("baitao-member").await.page("/enterprises").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let other = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town")
+            .username
+            .clone();
+        let (s, _) = t
+            .browser(&other)
+            .await
+            .page(&format!("/enterprises/{id}/edit"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);

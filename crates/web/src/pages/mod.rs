@@ -7,6 +7,7 @@ mod audit;
 mod cadres;
 mod chart;
 mod dues;
+mod enterprises;
 mod home;
 mod imports;
 mod life;
@@ -429,6 +430,11 @@ pub(crate) fn routes() -> Table {
             "/cadres/resident-leaves/{id}/decision",
             cadres::residents::decide_leave,
         )
+        .get("/enterprises", enterprises::list)
+        .post("/enterprises", enterprises::add)
+        .get("/enterprises/export.xlsx", enterprises::export)
+        .get("/enterprises/{id}/edit", enterprises::edit_form)
+        .post("/enterprises/{id}", enterprises::edit)
         .get("/cadres/talents", cadres::talents::list)
         .post("/cadres/talents", cadres::talents::add)
         .get("/cadres/talents/export.xlsx", cadres::talents::export)

@@ -68,7 +68,7 @@ fn tabs(org: Option<i64>, on: &str) -> Vec<Tab> {
 }
 
 /// A path with its query (empty values left out) and an anchor.
-fn url(path: &str, pairs: &[(&str, String)], anchor: &str) -> String {
+pub(super) fn url(path: &str, pairs: &[(&str, String)], anchor: &str) -> String {
     let mut s = form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
         s.append_pair(k, v);
@@ -87,13 +87,13 @@ fn url(path: &str, pairs: &[(&str, String)], anchor: &str) -> String {
 }
 
 /// A filter's text: trimmed, none when empty.
-fn typed(s: &str) -> Option<String> {
+pub(super) fn typed(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_string())
 }
 
 /// A checkbox or flag of a query: on for `1`, `true`, `on` or `yes`.
-fn flag(s: &str) -> bool {
+pub(super) fn flag(s: &str) -> bool {
     matches!(s.trim(), "1" | "true" | "on" | "yes")
 }
 
@@ -147,7 +147,7 @@ fn completion(actual: i64, target: i64) -> String {
 /// The organizations a talent, a promotion or a studio may be kept by: the level itself
 /// (chosen unless another is) and its open children, as a picker. The service decides whether
 /// the caller keeps records there.
-async fn org_choices(
+pub(super) async fn org_choices(
     st: &AppState,
     auth: &Auth,
     level: i64,
