@@ -10,118 +10,31 @@ use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
 
-/// What a registered unit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    /// 非公企业
-    Enterprise,
-    /// 社会组织
-    SocialOrg,
-}
-
-impl UnitKind {
-    pub const ALL: [UnitKind; 2] = [UnitKind::Enterprise, UnitKind::SocialOrg];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::Enterprise => "enterprise",
-            UnitKind::SocialOrg => "social_org",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            UnitKind::Enterprise => "非公企业",
-            UnitKind::SocialOrg => "社会组织",
-        }
-    }
-
-    /// The code or the label.
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s || k.label() == s)
+crate::labelled_enum! {
+    /// What a registered unit is.
+    UnitKind {
+        Enterprise = "enterprise" / "非公企业",
+        SocialOrg = "social_org" / "社会组织",
     }
 }
 
-/// Size by the national statistics classification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Size {
-    Large,
-    Medium,
-    Small,
-    Micro,
-}
-
-impl Size {
-    pub const ALL: [Size; 4] = [Size::Large, Size::Medium, Size::Small, Size::Micro];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Size::Large => "large",
-            Size::Medium => "medium",
-            Size::Small => "small",
-            Size::Micro => "micro",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Size::Large => "大型",
-            Size::Medium => "中型",
-            Size::Small => "小型",
-            Size::Micro => "微型",
-        }
-    }
-
-    /// The code or the label.
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s || k.label() == s)
+crate::labelled_enum! {
+    /// Size by the national statistics classification.
+    Size {
+        Large = "large" / "大型",
+        Medium = "medium" / "中型",
+        Small = "small" / "小型",
+        Micro = "micro" / "微型",
     }
 }
 
-/// How a unit's party organization is set up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgSetup {
-    /// Its own (单独组建).
-    Own,
-    /// A joint organization shared with other units (联合组建).
-    Joint,
-    /// None yet.
-    None,
-}
-
-impl OrgSetup {
-    pub const ALL: [OrgSetup; 3] = [OrgSetup::Own, OrgSetup::Joint, OrgSetup::None];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgSetup::Own => "own",
-            OrgSetup::Joint => "joint",
-            OrgSetup::None => "none",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            OrgSetup::Own => "单独组建",
-            OrgSetup::Joint => "联合组建",
-            OrgSetup::None => "未建立",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s || k.label() == s)
+crate::labelled_enum! {
+    /// How a unit's party organization is set up: its own (单独组建), a joint one shared with
+    /// other units (联合组建), or none yet.
+    OrgSetup {
+        Own = "own" / "单独组建",
+        Joint = "joint" / "联合组建",
+        None = "none" / "未建立",
     }
 }
 

@@ -574,18 +574,7 @@ pub async fn keep_figures(conn: &mut AnyConnection, which: Kept) -> Result<Vec<T
             Ok(TermFigures {
                 election_id,
                 term,
-                figures: VillageFigures {
-                    village: r.try_get("org_id")?,
-                    one_shoulder: r.try_get::<i64, _>("one_shoulder")? == 1,
-                    cross_posted: r.try_get("cross_posted")?,
-                    people: r.try_get("people")?,
-                    women: r.try_get("women")?,
-                    high_school_plus: r.try_get("high_school_plus")?,
-                    college_plus: r.try_get("college_plus")?,
-                    bachelor_plus: r.try_get("bachelor_plus")?,
-                    under_35: r.try_get("under_35")?,
-                    age_sum: r.try_get("age_sum")?,
-                },
+                figures: village_figures(r)?,
                 local_talent_secretaries,
             })
         })
@@ -634,6 +623,22 @@ const FIGURES: Insert = Insert {
     suffix: "",
 };
 
+/// One village's figures from the columns named like them (`org_id` the village).
+fn village_figures(r: &sqlx::any::AnyRow) -> Result<VillageFigures> {
+    Ok(VillageFigures {
+        village: r.try_get("org_id")?,
+        one_shoulder: r.try_get::<i64, _>("one_shoulder")? == 1,
+        cross_posted: r.try_get("cross_posted")?,
+        people: r.try_get("people")?,
+        women: r.try_get("women")?,
+        high_school_plus: r.try_get("high_school_plus")?,
+        college_plus: r.try_get("college_plus")?,
+        bachelor_plus: r.try_get("bachelor_plus")?,
+        under_35: r.try_get("under_35")?,
+        age_sum: r.try_get("age_sum")?,
+    })
+}
+
 /// Every kept figure with its village's path and the year its election finished: what the
 /// counters are rebuilt from.
 pub async fn all_figures(conn: &mut AnyConnection) -> Result<Vec<(String, i64, TermFigures)>> {
@@ -652,18 +657,7 @@ pub async fn all_figures(conn: &mut AnyConnection) -> Result<Vec<(String, i64, T
                 TermFigures {
                     election_id: r.try_get("election_id")?,
                     term: r.try_get("term")?,
-                    figures: VillageFigures {
-                        village: r.try_get("org_id")?,
-                        one_shoulder: r.try_get::<i64, _>("one_shoulder")? == 1,
-                        cross_posted: r.try_get("cross_posted")?,
-                        people: r.try_get("people")?,
-                        women: r.try_get("women")?,
-                        high_school_plus: r.try_get("high_school_plus")?,
-                        college_plus: r.try_get("college_plus")?,
-                        bachelor_plus: r.try_get("bachelor_plus")?,
-                        under_35: r.try_get("under_35")?,
-                        age_sum: r.try_get("age_sum")?,
-                    },
+                    figures: village_figures(r)?,
                     local_talent_secretaries: r.try_get("local_talent_secretaries")?,
                 },
             ))

@@ -199,19 +199,19 @@ async fn form_view(
         .collect();
     Ok(FormView {
         kinds: choices(
-            &UnitKind::ALL,
+            UnitKind::ALL,
             UnitKind::as_str,
             UnitKind::label,
             code(|s| UnitKind::parse(s).map(UnitKind::as_str), &form.kind),
         ),
         sizes: choices(
-            &Size::ALL,
+            Size::ALL,
             Size::as_str,
             Size::label,
             code(|s| Size::parse(s).map(Size::as_str), &form.size),
         ),
         setups: choices(
-            &OrgSetup::ALL,
+            OrgSetup::ALL,
             OrgSetup::as_str,
             OrgSetup::label,
             code(
@@ -407,13 +407,13 @@ async fn list_page(
         pager: Pager::new(&filters, v.page, v.per_page.max(1), v.total),
         q: sq.q.clone().unwrap_or_default(),
         kinds: choices(
-            &UnitKind::ALL,
+            UnitKind::ALL,
             UnitKind::as_str,
             UnitKind::label,
             sq.kind.as_deref().unwrap_or(""),
         ),
         setups: choices(
-            &OrgSetup::ALL,
+            OrgSetup::ALL,
             OrgSetup::as_str,
             OrgSetup::label,
             sq.setup.as_deref().unwrap_or(""),
