@@ -362,6 +362,21 @@ on_both!(
             88
         );
 
+        // A unit under a village keeps its place when the district edits it.
+        let village = t.account_named("baitao-village").scope_org_id;
+        let mut under = fields(&code(21));
+        under.retain(|(k, _)| *k != "org_id");
+        under.push(("org_id", village.to_string()));
+        let (s, _, _) = b.post_form("/enterprises", &refs(&under)).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let vid = t.count("SELECT MAX(id) FROM enterprise").await;
+        let admin = t.browser("admin").await;
+        let (_, html) = admin.page(&format!("/enterprises/{vid}/edit")).await;
+        assert!(
+            html.contains(&format!("<option value=\"{village}\" selected>")),
+            "the village is offered and chosen: {html}"
+        );
+
         // The export holds every unit, audited.
         let cells = b
             .xlsx_cells("/enterprises/export.xlsx", "非公企业和社会组织")
