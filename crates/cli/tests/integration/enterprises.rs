@@ -272,12 +272,11 @@ on_both!(
             )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        let (s, _) = t
-            .api("baitao-member")
-            .await
-            .get_json("/api/v1/enterprises")
-            .await;
-        assert_eq!(s, StatusCode::FORBIDDEN);
+        let member = t.api("baitao-member").await;
+        for path in ["/api/v1/enterprises", "/api/v1/enterprises/rules"] {
+            let (s, _) = member.get_json(path).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
+        }
 
         assert_eq!(
             t.count("SELECT COUNT(*) FROM audit_log WHERE action = 'enterprise.add'")

@@ -205,6 +205,12 @@ impl App {
         )
     }
 
+    /// The rules as staff read them (members 403).
+    pub async fn read_enterprise_rules(&self, actor: &Actor) -> ServiceResult<EnterpriseRules> {
+        policy::check_staff(actor)?;
+        self.enterprise_rules().await
+    }
+
     pub async fn set_enterprise_rules(
         &self,
         actor: &Actor,

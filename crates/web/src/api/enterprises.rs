@@ -135,8 +135,7 @@ pub async fn coverage(
     responses((status = 200, description = "The rules.", body = EnterpriseRules)),
 )]
 pub async fn rules(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<EnterpriseRules>> {
-    dangjian_service::enterprises::policy::check_staff(&auth.actor)?;
-    Ok(Json(st.app.enterprise_rules().await?))
+    Ok(Json(st.app.read_enterprise_rules(&auth.actor).await?))
 }
 
 /// 修改非公党建规则 / Change the rules
