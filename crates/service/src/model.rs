@@ -127,3 +127,26 @@ pub(crate) fn required_text(
     }
     Ok(v.to_string())
 }
+
+/// A required choice typed as its code or its label, or `invalid_choice` naming the field.
+pub(crate) fn choice<T: Copy>(
+    field: &'static str,
+    parse: fn(&str) -> Option<T>,
+    value: &str,
+    message: &str,
+) -> ServiceResult<T> {
+    parse(value).ok_or_else(|| ServiceError::field(field, "invalid_choice", message.to_string()))
+}
+
+/// An optional choice: none when empty, else as [`choice`].
+pub(crate) fn optional<T: Copy>(
+    field: &'static str,
+    parse: fn(&str) -> Option<T>,
+    value: Option<&str>,
+    message: &str,
+) -> ServiceResult<Option<T>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => choice(field, parse, v, message).map(Some),
+    }
+}

@@ -23,7 +23,7 @@ use super::person::{PersonChoice, age_on, resolve};
 use super::policy;
 use crate::audit::Entry;
 use crate::model::{all, page_number, read_model};
-use crate::model::{placed, required_text};
+use crate::model::{choice, optional, placed, required_text};
 use crate::orgs::{Org, places};
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
@@ -371,27 +371,6 @@ pub struct StudioGradeInput {
     pub year: i64,
     /// 优秀 / 合格 / 不合格 (code or label); 不合格 closes the studio.
     pub grade: String,
-}
-
-fn choice<T: Copy>(
-    field: &'static str,
-    parse: fn(&str) -> Option<T>,
-    value: &str,
-    message: &str,
-) -> ServiceResult<T> {
-    parse(value).ok_or_else(|| ServiceError::field(field, "invalid_choice", message.to_string()))
-}
-
-fn optional<T: Copy>(
-    field: &'static str,
-    parse: fn(&str) -> Option<T>,
-    value: Option<&str>,
-    message: &str,
-) -> ServiceResult<Option<T>> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => choice(field, parse, v, message).map(Some),
-    }
 }
 
 fn year_in(field: &'static str, year: i64) -> ServiceResult<i64> {

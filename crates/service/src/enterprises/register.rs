@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use super::policy;
 use crate::audit::Entry;
+use crate::model::{choice, optional, placed, required_text, window};
 use crate::model::{page_number, read_model};
-use crate::model::{placed, required_text, window};
 use crate::orgs::{Org, places};
 use crate::{Actor, App, ServiceError, ServiceResult};
 
@@ -173,15 +173,6 @@ impl Counts {
     }
 }
 
-fn choice<T>(
-    field: &'static str,
-    parse: fn(&str) -> Option<T>,
-    value: &str,
-    message: &str,
-) -> ServiceResult<T> {
-    parse(value).ok_or_else(|| ServiceError::field(field, "invalid_choice", message.to_string()))
-}
-
 fn bounded(field: &'static str, label: &str, value: i64, most: i64) -> ServiceResult<i64> {
     if !(0..=most).contains(&value) {
         return Err(ServiceError::field(
@@ -272,29 +263,22 @@ impl App {
         page: Option<i64>,
     ) -> ServiceResult<EnterpriseList> {
         let o = self.register_level(actor, q.org).await?;
-        let optional = |field: &'static str,
-                        v: Option<&str>,
-                        parse: fn(&str) -> Option<&'static str>,
-                        message: &str| {
-            match v.map(str::trim).filter(|v| !v.is_empty()) {
-                None => Ok(None),
-                Some(v) => choice(field, parse, v, message).map(|s| Some(s.to_string())),
-            }
-        };
         let f = EnterpriseFilter {
             root_path: o.path.clone(),
             kind: optional(
                 "kind",
+                UnitKind::parse,
                 q.kind.as_deref(),
-                |s| UnitKind::parse(s).map(UnitKind::as_str),
                 "单位类别应为非公企业或社会组织",
-            )?,
+            )?
+            .map(|k| k.as_str().to_string()),
             org_setup: optional(
                 "setup",
+                OrgSetup::parse,
                 q.setup.as_deref(),
-                |s| OrgSetup::parse(s).map(OrgSetup::as_str),
                 "党组织组建方式应为单独组建、联合组建或未建立",
-            )?,
+            )?
+            .map(|s| s.as_str().to_string()),
             operating: q.operating,
             uncovered: q.uncovered.unwrap_or(false),
             q: q.q.clone().map(|s| s.trim().to_string()),
@@ -329,6 +313,17 @@ impl App {
         }
         let mut items: Vec<Enterprise> = placed(&mut conn, actor, vec![u]).await?;
         items.pop().ok_or(ServiceError::NotFound)
+    }
+
+    /// The level whose places a unit's form offers (it and its children): the unit's town
+    /// for a unit under a village or community, else the place itself, so that the place the
+    /// unit lies in is always among them.
+    pub async fn enterprise_form_level(&self, actor: &Actor, e: &Enterprise) -> ServiceResult<Org> {
+        let place = self.org(actor, e.org_id).await?;
+        match place.parent_id {
+            Some(parent) if place.depth >= 3 => self.org(actor, parent).await,
+            _ => Ok(place),
+        }
     }
 
     pub async fn add_enterprise(

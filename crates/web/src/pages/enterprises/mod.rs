@@ -490,13 +490,7 @@ async fn edit_page(
 ) -> PageResult<Response> {
     let a = &auth.actor;
     let e = st.app.enterprise(a, id).await?;
-    // The places offered: the unit's own and its siblings under their town (or the town and
-    // its villages), so that the place it lies in is always among them.
-    let place = st.app.org(a, e.org_id).await?;
-    let level = match place.parent_id {
-        Some(parent) if place.depth >= 3 => st.app.org(a, parent).await.unwrap_or(place),
-        _ => place,
-    };
+    let level = st.app.enterprise_form_level(a, &e).await?;
     let form = form.unwrap_or_else(|| UnitForm::of(&e));
     let f = form_view(st, auth, (level.id, &level.name), form, errors).await?;
     let page = EditPage {
