@@ -31,6 +31,7 @@ pub mod request;
 pub mod seed;
 pub mod stats;
 pub mod transfer;
+pub mod volunteers;
 
 use dangjian_store::{Db, setting};
 use time::{Date, OffsetDateTime, UtcOffset};

@@ -82,7 +82,8 @@ placed!(
     dangjian_store::cadres::resident::TeamRow,
     dangjian_store::cadres::talent::TalentRow,
     dangjian_store::cadres::talent::PromotionRow,
-    dangjian_store::cadres::talent::StudioRow
+    dangjian_store::cadres::talent::StudioRow,
+    dangjian_store::volunteers::ActivityRow
 );
 
 /// Rows as their read models, each organization named with its town (or parents) below the

@@ -33,6 +33,7 @@ pub mod setting;
 mod sql;
 pub mod transfer;
 pub mod user;
+pub mod volunteers;
 
 pub use db::{Backend, Db, Purpose};
 pub use error::StoreError;

@@ -246,6 +246,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0039_enterprise.sql"),
         postgres: include_str!("../migrations/postgres/0039_enterprise.sql"),
     },
+    Migration {
+        version: 40,
+        name: "enterprise_helper",
+        sqlite: include_str!("../migrations/sqlite/0040_enterprise_helper.sql"),
+        postgres: include_str!("../migrations/postgres/0040_enterprise_helper.sql"),
+    },
+    Migration {
+        version: 41,
+        name: "volunteer",
+        sqlite: include_str!("../migrations/sqlite/0041_volunteer.sql"),
+        postgres: include_str!("../migrations/postgres/0041_volunteer.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -30,7 +30,7 @@ pub const ORG_OWNER: &str = "o.owner";
 
 /// Raised whenever a metric is added, so that a database kept by an older version gets its
 /// counters recomputed once on start.
-pub const METRICS_VERSION: &str = "8";
+pub const METRICS_VERSION: &str = "9";
 
 /// Decided 民主评议 grades, keyed `YEAR:grade`.
 pub const REVIEW_GRADE: &str = "r.grade";
@@ -48,6 +48,11 @@ pub const HOUSEHOLD_NEED: &str = "h.need";
 /// Deeds and their minutes by the member's branch, keyed by the month done.
 pub const DEED_COUNT: &str = "d.count";
 pub const DEED_MINUTES: &str = "d.minutes";
+
+/// Confirmed volunteer service by the organizing organization, keyed by the month held:
+/// person-times (sign-ups credited any minutes) and the minutes credited.
+pub const VOLUNTEER_TIMES: &str = "v.times";
+pub const VOLUNTEER_MINUTES: &str = "v.minutes";
 
 /// Dues paid, keyed by the month paid for: the payments (one per member and month) and
 /// their sum in fen, by the branch the member belonged to when paying.
@@ -849,6 +854,10 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
     for (p, month, n, minutes) in crate::masses::deed_counts(conn).await? {
         t.add(&p, DEED_COUNT, month.clone(), n);
         t.add(&p, DEED_MINUTES, month, minutes);
+    }
+    for (p, month, n, minutes) in crate::volunteers::service_counts(conn).await? {
+        t.add(&p, VOLUNTEER_TIMES, month.clone(), n);
+        t.add(&p, VOLUNTEER_MINUTES, month, minutes);
     }
     t.write(conn).await?;
     committee_totals(conn).await?.write(conn).await?;

@@ -26,6 +26,8 @@ pub const WEAK_RULES: &str = "weak_rules";
 pub const CADRE_RULES: &str = "cadre_rules";
 /// The district's rules of non-public party work (JSON).
 pub const ENTERPRISE_RULES: &str = "enterprise_rules";
+/// The district's rules of volunteer service (the stars' hours) as JSON.
+pub const VOLUNTEER_RULES: &str = "volunteer_rules";
 
 pub async fn get(conn: &mut AnyConnection, key: &str) -> Result<Option<String>> {
     let r = sqlx::query("SELECT value FROM setting WHERE key = $1")

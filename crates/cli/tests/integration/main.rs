@@ -17,6 +17,7 @@ mod committee;
 mod contact;
 mod crash;
 mod dues;
+mod enterprise_helpers;
 mod enterprises;
 mod evaluation;
 mod guomi;

@@ -357,6 +357,7 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "resident-leaves" => "resident_leave",
         "talents" => "talent",
         "enterprises" => "enterprise",
+        "enterprise-helpers" => "enterprise_helper",
         "studios" => "studio",
         "apprentices" => "apprentice",
         _ => return None,
@@ -379,6 +380,7 @@ fn fill(path: &str, ids: &HashMap<&'static str, i64>) -> String {
             "{org_id}" => ids["org"].to_string(),
             "{file_id}" => ids["file"].to_string(),
             "{post_id}" => ids["residents_post"].to_string(),
+            "{helper}" => ids["enterprise_helper"].to_string(),
             "{month}" => "2024-05".to_string(),
             "{no}" => "2".to_string(),
             "{handle}" => "0123456789abcdef".to_string(),
@@ -859,6 +861,9 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
          WHERE NOT EXISTS (SELECT 1 FROM studio s WHERE s.master_person_id = p.id AND s.closed_on IS NULL)",
         "INSERT INTO enterprise (org_id, name, credit_code, kind, industry, size, staff, org_setup, created_at, updated_at) \
          VALUES ($1, '越权测试企业', '91500102MA5U000999', 'enterprise', '制造业', 'small', 10, 'none', 0, 0)",
+        "INSERT INTO enterprise_helper (enterprise_id, member_id, role, start_on, created_at) \
+         SELECT MAX(x.id), (SELECT MIN(m.id) FROM member m), 'liaison', '2024-01-01', 0 FROM enterprise x \
+         WHERE x.org_id = $1",
         "INSERT INTO apprentice (studio_id, person_id, started_on, created_at) \
          SELECT (SELECT MAX(s.id) FROM studio s WHERE s.org_id = $1), MAX(p.id), '2024-04-01', 0 FROM person p \
          WHERE NOT EXISTS (SELECT 1 FROM apprentice a WHERE a.person_id = p.id AND a.finished_on IS NULL)",
@@ -907,6 +912,13 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         (
             "enterprise",
             format!("SELECT MAX(id) FROM enterprise WHERE org_id = {town}"),
+        ),
+        (
+            "enterprise_helper",
+            format!(
+                "SELECT MAX(h.id) FROM enterprise_helper h JOIN enterprise x ON x.id = h.enterprise_id \
+                 WHERE x.org_id = {town}"
+            ),
         ),
         (
             "apprentice",

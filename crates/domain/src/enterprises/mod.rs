@@ -5,6 +5,7 @@
 
 pub mod coverage;
 pub mod credit_code;
+pub mod helpers;
 
 use serde::{Deserialize, Serialize};
 

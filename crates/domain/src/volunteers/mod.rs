@@ -2,6 +2,8 @@
 //! data (民政部《志愿服务记录办法》: 100 / 300 / 600 / 1,000 / 1,500 hours). Hours are kept
 //! in minutes. The stars recognise the work recorded; nothing here ranks people.
 
+pub mod activity;
+
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;

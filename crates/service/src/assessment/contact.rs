@@ -88,6 +88,9 @@ read_model! {
         /// contact, request, enterprise, other.
         pub source: String,
         pub request_id: Option<i64>,
+        /// The non-public unit that raised it.
+        pub enterprise_id: Option<i64>,
+        pub enterprise_name: Option<String>,
         pub content: String,
         /// The responsible unit.
         pub unit: String,
@@ -150,9 +153,12 @@ pub struct ProblemInput {
     /// The organization it concerns; default: the contact point's.
     pub org_id: Option<i64>,
     pub point_id: Option<i64>,
-    /// contact, request, enterprise, other (default: contact with a point, other without).
+    /// contact, request, enterprise, other (default: contact with a point, enterprise with a
+    /// unit, other without).
     pub source: String,
     pub request_id: Option<i64>,
+    /// The non-public unit that raised it (then the organization defaults to the unit's).
+    pub enterprise_id: Option<i64>,
     pub content: String,
     pub unit: String,
     pub standard: String,
@@ -167,6 +173,8 @@ pub struct ProblemInput {
 pub struct ProblemQuery {
     pub org: Option<i64>,
     pub point: Option<i64>,
+    /// Only the problems one non-public unit raised.
+    pub enterprise: Option<i64>,
     pub state: String,
     pub year: Option<i64>,
     /// Only problems for the joint meeting.
@@ -515,6 +523,7 @@ impl App {
         let filter = ProblemFilter {
             root_path: &p.org_path,
             point_id: Some(p.id),
+            enterprise_id: None,
             state: None,
             year: None,
             joint_only: false,
@@ -600,13 +609,21 @@ impl App {
         input: &ProblemInput,
         logged_on: Date,
     ) -> ServiceResult<CheckedProblem> {
+        let unit = match input.enterprise_id {
+            Some(id) => Some(self.enterprise(actor, id).await.map_err(|_| {
+                ServiceError::field("enterprise_id", "not_found", "找不到该非公企业或社会组织")
+            })?),
+            None => None,
+        };
         let org_id = input
             .org_id
+            .or(unit.as_ref().map(|u| u.org_id))
             .ok_or_else(|| ServiceError::field("org_id", "required", "请选择问题所在的组织"))?;
         let o = self.org(actor, org_id).await?;
         policy::check_handle_problem(actor, &o.path)?;
         let source = match input.source.trim() {
             "" if input.point_id.is_some() => ProblemSource::Contact,
+            "" if unit.is_some() => ProblemSource::Enterprise,
             "" => ProblemSource::Other,
             s => ProblemSource::parse(s).ok_or_else(|| {
                 ServiceError::field(
@@ -650,6 +667,7 @@ impl App {
             point_id: input.point_id,
             source,
             request_id: input.request_id,
+            enterprise_id: unit.map(|u| u.id),
             facts: [
                 text(&input.content, "content", "问题内容", TEXT_CHARS)?,
                 text(&input.unit, "unit", "责任单位", 50)?,
@@ -681,6 +699,7 @@ impl App {
                 org: (c.org.0, &c.org.1),
                 source: c.source.as_str(),
                 request_id: c.request_id,
+                enterprise_id: c.enterprise_id,
                 facts: [content, unit, standard, measures, deadline],
                 joint: c.joint,
                 logged_on: &date::format(c.logged_on),
@@ -852,6 +871,7 @@ impl App {
         let filter = ProblemFilter {
             root_path: &o.path,
             point_id: q.point,
+            enterprise_id: q.enterprise,
             state,
             year: q.year,
             joint_only: q.joint,
@@ -942,6 +962,7 @@ struct CheckedProblem {
     point_id: Option<i64>,
     source: ProblemSource,
     request_id: Option<i64>,
+    enterprise_id: Option<i64>,
     facts: [String; 5],
     joint: bool,
     logged_on: Date,

@@ -1,7 +1,9 @@
 //! Who may do what with the register of non-public enterprises and social organizations:
 //! staff read the units below them (a member's own account reads none); towns and the
-//! district keep the register; the district keeps the rules.
+//! district keep the register and record visits; the district assigns instructors and leaders
+//! and keeps the rules, liaisons are assigned by the town too.
 
+use dangjian_domain::enterprises::helpers::HelperRole;
 use dangjian_domain::path;
 use dangjian_domain::role::Role;
 
@@ -40,6 +42,23 @@ pub fn check_keep(actor: &Actor, org_path: &str) -> ServiceResult<()> {
     }
 }
 
+/// Assigning helpers to a unit: instructors and leaders by the district, liaisons by the
+/// town keeping the unit too.
+pub fn may_assign(actor: &Actor, org_path: &str, role: HelperRole) -> bool {
+    may_keep(actor, org_path) && (!role.district_only() || check_district(actor).is_ok())
+}
+
+pub fn check_assign(actor: &Actor, org_path: &str, role: HelperRole) -> ServiceResult<()> {
+    check_keep(actor, org_path)?;
+    if may_assign(actor, org_path, role) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "党建指导员和包企业领导由区委组织部选派",
+        ))
+    }
+}
+
 /// The rules: the district's organization department.
 pub fn check_district(actor: &Actor) -> ServiceResult<()> {
     if actor.role == Role::DistrictAdmin && path::depth(&actor.scope_path) <= 1 {
@@ -65,5 +84,9 @@ mod tests {
         assert!(check_staff(&Actor::for_test(Role::Member, "/1/2/3/")).is_err());
         assert!(check_district(&Actor::for_test(Role::DistrictAdmin, "/1/")).is_ok());
         assert!(check_district(&town).is_err());
+        assert!(may_assign(&town, "/1/2/3/", HelperRole::Liaison));
+        assert!(!may_assign(&town, "/1/2/3/", HelperRole::Instructor));
+        let district = Actor::for_test(Role::DistrictAdmin, "/1/");
+        assert!(may_assign(&district, "/1/2/3/", HelperRole::Leader));
     }
 }

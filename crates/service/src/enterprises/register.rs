@@ -9,7 +9,7 @@ use dangjian_domain::enterprises::coverage::{CoverageCounts, EnterpriseCoverage}
 use dangjian_domain::enterprises::credit_code::CreditCode;
 use dangjian_domain::enterprises::{EnterpriseRules, OrgSetup, Size, UnitKind};
 use dangjian_domain::org::{OrgKind, OrgOwner};
-use dangjian_domain::path;
+use dangjian_domain::{date, path};
 use dangjian_store::StoreError;
 use dangjian_store::enterprises::register::{
     self as store, EnterpriseFilter, EnterpriseRow, EnterpriseWrite,
@@ -22,7 +22,7 @@ use crate::audit::Entry;
 use crate::model::{choice, optional, placed, required_text, window};
 use crate::model::{page_number, read_model};
 use crate::orgs::{Org, places};
-use crate::{Actor, App, ServiceError, ServiceResult};
+use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 pub const ENTERPRISES_PER_PAGE: i64 = 50;
 
@@ -51,6 +51,8 @@ read_model! {
         pub members_elsewhere: i64,
         pub has_union: bool,
         pub has_youth_league: bool,
+        /// An instructor or a liaison is assigned to it today.
+        pub helpers_reach: bool,
     }
 }
 
@@ -64,9 +66,13 @@ impl Enterprise {
     pub fn setup_label(&self) -> &'static str {
         OrgSetup::parse(&self.org_setup).map_or("", OrgSetup::label)
     }
-    /// Party work reaches it: an organization, a union or the youth league.
+    /// Party work reaches it: an organization, a union, the youth league, an instructor or
+    /// a liaison.
     pub fn work_covered(&self) -> bool {
-        self.org_setup != OrgSetup::None.as_str() || self.has_union || self.has_youth_league
+        self.org_setup != OrgSetup::None.as_str()
+            || self.has_union
+            || self.has_youth_league
+            || self.helpers_reach
     }
 }
 
@@ -229,7 +235,11 @@ impl App {
     }
 
     /// The level a register list is asked for (default: the actor's own), staff only.
-    async fn register_level(&self, actor: &Actor, org: Option<i64>) -> ServiceResult<Org> {
+    pub(super) async fn register_level(
+        &self,
+        actor: &Actor,
+        org: Option<i64>,
+    ) -> ServiceResult<Org> {
         policy::check_staff(actor)?;
         let o = match org {
             Some(id) => self.org(actor, id).await?,
@@ -280,12 +290,13 @@ impl App {
             )?
             .map(|s| s.as_str().to_string()),
             operating: q.operating,
-            uncovered: q.uncovered.unwrap_or(false),
+            uncovered_on: q.uncovered.unwrap_or(false).then(|| date::format(today())),
             q: q.q.clone().map(|s| s.trim().to_string()),
         };
         let mut conn = self.db.conn().await?;
         let (limit, offset) = window(page, ENTERPRISES_PER_PAGE);
-        let (total, rows) = store::enterprises(&mut conn, &f, limit, offset).await?;
+        let day = date::format(today());
+        let (total, rows) = store::enterprises(&mut conn, &f, &day, limit, offset).await?;
         if page.is_none() {
             crate::export::check_size(total, "个单位")?;
         }
@@ -305,7 +316,7 @@ impl App {
     pub async fn enterprise(&self, actor: &Actor, id: i64) -> ServiceResult<Enterprise> {
         policy::check_staff(actor)?;
         let mut conn = self.db.conn().await?;
-        let u = store::enterprise(&mut conn, id)
+        let u = store::enterprise(&mut conn, id, &date::format(today()))
             .await?
             .ok_or(ServiceError::NotFound)?;
         if actor.check_visible(&u.org_path).is_err() {
@@ -356,7 +367,7 @@ impl App {
     ) -> ServiceResult<Enterprise> {
         let rules = self.enterprise_rules().await?;
         let mut tx = self.begin_audited().await?;
-        let old = store::enterprise(tx.conn(), id)
+        let old = store::enterprise(tx.conn(), id, &date::format(today()))
             .await?
             .filter(|u| actor.check_visible(&u.org_path).is_ok())
             .ok_or(ServiceError::NotFound)?;
@@ -405,11 +416,11 @@ impl App {
         let name = required_text("name", "单位名称", &input.name, 100)?;
         let code =
             CreditCode::parse(&input.credit_code).map_err(|e| ServiceError::Invalid(vec![e]))?;
-        if let Some(other) = store::by_code(conn, code.as_str()).await?
-            && Some(other.id) != editing
+        if let Some((other, other_name, other_path)) = store::by_code(conn, code.as_str()).await?
+            && Some(other) != editing
         {
-            let whose = if actor.check_visible(&other.org_path).is_ok() {
-                format!("（{}）", other.name)
+            let whose = if actor.check_visible(&other_path).is_ok() {
+                format!("（{other_name}）")
             } else {
                 String::new()
             };
@@ -583,7 +594,8 @@ impl App {
         let depth = (path::depth(&o.path) + 1) as usize;
         let mut level = Counts::default();
         let mut by_child: BTreeMap<String, Counts> = BTreeMap::new();
-        for r in store::coverage_counts(&mut conn, &o.path).await? {
+        let day = date::format(today());
+        for r in store::coverage_counts(&mut conn, &o.path, &day).await? {
             let c = CoverageCounts {
                 operating: r.operating,
                 own_org: r.own_org,

@@ -219,6 +219,8 @@ row! {
         pub org_name: String,
         pub source: String,
         pub request_id: Option<i64>,
+        pub enterprise_id: Option<i64>,
+        pub enterprise_name: Option<String>,
         pub content: String,
         pub unit: String,
         pub standard: String,
@@ -240,10 +242,12 @@ row! {
 }
 
 const PROBLEM_COLS: &str = "q.id, q.no, q.point_id, p.leader_name, q.org_id, q.org_path, \
-    o.name AS org_name, q.source, q.request_id, q.content, q.unit, q.standard, q.measures, \
+    o.name AS org_name, q.source, q.request_id, q.enterprise_id, x.name AS enterprise_name, \
+    q.content, q.unit, q.standard, q.measures, \
     q.deadline, q.joint, q.state, q.logged_on, q.accept_due, q.accepted_on, q.reply_due, \
     q.replied_on, q.reply, q.feedback_due, q.closed_on, q.feedback, q.refused_reason \
-    FROM problem q JOIN org o ON o.id = q.org_id LEFT JOIN contact_point p ON p.id = q.point_id";
+    FROM problem q JOIN org o ON o.id = q.org_id LEFT JOIN contact_point p ON p.id = q.point_id \
+    LEFT JOIN enterprise x ON x.id = q.enterprise_id";
 
 /// Open problems whose current step (acceptance, reply or the reporter's feedback) is past
 /// its due day on `today`.
@@ -298,6 +302,8 @@ pub async fn problem(conn: &mut AnyConnection, id: i64) -> Result<Option<Problem
 pub struct ProblemFilter<'a> {
     pub root_path: &'a str,
     pub point_id: Option<i64>,
+    /// Only the problems one enterprise raised.
+    pub enterprise_id: Option<i64>,
     pub state: Option<&'a str>,
     pub year: Option<i64>,
     pub joint_only: bool,
@@ -308,6 +314,9 @@ fn filtered(select: &str, f: &ProblemFilter<'_>) -> Sql {
     sql.within("q.org_path", f.root_path);
     if let Some(p) = f.point_id {
         sql.push(" AND q.point_id = ").int(p);
+    }
+    if let Some(e) = f.enterprise_id {
+        sql.push(" AND q.enterprise_id = ").int(e);
     }
     if let Some(s) = f.state {
         sql.push(" AND q.state = ").text(s);
@@ -412,6 +421,7 @@ pub struct NewProblem<'a> {
     pub org: (i64, &'a str),
     pub source: &'a str,
     pub request_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
     pub facts: [&'a str; 5],
     pub joint: bool,
     pub logged_on: &'a str,
@@ -422,9 +432,10 @@ pub struct NewProblem<'a> {
 pub async fn insert_problem(conn: &mut AnyConnection, p: &NewProblem<'_>) -> Result<i64> {
     let now = now_ms();
     let r = sqlx::query(
-        "INSERT INTO problem (no, point_id, org_id, org_path, source, request_id, content, unit, \
-         standard, measures, deadline, joint, state, logged_on, accept_due, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'logged', $13, $14, $15, $16, $17) RETURNING id",
+        "INSERT INTO problem (no, point_id, org_id, org_path, source, request_id, enterprise_id, \
+         content, unit, standard, measures, deadline, joint, state, logged_on, accept_due, \
+         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+         $11, $12, $13, 'logged', $14, $15, $16, $17, $18) RETURNING id",
     )
     .bind(p.no)
     .bind(p.point_id)
@@ -432,6 +443,7 @@ pub async fn insert_problem(conn: &mut AnyConnection, p: &NewProblem<'_>) -> Res
     .bind(p.org.1)
     .bind(p.source)
     .bind(p.request_id)
+    .bind(p.enterprise_id)
     .bind(p.facts[0])
     .bind(p.facts[1])
     .bind(p.facts[2])

@@ -30,6 +30,8 @@ row! {
         pub members_elsewhere: i64,
         pub has_union: bool,
         pub has_youth_league: bool,
+        /// An instructor or a liaison is assigned to it on the day read.
+        pub helpers_reach: bool,
     }
 }
 
@@ -41,6 +43,14 @@ const COLS: &str = "x.id, x.org_id, o.name AS org_name, o.path AS org_path, x.na
 const FROM: &str =
     "FROM enterprise x JOIN org o ON o.id = x.org_id LEFT JOIN org p ON p.id = x.party_org_id";
 
+/// `SELECT` of a unit's columns as of `day`, with its `FROM`.
+fn select(day: &str) -> Sql {
+    let mut sql = Sql::new(&format!("SELECT {COLS}, CASE WHEN "));
+    helpers_reach(&mut sql, day);
+    sql.push(&format!(" THEN 1 ELSE 0 END AS helpers_reach {FROM}"));
+    sql
+}
+
 /// Filters of the register.
 #[derive(Debug, Clone, Default)]
 pub struct EnterpriseFilter {
@@ -48,18 +58,36 @@ pub struct EnterpriseFilter {
     pub kind: Option<String>,
     pub org_setup: Option<String>,
     pub operating: Option<bool>,
-    /// Operating units with neither a party organization nor party work reaching them.
-    pub uncovered: bool,
+    /// Operating units with neither a party organization nor party work reaching them on
+    /// this day (`YYYY-MM-DD`).
+    pub uncovered_on: Option<String>,
     /// The start of a name, or a whole credit code.
     pub q: Option<String>,
 }
 
-/// ` AND` party work reaches the unit (`x`) without an organization: a union or the youth
-/// league for now; the instructors and liaisons join it as they are kept.
-const WORK_REACHES: &str = "(x.has_union = 1 OR x.has_youth_league = 1)";
+/// Party work reaches the unit (`x`) on `day` without an organization: a union, the youth
+/// league, or an instructor or a liaison assigned to it that day.
+fn work_reaches(sql: &mut Sql, day: &str) {
+    sql.push("(x.has_union = 1 OR x.has_youth_league = 1 OR ");
+    helpers_reach(sql, day);
+    sql.push(")");
+}
 
-fn filtered(select: &str, f: &EnterpriseFilter) -> Sql {
-    let mut sql = Sql::new(&format!("SELECT {select} {FROM} WHERE 1 = 1"));
+/// An instructor or a liaison is assigned to the unit (`x`) on `day`.
+fn helpers_reach(sql: &mut Sql, day: &str) {
+    sql.push(
+        "EXISTS (SELECT 1 FROM enterprise_helper h WHERE h.enterprise_id = x.id \
+         AND h.role IN ('instructor', 'liaison') AND h.start_on <= ",
+    )
+    .text(day)
+    .push(" AND (h.end_on IS NULL OR h.end_on >= ")
+    .text(day)
+    .push("))");
+}
+
+/// `sql` (a `SELECT … FROM`) narrowed to the units the filter keeps.
+fn filtered(mut sql: Sql, f: &EnterpriseFilter) -> Sql {
+    sql.push(" WHERE 1 = 1");
     sql.within("o.path", &f.root_path);
     if let Some(k) = &f.kind {
         sql.push(" AND x.kind = ").text(k.as_str());
@@ -70,10 +98,9 @@ fn filtered(select: &str, f: &EnterpriseFilter) -> Sql {
     if let Some(op) = f.operating {
         sql.push(" AND x.operating = ").int(i64::from(op));
     }
-    if f.uncovered {
-        sql.push(&format!(
-            " AND x.operating = 1 AND x.org_setup = 'none' AND NOT {WORK_REACHES}"
-        ));
+    if let Some(day) = &f.uncovered_on {
+        sql.push(" AND x.operating = 1 AND x.org_setup = 'none' AND NOT ");
+        work_reaches(&mut sql, day);
     }
     if let Some(q) = f.q.as_deref().filter(|q| !q.is_empty()) {
         sql.push(" AND (x.name LIKE ")
@@ -85,18 +112,19 @@ fn filtered(select: &str, f: &EnterpriseFilter) -> Sql {
     sql
 }
 
-/// A page of units by name, and how many match.
+/// A page of units by name as of `day`, and how many match.
 pub async fn enterprises(
     conn: &mut AnyConnection,
     f: &EnterpriseFilter,
+    day: &str,
     limit: i64,
     offset: i64,
 ) -> Result<(i64, Vec<EnterpriseRow>)> {
-    let total: i64 = filtered("COUNT(*) AS n", f)
+    let total: i64 = filtered(Sql::new(&format!("SELECT COUNT(*) AS n {FROM}")), f)
         .fetch_one(conn)
         .await?
         .try_get("n")?;
-    let mut sql = filtered(COLS, f);
+    let mut sql = filtered(select(day), f);
     sql.push(" ORDER BY o.path, x.name, x.id LIMIT ")
         .int(limit)
         .push(" OFFSET ")
@@ -110,9 +138,13 @@ pub async fn enterprises(
     ))
 }
 
-pub async fn enterprise(conn: &mut AnyConnection, id: i64) -> Result<Option<EnterpriseRow>> {
-    let mut sql = Sql::new(&format!("SELECT {COLS} {FROM} WHERE x.id = "));
-    sql.int(id);
+pub async fn enterprise(
+    conn: &mut AnyConnection,
+    id: i64,
+    day: &str,
+) -> Result<Option<EnterpriseRow>> {
+    let mut sql = select(day);
+    sql.push(" WHERE x.id = ").int(id);
     sql.fetch_all(conn)
         .await?
         .first()
@@ -120,14 +152,20 @@ pub async fn enterprise(conn: &mut AnyConnection, id: i64) -> Result<Option<Ente
         .transpose()
 }
 
-/// The unit registered under a credit code, if any.
-pub async fn by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<EnterpriseRow>> {
-    let mut sql = Sql::new(&format!("SELECT {COLS} {FROM} WHERE x.credit_code = "));
+/// The unit registered under a credit code, if any: its id, name and place.
+pub async fn by_code(
+    conn: &mut AnyConnection,
+    code: &str,
+) -> Result<Option<(i64, String, String)>> {
+    let mut sql = Sql::new(
+        "SELECT x.id, x.name, o.path FROM enterprise x JOIN org o ON o.id = x.org_id \
+         WHERE x.credit_code = ",
+    );
     sql.text(code);
     sql.fetch_all(conn)
         .await?
         .first()
-        .map(EnterpriseRow::read)
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, r.try_get("path")?)))
         .transpose()
 }
 
@@ -240,20 +278,24 @@ pub async fn joint_count(
     Ok(sql.fetch_one(conn).await?.try_get("n")?)
 }
 
-/// Operating units below `root_path` counted by how they are covered, by the organization
-/// they lie under and their kind (the caller adds them up by child of the level).
+/// Operating units below `root_path` counted by how they are covered on `day`, by the
+/// organization they lie under and their kind (the caller adds them up by child of the level).
 pub async fn coverage_counts(
     conn: &mut AnyConnection,
     root_path: &str,
+    day: &str,
 ) -> Result<Vec<CoverageRow>> {
-    let mut sql = Sql::new(&format!(
+    let mut sql = Sql::new(
         "SELECT o.path, x.kind, \
          CAST(SUM(CASE WHEN x.org_setup = 'own' THEN 1 ELSE 0 END) AS BIGINT) AS own_org, \
          CAST(SUM(CASE WHEN x.org_setup = 'joint' THEN 1 ELSE 0 END) AS BIGINT) AS joint_org, \
-         CAST(SUM(CASE WHEN x.org_setup = 'none' AND {WORK_REACHES} THEN 1 ELSE 0 END) AS BIGINT) AS work_only, \
-         COUNT(*) AS operating \
-         FROM enterprise x JOIN org o ON o.id = x.org_id WHERE x.operating = 1"
-    ));
+         CAST(SUM(CASE WHEN x.org_setup = 'none' AND ",
+    );
+    work_reaches(&mut sql, day);
+    sql.push(
+        " THEN 1 ELSE 0 END) AS BIGINT) AS work_only, COUNT(*) AS operating \
+         FROM enterprise x JOIN org o ON o.id = x.org_id WHERE x.operating = 1",
+    );
     sql.within("o.path", root_path);
     sql.push(" GROUP BY o.path, x.kind");
     sql.fetch_all(conn)

@@ -1,10 +1,15 @@
 //! Non-public enterprises and social organizations over JSON: the register, the two
-//! coverages of a level and its children, and the district's rules of the work.
+//! coverages of a level and its children, the instructors, leaders and liaisons with their
+//! visits, and the district's rules of the work.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use dangjian_domain::enterprises::EnterpriseRules;
+use dangjian_service::enterprises::helpers::{
+    EndHelperInput, EnterpriseDetail, EnterpriseVisit, Helper, HelperInput, HelperReport,
+    HelperReportQuery, VisitInput,
+};
 use dangjian_service::enterprises::register::{
     CoverageQuery, CoverageReport, Enterprise, EnterpriseInput, EnterpriseList, EnterpriseQuery,
 };
@@ -156,4 +161,121 @@ pub async fn put_rules(
     ApiJson(b): ApiJson<EnterpriseRules>,
 ) -> ApiResult<Json<EnterpriseRules>> {
     Ok(Json(st.app.set_enterprise_rules(&auth.actor, &b).await?))
+}
+
+/// 单位页 / A unit's page
+///
+/// The unit with every assignment of an instructor, a leader or a liaison (with what the
+/// caller may do with each), its latest 50 visits and the problems it raised on the ledger.
+#[utoipa::path(
+    get,
+    path = "/enterprises/{id}/detail",
+    operation_id = "enterpriseDetail",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "The unit.")),
+    responses((status = 200, description = "The unit's page.", body = EnterpriseDetail)),
+)]
+pub async fn detail(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<EnterpriseDetail>> {
+    Ok(Json(st.app.enterprise_detail(&auth.actor, id).await?))
+}
+
+/// 选派人员 / Assign a helper
+///
+/// A member the caller sees as the unit's party-building instructor or leader who looks
+/// after it (the district, 403) or factory liaison (the town keeping it too). An instructor's
+/// term defaults to the district's; one looking after the district's maximum of units takes
+/// no more (422 `member_id` `instructor_full`); the same member twice in one role: 422
+/// `duplicate`. Audited as `enterprise.helper`.
+#[utoipa::path(
+    post,
+    path = "/enterprises/{id}/helpers",
+    operation_id = "assignEnterpriseHelper",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "The unit.")),
+    request_body(content = HelperInput, description = "The assignment."),
+    responses((status = 201, description = "The assignment.", body = Helper)),
+)]
+pub async fn assign_helper(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<HelperInput>,
+) -> ApiResult<(StatusCode, Json<Helper>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(st.app.assign_helper(&auth.actor, id, &b).await?),
+    ))
+}
+
+/// 结束选派 / End an assignment
+///
+/// On a day (default today), not before it began; whoever may assign the role. Audited as
+/// `enterprise.helper_end`.
+#[utoipa::path(
+    post,
+    path = "/enterprise-helpers/{id}/end",
+    operation_id = "endEnterpriseHelper",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "The assignment.")),
+    request_body(content = EndHelperInput, description = "Its last day."),
+    responses((status = 200, description = "The assignment.", body = Helper)),
+)]
+pub async fn end_helper(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<EndHelperInput>,
+) -> ApiResult<Json<Helper>> {
+    Ok(Json(st.app.end_helper(&auth.actor, id, &b).await?))
+}
+
+/// 记录走访 / Record a visit
+///
+/// A helper's visit to their unit within the assignment and not after today, with the days
+/// on site inside its month (422 `days`); recorded by the town or the district keeping the
+/// unit. Audited as `enterprise.visit`.
+#[utoipa::path(
+    post,
+    path = "/enterprise-helpers/{id}/visits",
+    operation_id = "logEnterpriseVisit",
+    tag = "enterprises",
+    params(("id" = i64, Path, description = "The assignment.")),
+    request_body(content = VisitInput, description = "The visit."),
+    responses((status = 201, description = "The visit.", body = EnterpriseVisit)),
+)]
+pub async fn log_visit(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<VisitInput>,
+) -> ApiResult<(StatusCode, Json<EnterpriseVisit>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(st.app.log_enterprise_visit(&auth.actor, id, &b).await?),
+    ))
+}
+
+/// 指导员、包企业领导、驻厂员 / Helpers' month or quarter
+///
+/// The helpers of one role with a unit below a level during the month around `on` (a
+/// leader's quarter), with their units, visits and days on site, and how many reach the
+/// district's minimum (instructors' days, leaders' visits).
+#[utoipa::path(
+    get,
+    path = "/enterprises/helpers",
+    operation_id = "enterpriseHelpers",
+    tag = "enterprises",
+    params(HelperReportQuery),
+    responses((status = 200, description = "The helpers' period.", body = HelperReport)),
+)]
+pub async fn helpers(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<HelperReportQuery>,
+) -> ApiResult<Json<HelperReport>> {
+    Ok(Json(st.app.helper_report(&auth.actor, &q).await?))
 }

@@ -261,6 +261,11 @@ pub(crate) fn routes() -> Table {
             enterprises::enterprise,
             enterprises::edit_enterprise
         ))
+        .api(routes!(enterprises::helpers))
+        .api(routes!(enterprises::detail))
+        .api(routes!(enterprises::assign_helper))
+        .api(routes!(enterprises::end_helper))
+        .api(routes!(enterprises::log_visit))
         .api(routes!(talents::talents, talents::add_talent))
         .api(routes!(talents::talent))
         .api(routes!(talents::programme))

@@ -433,8 +433,24 @@ pub(crate) fn routes() -> Table {
         .get("/enterprises", enterprises::list)
         .post("/enterprises", enterprises::add)
         .get("/enterprises/export.xlsx", enterprises::export)
+        .get("/enterprises/helpers", enterprises::helpers::page)
+        .get(
+            "/enterprises/helpers/export.xlsx",
+            enterprises::helpers::export,
+        )
+        .get("/enterprises/{id}", enterprises::unit::page)
         .get("/enterprises/{id}/edit", enterprises::edit_form)
         .post("/enterprises/{id}", enterprises::edit)
+        .post("/enterprises/{id}/helpers", enterprises::unit::assign)
+        .post(
+            "/enterprises/{id}/helpers/{helper}/end",
+            enterprises::unit::end,
+        )
+        .post(
+            "/enterprises/{id}/helpers/{helper}/visits",
+            enterprises::unit::visit,
+        )
+        .post("/enterprises/{id}/problems", enterprises::unit::log_problem)
         .get("/cadres/talents", cadres::talents::list)
         .post("/cadres/talents", cadres::talents::add)
         .get("/cadres/talents/export.xlsx", cadres::talents::export)

@@ -168,6 +168,7 @@ impl LedgerForm {
         ProblemQuery {
             org: parse_id(&self.org),
             point: None,
+            enterprise: None,
             state: self.state.trim().to_string(),
             year: parse_id(&self.year),
             joint: ticked(&self.joint),
@@ -396,6 +397,7 @@ pub async fn log(
             point_id: None,
             source: f.source.trim().to_string(),
             request_id,
+            enterprise_id: None,
             content: f.content.clone(),
             unit: f.unit.clone(),
             standard: f.standard.clone(),

@@ -89,20 +89,24 @@ fn named(e: &FieldError) -> String {
 
 /// A member already chosen in a form shown again.
 pub struct Chosen {
-    pub(super) id: i64,
-    pub(super) name: String,
+    pub(in crate::pages) id: i64,
+    pub(in crate::pages) name: String,
 }
 
 /// The member picker of a form: the field the radio buttons fill, the element the search
 /// answer goes into, and the member chosen before a refusal.
 pub struct MemberPick {
-    pub(super) field: String,
-    pub(super) target: String,
-    pub(super) chosen: Option<Chosen>,
+    pub(in crate::pages) field: String,
+    pub(in crate::pages) target: String,
+    pub(in crate::pages) chosen: Option<Chosen>,
 }
 
 /// The chosen member's name, to show the choice again (a number only if it cannot be read).
-pub(super) async fn chosen(st: &AppState, auth: &Auth, member_id: &str) -> Option<Chosen> {
+pub(in crate::pages) async fn chosen(
+    st: &AppState,
+    auth: &Auth,
+    member_id: &str,
+) -> Option<Chosen> {
     let id = parse_id(member_id)?;
     let name = match st.app.member(&auth.actor, id).await {
         Ok(m) => m.name,

@@ -26,6 +26,9 @@ use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
 use crate::session::Auth;
 use crate::view::{Choice, Layout, Pager, choices};
 
+pub(super) mod helpers;
+pub(super) mod unit;
+
 /// The menu entry the pages light.
 const NAV: &str = "enterprises";
 
@@ -260,6 +263,9 @@ fn work_text(e: &Enterprise) -> String {
     }
     if e.has_youth_league {
         ways.push("共青团");
+    }
+    if e.helpers_reach {
+        ways.push("指导员或驻厂员");
     }
     if ways.is_empty() {
         "—".into()
@@ -512,7 +518,7 @@ pub async fn edit_form(
     edit_page(&st, &auth, id, None, Vec::new()).await
 }
 
-/// Saves a unit; back to its organization's list, at the unit.
+/// Saves a unit; on to its page.
 pub async fn edit(
     State(st): State<AppState>,
     auth: Auth,
@@ -528,14 +534,7 @@ pub async fn edit(
             .or_form()?,
     };
     match outcome {
-        Ok(e) => {
-            let to = url(
-                "/enterprises",
-                &[("org", e.org_id.to_string())],
-                &format!("unit-{}", e.id),
-            );
-            Ok(Redirect::to(&to).into_response())
-        }
+        Ok(e) => Ok(Redirect::to(&format!("/enterprises/{}", e.id)).into_response()),
         Err(errs) => edit_page(&st, &auth, id, Some(f), errs).await,
     }
 }
