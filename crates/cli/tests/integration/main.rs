@@ -42,4 +42,5 @@ mod stars;
 mod talents;
 mod to_do;
 mod transfer;
+mod volunteers;
 mod weak;

@@ -47,6 +47,34 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/c/{code}", "public: a published card"),
     ("GET", "/c/{code}/photo", "public: a published card"),
     ("GET", "/e/{id}/{org}", "public: published results"),
+    (
+        "GET",
+        "/r/v/{code}",
+        "public: an activity's sign-up by its link",
+    ),
+    (
+        "POST",
+        "/r/v/{code}",
+        "public: an activity's sign-up by its link",
+    ),
+    ("GET", "/r/volunteer", "public: a record by code and phone"),
+    ("POST", "/r/volunteer", "public: a record by code and phone"),
+    ("GET", "/me/volunteer", "the actor's own volunteer record"),
+    (
+        "GET",
+        "/api/v1/me/volunteer",
+        "the actor's own volunteer record",
+    ),
+    (
+        "GET",
+        "/api/v1/volunteers/rules",
+        "the district's stars' hours, read by all",
+    ),
+    (
+        "PUT",
+        "/api/v1/volunteers/rules",
+        "the district's stars' hours: refused by role",
+    ),
     ("GET", "/audit", "the auditor's own log"),
     ("GET", "/account", "the actor's own account"),
     ("GET", "/login/otp", "the actor's own login"),
@@ -358,6 +386,7 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "talents" => "talent",
         "enterprises" => "enterprise",
         "enterprise-helpers" => "enterprise_helper",
+        "activities" | "volunteers" => "volunteer_activity",
         "studios" => "studio",
         "apprentices" => "apprentice",
         _ => return None,
@@ -385,6 +414,7 @@ fn fill(path: &str, ids: &HashMap<&'static str, i64>) -> String {
             "{no}" => "2".to_string(),
             "{handle}" => "0123456789abcdef".to_string(),
             "{action}" => "approve".to_string(),
+            "{code}" => "scopetst".to_string(),
             s if s.starts_with('{') => panic!("unknown parameter {s} in {path}"),
             s => s.to_string(),
         };
@@ -672,6 +702,14 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
             .await
             .expect("a foreign rating or project");
     }
+    sqlx::query(
+        "INSERT INTO volunteer_activity (org_id, org_path, title, category, held_on, starts_at, minutes, place, code, created_at) \
+         SELECT id, path, '越权测试活动', 'civic', '2024-05-10', '09:00', 60, '广场', 'scopetst', 0 FROM org WHERE path = $1",
+    )
+    .bind(&places.branch)
+    .execute(&mut *conn)
+    .await
+    .expect("a foreign activity");
     drop(conn);
     for (kind, sql) in [
         (
@@ -912,6 +950,10 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         (
             "enterprise",
             format!("SELECT MAX(id) FROM enterprise WHERE org_id = {town}"),
+        ),
+        (
+            "volunteer_activity",
+            "SELECT MAX(id) FROM volunteer_activity WHERE code = 'scopetst'".to_string(),
         ),
         (
             "enterprise_helper",

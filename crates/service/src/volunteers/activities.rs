@@ -402,10 +402,11 @@ impl App {
     /// A resident signs up by an activity's link with their name and phone.
     pub async fn public_volunteer_signup(
         &self,
-        actor: &Actor,
+        ip: &str,
         code: &str,
         input: &SignupInput,
     ) -> ServiceResult<PublicSignup> {
+        let actor = &Actor::resident(ip);
         let mut conn = self.db.conn().await?;
         let row = store::activity_by_code(&mut conn, code.trim())
             .await?
@@ -550,6 +551,16 @@ impl App {
                 "lines",
                 "required",
                 "请填写要确认的报名人员",
+            ));
+        }
+        let mut ids: Vec<i64> = input.lines.iter().map(|l| l.signup_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() != input.lines.len() {
+            return Err(ServiceError::field(
+                "signup_id",
+                "duplicate",
+                "同一报名记录只能确认一次",
             ));
         }
         let mut tx = self.begin_audited().await?;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::policy;
 use crate::audit::Entry;
 use crate::model::{page_number, read_model};
-use crate::{Actor, App, ServiceError, ServiceResult, today};
+use crate::{Actor, App, ServiceError, ServiceResult, now_ms, today};
 
 pub const RECORD_PER_PAGE: i64 = 50;
 
@@ -163,24 +163,37 @@ impl App {
         self.record_of(&mut conn, v, name, q).await
     }
 
-    /// A resident's record by their code and phone; either wrong answers like missing.
+    /// A resident's record by their code and phone. A wrong code and a wrong phone give the
+    /// same answer and count, like a wrong tracking code, against the network address.
     pub async fn public_volunteer_record(
         &self,
+        ip: &str,
         lookup: &RecordLookup,
         q: &RecordQuery,
     ) -> ServiceResult<VolunteerRecord> {
-        let phone =
-            phone::parse_mobile(&lookup.phone).map_err(|e| ServiceError::Invalid(vec![e]))?;
+        if !self
+            .request_track_misses
+            .try_attempt(ip.to_string(), now_ms())
+        {
+            return Err(ServiceError::field(
+                "code",
+                "too_many_attempts",
+                "查询错误次数过多，请 15 分钟后再试",
+            ));
+        }
+        let wrong = || ServiceError::field("code", "not_found", "记录码或手机号不正确，请核对");
+        let phone = phone::parse_mobile(&lookup.phone).map_err(|_| wrong())?;
         let index = self.crypto().blind_index("phone", &phone);
         let mut conn = self.db.conn().await?;
-        let v = store::volunteer_by_code(&mut conn, lookup.code.trim().to_uppercase().as_str())
+        let v = store::volunteer_by_code(&mut conn, lookup.code.trim().to_lowercase().as_str())
             .await?
             .filter(|v| v.member_id.is_none())
-            .ok_or(ServiceError::NotFound)?;
+            .ok_or_else(wrong)?;
         let by_phone = store::volunteer_by_phone(&mut conn, &index).await?;
         if by_phone.map(|p| p.id) != Some(v.id) {
-            return Err(ServiceError::NotFound);
+            return Err(wrong());
         }
+        self.request_track_misses.forgive(&ip.to_string());
         let name = v.name.clone();
         self.record_of(&mut conn, Some(v), name, q).await
     }

@@ -24,6 +24,7 @@ mod request;
 mod residents;
 mod talents;
 mod transfer;
+mod volunteers;
 mod weak;
 
 use axum::http::header;
@@ -266,6 +267,14 @@ pub(crate) fn routes() -> Table {
         .api(routes!(enterprises::assign_helper))
         .api(routes!(enterprises::end_helper))
         .api(routes!(enterprises::log_visit))
+        .api(routes!(volunteers::activities, volunteers::create_activity))
+        .api(routes!(volunteers::activity))
+        .api(routes!(volunteers::sign_up))
+        .api(routes!(volunteers::confirm))
+        .api(routes!(volunteers::cancel))
+        .api(routes!(volunteers::summary))
+        .api(routes!(volunteers::rules, volunteers::put_rules))
+        .api(routes!(volunteers::mine))
         .api(routes!(talents::talents, talents::add_talent))
         .api(routes!(talents::talent))
         .api(routes!(talents::programme))

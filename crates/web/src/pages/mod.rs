@@ -20,6 +20,7 @@ mod orgs;
 mod recruit;
 mod request;
 mod transfer;
+mod volunteers;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -124,6 +125,10 @@ pub(crate) fn routes() -> Table {
             "/evaluations/{id}/members/{member_id}",
             masses::evaluation::submit,
         )
+        .get("/r/v/{code}", volunteers::public::page)
+        .post("/r/v/{code}", volunteers::public::sign_up)
+        .get("/r/volunteer", volunteers::public::lookup_form)
+        .post("/r/volunteer", volunteers::public::lookup)
         .get("/r/track", request::public::track_form)
         .post("/r/track", request::public::track)
         .post("/r/answer", request::public::answer)
@@ -433,6 +438,14 @@ pub(crate) fn routes() -> Table {
         .get("/enterprises", enterprises::list)
         .post("/enterprises", enterprises::add)
         .get("/enterprises/export.xlsx", enterprises::export)
+        .get("/volunteers", volunteers::list)
+        .post("/volunteers", volunteers::create)
+        .get("/volunteers/export.xlsx", volunteers::export)
+        .get("/volunteers/{id}", volunteers::page)
+        .post("/volunteers/{id}/signups", volunteers::sign_up)
+        .post("/volunteers/{id}/confirm", volunteers::confirm)
+        .post("/volunteers/{id}/cancel", volunteers::cancel)
+        .get("/me/volunteer", volunteers::mine)
         .get("/enterprises/helpers", enterprises::helpers::page)
         .get(
             "/enterprises/helpers/export.xlsx",

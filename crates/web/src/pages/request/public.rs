@@ -27,7 +27,7 @@ const PUBLIC_COOKIE: &str = "dj_public";
 pub const MAX_PUBLIC_MIB: usize = 3;
 
 /// The token of this browser: the one in its cookie, or a new one to set.
-fn token(headers: &HeaderMap) -> (String, bool) {
+pub(crate) fn token(headers: &HeaderMap) -> (String, bool) {
     match cookie_value(headers, PUBLIC_COOKIE) {
         Some(t) if t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) => {
             (t.to_string(), false)
@@ -40,13 +40,18 @@ fn token(headers: &HeaderMap) -> (String, bool) {
     }
 }
 
-fn token_ok(headers: &HeaderMap, given: &str) -> bool {
+pub(crate) fn token_ok(headers: &HeaderMap, given: &str) -> bool {
     !given.is_empty() && cookie_value(headers, PUBLIC_COOKIE) == Some(given)
 }
 
 /// A page for residents: never cached (it may show their own request), with the token's
 /// cookie when it is new.
-fn public_page<T: Template>(status: StatusCode, t: &T, token: &str, new_token: bool) -> Response {
+pub(crate) fn public_page<T: Template>(
+    status: StatusCode,
+    t: &T,
+    token: &str,
+    new_token: bool,
+) -> Response {
     let mut res = render_with(status, t);
     res.headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -59,7 +64,7 @@ fn public_page<T: Template>(status: StatusCode, t: &T, token: &str, new_token: b
     res
 }
 
-fn expired() -> FormErrors {
+pub(crate) fn expired() -> FormErrors {
     FormErrors(vec![dangjian_domain::FieldError::new(
         "_csrf",
         "csrf",
