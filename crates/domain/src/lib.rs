@@ -29,6 +29,7 @@ pub mod request;
 pub mod review;
 pub mod role;
 pub mod security;
+pub mod task_forces;
 pub mod text;
 pub mod transfer;
 pub mod volunteers;

@@ -30,6 +30,7 @@ pub mod remind;
 pub mod request;
 pub mod seed;
 pub mod stats;
+pub mod task_forces;
 pub mod transfer;
 pub mod volunteers;
 

@@ -83,7 +83,8 @@ placed!(
     dangjian_store::cadres::talent::TalentRow,
     dangjian_store::cadres::talent::PromotionRow,
     dangjian_store::cadres::talent::StudioRow,
-    dangjian_store::volunteers::ActivityRow
+    dangjian_store::volunteers::ActivityRow,
+    dangjian_store::task_forces::TeamRow
 );
 
 /// Rows as their read models, each organization named with its town (or parents) below the

@@ -31,6 +31,7 @@ pub mod second_factor;
 pub mod session;
 pub mod setting;
 mod sql;
+pub mod task_forces;
 pub mod transfer;
 pub mod user;
 pub mod volunteers;

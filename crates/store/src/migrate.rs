@@ -258,6 +258,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0041_volunteer.sql"),
         postgres: include_str!("../migrations/postgres/0041_volunteer.sql"),
     },
+    Migration {
+        version: 42,
+        name: "task_force",
+        sqlite: include_str!("../migrations/sqlite/0042_task_force.sql"),
+        postgres: include_str!("../migrations/postgres/0042_task_force.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -40,6 +40,7 @@ mod scope_matrix;
 mod second_factor;
 mod stars;
 mod talents;
+mod task_forces;
 mod to_do;
 mod transfer;
 mod volunteers;

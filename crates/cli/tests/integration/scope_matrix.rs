@@ -387,6 +387,7 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "enterprises" => "enterprise",
         "enterprise-helpers" => "enterprise_helper",
         "activities" | "volunteers" => "volunteer_activity",
+        "task-forces" => "task_force",
         "studios" => "studio",
         "apprentices" => "apprentice",
         _ => return None,
@@ -710,6 +711,15 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
     .execute(&mut *conn)
     .await
     .expect("a foreign activity");
+    sqlx::query(
+        "INSERT INTO task_force (org_id, org_path, name, mission, leader_id, started_on, ends_on, created_at) \
+         SELECT o.id, o.path, '越权测试突击队', 'flood', (SELECT MIN(m.id) FROM member m WHERE m.org_path = o.path), \
+         '2024-05-01', '2024-06-30', 0 FROM org o WHERE o.path = $1",
+    )
+    .bind(&places.branch)
+    .execute(&mut *conn)
+    .await
+    .expect("a foreign task force");
     drop(conn);
     for (kind, sql) in [
         (
@@ -950,6 +960,10 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
         (
             "enterprise",
             format!("SELECT MAX(id) FROM enterprise WHERE org_id = {town}"),
+        ),
+        (
+            "task_force",
+            "SELECT MAX(id) FROM task_force WHERE name = '越权测试突击队'".to_string(),
         ),
         (
             "volunteer_activity",

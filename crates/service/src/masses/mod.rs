@@ -114,6 +114,8 @@ pub struct NewDeedInput {
     pub deed: DeedInput,
     /// A household the member was responsible for on that day.
     pub household_id: Option<i64>,
+    /// A task force the member served in on that day (422 `not_seconded` otherwise).
+    pub task_force_id: Option<i64>,
 }
 
 /// Coverage and deeds of one org's subtree.
@@ -705,6 +707,9 @@ impl App {
                 ));
             }
         }
+        if let Some(team) = input.task_force_id {
+            crate::task_forces::teams::check_deed(&mut conn, actor, team, m.id, &d.done_on).await?;
+        }
         drop(conn);
         let new = NewDeed {
             member_id: m.id,
@@ -717,6 +722,7 @@ impl App {
             confirmed: !own,
             confirmed_by: if own { None } else { actor.user_id },
             recorded_by: actor.user_id,
+            task_force_id: input.task_force_id,
         };
         let mut tx = self.begin_audited().await?;
         let id = store::insert_deed(tx.conn(), &new).await?;

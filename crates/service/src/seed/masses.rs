@@ -424,6 +424,7 @@ async fn write_deeds(
             confirmed: true,
             confirmed_by: None,
             recorded_by: None,
+            task_force_id: None,
         });
         if deeds.len() == WRITE_CHUNK || done + 1 == n_deeds {
             masses::insert_deeds_bulk(conn, &deeds).await?;

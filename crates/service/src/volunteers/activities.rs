@@ -407,6 +407,16 @@ impl App {
         input: &SignupInput,
     ) -> ServiceResult<PublicSignup> {
         let actor = &Actor::resident(ip);
+        if !self
+            .request_submits
+            .try_attempt(ip.to_string(), crate::now_ms())
+        {
+            return Err(ServiceError::field(
+                "phone",
+                "too_many",
+                "提交过于频繁，请稍后再试",
+            ));
+        }
         let mut conn = self.db.conn().await?;
         let row = store::activity_by_code(&mut conn, code.trim())
             .await?

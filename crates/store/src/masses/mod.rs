@@ -460,13 +460,15 @@ pub struct NewDeed<'a> {
     pub confirmed: bool,
     pub confirmed_by: Option<i64>,
     pub recorded_by: Option<i64>,
+    /// The task force it was done for.
+    pub task_force_id: Option<i64>,
 }
 
 pub async fn insert_deed(conn: &mut AnyConnection, d: &NewDeed<'_>) -> Result<i64> {
     let now = now_ms();
     let r = sqlx::query(
         "INSERT INTO deed (member_id, org_path, household_id, done_on, kind, description, minutes, confirmed_by, confirmed_at, \
-         recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         recorded_by, recorded_at, task_force_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(d.member_id)
     .bind(d.org_path)
@@ -479,6 +481,7 @@ pub async fn insert_deed(conn: &mut AnyConnection, d: &NewDeed<'_>) -> Result<i6
     .bind(d.confirmed.then_some(now))
     .bind(d.recorded_by)
     .bind(now)
+    .bind(d.task_force_id)
     .fetch_one(conn)
     .await?;
     Ok(r.try_get("id")?)

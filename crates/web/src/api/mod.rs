@@ -23,6 +23,7 @@ mod recruit;
 mod request;
 mod residents;
 mod talents;
+mod task_forces;
 mod transfer;
 mod volunteers;
 mod weak;
@@ -275,6 +276,13 @@ pub(crate) fn routes() -> Table {
         .api(routes!(volunteers::summary))
         .api(routes!(volunteers::rules, volunteers::put_rules))
         .api(routes!(volunteers::mine))
+        .api(routes!(task_forces::task_forces, task_forces::open))
+        .api(routes!(task_forces::task_force))
+        .api(routes!(task_forces::second))
+        .api(routes!(task_forces::meeting))
+        .api(routes!(task_forces::link_recruit))
+        .api(routes!(task_forces::close))
+        .api(routes!(task_forces::member_teams))
         .api(routes!(talents::talents, talents::add_talent))
         .api(routes!(talents::talent))
         .api(routes!(talents::programme))

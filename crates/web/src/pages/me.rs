@@ -69,6 +69,8 @@ struct MePage {
     residency: Option<Residency>,
     leave: LeaveForm,
     leave_errs: FormErrors,
+    /// The task forces the member served in.
+    teams: Vec<dangjian_service::task_forces::teams::MemberTaskForce>,
 }
 
 impl MePage {
@@ -101,6 +103,7 @@ async fn me_page(
 ) -> PageResult<Response> {
     let d = st.app.my_day(&auth.actor).await?;
     let residency = st.app.my_posting(&auth.actor).await?.map(Residency::from);
+    let teams = st.app.member_task_forces(&auth.actor, d.member.id).await?;
     let yuan = |f: Option<i64>| f.map(fen_to_yuan).unwrap_or_default();
     let status = leave_errs.status();
     Ok(render_with(
@@ -114,6 +117,7 @@ async fn me_page(
             residency,
             leave,
             leave_errs,
+            teams,
         },
     ))
 }

@@ -258,6 +258,7 @@ struct DetailPage {
     dues_standard: String,
     dues_paid_up_to: String,
     history: Vec<dangjian_service::transfer::Membership>,
+    teams: Vec<dangjian_service::task_forces::teams::MemberTaskForce>,
 }
 
 pub struct ReviewView {
@@ -281,8 +282,10 @@ pub async fn page(
     let (study_meetings, study_minutes) = st.app.member_study(&auth.actor, id).await?;
     let dues = st.app.member_dues(&auth.actor, id).await?;
     let history = st.app.member_history(&auth.actor, id).await?.memberships;
+    let teams = st.app.member_task_forces(&auth.actor, id).await?;
     Ok(render(&DetailPage {
         history,
+        teams,
         dues_standard: dues
             .monthly_standard_fen
             .map(dangjian_domain::dues::fen_to_yuan)

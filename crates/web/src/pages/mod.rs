@@ -19,6 +19,7 @@ mod notifications;
 mod orgs;
 mod recruit;
 mod request;
+mod task_forces;
 mod transfer;
 mod volunteers;
 
@@ -438,6 +439,15 @@ pub(crate) fn routes() -> Table {
         .get("/enterprises", enterprises::list)
         .post("/enterprises", enterprises::add)
         .get("/enterprises/export.xlsx", enterprises::export)
+        .get("/task-forces", task_forces::list)
+        .post("/task-forces", task_forces::open)
+        .get("/task-forces/export.xlsx", task_forces::export)
+        .get("/task-forces/{id}", task_forces::page)
+        .post("/task-forces/{id}/members", task_forces::second)
+        .post("/task-forces/{id}/meetings", task_forces::meeting)
+        .post("/task-forces/{id}/deeds", task_forces::deed)
+        .post("/task-forces/{id}/recruits", task_forces::link_recruit)
+        .post("/task-forces/{id}/close", task_forces::close)
         .get("/volunteers", volunteers::list)
         .post("/volunteers", volunteers::create)
         .get("/volunteers/export.xlsx", volunteers::export)

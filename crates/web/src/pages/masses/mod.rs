@@ -674,6 +674,7 @@ pub async fn record_deed(
             hours: f.hours.clone(),
         },
         household_id: household,
+        task_force_id: None,
     };
     match st
         .app

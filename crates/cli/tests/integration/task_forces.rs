@@ -1,0 +1,276 @@
+//! Task forces (党员突击队) from the outside: a team opened under a town with a leader,
+//! members seconded for spans inside it (a span beyond the team's end, a member elsewhere,
+//! twice: refused by field, nothing stored), a meeting with who attended, a deed done for it
+//! that shows on the member's teams, closing that ends the secondments still running; other
+//! towns see none of it.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::harness::{TestApp, refusal};
+use crate::on_both;
+
+fn day(offset: i64) -> String {
+    dangjian_domain::date::format(dangjian_service::today() + time::Duration::days(offset))
+}
+
+async fn member_under(t: &TestApp, org: i64, nth: i64) -> i64 {
+    t.count(&format!(
+        "SELECT id FROM member WHERE org_path LIKE (SELECT path FROM org WHERE id = {org}) || '%' \
+         ORDER BY id LIMIT 1 OFFSET {nth}"
+    ))
+    .await
+}
+
+on_both!(a_team_goes_from_opening_to_closing, async |t: &TestApp| {
+    let town = t.api("town-500102013").await;
+    let town_id = t.account_named("town-500102013").scope_org_id;
+    let leader = member_under(t, town_id, 0).await;
+    let second = member_under(t, town_id, 1).await;
+    let third = member_under(t, town_id, 2).await;
+    assert!(
+        leader > 0 && second > 0 && third > 0,
+        "the town has members"
+    );
+    let teams = "SELECT COUNT(*) FROM task_force";
+    let before = t.count(teams).await;
+    let body = |leader: i64, ends: &str| {
+        json!({"org_id": town_id, "name": "白涛街道防汛抢险党员突击队", "mission": "防汛抢险",
+                "leader_id": leader, "started_on": day(-10), "ends_on": ends})
+    };
+    let other = t
+        .town_accounts()
+        .into_iter()
+        .find(|x| x.username != "town-500102013")
+        .expect("another town")
+        .scope_org_id;
+    let foreign = member_under(t, other, 0).await;
+    for (b, field, code) in [
+        (body(leader, &day(-11)), "ends_on", "before_start"),
+        (body(foreign, &day(20)), "leader_id", "not_found"),
+    ] {
+        let (s, v) = town.post("/api/v1/task-forces", &b).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {v}");
+        assert_eq!(refusal(&v), (field, code), "{b}: {v}");
+    }
+    assert_eq!(t.count(teams).await, before);
+    let (s, d) = town
+        .post("/api/v1/task-forces", &body(leader, &day(20)))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let id = d["team"]["id"].as_i64().expect("id");
+    assert_eq!(
+        d["members"].as_array().map(Vec::len),
+        Some(1),
+        "the leader is in"
+    );
+
+    // Secondments stay inside the team; a member elsewhere and twice are refused.
+    let url = format!("/api/v1/task-forces/{id}/members");
+    for (b, field, code) in [
+        (
+            json!({"member_id": second, "from_on": day(-5), "to_on": day(21)}),
+            "to_on",
+            "beyond_team",
+        ),
+        (
+            json!({"member_id": second, "from_on": day(-11)}),
+            "from_on",
+            "outside_team",
+        ),
+        (json!({"member_id": foreign}), "member_id", "not_found"),
+        (json!({"member_id": leader}), "member_id", "duplicate"),
+    ] {
+        let (s, v) = town.post(&url, &b).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {v}");
+        assert_eq!(refusal(&v), (field, code), "{b}: {v}");
+    }
+    let (s, d) = town
+        .post(&url, &json!({"member_id": second, "from_on": day(-5)}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let (s, _) = town
+        .post(
+            &url,
+            &json!({"member_id": third, "from_on": day(-2), "to_on": day(15)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // A member's home branch stays theirs.
+    assert_eq!(
+            t.count(&format!("SELECT COUNT(*) FROM member WHERE id = {second} AND org_path LIKE (SELECT path FROM org WHERE id = {town_id}) || '%'")).await,
+            1
+        );
+
+    // A meeting: only members in the team that day attend.
+    let meetings = format!("/api/v1/task-forces/{id}/meetings");
+    let (s, v) = town
+        .post(
+            &meetings,
+            &json!({"held_on": day(-4), "topic": "部署巡堤", "attended": [leader, third]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(refusal(&v), ("attended", "not_seconded"));
+    let (s, d) = town
+        .post(
+            &meetings,
+            &json!({"held_on": day(-4), "topic": "部署巡堤", "attended": [leader, second]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["meetings"][0]["attended"], 2);
+
+    // A deed for the team shows on the member's teams.
+    let (s, v) = town
+            .post(
+                &format!("/api/v1/members/{second}/deeds"),
+                &json!({"done_on": day(-3), "kind": "其他", "description": "夜间巡堤", "hours": "3", "task_force_id": id}),
+            )
+            .await;
+    assert!(s.is_success(), "{s}: {v}");
+    let (_, mine) = town
+        .get_json(&format!("/api/v1/members/{second}/task-forces"))
+        .await;
+    assert_eq!(mine[0]["attended"], 1, "{mine}");
+    assert_eq!(mine[0]["deeds"], 1, "{mine}");
+    // Not a member of the team that day: refused.
+    let (s, v) = town
+            .post(
+                &format!("/api/v1/members/{third}/deeds"),
+                &json!({"done_on": day(-4), "kind": "其他", "description": "巡堤", "hours": "1", "task_force_id": id}),
+            )
+            .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(refusal(&v), ("task_force_id", "not_seconded"));
+
+    // Closing ends the secondments running past it.
+    let close = format!("/api/v1/task-forces/{id}/close");
+    let (s, v) = town.post(&close, &json!({"closed_on": day(-11)})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, d) = town.post(&close, &json!({"closed_on": day(0)})).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let today = day(0);
+    for m in d["members"].as_array().expect("members") {
+        assert!(
+            m["to_on"].as_str().is_some_and(|x| x <= today.as_str()),
+            "{m}"
+        );
+    }
+    let (s, v) = town.post(&url, &json!({"member_id": foreign})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(refusal(&v), ("team", "closed"));
+
+    // Another town finds no such team.
+    let other_name = t
+        .town_accounts()
+        .into_iter()
+        .find(|x| x.username != "town-500102013")
+        .expect("another town")
+        .username
+        .clone();
+    let (s, _) = t
+        .api(&other_name)
+        .await
+        .get_json(&format!("/api/v1/task-forces/{id}"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+});
+
+on_both!(
+    the_team_pages_open_second_meet_and_close,
+    async |t: &TestApp| {
+        let b = t.browser("town-500102013").await;
+        let town_id = t.account_named("town-500102013").scope_org_id;
+        let town = town_id.to_string();
+        let leader = member_under(t, town_id, 0).await.to_string();
+        let other = member_under(t, town_id, 1).await.to_string();
+        let (s, html) = b.page("/task-forces").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("id=\"team-form\""), "{html}");
+        let (start, end) = (day(-3), day(30));
+        let open = |leader: &str| {
+            vec![
+                ("org", town.clone()),
+                ("org_id", town.clone()),
+                ("name", "白涛街道疫情防控党员突击队".to_string()),
+                ("mission", "epidemic".to_string()),
+                ("member_id", leader.to_string()),
+                ("started_on", start.clone()),
+                ("ends_on", end.clone()),
+            ]
+        };
+        let refs = |v: &[(&'static str, String)]| -> Vec<(&'static str, String)> { v.to_vec() };
+        let none = refs(&open(""));
+        let none: Vec<(&str, &str)> = none.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (s, html, _) = b.post_form("/task-forces", &none).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("data-field=\"member_id\""),
+            "the leader's refusal by its picker: {html}"
+        );
+        let good = open(&leader);
+        let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (s, _, to) = b.post_form("/task-forces", &good).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let id = t.count("SELECT MAX(id) FROM task_force").await;
+        assert_eq!(to.as_deref(), Some(format!("/task-forces/{id}").as_str()));
+
+        let beyond = day(31);
+        let (s, html, _) = b
+            .post_form(
+                &format!("/task-forces/{id}/members"),
+                &[("member_id", &other), ("to_on", &beyond)],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("data-field=\"to_on\""), "{html}");
+        let (s, _, _) = b
+            .post_form(
+                &format!("/task-forces/{id}/members"),
+                &[("member_id", &other)],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let held = day(0);
+        let (s, _, _) = b
+            .post_form(
+                &format!("/task-forces/{id}/meetings"),
+                &[
+                    ("held_on", &held),
+                    ("topic", "部署核酸检测"),
+                    ("attended", &leader),
+                    ("attended", &other),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, html) = b.page(&format!("/task-forces/{id}")).await;
+        assert!(
+            html.contains("部署核酸检测") && html.contains("参会 2 人"),
+            "{html}"
+        );
+        let (_, html) = b.page(&format!("/members/{other}")).await;
+        assert!(
+            html.contains("白涛街道疫情防控党员突击队"),
+            "the member's page shows the team: {html}"
+        );
+        let (s, _, _) = b
+            .post_form(&format!("/task-forces/{id}/close"), &[("closed_on", &held)])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(
+            t.count(&format!(
+                "SELECT COUNT(*) FROM task_force_member WHERE team_id = {id} AND to_on > '{held}'"
+            ))
+            .await,
+            0,
+            "closing ended every secondment"
+        );
+        let cells = b.xlsx_cells("/task-forces/export.xlsx", "党员突击队").await;
+        assert!(
+            cells.iter().any(|c| c == "白涛街道疫情防控党员突击队"),
+            "{cells:?}"
+        );
+    }
+);
