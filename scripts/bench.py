@@ -323,6 +323,26 @@ def main():
             ("studios page 1, district", "/cadres/studios"),
             ("one studio (page)", f"/cadres/studios/{studio}"),
         ]]
+        # 两新组织, 志愿服务, 突击队: the register with its coverages, the helpers' month, the
+        # activities with the person-times from the counters, the teams, and their panels.
+        _, _, data = client.request("GET", "/api/v1/volunteers/activities")
+        activity = json.loads(data)["items"][0]["id"]
+        _, _, data = client.request("GET", "/api/v1/task-forces?year=2020")
+        task_force = json.loads(data)["items"][0]["id"]
+        rows += [(f"两新、志愿、突击队: {label}", path) for label, path in [
+            ("enterprises page 1 with coverages, district", "/enterprises"),
+            ("GET /api/v1/enterprises/coverage, district", "/api/v1/enterprises/coverage"),
+            ("instructors' month page, district", "/enterprises/helpers"),
+            ("云中心's 两新组织 panel, district", "/enterprises/panel"),
+            ("volunteer activities page 1 with person-times, district", "/volunteers"),
+            ("GET /api/v1/volunteers/summary, district", "/api/v1/volunteers/summary"),
+            ("云中心's volunteer panel, district", "/volunteers/panel"),
+            ("volunteer panel, one town", f"/volunteers/panel?org={town['scope_org_id']}"),
+            ("one activity with its sign-ups (page)", f"/volunteers/{activity}"),
+            ("task forces page 1, district", "/task-forces"),
+            ("云中心's task force panel, district", "/task-forces/panel"),
+            ("one task force (page)", f"/task-forces/{task_force}"),
+        ]]
         if args.only:
             rows = [r for r in rows if args.only in r[0]]
         results = [(label, *timed(client, path, args.runs)) for label, path in rows]

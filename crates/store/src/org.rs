@@ -470,6 +470,12 @@ pub async fn reset_sequences(conn: &mut AnyConnection) -> Result<()> {
         "resident_team",
         "resident_cadre",
         "studio",
+        "enterprise",
+        "enterprise_helper",
+        "task_force",
+        "task_force_meeting",
+        "volunteer_activity",
+        "volunteer",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

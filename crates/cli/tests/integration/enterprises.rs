@@ -34,6 +34,10 @@ on_both!(
         let admin = t.api("admin").await;
         let town = t.api("town-500102013").await;
         let town_id = t.account_named("town-500102013").scope_org_id;
+        // The figures below are exact: this test starts from an empty register.
+        for table in ["enterprise_visit", "enterprise_helper", "enterprise"] {
+            t.exec(&format!("DELETE FROM {table}")).await;
+        }
         let units = "SELECT COUNT(*) FROM enterprise";
         let before = t.count(units).await;
 

@@ -132,8 +132,15 @@ on_both!(a_team_goes_from_opening_to_closing, async |t: &TestApp| {
     let (_, mine) = town
         .get_json(&format!("/api/v1/members/{second}/task-forces"))
         .await;
-    assert_eq!(mine[0]["attended"], 1, "{mine}");
-    assert_eq!(mine[0]["deeds"], 1, "{mine}");
+    let line = mine
+        .as_array()
+        .expect("teams")
+        .iter()
+        .find(|x| x["team_id"] == id)
+        .cloned()
+        .expect("the team on the member's list");
+    assert_eq!(line["attended"], 1, "{mine}");
+    assert_eq!(line["deeds"], 1, "{mine}");
     // Not a member of the team that day: refused.
     let (s, v) = town
             .post(
@@ -272,5 +279,115 @@ on_both!(
             cells.iter().any(|c| c == "白涛街道疫情防控党员突击队"),
             "{cells:?}"
         );
+    }
+);
+
+on_both!(
+    the_demo_units_helpers_teams_and_volunteers_match_the_seed,
+    async |t: &TestApp| {
+        let scaled = |n: f64| (n * 0.02_f64).round().max(1.0) as i64;
+        // Every enterprise's and social organization's own organization has its unit.
+        let own_orgs = t
+            .count(
+                "SELECT COUNT(*) FROM org WHERE owner IN ('private_enterprise', 'social_org') \
+                 AND kind IN ('branch', 'general_branch') AND closed_on IS NULL",
+            )
+            .await;
+        assert!(own_orgs > 0, "the demo has enterprises' organizations");
+        assert_eq!(
+            t.count("SELECT COUNT(*) FROM enterprise WHERE org_setup = 'own'")
+                .await,
+            own_orgs
+        );
+        assert_eq!(
+            t.count(
+                "SELECT COUNT(*) FROM (SELECT party_org_id FROM enterprise WHERE org_setup = 'joint' \
+                 GROUP BY party_org_id HAVING COUNT(*) > 10) t"
+            )
+            .await,
+            0,
+            "no joint organization covers more than ten"
+        );
+        assert!(
+            t.count("SELECT COUNT(*) FROM enterprise WHERE org_setup = 'none'")
+                .await
+                > 0
+        );
+        assert_eq!(
+            t.count("SELECT COUNT(*) FROM enterprise_helper WHERE role = 'leader'")
+                .await,
+            scaled(118.0)
+        );
+        assert_eq!(
+            t.count("SELECT COUNT(*) FROM enterprise_helper WHERE role = 'liaison'")
+                .await,
+            scaled(350.0)
+        );
+        assert!(
+            t.count("SELECT COUNT(*) FROM enterprise_helper WHERE role = 'instructor'")
+                .await
+                > 0
+        );
+        assert_eq!(
+            t.count(
+                "SELECT COUNT(*) FROM (SELECT member_id FROM enterprise_helper WHERE role = 'instructor' \
+                 GROUP BY member_id HAVING COUNT(*) > 3) t"
+            )
+            .await,
+            0,
+            "no instructor looks after more than three"
+        );
+        // Task forces: the year's teams, closed; secondments inside their teams.
+        assert_eq!(
+            t.count(
+                "SELECT COUNT(*) FROM task_force WHERE started_on >= '2020-01-01' AND started_on <= '2020-12-31'"
+            )
+            .await,
+            scaled(3633.0)
+        );
+        assert!(
+            t.count("SELECT COUNT(*) FROM task_force WHERE closed_on IS NULL")
+                .await
+                > 0
+        );
+        assert_eq!(
+            t.count(
+                "SELECT COUNT(*) FROM task_force_member s JOIN task_force f ON f.id = s.team_id \
+                 WHERE s.from_on < f.started_on OR s.to_on > COALESCE(f.closed_on, f.ends_on)"
+            )
+            .await,
+            0
+        );
+        // Volunteers: the person-times, each volunteer's totals as their sign-ups add up, the
+        // counters as a recount finds them.
+        let times = t
+            .count("SELECT COUNT(*) FROM volunteer_signup WHERE minutes > 0")
+            .await;
+        assert!(times >= scaled(500_000.0), "{times} person-times");
+        assert_eq!(
+            t.count(
+                "SELECT COUNT(*) FROM volunteer v WHERE v.minutes <> (SELECT COALESCE(SUM(s.minutes), 0) \
+                 FROM volunteer_signup s WHERE s.volunteer_id = v.id) OR v.times <> (SELECT COUNT(*) \
+                 FROM volunteer_signup s WHERE s.volunteer_id = v.id AND s.minutes > 0)"
+            )
+            .await,
+            0
+        );
+        let admin = t.api("admin").await;
+        let (s, sum) = admin.get_json("/api/v1/volunteers/summary").await;
+        assert_eq!(s, StatusCode::OK, "{sum}");
+        assert_eq!(sum["all_years"]["times"].as_i64(), Some(times), "{sum}");
+        t.assert_counters_agree().await;
+        // The panels of 云中心 show them.
+        let b = t.browser("admin").await;
+        for (path, marker) in [
+            ("/enterprises/panel", "summary-org-coverage"),
+            ("/volunteers/panel", "panel-volunteer-times"),
+            ("/task-forces/panel", "panel-task-forces-open"),
+        ] {
+            let (s, html) = b.page(path).await;
+            assert_eq!(s, StatusCode::OK, "{path}");
+            assert!(html.contains(marker), "{path}: {html}");
+        }
     }
 );

@@ -4,3 +4,4 @@
 pub mod helpers;
 pub mod policy;
 pub mod register;
+pub mod summary;

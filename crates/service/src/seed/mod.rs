@@ -6,6 +6,7 @@
 mod assessment;
 mod cadres;
 mod dues;
+mod enterprises;
 mod evaluation;
 mod fuling;
 mod life;
@@ -16,7 +17,9 @@ mod requests;
 mod residents;
 mod review;
 mod talents;
+mod task_forces;
 mod tree;
+mod volunteers;
 
 use crate::accounts::UserSpec;
 use crate::members::to_write;
@@ -211,6 +214,23 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
     phase.done("群众诉求");
     let evaluations = evaluation::generate(&mut tx, &t, &branch_members, &mut rng).await?;
     phase.done("三评");
+    // Their own stream, so that the figures drawn before them stay as they were.
+    let mut outside_rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(3));
+    enterprises::generate(&mut tx, &t, &branch_members, scale, &mut outside_rng).await?;
+    task_forces::generate(&mut tx, &t, &branch_members, scale, &mut outside_rng).await?;
+    let indexes = load::set_indexes_aside(&mut tx, "volunteer_signup").await?;
+    volunteers::generate(
+        &mut tx,
+        app.crypto(),
+        &t,
+        &branch_members,
+        scale,
+        &mut outside_rng,
+    )
+    .await?;
+    load::restore_indexes(&mut tx, indexes).await?;
+    dangjian_store::volunteers::recount_volunteers(&mut tx).await?;
+    phase.done("两新组织、突击队和志愿服务");
     // The rollup counts members, orgs, grades and study records: after all of them.
     rollup::rebuild(&mut tx).await?;
     phase.done("汇总计数");

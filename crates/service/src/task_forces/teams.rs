@@ -614,3 +614,35 @@ impl App {
         Ok(all(store::of_member(&mut conn, member_id).await?))
     }
 }
+
+/// Teams open now below a level, and those started this year.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TaskForceSummary {
+    pub org_id: i64,
+    pub open: i64,
+    pub year: i64,
+    pub started_in_year: i64,
+}
+
+impl App {
+    pub async fn task_force_summary(
+        &self,
+        actor: &Actor,
+        org: Option<i64>,
+    ) -> ServiceResult<TaskForceSummary> {
+        let o = match org {
+            Some(id) => self.org(actor, id).await?,
+            None => self.home_org(actor).await?,
+        };
+        policy::check_read(actor, &o.path)?;
+        let year = i64::from(today().year());
+        let mut conn = self.db.conn().await?;
+        let (open, started_in_year) = store::counts(&mut conn, &o.path, year).await?;
+        Ok(TaskForceSummary {
+            org_id: o.id,
+            open,
+            year,
+            started_in_year,
+        })
+    }
+}

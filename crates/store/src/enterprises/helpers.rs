@@ -273,3 +273,86 @@ pub async fn period_summary(
     let r = sql.fetch_one(conn).await?;
     Ok((r.try_get("in_post")?, r.try_get("met")?))
 }
+
+/// An assignment as the demo writes it.
+pub struct HelperLoad {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub member_id: i64,
+    pub role: &'static str,
+    pub start_on: String,
+    pub end_on: Option<String>,
+}
+
+/// A visit as the demo writes it.
+pub struct VisitLoad {
+    pub helper_id: i64,
+    pub visited_on: String,
+    pub days: i64,
+    pub content: &'static str,
+}
+
+/// Writes the demo's assignments and visits at once.
+pub async fn insert_bulk(
+    conn: &mut AnyConnection,
+    helpers: &[HelperLoad],
+    visits: &[VisitLoad],
+) -> Result<()> {
+    use crate::bulk::{Insert, Ty, Val};
+    const HELPERS: Insert = Insert {
+        table: "enterprise_helper",
+        columns: &[
+            ("id", Ty::Int),
+            ("enterprise_id", Ty::Int),
+            ("member_id", Ty::Int),
+            ("role", Ty::Text),
+            ("start_on", Ty::Text),
+            ("end_on", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    const VISITS: Insert = Insert {
+        table: "enterprise_visit",
+        columns: &[
+            ("helper_id", Ty::Int),
+            ("visited_on", Ty::Text),
+            ("days", Ty::Int),
+            ("content", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    let now = now_ms();
+    HELPERS
+        .rows(
+            conn,
+            helpers.iter().map(|h| -> [Val<'_>; 7] {
+                [
+                    h.id.into(),
+                    h.enterprise_id.into(),
+                    h.member_id.into(),
+                    h.role.into(),
+                    (&h.start_on).into(),
+                    h.end_on.as_ref().into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    VISITS
+        .rows(
+            conn,
+            visits.iter().map(|v| -> [Val<'_>; 5] {
+                [
+                    v.helper_id.into(),
+                    (&v.visited_on).into(),
+                    v.days.into(),
+                    v.content.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    Ok(())
+}

@@ -317,3 +317,66 @@ row! {
         pub operating: i64,
     }
 }
+
+/// A unit as the demo writes it, with its id.
+pub struct EnterpriseLoad {
+    pub id: i64,
+    pub write: EnterpriseWrite,
+}
+
+/// Writes the demo's units at once.
+pub async fn insert_bulk(conn: &mut AnyConnection, units: &[EnterpriseLoad]) -> Result<()> {
+    use crate::bulk::{Insert, Ty, Val};
+    const UNITS: Insert = Insert {
+        table: "enterprise",
+        columns: &[
+            ("id", Ty::Int),
+            ("org_id", Ty::Int),
+            ("name", Ty::Text),
+            ("credit_code", Ty::Text),
+            ("kind", Ty::Text),
+            ("industry", Ty::Text),
+            ("size", Ty::Text),
+            ("staff", Ty::Int),
+            ("address", Ty::Text),
+            ("operating", Ty::Int),
+            ("org_setup", Ty::Text),
+            ("party_org_id", Ty::Int),
+            ("members_elsewhere", Ty::Int),
+            ("has_union", Ty::Int),
+            ("has_youth_league", Ty::Int),
+            ("created_at", Ty::Int),
+            ("updated_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    let now = now_ms();
+    UNITS
+        .rows(
+            conn,
+            units.iter().map(|u| -> [Val<'_>; 17] {
+                let w = &u.write;
+                [
+                    u.id.into(),
+                    w.org_id.into(),
+                    (&w.name).into(),
+                    (&w.credit_code).into(),
+                    w.kind.into(),
+                    (&w.industry).into(),
+                    w.size.into(),
+                    w.staff.into(),
+                    (&w.address).into(),
+                    w.operating.into(),
+                    w.org_setup.into(),
+                    w.party_org_id.into(),
+                    w.members_elsewhere.into(),
+                    w.has_union.into(),
+                    w.has_youth_league.into(),
+                    now.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    Ok(())
+}

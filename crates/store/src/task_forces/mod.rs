@@ -414,3 +414,132 @@ pub async fn of_member(conn: &mut AnyConnection, member_id: i64) -> Result<Vec<M
         .map(MemberTeamRow::read)
         .collect()
 }
+
+/// A team as the demo writes it.
+pub struct TeamLoad {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_path: String,
+    pub name: String,
+    pub mission: &'static str,
+    pub leader_id: i64,
+    pub started_on: String,
+    pub ends_on: String,
+    pub closed_on: Option<String>,
+}
+
+/// The demo's teams with their secondments, meetings and attendance.
+#[derive(Default)]
+pub struct TeamsLoad {
+    pub teams: Vec<TeamLoad>,
+    /// team, member, from, to.
+    pub members: Vec<(i64, i64, String, String)>,
+    /// id, team, held on, topic.
+    pub meetings: Vec<(i64, i64, String, &'static str)>,
+    /// meeting, member.
+    pub attendance: Vec<(i64, i64)>,
+}
+
+pub async fn insert_bulk(conn: &mut AnyConnection, l: &TeamsLoad) -> Result<()> {
+    use crate::bulk::{Insert, Ty, Val};
+    const TEAMS: Insert = Insert {
+        table: "task_force",
+        columns: &[
+            ("id", Ty::Int),
+            ("org_id", Ty::Int),
+            ("org_path", Ty::Text),
+            ("name", Ty::Text),
+            ("mission", Ty::Text),
+            ("leader_id", Ty::Int),
+            ("started_on", Ty::Text),
+            ("ends_on", Ty::Text),
+            ("closed_on", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    const MEMBERS: Insert = Insert {
+        table: "task_force_member",
+        columns: &[
+            ("team_id", Ty::Int),
+            ("member_id", Ty::Int),
+            ("from_on", Ty::Text),
+            ("to_on", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    const MEETINGS: Insert = Insert {
+        table: "task_force_meeting",
+        columns: &[
+            ("id", Ty::Int),
+            ("team_id", Ty::Int),
+            ("held_on", Ty::Text),
+            ("topic", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    const ATTENDANCE: Insert = Insert {
+        table: "task_force_attendance",
+        columns: &[("meeting_id", Ty::Int), ("member_id", Ty::Int)],
+        suffix: "",
+    };
+    let now = now_ms();
+    TEAMS
+        .rows(
+            conn,
+            l.teams.iter().map(|t| -> [Val<'_>; 10] {
+                [
+                    t.id.into(),
+                    t.org_id.into(),
+                    (&t.org_path).into(),
+                    (&t.name).into(),
+                    t.mission.into(),
+                    t.leader_id.into(),
+                    (&t.started_on).into(),
+                    (&t.ends_on).into(),
+                    t.closed_on.as_ref().into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    MEMBERS
+        .rows(
+            conn,
+            l.members.iter().map(|m| -> [Val<'_>; 5] {
+                [
+                    m.0.into(),
+                    m.1.into(),
+                    (&m.2).into(),
+                    (&m.3).into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    MEETINGS
+        .rows(
+            conn,
+            l.meetings.iter().map(|g| -> [Val<'_>; 5] {
+                [
+                    g.0.into(),
+                    g.1.into(),
+                    (&g.2).into(),
+                    g.3.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    ATTENDANCE
+        .rows(
+            conn,
+            l.attendance
+                .iter()
+                .map(|a| -> [Val<'_>; 2] { [a.0.into(), a.1.into()] }),
+        )
+        .await?;
+    Ok(())
+}

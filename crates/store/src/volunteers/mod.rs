@@ -411,3 +411,194 @@ pub async fn service_counts(conn: &mut AnyConnection) -> Result<Vec<(String, Str
         })
         .collect()
 }
+
+/// An activity as the demo writes it.
+pub struct ActivityLoad {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_path: String,
+    pub title: &'static str,
+    pub category: &'static str,
+    pub held_on: String,
+    pub starts_at: &'static str,
+    pub minutes: i64,
+    pub place: &'static str,
+    pub code: String,
+    pub state: &'static str,
+}
+
+/// Writes the demo's activities and their sign-ups (`(activity, volunteer, minutes)`).
+pub async fn insert_activities(
+    conn: &mut AnyConnection,
+    activities: &[ActivityLoad],
+    signups: &[(i64, i64, Option<i64>)],
+) -> Result<()> {
+    use crate::bulk::{Insert, Ty, Val};
+    const ACTIVITIES: Insert = Insert {
+        table: "volunteer_activity",
+        columns: &[
+            ("id", Ty::Int),
+            ("org_id", Ty::Int),
+            ("org_path", Ty::Text),
+            ("title", Ty::Text),
+            ("category", Ty::Text),
+            ("held_on", Ty::Text),
+            ("starts_at", Ty::Text),
+            ("minutes", Ty::Int),
+            ("place", Ty::Text),
+            ("code", Ty::Text),
+            ("state", Ty::Text),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    const SIGNUPS: Insert = Insert {
+        table: "volunteer_signup",
+        columns: &[
+            ("activity_id", Ty::Int),
+            ("volunteer_id", Ty::Int),
+            ("signed_at", Ty::Int),
+            ("minutes", Ty::Int),
+            ("confirmed_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    let now = now_ms();
+    ACTIVITIES
+        .rows(
+            conn,
+            activities.iter().map(|a| -> [Val<'_>; 12] {
+                [
+                    a.id.into(),
+                    a.org_id.into(),
+                    (&a.org_path).into(),
+                    a.title.into(),
+                    a.category.into(),
+                    (&a.held_on).into(),
+                    a.starts_at.into(),
+                    a.minutes.into(),
+                    a.place.into(),
+                    (&a.code).into(),
+                    a.state.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    SIGNUPS
+        .rows(
+            conn,
+            signups.iter().map(|s| -> [Val<'_>; 5] {
+                [
+                    s.0.into(),
+                    s.1.into(),
+                    now.into(),
+                    s.2.into(),
+                    s.2.map(|_| now).into(),
+                ]
+            }),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Writes the demo's volunteers with their totals: `(id, who, minutes, times)`.
+pub async fn insert_volunteers(
+    conn: &mut AnyConnection,
+    volunteers: &[(i64, VolunteerWrite, i64, i64)],
+) -> Result<()> {
+    let now = now_ms();
+    for chunk in volunteers.chunks(crate::sql::ROWS_PER_INSERT / 10) {
+        let mut sql = Sql::new(
+            "INSERT INTO volunteer (id, member_id, name, phone_cipher, phone_index, phone_masked, \
+             code, minutes, times, created_at) VALUES ",
+        );
+        for (i, (id, w, minutes, times)) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .int(*id)
+                .push(", ")
+                .opt_int(w.member_id)
+                .push(", ")
+                .text(w.name.as_str())
+                .push(", ")
+                .opt_bytes(w.phone_cipher.clone())
+                .push(", ")
+                .opt_text(w.phone_index.clone())
+                .push(", ")
+                .opt_text(w.phone_masked.clone())
+                .push(", ")
+                .opt_text(w.code.clone())
+                .push(", ")
+                .int(*minutes)
+                .push(", ")
+                .int(*times)
+                .push(", ")
+                .int(now)
+                .push(")");
+        }
+        sql.execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// Writes the demo's member volunteers (`(id, member, minutes, times)`), to be named from the
+/// registry by `recount_volunteers`.
+pub async fn insert_member_volunteers(
+    conn: &mut AnyConnection,
+    rows: &[(i64, i64, i64, i64)],
+) -> Result<()> {
+    use crate::bulk::{Insert, Ty, Val};
+    const VOLUNTEERS: Insert = Insert {
+        table: "volunteer",
+        columns: &[
+            ("id", Ty::Int),
+            ("member_id", Ty::Int),
+            ("name", Ty::Text),
+            ("minutes", Ty::Int),
+            ("times", Ty::Int),
+            ("created_at", Ty::Int),
+        ],
+        suffix: "",
+    };
+    let now = now_ms();
+    VOLUNTEERS
+        .rows(
+            conn,
+            rows.iter().map(|r| -> [Val<'_>; 6] {
+                [
+                    r.0.into(),
+                    r.1.into(),
+                    "".into(),
+                    r.2.into(),
+                    r.3.into(),
+                    now.into(),
+                ]
+            }),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Names the member volunteers from the registry and recounts every volunteer's totals from
+/// their sign-ups: after a load that wrote them apart.
+pub async fn recount_volunteers(conn: &mut AnyConnection) -> Result<()> {
+    Sql::new(
+        "UPDATE volunteer SET name = (SELECT m.name FROM member m WHERE m.id = volunteer.member_id) \
+         WHERE member_id IS NOT NULL AND name = ''",
+    )
+    .execute(conn)
+    .await?;
+    Sql::new(
+        "UPDATE volunteer SET \
+         minutes = (SELECT CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) FROM volunteer_signup s \
+         WHERE s.volunteer_id = volunteer.id), \
+         times = (SELECT COUNT(*) FROM volunteer_signup s WHERE s.volunteer_id = volunteer.id \
+         AND s.minutes > 0)",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -27,6 +27,7 @@ use crate::session::Auth;
 use crate::view::{Choice, Layout, Pager, choices};
 
 pub(super) mod helpers;
+pub(super) mod panel;
 pub(super) mod unit;
 
 /// The menu entry the pages light.

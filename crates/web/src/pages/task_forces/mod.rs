@@ -15,7 +15,7 @@ use dangjian_service::ServiceError;
 use dangjian_service::masses::NewDeedInput;
 use dangjian_service::task_forces::teams::{
     CloseTaskForceInput, LinkRecruitInput, SecondmentInput, TaskForceDetail, TaskForceInput,
-    TaskForceList, TaskForceMeetingInput, TaskForceQuery,
+    TaskForceList, TaskForceMeetingInput, TaskForceQuery, TaskForceSummary,
 };
 use dangjian_service::today;
 use serde::Deserialize;
@@ -27,7 +27,7 @@ use crate::error::PageResult;
 use crate::export::book;
 use crate::extract::{PageForm, PagePath, PageQuery};
 use crate::pages::request::public::PickGroup;
-use crate::pages::{FormErrors, FormOutcome, parse_id, render_with};
+use crate::pages::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::session::Auth;
 use crate::view::{Choice, Layout, Pager, choices};
 
@@ -447,4 +447,26 @@ pub async fn export(
         .audit_export(a, "党员突击队", v.org_id, v.items.len(), None)
         .await?;
     Ok(teams_book(&v)?)
+}
+
+#[derive(Template)]
+#[template(path = "task_force_panel.html")]
+struct Panel {
+    t: TaskForceSummary,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PanelQuery {
+    org: Option<i64>,
+}
+
+/// The 党员突击队 panel of 云中心, loaded after the page.
+pub async fn panel(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<PanelQuery>,
+) -> PageResult<Response> {
+    let t = st.app.task_force_summary(&auth.actor, q.org).await?;
+    Ok(render(&Panel { t }))
 }

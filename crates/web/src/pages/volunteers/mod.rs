@@ -562,3 +562,34 @@ pub async fn mine(
         rv: record_view(r),
     }))
 }
+
+#[derive(Template)]
+#[template(path = "volunteer_panel.html")]
+struct Panel {
+    v: VolunteerSummary,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PanelQuery {
+    org: Option<i64>,
+}
+
+/// The 志愿服务 panel of 云中心, loaded after the page: three reads of the counters.
+pub async fn panel(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<PanelQuery>,
+) -> PageResult<Response> {
+    let v = st
+        .app
+        .volunteer_summary(
+            &auth.actor,
+            &SummaryQuery {
+                org: q.org,
+                year: None,
+            },
+        )
+        .await?;
+    Ok(render(&Panel { v }))
+}
