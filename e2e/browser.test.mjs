@@ -738,4 +738,92 @@ describe('dangjian in a browser', { concurrency: false }, () => {
     assert.match(await page.locator('#residents-table').textContent(), /向春燕/);
     assert.equal(await page.locator('#party-table tbody tr').count(), 1, 'the new party committee');
   });
+  step('14 a volunteer activity on phones: published, a resident and a member sign up, the hours confirmed and seen by both', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const login = async (context, username, next) => {
+      const small = await context.newPage();
+      small.setDefaultTimeout(UI_TIMEOUT_MS);
+      await small.goto(`${base}${next}`);
+      await small.waitForURL(/\/login\?next=/);
+      await small.locator('input[name=username]').fill(username);
+      await small.locator('input[name=password]').fill(PASSWORD);
+      await small.locator('button[type=submit]').click();
+      await small.waitForURL((u) => u.pathname === next);
+      return small;
+    };
+    const fits = async (small, what) => {
+      const overflow = await overflowOf(small);
+      assert.ok(overflow <= 1, `${what} is wider than the phone by ${overflow}px`);
+    };
+    const organizer = await browser.newContext(PHONE);
+    const resident = await browser.newContext(PHONE);
+    const member = await browser.newContext(PHONE);
+    try {
+      // The branch secretary publishes an activity today; a length past a day is refused.
+      const small = await login(organizer, 'baitao-secretary', '/volunteers');
+      const form = small.locator('#activity-form');
+      await form.locator('input[name=title]').fill('白涛街道敬老院义务理发');
+      await form.locator('select[name=category]').selectOption({ index: 1 });
+      await form.locator('input[name=held_on]').fill(today);
+      await form.locator('input[name=starts_at]').fill('08:00');
+      await form.locator('input[name=hours]').fill('30');
+      await form.locator('input[name=place]').fill('白涛街道敬老院');
+      await small.locator('#activity-submit').click();
+      await small.locator('.field-error[data-field=minutes]').waitFor();
+      await small.locator('#activity-form input[name=hours]').fill('2');
+      await small.locator('#activity-submit').click();
+      await small.waitForURL(/\/volunteers\/\d+$/);
+      const activity = pathOf(small.url());
+      const link = await small.locator('#public-link').getAttribute('href');
+      await fits(small, 'the activity page');
+
+      // A resident signs up by the link with a name and a phone and keeps the record code.
+      const r = await resident.newPage();
+      r.setDefaultTimeout(UI_TIMEOUT_MS);
+      await r.goto(new URL(link, base).href);
+      await r.locator('#public-signup input[name=name]').fill('冉秀英');
+      await r.locator('#public-signup input[name=phone]').fill('13912346677');
+      await r.locator('#public-signup-submit').click();
+      await r.locator('#signup-done').waitFor();
+      const code = (await r.locator('#record-code').textContent()).trim();
+      assert.ok(code.length >= 6, `a record code: ${code}`);
+      await fits(r, 'the public sign-up');
+
+      // A member of the branch finds it among their activities and signs themselves up.
+      const m = await login(member, 'baitao-member', '/volunteers');
+      await m.locator(`#activities-table a[href="${activity}"]`).click();
+      await m.waitForURL((u) => u.pathname === activity);
+      await m.locator('#signup-submit').click();
+      await m.locator('#signed-up').waitFor();
+      assert.equal(await m.locator('#volunteer-summary').count(), 0, 'no level figures for a member');
+      await fits(m, "the member's activity page");
+
+      // The organizer confirms the minutes of both; the activity is done.
+      await small.goto(`${base}${activity}`);
+      const inputs = small.locator('#signups-table input[name^=m]');
+      assert.equal(await inputs.count(), 2, 'both sign-ups are listed');
+      await inputs.nth(0).fill('120');
+      await inputs.nth(1).fill('90');
+      await small.locator('#confirm-submit').click();
+      await small.locator('#activity-state:has-text("到场 2 人")').waitFor();
+
+      // Each sees their own record: the member on 我的, the resident by code and phone.
+      await m.goto(`${base}/me/volunteer`);
+      assert.notEqual((await m.locator('#record-times').textContent()).trim(), '0');
+      assert.match(await m.locator('#record-table').textContent(), /敬老院义务理发/);
+      await fits(m, "the member's record");
+      await r.goto(`${base}/r/volunteer`);
+      await r.locator('#record-lookup input[name=code]').fill(code);
+      await r.locator('#record-lookup input[name=phone]').fill('13912346677');
+      await r.locator('#lookup-submit').click();
+      await r.locator('#record-table').waitFor();
+      assert.match(await r.locator('#record-table').textContent(), /敬老院义务理发/);
+      await fits(r, "the resident's record");
+      await screenshot(r, 'phone-volunteer-record.png');
+    } finally {
+      await organizer.close();
+      await resident.close();
+      await member.close();
+    }
+  });
 });

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
 use crate::cadres::roster::{COMMITTEE_COLUMNS, PlannedSeat};
+use crate::enterprises::roster::{ENTERPRISE_COLUMNS, PlannedUnit};
 use crate::export::MAX_EXPORT;
 use crate::members::{MemberQuery, to_write};
 use crate::model::read_model;
@@ -105,6 +106,8 @@ pub enum RosterKind {
     Orgs,
     /// The villages' two committees after an election (两委成员名册).
     Committees,
+    /// Non-public enterprises and social organizations (非公企业和社会组织名册).
+    Enterprises,
 }
 
 impl RosterKind {
@@ -113,6 +116,7 @@ impl RosterKind {
             RosterKind::Members => "members",
             RosterKind::Orgs => "orgs",
             RosterKind::Committees => "committees",
+            RosterKind::Enterprises => "enterprises",
         }
     }
 
@@ -121,6 +125,7 @@ impl RosterKind {
             RosterKind::Members,
             RosterKind::Orgs,
             RosterKind::Committees,
+            RosterKind::Enterprises,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -132,6 +137,7 @@ impl RosterKind {
             RosterKind::Members => "党员",
             RosterKind::Orgs => "党组织",
             RosterKind::Committees => "两委成员",
+            RosterKind::Enterprises => "非公企业和社会组织",
         }
     }
 
@@ -140,6 +146,7 @@ impl RosterKind {
             RosterKind::Members => MEMBER_COLUMNS.iter().map(|(h, _)| *h).collect(),
             RosterKind::Orgs => ORG_COLUMNS.iter().map(|(h, _)| *h).collect(),
             RosterKind::Committees => COMMITTEE_COLUMNS.iter().map(|(h, _)| *h).collect(),
+            RosterKind::Enterprises => ENTERPRISE_COLUMNS.iter().map(|(h, _)| *h).collect(),
         }
     }
 }
@@ -167,6 +174,7 @@ enum Plan {
     Members(Checked<MemberWrite>),
     Orgs(Checked<PlannedOrg>),
     Committees(Checked<PlannedSeat>),
+    Enterprises(Checked<PlannedUnit>),
 }
 
 impl Plan {
@@ -175,6 +183,7 @@ impl Plan {
             Plan::Members(c) => (c.total, c.valid.len(), &c.invalid),
             Plan::Orgs(c) => (c.total, c.valid.len(), &c.invalid),
             Plan::Committees(c) => (c.total, c.valid.len(), &c.invalid),
+            Plan::Enterprises(c) => (c.total, c.valid.len(), &c.invalid),
         }
     }
 }
@@ -335,12 +344,14 @@ impl App {
             RosterKind::Members => crate::members::policy::check_edit(actor, &o.path)?,
             RosterKind::Orgs => crate::orgs::policy::check_edit(actor, &o.path)?,
             RosterKind::Committees => crate::cadres::policy::check_manage(actor, &o.path)?,
+            RosterKind::Enterprises => crate::enterprises::policy::check_keep(actor, &o.path)?,
         }
         Ok(o)
     }
 
     async fn check_roster(
         &self,
+        actor: &Actor,
         root: &Org,
         kind: RosterKind,
         bytes: Vec<u8>,
@@ -350,6 +361,9 @@ impl App {
             RosterKind::Orgs => Plan::Orgs(self.check_org_roster(root, bytes).await?),
             RosterKind::Committees => {
                 Plan::Committees(self.check_committee_roster(root, bytes).await?)
+            }
+            RosterKind::Enterprises => {
+                Plan::Enterprises(self.check_enterprise_roster(actor, root, bytes).await?)
             }
         })
     }
@@ -370,6 +384,10 @@ impl App {
             Plan::Orgs(c) => self.write_orgs(actor, root, what, &c.valid, progress).await,
             Plan::Committees(c) => {
                 self.write_committees(actor, root, what, &c.valid, progress)
+                    .await
+            }
+            Plan::Enterprises(c) => {
+                self.write_enterprises(actor, root, what, &c.valid, progress)
                     .await
             }
         }
@@ -506,7 +524,7 @@ impl App {
     ) -> ServiceResult<ImportJob> {
         let root = self.import_root(actor, org_id, kind).await?;
         let kept = bytes.clone();
-        let plan = self.check_roster(&root, kind, bytes).await?;
+        let plan = self.check_roster(actor, &root, kind, bytes).await?;
         let (total, valid, invalid) = plan.counts();
         let errors =
             serde_json::to_string(invalid).map_err(|e| ServiceError::Internal(e.to_string()))?;
@@ -575,7 +593,7 @@ impl App {
         let actor = actor.clone();
         let file_name = job.file_name.clone();
         tokio::spawn(async move {
-            let outcome = match app.check_roster(&root, kind, body).await {
+            let outcome = match app.check_roster(&actor, &root, kind, body).await {
                 Ok(plan) => {
                     app.write_plan(&actor, &root, &file_name, &plan, Some((&app.imports, id)))
                         .await
@@ -587,6 +605,9 @@ impl App {
                 (Ok(n), RosterKind::Orgs) => ("done", n as i64, format!("已设立 {n} 个党组织")),
                 (Ok(n), RosterKind::Committees) => {
                     ("done", n as i64, format!("已导入两委成员 {n} 人次"))
+                }
+                (Ok(n), RosterKind::Enterprises) => {
+                    ("done", n as i64, format!("已登记 {n} 个单位"))
                 }
                 (Err(ServiceError::Invalid(errs)), _) => (
                     "failed",
@@ -645,7 +666,7 @@ impl App {
         } = how;
         let root = self.import_root(actor, root.id, kind).await?;
         let started = std::time::Instant::now();
-        let plan = self.check_roster(&root, kind, bytes).await?;
+        let plan = self.check_roster(actor, &root, kind, bytes).await?;
         let (total, valid, invalid) = plan.counts();
         tracing::info!("check of {total} rows: {:?}", started.elapsed());
         let mut outcome = FileOutcome {

@@ -130,6 +130,30 @@ pub(crate) fn required_text(
     Ok(v.to_string())
 }
 
+/// A date typed in a form, `YYYY-MM-DD`, or `invalid_date` naming the field.
+pub(crate) fn day(field: &'static str, label: &str, text: &str) -> ServiceResult<time::Date> {
+    dangjian_domain::date::parse(text).ok_or_else(|| {
+        ServiceError::field(
+            field,
+            "invalid_date",
+            format!("{label}格式应为 年-月-日，如 2026-03-01"),
+        )
+    })
+}
+
+/// A date typed in a form, or `default` when left empty.
+pub(crate) fn day_or(
+    field: &'static str,
+    label: &str,
+    text: &str,
+    default: time::Date,
+) -> ServiceResult<time::Date> {
+    match text.trim() {
+        "" => Ok(default),
+        t => day(field, label, t),
+    }
+}
+
 /// A required choice typed as its code or its label, or `invalid_choice` naming the field.
 pub(crate) fn choice<T: Copy>(
     field: &'static str,

@@ -258,6 +258,10 @@ pub fn template(kind: RosterKind, app: &App) -> Result<Response, ServiceError> {
         RosterKind::Members => ("党员名册导入模板.xlsx", app.member_template()?),
         RosterKind::Orgs => ("组织名册导入模板.xlsx", app.org_template()?),
         RosterKind::Committees => ("两委成员名册导入模板.xlsx", app.committee_template()?),
+        RosterKind::Enterprises => (
+            "非公企业和社会组织名册导入模板.xlsx",
+            app.enterprise_template()?,
+        ),
     };
     Ok(crate::pages::download(name, XLSX, false, bytes))
 }

@@ -774,23 +774,7 @@ async fn upload_committees(
         "选举日期",
     ];
     let bytes = dangjian_report::roster::write("两委成员名册", &headers, rows, &[]).expect("xlsx");
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes).file_name("两委.xlsx"),
-    );
-    let r = api
-        .client
-        .post(format!(
-            "{}/api/v1/imports?org={org}&kind=committees",
-            api.base
-        ))
-        .bearer_auth(&api.token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
+    crate::roster::upload_kind(api, org, "committees", "两委.xlsx", bytes).await
 }
 
 on_both!(
@@ -976,15 +960,7 @@ on_both!(
             .post(&format!("/api/v1/imports/{id}/commit"), &Value::Null)
             .await;
         assert!(s.is_success(), "{v}");
-        let mut done = Value::Null;
-        for _ in 0..200 {
-            let (_, v) = town.get_json(&format!("/api/v1/imports/{id}")).await;
-            if v["state"] != "importing" {
-                done = v;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        let done = crate::roster::wait_done(&town, id).await;
         assert_eq!(done["state"], "done", "{done}");
         assert_eq!(t.count(&elections).await, before + 1);
         let (_, c) = town

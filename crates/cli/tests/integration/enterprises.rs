@@ -365,6 +365,47 @@ on_both!(
             88
         );
 
+        // Joined to a branch's joint organization by the branch's code; an unknown code is
+        // refused beside the field.
+        let branch = t.account_named("baitao-secretary").scope_org_id;
+        let branch_code = t
+            .api("admin")
+            .await
+            .get_json(&format!("/api/v1/orgs/{branch}"))
+            .await
+            .1["code"]
+            .as_str()
+            .expect("code")
+            .to_string();
+        let joint = |party: &str| {
+            let mut v = edit.clone();
+            v.retain(|(k, _)| *k != "org_setup");
+            v.push(("org_setup", "joint".into()));
+            v.push(("party_org_code", party.to_string()));
+            v
+        };
+        let (s, html, _) = b
+            .post_form(&format!("/enterprises/{id}"), &refs(&joint("NO-SUCH")))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("data-field=\"party_org_id\""), "{html}");
+        let (s, _, _) = b
+            .post_form(&format!("/enterprises/{id}"), &refs(&joint(&branch_code)))
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(
+            t.count(&format!(
+                "SELECT party_org_id FROM enterprise WHERE id = {id}"
+            ))
+            .await,
+            branch
+        );
+        let (_, html) = b.page(&format!("/enterprises/{id}/edit")).await;
+        assert!(
+            html.contains(&format!("name=\"party_org_code\" value=\"{branch_code}\"")),
+            "the form shows the organization's code: {html}"
+        );
+
         // A unit under a village keeps its place when the district edits it.
         let village = t.account_named("baitao-village").scope_org_id;
         let mut under = fields(&code(21));
@@ -403,5 +444,240 @@ on_both!(
             .page(&format!("/enterprises/{id}/edit"))
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);
+
+on_both!(
+    a_register_roster_registers_the_valid_rows_and_names_the_rest,
+    async |t: &TestApp| {
+        let admin = t.api("admin").await;
+        let town = t.api("town-500102013").await;
+        let town_id = t.account_named("town-500102013").scope_org_id;
+        let code_of = |id: i64| {
+            let api = &admin;
+            async move {
+                let (_, o) = api.get_json(&format!("/api/v1/orgs/{id}")).await;
+                o["code"].as_str().expect("code").to_string()
+            }
+        };
+        let town_code = code_of(town_id).await;
+        let village = code_of(t.account_named("baitao-village").scope_org_id).await;
+        let branch = t.account_named("baitao-secretary").scope_org_id;
+        let branch_code = code_of(branch).await;
+        let other = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town")
+            .scope_org_id;
+        let other_code = code_of(other).await;
+        // The branch may cover two units more than it does: the file's third is one too many.
+        let covered = t
+            .count(&format!(
+                "SELECT COUNT(*) FROM enterprise WHERE org_setup = 'joint' AND party_org_id = {branch}"
+            ))
+            .await;
+        let (_, mut rules) = admin.get_json("/api/v1/enterprises/rules").await;
+        rules["joint_max"] = json!(covered + 2);
+        let (s, v) = admin
+            .send_json(Method::PUT, "/api/v1/enterprises/rules", &rules)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+
+        let mut wrong = code(802);
+        let last = wrong.pop().expect("check character");
+        wrong.push(if last == '0' { '1' } else { '0' });
+        let row = |place: &str,
+                   name: &str,
+                   credit: &str,
+                   staff: &str,
+                   setup: &str,
+                   party: &str,
+                   union: &str| {
+            [
+                place,
+                name,
+                credit,
+                "非公企业",
+                "制造业",
+                "小型",
+                staff,
+                "白涛街道工业园",
+                "",
+                setup,
+                party,
+                "",
+                union,
+                "",
+            ]
+            .iter()
+            .map(|c| (*c).to_string())
+            .collect::<Vec<String>>()
+        };
+        let rows = vec![
+            row(
+                &town_code,
+                "白涛化工配件厂",
+                &code(801),
+                "35",
+                "未建立",
+                "",
+                "是",
+            ),
+            row(
+                &village,
+                "白涛榨菜合作社",
+                &code(803),
+                "12",
+                "联合组建",
+                &branch_code,
+                "",
+            ),
+            row(
+                &village,
+                "白涛柑橘合作社",
+                &code(809),
+                "8",
+                "联合组建",
+                &branch_code,
+                "",
+            ),
+            // Refused, in this order: the first row's code again, a wrong check character,
+            // a place in another town, staff not a number, an unknown party organization, a
+            // yes-or-no that is neither, the joint organization full with the file's rows.
+            row(&town_code, "重复单位", &code(801), "5", "未建立", "", ""),
+            row(&town_code, "校验位错", &wrong, "5", "未建立", "", ""),
+            row(&other_code, "外镇单位", &code(804), "5", "未建立", "", ""),
+            row(&town_code, "人数不明", &code(805), "很多", "未建立", "", ""),
+            row(
+                &town_code,
+                "党组织不明",
+                &code(806),
+                "5",
+                "联合组建",
+                "NO-SUCH",
+                "",
+            ),
+            row(
+                &town_code,
+                "工会不明",
+                &code(807),
+                "5",
+                "未建立",
+                "",
+                "也许",
+            ),
+            row(
+                &village,
+                "联合超额",
+                &code(808),
+                "5",
+                "联合组建",
+                &branch_code,
+                "",
+            ),
+        ];
+        let headers: Vec<&str> = dangjian_service::enterprises::roster::ENTERPRISE_COLUMNS
+            .iter()
+            .map(|(h, _)| *h)
+            .collect();
+        let bytes = dangjian_report::roster::write("非公企业和社会组织名册", &headers, &rows, &[])
+            .expect("xlsx");
+        let units = "SELECT COUNT(*) FROM enterprise";
+        let before = t.count(units).await;
+
+        // A village keeps no register: its upload is refused.
+        let (s, _) = crate::roster::upload_kind(
+            &t.api("baitao-village").await,
+            t.account_named("baitao-village").scope_org_id,
+            "enterprises",
+            "名册.xlsx",
+            bytes.clone(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        let (s, job) =
+            crate::roster::upload_kind(&town, town_id, "enterprises", "名册.xlsx", bytes).await;
+        assert_eq!(s, StatusCode::CREATED, "{job}");
+        assert_eq!(
+            (
+                job["total"].as_i64(),
+                job["valid"].as_i64(),
+                job["invalid"].as_i64()
+            ),
+            (Some(10), Some(3), Some(7)),
+            "{job}"
+        );
+        let errors = job["errors"].as_array().expect("errors");
+        let columns: Vec<&str> = errors
+            .iter()
+            .map(|e| e["problems"][0][0].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                "统一社会信用代码",
+                "统一社会信用代码",
+                "所在组织代码",
+                "从业人员数",
+                "党组织代码",
+                "是否建立工会",
+                "党组织代码",
+            ],
+            "{job}"
+        );
+        assert!(
+            errors[0]["problems"][0][1]
+                .as_str()
+                .is_some_and(|m| m.contains("与第 2 行重复")),
+            "{job}"
+        );
+        assert_eq!(
+            t.count(units).await,
+            before,
+            "nothing is written before the commit"
+        );
+
+        let id = job["id"].as_i64().expect("job");
+        let (s, v) = town
+            .post(&format!("/api/v1/imports/{id}/commit"), &Value::Null)
+            .await;
+        assert!(s.is_success(), "{v}");
+        let done = crate::roster::wait_done(&town, id).await;
+        assert_eq!(done["state"], "done", "{done}");
+        assert_eq!(t.count(units).await, before + 3);
+        let (_, list) = town
+            .get_json(&format!("/api/v1/enterprises?q={}", code(803)))
+            .await;
+        let unit = &list["items"][0];
+        assert_eq!(unit["name"], "白涛榨菜合作社", "{list}");
+        assert_eq!(
+            (unit["org_setup"].as_str(), unit["party_org_id"].as_i64()),
+            (Some("joint"), Some(branch)),
+            "{list}"
+        );
+        assert_eq!(
+            t.count(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'enterprise.import' AND result = 'ok'"
+            )
+            .await,
+            1
+        );
+
+        // The template has the sheet and its notes.
+        let r = town
+            .get("/api/v1/imports/template.xlsx?kind=enterprises")
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let body = r.bytes().await.expect("template").to_vec();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(body)).expect("an xlsx");
+        let range = calamine::Reader::worksheet_range(&mut book, "非公企业和社会组织名册")
+            .expect("the sheet");
+        assert_eq!(
+            range.get((0, 2)).map(ToString::to_string).as_deref(),
+            Some("统一社会信用代码")
+        );
     }
 );

@@ -58,10 +58,21 @@ fn full_width(s: &str) -> String {
 }
 
 pub async fn upload(api: &Api, org: i64, name: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    upload_kind(api, org, "members", name, body).await
+}
+
+/// Uploads a roster of a kind (`members`, `orgs`, `committees`, `enterprises`) to check.
+pub async fn upload_kind(
+    api: &Api,
+    org: i64,
+    kind: &str,
+    name: &str,
+    body: Vec<u8>,
+) -> (StatusCode, Value) {
     let form = Form::new().part("file", Part::bytes(body).file_name(name.to_string()));
     let r = api
         .client
-        .post(format!("{}/api/v1/imports?org={org}", api.base))
+        .post(format!("{}/api/v1/imports?org={org}&kind={kind}", api.base))
         .bearer_auth(&api.token)
         .multipart(form)
         .send()
@@ -83,7 +94,7 @@ fn sheet(bytes: Vec<u8>, name: &str) -> calamine::Range<calamine::Data> {
     calamine::Reader::worksheet_range(&mut book, name).expect("sheet")
 }
 
-async fn wait_done(api: &Api, id: i64) -> Value {
+pub async fn wait_done(api: &Api, id: i64) -> Value {
     for _ in 0..200 {
         let (_, v) = api.get_json(&format!("/api/v1/imports/{id}")).await;
         if v["state"] != "importing" {

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::harness::{TestApp, refusal};
 use crate::on_both;
+use crate::roster::id_number;
 
 fn day(offset: i64) -> String {
     dangjian_domain::date::format(dangjian_service::today() + time::Duration::days(offset))
@@ -183,6 +184,77 @@ on_both!(a_team_goes_from_opening_to_closing, async |t: &TestApp| {
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 });
+
+on_both!(
+    applications_made_during_the_mission_link_to_the_team,
+    async |t: &TestApp| {
+        let secretary = t.api("baitao-secretary").await;
+        let branch = t.account_named("baitao-secretary").scope_org_id;
+        let leader = member_under(t, branch, 0).await;
+        assert!(leader > 0, "the branch has members");
+        let (s, d) = secretary
+            .post(
+                "/api/v1/task-forces",
+                &json!({"org_id": branch, "name": "白涛防汛党员突击队", "mission": "flood",
+                    "leader_id": leader, "started_on": day(-10), "ends_on": day(20)}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let team = d["team"]["id"].as_i64().expect("id");
+        let apply = |n: u16, applied: String| {
+            let name = if n == 1 {
+                "火线申请甲"
+            } else {
+                "火线申请乙"
+            };
+            json!({"org_id": branch, "name": name,
+                "id_number": id_number(1998, 4, 4, n), "ethnicity": "汉族",
+                "education": "bachelor", "category": "in_service", "applied_on": applied})
+        };
+        let mut ids = Vec::new();
+        for (n, applied) in [(1, day(-5)), (2, day(-30))] {
+            let (s, r) = secretary.post("/api/v1/recruits", &apply(n, applied)).await;
+            assert_eq!(s, StatusCode::CREATED, "{r}");
+            ids.push(r["id"].as_i64().expect("recruit id"));
+        }
+        let (_, detail) = secretary
+            .get_json(&format!("/api/v1/task-forces/{team}"))
+            .await;
+        let offered: Vec<i64> = detail["candidates"]
+            .as_array()
+            .expect("candidates")
+            .iter()
+            .filter_map(|c| c["id"].as_i64())
+            .collect();
+        assert!(
+            offered.contains(&ids[0]) && !offered.contains(&ids[1]),
+            "only the application made during the mission is offered: {detail}"
+        );
+
+        let url = format!("/api/v1/task-forces/{team}/recruits");
+        let (s, d) = secretary.post(&url, &json!({"recruit_id": ids[0]})).await;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        assert_eq!(d["recruits"][0]["id"].as_i64(), Some(ids[0]), "{d}");
+        assert_eq!(d["team"]["recruits"], 1, "{d}");
+        for (id, code) in [
+            (ids[0], "linked"),
+            (ids[1], "outside_team"),
+            (0, "not_found"),
+        ] {
+            let (s, v) = secretary.post(&url, &json!({"recruit_id": id})).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+            assert_eq!(refusal(&v), ("recruit_id", code), "{v}");
+        }
+        assert_eq!(
+            t.count(&format!(
+                "SELECT COUNT(*) FROM recruit WHERE task_force_id = {team}"
+            ))
+            .await,
+            1,
+            "only one application is linked"
+        );
+    }
+);
 
 on_both!(
     the_team_pages_open_second_meet_and_close,

@@ -16,7 +16,7 @@ use super::policy;
 use super::register::Enterprise;
 use crate::assessment::contact::{ProblemQuery, ProblemView};
 use crate::audit::Entry;
-use crate::model::{all, choice, page_number, read_model, required_text, window};
+use crate::model::{all, choice, day_or, page_number, read_model, required_text, window};
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 pub const HELPERS_PER_PAGE: i64 = 50;
@@ -90,8 +90,9 @@ pub struct EnterpriseDetail {
     pub problems_total: i64,
     /// Edit the unit and assign liaisons.
     pub may_keep: bool,
-    /// Assign instructors and leaders (the district).
-    pub may_assign_district: bool,
+    /// The helper roles the reader may assign here (codes of `HelperRole`): liaisons for the
+    /// town keeping the unit, instructors and leaders too for the district.
+    pub assignable_roles: Vec<String>,
     /// Log a problem the unit raised onto the ledger.
     pub may_log_problem: bool,
 }
@@ -174,20 +175,6 @@ pub struct HelperReportQuery {
     pub page: Option<i64>,
 }
 
-/// A day typed in a form: the default when empty.
-fn day_or(field: &'static str, label: &str, text: &str, default: Date) -> ServiceResult<Date> {
-    match text.trim() {
-        "" => Ok(default),
-        t => date::parse(t).ok_or_else(|| {
-            ServiceError::field(
-                field,
-                "invalid_date",
-                format!("{label}格式应为 年-月-日，如 2026-03-01"),
-            )
-        }),
-    }
-}
-
 /// The period a role is measured over around `on`, and the minimum it should reach.
 fn period_of(
     role: HelperRole,
@@ -241,7 +228,11 @@ impl App {
             .await?;
         Ok(EnterpriseDetail {
             may_keep: policy::may_keep(actor, &place.path),
-            may_assign_district: policy::may_assign(actor, &place.path, HelperRole::Instructor),
+            assignable_roles: HelperRole::ALL
+                .iter()
+                .filter(|r| policy::may_assign(actor, &place.path, **r))
+                .map(|r| r.as_str().to_string())
+                .collect(),
             may_log_problem: crate::assessment::policy::may_handle_problem(actor, &place.path),
             unit,
             helpers,

@@ -4,4 +4,5 @@
 pub mod helpers;
 pub mod policy;
 pub mod register;
+pub mod roster;
 pub mod summary;

@@ -47,6 +47,8 @@ read_model! {
         pub org_setup: String,
         pub party_org_id: Option<i64>,
         pub party_org_name: Option<String>,
+        /// Its code, as the form and the roster name it.
+        pub party_org_code: Option<String>,
         /// Members working there whose membership is kept elsewhere.
         pub members_elsewhere: i64,
         pub has_union: bool,
@@ -126,6 +128,8 @@ pub struct EnterpriseInput {
     pub org_setup: String,
     /// Its own organization, or the joint one; none without.
     pub party_org_id: Option<i64>,
+    /// The same organization by its code, when no `party_org_id` is given.
+    pub party_org_code: String,
     pub members_elsewhere: Option<i64>,
     pub has_union: bool,
     pub has_youth_league: bool,
@@ -386,7 +390,7 @@ impl App {
     }
 
     /// A unit as the caller may write it, every field checked, or the first refusal.
-    async fn enterprise_write(
+    pub(super) async fn enterprise_write(
         &self,
         conn: &mut Conn,
         actor: &Actor,
@@ -468,18 +472,34 @@ impl App {
             &input.org_setup,
             "请选择党组织组建方式：单独组建、联合组建或未建立",
         )?;
+        let named = match (input.party_org_id, input.party_org_code.trim()) {
+            (Some(id), _) => Some(id),
+            (None, "") => None,
+            (None, code) if old.is_some_and(|o| o.party_org_code.as_deref() == Some(code)) => {
+                old.and_then(|o| o.party_org_id)
+            }
+            (None, code) => Some(
+                org::get_by_code(conn, code)
+                    .await?
+                    .filter(|o| actor.check_visible(&o.path).is_ok())
+                    .map(|o| o.id)
+                    .ok_or_else(|| {
+                        ServiceError::field("party_org_id", "not_found", "找不到该党组织代码")
+                    })?,
+            ),
+        };
         // A link kept as it was stays without being checked again: the party organization of
         // a unit in a town is often kept by the district, out of the town's sight.
         let unchanged = old.is_some_and(|o| {
             o.party_org_id.is_some()
-                && o.party_org_id == input.party_org_id
+                && o.party_org_id == named
                 && o.org_setup == setup.as_str()
                 && o.kind == kind.as_str()
         });
         let party_org_id = if unchanged {
-            input.party_org_id
+            named
         } else {
-            self.party_org(conn, actor, setup, kind, input.party_org_id, rules, editing)
+            self.party_org(conn, actor, setup, kind, named, rules, editing)
                 .await?
         };
         Ok(EnterpriseWrite {

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::policy;
 use crate::audit::Entry;
-use crate::model::{all, choice, optional, page_number, placed, read_model, required_text, window};
+use crate::model::{
+    all, choice, day, day_or, optional, page_number, placed, read_model, required_text, window,
+};
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 pub const TEAMS_PER_PAGE: i64 = 50;
@@ -191,25 +193,6 @@ pub struct CloseTaskForceInput {
 #[serde(default)]
 pub struct LinkRecruitInput {
     pub recruit_id: i64,
-}
-
-fn day(field: &'static str, label: &str, text: &str) -> ServiceResult<time::Date> {
-    date::parse(text).ok_or_else(|| {
-        ServiceError::field(field, "invalid_date", format!("{label}格式应为 年-月-日"))
-    })
-}
-
-fn day_or(
-    field: &'static str,
-    label: &str,
-    text: &str,
-    default: time::Date,
-) -> ServiceResult<time::Date> {
-    if text.trim().is_empty() {
-        Ok(default)
-    } else {
-        day(field, label, text)
-    }
 }
 
 fn span_of(t: &store::TeamRow) -> ServiceResult<TeamSpan> {
@@ -569,11 +552,10 @@ impl App {
         policy::check_keep(actor, &t.org_path)?;
         let span = span_of(&t)?;
         let missing = || ServiceError::field("recruit_id", "not_found", "找不到该入党申请人");
-        let (p, applied, linked) = store::application(tx.conn(), input.recruit_id)
+        let (_, applied, linked) = store::application(tx.conn(), input.recruit_id)
             .await?
             .filter(|(p, _, _)| path::contains(&t.org_path, p) && actor.check_visible(p).is_ok())
             .ok_or_else(missing)?;
-        let _ = p;
         if linked.is_some() {
             return Err(ServiceError::field(
                 "recruit_id",

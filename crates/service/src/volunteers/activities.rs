@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::policy;
 use crate::audit::Entry;
 use crate::masses::random_code;
-use crate::model::{choice, optional, page_number, placed, read_model, required_text, window};
+use crate::model::{choice, day, optional, page_number, placed, read_model, required_text, window};
 use crate::{Actor, App, ServiceError, ServiceResult, today};
 
 pub const ACTIVITIES_PER_PAGE: i64 = 50;
@@ -91,6 +91,8 @@ pub struct ActivityList {
     pub per_page: i64,
     /// Whether the caller publishes activities at the level.
     pub may_organize: bool,
+    /// Whether the caller reads the level's person-times and hours.
+    pub may_read_summary: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -250,6 +252,7 @@ impl App {
         Ok(ActivityList {
             org_id: o.id,
             may_organize: policy::may_organize(actor, &o.path),
+            may_read_summary: policy::may_read_summary(actor),
             org_name: o.name,
             items,
             total,
@@ -312,9 +315,7 @@ impl App {
             &input.category,
             "请选择活动类别",
         )?;
-        let held_on = date::parse(&input.held_on).ok_or_else(|| {
-            ServiceError::field("held_on", "invalid_date", "活动日期格式应为 年-月-日")
-        })?;
+        let held_on = day("held_on", "活动日期", &input.held_on)?;
         let starts_at =
             parse_start(&input.starts_at).map_err(|e| ServiceError::Invalid(vec![e]))?;
         let minutes = check_length(input.minutes).map_err(|e| ServiceError::Invalid(vec![e]))?;

@@ -45,6 +45,21 @@ pub fn check_read(actor: &Actor, org_path: &str) -> ServiceResult<()> {
     actor.check_visible(org_path)
 }
 
+/// A level's person-times and hours: staff; a member reads their own record instead.
+pub fn may_read_summary(actor: &Actor) -> bool {
+    actor.role != Role::Member
+}
+
+pub fn check_summary(actor: &Actor) -> ServiceResult<()> {
+    if may_read_summary(actor) {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden(
+            "党员账号请在“我的”中查看本人志愿服务记录",
+        ))
+    }
+}
+
 /// The stars' hours: the district's organization department.
 pub fn check_district(actor: &Actor) -> ServiceResult<()> {
     if actor.role == Role::DistrictAdmin && path::depth(&actor.scope_path) <= 1 {
@@ -73,5 +88,7 @@ mod tests {
             "the district's is above it"
         );
         assert!(check_district(&town).is_err());
+        assert!(may_read_summary(&town) && check_summary(&town).is_ok());
+        assert!(!may_read_summary(&member) && check_summary(&member).is_err());
     }
 }

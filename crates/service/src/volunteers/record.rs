@@ -241,11 +241,7 @@ impl App {
             None => self.home_org(actor).await?,
         };
         policy::check_read(actor, &o.path)?;
-        if actor.role == dangjian_domain::role::Role::Member {
-            return Err(ServiceError::Forbidden(
-                "党员账号请在“我的”中查看本人志愿服务记录",
-            ));
-        }
+        policy::check_summary(actor)?;
         let year = q.year.unwrap_or_else(|| i64::from(today().year()));
         if !(2000..=2100).contains(&year) {
             return Err(ServiceError::field(

@@ -26,6 +26,7 @@ row! {
         pub org_setup: String,
         pub party_org_id: Option<i64>,
         pub party_org_name: Option<String>,
+        pub party_org_code: Option<String>,
         pub party_org_path: Option<String>,
         pub members_elsewhere: i64,
         pub has_union: bool,
@@ -37,7 +38,7 @@ row! {
 
 const COLS: &str = "x.id, x.org_id, o.name AS org_name, o.path AS org_path, x.name, x.credit_code, \
     x.kind, x.industry, x.size, x.staff, x.address, x.operating, x.org_setup, x.party_org_id, \
-    p.name AS party_org_name, p.path AS party_org_path, x.members_elsewhere, x.has_union, \
+    p.name AS party_org_name, p.code AS party_org_code, p.path AS party_org_path, x.members_elsewhere, x.has_union, \
     x.has_youth_league";
 
 const FROM: &str =

@@ -21,6 +21,8 @@ pub struct OrgQuery {
     /// `members` (default): a roster of members (sheet 党员名册). `orgs`: a roster of organizations
     /// to set up under `org` (sheet 组织名册; town and district admins only). `committees`: the
     /// villages' two committees after an election (sheet 两委成员名册; town and district admins).
+    /// `enterprises`: non-public units to register (sheet 非公企业和社会组织名册; town and
+    /// district admins).
     #[serde(default)]
     kind: RosterKind,
 }
@@ -32,6 +34,8 @@ pub struct KindQuery {
     /// `members` (default): a roster of members (sheet 党员名册). `orgs`: a roster of organizations
     /// to set up under `org` (sheet 组织名册; town and district admins only). `committees`: the
     /// villages' two committees after an election (sheet 两委成员名册; town and district admins).
+    /// `enterprises`: non-public units to register (sheet 非公企业和社会组织名册; town and
+    /// district admins).
     kind: RosterKind,
 }
 
@@ -69,6 +73,10 @@ pub async fn template(
 /// village; a registered ID must keep its name), age cap, vote day; a single post twice, a
 /// person twice on one committee or two vote days of a committee in the file are named. Each
 /// village gets a finished election; the committees it lists end their old posts that day.
+/// A register roster (`kind=enterprises`): each row checked as the register's form checks it
+/// (place code below `org`, credit code, kind, industry, size, staff, setup and party
+/// organization code), a credit code or an own organization twice in the file and a joint
+/// organization past its maximum with the file's rows are named.
 /// Nothing is written until the job is committed; orgs are then set up parents first, in one
 /// transaction. Answers 201 with the job and its first 200 refused rows. A file that is not an
 /// xlsx, lacks the sheet, has a merged or different header, or holds no rows answers 422

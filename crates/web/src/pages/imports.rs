@@ -103,6 +103,7 @@ async fn home(
         RosterKind::Members => "members",
         RosterKind::Orgs => "orgs",
         RosterKind::Committees => "cadres",
+        RosterKind::Enterprises => "enterprises",
     };
     Ok(render_with(
         status,

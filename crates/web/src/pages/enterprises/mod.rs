@@ -100,7 +100,7 @@ pub struct UnitForm {
     address: String,
     operating: String,
     org_setup: String,
-    party_org_id: String,
+    party_org_code: String,
     members_elsewhere: String,
     has_union: String,
     has_youth_league: String,
@@ -120,7 +120,7 @@ impl UnitForm {
             address: e.address.clone(),
             operating: if e.operating { "1" } else { "0" }.into(),
             org_setup: e.org_setup.clone(),
-            party_org_id: e.party_org_id.map(|i| i.to_string()).unwrap_or_default(),
+            party_org_code: e.party_org_code.clone().unwrap_or_default(),
             members_elsewhere: e.members_elsewhere.to_string(),
             has_union: if e.has_union { "1" } else { "" }.into(),
             has_youth_league: if e.has_youth_league { "1" } else { "" }.into(),
@@ -151,7 +151,6 @@ impl UnitForm {
             "组织关系在外的党员数",
             &self.members_elsewhere,
         );
-        let party_org = number("party_org_id", "党组织", &self.party_org_id);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -166,7 +165,8 @@ impl UnitForm {
             address: self.address.clone(),
             operating: Some(self.operating.trim() != "0"),
             org_setup: self.org_setup.clone(),
-            party_org_id: party_org,
+            party_org_id: None,
+            party_org_code: self.party_org_code.clone(),
             members_elsewhere: elsewhere,
             has_union: flag(&self.has_union),
             has_youth_league: flag(&self.has_youth_league),

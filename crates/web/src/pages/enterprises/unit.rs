@@ -1,7 +1,7 @@
 //! One unit's page: its facts, the instructors, leaders and liaisons assigned to it with the
 //! forms that assign, end and record their visits, its latest visits, and the problems it
 //! raised with the form that puts one on the ledger. Which forms show comes from the read
-//! model's flags (`may_keep`, `may_assign_district`, `may_end`, `may_visit`,
+//! model's flags (`may_keep`, `assignable_roles`, `may_end`, `may_visit`,
 //! `may_log_problem`); the page never decides it.
 
 use askama::Template;
@@ -137,23 +137,14 @@ async fn unit_page(
         Some(Refused::Problem(f)) => problem = f,
         None => {}
     }
-    let offered: Vec<HelperRole> = HelperRole::ALL
+    let roles: Vec<Choice> = d
+        .assignable_roles
         .iter()
-        .copied()
-        .filter(|r| {
-            if r.district_only() {
-                d.may_assign_district
-            } else {
-                d.may_keep
-            }
-        })
-        .collect();
-    let roles = offered
-        .iter()
+        .filter_map(|code| HelperRole::parse(code))
         .map(|r| Choice {
             value: r.as_str().into(),
             label: r.label().into(),
-            selected: HelperRole::parse(&assign.role) == Some(*r),
+            selected: HelperRole::parse(&assign.role) == Some(r),
         })
         .collect();
     let pick = MemberPick {

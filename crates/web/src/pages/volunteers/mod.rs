@@ -176,9 +176,7 @@ async fn list_page(
     let a = &auth.actor;
     let sq = q.service();
     let v = st.app.volunteer_activities(a, &sq).await?;
-    let s = if a.role == dangjian_domain::role::Role::Member {
-        None
-    } else {
+    let s = if v.may_read_summary {
         Some(
             st.app
                 .volunteer_summary(
@@ -190,6 +188,8 @@ async fn list_page(
                 )
                 .await?,
         )
+    } else {
+        None
     };
     let form = if v.may_organize {
         let f = refused.unwrap_or_default();
