@@ -478,11 +478,13 @@ impl App {
         let by_days = role != HelperRole::Leader;
         let (in_post, met) =
             store::period_summary(&mut conn, &period, by_days, least.unwrap_or(0)).await?;
-        let (limit, offset) = window(page, HELPERS_PER_PAGE);
-        let (total, rows) = store::periods(&mut conn, &period, limit, offset).await?;
+        // Every helper in post is one line of the list.
+        let total = in_post;
         if page.is_none() {
             crate::export::check_size(total, "名人员")?;
         }
+        let (limit, offset) = window(page, HELPERS_PER_PAGE);
+        let rows = store::periods(&mut conn, &period, limit, offset).await?;
         let items = rows
             .into_iter()
             .map(|r| HelperPeriod {

@@ -206,15 +206,24 @@ row! {
 }
 
 /// Appends, per helper in the role with an assignment below the level at some time in the
-/// period: `SELECT member_id, member_name, units, visits, days`.
-fn per_helper(sql: &mut Sql, p: &Period<'_>) {
-    sql.push(
-        "SELECT h.member_id, m.name AS member_name, COUNT(DISTINCT h.enterprise_id) AS units, \
+/// period: `SELECT member_id, units, visits, days`, and `member_name` when `named` (the
+/// counts need no names: reading them for every helper costs a district as much again).
+fn per_helper(sql: &mut Sql, p: &Period<'_>, named: bool) {
+    let (name, member) = if named {
+        (
+            "m.name AS member_name, ",
+            "JOIN member m ON m.id = h.member_id ",
+        )
+    } else {
+        ("", "")
+    };
+    sql.push(&format!(
+        "SELECT h.member_id, {name}COUNT(DISTINCT h.enterprise_id) AS units, \
          COUNT(v.id) AS visits, CAST(COALESCE(SUM(v.days), 0) AS BIGINT) AS days \
          FROM enterprise_helper h JOIN enterprise x ON x.id = h.enterprise_id \
-         JOIN org o ON o.id = x.org_id JOIN member m ON m.id = h.member_id \
-         LEFT JOIN enterprise_visit v ON v.helper_id = h.id AND v.visited_on >= ",
-    );
+         JOIN org o ON o.id = x.org_id {member}\
+         LEFT JOIN enterprise_visit v ON v.helper_id = h.id AND v.visited_on >= "
+    ));
     sql.text(p.from)
         .push(" AND v.visited_on <= ")
         .text(p.to)
@@ -226,36 +235,34 @@ fn per_helper(sql: &mut Sql, p: &Period<'_>) {
         .text(p.from)
         .push(")");
     sql.within("o.path", p.root_path);
-    sql.push(" GROUP BY h.member_id, m.name");
+    sql.push(if named {
+        " GROUP BY h.member_id, m.name"
+    } else {
+        " GROUP BY h.member_id"
+    });
 }
 
-/// A page of helpers' periods by name, and how many there are.
+/// A page of helpers' periods by name.
 pub async fn periods(
     conn: &mut AnyConnection,
     p: &Period<'_>,
     limit: i64,
     offset: i64,
-) -> Result<(i64, Vec<HelperPeriodRow>)> {
-    let mut count = Sql::new("SELECT COUNT(*) AS n FROM (");
-    per_helper(&mut count, p);
-    count.push(") t");
-    let total: i64 = count.fetch_one(conn).await?.try_get("n")?;
+) -> Result<Vec<HelperPeriodRow>> {
     let mut sql = Sql::new("");
-    per_helper(&mut sql, p);
+    per_helper(&mut sql, p, true);
     sql.push(" ORDER BY m.name, h.member_id LIMIT ")
         .int(limit)
         .push(" OFFSET ")
         .int(offset);
-    let rows = sql.fetch_all(conn).await?;
-    Ok((
-        total,
-        rows.iter()
-            .map(HelperPeriodRow::read)
-            .collect::<Result<_>>()?,
-    ))
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(HelperPeriodRow::read)
+        .collect()
 }
 
-/// Helpers in the role in the period, and those whose `days` (or `visits`) reach `least`.
+/// Helpers in the role in the period (as many as [`periods`] lists), and those whose `days` (or `visits`) reach `least`.
 pub async fn period_summary(
     conn: &mut AnyConnection,
     p: &Period<'_>,
@@ -268,7 +275,7 @@ pub async fn period_summary(
     ));
     sql.int(least)
         .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS met FROM (");
-    per_helper(&mut sql, p);
+    per_helper(&mut sql, p, false);
     sql.push(") t");
     let r = sql.fetch_one(conn).await?;
     Ok((r.try_get("in_post")?, r.try_get("met")?))
