@@ -83,9 +83,9 @@ fn count(cell: &str) -> Result<Option<i64>, ()> {
 
 /// A checked row: the unit as it will be written.
 #[derive(Debug, Clone)]
-pub struct PlannedUnit {
-    pub line: u32,
-    pub unit: EnterpriseWrite,
+pub(crate) struct PlannedUnit {
+    pub(crate) line: u32,
+    pub(crate) unit: EnterpriseWrite,
 }
 
 /// The places rows name by code, read once per code.
