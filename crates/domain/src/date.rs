@@ -23,6 +23,22 @@ pub fn local_date_of_ms(ms: i64) -> Date {
         .unwrap_or(Date::MIN)
 }
 
+/// `YYYY-MM-DD HH:MM:SS` of an instant in Chongqing (UTC+8), as a screen shows when its
+/// figures were read.
+pub fn local_time_of_ms(ms: i64) -> String {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| t.to_offset(offset))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        format(t.date()),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 /// `YYYY-MM` of an instant, in local time: the key monthly counters are kept under.
 pub fn month_of_ms(ms: i64) -> String {
     let d = local_date_of_ms(ms);
@@ -111,6 +127,12 @@ pub fn months_between(from: Date, on: Date) -> i32 {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn an_instant_reads_in_chongqing_time() {
+        // 2026-12-07 16:30:05 UTC is half past midnight the next day in Chongqing.
+        assert_eq!(local_time_of_ms(1_796_661_005_000), "2026-12-08 00:30:05");
+    }
 
     #[test]
     fn months_are_added_with_month_ends_kept() {

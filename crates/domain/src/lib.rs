@@ -28,6 +28,7 @@ pub mod remind;
 pub mod request;
 pub mod review;
 pub mod role;
+pub mod screen;
 pub mod security;
 pub mod task_forces;
 pub mod text;

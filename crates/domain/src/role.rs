@@ -14,10 +14,13 @@ pub enum Role {
     SecurityAdmin,
     /// 审计管理员: reads and exports the audit log only.
     Auditor,
+    /// 大屏展示账号: the big screen of its scope in a lobby or a meeting room; aggregate
+    /// figures only, never a name, a list or a personal record.
+    Display,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::DistrictAdmin,
         Role::TownAdmin,
         Role::VillageAdmin,
@@ -25,6 +28,7 @@ impl Role {
         Role::Member,
         Role::SecurityAdmin,
         Role::Auditor,
+        Role::Display,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +40,7 @@ impl Role {
             Role::Member => "member",
             Role::SecurityAdmin => "security_admin",
             Role::Auditor => "auditor",
+            Role::Display => "display",
         }
     }
 
@@ -48,6 +53,7 @@ impl Role {
             Role::Member => "党员",
             Role::SecurityAdmin => "安全管理员",
             Role::Auditor => "审计管理员",
+            Role::Display => "大屏展示账号",
         }
     }
 
@@ -57,7 +63,13 @@ impl Role {
 
     /// May read the organizations and members of the scope subtree.
     pub fn reads_registry(self) -> bool {
-        !self.is_duty()
+        !self.is_duty() && self != Role::Display
+    }
+
+    /// May open the big screen (大屏) of an organization in the scope: the staff of a level
+    /// and the display accounts; a member reads their own record instead.
+    pub fn reads_screen(self) -> bool {
+        self == Role::Display || (self.reads_registry() && self != Role::Member)
     }
 
     /// The security and audit duties of 三权分立: held apart from the system administrators
@@ -68,7 +80,8 @@ impl Role {
     }
 
     /// The level of a line role, highest first; an account manager never creates or changes
-    /// an account above their own level. None for the duties.
+    /// an account above their own level. None for the duties. A display account ranks below
+    /// every person: any account manager may open one for a screen of their subtree.
     pub fn rank(self) -> Option<u8> {
         match self {
             Role::DistrictAdmin => Some(5),
@@ -76,6 +89,7 @@ impl Role {
             Role::VillageAdmin => Some(3),
             Role::BranchSecretary => Some(2),
             Role::Member => Some(1),
+            Role::Display => Some(0),
             Role::SecurityAdmin | Role::Auditor => None,
         }
     }
@@ -174,6 +188,23 @@ mod tests {
                 Role::Auditor
             ]
         );
+    }
+
+    #[test]
+    fn a_display_account_reads_the_screen_only() {
+        let d = Role::Display;
+        assert!(d.reads_screen());
+        assert!(!d.reads_registry());
+        assert!(!d.edits_members() && !d.edits_orgs() && !d.manages_accounts());
+        assert!(
+            !d.requires_second_factor(),
+            "a wall screen cannot type a code"
+        );
+        assert!(Role::VillageAdmin.may_grant(d));
+        assert!(!Role::BranchSecretary.may_grant(d));
+        assert!(Role::BranchSecretary.reads_screen());
+        assert!(!Role::Member.reads_screen());
+        assert!(!Role::Auditor.reads_screen() && !Role::SecurityAdmin.reads_screen());
     }
 
     #[test]

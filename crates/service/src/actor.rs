@@ -73,7 +73,7 @@ impl Actor {
     pub fn read_root(&self) -> ServiceResult<&str> {
         if !self.role.reads_registry() {
             return Err(ServiceError::Forbidden(
-                "安全管理员和审计管理员不查看组织和党员信息",
+                "安全管理员、审计管理员和大屏展示账号不查看组织和党员信息",
             ));
         }
         match (self.role, &self.member_org_path) {
@@ -99,11 +99,13 @@ impl Actor {
         self.role.reads_audit()
     }
 
-    /// The page an account starts from: the audit log for auditors, the security policy for
-    /// the security administrator, a member's own page for a member, else the level's
-    /// 云中心 (`None`).
+    /// The page an account starts from: the big screen of its scope for a display account,
+    /// the audit log for auditors, the security policy for the security administrator, a
+    /// member's own page for a member, else the level's 云中心 (`None`).
     pub fn landing(&self) -> Option<&'static str> {
-        if self.reads_audit() {
+        if self.role == Role::Display {
+            Some("/screen")
+        } else if self.reads_audit() {
             Some("/audit")
         } else if self.role.manages_security() {
             Some("/security")
@@ -170,6 +172,7 @@ mod tests {
     fn each_role_starts_from_its_own_page() {
         let landing = |role| Actor::for_test(role, "/1/").landing();
         assert_eq!(landing(Role::Auditor), Some("/audit"));
+        assert_eq!(landing(Role::Display), Some("/screen"));
         assert_eq!(landing(Role::SecurityAdmin), Some("/security"));
         assert_eq!(landing(Role::Member), Some("/me"));
         for staff in [

@@ -28,6 +28,7 @@ pub mod orgs;
 pub mod recruit;
 pub mod remind;
 pub mod request;
+pub mod screen;
 pub mod seed;
 pub mod stats;
 pub mod task_forces;

@@ -27,6 +27,7 @@ pub mod recruit;
 pub mod request;
 pub mod rollup;
 mod row;
+pub mod screen;
 pub mod second_factor;
 pub mod session;
 pub mod setting;

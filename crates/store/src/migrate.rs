@@ -264,6 +264,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0042_task_force.sql"),
         postgres: include_str!("../migrations/postgres/0042_task_force.sql"),
     },
+    Migration {
+        version: 43,
+        name: "screen",
+        sqlite: include_str!("../migrations/sqlite/0043_screen.sql"),
+        postgres: include_str!("../migrations/postgres/0043_screen.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -40,6 +40,11 @@ const FILES: &[File] = &[
         mime: "text/css",
         body: include_bytes!("../assets/app/app.css"),
     },
+    File {
+        name: "screen.css",
+        mime: "text/css",
+        body: include_bytes!("../assets/app/screen.css"),
+    },
 ];
 
 /// Each file's version: a hash of its bytes, fixed for the life of the binary.

@@ -68,7 +68,13 @@ on_both!(
             .collect();
         assert_eq!(
             roles,
-            ["town_admin", "village_admin", "branch_secretary", "member"]
+            [
+                "town_admin",
+                "village_admin",
+                "branch_secretary",
+                "member",
+                "display"
+            ]
         );
 
         // Refused: above the town, a duty, outside the town (as if missing), a bad name.
@@ -141,6 +147,17 @@ on_both!(
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(v["error"]["code"], "duplicate");
+        // A screen for the town's lobby: a display account, opened like any other.
+        let (s, lobby) = town
+            .post(
+                "/api/v1/accounts",
+                &new("town-lobby", "display", json!(village_scope.to_string())),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{lobby}");
+        let role =
+            "SELECT COUNT(*) FROM app_user WHERE username = 'town-lobby' AND role = 'display'";
+        assert_eq!(t.count(role).await, 1, "{lobby}");
 
         // The temporary password gets no token, and a browser only the password page.
         let client = reqwest::Client::new();

@@ -37,6 +37,7 @@ mod roster;
 mod schema;
 mod scope;
 mod scope_matrix;
+mod screen;
 mod second_factor;
 mod stars;
 mod talents;

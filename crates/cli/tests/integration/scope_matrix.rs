@@ -75,6 +75,7 @@ const NO_OBJECT: &[(&str, &str, &str)] = &[
         "/api/v1/volunteers/rules",
         "the district's stars' hours: refused by role",
     ),
+    ("GET", "/screen", "the top of the actor's own scope"),
     ("GET", "/audit", "the auditor's own log"),
     ("GET", "/account", "the actor's own account"),
     ("GET", "/login/otp", "the actor's own login"),

@@ -32,6 +32,40 @@ pub(crate) const TOWNS: [(&str, &str); 27] = [
     ("500102208", "武陵山乡"),
 ];
 
+/// Each unit's tile on the district's schematic map (code, column, row from the north-west):
+/// the Yangtze runs west to east between rows 2 and 3, the Wu joins it at the city centre
+/// (敦仁, 崇义), the streets of the seat sit along the rivers, the towns fan out north and
+/// south. Relative places only; the district replaces them with its own boundaries.
+pub(crate) const TILES: [(&str, i64, i64); 27] = [
+    ("500102125", 1, 0),
+    ("500102128", 2, 0),
+    ("500102123", 3, 0),
+    ("500102122", 6, 0),
+    ("500102126", 0, 1),
+    ("500102016", 1, 1),
+    ("500102118", 3, 1),
+    ("500102120", 4, 1),
+    ("500102121", 5, 1),
+    ("500102131", 6, 1),
+    ("500102011", 1, 2),
+    ("500102012", 2, 2),
+    ("500102009", 3, 2),
+    ("500102119", 5, 2),
+    ("500102103", 6, 2),
+    ("500102015", 0, 3),
+    ("500102014", 2, 3),
+    ("500102006", 3, 3),
+    ("500102007", 4, 3),
+    ("500102010", 5, 3),
+    ("500102107", 1, 4),
+    ("500102008", 3, 4),
+    ("500102013", 4, 4),
+    ("500102208", 6, 4),
+    ("500102130", 2, 5),
+    ("500102129", 4, 5),
+    ("500102206", 6, 5),
+];
+
 /// Units upgraded since the seed article: (code, former name, date of the change).
 pub(crate) const RENAMED: [(&str, &str, &str); 2] = [
     ("500102131", "罗云乡", "2022-03-01"),
@@ -104,3 +138,20 @@ pub(crate) const GIVEN: &str = "建国华明军平伟芳秀英兰玉春梅海涛
 /// Village and community name stems, combined with a suffix.
 pub(crate) const PLACE_STEMS: &str =
     "龙凤太平新华石桥金鸡双河青杉白果红岩梨子坪大田永安明月柏林黄草观音堡坎桂花长坝石龙兴隆";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_unit_has_a_tile_of_its_own() {
+        for (code, _) in TOWNS {
+            let n = TILES.iter().filter(|(c, _, _)| *c == code).count();
+            assert_eq!(n, 1, "{code}");
+        }
+        let mut places: Vec<(i64, i64)> = TILES.iter().map(|(_, c, r)| (*c, *r)).collect();
+        places.sort_unstable();
+        places.dedup();
+        assert_eq!(places.len(), TOWNS.len(), "no two units share a tile");
+    }
+}

@@ -89,6 +89,11 @@ pub async fn generate(app: &App, scale: f64, seed: u64, password: &str) -> Servi
             org::add_event(&mut tx, o.id, &renamed).await?;
         }
     }
+    for (code, col, row) in fuling::TILES {
+        if let Some(o) = t.orgs.iter().find(|o| o.code == code) {
+            dangjian_store::screen::set_tile(&mut tx, o.id, col, row).await?;
+        }
+    }
 
     // Members, drawn branch by branch and written in batches.
     let indexes = load::set_indexes_aside(&mut tx, "member").await?;
@@ -365,6 +370,13 @@ async fn accounts(
             None,
         ),
         ("auditor".into(), "审计专员".into(), "auditor", root, None),
+        (
+            "screen".into(),
+            "组织部大厅大屏".into(),
+            "display",
+            root,
+            None,
+        ),
     ];
     for &town in &t.towns {
         let o = &t.orgs[town];

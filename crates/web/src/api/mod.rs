@@ -22,6 +22,7 @@ mod people;
 mod recruit;
 mod request;
 mod residents;
+mod screen;
 mod talents;
 mod task_forces;
 mod transfer;
@@ -276,6 +277,13 @@ pub(crate) fn routes() -> Table {
         .api(routes!(volunteers::summary))
         .api(routes!(volunteers::rules, volunteers::put_rules))
         .api(routes!(volunteers::mine))
+        .api(routes!(screen::screen))
+        .api_upload(
+            routes!(screen::upload_boundary),
+            screen::BOUNDARY_MIB * 1024 * 1024,
+        )
+        .api(routes!(screen::clear_boundary))
+        .api(routes!(screen::place_tile))
         .api(routes!(task_forces::task_forces, task_forces::open))
         .api(routes!(task_forces::task_force))
         .api(routes!(task_forces::second))

@@ -19,6 +19,7 @@ mod notifications;
 mod orgs;
 mod recruit;
 mod request;
+mod screen;
 mod task_forces;
 mod transfer;
 mod volunteers;
@@ -440,6 +441,17 @@ pub(crate) fn routes() -> Table {
         .post("/enterprises", enterprises::add)
         .get("/enterprises/export.xlsx", enterprises::export)
         .get("/task-forces/panel", task_forces::panel)
+        .get("/screen", screen::own)
+        .get("/screen/{org_id}", screen::page)
+        .get("/screen/{org_id}/live", screen::live)
+        .get("/screen/{org_id}/map", screen::map)
+        .post_upload(
+            "/screen/{org_id}/boundary",
+            screen::upload_boundary,
+            screen::BOUNDARY_MIB * 1024 * 1024,
+        )
+        .post("/screen/{org_id}/boundary/clear", screen::clear_boundary)
+        .post("/screen/{org_id}/tile", screen::tile)
         .get("/volunteers/panel", volunteers::panel)
         .get("/enterprises/panel", enterprises::panel::panel)
         .get("/task-forces", task_forces::list)
