@@ -825,4 +825,74 @@ describe('dangjian in a browser', { concurrency: false }, () => {
       await member.close();
     }
   });
+
+  step('15 the big screen at 1920×1080: a display account sees a meeting arrive in place; staff drill down to a list', async () => {
+    const token = await authenticators.token(base, account.username, PASSWORD);
+    const api = async (p, init = {}) => {
+      const r = await fetch(`${base}${p}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+      const body = await r.json();
+      assert.ok(r.ok, `${p}: ${r.status} ${JSON.stringify(body)}`);
+      return body;
+    };
+    // A branch that owes this month's theme day: down the screens, lowest first.
+    const root = (await api('/api/v1/me')).scope_org_id;
+    let org = root;
+    for (let depth = 0; depth < 8; depth += 1) {
+      const s = await api(`/api/v1/screen/${org}`);
+      const behind = s.children.filter((c) => c.theme_day.held < c.theme_day.due);
+      if (behind.length === 0) {
+        assert.equal(s.theme_day.due - s.theme_day.held, 1, `org ${org} should owe its own theme day`);
+        break;
+      }
+      org = behind[0].org.id;
+    }
+    log(`branch ${org} owes this month's theme day`);
+
+    const wall = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    wall.setDefaultTimeout(UI_TIMEOUT_MS);
+    const errors = [];
+    try {
+      const screenPage = await wall.newPage();
+      screenPage.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+      screenPage.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
+      const display = demo.accounts.find((a) => a.role === 'display');
+      assert.ok(display, 'the demo has a display account');
+      await screenPage.goto(`${base}/login`);
+      const form = screenPage.locator('form:has(input[name=password])');
+      await form.locator('input[name=username]').fill(display.username);
+      await form.locator('input[name=password]').fill(PASSWORD);
+      await form.locator('button[type=submit]').click();
+      await screenPage.waitForURL((u) => u.pathname === `/screen/${root}`);
+      // Polled every 5 s for the test (a minute by default).
+      await screenPage.goto(`${base}/screen/${root}?refresh=5`);
+      const size = await screenPage.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+      assert.deepEqual(size, [1920, 1080], 'the screen fills 16:9 without scrolling');
+      assert.equal(await screenPage.locator('#screen-live a[href^="/members"], #screen-live a[href^="/life"]').count(), 0, 'a display account opens no list');
+      assert.ok(await screenPage.locator('#screen-map a.tile').count() >= 27, 'the towns on the map');
+      const held = Number((await screenPage.locator('#screen-theme-held').textContent()).trim());
+      const asOf = (await screenPage.locator('#screen-as-of').textContent()).trim();
+      await screenPage.evaluate(() => { window.notReloaded = true; });
+      await screenshot(screenPage, 'screen-1920.png');
+
+      // A meeting recorded elsewhere arrives on the next refresh, without a reload.
+      const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+      await api('/api/v1/meetings', { method: 'POST', body: JSON.stringify({ org_id: org, kind: 'theme_day', held_on: today, topic: '主题党日：大屏测试' }) });
+      await screenPage.waitForFunction((n) => Number(document.querySelector('#screen-theme-held')?.textContent) === n, held + 1, { timeout: 20_000 });
+      assert.notEqual((await screenPage.locator('#screen-as-of').textContent()).trim(), asOf, 'the time of the data moves on');
+      assert.equal(await screenPage.evaluate(() => window.notReloaded), true, 'refreshed in place');
+      assert.deepEqual(errors, [], 'no console errors on the screen');
+
+      // Staff: the same screen opens its lists, and a tile the child's screen.
+      await page.goto(`${base}/screen/${root}`);
+      await page.locator('a:has(#screen-members)').click();
+      await page.waitForURL((u) => u.pathname === '/members' && u.searchParams.get('org') === String(root));
+      assert.ok(await page.locator('table tbody tr').count() > 0, 'the list the figure counts');
+      await page.goto(`${base}/screen/${root}`);
+      await page.locator('#screen-map a.tile').first().click();
+      await page.waitForURL((u) => /^\/screen\/\d+$/.test(u.pathname) && u.pathname !== `/screen/${root}`);
+      assert.ok((await page.locator('.trail a').count()) >= 1, 'the way back up');
+    } finally {
+      await wall.close();
+    }
+  });
 });

@@ -343,6 +343,15 @@ def main():
             ("云中心's task force panel, district", "/task-forces/panel"),
             ("one task force (page)", f"/task-forces/{task_force}"),
         ]]
+        # 大屏: the live part a screen polls every minute, and its JSON, for the district and
+        # one town; and the whole page once.
+        root = admin["scope_org_id"]
+        rows += [(f"大屏: {label}", path) for label, path in [
+            ("screen page, district", f"/screen/{root}"),
+            ("screen refresh (live part), district", f"/screen/{root}/live"),
+            ("screen refresh (live part), one town", f"/screen/{town['scope_org_id']}/live"),
+            ("GET /api/v1/screen, district, coloured by members", f"/api/v1/screen/{root}?measure=members"),
+        ]]
         if args.only:
             rows = [r for r in rows if args.only in r[0]]
         results = [(label, *timed(client, path, args.runs)) for label, path in rows]

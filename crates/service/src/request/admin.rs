@@ -287,6 +287,19 @@ pub struct RequestDashboard {
     pub satisfaction_permille: Option<i64>,
 }
 
+/// A level's line and its children's, from the counters.
+#[derive(Debug)]
+pub struct RequestLines {
+    pub org: Org,
+    pub year: i32,
+    pub by_state: Vec<(RequestState, i64)>,
+    pub total: RequestLine,
+    pub children: Vec<RequestLine>,
+    pub satisfied: i64,
+    pub unsatisfied: i64,
+    pub satisfaction_permille: Option<i64>,
+}
+
 /// The counts of a year, without the duration buckets.
 const COUNT_METRICS: &[&str] = &[
     rollup::REQUEST_COUNT,
@@ -386,6 +399,65 @@ impl App {
         org_id: Option<i64>,
         year: Option<i32>,
     ) -> ServiceResult<RequestDashboard> {
+        let RequestLines {
+            org,
+            year,
+            by_state,
+            total,
+            children,
+            satisfied,
+            unsatisfied,
+            satisfaction_permille,
+        } = self.request_lines(actor, org_id, year).await?;
+        let year_keys = (format!("{year}-01"), format!("{year}-12~"));
+        let year_range = (year_keys.0.as_str(), year_keys.1.as_str());
+        let (monthly, by_category) = {
+            let mut conn = self.db.conn().await?;
+            (
+                rollup::for_orgs(
+                    &mut conn,
+                    Orgs::One(org.id),
+                    &[rollup::REQUEST_COUNT],
+                    year_range,
+                    0,
+                )
+                .await?,
+                store::by_category(&mut conn, &org.path, year_ms(year)).await?,
+            )
+        };
+        let by_month = (1..=12)
+            .map(|m| {
+                let month = format!("{year}-{m:02}");
+                let n = monthly
+                    .iter()
+                    .filter(|(_, _, k, _)| *k == month)
+                    .map(|(_, _, _, n)| n)
+                    .sum();
+                (month, n)
+            })
+            .collect();
+        Ok(RequestDashboard {
+            org,
+            year,
+            by_state,
+            total,
+            children,
+            by_month,
+            by_category,
+            satisfied,
+            unsatisfied,
+            satisfaction_permille,
+        })
+    }
+
+    /// The dashboard's lines without its breakdowns by month and category: the counters
+    /// alone, for a screen that refreshes every minute.
+    pub async fn request_lines(
+        &self,
+        actor: &Actor,
+        org_id: Option<i64>,
+        year: Option<i32>,
+    ) -> ServiceResult<RequestLines> {
         let org = self.list_root(actor, org_id).await?;
         let year = year.unwrap_or_else(|| today().year());
         let now = now_ms();
@@ -453,31 +525,6 @@ impl App {
                 )
             })
             .collect();
-        let (monthly, by_category) = {
-            let mut conn = self.db.conn().await?;
-            (
-                rollup::for_orgs(
-                    &mut conn,
-                    Orgs::One(org.id),
-                    &[rollup::REQUEST_COUNT],
-                    year_range,
-                    0,
-                )
-                .await?,
-                store::by_category(&mut conn, &org.path, year_ms(year)).await?,
-            )
-        };
-        let by_month = (1..=12)
-            .map(|m| {
-                let month = format!("{year}-{m:02}");
-                let n = monthly
-                    .iter()
-                    .filter(|(_, _, k, _)| *k == month)
-                    .map(|(_, _, _, n)| n)
-                    .sum();
-                (month, n)
-            })
-            .collect();
         let state_n = |s: RequestState| {
             by_state
                 .iter()
@@ -488,14 +535,12 @@ impl App {
             state_n(RequestState::Confirmed),
             state_n(RequestState::Reopened),
         );
-        Ok(RequestDashboard {
+        Ok(RequestLines {
             org,
             year,
             by_state,
             total,
             children,
-            by_month,
-            by_category,
             satisfied,
             unsatisfied,
             satisfaction_permille: domain::permille(satisfied, satisfied + unsatisfied),

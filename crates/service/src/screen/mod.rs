@@ -293,22 +293,20 @@ impl App {
         let requests_today = store::requests_since(&mut conn, &o.path, day_start).await?;
         drop(conn);
 
-        let requests = self
-            .request_dashboard(&reader, Some(o.id), Some(year))
-            .await?;
-        let recruits = self.recruit_summary(&reader, o.id).await?;
-        let assessment = self.assessment_summary(&reader, Some(o.id)).await?;
-        let cadres = self.cadre_summary(&reader, Some(o.id)).await?;
-        let volunteers = self
-            .volunteer_summary(
-                &reader,
-                &SummaryQuery {
-                    org: Some(o.id),
-                    year: Some(i64::from(year)),
-                },
-            )
-            .await?;
-        let teams = self.task_force_summary(&reader, Some(o.id)).await?;
+        // The modules' summaries, each on its own connection at once: the screen waits for
+        // the slowest, not for their sum.
+        let volunteer_query = SummaryQuery {
+            org: Some(o.id),
+            year: Some(i64::from(year)),
+        };
+        let (requests, recruits, assessment, cadres, volunteers, teams) = tokio::try_join!(
+            self.request_lines(&reader, Some(o.id), Some(year)),
+            self.recruit_summary(&reader, o.id),
+            self.assessment_summary(&reader, Some(o.id)),
+            self.cadre_summary(&reader, Some(o.id)),
+            self.volunteer_summary(&reader, &volunteer_query),
+            self.task_force_summary(&reader, Some(o.id)),
+        )?;
 
         let get = |m: &HashMap<String, i64>, k: &str| m.get(k).copied().unwrap_or(0);
         let children: Vec<ChildFigures> = overview

@@ -53,8 +53,6 @@ impl ScreenQuery {
 struct Live {
     s: Screen,
     charts: Vec<Chart>,
-    /// The recruitment pipeline by stage, as horizontal bars.
-    pipeline: Chart,
     refresh: u32,
     measures: Vec<(&'static str, &'static str)>,
 }
@@ -96,22 +94,8 @@ impl Live {
                 members_by(open, id, "party_age_band"),
             ),
         ];
-        let stages: Vec<Slice> = s
-            .recruits
-            .stages
-            .iter()
-            .map(|st| Slice {
-                code: st.label.clone(),
-                label: st.label.clone(),
-                n: st.n,
-            })
-            .collect();
-        let pipeline = chart("发展党员", "hbar", &stages, |_: &Slice| {
-            open.then(|| format!("/recruits?org={id}"))
-        });
         Live {
             charts,
-            pipeline,
             refresh,
             measures: Measure::ALL
                 .iter()
@@ -206,6 +190,25 @@ impl Live {
 
     fn life_children(&self) -> usize {
         self.with_due(|c| &c.life)
+    }
+
+    /// A stage's bar in the pipeline's drawing (400 units for the largest stage).
+    fn stage_bar(&self, n: &i64) -> i64 {
+        let max = self
+            .s
+            .recruits
+            .stages
+            .iter()
+            .map(|s| s.n)
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        n * 400 / max
+    }
+
+    /// The pipeline's drawing is 24 units a stage.
+    fn stages_height(&self) -> usize {
+        self.s.recruits.stages.len() * 24
     }
 
     /// The map's tiles as a drawing: 100 × 64 units each.
