@@ -352,6 +352,9 @@ def main():
             ("screen refresh (live part), one town", f"/screen/{town['scope_org_id']}/live"),
             ("GET /api/v1/screen, district, coloured by members", f"/api/v1/screen/{root}?measure=members"),
         ]]
+        # Documents: a branch's record book of the year, typeset as PDF.
+        branch = next(a for a in accs if a["username"] == "baitao-secretary")["scope_org_id"]
+        rows += [("文书: 三会一课记录本 PDF, one branch, this year", f"/api/v1/life/record-book.pdf?org={branch}")]
         if args.only:
             rows = [r for r in rows if args.only in r[0]]
         results = [(label, *timed(client, path, args.runs)) for label, path in rows]

@@ -1,6 +1,7 @@
 //! Tables as xlsx files: a title row, a bold header, then the rows; numbers stay numbers so
 //! that a town can sum and sort them in Excel or WPS.
 
+pub mod pdf;
 pub mod roster;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};

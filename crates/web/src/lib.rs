@@ -3,6 +3,7 @@
 
 mod api;
 mod assets;
+mod documents;
 mod error;
 mod export;
 mod extract;

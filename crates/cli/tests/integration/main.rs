@@ -16,6 +16,7 @@ mod cloud;
 mod committee;
 mod contact;
 mod crash;
+mod documents;
 mod dues;
 mod enterprise_helpers;
 mod enterprises;

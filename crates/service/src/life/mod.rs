@@ -6,6 +6,7 @@ pub use model::*;
 pub mod checkin;
 mod files;
 pub mod policy;
+pub mod record_book;
 pub mod review;
 
 use std::collections::HashMap;
@@ -167,6 +168,9 @@ pub struct Compliance {
     pub trend: Vec<MonthTally>,
     pub study: Study,
     pub attendance: Attendance,
+    /// Whether the reader may print the organization's 三会一课记录本 (a branch whose
+    /// particulars they list).
+    pub record_book: bool,
 }
 
 /// Members expected at the meetings held in the window, those present, and the share.
@@ -1232,6 +1236,8 @@ impl App {
         let kept_from = setting::get(&mut conn, LIFE_FROM).await?;
         Ok(Compliance {
             kept_from,
+            record_book: OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members)
+                && crate::members::policy::can_list_particulars(actor, &o.path),
             attendance: Attendance::of(&counts),
             study: Study {
                 sessions,

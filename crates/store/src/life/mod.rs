@@ -368,6 +368,28 @@ pub async fn meetings(
         .collect()
 }
 
+/// The meetings an organization held itself (its party groups' included) between two days,
+/// oldest first: a year's record book.
+pub async fn meetings_held(
+    conn: &mut AnyConnection,
+    org_path: &str,
+    (from, to): (&str, &str),
+) -> Result<Vec<MeetingRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM meeting m JOIN org o ON o.id = m.org_id LEFT JOIN org g ON g.id = m.group_id \
+         WHERE m.org_path = $1 AND m.held_on >= $2 AND m.held_on <= $3 ORDER BY m.held_on, m.id"
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(org_path)
+        .bind(from)
+        .bind(to)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(MeetingRow::read)
+        .collect()
+}
+
 /// The parts of a recorded meeting that may be corrected afterwards; its kind, date and
 /// attendance decide compliance and stay as recorded.
 #[derive(Debug, Clone)]

@@ -133,6 +133,7 @@ pub(crate) fn routes() -> Table {
         .api(routes!(orgs::overview))
         .api(routes!(life::compliance))
         .api(routes!(life::compliance_xlsx))
+        .api(routes!(life::record_book))
         .api(routes!(life::rules))
         .api(routes!(life::put_rule))
         .api(routes!(life::list))

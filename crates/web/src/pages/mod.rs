@@ -222,6 +222,7 @@ pub(crate) fn routes() -> Table {
         .post("/notifications/read", notifications::read)
         .get("/life", life::compliance)
         .get("/life/export.xlsx", life::export)
+        .get("/life/record-book.pdf", life::record_book)
         .get("/life/rules", life::rules::page)
         .post("/life/rules", life::rules::save)
         .get("/meetings", life::list)

@@ -100,6 +100,31 @@ pub async fn compliance_xlsx(
     Ok(crate::export::compliance(&c)?)
 }
 
+/// 三会一课记录本 / A branch's record book of a year (PDF)
+///
+/// Every meeting the branch (or a joint branch) held in the year, oldest first: date and
+/// time, place, host, lecturer, who came, who was excused and why, who was absent, topic,
+/// agenda, minutes and decisions, as recorded; the organization and the date at the head of
+/// each page, 第 N 页 / 共 M 页 at its foot. Staff who list the branch's particulars (a member:
+/// 403); another kind of organization: 422 `org` `not_a_branch`; a year outside 2000–2100:
+/// 422 `year`. Audited as an export.
+#[utoipa::path(
+    get,
+    path = "/life/record-book.pdf",
+    operation_id = "lifeRecordBook",
+    tag = "life",
+    params(dangjian_service::life::record_book::RecordBookQuery),
+    responses((status = 200, description = "The book, as a download named `三会一课记录本-<organization>-<year>.pdf`.", content_type = "application/pdf", body = super::body::FileBody)),
+)]
+pub async fn record_book(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<dangjian_service::life::record_book::RecordBookQuery>,
+) -> ApiResult<axum::response::Response> {
+    let b = st.app.record_book(&auth.actor, &q).await?;
+    Ok(crate::documents::record_book(&b).await?)
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {

@@ -104,6 +104,8 @@ struct LifePage {
     study_sessions: i64,
     study_hours: String,
     attendance_rate: String,
+    /// The year of the book the page offers to print, when the reader may print it.
+    record_book: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -166,6 +168,9 @@ pub async fn compliance(
         })
         .collect();
     let page = LifePage {
+        record_book: c
+            .record_book
+            .then(|| c.from.get(..4).unwrap_or_default().to_string()),
         study_sessions: c.study.sessions,
         attendance_rate: percent(c.attendance.rate),
         study_hours: crate::view::hours(c.study.member_minutes),
@@ -229,6 +234,16 @@ pub async fn compliance(
             .collect(),
     };
     Ok(render(&page))
+}
+
+/// The branch's 三会一课记录本 of a year, as PDF.
+pub async fn record_book(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<dangjian_service::life::record_book::RecordBookQuery>,
+) -> PageResult<Response> {
+    let b = st.app.record_book(&auth.actor, &q).await?;
+    Ok(crate::documents::record_book(&b).await?)
 }
 
 /// The compliance table of the page, as xlsx.
