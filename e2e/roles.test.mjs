@@ -16,7 +16,7 @@ const PASSWORD = 'E2e-Roles-Passw0rd-2024';
 /** Pages a walk may visit per role: enough for every kind of page, bounded for CI time. */
 const MAX_PAGES = 45;
 /** Links that are downloads, fragments, images or actions, not pages. */
-const NOT_A_PAGE = /\.xlsx$|\/photo$|\/files\/|\/logout|^\/api\/|^\/assets\/|^\/healthz|^\/metrics|\/count$|\/to-do$|\/progress$|\/candidates$|\/assignees$|\/targets$|^\/orgs\/search|^\/login/;
+const NOT_A_PAGE = /\.xlsx$|\.pdf$|\/photo$|\/files\/|\/logout|^\/api\/|^\/assets\/|^\/healthz|^\/metrics|\/count$|\/to-do$|\/progress$|\/candidates$|\/assignees$|\/targets$|^\/orgs\/search|^\/login/;
 
 /** One kind of page: numbers in the path stand for any id. */
 const kindOf = (pathname) => pathname.replace(/^\/c\/[^/]+/, '/c/#').replace(/\d+/g, '#');
