@@ -231,18 +231,23 @@ pub async fn own(auth: Auth) -> Response {
     Redirect::to(&format!("/screen/{}", auth.actor.scope_org_id)).into_response()
 }
 
+/// The screen's live part for a request: the one read both the page and its refresh make.
+async fn live_of(st: &AppState, auth: &Auth, org_id: i64, q: &ScreenQuery) -> PageResult<Live> {
+    let s = st
+        .app
+        .screen(&auth.actor, Some(org_id), q.measure()?)
+        .await?;
+    Ok(Live::new(s, q.refresh()))
+}
+
 pub async fn page(
     State(st): State<AppState>,
     auth: Auth,
     PagePath(org_id): PagePath<i64>,
     PageQuery(q): PageQuery<ScreenQuery>,
 ) -> PageResult<Response> {
-    let s = st
-        .app
-        .screen(&auth.actor, Some(org_id), q.measure()?)
-        .await?;
     Ok(render(&Page {
-        live: Live::new(s, q.refresh()),
+        live: live_of(&st, &auth, org_id, &q).await?,
         css: crate::assets::url("screen.css"),
         htmx: crate::assets::url("htmx.min.js"),
     }))
@@ -255,11 +260,7 @@ pub async fn live(
     PagePath(org_id): PagePath<i64>,
     PageQuery(q): PageQuery<ScreenQuery>,
 ) -> PageResult<Response> {
-    let s = st
-        .app
-        .screen(&auth.actor, Some(org_id), q.measure()?)
-        .await?;
-    Ok(render(&Live::new(s, q.refresh())))
+    Ok(render(&live_of(&st, &auth, org_id, &q).await?))
 }
 
 #[derive(Template)]
