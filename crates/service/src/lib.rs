@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod book;
 pub mod cadres;
 mod crypto;
 pub mod database;

@@ -7,12 +7,14 @@
 use super::font::FACE;
 use super::lines::break_lines;
 
-pub const PAGE_W: f32 = 595.0;
-pub const PAGE_H: f32 = 842.0;
+/// A4 upright, in points.
+const A4: (f32, f32) = (595.0, 842.0);
 const MARGIN_X: f32 = 56.0;
 const TOP: f32 = 72.0;
-const BOTTOM: f32 = PAGE_H - 64.0;
+/// From the foot of the page to the last line of the body.
+const FOOT: f32 = 64.0;
 const BODY: f32 = 10.5;
+const SMALL: f32 = 8.0;
 const LEADING: f32 = 1.55;
 const CELL_PAD: f32 = 3.0;
 
@@ -53,6 +55,8 @@ pub struct Doc {
     pub org: String,
     pub title: String,
     pub date: String,
+    /// The page's width and height in points.
+    pub size: (f32, f32),
     pages: Vec<Vec<Mark>>,
     y: f32,
 }
@@ -72,9 +76,25 @@ impl Doc {
             org: org.into(),
             title: title.into(),
             date: date.into(),
+            size: A4,
             pages: vec![Vec::new()],
             y: TOP,
         }
+    }
+
+    /// The pages turned sideways, for ledgers whose twelve months stand side by side.
+    pub fn landscape(mut self) -> Doc {
+        self.size = (A4.1, A4.0);
+        self
+    }
+
+    fn bottom(&self) -> f32 {
+        self.size.1 - FOOT
+    }
+
+    /// The width between the margins.
+    fn full(&self) -> f32 {
+        self.size.0 - 2.0 * MARGIN_X
     }
 
     pub fn page_count(&self) -> usize {
@@ -96,18 +116,18 @@ impl Doc {
 
     /// Room for `h` more points on this page, else a new page (unless this one is empty).
     fn room(&mut self, h: f32) {
-        if self.y + h > BOTTOM && self.y > TOP {
+        if self.y + h > self.bottom() && self.y > TOP {
             self.new_page();
         }
     }
 
     /// A centred heading, kept on the page of the four lines after it.
     pub fn heading(&mut self, text: &str, size: f32) {
-        let lines = wrap(text, PAGE_W - 2.0 * MARGIN_X, size);
+        let lines = wrap(text, self.full(), size);
         self.room(size * 1.4 * lines.len() as f32 + size * 0.8 + 4.0 * BODY * LEADING);
         for l in lines {
             self.y += size * 1.4;
-            let (x, y) = ((PAGE_W - width_of(&l, size)) / 2.0, self.y);
+            let (x, y) = ((self.size.0 - width_of(&l, size)) / 2.0, self.y);
             self.marks().push(Mark::Text {
                 x,
                 y,
@@ -119,7 +139,7 @@ impl Doc {
     }
 
     pub fn paragraph(&mut self, text: &str) {
-        for l in wrap(text, PAGE_W - 2.0 * MARGIN_X, BODY) {
+        for l in wrap(text, self.full(), BODY) {
             self.room(BODY * LEADING);
             self.y += BODY * LEADING;
             let y = self.y;
@@ -136,22 +156,31 @@ impl Doc {
     /// A table whose header is repeated at the top of every page it runs onto; a cell wraps
     /// within its column and a row is as tall as its tallest cell.
     pub fn table(&mut self, columns: &[Column], rows: &[Vec<String>]) {
+        self.table_at(columns, rows, BODY);
+    }
+
+    /// A table of many narrow columns (a year's months side by side) in a smaller type.
+    pub fn compact_table(&mut self, columns: &[Column], rows: &[Vec<String>]) {
+        self.table_at(columns, rows, SMALL);
+    }
+
+    fn table_at(&mut self, columns: &[Column], rows: &[Vec<String>], size: f32) {
         let total: f32 = columns
             .iter()
             .map(|c| c.share)
             .sum::<f32>()
             .max(f32::EPSILON);
-        let full = PAGE_W - 2.0 * MARGIN_X;
+        let full = self.full();
         let widths: Vec<f32> = columns.iter().map(|c| c.share / total * full).collect();
         let cells_of = |cells: &[String]| -> Vec<Vec<String>> {
             cells
                 .iter()
                 .zip(&widths)
-                .map(|(t, w)| wrap(t, w - 2.0 * CELL_PAD, BODY))
+                .map(|(t, w)| wrap(t, w - 2.0 * CELL_PAD, size))
                 .collect()
         };
         let height = |cells: &[Vec<String>]| {
-            cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * BODY * LEADING
+            cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * size * LEADING
                 + 2.0 * CELL_PAD
         };
         let titles: Vec<String> = columns.iter().map(|c| c.title.to_string()).collect();
@@ -162,24 +191,25 @@ impl Doc {
             let cells = cells_of(row);
             let h = height(&cells);
             let needed = if header_due { head_h + h } else { h };
-            if self.y + needed > BOTTOM && self.y > TOP {
+            if self.y + needed > self.bottom() && self.y > TOP {
                 self.new_page();
                 header_due = true;
             }
             if header_due {
-                self.row(&widths, &head, head_h, true);
+                self.row(&widths, &head, (head_h, size), true);
                 header_due = false;
             }
-            self.row(&widths, &cells, h, false);
+            self.row(&widths, &cells, (h, size), false);
         }
         if rows.is_empty() {
             self.room(head_h);
-            self.row(&widths, &head, head_h, true);
+            self.row(&widths, &head, (head_h, size), true);
         }
         self.y += BODY;
     }
 
-    fn row(&mut self, widths: &[f32], cells: &[Vec<String>], h: f32, shaded: bool) {
+    /// One row of cells; `h` its height, `size` its type.
+    fn row(&mut self, widths: &[f32], cells: &[Vec<String>], (h, size): (f32, f32), shaded: bool) {
         let top = self.y;
         let right = MARGIN_X + widths.iter().sum::<f32>();
         let mut marks = Vec::new();
@@ -211,8 +241,8 @@ impl Doc {
             for (i, l) in lines.iter().enumerate() {
                 marks.push(Mark::Text {
                     x: x + CELL_PAD,
-                    y: top + CELL_PAD + BODY * LEADING * (i as f32 + 1.0) - BODY * 0.4,
-                    size: BODY,
+                    y: top + CELL_PAD + size * LEADING * (i as f32 + 1.0) - size * 0.4,
+                    size,
                     text: l.clone(),
                 });
             }
@@ -232,7 +262,7 @@ impl Doc {
     pub fn bars(&mut self, items: &[(String, i64)]) {
         let max = items.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1) as f32;
         let label_w = 120.0;
-        let full = PAGE_W - 2.0 * MARGIN_X - label_w - 50.0;
+        let full = self.full() - label_w - 50.0;
         for (label, n) in items {
             self.room(BODY * 1.8);
             let y = self.y;
@@ -267,7 +297,8 @@ impl Doc {
     pub fn finished_pages(&self) -> Vec<Vec<Mark>> {
         let n = self.pages.len();
         let date = format!("生成日期：{}", self.date);
-        let date_x = PAGE_W - MARGIN_X - width_of(&date, 9.0);
+        let (w, h) = self.size;
+        let date_x = w - MARGIN_X - width_of(&date, 9.0);
         let org = fit_tail(&self.org, date_x - MARGIN_X - 12.0, 9.0);
         self.pages
             .iter()
@@ -291,12 +322,12 @@ impl Doc {
                     Mark::Line {
                         x1: MARGIN_X,
                         y1: 46.0,
-                        x2: PAGE_W - MARGIN_X,
+                        x2: w - MARGIN_X,
                         y2: 46.0,
                     },
                     Mark::Text {
-                        x: (PAGE_W - width_of(&foot, 9.0)) / 2.0,
-                        y: PAGE_H - 36.0,
+                        x: (w - width_of(&foot, 9.0)) / 2.0,
+                        y: h - 36.0,
                         size: 9.0,
                         text: foot,
                     },
@@ -365,7 +396,7 @@ mod tests {
             assert!(t.contains(&"生成日期：2026-12-08"));
             for m in p {
                 if let Mark::Text { y, .. } = m {
-                    assert!(*y <= PAGE_H - 30.0, "page {i}: below the foot");
+                    assert!(*y <= A4.1 - 30.0, "page {i}: below the foot");
                 }
             }
         }
@@ -386,9 +417,40 @@ mod tests {
     }
 
     #[test]
+    fn a_landscape_compact_table_holds_a_year_of_amounts_on_one_line_each() {
+        let mut titles = vec!["姓名".to_string(), "类别".into(), "月标准".into()];
+        titles.extend((1..=12).map(|m| format!("{m}月")));
+        titles.push("合计".into());
+        let cols: Vec<Column> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Column {
+                title: t,
+                share: [1.8, 1.6, 1.3].get(i).copied().unwrap_or(1.25),
+            })
+            .collect();
+        let mut row = vec!["欧阳晓明".to_string(), "农牧渔民".into(), "112.50".into()];
+        row.extend((0..12).map(|_| "112.50".to_string()));
+        row.push("1350.00".into());
+        let mut d = Doc::new("支部", "党费收缴台账", "2026-12-08").landscape();
+        d.compact_table(&cols, std::slice::from_ref(&row));
+        let t = texts(&d.pages[0]);
+        for cell in &row {
+            assert!(t.contains(&cell.as_str()), "{cell} unbroken: {t:?}");
+        }
+        let mut upright = Doc::new("支部", "党费收缴台账", "2026-12-08");
+        upright.table(&cols, std::slice::from_ref(&row));
+        assert!(
+            !texts(&upright.pages[0]).contains(&"112.50"),
+            "upright in the body's type they would break"
+        );
+        assert_eq!(d.size, (842.0, 595.0));
+    }
+
+    #[test]
     fn a_heading_is_not_left_at_the_foot_of_a_page() {
         let mut d = Doc::new("支部", "记录本", "2026-12-08");
-        while d.y < BOTTOM - 40.0 {
+        while d.y < d.bottom() - 40.0 {
             d.paragraph("正文");
         }
         d.heading("第 9 次会议", 13.0);

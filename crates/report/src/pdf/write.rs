@@ -11,7 +11,7 @@ use krilla::surface::Surface;
 use krilla::text::{GlyphId, KrillaGlyph};
 
 use super::font::FACE;
-use super::layout::{Doc, Mark, PAGE_H, PAGE_W};
+use super::layout::{Doc, Mark};
 
 fn text(s: &mut Surface, x: f32, y: f32, size: f32, text: &str) {
     let glyphs: Vec<KrillaGlyph> = text
@@ -74,7 +74,7 @@ fn fill(s: &mut Surface, r: Option<Rect>, grey: u8) {
 pub fn pdf(doc: &Doc) -> Result<Vec<u8>, String> {
     let mut out = Document::new();
     for marks in doc.finished_pages() {
-        let size = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or("A4")?;
+        let size = PageSettings::from_wh(doc.size.0, doc.size.1).ok_or("A4")?;
         let mut page = out.start_page_with(size);
         let mut s = page.surface();
         for m in &marks {

@@ -190,6 +190,13 @@ pub struct ProblemPage {
     pub per_page: i64,
 }
 
+/// The ledger of a level as printed.
+#[derive(Debug)]
+pub struct ProblemBook {
+    pub org_title: String,
+    pub items: Vec<ProblemView>,
+}
+
 /// 办结率 of a group: the leader, the unit or the child level.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RateLine {
@@ -846,6 +853,30 @@ impl App {
         q: &ProblemQuery,
     ) -> ServiceResult<ProblemPage> {
         self.problem_list(actor, q, true).await
+    }
+
+    /// 问题台账 as printed: every problem the filters select, with the level named with its
+    /// parents. Audited as an export.
+    pub async fn problem_book(
+        &self,
+        actor: &Actor,
+        q: &ProblemQuery,
+    ) -> ServiceResult<ProblemBook> {
+        let o = match q.org {
+            Some(id) => self.org(actor, id).await?,
+            None => self.home_org(actor).await?,
+        };
+        let q = ProblemQuery {
+            org: Some(o.id),
+            ..q.clone()
+        };
+        let items = self.problem_list(actor, &q, true).await?.items;
+        self.audit_export(actor, "问题台账（PDF）", o.id, items.len(), None)
+            .await?;
+        Ok(ProblemBook {
+            org_title: self.org_title(actor, &o).await?,
+            items,
+        })
     }
 
     async fn problem_list(

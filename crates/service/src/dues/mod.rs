@@ -3,6 +3,7 @@
 
 mod model;
 pub use model::*;
+pub mod book;
 pub mod policy;
 
 use dangjian_domain::bands::Category;
@@ -10,9 +11,9 @@ use dangjian_domain::dues::{Lapse, PayMethod, month_index, shift_month, yuan_to_
 use dangjian_domain::life::month_key;
 use dangjian_domain::org::OrgKind;
 use dangjian_domain::{FieldError, date};
-use dangjian_store::StoreError;
 use dangjian_store::dues::{self, PaymentWrite, ReductionWrite};
 use dangjian_store::rollup;
+use dangjian_store::{Conn, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Entry;
@@ -453,7 +454,12 @@ impl App {
             None => self.current_month(),
         };
         let mut conn = self.db.conn().await?;
-        let rows = dues::ledger(&mut conn, o.id, &month).await?;
+        self.ledger_of(&mut conn, &o, month).await
+    }
+
+    /// A branch's ledger for a month, the caller having checked the reader.
+    async fn ledger_of(&self, conn: &mut Conn, o: &Org, month: String) -> ServiceResult<Ledger> {
+        let rows = dues::ledger(conn, o.id, &month).await?;
         let mut ledger = Ledger {
             org_id: o.id,
             org_name: o.name.clone(),

@@ -3,23 +3,11 @@
 //! them. Built from the meetings as recorded; nobody copies them into a book again.
 
 use dangjian_domain::life::MeetingKind;
-use dangjian_domain::org::OrgKind;
-use serde::Deserialize;
 
 use super::Meeting;
 use super::store;
-use crate::{Actor, App, ServiceError, ServiceResult};
-
-/// Which book: an organization that holds members and a year.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(default)]
-pub struct RecordBookQuery {
-    /// The branch (404 outside the caller's scope). Default: the caller's own level.
-    pub org: Option<i64>,
-    /// 2000–2100. Default: this year.
-    pub year: Option<i32>,
-}
+use crate::book::BookQuery;
+use crate::{Actor, App, ServiceResult};
 
 /// One meeting of the book, with those who did not come.
 #[derive(Debug)]
@@ -46,32 +34,11 @@ pub struct RecordBook {
 impl App {
     /// The book of an organization that holds members, for a year. Who was absent is a
     /// particular: staff who list the branch's particulars only (403). Audited as an export.
-    pub async fn record_book(
-        &self,
-        actor: &Actor,
-        q: &RecordBookQuery,
-    ) -> ServiceResult<RecordBook> {
-        let o = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
-        let year = q.year.unwrap_or_else(|| crate::today().year());
-        crate::members::policy::check_list_particulars(actor, &o.path)?;
-        if !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members) {
-            return Err(ServiceError::field(
-                "org",
-                "not_a_branch",
-                "记录本按党支部（或直接管理党员的党组织）生成，请选择一个党支部",
-            ));
-        }
-        if !(2000..=2100).contains(&year) {
-            return Err(ServiceError::field(
-                "year",
-                "out_of_range",
-                "年份应为 2000–2100",
-            ));
-        }
-        let org_title = self.org_title(actor, &o).await?;
+    pub async fn record_book(&self, actor: &Actor, q: &BookQuery) -> ServiceResult<RecordBook> {
+        let book = self
+            .book_of(actor, q, crate::members::policy::check_list_particulars)
+            .await?;
+        let (o, year) = (book.org, book.year);
         let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
         let mut conn = self.db.conn().await?;
         let rows = store::meetings_held(&mut conn, &o.path, (&from, &to)).await?;
@@ -102,7 +69,7 @@ impl App {
             .await?;
         Ok(RecordBook {
             org_id: o.id,
-            org_title,
+            org_title: book.title,
             year,
             meetings,
         })

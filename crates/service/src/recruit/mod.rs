@@ -84,6 +84,13 @@ pub struct RecruitDetail {
     pub can_edit: bool,
 }
 
+/// A person's record as printed, with their branch named with its parents.
+#[derive(Debug)]
+pub struct RecruitFile {
+    pub detail: RecruitDetail,
+    pub org_title: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct RecruitSummary {
     pub stages: Vec<(&'static str, i64)>,
@@ -246,6 +253,17 @@ impl App {
         let mut conn = self.db.conn().await?;
         let (r, steps) = self.load_recruit(&mut conn, actor, id).await?;
         Ok(self.recruit_view(actor, r, steps))
+    }
+
+    /// 发展党员纪实表: the person's record with the 25 steps, for the file kept on paper.
+    /// Whoever reads the person may print it; audited as an export.
+    pub async fn recruit_file(&self, actor: &Actor, id: i64) -> ServiceResult<RecruitFile> {
+        let detail = self.recruit_detail(actor, id).await?;
+        let o = self.org(actor, detail.row.org_id).await?;
+        let org_title = self.org_title(actor, &o).await?;
+        self.audit_export(actor, "发展党员纪实表", o.id, 1, None)
+            .await?;
+        Ok(RecruitFile { detail, org_title })
     }
 
     /// A new applicant with step 1 (the application) recorded.

@@ -347,3 +347,27 @@ pub async fn rates(
             .await?,
     ))
 }
+
+/// 问题台账（打印） / The problem ledger of a level (PDF)
+///
+/// Every problem the filters select (as `GET /problems`, all pages), each with its number,
+/// source and leader, organization, content, responsible unit, standard and measures,
+/// deadline, state and each step's day (登记, 受理, 答复 with the reply, 办结 with the feedback,
+/// or 不予受理 with the reason), and whether its step is overdue; counts by state above.
+/// Audited as an export; over the export cap: 422.
+#[utoipa::path(
+    get,
+    path = "/problems/ledger.pdf",
+    operation_id = "problemLedger",
+    tag = "assessment",
+    params(ProblemQuery),
+    responses((status = 200, description = "The ledger, as a download named `问题台账-<organization>.pdf`.", content_type = "application/pdf", body = super::body::FileBody)),
+)]
+pub async fn ledger(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ProblemQuery>,
+) -> ApiResult<axum::response::Response> {
+    let b = st.app.problem_book(&auth.actor, &q).await?;
+    Ok(crate::documents::problem_ledger(&b, &q).await?)
+}

@@ -338,3 +338,28 @@ pub async fn decide(
             .await?,
     ))
 }
+
+/// 党费收缴台账 / A branch's dues book of a year (PDF)
+///
+/// One line per member with the twelve months side by side (what was paid, 未缴 where a month
+/// was owed and not paid, — before the member joined), the standard and the year's total; each
+/// month's total below; then each member's days of payment and the months still owed. Months
+/// after this one are left empty. Whoever reads the branch's dues; another kind of
+/// organization: 422 `org` `not_a_branch`; a year outside 2000–2100: 422 `year`. Audited as
+/// an export.
+#[utoipa::path(
+    get,
+    path = "/dues/book.pdf",
+    operation_id = "duesBook",
+    tag = "dues",
+    params(dangjian_service::book::BookQuery),
+    responses((status = 200, description = "The book, as a download named `党费收缴台账-<organization>-<year>.pdf`.", content_type = "application/pdf", body = super::body::FileBody)),
+)]
+pub async fn book(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<dangjian_service::book::BookQuery>,
+) -> ApiResult<axum::response::Response> {
+    let b = st.app.dues_book(&auth.actor, &q).await?;
+    Ok(crate::documents::dues_book(&b).await?)
+}

@@ -226,3 +226,25 @@ pub async fn plan(
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// 发展党员纪实表 / A person's recruitment file (PDF)
+///
+/// The person's particulars (the ID number masked) and the 25 steps, each with its window,
+/// the day it was done (marked 逾期 when late), its document, sponsors or class hours, and its
+/// note. Whoever reads the person; audited as an export.
+#[utoipa::path(
+    get,
+    path = "/recruits/{id}/file.pdf",
+    operation_id = "recruitFile",
+    tag = "recruitment",
+    params(("id" = i64, Path, description = "Id of the person in recruitment.")),
+    responses((status = 200, description = "The file, as a download named `发展党员纪实表-<name>-<id>.pdf`.", content_type = "application/pdf", body = super::body::FileBody)),
+)]
+pub async fn file(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
+    let f = st.app.recruit_file(&auth.actor, id).await?;
+    Ok(crate::documents::recruit_file(&f).await?)
+}

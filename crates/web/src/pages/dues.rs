@@ -78,6 +78,13 @@ struct DuesPage {
     errors: FormErrors,
 }
 
+impl DuesPage {
+    /// The year of the month shown, whose book the page offers.
+    fn book_year(&self) -> &str {
+        self.month.get(..4).unwrap_or_default()
+    }
+}
+
 fn yuan(f: Option<i64>) -> String {
     f.map(fen_to_yuan).unwrap_or_default()
 }
@@ -298,6 +305,16 @@ pub async fn ledger_xlsx(
         .audit_export(&auth.actor, "党费台账", l.org_id, l.lines.len(), None)
         .await?;
     Ok(crate::export::ledger(&l)?)
+}
+
+/// 党费收缴台账 of a branch and year as PDF: `?org=&year=`.
+pub async fn book_pdf(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(q): PageQuery<dangjian_service::book::BookQuery>,
+) -> PageResult<Response> {
+    let b = st.app.dues_book(&auth.actor, &q).await?;
+    Ok(crate::documents::dues_book(&b).await?)
 }
 
 pub async fn arrears_xlsx(

@@ -335,6 +335,16 @@ pub async fn show(
     detail(&st, &auth, id, FormErrors::default()).await
 }
 
+/// 发展党员纪实表 of one person as PDF.
+pub async fn file_pdf(
+    State(st): State<AppState>,
+    auth: Auth,
+    PagePath(id): PagePath<i64>,
+) -> PageResult<Response> {
+    let f = st.app.recruit_file(&auth.actor, id).await?;
+    Ok(crate::documents::recruit_file(&f).await?)
+}
+
 /// The next step's form: the sponsors come as two `sponsor` fields.
 pub async fn step(
     State(st): State<AppState>,

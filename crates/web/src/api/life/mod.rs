@@ -113,13 +113,13 @@ pub async fn compliance_xlsx(
     path = "/life/record-book.pdf",
     operation_id = "lifeRecordBook",
     tag = "life",
-    params(dangjian_service::life::record_book::RecordBookQuery),
+    params(dangjian_service::book::BookQuery),
     responses((status = 200, description = "The book, as a download named `三会一课记录本-<organization>-<year>.pdf`.", content_type = "application/pdf", body = super::body::FileBody)),
 )]
 pub async fn record_book(
     State(st): State<AppState>,
     auth: Auth,
-    ApiQuery(q): ApiQuery<dangjian_service::life::record_book::RecordBookQuery>,
+    ApiQuery(q): ApiQuery<dangjian_service::book::BookQuery>,
 ) -> ApiResult<axum::response::Response> {
     let b = st.app.record_book(&auth.actor, &q).await?;
     Ok(crate::documents::record_book(&b).await?)

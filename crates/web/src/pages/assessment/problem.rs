@@ -438,17 +438,22 @@ pub async fn export(
     st.app
         .audit_export(a, "问题台账", o.id, items.len(), None)
         .await?;
-    let mut what = Vec::new();
-    if let Some(y) = q.year {
-        what.push(format!("{y} 年度"));
-    }
-    if let Some(s) = ProblemState::parse(&q.state) {
-        what.push(s.label().to_string());
-    }
-    if q.joint {
-        what.push("需联席会议研究".to_string());
-    }
-    Ok(crate::export::problems(&o.name, &what.join("，"), &items)?)
+    Ok(crate::export::problems(
+        &o.name,
+        &crate::documents::problem_selection(&q),
+        &items,
+    )?)
+}
+
+/// The ledger for a filter as a printed PDF: `?org=&state=&year=&joint=`.
+pub async fn ledger_pdf(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(f): PageQuery<LedgerForm>,
+) -> PageResult<Response> {
+    let q = f.query();
+    let b = st.app.problem_book(&auth.actor, &q).await?;
+    Ok(crate::documents::problem_ledger(&b, &q).await?)
 }
 
 // ---------------------------------------------------------------------------------------

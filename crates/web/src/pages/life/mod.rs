@@ -240,7 +240,7 @@ pub async fn compliance(
 pub async fn record_book(
     State(st): State<AppState>,
     auth: Auth,
-    PageQuery(q): PageQuery<dangjian_service::life::record_book::RecordBookQuery>,
+    PageQuery(q): PageQuery<dangjian_service::book::BookQuery>,
 ) -> PageResult<Response> {
     let b = st.app.record_book(&auth.actor, &q).await?;
     Ok(crate::documents::record_book(&b).await?)

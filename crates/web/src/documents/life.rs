@@ -1,21 +1,9 @@
-//! Documents as PDF, made from the service's read models and typeset by the report crate off
-//! the request threads.
+//! 三会一课记录本.
 
 use axum::response::Response;
-use dangjian_report::pdf::{Column, Doc, pdf};
+use dangjian_report::pdf::Doc;
 use dangjian_service::ServiceError;
 use dangjian_service::life::record_book::{BookMeeting, RecordBook};
-
-const PDF: &str = "application/pdf";
-
-/// Typesets off the request threads: a book of a few hundred pages is tens of milliseconds
-/// of work that would otherwise hold a worker.
-async fn typeset(doc: Doc) -> Result<Vec<u8>, ServiceError> {
-    tokio::task::spawn_blocking(move || pdf(&doc))
-        .await
-        .map_err(|e| ServiceError::Internal(format!("PDF: {e}")))?
-        .map_err(ServiceError::Internal)
-}
 
 fn with_reasons(people: &[(String, String)]) -> String {
     people
@@ -65,9 +53,8 @@ fn meeting_rows(m: &BookMeeting) -> Vec<Vec<String>> {
 
 /// 三会一课记录本 of one organization and year.
 pub async fn record_book(b: &RecordBook) -> Result<Response, ServiceError> {
-    let today = dangjian_domain::date::format(dangjian_service::today());
     let title = format!("三会一课记录本（{} 年度）", b.year);
-    let mut d = Doc::new(&b.org_title, &title, &today);
+    let mut d = Doc::new(&b.org_title, &title, &super::today());
     d.heading("三会一课记录本", 22.0);
     d.heading(&format!("{} 年度", b.year), 14.0);
     d.paragraph(&format!("党组织：{}", b.org_title));
@@ -78,16 +65,7 @@ pub async fn record_book(b: &RecordBook) -> Result<Response, ServiceError> {
     if b.meetings.is_empty() {
         d.paragraph("本年度没有登记的会议。");
     }
-    let columns = [
-        Column {
-            title: "项目",
-            share: 1.0,
-        },
-        Column {
-            title: "内容",
-            share: 4.2,
-        },
-    ];
+    let columns = super::columns(&[("项目", 1.0), ("内容", 4.2)]);
     for (i, m) in b.meetings.iter().enumerate() {
         d.heading(
             &format!("{}．{}（{}）", i + 1, m.kind_label, m.meeting.held_on),
@@ -96,6 +74,5 @@ pub async fn record_book(b: &RecordBook) -> Result<Response, ServiceError> {
         d.table(&columns, &meeting_rows(m));
     }
     let name = format!("三会一课记录本-{}-{}.pdf", b.org_title, b.year);
-    let bytes = typeset(d).await?;
-    Ok(crate::pages::download(&name, PDF, false, bytes))
+    super::download(&name, d).await
 }
