@@ -141,6 +141,23 @@ pub const PARTY_AGE_BANDS: [Band; 6] = [
     band("over50", "50年以上", 51, None),
 ];
 
+/// Periods of joining the Party as the annual statistics count them, by calendar year of
+/// joining (`min`, `max` are years here): before the founding of the PRC, to the Third
+/// Plenum, to the 16th and the 18th Congress, and since.
+pub const JOIN_PERIODS: [Band; 5] = [
+    band("to1949", "1949年及以前", 0, Some(1949)),
+    band("1950_1978", "1950–1978年", 1950, Some(1978)),
+    band("1979_2002", "1979–2002年", 1979, Some(2002)),
+    band("2003_2012", "2003–2012年", 2003, Some(2012)),
+    band("from2013", "2013年及以后", 2013, None),
+];
+
+/// The ethnic group the statistics count apart from the minorities.
+pub const HAN: &str = "汉族";
+
+/// The member filter's code for every ethnic group but the Han.
+pub const MINORITY: &str = "minority";
+
 pub fn band_of(bands: &[Band], years: i32) -> Option<&Band> {
     bands.iter().find(|b| b.contains(years))
 }
@@ -155,6 +172,22 @@ mod tests {
 
     #[test]
     fn bands_cover_every_age_once() {
+        for year in 1900..2200 {
+            assert_eq!(
+                JOIN_PERIODS.iter().filter(|b| b.contains(year)).count(),
+                1,
+                "{year}"
+            );
+        }
+        assert_eq!(
+            band_of(&JOIN_PERIODS, 1978).map(|b| b.code),
+            Some("1950_1978")
+        );
+        assert_eq!(
+            band_of(&JOIN_PERIODS, 2013).map(|b| b.code),
+            Some("from2013")
+        );
+        assert_eq!(ETHNICITIES[0], HAN);
         for bands in [&AGE_BANDS[..], &PARTY_AGE_BANDS[..]] {
             for years in 0..130 {
                 assert_eq!(

@@ -351,6 +351,13 @@ pub struct MemberFilter {
     /// Inclusive bounds on the date of full membership (a party-age band: 党龄 counts from it).
     pub confirmed_from: Option<String>,
     pub confirmed_to: Option<String>,
+    /// One ethnic group, by name.
+    pub ethnicity: Option<String>,
+    /// Every ethnic group but this one (the minorities: all but the Han).
+    pub ethnicity_not: Option<String>,
+    /// Inclusive bounds on the date of joining (a period of the annual statistics).
+    pub joined_from: Option<String>,
+    pub joined_to: Option<String>,
     pub sort: Sort,
     pub desc: bool,
 }
@@ -375,6 +382,7 @@ impl MemberFilter {
             ("m.gender", &self.gender),
             ("m.education", &self.education),
             ("m.category", &self.category),
+            ("m.ethnicity", &self.ethnicity),
         ];
         for (col, v) in eq {
             if let Some(v) = v {
@@ -393,6 +401,17 @@ impl MemberFilter {
         if let Some(v) = &self.confirmed_to {
             sql.push(" AND m.confirm_date <= ").text(v.clone());
         }
+        if let Some(v) = &self.ethnicity_not {
+            // As the statistics count minorities: a group recorded, and not this one.
+            sql.push(" AND m.ethnicity <> '' AND m.ethnicity <> ")
+                .text(v.clone());
+        }
+        if let Some(v) = &self.joined_from {
+            sql.push(" AND m.join_date >= ").text(v.clone());
+        }
+        if let Some(v) = &self.joined_to {
+            sql.push(" AND m.join_date <= ").text(v.clone());
+        }
     }
 
     /// Whether only the subtree narrows the search, so the rollup already knows the count.
@@ -408,6 +427,10 @@ impl MemberFilter {
             && self.born_to.is_none()
             && self.confirmed_from.is_none()
             && self.confirmed_to.is_none()
+            && self.ethnicity.is_none()
+            && self.ethnicity_not.is_none()
+            && self.joined_from.is_none()
+            && self.joined_to.is_none()
     }
 }
 

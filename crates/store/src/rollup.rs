@@ -23,6 +23,10 @@ pub const MEMBER_BIRTH_YEAR: &str = "m.birth_year";
 /// Year of confirmation as a full member: party age is counted from it.
 pub const MEMBER_CONFIRM_YEAR: &str = "m.confirm_year";
 pub const MEMBER_FLOWING: &str = "m.flowing";
+/// By ethnic group, keyed by its name (汉族, 土家族 …), for the annual statistics.
+pub const MEMBER_ETHNICITY: &str = "m.ethnicity";
+/// Year of joining (the branch meeting that admitted the member), for the annual statistics.
+pub const MEMBER_JOIN_YEAR: &str = "m.join_year";
 /// Open nodes by kind, the node itself included.
 pub const ORG_KIND: &str = "o.kind";
 /// Open grassroots organizations by owner.
@@ -30,7 +34,7 @@ pub const ORG_OWNER: &str = "o.owner";
 
 /// Raised whenever a metric is added, so that a database kept by an older version gets its
 /// counters recomputed once on start.
-pub const METRICS_VERSION: &str = "9";
+pub const METRICS_VERSION: &str = "10";
 
 /// Decided 民主评议 grades, keyed `YEAR:grade`.
 pub const REVIEW_GRADE: &str = "r.grade";
@@ -462,9 +466,11 @@ pub fn grade_key(year: i64, grade: &str) -> String {
 pub struct MemberFacts<'a> {
     pub status: &'a str,
     pub gender: &'a str,
+    pub ethnicity: &'a str,
     pub education: &'a str,
     pub category: &'a str,
     pub birth_date: &'a str,
+    pub join_date: &'a str,
     pub confirm_date: Option<&'a str>,
     pub flowing: bool,
 }
@@ -483,6 +489,8 @@ pub fn member_facts(m: &MemberFacts<'_>) -> Vec<Fact> {
         (MEMBER_EDUCATION, m.education.to_string()),
         (MEMBER_CATEGORY, m.category.to_string()),
         (MEMBER_BIRTH_YEAR, year(m.birth_date)),
+        (MEMBER_ETHNICITY, m.ethnicity.to_string()),
+        (MEMBER_JOIN_YEAR, year(m.join_date)),
     ];
     if let Some(c) = m.confirm_date {
         facts.push((MEMBER_CONFIRM_YEAR, year(c)));
@@ -798,7 +806,7 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
     sqlx::query("DELETE FROM rollup")
         .execute(&mut *conn)
         .await?;
-    let member_dims: [(&'static str, Option<&str>); 8] = [
+    let member_dims: [(&'static str, Option<&str>); 10] = [
         (MEMBER_TOTAL, None),
         (MEMBER_STATUS, Some("status")),
         (MEMBER_GENDER, Some("gender")),
@@ -806,6 +814,8 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
         (MEMBER_CATEGORY, Some("category")),
         (MEMBER_BIRTH_YEAR, Some("substr(birth_date, 1, 4)")),
         (MEMBER_CONFIRM_YEAR, Some("substr(confirm_date, 1, 4)")),
+        (MEMBER_ETHNICITY, Some("ethnicity")),
+        (MEMBER_JOIN_YEAR, Some("substr(join_date, 1, 4)")),
         (MEMBER_FLOWING, Some("CASE WHEN flowing = 1 THEN '1' END")),
     ];
     for (metric, expr) in member_dims {

@@ -10,6 +10,7 @@ use dangjian_service::life::{Attendance, Compliance};
 use dangjian_service::masses::DeedRecord;
 use dangjian_service::masses::Household;
 use dangjian_service::recruit::Pipeline;
+use dangjian_service::stats::annual::{ChildStat, PartyStatistics};
 use dangjian_service::{App, ServiceError};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -920,4 +921,65 @@ pub fn problems(
         rows,
     };
     book(&[t], &format!("问题台账-{org_name}.xlsx"))
+}
+
+/// 党内统计年报 as a workbook: one sheet of every table's figures, one of the children.
+pub fn party_statistics(s: &PartyStatistics) -> Result<Response, ServiceError> {
+    let mut rows = Vec::new();
+    for t in &s.tables {
+        rows.push(vec![Cell::Text(t.title.clone())]);
+        rows.extend(
+            t.lines
+                .iter()
+                .map(|l| vec![Cell::Text(format!("　{}", l.label)), Cell::Int(l.n)]),
+        );
+    }
+    let figures = Table {
+        sheet: "统计表".into(),
+        title: format!("{} {} 年党内统计年报", s.org_title, s.year),
+        headers: vec!["项目".into(), "数量".into()],
+        rows,
+    };
+    let children = Table {
+        sheet: "分单位".into(),
+        title: format!("{} {} 年党员情况（按下级单位）", s.org_title, s.year),
+        headers: CHILD_HEADERS.iter().map(|h| (*h).to_string()).collect(),
+        rows: s
+            .children
+            .iter()
+            .map(|c| {
+                std::iter::once(Cell::Text(c.org.name.clone()))
+                    .chain(child_figures(c).into_iter().map(Cell::Int))
+                    .collect()
+            })
+            .collect(),
+    };
+    book(
+        &[figures, children],
+        &format!("党内统计年报-{}-{}.xlsx", s.org_title, s.year),
+    )
+}
+
+/// The table by unit's columns, shared by the workbook and the PDF.
+pub const CHILD_HEADERS: [&str; 8] = [
+    "单位",
+    "党员",
+    "预备党员",
+    "女",
+    "少数民族",
+    "30岁及以下",
+    "大专及以上",
+    "本年入党",
+];
+
+pub fn child_figures(c: &ChildStat) -> [i64; 7] {
+    [
+        c.members,
+        c.probationary,
+        c.women,
+        c.minority,
+        c.young,
+        c.college,
+        c.joined,
+    ]
 }

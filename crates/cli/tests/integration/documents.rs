@@ -19,7 +19,7 @@ async fn pdf(api: &Api, path: &str) -> (StatusCode, Vec<u8>) {
 }
 
 /// The PDF's text as poppler reads it, page by page (pages end with a form feed).
-fn text_of(bytes: &[u8]) -> String {
+pub fn text_of(bytes: &[u8]) -> String {
     // Tests read documents at once: each gets its own directory.
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let dir = std::env::temp_dir().join(format!(

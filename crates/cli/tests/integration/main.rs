@@ -41,6 +41,7 @@ mod scope_matrix;
 mod screen;
 mod second_factor;
 mod stars;
+mod statistics;
 mod talents;
 mod task_forces;
 mod to_do;

@@ -5,7 +5,10 @@ mod model;
 pub use model::*;
 pub mod policy;
 
-use dangjian_domain::bands::{AGE_BANDS, Category, Education, PARTY_AGE_BANDS, Status, find_band};
+use dangjian_domain::bands::{
+    AGE_BANDS, Category, ETHNICITIES, Education, HAN, JOIN_PERIODS, MINORITY, PARTY_AGE_BANDS,
+    Status, find_band,
+};
 use dangjian_domain::id_number::{Gender, IdNumber};
 use dangjian_domain::member::{MemberDraft, MemberInput, year_range};
 use dangjian_domain::org::OrgKind;
@@ -55,6 +58,13 @@ pub struct MemberQuery {
     /// `unemployed` 无业; `other` 其他 (code or Chinese label). Empty: no filter. Unknown: 422
     /// `invalid_choice`.
     pub category: Option<String>,
+    /// Ethnic group filter: one of the 56 names (汉族, 土家族 …), or `minority` (少数民族: all
+    /// but the Han). Empty: no filter. Unknown: 422 `invalid_choice` on `ethnicity`.
+    pub ethnicity: Option<String>,
+    /// Period of joining, by year of joining (code only): `to1949` 1949年及以前;
+    /// `1950_1978`; `1979_2002`; `2003_2012`; `from2013` 2013年及以后. Empty: no filter.
+    /// Unknown: 422 `invalid_choice` on `joined`.
+    pub joined: Option<String>,
     /// Sort key (ties broken by member id). Empty or absent: `name`. Unknown: 422
     /// `invalid_choice` on `sort`.
     pub sort: Option<String>,
@@ -95,9 +105,11 @@ pub(crate) fn write_facts(m: &MemberWrite) -> Vec<rollup::Fact> {
     rollup::member_facts(&MemberFacts {
         status: &m.status,
         gender: &m.gender,
+        ethnicity: &m.ethnicity,
         education: &m.education,
         category: &m.category,
         birth_date: &m.birth_date,
+        join_date: &m.join_date,
         confirm_date: m.confirm_date.as_deref(),
         flowing: m.flowing,
     })
@@ -107,9 +119,11 @@ pub(crate) fn row_facts(m: &Member) -> Vec<rollup::Fact> {
     rollup::member_facts(&MemberFacts {
         status: &m.status,
         gender: &m.gender,
+        ethnicity: &m.ethnicity,
         education: &m.education,
         category: &m.category,
         birth_date: &m.birth_date,
+        join_date: &m.join_date,
         confirm_date: m.confirm_date.as_deref(),
         flowing: m.flowing,
     })
@@ -288,6 +302,29 @@ impl App {
             })?;
             let (from, to) = year_range(band.min, band.max, year);
             (f.confirmed_from, f.confirmed_to) = (from, Some(to));
+        }
+        match q
+            .ethnicity
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => {}
+            Some(MINORITY | "少数民族") => f.ethnicity_not = Some(HAN.to_string()),
+            Some(name) if ETHNICITIES.contains(&name) => f.ethnicity = Some(name.to_string()),
+            Some(other) => {
+                return Err(ServiceError::field(
+                    "ethnicity",
+                    "invalid_choice",
+                    format!("民族“{other}”无效"),
+                ));
+            }
+        }
+        if let Some(code) = q.joined.as_deref().filter(|s| !s.is_empty()) {
+            let period = find_band(&JOIN_PERIODS, code)
+                .ok_or_else(|| ServiceError::field("joined", "invalid_choice", "入党时间段无效"))?;
+            f.joined_from = (period.min > 0).then(|| format!("{:04}-01-01", period.min));
+            f.joined_to = period.max.map(|y| format!("{y:04}-12-31"));
         }
         f.sort = match q.sort.as_deref().filter(|s| !s.is_empty()) {
             None => Sort::Name,
@@ -537,6 +574,7 @@ fn single_rollup(f: &MemberFilter) -> Option<(&'static str, String)> {
         (&f.gender, rollup::MEMBER_GENDER),
         (&f.education, rollup::MEMBER_EDUCATION),
         (&f.category, rollup::MEMBER_CATEGORY),
+        (&f.ethnicity, rollup::MEMBER_ETHNICITY),
     ];
     let set: Vec<(&'static str, String)> = classified
         .iter()
@@ -547,6 +585,7 @@ fn single_rollup(f: &MemberFilter) -> Option<(&'static str, String)> {
         gender: None,
         education: None,
         category: None,
+        ethnicity: None,
         ..f.clone()
     };
     if !rest.is_whole_subtree() {

@@ -23,6 +23,7 @@ mod recruit;
 mod request;
 mod residents;
 mod screen;
+mod stats;
 mod talents;
 mod task_forces;
 mod transfer;
@@ -133,6 +134,9 @@ pub(crate) fn routes() -> Table {
         .api(routes!(recruit::cancel))
         .api(routes!(recruit::plan))
         .api(routes!(orgs::overview))
+        .api(routes!(stats::annual))
+        .api(routes!(stats::annual_xlsx))
+        .api(routes!(stats::annual_pdf))
         .api(routes!(life::compliance))
         .api(routes!(life::compliance_xlsx))
         .api(routes!(life::record_book))

@@ -5,11 +5,13 @@ mod assessment;
 mod dues;
 mod life;
 mod recruit;
+mod stats;
 
 pub use assessment::{problem_ledger, problem_selection};
 pub use dues::dues_book;
 pub use life::record_book;
 pub use recruit::recruit_file;
+pub use stats::party_statistics;
 
 use axum::response::Response;
 use dangjian_report::pdf::{Column, Doc, pdf};

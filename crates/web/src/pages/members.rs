@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use dangjian_domain::FieldError;
 use dangjian_domain::bands::{
-    AGE_BANDS, Category, ETHNICITIES, Education, PARTY_AGE_BANDS, Status,
+    AGE_BANDS, Category, ETHNICITIES, Education, JOIN_PERIODS, MINORITY, PARTY_AGE_BANDS, Status,
 };
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::MemberInput;
@@ -34,6 +34,8 @@ struct ListPage {
     party_ages: Vec<Choice>,
     educations: Vec<Choice>,
     categories: Vec<Choice>,
+    ethnicities: Vec<Choice>,
+    joined: Vec<Choice>,
     sorts: Vec<Choice>,
     desc: bool,
     total: i64,
@@ -56,6 +58,8 @@ pub struct ListQuery {
     party_age_band: String,
     education: String,
     category: String,
+    ethnicity: String,
+    joined: String,
     sort: String,
     desc: String,
     page: String,
@@ -72,6 +76,8 @@ fn member_query(org: i64, q: &ListQuery) -> MemberQuery {
         party_age_band: opt(&q.party_age_band),
         education: opt(&q.education),
         category: opt(&q.category),
+        ethnicity: opt(&q.ethnicity),
+        joined: opt(&q.joined),
         sort: opt(&q.sort),
         desc: Some(q.desc == "true"),
         page: parse_id(&q.page),
@@ -156,6 +162,8 @@ pub async fn list(
         ("party_age_band", q.party_age_band.clone()),
         ("education", q.education.clone()),
         ("category", q.category.clone()),
+        ("ethnicity", q.ethnicity.clone()),
+        ("joined", q.joined.clone()),
         ("sort", q.sort.clone()),
         ("desc", q.desc.clone()),
     ];
@@ -211,6 +219,22 @@ pub async fn list(
             Category::label,
             &q.category,
         ),
+        ethnicities: std::iter::once((MINORITY, "少数民族"))
+            .chain(ETHNICITIES.iter().map(|e| (*e, *e)))
+            .map(|(value, label)| Choice {
+                value: value.into(),
+                label: label.into(),
+                selected: value == q.ethnicity,
+            })
+            .collect(),
+        joined: JOIN_PERIODS
+            .iter()
+            .map(|b| Choice {
+                value: b.code.into(),
+                label: b.label.into(),
+                selected: b.code == q.joined,
+            })
+            .collect(),
         sorts: sorts
             .iter()
             .map(|(v, l)| Choice {

@@ -20,6 +20,7 @@ mod orgs;
 mod recruit;
 mod request;
 mod screen;
+mod stats;
 mod task_forces;
 mod transfer;
 mod volunteers;
@@ -445,6 +446,9 @@ pub(crate) fn routes() -> Table {
         .post("/enterprises", enterprises::add)
         .get("/enterprises/export.xlsx", enterprises::export)
         .get("/task-forces/panel", task_forces::panel)
+        .get("/stats/annual", stats::page)
+        .get("/stats/annual.xlsx", stats::xlsx)
+        .get("/stats/annual.pdf", stats::pdf)
         .get("/screen", screen::own)
         .get("/screen/{org_id}", screen::page)
         .get("/screen/{org_id}/live", screen::live)
