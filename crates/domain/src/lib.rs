@@ -21,6 +21,7 @@ pub mod member;
 pub mod natural;
 pub mod org;
 pub mod path;
+pub mod period;
 pub mod person;
 pub mod phone;
 pub mod recruit;

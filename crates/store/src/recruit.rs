@@ -435,3 +435,24 @@ pub async fn approved_in(
     .await?;
     Ok(r.try_get("n")?)
 }
+
+/// How many of each step the people of a subtree did between two days (both included):
+/// step number → count.
+pub async fn steps_done_between(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    (from, to): (&str, &str),
+) -> Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT s.step_no, COUNT(*) AS n FROM recruit_step s JOIN recruit r ON r.id = s.recruit_id \
+         WHERE r.org_path LIKE $1 AND s.done_on >= $2 AND s.done_on <= $3 GROUP BY s.step_no",
+    )
+    .bind(format!("{root_path}%"))
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("step_no")?, r.try_get("n")?)))
+        .collect()
+}

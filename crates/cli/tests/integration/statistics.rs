@@ -217,3 +217,167 @@ on_both!(
         );
     }
 );
+
+fn report_figure(r: &Value, label: &str) -> (Option<i64>, Option<i64>) {
+    let f = r["figures"]
+        .as_array()
+        .expect("figures")
+        .iter()
+        .find(|f| f["label"] == label)
+        .unwrap_or_else(|| panic!("{label}: {r}"));
+    (f["now"].as_i64(), f["before"].as_i64())
+}
+
+on_both!(
+    the_work_report_reads_each_module_against_the_period_before,
+    async |t: &TestApp| {
+        let town = t.api("town-500102013").await;
+        let town_id = t.account_named("town-500102013").scope_org_id;
+        let today = dangjian_service::today();
+        let year = today.year();
+        let this_month = dangjian_domain::life::month_key(today);
+        let path = {
+            let mut conn = t.sql().await;
+            rows(
+                &mut conn,
+                &format!("SELECT path FROM org WHERE id = {town_id}"),
+            )
+            .await[0][0]
+                .clone()
+        };
+
+        // A whole year: the figures against the modules' own answers.
+        let (s, r) = town
+            .get_json(&format!("/api/v1/stats/report?period={year}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["report_name"], "年报");
+        let (_, life) = town
+            .get_json(&format!(
+                "/api/v1/life/compliance?org={town_id}&period={year}"
+            ))
+            .await;
+        assert_eq!(
+            report_figure(&r, "应开展会议").0,
+            life["total"]["required"].as_i64()
+        );
+        assert!(report_figure(&r, "应开展会议").0 > Some(0), "{life}");
+        assert_eq!(
+            report_figure(&r, "三会一课落实率").0,
+            life["rate"].as_f64().map(|x| (x * 1000.0).round() as i64)
+        );
+        let applied = t
+            .count(&format!(
+                "SELECT COUNT(*) FROM recruit_step s JOIN recruit r ON r.id = s.recruit_id \
+                 WHERE r.org_path LIKE '{path}%' AND s.step_no = 1 AND s.done_on >= '{year}-01-01' \
+                 AND s.done_on <= '{year}-12-31'"
+            ))
+            .await;
+        assert_eq!(report_figure(&r, "递交入党申请").0, Some(applied));
+        // The period before reads as that period's own report.
+        let (_, last_year) = town
+            .get_json(&format!("/api/v1/stats/report?period={}", year - 1))
+            .await;
+        let figures = r["figures"].as_array().expect("figures");
+        assert!(figures.len() >= 15);
+        for f in figures {
+            let label = f["label"].as_str().expect("label");
+            assert_eq!(
+                f["before"],
+                report_figure(&last_year, label)
+                    .0
+                    .map_or(Value::Null, Value::from),
+                "{label}"
+            );
+        }
+        // The children's dues add up to the level's.
+        let children = r["children"].as_array().expect("children");
+        assert!(!children.is_empty());
+        let sum: i64 = children
+            .iter()
+            .filter_map(|c| c["dues_paid_fen"].as_i64())
+            .sum();
+        assert_eq!(Some(sum), report_figure(&r, "党费收缴").0);
+
+        // A payment recorded now moves this month's dues, not last month's.
+        let month_report = format!("/api/v1/stats/report?period={this_month}");
+        let (_, before) = town.get_json(&month_report).await;
+        assert_eq!(before["report_name"], "月报");
+        let secretary = t.api("baitao-secretary").await;
+        let branch = secretary.scope_org().await;
+        let (_, l) = secretary
+            .get_json(&format!(
+                "/api/v1/dues/ledger?org={branch}&month={this_month}"
+            ))
+            .await;
+        let (member, due) = l["lines"]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .find(|x| x["state"] == "unpaid" && x["due_fen"].as_i64().is_some())
+            .and_then(|x| Some((x["member_id"].as_i64()?, x["due_fen"].as_i64()?)))
+            .expect("someone owes this month");
+        let (s, v) = secretary
+            .post(
+                &format!("/api/v1/members/{member}/dues/payments"),
+                &json!({"from_month": this_month, "method": "cash"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let (_, after) = town.get_json(&month_report).await;
+        let (paid_before, last_month) = report_figure(&before, "党费收缴");
+        assert_eq!(
+            report_figure(&after, "党费收缴"),
+            (paid_before.map(|p| p + due), last_month)
+        );
+        assert_eq!(
+            report_figure(&after, "缴纳人次").0,
+            report_figure(&before, "缴纳人次").0.map(|n| n + 1)
+        );
+
+        // Printed: the figures and the headings, audited; the page; refusals.
+        let audit =
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND detail LIKE '党建工作%'";
+        let audited = t.count(audit).await;
+        let resp = town
+            .get(&format!("/api/v1/stats/report.pdf?period={year}"))
+            .await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let bytes = resp.bytes().await.expect("pdf");
+        let text: String = crate::documents::text_of(&bytes)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(text.contains("党建工作年报"), "{text}");
+        assert!(text.contains("一、主要数据") && text.contains("四、需要跟进的事项"));
+        assert!(text.contains(&format!("与{}年相比较", year - 1)), "{text}");
+        assert_eq!(t.count(audit).await, audited + 1);
+        let b = t.browser("town-500102013").await;
+        let (s, html) = b.page(&format!("/stats/report?period={this_month}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("党建工作月报"));
+        let (_, home) = b.page("/").await;
+        assert!(home.contains("/stats/report?org="));
+        let (s, v) = town.get_json("/api/v1/stats/report?period=2026-13").await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ("period", "invalid_period")
+            )
+        );
+        let other = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town")
+            .username
+            .clone();
+        let (s, _) = t
+            .api(&other)
+            .await
+            .get_json(&format!("/api/v1/stats/report?org={town_id}"))
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+);

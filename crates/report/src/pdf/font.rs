@@ -48,6 +48,13 @@ impl Face {
     }
 }
 
+/// Whether every character of a text has a glyph in the embedded font (one that has none
+/// prints as an empty box).
+pub fn printable(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || FACE.glyph(c).0 != 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +69,7 @@ mod tests {
             "ideographs are one em"
         );
         assert!(FACE.advance('a') < 0.7, "Latin is narrower");
+        assert!(printable("党费收缴 +12.00 元，-3 个百分点 — 持平"));
+        assert!(!printable("−"), "U+2212 is not in the subset");
     }
 }

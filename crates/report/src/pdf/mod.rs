@@ -7,6 +7,7 @@ mod layout;
 mod lines;
 mod write;
 
+pub use font::printable;
 pub use layout::{Column, Doc, Mark};
 pub use lines::break_lines;
 pub use write::pdf;

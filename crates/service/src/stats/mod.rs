@@ -1,6 +1,7 @@
 //! The cloud centre's figures for one subtree, read from the rollup.
 
 pub mod annual;
+pub mod work_report;
 
 use dangjian_domain::bands::{
     AGE_BANDS, Band, Category, Education, PARTY_AGE_BANDS, Status, band_of,

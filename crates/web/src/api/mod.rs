@@ -137,6 +137,8 @@ pub(crate) fn routes() -> Table {
         .api(routes!(stats::annual))
         .api(routes!(stats::annual_xlsx))
         .api(routes!(stats::annual_pdf))
+        .api(routes!(stats::report))
+        .api(routes!(stats::report_pdf))
         .api(routes!(life::compliance))
         .api(routes!(life::compliance_xlsx))
         .api(routes!(life::record_book))

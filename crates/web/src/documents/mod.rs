@@ -11,7 +11,7 @@ pub use assessment::{problem_ledger, problem_selection};
 pub use dues::dues_book;
 pub use life::record_book;
 pub use recruit::recruit_file;
-pub use stats::party_statistics;
+pub use stats::{change_text, figure_text, party_statistics, work_report};
 
 use axum::response::Response;
 use dangjian_report::pdf::{Column, Doc, pdf};

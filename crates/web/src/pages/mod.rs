@@ -449,6 +449,8 @@ pub(crate) fn routes() -> Table {
         .get("/stats/annual", stats::page)
         .get("/stats/annual.xlsx", stats::xlsx)
         .get("/stats/annual.pdf", stats::pdf)
+        .get("/stats/report", stats::report)
+        .get("/stats/report.pdf", stats::report_pdf)
         .get("/screen", screen::own)
         .get("/screen/{org_id}", screen::page)
         .get("/screen/{org_id}/live", screen::live)
