@@ -8,7 +8,7 @@ use crate::orgs::Org;
 use crate::{Actor, App, ServiceError, ServiceResult};
 
 /// Which book: an organization that holds members and a year.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct BookQuery {

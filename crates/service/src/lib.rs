@@ -12,6 +12,7 @@ pub mod book;
 pub mod cadres;
 mod crypto;
 pub mod database;
+pub mod document;
 pub mod dues;
 pub mod enterprises;
 mod error;

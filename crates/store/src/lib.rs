@@ -10,6 +10,7 @@ mod bulk;
 pub mod cadres;
 pub mod committee;
 mod db;
+pub mod document;
 pub mod dues;
 pub mod encrypted;
 pub mod enterprises;

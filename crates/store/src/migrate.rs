@@ -270,6 +270,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0043_screen.sql"),
         postgres: include_str!("../migrations/postgres/0043_screen.sql"),
     },
+    Migration {
+        version: 44,
+        name: "document_job",
+        sqlite: include_str!("../migrations/sqlite/0044_document_job.sql"),
+        postgres: include_str!("../migrations/postgres/0044_document_job.sql"),
+    },
 ];
 
 /// Applies what is missing, each migration in its own transaction; returns what it applied.

@@ -103,6 +103,9 @@ pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Resu
     if let Err(e) = app.recover_imports().await {
         tracing::warn!("marking interrupted imports failed: {e}");
     }
+    if let Err(e) = app.recover_documents().await {
+        tracing::warn!("marking interrupted documents failed: {e}");
+    }
     let chores = app.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));

@@ -476,3 +476,125 @@ on_both!(a_town_prints_its_problem_ledger, async |t: &TestApp| {
     .await;
     assert_eq!((s, audited), (StatusCode::NOT_FOUND, 0));
 });
+
+/// Follows a job until it stops running (at most half a minute).
+async fn finished(api: &Api, id: i64) -> serde_json::Value {
+    for _ in 0..300 {
+        let (s, j) = api.get_json(&format!("/api/v1/documents/{id}")).await;
+        assert_eq!(s, StatusCode::OK, "{j}");
+        if j["state"] != "running" {
+            return j;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("document {id} still running");
+}
+
+on_both!(
+    a_towns_record_books_are_made_in_the_background_as_one_file,
+    async |t: &TestApp| {
+        let town = t.api("town-500102013").await;
+        let town_id = t.account_named("town-500102013").scope_org_id;
+        let year = dangjian_service::today().year();
+        let audit = "SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND detail LIKE '三会一课记录本（合订）%'";
+        let audited = t.count(audit).await;
+        let (s, job) = town
+            .post("/api/v1/documents/record-books", &json!({"year": year}))
+            .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{job}");
+        assert_eq!(t.count(audit).await, audited + 1, "audited when started");
+        let id = job["id"].as_i64().expect("id");
+        let total = job["total"].as_i64().expect("total");
+        let branches = t
+            .count(&format!(
+                "SELECT COUNT(*) FROM org WHERE closed_on IS NULL AND kind IN ('branch', 'joint_branch') \
+                 AND path LIKE (SELECT path FROM org WHERE id = {town_id}) || '%'"
+            ))
+            .await;
+        assert_eq!(total, branches);
+        assert!(total >= 2, "{job}");
+        let done = finished(&town, id).await;
+        assert_eq!(done["state"], "done", "{done}");
+        assert_eq!(done["done"], total);
+
+        let (s, bytes) = pdf(&town, &format!("/api/v1/documents/{id}/file")).await;
+        assert_eq!(s, StatusCode::OK);
+        let text = text_of(&bytes);
+        let all = squeezed(&text);
+        assert_eq!(
+            all.matches("本年度登记会议").count() as i64,
+            total,
+            "one book per branch"
+        );
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        assert!(pages.len() as i64 >= total);
+        let last = squeezed(pages.last().copied().unwrap_or_default());
+        assert!(last.contains(&format!("第{}页/共{}页", pages.len(), pages.len())));
+
+        // Someone else's job answers as missing; a member may not start one.
+        let other = t
+            .town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town")
+            .username
+            .clone();
+        let stranger = t.api(&other).await;
+        let (s, _) = stranger.get_json(&format!("/api/v1/documents/{id}")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = pdf(&stranger, &format!("/api/v1/documents/{id}/file")).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = t
+            .api("baitao-member")
+            .await
+            .post("/api/v1/documents/record-books", &json!({}))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, v) = town
+            .post("/api/v1/documents/record-books", &json!({"year": 1999}))
+            .await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("year", "out_of_range"))
+        );
+
+        // From the pages: the town's 组织生活 offers it; the job's page follows it.
+        let b = t.browser("town-500102013").await;
+        let (_, life) = b.page(&format!("/life?org={town_id}")).await;
+        assert!(life.contains("/documents/record-books"), "the form");
+        let (s, _, location) = b
+            .post_form(
+                "/documents/record-books",
+                &[("org", &town_id.to_string()), ("year", &year.to_string())],
+            )
+            .await;
+        assert!(s.is_redirection(), "{s}");
+        let at = location.expect("to the job's page");
+        let page_id: i64 = at
+            .trim_start_matches("/documents/")
+            .parse()
+            .expect("a job id");
+        finished(&town, page_id).await;
+        let (_, html) = b.page(&at).await;
+        assert!(
+            html.contains(&format!("/documents/{page_id}/file")),
+            "{html}"
+        );
+
+        // A job a stopped process left running is marked failed at the next start.
+        t.exec(&format!(
+            "INSERT INTO document_job (user_id, org_id, kind, year, state, total, created_at) \
+             VALUES (NULL, {town_id}, 'record_books', {year}, 'running', 3, 0)"
+        ))
+        .await;
+        t.app.recover_documents().await.expect("recover");
+        assert_eq!(
+            t.count("SELECT COUNT(*) FROM document_job WHERE state = 'running'")
+                .await,
+            0
+        );
+    }
+);

@@ -121,6 +121,14 @@ impl Doc {
         }
     }
 
+    /// What follows starts on a new page (unless this one is still empty): one document of
+    /// a file of several.
+    pub fn page_break(&mut self) {
+        if self.y > TOP {
+            self.new_page();
+        }
+    }
+
     /// A centred heading, kept on the page of the four lines after it.
     pub fn heading(&mut self, text: &str, size: f32) {
         let lines = wrap(text, self.full(), size);
@@ -445,6 +453,19 @@ mod tests {
             "upright in the body's type they would break"
         );
         assert_eq!(d.size, (842.0, 595.0));
+    }
+
+    #[test]
+    fn a_page_break_starts_a_page_once() {
+        let mut d = Doc::new("镇", "记录本", "2026-12-08");
+        d.page_break();
+        assert_eq!(d.page_count(), 1, "an empty page stays");
+        d.paragraph("第一本");
+        d.page_break();
+        d.page_break();
+        d.paragraph("第二本");
+        assert_eq!(d.page_count(), 2);
+        assert_eq!(texts(&d.pages[1]), ["第二本"]);
     }
 
     #[test]

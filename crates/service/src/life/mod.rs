@@ -171,6 +171,9 @@ pub struct Compliance {
     /// Whether the reader may print the organization's 三会一课记录本 (a branch whose
     /// particulars they list).
     pub record_book: bool,
+    /// Whether the reader may have every branch's book below the level made as one file
+    /// (a level above branches whose particulars they list).
+    pub record_books: bool,
 }
 
 /// Members expected at the meetings held in the window, those present, and the share.
@@ -1237,6 +1240,8 @@ impl App {
         Ok(Compliance {
             kept_from,
             record_book: OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members)
+                && crate::members::policy::can_list_particulars(actor, &o.path),
+            record_books: !OrgKind::parse(&o.kind).is_some_and(OrgKind::holds_members)
                 && crate::members::policy::can_list_particulars(actor, &o.path),
             attendance: Attendance::of(&counts),
             study: Study {

@@ -29,6 +29,7 @@ impl App {
         let policy = ReminderPolicy::default();
         self.expire_transfers(today).await?;
         self.drop_stale_imports().await?;
+        self.drop_stale_documents().await?;
         let month = life::month_key(today);
         // Read without the write lock; write in short batches below, so that logins and
         // recordings are not kept waiting behind a long run (a first run at a large scale

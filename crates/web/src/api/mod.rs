@@ -10,6 +10,7 @@ mod body;
 mod cadres;
 mod contact;
 mod doc;
+mod documents;
 mod dues;
 mod enterprises;
 mod imports;
@@ -142,6 +143,9 @@ pub(crate) fn routes() -> Table {
         .api(routes!(life::compliance))
         .api(routes!(life::compliance_xlsx))
         .api(routes!(life::record_book))
+        .api(routes!(documents::start_record_books))
+        .api(routes!(documents::job))
+        .api(routes!(documents::file))
         .api(routes!(life::rules))
         .api(routes!(life::put_rule))
         .api(routes!(life::list))

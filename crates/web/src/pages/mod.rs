@@ -6,6 +6,7 @@ mod assessment;
 mod audit;
 mod cadres;
 mod chart;
+mod documents;
 mod dues;
 mod enterprises;
 mod home;
@@ -226,6 +227,10 @@ pub(crate) fn routes() -> Table {
         .get("/life", life::compliance)
         .get("/life/export.xlsx", life::export)
         .get("/life/record-book.pdf", life::record_book)
+        .post("/documents/record-books", documents::start_record_books)
+        .get("/documents/{id}", documents::job)
+        .get("/documents/{id}/progress", documents::progress)
+        .get("/documents/{id}/file", documents::file)
         .get("/life/rules", life::rules::page)
         .post("/life/rules", life::rules::save)
         .get("/meetings", life::list)

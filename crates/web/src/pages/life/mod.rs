@@ -106,6 +106,8 @@ struct LifePage {
     attendance_rate: String,
     /// The year of the book the page offers to print, when the reader may print it.
     record_book: Option<String>,
+    /// The year of the level's books the page offers to make as one file.
+    record_books: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -170,6 +172,9 @@ pub async fn compliance(
     let page = LifePage {
         record_book: c
             .record_book
+            .then(|| c.from.get(..4).unwrap_or_default().to_string()),
+        record_books: c
+            .record_books
             .then(|| c.from.get(..4).unwrap_or_default().to_string()),
         study_sessions: c.study.sessions,
         attendance_rate: percent(c.attendance.rate),
