@@ -134,6 +134,35 @@ pub async fn in_subtree(
     rows(sql.fetch_all(conn).await?)
 }
 
+/// Open organizations of the given kinds inside a subtree (the root included), of one owner
+/// when asked, as the statistics count them: a page by path, and how many there are.
+pub async fn open_page(
+    conn: &mut AnyConnection,
+    root_path: &str,
+    (kinds, owner): (&[&str], Option<&str>),
+    (limit, offset): (i64, i64),
+) -> Result<(Vec<OrgRow>, i64)> {
+    let filter = |sql: &mut Sql| {
+        sql.text(root_path)
+            .push(" AND path < ")
+            .text(path::upper(root_path));
+        sql.push(" AND closed_on IS NULL AND kind").texts_in(kinds);
+        if let Some(o) = owner {
+            sql.push(" AND owner = ").text(o);
+        }
+    };
+    let mut count = Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM org WHERE path >= ");
+    filter(&mut count);
+    let total: i64 = count.fetch_one(&mut *conn).await?.try_get("n")?;
+    let mut sql = Sql::new(&format!("SELECT {COLS} FROM org WHERE path >= "));
+    filter(&mut sql);
+    sql.push(" ORDER BY path LIMIT ")
+        .int(limit)
+        .push(" OFFSET ")
+        .int(offset);
+    Ok((rows(sql.fetch_all(conn).await?)?, total))
+}
+
 /// The nodes with the given ids, in no particular order.
 pub async fn get_many(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<OrgRow>> {
     if ids.is_empty() {

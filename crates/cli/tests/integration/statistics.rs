@@ -98,6 +98,32 @@ on_both!(
             assert_eq!(s, StatusCode::OK, "{q}: {page}");
             assert_eq!(page["total"], l["n"], "{} ({q})", l["label"]);
         }
+        // Each organization figure's list holds as many organizations.
+        let org_lines: Vec<&Value> = before["tables"]
+            .as_array()
+            .expect("tables")
+            .iter()
+            .flat_map(|t| t["lines"].as_array().into_iter().flatten())
+            .filter(|l| l["orgs"].is_string())
+            .collect();
+        assert!(
+            org_lines.len() >= 8,
+            "{} organization figures",
+            org_lines.len()
+        );
+        assert!(org_lines.iter().any(|l| l["n"].as_i64() > Some(0)));
+        for l in &org_lines {
+            let q = l["orgs"].as_str().expect("orgs");
+            let (s, page) = town.get_json(&format!("/api/v1/orgs/list?{q}")).await;
+            assert_eq!(s, StatusCode::OK, "{q}: {page}");
+            assert_eq!(page["total"], l["n"], "{} ({q})", l["label"]);
+        }
+        let (s, v) = town.get_json("/api/v1/orgs/list?kind=castle").await;
+        assert_eq!(
+            (s, refusal(&v)),
+            (StatusCode::UNPROCESSABLE_ENTITY, ("kind", "invalid_choice"))
+        );
+
         // The children's figures are their own subtrees'.
         let children = before["children"].as_array().expect("children");
         assert!(!children.is_empty());
@@ -177,6 +203,12 @@ on_both!(
         let (s, html) = b.page("/stats/annual").await;
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains("表三 党员民族"));
+        assert!(html.contains(&format!("/orgs/list?org={town_id}&#38;kind=branch")));
+        let (s, list) = b
+            .page(&format!("/orgs/list?org={town_id}&kind=branch"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(list.contains("党组织名单") && list.contains("org-list-total"));
         // `&` is written as a character reference, which browsers read as `&`.
         assert!(
             html.contains(&format!("/members?org={town_id}&#38;ethnicity=minority")),

@@ -4,6 +4,7 @@
 mod model;
 pub use model::*;
 pub mod committee;
+pub mod list;
 mod place;
 pub mod to_do;
 pub use place::Place;

@@ -37,6 +37,9 @@ pub struct StatLine {
     /// `GET /api/v1/members` ("org=12&gender=female"); absent for a figure no list shows
     /// (organizations, flowing members) and for a reader who may not list members.
     pub list: Option<String>,
+    /// For a figure of organizations: the organization list that holds what it counts, as a
+    /// query string for `/orgs/list` and `GET /api/v1/orgs/list` ("org=12&kind=branch").
+    pub orgs: Option<String>,
 }
 
 /// One table: a title and its figures, the first of which is usually the whole.
@@ -141,6 +144,7 @@ impl Lines<'_> {
             label: label.to_string(),
             n,
             list,
+            orgs: None,
         }
     }
 
@@ -149,6 +153,22 @@ impl Lines<'_> {
             label: label.to_string(),
             n,
             list: None,
+            orgs: None,
+        }
+    }
+
+    /// A figure of organizations, with the list that holds them.
+    fn orgs(&self, label: &str, n: i64, filter: Option<(&str, &str)>) -> StatLine {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.append_pair("org", &self.org_id.to_string());
+        if let Some((k, v)) = filter {
+            q.append_pair(k, v);
+        }
+        StatLine {
+            label: label.to_string(),
+            n,
+            list: None,
+            orgs: Some(q.finish()),
         }
     }
 
@@ -299,22 +319,31 @@ fn org_tables(l: &Lines, c: &Counts) -> Vec<StatTable> {
         .filter(|k| k.is_grassroots())
         .collect();
     let mut by_kind = vec![
-        l.unlisted(
+        l.orgs(
             "基层党组织总数",
             grassroots
                 .iter()
                 .map(|k| c.get(rollup::ORG_KIND, k.as_str()))
                 .sum(),
+            None,
         ),
     ];
-    by_kind.extend(
-        grassroots
-            .iter()
-            .map(|k| l.unlisted(k.label(), c.get(rollup::ORG_KIND, k.as_str()))),
-    );
+    by_kind.extend(grassroots.iter().map(|k| {
+        l.orgs(
+            k.label(),
+            c.get(rollup::ORG_KIND, k.as_str()),
+            Some(("kind", k.as_str())),
+        )
+    }));
     let by_owner = OrgOwner::ALL
         .iter()
-        .map(|o| l.unlisted(o.label(), c.get(rollup::ORG_OWNER, o.as_str())))
+        .map(|o| {
+            l.orgs(
+                o.label(),
+                c.get(rollup::ORG_OWNER, o.as_str()),
+                Some(("owner", o.as_str())),
+            )
+        })
         .collect();
     vec![
         table("表九 基层党组织（按类型）", by_kind),

@@ -135,6 +135,7 @@ pub(crate) fn routes() -> Table {
         .api(routes!(recruit::cancel))
         .api(routes!(recruit::plan))
         .api(routes!(orgs::overview))
+        .api(routes!(orgs::by_kind))
         .api(routes!(stats::annual))
         .api(routes!(stats::annual_xlsx))
         .api(routes!(stats::annual_pdf))

@@ -257,3 +257,24 @@ pub async fn to_do(
 ) -> ApiResult<Json<ToDo>> {
     Ok(Json(st.app.to_do(&auth.actor, id).await?))
 }
+
+/// 党组织名单 / Organizations by kind and owner
+///
+/// Open organizations inside `org` (itself included) of one `kind` (default: every grassroots
+/// kind) and one `owner`, by path, 50 a page: the list a figure of `GET /stats/annual`'s
+/// organization tables opens (`orgs`), holding as many as it counts.
+#[utoipa::path(
+    get,
+    path = "/orgs/list",
+    operation_id = "listOrgsByKind",
+    tag = "orgs",
+    params(dangjian_service::orgs::list::OrgListQuery),
+    responses((status = 200, description = "A page of organizations.", body = dangjian_service::orgs::list::OrgListPage)),
+)]
+pub async fn by_kind(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<dangjian_service::orgs::list::OrgListQuery>,
+) -> ApiResult<Json<dangjian_service::orgs::list::OrgListPage>> {
+    Ok(Json(st.app.org_list(&auth.actor, &q).await?))
+}

@@ -50,6 +50,7 @@ pub(crate) fn routes() -> Table {
         .post("/logout", login::logout)
         .get("/orgs", orgs::home)
         .get("/orgs/search", orgs::search)
+        .get("/orgs/list", orgs::list)
         .get("/orgs/{id}", orgs::page)
         .get("/orgs/{id}/new", orgs::new_form)
         .post("/orgs/{id}/new", orgs::create)

@@ -13,7 +13,7 @@ use dangjian_service::orgs::to_do::ToDo;
 use dangjian_service::orgs::{OrgChange, OrgInput};
 use serde::Deserialize;
 
-use super::{FormErrors, FormOutcome, render, render_with};
+use super::{FormErrors, FormOutcome, parse_id, render, render_with};
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::{PageForm, PagePath, PageQuery};
@@ -345,4 +345,67 @@ pub async fn close(
             edit_again(&st, &auth, id, ef, errs).await
         }
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListForm {
+    org: String,
+    kind: String,
+    owner: String,
+    page: String,
+}
+
+#[derive(Template)]
+#[template(path = "org_list.html")]
+struct ListPage {
+    l: Layout,
+    root: OrgView,
+    /// The filter in words: 党支部, 村.
+    what: String,
+    items: Vec<OrgView>,
+    total: i64,
+    pager: crate::view::Pager,
+}
+
+/// Open organizations of a subtree by kind and owner: what a figure of the statistics counts.
+pub async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    PageQuery(f): PageQuery<ListForm>,
+) -> PageResult<Response> {
+    let a = &auth.actor;
+    let root = match parse_id(&f.org) {
+        Some(id) => st.app.org(a, id).await?,
+        None => st.app.home_org(a).await?,
+    };
+    let q = dangjian_service::orgs::list::OrgListQuery {
+        org: Some(root.id),
+        kind: Some(f.kind.clone()),
+        owner: Some(f.owner.clone()),
+        page: parse_id(&f.page),
+    };
+    let p = st.app.org_list(a, &q).await?;
+    let what = [
+        OrgKind::parse(&f.kind).map(OrgKind::label),
+        OrgOwner::parse(&f.owner).map(OrgOwner::label),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("，");
+    let base = [
+        ("org", root.id.to_string()),
+        ("kind", f.kind.clone()),
+        ("owner", f.owner.clone()),
+    ];
+    Ok(render(&ListPage {
+        l: Layout::new(a, &auth.csrf, "党组织名单", "orgs")
+            .about(st.app.org_title(a, &root).await?),
+        root: OrgView::from(&root),
+        what,
+        items: p.items.iter().map(OrgView::from).collect(),
+        total: p.total,
+        pager: crate::view::Pager::new(&base, p.page, p.per_page, p.total),
+    }))
 }
