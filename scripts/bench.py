@@ -178,6 +178,28 @@ def submit_requests(client, runs):
     return ("POST /api/v1/public/requests (resident submits)", statistics.median(times), percentile(times, 0.95))
 
 
+def record_books_job(client, org, runs):
+    """Times a level's record books made in the background as one file: from the POST that
+    starts the job to the moment its file is downloaded, polling every 50 ms."""
+    times, total = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        status, _, out = client.request("POST", "/api/v1/documents/record-books",
+                                        json.dumps({"org": org}), {"content-type": "application/json"})
+        assert status == 202, out
+        job = json.loads(out)
+        total = job["total"]
+        while job["state"] == "running":
+            time.sleep(0.05)
+            _, _, out = client.request("GET", f"/api/v1/documents/{job['id']}")
+            job = json.loads(out)
+        assert job["state"] == "done", job
+        status, _, _ = client.request("GET", f"/api/v1/documents/{job['id']}/file")
+        assert status == 200
+        times.append((time.perf_counter() - start) * 1000)
+    return (f"文书: 三会一课记录本合订, one town ({total} branches), start to file", statistics.median(times), percentile(times, 0.95))
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -354,10 +376,23 @@ def main():
         ]]
         # Documents: a branch's record book of the year, typeset as PDF.
         branch = next(a for a in accs if a["username"] == "baitao-secretary")["scope_org_id"]
-        rows += [("文书: 三会一课记录本 PDF, one branch, this year", f"/api/v1/life/record-book.pdf?org={branch}")]
+        this_year = time.strftime("%Y")
+        rows += [(f"文书: {label}", path) for label, path in [
+            ("三会一课记录本 PDF, one branch, this year", f"/api/v1/life/record-book.pdf?org={branch}"),
+            ("党费收缴台账 PDF, one branch, this year", f"/api/v1/dues/book.pdf?org={branch}"),
+            ("问题台账 PDF, district", "/api/v1/problems/ledger.pdf"),
+            ("党内统计年报 JSON, district", "/api/v1/stats/annual"),
+            ("党内统计年报 PDF, district", "/api/v1/stats/annual.pdf"),
+            ("党内统计年报 xlsx, district", "/api/v1/stats/annual.xlsx"),
+            ("党建工作月报 JSON, district, last month", "/api/v1/stats/report"),
+            ("党建工作年报 PDF, district, this year", f"/api/v1/stats/report.pdf?period={this_year}"),
+            ("党建工作年报 PDF, one town, this year", f"/api/v1/stats/report.pdf?org={town['scope_org_id']}&period={this_year}"),
+        ]]
         if args.only:
             rows = [r for r in rows if args.only in r[0]]
         results = [(label, *timed(client, path, args.runs)) for label, path in rows]
+        if not args.only or args.only in "文书":
+            results.append(record_books_job(client, town["scope_org_id"], min(args.runs, 5)))
         if not args.only:
             results.append(("member search by name (50 prefixes)", *timed_many(client, search_paths, args.runs)))
             results.append(record_meetings(client, min(args.runs, 100)))

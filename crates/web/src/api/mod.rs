@@ -43,9 +43,15 @@ use crate::routes::Table;
 
 pub(crate) use doc::json as doc_json;
 
+/// The API's routes. Declared in parts: one chain of every route made a stack frame larger
+/// than a worker thread's stack in an unoptimized build (the document is built on first
+/// request, on a worker).
 pub(crate) fn routes() -> Table {
-    Table::new()
-        .api(routes!(auth::login))
+    routes_5(routes_4(routes_3(routes_2(routes_1(Table::new())))))
+}
+
+fn routes_1(t: Table) -> Table {
+    t.api(routes!(auth::login))
         .api(routes!(request::list))
         .api(routes!(request::dashboard))
         .api(routes!(request::get))
@@ -99,7 +105,10 @@ pub(crate) fn routes() -> Table {
         .api(routes!(members::create))
         .api(routes!(imports::export))
         .api(routes!(members::get))
-        .api(routes!(members::update))
+}
+
+fn routes_2(t: Table) -> Table {
+    t.api(routes!(members::update))
         .api(routes!(imports::template))
         .api_upload(routes!(imports::upload), MAX_IMPORT_BYTES)
         .api(routes!(imports::get))
@@ -152,7 +161,10 @@ pub(crate) fn routes() -> Table {
         .api(routes!(life::list))
         .api(routes!(life::create))
         .api(routes!(life::get))
-        .api(routes!(life::update))
+}
+
+fn routes_3(t: Table) -> Table {
+    t.api(routes!(life::update))
         .api(routes!(life::delete))
         .api_upload(routes!(life::attach), MAX_UPLOAD_BYTES)
         .api(routes!(life::file))
@@ -206,7 +218,10 @@ pub(crate) fn routes() -> Table {
         .api(routes!(assessment::publish))
         .api(routes!(assessment::sheet))
         .api(routes!(assessment::act))
-        .api(routes!(assessment::object))
+}
+
+fn routes_4(t: Table) -> Table {
+    t.api(routes!(assessment::object))
         .api(routes!(assessment::answer))
         .api(routes!(weak::rules, weak::put_rules))
         .api(routes!(weak::flag))
@@ -259,7 +274,10 @@ pub(crate) fn routes() -> Table {
         .api(routes!(residents::teams, residents::dispatch))
         .api(routes!(residents::team))
         .api(routes!(residents::join))
-        .api(routes!(residents::withdraw))
+}
+
+fn routes_5(t: Table) -> Table {
+    t.api(routes!(residents::withdraw))
         .api(routes!(residents::inspect))
         .api(routes!(residents::rotate))
         .api(routes!(residents::leave_team))
