@@ -350,6 +350,7 @@ fn kind_of(segment: &str) -> Option<&'static str> {
         "orgs" => "org",
         "members" => "member",
         "imports" => "import",
+        "documents" => "document",
         "service-units" => "unit",
         "reports" => "report",
         "deeds" => "deed",
@@ -851,6 +852,12 @@ async fn objects(t: &TestApp, places: &Places) -> HashMap<&'static str, i64> {
     let (s, v) = crate::roster::upload(&owner, branch, "名册.xlsx", bytes).await;
     assert!(s.is_success(), "import: {s} {v}");
     ids.insert("import", v["id"].as_i64().expect("import id"));
+    // A document made in the background: its requester's alone.
+    let (s, v) = owner
+        .post("/api/v1/documents/record-books", &json!({ "org": branch }))
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "document: {v}");
+    ids.insert("document", v["id"].as_i64().expect("document id"));
     // The foreign branch's village with its 2021 election, a candidate, a residents'
     // committee post, and a reserve cadre written as the village's pool keeps them.
     let village = scalar(
