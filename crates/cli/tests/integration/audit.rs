@@ -224,13 +224,7 @@ async fn refusals_are_counted(engine: crate::harness::Engine) {
     let member_id = t.api("baitao-member").await.get_json("/api/v1/me").await.1["member_id"]
         .as_i64()
         .expect("member");
-    let other_town = t
-        .town_accounts()
-        .into_iter()
-        .find(|a| a.username != "town-500102013")
-        .expect("another town")
-        .username
-        .clone();
+    let other_town = t.another_town();
     let outsider = t.api(&other_town).await;
     for _ in 0..20 {
         let (s, _) = outsider

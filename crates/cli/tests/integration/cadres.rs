@@ -656,13 +656,7 @@ on_both!(
             let (s, _) = member.get_json(path).await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
         }
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let other = t.api(&other).await;
         for path in [
             format!("/api/v1/villages/{village}/committee"),

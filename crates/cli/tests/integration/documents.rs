@@ -161,13 +161,7 @@ on_both!(
         );
 
         // Elsewhere, and a member: refused; a town is not a branch.
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let (s, _) = pdf(
             &t.api(&other).await,
             &format!("/api/v1/life/record-book.pdf?org={branch}"),
@@ -298,13 +292,7 @@ on_both!(
             (s, refusal(&v)),
             (StatusCode::UNPROCESSABLE_ENTITY, ("org", "not_a_branch"))
         );
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let (s, _, audited) = read_audited(
             t,
             &t.api(&other).await,
@@ -371,13 +359,7 @@ on_both!(
         let b = t.browser("baitao-secretary").await;
         let (_, html) = b.page(&format!("/recruits/{id}")).await;
         assert!(html.contains(&format!("/recruits/{id}/file.pdf")));
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let (s, _, audited) = read_audited(
             t,
             &t.api(&other).await,
@@ -451,13 +433,7 @@ on_both!(a_town_prints_its_problem_ledger, async |t: &TestApp| {
     let b = t.browser("town-500102013").await;
     let (_, html) = b.page("/problems").await;
     assert!(html.contains("/problems/ledger.pdf?"), "the link");
-    let other = t
-        .town_accounts()
-        .into_iter()
-        .find(|a| a.username != "town-500102013")
-        .expect("another town")
-        .username
-        .clone();
+    let other = t.another_town();
     let (s, text, _) = read_audited(
         t,
         &t.api(&other).await,
@@ -535,13 +511,7 @@ on_both!(
         assert!(last.contains(&format!("第{}页/共{}页", pages.len(), pages.len())));
 
         // Someone else's job answers as missing; a member may not start one.
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let stranger = t.api(&other).await;
         let (s, _) = stranger.get_json(&format!("/api/v1/documents/{id}")).await;
         assert_eq!(s, StatusCode::NOT_FOUND);

@@ -255,13 +255,7 @@ on_both!(
         assert_eq!(found["items"][0]["id"], id, "{found}");
 
         // Scope: another town reads none of it, a village keeps none, a member reads none.
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let other = t.api(&other).await;
         let (s, _) = other.get_json(&format!("/api/v1/enterprises/{id}")).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
@@ -431,13 +425,7 @@ on_both!(
         // A member's account sees no such page; another town finds no such unit.
         let (s, _) = t.browser("baitao-member").await.page("/enterprises").await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let (s, _) = t
             .browser(&other)
             .await

@@ -324,6 +324,17 @@ impl TestApp {
             .collect()
     }
 
+    /// The username of a town's admin other than 白涛's (`town-500102013`, where the tests'
+    /// branch lies): someone who must find nothing of it.
+    pub fn another_town(&self) -> String {
+        self.town_accounts()
+            .into_iter()
+            .find(|a| a.username != "town-500102013")
+            .expect("another town")
+            .username
+            .clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

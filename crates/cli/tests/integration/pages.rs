@@ -1157,13 +1157,7 @@ on_both!(
         assert_eq!(t.count(&stored).await, 1);
 
         // Another town reads none of it.
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let outsider = t.browser(&other).await;
         let (s, _, _, body) = page_download(&outsider, &file).await;
         assert_eq!(s, StatusCode::NOT_FOUND);

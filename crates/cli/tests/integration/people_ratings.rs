@@ -119,13 +119,7 @@ on_both!(
             .expect("download");
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(r.bytes().await.expect("bytes").as_ref(), PNG);
-        let stranger = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let stranger = t.another_town();
         let stranger = t.api(&stranger).await;
         let (s, _) = stranger.get_json(&format!("{files}/{file}")).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
@@ -246,13 +240,7 @@ on_both!(
         assert_eq!(kept["files"][0]["name"], "建成.png", "{kept}");
         assert!(list["completed"].as_i64().unwrap_or(0) >= 1);
 
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let (s, _) = t
             .api(&other)
             .await

@@ -372,13 +372,7 @@ on_both!(a_first_secretarys_month, async |t: &TestApp| {
     );
 
     // Another town reads none of it; a plain member reads no team.
-    let other = t
-        .town_accounts()
-        .into_iter()
-        .find(|a| a.username != "town-500102013")
-        .expect("another town")
-        .username
-        .clone();
+    let other = t.another_town();
     let (s, _) = t
         .api(&other)
         .await

@@ -97,13 +97,7 @@ on_both!(
         assert_eq!(stored_ratings(t, branch).await, "0");
 
         // Another town does not see the branch at all.
-        let other_town = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other_town = t.another_town();
         let (s, _) = t.api(&other_town).await.get_json(&sheet_path).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
 

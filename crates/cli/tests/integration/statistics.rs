@@ -221,13 +221,7 @@ on_both!(
         let (s, own) = member.get_json("/api/v1/stats/annual").await;
         assert_eq!(s, StatusCode::OK, "{own}");
         assert!(!own.to_string().contains("\"list\":\"org="), "no lists");
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let (s, _) = t
             .api(&other)
             .await
@@ -398,13 +392,7 @@ on_both!(
                 ("period", "invalid_period")
             )
         );
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let (s, _) = t
             .api(&other)
             .await

@@ -306,13 +306,7 @@ on_both!(talents_studios_and_promotions, async |t: &TestApp| {
     }
 
     // Another town and a plain member read none of it.
-    let other = t
-        .town_accounts()
-        .into_iter()
-        .find(|a| a.username != "town-500102013")
-        .expect("another town")
-        .username
-        .clone();
+    let other = t.another_town();
     let (s, _) = t
         .api(&other)
         .await

@@ -120,13 +120,7 @@ on_both!(
             .expect("the proposal");
 
         // Another town sees nothing of it.
-        let other = t
-            .town_accounts()
-            .into_iter()
-            .find(|a| a.username != "town-500102013")
-            .expect("another town")
-            .username
-            .clone();
+        let other = t.another_town();
         let (s, _) = t
             .api(&other)
             .await
