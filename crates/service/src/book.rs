@@ -26,6 +26,21 @@ pub(crate) struct BookOf {
     pub year: i32,
 }
 
+/// The year asked for (default: this year), 2000–2100: the years a book, the statistics or a
+/// background job may be made for.
+pub(crate) fn year_of(asked: Option<i32>) -> ServiceResult<i32> {
+    let year = asked.unwrap_or_else(|| crate::today().year());
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(ServiceError::field(
+            "year",
+            "out_of_range",
+            "年份应为 2000–2100",
+        ))
+    }
+}
+
 impl App {
     /// Resolves a book's branch and year: out of scope is 404, then the area's own policy
     /// (`check`, on the branch's path), then the kind of organization and the year (422).
@@ -35,10 +50,7 @@ impl App {
         q: &BookQuery,
         check: impl FnOnce(&Actor, &str) -> ServiceResult<()>,
     ) -> ServiceResult<BookOf> {
-        let org = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
+        let org = self.list_root(actor, q.org).await?;
         check(actor, &org.path)?;
         if !OrgKind::parse(&org.kind).is_some_and(OrgKind::holds_members) {
             return Err(ServiceError::field(
@@ -47,14 +59,7 @@ impl App {
                 "台账按党支部（或直接管理党员的党组织）生成，请选择一个党支部",
             ));
         }
-        let year = q.year.unwrap_or_else(|| crate::today().year());
-        if !(2000..=2100).contains(&year) {
-            return Err(ServiceError::field(
-                "year",
-                "out_of_range",
-                "年份应为 2000–2100",
-            ));
-        }
+        let year = year_of(q.year)?;
         let title = self.org_title(actor, &org).await?;
         Ok(BookOf { org, title, year })
     }

@@ -58,19 +58,9 @@ impl App {
         actor: &Actor,
         q: &BookQuery,
     ) -> ServiceResult<DocumentJob> {
-        let org = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
+        let org = self.list_root(actor, q.org).await?;
         crate::members::policy::check_list_particulars(actor, &org.path)?;
-        let year = q.year.unwrap_or_else(|| crate::today().year());
-        if !(2000..=2100).contains(&year) {
-            return Err(ServiceError::field(
-                "year",
-                "out_of_range",
-                "年份应为 2000–2100",
-            ));
-        }
+        let year = crate::book::year_of(q.year)?;
         let kinds: Vec<&str> = OrgKind::ALL
             .iter()
             .filter(|k| k.holds_members())
@@ -96,20 +86,26 @@ impl App {
                 (b.id, b.path.clone(), place)
             })
             .collect();
+        drop(conn);
+        // The job and its export row are written together: no job without its row.
+        crate::export::check_may_export(actor)?;
+        let mut tx = self.begin_audited().await?;
         let id = store::insert(
-            &mut conn,
+            tx.conn(),
             actor.user_id,
             org.id,
             (RECORD_BOOKS, i64::from(year)),
             parts.len() as i64,
         )
         .await?;
-        let job = store::get(&mut conn, id)
+        let job = store::get(tx.conn(), id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        drop(conn);
-        self.audit_export(actor, "三会一课记录本（合订）", org.id, parts.len(), None)
-            .await?;
+        tx.commit(
+            actor,
+            App::export_entry("三会一课记录本（合订）", org.id, parts.len()),
+        )
+        .await?;
         let app = self.clone();
         tokio::spawn(async move {
             let name = format!("三会一课记录本-{title}-{year}.pdf");

@@ -753,6 +753,30 @@ pub async fn for_children(
         .collect()
 }
 
+/// Every counter of some metrics for each child of `parent_id`: (child id, metric, key, n).
+pub async fn for_children_of(
+    conn: &mut AnyConnection,
+    parent_id: i64,
+    metrics: &[&str],
+) -> Result<Vec<(i64, String, String, i64)>> {
+    let mut sql = Sql::new(
+        "SELECT r.org_id, r.metric, r.key, r.n FROM org o JOIN rollup r ON r.org_id = o.id WHERE o.parent_id = ",
+    );
+    sql.int(parent_id).push(" AND r.metric");
+    sql.texts_in(metrics);
+    let rs = sql.fetch_all(conn).await?;
+    rs.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("org_id")?,
+                r.try_get("metric")?,
+                r.try_get("key")?,
+                r.try_get("n")?,
+            ))
+        })
+        .collect()
+}
+
 pub async fn get(conn: &mut AnyConnection, org_id: i64, metric: &str, key: &str) -> Result<i64> {
     let r = sqlx::query("SELECT n FROM rollup WHERE org_id = $1 AND metric = $2 AND key = $3")
         .bind(org_id)

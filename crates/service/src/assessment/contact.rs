@@ -862,10 +862,7 @@ impl App {
         actor: &Actor,
         q: &ProblemQuery,
     ) -> ServiceResult<ProblemBook> {
-        let o = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
+        let o = self.list_root(actor, q.org).await?;
         let q = ProblemQuery {
             org: Some(o.id),
             ..q.clone()

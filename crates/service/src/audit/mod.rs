@@ -376,6 +376,12 @@ impl App {
             .await
     }
 
+    /// An export that writes something of its own (a job for a file made later): the caller
+    /// has checked `check_may_export` and commits this row in the transaction of its write.
+    pub(crate) fn export_entry(what: &str, org_id: i64, rows: usize) -> Entry<'static> {
+        Entry::ok("export", "org", org_id).detail(format!("{what}，{rows} 行"))
+    }
+
     /// Walks the whole chain: sequence without gaps, each row's link, each MAC, the head.
     pub async fn verify_audit(&self) -> ServiceResult<VerifyReport> {
         let mut conn = self.db.conn().await?;

@@ -2,6 +2,8 @@
 //! host, who came and who did not (and why), its topic and its minutes, as inspections read
 //! them. Built from the meetings as recorded; nobody copies them into a book again.
 
+use std::collections::HashMap;
+
 use dangjian_domain::life::MeetingKind;
 use dangjian_report::pdf::{Column, Doc};
 use dangjian_store::Conn;
@@ -122,28 +124,36 @@ pub(crate) async fn read_book(
 ) -> ServiceResult<RecordBook> {
     let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
     let rows = store::meetings_held(conn, path, (&from, &to)).await?;
-    let mut meetings = Vec::with_capacity(rows.len());
-    for row in rows {
-        let meeting = Meeting::from(row);
-        let attendance = store::attendance(conn, meeting.id).await?;
-        let excused = attendance
-            .iter()
-            .filter(|(_, _, status, _)| status == "excused")
-            .map(|(_, name, _, reason)| (name.clone(), reason.clone()))
-            .collect();
-        let absent = attendance
-            .iter()
-            .filter(|(_, _, status, _)| status == "absent")
-            .map(|(_, name, _, _)| name.clone())
-            .collect();
-        meetings.push(BookMeeting {
-            kind_label: MeetingKind::parse(&meeting.kind)
-                .map_or(meeting.kind.clone(), |k| k.label().to_string()),
-            meeting,
-            excused,
-            absent,
-        });
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut missing: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
+    for (meeting, name, status, reason) in store::not_present(conn, &ids).await? {
+        missing
+            .entry(meeting)
+            .or_default()
+            .push((name, status, reason));
     }
+    let meetings = rows
+        .into_iter()
+        .map(|row| {
+            let meeting = Meeting::from(row);
+            let away = missing.remove(&meeting.id).unwrap_or_default();
+            let (mut excused, mut absent) = (Vec::new(), Vec::new());
+            for (name, status, reason) in away {
+                if status == "excused" {
+                    excused.push((name, reason));
+                } else {
+                    absent.push(name);
+                }
+            }
+            BookMeeting {
+                kind_label: MeetingKind::parse(&meeting.kind)
+                    .map_or(meeting.kind.clone(), |k| k.label().to_string()),
+                excused,
+                absent,
+                meeting,
+            }
+        })
+        .collect();
     Ok(RecordBook {
         org_id,
         org_title,

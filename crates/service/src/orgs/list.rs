@@ -27,6 +27,8 @@ pub struct OrgListQuery {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OrgListPage {
+    /// The subtree listed.
+    pub org: Org,
     pub items: Vec<Org>,
     pub total: i64,
     pub page: i64,
@@ -40,10 +42,7 @@ fn chosen(v: &Option<String>) -> Option<&str> {
 impl App {
     /// Open organizations of a subtree (its root included) of a kind and owner, by path.
     pub async fn org_list(&self, actor: &Actor, q: &OrgListQuery) -> ServiceResult<OrgListPage> {
-        let root = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
+        let root = self.list_root(actor, q.org).await?;
         let kinds: Vec<&str> = match chosen(&q.kind) {
             Some(k) => vec![
                 OrgKind::parse(k)
@@ -84,6 +83,7 @@ impl App {
         )
         .await?;
         Ok(OrgListPage {
+            org: root,
             items: crate::model::all(rows),
             total,
             page,

@@ -14,7 +14,7 @@ use dangjian_store::rollup;
 use serde::{Deserialize, Serialize};
 
 use crate::orgs::Org;
-use crate::{Actor, App, ServiceError, ServiceResult, today};
+use crate::{Actor, App, ServiceResult};
 
 /// Which tables: a level and the year they are made for.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -359,18 +359,8 @@ impl App {
         actor: &Actor,
         q: &AnnualQuery,
     ) -> ServiceResult<PartyStatistics> {
-        let org = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
-        let year = q.year.unwrap_or_else(|| today().year());
-        if !(2000..=2100).contains(&year) {
-            return Err(ServiceError::field(
-                "year",
-                "out_of_range",
-                "年份应为 2000–2100",
-            ));
-        }
+        let org = self.list_root(actor, q.org).await?;
+        let year = crate::book::year_of(q.year)?;
         let org_title = self.org_title(actor, &org).await?;
         let children = self.org_children(actor, org.id).await?;
         let mut conn = self.db.conn().await?;
@@ -382,7 +372,7 @@ impl App {
                 .collect(),
         );
         let mut by_child: HashMap<i64, Counts> = HashMap::new();
-        for metric in [
+        let metrics = [
             rollup::MEMBER_TOTAL,
             rollup::MEMBER_STATUS,
             rollup::MEMBER_GENDER,
@@ -390,14 +380,13 @@ impl App {
             rollup::MEMBER_BIRTH_YEAR,
             rollup::MEMBER_EDUCATION,
             rollup::MEMBER_JOIN_YEAR,
-        ] {
-            for (id, key, n) in rollup::for_children(&mut conn, org.id, metric).await? {
-                by_child
-                    .entry(id)
-                    .or_insert_with(|| Counts(HashMap::new()))
-                    .0
-                    .insert((metric.to_string(), key), n);
-            }
+        ];
+        for (id, metric, key, n) in rollup::for_children_of(&mut conn, org.id, &metrics).await? {
+            by_child
+                .entry(id)
+                .or_insert_with(|| Counts(HashMap::new()))
+                .0
+                .insert((metric, key), n);
         }
         drop(conn);
         let lines = Lines {

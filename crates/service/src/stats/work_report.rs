@@ -315,10 +315,7 @@ impl App {
         actor: &Actor,
         q: &WorkReportQuery,
     ) -> ServiceResult<WorkReport> {
-        let o = match q.org {
-            Some(id) => self.org(actor, id).await?,
-            None => self.home_org(actor).await?,
-        };
+        let o = self.list_root(actor, q.org).await?;
         let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             None => Period::last_ended_month(today()),
             Some(p) => Period::parse(p).ok_or_else(|| {

@@ -652,6 +652,31 @@ pub async fn month_counts_by_path(conn: &mut AnyConnection) -> Result<Vec<MonthC
 }
 
 /// The members at a meeting with their status: (member id, name, status, reason).
+/// Those who did not come to any of these meetings, by meeting: (meeting, name, status,
+/// reason), excused and absent only, by name. One query for a book of many meetings.
+pub async fn not_present(
+    conn: &mut AnyConnection,
+    meeting_ids: &[i64],
+) -> Result<Vec<(i64, String, String, String)>> {
+    let mut out = Vec::new();
+    for chunk in meeting_ids.chunks(crate::sql::ROWS_PER_INSERT) {
+        let mut sql = Sql::new(
+            "SELECT a.meeting_id, m.name, a.status, a.reason FROM attendance a \
+             JOIN member m ON m.id = a.member_id WHERE a.status IN ('excused', 'absent') AND a.meeting_id",
+        );
+        sql.ints_in(chunk).push(" ORDER BY m.name, m.id");
+        for r in sql.fetch_all(conn).await? {
+            out.push((
+                r.try_get("meeting_id")?,
+                r.try_get("name")?,
+                r.try_get("status")?,
+                r.try_get("reason")?,
+            ));
+        }
+    }
+    Ok(out)
+}
+
 pub async fn attendance(
     conn: &mut AnyConnection,
     meeting_id: i64,

@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use dangjian_domain::FieldError;
 use dangjian_domain::bands::{
-    AGE_BANDS, Category, ETHNICITIES, Education, JOIN_PERIODS, MINORITY, PARTY_AGE_BANDS, Status,
+    AGE_BANDS, Band, Category, ETHNICITIES, Education, JOIN_PERIODS, MINORITY, PARTY_AGE_BANDS,
+    Status,
 };
 use dangjian_domain::id_number::Gender;
 use dangjian_domain::member::MemberInput;
@@ -128,6 +129,18 @@ pub async fn export_unmasked(
     export(&st, &auth, &f.q, Some(&f.reason)).await
 }
 
+/// A select's options from bands (ages, party ages, periods of joining).
+fn band_choices(bands: &[Band], selected: &str) -> Vec<Choice> {
+    bands
+        .iter()
+        .map(|b| Choice {
+            value: b.code.into(),
+            label: b.label.into(),
+            selected: b.code == selected,
+        })
+        .collect()
+}
+
 fn opt(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_string())
@@ -191,22 +204,8 @@ pub async fn list(
         org: OrgView::from(&org),
         statuses: choices(Status::ALL, Status::as_str, Status::label, &q.status),
         genders: choices(&Gender::ALL, Gender::as_str, Gender::label, &q.gender),
-        ages: AGE_BANDS
-            .iter()
-            .map(|b| Choice {
-                value: b.code.into(),
-                label: b.label.into(),
-                selected: b.code == q.age_band,
-            })
-            .collect(),
-        party_ages: PARTY_AGE_BANDS
-            .iter()
-            .map(|b| Choice {
-                value: b.code.into(),
-                label: b.label.into(),
-                selected: b.code == q.party_age_band,
-            })
-            .collect(),
+        ages: band_choices(&AGE_BANDS, &q.age_band),
+        party_ages: band_choices(&PARTY_AGE_BANDS, &q.party_age_band),
         educations: choices(
             Education::ALL,
             Education::as_str,
@@ -227,14 +226,7 @@ pub async fn list(
                 selected: value == q.ethnicity,
             })
             .collect(),
-        joined: JOIN_PERIODS
-            .iter()
-            .map(|b| Choice {
-                value: b.code.into(),
-                label: b.label.into(),
-                selected: b.code == q.joined,
-            })
-            .collect(),
+        joined: band_choices(&JOIN_PERIODS, &q.joined),
         sorts: sorts
             .iter()
             .map(|(v, l)| Choice {

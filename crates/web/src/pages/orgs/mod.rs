@@ -375,17 +375,14 @@ pub async fn list(
     PageQuery(f): PageQuery<ListForm>,
 ) -> PageResult<Response> {
     let a = &auth.actor;
-    let root = match parse_id(&f.org) {
-        Some(id) => st.app.org(a, id).await?,
-        None => st.app.home_org(a).await?,
-    };
     let q = dangjian_service::orgs::list::OrgListQuery {
-        org: Some(root.id),
+        org: parse_id(&f.org),
         kind: Some(f.kind.clone()),
         owner: Some(f.owner.clone()),
         page: parse_id(&f.page),
     };
     let p = st.app.org_list(a, &q).await?;
+    let root = &p.org;
     let what = [
         OrgKind::parse(&f.kind).map(OrgKind::label),
         OrgOwner::parse(&f.owner).map(OrgOwner::label),
@@ -400,9 +397,8 @@ pub async fn list(
         ("owner", f.owner.clone()),
     ];
     Ok(render(&ListPage {
-        l: Layout::new(a, &auth.csrf, "党组织名单", "orgs")
-            .about(st.app.org_title(a, &root).await?),
-        root: OrgView::from(&root),
+        l: Layout::new(a, &auth.csrf, "党组织名单", "orgs").about(st.app.org_title(a, root).await?),
+        root: OrgView::from(root),
         what,
         items: p.items.iter().map(OrgView::from).collect(),
         total: p.total,
